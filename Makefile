@@ -1,0 +1,36 @@
+# budgetscope: two commands on a fresh machine.
+#   make run    create .venv, install everything, run the main job on the bundled corpus
+#   make test   create .venv, install everything, run the tests
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test install lint bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	# torch first, pinned: it takes the local CPU build instead of a CUDA download
+	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet -e '.[dev,e5,st,parquet,bench]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/budgetscope segment corpus/
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check budgetscope tests benchmarks
+	$(BIN)/ruff format --check budgetscope tests benchmarks
+	$(BIN)/mypy budgetscope
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run_all.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

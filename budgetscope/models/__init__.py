@@ -1,0 +1,309 @@
+"""Typed records: the vocabulary every layer of budgetscope speaks.
+
+No I/O here. Records serialize to the record contract of DESIGN.md with :meth:`Record.contract`.
+
+Example:
+    >>> from budgetscope.models import Amount
+    >>> from decimal import Decimal
+    >>> Amount(text="60万元", yuan=Decimal("600000"), role="total", section="budget", start=0, end=4).yuan
+    Decimal('600000')
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from decimal import Decimal
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SECTION_KEYS: tuple[str, ...] = (
+    "overview",
+    "legal_basis",
+    "implementing_body",
+    "plan",
+    "period",
+    "budget",
+    "goals",
+)
+"""The seven sections of a project narrative, in document order (一 … 七)."""
+
+DocumentKind = Literal["department_budget", "performance_targets", "final_accounts", "unit_budget", "other"]
+RecordKind = Literal["narrative", "form"]
+AmountRole = Literal["total", "fiscal", "self_raised", "other", "component"]
+
+
+def stable_id(*parts: object) -> str:
+    """A deterministic id: the first 16 hex digits of a SHA-1 over the parts.
+
+    >>> stable_id("a.txt", 404) == stable_id("a.txt", 404)
+    True
+    """
+    h = hashlib.sha1("\x1f".join(str(p) for p in parts).encode("utf-8"))
+    return h.hexdigest()[:16]
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Provenance(_Record):
+    """Where a piece came from: file, 1-based page and line, character offsets in the source text."""
+
+    doc: str
+    page: int | None = None
+    line: int | None = None
+    start: int = 0
+    end: int = 0
+
+
+class Section(_Record):
+    """One numbered section of a project narrative (一、项目概述 … 七、绩效目标)."""
+
+    key: str
+    heading: str
+    text: str
+    line: int | None = None
+    start: int = 0
+    end: int = 0
+
+
+class Amount(_Record):
+    """A monetary amount, normalized to yuan, with its role in the narrative."""
+
+    text: str
+    yuan: Decimal
+    role: AmountRole = "other"
+    section: str = "budget"
+    start: int = 0
+    end: int = 0
+    approximate: bool = False
+
+
+class Period(_Record):
+    """An implementation period with ISO start and end dates."""
+
+    start: date
+    end: date
+    text: str
+    offset: int = 0
+
+
+class DocNumber(_Record):
+    """A parsed 文号 such as 国发〔2021〕9号: issuing agency, year, serial."""
+
+    text: str
+    agency: str
+    year: int | None = None
+    serial: str | None = None
+
+    def key(self) -> str:
+        """Bracket-insensitive identity: 国发[2021]9号 and 国发〔2021〕9号 are one number."""
+        return f"{self.agency}〔{self.year}〕{self.serial}号"
+
+
+class Citation(_Record):
+    """A policy document cited in a narrative or form."""
+
+    title: str
+    doc_number: str | None = None
+    section: str | None = None
+    bracketed: bool = True
+    canonical: str | None = None
+    start: int = 0
+    end: int = 0
+    short_for: str | None = None
+    """When the title is a short name defined earlier in the same text ("（以下简称《纲要》）"): the full title."""
+
+
+class PolicyDocument(_Record):
+    """One canonical policy document with every alias and 文号 seen for it."""
+
+    id: str
+    title: str
+    family: str | None = None
+    version: str | None = None
+    aliases: list[str] = Field(default_factory=list)
+    doc_numbers: list[str] = Field(default_factory=list)
+    ambiguous: bool = False
+
+
+class Indicator(_Record):
+    """One row of a performance form's three-level indicator table."""
+
+    level1: str | None = None
+    level2: str | None = None
+    level3: str | None = None
+    target: str | None = None
+
+
+class Component(_Record):
+    """A sub-project (子项目) of a form with its amount."""
+
+    name: str
+    yuan: Decimal | None = None
+
+
+class Form(_Record):
+    """The fields of a performance-target form (绩效目标申报表)."""
+
+    nature: str | None = None
+    category: str | None = None
+    department: str | None = None
+    implementer: str | None = None
+    start: date | None = None
+    end: date | None = None
+    amounts: dict[str, Decimal] = Field(default_factory=dict)
+    components: list[Component] = Field(default_factory=list)
+    indicators: list[Indicator] = Field(default_factory=list)
+    texts: dict[str, str] = Field(default_factory=dict)
+    """Free-text fields of the form (项目概况, 立项依据, 年度总体目标 …), keyed by their label."""
+
+
+class Record(_Record):
+    """One project: a narrative (项目经费情况说明) or a performance form."""
+
+    id: str
+    kind: RecordKind
+    doc: str
+    line: int | None = None
+    page: int | None = None
+    department: str | None = None
+    year: int | None = None
+    title: str
+    name: str | None = None
+    sections: dict[str, str | None] = Field(default_factory=dict)
+    section_spans: dict[str, Section] = Field(default_factory=dict)
+    period: Period | None = None
+    amounts: list[Amount] = Field(default_factory=list)
+    budget_total_yuan: Decimal | None = None
+    citations: list[Citation] = Field(default_factory=list)
+    implementing_bodies: list[str] = Field(default_factory=list)
+    form: Form | None = None
+    start: int = 0
+    end: int = 0
+
+    def contract(self, *, extracted: bool = True) -> dict[str, Any]:
+        """The record as DESIGN.md's record contract (JSON-ready)."""
+        out: dict[str, Any] = {
+            "id": self.id,
+            "kind": self.kind,
+            "doc": self.doc,
+            "line": self.line,
+            "page": self.page,
+            "department": self.department,
+            "year": self.year,
+            "title": self.title,
+            "name": self.name,
+            "sections": dict(self.sections) if self.kind == "narrative" else {},
+            "form": _form_contract(self.form) if self.form else None,
+        }
+        if not extracted:
+            return out
+        out["period"] = (
+            {"start": self.period.start.isoformat(), "end": self.period.end.isoformat(), "text": self.period.text}
+            if self.period
+            else None
+        )
+        out["amounts"] = [
+            {
+                "text": a.text,
+                "yuan": _num(a.yuan),
+                "role": a.role,
+                "section": a.section,
+                "start": a.start,
+                "end": a.end,
+            }
+            for a in self.amounts
+        ]
+        out["budget_total_yuan"] = _num(self.budget_total_yuan) if self.budget_total_yuan is not None else None
+        out["citations"] = [
+            {
+                "title": c.title,
+                "doc_number": c.doc_number,
+                "section": c.section,
+                "bracketed": c.bracketed,
+                "canonical": c.canonical,
+            }
+            for c in self.citations
+        ]
+        out["implementing_bodies"] = list(self.implementing_bodies)
+        return out
+
+
+def _num(value: Decimal) -> int | float:
+    """JSON number for a Decimal: an int when whole, else a float."""
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _form_contract(form: Form) -> dict[str, Any]:
+    return {
+        "nature": form.nature,
+        "category": form.category,
+        "department": form.department,
+        "implementer": form.implementer,
+        "start": form.start.isoformat() if form.start else None,
+        "end": form.end.isoformat() if form.end else None,
+        "amounts": {k: _num(v) for k, v in form.amounts.items()},
+        "components": [{"name": c.name, "yuan": _num(c.yuan) if c.yuan is not None else None} for c in form.components],
+        "indicators": [i.model_dump() for i in form.indicators],
+    }
+
+
+class Part(_Record):
+    """A top-level part of a department budget (主要职能, 机构设置, …, 项目经费情况说明)."""
+
+    key: str
+    title: str
+    line: int | None = None
+    start: int = 0
+    end: int = 0
+
+
+class Document(_Record):
+    """A loaded, classified and segmented source document."""
+
+    doc: str
+    path: str
+    kind: DocumentKind
+    department: str | None = None
+    year: int | None = None
+    pages: int | None = None
+    chars: int = 0
+    sha1: str = ""
+    parts: list[Part] = Field(default_factory=list)
+    records: list[Record] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
+
+    def contract(self, *, extracted: bool = False) -> dict[str, Any]:
+        """The document as `budgetscope segment --format json` prints it."""
+        return {
+            "doc": self.doc,
+            "kind": self.kind,
+            "department": self.department,
+            "year": self.year,
+            "records": [r.contract(extracted=extracted) for r in self.records],
+        }
+
+
+__all__ = [
+    "SECTION_KEYS",
+    "Amount",
+    "AmountRole",
+    "Citation",
+    "Component",
+    "DocNumber",
+    "Document",
+    "DocumentKind",
+    "Form",
+    "Indicator",
+    "Part",
+    "Period",
+    "PolicyDocument",
+    "Provenance",
+    "Record",
+    "RecordKind",
+    "Section",
+    "stable_id",
+]

@@ -1,0 +1,334 @@
+"""Cited policy documents in a section's text: 《》 titles, their 文号, and documents named without 《》.
+
+Rules (see ../shared/eval/SCHEMA.md): the title is the text inside the outermost 《》 (inner 〈〉 or 《》
+kept verbatim, a line break inside a title dropped); the 文号 that stands next to a title, after it
+(《X》（国发〔2021〕9号）, 《X》国函〔2016〕194号, 关于印发《X》的通知（沪科协2021〔51〕号）) or before it
+(沪档〔2018〕44号关于印发《X》), belongs to that title only. Not citations: 《》 naming a magazine, a
+programme, an event or the project's own deliverable; "（以下简称《Y》）" (it defines a short name).
+Documents named without 《》 are found by their type word (规划, 纲要, 条例, 决议 …) together with a
+citing cue (根据, 贯彻落实, 1、…, …中指出, …第四部分); they come out with ``bracketed=False``.
+
+Example:
+    >>> [(c.title, c.doc_number) for c in find_citations("2、《国务院关于印发全民科学素质行动规划纲要（2021—2035年）的通知》（国发〔2021〕9号）")]
+    [('国务院关于印发全民科学素质行动规划纲要（2021—2035年）的通知', '国发〔2021〕9号')]
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from budgetscope.models import Citation
+from budgetscope.pipeline.docnumbers import find_doc_numbers
+
+MAX_TITLE = 160
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_BREAK = re.compile(r"[ \t\u3000]*\r?\n[ \t\u3000]*")
+_WS = re.compile(r"\s+")
+_PARAGRAPH = re.compile(r"\n[ \t\u3000]*\n")
+
+DOC_TYPES = (
+    "实施细则|细则|条例|规定|办法|规则|规划|纲要|意见|通知|决定|决议|方案|报告|协议|章程|标准|准则|指南|"
+    "批复|要点|纪要|公报|法"
+)
+"""Words that end a policy document's name (longest first where one ends another)."""
+
+# a title ending that names an event, a periodical, a programme or a product, never a policy document
+_NOT_DOCUMENT_END = re.compile(
+    r"(?:会|论坛|峰会|沙龙|讲坛|大赛|竞赛|比赛|评选|晚会|展览|博览|活动|节目|栏目|月刊|周刊|杂志|(?<![公通情])报|"
+    r"蓝皮书|白皮书|案例|读本|汇编|丛书|(?:绩效目标|目标|申报|申请|登记|汇总|统计|情况|评分|调查)表)$"
+)
+# right after 》: the thing named is a periodical, a programme, an event or a product
+_NOT_DOCUMENT_AFTER = re.compile(
+    r"^(?:[\u3400-\u9fff]{0,2}(?:杂志社?|期刊|月刊|周刊|报社|节目|栏目|专栏|丛书|一书|图书|画册|专刊|简报|展览|"
+    r"大赛|比赛|竞赛|晚会|论坛|研讨会|座谈会|讲座|直播|纪录片|电视剧)|(?:主题|系列|专题)[\u3400-\u9fff]|"
+    r"\d+\s*(?:份|期|册|本|篇|部|集|场))"
+)
+_ENUMERATED_EVENTS = re.compile(r"^等[^，。；\n]{0,14}(?:活动|节目|栏目|赛事|比赛|展览|会议|论坛)")
+# right before 《: making, printing or broadcasting it (the project's own product)
+_PRODUCT_BEFORE = re.compile(
+    r"(?:编辑出版|编辑印制|出版|编印|印制|撰写|编写|完成|形成|制作|拍摄|播出|播放|办好|广播版|电视版|网络版|"
+    r"详见(?:单位)?|填报|填写)了?$"
+)
+_SHORT_NAME_BEFORE = re.compile(r"(?:以下|下文)?(?:简称|称)[为：:]?[“\"]?$")
+_HAS_TYPE = re.compile(rf"(?:{DOC_TYPES})(?:[（(][^（）()]{{1,20}}[）)])?$")
+# 《X》细则: the 《》 is part of a longer name (上海市科学技术协会实施《中国科学技术协会章程》细则)
+_EMBEDDING_SUFFIX = re.compile(r"^(?:实施细则|细则|实施办法|实施方案|实施意见|补充规定|补充通知)")
+# 关于贯彻落实《X》有关问题的通知: a notice about X, itself the cited document (but 关于印发《X》的通知 cites X)
+_EMBEDDING_NOTICE = re.compile(r"^(?:有关问题|有关事项)?的(?:通知|补充通知|实施意见|意见|实施办法|实施细则)")
+_PUBLISHING = re.compile(r"(?:印发|转发|颁布|发布|下发)$")
+_GAP_AFTER = re.compile(
+    r"(?:[（(][^（）()]{1,12}[）)])?(?:(?:的|有关问题的|有关事项的)?(?:通知|批复|决定|意见|函))?(?:文件|文)?[（(【\[〔［]?"
+)
+_GAP_BEFORE = re.compile(r"(?:文件|文)?(?:关于印发|关于转发|印发|转发|下发|的)?")
+
+# --- documents named without 《》 -------------------------------------------------------------------
+_NAME_CHAR = re.compile(r"[\u3400-\u9fff0-9０-９“”\"‘’—\-－·]")
+_UNBRACKETED = re.compile(
+    rf"(?:{DOC_TYPES})(?P<paren>[（(](?:[^（）()\n]{{0,6}}(?:19|20)\d{{2}}[^（）()\n]{{0,16}}|试行|修订[^（）()\n]{{0,8}})[）)])?"
+)
+_CITING_VERB = (
+    "根据|依据|依照|按照|遵照|参照|遵循|对照|贯彻落实|贯彻执行|贯彻|落实|执行|推进|推动|实现|围绕|结合|学习"
+)
+_STOP = re.compile(rf"(?:{_CITING_VERB}|签署的|发布的|印发的|制定的|颁布的|下发的|出台的|通过的|批准的|在|的)")
+_CITING_LEFT = re.compile(rf"(?:{_CITING_VERB})$")
+_ITEM_START = re.compile(
+    r"(?:^|\n|[。；;：:])[ \t\u3000\-]*(?:\d{1,2}\s*[、.．]|[（(]\s*\d{1,2}\s*[）)]|[一二三四五六七八九十]{1,3}\s*、)\s*$"
+    r"|(?:依据|根据|依照)[：:]\s*$"
+)
+_RIGHT_CUE = re.compile(
+    r"^(?:中(?:指出|提到|提出|明确|强调|要求|规定|关于|有关|描述|写道|的)"
+    r"|中?第[一二三四五六七八九十百\d]+(?:部分|条|章|节|款|项)|的?(?:要求|精神|规定|相关规定)|提出|指出|明确|"
+    r"等(?:文件|法律|法规|政策|规定))"
+)
+_RIGHT_BOUNDARY = re.compile(
+    r"^(?:$|[^\u3400-\u9fff]|中|第|的|要求|精神|规定|提出|指出|明确|等|相关|有关|和|及|与|实施|落实|贯彻|执行)"
+)
+_VAGUE = re.compile(r"有关|相关|各项|一系列|各类|各级|上述|以上|下列|等")
+_FORMAL = re.compile(
+    r"中华人民共和国|中国|全国|全民|国家|国务院|中共|中央|党的|党中央|市委|市政府|上海|省|科协|科学技术协会|"
+    r"十[一二三四五六]五|\d{4}|[（(]"
+)
+_GENERIC_START = re.compile(
+    r"^(?:实施|工作|项目|相关|有关|具体|本|该|此|各|其|这|年度|总体|整体|管理|制定|编制|形成|完成|开展|研究|起草|修订|"
+    r"提交|报送|建立|完善|健全|出台|审议|征求|听取|反馈|提出|明确|按|经|由|对|将|把|已|并|及|和|一是|二是|三是)"
+)
+# the papers of a meeting (决议, 报告 …) count only when the meeting is named: 党的二十大报告, 二十届三中全会决议
+_MEETING_TYPES = ("决议", "报告", "公报", "纪要")
+_MEETING_NAMED = re.compile(
+    r"第[一二三四五六七八九十百\d]+次|[一二三四五六七八九十\d]+届|十[一二三四五六七八九]大|二十大|[一二三四五六七]中全会|"
+    r"政府工作报告|(?:19|20)\d{2}年"
+)
+_LAW_SHORT = re.compile(r"^(?:科普法|科技进步法|预算法|政府采购法|安全生产法|消防法|合同法|民法典)$")
+
+
+@dataclass
+class _Found:
+    citation: Citation
+    mask: tuple[int, int]
+
+
+def _squeeze(text: str) -> str:
+    """Drop line breaks and the spaces around them (a title or a 文号 broken over two lines)."""
+    return _BREAK.sub("", text)
+
+
+def _paragraphs(text: str) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for m in _PARAGRAPH.finditer(text):
+        spans.append((start, m.start()))
+        start = m.end()
+    spans.append((start, len(text)))
+    return spans
+
+
+def _pairs(text: str, start: int, end: int) -> tuple[list[tuple[int, int]], list[int]]:
+    """Outermost matched 《…》 pairs in text[start:end], and the positions of unmatched 》."""
+    stack: list[int] = []
+    pairs: list[tuple[int, int]] = []
+    stray: list[int] = []
+    for i in range(start, end):
+        ch = text[i]
+        if ch == "《":
+            stack.append(i)
+        elif ch == "》":
+            if stack:
+                pairs.append((stack.pop(), i))
+            else:
+                stray.append(i)
+    pairs = [p for p in pairs if p[1] - p[0] <= MAX_TITLE]
+    outer = [p for p in pairs if not any(q[0] < p[0] and p[1] < q[1] for q in pairs)]
+    return sorted(outer), stray
+
+
+def _name_start(masked: str, pos: int, floor: int) -> tuple[int, int]:
+    """Where a name ending at pos starts: after the last stop word of its run of name characters.
+
+    Returns (name start, run start). The run is the stretch of CJK, digits and quotes before pos.
+    """
+    run = pos
+    while run > floor and (_NAME_CHAR.match(masked[run - 1]) or masked[run - 1] in "〈〉"):
+        run -= 1
+    segment = masked[run:pos]
+    guard = segment.find("关于")
+    limit = guard if guard >= 0 else len(segment)
+    best = 0
+    for m in _STOP.finditer(segment[:limit]):
+        if m.group(0) == "的":
+            before = segment[: m.start()]
+            if before.endswith("党") or len(segment) - m.end() < 4:
+                continue
+        if len(segment) - m.end() >= 2:
+            best = m.end()
+    return run + best, run
+
+
+def _doc_number_after(text: str, close: int, limit: int, claimed: set[int]) -> str | None:
+    window_end = min(limit, close + 60)
+    for dn in find_doc_numbers(text[close + 1 : window_end]):
+        gap = _squeeze(text[close + 1 : close + 1 + dn.start])
+        if _GAP_AFTER.fullmatch(gap):
+            claimed.add(close + 1 + dn.start)
+            return dn.number.text
+        break
+    return None
+
+
+def _doc_number_before(text: str, open_: int, floor: int, claimed: set[int]) -> str | None:
+    window_start = max(floor, open_ - 60)
+    found = None
+    for dn in find_doc_numbers(text[window_start:open_]):
+        found = dn
+    if found is None or window_start + found.start in claimed:
+        return None
+    gap = _squeeze(text[window_start + found.end : open_])
+    if gap and not _GAP_BEFORE.fullmatch(gap):
+        return None
+    return found.number.text
+
+
+def _embedding(text: str, open_: int, after: str, floor: int) -> tuple[int, int] | None:
+    """The span of a longer name the 《》 title sits in (…实施《X》细则, 关于贯彻落实《X》有关问题的通知), or None."""
+    suffix = _EMBEDDING_SUFFIX.match(after)
+    if suffix is None:
+        suffix = _EMBEDDING_NOTICE.match(after)
+        if suffix is None:
+            return None
+        start, _ = _name_start(text, open_, floor)
+        prefix = _squeeze(text[start:open_])
+        if "关于" not in prefix or _PUBLISHING.search(prefix):
+            return None
+    else:
+        start, _ = _name_start(text, open_, floor)
+    close = text.index("》", open_)
+    end, n = close + 1, 0
+    while n < suffix.end() and end < len(text):  # walk the squeezed suffix back onto the text
+        if not text[end].isspace():
+            n += 1
+        end += 1
+    return start, end
+
+
+def _is_document(title: str, before: str, after: str, has_number: bool) -> bool:
+    """Whether a 《》 title names a policy document (not a magazine, event, programme or product)."""
+    if has_number:
+        return True
+    bare = re.sub(r"[（(][^（）()]*[）)]$", "", title)
+    if _NOT_DOCUMENT_AFTER.match(after) or _NOT_DOCUMENT_END.search(bare):
+        return False
+    if _HAS_TYPE.search(title):
+        return True
+    return not (_PRODUCT_BEFORE.search(before) or _ENUMERATED_EVENTS.match(after))
+
+
+def _bracketed(text: str, section: str | None, masked: list[str]) -> list[_Found]:
+    found: list[_Found] = []
+    claimed: set[int] = set()
+    short_names: dict[str, str] = {}
+    for p_start, p_end in _paragraphs(text):
+        pairs, stray = _pairs(text, p_start, p_end)
+        for open_, close in pairs:
+            for i in range(open_, close + 1):
+                masked[i] = "\x00"
+            title = _squeeze(text[open_ + 1 : close]).strip()
+            before = _squeeze(text[max(p_start, open_ - 12) : open_])
+            after = _squeeze(text[close + 1 : min(p_end, close + 30)])
+            if len(title) < 2:
+                continue
+            if _SHORT_NAME_BEFORE.search(before):
+                if found:
+                    short_names[title] = found[-1].citation.title
+                continue
+            embedding = _embedding(text, open_, after, p_start)
+            if embedding is not None:
+                start, end = embedding
+                for i in range(start, end):
+                    masked[i] = "\x00"
+                number = _doc_number_after(text, end - 1, p_end, claimed)
+                cite = Citation(title=_squeeze(text[start:end]), doc_number=number, section=section,
+                                bracketed=False, start=start, end=end)
+                found.append(_Found(cite, (start, end)))
+                continue
+            number = _doc_number_after(text, close, p_end, claimed) or _doc_number_before(
+                text, open_, p_start, claimed
+            )
+            if number is None:
+                inner = next(iter(find_doc_numbers(title)), None)
+                number = inner.number.text if inner is not None and inner.start == 0 else None
+            if not _is_document(title, before, after, number is not None):
+                continue
+            cite = Citation(title=title, doc_number=number, section=section, start=open_ + 1, end=close,
+                            short_for=short_names.get(title))
+            found.append(_Found(cite, (open_, close + 1)))
+        for close in stray:  # 》 without its 《: "、中央财政科研项目专家咨询费管理办法》财科教〔2017〕128号"
+            start, _ = _name_start(text, close, p_start)
+            title = _squeeze(text[start:close])
+            if len(title) < 4 or not _HAS_TYPE.search(title) or _GENERIC_START.match(title):
+                continue
+            number = _doc_number_after(text, close, p_end, claimed)
+            for i in range(start, close + 1):
+                masked[i] = "\x00"
+            found.append(_Found(Citation(title=title, doc_number=number, section=section, start=start, end=close),
+                                (start, close + 1)))
+    return found
+
+
+def _accept_unbracketed(name: str, suffix: str, context: str, left: str, right: str, listed: bool) -> bool:
+    body = name[: len(name) - len(suffix)] if name.endswith(suffix) else name
+    if _LAW_SHORT.match(name):
+        return bool(_CITING_LEFT.search(left) or _RIGHT_CUE.match(right))
+    if len(body) < 5 or _GENERIC_START.match(name):
+        return False
+    if suffix == "法":
+        return name.startswith("中华人民共和国")
+    if suffix in ("通知", "意见", "决定", "批复", "函"):
+        return "关于" in name and name.rstrip("）)").endswith(f"的{suffix}")
+    if _VAGUE.search(name):
+        return False
+    if suffix in _MEETING_TYPES and not _MEETING_NAMED.search(name):
+        return False
+    if not _FORMAL.search(context):
+        return False
+    return bool(_CITING_LEFT.search(left) or _ITEM_START.search(left) or _RIGHT_CUE.match(right) or listed)
+
+
+def _unbracketed(text: str, section: str | None, masked_text: str) -> list[Citation]:
+    out: list[Citation] = []
+    for m in _UNBRACKETED.finditer(masked_text):
+        suffix_end = m.start() + len(m.group(0)) - len(m.group("paren") or "")
+        suffix = text[m.start() : suffix_end]
+        right = _squeeze(masked_text[m.end() : m.end() + 12])
+        if not _RIGHT_BOUNDARY.match(right):
+            continue
+        start, run = _name_start(masked_text, m.start(), 0)
+        if start >= m.start():
+            continue
+        name = text[start : m.end()]
+        while name[:1] in "“”\"‘’—-－·" and name:
+            name, start = name[1:], start + 1
+        left = masked_text[max(0, run - 16) : start]
+        before_run = masked_text[max(0, run - 2) : run]
+        listed = before_run.endswith(("\x00、", "\x00和", "\x00及"))
+        context = masked_text[run : m.end()]
+        if _accept_unbracketed(name, suffix, context, left, right, listed):
+            out.append(Citation(title=name, section=section, bracketed=False, start=start, end=m.end()))
+    return out
+
+
+def find_citations(text: str, *, section: str | None = None) -> list[Citation]:
+    """Every document cited in a section's text, in order of appearance, with the title's offsets.
+
+    >>> [c.title for c in find_citations("《社会团体登记管理条例》；《基金会管理条例》等法律法规《社会组织评估管理办法》")]
+    ['社会团体登记管理条例', '基金会管理条例', '社会组织评估管理办法']
+    >>> [(c.title, c.bracketed) for c in find_citations("3、科普基础设施发展规划（2008-2010-2015）中提到，大力发展")]
+    [('科普基础设施发展规划（2008-2010-2015）', False)]
+    """
+    if not text:
+        return []
+    masked = list(text)
+    found = [f.citation for f in _bracketed(text, section, masked)]
+    found += _unbracketed(text, section, "".join(masked))
+    return sorted(found, key=lambda c: c.start)
+
+
+__all__ = ["DOC_TYPES", "find_citations"]

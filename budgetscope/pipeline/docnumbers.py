@@ -1,0 +1,150 @@
+"""文号 (document numbers) such as 国发〔2021〕9号: find them in text and parse them.
+
+A 文号 is an issuing agency's abbreviation, a year and a serial: 国发〔2021〕9号, 中办发[2015]51号,
+沪科【2023】15号, 國發(2021)9號. Irregular numbers are kept as written (沪组委2019发字126号,
+沪科协2021〔51〕号, 沪委组〔2019〕发字126号); a closing parenthesis misplaced before 号
+(（科协发学字〔2017〕42）号) is repaired. Line breaks and spaces inside a number are dropped.
+
+Example:
+    >>> n = parse_doc_number("（国发〔2021〕9号）")
+    >>> (n.agency, n.year, n.serial, n.key())
+    ('国发', 2021, '9', '国发〔2021〕9号')
+    >>> parse_doc_number("（2018年）") is None
+    True
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from budgetscope.models import DocNumber
+
+_CJK = r"\u3400-\u9fff"
+_OPEN = r"〔【\[（(［〖"
+_CLOSE = r"〕】\]）)］〗"
+_S = r"[ \t\u3000]*(?:\n[ \t\u3000]*)?"  # spaces and at most one line break
+_AGENCY = rf"(?P<agency>[{_CJK}](?:{_S}[{_CJK}]){{0,13}})"
+_YEAR = r"(?P<year>(?:19|20)\d{2})"
+_SERIAL = r"(?P<serial>\d{1,5})"
+_HAO = r"[号號]"
+
+DOC_NUMBER = re.compile(
+    "|".join(
+        (
+            # 国发〔2021〕9号, 沪委组〔2019〕发字126号, 沪科党组合〔2007〕第011号, 科协发学字〔2017〕42）号
+            rf"{_AGENCY}{_S}[{_OPEN}]{_S}{_YEAR}{_S}[{_CLOSE}]{_S}(?P<mid>[{_CJK}]{{0,3}}?){_S}第?{_S}{_SERIAL}"
+            rf"{_S}(?P<stray>[)）])?{_S}{_HAO}",
+            # 沪组委2019发字126号 (bare year, a word between year and serial)
+            rf"{_AGENCY.replace('agency', 'agency2')}{_S}{_YEAR.replace('year', 'year2')}{_S}"
+            rf"(?P<mid2>[{_CJK}]{{1,3}}){_S}第?{_S}{_SERIAL.replace('serial', 'serial2')}{_S}{_HAO}",
+            # 沪科协2021〔51〕号 (the serial in the brackets)
+            rf"{_AGENCY.replace('agency', 'agency3')}{_S}{_YEAR.replace('year', 'year3')}{_S}[{_OPEN}]{_S}"
+            rf"{_SERIAL.replace('serial', 'serial3')}{_S}[{_CLOSE}]{_S}{_HAO}",
+        )
+    )
+)
+"""One 文号 in any of its three shapes; the agency is trimmed afterwards (see :func:`find_doc_numbers`)."""
+
+# Words that end the text before an agency abbreviation: an issuing body's full name, a verb, a particle.
+_AGENCY_CUT = re.compile(
+    r".*(?:根据|依据|按照|依照|参照|见|即|文号|编号|发文|关于印发|印发|转发|下发|发布|颁布|的|和|及|与|或|"
+    r"人民政府|政府|委员会|办公厅|办公室|档案局|[^\s]局|中心|协会|部门|[：:、，,；;。])"
+)
+_WS = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class DocNumberMatch:
+    """A 文号 found in text: the parsed number and its character span (the agency's start to 号)."""
+
+    number: DocNumber
+    start: int
+    end: int
+
+
+def _trim_agency(agency: str) -> tuple[str, int]:
+    """The agency abbreviation at the end of a run of CJK text, and how many characters were cut."""
+    squeezed = _WS.sub("", agency)
+    m = _AGENCY_CUT.match(squeezed)
+    cut = m.end() if m else 0
+    kept = squeezed[cut:]
+    # map the cut back onto the unsqueezed text (whitespace may sit inside)
+    i = n = 0
+    while n < cut and i < len(agency):
+        if not agency[i].isspace():
+            n += 1
+        i += 1
+    while i < len(agency) and agency[i].isspace():
+        i += 1
+    return kept, i
+
+
+def _build(m: re.Match[str], text_start: int) -> DocNumberMatch | None:
+    g = m.groupdict()
+    if g.get("agency"):
+        shape, agency, year, serial = 1, g["agency"], g["year"], g["serial"]
+    elif g.get("agency2"):
+        shape, agency, year, serial = 2, g["agency2"], g["year2"], g["serial2"]
+    else:
+        shape, agency, year, serial = 3, g["agency3"], g["year3"], g["serial3"]
+    kept, cut = _trim_agency(agency)
+    if not kept or kept[0] in "号號第年月日":
+        return None
+    start = m.start() + cut
+    raw = _WS.sub("", m.group(0)[cut:])
+    if shape == 1 and g.get("stray"):
+        raw = raw.replace("）号", "号").replace(")号", "号").replace("）號", "號").replace(")號", "號")
+    mid = g.get("mid") if shape == 1 else g.get("mid2") if shape == 2 else None
+    serial_text = f"{mid}{serial}" if mid else serial
+    number = DocNumber(text=raw, agency=kept, year=int(year), serial=serial_text)
+    return DocNumberMatch(number=number, start=text_start + start, end=text_start + m.end())
+
+
+def find_doc_numbers(text: str) -> Iterator[DocNumberMatch]:
+    """Every 文号 in text, in order, with its span.
+
+    >>> [d.number.text for d in find_doc_numbers("《X》（国发〔2021〕9号）、《Y》沪科协2021〔51〕号")]
+    ['国发〔2021〕9号', '沪科协2021〔51〕号']
+    """
+    for m in DOC_NUMBER.finditer(text):
+        found = _build(m, 0)
+        if found is not None:
+            yield found
+
+
+def parse_doc_number(text: str) -> DocNumber | None:
+    """Parse a string that is one 文号 (optionally in parentheses); None when it is not one.
+
+    The misplaced parenthesis of "（科协发学字〔2017〕42）号" is repaired; irregular shapes keep their text.
+
+    >>> parse_doc_number("（科协发学字〔2017〕42）号").text
+    '科协发学字〔2017〕42号'
+    >>> parse_doc_number("沪组委2019发字126号").serial
+    '发字126'
+    """
+    stripped = text.strip()
+    if stripped[:1] in "（(" and stripped[-1:] in "）)" and not re.search(r"[）)]\s*[号號]", stripped[-3:]):
+        stripped = stripped[1:-1].strip()
+    elif stripped[:1] in "（(" and re.search(r"[）)]\s*[号號]$", stripped):
+        stripped = stripped[1:].strip()
+    m = DOC_NUMBER.fullmatch(stripped)
+    if m is None:
+        return None
+    found = _build(m, 0)
+    if found is None or found.start != 0:
+        return None
+    return found.number
+
+
+def format_doc_number(number: DocNumber) -> str:
+    """The canonical spelling of a 文号 (full-width 〔〕 brackets), as :meth:`DocNumber.key` gives it.
+
+    >>> format_doc_number(parse_doc_number("中办发[2015]51号"))
+    '中办发〔2015〕51号'
+    """
+    return number.key()
+
+
+__all__ = ["DOC_NUMBER", "DocNumberMatch", "find_doc_numbers", "format_doc_number", "parse_doc_number"]

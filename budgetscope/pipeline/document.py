@@ -1,0 +1,45 @@
+"""Read one file into a segmented :class:`~budgetscope.models.Document`: load → normalize → classify → segment.
+
+Example:
+    >>> doc = read_document("corpus/sast-2026-department-budget.txt")  # doctest: +SKIP
+    >>> doc.kind, len(doc.records)
+    ('department_budget', 29)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from budgetscope.models import Document
+from budgetscope.pipeline.classify import classify
+from budgetscope.pipeline.forms import segment_forms
+from budgetscope.pipeline.load import load
+from budgetscope.pipeline.normalize import Text, normalize_text
+from budgetscope.pipeline.segment import segment_narratives, segment_parts
+
+NARRATIVE_KINDS = ("department_budget", "unit_budget", "final_accounts")
+
+
+def read_document(path: Path | str) -> Document:
+    """Load, normalize, classify and segment one file. Raises LoadError for unreadable input."""
+    path = Path(path)
+    source = load(path)
+    text = normalize_text(source.text, source.page_starts)
+    return segment_text(text, doc=path.name, path=str(path), sha1=source.sha1, pages=source.pages)
+
+
+def segment_text(text: Text, *, doc: str, path: str = "", sha1: str = "", pages: int | None = None) -> Document:
+    """Classify and segment normalized text (pure)."""
+    c = classify(text)
+    document = Document(
+        doc=doc, path=path, kind=c.kind, department=c.department, year=c.year, pages=pages,
+        chars=len(text.source), sha1=sha1,
+    )
+    if c.kind in NARRATIVE_KINDS:
+        document.parts = segment_parts(text)
+        document.records = segment_narratives(text, doc=doc, department=c.department, year=c.year)
+    if c.kind == "performance_targets" or (c.kind in NARRATIVE_KINDS and not document.records):
+        document.records += segment_forms(text, doc=doc, department=c.department, year=c.year)
+    if c.kind == "other":
+        document.warnings.append("not a budget document: no narratives or forms segmented")
+    return document

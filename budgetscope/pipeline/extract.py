@@ -1,0 +1,134 @@
+"""Extraction over segmented records: amounts, period, citations, implementing bodies.
+
+The same finders that the spaCy components (:mod:`budgetscope.pipeline.nlp`) wrap run here over
+each section, so `budgetscope extract` and ``nlp.add_pipe("budget_amounts")`` agree by construction.
+
+Example:
+    >>> from budgetscope.pipeline.document import read_document
+    >>> docs = extract_documents([read_document("corpus/sast-2026-department-budget.txt")])  # doctest: +SKIP
+    >>> docs[0].records[0].budget_total_yuan  # doctest: +SKIP
+    Decimal('6272000')
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from budgetscope.models import SECTION_KEYS, Citation, Document, Record
+from budgetscope.pipeline.citations import find_citations
+from budgetscope.pipeline.dates import find_periods, parse_period
+from budgetscope.pipeline.link import PolicyIndex
+from budgetscope.pipeline.money import assign_roles, budget_total, find_amounts
+
+ORG_SUFFIX = (
+    "委员会|协会|学会|研究会|联合会|基金会|中心|办公室|管理局|局|厅|委|部|处|科|室|院|所|站|馆|社|"
+    "公司|集团|大学|学院|学校|分会|秘书处|工作组|领导小组|小组|团队|组"
+)
+ORG = re.compile(
+    rf"(?:[\u4e00-\u9fff（）()·]{{1,24}}?(?:{ORG_SUFFIX}))(?=[、，,；;。：:和及与等负由承作为\s]|$)"
+)
+ORG_STOP = re.compile(r"^(?:由|为|是|在|和|及|与|等|其中|主要|负责|根据|按照|通过|项目|本项目|该项目|各|其他|相关|具体)")
+
+
+def extract_record(record: Record, *, year: int | None = None) -> Record:
+    """Fill amounts, period, budget total, citations and implementing bodies of one record."""
+    year = year if year is not None else record.year
+    if record.kind == "narrative":
+        return _extract_narrative(record, year)
+    return _extract_form(record)
+
+
+def _extract_narrative(record: Record, year: int | None) -> Record:
+    amounts = []
+    citations: list[Citation] = []
+    for key in SECTION_KEYS:
+        body = record.sections.get(key)
+        if not body:
+            continue
+        found = find_amounts(body, section=key)
+        if key == "budget":
+            found = assign_roles(body, found)
+        else:
+            found = [a.model_copy(update={"role": "other"}) for a in found]
+        amounts.extend(found)
+        citations.extend(find_citations(body, section=key))
+    budget = [a for a in amounts if a.section == "budget"]
+    period_text = record.sections.get("period")
+    period = parse_period(period_text, year=year) if period_text else None
+    bodies = implementing_bodies(record.sections.get("implementing_body") or "")
+    return record.model_copy(
+        update={
+            "amounts": amounts,
+            "budget_total_yuan": budget_total(budget),
+            "period": period,
+            "citations": citations,
+            "implementing_bodies": bodies,
+        }
+    )
+
+
+def _extract_form(record: Record) -> Record:
+    if record.form is None:
+        return record
+    citations: list[Citation] = []
+    for label, body in record.form.texts.items():
+        citations.extend(find_citations(body, section=label))
+    period = None
+    if record.form.start and record.form.end:
+        from budgetscope.models import Period
+
+        period = Period(start=record.form.start, end=record.form.end, text=f"{record.form.start}—{record.form.end}")
+    total = record.form.amounts.get("annual_total")
+    bodies = [b for b in (record.form.implementer, record.form.department) if b]
+    return record.model_copy(
+        update={
+            "citations": citations,
+            "period": period,
+            "budget_total_yuan": total,
+            "implementing_bodies": list(dict.fromkeys(bodies)),
+        }
+    )
+
+
+def implementing_bodies(text: str) -> list[str]:
+    """Organizations named in a 三、实施主体 section, in order of first mention.
+
+    >>> implementing_bodies("由上海市科普事业中心负责实施，市科协科普部负责监督。")
+    ['上海市科普事业中心', '市科协科普部']
+    """
+    out: list[str] = []
+    for m in ORG.finditer(text):
+        name = m.group(0).strip("（）() ")
+        name = ORG_STOP.sub("", name)
+        name = re.sub(r"^(?:由|为|是|在|和|及|与|等|其中|主要|负责|根据|按照|通过|项目|本项目|该项目)+", "", name)
+        if len(name) < 3 or name in out or not re.search(r"[\u4e00-\u9fff]{2}", name):
+            continue
+        out.append(name)
+    return out
+
+
+def extract_documents(docs: Iterable[Document], *, index: PolicyIndex | None = None) -> list[Document]:
+    """Extract every record of every document, then give each citation its canonical identity.
+
+    The canonical identities are resolved across all the documents given (and whatever ``index``
+    already holds), so aliases, 简称 and 文号 learned in one document help the others.
+    """
+    index = index if index is not None else PolicyIndex()
+    out: list[Document] = []
+    for doc in docs:
+        records = [extract_record(r, year=doc.year) for r in doc.records]
+        out.append(doc.model_copy(update={"records": records}))
+        for r in records:
+            for c in r.citations:
+                index.add(c, year=doc.year, doc=doc.doc)
+    index.resolve()
+    for doc in out:
+        for r in doc.records:
+            r.citations = [
+                c.model_copy(update={"canonical": index.canonical(c, year=doc.year)}) for c in r.citations
+            ]
+    return out
+
+
+__all__ = ["extract_documents", "extract_record", "find_periods", "implementing_bodies"]

@@ -1,0 +1,345 @@
+"""One canonical identity per policy document: aliases, 简称, wrappers, versions and 文号.
+
+The same document is cited as 《全民科学素质行动规划纲要（2021—2035年）》, with ASCII parentheses,
+wrapped in its notice 《国务院关于印发全民科学素质行动规划纲要（2021—2035年）的通知》（国发〔2021〕9号）,
+by a short name (《全民科学素质纲要》) or misnamed (《全民科学素质行动计划纲要（2021-2035年）》); its
+predecessor （2006—2010—2020年） is another version of the same family. :func:`title_key` folds the
+spelling; :class:`PolicyIndex` groups what the corpus cites (same key, same 文号, same family and
+version, an issuer-less 关于… title with one issuer) and picks a version for a bare family title by
+evidence: its 文号, the years in its title, then the citing document's year. What stays unclear
+becomes a document marked ``ambiguous`` rather than a guess.
+
+Example:
+    >>> from budgetscope.models import Citation
+    >>> index = PolicyIndex()
+    >>> index.add(Citation(title="全民科学素质行动规划纲要（2021—2035年）"), year=2026, doc="a.txt")
+    >>> index.add(Citation(title="全民科学素质纲要"), year=2026, doc="a.txt")
+    >>> index.resolve()
+    >>> len({index.canonical(Citation(title=t), year=2026) for t in ("全民科学素质纲要", "全民科学素质行动计划纲要（2021-2035年）")})
+    1
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+from budgetscope.models import Citation, PolicyDocument, stable_id
+from budgetscope.pipeline.docnumbers import find_doc_numbers, parse_doc_number
+
+SHORT_NAMES: dict[str, str] = {
+    "科普法": "中华人民共和国科学技术普及法",
+    "科技进步法": "中华人民共和国科学技术进步法",
+    "成果转化法": "中华人民共和国促进科技成果转化法",
+    "促进科技成果转化法": "中华人民共和国促进科技成果转化法",
+    "上海市科普条例": "上海市科学技术普及条例",
+}
+"""简称 → full title (keys and values in :func:`title_key` spelling, before the law prefix)."""
+
+FAMILY_NAMES: dict[str, str] = {
+    "全民科学素质行动规划纲要": "全民科学素质纲要",
+    "全民科学素质行动计划纲要": "全民科学素质纲要",
+    "科学素质纲要": "全民科学素质纲要",
+}
+"""Names of one document family whatever the version (the 2006 纲要 is a 计划纲要, the 2021 one a 规划纲要)."""
+
+KNOWN_DOCUMENTS: tuple[tuple[str, str | None], ...] = (
+    ("全民科学素质行动计划纲要（2006—2010—2020年）", "国发〔2006〕7号"),
+    ("全民科学素质行动计划纲要实施方案（2016—2020年）", "国办发〔2016〕10号"),
+    ("全民科学素质行动规划纲要（2021—2035年）", "国发〔2021〕9号"),
+    ("中华人民共和国科学技术普及法", None),
+)
+"""Official titles and 文号 that anchor versions even before the corpus cites them."""
+
+_FOLD = str.maketrans(
+    {"“": "", "”": "", '"': "", "‘": "", "’": "", "'": "", "「": "", "」": "", "『": "", "』": "",
+     "《": "", "》": "", "〈": "", "〉": "", "<": "", ">": "", "—": "-", "–": "-", "―": "-", "~": "-",
+     "〔": "(", "〕": ")", "【": "(", "】": ")", "[": "(", "]": ")", "、": "、"}
+)
+_WS = re.compile(r"\s+")
+_WRAPPER = re.compile(r"^(?:.{0,40}?)关于(?:印发|转发|颁布|发布)(?P<inner>.+?)的(?:补充)?通知$")
+_YEARS_PAREN = re.compile(r"\((?P<years>(?:19|20)\d{2}(?:年)?(?:-(?:19|20)\d{2}(?:年)?)*)\)")
+_VERSION = re.compile(r"^(?P<base>.+?)\((?P<version>(?:19|20)\d{2}(?:-(?:19|20)\d{2})*)\)$")
+_LAW = re.compile(r"(?<!办|方|做|立|执|宪|司|依|用)法$")
+_LOCAL = re.compile(r"^[\u3400-\u9fff]{2,4}(?:省|市|自治区|特别行政区)")
+_ISSUER = re.compile(r"^(?P<issuer>[^关]{2,40}?)(?P<rest>关于.+)$")
+_QUESTION_HEAD = re.compile(
+    r"^(?:请问)?(?:有)?(?:哪些|哪个|什么|那些)?(?:项目|单位|部门|文件|预算)?(?:都|还|曾)?"
+    r"(?:引用|提到|提及|依据|根据|援引|涉及|落实|贯彻|参照|按照)(?:了|过)?"
+)
+_QUESTION_TAIL = re.compile(r"(?:的)?(?:项目|文件|政策)?(?:有哪些|是哪些|有什么|是什么|吗|呢)?[？?。!！\s]*$")
+
+
+def _fold(title: str) -> str:
+    t = unicodedata.normalize("NFKC", title)
+    t = _WS.sub("", t).translate(_FOLD)
+    return _YEARS_PAREN.sub(lambda m: "(" + m.group("years").replace("年", "") + ")", t)
+
+
+def title_key(title: str) -> str:
+    """A title's identity: spelling folded, notice wrapper and 简称 resolved, 中华人民共和国 for laws.
+
+    >>> title_key("《国务院关于印发全民科学素质行动规划纲要（2021—2035年）的通知》")
+    '全民科学素质行动规划纲要(2021-2035)'
+    >>> title_key("科普法") == title_key("中华人民共和国科学技术普及法")
+    True
+    """
+    t = _fold(title)
+    while (m := _WRAPPER.match(t)) is not None:
+        t = m.group("inner")
+    t = t.replace("科协", "科学技术协会")
+    t = SHORT_NAMES.get(t, t)
+    t = _fold(SHORT_NAMES.get(t, t)).replace("科协", "科学技术协会")
+    if _LAW.search(t) and not t.startswith("中华人民共和国") and not _LOCAL.match(t) and len(t) <= 30:
+        t = "中华人民共和国" + t
+    return t
+
+
+def split_version(key: str) -> tuple[str, str | None]:
+    """A key's family (its name without a trailing years paren, 简称 folded) and version (the years).
+
+    >>> split_version(title_key("全民科学素质行动计划纲要（2021-2035年）"))
+    ('全民科学素质纲要', '2021-2035')
+    """
+    m = _VERSION.match(key)
+    base, version = (m.group("base"), m.group("version")) if m else (key, None)
+    return FAMILY_NAMES.get(base, base), version
+
+
+def _issuerless(key: str) -> str | None:
+    m = _ISSUER.match(key)
+    return m.group("rest") if m else None
+
+
+def _number_key(text: str | None) -> str | None:
+    if not text:
+        return None
+    parsed = parse_doc_number(text)
+    return parsed.key() if parsed else _fold(text)
+
+
+def _similar(a: str, b: str) -> bool:
+    if a in b or b in a or next(find_doc_numbers(a), None) or next(find_doc_numbers(b), None):
+        return True
+    return SequenceMatcher(None, a, b).ratio() >= 0.6
+
+
+@dataclass
+class _Seen:
+    title: str
+    key: str
+    number: str | None
+    year: int | None
+    doc: str
+
+
+class PolicyIndex:
+    """Canonical policy documents of a corpus: add every citation, resolve, then ask.
+
+    Build it from citations (``add`` … ``resolve``) or reload it from stored documents
+    (``PolicyIndex(documents)``); both answer ``canonical``, ``documents`` and ``lookup``.
+    """
+
+    def __init__(self, documents: Iterable[PolicyDocument] = ()) -> None:
+        self._seen: list[_Seen] = []
+        self._seeds: list[list[tuple[str, str | None]]] = [[(t, n)] for t, n in KNOWN_DOCUMENTS]
+        self._docs: dict[str, PolicyDocument] = {}
+        self._by_key: dict[str, str] = {}
+        self._by_number: dict[str, str] = {}
+        self._versions: dict[str, list[tuple[int, str]]] = defaultdict(list)
+        self._unclear: dict[str, str] = {}
+        loaded = list(documents)
+        for d in loaded:
+            self._seeds.append([(d.title, None)] + [(a, None) for a in d.aliases] + [(d.title, n) for n in d.doc_numbers])
+        if loaded:
+            self._index(loaded)
+
+    def add(self, citation: Citation, *, year: int | None, doc: str) -> None:
+        """Record one citation of a document of the given (budget) year."""
+        title = citation.short_for or citation.title
+        self._seen.append(_Seen(title, title_key(title), _number_key(citation.doc_number), year, doc))
+
+    def resolve(self) -> None:
+        """Group what was added into documents (call once after all adds; adding more needs another call)."""
+        keys = sorted({s.key for s in self._seen} | {title_key(t) for seed in self._seeds for t, _ in seed})
+        parent = {k: k for k in keys}
+
+        def find(k: str) -> str:
+            while parent[k] != k:
+                parent[k] = parent[parent[k]]
+                k = parent[k]
+            return k
+
+        def union(a: str, b: str) -> None:
+            ra, rb = find(a), find(b)
+            if ra != rb:
+                parent[max(ra, rb)] = min(ra, rb)
+
+        numbers: dict[str, set[str]] = defaultdict(set)
+        for seed in self._seeds:
+            for t, n in seed:
+                union(title_key(seed[0][0]), title_key(t))
+                if n:
+                    numbers[_number_key(n) or n].add(title_key(t))
+        for s in self._seen:
+            if s.number:
+                numbers[s.number].add(s.key)
+        for group in numbers.values():
+            ordered = sorted(group)
+            for other in ordered[1:]:
+                if _similar(ordered[0], other):
+                    union(ordered[0], other)
+        by_version: dict[tuple[str, str], str] = {}
+        for k in keys:
+            family, version = split_version(k)
+            if version:
+                union(by_version.setdefault((family, version), k), k)
+        for k in keys:
+            rest = _issuerless(k)
+            if rest is None and k.startswith("关于"):
+                owners = {find(o) for o in keys if o != k and _issuerless(o) == k}
+                if len(owners) == 1:
+                    union(k, owners.pop())
+        versioned = {split_version(k)[0] for k in keys if split_version(k)[1]}
+        groups: dict[str, list[_Seen]] = defaultdict(list)
+        unclear: dict[str, list[_Seen]] = defaultdict(list)
+        bare: list[_Seen] = []
+        seed_keys = {title_key(t) for seed in self._seeds for t, _ in seed}
+        for s in self._seen:
+            family, version = split_version(s.key)
+            same_number = s.number and find_group(numbers.get(s.number, set()), find)
+            if version is None and family in versioned and not same_number and find(s.key) == s.key:
+                bare.append(s)
+            else:
+                groups[find(s.key)].append(s)
+        for root in {find(k) for k in seed_keys}:
+            groups.setdefault(root, [])
+        versions: dict[str, list[tuple[int, str]]] = defaultdict(list)
+        for root in groups:
+            family, version = split_version(root)
+            if version:
+                versions[family].append((int(version[:4]), root))
+        for s in bare:
+            family, _ = split_version(s.key)
+            root = _choose(sorted(versions[family]), s.year)
+            (groups[root] if root else unclear[family]).append(s)
+        self._index(self._build(groups, unclear, numbers, find))
+
+    def _build(self, groups, unclear, numbers, find) -> list[PolicyDocument]:  # type: ignore[no-untyped-def]
+        seed_titles = {find(title_key(seed[0][0])): seed[0][0] for seed in self._seeds}
+        docs: list[PolicyDocument] = []
+        for root, seen in sorted(groups.items()):
+            if not seen:
+                continue
+            family, version = split_version(root)
+            counts = Counter(s.title for s in seen)
+            title = seed_titles.get(root) or min(counts, key=lambda t: (-counts[t], -len(t), t))
+            nos = sorted({n for n, ks in numbers.items() if any(find(k) == root for k in ks)})
+            docs.append(PolicyDocument(
+                id="pd:" + stable_id(family, version or ""), title=title, family=family, version=version,
+                aliases=sorted(set(counts) | {t for t in seed_titles.values() if find(title_key(t)) == root}),
+                doc_numbers=nos))
+        for family, seen in sorted(unclear.items()):
+            docs.append(PolicyDocument(
+                id="pd:" + stable_id(family, "?"), title=family, family=family, version=None,
+                aliases=sorted({s.title for s in seen}), ambiguous=True))
+        return docs
+
+    def _index(self, docs: list[PolicyDocument]) -> None:
+        self._docs = {d.id: d for d in docs}
+        self._by_key, self._by_number, self._unclear = {}, {}, {}
+        self._versions = defaultdict(list)
+        for d in docs:
+            if d.ambiguous:
+                self._unclear[d.family or title_key(d.title)] = d.id
+                continue
+            for alias in [d.title, *d.aliases]:
+                key = title_key(alias)
+                if split_version(key)[1] or split_version(key)[0] not in self._unclear:
+                    self._by_key.setdefault(key, d.id)
+            for n in d.doc_numbers:
+                self._by_number.setdefault(_number_key(n) or n, d.id)
+            if d.version and d.family:
+                self._versions[d.family].append((int(d.version[:4]), d.id))
+        for family, found in self._versions.items():
+            found.sort()
+            for _, doc_id in found:  # a bare family title is decided by year, not by the first alias seen
+                self._by_key.pop(family, None)
+                for key in [k for k, v in self._by_key.items() if v == doc_id and split_version(k) == (family, None)]:
+                    self._by_key.pop(key)
+
+    def canonical(self, citation: Citation, *, year: int | None) -> str | None:
+        """The canonical id of the document a citation names (None when it names nothing known).
+
+        Evidence in order: the citation's 文号, its title (with the years in it), the citing year.
+        """
+        number = _number_key(citation.doc_number)
+        if number and number in self._by_number:
+            return self._by_number[number]
+        key = title_key(citation.short_for or citation.title)
+        if key in self._by_key:
+            return self._by_key[key]
+        family, version = split_version(key)
+        if family in self._versions:
+            if version:
+                return next((d for s, d in self._versions[family] if self._docs[d].version == version), None)
+            return _choose(self._versions[family], year) or self._unclear.get(family)
+        rest = _issuerless(key)
+        if rest and rest in self._by_key:
+            return self._by_key[rest]
+        return self._unclear.get(family)
+
+    def documents(self) -> list[PolicyDocument]:
+        """Every canonical document, ambiguous ones included, in a stable order."""
+        return sorted(self._docs.values(), key=lambda d: (d.family or "", d.version or "", d.id))
+
+    def lookup(self, query: str) -> list[PolicyDocument]:
+        """Documents matching a title, a 简称, a 文号 or a question ("哪些项目引用了全民科学素质纲要").
+
+        >>> index = PolicyIndex()
+        >>> index.add(Citation(title="中华人民共和国科学技术普及法"), year=2026, doc="a.txt")
+        >>> index.resolve()
+        >>> [d.title for d in index.lookup("哪些项目引用了科普法？")]
+        ['中华人民共和国科学技术普及法']
+        """
+        q = _QUESTION_TAIL.sub("", _QUESTION_HEAD.sub("", query.strip()))
+        numbers = [n.number.key() for n in find_doc_numbers(q)]
+        if numbers:
+            return [self._docs[self._by_number[n]] for n in numbers if n in self._by_number]
+        key = title_key(q)
+        if not key:
+            return []
+        family, version = split_version(key)
+        ids: list[str] = []
+        if key in self._by_key:
+            ids.append(self._by_key[key])
+        if not version:
+            ids += [d.id for d in self.documents() if d.family == family]
+        if not ids and len(key) >= 3:
+            ids = [d.id for d in self.documents() if any(key in title_key(a) for a in [d.title, *d.aliases])]
+        return [self._docs[i] for i in dict.fromkeys(ids)]
+
+
+def find_group(keys: set[str], find) -> bool:  # type: ignore[no-untyped-def]
+    """Whether a set of keys (those sharing a 文号) resolves to one group."""
+    return len({find(k) for k in keys}) == 1 if keys else False
+
+
+def _choose(versions: list[tuple[int, str]], year: int | None) -> str | None:
+    """The version in force for a citing year: the newest that started by then; None when unclear."""
+    if not versions:
+        return None
+    if year is None:
+        return versions[0][1] if len(versions) == 1 else None
+    started = [v for v in versions if v[0] <= year]
+    if not started:
+        return None
+    start, chosen = started[-1]
+    return None if start == year and len(started) > 1 else chosen
+
+
+__all__ = ["FAMILY_NAMES", "KNOWN_DOCUMENTS", "SHORT_NAMES", "PolicyIndex", "split_version", "title_key"]

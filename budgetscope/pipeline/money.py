@@ -1,0 +1,360 @@
+"""Money in budget narratives: parse one expression, find every amount, give each its role.
+
+All amounts come out in yuan as exact :class:`~decimal.Decimal` values. Forms read: ``60万元``,
+``1.5亿元``, ``50000.00元``, a bare ``万`` (``28万``, ``1720.00万``) when the words around are about
+money, thousands separators (``15,544万元``), stray spaces (``350000. 00元``), full-width digits,
+Chinese numerals (``壹拾万元整``, ``叁佰伍拾万元``, ``三十万元``), ``¥50,000.00`` and, in tables, bare
+numbers under a header unit (``单位：万元``).
+
+Not money: percentages, counts (``25场``, ``10万人次``), areas (``2万平方米``), dates, 文号, article
+and phone numbers, foreign currencies (``4000亿欧元``) — none of them carries a yuan unit.
+
+A range (``10-15万元``) gives two amounts, both ``approximate``: the low end's text is its number
+alone (``10``), its value takes the shared unit (100000 yuan); the high end is ``15万元``.
+
+Example:
+    >>> text = "科普之窗专项预计总经费99.90万元，申请财政经费99.90万元。其中资源配送预算经费55万。"
+    >>> [(a.text, a.role) for a in assign_roles(text, find_amounts(text))]
+    [('99.90万元', 'total'), ('99.90万元', 'fiscal'), ('55万', 'component')]
+    >>> budget_total(assign_roles(text, find_amounts(text)))
+    Decimal('999000')
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from decimal import Context, Decimal, InvalidOperation
+
+from budgetscope.models import Amount, AmountRole
+from budgetscope.pipeline.cn_numerals import (
+    CAPITAL_CHARS,
+    MULTIPLIER_CHARS,
+    ORDINARY_CHARS,
+    fold_chars,
+    parse_cn_money,
+)
+
+_NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:[ ]?\.[ ]?\d+)?"
+_AR_AMOUNT = re.compile(
+    rf"(?<![\dA-Za-z.,])(?P<cur>¥[ ]?)?(?P<num>{_NUM})"
+    rf"(?:[ ]?(?P<sep>[-~—–]|至|到)[ ]?(?P<num2>{_NUM}))?"
+    r"[ ]?(?P<more>余|多)?"
+    r"(?:(?P<scale>千万|百万|亿|万|千|百)(?P<more2>余|多)?(?P<yuan>元|圆)|(?P<yuan0>元|圆)|(?P<bare>千万|百万|亿|万))?"
+)
+_CN_AMOUNT = re.compile(
+    rf"[{CAPITAL_CHARS}{ORDINARY_CHARS}]+[元圆](?:[{ORDINARY_CHARS}{CAPITAL_CHARS}]角)?(?:零?[{ORDINARY_CHARS}{CAPITAL_CHARS}]分)?整?"
+)
+_BARE_NUMBER = re.compile(r"(?<![^\s|:;,(\[])(?P<num>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)(?=$|[\s|;,)\]。])")
+_SCALES = {"千万": 7, "百万": 6, "亿": 8, "万": 4, "千": 3, "百": 2, None: 0}
+_UNITS = {"元": 0, "万元": 4, "亿元": 8}
+_MAX_DIGITS = 20
+"""Longest integer part read as money; longer digit runs are identifiers, not amounts."""
+
+_MONEY_WORDS = re.compile(
+    r"元|经费|资金|预算|金额|费|款|投入|投资|支出|收入|成本|总额|合计|共计|小计|价|资助|补贴|补助|人民币"
+)
+_BARE_SCALE_FOLLOWERS = ("人民币", "整", "左右", "上下")
+_APPROX_BEFORE = ("约", "近", "逾")
+_APPROX_AFTER = ("左右", "上下")
+
+_OTHER = re.compile(
+    r"季度|(?<!\d)(?:1[0-2]|0?[1-9])\s*[-~—–至到]\s*(?:1[0-2]|0?[1-9])\s*月|上半年|下半年|每月|当月|次月"
+    r"|\d+(?:\.\d+)?\s*%|百分之|执行率|结转|增加|减少|增长|下降|同比|比上年|较上年|每[场次人个项期]|标准为"
+)
+"""Timing splits (quarters, months, shares), changes and unit rates: amounts that are not parts."""
+_SELF_RAISED = re.compile(r"自筹|自有资金")
+_FISCAL = re.compile(r"财政(?![局部厅委所])|拨款")
+_STRONG_TOTAL = re.compile(r"总[^,;。、]{0,4}?(?:额|资金|经费|预算|金额|投入|投资|计|费用)|合计|共计")
+_COMPONENT = re.compile(r"子项目|子项|分项|二级项目")
+_ENUMERATOR = re.compile(
+    r"^\s*(?:[-•·]\s*)?(?:\d{1,2}\s*[.、．](?!\d)|[(（]\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*[)）]"
+    r"|[一二三四五六七八九十]{1,3}\s*、|第[一二三四五六七八九十\d]+[项部])"
+)
+_RIGHT_SOURCE = re.compile(r"^\s*[(（]\s*(?P<src>财政|自筹)")
+_CLAUSE_END = ";。\n"
+_CUE_REACH = 24
+"""How far back (characters) an ``_OTHER`` cue still applies to an amount."""
+_SENTENCE_END = "。\n"
+
+
+def parse_money(text: str) -> Decimal | None:
+    """One money expression in yuan; None when ``text`` is not exactly one amount.
+
+    Around the amount, 约/大约/近 before and 左右/整/人民币 after are allowed (the value stays the
+    value); a range or a bare number without a unit is not one amount.
+
+    >>> parse_money("350000. 00元")
+    Decimal('350000')
+    >>> parse_money("约27万元")
+    Decimal('270000')
+    >>> parse_money("叁佰伍拾万元")
+    Decimal('3500000')
+    >>> parse_money("25场") is None
+    True
+    """
+    body = fold_chars(text).strip().rstrip("。.,;")
+    body = re.sub(r"^(?:大约|约|近|逾|人民币)+\s*", "", body)
+    body = re.sub(r"\s*(?:人民币|左右|上下|整)+$", "", body)
+    if not body:
+        return None
+    match = _AR_AMOUNT.fullmatch(body)
+    if match:
+        if match["sep"]:
+            return None
+        return _arabic_value(match["num"], match)
+    match = _CN_AMOUNT.fullmatch(body)
+    return _cn_value(match[0]) if match else None
+
+
+def find_amounts(text: str, *, section: str = "budget", unit: str | None = None) -> list[Amount]:
+    """Every monetary amount in ``text``, in order, with offsets (``text[a.start:a.end] == a.text``).
+
+    ``unit`` is a table's header unit (``"元"``, ``"万元"`` or ``"亿元"``); when given, bare numbers
+    standing alone between delimiters (tabs, spaces, ``|``) are read as amounts in that unit.
+    Roles are left at ``"other"``; :func:`assign_roles` sets them.
+
+    >>> [(a.text, a.yuan) for a in find_amounts("财政资金2749.32万元，自筹资金8607.45万元")]
+    [('2749.32万元', Decimal('27493200')), ('8607.45万元', Decimal('86074500'))]
+    >>> find_amounts("开展25场讲座，覆盖10万人次，5.12防灾减灾日")
+    []
+    >>> [a.yuan for a in find_amounts("73.97\\t52.50", unit="万元")]
+    [Decimal('739700'), Decimal('525000')]
+    """
+    folded = fold_chars(text)
+    found: list[Amount] = []
+    for match in _AR_AMOUNT.finditer(folded):
+        found.extend(_arabic_amounts(text, folded, match, section))
+    for match in _CN_AMOUNT.finditer(folded):
+        value = _cn_value(match[0])
+        if value is not None:
+            found.append(_amount(text, folded, match.start(), match.end(), value, section))
+    if unit is not None:
+        if unit not in _UNITS:
+            raise ValueError(f"unknown table unit {unit!r}; expected one of {sorted(_UNITS)}")
+        for match in _BARE_NUMBER.finditer(folded):
+            value = _scaled(match["num"], _UNITS[unit])
+            if value is not None:
+                found.append(_amount(text, folded, match.start(), match.end(), value, section))
+    return _without_overlaps(found)
+
+
+def assign_roles(text: str, amounts: list[Amount]) -> list[Amount]:
+    """The role of each amount of a 六、年度预算安排 section (``text``), from the wording around it.
+
+    In order of precedence, the words between the previous amount (or the clause start) and the
+    amount decide: a quarter, month range or percentage share -> ``other``; 自筹 -> ``self_raised``;
+    财政/拨款 -> ``fiscal``; 总额/总经费/合计/共计 -> ``total``; 子项目/分项, a 其中 earlier in the
+    sentence, or a numbered list item -> ``component``. An amount with none of these is the
+    ``total`` when it is the first such amount and the later ones break it down (their sum is no
+    larger, or the top-level ones add up to it); otherwise it and every later one is a
+    ``component``.
+
+    >>> text = "该项目总资金为627.2万元。子项目1大院日常运维 351.6万元；"
+    >>> [a.role for a in assign_roles(text, find_amounts(text))]
+    ['total', 'component']
+    """
+    folded = fold_chars(text)
+    ordered = sorted(amounts, key=lambda a: a.start)
+    cued = [_cue(folded, a, ordered[i - 1].end if i else 0) for i, a in enumerate(ordered)]
+    items = {item for _, item in cued if item is not None}
+    cues = [
+        ("component" if cue is None and item is not None and len(items) > 1 else cue) for cue, item in cued
+    ]
+    roles: list[AmountRole] = []
+    head_seen = "total" in cues
+    candidate_rejected = False
+    for i, (amount, cue) in enumerate(zip(ordered, cues, strict=True)):
+        if cue is not None:
+            roles.append(cue)
+            head_seen = head_seen or cue in ("total", "fiscal", "self_raised")
+        elif head_seen or candidate_rejected:
+            roles.append("component")
+        elif _breaks_down(
+            folded,
+            amount,
+            [a for a, c in zip(ordered[i + 1 :], cues[i + 1 :], strict=True) if c in (None, "component")],
+        ):
+            roles.append("total")
+            head_seen = True
+        else:
+            roles.append("component")
+            candidate_rejected = True
+    return [a.model_copy(update={"role": r}) for a, r in zip(ordered, roles, strict=True)]
+
+
+def budget_total(amounts: list[Amount]) -> Decimal | None:
+    """The project's annual budget as the narrative states it, in yuan; None when it states none.
+
+    The first ``total``; else the sum of the ``fiscal`` and ``self_raised`` amounts (a lone fiscal
+    amount is the total).
+
+    >>> text = "财政资金2749.32万元，自筹资金8607.45万元，主要用于科技馆建筑体大修工程款。"
+    >>> budget_total(assign_roles(text, find_amounts(text)))
+    Decimal('113567700')
+    """
+    for amount in amounts:
+        if amount.role == "total":
+            return amount.yuan
+    sources = [a.yuan for a in amounts if a.role in ("fiscal", "self_raised")]
+    return sum(sources, Decimal(0)) if sources else None
+
+
+def format_yuan(yuan: Decimal, unit: str = "元") -> str:
+    """Write ``yuan`` in ``unit`` (元, 万元 or 亿元) so that :func:`parse_money` reads it back exactly.
+
+    >>> format_yuan(Decimal("6272000"), "万元")
+    '627.2万元'
+    >>> parse_money(format_yuan(Decimal("6272000"), "万元"))
+    Decimal('6272000')
+    """
+    if unit not in _UNITS:
+        raise ValueError(f"unknown unit {unit!r}; expected one of {sorted(_UNITS)}")
+    if not yuan.is_finite() or yuan < 0:
+        raise ValueError(f"cannot write {yuan} as an amount")
+    number = format(yuan.scaleb(-_UNITS[unit]), "f")
+    if "." in number:
+        number = number.rstrip("0").rstrip(".")
+    return f"{number}{unit}"
+
+
+def _arabic_value(number: str, match: re.Match[str]) -> Decimal | None:
+    """Value of an arabic amount; None unless it carries a yuan unit, ¥ or a bare 万/亿."""
+    if match["yuan"]:
+        return _scaled(number, _SCALES[match["scale"]])
+    if match["yuan0"] or (match["cur"] and not match["bare"]):
+        return _scaled(number, 0)
+    if match["bare"]:
+        return _scaled(number, _SCALES[match["bare"]])
+    return None
+
+
+def _arabic_amounts(text: str, folded: str, match: re.Match[str], section: str) -> Iterable[Amount]:
+    value = _arabic_value(match["num2"] or match["num"], match)
+    if value is None or (match["bare"] and not _bare_scale_is_money(folded, match)):
+        return []
+    if not match["sep"]:
+        return [
+            _amount(
+                text,
+                folded,
+                match.start(),
+                match.end(),
+                value,
+                section,
+                bool(match["more"] or match["more2"]),
+            )
+        ]
+    low = _arabic_value(match["num"], match)
+    if low is None:
+        return []
+    low_end = match.end("num")
+    return [
+        _amount(text, folded, match.start(), low_end, low, section, True),
+        _amount(text, folded, match.start("num2"), match.end(), value, section, True),
+    ]
+
+
+def _bare_scale_is_money(folded: str, match: re.Match[str]) -> bool:
+    """A 万/亿 without 元 is money only before a non-word and after money words (not 万人, 万平方米)."""
+    after = folded[match.end() :]
+    if (
+        after
+        and not after.startswith(_BARE_SCALE_FOLLOWERS)
+        and unicodedata.category(after[0])[0] not in "PZC"
+    ):
+        return False  # 万人, 万个, 万平方米, 万㎡, 万m2: a count or a measure
+    if not folded[: match.start()].strip() and not after.strip(" \t\r\n。.;"):
+        return True  # the whole text is the amount ("1720.00万")
+    return bool(_MONEY_WORDS.search(folded[max(0, match.start() - 30) : match.start()])) or after.startswith(
+        "人民币"
+    )
+
+
+def _cn_value(expression: str) -> Decimal | None:
+    numeral = expression.split("元")[0].split("圆")[0]
+    if numeral[0] not in "一二三四五六七八九十壹贰貳叁參肆伍陆陸柒捌玖拾两":
+        return None
+    capital = any(ch in CAPITAL_CHARS and ch not in "零万亿" for ch in numeral)
+    if not capital and (len(numeral) < 2 or not any(ch in MULTIPLIER_CHARS for ch in numeral)):
+        return None  # 统一元, 二元结构: an ordinary numeral needs a unit character to be money
+    return parse_cn_money(expression)
+
+
+def _scaled(number: str, exponent: int) -> Decimal | None:
+    digits = number.replace(",", "").replace(" ", "")
+    if len(digits.split(".")[0]) > _MAX_DIGITS:
+        return None
+    try:
+        value = Decimal(digits).scaleb(exponent)
+    except InvalidOperation:
+        return None
+    if value == value.to_integral_value():
+        return value.quantize(Decimal(1), context=Context(prec=_MAX_DIGITS + 12))
+    return value
+
+
+def _amount(
+    text: str, folded: str, start: int, end: int, yuan: Decimal, section: str, approx: bool = False
+) -> Amount:
+    before = folded[max(0, start - 2) : start].rstrip()
+    approximate = approx or before.endswith(_APPROX_BEFORE) or folded[end:].lstrip().startswith(_APPROX_AFTER)
+    return Amount(
+        text=text[start:end], yuan=yuan, section=section, start=start, end=end, approximate=approximate
+    )
+
+
+def _without_overlaps(amounts: list[Amount]) -> list[Amount]:
+    kept: list[Amount] = []
+    for amount in sorted(amounts, key=lambda a: (a.start, -(a.end - a.start))):
+        if not kept or amount.start >= kept[-1].end:
+            kept.append(amount)
+    return kept
+
+
+def _cue(folded: str, amount: Amount, previous_end: int) -> tuple[AmountRole | None, int | None]:
+    """The role the words right before (or the bracket right after) ``amount`` give it, if any.
+
+    The second value is the offset of the numbered list item (``1.``, ``（2）``) the amount sits in.
+    """
+    clause_start = max(folded.rfind(ch, 0, amount.start) for ch in _CLAUSE_END) + 1
+    sentence_start = max(folded.rfind(ch, 0, amount.start) for ch in _SENTENCE_END) + 1
+    left = folded[max(clause_start, previous_end) : amount.start]
+    sentence = folded[sentence_start : amount.start]
+    item = (
+        sentence_start
+        if _ENUMERATOR.match(sentence)
+        else clause_start
+        if _ENUMERATOR.match(folded[clause_start : amount.start])
+        else None
+    )
+    if _OTHER.search(left[-_CUE_REACH:]):
+        return "other", item
+    right = _RIGHT_SOURCE.match(folded[amount.end :])
+    if _SELF_RAISED.search(left) or (right and right["src"] == "自筹"):
+        return "self_raised", item
+    if _FISCAL.search(left) or (right and right["src"] == "财政"):
+        return "fiscal", item
+    if _STRONG_TOTAL.search(left):
+        return "total", item
+    if _COMPONENT.search(left) or "其中" in sentence:
+        return "component", item
+    return None, item
+
+
+def _breaks_down(folded: str, candidate: Amount, later: list[Amount]) -> bool:
+    """Whether the uncued ``later`` amounts read as a breakdown of ``candidate`` (so it is the total)."""
+    if not later or sum((a.yuan for a in later), Decimal(0)) <= candidate.yuan:
+        return True
+    depth = _depth(folded, candidate.start)
+    top = sum((a.yuan for a in later if _depth(folded, a.start) == depth), Decimal(0))
+    return abs(top - candidate.yuan) <= candidate.yuan * Decimal("0.005")
+
+
+def _depth(folded: str, offset: int) -> int:
+    """Bracket depth at ``offset`` (ASCII brackets, since full-width ones fold to them)."""
+    return max(0, folded.count("(", 0, offset) - folded.count(")", 0, offset))
+
+
+__all__ = ["assign_roles", "budget_total", "find_amounts", "format_yuan", "parse_money"]

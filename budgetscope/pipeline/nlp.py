@@ -1,0 +1,165 @@
+"""spaCy components for budget text: ``budget_amounts``, ``budget_dates``, ``budget_citations``.
+
+Each is a ``@Language.factory`` registered through the ``spacy_factories`` entry point, so after
+``pip install budgetscope`` it works in anyone's pipeline::
+
+    >>> import spacy
+    >>> nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})  # doctest: +SKIP
+    >>> nlp.add_pipe("budget_amounts")  # doctest: +SKIP
+    >>> doc = nlp("该项目总资金为627.2万元。")  # doctest: +SKIP
+    >>> [(s.text, s._.amount.yuan) for s in doc.spans["budget_amounts"]]  # doctest: +SKIP
+    [('627.2万元', Decimal('6272000'))]
+
+Results go to ``doc.spans[<component name>]`` (replaced, never appended, so running a component
+twice gives the same doc); each span carries the typed record in a Span extension: ``._.amount``
+(:class:`~budgetscope.models.Amount`), ``._.period`` (:class:`~budgetscope.models.Period`),
+``._.citation`` (:class:`~budgetscope.models.Citation`). The components hold primitives only in
+their config and round-trip through ``nlp.to_disk``/``spacy.load``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy.util import ensure_path
+
+from budgetscope.pipeline.citations import find_citations
+from budgetscope.pipeline.dates import find_periods
+from budgetscope.pipeline.money import assign_roles, find_amounts
+
+AMOUNTS = "budget_amounts"
+DATES = "budget_dates"
+CITATIONS = "budget_citations"
+
+
+def _register_extensions() -> None:
+    for name in ("amount", "period", "citation"):
+        if not Span.has_extension(name):
+            Span.set_extension(name, default=None)
+
+
+class _Component:
+    """A thin spaCy component: find typed records in doc.text, then set spans and extensions."""
+
+    name: str
+    extension: str
+    settings: tuple[str, ...] = ()
+
+    def __init__(self, nlp: Language, name: str) -> None:
+        _register_extensions()
+        self.name = name
+
+    def find(self, text: str) -> list[tuple[int, int, Any]]:
+        raise NotImplementedError
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans: list[Span] = []
+        for start, end, record in self.find(doc.text):
+            span = doc.char_span(start, end, label=self.name, alignment_mode="expand")
+            if span is None:
+                continue
+            span._.set(self.extension, record)
+            spans.append(span)
+        doc.spans[self.name] = spans
+        return doc
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterable[Doc]:
+        for doc in docs:
+            yield self(doc)
+
+    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
+        path = ensure_path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        (path / "settings.json").write_text(json.dumps({k: getattr(self, k) for k in self.settings}))
+
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> _Component:
+        f = ensure_path(path) / "settings.json"
+        if f.exists():
+            for k, v in json.loads(f.read_text()).items():
+                setattr(self, k, v)
+        return self
+
+
+class AmountComponent(_Component):
+    """Monetary amounts in yuan with their role; ``unit`` is a table's header unit for bare numbers."""
+
+    extension = "amount"
+    settings = ("section", "unit", "roles")
+
+    def __init__(self, nlp: Language, name: str, section: str, unit: str | None, roles: bool) -> None:
+        super().__init__(nlp, name)
+        self.section, self.unit, self.roles = section, unit, roles
+
+    def find(self, text: str) -> list[tuple[int, int, Any]]:
+        amounts = find_amounts(text, section=self.section, unit=self.unit)
+        if self.roles:
+            amounts = assign_roles(text, amounts)
+        return [(a.start, a.end, a) for a in amounts]
+
+
+class DateComponent(_Component):
+    """Periods (ISO start/end); ``year`` fills a missing year (the document's budget year)."""
+
+    extension = "period"
+    settings = ("year",)
+
+    def __init__(self, nlp: Language, name: str, year: int | None) -> None:
+        super().__init__(nlp, name)
+        self.year = year
+
+    def find(self, text: str) -> list[tuple[int, int, Any]]:
+        return [(p.offset, p.offset + len(p.text), p) for p in find_periods(text, year=self.year)]
+
+
+class CitationComponent(_Component):
+    """Cited policy documents (《…》 titles and named documents without 《》) with their 文号."""
+
+    extension = "citation"
+    settings = ("section",)
+
+    def __init__(self, nlp: Language, name: str, section: str | None) -> None:
+        super().__init__(nlp, name)
+        self.section = section
+
+    def find(self, text: str) -> list[tuple[int, int, Any]]:
+        return [(c.start, c.end, c) for c in find_citations(text, section=self.section)]
+
+
+@Language.factory(AMOUNTS, default_config={"section": "budget", "unit": None, "roles": True})
+def make_amounts(nlp: Language, name: str, section: str, unit: str | None, roles: bool) -> AmountComponent:
+    return AmountComponent(nlp, name, section, unit, roles)
+
+
+@Language.factory(DATES, default_config={"year": None})
+def make_dates(nlp: Language, name: str, year: int | None) -> DateComponent:
+    return DateComponent(nlp, name, year)
+
+
+@Language.factory(CITATIONS, default_config={"section": None})
+def make_citations(nlp: Language, name: str, section: str | None) -> CitationComponent:
+    return CitationComponent(nlp, name, section)
+
+
+def nlp(components: Iterable[str] = (AMOUNTS, DATES, CITATIONS), **config: dict[str, Any]) -> Language:
+    """``spacy.blank("zh")`` with the jieba segmenter, a sentencizer and our components.
+
+    ``config`` maps a component name to its config, e.g. ``nlp(budget_dates={"year": 2026})``.
+    """
+    import jieba
+    import spacy
+
+    jieba.setLogLevel(logging.WARNING)
+    pipeline = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+    pipeline.add_pipe("sentencizer", config={"punct_chars": ["。", "！", "？", "；", "\n"]})
+    for name in components:
+        pipeline.add_pipe(name, config=config.get(name, {}))
+    return pipeline
+
+
+ComponentFactory = Callable[..., _Component]

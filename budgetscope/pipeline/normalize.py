@@ -1,0 +1,190 @@
+"""Repair what PDF-to-text does to budget documents, keeping a map back to the source.
+
+The result is a list of logical :class:`Line` objects. Each knows the 1-based source line and page
+of its first character and, through :meth:`Line.source_offset`, where any of its characters came
+from. Text is kept verbatim (no character is rewritten); :func:`fold` gives the NFKC form that the
+classifier and segmenter match on.
+
+Repairs:
+- page breaks (form feeds from the PDF loader) and the running headers, footers and page numbers
+  that repeat on every page;
+- centred titles with leading spaces;
+- lines broken mid-sentence or mid-title in fixed-width layouts (a 《…》 title or a 文号 split over
+  two lines comes out whole).
+
+Example:
+    >>> text = normalize_text("上海市某某部门预算\\n\\n一、项目概述\\n")
+    >>> [(ln.line, ln.text) for ln in text.lines if ln.text]
+    [(1, '上海市某某部门预算'), (3, '一、项目概述')]
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+
+SENTENCE_END = tuple("。！？；：!?;:")
+PAGE_NUMBER = re.compile(r"^\s*(?:[-—–]\s*\d{1,4}\s*[-—–]|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4}|\d{1,4})\s*$")
+SECTION_LINE = re.compile(r"^[一二三四五六七]\s*[、.．]\s*(?:项目概[述况]|立项依据|实施主体|实施方案|实施周期|年度预算安排|绩效目标)\s*$")
+LIST_START = re.compile(r"^\s*(?:[-•·]\s|[（(]?[一二三四五六七八九十\d]{1,3}[)）、．.]|第[一二三四五六七八九十]+[章节条部])")
+
+
+def fold(text: str) -> str:
+    """NFKC with ideographic space folded; the safe full-width/half-width unification for matching."""
+    return unicodedata.normalize("NFKC", text).replace("\u3000", " ")
+
+
+@dataclass(frozen=True)
+class Line:
+    """One logical line. ``pieces`` maps offsets in ``text`` to offsets in the source text."""
+
+    text: str
+    line: int
+    page: int | None
+    start: int
+    pieces: tuple[tuple[int, int], ...] = ()
+
+    def source_offset(self, i: int) -> int:
+        """Source offset of character ``i`` of this line's text."""
+        if not self.pieces:
+            return self.start + i
+        k = bisect.bisect_right([p[0] for p in self.pieces], i) - 1
+        local, src = self.pieces[max(k, 0)]
+        return src + (i - local)
+
+
+@dataclass
+class Text:
+    """A normalized document: logical lines plus the source they map to."""
+
+    source: str
+    lines: list[Line]
+    page_starts: tuple[int, ...] | None = None
+    line_starts: list[int] = field(default_factory=list)
+
+    def line_of(self, offset: int) -> int:
+        """1-based source line of a source offset."""
+        return bisect.bisect_right(self.line_starts, offset)
+
+    def page_of(self, offset: int) -> int | None:
+        if self.page_starts is None:
+            return None
+        return bisect.bisect_right(self.page_starts, offset)
+
+
+@dataclass
+class _Phys:
+    text: str
+    line: int
+    start: int
+    page: int | None
+
+
+def normalize_text(source: str, page_starts: tuple[int, ...] | None = None) -> Text:
+    """Split ``source`` into logical lines and repair the PDF layout."""
+    phys = _physical_lines(source, page_starts)
+    if page_starts is not None:
+        phys = _drop_running_lines(phys)
+    width = _layout_width(phys)
+    lines = _join(phys, width)
+    starts = [0] + [m.end() for m in re.finditer("\n", source)]
+    return Text(source=source, lines=lines, page_starts=page_starts, line_starts=starts)
+
+
+def _physical_lines(source: str, page_starts: tuple[int, ...] | None) -> list[_Phys]:
+    out: list[_Phys] = []
+    pos = 0
+    for n, raw in enumerate(source.split("\n"), start=1):
+        page = bisect.bisect_right(page_starts, pos) if page_starts is not None else None
+        stripped = raw.lstrip(" \u3000\t")
+        lead = len(raw) - len(stripped)
+        text = stripped.rstrip(" \u3000\t\f")
+        if raw.strip() == "\f":
+            text = "\f"
+        out.append(_Phys(text, n, pos + lead, page))
+        pos += len(raw) + 1
+    return out
+
+
+def _drop_running_lines(phys: list[_Phys]) -> list[_Phys]:
+    """Blank out page numbers and lines that repeat at the top or bottom of most pages."""
+    pages: dict[int, list[int]] = {}
+    for i, p in enumerate(phys):
+        if p.page is not None and p.text and p.text != "\f":
+            pages.setdefault(p.page, []).append(i)
+    edge: Counter[str] = Counter()
+    for idx in pages.values():
+        for i in idx[:2] + idx[-2:]:
+            edge[re.sub(r"\d+", "#", phys[i].text)] += 1
+    n_pages = len(pages)
+    running = {t for t, c in edge.items() if n_pages >= 3 and c >= max(3, n_pages // 2)}
+    drop: set[int] = set()
+    for idx in pages.values():
+        for i in idx[:2] + idx[-2:]:
+            t = phys[i].text
+            if PAGE_NUMBER.match(t) or re.sub(r"\d+", "#", t) in running:
+                drop.add(i)
+    return [_Phys("", p.line, p.start, p.page) if i in drop else p for i, p in enumerate(phys)]
+
+
+def _layout_width(phys: list[_Phys]) -> int | None:
+    """The line width of a fixed-width layout (text wrapped by a PDF), or None for one paragraph a line."""
+    lengths = sorted(len(p.text) for p in phys if p.text and "\t" not in p.text and p.text != "\f")
+    if len(lengths) < 20:
+        return None
+    w = lengths[int(len(lengths) * 0.95) - 1]
+    if w > 120 or w < 15:
+        return None
+    full = sum(n >= w * 0.85 for n in lengths)
+    return w if full >= 0.15 * len(lengths) else None
+
+
+def _joinable(prev: str, nxt: str, width: int | None) -> bool:
+    if not prev or not nxt or "\t" in prev or "\t" in nxt or prev == "\f":
+        return False
+    if prev.count("《") > prev.count("》") and len(nxt) < 200:
+        return True  # a title broken over two lines
+    if width is None:
+        return False
+    if prev.endswith(SENTENCE_END) or len(prev) < width * 0.85:
+        return False
+    return not LIST_START.match(nxt)
+
+
+def _heads_section(phys: list[_Phys], k: int) -> bool:
+    """True when line k is followed by a narrative section heading: then it is a project heading."""
+    for q in phys[k + 1 : k + 8]:
+        if q.text and q.text != "\f":
+            return bool(SECTION_LINE.match(q.text))
+    return False
+
+
+def _join(phys: list[_Phys], width: int | None) -> list[Line]:
+    lines: list[Line] = []
+    i = 0
+    while i < len(phys):
+        p = phys[i]
+        text, pieces = p.text, [(0, p.start)]
+        j = i + 1
+        while True:
+            k = j
+            if p.page is not None:  # PDF: a broken line may continue across a page break
+                m, saw_break = k, False
+                while m < len(phys) and phys[m].text in ("", "\f") and m - k < 6:
+                    saw_break |= phys[m].text == "\f"
+                    m += 1
+                if saw_break:
+                    k = m
+            if k >= len(phys) or not _joinable(text, phys[k].text, width) or _heads_section(phys, k):
+                break
+            pieces.append((len(text), phys[k].start))
+            text += phys[k].text
+            j = k + 1
+        if text == "\f":
+            text = ""
+        lines.append(Line(text, p.line, p.page, p.start, tuple(pieces) if len(pieces) > 1 else ()))
+        i = j
+    return lines

@@ -1,0 +1,244 @@
+"""Segment a department budget into its parts and part 七 into project narratives with 7 sections.
+
+A project heading is a short line that either ends in "(项目)经费情况说明" or is directly followed
+by a section heading "一、项目概述/概况". Section headings are matched by their number and a name
+close to one of the seven canonical names (one dropped or changed character allowed), so lines
+inside a section that merely look like headings ("一、海智对接交流活动。…", "三、负责本市…",
+"1. …") stay body text.
+
+Example:
+    >>> from budgetscope.pipeline.normalize import normalize_text
+    >>> t = normalize_text("甲项目经费情况说明\\n一、项目概述\\n概述。\\n五、实施周期\\n2026年度\\n")
+    >>> [(r.name, r.sections["overview"], r.sections["period"], r.sections["goals"]) for r in segment_narratives(t, doc="x.txt")]
+    [('甲项目', '概述。', '2026年度', None)]
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from budgetscope.models import SECTION_KEYS, Part, Record, Section, stable_id
+from budgetscope.pipeline.normalize import Line, Text, fold
+
+SECTION_NAMES: dict[str, tuple[str, ...]] = {
+    "overview": ("项目概述", "项目概况"),
+    "legal_basis": ("立项依据",),
+    "implementing_body": ("实施主体",),
+    "plan": ("实施方案",),
+    "period": ("实施周期",),
+    "budget": ("年度预算安排",),
+    "goals": ("绩效目标",),
+}
+NUMERALS = "一二三四五六七"
+SECTION_HEAD = re.compile(r"^\s*(?:[-•]\s*)?(?P<num>[一二三四五六七八])\s*[、.．，,]?\s*(?P<name>[^\s。；;，,：:]{2,8})\s*[:：]?\s*$")
+SUFFIX = re.compile(r"(?P<gap>\s*)(?P<xiang>项?)(?P<mu>目?)经费情况说明\s*$")
+YEAR_PREFIX = re.compile(r"^(?:20\d{2}\s*年度?)\s*")
+PART_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("functions", re.compile(r"主要职能$")),
+    ("organization", re.compile(r"机构设置$")),
+    ("glossary", re.compile(r"^(?:[一二三四五六七、]*)?名词解释$")),
+    ("budget_notes", re.compile(r"预算编制说明$")),
+    ("budget_tables", re.compile(r"^20\d{2}年.*(?:预算|收支).*表$")),
+    ("other_notes", re.compile(r"^(?:[一二三四五六七、]*)?其他相关情况说明$")),
+    ("projects", re.compile(r"^(?:[一二三四五六七、]*)?项目经费情况说明$")),
+)
+MAX_HEADING = 80
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", fold(text))
+
+
+def section_key(line: str) -> str | None:
+    """The section key of a narrative section heading line, or None for any other line.
+
+    >>> section_key("一、项目概况"), section_key("六、年度预算安"), section_key("一、海智对接交流活动。集聚")
+    ('overview', 'budget', None)
+    """
+    if len(line) > 20:
+        return None
+    m = SECTION_HEAD.match(fold(line))
+    if not m:
+        return None
+    name = m.group("name")
+    for key, names in SECTION_NAMES.items():
+        if any(_close(name, n) for n in names):
+            return key
+    return None
+
+
+def _close(a: str, b: str) -> bool:
+    """Equal up to one dropped, added or changed character (for names of 4+ characters)."""
+    if a == b:
+        return True
+    if len(b) < 4 or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) <= 1
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
+
+
+@dataclass(frozen=True)
+class _Heading:
+    index: int
+    title: str
+    name: str | None
+
+
+def _next_nonblank(lines: list[Line], i: int) -> int | None:
+    for j in range(i + 1, min(len(lines), i + 6)):
+        if lines[j].text.strip():
+            return j
+    return None
+
+
+def project_name(title: str) -> str | None:
+    """The project's name from its heading: minus "经费情况说明", a year prefix and wrapping quotes.
+
+    >>> project_name("科技社团创新发展赋能计划 目经费情况说明"), project_name("2023年度科协大院日常运行与维护项目经费情况说明")
+    ('科技社团创新发展赋能计划项目', '科协大院日常运行与维护项目')
+    """
+    name = title.strip()
+    m = SUFFIX.search(name)
+    if m:
+        head = name[: m.start()]
+        if not head.strip():
+            return None  # a bare "项目经费情况说明" names no project
+        if m.group("xiang") or m.group("mu"):
+            head += "项目"  # keep 项目; repair "计划 目" (a dropped 项) as well
+        name = head
+    name = YEAR_PREFIX.sub("", name).strip()
+    quoted = re.fullmatch(r"[“\"](?P<inner>[^“”\"]+)[”\"](?P<rest>(?:项目)?)", name)
+    if quoted:  # “X项目”项目 -> X项目
+        name = quoted.group("inner") + quoted.group("rest")
+    name = re.sub(r"(?<=[\u4e00-\u9fff”》）])\s+(?=[\u4e00-\u9fff“《（])", "", name).strip()
+    if name.endswith("项目项目"):
+        name = name[:-2]
+    return name or None
+
+
+def find_project_headings(lines: list[Line], start: int = 0) -> list[_Heading]:
+    """Project headings among ``lines[start:]``."""
+    out: list[_Heading] = []
+    for i in range(start, len(lines)):
+        text = lines[i].text.strip()
+        if not text or len(text) > MAX_HEADING or "\t" in text or section_key(text):
+            continue
+        if text.startswith(("-", "•")) or text.endswith(("。", "；", "，", ";", ",")):
+            continue
+        nxt = _next_nonblank(lines, i)
+        followed = nxt is not None and section_key(lines[nxt].text) == "overview"
+        suffixed = SUFFIX.search(text) is not None
+        if followed or (suffixed and nxt is not None and section_key(lines[nxt].text) is not None):
+            out.append(_Heading(i, text, project_name(text)))
+        elif suffixed and _squash(text) not in ("项目经费情况说明", "七、项目经费情况说明"):
+            # a narrative whose sections are all missing still names a project
+            out.append(_Heading(i, text, project_name(text)))
+    return out
+
+
+def segment_parts(text: Text) -> list[Part]:
+    """The top-level parts of a department budget, ignoring the table of contents."""
+    lines = text.lines
+    parts: list[Part] = []
+    seen: set[str] = set()
+    in_toc = False
+    for i, ln in enumerate(lines):
+        s = _squash(ln.text)
+        if s in ("目录", "目次"):
+            in_toc = True
+            continue
+        if not s:
+            continue
+        if in_toc and (ln.text.lstrip().startswith(("-", "•")) or re.search(r"[.…·]{3,}\s*\d+$", s)):
+            continue
+        in_toc = False
+        if len(s) > 40:
+            continue
+        for key, pattern in PART_PATTERNS:
+            if key not in seen and pattern.search(s):
+                seen.add(key)
+                parts.append(Part(key=key, title=ln.text.strip(), line=ln.line, start=ln.start))
+                break
+    heads = find_project_headings(lines)
+    if heads and "projects" not in seen:
+        first = lines[heads[0].index]
+        parts.append(Part(key="projects", title=first.text.strip(), line=first.line, start=first.start))
+    parts.sort(key=lambda p: p.start)
+    for a, b in zip(parts, parts[1:], strict=False):
+        a.end = b.start
+    if parts:
+        parts[-1].end = len(text.source)
+    return parts
+
+
+def segment_narratives(
+    text: Text, *, doc: str, department: str | None = None, year: int | None = None
+) -> list[Record]:
+    """Split part 七 into project narratives, each with all 7 section keys (None = heading absent)."""
+    lines = text.lines
+    heads = find_project_headings(lines)
+    records: list[Record] = []
+    for n, head in enumerate(heads):
+        end = heads[n + 1].index if n + 1 < len(heads) else _part_end(lines, head.index)
+        sections, spans = _sections(lines, head.index + 1, end)
+        first = lines[head.index]
+        records.append(
+            Record(
+                id=stable_id(doc, "narrative", first.line, head.title),
+                kind="narrative",
+                doc=doc,
+                line=first.line,
+                page=first.page,
+                department=department,
+                year=year,
+                title=head.title,
+                name=head.name,
+                sections=sections,
+                section_spans=spans,
+                start=first.start,
+                end=lines[end - 1].start + len(lines[end - 1].text) if end > head.index + 1 else first.start,
+            )
+        )
+    return records
+
+
+def _part_end(lines: list[Line], start: int) -> int:
+    """Where the last narrative ends: the end of the document or the next top-level part."""
+    for i in range(start + 1, len(lines)):
+        s = _squash(lines[i].text)
+        if s and len(s) <= 40 and any(p.search(s) for k, p in PART_PATTERNS if k != "projects"):
+            return i
+    return len(lines)
+
+
+def _sections(lines: list[Line], start: int, end: int) -> tuple[dict[str, str | None], dict[str, Section]]:
+    marks: list[tuple[int, str]] = []
+    last = -1
+    for i in range(start, end):
+        key = section_key(lines[i].text)
+        if key is None:
+            continue
+        order = SECTION_KEYS.index(key)
+        if order > last:
+            marks.append((i, key))
+            last = order
+    sections: dict[str, str | None] = dict.fromkeys(SECTION_KEYS)
+    spans: dict[str, Section] = {}
+    for m, (i, key) in enumerate(marks):
+        stop = marks[m + 1][0] if m + 1 < len(marks) else end
+        body = [ln for ln in lines[i + 1 : stop]]
+        content = "\n".join(ln.text for ln in body).strip()
+        first = next((ln for ln in body if ln.text.strip()), None)
+        sections[key] = content
+        spans[key] = Section(
+            key=key,
+            heading=lines[i].text.strip(),
+            text=content,
+            line=first.line if first else lines[i].line,
+            start=first.start if first else lines[i].start,
+            end=(first.start if first else lines[i].start) + len(content),
+        )
+    return sections, spans

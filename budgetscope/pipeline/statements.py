@@ -1,0 +1,370 @@
+"""A department budget's own tables (部门财务收支预算总表 …) and the totals its 编制说明 states.
+
+Pure: text in, typed values out. A table is a title line ending in 表, a ``单位：元`` / ``单位：万元``
+line and tab-separated rows; each numeric cell becomes a :class:`BudgetLine` with its row name,
+its column label and, where the table gives them, the classification code (类/款/项: functional
+``2060702``, or economic ``30215``). The 编制说明 paragraph states totals in words
+(``收入预算15,544万元``); each becomes a :class:`StatedTotal` with the precision it was written to.
+
+Example:
+    >>> text = "2026年部门财务收支预算总表\\n单位：元\\n项目\\t预算数\\n收入总计\\t168,829,035\\n"
+    >>> [(b.name, b.column, b.yuan) for t in find_tables(text) for b in t.lines]
+    [('收入总计', '预算数', Decimal('168829035'))]
+    >>> [(s.label, s.yuan, s.quantum) for s in stated_totals("2026年，某部门收入预算15,544万元。")]
+    [('收入预算', Decimal('155440000'), Decimal('10000'))]
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from decimal import Decimal, InvalidOperation
+
+from budgetscope.pipeline.money import find_amounts
+
+UNIT_SCALE: dict[str, Decimal] = {"元": Decimal(1), "万元": Decimal(10000), "亿元": Decimal(100000000)}
+"""Yuan per table unit."""
+
+STATED_LABELS: tuple[str, ...] = (
+    "收入预算",
+    "支出预算",
+    "财政拨款收入",
+    "事业收入",
+    "事业单位经营收入",
+    "其他收入",
+    "财政拨款支出预算",
+    "一般公共预算拨款支出预算",
+    "政府性基金拨款支出预算",
+    "国有资本经营预算拨款支出预算",
+)
+"""What a 编制说明 states in words, longest match wins (一般公共预算拨款支出预算 over 支出预算)."""
+
+_TITLE = re.compile(r"^[^\t\-•·]{2,40}表$")
+_UNIT = re.compile(r"^单位\s*[:：]\s*(?P<unit>元|万元|亿元)\s*$")
+_NUMBER = re.compile(r"^[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+_CODE = re.compile(r"^\d{2,3}$")
+_EXPLANATION = re.compile(r"^(?:\d{4}年)?部门预算编制说明$")
+_SUBJECT = re.compile(r"“(?P<subject>[^”]{2,20})”科目$")
+_KEY_LABELS = {"类", "款", "项", "项目", "序号", "预算单位", "单位名称", "本年收入", "本年支出"}
+_CLAUSE_BREAK = re.compile(r"[，。；：:,;\n（(]")
+
+
+@dataclass(frozen=True)
+class BudgetLine:
+    """One numeric cell of a budget table, in yuan."""
+
+    table: str
+    line: int
+    name: str | None
+    column: str
+    yuan: Decimal
+    text: str
+    unit: str
+    code: str | None = None
+    scheme: str | None = None
+    """``functional`` (功能分类科目编码), ``economic`` (经济分类科目编码) or None."""
+
+
+@dataclass(frozen=True)
+class BudgetTable:
+    """A titled table of a department budget with its numeric cells and the names of all its rows."""
+
+    title: str
+    line: int
+    unit: str
+    lines: tuple[BudgetLine, ...]
+    row_names: tuple[str, ...] = field(default=())
+
+    def value(self, name: str, column: str | None = None) -> Decimal | None:
+        """The first value in the row called ``name`` (ordinal prefixes ignored), in ``column`` if given.
+
+        A row that exists with empty cells is 0; a missing row is None.
+        """
+        key = row_key(name)
+        for b in self.lines:
+            if b.name is not None and row_key(b.name) == key and (column is None or b.column == column):
+                return b.yuan
+        return Decimal(0) if key in {row_key(n) for n in self.row_names} else None
+
+
+@dataclass(frozen=True)
+class StatedTotal:
+    """A total stated in words (编制说明), with the precision it was written to."""
+
+    label: str
+    text: str
+    yuan: Decimal
+    line: int
+    quantum: Decimal
+    """The unit of the last written digit, in yuan: ``15,544万元`` → 10000, ``17.95万元`` → 100."""
+
+
+def row_key(name: str) -> str:
+    """A row name without its ordinal and spaces: ``一、财政拨款收入`` → ``财政拨款收入``.
+
+    >>> row_key("1. 一般公共预算")
+    '一般公共预算'
+    """
+    name = re.sub(r"\s+", "", name)
+    return re.sub(r"^(?:[一二三四五六七八九十]+、|\d+[.．、]|[（(][一二三四五六七八九十\d]+[)）])", "", name)
+
+
+def stated_precision(text: str) -> Decimal:
+    """The unit of the last written digit of an amount, in yuan.
+
+    >>> stated_precision("17.95万元"), stated_precision("15,544万元"), stated_precision("179,540.00")
+    (Decimal('100'), Decimal('10000'), Decimal('0.01'))
+    """
+    match = re.search(r"\d[\d,]*(?:\s?\.\s?(?P<frac>\d+))?", text)
+    decimals = len(match["frac"]) if match and match["frac"] else 0
+    scale = Decimal(1)
+    if "亿" in text:
+        scale = UNIT_SCALE["亿元"]
+    elif "万" in text:
+        scale = UNIT_SCALE["万元"]
+    return scale.scaleb(-decimals)
+
+
+def _cell_number(cell: str) -> Decimal | None:
+    c = cell.strip().replace("−", "-")
+    if not _NUMBER.match(c):
+        return None
+    try:
+        return Decimal(c.replace(",", ""))
+    except InvalidOperation:
+        return None
+
+
+def _scheme(header_text: str) -> str | None:
+    if "功能分类" in header_text:
+        return "functional"
+    if "经济分类" in header_text:
+        return "economic"
+    return None
+
+
+def _column_labels(headers: list[list[str]]) -> list[str]:
+    width = max((len(h) for h in headers), default=0)
+    labels = []
+    for i in range(width):
+        parts = [h[i].strip() for h in headers if i < len(h) and h[i].strip()]
+        labels.append("/".join(re.sub(r"\s+", "", p) for p in parts))
+    return labels
+
+
+def _code_positions(labels: list[str]) -> set[int]:
+    """Columns holding classification codes: headed 类, 款 or 项 (the last header level), or …编码."""
+    return {i for i, lab in enumerate(labels) if lab.split("/")[-1] in ("类", "款", "项") or "编码" in lab}
+
+
+def _is_value_label(cell: str) -> bool:
+    c = re.sub(r"\s+", "", cell)
+    return bool(c) and c not in _KEY_LABELS and not c.endswith(("编码", "名称"))
+
+
+def _value_labels(headers: list[list[str]], positions: list[int]) -> dict[int, str]:
+    """Label of each value column: from the lowest header row with one label per value column,
+    else by position (the text of PDF-converted tables often shifts header cells)."""
+    for h in reversed(headers):
+        labels = [re.sub(r"\s+", "", c) for c in h if _is_value_label(c)]
+        if len(labels) == len(positions):
+            return dict(zip(positions, labels, strict=True))
+    positional = _column_labels(headers)
+    return {p: positional[p] if p < len(positional) else "" for p in positions}
+
+
+def _row_lines(
+    cells: list[str],
+    number: int,
+    title: str,
+    unit: str,
+    columns: dict[int, str],
+    codes: set[int],
+    scheme: str | None,
+) -> tuple[str | None, list[BudgetLine]]:
+    """The name of one table row and its numeric cells as budget lines."""
+    code_cells = [cells[i].strip() for i in sorted(codes) if i < len(cells) and _CODE.match(cells[i].strip())]
+    code = "".join(code_cells) if scheme and code_cells and len(code_cells[0]) == 3 else None
+    name: str | None = None
+    current: str | None = None
+    out: list[BudgetLine] = []
+    for i, cell in enumerate(cells):
+        text = cell.strip()
+        if not text or (i in codes and _CODE.match(text)):
+            continue
+        value = _cell_number(text)
+        if value is None or i not in columns:
+            current = text
+            name = name or current
+            continue
+        out.append(
+            BudgetLine(
+                table=title,
+                line=number,
+                name=current,
+                column=columns[i],
+                yuan=value * UNIT_SCALE[unit],
+                text=text,
+                unit=unit,
+                code=code,
+                scheme=scheme if code else None,
+            )
+        )
+    return name, out
+
+
+def _named(tables: list[BudgetTable]) -> list[BudgetTable]:
+    """Give rows that carry only a code the name another table of the document gives that code."""
+    names = {(b.scheme, b.code): b.name for t in tables for b in t.lines if b.code and b.name}
+    out = []
+    for t in tables:
+        lines = tuple(
+            replace(b, name=names.get((b.scheme, b.code))) if b.code and b.name is None else b
+            for b in t.lines
+        )
+        out.append(replace(t, lines=lines))
+    return out
+
+
+def find_tables(text: str) -> list[BudgetTable]:
+    """Every titled, unit-bearing, tab-separated table of ``text``, in order.
+
+    >>> t = find_tables("2026年部门收入预算总表\\n单位：元\\n功能分类科目编码\\t\\t\\t名称\\t合计\\n"
+    ...                 "206\\t07\\t02\\t科普活动\\t1,106,700\\n")[0]
+    >>> [(b.code, b.scheme, b.name, b.column, b.yuan) for b in t.lines]
+    [('2060702', 'functional', '科普活动', '合计', Decimal('1106700'))]
+    """
+    lines = text.split("\n")
+    tables: list[BudgetTable] = []
+    i = 0
+    while i < len(lines):
+        title = lines[i].strip()
+        if not _TITLE.match(title):
+            i += 1
+            continue
+        table, i = _read_table(lines, i, title)
+        if table is not None:
+            tables.append(table)
+    return _named(tables)
+
+
+def _read_table(lines: list[str], start: int, title: str) -> tuple[BudgetTable | None, int]:
+    """Read the table titled at ``lines[start]``; return it (None if empty) and the next line index."""
+    unit: str | None = None
+    headers: list[list[str]] = []
+    rows: list[tuple[int, list[str]]] = []
+    i = start + 1
+    while i < len(lines):
+        raw = lines[i].rstrip("\r")
+        stripped = raw.strip()
+        i += 1
+        if "\t" not in raw:
+            m = _UNIT.match(stripped)
+            if not stripped or (m and unit is None) or (not rows and stripped.startswith("编制部门")):
+                unit = m["unit"] if m and unit is None else unit
+                continue
+            i -= 1
+            break
+        cells = raw.split("\t")
+        if not rows and not any(_cell_number(c) is not None for c in cells):
+            headers.append(cells)
+        elif [c.strip() for c in cells] not in ([c.strip() for c in h] for h in headers):
+            rows.append((i, cells))
+    if unit is None or not rows:
+        return None, max(i, start + 1)
+    positional = _column_labels(headers)
+    codes = _code_positions(positional)
+    scheme = _scheme(" ".join(c for h in headers for c in h))
+    numeric = sorted(
+        {
+            p
+            for _, cells in rows
+            for p, c in enumerate(cells)
+            if _cell_number(c) is not None and not (p in codes and _CODE.match(c.strip()))
+        }
+    )
+    columns = _value_labels(headers, numeric)
+    found: list[BudgetLine] = []
+    names: list[str] = []
+    for number, cells in rows:
+        name, row = _row_lines(cells, number, title, unit, columns, codes, scheme)
+        names += [name] if name else []
+        found.extend(row)
+    if not found:
+        return None, i
+    return BudgetTable(title=title, line=start + 1, unit=unit, lines=tuple(found), row_names=tuple(names)), i
+
+
+def explanation_text(text: str) -> tuple[int, str] | None:
+    """The 部门预算编制说明 paragraphs of ``text`` and the 1-based line they start on, or None."""
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        if _EXPLANATION.match(re.sub(r"\s+", "", line)):
+            body: list[str] = []
+            for nxt in lines[i + 1 :]:
+                if _TITLE.match(nxt.strip()) or "\t" in nxt:
+                    break
+                body.append(nxt)
+            return i + 2, "\n".join(body)
+    return None
+
+
+def stated_totals(text: str, *, first_line: int = 1) -> list[StatedTotal]:
+    """Totals stated in words: ``收入预算15,544万元``, ``“科学技术支出”科目7,645万元``.
+
+    Only an amount right after one of :data:`STATED_LABELS` (optionally followed by 为) or after a
+    quoted 科目 counts; comparisons such as ``比2025年预算减少1,877万元`` do not.
+
+    >>> [(s.label, s.text) for s in stated_totals("其中：财政拨款收入13,331万元，比2025年预算减少1,877万元")]
+    [('财政拨款收入', '13,331万元')]
+    >>> [s.label for s in stated_totals("“科学技术支出”科目7,645万元，主要用于科普")]
+    ['科学技术支出']
+    """
+    out: list[StatedTotal] = []
+    for amount in find_amounts(text, section="explanation"):
+        before = text[: amount.start]
+        clause = _CLAUSE_BREAK.split(before[-40:])[-1].strip()
+        clause = re.sub(r"为$", "", clause)
+        subject = _SUBJECT.search(clause)
+        label = subject["subject"] if subject else None
+        if label is None:
+            label = max((lab for lab in STATED_LABELS if clause.endswith(lab)), key=len, default=None)
+        if label is None:
+            continue
+        line = first_line + before.count("\n")
+        out.append(
+            StatedTotal(
+                label=label,
+                text=amount.text,
+                yuan=amount.yuan,
+                line=line,
+                quantum=stated_precision(amount.text),
+            )
+        )
+    return out
+
+
+def department_statements(text: str) -> tuple[list[BudgetTable], list[StatedTotal]]:
+    """The tables and the stated totals of one department budget's text.
+
+    >>> department_statements("没有表格的文字")
+    ([], [])
+    """
+    explanation = explanation_text(text)
+    stated = stated_totals(explanation[1], first_line=explanation[0]) if explanation else []
+    return find_tables(text), stated
+
+
+__all__ = [
+    "STATED_LABELS",
+    "UNIT_SCALE",
+    "BudgetLine",
+    "BudgetTable",
+    "StatedTotal",
+    "department_statements",
+    "explanation_text",
+    "find_tables",
+    "row_key",
+    "stated_precision",
+    "stated_totals",
+]

@@ -1,0 +1,73 @@
+"""What every command shares: consoles (data on stdout, progress and errors on stderr), errors, formats."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Iterator
+from enum import Enum
+from pathlib import Path
+from typing import TypeVar
+
+import typer
+from rich.console import Console
+
+from budgetscope.models import Document
+from budgetscope.pipeline.load import LoadError
+
+T = TypeVar("T")
+
+
+def stdout() -> Console:
+    """A console on the current stdout (data only)."""
+    return Console(file=sys.stdout, soft_wrap=True, highlight=False)
+
+
+def stderr() -> Console:
+    """A console on stderr for progress, warnings and errors."""
+    return Console(file=sys.stderr, highlight=False)
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    """Print a one-line error on stderr and return the Exit to raise."""
+    print(f"error: {message}", file=sys.stderr)
+    return typer.Exit(code)
+
+
+def warn(message: str) -> None:
+    print(f"warning: {message}", file=sys.stderr)
+
+
+def expand(paths: Iterable[Path]) -> Iterator[Path]:
+    """Files as given; folders expanded to the .txt and .pdf files inside them, sorted."""
+    for p in paths:
+        if p.is_dir():
+            yield from sorted(q for q in p.rglob("*") if q.is_file() and q.suffix.lower() in (".txt", ".pdf"))
+        else:
+            yield p
+
+
+def read_documents(paths: Iterable[Path]) -> tuple[list[Document], list[str]]:
+    """Read every file; failures become one-line error strings instead of exceptions."""
+    from budgetscope.pipeline.document import read_document
+
+    docs: list[Document] = []
+    errors: list[str] = []
+    for p in expand(paths):
+        try:
+            docs.append(read_document(p))
+        except LoadError as exc:
+            errors.append(str(exc))
+    return docs, errors
+
+
+def report_errors(errors: list[str]) -> None:
+    """Print each error on one line of stderr and exit non-zero when there were any."""
+    for e in errors:
+        print(f"error: {e}", file=sys.stderr)
+    if errors:
+        raise typer.Exit(1)
+
+
+class SegmentFormat(str, Enum):
+    json = "json"
+    table = "table"

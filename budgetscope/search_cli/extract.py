@@ -1,0 +1,50 @@
+"""`budgetscope extract FILE...`: every narrative and form with amounts, period, citations (DESIGN.md records)."""
+
+from __future__ import annotations
+
+import json
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from budgetscope.models import Document
+from budgetscope.search_cli.common import read_documents, report_errors, stdout
+
+
+class ExtractFormat(str, Enum):
+    jsonl = "jsonl"
+    json = "json"
+    table = "table"
+
+
+def extract_files(files: list[Path]) -> tuple[list[Document], list[str]]:
+    """Read and extract files; failures come back as one-line error strings."""
+    from budgetscope.pipeline.extract import extract_documents
+
+    docs, errors = read_documents(files)
+    return extract_documents(docs), errors
+
+
+def command(
+    files: Annotated[list[Path], typer.Argument(help="Text or PDF files (folders are searched).")],
+    format: Annotated[ExtractFormat, typer.Option("--format", "-f", help="jsonl, json or table.")] = ExtractFormat.table,
+) -> None:
+    """Extract projects with sections, amounts, periods and cited policy documents."""
+    docs, errors = extract_files(files)
+    records = [r for d in docs for r in d.records]
+    if format is ExtractFormat.jsonl:
+        for r in records:
+            print(json.dumps(r.contract(), ensure_ascii=False))
+    elif format is ExtractFormat.json:
+        print(json.dumps([r.contract() for r in records], ensure_ascii=False, indent=1))
+    else:
+        table = Table("doc", "line", "kind", "name", "period", "total (yuan)", "amounts", "citations")
+        for r in records:
+            period = f"{r.period.start}→{r.period.end}" if r.period else ""
+            total = f"{r.budget_total_yuan:,.2f}" if r.budget_total_yuan is not None else ""
+            table.add_row(r.doc, str(r.line), r.kind, r.name or r.title, period, total, str(len(r.amounts)), str(len(r.citations)))
+        stdout().print(table)
+    report_errors(errors)

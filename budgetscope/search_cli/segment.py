@@ -1,0 +1,50 @@
+"""`budgetscope segment FILE...`: documents → projects → sections, as JSON or a readable tree."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.tree import Tree
+
+from budgetscope.models import SECTION_KEYS, Document
+from budgetscope.search_cli.common import SegmentFormat, read_documents, report_errors, stdout
+
+
+def command(
+    files: Annotated[list[Path], typer.Argument(help="Text or PDF files (folders are searched).")],
+    format: Annotated[SegmentFormat, typer.Option("--format", "-f", help="json or table.")] = SegmentFormat.table,
+) -> None:
+    """Segment budget documents into projects, sections and forms."""
+    docs, errors = read_documents(files)
+    if format is SegmentFormat.json:
+        print(json.dumps([d.contract() for d in docs], ensure_ascii=False, indent=1))
+    else:
+        out = stdout()
+        for d in docs:
+            out.print(tree(d))
+    report_errors(errors)
+
+
+def tree(doc: Document) -> Tree:
+    """A rich tree: document → projects (line, name) → sections with their lengths."""
+    root = Tree(
+        f"[bold]{doc.doc}[/bold]  {doc.kind}  {doc.department or '?'}  {doc.year or '?'}  "
+        f"({sum(r.kind == 'narrative' for r in doc.records)} narratives, {sum(r.kind == 'form' for r in doc.records)} forms)"
+    )
+    for r in doc.records:
+        node = root.add(f"L{r.line} [{r.kind}] {r.name or r.title}")
+        if r.kind == "narrative":
+            for key in SECTION_KEYS:
+                body = r.sections.get(key)
+                node.add(f"{key}: " + ("—" if body is None else f"{len(body)} chars"))
+        elif r.form:
+            f = r.form
+            node.add(f"{f.nature or '?'} / {f.category or '?'}  {f.start or '?'} → {f.end or '?'}")
+            node.add("amounts: " + ", ".join(f"{k}={v}" for k, v in f.amounts.items()))
+            node.add(f"indicators: {len(f.indicators)}, components: {len(f.components)}")
+    for w in doc.warnings:
+        root.add(f"[yellow]{w}[/yellow]")
+    return root

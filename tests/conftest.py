@@ -1,0 +1,74 @@
+"""Shared fixtures: paths of the bundled corpus and real PDFs printed from its text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+
+
+@pytest.fixture(scope="session")
+def corpus() -> Path:
+    return CORPUS
+
+
+def cjk_font(tmp: Path) -> Path:
+    """A TrueType CJK font (WenQuanYi Micro Hei, shipped by a PyPI package), extracted from its collection."""
+    import paperang_p2_fonts_cjk
+    from fontTools.ttLib import TTCollection
+
+    ttc = Path(paperang_p2_fonts_cjk.__file__).parent / "fonts" / "wqy-microhei.ttc"
+    out = tmp / "wqy-microhei.ttf"
+    if not out.exists():
+        TTCollection(str(ttc)).fonts[0].save(str(out))
+    return out
+
+
+def print_pdf(text: str, out: Path, font: Path, *, header: str = "", title_lines: int = 0) -> Path:
+    """Print text to a PDF the way budget PDFs look: wrapped lines, running header, page numbers, centred title."""
+    from fpdf import FPDF
+
+    class Page(FPDF):
+        def header(self) -> None:
+            if header:
+                self.set_font("cjk", size=8)
+                self.cell(0, 6, header, align="C", new_x="LMARGIN", new_y="NEXT")
+                self.ln(2)
+
+        def footer(self) -> None:
+            self.set_y(-12)
+            self.set_font("cjk", size=8)
+            self.cell(0, 6, f"- {self.page_no()} -", align="C")
+
+    pdf = Page(format="A4")
+    pdf.add_font("cjk", fname=str(font))
+    pdf.set_auto_page_break(auto=True, margin=15)
+    pdf.add_page()
+    for i, line in enumerate(text.split("\n")):
+        if i < title_lines and line.strip():
+            pdf.set_font("cjk", size=16)
+            pdf.cell(0, 10, line.strip(), align="C", new_x="LMARGIN", new_y="NEXT")
+            continue
+        pdf.set_font("cjk", size=10.5)
+        if not line.strip():
+            pdf.ln(3)
+            continue
+        pdf.multi_cell(0, 6, line.replace("\t", "    "), new_x="LMARGIN", new_y="NEXT")
+    pdf.output(str(out))
+    return out
+
+
+@pytest.fixture(scope="session")
+def district_pdf(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A district-level department budget printed to PDF, and the text it was printed from."""
+    tmp = tmp_path_factory.mktemp("pdf")
+    src = (CORPUS / "sast-2023-department-budget.txt").read_text(encoding="utf-8")
+    text = src.replace("上海市2023年市级部门预算", "上海市浦东新区2023年区级部门预算")
+    txt = tmp / "district-2023-department-budget.txt"
+    txt.write_text(text, encoding="utf-8")
+    pdf = print_pdf(text, tmp / "district-2023-department-budget.pdf", cjk_font(tmp),
+                    header="上海市浦东新区2023年区级部门预算", title_lines=6)
+    return pdf, txt

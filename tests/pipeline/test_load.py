@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from budgetscope.pipeline.load import LoadError, decode, load
+
+SAMPLE = "上海市2026年市级部门预算\n\n预算主管部门：上海市科学技术协会\n\n科协大院日常修缮项目经费情况说明"
+
+
+def test_load_utf8_keeps_last_line_without_newline(tmp_path: Path) -> None:
+    f = tmp_path / "a.txt"
+    f.write_text(SAMPLE, encoding="utf-8")
+    assert load(f).text.endswith("科协大院日常修缮项目经费情况说明")
+
+
+def test_load_corpus_last_line_without_newline(corpus: Path) -> None:
+    # the corpus file ends inside 四、实施方案 with no trailing newline
+    raw = (corpus / "sast-2026-department-budget.txt").read_bytes()
+    assert not raw.endswith(b"\n")
+    assert load(corpus / "sast-2026-department-budget.txt").text.rstrip() == raw.decode("utf-8").rstrip()
+
+
+@pytest.mark.parametrize("encoding", ["gb18030", "gbk", "utf-8-sig", "utf-16"])
+def test_load_detects_encoding(tmp_path: Path, encoding: str) -> None:
+    f = tmp_path / "a.txt"
+    f.write_bytes(SAMPLE.encode(encoding))
+    assert load(f).text == SAMPLE
+
+
+def test_load_crlf_line_ends(tmp_path: Path) -> None:
+    f = tmp_path / "a.txt"
+    f.write_bytes(SAMPLE.replace("\n", "\r\n").encode("utf-8"))
+    assert load(f).text == SAMPLE
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b"", "empty file"),
+        (b"   \n\n  ", "no text"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "binary"),
+        ("Hello world in Latin-1: café crème".encode("latin-1") + bytes(range(128, 256)), "unknown text encoding"),
+        (b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog", "not a readable PDF"),
+    ],
+)
+def test_load_bad_input_names_file_and_reason(tmp_path: Path, content: bytes, reason: str) -> None:
+    f = tmp_path / "bad.txt"
+    f.write_bytes(content)
+    with pytest.raises(LoadError) as err:
+        load(f)
+    message = str(err.value)
+    assert "bad.txt" in message and reason in message and "\n" not in message
+
+
+def test_load_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(LoadError, match="no such file"):
+        load(tmp_path / "nope.txt")
+
+
+def test_load_scanned_pdf_asks_for_ocr(tmp_path: Path) -> None:
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.rect(20, 20, 100, 100, style="F")  # an image-like page with no text layer
+    pdf.add_page()
+    pdf.rect(20, 20, 80, 60, style="F")
+    out = tmp_path / "scan.pdf"
+    pdf.output(str(out))
+    with pytest.raises(LoadError, match="OCR is needed"):
+        load(out)
+
+
+def test_load_truncated_pdf(tmp_path: Path, district_pdf: tuple[Path, Path]) -> None:
+    data = district_pdf[0].read_bytes()
+    out = tmp_path / "cut.pdf"
+    out.write_bytes(data[: len(data) // 3])
+    with pytest.raises(LoadError, match="cut.pdf"):
+        load(out)
+
+
+def test_load_huge_file_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import budgetscope.pipeline.load as mod
+
+    monkeypatch.setattr(mod, "MAX_BYTES", 100)
+    f = tmp_path / "big.txt"
+    f.write_text(SAMPLE * 10, encoding="utf-8")
+    with pytest.raises(LoadError, match="too large"):
+        load(f)
+
+
+def test_load_decode_rejects_nul_bytes() -> None:
+    with pytest.raises(LoadError, match="binary"):
+        decode(b"abc\x00def")
+
+
+def test_load_pdf_pages(district_pdf: tuple[Path, Path]) -> None:
+    src = load(district_pdf[0])
+    assert src.pages is not None and src.pages > 5
+    assert "学会改革与发展项目" in src.text

@@ -1,0 +1,148 @@
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from budgetscope.models import SECTION_KEYS
+from budgetscope.pipeline.document import read_document
+from budgetscope.pipeline.normalize import normalize_text
+from budgetscope.pipeline.segment import project_name, section_key, segment_narratives, segment_parts
+
+
+def _squash(s: str | None) -> str | None:
+    return None if s is None else re.sub(r"\s+", "", s)
+
+
+@pytest.mark.parametrize(
+    ("name", "narratives", "forms"),
+    [
+        ("sast-2026-department-budget.txt", 29, 0),
+        ("sast-2023-department-budget.txt", 7, 0),
+        ("stcsm-2025-department-budget.txt", 29, 0),
+        ("sast-2026-performance-targets.txt", 0, 13),
+        ("sast-2019-performance-targets.txt", 0, 5),
+    ],
+)
+def test_segment_counts_every_corpus_file(corpus: Path, name: str, narratives: int, forms: int) -> None:
+    doc = read_document(corpus / name)
+    assert sum(r.kind == "narrative" for r in doc.records) == narratives
+    assert sum(r.kind == "form" for r in doc.records) == forms
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("一、项目概述", "overview"),
+        ("一、项目概况", "overview"),
+        ("一、 项目概述", "overview"),
+        ("二、立项依据", "legal_basis"),
+        ("三、实施主体", "implementing_body"),
+        ("四、实施方案", "plan"),
+        ("五、实施周期", "period"),
+        ("六、年度预算安排", "budget"),
+        ("六、年度预算安", "budget"),  # a dropped character
+        ("七、绩效目标", "goals"),
+        ("一、海智对接交流活动。集聚海外人才智力，积极策划举办海智人才培训", None),
+        ("三、负责本市科技工作者状况调查", None),
+        ("1. 惠民科普直通车", None),
+        ("二、海峡两岸科技交流活动。", None),
+    ],
+)
+def test_segment_section_key(line: str, expected: str | None) -> None:
+    assert section_key(line) == expected
+
+
+@pytest.mark.parametrize(
+    ("title", "name"),
+    [
+        ("科协大院日常修缮项目经费情况说明", "科协大院日常修缮项目"),
+        ("科技社团创新发展赋能计划 目经费情况说明", "科技社团创新发展赋能计划项目"),
+        ("2023年度科协大院日常运行与维护项目经费情况说明", "科协大院日常运行与维护项目"),
+        ("国家科技奖励管理工作经费 项目经费情况说明", "国家科技奖励管理工作经费项目"),
+        ("“创·在上海”国际创新创业大赛项目经费情况说明", "“创·在上海”国际创新创业大赛项目"),
+        (
+            "2025年度“上海科技管理干部学院2023-2025部分学员宿舍楼修缮项目”项目经费情况说明",
+            "上海科技管理干部学院2023-2025部分学员宿舍楼修缮项目",
+        ),
+        ("机关服务费", "机关服务费"),
+        ("落实推进《全民科学素质纲要》", "落实推进《全民科学素质纲要》"),
+    ],
+)
+def test_segment_project_name(title: str, name: str) -> None:
+    assert project_name(title) == name
+
+
+def test_segment_headings_without_suffix(corpus: Path) -> None:
+    doc = read_document(corpus / "sast-2026-department-budget.txt")
+    by_line = {r.line: r for r in doc.records}
+    assert by_line[830].title == "创新服务与发展项目"
+    assert by_line[1076].name == "机关服务费"
+    assert by_line[934].name == "落实推进《全民科学素质纲要》"
+    # two different projects share a name and keep distinct ids
+    same = [r for r in doc.records if r.name == "信息化运维项目"]
+    assert [r.line for r in same] == [459, 1272] and same[0].id != same[1].id
+
+
+def test_segment_missing_and_cut_off_sections(corpus: Path) -> None:
+    doc = read_document(corpus / "sast-2026-department-budget.txt")
+    by_line = {r.line: r for r in doc.records}
+    cut = by_line[625].sections  # 四、实施方案 present but empty, 五–七 absent
+    assert cut["plan"] == "" and cut["period"] is None and cut["goals"] is None
+    assert by_line[404].sections["goals"] is None  # no 七、绩效目标 heading
+    last = by_line[1332].sections  # the file ends inside 四、实施方案, no trailing newline
+    assert last["plan"] is not None and last["plan"].rstrip().endswith(
+        (corpus / "sast-2026-department-budget.txt").read_text(encoding="utf-8").rstrip()[-12:]
+    )
+
+
+def test_segment_lines_that_look_like_headings_stay_in_section(corpus: Path) -> None:
+    doc = read_document(corpus / "sast-2023-department-budget.txt")
+    rec = next(r for r in doc.records if r.line == 431)
+    overview = rec.sections["overview"] or ""
+    assert "一、海智对接交流活动。" in overview and "二、海峡两岸科技交流活动。" in overview
+    assert rec.sections["legal_basis"] and rec.sections["period"] is None
+
+
+def test_segment_section_boundaries(corpus: Path) -> None:
+    doc = read_document(corpus / "sast-2026-department-budget.txt")
+    rec = next(r for r in doc.records if r.line == 522)
+    assert rec.sections["period"] == "2026年1月1日-12月31日"
+    assert (rec.sections["budget"] or "").startswith("本年度安排项目预算") or "218万元" in (rec.sections["budget"] or "")
+    span = rec.section_spans["period"]
+    src = (corpus / "sast-2026-department-budget.txt").read_text(encoding="utf-8")
+    assert src[span.start : span.end] == span.text
+    assert set(rec.sections) == set(SECTION_KEYS)
+
+
+def test_segment_parts_ignore_table_of_contents(corpus: Path) -> None:
+    from budgetscope.pipeline.load import load
+
+    text = normalize_text(load(corpus / "stcsm-2025-department-budget.txt").text)
+    parts = segment_parts(text)
+    keys = [p.key for p in parts]
+    assert keys == ["functions", "organization", "glossary", "budget_notes", "budget_tables", "other_notes", "projects"]
+    assert all(p.line is not None and p.line > 25 for p in parts)  # the 目录 lines are not parts
+    assert parts[-1].line == 474
+
+
+def test_segment_bare_heading_and_blank_input() -> None:
+    assert segment_narratives(normalize_text(""), doc="x") == []
+    text = normalize_text("前言\n\n项目经费情况说明\n一、项目概述\n内容。\n二、立项依据\n依据。")
+    recs = segment_narratives(text, doc="x")
+    assert len(recs) == 1
+    assert recs[0].name is None and recs[0].title == "项目经费情况说明"
+    assert recs[0].sections["overview"] == "内容。" and recs[0].sections["legal_basis"] == "依据。"
+
+
+def test_segment_pdf_matches_text(district_pdf: tuple[Path, Path]) -> None:
+    pdf, txt = district_pdf
+    from_pdf = read_document(pdf)
+    from_txt = read_document(txt)
+    assert from_pdf.kind == from_txt.kind == "department_budget"
+    assert [r.name for r in from_pdf.records] == [r.name for r in from_txt.records]
+    for a, b in zip(from_pdf.records, from_txt.records, strict=True):
+        assert a.page is not None and a.page >= 1
+        for key in SECTION_KEYS:
+            assert _squash(a.sections[key]) == _squash(b.sections[key]), (a.name, key)
