@@ -53,11 +53,11 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (
             "day",
             rf"{_y('y1')}{_S}(?P<ds>[./-]){_S}{_m('m1')}{_S}(?P=ds){_S}{_d('d1')}{_SEP}"
-            rf"(?:{_y('y2')}{_S}(?P=ds){_S})?{_m('m2')}{_S}(?P=ds){_S}{_d('d2')}(?![\d.])",
+            rf"(?:{_y('y2')}{_S}(?P=ds){_S})?{_m('m2')}{_S}(?P=ds){_S}{_d('d2')}(?!\.?\d)",
         ),
         ("month", rf"{_y('y1')}{_S}年{_S}{_m('m1')}{_S}月{_SEP}(?:{_NEXT_YEAR})?{_m('m2')}{_S}月"),
         ("month", rf"{_y('y1')}{_S}年{_S}{_m('m1')}{_S}(?:[-~—–]|至|到){_S}{_m('m2')}{_S}月"),
-        ("month", rf"{_y('y1')}{_S}[./]{_S}{_m('m1')}{_SEP}{_y('y2')}{_S}[./]{_S}{_m('m2')}(?![\d.])"),
+        ("month", rf"{_y('y1')}{_S}[./]{_S}{_m('m1')}{_SEP}{_y('y2')}{_S}[./]{_S}{_m('m2')}(?!\.?\d)"),
         ("year", rf"{_y('y1')}{_S}年?{_SEP}{_y('y2')}{_S}年(?:度)?"),
         ("year", rf"{_y('y1')}{_SEP}{_y('y2')}(?![\d\u3400-\u9fff]|{_SEP}\d)"),
         ("year", rf"{_y('y1')}{_S}(?:年{_S}(?:度|全年)|全年)"),
@@ -78,6 +78,7 @@ _BARE_YEAR = re.compile(rf"{_y('y1')}{_S}年?")
 _TITLE_WORDS = re.compile(
     r"(?:纲要|规划|计划|方案|意见|办法|条例|规定|通知|决定|目录|名录|标准|指南|战略|工程|行动|细则|报告)\s*$"
 )
+_YEAR_TAIL = re.compile(r"[\s\d~—–年-]*")
 _OPENERS = {"《": "》", "〈": "〉", "〔": "〕", "【": "】", "[": "]"}
 _DATES = (
     re.compile(rf"{_y('y1')}{_S}年{_S}{_m('m1')}{_S}月{_S}{_d('d1')}{_S}[日号]?"),
@@ -290,7 +291,7 @@ def _in_title_parentheses(folded: str, start: int, end: int) -> bool:
     closing = folded.find(")", end)
     return (
         closing != -1
-        and not folded[end:closing].strip(" \t-—–0-9年")
+        and _YEAR_TAIL.fullmatch(folded[end:closing]) is not None
         and bool(_TITLE_WORDS.search(before[:-1]))
     )
 

@@ -61,9 +61,11 @@ _APPROX_AFTER = ("左右", "上下")
 
 _OTHER = re.compile(
     r"季度|(?<!\d)(?:1[0-2]|0?[1-9])\s*[-~—–至到]\s*(?:1[0-2]|0?[1-9])\s*月|上半年|下半年|每月|当月|次月"
-    r"|\d+(?:\.\d+)?\s*%|百分之|执行率|结转|增加|减少|增长|下降|同比|比上年|较上年|每[场次人个项期]|标准为"
+    r"|\d+(?:\.\d+)?\s*%|百分之|执行率|结转|增加|减少|增长|下降|同比|上年|去年|上一年|每[场次人个项期]|标准为"
+    r"|其他资金|其他收入|事业收入|经营收入|上级补助"
 )
-"""Timing splits (quarters, months, shares), changes and unit rates: amounts that are not parts."""
+"""Timing splits (quarters, months, shares), last year's figures, changes, unit rates and other
+funding sources: amounts that are neither the total, its sources nor its parts."""
 _SELF_RAISED = re.compile(r"自筹|自有资金")
 _FISCAL = re.compile(r"财政(?![局部厅委所])|拨款")
 _STRONG_TOTAL = re.compile(r"总[^,;。、]{0,4}?(?:额|资金|经费|预算|金额|投入|投资|计|费用)|合计|共计")
@@ -235,17 +237,8 @@ def _arabic_amounts(text: str, folded: str, match: re.Match[str], section: str) 
     if value is None or (match["bare"] and not _bare_scale_is_money(folded, match)):
         return []
     if not match["sep"]:
-        return [
-            _amount(
-                text,
-                folded,
-                match.start(),
-                match.end(),
-                value,
-                section,
-                bool(match["more"] or match["more2"]),
-            )
-        ]
+        approximate = bool(match["more"] or match["more2"])
+        return [_amount(text, folded, match.start(), match.end(), value, section, approximate)]
     low = _arabic_value(match["num"], match)
     if low is None:
         return []
