@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from budgetscope.search_cli.app import app
+
+runner = CliRunner()
+
+
+def _commands() -> list[str]:
+    import typer.main
+
+    group = typer.main.get_command(app)
+    return sorted(group.commands)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("name", _commands())
+def test_cli_every_command_has_help(name: str) -> None:
+    result = runner.invoke(app, [name, "--help"])
+    assert result.exit_code == 0
+    assert "Usage" in result.output and len(result.output.splitlines()) > 3
+
+
+def test_cli_segment_json_follows_contract(corpus: Path) -> None:
+    result = runner.invoke(app, ["segment", str(corpus / "sast-2023-department-budget.txt"), "--format", "json"])
+    assert result.exit_code == 0
+    docs = json.loads(result.stdout)
+    assert [d["kind"] for d in docs] == ["department_budget"]
+    rec = docs[0]["records"][0]
+    assert set(rec) >= {"id", "kind", "doc", "line", "page", "department", "year", "title", "name", "sections", "form"}
+    assert rec["line"] == 362 and rec["name"] == "学会改革与发展项目"
+    assert list(rec["sections"]) == ["overview", "legal_basis", "implementing_body", "plan", "period", "budget", "goals"]
+
+
+def test_cli_segment_table_is_a_tree(corpus: Path) -> None:
+    result = runner.invoke(app, ["segment", str(corpus / "sast-2019-performance-targets.txt")])
+    assert result.exit_code == 0
+    assert "performance_targets" in result.stdout and "百万市民共享科普" in result.stdout
+
+
+def test_cli_extract_jsonl_one_record_per_line(corpus: Path) -> None:
+    result = runner.invoke(app, ["extract", str(corpus / "sast-2026-department-budget.txt"), "--format", "jsonl"])
+    assert result.exit_code == 0
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(rows) == 29
+    first = rows[0]
+    assert first["budget_total_yuan"] == 6272000
+    assert first["period"] == {"start": "2026-01-01", "end": "2026-12-31", "text": "2026年1月至2026年12月"}
+    assert any(c["canonical"] for r in rows for c in r["citations"])
+
+
+def test_cli_citations_group(corpus: Path) -> None:
+    result = runner.invoke(
+        app, ["citations", str(corpus / "sast-2026-department-budget.txt"), "--group", "--format", "jsonl"]
+    )
+    assert result.exit_code == 0
+    groups = [json.loads(line) for line in result.stdout.splitlines()]
+    fire = next(g for g in groups if g["title"] == "中华人民共和国消防法")
+    assert fire["projects"] == 2 and fire["years"] == [2026]
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [(b"", "empty file"), (b"\x00\x01\x02binary", "binary"), (b"\xff\xfe\xfa" + bytes(range(128, 200)), "")],
+)
+def test_cli_bad_input_one_line_error(tmp_path: Path, corpus: Path, content: bytes, reason: str) -> None:
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(content)
+    result = runner.invoke(app, ["segment", str(bad), str(corpus / "sast-2023-department-budget.txt"), "--format", "json"])
+    assert result.exit_code == 1
+    errors = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(errors) == 1 and "bad.txt" in errors[0] and reason in errors[0]
+    assert "Traceback" not in result.output
+    # the good file is still processed
+    assert json.loads(result.stdout)[0]["doc"] == "sast-2023-department-budget.txt"
+
+
+def test_cli_other_kind_is_reported_not_forced(tmp_path: Path) -> None:
+    other = tmp_path / "notice.txt"
+    other.write_text("关于开展2026年全国科普月活动的通知\n\n各区科协：\n\n请按照《上海市科学技术普及条例》做好工作。\n", encoding="utf-8")
+    result = runner.invoke(app, ["segment", str(other), "--format", "json"])
+    assert result.exit_code == 0
+    doc = json.loads(result.stdout)[0]
+    assert doc["kind"] == "other" and doc["records"] == []
