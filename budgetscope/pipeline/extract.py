@@ -21,14 +21,17 @@ from budgetscope.pipeline.dates import find_periods, parse_period
 from budgetscope.pipeline.link import PolicyIndex
 from budgetscope.pipeline.money import assign_roles, budget_total, find_amounts
 
-ORG_SUFFIX = (
-    "委员会|协会|学会|研究会|联合会|基金会|中心|办公室|管理局|局|厅|委|部|处|科|室|院|所|站|馆|社|"
-    "公司|集团|大学|学院|学校|分会|秘书处|工作组|领导小组|小组|团队|组"
+ORG_END = re.compile(
+    r"(?:委员会|协会|学会|研究会|联合会|基金会|中心|办公室|管理局|(?<!格)局|厅|委|部门|部|处|室|研究院|研究所|学院|院|所|"
+    r"工作站|站|馆|报社|社|公司|集团|大学|学校|分会|秘书处|指挥部|工作组|领导小组|小组|团队|本级)(?:（[^（）]{2,20}）)?$"
 )
-ORG = re.compile(
-    rf"(?:[\u4e00-\u9fff（）()·]{{1,24}}?(?:{ORG_SUFFIX}))(?=[、，,；;。：:和及与等负由承作为\s]|$)"
+CLAUSE = re.compile(r"[，,。；;、：:\n]")
+CONJ = re.compile(r"\s+|以及|并与|和|及|与")
+LEAD = re.compile(
+    r"^(?:\d+[、.．]\s*)?(?:本项目|该项目)?(?:将)?(?:实施主体|责任主体)?(?:是|为)?(?:由|依托于|依托|于|具体实施|委托)?"
 )
-ORG_STOP = re.compile(r"^(?:由|为|是|在|和|及|与|等|其中|主要|负责|根据|按照|通过|项目|本项目|该项目|各|其他|相关|具体)")
+VERB = re.compile(r"(?:负责|牵头|作为|组织|联系|成立|开展|建立|承担|主要|领导|项目管理|管理人员|内设|根据|目前|具体|专门)")
+PLACEHOLDER = "列举具体实施项目"
 
 
 def extract_record(record: Record, *, year: int | None = None) -> Record:
@@ -96,16 +99,30 @@ def implementing_bodies(text: str) -> list[str]:
 
     >>> implementing_bodies("由上海市科普事业中心负责实施，市科协科普部负责监督。")
     ['上海市科普事业中心', '市科协科普部']
+    >>> implementing_bodies("实施主体是上海集成电路技术与产业促进中心，由技术服务部、测试服务部负责")
+    ['上海集成电路技术与产业促进中心', '技术服务部', '测试服务部']
     """
+    if PLACEHOLDER in text:
+        return []
     out: list[str] = []
-    for m in ORG.finditer(text):
-        name = m.group(0).strip("（）() ")
-        name = ORG_STOP.sub("", name)
-        name = re.sub(r"^(?:由|为|是|在|和|及|与|等|其中|主要|负责|根据|按照|通过|项目|本项目|该项目)+", "", name)
-        if len(name) < 3 or name in out or not re.search(r"[\u4e00-\u9fff]{2}", name):
-            continue
-        out.append(name)
+    for clause in CLAUSE.split(text):
+        for piece in _split_conjoined(clause):
+            piece = LEAD.sub("", piece.strip())
+            m = VERB.search(piece)
+            piece = piece[: m.start()].strip() if m else piece
+            piece = re.sub(r"[一二三四五六七八九十\d]+个(?:部门|单位)$", "", piece)
+            if 3 <= len(piece) <= 40 and ORG_END.search(piece) and piece not in out:
+                out.append(piece)
     return out
+
+
+def _split_conjoined(clause: str) -> list[str]:
+    """Split "A中心和B部" at a conjunction only where the left part already ends like an organization."""
+    for m in CONJ.finditer(clause):
+        left = LEAD.sub("", clause[: m.start()].strip())
+        if m.start() > 0 and ORG_END.search(left) and clause[m.end() :].strip():
+            return [clause[: m.start()], *_split_conjoined(clause[m.end() :])]
+    return [clause]
 
 
 def extract_documents(docs: Iterable[Document], *, index: PolicyIndex | None = None) -> list[Document]:
