@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from itertools import pairwise
 
 from budgetscope.models import Form, Record, stable_id
 from budgetscope.pipeline.normalize import Line, Text, fold
@@ -255,10 +256,9 @@ def is_form_title(line: str) -> bool:
     return bool(TITLE.match(squash(line)))
 
 
-def form_starts(text: Text) -> list[int]:
-    """Indexes into ``text.lines`` of form title lines followed by a 项目名称 within 8 lines."""
+def form_starts(lines: list[Line]) -> list[int]:
+    """Indexes into ``lines`` of form title lines followed by a 项目名称 within 8 lines."""
     starts: list[int] = []
-    lines = text.lines
     for i, ln in enumerate(lines):
         if not ln.text or not is_form_title(ln.text):
             continue
@@ -268,6 +268,57 @@ def form_starts(text: Text) -> list[int]:
     return starts
 
 
+def _label_start_re() -> re.Pattern[str]:
+    labels = [*FIELD_LABELS, *AMOUNT_LABELS, *TEXT_LABELS, *OTHER_LABELS, "子项目名称", "一级指标"]
+    alternatives = "|".join(r"\s*".join(map(re.escape, k)) for k in sorted(labels, key=len, reverse=True))
+    levels = "|".join(map(re.escape, sorted(LEVEL1 | LEVEL2, key=len, reverse=True)))
+    return re.compile(rf"^(?:(?:{alternatives})(?=$|[\s:：(（])|{levels})")
+
+
+LABEL_START = _label_start_re()
+BROKEN_LABELS = (*TEXT_LABELS, *LEVEL1)
+"""Labels that a narrow cell breaks over two lines ("项目设立的必" / "要性", "投入和管理目" / "标")."""
+
+
+def _label_pieces(pieces: list[str]) -> list[bool]:
+    """Which pieces of a joined line start a label (or a title), or are half of a broken label."""
+    keys = [squash(p) for p in pieces]
+    flags = [is_form_title(p) or bool(LABEL_START.match(fold(p).strip())) for p in pieces]
+    for n in range(len(keys) - 1):
+        if keys[n] and keys[n + 1] and keys[n] + keys[n + 1] in BROKEN_LABELS:
+            flags[n] = flags[n + 1] = True
+    if len(keys[-1]) >= 4 and any(k.startswith(keys[-1]) and k != keys[-1] for k in BROKEN_LABELS):
+        flags[-1] = True
+    if len(keys[0]) >= 2 and any(k.endswith(keys[0]) and k != keys[0] for k in TEXT_LABELS):
+        flags[0] = True
+    return flags
+
+
+def unjoin_labels(text: Text) -> list[Line]:
+    """``text.lines`` with joined lines cut again where a joined piece is a form label or title.
+
+    A fixed-width PDF layout makes the normalizer join a cell's last line with the label below it
+    ("…赋予科协组织的重要任务，也" + "立项依据"); the form needs the label on its own line.
+    """
+    out: list[Line] = []
+    for ln in text.lines:
+        if not ln.pieces:
+            out.append(ln)
+            continue
+        bounds = [p[0] for p in ln.pieces] + [len(ln.text)]
+        flags = _label_pieces([ln.text[a:b] for a, b in pairwise(bounds)])
+        cuts = [0] + [bounds[n] for n in range(1, len(flags)) if flags[n] or flags[n - 1]] + [len(ln.text)]
+        if len(cuts) == 2:
+            out.append(ln)
+            continue
+        for a, b in pairwise(cuts):
+            pieces = tuple((p - a, src) for p, src in ln.pieces if a <= p < b)
+            src = pieces[0][1]
+            page = text.page_of(src) if ln.page is not None else None
+            out.append(Line(ln.text[a:b], text.line_of(src), page, src, pieces if len(pieces) > 1 else ()))
+    return out
+
+
 def is_form_document(text: Text) -> bool:
     """True when the text holds at least one performance-target form (a cheap check).
 
@@ -275,7 +326,7 @@ def is_form_document(text: Text) -> bool:
     >>> is_form_document(normalize_text("上海市财政支出项目绩效目标申报表\\n(2019年 )\\n项目名称 百万市民共享科普\\n"))
     True
     """
-    return bool(form_starts(text))
+    return bool(form_starts(unjoin_labels(text)))
 
 
 def segment_forms(text: Text, *, doc: str, department: str | None, year: int | None) -> list[Record]:
@@ -291,13 +342,14 @@ def segment_forms(text: Text, *, doc: str, department: str | None, year: int | N
     from budgetscope.pipeline.forms_table import read_table_form
     from budgetscope.pipeline.forms_wrapped import read_wrapped_form
 
-    starts = form_starts(text)
+    lines = unjoin_labels(text)
+    starts = form_starts(lines)
     raw = text.source.split("\n")
     records: list[Record] = []
     for k, i in enumerate(starts):
-        block = text.lines[i : starts[k + 1] if k + 1 < len(starts) else len(text.lines)]
+        block = lines[i : starts[k + 1] if k + 1 < len(starts) else len(lines)]
         title = block[0]
-        body = [ln for ln in block[1:]]
+        body = block[1:]
         rows = [(ln, raw[ln.line - 1] if 0 < ln.line <= len(raw) else ln.text) for ln in body]
         tabbed = sum("\t" in r for ln, r in rows if ln.text)
         filled = sum(1 for ln in body if ln.text)
@@ -334,4 +386,4 @@ def _year_of(title: Line, body: list[Line]) -> int | None:
     return None
 
 
-__all__ = ["FormParse", "is_form_document", "is_form_title", "segment_forms"]
+__all__ = ["FormParse", "is_form_document", "is_form_title", "segment_forms", "unjoin_labels"]

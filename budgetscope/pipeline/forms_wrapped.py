@@ -62,6 +62,11 @@ LABELS: list[tuple[str, str]] = sorted(
     key=lambda kv: len(kv[0]),
     reverse=True,
 )
+LABEL_PATTERNS = [
+    (re.compile(r"(?:^|(?<=\s))" + "\\s*".join(map(re.escape, label)) + r"(?=$|[\s:：])"), label, kind)
+    for label, kind in LABELS
+]
+LEVEL_PATTERNS = [re.compile("\\s*".join(map(re.escape, label))) for label in LEVEL_LABELS]
 
 
 def read_wrapped_form(lines: list[Line]) -> FormParse:
@@ -165,9 +170,8 @@ def split_labels(text: str) -> list[tuple[str, str, str]]:
     key = fold(text)
     src = text if len(key) == len(text) else key
     spans: list[tuple[int, int, str, str]] = []
-    for label, kind in LABELS:
-        pattern = r"(?:^|(?<=\s))" + "\\s*".join(map(re.escape, label)) + r"(?=$|[\s:：])"
-        spans += [(m.start(), m.end(), label, kind) for m in re.finditer(pattern, key)]
+    for pattern, label, kind in LABEL_PATTERNS:
+        spans += [(m.start(), m.end(), label, kind) for m in pattern.finditer(key)]
     spans.sort(key=lambda s: (s[0], s[0] - s[1]))
     chosen: list[tuple[int, int, str, str]] = []
     for span in spans:
@@ -274,8 +278,8 @@ def _is_indicator_header(t: str) -> bool:
 
 def _leading_level(t: str) -> tuple[str | None, str]:
     """A level label at the start of ``t`` (known, glued or not; or generic, before a space) and the rest."""
-    for label in LEVEL_LABELS:
-        m = re.match("\\s*".join(map(re.escape, label)), t)
+    for pattern in LEVEL_PATTERNS:
+        m = pattern.match(t)
         if m:
             return t[: m.end()], t[m.end() :].strip()
     m = GENERIC_LEVEL2.match(t)

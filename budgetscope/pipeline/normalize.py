@@ -142,10 +142,11 @@ def _layout_width(phys: list[_Phys]) -> int | None:
     return w if full >= 0.15 * len(lengths) else None
 
 
-def _joinable(prev: str, nxt: str, width: int | None) -> bool:
+def _joinable(joined: str, prev: str, nxt: str, width: int | None) -> bool:
+    """Whether ``nxt`` continues the physical line ``prev`` (the last piece of the logical line ``joined``)."""
     if not prev or not nxt or "\t" in prev or "\t" in nxt or prev == "\f":
         return False
-    if prev.count("《") > prev.count("》") and len(nxt) < 200:
+    if joined.count("《") > joined.count("》") and len(nxt) < 200 and len(joined) < 2000:
         return True  # a title broken over two lines
     if width is None:
         return False
@@ -167,7 +168,7 @@ def _join(phys: list[_Phys], width: int | None) -> list[Line]:
     i = 0
     while i < len(phys):
         p = phys[i]
-        text, pieces = p.text, [(0, p.start)]
+        text, pieces, last = p.text, [(0, p.start)], p.text
         j = i + 1
         while True:
             k = j
@@ -178,10 +179,11 @@ def _join(phys: list[_Phys], width: int | None) -> list[Line]:
                     m += 1
                 if saw_break:
                     k = m
-            if k >= len(phys) or not _joinable(text, phys[k].text, width) or _heads_section(phys, k):
+            if k >= len(phys) or not _joinable(text, last, phys[k].text, width) or _heads_section(phys, k):
                 break
             pieces.append((len(text), phys[k].start))
             text += phys[k].text
+            last = phys[k].text
             j = k + 1
         if text == "\f":
             text = ""

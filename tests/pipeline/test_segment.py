@@ -146,3 +146,16 @@ def test_segment_pdf_matches_text(district_pdf: tuple[Path, Path]) -> None:
         assert a.page is not None and a.page >= 1
         for key in SECTION_KEYS:
             assert _squash(a.sections[key]) == _squash(b.sections[key]), (a.name, key)
+
+
+def test_segment_forms_pdf_matches_text(tmp_path: Path, corpus: Path) -> None:
+    from tests.conftest import cjk_font, print_pdf
+
+    src = corpus / "sast-2019-performance-targets.txt"
+    pdf = print_pdf(src.read_text(encoding="utf-8"), tmp_path / "forms-2019.pdf", cjk_font(tmp_path))
+    from_pdf, from_txt = read_document(pdf), read_document(src)
+    assert from_pdf.kind == "performance_targets"
+    assert [r.name for r in from_pdf.records] == [r.name for r in from_txt.records]
+    for a, b in zip(from_pdf.records, from_txt.records, strict=True):
+        assert a.form is not None and b.form is not None
+        assert a.form.amounts == b.form.amounts and a.form.start == b.form.start and a.form.end == b.form.end
