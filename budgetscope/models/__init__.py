@@ -248,6 +248,7 @@ def _form_contract(form: Form) -> dict[str, Any]:
         "amounts": {k: _num(v) for k, v in form.amounts.items()},
         "components": [{"name": c.name, "yuan": _num(c.yuan) if c.yuan is not None else None} for c in form.components],
         "indicators": [i.model_dump() for i in form.indicators],
+        "texts": dict(form.texts),
     }
 
 

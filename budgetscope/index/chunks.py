@@ -1,0 +1,206 @@
+"""Record-to-point conversion: a record of the DESIGN.md contract becomes index chunks.
+
+Pure: no model, no Qdrant. A narrative gives chunks for each non-empty section; a form gives
+chunks for its free-text fields and its indicator rows. Each chunk's embedded text starts
+with the project name; its payload carries everything search filters and hits need.
+
+Example:
+    >>> from budgetscope.index.chunks import chunk_section
+    >>> chunk_section("第一句。第二句；第三句", max_chars=8)
+    [(0, 8, '第一句。第二句；'), (8, 11, '第三句')]
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+DEFAULT_MAX_CHARS = 300
+"""Chunk size in characters: about 300 tokens of Chinese text, inside every encoder's window."""
+
+POINT_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://budgetscope/points")
+"""Namespace of the uuid5 point ids."""
+
+_SENTENCE_END = re.compile(r"[。；;！!？?]+[”’」』）)]*|\n")
+_CLAUSE_ENDS = (re.compile(r"[，,：:]"), re.compile(r"[、]|\s+"))
+
+FORM_TEXT_SECTIONS: dict[str, str] = {
+    "项目概况": "overview",
+    "项目概述": "overview",
+    "立项依据": "legal_basis",
+    "实施主体": "implementing_body",
+    "实施方案": "plan",
+    "实施周期": "period",
+    "年度预算安排": "budget",
+    "项目总目标": "goals",
+    "年度总体目标": "goals",
+    "绩效目标": "goals",
+}
+"""Section key of a form's free-text field, by its label; other labels get section ``form``."""
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """One index point: its id, the text to embed and the payload stored with it."""
+
+    id: str
+    text: str
+    payload: dict[str, Any] = field(default_factory=dict)
+
+
+def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _pieces(text: str, start: int, end: int, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
+    """Non-blank spans of text[start:end] cut after each match of pattern, whitespace-stripped."""
+    spans = []
+    cut = start
+    for match in pattern.finditer(text, start, end):
+        spans.append(_strip_span(text, cut, match.end()))
+        cut = match.end()
+    spans.append(_strip_span(text, cut, end))
+    return [(s, e) for s, e in spans if e > s]
+
+
+def _fit(text: str, start: int, end: int, max_chars: int, level: int = 0) -> list[tuple[int, int]]:
+    """Split one over-long sentence at clause marks (，： first, then 、 and spaces), then hard."""
+    if end - start <= max_chars:
+        return [(start, end)]
+    if level == len(_CLAUSE_ENDS):
+        spans = (_strip_span(text, i, min(i + max_chars, end)) for i in range(start, end, max_chars))
+        return [(s, e) for s, e in spans if e > s]
+    out: list[tuple[int, int]] = []
+    for s, e in _pack(_pieces(text, start, end, _CLAUSE_ENDS[level]), max_chars):
+        out.extend(_fit(text, s, e, max_chars, level + 1))
+    return out
+
+
+def _pack(spans: list[tuple[int, int]], max_chars: int) -> list[tuple[int, int]]:
+    """Greedily merge consecutive spans while the merged span stays within max_chars."""
+    packed: list[tuple[int, int]] = []
+    for s, e in spans:
+        if packed and e - packed[-1][0] <= max_chars:
+            packed[-1] = (packed[-1][0], e)
+        else:
+            packed.append((s, e))
+    return packed
+
+
+def chunk_section(text: str, *, max_chars: int = DEFAULT_MAX_CHARS) -> list[tuple[int, int, str]]:
+    """Split a section into ``(start, end, text[start:end])`` chunks of at most max_chars.
+
+    Cuts fall after sentence ends (。；！？ and newlines); consecutive sentences are packed
+    greedily. A sentence longer than max_chars is cut at clause marks (，： first, then 、 and
+    spaces), and a clause longer than that at max_chars. Chunks never start or end with whitespace; every
+    non-whitespace character of the text is in exactly one chunk.
+
+    >>> chunk_section("  一、概述\\n内容。", max_chars=3)
+    [(2, 4, '一、'), (4, 6, '概述'), (7, 10, '内容。')]
+    """
+    if max_chars < 1:
+        raise ValueError(f"max_chars must be >= 1, got {max_chars}")
+    sentences: list[tuple[int, int]] = []
+    for s, e in _pieces(text, 0, len(text), _SENTENCE_END):
+        sentences.extend(_fit(text, s, e, max_chars))
+    return [(s, e, text[s:e]) for s, e in _pack(sentences, max_chars)]
+
+
+def point_id(record_id: str, part: str, index: int) -> str:
+    """The deterministic Qdrant point id (uuid5) of chunk ``index`` of ``part`` of a record.
+
+    >>> point_id("abc", "overview", 0) == point_id("abc", "overview", 0)
+    True
+    """
+    return str(uuid.uuid5(POINT_NAMESPACE, f"{record_id}\x1f{part}\x1f{index}"))
+
+
+def _cited(record: Mapping[str, Any]) -> list[str]:
+    """Canonical ids of the documents a record cites, first-seen order, no repeats."""
+    canonical = (c.get("canonical") for c in record.get("citations") or [])
+    return list(dict.fromkeys(c for c in canonical if c))
+
+
+def _indicator_text(form: Mapping[str, Any]) -> str:
+    lines = []
+    for row in form.get("indicators") or []:
+        label = row.get("level3") or row.get("level2") or ""
+        target = row.get("target") or ""
+        line = f"{label}：{target}" if label and target else label or target
+        if line:
+            lines.append(line)
+    return "\n".join(lines)
+
+
+def _parts(record: Mapping[str, Any]) -> list[tuple[str, str, str]]:
+    """``(part, section key, text)`` of every piece of a record that becomes chunks."""
+    if record.get("kind") == "form":
+        form = record.get("form") or {}
+        parts = [
+            (label, FORM_TEXT_SECTIONS.get(label, "form"), text)
+            for label, text in (form.get("texts") or {}).items()
+            if text
+        ]
+        parts.append(("indicators", "goals", _indicator_text(form)))
+        return parts
+    return [(key, key, text) for key, text in (record.get("sections") or {}).items() if text]
+
+
+def record_points(
+    record: Mapping[str, Any], encoder_name: str, *, max_chars: int = DEFAULT_MAX_CHARS
+) -> list[Chunk]:
+    """The chunks of one record (a dict as ``budgetscope extract --format jsonl`` prints).
+
+    Narratives: each non-empty section is chunked with :func:`chunk_section`. Forms: each
+    free-text field in ``form["texts"]`` (section by :data:`FORM_TEXT_SECTIONS`) and the
+    indicator rows (``level3：target`` lines, section ``goals``). A form without any gives one
+    chunk of its name. The embedded text is ``name + "\\n" + chunk``; the payload holds
+    ``project_id doc page line year department name title kind section part chunk start end
+    cites budget_total_yuan encoder text``, where ``start``/``end`` are offsets in the part's
+    text and ``text`` is the chunk without the name.
+
+    >>> rec = {"id": "r1", "kind": "narrative", "doc": "a.txt", "name": "科技社团党建项目",
+    ...        "sections": {"overview": "开展党建工作。", "period": None}}
+    >>> [c.text for c in record_points(rec, "use")]
+    ['科技社团党建项目\\n开展党建工作。']
+    """
+    name = record.get("name") or record.get("title") or ""
+    base = {
+        "project_id": record["id"],
+        "doc": record.get("doc"),
+        "page": record.get("page"),
+        "line": record.get("line"),
+        "year": record.get("year"),
+        "department": record.get("department"),
+        "name": name,
+        "title": record.get("title"),
+        "kind": record.get("kind"),
+        "cites": _cited(record),
+        "budget_total_yuan": record.get("budget_total_yuan"),
+        "encoder": encoder_name,
+    }
+    parts = _parts(record)
+    if record.get("kind") == "form" and not any(text for _, _, text in parts) and name:
+        parts = [("name", "form", name)]
+    chunks = []
+    for part, section, text in parts:
+        for index, (start, end, piece) in enumerate(chunk_section(text, max_chars=max_chars)):
+            payload = {
+                **base,
+                "section": section,
+                "part": part,
+                "chunk": index,
+                "start": start,
+                "end": end,
+                "text": piece,
+            }
+            embedded = f"{name}\n{piece}" if name and piece != name else piece
+            chunks.append(Chunk(point_id(record["id"], part, index), embedded, payload))
+    return chunks

