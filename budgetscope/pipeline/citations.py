@@ -16,15 +16,12 @@ Example:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from budgetscope.models import Citation
 from budgetscope.pipeline.docnumbers import find_doc_numbers
 
 MAX_TITLE = 160
-_CJK = re.compile(r"[\u3400-\u9fff]")
 _BREAK = re.compile(r"[ \t\u3000]*\r?\n[ \t\u3000]*")
-_WS = re.compile(r"\s+")
 _PARAGRAPH = re.compile(r"\n[ \t\u3000]*\n")
 
 DOC_TYPES = (
@@ -70,7 +67,9 @@ _UNBRACKETED = re.compile(
 _CITING_VERB = (
     "根据|依据|依照|按照|遵照|参照|遵循|对照|贯彻落实|贯彻执行|贯彻|落实|执行|推进|推动|实现|围绕|结合|学习"
 )
-_STOP = re.compile(rf"(?:{_CITING_VERB}|签署的|发布的|印发的|制定的|颁布的|下发的|出台的|通过的|批准的|在|的)")
+_STOP = re.compile(
+    rf"(?:{_CITING_VERB}|签署的|发布的|印发的|制定的|颁布的|下发的|出台的|通过的|批准的|在|的)"
+)
 _CITING_LEFT = re.compile(rf"(?:{_CITING_VERB})$")
 _ITEM_START = re.compile(
     r"(?:^|\n|[。；;：:])[ \t\u3000\-]*(?:\d{1,2}\s*[、.．]|[（(]\s*\d{1,2}\s*[）)]|[一二三四五六七八九十]{1,3}\s*、)\s*$"
@@ -96,16 +95,10 @@ _GENERIC_START = re.compile(
 # the papers of a meeting (决议, 报告 …) count only when the meeting is named: 党的二十大报告, 二十届三中全会决议
 _MEETING_TYPES = ("决议", "报告", "公报", "纪要")
 _MEETING_NAMED = re.compile(
-    r"第[一二三四五六七八九十百\d]+次|[一二三四五六七八九十\d]+届|十[一二三四五六七八九]大|二十大|[一二三四五六七]中全会|"
+    r"第[一二三四五六七八九十百\d]+次|[一二三四五六七八九十\d]+届|(?:[二三]十[一二三四五六七八九]?|十[一二三四五六七八九])大|[一二三四五六七]中全会|"
     r"政府工作报告|(?:19|20)\d{2}年"
 )
 _LAW_SHORT = re.compile(r"^(?:科普法|科技进步法|预算法|政府采购法|安全生产法|消防法|合同法|民法典)$")
-
-
-@dataclass
-class _Found:
-    citation: Citation
-    mask: tuple[int, int]
 
 
 def _squeeze(text: str) -> str:
@@ -221,8 +214,8 @@ def _is_document(title: str, before: str, after: str, has_number: bool) -> bool:
     return not (_PRODUCT_BEFORE.search(before) or _ENUMERATED_EVENTS.match(after))
 
 
-def _bracketed(text: str, section: str | None, masked: list[str]) -> list[_Found]:
-    found: list[_Found] = []
+def _bracketed(text: str, section: str | None, masked: list[str]) -> list[Citation]:
+    found: list[Citation] = []
     claimed: set[int] = set()
     short_names: dict[str, str] = {}
     for p_start, p_end in _paragraphs(text):
@@ -237,7 +230,7 @@ def _bracketed(text: str, section: str | None, masked: list[str]) -> list[_Found
                 continue
             if _SHORT_NAME_BEFORE.search(before):
                 if found:
-                    short_names[title] = found[-1].citation.title
+                    short_names[title] = found[-1].title
                 continue
             embedding = _embedding(text, open_, after, p_start)
             if embedding is not None:
@@ -245,9 +238,15 @@ def _bracketed(text: str, section: str | None, masked: list[str]) -> list[_Found
                 for i in range(start, end):
                     masked[i] = "\x00"
                 number = _doc_number_after(text, end - 1, p_end, claimed)
-                cite = Citation(title=_squeeze(text[start:end]), doc_number=number, section=section,
-                                bracketed=False, start=start, end=end)
-                found.append(_Found(cite, (start, end)))
+                cite = Citation(
+                    title=_squeeze(text[start:end]),
+                    doc_number=number,
+                    section=section,
+                    bracketed=False,
+                    start=start,
+                    end=end,
+                )
+                found.append(cite)
                 continue
             number = _doc_number_after(text, close, p_end, claimed) or _doc_number_before(
                 text, open_, p_start, claimed
@@ -257,9 +256,15 @@ def _bracketed(text: str, section: str | None, masked: list[str]) -> list[_Found
                 number = inner.number.text if inner is not None and inner.start == 0 else None
             if not _is_document(title, before, after, number is not None):
                 continue
-            cite = Citation(title=title, doc_number=number, section=section, start=open_ + 1, end=close,
-                            short_for=short_names.get(title))
-            found.append(_Found(cite, (open_, close + 1)))
+            cite = Citation(
+                title=title,
+                doc_number=number,
+                section=section,
+                start=open_ + 1,
+                end=close,
+                short_for=short_names.get(title),
+            )
+            found.append(cite)
         for close in stray:  # 》 without its 《: "、中央财政科研项目专家咨询费管理办法》财科教〔2017〕128号"
             start, _ = _name_start(text, close, p_start)
             title = _squeeze(text[start:close])
@@ -268,8 +273,7 @@ def _bracketed(text: str, section: str | None, masked: list[str]) -> list[_Found
             number = _doc_number_after(text, close, p_end, claimed)
             for i in range(start, close + 1):
                 masked[i] = "\x00"
-            found.append(_Found(Citation(title=title, doc_number=number, section=section, start=start, end=close),
-                                (start, close + 1)))
+            found.append(Citation(title=title, doc_number=number, section=section, start=start, end=close))
     return found
 
 
@@ -304,7 +308,7 @@ def _unbracketed(text: str, section: str | None, masked_text: str) -> list[Citat
         if start >= m.start():
             continue
         name = text[start : m.end()]
-        while name[:1] in "“”\"‘’—-－·" and name:
+        while name[:1] in '“”"‘’—-－·' and name:
             name, start = name[1:], start + 1
         left = masked_text[max(0, run - 16) : start]
         before_run = masked_text[max(0, run - 2) : run]
@@ -326,7 +330,7 @@ def find_citations(text: str, *, section: str | None = None) -> list[Citation]:
     if not text:
         return []
     masked = list(text)
-    found = [f.citation for f in _bracketed(text, section, masked)]
+    found = _bracketed(text, section, masked)
     found += _unbracketed(text, section, "".join(masked))
     return sorted(found, key=lambda c: c.start)
 

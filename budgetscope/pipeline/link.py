@@ -55,17 +55,16 @@ KNOWN_DOCUMENTS: tuple[tuple[str, str | None], ...] = (
 )
 """Official titles and 文号 that anchor versions even before the corpus cites them."""
 
-_FOLD = str.maketrans(
-    {"“": "", "”": "", '"': "", "‘": "", "’": "", "'": "", "「": "", "」": "", "『": "", "』": "",
-     "《": "", "》": "", "〈": "", "〉": "", "<": "", ">": "", "—": "-", "–": "-", "―": "-", "~": "-",
-     "〔": "(", "〕": ")", "【": "(", "】": ")", "[": "(", "]": ")", "、": "、"}
-)
+_FOLD = str.maketrans("—–―~〔〕【】[]", "----()()()", "“”\"‘’'「」『』《》〈〉<>")
 _WS = re.compile(r"\s+")
 _WRAPPER = re.compile(r"^(?:.{0,40}?)关于(?:印发|转发|颁布|发布)(?P<inner>.+?)的(?:补充)?通知$")
 _YEARS_PAREN = re.compile(r"\((?P<years>(?:19|20)\d{2}(?:年)?(?:-(?:19|20)\d{2}(?:年)?)*)\)")
 _VERSION = re.compile(r"^(?P<base>.+?)\((?P<version>(?:19|20)\d{2}(?:-(?:19|20)\d{2})*)\)$")
 _LAW = re.compile(r"(?<!办|方|做|立|执|宪|司|依|用)法$")
 _LOCAL = re.compile(r"^[\u3400-\u9fff]{2,4}(?:省|市|自治区|特别行政区)")
+_GENERIC_TITLE = re.compile(
+    r"(?:本|该|此)?(?:纲要|规划|条例|办法|意见|通知|方案|细则|章程|决定|规定|报告|标准|指南|法)"
+)
 _ISSUER = re.compile(r"^(?P<issuer>[^关]{2,40}?)(?P<rest>关于.+)$")
 _QUESTION_HEAD = re.compile(
     r"^(?:请问)?(?:有)?(?:哪些|哪个|什么|那些)?(?:项目|单位|部门|文件|预算)?(?:都|还|曾)?"
@@ -75,7 +74,7 @@ _QUESTION_TAIL = re.compile(r"(?:的)?(?:项目|文件|政策)?(?:有哪些|是�
 
 
 def _fold(title: str) -> str:
-    t = unicodedata.normalize("NFKC", title)
+    t = unicodedata.normalize("NFKC", _WS.sub("", unicodedata.normalize("NFKC", title)))
     t = _WS.sub("", t).translate(_FOLD)
     return _YEARS_PAREN.sub(lambda m: "(" + m.group("years").replace("年", "") + ")", t)
 
@@ -91,9 +90,7 @@ def title_key(title: str) -> str:
     t = _fold(title)
     while (m := _WRAPPER.match(t)) is not None:
         t = m.group("inner")
-    t = t.replace("科协", "科学技术协会")
-    t = SHORT_NAMES.get(t, t)
-    t = _fold(SHORT_NAMES.get(t, t)).replace("科协", "科学技术协会")
+    t = SHORT_NAMES.get(t, t).replace("科协", "科学技术协会")
     if _LAW.search(t) and not t.startswith("中华人民共和国") and not _LOCAL.match(t) and len(t) <= 30:
         t = "中华人民共和国" + t
     return t
@@ -150,13 +147,20 @@ class PolicyIndex:
         self._docs: dict[str, PolicyDocument] = {}
         self._by_key: dict[str, str] = {}
         self._by_number: dict[str, str] = {}
-        self._versions: dict[str, list[tuple[int, str]]] = defaultdict(list)
+        self._versions: dict[str, list[tuple[int, str]]] = {}
         self._unclear: dict[str, str] = {}
         loaded = list(documents)
         for d in loaded:
-            self._seeds.append([(d.title, None)] + [(a, None) for a in d.aliases] + [(d.title, n) for n in d.doc_numbers])
-        if loaded:
-            self._index(loaded)
+            self._seeds.append(
+                [(d.title, None), *((a, None) for a in d.aliases), *((d.title, n) for n in d.doc_numbers)]
+            )
+            if not d.ambiguous:
+                self._seen += [
+                    _Seen(t, title_key(t), None, None, "")
+                    for t in [d.title, *d.aliases]
+                    if not _is_bare(title_key(t), {d.family or ""} if d.version else set())
+                ]
+        self._index(loaded)
 
     def add(self, citation: Citation, *, year: int | None, doc: str) -> None:
         """Record one citation of a document of the given (budget) year."""
@@ -164,113 +168,100 @@ class PolicyIndex:
         self._seen.append(_Seen(title, title_key(title), _number_key(citation.doc_number), year, doc))
 
     def resolve(self) -> None:
-        """Group what was added into documents (call once after all adds; adding more needs another call)."""
-        keys = sorted({s.key for s in self._seen} | {title_key(t) for seed in self._seeds for t, _ in seed})
-        parent = {k: k for k in keys}
-
-        def find(k: str) -> str:
-            while parent[k] != k:
-                parent[k] = parent[parent[k]]
-                k = parent[k]
-            return k
-
-        def union(a: str, b: str) -> None:
-            ra, rb = find(a), find(b)
-            if ra != rb:
-                parent[max(ra, rb)] = min(ra, rb)
-
+        """Group what was added into documents (call after all adds; adding more needs another call)."""
+        seeds = [[(title_key(t), _number_key(n), t) for t, n in seed] for seed in self._seeds]
+        keys = sorted({s.key for s in self._seen} | {k for seed in seeds for k, _, _ in seed})
+        versioned = {split_version(k)[0] for k in keys if split_version(k)[1]}
+        firm = [k for k in keys if not _is_bare(k, versioned)]
+        uf = _UnionFind(keys)
         numbers: dict[str, set[str]] = defaultdict(set)
-        for seed in self._seeds:
-            for t, n in seed:
-                union(title_key(seed[0][0]), title_key(t))
-                if n:
-                    numbers[_number_key(n) or n].add(title_key(t))
+        for seed in seeds:
+            for k, n, _ in seed:
+                if k in firm:
+                    uf.union(seed[0][0], k)
+                    if n:
+                        numbers[n].add(k)
         for s in self._seen:
-            if s.number:
+            if s.number and s.key in firm:
                 numbers[s.number].add(s.key)
         for group in numbers.values():
-            ordered = sorted(group)
-            for other in ordered[1:]:
-                if _similar(ordered[0], other):
-                    union(ordered[0], other)
-        by_version: dict[tuple[str, str], str] = {}
+            first, *others = sorted(group)
+            for other in others:
+                if _similar(first, other):
+                    uf.union(first, other)
+        by_version: dict[tuple[str, str | None], str] = {}
         for k in keys:
-            family, version = split_version(k)
-            if version:
-                union(by_version.setdefault((family, version), k), k)
-        for k in keys:
-            rest = _issuerless(k)
-            if rest is None and k.startswith("关于"):
-                owners = {find(o) for o in keys if o != k and _issuerless(o) == k}
-                if len(owners) == 1:
-                    union(k, owners.pop())
-        versioned = {split_version(k)[0] for k in keys if split_version(k)[1]}
+            uf.union(by_version.setdefault(split_version(k), k), k)
+        unsure = _link_issuers(uf, firm)
+        number_root = {n: r.pop() for n, ks in numbers.items() if len(r := {uf.find(k) for k in ks}) == 1}
         groups: dict[str, list[_Seen]] = defaultdict(list)
-        unclear: dict[str, list[_Seen]] = defaultdict(list)
         bare: list[_Seen] = []
-        seed_keys = {title_key(t) for seed in self._seeds for t, _ in seed}
         for s in self._seen:
-            family, version = split_version(s.key)
-            same_number = s.number and find_group(numbers.get(s.number, set()), find)
-            if version is None and family in versioned and not same_number and find(s.key) == s.key:
-                bare.append(s)
+            if s.key in firm:
+                groups[uf.find(s.key)].append(s)
+            elif s.number in number_root:
+                groups[number_root[s.number or ""]].append(s)
             else:
-                groups[find(s.key)].append(s)
-        for root in {find(k) for k in seed_keys}:
-            groups.setdefault(root, [])
+                bare.append(s)
+        anchors = {uf.find(seed[0][0]): seed[0] for seed in seeds[: len(KNOWN_DOCUMENTS)]}
+        counts = Counter(s.key for s in self._seen)
+        names = _representatives(set(groups) | set(anchors), anchors, uf, firm, counts)
         versions: dict[str, list[tuple[int, str]]] = defaultdict(list)
-        for root in groups:
-            family, version = split_version(root)
+        for root, name in names.items():
+            family, version = split_version(name)
             if version:
                 versions[family].append((int(version[:4]), root))
+        unclear: dict[str, list[_Seen]] = defaultdict(list)
         for s in bare:
-            family, _ = split_version(s.key)
-            root = _choose(sorted(versions[family]), s.year)
-            (groups[root] if root else unclear[family]).append(s)
-        self._index(self._build(groups, unclear, numbers, find))
-
-    def _build(self, groups, unclear, numbers, find) -> list[PolicyDocument]:  # type: ignore[no-untyped-def]
-        seed_titles = {find(title_key(seed[0][0])): seed[0][0] for seed in self._seeds}
-        docs: list[PolicyDocument] = []
-        for root, seen in sorted(groups.items()):
-            if not seen:
-                continue
-            family, version = split_version(root)
-            counts = Counter(s.title for s in seen)
-            title = seed_titles.get(root) or min(counts, key=lambda t: (-counts[t], -len(t), t))
-            nos = sorted({n for n, ks in numbers.items() if any(find(k) == root for k in ks)})
-            docs.append(PolicyDocument(
-                id="pd:" + stable_id(family, version or ""), title=title, family=family, version=version,
-                aliases=sorted(set(counts) | {t for t in seed_titles.values() if find(title_key(t)) == root}),
-                doc_numbers=nos))
-        for family, seen in sorted(unclear.items()):
-            docs.append(PolicyDocument(
-                id="pd:" + stable_id(family, "?"), title=family, family=family, version=None,
-                aliases=sorted({s.title for s in seen}), ambiguous=True))
-        return docs
+            family = split_version(s.key)[0]
+            chosen = _choose(sorted(versions[family]), s.year)
+            (groups[chosen] if chosen else unclear[family]).append(s)
+        titles = {uf.find(seed[0][0]): seed[0][2] for seed in seeds}
+        docs = [
+            _document(
+                names[root],
+                seen,
+                titles.get(root),
+                sorted(n for n, r in number_root.items() if r == root),
+                ambiguous={s.key for s in seen} <= unsure,
+            )
+            for root, seen in sorted(groups.items())
+            if seen
+        ]
+        docs += [
+            PolicyDocument(
+                id="pd:" + stable_id(family, "?"),
+                title=family,
+                family=family,
+                aliases=sorted({s.title for s in seen}),
+                ambiguous=True,
+            )
+            for family, seen in sorted(unclear.items())
+        ]
+        self._index(docs)
 
     def _index(self, docs: list[PolicyDocument]) -> None:
         self._docs = {d.id: d for d in docs}
         self._by_key, self._by_number, self._unclear = {}, {}, {}
-        self._versions = defaultdict(list)
+        versions: dict[str, list[tuple[int, str]]] = defaultdict(list)
         for d in docs:
-            if d.ambiguous:
-                self._unclear[d.family or title_key(d.title)] = d.id
+            if d.version and d.family and not d.ambiguous:
+                versions[d.family].append((int(d.version[:4]), d.id))
+        for title, _ in KNOWN_DOCUMENTS:  # known versions count even when nothing cites them
+            family, version = split_version(title_key(title))
+            if version:
+                versions[family].append((int(version[:4]), "pd:" + stable_id(family, version)))
+        self._versions = {f: sorted(set(v)) for f, v in versions.items()}
+        for d in docs:
+            if d.ambiguous and d.family in versions:
+                self._unclear[d.family] = d.id
                 continue
             for alias in [d.title, *d.aliases]:
                 key = title_key(alias)
-                if split_version(key)[1] or split_version(key)[0] not in self._unclear:
+                if not _is_bare(key, set(versions)):
                     self._by_key.setdefault(key, d.id)
             for n in d.doc_numbers:
                 self._by_number.setdefault(_number_key(n) or n, d.id)
-            if d.version and d.family:
-                self._versions[d.family].append((int(d.version[:4]), d.id))
-        for family, found in self._versions.items():
-            found.sort()
-            for _, doc_id in found:  # a bare family title is decided by year, not by the first alias seen
-                self._by_key.pop(family, None)
-                for key in [k for k, v in self._by_key.items() if v == doc_id and split_version(k) == (family, None)]:
-                    self._by_key.pop(key)
 
     def canonical(self, citation: Citation, *, year: int | None) -> str | None:
         """The canonical id of the document a citation names (None when it names nothing known).
@@ -286,12 +277,18 @@ class PolicyIndex:
         family, version = split_version(key)
         if family in self._versions:
             if version:
-                return next((d for s, d in self._versions[family] if self._docs[d].version == version), None)
-            return _choose(self._versions[family], year) or self._unclear.get(family)
+                return next(
+                    (
+                        d
+                        for _, d in self._versions[family]
+                        if d in self._docs and self._docs[d].version == version
+                    ),
+                    None,
+                )
+            chosen = _choose(self._versions[family], year)
+            return chosen if chosen in self._docs else self._unclear.get(family)
         rest = _issuerless(key)
-        if rest and rest in self._by_key:
-            return self._by_key[rest]
-        return self._unclear.get(family)
+        return self._by_key.get(rest) if rest else None
 
     def documents(self) -> list[PolicyDocument]:
         """Every canonical document, ambiguous ones included, in a stable order."""
@@ -314,9 +311,7 @@ class PolicyIndex:
         if not key:
             return []
         family, version = split_version(key)
-        ids: list[str] = []
-        if key in self._by_key:
-            ids.append(self._by_key[key])
+        ids = [self._by_key[key]] if key in self._by_key else []
         if not version:
             ids += [d.id for d in self.documents() if d.family == family]
         if not ids and len(key) >= 3:
@@ -324,9 +319,83 @@ class PolicyIndex:
         return [self._docs[i] for i in dict.fromkeys(ids)]
 
 
-def find_group(keys: set[str], find) -> bool:  # type: ignore[no-untyped-def]
-    """Whether a set of keys (those sharing a 文号) resolves to one group."""
-    return len({find(k) for k in keys}) == 1 if keys else False
+def _is_bare(key: str, versioned: set[str]) -> bool:
+    """A family title without years (全民科学素质纲要) while the family has dated versions."""
+    family, version = split_version(key)
+    return version is None and family in versioned
+
+
+class _UnionFind:
+    """Groups of title keys."""
+
+    def __init__(self, keys: Iterable[str]) -> None:
+        self.parent = {k: k for k in keys}
+
+    def find(self, key: str) -> str:
+        while self.parent[key] != key:
+            self.parent[key] = self.parent[self.parent[key]]
+            key = self.parent[key]
+        return key
+
+    def union(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def _link_issuers(uf: _UnionFind, firm: list[str]) -> set[str]:
+    """Join an issuer-less 关于… title to the one issuer's title; return those with several issuers."""
+    issued: dict[str, list[str]] = defaultdict(list)
+    for k in firm:
+        if (rest := _issuerless(k)) is not None:
+            issued[rest].append(k)
+    unsure: set[str] = set()
+    for k in firm:
+        owners = {uf.find(o) for o in issued.get(k, [])}
+        if len(owners) == 1:
+            uf.union(k, owners.pop())
+        elif owners:
+            unsure.add(k)
+    return unsure
+
+
+def _representatives(
+    roots: set[str],
+    anchors: dict[str, tuple[str, str | None, str]],
+    uf: _UnionFind,
+    firm: list[str],
+    counts: Counter[str],
+) -> dict[str, str]:
+    """The key that names each group: its anchored official title, else its commonest dated key."""
+    members: dict[str, list[str]] = defaultdict(list)
+    for k in firm:
+        members[uf.find(k)].append(k)
+
+    def rank(k: str) -> tuple[bool, int, int, str]:
+        return split_version(k)[1] is not None, counts[k], -len(k), k
+
+    return {
+        root: anchors[root][0] if root in anchors else max(members.get(root) or [root], key=rank)
+        for root in roots
+    }
+
+
+def _document(
+    name: str, seen: list[_Seen], official: str | None, numbers: list[str], *, ambiguous: bool
+) -> PolicyDocument:
+    """One canonical document from the citations grouped under it."""
+    family, version = split_version(name)
+    counts = Counter(s.title for s in seen)
+    title = official or min(counts, key=lambda t: (_WRAPPER.match(_fold(t)) is not None, -counts[t], t))
+    return PolicyDocument(
+        id="pd:" + stable_id(family, version or ""),
+        title=title,
+        family=family,
+        version=version,
+        aliases=sorted(set(counts) - {title}),
+        doc_numbers=numbers,
+        ambiguous=ambiguous or _GENERIC_TITLE.fullmatch(family) is not None,
+    )
 
 
 def _choose(versions: list[tuple[int, str]], year: int | None) -> str | None:
