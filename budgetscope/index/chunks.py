@@ -1,8 +1,11 @@
 """Record-to-point conversion: a record of the DESIGN.md contract becomes index chunks.
 
-Pure: no model, no Qdrant. A narrative gives chunks for each non-empty section; a form gives
-chunks for its free-text fields and its indicator rows. Each chunk's embedded text starts
-with the project name; its payload carries everything search filters and hits need.
+Pure: no model, no Qdrant. A named record first gets a chunk of its name alone (the strongest
+cross-lingual signal). A narrative then gives chunks for each section of at least
+:data:`MIN_PART_CHARS` characters, and one "brief" part for all its shorter sections together
+(alone, "2026年度" or "市科协本级" say little and match unrelated queries); a form gives chunks
+for its free-text fields and its indicator rows. Every other chunk's embedded text starts with
+the project name; its payload carries everything search filters and hits need.
 
 Example:
     >>> from budgetscope.index.chunks import chunk_section
@@ -20,6 +23,9 @@ from typing import Any
 
 DEFAULT_MAX_CHARS = 300
 """Chunk size in characters: about 300 tokens of Chinese text, inside every encoder's window."""
+
+MIN_PART_CHARS = 40
+"""Sections shorter than this are embedded together in one "brief" chunk of their record."""
 
 POINT_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://budgetscope/points")
 """Namespace of the uuid5 point ids."""
@@ -139,18 +145,53 @@ def _indicator_text(form: Mapping[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _form_parts(form: Mapping[str, Any]) -> list[tuple[str, str, str]]:
+    """Each free-text field (section by :data:`FORM_TEXT_SECTIONS`), then the indicator rows."""
+    parts = [
+        (label, FORM_TEXT_SECTIONS.get(label, "form"), text)
+        for label, text in (form.get("texts") or {}).items()
+        if text
+    ]
+    parts.append(("indicators", "goals", _indicator_text(form)))
+    return parts
+
+
+def _narrative_parts(sections: Mapping[str, str | None]) -> list[tuple[str, str, str]]:
+    """Each section of MIN_PART_CHARS or more, then one "brief" part joining the shorter ones.
+
+    The brief part's section is the key of its first section; its text is theirs, stripped,
+    one per line.
+    """
+    present = [(key, text.strip()) for key, text in sections.items() if text and text.strip()]
+    brief = [(key, text) for key, text in present if len(text) < MIN_PART_CHARS]
+    parts = [(key, key, sections[key] or "") for key, text in present if len(text) >= MIN_PART_CHARS]
+    if brief:
+        parts.append(("brief", brief[0][0], "\n".join(text for _, text in brief)))
+    return parts
+
+
 def _parts(record: Mapping[str, Any]) -> list[tuple[str, str, str]]:
     """``(part, section key, text)`` of every piece of a record that becomes chunks."""
     if record.get("kind") == "form":
-        form = record.get("form") or {}
-        parts = [
-            (label, FORM_TEXT_SECTIONS.get(label, "form"), text)
-            for label, text in (form.get("texts") or {}).items()
-            if text
-        ]
-        parts.append(("indicators", "goals", _indicator_text(form)))
-        return parts
-    return [(key, key, text) for key, text in (record.get("sections") or {}).items() if text]
+        return _form_parts(record.get("form") or {})
+    return _narrative_parts(record.get("sections") or {})
+
+
+def _chunk(
+    base: Mapping[str, Any], part: str, section: str, index: int, span: tuple[int, int, str], embedded: str
+) -> Chunk:
+    """The point of chunk ``index`` of a part: ``span`` is ``(start, end, text)`` in the part's text."""
+    start, end, text = span
+    payload = {
+        **base,
+        "section": section,
+        "part": part,
+        "chunk": index,
+        "start": start,
+        "end": end,
+        "text": text,
+    }
+    return Chunk(point_id(base["project_id"], part, index), embedded, payload)
 
 
 def record_points(
@@ -158,18 +199,22 @@ def record_points(
 ) -> list[Chunk]:
     """The chunks of one record (a dict as ``budgetscope extract --format jsonl`` prints).
 
-    Narratives: each non-empty section is chunked with :func:`chunk_section`. Forms: each
-    free-text field in ``form["texts"]`` (section by :data:`FORM_TEXT_SECTIONS`) and the
-    indicator rows (``level3：target`` lines, section ``goals``). A form without any gives one
-    chunk of its name. The embedded text is ``name + "\\n" + chunk``; the payload holds
-    ``project_id doc page line year department name title kind section part chunk start end
-    cites budget_total_yuan encoder text``, where ``start``/``end`` are offsets in the part's
-    text and ``text`` is the chunk without the name.
+    First, if the record has a name (else its title), a chunk embedding the name alone: part
+    and section ``name``, ``start = end = 0``, payload text the first max_chars characters of
+    the record's first part (the name itself when it has none), for snippets. Then the parts,
+    each chunked with :func:`chunk_section`. Narratives: each section of
+    :data:`MIN_PART_CHARS` or more characters, then one part ``brief`` joining the shorter
+    sections one per line (section: the first one's key). Forms: each free-text field in
+    ``form["texts"]`` (section by :data:`FORM_TEXT_SECTIONS`) and the indicator rows
+    (``level3：target`` lines, part ``indicators``, section ``goals``). Their embedded text is
+    ``name + "\\n" + chunk``; the payload holds ``project_id doc page line year department name
+    title kind section part chunk start end cites budget_total_yuan encoder text``, where
+    ``start``/``end`` are offsets in the part's text and ``text`` is the chunk without the name.
 
     >>> rec = {"id": "r1", "kind": "narrative", "doc": "a.txt", "name": "科技社团党建项目",
-    ...        "sections": {"overview": "开展党建工作。", "period": None}}
-    >>> [c.text for c in record_points(rec, "use")]
-    ['科技社团党建项目\\n开展党建工作。']
+    ...        "sections": {"overview": "开展党建工作。", "period": "2026年度", "goals": None}}
+    >>> [(c.payload["part"], c.payload["section"], c.text) for c in record_points(rec, "use")]
+    [('name', 'name', '科技社团党建项目'), ('brief', 'overview', '科技社团党建项目\\n开展党建工作。\\n2026年度')]
     """
     name = record.get("name") or record.get("title") or ""
     base = {
@@ -187,20 +232,12 @@ def record_points(
         "encoder": encoder_name,
     }
     parts = _parts(record)
-    if record.get("kind") == "form" and not any(text for _, _, text in parts) and name:
-        parts = [("name", "form", name)]
     chunks = []
+    if name:  # the name alone: the strongest cross-lingual signal (see benchmarks/bench_search.py)
+        lead = next((text for _, _, text in parts if text), "")
+        chunks.append(_chunk(base, "name", "name", 0, (0, 0, lead[:max_chars] or name), name))
     for part, section, text in parts:
-        for index, (start, end, piece) in enumerate(chunk_section(text, max_chars=max_chars)):
-            payload = {
-                **base,
-                "section": section,
-                "part": part,
-                "chunk": index,
-                "start": start,
-                "end": end,
-                "text": piece,
-            }
-            embedded = f"{name}\n{piece}" if name and piece != name else piece
-            chunks.append(Chunk(point_id(record["id"], part, index), embedded, payload))
+        for index, span in enumerate(chunk_section(text, max_chars=max_chars)):
+            embedded = f"{name}\n{span[2]}" if name and span[2] != name else span[2]
+            chunks.append(_chunk(base, part, section, index, span, embedded))
     return chunks

@@ -330,6 +330,28 @@ class VectorIndex:
             )
         return existing
 
+    def set_cites(self, project_id: str, cites: list[str]) -> None:
+        """Replace the cited canonical ids in the payload of every point of one project."""
+        from qdrant_client import models
+
+        selector = build_filter({"project_id": project_id})
+        assert selector is not None
+        self.client.set_payload(
+            self.collection, payload={"cites": cites}, points=models.FilterSelector(filter=selector), wait=True
+        )
+
+    def docs(self) -> set[str]:
+        """The source documents that have points in the index."""
+        if not self.exists():
+            return set()
+        result = self.client.facet(self.collection, key="doc", limit=1_000_000, exact=True)
+        return {str(hit.value) for hit in result.hits}
+
+    def drop(self) -> None:
+        """Delete the collection (for a rebuild)."""
+        if self.exists():
+            self.client.delete_collection(self.collection)
+
     def count(self, *, filters: Mapping[str, Any] | None = None) -> int:
         """Number of points (chunks), optionally under filters; 0 without a collection."""
         if not self.exists():

@@ -6,7 +6,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from enum import Enum
 from pathlib import Path
-from typing import TypeVar
+from typing import Annotated, TypeVar
 
 import typer
 from rich.console import Console
@@ -71,3 +71,31 @@ def report_errors(errors: list[str]) -> None:
 class SegmentFormat(str, Enum):
     json = "json"
     table = "table"
+
+
+HomeOption = Annotated[
+    Path | None,
+    typer.Option("--home", envvar="BUDGETSCOPE_HOME", help="Data home (default: the user data dir).", show_default=False),
+]
+"""``--home``: where the store and the embedded index live."""
+
+QdrantUrlOption = Annotated[
+    str | None,
+    typer.Option(
+        "--qdrant-url", envvar="BUDGETSCOPE_QDRANT_URL", show_default=False,
+        help="A Qdrant server or cluster (default: embedded Qdrant under the data home).",
+    ),
+]
+EncoderOption = Annotated[
+    str | None,
+    typer.Option(
+        "--encoder", show_default=False,
+        help="use (USE-multilingual), e5 (multilingual-e5-small) or st:<model name or path> "
+        "(default: the one the index was built with, else use).",
+    ),
+]
+
+
+class OutputFormat(str, Enum):
+    table = "table"
+    json = "json"

@@ -12,7 +12,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from budgetscope.index.chunks import DEFAULT_MAX_CHARS, Chunk, chunk_section, point_id, record_points
+from budgetscope.index.chunks import (
+    DEFAULT_MAX_CHARS,
+    MIN_PART_CHARS,
+    Chunk,
+    chunk_section,
+    point_id,
+    record_points,
+)
 from budgetscope.models import Citation, Form, Indicator, Record
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
@@ -35,6 +42,18 @@ def section_text(project_heading: str, section_heading: str) -> str:
 
 REPAIR = "科协大院日常修缮项目经费情况说明"
 PARTY = "科技社团党建项目经费情况说明"
+SERVICE = "机关服务费"
+SECTION_HEADINGS = {
+    "overview": "一、项目概述",
+    "legal_basis": "二、立项依据",
+    "implementing_body": "三、实施主体",
+    "plan": "四、实施方案",
+    "period": "五、实施周期",
+    "budget": "六、年度预算安排",
+    "goals": "七、绩效目标",
+}
+PARTY_BRIEF = "上海市科学技术协会学会服务中心\n2026.1.1-2026.12.31\n2026年度财政资金预算总额50000.00元。"
+"""The party record's three short sections (三、五、六), one per line: its brief part."""
 
 
 @pytest.fixture(scope="module")
@@ -160,17 +179,28 @@ def test_chunks_record_points_ids_are_deterministic_uuids(party_record: dict) ->
     assert [c.id for c in first] == [c.id for c in again]
     assert len({c.id for c in first}) == len(first)
     assert all(uuid.UUID(c.id).version == 5 for c in first)
-    assert first[0].id == point_id("d41d8cd98f00b204", "overview", 0)
+    assert first[0].id == point_id("d41d8cd98f00b204", "name", 0)
+    assert first[1].id == point_id("d41d8cd98f00b204", "overview", 0)
+    assert first[-1].id == point_id("d41d8cd98f00b204", "brief", 0)
 
 
-def test_chunks_record_points_skips_absent_sections(party_record: dict) -> None:
-    sections = [c.payload["section"] for c in record_points(party_record, "use")]
-    assert "goals" not in sections
-    assert {"overview", "legal_basis", "implementing_body", "plan", "period", "budget"} <= set(sections)
+@pytest.mark.parametrize("absent", [None, "", "  \n"])
+def test_chunks_record_points_skips_absent_sections(party_record: dict, absent: str | None) -> None:
+    record = {**party_record, "sections": {**party_record["sections"], "goals": absent}}
+    chunks = record_points(record, "use")
+    assert "goals" not in {c.payload["section"] for c in chunks}
+    assert [(c.payload["part"], c.payload["section"]) for c in chunks if c.payload["chunk"] == 0] == [
+        ("name", "name"),
+        ("overview", "overview"),
+        ("legal_basis", "legal_basis"),
+        ("plan", "plan"),
+        ("brief", "implementing_body"),
+    ]
+    assert chunks[-1].payload["text"] == PARTY_BRIEF
 
 
 def test_chunks_record_points_payload(party_record: dict) -> None:
-    chunk = next(c for c in record_points(party_record, "use") if c.payload["section"] == "budget")
+    chunk = next(c for c in record_points(party_record, "use") if c.payload["part"] == "brief")
     assert chunk.payload == {
         "project_id": "d41d8cd98f00b204",
         "doc": BUDGET,
@@ -184,20 +214,105 @@ def test_chunks_record_points_payload(party_record: dict) -> None:
         "cites": ["pd-social-org-party"],
         "budget_total_yuan": 50000,
         "encoder": "use",
-        "section": "budget",
-        "part": "budget",
+        "section": "implementing_body",
+        "part": "brief",
         "chunk": 0,
         "start": 0,
-        "end": 24,
-        "text": "2026年度财政资金预算总额50000.00元。",
+        "end": 60,
+        "text": PARTY_BRIEF,
     }
 
 
 def test_chunks_record_points_embed_name_with_each_chunk(party_record: dict) -> None:
-    for chunk in record_points(party_record, "use", max_chars=100):
-        section = party_record["sections"][chunk.payload["section"]]
+    part_texts = {**party_record["sections"], "brief": PARTY_BRIEF}
+    chunks = record_points(party_record, "use", max_chars=100)
+    assert [c.payload["part"] for c in chunks].count("name") == 1
+    for chunk in chunks[1:]:
+        part = part_texts[chunk.payload["part"]]
         assert chunk.text == "科技社团党建项目\n" + chunk.payload["text"]
-        assert section[chunk.payload["start"] : chunk.payload["end"]] == chunk.payload["text"]
+        assert part[chunk.payload["start"] : chunk.payload["end"]] == chunk.payload["text"]
+
+
+@pytest.mark.parametrize("max_chars", [60, 120, DEFAULT_MAX_CHARS])
+def test_chunks_record_points_name_chunk_first(party_record: dict, max_chars: int) -> None:
+    name, *rest = record_points(party_record, "use", max_chars=max_chars)
+    overview = party_record["sections"]["overview"]
+    assert name.text == "科技社团党建项目"
+    assert name.id == point_id("d41d8cd98f00b204", "name", 0)
+    assert {k: name.payload[k] for k in ("part", "section", "chunk", "start", "end", "text")} == {
+        "part": "name",
+        "section": "name",
+        "chunk": 0,
+        "start": 0,
+        "end": 0,
+        "text": overview[:max_chars],
+    }
+    assert all(c.payload["part"] != "name" and c.text != name.text for c in rest)
+
+
+def test_chunks_record_points_name_chunk_falls_back_to_title(party_record: dict) -> None:
+    chunks = record_points({**party_record, "name": None}, "use")
+    assert chunks[0].text == PARTY and chunks[0].payload["part"] == "name"
+    assert all(c.text.startswith(PARTY + "\n") for c in chunks[1:])
+
+
+def test_chunks_record_points_no_name_no_name_chunk(party_record: dict) -> None:
+    chunks = record_points({**party_record, "name": None, "title": ""}, "use")
+    assert "name" not in {c.payload["part"] for c in chunks}
+    assert chunks[0].text == chunks[0].payload["text"] == party_record["sections"]["overview"]
+    assert chunks[-1].text == PARTY_BRIEF
+
+
+@pytest.fixture(scope="module")
+def service_record() -> dict:
+    """机关服务费 of the 2026 budget: every section a few words ("2026年度", "60万元")."""
+    sections = {key: section_text(SERVICE, heading) for key, heading in SECTION_HEADINGS.items()}
+    sections["goals"] = sections["goals"].split("\n")[0]  # the next project's title follows it
+    return {"id": "5e41ce0000001076", "kind": "narrative", "doc": BUDGET, "line": 1076, "year": 2026,
+            "title": SERVICE, "name": SERVICE, "sections": sections}  # fmt: skip
+
+
+def test_chunks_record_points_brief_chunk_joins_short_sections(service_record: dict) -> None:
+    name, brief = record_points(service_record, "use", max_chars=120)
+    text = (
+        "机关公务用车保障\n市财政相关文件。市科协本级\n（列举具体实施项目的各个责任主体及其职责等）\n"
+        "机关公务用车保障\n2026年度\n60万元\n车改后聘用司机费用。"
+    )
+    assert (brief.payload["part"], brief.payload["section"], brief.payload["text"]) == (
+        "brief",
+        "overview",
+        text,
+    )
+    assert brief.text == "机关服务费\n" + text
+    assert brief.id == point_id("5e41ce0000001076", "brief", 0)
+    assert (name.text, name.payload["text"]) == ("机关服务费", text)
+
+
+def test_chunks_record_points_brief_part_is_chunked_like_a_section(service_record: dict) -> None:
+    chunks = record_points(service_record, "use", max_chars=30)[1:]
+    assert [c.payload["text"] for c in chunks] == [
+        "机关公务用车保障\n市财政相关文件。市科协本级",
+        "（列举具体实施项目的各个责任主体及其职责等）",
+        "机关公务用车保障\n2026年度\n60万元",
+        "车改后聘用司机费用。",
+    ]
+    assert [(c.payload["part"], c.payload["section"], c.payload["chunk"]) for c in chunks] == [
+        ("brief", "overview", i) for i in range(4)
+    ]
+
+
+@pytest.mark.parametrize(("length", "part"), [(MIN_PART_CHARS - 1, "brief"), (MIN_PART_CHARS, "legal_basis")])
+def test_chunks_record_points_min_part_chars_splits_brief_from_own_part(
+    service_record: dict, length: int, part: str
+) -> None:
+    basis = section_text(PARTY, "二、立项依据")[:length]
+    record = {**service_record, "sections": {**service_record["sections"], "legal_basis": f"  {basis}\n"}}
+    chunks = record_points(record, "use")
+    [owner] = [c for c in chunks if basis in c.payload["text"] and c.payload["part"] != "name"]
+    assert (owner.payload["part"], owner.payload["section"]) == (
+        part,
+        "overview" if part == "brief" else part,
+    )
 
 
 def test_chunks_record_points_max_chars_controls_chunk_count(party_record: dict) -> None:
@@ -235,10 +350,12 @@ def form_record(texts: dict[str, str], rows: list[Indicator]) -> dict:
 def test_chunks_record_points_form_text_and_indicators() -> None:
     chunks = record_points(form_record({"年度总体目标": FORM_GOAL, "备注": ""}, FORM_ROWS), "use")
     assert [(c.payload["part"], c.payload["section"]) for c in chunks] == [
+        ("name", "name"),
         ("年度总体目标", "goals"),
         ("indicators", "goals"),
     ]
-    indicators = chunks[1]
+    assert (chunks[0].text, chunks[0].payload["text"]) == ("创新服务与发展项目", FORM_GOAL)
+    indicators = chunks[2]
     assert (
         indicators.payload["text"]
         == "专家参与人数：≥100.00(人)\n创新服务活动质量达标率：=100.00(%)\n服务对象满意度：≥85.00(%)"
@@ -249,9 +366,10 @@ def test_chunks_record_points_form_text_and_indicators() -> None:
 
 def test_chunks_record_points_empty_form_gives_name_chunk() -> None:
     chunks = record_points(form_record({}, []), "e5")
-    assert [(c.text, c.payload["section"], c.payload["encoder"]) for c in chunks] == [
-        ("创新服务与发展项目", "form", "e5")
-    ]
+    assert [
+        (c.text, c.payload["part"], c.payload["section"], c.payload["text"], c.payload["encoder"])
+        for c in chunks
+    ] == [("创新服务与发展项目", "name", "name", "创新服务与发展项目", "e5")]
 
 
 def test_chunks_record_points_accepts_record_contract() -> None:
@@ -266,7 +384,10 @@ def test_chunks_record_points_accepts_record_contract() -> None:
         budget_total_yuan=Decimal("50000.00"),
         citations=[Citation(title="中华人民共和国消防法", canonical="pd-fire-law")],
     ).contract()
-    [chunk] = record_points(record, "use")
-    assert isinstance(chunk, Chunk)
-    assert chunk.payload["budget_total_yuan"] == 50000
-    assert chunk.payload["cites"] == ["pd-fire-law"]
+    name, brief = record_points(record, "use")
+    assert isinstance(name, Chunk) and isinstance(brief, Chunk)
+    assert (name.payload["part"], brief.payload["part"]) == ("name", "brief")
+    assert brief.payload["text"] == "在上海市科协所属科技社团中开展党建工作。"
+    for chunk in (name, brief):
+        assert chunk.payload["budget_total_yuan"] == 50000
+        assert chunk.payload["cites"] == ["pd-fire-law"]

@@ -12,6 +12,7 @@ import pytest
 
 from budgetscope.index.chunks import Chunk, record_points
 from budgetscope.index.encoders import Encoder, HashEncoder, get_encoder
+from budgetscope.index.search import CHUNK_CHARS, DEFAULT_CHUNK_CHARS
 from budgetscope.index.vectors import (
     FILTER_FIELDS,
     EncoderMismatch,
@@ -123,7 +124,9 @@ QUERIES = [
 
 
 def all_chunks(spec: str) -> list[Chunk]:
-    return [chunk for record in RECORDS for chunk in record_points(record, spec)]
+    """Every record's chunks at the size search uses for the encoder (USE: 120 characters)."""
+    size = CHUNK_CHARS.get(spec, DEFAULT_CHUNK_CHARS)
+    return [chunk for record in RECORDS for chunk in record_points(record, spec, max_chars=size)]
 
 
 @pytest.fixture(scope="module")
@@ -155,6 +158,21 @@ def test_vectors_english_query_finds_party_building(memory: VectorIndex) -> None
     assert {h.project_id for h in hits[:2]} == {ID[B26, 591], ID[B23, 453]}
 
 
+def test_vectors_english_query_best_chunk_is_the_name(memory: VectorIndex) -> None:
+    hit = memory.search("party building in scientific societies", mode="dense", top_k=1)[0]
+    assert (hit.project_id, hit.payload["part"], hit.payload["section"]) == (ID[B26, 591], "name", "name")
+    assert hit.payload["text"].startswith("在上海市科协所属科技社团中开展党建工作")  # snippet: the overview
+
+
+def test_vectors_short_sections_found_through_brief_chunk(memory: VectorIndex) -> None:
+    hit = memory.search("公务车辆的使用保障", mode="dense", top_k=1)[0]
+    assert (hit.project_id, hit.payload["part"], hit.payload["text"]) == (
+        ID[B26, 1076],
+        "brief",
+        "机关公务用车保障",
+    )
+
+
 @pytest.mark.parametrize(
     ("query", "mode", "expected"),
     [
@@ -179,7 +197,8 @@ def test_vectors_memory_and_disk_agree(memory: VectorIndex, disk: VectorIndex, q
 
 def test_vectors_memory_and_disk_agree_on_counts(memory: VectorIndex, disk: VectorIndex) -> None:
     assert memory.count() == disk.count() == len(all_chunks("use"))
-    assert memory.count(filters={"year": 2023}) == disk.count(filters={"year": 2023}) == 2
+    # the 2023 record: its name, its overview, its period (a brief part)
+    assert memory.count(filters={"year": 2023}) == disk.count(filters={"year": 2023}) == 3
 
 
 def test_vectors_one_hit_per_project_best_chunk(memory: VectorIndex) -> None:
@@ -279,7 +298,7 @@ def test_vectors_delete_doc_removes_only_that_doc() -> None:
         index.upsert(all_chunks("hash"))
         n23 = index.count(filters={"doc": B23})
         total = index.count()
-        assert index.delete_doc(B23) == n23 == 2
+        assert index.delete_doc(B23) == n23 == 3
         assert index.count() == total - n23
         assert index.count(filters={"doc": B23}) == 0
         assert index.delete_doc(B23) == 0

@@ -1,0 +1,100 @@
+"""Which projects cite a policy document: exact look-ups through the canonical identities.
+
+A query is a title, a 简称, a 文号 or a question ("哪些项目引用了全民科学素质纲要"). It resolves to
+canonical policy documents with :meth:`PolicyIndex.lookup`; the projects are those whose stored
+citations carry one of those canonical ids. No embedding is involved, so the answer is exact.
+
+Example:
+    >>> from budgetscope.index.store import open_store  # doctest: +SKIP
+    >>> [h["name"] for h in cites(open_store(home), "中华人民共和国消防法")]  # doctest: +SKIP
+    ['科协大院日常运行与维护项目', '科协大院日常修缮项目', '大院综合治理项目']
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from budgetscope.index.search import cites_target
+from budgetscope.index.store_protocol import EntityStore
+from budgetscope.models import PolicyDocument
+from budgetscope.pipeline.link import PolicyIndex
+
+
+def policy_documents(store: EntityStore) -> list[PolicyDocument]:
+    """The canonical policy documents kept in the store, with their aliases and 文号."""
+    aliases: dict[str, list[str]] = {}
+    for row in store.select("policy_aliases"):
+        aliases.setdefault(row["policy_id"], []).append(row["alias"])
+    numbers: dict[str, list[str]] = {}
+    for row in store.select("policy_doc_numbers"):
+        numbers.setdefault(row["policy_id"], []).append(row["doc_number"])
+    return [
+        PolicyDocument(
+            id=row["id"],
+            title=row["title"],
+            family=row["family"],
+            version=row["version"],
+            ambiguous=bool(row["ambiguous"]),
+            aliases=aliases.get(row["id"], []),
+            doc_numbers=numbers.get(row["id"], []),
+        )
+        for row in store.select("policy_documents")
+    ]
+
+
+def resolve(store: EntityStore, query: str) -> list[PolicyDocument]:
+    """The policy documents a query names (a question is reduced to the document it asks about)."""
+    target = cites_target(query) or query
+    return PolicyIndex(policy_documents(store)).lookup(target)
+
+
+def cites(
+    store: EntityStore, query: str, *, year: int | None = None, department: str | None = None
+) -> list[dict[str, Any]]:
+    """One hit per project citing the document(s) the query names, in document order.
+
+    Each hit has the DESIGN.md hit fields plus ``cited``: the exact wordings cited (title, 文号,
+    section) and ``canonical``: the policy documents matched.
+    """
+    documents = resolve(store, query)
+    wanted = {d.id: d for d in documents}
+    if not wanted:
+        return []
+    by_project: dict[str, list[dict[str, Any]]] = {}
+    for canonical in wanted:
+        for row in store.select("citations", {"canonical": canonical}):
+            by_project.setdefault(row["project_id"], []).append(row)
+    hits = []
+    for record in store.get_records(by_project):
+        if year is not None and record.year != year:
+            continue
+        if department is not None and record.department != department:
+            continue
+        rows = sorted(by_project[record.id], key=lambda r: r["position"])
+        cited = [
+            {"title": r["title"], "doc_number": r["doc_number"], "section": r["section"], "bracketed": bool(r["bracketed"])}
+            for r in rows
+        ]
+        hits.append(
+            {
+                "doc": record.doc,
+                "line": record.line,
+                "page": record.page,
+                "id": record.id,
+                "name": record.name or record.title,
+                "kind": record.kind,
+                "year": record.year,
+                "department": record.department,
+                "section": rows[0]["section"],
+                "score": 1.0,
+                "snippet": "；".join(
+                    (f"《{c['title']}》" if c["bracketed"] else c["title"])
+                    + (f"（{c['doc_number']}）" if c["doc_number"] else "")
+                    for c in cited
+                ),
+                "cited": cited,
+                "canonical": sorted({r["canonical"] for r in rows}),
+            }
+        )
+    hits.sort(key=lambda h: (h["year"] or 0, h["doc"], h["line"] or 0))
+    return hits

@@ -1,0 +1,219 @@
+"""Hybrid search over the Qdrant index, one hit per project, and routing of citation questions.
+
+Example:
+    >>> from budgetscope.index.encoders import get_encoder
+    >>> from budgetscope.index.vectors import VectorIndex
+    >>> rec = {"id": "p1", "kind": "narrative", "doc": "a.txt", "line": 3, "name": "科技社团党建项目",
+    ...        "sections": {"overview": "在科技社团中开展党建工作。"}}
+    >>> with VectorIndex(location=":memory:", encoder=get_encoder("hash")) as index:
+    ...     _ = index.upsert(points_of_records([rec], "hash"))
+    ...     [h["name"] for h in search(index, "党建工作", top_k=1)]
+    ['科技社团党建项目']
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from budgetscope.index.chunks import Chunk, record_points
+from budgetscope.index.store_protocol import EntityStore
+from budgetscope.index.vectors import Hit, SearchMode, VectorIndex
+
+COLLECTION = "budgetscope"
+INDEX_SETTINGS = "index.json"
+DEFAULT_ENCODER = "use"
+DENSE_WEIGHT = 1.0
+SPARSE_WEIGHT = 1.0
+"""Weights of the dense and the lexical list in the fused ranking (see benchmarks/bench_search.py)."""
+SNIPPET_CHARS = 120
+CHUNK_CHARS: dict[str, int] = {"use": 120}
+"""Chunk size in characters by encoder: USE is a sentence encoder (120 chars scored best in
+benchmarks/bench_search.py); transformer encoders with a 512-token window take 300."""
+DEFAULT_CHUNK_CHARS = 300
+
+
+def chunk_chars(encoder_name: str) -> int:
+    """The chunk size for an encoder (``BUDGETSCOPE_CHUNK_CHARS`` overrides it, for benchmarks)."""
+    override = os.environ.get("BUDGETSCOPE_CHUNK_CHARS")
+    return int(override) if override else CHUNK_CHARS.get(encoder_name, DEFAULT_CHUNK_CHARS)
+
+CITES_QUESTION = re.compile(
+    r"^(?:请问|查询|列出|找出|找)?(?:有)?哪些(?:项目|部门|单位)?(?:引用|援引|依据|根据|提到|提及|引|用)了?"
+    r"(?P<q>.+?)[？?。]?$"
+    r"|^(?P<q2>.+?)(?:被)?(?:哪些项目|哪些部门)(?:引用|援引|依据|提到)(?:了|过)?[？?。]?$"
+    r"|^(?:which|what) projects? (?:cite|cites|reference|references|quote|quotes) (?P<q3>.+?)\??$",
+    re.IGNORECASE,
+)
+
+
+def cites_target(query: str) -> str | None:
+    """The document a citation question asks about, or None for any other query.
+
+    >>> cites_target("哪些项目引用了全民科学素质纲要"), cites_target("科技馆大修")
+    ('全民科学素质纲要', None)
+    """
+    m = CITES_QUESTION.match(query.strip())
+    if not m:
+        return None
+    target = next(g for g in (m.group("q"), m.group("q2"), m.group("q3")) if g)
+    return target.strip(" 《》\"“”") or None
+
+
+def open_index(
+    home: Path, *, qdrant_url: str | None = None, encoder: str | None = None, collection: str = COLLECTION
+) -> VectorIndex:
+    """The project's vector index: embedded under ``home/qdrant`` or on the server at ``qdrant_url``.
+
+    ``encoder`` defaults to the one the index was built with (recorded under ``home``), else ``use``.
+    """
+    from budgetscope.index.encoders import get_encoder
+
+    enc = get_encoder(encoder or index_settings(home).get("encoder") or DEFAULT_ENCODER)
+    if qdrant_url:
+        return VectorIndex(url=qdrant_url, collection=collection, encoder=enc)
+    return VectorIndex(path=home / "qdrant", collection=collection, encoder=enc)
+
+
+def points_of_records(
+    records: Iterable[Mapping[str, Any]], encoder_name: str, *, max_chars: int | None = None
+) -> list[Chunk]:
+    """Every chunk of every record (records as the record contract's dicts)."""
+    size = max_chars or chunk_chars(encoder_name)
+    return [chunk for r in records for chunk in record_points(r, encoder_name, max_chars=size)]
+
+
+def index_records(index: VectorIndex, doc: str, records: Iterable[Mapping[str, Any]]) -> int:
+    """Replace one document's points with those of its records; returns the number of points."""
+    index.delete_doc(doc)
+    encoder = index.encoder.name if index.encoder else DEFAULT_ENCODER
+    return index.upsert(points_of_records(records, encoder))
+
+
+def index_settings(home: Path) -> dict[str, Any]:
+    """What the index under ``home`` was built with (``{"encoder": spec}``), or {} before any ingest."""
+    f = home / INDEX_SETTINGS
+    return json.loads(f.read_text(encoding="utf-8")) if f.exists() else {}
+
+
+def save_index_settings(home: Path, encoder: str) -> None:
+    (home / INDEX_SETTINGS).write_text(json.dumps({"encoder": encoder}), encoding="utf-8")
+
+
+def sync_index(
+    store: EntityStore,
+    index: VectorIndex,
+    changed: Iterable[str] = (),
+    *,
+    on_progress: Callable[[int, int, str], None] | None = None,
+) -> int:
+    """Bring the vector index in line with the store; returns the number of points written.
+
+    Documents named in ``changed`` and documents with no points yet are (re)embedded; for the
+    others only the cited canonical ids are refreshed, since re-linking may have changed them.
+    Documents no longer in the store lose their points.
+    """
+    changed = set(changed)
+    stored = {row["doc"] for row in store.select("documents")}
+    indexed = index.docs() if index.exists() else set()
+    for gone in indexed - stored:
+        index.delete_doc(gone)
+    todo = sorted(stored)
+    written = 0
+    for i, name in enumerate(todo, start=1):
+        doc = store.get_document(name)
+        if doc is None:
+            continue
+        if name in changed or name not in indexed:
+            written += index_records(index, name, [r.contract() for r in doc.records])
+        else:
+            for r in doc.records:
+                index.set_cites(r.id, list(dict.fromkeys(c.canonical for c in r.citations if c.canonical)))
+        if on_progress:
+            on_progress(i, len(todo), name)
+    return written
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    """What a search may be restricted to (None = no restriction)."""
+
+    year: int | None = None
+    department: str | None = None
+    section: str | None = None
+    cites: str | list[str] | None = None
+    kind: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if v is not None}
+
+
+def search(
+    index: VectorIndex,
+    query: str,
+    *,
+    filters: SearchFilters | Mapping[str, Any] | None = None,
+    top_k: int = 10,
+    mode: SearchMode = "hybrid",
+    weights: tuple[float, float] = (DENSE_WEIGHT, SPARSE_WEIGHT),
+) -> list[dict[str, Any]]:
+    """The best ``top_k`` projects for ``query``: DESIGN.md hits, one per project, best first."""
+    f = filters.as_dict() if isinstance(filters, SearchFilters) else dict(filters or {})
+    hits = index.search(query, filters=f, top_k=top_k, mode=mode, weights=weights)
+    return [hit_of(h, query) for h in hits]
+
+
+def hit_of(hit: Hit, query: str) -> dict[str, Any]:
+    """A search hit as DESIGN.md describes it, with a snippet around the query's terms."""
+    p = hit.payload
+    snippet, marks = snippet_of(str(p.get("text") or ""), query)
+    return {
+        "doc": p.get("doc"),
+        "line": p.get("line"),
+        "page": p.get("page"),
+        "id": p.get("project_id"),
+        "name": p.get("name"),
+        "kind": p.get("kind"),
+        "year": p.get("year"),
+        "department": p.get("department"),
+        "section": p.get("section"),
+        "score": round(float(hit.score), 6),
+        "snippet": snippet,
+        "highlights": marks,
+    }
+
+
+def query_terms(query: str) -> list[str]:
+    """The query's terms worth highlighting (jieba words of 2+ characters, ASCII words)."""
+    from budgetscope.index.sparse import tokenize
+
+    terms = {t for t in tokenize(query) if len(t) >= 2}
+    return sorted(terms, key=len, reverse=True)
+
+
+def snippet_of(text: str, query: str, width: int = SNIPPET_CHARS) -> tuple[str, list[list[int]]]:
+    """A window of ``text`` around the densest run of query terms, and the terms' offsets in it.
+
+    >>> snippet_of("甲。科技馆建筑体大修项目，更换空调。乙。", "科技馆大修")
+    ('甲。科技馆建筑体大修项目，更换空调。乙。', [[2, 5], [8, 10]])
+    """
+    terms = query_terms(query)
+    spans: list[tuple[int, int]] = []
+    lowered = text.lower()
+    for t in terms:
+        for m in re.finditer(re.escape(t.lower()), lowered):
+            if not any(s < m.end() and m.start() < e for s, e in spans):
+                spans.append((m.start(), m.end()))
+    spans.sort()
+    start = 0
+    if len(text) > width and spans:
+        best = max(range(len(spans)), key=lambda i: sum(1 for s, _ in spans if spans[i][0] <= s < spans[i][0] + width))
+        start = max(0, min(spans[best][0] - width // 4, len(text) - width))
+    window = text[start : start + width]
+    marks = [[s - start, e - start] for s, e in spans if s >= start and e <= start + len(window)]
+    return window, marks

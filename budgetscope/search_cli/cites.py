@@ -1,0 +1,48 @@
+"""`budgetscope cites QUERY`: the projects citing a policy document (title, 简称, 文号 or a question)."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from budgetscope.search_cli.common import HomeOption, OutputFormat, fail, stdout
+
+
+def command(
+    query: Annotated[str, typer.Argument(help="A title, 简称, 文号, or a question like 哪些项目引用了全民科学素质纲要.")],
+    year: Annotated[int | None, typer.Option("--year", help="Only projects of this budget year.")] = None,
+    department: Annotated[str | None, typer.Option("--department", help="Only this department.")] = None,
+    format: Annotated[OutputFormat, typer.Option("--format", "-f", help="table or json.")] = OutputFormat.table,
+    home: HomeOption = None,
+) -> None:
+    """List the projects that cite a policy document, with the exact wording they cite."""
+    from budgetscope.index.cites import cites, resolve
+    from budgetscope.index.store import StoreError, open_store
+    from budgetscope.paths import data_home
+
+    try:
+        store = open_store(data_home(home))
+    except StoreError as exc:
+        raise fail(str(exc)) from None
+    try:
+        documents = resolve(store, query)
+        hits = cites(store, query, year=year, department=department)
+    finally:
+        store.close()
+    if format is OutputFormat.json:
+        print(json.dumps(hits, ensure_ascii=False, indent=1))
+        return
+    if not documents:
+        raise fail(f"no cited policy document matches {query!r}")
+    out = stdout()
+    for d in documents:
+        numbers = f"  ({', '.join(d.doc_numbers)})" if d.doc_numbers else ""
+        out.print(f"[bold]{d.title}[/bold]{numbers}  {d.id}" + ("  [yellow]ambiguous[/yellow]" if d.ambiguous else ""))
+    table = Table("year", "department", "project", "section", "doc:line", "cited as")
+    for h in hits:
+        table.add_row(str(h["year"] or ""), h["department"] or "", h["name"], h["section"] or "",
+                      f"{h['doc']}:{h['line']}", h["snippet"])
+    out.print(table)

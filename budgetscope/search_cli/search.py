@@ -1,0 +1,124 @@
+"""`budgetscope search QUERY`: hybrid semantic + lexical search, one hit per project.
+
+Citation questions ("哪些项目引用了全民科学素质纲要") are answered exactly by `cites`.
+"""
+
+from __future__ import annotations
+
+import json
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+from rich.text import Text
+
+from budgetscope.search_cli.common import EncoderOption, HomeOption, QdrantUrlOption, fail, stdout
+
+
+class SearchFormat(str, Enum):
+    table = "table"
+    json = "json"
+    jsonl = "jsonl"
+
+
+class Mode(str, Enum):
+    hybrid = "hybrid"
+    dense = "dense"
+    sparse = "sparse"
+
+
+def command(
+    query: Annotated[str | None, typer.Argument(help="What to look for, in Chinese or English.")] = None,
+    year: Annotated[int | None, typer.Option("--year", help="Only projects of this budget year.")] = None,
+    department: Annotated[str | None, typer.Option("--department", help="Only this department (预算主管部门).")] = None,
+    section: Annotated[str | None, typer.Option("--section", help="Only this section (overview, legal_basis, …).")] = None,
+    cites: Annotated[str | None, typer.Option("--cites", help="Only projects citing this policy document.")] = None,
+    top_k: Annotated[int, typer.Option("--top-k", "-k", min=1, help="How many projects.")] = 10,
+    mode: Annotated[Mode, typer.Option("--mode", help="hybrid, dense or sparse (BM25).")] = Mode.hybrid,
+    queries: Annotated[Path | None, typer.Option("--queries", help='A JSONL file of {"query", "filters"} lines.')] = None,
+    format: Annotated[SearchFormat, typer.Option("--format", "-f", help="table, json, or jsonl (with --queries).")] = SearchFormat.table,
+    home: HomeOption = None,
+    qdrant_url: QdrantUrlOption = None,
+    encoder: EncoderOption = None,
+) -> None:
+    """Find projects by meaning and by words, filtered by year, department, section or cited document."""
+    from budgetscope.index.cites import cites as cites_of
+    from budgetscope.index.cites import resolve
+    from budgetscope.index.search import cites_target, open_index, search
+    from budgetscope.index.store import StoreError, open_store
+    from budgetscope.index.vectors import VectorIndexError
+    from budgetscope.paths import data_home
+
+    if (query is None) == (queries is None):
+        raise fail("give a QUERY or --queries FILE (one of them)")
+    base = {"year": year, "department": department, "section": section}
+    batch = _read_queries(queries) if queries else [{"query": query, "filters": {}}]
+    home_dir = data_home(home)
+    try:
+        store = open_store(home_dir)
+    except StoreError as exc:
+        raise fail(str(exc)) from None
+    results: list[dict[str, Any]] = []
+    try:
+        with open_index(home_dir, qdrant_url=qdrant_url, encoder=encoder) as index:
+            if not index.exists() or index.count() == 0:
+                raise fail(f"no search index at {index.where}: run `budgetscope ingest` first")
+            for item in batch:
+                q = str(item["query"])
+                filters = {**base, **(item.get("filters") or {})}
+                if cites and "cites" not in filters:
+                    filters["cites"] = cites
+                target = cites_target(q)
+                if target and resolve(store, target):
+                    hits = cites_of(store, target, year=filters.get("year"), department=filters.get("department"))
+                else:
+                    if filters.get("cites"):
+                        ids = [d.id for d in resolve(store, str(filters["cites"]))]
+                        if not ids:
+                            raise fail(f"no policy document matches --cites {filters['cites']!r}")
+                        filters["cites"] = ids
+                    hits = search(index, q, filters={k: v for k, v in filters.items() if v is not None},
+                                  top_k=top_k, mode=mode.value)
+                results.append({"query": q, "hits": hits[:top_k] if not target else hits})
+    except VectorIndexError as exc:
+        raise fail(str(exc)) from None
+    finally:
+        store.close()
+    _print(results, format, many=queries is not None)
+
+
+def _read_queries(path: Path) -> list[dict[str, Any]]:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+        return [json.loads(line) for line in lines if line.strip()]
+    except (OSError, ValueError) as exc:
+        raise fail(f"{path}: cannot read queries ({exc})") from None
+
+
+def _print(results: list[dict[str, Any]], format: SearchFormat, *, many: bool) -> None:
+    if format is SearchFormat.jsonl or (many and format is not SearchFormat.table):
+        for r in results:
+            print(json.dumps(r, ensure_ascii=False))
+    elif format is SearchFormat.json:
+        print(json.dumps(results[0]["hits"], ensure_ascii=False, indent=1))
+    else:
+        out = stdout()
+        for r in results:
+            out.print(hit_table(r["query"], r["hits"]))
+
+
+def hit_table(query: str, hits: list[dict[str, Any]]) -> Table:
+    """A table of hits with the query's terms highlighted in each snippet."""
+    table = Table(title=query, title_justify="left", show_lines=False)
+    for col in ("#", "score", "year", "department", "project", "section", "doc:line", "snippet"):
+        table.add_column(col, overflow="fold")
+    for i, h in enumerate(hits, start=1):
+        snippet = Text(h.get("snippet") or "")
+        for start, end in h.get("highlights") or []:
+            snippet.stylize("bold yellow", start, end)
+        where = f"{h['doc']}:{h['line']}" + (f" p{h['page']}" if h.get("page") else "")
+        table.add_row(str(i), f"{h['score']:.3f}", str(h.get("year") or ""), h.get("department") or "",
+                      h.get("name") or "", h.get("section") or "", where, snippet)
+    return table
