@@ -1,7 +1,7 @@
 """Read one file into a segmented :class:`~budgetscope.models.Document`: load → normalize → classify → segment.
 
 Example:
-    >>> doc = read_document("corpus/sast-2026-department-budget.txt")  # doctest: +SKIP
+    >>> doc = read_document("corpus/sast-2026-department-budget.txt")
     >>> doc.kind, len(doc.records)
     ('department_budget', 29)
 """

@@ -4,10 +4,9 @@ The only module of the pipeline that touches files. Every failure is a :class:`L
 message is one line naming the file and the reason.
 
 Example:
-    >>> from pathlib import Path
-    >>> src = load(Path("corpus/sast-2026-department-budget.txt"))  # doctest: +SKIP
-    >>> src.pages is None
-    True
+    >>> src = load("corpus/sast-2026-department-budget.txt")
+    >>> src.encoding, src.pages
+    ('utf-8', None)
 """
 
 from __future__ import annotations
