@@ -117,12 +117,8 @@ def stated_precision(text: str) -> Decimal:
     """
     match = re.search(r"\d[\d,]*(?:\s?\.\s?(?P<frac>\d+))?", text)
     decimals = len(match["frac"]) if match and match["frac"] else 0
-    scale = Decimal(1)
-    if "亿" in text:
-        scale = UNIT_SCALE["亿元"]
-    elif "万" in text:
-        scale = UNIT_SCALE["万元"]
-    return scale.scaleb(-decimals)
+    exponent = 8 if "亿" in text else 4 if "万" in text else 0
+    return Decimal(10) ** (exponent - decimals)
 
 
 def _cell_number(cell: str) -> Decimal | None:
@@ -162,15 +158,30 @@ def _is_value_label(cell: str) -> bool:
     return bool(c) and c not in _KEY_LABELS and not c.endswith(("编码", "名称"))
 
 
-def _value_labels(headers: list[list[str]], positions: list[int]) -> dict[int, str]:
-    """Label of each value column: from the lowest header row with one label per value column,
-    else by position (the text of PDF-converted tables often shifts header cells)."""
-    for h in reversed(headers):
-        labels = [re.sub(r"\s+", "", c) for c in h if _is_value_label(c)]
-        if len(labels) == len(positions):
-            return dict(zip(positions, labels, strict=True))
+def _row_columns(headers: list[list[str]], rows: list[list[str]], skip: set[int]) -> list[dict[int, str]]:
+    """The value-column label of each numeric position, row by row.
+
+    By position when every numeric position sits under a value label; otherwise (PDF-converted
+    tables shift header cells and drop trailing empty cells) the value labels of the richest header
+    row are laid over each row's last cells, after its code and name cells.
+    """
     positional = _column_labels(headers)
-    return {p: positional[p] if p < len(positional) else "" for p in positions}
+    numeric = {
+        p for cells in rows for p, c in enumerate(cells) if p not in skip and _cell_number(c) is not None
+    }
+    if all(p < len(positional) and _is_value_label(positional[p].split("/")[-1]) for p in numeric):
+        return [{p: positional[p] for p in numeric} for _ in rows]
+    best: list[str] = []
+    for h in headers:
+        labels = [re.sub(r"\s+", "", c) for c in h if _is_value_label(c)]
+        if len(labels) >= len(best):
+            best = labels
+    out = []
+    for cells in rows:
+        keys = [p for p, c in enumerate(cells) if c.strip() and (p in skip or _cell_number(c) is None)]
+        start = max((keys[-1] + 1) if keys else 0, len(cells) - len(best))
+        out.append({start + j: label for j, label in enumerate(best)})
+    return out
 
 
 def _row_lines(
@@ -181,11 +192,11 @@ def _row_lines(
     columns: dict[int, str],
     codes: set[int],
     scheme: str | None,
-) -> tuple[str | None, list[BudgetLine]]:
-    """The name of one table row and its numeric cells as budget lines."""
+) -> tuple[list[str], list[BudgetLine]]:
+    """The names in one table row (a summary row has two: 收入总计 … 支出总计) and its cells as budget lines."""
     code_cells = [cells[i].strip() for i in sorted(codes) if i < len(cells) and _CODE.match(cells[i].strip())]
     code = "".join(code_cells) if scheme and code_cells and len(code_cells[0]) == 3 else None
-    name: str | None = None
+    names: list[str] = []
     current: str | None = None
     out: list[BudgetLine] = []
     for i, cell in enumerate(cells):
@@ -195,7 +206,7 @@ def _row_lines(
         value = _cell_number(text)
         if value is None or i not in columns:
             current = text
-            name = name or current
+            names.append(text)
             continue
         out.append(
             BudgetLine(
@@ -210,7 +221,7 @@ def _row_lines(
                 scheme=scheme if code else None,
             )
         )
-    return name, out
+    return names, out
 
 
 def _named(tables: list[BudgetTable]) -> list[BudgetTable]:
@@ -229,7 +240,7 @@ def _named(tables: list[BudgetTable]) -> list[BudgetTable]:
 def find_tables(text: str) -> list[BudgetTable]:
     """Every titled, unit-bearing, tab-separated table of ``text``, in order.
 
-    >>> t = find_tables("2026年部门收入预算总表\\n单位：元\\n功能分类科目编码\\t\\t\\t名称\\t合计\\n"
+    >>> t = find_tables("2026年部门收入预算总表\\n单位：元\\n功能分类科目编码\\t\\t\\t名称\\t合计\\n类\\t款\\t项\\n"
     ...                 "206\\t07\\t02\\t科普活动\\t1,106,700\\n")[0]
     >>> [(b.code, b.scheme, b.name, b.column, b.yuan) for b in t.lines]
     [('2060702', 'functional', '科普活动', '合计', Decimal('1106700'))]
@@ -274,21 +285,15 @@ def _read_table(lines: list[str], start: int, title: str) -> tuple[BudgetTable |
         return None, max(i, start + 1)
     positional = _column_labels(headers)
     codes = _code_positions(positional)
+    ordinals = {p for p, lab in enumerate(positional) if "序号" in lab}
     scheme = _scheme(" ".join(c for h in headers for c in h))
-    numeric = sorted(
-        {
-            p
-            for _, cells in rows
-            for p, c in enumerate(cells)
-            if _cell_number(c) is not None and not (p in codes and _CODE.match(c.strip()))
-        }
-    )
-    columns = _value_labels(headers, numeric)
+    columns = _row_columns(headers, [cells for _, cells in rows], codes | ordinals)
     found: list[BudgetLine] = []
     names: list[str] = []
-    for number, cells in rows:
-        name, row = _row_lines(cells, number, title, unit, columns, codes, scheme)
-        names += [name] if name else []
+    for (number, cells), row_columns in zip(rows, columns, strict=True):
+        cells = [("" if p in ordinals and _cell_number(c) is not None else c) for p, c in enumerate(cells)]
+        row_names, row = _row_lines(cells, number, title, unit, row_columns, codes, scheme)
+        names += row_names
         found.extend(row)
     if not found:
         return None, i

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from budgetscope.search_cli import citations, extract, segment
+from budgetscope.search_cli import check, citations, cites, export, extract, index, ingest, search, segment, show
 
 app = typer.Typer(
     name="budgetscope",
@@ -16,6 +16,13 @@ app = typer.Typer(
 app.command("segment")(segment.command)
 app.command("extract")(extract.command)
 app.command("citations")(citations.command)
+app.command("ingest")(ingest.command)
+app.command("index")(index.command)
+app.command("search")(search.command)
+app.command("cites")(cites.command)
+app.command("show")(show.command)
+app.command("check")(check.command)
+app.command("export")(export.command)
 
 
 def main() -> None:

@@ -6,7 +6,8 @@ import json
 from typing import Annotated
 
 import typer
-from rich.table import Table
+from rich.markup import escape
+from rich.text import Text
 
 from budgetscope.search_cli.common import HomeOption, OutputFormat, fail, stdout
 
@@ -40,9 +41,9 @@ def command(
     out = stdout()
     for d in documents:
         numbers = f"  ({', '.join(d.doc_numbers)})" if d.doc_numbers else ""
-        out.print(f"[bold]{d.title}[/bold]{numbers}  {d.id}" + ("  [yellow]ambiguous[/yellow]" if d.ambiguous else ""))
-    table = Table("year", "department", "project", "section", "doc:line", "cited as")
+        out.print(f"[bold]{escape(d.title)}[/bold]{escape(numbers)}  {d.id}" + ("  [yellow]ambiguous[/yellow]" if d.ambiguous else ""))
     for h in hits:
-        table.add_row(str(h["year"] or ""), h["department"] or "", h["name"], h["section"] or "",
-                      f"{h['doc']}:{h['line']}", h["snippet"])
-    out.print(table)
+        out.print(f"  {h['year'] or ''} {escape(h['department'] or '')}  [bold]{escape(h['name'])}[/bold]  "
+                  f"[dim]{escape(h['doc'])}:{h['line']} {escape('[' + str(h['section']) + ']')}[/dim]")
+        out.print(Text(f"      {h['snippet']}"))
+    out.print(f"[dim]{len(hits)} projects[/dim]")

@@ -37,21 +37,14 @@ def warn(message: str) -> None:
     print(f"warning: {message}", file=sys.stderr)
 
 
-def expand(paths: Iterable[Path]) -> Iterator[Path]:
-    """Files as given; folders expanded to the .txt and .pdf files inside them, sorted."""
-    for p in paths:
-        if p.is_dir():
-            yield from sorted(q for q in p.rglob("*") if q.is_file() and q.suffix.lower() in (".txt", ".pdf"))
-        else:
-            yield p
-
-
 def read_documents(paths: Iterable[Path]) -> tuple[list[Document], list[str]]:
     """Read every file; failures become one-line error strings instead of exceptions."""
     from budgetscope.pipeline.document import read_document
 
     docs: list[Document] = []
     errors: list[str] = []
+    from budgetscope.paths import expand
+
     for p in expand(paths):
         try:
             docs.append(read_document(p))

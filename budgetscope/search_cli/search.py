@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
+from rich.console import Group
 from rich.text import Text
 
 from budgetscope.search_cli.common import EncoderOption, HomeOption, QdrantUrlOption, fail, stdout
@@ -109,16 +109,18 @@ def _print(results: list[dict[str, Any]], format: SearchFormat, *, many: bool) -
             out.print(hit_table(r["query"], r["hits"]))
 
 
-def hit_table(query: str, hits: list[dict[str, Any]]) -> Table:
-    """A table of hits with the query's terms highlighted in each snippet."""
-    table = Table(title=query, title_justify="left", show_lines=False)
-    for col in ("#", "score", "year", "department", "project", "section", "doc:line", "snippet"):
-        table.add_column(col, overflow="fold")
+def hit_table(query: str, hits: list[dict[str, Any]]) -> Group:
+    """Hits as a compact list: rank, score, project, year, department, where; then the snippet
+    with the query's terms highlighted."""
+    rows: list[Text] = [Text(f"{query}  ({len(hits)} projects)", style="bold")]
     for i, h in enumerate(hits, start=1):
-        snippet = Text(h.get("snippet") or "")
+        where = f"{h['doc']}:{h['line']}" + (f" p.{h['page']}" if h.get("page") else "")
+        head = Text(f"{i:>2}. ")
+        head.append(h.get("name") or "", style="bold")
+        head.append(f"  {h.get('year') or ''} {h.get('department') or ''}  {where}  [{h.get('section')}]  {h['score']:.3f}",
+                    style="dim")
+        snippet = Text("    " + (h.get("snippet") or "").replace("\n", " "))
         for start, end in h.get("highlights") or []:
-            snippet.stylize("bold yellow", start, end)
-        where = f"{h['doc']}:{h['line']}" + (f" p{h['page']}" if h.get("page") else "")
-        table.add_row(str(i), f"{h['score']:.3f}", str(h.get("year") or ""), h.get("department") or "",
-                      h.get("name") or "", h.get("section") or "", where, snippet)
-    return table
+            snippet.stylize("bold yellow", start + 4, end + 4)
+        rows += [head, snippet]
+    return Group(*rows)

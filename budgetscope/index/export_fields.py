@@ -1,0 +1,244 @@
+"""What each export holds: its fields (name, Table Schema type, meaning) and the view it streams from.
+
+One declaration drives the CSV header, the Parquet schema and the data package. Amounts carry the
+Fiscal Data Package's ``columnType`` annotations and :data:`FDP_MODEL` (measure ``amount`` in CNY;
+fiscal year, administrative classification = department, functional and economic classification
+codes where the department's tables give them).
+
+Example:
+    >>> [f.name for f in fields_of("findings")][:3]
+    ['id', 'kind', 'status']
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+
+class ExportError(Exception):
+    """An export cannot be written (bad combination of options, missing pyarrow); one-line message."""
+
+
+class ExportKind(StrEnum):
+    """What can be exported (``--what``)."""
+
+    projects = "projects"
+    sections = "sections"
+    amounts = "amounts"
+    citations = "citations"
+    policy_documents = "policy-documents"
+    indicators = "indicators"
+    findings = "findings"
+
+
+@dataclass(frozen=True)
+class Field:
+    """One exported column: its name, Table Schema type and meaning (plus Fiscal Data Package role)."""
+
+    name: str
+    type: str
+    description: str
+    column_type: str | None = None
+    """Fiscal Data Package ``columnType`` (amounts only)."""
+
+    def descriptor(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"name": self.name, "type": self.type, "description": self.description}
+        if self.column_type:
+            out["columnType"] = self.column_type
+        return out
+
+
+def _f(spec: str) -> list[Field]:
+    """Fields from lines ``name type description``."""
+    out = []
+    for line in filter(str.strip, spec.splitlines()):
+        name, kind, description = line.split(maxsplit=2)
+        column_type = None
+        if "|" in description:
+            description, column_type = (p.strip() for p in description.split("|", 1))
+        out.append(Field(name, kind, description, column_type))
+    return out
+
+
+PROJECT_REF = """
+project_id string id of the project (narrative or form) it belongs to
+doc string source file name
+year integer budget year
+department string department (预算主管部门)
+project string project name
+"""
+
+EXPORTS: dict[ExportKind, tuple[str, str, list[Field]]] = {
+    ExportKind.projects: (
+        "export_projects",
+        "Project narratives (项目经费情况说明) and performance forms (绩效目标申报表)",
+        _f("""
+id string project id (stable: same input, same id)
+kind string narrative or form
+doc string source file name
+line integer 1-based line of the heading (text input)
+page integer 1-based page (PDF input)
+department string department (预算主管部门)
+year integer budget year
+title string heading verbatim
+name string project name
+budget_total_yuan number annual budget in yuan as stated
+period_start date start of the implementation period
+period_end date end of the implementation period
+period_text string period as written
+implementing_bodies array organizations named as implementing the project
+nature string form: 项目性质
+category string form: 项目类别
+implementer string form: 实施单位
+amounts integer number of amounts found in the narrative
+citations integer number of cited policy documents
+series_id string the same project across years and documents
+series_confidence number how sure the series membership is (0-1)
+linked_project_id string the form of this narrative (or the narrative of this form), same year
+findings integer number of findings about the project
+"""),
+    ),
+    ExportKind.sections: (
+        "export_sections",
+        "Sections of narratives (一、项目概述 … 七、绩效目标) and free-text fields of forms",
+        _f(f"""
+id string section id
+{PROJECT_REF}
+source string narrative (numbered section) or form (free-text field)
+key string section key (overview … goals) or the form field's label
+heading string heading as written
+text string section text
+line integer 1-based line of the heading
+start integer character offset of the section in the source
+end integer character offset of the end of the section
+"""),
+    ),
+    ExportKind.amounts: (
+        "export_amounts",
+        "Amounts in yuan: narrative and form amounts of projects, and the department's own tables",
+        _f("""
+id string amount id
+project_id string project the amount belongs to (empty for department tables)
+doc string source file name
+source string narrative, form, component (子项目 of a form) or table (department budget table)
+project string project name, or the table row's name
+fiscal_year integer budget year | date:fiscal-year
+administrative_classification string department (预算主管部门) | administrative-classification:generic:name
+functional_classification string 支出功能分类科目 code (类款项) where a table gives it | functional-classification:generic:code
+economic_classification string 部门预算经济分类科目 code where a table gives it | economic-classification:generic:code
+role string total, fiscal, self_raised, component or other
+section string narrative section key, 'form', or the table's title
+column_label string form field or table column
+text string amount as written
+amount number amount in yuan | value
+currency string ISO 4217 currency code (CNY)
+line integer 1-based line (project heading or table row)
+start integer character offset within the section
+end integer character offset of the amount's end within the section
+"""),
+    ),
+    ExportKind.citations: (
+        "export_citations",
+        "Policy documents cited by projects, with their canonical identity",
+        _f(f"""
+id string citation id
+{PROJECT_REF}
+line integer 1-based line of the project heading
+section string section key where the citation is
+title string cited title as written (inside 《》)
+doc_number string 文号 given with it
+bracketed boolean written inside 《》
+canonical string canonical policy document id
+canonical_title string canonical policy document title
+"""),
+    ),
+    ExportKind.policy_documents: (
+        "export_policy_documents",
+        "Canonical policy documents with aliases and 文号",
+        _f("""
+id string canonical policy document id
+title string canonical title
+family string title without its version years
+version string version (years in the title)
+ambiguous boolean the version could not be told from the evidence
+aliases array other titles it is cited by
+doc_numbers array 文号 seen for it
+projects integer projects citing it
+citations integer citations of it
+years array budget years of the projects citing it
+"""),
+    ),
+    ExportKind.indicators: (
+        "export_indicators",
+        "Performance indicators (绩效指标) of forms",
+        _f(f"""
+id string indicator id
+{PROJECT_REF}
+position integer row number within the form (0-based)
+level1 string 一级指标
+level2 string 二级指标
+level3 string 三级指标
+target string 指标值 as written
+"""),
+    ),
+    ExportKind.findings: (
+        "export_findings",
+        "Disagreements: narrative vs form of a project, stated totals vs tables",
+        _f("""
+id string finding id
+kind string department_total, narrative_form_amount, narrative_form_period or narrative_form_name
+status string disagree, missing or differs
+severity string warning or info
+doc string source file name
+line integer 1-based line
+project_id string project (narrative) concerned
+other_id string the other project compared (form)
+subject string what was compared
+stated string value as stated
+stated_yuan number stated amount in yuan
+found string value found elsewhere
+found_yuan number amount found in yuan
+difference_yuan number found minus stated, in yuan
+message string one-line explanation
+"""),
+    ),
+}
+"""Per export kind: the store view it streams from, a description, and its fields."""
+
+FDP_MODEL: dict[str, Any] = {
+    "measures": {"amount": {"source": "amount", "currency": "CNY"}},
+    "dimensions": {
+        "fiscal-period": {"dimensionType": "datetime", "primaryKey": "fiscal_year",
+                          "attributes": {"fiscal_year": {"source": "fiscal_year"}}},
+        "administrative-classification": {"dimensionType": "classification", "classificationType": "administrative",
+                                          "primaryKey": "administrative_classification",
+                                          "attributes": {"administrative_classification":
+                                                         {"source": "administrative_classification"}}},
+        "functional-classification": {"dimensionType": "classification", "classificationType": "functional",
+                                      "primaryKey": "functional_classification",
+                                      "attributes": {"functional_classification": {"source": "functional_classification"}}},
+        "economic-classification": {"dimensionType": "classification", "classificationType": "economic",
+                                    "primaryKey": "economic_classification",
+                                    "attributes": {"economic_classification": {"source": "economic_classification"}}},
+    },
+}  # fmt: skip
+"""Fiscal Data Package model of the amounts resource."""
+
+
+def kind_of(what: ExportKind | str) -> ExportKind:
+    try:
+        return ExportKind(what)
+    except ValueError as exc:
+        raise ExportError(
+            f"unknown export {what!r}; choose from {', '.join(k.value for k in ExportKind)}"
+        ) from exc
+
+
+def fields_of(what: ExportKind | str) -> list[Field]:
+    """The fields of an export kind, in column order."""
+    return EXPORTS[kind_of(what)][2]
+
+
+__all__ = ["EXPORTS", "FDP_MODEL", "ExportError", "ExportKind", "Field", "fields_of", "kind_of"]

@@ -1,0 +1,285 @@
+"""Checks a reader would make by hand: do the documents agree with themselves?
+
+Pure: records and parsed tables in, :class:`Check` values out. Two kinds of comparison:
+
+- narrative ↔ performance form of the same project and year (matched one to one by name, the
+  amounts helping to break ties): the annual budget, the period and the name;
+- a department's 编制说明 totals (``收入预算15,544万元``) against its own tables (收入总计 in 单位：元).
+
+A stated amount is compared at the precision it was written to: ``17.95万元`` against
+``179,540.00`` is ``rounded`` (agrees to the 100 yuan it states), ``13,331万元`` against
+``133,327,100`` is ``disagree``. Every check that is not ``agree`` is a finding.
+
+Example:
+    >>> from decimal import Decimal
+    >>> compare(Decimal("179500"), Decimal("179540"), Decimal("100"))
+    'rounded'
+    >>> compare(Decimal("133310000"), Decimal("133327100"), Decimal("10000"))
+    'disagree'
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from budgetscope.index.series import NameKey, body_similarity, key_similarity, series_key
+from budgetscope.models import Document, Record, stable_id
+from budgetscope.pipeline.statements import BudgetTable, StatedTotal, stated_precision
+
+FORM_LINK_THRESHOLD = 0.6
+"""Least name similarity for a narrative and a form to be the same project (0.45 when amounts agree)."""
+
+SEVERITY = {"agree": "ok", "rounded": "info", "missing": "info", "differs": "info", "disagree": "warning"}
+"""Severity of each status."""
+
+INCOME_TABLE = "财务收支预算总表"
+FISCAL_TABLE = "财政拨款收支预算总表"
+STATED_SOURCES: dict[str, tuple[str, str, str | None]] = {
+    "收入预算": (INCOME_TABLE, "收入总计", None),
+    "支出预算": (INCOME_TABLE, "支出总计", None),
+    "财政拨款收入": (INCOME_TABLE, "财政拨款收入", None),
+    "事业收入": (INCOME_TABLE, "事业收入", None),
+    "事业单位经营收入": (INCOME_TABLE, "事业单位经营收入", None),
+    "其他收入": (INCOME_TABLE, "其他收入", None),
+    "财政拨款支出预算": (FISCAL_TABLE, "支出总计", "合计"),
+    "一般公共预算拨款支出预算": (FISCAL_TABLE, "支出总计", "一般公共预算"),
+    "政府性基金拨款支出预算": (FISCAL_TABLE, "支出总计", "政府性基金预算"),
+    "国有资本经营预算拨款支出预算": (FISCAL_TABLE, "支出总计", "国有资本经营预算"),
+}
+"""Where each stated total is found in the tables: (table title ending, row name, column or None).
+A stated 科目 (``“科学技术支出”科目7,645万元``) is looked up as a row of the 财政拨款收支 table."""
+
+
+@dataclass(frozen=True)
+class Check:
+    """One comparison and its outcome (``agree``, ``rounded``, ``missing``, ``differs``, ``disagree``)."""
+
+    id: str
+    kind: str
+    status: str
+    subject: str
+    message: str
+    doc: str | None = None
+    line: int | None = None
+    document_id: str | None = None
+    project_id: str | None = None
+    other_id: str | None = None
+    stated: str | None = None
+    stated_yuan: Decimal | None = None
+    found: str | None = None
+    found_yuan: Decimal | None = None
+
+    @property
+    def severity(self) -> str:
+        return SEVERITY.get(self.status, "info")
+
+    @property
+    def difference_yuan(self) -> Decimal | None:
+        if self.stated_yuan is None or self.found_yuan is None:
+            return None
+        return self.found_yuan - self.stated_yuan
+
+    def row(self) -> dict[str, Any]:
+        """The ``checks`` row."""
+        from budgetscope.index.store_schema import money
+
+        return {
+            "id": self.id, "kind": self.kind, "status": self.status, "severity": self.severity,
+            "document_id": self.document_id, "project_id": self.project_id, "other_id": self.other_id,
+            "doc": self.doc, "line": self.line, "subject": self.subject, "stated": self.stated,
+            "stated_yuan": money(self.stated_yuan), "found": self.found, "found_yuan": money(self.found_yuan),
+            "difference_yuan": money(self.difference_yuan), "message": self.message,
+        }  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ProjectLink:
+    """A narrative and a performance form describing the same project in the same year."""
+
+    narrative_id: str
+    form_id: str
+    confidence: float
+
+    def row(self) -> dict[str, Any]:
+        return {
+            "narrative_id": self.narrative_id,
+            "form_id": self.form_id,
+            "confidence": round(self.confidence, 4),
+        }
+
+
+def compare(stated: Decimal, found: Decimal, quantum: Decimal) -> str:
+    """``agree`` when equal, ``rounded`` when equal at the stated precision, else ``disagree``.
+
+    >>> compare(Decimal("600000"), Decimal("600000.00"), Decimal("10000"))
+    'agree'
+    """
+    difference = abs(found - stated)
+    if difference == 0:
+        return "agree"
+    return "rounded" if difference * 2 <= quantum else "disagree"
+
+
+def yuan_text(value: Decimal) -> str:
+    """``179,540元`` / ``17.95元``: an amount for a message."""
+    text = f"{value:,.2f}".rstrip("0").rstrip(".")
+    return f"{text}元"
+
+
+def _form_total(record: Record) -> Decimal | None:
+    if record.form is not None and "annual_total" in record.form.amounts:
+        return record.form.amounts["annual_total"]
+    return record.budget_total_yuan
+
+
+def _total_precision(record: Record) -> tuple[str | None, Decimal]:
+    """The text a narrative states its total in and that text's precision (1 yuan when unknown)."""
+    total = record.budget_total_yuan
+    exact = [a for a in record.amounts if a.section == "budget" and a.yuan == total]
+    if exact:
+        return exact[0].text, stated_precision(exact[0].text)
+    parts = [a for a in record.amounts if a.role in ("fiscal", "self_raised")]
+    if parts:
+        return " + ".join(a.text for a in parts), max(stated_precision(a.text) for a in parts)
+    return None, Decimal(1)
+
+
+def link_narratives_forms(records: Sequence[Record]) -> list[ProjectLink]:
+    """Match narratives to forms of the same department and year, one to one, best pairs first."""
+    forms: dict[int | None, list[tuple[Record, NameKey]]] = defaultdict(list)
+    for r in records:
+        if r.kind == "form":
+            forms[r.year].append((r, NameKey.of(r.name or r.title)))
+    scored: list[tuple[float, str, str]] = []
+    for n in records:
+        if n.kind != "narrative":
+            continue
+        key = NameKey.of(n.name or n.title)
+        for f, form_key in forms.get(n.year, []):
+            if n.doc == f.doc or (n.department and f.department and n.department != f.department):
+                continue
+            name = key_similarity(key, form_key)
+            if name < 0.45:
+                continue
+            total, form_total = n.budget_total_yuan, _form_total(f)
+            agrees = None
+            if total is not None and form_total is not None:
+                agrees = compare(total, form_total, _total_precision(n)[1]) != "disagree"
+            if name < (0.45 if agrees else FORM_LINK_THRESHOLD):
+                continue
+            score = name + (0.2 if agrees else -0.1 if agrees is False else 0.0)
+            score += 0.05 * (body_similarity(n, f) or 0.0)
+            scored.append((score, n.id, f.id))
+    scored.sort(key=lambda s: (-s[0], s[1], s[2]))
+    used: set[str] = set()
+    links = []
+    for score, nid, fid in scored:
+        if nid in used or fid in used:
+            continue
+        used |= {nid, fid}
+        links.append(ProjectLink(narrative_id=nid, form_id=fid, confidence=min(score, 1.0)))
+    return sorted(links, key=lambda link: (link.narrative_id, link.form_id))
+
+
+def narrative_form_checks(records: Sequence[Record], links: Sequence[ProjectLink]) -> list[Check]:
+    """Compare each linked narrative and form: annual budget, period and name."""
+    by_id = {r.id: r for r in records}
+    out: list[Check] = []
+    for link in links:
+        n, f = by_id[link.narrative_id], by_id[link.form_id]
+        common: dict[str, Any] = {"doc": n.doc, "line": n.line, "project_id": n.id, "other_id": f.id}
+        subject = n.name or n.title
+        form_total = _form_total(f)
+        text, quantum = _total_precision(n)
+        if form_total is not None:
+            if n.budget_total_yuan is None:
+                status, message = (
+                    "missing",
+                    f"the narrative states no annual budget; the form: {yuan_text(form_total)}",
+                )
+            else:
+                status = compare(n.budget_total_yuan, form_total, quantum)
+                message = {
+                    "agree": f"narrative and form agree: {text}",
+                    "rounded": f"narrative {text} is the form's {yuan_text(form_total)} rounded",
+                    "disagree": f"narrative {text} but form {yuan_text(form_total)}",
+                }[status]
+            out.append(
+                Check(
+                    id="check:" + stable_id("narrative_form_amount", n.id, f.id), kind="narrative_form_amount",
+                    status=status, subject=subject, message=message, stated=text, stated_yuan=n.budget_total_yuan,
+                    found=f"{f.doc}:{f.line} {yuan_text(form_total)}", found_yuan=form_total, **common,
+                )
+            )  # fmt: skip
+        if n.period is not None and f.period is not None:
+            same = (n.period.start, n.period.end) == (f.period.start, f.period.end)
+            out.append(
+                Check(
+                    id="check:" + stable_id("narrative_form_period", n.id, f.id), kind="narrative_form_period",
+                    status="agree" if same else "disagree", subject=subject,
+                    message=f"periods {'agree' if same else 'differ'}: narrative {n.period.start}–{n.period.end}, "
+                    f"form {f.period.start}–{f.period.end}",
+                    stated=n.period.text, found=f.period.text, **common,
+                )
+            )  # fmt: skip
+        if series_key(n.name or n.title) != series_key(f.name or f.title):
+            out.append(
+                Check(
+                    id="check:" + stable_id("narrative_form_name", n.id, f.id), kind="narrative_form_name",
+                    status="differs", subject=subject, message=f"names differ: narrative {n.name!r}, form {f.name!r}",
+                    stated=n.name, found=f.name, **common,
+                )
+            )  # fmt: skip
+    return out
+
+
+def _table(tables: Sequence[BudgetTable], ending: str) -> BudgetTable | None:
+    for t in tables:
+        if t.title.endswith(ending) and not (ending == INCOME_TABLE and FISCAL_TABLE in t.title):
+            return t
+    return None
+
+
+def department_checks(
+    document: Document, tables: Sequence[BudgetTable], stated: Sequence[StatedTotal]
+) -> list[Check]:
+    """Compare the totals a department budget states in words with its own tables."""
+    from budgetscope.index.store_schema import document_id
+
+    out: list[Check] = []
+    for position, s in enumerate(stated):
+        ending, row, column = STATED_SOURCES.get(s.label, (FISCAL_TABLE, s.label, "合计"))
+        table = _table(tables, ending)
+        found = table.value(row, column) if table else None
+        if table is None or found is None:
+            continue
+        status = compare(s.yuan, found, s.quantum)
+        where = f"{table.title}「{row}」" + (f"（{column}）" if column else "")
+        verb = {"agree": "agrees with", "rounded": "is, rounded,", "disagree": "but"}[status]
+        out.append(
+            Check(
+                id="check:" + stable_id("department_total", document.doc, position, s.label),
+                kind="department_total", status=status, subject=s.label,
+                message=f"编制说明 {s.label}{s.text} {verb} {where} {yuan_text(found)}",
+                doc=document.doc, line=s.line, document_id=document_id(document.doc), stated=s.text,
+                stated_yuan=s.yuan, found=f"{where} {yuan_text(found)}", found_yuan=found,
+            )
+        )  # fmt: skip
+    return out
+
+
+__all__ = [
+    "FORM_LINK_THRESHOLD",
+    "SEVERITY",
+    "STATED_SOURCES",
+    "Check",
+    "ProjectLink",
+    "compare",
+    "department_checks",
+    "link_narratives_forms",
+    "narrative_form_checks",
+]

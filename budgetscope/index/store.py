@@ -1,0 +1,366 @@
+"""The entity store: every document, project, section, amount, citation and link in one SQLite file.
+
+:class:`EntityStore` is the small interface (Haystack style: write with a duplicate policy, count,
+filter, delete); :class:`SQLiteStore` implements it on a file or on ``":memory:"``. Each document is
+written in its own transaction, so an interrupted ingest leaves whole documents or nothing; links
+across documents (policy documents, project series, narrative ↔ form checks) are replaced
+together in one transaction by :meth:`SQLiteStore.write_links`.
+
+Example:
+    >>> from budgetscope.models import Document
+    >>> store = SQLiteStore(":memory:")
+    >>> store.write_documents([Document(doc="a.txt", path="a.txt", kind="other", sha1="1")])
+    1
+    >>> store.count_documents()
+    1
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from budgetscope.index.store_protocol import (
+    DocumentEntry,
+    DuplicateDocumentError,
+    DuplicatePolicy,
+    EntityStore,
+    Fingerprint,
+    Links,
+    StoreError,
+)
+from budgetscope.index.store_rows import build_document, build_records, document_rows
+from budgetscope.index.store_schema import (
+    DDL,
+    DOCUMENT_TABLES,
+    LINK_TABLES,
+    SCHEMA_VERSION,
+    VIEWS,
+    document_id,
+)
+from budgetscope.models import Document, Record
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+CHILD_TABLES = ("sections", "amounts", "citations", "implementing_bodies", "forms", "form_amounts",
+                "components", "indicators")  # fmt: skip
+
+
+class SQLiteStore:
+    """The SQLite entity store, on a file (WAL mode) or in memory (``":memory:"``).
+
+    The connection opens on first use; :meth:`close` closes it. Foreign keys are on, so deleting a
+    document deletes its projects, sections, amounts, citations and checks.
+    """
+
+    def __init__(self, path: Path | str = ":memory:", *, timeout: float = 30.0) -> None:
+        self.path = str(path)
+        self.timeout = timeout
+        self._conn: sqlite3.Connection | None = None
+
+    # -- connection -----------------------------------------------------------------------------
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        """The open connection (opened and migrated on first use)."""
+        if self._conn is None:
+            try:
+                self._conn = self._open()
+            except sqlite3.DatabaseError as exc:
+                raise StoreError(f"{self.path}: {exc}") from exc
+        return self._conn
+
+    def _open(self) -> sqlite3.Connection:
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            conn = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA foreign_keys = ON")
+            if self.path != ":memory:":
+                conn.execute("PRAGMA journal_mode = WAL")
+                conn.execute("PRAGMA synchronous = NORMAL")
+            row = conn.execute("SELECT name FROM sqlite_master WHERE type='table' AND name='meta'").fetchone()
+            version = (
+                conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone() if row else None
+            )
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: not a budgetscope store ({exc})") from exc
+        if version is not None and int(version[0]) != SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path}: store schema version {version[0]}, this budgetscope needs {SCHEMA_VERSION}; "
+                "ingest into a new --home"
+            )
+        if version is None:
+            conn.executescript(DDL)
+        views = conn.execute("SELECT value FROM meta WHERE key='views'").fetchone()
+        if version is None or views is None or views[0] != hash_text(VIEWS):
+            with _transaction(conn, self.path):
+                for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type='view'").fetchall():
+                    conn.execute(f"DROP VIEW IF EXISTS {_quote(name)}")
+                for statement in VIEWS.split(";\n"):
+                    if statement.strip():
+                        conn.execute(statement)
+                conn.execute(
+                    "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
+                )
+                conn.execute("INSERT OR REPLACE INTO meta VALUES ('views', ?)", (hash_text(VIEWS),))
+        return conn
+
+    def close(self) -> None:
+        """Close the connection (the next use reopens it)."""
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    def __enter__(self) -> SQLiteStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- writing --------------------------------------------------------------------------------
+
+    def write_documents(
+        self, entries: Iterable[DocumentEntry | Document], policy: DuplicatePolicy = DuplicatePolicy.OVERWRITE
+    ) -> int:
+        """Write each document in its own transaction; return how many were written.
+
+        A document is identified by its file name. With ``OVERWRITE`` a stored document of that
+        name is deleted with everything in it first, in the same transaction.
+        """
+        written = 0
+        for entry in entries:
+            if isinstance(entry, Document):
+                entry = DocumentEntry(entry)
+            written += self._write_one(entry, policy)
+        return written
+
+    def _write_one(self, entry: DocumentEntry, policy: DuplicatePolicy) -> int:
+        doc = entry.document
+        rows = document_rows(doc, tables=entry.tables, stated=entry.stated, pipeline=entry.pipeline)
+        rows["checks"] = [c.row() for c in entry.checks]
+        db = self.db
+        with _transaction(db, self.path):
+            exists = db.execute("SELECT 1 FROM documents WHERE doc = ?", (doc.doc,)).fetchone()
+            if exists:
+                if policy is DuplicatePolicy.SKIP:
+                    return 0
+                if policy is DuplicatePolicy.FAIL:
+                    raise DuplicateDocumentError(f"{doc.doc}: already stored")
+                db.execute("DELETE FROM documents WHERE doc = ?", (doc.doc,))
+            for table in (*DOCUMENT_TABLES, "checks"):
+                _insert(db, table, rows.get(table, []))
+            _mark_links_stale(db)
+        return 1
+
+    def delete_documents(self, names: Iterable[str]) -> int:
+        """Delete documents by file name, each with everything in it; return how many existed."""
+        deleted = 0
+        db = self.db
+        with _transaction(db, self.path):
+            for name in names:
+                deleted += db.execute("DELETE FROM documents WHERE doc = ?", (name,)).rowcount
+            if deleted:
+                _mark_links_stale(db)
+        return deleted
+
+    def write_links(self, links: Links) -> None:
+        """Replace policy documents, canonical ids, series, narrative ↔ form links and their checks."""
+        db = self.db
+        with _transaction(db, self.path):
+            for table in LINK_TABLES:
+                if table == "checks":
+                    db.execute("DELETE FROM checks WHERE document_id IS NULL")
+                else:
+                    db.execute(f"DELETE FROM {_quote(table)}")
+            for d in links.policy_documents:
+                _insert(
+                    db,
+                    "policy_documents",
+                    [
+                        {
+                            "id": d.id,
+                            "title": d.title,
+                            "family": d.family,
+                            "version": d.version,
+                            "ambiguous": int(d.ambiguous),
+                            "extra": None,
+                        }
+                    ],
+                )
+                _insert(
+                    db, "policy_aliases", [{"policy_id": d.id, "alias": a} for a in dict.fromkeys(d.aliases)]
+                )
+                _insert(db, "policy_doc_numbers",
+                        [{"policy_id": d.id, "doc_number": n} for n in dict.fromkeys(d.doc_numbers)])  # fmt: skip
+            db.executemany(
+                "UPDATE citations SET canonical = ? WHERE id = ?",
+                [(c, i) for i, c in links.canonical.items()],
+            )
+            _insert(db, "project_series", [m.row() for m in links.series])
+            _insert(db, "project_links", [link.row() for link in links.project_links])
+            _insert(db, "checks", [c.row() for c in links.checks if c.document_id is None])
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('links_stale', '0')")
+
+    def links_stale(self) -> bool:
+        """True when documents changed since links were last written (an ingest was interrupted)."""
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'links_stale'").fetchone()
+        return row is not None and row[0] == "1"
+
+    # -- reading --------------------------------------------------------------------------------
+
+    def count_documents(self) -> int:
+        return int(self.db.execute("SELECT count(*) FROM documents").fetchone()[0])
+
+    def counts(self) -> dict[str, int]:
+        """Rows per table (and the ``findings`` view)."""
+        tables = (*DOCUMENT_TABLES, *LINK_TABLES, "findings")
+        return {t: int(self.db.execute(f"SELECT count(*) FROM {_quote(t)}").fetchone()[0]) for t in tables}
+
+    def fingerprints(self) -> dict[str, Fingerprint]:
+        rows = self.db.execute("SELECT doc, sha1, pipeline FROM documents").fetchall()
+        return {r["doc"]: Fingerprint(r["sha1"], r["pipeline"]) for r in rows}
+
+    def get_document(self, name: str) -> Document | None:
+        row = self.db.execute("SELECT * FROM documents WHERE doc = ?", (name,)).fetchone()
+        if row is None:
+            return None
+        ids = [r[0] for r in self.db.execute("SELECT id FROM projects WHERE document_id = ? ORDER BY position",
+                                             (row["id"],))]  # fmt: skip
+        return build_document(dict(row), self.get_records(ids))
+
+    def documents(self) -> Iterator[Document]:
+        for (name,) in self.db.execute("SELECT doc FROM documents ORDER BY doc").fetchall():
+            document = self.get_document(name)
+            if document is not None:
+                yield document
+
+    def get_records(self, ids: Iterable[str]) -> list[Record]:
+        """The records with these ids, in the order asked (unknown ids are left out)."""
+        wanted = list(dict.fromkeys(ids))
+        if not wanted:
+            return []
+        db = self.db
+        projects: dict[str, dict[str, Any]] = {}
+        children: dict[str, dict[str, list[dict[str, Any]]]] = {t: defaultdict(list) for t in CHILD_TABLES}
+        for chunk in _chunks(wanted, 500):
+            marks = ",".join("?" * len(chunk))
+            for r in db.execute(f"SELECT * FROM projects WHERE id IN ({marks})", chunk):
+                projects[r["id"]] = dict(r)
+            for table in CHILD_TABLES:
+                order = " ORDER BY project_id, position" if table != "forms" else ""
+                for r in db.execute(f"SELECT * FROM {table} WHERE project_id IN ({marks}){order}", chunk):
+                    children[table][r["project_id"]].append(dict(r))
+        return build_records([projects[i] for i in wanted if i in projects], children)
+
+    def select(self, table: str, where: Mapping[str, Any] | None = None) -> Iterator[dict[str, Any]]:
+        """Stream rows of a table or view as dicts, filtered by column equality (``None`` matches NULL)."""
+        known = {
+            r[0] for r in self.db.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")
+        }
+        if table not in known:
+            raise StoreError(f"no table or view {table!r} in the store")
+        clauses, params = [], []
+        for column, value in (where or {}).items():
+            clauses.append(f"{_quote(column)} IS ?")
+            params.append(value)
+        sql = f"SELECT * FROM {_quote(table)}" + (" WHERE " + " AND ".join(clauses) if clauses else "")
+        cursor = self.db.execute(sql, params)
+        while batch := cursor.fetchmany(512):
+            for r in batch:
+                yield dict(r)
+
+
+def open_store(home: Path | str | None = None, *, create: bool = False) -> SQLiteStore:
+    """The store of a data home; unless ``create``, a missing store is a :class:`StoreError`.
+
+    >>> try:
+    ...     open_store("/nonexistent-budgetscope-home")
+    ... except StoreError as exc:
+    ...     print(exc)
+    no store at /nonexistent-budgetscope-home/budgetscope.sqlite; run `budgetscope ingest` first
+    """
+    from budgetscope.paths import ensure_home, store_path
+
+    path = store_path(home)
+    if not create and not path.is_file():
+        raise StoreError(f"no store at {path}; run `budgetscope ingest` first")
+    if create:
+        ensure_home(home)
+    return SQLiteStore(path)
+
+
+def hash_text(text: str) -> str:
+    """A short stable hash of a text (used to notice changed view definitions)."""
+    import hashlib
+
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
+
+
+class _transaction:
+    """BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any exception (the connection is in autocommit mode).
+
+    SQLite's operational errors (a store locked too long by another process, a full disk, a
+    read-only file) become a one-line :class:`StoreError`.
+    """
+
+    def __init__(self, conn: sqlite3.Connection, path: str = "") -> None:
+        self.conn = conn
+        self.path = path
+
+    def __enter__(self) -> sqlite3.Connection:
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise StoreError(f"{self.path or 'store'}: {exc}") from exc
+        return self.conn
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, *rest: object) -> None:
+        if self.conn.in_transaction:
+            self.conn.execute("ROLLBACK" if kind is not None else "COMMIT")
+        if isinstance(error, sqlite3.OperationalError):
+            raise StoreError(f"{self.path or 'store'}: {error}") from error
+
+
+def _mark_links_stale(db: sqlite3.Connection) -> None:
+    db.execute("INSERT OR REPLACE INTO meta VALUES ('links_stale', '1')")
+
+
+def _insert(db: sqlite3.Connection, table: str, rows: list[dict[str, Any]]) -> None:
+    if not rows:
+        return
+    columns = list(rows[0])
+    sql = (
+        f"INSERT INTO {_quote(table)} ({', '.join(_quote(c) for c in columns)}) "
+        f"VALUES ({', '.join('?' * len(columns))})"
+    )
+    try:
+        db.executemany(sql, [tuple(r[c] for c in columns) for r in rows])
+    except sqlite3.IntegrityError as exc:
+        raise StoreError(f"cannot write {table}: {exc}") from exc
+
+
+def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+__all__ = [
+    "DocumentEntry",
+    "DuplicateDocumentError",
+    "DuplicatePolicy",
+    "EntityStore",
+    "Fingerprint",
+    "Links",
+    "SQLiteStore",
+    "StoreError",
+    "document_id",
+    "open_store",
+]

@@ -1,0 +1,248 @@
+"""The SQLite schema of the entity store: tables, indexes, export views, and the ids of rows.
+
+Money is stored as exact decimal text (``yuan``) with a generated ``yuan_value`` REAL column for
+SQL arithmetic; dates as ISO text. Row conversion lives in :mod:`budgetscope.index.store_rows`.
+
+Example:
+    >>> document_id("a.txt")
+    'doc:cfc7b4885384957a'
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from budgetscope.models import stable_id
+
+SCHEMA_VERSION = 1
+"""Bumped when the tables change; a store of another version is refused with a clear message."""
+
+_MONEY = "yuan TEXT{null}, yuan_value REAL GENERATED ALWAYS AS (CAST(yuan AS REAL)) VIRTUAL"
+
+DDL = f"""
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS documents (
+  id TEXT PRIMARY KEY, doc TEXT NOT NULL UNIQUE, path TEXT, kind TEXT NOT NULL, department TEXT,
+  year INTEGER, pages INTEGER, chars INTEGER, sha1 TEXT NOT NULL, pipeline TEXT NOT NULL,
+  parts TEXT NOT NULL, warnings TEXT NOT NULL, extra TEXT);
+CREATE TABLE IF NOT EXISTS projects (
+  id TEXT PRIMARY KEY, document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+  position INTEGER NOT NULL, kind TEXT NOT NULL CHECK (kind IN ('narrative', 'form')), doc TEXT NOT NULL,
+  line INTEGER, page INTEGER, department TEXT, year INTEGER, title TEXT NOT NULL, name TEXT,
+  budget_total_yuan TEXT, period_start TEXT, period_end TEXT, period_text TEXT, period_offset INTEGER,
+  start INTEGER, "end" INTEGER, extra TEXT);
+CREATE INDEX IF NOT EXISTS projects_document ON projects(document_id, position);
+CREATE INDEX IF NOT EXISTS projects_year_department ON projects(year, department);
+CREATE INDEX IF NOT EXISTS projects_name ON projects(name);
+CREATE TABLE IF NOT EXISTS sections (
+  id TEXT PRIMARY KEY, project_id TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  position INTEGER NOT NULL, source TEXT NOT NULL CHECK (source IN ('narrative', 'form')), key TEXT NOT NULL,
+  text TEXT, present INTEGER NOT NULL, heading TEXT, line INTEGER, start INTEGER, "end" INTEGER,
+  spanned INTEGER NOT NULL, extra TEXT);
+CREATE INDEX IF NOT EXISTS sections_project ON sections(project_id, position);
+CREATE INDEX IF NOT EXISTS sections_key ON sections(key);
+CREATE TABLE IF NOT EXISTS amounts (
+  id TEXT PRIMARY KEY, project_id TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  position INTEGER NOT NULL, text TEXT NOT NULL, {_MONEY.format(null=" NOT NULL")}, role TEXT NOT NULL,
+  section TEXT, start INTEGER, "end" INTEGER, approximate INTEGER NOT NULL, extra TEXT);
+CREATE INDEX IF NOT EXISTS amounts_project ON amounts(project_id, position);
+CREATE INDEX IF NOT EXISTS amounts_role ON amounts(role);
+CREATE TABLE IF NOT EXISTS citations (
+  id TEXT PRIMARY KEY, project_id TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  position INTEGER NOT NULL, title TEXT NOT NULL, doc_number TEXT, section TEXT, bracketed INTEGER NOT NULL,
+  canonical TEXT, start INTEGER, "end" INTEGER, short_for TEXT, extra TEXT);
+CREATE INDEX IF NOT EXISTS citations_project ON citations(project_id, position);
+CREATE INDEX IF NOT EXISTS citations_canonical ON citations(canonical);
+CREATE INDEX IF NOT EXISTS citations_title ON citations(title);
+CREATE INDEX IF NOT EXISTS citations_doc_number ON citations(doc_number);
+CREATE TABLE IF NOT EXISTS implementing_bodies (
+  project_id TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE, position INTEGER NOT NULL,
+  name TEXT NOT NULL, PRIMARY KEY (project_id, position));
+CREATE INDEX IF NOT EXISTS implementing_bodies_name ON implementing_bodies(name);
+CREATE TABLE IF NOT EXISTS forms (
+  project_id TEXT PRIMARY KEY REFERENCES projects(id) ON DELETE CASCADE, nature TEXT, category TEXT,
+  department TEXT, implementer TEXT, start TEXT, "end" TEXT, extra TEXT);
+CREATE TABLE IF NOT EXISTS form_amounts (
+  project_id TEXT NOT NULL REFERENCES forms(project_id) ON DELETE CASCADE, position INTEGER NOT NULL,
+  key TEXT NOT NULL, {_MONEY.format(null=" NOT NULL")}, PRIMARY KEY (project_id, key));
+CREATE TABLE IF NOT EXISTS components (
+  id TEXT PRIMARY KEY, project_id TEXT NOT NULL REFERENCES forms(project_id) ON DELETE CASCADE,
+  position INTEGER NOT NULL, name TEXT NOT NULL, {_MONEY.format(null="")}, extra TEXT);
+CREATE INDEX IF NOT EXISTS components_project ON components(project_id, position);
+CREATE TABLE IF NOT EXISTS indicators (
+  id TEXT PRIMARY KEY, project_id TEXT NOT NULL REFERENCES forms(project_id) ON DELETE CASCADE,
+  position INTEGER NOT NULL, level1 TEXT, level2 TEXT, level3 TEXT, target TEXT, extra TEXT);
+CREATE INDEX IF NOT EXISTS indicators_project ON indicators(project_id, position);
+CREATE TABLE IF NOT EXISTS budget_lines (
+  id TEXT PRIMARY KEY, document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+  position INTEGER NOT NULL, table_title TEXT NOT NULL, table_line INTEGER, line INTEGER, name TEXT,
+  column_label TEXT NOT NULL, {_MONEY.format(null=" NOT NULL")}, text TEXT NOT NULL, unit TEXT NOT NULL,
+  code TEXT, scheme TEXT);
+CREATE INDEX IF NOT EXISTS budget_lines_document ON budget_lines(document_id, position);
+CREATE INDEX IF NOT EXISTS budget_lines_code ON budget_lines(scheme, code);
+CREATE TABLE IF NOT EXISTS stated_totals (
+  id TEXT PRIMARY KEY, document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+  position INTEGER NOT NULL, label TEXT NOT NULL, text TEXT NOT NULL, {_MONEY.format(null=" NOT NULL")},
+  line INTEGER, quantum TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS stated_totals_document ON stated_totals(document_id, position);
+CREATE TABLE IF NOT EXISTS policy_documents (
+  id TEXT PRIMARY KEY, title TEXT NOT NULL, family TEXT, version TEXT, ambiguous INTEGER NOT NULL, extra TEXT);
+CREATE TABLE IF NOT EXISTS policy_aliases (
+  policy_id TEXT NOT NULL REFERENCES policy_documents(id) ON DELETE CASCADE, alias TEXT NOT NULL,
+  PRIMARY KEY (policy_id, alias));
+CREATE INDEX IF NOT EXISTS policy_aliases_alias ON policy_aliases(alias);
+CREATE TABLE IF NOT EXISTS policy_doc_numbers (
+  policy_id TEXT NOT NULL REFERENCES policy_documents(id) ON DELETE CASCADE, doc_number TEXT NOT NULL,
+  PRIMARY KEY (policy_id, doc_number));
+CREATE INDEX IF NOT EXISTS policy_doc_numbers_number ON policy_doc_numbers(doc_number);
+CREATE TABLE IF NOT EXISTS project_series (
+  project_id TEXT PRIMARY KEY REFERENCES projects(id) ON DELETE CASCADE, series_id TEXT NOT NULL,
+  confidence REAL NOT NULL, matched_with TEXT, evidence TEXT);
+CREATE INDEX IF NOT EXISTS project_series_series ON project_series(series_id);
+CREATE TABLE IF NOT EXISTS project_links (
+  narrative_id TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  form_id TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE, confidence REAL NOT NULL,
+  PRIMARY KEY (narrative_id, form_id));
+CREATE INDEX IF NOT EXISTS project_links_form ON project_links(form_id);
+CREATE TABLE IF NOT EXISTS checks (
+  id TEXT PRIMARY KEY, kind TEXT NOT NULL, status TEXT NOT NULL, severity TEXT NOT NULL,
+  document_id TEXT REFERENCES documents(id) ON DELETE CASCADE,
+  project_id TEXT REFERENCES projects(id) ON DELETE CASCADE,
+  other_id TEXT REFERENCES projects(id) ON DELETE CASCADE,
+  doc TEXT, line INTEGER, subject TEXT NOT NULL, stated TEXT, stated_yuan TEXT, found TEXT, found_yuan TEXT,
+  difference_yuan TEXT, message TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS checks_project ON checks(project_id);
+CREATE INDEX IF NOT EXISTS checks_other ON checks(other_id);
+CREATE INDEX IF NOT EXISTS checks_status ON checks(status, kind);
+"""
+
+VIEWS = """
+CREATE VIEW findings AS SELECT * FROM checks WHERE status NOT IN ('agree', 'rounded');
+CREATE VIEW export_projects AS
+SELECT p.id, p.kind, p.doc, p.line, p.page, p.department, p.year, p.title, p.name,
+  CAST(p.budget_total_yuan AS REAL) AS budget_total_yuan, p.period_start, p.period_end, p.period_text,
+  (SELECT json_group_array(name) FROM (SELECT name FROM implementing_bodies b WHERE b.project_id = p.id
+     ORDER BY b.position)) AS implementing_bodies,
+  f.nature, f.category, f.implementer,
+  (SELECT count(*) FROM amounts a WHERE a.project_id = p.id) AS amounts,
+  (SELECT count(*) FROM citations c WHERE c.project_id = p.id) AS citations,
+  s.series_id, s.confidence AS series_confidence,
+  COALESCE((SELECT l.form_id FROM project_links l WHERE l.narrative_id = p.id),
+           (SELECT l.narrative_id FROM project_links l WHERE l.form_id = p.id)) AS linked_project_id,
+  (SELECT count(*) FROM findings k WHERE k.project_id = p.id OR k.other_id = p.id) AS findings
+FROM projects p JOIN documents d ON d.id = p.document_id
+LEFT JOIN forms f ON f.project_id = p.id LEFT JOIN project_series s ON s.project_id = p.id
+ORDER BY p.doc, p.position;
+CREATE VIEW export_sections AS
+SELECT x.id, x.project_id, p.doc, p.year, p.department, p.name AS project, x.source, x.key, x.heading,
+  x.text, x.line, x.start, x."end"
+FROM sections x JOIN projects p ON p.id = x.project_id
+WHERE x.present = 1 ORDER BY p.doc, p.position, x.position;
+CREATE VIEW export_amounts AS
+SELECT * FROM (
+  SELECT a.id, a.project_id, p.doc, p.kind AS source, p.name AS project, p.year AS fiscal_year,
+    p.department AS administrative_classification, NULL AS functional_classification,
+    NULL AS economic_classification, a.role, a.section, NULL AS column_label, a.text,
+    CAST(a.yuan AS REAL) AS amount, 'CNY' AS currency, p.line, a.start, a."end", 0 AS k1, p.position AS k2,
+    a.position AS k3
+  FROM amounts a JOIN projects p ON p.id = a.project_id
+  UNION ALL
+  SELECT p.id || ':' || m.key, p.id, p.doc, 'form', p.name, p.year, p.department, NULL, NULL,
+    CASE m.key WHEN 'annual_total' THEN 'total' WHEN 'fiscal_current' THEN 'fiscal' ELSE 'other' END,
+    'form', m.key, NULL, CAST(m.yuan AS REAL), 'CNY', p.line, NULL, NULL, 0, p.position, 1000 + m.position
+  FROM form_amounts m JOIN projects p ON p.id = m.project_id
+  UNION ALL
+  SELECT c.id, p.id, p.doc, 'component', COALESCE(p.name, '') || ' / ' || c.name, p.year, p.department, NULL, NULL,
+    'component', 'form', 'component', NULL, CAST(c.yuan AS REAL), 'CNY', p.line, NULL, NULL, 0, p.position,
+    2000 + c.position
+  FROM components c JOIN projects p ON p.id = c.project_id WHERE c.yuan IS NOT NULL
+  UNION ALL
+  SELECT b.id, NULL, d.doc, 'table', b.name, d.year, d.department,
+    CASE b.scheme WHEN 'functional' THEN b.code END, CASE b.scheme WHEN 'economic' THEN b.code END,
+    NULL, b.table_title, b.column_label, b.text, CAST(b.yuan AS REAL), 'CNY', b.line, NULL, NULL, 1, 0, b.position
+  FROM budget_lines b JOIN documents d ON d.id = b.document_id
+) ORDER BY doc, k1, k2, k3;
+CREATE VIEW export_citations AS
+SELECT c.id, c.project_id, p.doc, p.year, p.department, p.name AS project, p.line, c.section, c.title,
+  c.doc_number, c.bracketed, c.canonical, pd.title AS canonical_title
+FROM citations c JOIN projects p ON p.id = c.project_id LEFT JOIN policy_documents pd ON pd.id = c.canonical
+ORDER BY p.doc, p.position, c.position;
+CREATE VIEW export_policy_documents AS
+SELECT pd.id, pd.title, pd.family, pd.version, pd.ambiguous,
+  (SELECT json_group_array(alias) FROM (SELECT alias FROM policy_aliases a WHERE a.policy_id = pd.id
+     ORDER BY alias)) AS aliases,
+  (SELECT json_group_array(doc_number) FROM (SELECT doc_number FROM policy_doc_numbers n
+     WHERE n.policy_id = pd.id ORDER BY doc_number)) AS doc_numbers,
+  (SELECT count(DISTINCT c.project_id) FROM citations c WHERE c.canonical = pd.id) AS projects,
+  (SELECT count(*) FROM citations c WHERE c.canonical = pd.id) AS citations,
+  (SELECT json_group_array(year) FROM (SELECT DISTINCT p.year FROM citations c JOIN projects p
+     ON p.id = c.project_id WHERE c.canonical = pd.id AND p.year IS NOT NULL ORDER BY p.year)) AS years
+FROM policy_documents pd ORDER BY pd.family, pd.version, pd.id;
+CREATE VIEW export_indicators AS
+SELECT i.id, i.project_id, p.doc, p.year, p.department, p.name AS project, i.position, i.level1, i.level2,
+  i.level3, i.target
+FROM indicators i JOIN projects p ON p.id = i.project_id ORDER BY p.doc, p.position, i.position;
+CREATE VIEW export_findings AS
+SELECT id, kind, status, severity, doc, line, project_id, other_id, subject, stated,
+  CAST(stated_yuan AS REAL) AS stated_yuan, found, CAST(found_yuan AS REAL) AS found_yuan,
+  CAST(difference_yuan AS REAL) AS difference_yuan, message
+FROM findings ORDER BY doc, line, kind, id
+"""
+"""Read-only views shaped for export, Datasette and DuckDB (recreated when their text changes)."""
+
+DOCUMENT_TABLES: tuple[str, ...] = (
+    "documents",
+    "projects",
+    "sections",
+    "amounts",
+    "citations",
+    "implementing_bodies",
+    "forms",
+    "form_amounts",
+    "components",
+    "indicators",
+    "budget_lines",
+    "stated_totals",
+)
+"""Tables written with a document, in insertion order (parents first)."""
+
+LINK_TABLES: tuple[str, ...] = (
+    "policy_documents",
+    "policy_aliases",
+    "policy_doc_numbers",
+    "project_series",
+    "project_links",
+    "checks",
+)
+"""Tables derived across documents (replaced together by a relink)."""
+
+
+def money(value: Decimal | None) -> str | None:
+    """Exact decimal text of an amount, without exponent.
+
+    >>> money(Decimal("6.272E+6")), money(None)
+    ('6272000', None)
+    """
+    return None if value is None else format(value, "f")
+
+
+def document_id(doc: str) -> str:
+    """The id of a stored document: a hash of its file name (records' ids are made from it too)."""
+    return "doc:" + stable_id(doc)
+
+
+def citation_id(record_id: str, position: int) -> str:
+    """The stored id of a record's ``position``-th citation."""
+    return stable_id(record_id, "citation", position)
+
+
+__all__ = [
+    "DDL",
+    "DOCUMENT_TABLES",
+    "LINK_TABLES",
+    "SCHEMA_VERSION",
+    "VIEWS",
+    "citation_id",
+    "document_id",
+    "money",
+]

@@ -1,0 +1,44 @@
+"""`budgetscope export --what … --format jsonl|csv|parquet --out DIR|-`: the store as files + datapackage.json."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from budgetscope.index.export import ExportFormat, ExportKind
+from budgetscope.search_cli.common import fail, stderr
+from budgetscope.search_cli.ingest import HomeOption
+
+
+def command(
+    out: Annotated[
+        str, typer.Option("--out", "-o", help="Output folder, or - for stdout (one --what, jsonl or csv).")
+    ],
+    what: Annotated[
+        list[ExportKind] | None,
+        typer.Option("--what", "-w", help="What to export (repeat; default: everything)."),
+    ] = None,
+    format: Annotated[
+        ExportFormat, typer.Option("--format", "-f", help="jsonl, csv or parquet.")
+    ] = ExportFormat.jsonl,
+    bom: Annotated[bool, typer.Option("--bom", help="Start CSV files with a UTF-8 BOM (Excel).")] = False,
+    home: HomeOption = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary on stderr.")] = False,
+) -> None:
+    """Export entities as JSONL, CSV or Parquet with a Frictionless datapackage.json describing them."""
+    from budgetscope.index.export import ExportError, export
+    from budgetscope.index.store import StoreError, open_store
+
+    try:
+        with open_store(home) as store:
+            result = export(store, what or [], format, out if out == "-" else Path(out), bom=bom)
+    except (StoreError, ExportError, OSError) as exc:
+        raise fail(str(exc)) from None
+    if not quiet and out != "-":
+        console = stderr()
+        for kind, path, rows in result.files:
+            console.print(f"{kind}: {rows} rows → {path}", highlight=False, soft_wrap=True)
+        if result.datapackage:
+            console.print(f"data package → {result.datapackage}", highlight=False, soft_wrap=True)

@@ -1,0 +1,38 @@
+"""`budgetscope index --rebuild`: (re)build the search index from the entity store."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from budgetscope.search_cli.common import EncoderOption, HomeOption, QdrantUrlOption, stderr
+
+
+def command(
+    rebuild: Annotated[bool, typer.Option("--rebuild", help="Drop the index and embed every document again.")] = False,
+    home: HomeOption = None,
+    qdrant_url: QdrantUrlOption = None,
+    encoder: EncoderOption = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Update the search index from the store (with --rebuild: from scratch, e.g. with another --encoder)."""
+    from rich.progress import Progress
+
+    from budgetscope.index.store import StoreError
+    from budgetscope.paths import data_home
+    from budgetscope.search_cli.common import fail
+    from budgetscope.search_cli.ingest import update_index
+
+    console = stderr()
+    with Progress(console=console, transient=True, disable=quiet) as progress:
+        task = progress.add_task("index", total=None)
+        try:
+            points = update_index(
+                data_home(home), [], qdrant_url=qdrant_url, encoder=encoder, rebuild=rebuild,
+                on_progress=lambda done, total, name: progress.update(task, completed=done, total=total, description=name),
+            )  # fmt: skip
+        except StoreError as exc:
+            raise fail(str(exc)) from None
+    if not quiet:
+        console.print(f"{points} points embedded")

@@ -1,0 +1,134 @@
+"""`budgetscope ingest [PATH...]`: files and folders (default: the bundled corpus) into the entity store."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from budgetscope.search_cli.common import EncoderOption, HomeOption, QdrantUrlOption, report_errors, stderr, warn
+
+
+
+
+class IngestFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+def command(
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="Text or PDF files, or folders (default: the bundled corpus).")
+    ] = None,
+    home: HomeOption = None,
+    force: Annotated[bool, typer.Option("--force", help="Re-ingest files even when unchanged.")] = False,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers", min=1, help="Pipeline processes (default: one per core, up to 4, for 16+ files)."
+        ),
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary.")] = False,
+    format: Annotated[
+        IngestFormat, typer.Option("--format", "-f", help="text: summary on stderr; json: summary on stdout.")
+    ] = IngestFormat.text,
+    qdrant_url: QdrantUrlOption = None,
+    encoder: EncoderOption = None,
+    no_index: Annotated[bool, typer.Option("--no-index", help="Store only; do not update the search index.")] = False,
+) -> None:
+    """Ingest budget documents into the entity store: idempotent, one transaction per document."""
+    from budgetscope.index.ingest import IngestError, ingest
+    from budgetscope.index.store import StoreError
+    from budgetscope.search_cli.common import fail
+
+    console = stderr()
+    progress = None
+    if not quiet:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        progress = Progress(
+            TextColumn("ingest"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
+            TimeElapsedColumn(), console=console, transient=True,
+        )  # fmt: skip
+    task = progress.add_task("", total=None) if progress else None
+
+    def on_progress(done: int, total: int, name: str) -> None:
+        if progress is not None and task is not None:
+            progress.update(task, completed=done, total=total, description=name)
+
+    try:
+        if progress is not None:
+            progress.start()
+        changed: list[str] = []
+        summary = ingest(
+            paths, home, force=force, workers=workers, on_progress=on_progress,
+            on_document=lambda d: changed.append(d.doc),
+        )  # fmt: skip
+        points = None
+        if not no_index:
+            from budgetscope.paths import data_home
+
+            if progress is not None and task is not None:
+                progress.update(task, completed=0, total=None, description="index")
+            points = update_index(
+                data_home(home), changed, qdrant_url=qdrant_url, encoder=encoder, on_progress=on_progress
+            )
+    except (IngestError, StoreError) as exc:
+        raise fail(str(exc)) from None
+    finally:
+        if progress is not None:
+            progress.stop()
+    if format is IngestFormat.json:
+        print(json.dumps(summary.as_dict(), ensure_ascii=False))
+    elif not quiet:
+        console.print(
+            f"{summary.written} written, {summary.unchanged} unchanged, {len(summary.failed)} failed "
+            f"({summary.seconds:.2f} s) → {summary.store}\n"
+            f"store: {summary.documents} documents, {summary.projects} projects ({summary.narratives} narratives, "
+            f"{summary.forms} forms), {summary.amounts} amounts, {summary.citations} citations, "
+            f"{summary.policy_documents} policy documents, {summary.series} project series, "
+            f"{summary.findings} findings, {len(summary.warnings)} warnings",
+            highlight=False,
+            soft_wrap=True,
+        )
+        if points is not None:
+            console.print(f"search index: {points} points embedded", highlight=False)
+        for w in summary.warnings:
+            warn(w)
+    report_errors(summary.failed)
+
+
+def update_index(
+    home: Path,
+    changed: list[str],
+    *,
+    qdrant_url: str | None = None,
+    encoder: str | None = None,
+    rebuild: bool = False,
+    on_progress: Callable[[int, int, str], None] | None = None,
+) -> int:
+    """Bring the search index in line with the store (embedding changed documents); one-line errors."""
+    from budgetscope.index.encoders import EncoderError
+    from budgetscope.index.search import index_settings, open_index, save_index_settings, sync_index
+    from budgetscope.index.store import open_store
+    from budgetscope.index.vectors import VectorIndexError
+    from budgetscope.search_cli.common import fail
+
+    spec = encoder or index_settings(home).get("encoder") or "use"
+    store = open_store(home)
+    try:
+        with open_index(home, qdrant_url=qdrant_url, encoder=spec) as index:
+            if rebuild:
+                index.drop()
+                index.close()
+                index.open()
+            save_index_settings(home, spec)
+            return sync_index(store, index, changed, on_progress=on_progress)
+    except (VectorIndexError, EncoderError) as exc:
+        raise fail(f"search index not updated (the store is): {exc}") from None
+    finally:
+        store.close()

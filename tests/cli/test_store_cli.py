@@ -1,0 +1,173 @@
+"""`ingest`, `show`, `check`, `export`: the store commands through typer's CliRunner (always --home tmp)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from budgetscope.models import SECTION_KEYS
+from budgetscope.search_cli import check, export, ingest, show
+
+runner = CliRunner()
+app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+app.command("ingest")(ingest.command)
+app.command("show")(show.command)
+app.command("check")(check.command)
+app.command("export")(export.command)
+
+
+@pytest.fixture(scope="module")
+def home(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    home = tmp_path_factory.mktemp("cli-home")
+    result = runner.invoke(app, ["ingest", str(corpus), "--home", str(home)])
+    assert result.exit_code == 0, result.output
+    return home
+
+
+@pytest.mark.parametrize("name", ["ingest", "show", "check", "export"])
+def test_store_cli_every_command_has_help(name: str) -> None:
+    result = runner.invoke(app, [name, "--help"])
+    assert result.exit_code == 0 and "Usage" in result.output and "--home" in result.output
+
+
+def test_store_cli_ingest_summary_on_stderr_nothing_on_stdout(corpus: Path, tmp_path: Path) -> None:
+    result = runner.invoke(
+        app, ["ingest", str(corpus / "sast-2023-department-budget.txt"), "--home", str(tmp_path)]
+    )
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert "1 written" in result.stderr and "7 projects" in result.stderr and "findings" in result.stderr
+
+
+def test_store_cli_ingest_json_summary_on_stdout(home: Path, corpus: Path) -> None:
+    result = runner.invoke(app, ["ingest", str(corpus), "--home", str(home), "--format", "json", "--quiet"])
+    assert result.exit_code == 0
+    summary = json.loads(result.stdout)
+    assert (summary["unchanged"], summary["written"], summary["documents"], summary["projects"]) == (
+        5,
+        0,
+        5,
+        83,
+    )
+
+
+def test_store_cli_ingest_home_from_the_environment(corpus: Path, tmp_path: Path) -> None:
+    path = str(corpus / "sast-2019-performance-targets.txt")
+    result = runner.invoke(app, ["ingest", path, "-q"], env={"BUDGETSCOPE_HOME": str(tmp_path)})
+    assert result.exit_code == 0 and (tmp_path / "budgetscope.sqlite").is_file()
+
+
+def test_store_cli_ingest_bad_file_one_line_error_others_kept(corpus: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(corpus / "sast-2019-performance-targets.txt", folder)
+    (folder / "bad.txt").write_bytes(b"\x00\x01\x02binary")
+    result = runner.invoke(app, ["ingest", str(folder), "--home", str(tmp_path / "h"), "-f", "json", "-q"])
+    assert result.exit_code == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and "bad.txt" in errors[0]
+    assert "Traceback" not in result.output
+    assert json.loads(result.stdout)["documents"] == 1
+
+
+def test_store_cli_show_a_project_as_a_table(home: Path) -> None:
+    result = runner.invoke(app, ["show", "sast-2026-department-budget.txt:404", "--home", str(home)],
+                           env={"COLUMNS": "200"})  # fmt: skip
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "科协大院日常修缮项目" in out and "627.2万元" in out and "6,272,000" in out
+    assert "科协大院日常运行与维护项目" in out  # the same project in 2023
+    assert "2026-01-01" in out and "中华人民共和国消防法" in out
+
+
+def test_store_cli_show_json_has_everything(home: Path) -> None:
+    result = runner.invoke(
+        app, ["show", "sast-2026-department-budget.txt:1172", "--home", str(home), "-f", "json"]
+    )
+    assert result.exit_code == 0
+    details = json.loads(result.stdout)
+    project = details["project"]
+    assert project["name"] == "市科协机构及全委会会议费" and project["budget_total_yuan"] == 179500
+    assert set(project["sections"]) == set(SECTION_KEYS)
+    assert all("canonical_title" in c for c in project["citations"])
+    assert details["linked"]["name"] == "市科协机构及常委会会议费"
+    assert [m["kind"] for m in details["series"]["members"]] == ["narrative", "form"]
+    assert {f["kind"] for f in details["findings"]} == {"narrative_form_name"}
+    assert {c["status"] for c in details["checks"]} == {"rounded", "differs", "agree"}
+
+
+def test_store_cli_show_by_id_and_prefix(home: Path) -> None:
+    details = json.loads(runner.invoke(app, ["show", "sast-2023-department-budget.txt:483", "--home", str(home),
+                                             "-f", "json"]).stdout)  # fmt: skip
+    pid = details["project"]["id"]
+    for key in (pid, pid[:8]):
+        result = runner.invoke(app, ["show", key, "--home", str(home), "-f", "json"])
+        assert json.loads(result.stdout)["project"]["name"] == "基层科普服务项目"
+    years = [m["year"] for m in details["series"]["members"]]
+    assert years == [2023, 2026]
+
+
+@pytest.mark.parametrize(
+    "args", [["show", "no-such-project"], ["check"], ["export", "--out", "-", "-w", "projects"]]
+)
+def test_store_cli_one_line_error_without_a_store(tmp_path: Path, args: list[str]) -> None:
+    result = runner.invoke(app, [*args, "--home", str(tmp_path)])
+    assert result.exit_code == 1
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("error:")
+    assert "Traceback" not in result.output
+
+
+def test_store_cli_show_unknown_project(home: Path) -> None:
+    result = runner.invoke(app, ["show", "ffffffffffff", "--home", str(home)])
+    assert result.exit_code == 1 and result.stderr == "error: no project 'ffffffffffff' in the store\n"
+
+
+def test_store_cli_check_lists_findings(home: Path) -> None:
+    result = runner.invoke(app, ["check", "--home", str(home), "-f", "json"])
+    assert result.exit_code == 0
+    findings = json.loads(result.stdout)
+    assert findings and all(f["status"] in ("disagree", "missing", "differs") for f in findings)
+    assert findings[0]["severity"] == "warning"
+    income = next(f for f in findings if f["subject"] == "收入预算")
+    assert income["doc"] == "sast-2026-department-budget.txt" and income["difference_yuan"] == "13389035"
+    table = runner.invoke(app, ["check", "--home", str(home)], env={"COLUMNS": "200"})
+    assert "收入预算15,544万元" in table.stdout and "sast-2026-department-budget.txt" in table.stdout
+
+
+def test_store_cli_check_all_includes_agreements(home: Path) -> None:
+    result = runner.invoke(
+        app, ["check", "--home", str(home), "--all", "-f", "jsonl", "--kind", "narrative_form_amount"]
+    )
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert {r["status"] for r in rows} == {"agree", "rounded", "missing"}
+    assert {r["kind"] for r in rows} == {"narrative_form_amount"}
+
+
+def test_store_cli_export_folder_with_datapackage(home: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["export", "--home", str(home), "-w", "projects", "-w", "amounts", "-f", "csv",
+                                 "--out", str(out), "--bom"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == ["amounts.csv", "datapackage.json", "projects.csv"]
+    assert (out / "projects.csv").read_bytes().startswith(b"\xef\xbb\xbfid,kind,doc")
+    assert "projects: 83 rows" in result.stderr
+
+
+def test_store_cli_export_to_stdout(home: Path) -> None:
+    result = runner.invoke(
+        app, ["export", "--home", str(home), "-w", "findings", "-f", "jsonl", "--out", "-"]
+    )
+    assert result.exit_code == 0 and result.stderr == ""
+    assert all(json.loads(line)["status"] for line in result.stdout.splitlines())
+
+
+def test_store_cli_export_parquet_to_stdout_is_refused(home: Path) -> None:
+    result = runner.invoke(
+        app, ["export", "--home", str(home), "-w", "findings", "-f", "parquet", "--out", "-"]
+    )
+    assert result.exit_code == 1 and "one --what in jsonl or csv" in result.stderr

@@ -1,0 +1,199 @@
+"""Export: every kind in every format re-reads to the same rows; datapackage.json validates."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from budgetscope.index.export import (
+    ExportError,
+    ExportFormat,
+    ExportKind,
+    datapackage,
+    export,
+    export_rows,
+    fields_of,
+)
+from budgetscope.index.store import SQLiteStore, open_store
+
+
+@pytest.fixture(scope="module")
+def store(corpus_home: Path) -> Any:
+    with open_store(corpus_home) as s:
+        yield s
+
+
+@pytest.fixture(scope="module")
+def exported(store: SQLiteStore, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    out = {}
+    for fmt in ExportFormat:
+        folder = tmp_path_factory.mktemp(fmt.value)
+        export(store, [], fmt, folder)
+        out[fmt.value] = folder
+    return out
+
+
+def _reread(folder: Path, kind: ExportKind, fmt: str) -> list[dict[str, Any]]:
+    path = folder / f"{kind.value}.{fmt}"
+    fields = fields_of(kind)
+    if fmt == "jsonl":
+        return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    if fmt == "parquet":
+        import pyarrow.parquet as pq
+
+        rows = pq.read_table(path).to_pylist()
+        for row in rows:
+            for f in fields:
+                if f.type == "date" and row[f.name] is not None:
+                    row[f.name] = row[f.name].isoformat()
+        return rows
+    rows = []
+    with path.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            typed: dict[str, Any] = {}
+            for f in fields:
+                v = row[f.name]
+                if v == "":
+                    typed[f.name] = None if f.type != "array" else []
+                elif f.type == "integer":
+                    typed[f.name] = int(v)
+                elif f.type == "number":
+                    typed[f.name] = float(v)
+                elif f.type == "boolean":
+                    typed[f.name] = v == "true"
+                elif f.type == "array":
+                    typed[f.name] = json.loads(v)
+                else:
+                    typed[f.name] = v
+            rows.append(typed)
+    return rows
+
+
+def _normal(rows: list[dict[str, Any]], fmt: str) -> list[dict[str, Any]]:
+    """Rows as comparable values: arrays of years come back as strings from Parquet's list<string>;
+    in CSV an empty string and a missing value are both the empty cell."""
+    out = []
+    for r in rows:
+        row = {k: [str(x) for x in v] if isinstance(v, list) else v for k, v in r.items()}
+        if fmt == "csv":
+            row = {k: None if v == "" else v for k, v in row.items()}
+        out.append(row)
+    return out
+
+
+@pytest.mark.parametrize("fmt", [f.value for f in ExportFormat])
+@pytest.mark.parametrize("kind", list(ExportKind))
+def test_export_round_trips(
+    store: SQLiteStore, exported: dict[str, Path], kind: ExportKind, fmt: str
+) -> None:
+    expected = list(export_rows(store, kind))
+    assert expected, f"the corpus gives no {kind.value}"
+    assert _normal(_reread(exported[fmt], kind, fmt), fmt) == _normal(expected, fmt)
+
+
+def test_export_counts_match_the_store(store: SQLiteStore) -> None:
+    counts = store.counts()
+    assert len(list(export_rows(store, "projects"))) == counts["projects"]
+    assert len(list(export_rows(store, "citations"))) == counts["citations"]
+    assert len(list(export_rows(store, "indicators"))) == counts["indicators"]
+    assert len(list(export_rows(store, "findings"))) == counts["findings"]
+    amounts = list(export_rows(store, "amounts"))
+    assert sum(a["source"] == "narrative" for a in amounts) == counts["amounts"]
+    assert sum(a["source"] == "table" for a in amounts) == counts["budget_lines"]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
+def test_export_datapackage_validates_with_frictionless(exported: dict[str, Path], fmt: str) -> None:
+    import frictionless
+
+    report = frictionless.validate(exported[fmt] / "datapackage.json")
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "message"])[:5]
+
+
+def test_export_parquet_datapackage_descriptor_is_valid(exported: dict[str, Path]) -> None:
+    import frictionless
+
+    descriptor = json.loads((exported["parquet"] / "datapackage.json").read_text(encoding="utf-8"))
+    assert frictionless.Package.validate_descriptor(descriptor).valid
+    assert {r["path"] for r in descriptor["resources"]} == {f"{k.value}.parquet" for k in ExportKind}
+
+
+def test_export_amounts_carry_fiscal_data_package_fields(
+    store: SQLiteStore, exported: dict[str, Path]
+) -> None:
+    descriptor = json.loads((exported["csv"] / "datapackage.json").read_text(encoding="utf-8"))
+    amounts = next(r for r in descriptor["resources"] if r["name"] == "amounts")
+    column_types = {f["name"]: f.get("columnType") for f in amounts["schema"]["fields"]}
+    assert column_types["amount"] == "value"
+    assert column_types["fiscal_year"] == "date:fiscal-year"
+    assert column_types["administrative_classification"].startswith("administrative-classification")
+    assert column_types["functional_classification"].startswith("functional-classification")
+    assert amounts["model"]["measures"]["amount"]["currency"] == "CNY"
+    rows = list(export_rows(store, "amounts"))
+    assert {r["currency"] for r in rows} == {"CNY"}
+    science = [r for r in rows if r["functional_classification"] == "2060702" and r["fiscal_year"] == 2026]
+    assert science and all(r["administrative_classification"] == "上海市科学技术协会" for r in science)
+    assert {r["column_label"]: r["amount"] for r in science if r["section"] == "2026年部门收入预算总表"}[
+        "合计"
+    ] == 1106700
+    wages = next(r for r in rows if r["economic_classification"] == "30101" and r["fiscal_year"] == 2025)
+    assert wages["project"] == "基本工资"
+
+
+def test_export_projects_carry_series_and_links(store: SQLiteStore) -> None:
+    rows = {(r["doc"], r["line"]): r for r in export_rows(store, "projects")}
+    old = rows[("sast-2023-department-budget.txt", 402)]
+    new = rows[("sast-2026-department-budget.txt", 404)]
+    assert old["series_id"] == new["series_id"] and 0 < new["series_confidence"] < 1
+    assert new["period_start"] == date(2026, 1, 1).isoformat() and new["budget_total_yuan"] == 6272000
+    meeting = rows[("sast-2026-department-budget.txt", 1172)]
+    form = rows[("sast-2026-performance-targets.txt", 206)]
+    assert meeting["linked_project_id"] == form["id"] and form["linked_project_id"] == meeting["id"]
+    assert meeting["findings"] == 1 and form["implementing_bodies"] == ["上海市科学技术协会"]
+
+
+def test_export_csv_bom_for_excel(store: SQLiteStore, tmp_path: Path) -> None:
+    export(store, ["findings"], "csv", tmp_path, bom=True)
+    raw = (tmp_path / "findings.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbfid,kind,status")
+    descriptor = json.loads((tmp_path / "datapackage.json").read_text(encoding="utf-8"))
+    assert descriptor["resources"][0]["encoding"] == "utf-8-sig"
+
+
+def test_export_to_stdout(store: SQLiteStore, capsys: pytest.CaptureFixture[str]) -> None:
+    result = export(store, ["citations"], "jsonl", "-")
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == result.files[0][2] == store.counts()["citations"]
+    assert json.loads(lines[0])["canonical"]
+
+
+@pytest.mark.parametrize(("what", "fmt"), [(["citations"], "parquet"), (["citations", "projects"], "csv")])
+def test_export_to_stdout_takes_one_kind_in_text(store: SQLiteStore, what: list[str], fmt: str) -> None:
+    with pytest.raises(ExportError, match="one --what"):
+        export(store, what, fmt, "-")
+
+
+def test_export_unknown_kind_is_an_error(store: SQLiteStore, tmp_path: Path) -> None:
+    with pytest.raises(ExportError, match="unknown export 'budgets'"):
+        export(store, ["budgets"], "csv", tmp_path)
+
+
+def test_export_datapackage_lists_rows() -> None:
+    package = datapackage([("findings", "findings.jsonl", 11)], "jsonl")
+    [resource] = package["resources"]
+    assert resource["stats"] == {"rows": 11} and resource["format"] == "jsonl"
+    assert [f["name"] for f in resource["schema"]["fields"]] == [f.name for f in fields_of("findings")]
+
+
+def test_export_csv_streams_from_the_store(store: SQLiteStore) -> None:
+    from budgetscope.index.export import write_csv
+
+    buffer = io.StringIO()
+    n = write_csv(export_rows(store, "indicators"), fields_of("indicators"), buffer)
+    assert n == store.counts()["indicators"] and buffer.getvalue().count("\n") == n + 1

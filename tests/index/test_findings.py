@@ -1,0 +1,137 @@
+"""Checks: narrative vs performance form, stated totals vs the document's tables (real cases)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from budgetscope.index.findings import (
+    Check,
+    compare,
+    department_checks,
+    link_narratives_forms,
+    narrative_form_checks,
+)
+from budgetscope.models import Record
+
+NARRATIVES = "sast-2026-department-budget.txt"
+FORMS = "sast-2026-performance-targets.txt"
+
+
+@pytest.fixture(scope="module")
+def records(extracted: list[Any]) -> list[Record]:
+    return [r for _, d in extracted for r in d.records]
+
+
+@pytest.fixture(scope="module")
+def form_checks(records: list[Record]) -> dict[tuple[int | None, str], Check]:
+    links = link_narratives_forms(records)
+    return {(c.line, c.kind): c for c in narrative_form_checks(records, links)}
+
+
+@pytest.mark.parametrize(
+    ("stated", "found", "quantum", "status"),
+    [
+        ("179500", "179540", "100", "rounded"),  # 17.95万元 vs 179,540.00
+        ("1524300", "1524325", "100", "rounded"),  # 152.43万元 vs 1,524,325.00
+        ("2000000", "2000000.00", "10000", "agree"),  # 200万元 vs 2,000,000.00
+        ("155440000", "168829035", "10000", "disagree"),  # 收入预算15,544万元 vs 收入总计
+        ("133310000", "133327100", "10000", "disagree"),  # 13,331万元 vs 133,327,100
+        ("141880000", "141875648", "10000", "rounded"),  # 14,188万元 vs 141,875,648
+    ],
+)
+def test_findings_compare_at_the_stated_precision(stated: str, found: str, quantum: str, status: str) -> None:
+    assert compare(Decimal(stated), Decimal(found), Decimal(quantum)) == status
+
+
+@given(st.decimals(min_value=0, max_value=10**12, places=2), st.sampled_from(["0.01", "1", "100", "10000"]))
+def test_findings_compare_a_value_with_itself_agrees(value: Decimal, quantum: str) -> None:
+    assert compare(value, value, Decimal(quantum)) == "agree"
+    assert compare(value, value + Decimal(quantum), Decimal(quantum)) == "disagree"
+
+
+def test_findings_links_each_form_to_one_narrative_of_the_same_year(records: list[Record]) -> None:
+    links = link_narratives_forms(records)
+    by_id = {r.id: r for r in records}
+    forms = [by_id[link.form_id] for link in links]
+    assert len(forms) == len({f.id for f in forms}) == 13
+    assert all(f.doc == FORMS for f in forms)
+    assert all(by_id[link.narrative_id].doc == NARRATIVES for link in links)
+    pairs = {by_id[link.form_id].name: by_id[link.narrative_id] for link in links}
+    assert pairs["市科协机构及常委会会议费"].name == "市科协机构及全委会会议费"
+    # two narratives are called 国际科技人文交流与合作(项目); the one budgeting 46万元 is the form's 460,000.00
+    assert pairs["国际科技人文交流与合作"].line == 1042
+
+
+def test_findings_narrative_and_form_amounts_agree(form_checks: dict[tuple[int | None, str], Check]) -> None:
+    for line in (830, 860, 1008, 1042, 1076, 1106, 1136, 1242):  # 60万元 … 200万元: exact in yuan
+        assert form_checks[(line, "narrative_form_amount")].status == "agree"
+
+
+def test_findings_narrative_and_form_amounts_rounded(
+    form_checks: dict[tuple[int | None, str], Check],
+) -> None:
+    meeting = form_checks[(1172, "narrative_form_amount")]
+    assert (meeting.status, meeting.stated, meeting.found_yuan) == (
+        "rounded",
+        "17.95万元",
+        Decimal("179540.00"),
+    )
+    assert meeting.difference_yuan == Decimal("40.00") and meeting.severity == "info"
+    assert form_checks[(1212, "narrative_form_amount")].status == "rounded"  # 152.43万元 vs 1,524,325.00
+
+
+def test_findings_narrative_without_a_budget_is_missing(
+    form_checks: dict[tuple[int | None, str], Check],
+) -> None:
+    for line in (
+        898,
+        934,
+        968,
+    ):  # 上海市灾害防御协会工作经费, 落实推进《全民科学素质纲要》, 科技人才举荐与服务
+        assert form_checks[(line, "narrative_form_amount")].status == "missing"
+
+
+def test_findings_name_disagreement_is_a_finding(form_checks: dict[tuple[int | None, str], Check]) -> None:
+    name = form_checks[(1172, "narrative_form_name")]
+    assert name.status == "differs" and "全委会" in name.message and "常委会" in name.message
+    assert [k for k in form_checks if k[1] == "narrative_form_name"] == [(1172, "narrative_form_name")]
+
+
+def test_findings_periods_of_the_2026_forms_agree(form_checks: dict[tuple[int | None, str], Check]) -> None:
+    periods = [c for (_, kind), c in form_checks.items() if kind == "narrative_form_period"]
+    assert periods and all(c.status == "agree" for c in periods)
+
+
+def _department(extracted: list[Any], doc: str) -> dict[str, Check]:
+    read, document = next((r, d) for r, d in extracted if d.doc == doc)
+    return {c.subject: c for c in department_checks(document, read.tables, read.stated)}
+
+
+def test_findings_department_totals_of_2026_disagree_with_the_tables(extracted: list[Any]) -> None:
+    checks = _department(extracted, NARRATIVES)
+    income = checks["收入预算"]
+    assert (income.status, income.stated_yuan, income.found_yuan) == (
+        "disagree", Decimal("155440000"), Decimal("168829035"),
+    )  # fmt: skip
+    assert income.line == 78 and "收入总计" in income.message
+    assert checks["财政拨款收入"].status == "disagree"  # 13,331万元 vs 133,327,100
+    assert checks["其他收入"].status == "agree"  # 70万元 vs 700,000
+    assert checks["事业单位经营收入"].status == "agree"  # 0万元 vs an empty cell
+    assert checks["一般公共服务支出"].status == "rounded"  # 2,140万元 vs 21,401,124
+    assert checks["科学技术支出"].status == "disagree"  # 7,645万元 vs 76,466,912
+
+
+def test_findings_department_totals_of_2023_agree_with_the_tables(extracted: list[Any]) -> None:
+    checks = _department(extracted, "sast-2023-department-budget.txt")
+    assert checks["收入预算"].status == "rounded"  # 14,188万元 vs 141,875,648
+    assert all(c.status in ("agree", "rounded") for c in checks.values())
+    assert len(checks) == 15
+
+
+def test_findings_forms_have_no_department_totals(extracted: list[Any]) -> None:
+    assert _department(extracted, FORMS) == {}
