@@ -1,5 +1,5 @@
 # budgetscope: two commands on a fresh machine.
-#   make run    create .venv, install everything, run the main job on the bundled corpus
+#   make run    create .venv, install everything, ingest the bundled corpus, a sample search and a citation query
 #   make test   create .venv, install everything, run the tests
 PYTHON ?= python3
 VENV   := .venv
@@ -19,7 +19,10 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/budgetscope segment corpus/
+	$(BIN)/budgetscope ingest
+	$(BIN)/budgetscope search "科技馆大修" --top-k 5
+	$(BIN)/budgetscope search "party building in scientific societies" --top-k 3
+	$(BIN)/budgetscope cites 全民科学素质纲要
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -172,6 +172,9 @@ def hard_cases() -> dict[str, dict[str, float]]:
 
 
 def main() -> None:
+    import logging
+
+    logging.disable(logging.CRITICAL)  # JioNLP logs a traceback for every time string it cannot parse
     ap = argparse.ArgumentParser()
     ap.add_argument("--repeat", type=int, default=1)
     a = ap.parse_args()
