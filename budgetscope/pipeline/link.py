@@ -74,9 +74,14 @@ _QUESTION_TAIL = re.compile(r"(?:的)?(?:项目|文件|政策)?(?:有哪些|是�
 
 
 def _fold(title: str) -> str:
-    t = unicodedata.normalize("NFKC", _WS.sub("", unicodedata.normalize("NFKC", title)))
-    t = _WS.sub("", t).translate(_FOLD)
-    return _YEARS_PAREN.sub(lambda m: "(" + m.group("years").replace("年", "") + ")", t)
+    t = title
+    for _ in range(4):  # to a fixed point: dropping a character can make NFKC compose anew
+        folded = _WS.sub("", unicodedata.normalize("NFKC", t)).translate(_FOLD)
+        folded = _YEARS_PAREN.sub(lambda m: "(" + m.group("years").replace("年", "") + ")", folded)
+        if folded == t:
+            break
+        t = folded
+    return t
 
 
 def title_key(title: str) -> str:
