@@ -53,8 +53,16 @@ def jionlp_records(paths: list[Path]) -> list[dict[str, Any]]:
                 budget = r.sections.get("budget") or ""
                 money = jio.ner.extract_money(budget, with_parsing=True) if budget else []
                 rec["amounts"] = [
-                    {"text": m["text"], "yuan": float(m["detail"]["num"] if isinstance(m["detail"]["num"], str) else m["detail"]["num"][0]),
-                     "role": "total" if i == 0 else "component", "section": "budget"}
+                    {
+                        "text": m["text"],
+                        "yuan": float(
+                            m["detail"]["num"]
+                            if isinstance(m["detail"]["num"], str)
+                            else m["detail"]["num"][0]
+                        ),
+                        "role": "total" if i == 0 else "component",
+                        "section": "budget",
+                    }
                     for i, m in enumerate(money)
                 ]
                 rec["budget_total_yuan"] = rec["amounts"][0]["yuan"] if rec["amounts"] else None
@@ -66,7 +74,9 @@ def jionlp_records(paths: list[Path]) -> list[dict[str, Any]]:
                         rec["period"] = {"start": t[0][:10], "end": t[1][:10], "text": times[0]["text"]}
                 for key, body in r.sections.items():
                     for m in re.finditer(r"《([^《》]+)》", body or ""):
-                        rec["citations"].append({"title": m.group(1), "doc_number": None, "section": key, "bracketed": True})
+                        rec["citations"].append(
+                            {"title": m.group(1), "doc_number": None, "section": key, "bracketed": True}
+                        )
             out.append(rec)
     return out
 
@@ -75,9 +85,15 @@ def score(records: list[dict[str, Any]]) -> dict[str, Any]:
     with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as f:
         for r in records:
             f.write(json.dumps(r, ensure_ascii=False) + "\n")
-    line = subprocess.run([sys.executable, str(SCORER), f.name], capture_output=True, text=True, check=True).stdout
+    line = subprocess.run(
+        [sys.executable, str(SCORER), f.name], capture_output=True, text=True, check=True
+    ).stdout
     figures = dict(kv.split("=") for kv in line.split())
-    full = json.loads(subprocess.run([sys.executable, str(SCORER), f.name, "--json"], capture_output=True, text=True, check=True).stdout)
+    full = json.loads(
+        subprocess.run(
+            [sys.executable, str(SCORER), f.name, "--json"], capture_output=True, text=True, check=True
+        ).stdout
+    )
     figures["roles"] = str(full["narratives"]["amounts"]["role_acc"])
     return figures
 
@@ -128,7 +144,9 @@ def hard_cases() -> dict[str, dict[str, float]]:
     from budgetscope.pipeline.dates import parse_period
     from budgetscope.pipeline.money import find_amounts
 
-    cases = [json.loads(x) for x in (ROOT / "benchmarks" / "extraction_cases.jsonl").read_text().splitlines() if x]
+    cases = [
+        json.loads(x) for x in (ROOT / "benchmarks" / "extraction_cases.jsonl").read_text().splitlines() if x
+    ]
     res: dict[str, dict[str, float]] = {}
     for system in ("budgetscope", "JioNLP"):
         tp = n_pred = n_gold = ok = n_period = 0
@@ -139,8 +157,16 @@ def hard_cases() -> dict[str, dict[str, float]]:
                     got = [a.yuan for a in find_amounts(c["text"])]
                 else:
                     try:
-                        got = [Decimal(str(m["detail"]["num"] if isinstance(m["detail"]["num"], str) else m["detail"]["num"][0]))
-                               for m in jio.ner.extract_money(c["text"], with_parsing=True)]
+                        got = [
+                            Decimal(
+                                str(
+                                    m["detail"]["num"]
+                                    if isinstance(m["detail"]["num"], str)
+                                    else m["detail"]["num"][0]
+                                )
+                            )
+                            for m in jio.ner.extract_money(c["text"], with_parsing=True)
+                        ]
                     except Exception:
                         got = []
                 pred = Counter(Decimal(v).quantize(Decimal("0.01")) for v in got)
@@ -156,18 +182,27 @@ def hard_cases() -> dict[str, dict[str, float]]:
                 else:
                     got_p = (None, None)
                     try:
-                        times = jio.ner.extract_time(c["text"], time_base={"year": year, "month": 1, "day": 1}, with_parsing=True)
+                        times = jio.ner.extract_time(
+                            c["text"], time_base={"year": year, "month": 1, "day": 1}, with_parsing=True
+                        )
                     except Exception:
                         times = []
-                    spans = [t for t in times if isinstance(t["detail"].get("time"), list) and len(t["detail"]["time"]) == 2
-                             and all(isinstance(x, str) for x in t["detail"]["time"])]
+                    spans = [
+                        t
+                        for t in times
+                        if isinstance(t["detail"].get("time"), list)
+                        and len(t["detail"]["time"]) == 2
+                        and all(isinstance(x, str) for x in t["detail"]["time"])
+                    ]
                     if spans:
                         got_p = (spans[0]["detail"]["time"][0][:10], spans[0]["detail"]["time"][1][:10])
                 ok += got_p == (c["start"], c["end"])
         prec = tp / n_pred if n_pred else 1.0
         rec = tp / n_gold if n_gold else 1.0
-        res[system] = {"money_f1": round(2 * prec * rec / (prec + rec), 4) if prec + rec else 0.0,
-                       "period_acc": round(ok / n_period, 4)}
+        res[system] = {
+            "money_f1": round(2 * prec * rec / (prec + rec), 4) if prec + rec else 0.0,
+            "period_acc": round(ok / n_period, 4),
+        }
     return res
 
 
@@ -186,14 +221,18 @@ def main() -> None:
     print("| budgetscope | " + " | ".join(a_ours.get(c, "") for c in cols) + " |")
     print("| JioNLP (+ 《》 regex) | " + " | ".join(a_jio.get(c, "") for c in cols) + " |")
     hard = hard_cases()
-    print("\nHard cases (benchmarks/extraction_cases.jsonl, real corpus strings plus a few constructed forms):\n")
+    print(
+        "\nHard cases (benchmarks/extraction_cases.jsonl, real corpus strings plus a few constructed forms):\n"
+    )
     print("| system | money F1 | period accuracy |\n|---|---|---|")
     for system, f in hard.items():
         print(f"| {system} | {f['money_f1']} | {f['period_acc']} |")
     ours_cps, jio_cps, chars = throughput(a.repeat)
-    print(f"\nthroughput over {chars:,} characters of corpus sections: budgetscope {ours_cps:,.0f} chars/s "
-          f"(amounts+roles, periods, citations), JioNLP {jio_cps:,.0f} chars/s (money, time); "
-          f"ratio {ours_cps / jio_cps:.1f}x")
+    print(
+        f"\nthroughput over {chars:,} characters of corpus sections: budgetscope {ours_cps:,.0f} chars/s "
+        f"(amounts+roles, periods, citations), JioNLP {jio_cps:,.0f} chars/s (money, time); "
+        f"ratio {ours_cps / jio_cps:.1f}x"
+    )
 
 
 if __name__ == "__main__":

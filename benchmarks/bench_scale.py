@@ -37,9 +37,9 @@ def main() -> None:
     ap.add_argument("--batch", type=int, default=2000)
     a = ap.parse_args()
     warnings.filterwarnings("ignore")
+    from bench_search import QUERY_SETS, corpus_records
     from qdrant_client import models
 
-    from bench_search import QUERY_SETS, corpus_records
     from budgetscope.index.encoders import get_encoder
     from budgetscope.index.search import points_of_records, search
     from budgetscope.index.sparse import sparse_vector
@@ -60,15 +60,30 @@ def main() -> None:
             for i, c in enumerate(chunks):
                 if written + len(points) >= a.chunks:
                     break
-                v = dense[i] if copy == 0 else dense[i] + rng.normal(0, 0.02, dense.shape[1]).astype(np.float32)
+                v = (
+                    dense[i]
+                    if copy == 0
+                    else dense[i] + rng.normal(0, 0.02, dense.shape[1]).astype(np.float32)
+                )
                 v = v / np.linalg.norm(v)
                 payload = dict(c.payload)
                 if copy:
-                    payload.update(doc=f"synthetic-{copy:04d}-{payload['doc']}", year=2010 + copy % 17,
-                                   project_id=f"{payload['project_id']}-{copy}")
+                    payload.update(
+                        doc=f"synthetic-{copy:04d}-{payload['doc']}",
+                        year=2010 + copy % 17,
+                        project_id=f"{payload['project_id']}-{copy}",
+                    )
                 pid = c.id if copy == 0 else str(uuid.uuid5(uuid.NAMESPACE_URL, f"{c.id}/{copy}"))
-                points.append(models.PointStruct(id=pid, vector={DENSE: v.tolist(), LEXICAL: models.SparseVector(
-                    indices=sparse[i].indices, values=sparse[i].values)}, payload=payload))
+                points.append(
+                    models.PointStruct(
+                        id=pid,
+                        vector={
+                            DENSE: v.tolist(),
+                            LEXICAL: models.SparseVector(indices=sparse[i].indices, values=sparse[i].values),
+                        },
+                        payload=payload,
+                    )
+                )
                 if len(points) >= a.batch:
                     index.client.upsert(index.collection, points=points, wait=True)
                     written += len(points)
@@ -78,7 +93,9 @@ def main() -> None:
                 written += len(points)
             copy += 1
         build = time.perf_counter() - t0
-        queries = [json.loads(x) for p in QUERY_SETS.values() for x in p.read_text().splitlines() if x.strip()]
+        queries = [
+            json.loads(x) for p in QUERY_SETS.values() for x in p.read_text().splitlines() if x.strip()
+        ]
         queries = [q for q in queries if q["type"] == "search"]
         search(index, "warm-up", top_k=10)
         for label, extra in (("no filter", {}), ("year=2026", {"year": 2026})):
@@ -88,8 +105,10 @@ def main() -> None:
                 search(index, q["query"], filters={**(q.get("filters") or {}), **extra}, top_k=10)
                 lat.append(time.perf_counter() - t)
             lat.sort()
-            print(f"{written:,} chunks, hybrid, {label}: p50 {1000 * lat[len(lat) // 2]:.0f} ms, "
-                  f"p95 {1000 * lat[int(len(lat) * 0.95) - 1]:.0f} ms over {len(lat)} queries")
+            print(
+                f"{written:,} chunks, hybrid, {label}: p50 {1000 * lat[len(lat) // 2]:.0f} ms, "
+                f"p95 {1000 * lat[int(len(lat) * 0.95) - 1]:.0f} ms over {len(lat)} queries"
+            )
     size = du(tmp / "qdrant")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"build {build:.0f} s; index on disk {size / 2**20:.0f} MiB; peak RSS {peak:.0f} MiB")

@@ -21,7 +21,10 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 SCORER = ROOT.parent / "shared" / "eval" / "score_search.py"
-QUERY_SETS = {"dev": ROOT.parent / "shared" / "eval" / "dev" / "queries.jsonl", "ours": ROOT / "benchmarks" / "queries.jsonl"}
+QUERY_SETS = {
+    "dev": ROOT.parent / "shared" / "eval" / "dev" / "queries.jsonl",
+    "ours": ROOT / "benchmarks" / "queries.jsonl",
+}
 
 
 def corpus_records() -> list[dict[str, Any]]:
@@ -32,7 +35,9 @@ def corpus_records() -> list[dict[str, Any]]:
     return [r.contract() for d in docs for r in d.records]
 
 
-def run_queries(index: Any, queries: list[dict[str, Any]], mode: str, weights: tuple[float, float]) -> tuple[list[dict[str, Any]], list[float]]:
+def run_queries(
+    index: Any, queries: list[dict[str, Any]], mode: str, weights: tuple[float, float]
+) -> tuple[list[dict[str, Any]], list[float]]:
     from budgetscope.index.search import search
 
     out, latencies = [], []
@@ -50,8 +55,12 @@ def score(results: list[dict[str, Any]], queries: Path) -> dict[str, Any]:
     with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as f:
         for r in results:
             f.write(json.dumps(r, ensure_ascii=False) + "\n")
-    out = subprocess.run([sys.executable, str(SCORER), "--search", f.name, "--queries", str(queries), "--json"],
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, str(SCORER), "--search", f.name, "--queries", str(queries), "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     return json.loads(out)["search"]
 
 
@@ -67,7 +76,10 @@ def main() -> None:
     from budgetscope.index.vectors import VectorIndex
 
     records = corpus_records()
-    sets = {name: [json.loads(x) for x in p.read_text().splitlines() if x.strip()] for name, p in QUERY_SETS.items()}
+    sets = {
+        name: [json.loads(x) for x in p.read_text().splitlines() if x.strip()]
+        for name, p in QUERY_SETS.items()
+    }
     print("| encoder | mode | set | nDCG@10 | recall@10 | MRR | by group | p50 ms | p95 ms |")
     print("|---|---|---|---|---|---|---|---|---|")
     for spec in a.encoders.split(","):
@@ -85,8 +97,10 @@ def main() -> None:
                     lat.sort()
                     groups = " ".join(f"{g}={v}" for g, v in s["by_group"].items())
                     label = "—" if mode == "sparse" else spec
-                    print(f"| {label} | {mode} | {name} | {s['ndcg@10']} | {s['recall@10']} | {s['mrr']} | {groups} | "
-                          f"{1000 * lat[len(lat) // 2]:.0f} | {1000 * lat[int(len(lat) * 0.95) - 1]:.0f} |")
+                    print(
+                        f"| {label} | {mode} | {name} | {s['ndcg@10']} | {s['recall@10']} | {s['mrr']} | {groups} | "
+                        f"{1000 * lat[len(lat) // 2]:.0f} | {1000 * lat[int(len(lat) * 0.95) - 1]:.0f} |"
+                    )
                     if a.worst:
                         for w in s["worst"][:3]:
                             print(f"|  |  | worst | {w['ndcg']} | {w['recall']} |  | {w['query']} |  |  |")

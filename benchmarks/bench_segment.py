@@ -37,17 +37,23 @@ def main() -> None:
     paths = sorted((ROOT / "corpus").glob("*.txt"))
     run(paths, 1)  # warm-up (imports, regex compilation)
     chars, secs, records = run(paths, a.repeat)
-    print(f"text: {len(paths)} files x {a.repeat}: {chars:,} chars, {records} records in {secs:.3f}s "
-          f"= {chars / secs:,.0f} chars/s")
+    print(
+        f"text: {len(paths)} files x {a.repeat}: {chars:,} chars, {records} records in {secs:.3f}s "
+        f"= {chars / secs:,.0f} chars/s"
+    )
     if a.pdf:
         from tests.conftest import cjk_font, print_pdf
 
         tmp = Path(tempfile.mkdtemp())
         src = (ROOT / "corpus" / "stcsm-2025-department-budget.txt").read_text(encoding="utf-8")
-        pdf = print_pdf(src, tmp / "stcsm.pdf", cjk_font(tmp), header="上海市2025年市级部门预算", title_lines=6)
+        pdf = print_pdf(
+            src, tmp / "stcsm.pdf", cjk_font(tmp), header="上海市2025年市级部门预算", title_lines=6
+        )
         chars, secs, records = run([pdf], a.repeat)
-        print(f"pdf:  {pdf.stat().st_size // 1024} KiB x {a.repeat}: {chars:,} chars, {records} records in "
-              f"{secs:.3f}s = {chars / secs:,.0f} chars/s")
+        print(
+            f"pdf:  {pdf.stat().st_size // 1024} KiB x {a.repeat}: {chars:,} chars, {records} records in "
+            f"{secs:.3f}s = {chars / secs:,.0f} chars/s"
+        )
 
 
 if __name__ == "__main__":

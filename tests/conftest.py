@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import os
+from pathlib import Path
 
 import pytest
 from hypothesis import settings
@@ -77,6 +76,11 @@ def district_pdf(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     text = src.replace("上海市2023年市级部门预算", "上海市浦东新区2023年区级部门预算")
     txt = tmp / "district-2023-department-budget.txt"
     txt.write_text(text, encoding="utf-8")
-    pdf = print_pdf(text, tmp / "district-2023-department-budget.pdf", cjk_font(tmp),
-                    header="上海市浦东新区2023年区级部门预算", title_lines=6)
+    pdf = print_pdf(
+        text,
+        tmp / "district-2023-department-budget.pdf",
+        cjk_font(tmp),
+        header="上海市浦东新区2023年区级部门预算",
+        title_lines=6,
+    )
     return pdf, txt

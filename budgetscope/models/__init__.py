@@ -202,7 +202,11 @@ class Record(_Record):
         if not extracted:
             return out
         out["period"] = (
-            {"start": self.period.start.isoformat(), "end": self.period.end.isoformat(), "text": self.period.text}
+            {
+                "start": self.period.start.isoformat(),
+                "end": self.period.end.isoformat(),
+                "text": self.period.text,
+            }
             if self.period
             else None
         )
@@ -217,7 +221,9 @@ class Record(_Record):
             }
             for a in self.amounts
         ]
-        out["budget_total_yuan"] = _num(self.budget_total_yuan) if self.budget_total_yuan is not None else None
+        out["budget_total_yuan"] = (
+            _num(self.budget_total_yuan) if self.budget_total_yuan is not None else None
+        )
         out["citations"] = [
             {
                 "title": c.title,
@@ -246,7 +252,9 @@ def _form_contract(form: Form) -> dict[str, Any]:
         "start": form.start.isoformat() if form.start else None,
         "end": form.end.isoformat() if form.end else None,
         "amounts": {k: _num(v) for k, v in form.amounts.items()},
-        "components": [{"name": c.name, "yuan": _num(c.yuan) if c.yuan is not None else None} for c in form.components],
+        "components": [
+            {"name": c.name, "yuan": _num(c.yuan) if c.yuan is not None else None} for c in form.components
+        ],
         "indicators": [i.model_dump() for i in form.indicators],
         "texts": dict(form.texts),
     }

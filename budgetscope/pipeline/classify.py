@@ -62,7 +62,9 @@ def classify(text: Text) -> Classification:
 
 def _has_narratives(text: Text) -> bool:
     keys = [re.sub(r"\s+", "", fold(ln.text)) for ln in text.lines]
-    return sum(k in ("一、项目概述", "一、项目概况") for k in keys) >= 1 and any(k == "二、立项依据" for k in keys)
+    return sum(k in ("一、项目概述", "一、项目概况") for k in keys) >= 1 and any(
+        k == "二、立项依据" for k in keys
+    )
 
 
 def _department(head: list[str], squashed: list[str], title_idx: int | None) -> str | None:

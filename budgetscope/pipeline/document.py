@@ -28,12 +28,20 @@ def read_document(path: Path | str) -> Document:
     return segment_text(text, doc=path.name, path=str(path), sha1=source.sha1, pages=source.pages)
 
 
-def segment_text(text: Text, *, doc: str, path: str = "", sha1: str = "", pages: int | None = None) -> Document:
+def segment_text(
+    text: Text, *, doc: str, path: str = "", sha1: str = "", pages: int | None = None
+) -> Document:
     """Classify and segment normalized text (pure)."""
     c = classify(text)
     document = Document(
-        doc=doc, path=path, kind=c.kind, department=c.department, year=c.year, pages=pages,
-        chars=len(text.source), sha1=sha1,
+        doc=doc,
+        path=path,
+        kind=c.kind,
+        department=c.department,
+        year=c.year,
+        pages=pages,
+        chars=len(text.source),
+        sha1=sha1,
     )
     if c.kind in NARRATIVE_KINDS:
         document.parts = segment_parts(text)

@@ -30,7 +30,9 @@ CONJ = re.compile(r"\s+|以及|并与|和|及|与")
 LEAD = re.compile(
     r"^(?:\d+[、.．]\s*)?(?:本项目|该项目)?(?:将)?(?:实施主体|责任主体)?(?:是|为)?(?:由|依托于|依托|于|具体实施|委托)?"
 )
-VERB = re.compile(r"(?:负责|牵头|作为|组织|联系|成立|开展|建立|承担|主要|领导|项目管理|管理人员|内设|根据|目前|具体|专门)")
+VERB = re.compile(
+    r"(?:负责|牵头|作为|组织|联系|成立|开展|建立|承担|主要|领导|项目管理|管理人员|内设|根据|目前|具体|专门)"
+)
 PLACEHOLDER = "列举具体实施项目"
 
 
@@ -81,7 +83,9 @@ def _extract_form(record: Record) -> Record:
     if record.form.start and record.form.end:
         from budgetscope.models import Period
 
-        period = Period(start=record.form.start, end=record.form.end, text=f"{record.form.start}—{record.form.end}")
+        period = Period(
+            start=record.form.start, end=record.form.end, text=f"{record.form.start}—{record.form.end}"
+        )
     total = record.form.amounts.get("annual_total")
     bodies = [b for b in (record.form.implementer, record.form.department) if b]
     return record.model_copy(

@@ -64,7 +64,9 @@ def load(path: Path | str) -> Source:
     if size == 0:
         raise LoadError(path, "empty file")
     if size > MAX_BYTES:
-        raise LoadError(path, f"file too large ({size // (1024 * 1024)} MiB > {MAX_BYTES // (1024 * 1024)} MiB)")
+        raise LoadError(
+            path, f"file too large ({size // (1024 * 1024)} MiB > {MAX_BYTES // (1024 * 1024)} MiB)"
+        )
     data = path.read_bytes()
     sha1 = hashlib.sha1(data).hexdigest()
     if data.startswith(b"%PDF") or path.suffix.lower() in PDF_SUFFIXES:
@@ -122,7 +124,9 @@ def _pdf_text(path: Path, data: bytes) -> tuple[str, tuple[int, ...]]:
     try:
         pdf = pdfium.PdfDocument(data)
     except Exception as exc:  # pypdfium2 raises PdfiumError for damaged files
-        raise LoadError(path, f"not a readable PDF ({str(exc).splitlines()[0] if str(exc) else 'damaged'})") from None
+        raise LoadError(
+            path, f"not a readable PDF ({str(exc).splitlines()[0] if str(exc) else 'damaged'})"
+        ) from None
     pages: list[str] = []
     try:
         for i in range(len(pdf)):

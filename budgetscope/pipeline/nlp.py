@@ -27,7 +27,6 @@ from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
-from spacy.util import ensure_path
 
 from budgetscope.pipeline.citations import find_citations
 from budgetscope.pipeline.dates import find_periods
@@ -74,12 +73,12 @@ class _Component:
             yield self(doc)
 
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
-        path = ensure_path(path)
-        path.mkdir(parents=True, exist_ok=True)
-        (path / "settings.json").write_text(json.dumps({k: getattr(self, k) for k in self.settings}))
+        folder = Path(path)
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "settings.json").write_text(json.dumps({k: getattr(self, k) for k in self.settings}))
 
     def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> _Component:
-        f = ensure_path(path) / "settings.json"
+        f = Path(path) / "settings.json"
         if f.exists():
             for k, v in json.loads(f.read_text()).items():
                 setattr(self, k, v)

@@ -27,9 +27,15 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 SENTENCE_END = tuple("。！？；：!?;:")
-PAGE_NUMBER = re.compile(r"^\s*(?:[-—–]\s*\d{1,4}\s*[-—–]|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4}|\d{1,4})\s*$")
-SECTION_LINE = re.compile(r"^[一二三四五六七]\s*[、.．]\s*(?:项目概[述况]|立项依据|实施主体|实施方案|实施周期|年度预算安排|绩效目标)\s*$")
-LIST_START = re.compile(r"^\s*(?:[-•·]\s|[（(]?[一二三四五六七八九十\d]{1,3}[)）、．.]|第[一二三四五六七八九十]+[章节条部])")
+PAGE_NUMBER = re.compile(
+    r"^\s*(?:[-—–]\s*\d{1,4}\s*[-—–]|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4}|\d{1,4})\s*$"
+)
+SECTION_LINE = re.compile(
+    r"^[一二三四五六七]\s*[、.．]\s*(?:项目概[述况]|立项依据|实施主体|实施方案|实施周期|年度预算安排|绩效目标)\s*$"
+)
+LIST_START = re.compile(
+    r"^\s*(?:[-•·]\s|[（(]?[一二三四五六七八九十\d]{1,3}[)）、．.]|第[一二三四五六七八九十]+[章节条部])"
+)
 
 
 def fold(text: str) -> str:

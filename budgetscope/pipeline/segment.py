@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 from budgetscope.models import SECTION_KEYS, Part, Record, Section, stable_id
 from budgetscope.pipeline.normalize import Line, Text, fold
@@ -31,7 +32,9 @@ SECTION_NAMES: dict[str, tuple[str, ...]] = {
     "goals": ("绩效目标",),
 }
 NUMERALS = "一二三四五六七"
-SECTION_HEAD = re.compile(r"^\s*(?:[-•]\s*)?(?P<num>[一二三四五六七八])\s*[、.．，,]?\s*(?P<name>[^\s。；;，,：:]{2,8})\s*[:：]?\s*$")
+SECTION_HEAD = re.compile(
+    r"^\s*(?:[-•]\s*)?(?P<num>[一二三四五六七八])\s*[、.．，,]?\s*(?P<name>[^\s。；;，,：:]{2,8})\s*[:：]?\s*$"
+)
 SUFFIX = re.compile(r"(?P<gap>\s*)(?P<xiang>项?)(?P<mu>目?)经费情况说明\s*$")
 YEAR_PREFIX = re.compile(r"^(?:20\d{2}\s*年度?)\s*")
 PART_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -145,7 +148,7 @@ def segment_parts(text: Text) -> list[Part]:
     parts: list[Part] = []
     seen: set[str] = set()
     in_toc = False
-    for i, ln in enumerate(lines):
+    for ln in lines:
         s = _squash(ln.text)
         if s in ("目录", "目次"):
             in_toc = True
@@ -167,7 +170,7 @@ def segment_parts(text: Text) -> list[Part]:
         first = lines[heads[0].index]
         parts.append(Part(key="projects", title=first.text.strip(), line=first.line, start=first.start))
     parts.sort(key=lambda p: p.start)
-    for a, b in zip(parts, parts[1:], strict=False):
+    for a, b in pairwise(parts):
         a.end = b.start
     if parts:
         parts[-1].end = len(text.source)
@@ -229,7 +232,7 @@ def _sections(lines: list[Line], start: int, end: int) -> tuple[dict[str, str | 
     spans: dict[str, Section] = {}
     for m, (i, key) in enumerate(marks):
         stop = marks[m + 1][0] if m + 1 < len(marks) else end
-        body = [ln for ln in lines[i + 1 : stop]]
+        body = lines[i + 1 : stop]
         content = "\n".join(ln.text for ln in body).strip()
         first = next((ln for ln in body if ln.text.strip()), None)
         sections[key] = content

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import typer
 
-from budgetscope.search_cli import check, citations, cites, export, extract, index, ingest, search, segment, show
+from budgetscope.search_cli import (
+    check,
+    citations,
+    cites,
+    export,
+    extract,
+    index,
+    ingest,
+    search,
+    segment,
+    show,
+)
 
 app = typer.Typer(
     name="budgetscope",

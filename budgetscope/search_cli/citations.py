@@ -6,7 +6,7 @@ import csv
 import json
 import sys
 from collections.abc import Iterator
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -18,14 +18,35 @@ from budgetscope.search_cli.common import report_errors, stdout
 from budgetscope.search_cli.extract import extract_files
 
 
-class CitationFormat(str, Enum):
+class CitationFormat(StrEnum):
     table = "table"
     jsonl = "jsonl"
     csv = "csv"
 
 
-ROW_FIELDS = ["doc", "year", "department", "project_id", "project", "line", "section", "title", "doc_number", "canonical", "bracketed"]
-GROUP_FIELDS = ["canonical", "title", "doc_numbers", "projects", "citations", "years", "departments", "aliases"]
+ROW_FIELDS = [
+    "doc",
+    "year",
+    "department",
+    "project_id",
+    "project",
+    "line",
+    "section",
+    "title",
+    "doc_number",
+    "canonical",
+    "bracketed",
+]
+GROUP_FIELDS = [
+    "canonical",
+    "title",
+    "doc_numbers",
+    "projects",
+    "citations",
+    "years",
+    "departments",
+    "aliases",
+]
 
 
 def citation_rows(docs: list[Document]) -> Iterator[dict[str, Any]]:
@@ -34,9 +55,17 @@ def citation_rows(docs: list[Document]) -> Iterator[dict[str, Any]]:
         for r in d.records:
             for c in r.citations:
                 yield {
-                    "doc": d.doc, "year": d.year, "department": d.department, "project_id": r.id,
-                    "project": r.name or r.title, "line": r.line, "section": c.section, "title": c.title,
-                    "doc_number": c.doc_number, "canonical": c.canonical, "bracketed": c.bracketed,
+                    "doc": d.doc,
+                    "year": d.year,
+                    "department": d.department,
+                    "project_id": r.id,
+                    "project": r.name or r.title,
+                    "line": r.line,
+                    "section": c.section,
+                    "title": c.title,
+                    "doc_number": c.doc_number,
+                    "canonical": c.canonical,
+                    "bracketed": c.bracketed,
                 }
 
 
@@ -45,8 +74,18 @@ def group_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     groups: dict[str, dict[str, Any]] = {}
     for row in rows:
         key = row["canonical"] or f"title:{row['title']}"
-        g = groups.setdefault(key, {"canonical": row["canonical"], "titles": {}, "doc_numbers": set(), "projects": set(),
-                                    "citations": 0, "years": set(), "departments": set()})
+        g = groups.setdefault(
+            key,
+            {
+                "canonical": row["canonical"],
+                "titles": {},
+                "doc_numbers": set(),
+                "projects": set(),
+                "citations": 0,
+                "years": set(),
+                "departments": set(),
+            },
+        )
         g["titles"][row["title"]] = g["titles"].get(row["title"], 0) + 1
         if row["doc_number"]:
             g["doc_numbers"].add(row["doc_number"])
@@ -59,15 +98,26 @@ def group_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     out = []
     for g in groups.values():
         titles = sorted(g["titles"], key=lambda t: -g["titles"][t])
-        out.append({"canonical": g["canonical"], "title": titles[0], "doc_numbers": sorted(g["doc_numbers"]),
-                    "projects": len(g["projects"]), "citations": g["citations"], "years": sorted(g["years"]),
-                    "departments": sorted(g["departments"]), "aliases": titles[1:]})
+        out.append(
+            {
+                "canonical": g["canonical"],
+                "title": titles[0],
+                "doc_numbers": sorted(g["doc_numbers"]),
+                "projects": len(g["projects"]),
+                "citations": g["citations"],
+                "years": sorted(g["years"]),
+                "departments": sorted(g["departments"]),
+                "aliases": titles[1:],
+            }
+        )
     return sorted(out, key=lambda g: (-g["projects"], g["title"]))
 
 
 def command(
     files: Annotated[list[Path], typer.Argument(help="Text or PDF files (folders are searched).")],
-    format: Annotated[CitationFormat, typer.Option("--format", "-f", help="table, jsonl or csv.")] = CitationFormat.table,
+    format: Annotated[
+        CitationFormat, typer.Option("--format", "-f", help="table, jsonl or csv.")
+    ] = CitationFormat.table,
     group: Annotated[bool, typer.Option("--group", help="One row per canonical policy document.")] = False,
 ) -> None:
     """List the policy documents cited by each project (title, 文号, canonical identity)."""
@@ -86,6 +136,11 @@ def command(
     else:
         table = Table(*fields)
         for row in out_rows:
-            table.add_row(*("; ".join(map(str, v)) if isinstance(v, list) else ("" if v is None else str(v)) for v in (row[f] for f in fields)))
+            table.add_row(
+                *(
+                    "; ".join(map(str, v)) if isinstance(v, list) else ("" if v is None else str(v))
+                    for v in (row[f] for f in fields)
+                )
+            )
         stdout().print(table)
     report_errors(errors)

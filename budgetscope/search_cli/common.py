@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Iterator
-from enum import Enum
+from collections.abc import Iterable
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, TypeVar
 
@@ -61,34 +61,42 @@ def report_errors(errors: list[str]) -> None:
         raise typer.Exit(1)
 
 
-class SegmentFormat(str, Enum):
+class SegmentFormat(StrEnum):
     json = "json"
     table = "table"
 
 
 HomeOption = Annotated[
     Path | None,
-    typer.Option("--home", envvar="BUDGETSCOPE_HOME", help="Data home (default: the user data dir).", show_default=False),
+    typer.Option(
+        "--home",
+        envvar="BUDGETSCOPE_HOME",
+        help="Data home (default: the user data dir).",
+        show_default=False,
+    ),
 ]
 """``--home``: where the store and the embedded index live."""
 
 QdrantUrlOption = Annotated[
     str | None,
     typer.Option(
-        "--qdrant-url", envvar="BUDGETSCOPE_QDRANT_URL", show_default=False,
+        "--qdrant-url",
+        envvar="BUDGETSCOPE_QDRANT_URL",
+        show_default=False,
         help="A Qdrant server or cluster (default: embedded Qdrant under the data home).",
     ),
 ]
 EncoderOption = Annotated[
     str | None,
     typer.Option(
-        "--encoder", show_default=False,
+        "--encoder",
+        show_default=False,
         help="use (USE-multilingual), e5 (multilingual-e5-small) or st:<model name or path> "
         "(default: the one the index was built with, else use).",
     ),
 ]
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     table = "table"
     json = "json"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -14,7 +14,7 @@ from budgetscope.models import Document
 from budgetscope.search_cli.common import read_documents, report_errors, stdout
 
 
-class ExtractFormat(str, Enum):
+class ExtractFormat(StrEnum):
     jsonl = "jsonl"
     json = "json"
     table = "table"
@@ -30,7 +30,9 @@ def extract_files(files: list[Path]) -> tuple[list[Document], list[str]]:
 
 def command(
     files: Annotated[list[Path], typer.Argument(help="Text or PDF files (folders are searched).")],
-    format: Annotated[ExtractFormat, typer.Option("--format", "-f", help="jsonl, json or table.")] = ExtractFormat.table,
+    format: Annotated[
+        ExtractFormat, typer.Option("--format", "-f", help="jsonl, json or table.")
+    ] = ExtractFormat.table,
 ) -> None:
     """Extract projects with sections, amounts, periods and cited policy documents."""
     docs, errors = extract_files(files)
@@ -45,6 +47,15 @@ def command(
         for r in records:
             period = f"{r.period.start}→{r.period.end}" if r.period else ""
             total = f"{r.budget_total_yuan:,.2f}" if r.budget_total_yuan is not None else ""
-            table.add_row(r.doc, str(r.line), r.kind, r.name or r.title, period, total, str(len(r.amounts)), str(len(r.citations)))
+            table.add_row(
+                r.doc,
+                str(r.line),
+                r.kind,
+                r.name or r.title,
+                period,
+                total,
+                str(len(r.amounts)),
+                str(len(r.citations)),
+            )
         stdout().print(table)
     report_errors(errors)

@@ -15,7 +15,9 @@ from budgetscope.search_cli.common import SegmentFormat, read_documents, report_
 
 def command(
     files: Annotated[list[Path], typer.Argument(help="Text or PDF files (folders are searched).")],
-    format: Annotated[SegmentFormat, typer.Option("--format", "-f", help="json or table.")] = SegmentFormat.table,
+    format: Annotated[
+        SegmentFormat, typer.Option("--format", "-f", help="json or table.")
+    ] = SegmentFormat.table,
 ) -> None:
     """Segment budget documents into projects, sections and forms."""
     docs, errors = read_documents(files)

@@ -26,14 +26,36 @@ def test_cli_every_command_has_help(name: str) -> None:
 
 
 def test_cli_segment_json_follows_contract(corpus: Path) -> None:
-    result = runner.invoke(app, ["segment", str(corpus / "sast-2023-department-budget.txt"), "--format", "json"])
+    result = runner.invoke(
+        app, ["segment", str(corpus / "sast-2023-department-budget.txt"), "--format", "json"]
+    )
     assert result.exit_code == 0
     docs = json.loads(result.stdout)
     assert [d["kind"] for d in docs] == ["department_budget"]
     rec = docs[0]["records"][0]
-    assert set(rec) >= {"id", "kind", "doc", "line", "page", "department", "year", "title", "name", "sections", "form"}
+    assert set(rec) >= {
+        "id",
+        "kind",
+        "doc",
+        "line",
+        "page",
+        "department",
+        "year",
+        "title",
+        "name",
+        "sections",
+        "form",
+    }
     assert rec["line"] == 362 and rec["name"] == "学会改革与发展项目"
-    assert list(rec["sections"]) == ["overview", "legal_basis", "implementing_body", "plan", "period", "budget", "goals"]
+    assert list(rec["sections"]) == [
+        "overview",
+        "legal_basis",
+        "implementing_body",
+        "plan",
+        "period",
+        "budget",
+        "goals",
+    ]
 
 
 def test_cli_segment_table_is_a_tree(corpus: Path) -> None:
@@ -43,7 +65,9 @@ def test_cli_segment_table_is_a_tree(corpus: Path) -> None:
 
 
 def test_cli_extract_jsonl_one_record_per_line(corpus: Path) -> None:
-    result = runner.invoke(app, ["extract", str(corpus / "sast-2026-department-budget.txt"), "--format", "jsonl"])
+    result = runner.invoke(
+        app, ["extract", str(corpus / "sast-2026-department-budget.txt"), "--format", "jsonl"]
+    )
     assert result.exit_code == 0
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert len(rows) == 29
@@ -70,7 +94,9 @@ def test_cli_citations_group(corpus: Path) -> None:
 def test_cli_bad_input_one_line_error(tmp_path: Path, corpus: Path, content: bytes, reason: str) -> None:
     bad = tmp_path / "bad.txt"
     bad.write_bytes(content)
-    result = runner.invoke(app, ["segment", str(bad), str(corpus / "sast-2023-department-budget.txt"), "--format", "json"])
+    result = runner.invoke(
+        app, ["segment", str(bad), str(corpus / "sast-2023-department-budget.txt"), "--format", "json"]
+    )
     assert result.exit_code == 1
     errors = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(errors) == 1 and "bad.txt" in errors[0] and reason in errors[0]
@@ -81,7 +107,10 @@ def test_cli_bad_input_one_line_error(tmp_path: Path, corpus: Path, content: byt
 
 def test_cli_other_kind_is_reported_not_forced(tmp_path: Path) -> None:
     other = tmp_path / "notice.txt"
-    other.write_text("关于开展2026年全国科普月活动的通知\n\n各区科协：\n\n请按照《上海市科学技术普及条例》做好工作。\n", encoding="utf-8")
+    other.write_text(
+        "关于开展2026年全国科普月活动的通知\n\n各区科协：\n\n请按照《上海市科学技术普及条例》做好工作。\n",
+        encoding="utf-8",
+    )
     result = runner.invoke(app, ["segment", str(other), "--format", "json"])
     assert result.exit_code == 0
     doc = json.loads(result.stdout)[0]

@@ -41,7 +41,10 @@ def test_load_crlf_line_ends(tmp_path: Path) -> None:
         (b"", "empty file"),
         (b"   \n\n  ", "no text"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "binary"),
-        ("Hello world in Latin-1: café crème".encode("latin-1") + bytes(range(128, 256)), "unknown text encoding"),
+        (
+            "Hello world in Latin-1: café crème".encode("latin-1") + bytes(range(128, 256)),
+            "unknown text encoding",
+        ),
         (b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog", "not a readable PDF"),
     ],
 )
@@ -77,7 +80,7 @@ def test_load_truncated_pdf(tmp_path: Path, district_pdf: tuple[Path, Path]) -> 
     data = district_pdf[0].read_bytes()
     out = tmp_path / "cut.pdf"
     out.write_bytes(data[: len(data) // 3])
-    with pytest.raises(LoadError, match="cut.pdf"):
+    with pytest.raises(LoadError, match=r"cut\.pdf"):
         load(out)
 
 

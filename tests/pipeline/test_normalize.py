@@ -53,7 +53,9 @@ def test_normalize_pdf_rejoins_wrapped_paragraphs(district_pdf: tuple[Path, Path
     pdf, txt = district_pdf
     pdf_lines = set(_lines(pdf))
     # a long paragraph of the source comes out of the PDF as one logical line again
-    paragraph = next(line for line in txt.read_text(encoding="utf-8").split("\n") if line.startswith("“上海科协”官方微信"))
+    paragraph = next(
+        line for line in txt.read_text(encoding="utf-8").split("\n") if line.startswith("“上海科协”官方微信")
+    )
     assert len(paragraph) > 150
     assert any(line.startswith(paragraph[:120]) for line in pdf_lines)
 

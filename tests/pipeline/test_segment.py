@@ -109,7 +109,9 @@ def test_segment_section_boundaries(corpus: Path) -> None:
     doc = read_document(corpus / "sast-2026-department-budget.txt")
     rec = next(r for r in doc.records if r.line == 522)
     assert rec.sections["period"] == "2026年1月1日-12月31日"
-    assert (rec.sections["budget"] or "").startswith("本年度安排项目预算") or "218万元" in (rec.sections["budget"] or "")
+    assert (rec.sections["budget"] or "").startswith("本年度安排项目预算") or "218万元" in (
+        rec.sections["budget"] or ""
+    )
     span = rec.section_spans["period"]
     src = (corpus / "sast-2026-department-budget.txt").read_text(encoding="utf-8")
     assert src[span.start : span.end] == span.text
@@ -122,7 +124,15 @@ def test_segment_parts_ignore_table_of_contents(corpus: Path) -> None:
     text = normalize_text(load(corpus / "stcsm-2025-department-budget.txt").text)
     parts = segment_parts(text)
     keys = [p.key for p in parts]
-    assert keys == ["functions", "organization", "glossary", "budget_notes", "budget_tables", "other_notes", "projects"]
+    assert keys == [
+        "functions",
+        "organization",
+        "glossary",
+        "budget_notes",
+        "budget_tables",
+        "other_notes",
+        "projects",
+    ]
     assert all(p.line is not None and p.line > 25 for p in parts)  # the 目录 lines are not parts
     assert parts[-1].line == 474
 
