@@ -19,10 +19,10 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/budgetscope ingest
-	$(BIN)/budgetscope search "科技馆大修" --top-k 5
-	$(BIN)/budgetscope search "party building in scientific societies" --top-k 3
-	$(BIN)/budgetscope cites 全民科学素质纲要
+	@$(BIN)/budgetscope ingest
+	@$(BIN)/budgetscope search "科技馆大修" --top-k 5
+	@$(BIN)/budgetscope search "party building in scientific societies" --top-k 3
+	@$(BIN)/budgetscope cites 全民科学素质纲要
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -21,6 +21,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from budgetscope.models import FORM_TEXT_SECTIONS
+
 DEFAULT_MAX_CHARS = 300
 """Chunk size in characters: about 300 tokens of Chinese text, inside every encoder's window."""
 
@@ -32,20 +34,6 @@ POINT_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://budgetscope/points")
 
 _SENTENCE_END = re.compile(r"[。；;！!？?]+[”’」』）)]*|\n")
 _CLAUSE_ENDS = (re.compile(r"[，,：:]"), re.compile(r"[、]|\s+"))
-
-FORM_TEXT_SECTIONS: dict[str, str] = {
-    "项目概况": "overview",
-    "项目概述": "overview",
-    "立项依据": "legal_basis",
-    "实施主体": "implementing_body",
-    "实施方案": "plan",
-    "实施周期": "period",
-    "年度预算安排": "budget",
-    "项目总目标": "goals",
-    "年度总体目标": "goals",
-    "绩效目标": "goals",
-}
-"""Section key of a form's free-text field, by its label; other labels get section ``form``."""
 
 
 @dataclass(frozen=True)
@@ -200,7 +188,7 @@ def record_points(
     """The chunks of one record (a dict as ``budgetscope extract --format jsonl`` prints).
 
     First, if the record has a name (else its title), a chunk embedding the name alone: part
-    and section ``name``, ``start = end = 0``, payload text the first max_chars characters of
+    ``name``, section that of the record's first part (the text its snippet shows), ``start = end = 0``, payload text the first max_chars characters of
     the record's first part (the name itself when it has none), for snippets. Then the parts,
     each chunked with :func:`chunk_section`. Narratives: each section of
     :data:`MIN_PART_CHARS` or more characters, then one part ``brief`` joining the shorter
@@ -214,7 +202,7 @@ def record_points(
     >>> rec = {"id": "r1", "kind": "narrative", "doc": "a.txt", "name": "科技社团党建项目",
     ...        "sections": {"overview": "开展党建工作。", "period": "2026年度", "goals": None}}
     >>> [(c.payload["part"], c.payload["section"], c.text) for c in record_points(rec, "use")]
-    [('name', 'name', '科技社团党建项目'), ('brief', 'overview', '科技社团党建项目\\n开展党建工作。\\n2026年度')]
+    [('name', 'overview', '科技社团党建项目'), ('brief', 'overview', '科技社团党建项目\\n开展党建工作。\\n2026年度')]
     """
     name = record.get("name") or record.get("title") or ""
     base = {
@@ -234,8 +222,8 @@ def record_points(
     parts = _parts(record)
     chunks = []
     if name:  # the name alone: the strongest cross-lingual signal (see benchmarks/bench_search.py)
-        lead = next((text for _, _, text in parts if text), "")
-        chunks.append(_chunk(base, "name", "name", 0, (0, 0, lead[:max_chars] or name), name))
+        lead_section, lead = next(((section, text) for _, section, text in parts if text), ("overview", ""))
+        chunks.append(_chunk(base, "name", lead_section, 0, (0, 0, lead[:max_chars] or name), name))
     for part, section, text in parts:
         for index, span in enumerate(chunk_section(text, max_chars=max_chars)):
             embedded = f"{name}\n{span[2]}" if name and span[2] != name else span[2]

@@ -72,7 +72,12 @@ def cites(
             continue
         rows = sorted(by_project[record.id], key=lambda r: r["position"])
         cited = [
-            {"title": r["title"], "doc_number": r["doc_number"], "section": r["section"], "bracketed": bool(r["bracketed"])}
+            {
+                "title": r["title"],
+                "doc_number": r["doc_number"],
+                "section": r["section"],
+                "bracketed": bool(r["bracketed"]),
+            }
             for r in rows
         ]
         hits.append(

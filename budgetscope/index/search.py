@@ -43,6 +43,7 @@ def chunk_chars(encoder_name: str) -> int:
     override = os.environ.get("BUDGETSCOPE_CHUNK_CHARS")
     return int(override) if override else CHUNK_CHARS.get(encoder_name, DEFAULT_CHUNK_CHARS)
 
+
 CITES_QUESTION = re.compile(
     r"^(?:请问|查询|列出|找出|找)?(?:有)?哪些(?:项目|部门|单位)?(?:引用|援引|依据|根据|提到|提及|引|用)了?"
     r"(?P<q>.+?)[？?。]?$"
@@ -62,7 +63,7 @@ def cites_target(query: str) -> str | None:
     if not m:
         return None
     target = next(g for g in (m.group("q"), m.group("q2"), m.group("q3")) if g)
-    return target.strip(" 《》\"“”") or None
+    return target.strip(' 《》"“”') or None
 
 
 def open_index(
@@ -212,7 +213,10 @@ def snippet_of(text: str, query: str, width: int = SNIPPET_CHARS) -> tuple[str, 
     spans.sort()
     start = 0
     if len(text) > width and spans:
-        best = max(range(len(spans)), key=lambda i: sum(1 for s, _ in spans if spans[i][0] <= s < spans[i][0] + width))
+        best = max(
+            range(len(spans)),
+            key=lambda i: sum(1 for s, _ in spans if spans[i][0] <= s < spans[i][0] + width),
+        )
         start = max(0, min(spans[best][0] - width // 4, len(text) - width))
     window = text[start : start + width]
     marks = [[s - start, e - start] for s, e in spans if s >= start and e <= start + len(window)]

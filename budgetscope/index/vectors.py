@@ -337,7 +337,10 @@ class VectorIndex:
         selector = build_filter({"project_id": project_id})
         assert selector is not None
         self.client.set_payload(
-            self.collection, payload={"cites": cites}, points=models.FilterSelector(filter=selector), wait=True
+            self.collection,
+            payload={"cites": cites},
+            points=models.FilterSelector(filter=selector),
+            wait=True,
         )
 
     def docs(self) -> set[str]:

@@ -29,6 +29,21 @@ SECTION_KEYS: tuple[str, ...] = (
 )
 """The seven sections of a project narrative, in document order (一 … 七)."""
 
+FORM_TEXT_SECTIONS: dict[str, str] = {
+    "项目概况": "overview",
+    "项目概述": "overview",
+    "立项依据": "legal_basis",
+    "实施主体": "implementing_body",
+    "实施方案": "plan",
+    "实施周期": "period",
+    "年度预算安排": "budget",
+    "项目总目标": "goals",
+    "年度总体目标": "goals",
+    "年度绩效目标": "goals",
+    "绩效目标": "goals",
+}
+"""Section key of a form's free-text field, by its label; other labels (项目设立的必要性 …) are ``form``."""
+
 DocumentKind = Literal["department_budget", "performance_targets", "final_accounts", "unit_budget", "other"]
 RecordKind = Literal["narrative", "form"]
 AmountRole = Literal["total", "fiscal", "self_raised", "other", "component"]
@@ -297,6 +312,7 @@ class Document(_Record):
 
 
 __all__ = [
+    "FORM_TEXT_SECTIONS",
     "SECTION_KEYS",
     "Amount",
     "AmountRole",

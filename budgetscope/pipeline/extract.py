@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from budgetscope.models import SECTION_KEYS, Citation, Document, Record
+from budgetscope.models import FORM_TEXT_SECTIONS, SECTION_KEYS, Citation, Document, Record
 from budgetscope.pipeline.citations import find_citations
 from budgetscope.pipeline.dates import find_periods, parse_period
 from budgetscope.pipeline.link import PolicyIndex
@@ -78,7 +78,7 @@ def _extract_form(record: Record) -> Record:
         return record
     citations: list[Citation] = []
     for label, body in record.form.texts.items():
-        citations.extend(find_citations(body, section=label))
+        citations.extend(find_citations(body, section=FORM_TEXT_SECTIONS.get(label, "form")))
     period = None
     if record.form.start and record.form.end:
         from budgetscope.models import Period

@@ -13,10 +13,14 @@ from budgetscope.search_cli.common import HomeOption, OutputFormat, fail, stdout
 
 
 def command(
-    query: Annotated[str, typer.Argument(help="A title, 简称, 文号, or a question like 哪些项目引用了全民科学素质纲要.")],
+    query: Annotated[
+        str, typer.Argument(help="A title, 简称, 文号, or a question like 哪些项目引用了全民科学素质纲要.")
+    ],
     year: Annotated[int | None, typer.Option("--year", help="Only projects of this budget year.")] = None,
     department: Annotated[str | None, typer.Option("--department", help="Only this department.")] = None,
-    format: Annotated[OutputFormat, typer.Option("--format", "-f", help="table or json.")] = OutputFormat.table,
+    format: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="table or json.")
+    ] = OutputFormat.table,
     home: HomeOption = None,
 ) -> None:
     """List the projects that cite a policy document, with the exact wording they cite."""
@@ -41,9 +45,14 @@ def command(
     out = stdout()
     for d in documents:
         numbers = f"  ({', '.join(d.doc_numbers)})" if d.doc_numbers else ""
-        out.print(f"[bold]{escape(d.title)}[/bold]{escape(numbers)}  {d.id}" + ("  [yellow]ambiguous[/yellow]" if d.ambiguous else ""))
+        out.print(
+            f"[bold]{escape(d.title)}[/bold]{escape(numbers)}  {d.id}"
+            + ("  [yellow]ambiguous[/yellow]" if d.ambiguous else "")
+        )
     for h in hits:
-        out.print(f"  {h['year'] or ''} {escape(h['department'] or '')}  [bold]{escape(h['name'])}[/bold]  "
-                  f"[dim]{escape(h['doc'])}:{h['line']} {escape('[' + str(h['section']) + ']')}[/dim]")
+        out.print(
+            f"  {h['year'] or ''} {escape(h['department'] or '')}  [bold]{escape(h['name'])}[/bold]  "
+            f"[dim]{escape(h['doc'])}:{h['line']} {escape('[' + str(h['section']) + ']')}[/dim]"
+        )
         out.print(Text(f"      {h['snippet']}"))
     out.print(f"[dim]{len(hits)} projects[/dim]")

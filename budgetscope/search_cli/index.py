@@ -10,7 +10,9 @@ from budgetscope.search_cli.common import EncoderOption, HomeOption, QdrantUrlOp
 
 
 def command(
-    rebuild: Annotated[bool, typer.Option("--rebuild", help="Drop the index and embed every document again.")] = False,
+    rebuild: Annotated[
+        bool, typer.Option("--rebuild", help="Drop the index and embed every document again.")
+    ] = False,
     home: HomeOption = None,
     qdrant_url: QdrantUrlOption = None,
     encoder: EncoderOption = None,

@@ -10,9 +10,14 @@ from typing import Annotated
 
 import typer
 
-from budgetscope.search_cli.common import EncoderOption, HomeOption, QdrantUrlOption, report_errors, stderr, warn
-
-
+from budgetscope.search_cli.common import (
+    EncoderOption,
+    HomeOption,
+    QdrantUrlOption,
+    report_errors,
+    stderr,
+    warn,
+)
 
 
 class IngestFormat(StrEnum):
@@ -38,7 +43,9 @@ def command(
     ] = IngestFormat.text,
     qdrant_url: QdrantUrlOption = None,
     encoder: EncoderOption = None,
-    no_index: Annotated[bool, typer.Option("--no-index", help="Store only; do not update the search index.")] = False,
+    no_index: Annotated[
+        bool, typer.Option("--no-index", help="Store only; do not update the search index.")
+    ] = False,
 ) -> None:
     """Ingest budget documents into the entity store: idempotent, one transaction per document."""
     from budgetscope.index.ingest import IngestError, ingest
@@ -112,6 +119,8 @@ def update_index(
     on_progress: Callable[[int, int, str], None] | None = None,
 ) -> int:
     """Bring the search index in line with the store (embedding changed documents); one-line errors."""
+    from qdrant_client.http.exceptions import ResponseHandlingException
+
     from budgetscope.index.encoders import EncoderError
     from budgetscope.index.search import index_settings, open_index, save_index_settings, sync_index
     from budgetscope.index.store import open_store
@@ -121,11 +130,16 @@ def update_index(
     spec = encoder or index_settings(home).get("encoder") or "use"
     store = open_store(home)
     try:
-        with open_index(home, qdrant_url=qdrant_url, encoder=spec) as index:
-            if rebuild:
-                index.drop()
-                index.close()
-                index.open()
+        index = open_index(home, qdrant_url=qdrant_url, encoder=spec)
+        if rebuild:  # drop before the encoder check, so that a rebuild may change the encoder
+            encoder_of_index, index.encoder = index.encoder, None
+            try:
+                with index:
+                    index.drop()
+            except ResponseHandlingException as exc:
+                raise VectorIndexError(f"cannot reach Qdrant at {index.where}: {exc}") from None
+            index.encoder = encoder_of_index
+        with index:
             save_index_settings(home, spec)
             return sync_index(store, index, changed, on_progress=on_progress)
     except (VectorIndexError, EncoderError) as exc:

@@ -6,7 +6,7 @@ Citation questions ("哪些项目引用了全民科学素质纲要") are answere
 from __future__ import annotations
 
 import json
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -17,13 +17,13 @@ from rich.text import Text
 from budgetscope.search_cli.common import EncoderOption, HomeOption, QdrantUrlOption, fail, stdout
 
 
-class SearchFormat(str, Enum):
+class SearchFormat(StrEnum):
     table = "table"
     json = "json"
     jsonl = "jsonl"
 
 
-class Mode(str, Enum):
+class Mode(StrEnum):
     hybrid = "hybrid"
     dense = "dense"
     sparse = "sparse"
@@ -32,13 +32,23 @@ class Mode(str, Enum):
 def command(
     query: Annotated[str | None, typer.Argument(help="What to look for, in Chinese or English.")] = None,
     year: Annotated[int | None, typer.Option("--year", help="Only projects of this budget year.")] = None,
-    department: Annotated[str | None, typer.Option("--department", help="Only this department (预算主管部门).")] = None,
-    section: Annotated[str | None, typer.Option("--section", help="Only this section (overview, legal_basis, …).")] = None,
-    cites: Annotated[str | None, typer.Option("--cites", help="Only projects citing this policy document.")] = None,
+    department: Annotated[
+        str | None, typer.Option("--department", help="Only this department (预算主管部门).")
+    ] = None,
+    section: Annotated[
+        str | None, typer.Option("--section", help="Only this section (overview, legal_basis, …).")
+    ] = None,
+    cites: Annotated[
+        str | None, typer.Option("--cites", help="Only projects citing this policy document.")
+    ] = None,
     top_k: Annotated[int, typer.Option("--top-k", "-k", min=1, help="How many projects.")] = 10,
     mode: Annotated[Mode, typer.Option("--mode", help="hybrid, dense or sparse (BM25).")] = Mode.hybrid,
-    queries: Annotated[Path | None, typer.Option("--queries", help='A JSONL file of {"query", "filters"} lines.')] = None,
-    format: Annotated[SearchFormat, typer.Option("--format", "-f", help="table, json, or jsonl (with --queries).")] = SearchFormat.table,
+    queries: Annotated[
+        Path | None, typer.Option("--queries", help='A JSONL file of {"query", "filters"} lines.')
+    ] = None,
+    format: Annotated[
+        SearchFormat, typer.Option("--format", "-f", help="table, json, or jsonl (with --queries).")
+    ] = SearchFormat.table,
     home: HomeOption = None,
     qdrant_url: QdrantUrlOption = None,
     encoder: EncoderOption = None,
@@ -46,7 +56,8 @@ def command(
     """Find projects by meaning and by words, filtered by year, department, section or cited document."""
     from budgetscope.index.cites import cites as cites_of
     from budgetscope.index.cites import resolve
-    from budgetscope.index.search import cites_target, open_index, search
+    from budgetscope.index.encoders import EncoderError
+    from budgetscope.index.search import cites_target, index_settings, open_index, search
     from budgetscope.index.store import StoreError, open_store
     from budgetscope.index.vectors import VectorIndexError
     from budgetscope.paths import data_home
@@ -60,6 +71,9 @@ def command(
         store = open_store(home_dir)
     except StoreError as exc:
         raise fail(str(exc)) from None
+    if not index_settings(home_dir):  # opening would create an empty collection that blocks a later ingest
+        store.close()
+        raise fail(f"no search index under {home_dir}: run `budgetscope ingest` first")
     results: list[dict[str, Any]] = []
     try:
         with open_index(home_dir, qdrant_url=qdrant_url, encoder=encoder) as index:
@@ -72,17 +86,24 @@ def command(
                     filters["cites"] = cites
                 target = cites_target(q)
                 if target and resolve(store, target):
-                    hits = cites_of(store, target, year=filters.get("year"), department=filters.get("department"))
+                    hits = cites_of(
+                        store, target, year=filters.get("year"), department=filters.get("department")
+                    )
                 else:
                     if filters.get("cites"):
                         ids = [d.id for d in resolve(store, str(filters["cites"]))]
                         if not ids:
                             raise fail(f"no policy document matches --cites {filters['cites']!r}")
                         filters["cites"] = ids
-                    hits = search(index, q, filters={k: v for k, v in filters.items() if v is not None},
-                                  top_k=top_k, mode=mode.value)
+                    hits = search(
+                        index,
+                        q,
+                        filters={k: v for k, v in filters.items() if v is not None},
+                        top_k=top_k,
+                        mode=mode.value,
+                    )
                 results.append({"query": q, "hits": hits[:top_k] if not target else hits})
-    except VectorIndexError as exc:
+    except (VectorIndexError, EncoderError) as exc:
         raise fail(str(exc)) from None
     finally:
         store.close()
@@ -117,8 +138,10 @@ def hit_table(query: str, hits: list[dict[str, Any]]) -> Group:
         where = f"{h['doc']}:{h['line']}" + (f" p.{h['page']}" if h.get("page") else "")
         head = Text(f"{i:>2}. ")
         head.append(h.get("name") or "", style="bold")
-        head.append(f"  {h.get('year') or ''} {h.get('department') or ''}  {where}  [{h.get('section')}]  {h['score']:.3f}",
-                    style="dim")
+        head.append(
+            f"  {h.get('year') or ''} {h.get('department') or ''}  {where}  [{h.get('section')}]  {h['score']:.3f}",
+            style="dim",
+        )
         snippet = Text("    " + (h.get("snippet") or "").replace("\n", " "))
         for start, end in h.get("highlights") or []:
             snippet.stylize("bold yellow", start + 4, end + 4)

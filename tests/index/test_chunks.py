@@ -190,7 +190,7 @@ def test_chunks_record_points_skips_absent_sections(party_record: dict, absent: 
     chunks = record_points(record, "use")
     assert "goals" not in {c.payload["section"] for c in chunks}
     assert [(c.payload["part"], c.payload["section"]) for c in chunks if c.payload["chunk"] == 0] == [
-        ("name", "name"),
+        ("name", "overview"),
         ("overview", "overview"),
         ("legal_basis", "legal_basis"),
         ("plan", "plan"),
@@ -241,7 +241,7 @@ def test_chunks_record_points_name_chunk_first(party_record: dict, max_chars: in
     assert name.id == point_id("d41d8cd98f00b204", "name", 0)
     assert {k: name.payload[k] for k in ("part", "section", "chunk", "start", "end", "text")} == {
         "part": "name",
-        "section": "name",
+        "section": "overview",
         "chunk": 0,
         "start": 0,
         "end": 0,
@@ -350,7 +350,7 @@ def form_record(texts: dict[str, str], rows: list[Indicator]) -> dict:
 def test_chunks_record_points_form_text_and_indicators() -> None:
     chunks = record_points(form_record({"年度总体目标": FORM_GOAL, "备注": ""}, FORM_ROWS), "use")
     assert [(c.payload["part"], c.payload["section"]) for c in chunks] == [
-        ("name", "name"),
+        ("name", "goals"),
         ("年度总体目标", "goals"),
         ("indicators", "goals"),
     ]
@@ -369,7 +369,7 @@ def test_chunks_record_points_empty_form_gives_name_chunk() -> None:
     assert [
         (c.text, c.payload["part"], c.payload["section"], c.payload["text"], c.payload["encoder"])
         for c in chunks
-    ] == [("创新服务与发展项目", "name", "name", "创新服务与发展项目", "e5")]
+    ] == [("创新服务与发展项目", "name", "overview", "创新服务与发展项目", "e5")]
 
 
 def test_chunks_record_points_accepts_record_contract() -> None:

@@ -1,0 +1,503 @@
+"""`search`, `cites`, `index` and the index side of `ingest`, as a user runs them (CliRunner, --home tmp).
+
+One data home per module holds the two sast-2026 files and the first three project narratives of
+stcsm-2025 (another department, another year), ingested once with the default encoder (USE).
+Expected answers of `cites` are computed from `budgetscope extract --format jsonl`, not from `cites`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import uuid
+from collections.abc import Callable, Iterator
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from budgetscope.search_cli.app import app
+
+runner = CliRunner()
+B26 = "sast-2026-department-budget.txt"
+T26 = "sast-2026-performance-targets.txt"
+S25 = "stcsm-2025-department-budget.txt"
+SAST = "上海市科学技术协会"
+STCSM = "上海市科学技术委员会"
+HIT_KEYS = {"doc", "line", "page", "id", "name", "kind", "year", "department", "section", "score", "snippet"}
+SERVER_ENV = "BUDGETSCOPE_TEST_QDRANT_URL"
+
+
+def invoke(*args: str | Path) -> Result:
+    """Run a command as a user would, never against a server named by the environment."""
+    return runner.invoke(
+        app, [str(a) for a in args], env={"BUDGETSCOPE_QDRANT_URL": None, "BUDGETSCOPE_HOME": None}
+    )
+
+
+def one_line_error(result: Result) -> str:
+    """The error line of a failed command, checking it failed cleanly: exit 1, no traceback."""
+    assert result.exit_code == 1, result.output
+    assert isinstance(result.exception, SystemExit), result.exception
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
+    return lines[0]
+
+
+def search_json(home: Path, query: str, *options: str) -> list[dict[str, Any]]:
+    result = invoke("search", query, "--home", home, "--format", "json", *options)
+    assert result.exit_code == 0, result.output
+    hits: list[dict[str, Any]] = json.loads(result.stdout)
+    return hits
+
+
+def cites_json(home: Path, query: str, *options: str) -> list[dict[str, Any]]:
+    result = invoke("cites", query, "--home", home, "--format", "json", *options)
+    assert result.exit_code == 0, result.output
+    hits: list[dict[str, Any]] = json.loads(result.stdout)
+    return hits
+
+
+def points(home: Path) -> dict[str, dict[str, Any]]:
+    """Every point of the embedded index under home: id -> payload."""
+    from budgetscope.index.vectors import VectorIndex
+
+    with VectorIndex(path=home / "qdrant") as index:
+        found, _ = index.client.scroll(index.collection, limit=100_000, with_payload=True)
+    return {str(p.id): dict(p.payload or {}) for p in found}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def one_use_model() -> Iterator[None]:
+    """Commands in this module share one loaded USE model (as the commands of one process would)."""
+    from budgetscope.index import encoders
+
+    real = encoders.get_encoder
+    loaded: dict[str, encoders.Encoder] = {}
+
+    def cached(spec: str) -> encoders.Encoder:
+        if spec.strip() != "use":
+            return real(spec)
+        if "use" not in loaded:
+            loaded["use"] = real("use")
+        return loaded["use"]
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(encoders, "get_encoder", cached)
+        yield
+
+
+@pytest.fixture(scope="module")
+def files(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    """The sast-2026 files and stcsm-2025 cut before its fourth project narrative (real text)."""
+    folder = tmp_path_factory.mktemp("files")
+    lines = (corpus / S25).read_text(encoding="utf-8").splitlines(keepends=True)
+    headings = [
+        i for i, line in enumerate(lines) if line.rstrip().endswith("项目经费情况说明") and line[0] != "-"
+    ]
+    (folder / S25).write_text("".join(lines[: headings[3]]), encoding="utf-8")
+    for name in (B26, T26):
+        shutil.copy(corpus / name, folder / name)
+    return [folder / B26, folder / T26, folder / S25]
+
+
+@pytest.fixture(scope="module")
+def records(files: list[Path]) -> list[dict[str, Any]]:
+    """The records of the files as `budgetscope extract --format jsonl` prints them."""
+    result = invoke("extract", *files, "--format", "jsonl")
+    assert result.exit_code == 0, result.output
+    return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+@pytest.fixture(scope="module")
+def home(files: list[Path], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    home = tmp_path_factory.mktemp("search-home")
+    result = invoke("ingest", *files, "--home", home, "--quiet")
+    assert result.exit_code == 0, result.output
+    return home
+
+
+@pytest.fixture()
+def small_home(files: list[Path], tmp_path: Path) -> Path:
+    """A home of its own with the stcsm-2025 excerpt only (3 projects, quick to embed)."""
+    home = tmp_path / "home"
+    result = invoke("ingest", files[2], "--home", home, "--quiet")
+    assert result.exit_code == 0, result.output
+    return home
+
+
+def citing(records: list[dict[str, Any]], cited: Callable[[dict[str, Any]], bool]) -> set[tuple[str, int]]:
+    """(doc, line) of the projects citing the canonical documents of the citations ``cited`` selects."""
+    canonical = {c["canonical"] for r in records for c in r["citations"] if cited(c) and c["canonical"]}
+    assert canonical, "the selected citations have no canonical document"
+    return {
+        (r["doc"], r["line"]) for r in records if any(c["canonical"] in canonical for c in r["citations"])
+    }
+
+
+def by_title(*titles: str) -> Callable[[dict[str, Any]], bool]:
+    return lambda c: c["title"] in titles
+
+
+def by_number(number: str) -> Callable[[dict[str, Any]], bool]:
+    return lambda c: c["doc_number"] == number
+
+
+# -- search ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "doc", "line"),
+    [
+        ("消防演习和安防监控存储", B26, 489),  # 大院综合治理项目
+        ("学会秘书长沙龙", B26, 720),
+        ("科技馆建筑体大修", S25, 534),
+        ("party building in scientific societies", B26, 591),  # 科技社团党建项目
+        ("training courses for officials and community science popularization", B26, 432),
+    ],
+)
+def test_search_cli_query_reaches_the_project(home: Path, query: str, doc: str, line: int) -> None:
+    hits = search_json(home, query, "--top-k", "3")
+    assert (hits[0]["doc"], hits[0]["line"]) == (doc, line)
+
+
+def test_search_cli_json_hits_follow_the_contract(home: Path) -> None:
+    hits = search_json(home, "科普资源库和智慧科普平台")
+    assert len(hits) == 10
+    for hit in hits:
+        assert set(hit) >= HIT_KEYS
+        assert hit["kind"] in ("narrative", "form") and hit["doc"] in (B26, T26, S25)
+        assert isinstance(hit["line"], int) and hit["page"] is None and isinstance(hit["score"], float)
+        assert hit["year"] in (2025, 2026) and hit["department"] in (SAST, STCSM)
+        assert hit["snippet"] and hit["name"]
+    assert len({h["id"] for h in hits}) == len(hits), "one hit per project"
+    assert [h["score"] for h in hits] == sorted((h["score"] for h in hits), reverse=True)
+
+
+def test_search_cli_top_k(home: Path) -> None:
+    assert len(search_json(home, "科普资源库", "--top-k", "4")) == 4
+
+
+def test_search_cli_table_names_project_and_place(home: Path) -> None:
+    result = invoke("search", "消防演习和安防监控存储", "--home", home, "--top-k", "2")
+    assert result.exit_code == 0, result.output
+    assert "大院综合治理项目" in result.stdout and f"{B26}:489" in result.stdout
+    assert result.stdout.splitlines()[0].startswith("消防演习和安防监控存储  (2 projects)")
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "key"),
+    [
+        ("--year", "2025", "year"),
+        ("--year", "2026", "year"),
+        ("--department", STCSM, "department"),
+        ("--department", SAST, "department"),
+        ("--section", "legal_basis", "section"),
+        ("--section", "goals", "section"),
+    ],
+)
+def test_search_cli_filter_restricts_every_hit(home: Path, option: str, value: str, key: str) -> None:
+    query = "消防设施和设备更新"
+    unfiltered = search_json(home, query)
+    assert any(str(h[key]) != value for h in unfiltered), "the filter must have something to remove"
+    hits = search_json(home, query, option, value)
+    assert hits and all(str(h[key]) == value for h in hits)
+
+
+def test_search_cli_year_filter_finds_every_project_of_the_year(
+    home: Path, records: list[dict[str, Any]]
+) -> None:
+    hits = search_json(home, "消防设施和设备更新", "--year", "2025")
+    assert {(h["doc"], h["line"]) for h in hits} == {
+        (r["doc"], r["line"]) for r in records if r["year"] == 2025
+    }
+
+
+@pytest.mark.parametrize(
+    ("cites", "cited"),
+    [
+        ("中华人民共和国消防法", by_title("中华人民共和国消防法")),
+        ("科普法", by_title("中华人民共和国科学技术普及法", "科普法")),
+        ("国发〔2021〕9号", by_number("国发〔2021〕9号")),
+    ],
+)
+def test_search_cli_cites_filter_keeps_exactly_the_citing_projects(
+    home: Path, records: list[dict[str, Any]], cites: str, cited: Callable[[dict[str, Any]], bool]
+) -> None:
+    hits = search_json(home, "设备更新与科普活动", "--cites", cites)
+    assert {(h["doc"], h["line"]) for h in hits} == citing(records, cited)
+
+
+def test_search_cli_cites_filter_unknown_document_is_an_error(home: Path) -> None:
+    line = one_line_error(invoke("search", "科普", "--home", home, "--cites", "不存在的管理办法"))
+    assert "不存在的管理办法" in line
+
+
+def test_search_cli_citation_question_is_answered_by_cites(home: Path, records: list[dict[str, Any]]) -> None:
+    hits = search_json(home, "哪些项目引用了中华人民共和国消防法")
+    assert {(h["doc"], h["line"]) for h in hits} == citing(records, by_title("中华人民共和国消防法"))
+    assert {(B26, 404), (B26, 489)} == {(h["doc"], h["line"]) for h in hits}  # read in the corpus text
+    assert all(any(c["title"] == "中华人民共和国消防法" for c in h["cited"]) for h in hits)
+
+
+def test_search_cli_snippet_highlights_the_query_terms(home: Path) -> None:
+    query = "消防演习和安防监控存储"
+    top = search_json(home, query, "--top-k", "1")[0]
+    marks = top["highlights"]
+    assert marks, top
+    terms = [top["snippet"][start:end] for start, end in marks]
+    assert all(len(t) >= 2 and t in query for t in terms), terms
+    assert {"消防", "监控", "存储"} <= set(terms)
+    assert all(end <= next_start for (_, end), (next_start, _) in pairwise(marks))
+
+
+def test_search_cli_queries_file_gives_one_line_per_query_in_order(home: Path, tmp_path: Path) -> None:
+    asked: list[dict[str, Any]] = [
+        {"query": "学会秘书长沙龙", "filters": {}},
+        {"query": "科技馆大修", "filters": {"year": 2025}},
+        {"query": "哪些项目引用了中华人民共和国消防法"},
+        {"query": "party building in scientific societies", "filters": {"department": SAST}},
+    ]
+    queries = tmp_path / "queries.jsonl"
+    queries.write_text("".join(json.dumps(q, ensure_ascii=False) + "\n" for q in asked), encoding="utf-8")
+    result = invoke("search", "--queries", queries, "--format", "jsonl", "--home", home, "--top-k", "5")
+    assert result.exit_code == 0, result.output
+    answers = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [a["query"] for a in answers] == [q["query"] for q in asked]
+    assert all(set(a) == {"query", "hits"} for a in answers)
+    assert (answers[0]["hits"][0]["doc"], answers[0]["hits"][0]["line"]) == (B26, 720)
+    assert answers[1]["hits"] and all(h["year"] == 2025 for h in answers[1]["hits"])
+    assert {h["line"] for h in answers[2]["hits"]} == {404, 489}
+    assert answers[3]["hits"][0]["line"] == 591 and all(h["department"] == SAST for h in answers[3]["hits"])
+
+
+# -- cites ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "cited"),
+    [
+        ("中华人民共和国消防法", by_title("中华人民共和国消防法")),  # title
+        ("中华人民共和国科学技术普及法", by_title("中华人民共和国科学技术普及法", "科普法")),
+        ("科普法", by_title("中华人民共和国科学技术普及法", "科普法")),  # 简称
+        ("国发[2021]9号", by_number("国发〔2021〕9号")),  # 文号 in another bracket style
+        ("国发〔2021〕9号", by_number("国发〔2021〕9号")),
+        ("哪些项目引用了上海市科学技术普及条例", by_title("上海市科学技术普及条例")),  # question
+        ("科协发学字〔2017〕42号", by_number("科协发学字〔2017〕42号")),
+    ],
+)
+def test_cites_cli_exactly_the_projects_citing_the_document(
+    home: Path, records: list[dict[str, Any]], query: str, cited: Callable[[dict[str, Any]], bool]
+) -> None:
+    hits = cites_json(home, query)
+    assert {(h["doc"], h["line"]) for h in hits} == citing(records, cited)
+    assert len({h["id"] for h in hits}) == len(hits)
+
+
+def test_cites_cli_json_hit_carries_the_exact_wording(home: Path) -> None:
+    hits = cites_json(home, "科普法")
+    assert all(set(h) >= HIT_KEYS | {"cited", "canonical"} for h in hits)
+    wordings = {c["title"] for h in hits for c in h["cited"]}
+    assert {"中华人民共和国科学技术普及法", "科普法"} <= wordings  # 《科普法》 at line 940, project 934
+    (canonical,) = {pd for h in hits for pd in h["canonical"]}
+    assert canonical.startswith("pd:")
+
+
+def test_cites_cli_filters_by_year_and_department(home: Path) -> None:
+    assert cites_json(home, "中华人民共和国消防法", "--year", "2025") == []
+    assert cites_json(home, "中华人民共和国消防法", "--department", STCSM) == []
+    assert len(cites_json(home, "中华人民共和国消防法", "--year", "2026", "--department", SAST)) == 2
+
+
+def test_cites_cli_table_lists_document_then_projects(home: Path) -> None:
+    result = invoke("cites", "中华人民共和国消防法", "--home", home)
+    assert result.exit_code == 0, result.output
+    out = result.stdout.splitlines()
+    assert out[0].startswith("中华人民共和国消防法  pd:")
+    assert "科协大院日常修缮项目" in result.stdout and "大院综合治理项目" in result.stdout
+    assert out[-1] == "2 projects"
+
+
+def test_cites_cli_unknown_document(home: Path) -> None:
+    result = invoke("cites", "不存在的管理办法", "--home", home)
+    assert "不存在的管理办法" in one_line_error(result) and result.stdout == ""
+    assert cites_json(home, "不存在的管理办法") == []
+
+
+# -- errors ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", [["search", "科普"], ["cites", "科普法"], ["index"]])
+def test_search_cli_before_any_ingest_is_a_one_line_error(tmp_path: Path, command: list[str]) -> None:
+    line = one_line_error(invoke(*command, "--home", tmp_path))
+    assert "budgetscope ingest" in line
+
+
+def test_search_cli_store_without_index_is_an_error_and_leaves_nothing_behind(
+    files: list[Path], tmp_path: Path
+) -> None:
+    assert invoke("ingest", files[2], "--home", tmp_path, "--quiet", "--no-index").exit_code == 0
+    line = one_line_error(invoke("search", "科技馆大修", "--home", tmp_path, "--encoder", "hash"))
+    assert "no search index" in line and "budgetscope ingest" in line
+    result = invoke("ingest", files[2], "--home", tmp_path)  # the failed search left no hash collection
+    assert result.exit_code == 0, result.output
+    assert f"search index: {len(points(tmp_path))} points embedded" in result.stderr
+    assert search_json(tmp_path, "科技馆大修", "--top-k", "1")[0]["line"] == 534
+
+
+HOLD = """
+import sys
+from budgetscope.index.vectors import VectorIndex
+with VectorIndex(path=sys.argv[1]):
+    print("holding", flush=True)
+    sys.stdin.read()
+"""
+
+
+def test_search_cli_index_open_in_another_process(home: Path) -> None:
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(home / "qdrant")],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "holding", holder.stderr
+        line = one_line_error(invoke("search", "科技馆大修", "--home", home))
+        assert "open in another process" in line and "--qdrant-url" in line
+        assert "open in another process" in one_line_error(invoke("index", "--home", home, "--quiet"))
+        assert len(cites_json(home, "中华人民共和国消防法")) == 2, "cites reads the store only"
+    finally:
+        holder.communicate(input="", timeout=60)
+    assert search_json(home, "科技馆大修", "--top-k", "1")[0]["line"] == 534, (
+        "the lock is gone with its holder"
+    )
+
+
+def test_search_cli_other_encoder_than_the_index_is_an_error(home: Path) -> None:
+    line = one_line_error(invoke("search", "科技馆大修", "--home", home, "--encoder", "hash"))
+    assert "built with encoder use (512-d), not hash (256-d)" in line
+
+
+def test_search_cli_unknown_encoder_is_an_error(home: Path) -> None:
+    assert "unknown encoder 'bert'" in one_line_error(
+        invoke("search", "科技馆大修", "--home", home, "--encoder", "bert")
+    )
+
+
+@pytest.mark.parametrize("args", [[], ["科普", "--queries", "q.jsonl"]])
+def test_search_cli_needs_a_query_or_a_queries_file(home: Path, args: list[str]) -> None:
+    assert "QUERY or --queries" in one_line_error(invoke("search", *args, "--home", home))
+
+
+def test_search_cli_unreadable_queries_file(home: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "queries.jsonl"
+    bad.write_text('{"query": "科普"\n', encoding="utf-8")
+    assert str(bad) in one_line_error(invoke("search", "--queries", bad, "--home", home, "--format", "jsonl"))
+
+
+# -- ingest and index -----------------------------------------------------------------------------
+
+
+def test_search_cli_ingest_again_embeds_nothing(
+    home: Path, files: list[Path], records: list[dict[str, Any]]
+) -> None:
+    from budgetscope.index.search import points_of_records
+
+    expected = {chunk.id for chunk in points_of_records(records, "use")}
+    assert set(points(home)) == expected
+    result = invoke("ingest", *files, "--home", home)
+    assert result.exit_code == 0, result.output
+    assert "0 written, 3 unchanged" in result.stderr and "search index: 0 points embedded" in result.stderr
+    assert set(points(home)) == expected
+
+
+def test_search_cli_changed_file_replaces_its_points(files: list[Path], tmp_path: Path) -> None:
+    source = tmp_path / "in" / S25
+    source.parent.mkdir()
+    text = files[2].read_text(encoding="utf-8")
+    old, new = "近340项工作任务", "近360项工作任务"
+    assert text.count(old) == 1
+    source.write_text(text, encoding="utf-8")
+    home = tmp_path / "home"
+    assert invoke("ingest", source, "--home", home, "--quiet").exit_code == 0
+    before = points(home)
+    source.write_text(text.replace(old, new), encoding="utf-8")
+    result = invoke("ingest", source, "--home", home)
+    assert result.exit_code == 0, result.output
+    assert "1 written" in result.stderr and f"search index: {len(before)} points embedded" in result.stderr
+    after = points(home)
+    assert len(after) == len(before)
+    texts = [p["text"] for p in after.values()]
+    assert not any(old in t for t in texts) and any(new in t for t in texts)
+    top = search_json(home, new, "--top-k", "1")[0]
+    assert top["line"] == 534 and new in top["snippet"]
+
+
+def test_search_cli_index_rebuild_gives_the_same_points(small_home: Path) -> None:
+    before = points(small_home)
+    result = invoke("index", "--rebuild", "--home", small_home)
+    assert result.exit_code == 0, result.output
+    assert result.stderr.strip() == f"{len(before)} points embedded"
+    assert points(small_home) == before
+
+
+def test_search_cli_index_rebuild_with_another_encoder(small_home: Path) -> None:
+    from budgetscope.index.search import index_settings
+
+    result = invoke("index", "--rebuild", "--encoder", "hash", "--home", small_home, "--quiet")
+    assert result.exit_code == 0, result.output
+    assert index_settings(small_home) == {"encoder": "hash"}
+    assert {p["encoder"] for p in points(small_home).values()} == {"hash"}
+    assert (
+        search_json(small_home, "科技馆建筑体大修", "--top-k", "1")[0]["line"] == 534
+    )  # the recorded encoder
+
+
+def test_search_cli_index_without_rebuild_embeds_nothing_new(small_home: Path) -> None:
+    before = points(small_home)
+    result = invoke("index", "--home", small_home)
+    assert result.exit_code == 0, result.output
+    assert result.stderr.strip() == "0 points embedded"
+    assert points(small_home) == before
+
+
+# -- a Qdrant server ------------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(
+    not os.environ.get(SERVER_ENV),
+    reason=f"needs a disposable Qdrant server: set {SERVER_ENV}=http://localhost:6333 (e.g. docker run -p 6333:6333 qdrant/qdrant)",
+)
+def test_search_cli_server_gives_the_same_top_hits_as_embedded(
+    home: Path, files: list[Path], tmp_path: Path
+) -> None:
+    from qdrant_client import QdrantClient
+
+    from budgetscope.index.search import COLLECTION
+
+    url = os.environ[SERVER_ENV]
+    server = QdrantClient(url=url)
+    if server.collection_exists(COLLECTION):
+        pytest.skip(f"{url} already has a collection {COLLECTION!r}; this test never overwrites one")
+    server_home = tmp_path / f"server-{uuid.uuid4().hex[:8]}"
+    try:
+        result = invoke("ingest", *files, "--home", server_home, "--quiet", "--qdrant-url", url)
+        assert result.exit_code == 0, result.output
+        assert server.count(COLLECTION, exact=True).count == len(points(home))
+        for query, options in [
+            ("消防演习和安防监控存储", []),
+            ("party building in scientific societies", []),
+            ("科普资源库和智慧科普平台", []),
+            ("消防设施和设备更新", ["--year", "2025"]),
+            ("设备更新与科普活动", ["--cites", "科普法"]),
+        ]:
+            embedded = search_json(home, query, "--top-k", "3", *options)
+            served = search_json(server_home, query, "--top-k", "3", "--qdrant-url", url, *options)
+            assert [(h["doc"], h["line"]) for h in served] == [(h["doc"], h["line"]) for h in embedded], query
+    finally:
+        server.delete_collection(COLLECTION)
+        server.close()

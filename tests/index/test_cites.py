@@ -1,0 +1,116 @@
+"""`cites`: the projects citing a policy document, exact, over the whole corpus in the store.
+
+Expected answers come from the store's citation rows (title, 文号 -> canonical id -> projects),
+never from :func:`cites` or :func:`resolve` themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from budgetscope.index.cites import cites, policy_documents, resolve
+from budgetscope.index.store import EntityStore, open_store
+
+Row = dict[str, Any]
+
+
+@pytest.fixture(scope="module")
+def store(corpus_home: Path) -> Iterator[EntityStore]:
+    with open_store(corpus_home) as store:
+        yield store
+
+
+def citing(store: EntityStore, cited: Callable[[Row], bool]) -> set[tuple[int, str, int]]:
+    """(year, doc, line) of the projects citing a canonical document of the citation rows ``cited`` selects."""
+    rows = list(store.select("citations"))
+    canonical = {r["canonical"] for r in rows if cited(r) and r["canonical"]}
+    assert canonical, "the selected citations have no canonical document"
+    ids = {r["project_id"] for r in rows if r["canonical"] in canonical}
+    return {(p["year"], p["doc"], p["line"]) for p in store.select("projects") if p["id"] in ids}
+
+
+def title(*titles: str) -> Callable[[Row], bool]:
+    return lambda r: r["title"] in titles
+
+
+def number(*numbers: str) -> Callable[[Row], bool]:
+    return lambda r: r["doc_number"] in numbers
+
+
+@pytest.mark.parametrize(
+    ("query", "cited"),
+    [
+        ("中华人民共和国消防法", title("中华人民共和国消防法")),
+        ("《中华人民共和国消防法》", title("中华人民共和国消防法")),
+        ("科普法", title("中华人民共和国科学技术普及法", "科普法")),
+        ("国发〔2021〕9号", number("国发〔2021〕9号")),
+        ("国发[2021]9号", number("国发〔2021〕9号")),
+        ("国发［2021］9号", number("国发〔2021〕9号")),
+        ("国发(2021)9号", number("国发〔2021〕9号")),
+        ("中办发〔2015〕51号", number("中办发[2015]51号", "中办发〔2015〕51号")),
+        ("科协发学字[2014]86号", number("科协发学字〔2014〕86号", "科协发学字[2014]86号")),
+        ("哪些项目引用了上海市科学技术普及条例", title("上海市科学技术普及条例")),
+        ("哪些项目引用了《中华人民共和国消防法》？", title("中华人民共和国消防法")),
+    ],
+)
+def test_cites_exactly_the_citing_projects(
+    store: EntityStore, query: str, cited: Callable[[Row], bool]
+) -> None:
+    hits = cites(store, query)
+    assert {(h["year"], h["doc"], h["line"]) for h in hits} == citing(store, cited)
+    assert len({h["id"] for h in hits}) == len(hits)
+
+
+def test_cites_across_years(store: EntityStore) -> None:
+    hits = cites(store, "中华人民共和国消防法")
+    assert [(h["year"], h["line"], h["name"]) for h in hits] == [
+        (2023, 402, "科协大院日常运行与维护项目"),
+        (2026, 404, "科协大院日常修缮项目"),
+        (2026, 489, "大院综合治理项目"),
+    ]
+    assert [h["line"] for h in cites(store, "中华人民共和国消防法", year=2026)] == [404, 489]
+    assert cites(store, "中华人民共和国消防法", department="上海市科学技术委员会") == []
+
+
+def test_cites_hits_are_in_year_document_line_order(store: EntityStore) -> None:
+    hits = cites(store, "全民科学素质纲要")
+    assert len(hits) > 5
+    assert [(h["year"], h["doc"], h["line"]) for h in hits] == sorted(
+        (h["year"], h["doc"], h["line"]) for h in hits
+    )
+
+
+def test_cites_hit_names_the_exact_wording(store: EntityStore) -> None:
+    (hit,) = [h for h in cites(store, "科普法") if h["line"] == 934]
+    assert [c["title"] for c in hit["cited"]].count("科普法") == 1  # 《科普法》明确了… (sast-2026 line 940)
+    assert "《科普法》" in hit["snippet"] and "《中华人民共和国科学技术普及法》" in hit["snippet"]
+    assert hit["score"] == 1.0 and hit["kind"] == "narrative" and hit["section"] == "overview"
+    (cited,) = [h for h in cites(store, "国发[2021]9号") if h["line"] == 522 and h["year"] == 2026]
+    assert {"title": "国务院关于印发全民科学素质行动规划纲要（2021—2035年）的通知", "doc_number": "国发〔2021〕9号",
+            "section": "legal_basis", "bracketed": True} in cited["cited"]  # fmt: skip
+
+
+def test_cites_canonical_is_the_resolved_document(store: EntityStore) -> None:
+    (law,) = resolve(store, "科普法")
+    assert law.title == "中华人民共和国科学技术普及法"
+    assert all(h["canonical"] == [law.id] for h in cites(store, "科普法"))
+    assert [d.id for d in resolve(store, "哪些项目引用了科普法")] == [law.id]
+
+
+@pytest.mark.parametrize(
+    "query", ["不存在的管理办法", "国发〔2099〕1号", "哪些项目引用了不存在的管理办法", ""]
+)
+def test_cites_unknown_document_is_no_project(store: EntityStore, query: str) -> None:
+    assert resolve(store, query) == [] and cites(store, query) == []
+
+
+def test_cites_policy_documents_come_back_from_the_store(store: EntityStore) -> None:
+    documents = {d.id: d for d in policy_documents(store)}
+    assert set(documents) == {row["id"] for row in store.select("policy_documents")}
+    assert set(documents) >= {r["canonical"] for r in store.select("citations") if r["canonical"]}
+    (plan,) = [d for d in documents.values() if "国发〔2021〕9号" in d.doc_numbers]
+    assert plan.title == "全民科学素质行动规划纲要（2021—2035年）"

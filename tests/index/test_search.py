@@ -1,0 +1,346 @@
+"""Search over the Qdrant index: sync with the store, hybrid search with filters, snippets, citation questions.
+
+The semantic tests share one home per module (sast-2023 in the store, embedded with USE); the
+bookkeeping of :func:`sync_index` is checked with the ``hash`` encoder, which embeds at once.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from budgetscope.index.ingest import ingest
+from budgetscope.index.search import (
+    SearchFilters,
+    cites_target,
+    index_settings,
+    open_index,
+    points_of_records,
+    query_terms,
+    save_index_settings,
+    search,
+    snippet_of,
+    sync_index,
+)
+from budgetscope.index.store import open_store
+from budgetscope.index.vectors import VectorIndex
+
+B23 = "sast-2023-department-budget.txt"
+B26 = "sast-2026-department-budget.txt"
+T19 = "sast-2019-performance-targets.txt"
+HIT_KEYS = {"doc", "line", "page", "id", "name", "kind", "year", "department", "section", "score", "snippet"}
+SERVER_ENV = "BUDGETSCOPE_TEST_QDRANT_URL"
+# Real text: the overview of 大院综合治理项目 (sast-2026 line 489) and the start of 落实推进《全民科学素质纲要》 (line 934).
+SAFETY = (
+    "为系统性提升大院整体安全防控与应急管理能力，筑牢“人防、物防、技防”三位一体的安全保障体系，本项目聚焦于消防安全、"
+    "反恐防范、安防系统可靠性及人员应急处置能力四大核心领域，具体内容包括：在院内完善微型消防站，完善门卫反恐装备，"
+    "更新安防机房监控存储硬盘，并同步组织开展消防演习与专业化培训。通过“物”的完善与“人”的赋能相结合，旨在构建一个"
+    "设施完备、响应迅速、意识内化的现代化安全环境，为大院的平稳运行提供全方位、立体化的坚实保障。"
+)
+SCIENCE = (
+    "2026年，上海市科协科普工作深入贯彻习近平新时代中国特色社会主义思想 and 党的二十大精神，进一步贯彻《中华人民共和国"
+    "科学技术普及法》，持续推进《关于新时代进一步加强科学技术普及工作的意见》和《全民科学素质行动规划纲要（2021—2035年）》"
+    "的落实和实施，以践行社会主义核心价值观、弘扬科学精神为主线，以深化科普供给侧改革为重点，着力打造社会化协同、"
+    "智慧化传播、规范化建设和国际化合作的科学素质建设生态，营造热爱科学、崇尚创新的社会氛围。2026年工作将在运行机制、"
+    "内容供给和传播方式上力求创新，加强社区书院建设，打造科普资源库，深入实施分众传播、精准传播"
+)
+
+
+def contracts(home: Path, doc: str | None = None) -> list[dict[str, Any]]:
+    """The records in the store, as the record contract's dicts."""
+    with open_store(home) as store:
+        return [r.contract() for d in store.documents() if doc in (None, d.doc) for r in d.records]
+
+
+def payloads(index: VectorIndex) -> dict[str, dict[str, Any]]:
+    found, _ = index.client.scroll(index.collection, limit=100_000, with_payload=True)
+    return {str(p.id): dict(p.payload or {}) for p in found}
+
+
+def synced(home: Path, encoder: str, changed: list[str] | None = None) -> int:
+    """Sync the index under home with its store, as `budgetscope ingest` does; the points written."""
+    save_index_settings(home, encoder)
+    with open_store(home) as store, open_index(home, encoder=encoder) as index:
+        return sync_index(store, index, changed or [])
+
+
+@pytest.fixture(scope="module", autouse=True)
+def one_use_model() -> Iterator[None]:
+    """The tests of this module share one loaded USE model."""
+    from budgetscope.index import encoders
+
+    real = encoders.get_encoder
+    loaded: dict[str, encoders.Encoder] = {}
+
+    def cached(spec: str) -> encoders.Encoder:
+        if spec.strip() != "use":
+            return real(spec)
+        if "use" not in loaded:
+            loaded["use"] = real("use")
+        return loaded["use"]
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(encoders, "get_encoder", cached)
+        yield
+
+
+@pytest.fixture(scope="module")
+def home(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """sast-2023 (7 projects) in the store and in the index, embedded with USE."""
+    home = tmp_path_factory.mktemp("use-home")
+    assert not ingest([corpus / B23], home, workers=1).failed
+    assert synced(home, "use") == len(points_of_records(contracts(home), "use"))
+    return home
+
+
+@pytest.fixture()
+def index(home: Path) -> Iterator[VectorIndex]:
+    with open_index(home) as index:
+        yield index
+
+
+# -- sync_index -----------------------------------------------------------------------------------
+
+
+def test_search_sync_index_embeds_every_chunk_once(index: VectorIndex, home: Path) -> None:
+    expected = points_of_records(contracts(home), "use")
+    assert set(payloads(index)) == {chunk.id for chunk in expected}
+    assert index.count() == len(expected) and index.docs() == {B23}
+
+
+def test_search_sync_index_again_writes_nothing(home: Path) -> None:
+    with open_index(home) as index:
+        before = payloads(index)
+    assert synced(home, "use") == 0
+    with open_index(home) as index:
+        assert payloads(index) == before
+
+
+def test_search_sync_index_refreshes_cites_of_unchanged_documents(corpus: Path, tmp_path: Path) -> None:
+    assert not ingest([corpus / B23], tmp_path, workers=1).failed
+    synced(tmp_path, "hash")
+    cites_before = {r["id"]: r["citations"] for r in contracts(tmp_path)}
+    changed: list[str] = []
+    ingest([corpus / B23, corpus / B26], tmp_path, workers=1, on_document=lambda d: changed.append(d.doc))
+    assert changed == [B26]  # sast-2023 is unchanged, but linking it with sast-2026 renamed a canonical id
+    assert any(r["citations"] != cites_before[r["id"]] for r in contracts(tmp_path, B23))
+    assert synced(tmp_path, "hash", changed) == len(points_of_records(contracts(tmp_path, B26), "hash"))
+    canonical = {
+        r["id"]: sorted({c["canonical"] for c in r["citations"] if c["canonical"]})
+        for r in contracts(tmp_path)
+    }
+    with open_index(tmp_path) as index:
+        for payload in payloads(index).values():
+            assert sorted(payload["cites"]) == canonical[payload["project_id"]]
+
+
+def test_search_sync_index_drops_documents_gone_from_the_store(corpus: Path, tmp_path: Path) -> None:
+    assert not ingest([corpus / B23, corpus / T19], tmp_path, workers=1).failed
+    synced(tmp_path, "hash")
+    with open_store(tmp_path) as store:
+        assert store.delete_documents([T19]) == 1
+    assert synced(tmp_path, "hash") == 0
+    with open_index(tmp_path) as index:
+        assert index.docs() == {B23}
+        assert index.count() == len(points_of_records(contracts(tmp_path), "hash"))
+
+
+def test_search_sync_index_embeds_a_document_it_has_no_points_for(corpus: Path, tmp_path: Path) -> None:
+    assert not ingest([corpus / T19], tmp_path, workers=1).failed  # stored only, as `ingest --no-index` does
+    assert synced(tmp_path, "hash", changed=[]) == len(points_of_records(contracts(tmp_path), "hash"))
+
+
+def test_search_open_index_uses_the_recorded_encoder(home: Path, tmp_path: Path) -> None:
+    assert index_settings(tmp_path) == {}
+    assert index_settings(home) == {"encoder": "use"}
+    with open_index(home) as index:
+        assert index.encoder is not None and (index.encoder.name, index.encoder.dim) == ("use", 512)
+    assert open_index(home, qdrant_url="http://localhost:6333").url == "http://localhost:6333"
+
+
+# -- search ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "line"),
+    [
+        ("科技社团党建工作", 453),
+        ("官方微信微博运维", 529),
+        ("party building in scientific societies", 453),  # 科技社团党建工作项目
+        ("international science and technology exchange with Hong Kong, Macao and Taiwan", 431),
+    ],
+)
+def test_search_query_reaches_the_project(index: VectorIndex, query: str, line: int) -> None:
+    hits = search(index, query, top_k=3)
+    assert (hits[0]["doc"], hits[0]["line"]) == (B23, line)
+
+
+def test_search_hits_follow_the_contract(index: VectorIndex) -> None:
+    hits = search(index, "学会能力提升")
+    assert len(hits) == 7  # every project of sast-2023, once
+    assert all(set(h) == HIT_KEYS | {"highlights"} for h in hits)
+    assert len({h["id"] for h in hits}) == 7 and all(h["year"] == 2023 and h["doc"] == B23 for h in hits)
+    assert [h["score"] for h in hits] == sorted((h["score"] for h in hits), reverse=True)
+
+
+@pytest.mark.parametrize("mode", ["dense", "sparse", "hybrid"])
+def test_search_modes_all_find_the_lexical_match(index: VectorIndex, mode: Any) -> None:
+    assert search(index, "科技社团党建工作", top_k=1, mode=mode)[0]["line"] == 453
+
+
+@pytest.mark.parametrize(
+    ("filters", "lines"),
+    [
+        ({"cites": ["pd:none"]}, set()),
+        ({"year": 2026}, set()),
+        ({"section": "legal_basis"}, None),
+        ({"kind": "form"}, set()),
+    ],
+)
+def test_search_filters_restrict_every_hit(
+    index: VectorIndex, filters: dict[str, Any], lines: set[int] | None
+) -> None:
+    hits = search(index, "科技社团党建工作", filters=filters)
+    if lines is not None:
+        assert {h["line"] for h in hits} == lines
+    else:
+        assert hits and all(h[k] == v for h in hits for k, v in filters.items())
+
+
+def test_search_cites_filter_by_canonical_id(index: VectorIndex, home: Path) -> None:
+    """The projects citing 中办发[2015]51号 (关于加强社会组织党的建设工作的意见), found in the store."""
+    wanted = {
+        c["canonical"]
+        for r in contracts(home)
+        for c in r["citations"]
+        if c["doc_number"] == "中办发[2015]51号"
+    }
+    (canonical,) = wanted
+    citing = {r["line"] for r in contracts(home) if any(c["canonical"] == canonical for c in r["citations"])}
+    for filters in (SearchFilters(cites=[canonical]), {"cites": canonical}):
+        assert {h["line"] for h in search(index, "new media platform", filters=filters)} == citing == {453}
+
+
+def test_search_filters_dataclass_and_mapping_agree(index: VectorIndex) -> None:
+    as_class = search(index, "项目实施方案", filters=SearchFilters(section="plan", year=2023))
+    as_dict = search(index, "项目实施方案", filters={"section": "plan", "year": 2023})
+    assert as_class == as_dict and all(h["section"] == "plan" for h in as_class)
+    assert SearchFilters(section="plan").as_dict() == {"section": "plan"}
+
+
+def test_search_snippet_comes_from_the_best_chunk(index: VectorIndex) -> None:
+    top = search(index, "官方微信微博", top_k=1)[0]
+    assert "微信" in top["snippet"] and "微博" in top["snippet"]
+    assert {"微信", "微博"} <= {top["snippet"][s:e] for s, e in top["highlights"]}
+
+
+# -- cites_target ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "target"),
+    [
+        ("哪些项目引用了全民科学素质纲要", "全民科学素质纲要"),
+        ("哪些项目引用了《中华人民共和国消防法》？", "中华人民共和国消防法"),
+        ("请问哪些部门依据了上海市科学技术普及条例", "上海市科学技术普及条例"),
+        ("列出哪些项目援引了科普法", "科普法"),
+        ("科协发学字〔2017〕42号被哪些项目引用", "科协发学字〔2017〕42号"),
+        ("which projects cite 全民科学素质纲要?", "全民科学素质纲要"),
+        ("Which projects reference 中华人民共和国消防法", "中华人民共和国消防法"),
+        ("科技馆大修", None),
+        ("消防演习和安防监控存储", None),
+        ("依照《中华人民共和国科学技术普及法》，弘扬科学精神", None),
+        ("party building in scientific societies", None),
+    ],
+)
+def test_search_cites_target(query: str, target: str | None) -> None:
+    assert cites_target(query) == target
+
+
+# -- snippets -------------------------------------------------------------------------------------
+
+
+def test_search_snippet_marks_point_at_the_query_terms() -> None:
+    query = "消防演习和安防监控存储"
+    snippet, marks = snippet_of(SAFETY, query)
+    assert len(snippet) == 120 and snippet in SAFETY
+    terms = [snippet[s:e] for s, e in marks]
+    assert {"消防演习", "监控", "存储"} <= set(terms) and set(terms) <= set(query_terms(query))
+    assert marks == sorted(marks) and all(e <= s2 for (_, e), (s2, _) in pairwise(marks))
+
+
+def test_search_snippet_window_follows_the_terms_in_a_long_text() -> None:
+    snippet, marks = snippet_of(SCIENCE, "社区书院建设")
+    assert "社区书院" in snippet and not SCIENCE.startswith(snippet)
+    assert "社区" in [snippet[s:e] for s, e in marks]
+
+
+def test_search_snippet_of_short_text_is_the_text() -> None:
+    assert snippet_of("上海科技馆更新改造指挥部", "科技馆") == ("上海科技馆更新改造指挥部", [[2, 5]])
+    assert snippet_of(SAFETY, "party building") == (SAFETY[:120], [])
+
+
+def test_search_snippet_highlights_english_terms_case_blind() -> None:
+    text = "“上海科协”官方微信、微博于2013正式立项，开设App与Web专栏。"
+    snippet, marks = snippet_of(text, "web app")
+    assert sorted(snippet[s:e] for s, e in marks) == ["App", "Web"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    start=st.integers(0, len(SAFETY)),
+    length=st.integers(0, 300),
+    query=st.sampled_from(["消防演习和安防监控存储", "安全保障 Safety", "", "？？", "人防、物防、技防"])
+    | st.text(max_size=20),
+)
+def test_search_snippet_never_crashes_and_marks_stay_inside(start: int, length: int, query: str) -> None:
+    text = (SAFETY + SCIENCE)[start : start + length]
+    snippet, marks = snippet_of(text, query)
+    assert len(snippet) <= 120 and snippet in text
+    terms = {t.lower() for t in query_terms(query)}
+    for s, e in marks:
+        assert 0 <= s < e <= len(snippet) and snippet[s:e].lower() in terms
+
+
+# -- a Qdrant server ------------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(
+    not os.environ.get(SERVER_ENV),
+    reason=f"needs a Qdrant server: set {SERVER_ENV}=http://localhost:6333 (e.g. docker run -p 6333:6333 qdrant/qdrant)",
+)
+def test_search_server_and_embedded_agree(home: Path, tmp_path: Path) -> None:
+    """The same store synced to a server (a collection of its own, dropped after) answers like embedded."""
+    url = os.environ[SERVER_ENV]
+    shutil.copy(home / "budgetscope.sqlite", tmp_path / "budgetscope.sqlite")
+    collection = f"budgetscope-test-{uuid.uuid4().hex[:12]}"
+    queries: list[tuple[str, dict[str, Any]]] = [
+        ("party building in scientific societies", {}),
+        ("官方微信微博运维", {}),
+        ("项目实施方案", {"section": "plan"}),
+    ]
+    with (
+        open_store(tmp_path) as store,
+        open_index(tmp_path, qdrant_url=url, encoder="use", collection=collection) as server,
+    ):
+        try:
+            assert sync_index(store, server) == server.count()
+            with open_index(home) as embedded:
+                assert server.count() == embedded.count() and server.docs() == embedded.docs()
+                for query, filters in queries:
+                    expected = [
+                        (h["id"], h["section"]) for h in search(embedded, query, filters=filters, top_k=5)
+                    ]
+                    got = [(h["id"], h["section"]) for h in search(server, query, filters=filters, top_k=5)]
+                    assert got == expected, query
+        finally:
+            server.drop()
