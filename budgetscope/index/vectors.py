@@ -8,7 +8,8 @@ metadata records the encoder; opening it with another encoder raises :class:`Enc
 Hybrid search sends the dense and the sparse query in one ``query_batch_points`` request and
 fuses the two ranked lists in Python (:mod:`budgetscope.index.fusion`): the same weighted RRF or
 weighted score sum on every Qdrant version, embedded or server. Hits are grouped to one per
-project (its best chunk).
+project (its best chunk). Filters, fusion and grouping are the pure functions of
+:mod:`budgetscope.index.vector_query`, re-exported here.
 
 Example:
     >>> from budgetscope.index.encoders import get_encoder
@@ -25,42 +26,30 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from budgetscope.index.chunks import Chunk
-from budgetscope.index.fusion import RRF_K, rrf, weighted_sum
+from budgetscope.index.fusion import RRF_K
 from budgetscope.index.sparse import SparseTerms, query_vector, sparse_vector
+from budgetscope.index.vector_query import (
+    DENSE,
+    FILTER_FIELDS,
+    LEXICAL,
+    Fusion,
+    Hit,
+    SearchMode,
+    VectorIndexError,
+    build_filter,
+    fuse_and_group,
+)
 
 if TYPE_CHECKING:
     from qdrant_client import QdrantClient, models
 
     from budgetscope.index.encoders import Encoder
-
-DENSE = "dense"
-"""Name of the dense vector."""
-LEXICAL = "lexical"
-"""Name of the sparse (BM25) vector."""
-FILTER_FIELDS: dict[str, str] = {
-    "year": "integer",
-    "department": "keyword",
-    "section": "keyword",
-    "project_id": "keyword",
-    "cites": "keyword",
-    "doc": "keyword",
-    "kind": "keyword",
-}
-"""Payload fields search can filter on, with the payload index created for each."""
-
-SearchMode = Literal["hybrid", "dense", "sparse"]
-Fusion = Literal["rrf", "weighted"]
-
-
-class VectorIndexError(Exception):
-    """A vector index that cannot be used as asked; the message is one line for the CLI."""
 
 
 class IndexLocked(VectorIndexError):
@@ -69,63 +58,6 @@ class IndexLocked(VectorIndexError):
 
 class EncoderMismatch(VectorIndexError):
     """The collection was built with another encoder (or dimension) than the one given."""
-
-
-@dataclass(frozen=True)
-class Hit:
-    """One search result: the best chunk of a project, its score and payload."""
-
-    point_id: str
-    score: float
-    payload: dict[str, Any]
-
-    @property
-    def project_id(self) -> str:
-        """The id of the record (project) the chunk belongs to."""
-        return str(self.payload.get("project_id"))
-
-
-def build_filter(filters: Mapping[str, Any] | None) -> models.Filter | None:
-    """A Qdrant filter requiring every given field: a scalar matches exactly, a list matches any.
-
-    ``None`` values are ignored; an unknown field raises :class:`VectorIndexError`.
-
-    >>> build_filter({"year": 2026, "section": ["goals", "plan"], "department": None}).must[0].key
-    'year'
-    """
-    from qdrant_client import models
-
-    conditions: list[models.Condition] = []
-    for key, value in (filters or {}).items():
-        if value is None:
-            continue
-        if key not in FILTER_FIELDS:
-            raise VectorIndexError(f"unknown filter field {key!r}; known: {', '.join(FILTER_FIELDS)}")
-        match: models.MatchValue | models.MatchAny = (
-            models.MatchAny(any=list(value))
-            if isinstance(value, list | tuple | set | frozenset)
-            else models.MatchValue(value=value)
-        )
-        conditions.append(models.FieldCondition(key=key, match=match))
-    return models.Filter(must=conditions) if conditions else None
-
-
-def fuse_and_group(
-    lists: list[list[models.ScoredPoint]], fusion: Fusion | None, weights: Sequence[float], rrf_k: int = RRF_K
-) -> list[Hit]:
-    """Fuse ranked point lists (no fusion for one list) and keep each project's best point, best first."""
-    points = {str(p.id): p for ranked in lists for p in ranked}
-    if fusion is None or len(lists) < 2:
-        fused = [(str(p.id), float(p.score)) for ranked in lists for p in ranked]
-    elif fusion == "rrf":
-        fused = rrf([[str(p.id) for p in ranked] for ranked in lists], weights, k=rrf_k)
-    else:
-        fused = weighted_sum([[(str(p.id), float(p.score)) for p in ranked] for ranked in lists], weights)
-    hits: dict[str, Hit] = {}
-    for point_id, score in fused:
-        payload = dict(points[point_id].payload or {})
-        hits.setdefault(str(payload.get("project_id", point_id)), Hit(point_id, score, payload))
-    return list(hits.values())
 
 
 def _batches(items: Iterable[Chunk], size: int) -> Iterator[list[Chunk]]:
@@ -419,3 +351,19 @@ class VectorIndex:
             if len(hits) >= top_k or all(len(points) < limit for points in lists):
                 return hits[:top_k]
             limit *= 2
+
+
+__all__ = [
+    "DENSE",
+    "FILTER_FIELDS",
+    "LEXICAL",
+    "EncoderMismatch",
+    "Fusion",
+    "Hit",
+    "IndexLocked",
+    "SearchMode",
+    "VectorIndex",
+    "VectorIndexError",
+    "build_filter",
+    "fuse_and_group",
+]

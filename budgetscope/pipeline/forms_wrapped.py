@@ -3,8 +3,7 @@
 Each label stands at the start of a line, alone ("项目概况") or before its value ("项目名称 百万市民共享科普"),
 sometimes broken over lines ("项目设立的必" / "要性"). Check boxes mark the chosen option with ■.
 Amounts follow their label, possibly lines later ("同名项目上年预算执行数" / "（元）" / "6234000").
-Indicator rows carry no tabs: "数量目标 科普资源共建共享 100%", "社会效益目标提升上海辖区内公民科学素养 有所提升"
-(the level-2 label glued to the level-3 name) or a level-2 label over a stack of names then targets.
+The indicator rows after the "一级指标 … 三级指标" header carry no tabs; :mod:`.forms_indicators` reads them.
 
 Example:
     >>> from budgetscope.pipeline.normalize import normalize_text
@@ -19,12 +18,10 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from budgetscope.models import Component, Form, Indicator
+from budgetscope.models import Component, Form
 from budgetscope.pipeline.forms import (
     AMOUNT_LABELS,
     FIELD_LABELS,
-    LEVEL1,
-    LEVEL2,
     OTHER_LABELS,
     TEXT_LABELS,
     FormParse,
@@ -35,6 +32,7 @@ from budgetscope.pipeline.forms import (
     squash,
     unit_scale,
 )
+from budgetscope.pipeline.forms_indicators import is_indicator_header, read_indicators, split_row
 from budgetscope.pipeline.normalize import Line, fold
 
 CHOICE_FIELDS = ("nature", "category")
@@ -46,14 +44,7 @@ AMOUNT_RE = re.compile(
 AMOUNTISH = re.compile(r"^[（(]?\s*万?元\s*[)）]?$|^[\d,.]+$")
 COMPONENT = re.compile(r"^(?P<name>.*\S)\s+(?P<num>[\d,]+(?:\.\d+)?)$")
 COMPONENT_LABEL = "项目当年投入资金构成"
-LEVEL_LABELS = sorted(LEVEL1 | LEVEL2, key=len, reverse=True)
-GENERIC_LEVEL2 = re.compile(r"^([\u4e00-\u9fff]{2,8}?(?:目标|指标))(?=\s|$)")
-TRAILING_TARGET = re.compile(
-    r"^(.*?[^\d.,\s])((?:[≥≤=<>＞＜]\s*)?\d+(?:\.\d+)?\s*(?:[%％]|[\u4e00-\u9fff]{1,2})?)$"
-)
 SEPARATOR = re.compile(r"^[-:|=]+(?:\s+[-:|=]+)*$")
-MERGED_LABEL = re.compile(r"^(?:绩效\s*指标|绩效|指标)(?:\s+|$)")
-NUMBERED_TARGET = re.compile(r"(?<=[^\d\s.、．])1[.、．](?=\S)")
 LABELS: list[tuple[str, str]] = sorted(
     [(k, "field") for k in FIELD_LABELS]
     + [(k, "text") for k in TEXT_LABELS]
@@ -66,7 +57,6 @@ LABEL_PATTERNS = [
     (re.compile(r"(?:^|(?<=\s))" + "\\s*".join(map(re.escape, label)) + r"(?=$|[\s:：])"), label, kind)
     for label, kind in LABELS
 ]
-LEVEL_PATTERNS = [re.compile("\\s*".join(map(re.escape, label))) for label in LEVEL_LABELS]
 
 
 def read_wrapped_form(lines: list[Line]) -> FormParse:
@@ -90,7 +80,7 @@ def read_wrapped_form(lines: list[Line]) -> FormParse:
             continue  # a markdown table separator ("-- -----") left by a converter
         pairs, after = ([], i) if _is_amount_line(t) else _labels_at(lines, i, fields=not texts)
         if not pairs and mode == "indicators":
-            if not _is_indicator_header(t):
+            if not is_indicator_header(t):
                 indicator_lines.append(t)
             i += 1
             continue
@@ -122,7 +112,7 @@ def read_wrapped_form(lines: list[Line]) -> FormParse:
             mode = "amounts"
         elif squash(t).startswith("子项目名称"):
             mode, pending = "components", ""
-        elif _is_indicator_header(t):
+        elif is_indicator_header(t):
             mode = "indicators"
         elif mode == "components":
             pending = _component_line(t, pending, form.components)
@@ -132,7 +122,7 @@ def read_wrapped_form(lines: list[Line]) -> FormParse:
     if mode == "choice":
         setattr(form, key, choice(pending))
     _read_amounts(" ".join(amount_lines), form)
-    form.indicators = _indicators(indicator_lines)
+    form.indicators = read_indicators(indicator_lines)
     form.texts = {k: "\n".join(v) for k, v in texts.items() if v}
     return parse
 
@@ -271,137 +261,4 @@ def _component_line(t: str, pending: str, out: list[Component]) -> str:
     return ""
 
 
-def _is_indicator_header(t: str) -> bool:
-    s = squash(t)
-    return s.startswith("一级指标") and "三级指标" in s
-
-
-def _leading_level(t: str) -> tuple[str | None, str]:
-    """A level label at the start of ``t`` (known, glued or not; or generic, before a space) and the rest."""
-    for pattern in LEVEL_PATTERNS:
-        m = pattern.match(t)
-        if m:
-            return t[: m.end()], t[m.end() :].strip()
-    m = GENERIC_LEVEL2.match(t)
-    if m:
-        return m.group(1), t[m.end() :].strip()
-    return None, t
-
-
-def _indicators(items: list[str]) -> list[Indicator]:
-    """Indicator rows from the lines after the 一级指标 header ("" marks a blank line)."""
-    items = _join_broken_labels(items)
-    out: list[Indicator] = []
-    level1: str | None = None
-    level2: str | None = None
-    n = 0
-    while n < len(items):
-        t = items[n]
-        n += 1
-        t = MERGED_LABEL.sub("", t)  # the merged "绩效 指标" cell before a row
-        if not t:
-            continue
-        if squash(t) in LEVEL1:
-            level1, level2 = t, None
-            continue
-        label, rest = _leading_level(t)
-        if label is not None and squash(label) in LEVEL1:
-            level1, level2 = label, None
-            label, rest = _leading_level(rest)
-        if label is not None:
-            level2 = label
-        if rest:
-            level3, target = split_row(rest)
-            out.append(Indicator(level1=level1, level2=level2, level3=level3, target=target))
-            continue
-        group: list[str] = []
-        while n < len(items) and (not items[n] or _leading_level(items[n])[0] is None):
-            group.append(items[n])
-            n += 1
-        for level3, target in _stacked(group):
-            out.append(Indicator(level1=level1, level2=level2, level3=level3, target=target))
-    return out
-
-
-def _join_broken_labels(items: list[str]) -> list[str]:
-    """Join a level label broken over lines: "投入和管理目" / "标" -> "投入和管理目标"."""
-    out: list[str] = []
-    n = 0
-    while n < len(items):
-        t = items[n]
-        head = squash(t)
-        if head and not any(head.startswith(x) for x in LEVEL_LABELS):
-            for label in LEVEL_LABELS:
-                if label.startswith(head):
-                    j = n + 1
-                    while j < len(items) and not items[j]:
-                        j += 1
-                    if j < len(items) and head + squash(items[j]) == label:
-                        t, n = label, j
-                        break
-        out.append(t)
-        n += 1
-    return out
-
-
-def split_row(rest: str) -> tuple[str | None, str | None]:
-    """Split "level-3 name  target" of one indicator row.
-
-    >>> split_row("科普资源共建共享 100%"), split_row("根据活动涉及的专业，跨部门协调效率100%")
-    (('科普资源共建共享', '100%'), ('根据活动涉及的专业，跨部门协调效率', '100%'))
-    """
-    rest = rest.strip()
-    m = NUMBERED_TARGET.search(rest)
-    if m and re.search(r"\s2[.、．]", rest[m.start() :]):
-        return rest[: m.start()].strip(), rest[m.start() :]
-    m = re.match(r"^(.*?\S)\s+((?:19|20)\d{2}\s*年.*)$", rest)
-    if m:
-        return m.group(1), m.group(2)
-    parts = re.split(r"\s+(?=\S+$)", rest)
-    if len(parts) == 2:
-        return parts[0].strip(), parts[1]
-    m = TRAILING_TARGET.match(rest)
-    if m and len(m.group(1)) >= 2:
-        return m.group(1), m.group(2)
-    return rest, None
-
-
-def _name_like(t: str) -> bool:
-    s = squash(t)
-    return 0 < len(s) <= 10 and not re.search(r"[\d%％，。；;,：:]", s)
-
-
-def _stacked(group: list[str]) -> list[tuple[str | None, str | None]]:
-    """Pair a stack of level-3 names with the stack of targets under one level-2 label."""
-    blocks: list[list[str]] = [[]]
-    for t in group:
-        if t:
-            blocks[-1].append(t)
-        elif blocks[-1]:
-            blocks.append([])
-    blocks = [b for b in blocks if b]
-    for n in range(
-        len(blocks) - 1, 0, -1
-    ):  # a lone one- or two-character tail of a broken cell: "离岸基地工作体" / "系"
-        if len(blocks[n]) == 1 and len(squash(blocks[n][0])) <= 2 and not re.search(r"\d", blocks[n][0]):
-            blocks[n - 1][-1] += blocks.pop(n)[0]
-    if not blocks:
-        return []
-    flat = [t for b in blocks for t in b]
-    if len(flat) == 1:
-        return [split_row(flat[0])]
-    first = blocks[0]
-    if len(first) >= 2 and all(_name_like(t) for t in first):
-        k = len(first)
-    else:
-        k = 1
-        while k < len(flat) - 1 and _name_like(flat[k]):
-            k += 1
-    names, targets = flat[:k], flat[k:]
-    rows: list[tuple[str | None, str | None]] = []
-    for n, name in enumerate(names):
-        if n == len(names) - 1 and len(targets) > len(names):
-            rows.append((name, " ".join(targets[n:])))
-        else:
-            rows.append((name, targets[n] if n < len(targets) else None))
-    return rows
+__all__ = ["read_wrapped_form", "split_labels", "split_row"]
