@@ -114,7 +114,12 @@ class DocNumber(_Record):
     serial: str | None = None
 
     def key(self) -> str:
-        """Bracket-insensitive identity: 国发[2021]9号 and 国发〔2021〕9号 are one number."""
+        """Bracket-insensitive identity: 国发[2021]9号 and 国发〔2021〕9号 are one number.
+
+        A decree number has no year: its key is 国务院令第658号.
+        """
+        if self.year is None:
+            return f"{self.agency}第{self.serial}号"
         return f"{self.agency}〔{self.year}〕{self.serial}号"
 
 

@@ -55,9 +55,13 @@ _EMBEDDING_SUFFIX = re.compile(r"^(?:实施细则|细则|实施办法|实施方�
 _EMBEDDING_NOTICE = re.compile(r"^(?:有关问题|有关事项)?的(?:通知|补充通知|实施意见|意见|实施办法|实施细则)")
 _PUBLISHING = re.compile(r"(?:印发|转发|颁布|发布|下发)$")
 _GAP_AFTER = re.compile(
-    r"(?:[（(][^（）()]{1,12}[）)])?(?:(?:的|有关问题的|有关事项的)?(?:通知|批复|决定|意见|函))?(?:文件|文)?[（(【\[〔［]?"
+    r"(?:[（(][^（）()]{1,12}[）)])?(?:(?:的|有关问题的|有关事项的)?(?:通知|批复|决定|意见|函))?(?:文件|文)?[（(【\[〔［]?(?:文号|发文字号|文件编号)?[:：]?"
 )
 _GAP_BEFORE = re.compile(r"(?:文件|文)?(?:关于印发|关于转发|印发|转发|下发|的)?")
+MAX_UNCLOSED = 60
+_UNCLOSED_END = re.compile(
+    rf"(?:{DOC_TYPES})(?:[（(][^（）()\n]{{1,20}}[）)])?(?=$|[^\u3400-\u9fff0-9A-Za-z“”\"]|等|中|第|要求|精神|规定|文件)"
+)
 
 # --- documents named without 《》 -------------------------------------------------------------------
 _NAME_CHAR = re.compile(r"[\u3400-\u9fff0-9０-９“”\"‘’—\-－·]")
@@ -115,11 +119,15 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _pairs(text: str, start: int, end: int) -> tuple[list[tuple[int, int]], list[int]]:
-    """Outermost matched 《…》 pairs in text[start:end], and the positions of unmatched 》."""
+def _pairs(text: str, start: int, end: int) -> tuple[list[tuple[int, int]], list[int], list[int]]:
+    """Outermost matched 《…》 pairs in text[start:end], unmatched 》 and unmatched 《 positions.
+
+    A 〈…〉 pair outside any 《》 stands for a title mark too (〈上海市科学技术普及条例〉).
+    """
     stack: list[int] = []
     pairs: list[tuple[int, int]] = []
     stray: list[int] = []
+    single: list[int] = []
     for i in range(start, end):
         ch = text[i]
         if ch == "《":
@@ -129,9 +137,13 @@ def _pairs(text: str, start: int, end: int) -> tuple[list[tuple[int, int]], list
                 pairs.append((stack.pop(), i))
             else:
                 stray.append(i)
+        elif ch == "〈" and not stack:
+            single.append(i)
+        elif ch == "〉" and not stack and single:
+            pairs.append((single.pop(), i))
     pairs = [p for p in pairs if p[1] - p[0] <= MAX_TITLE]
     outer = [p for p in pairs if not any(q[0] < p[0] and p[1] < q[1] for q in pairs)]
-    return sorted(outer), stray
+    return sorted(outer), stray, stack
 
 
 def _name_start(masked: str, pos: int, floor: int) -> tuple[int, int]:
@@ -219,7 +231,7 @@ def _bracketed(text: str, section: str | None, masked: list[str]) -> list[Citati
     claimed: set[int] = set()
     short_names: dict[str, str] = {}
     for p_start, p_end in _paragraphs(text):
-        pairs, stray = _pairs(text, p_start, p_end)
+        pairs, stray, unclosed = _pairs(text, p_start, p_end)
         for open_, close in pairs:
             for i in range(open_, close + 1):
                 masked[i] = "\x00"
@@ -274,7 +286,44 @@ def _bracketed(text: str, section: str | None, masked: list[str]) -> list[Citati
             for i in range(start, close + 1):
                 masked[i] = "\x00"
             found.append(Citation(title=title, doc_number=number, section=section, start=start, end=close))
+        found += _unclosed(text, unclosed, (p_start, p_end), section, masked, claimed)
     return found
+
+
+def _unclosed(
+    text: str,
+    opens: list[int],
+    paragraph: tuple[int, int],
+    section: str | None,
+    masked: list[str],
+    claimed: set[int],
+) -> list[Citation]:
+    """Titles whose 《 is never closed: "依据《上海市科学技术普及条例，开展…" (bracketed, ends at its type)."""
+    found = []
+    for open_ in opens:
+        stop = _unclosed_end(text, open_, paragraph[1])
+        if stop is None:
+            continue
+        title = _squeeze(text[open_ + 1 : stop]).strip()
+        before = _squeeze(text[max(paragraph[0], open_ - 12) : open_])
+        if len(title) < 4 or _GENERIC_START.match(title) or not _is_document(title, before, "", False):
+            continue
+        number = _doc_number_after(text, stop - 1, paragraph[1], claimed)
+        for i in range(open_, stop):
+            masked[i] = "\x00"
+        found.append(Citation(title=title, doc_number=number, section=section, start=open_ + 1, end=stop))
+    return found
+
+
+def _unclosed_end(text: str, open_: int, limit: int) -> int | None:
+    """Where the title opened at ``open_`` (and never closed) ends: after its first document-type word
+    that stands before punctuation or a citing word; None when there is none within reach."""
+    window = text[open_ + 1 : min(limit, open_ + 1 + MAX_UNCLOSED)]
+    cut = re.search(r"[《》〈〉]|\n[ \t\u3000]*\n", window)
+    window = window[: cut.start()] if cut else window
+    for m in _UNCLOSED_END.finditer(window):
+        return open_ + 1 + m.end()
+    return None
 
 
 def _accept_unbracketed(name: str, suffix: str, context: str, left: str, right: str, listed: bool) -> bool:
@@ -310,7 +359,7 @@ def _unbracketed(text: str, section: str | None, masked_text: str) -> list[Citat
         name = text[start : m.end()]
         while name[:1] in '“”"‘’—-－·' and name:
             name, start = name[1:], start + 1
-        left = masked_text[max(0, run - 16) : start]
+        left = masked_text[max(0, run - 16) : start].rstrip('“"‘')
         before_run = masked_text[max(0, run - 2) : run]
         listed = before_run.endswith(("\x00、", "\x00和", "\x00及"))
         context = masked_text[run : m.end()]

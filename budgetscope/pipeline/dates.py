@@ -4,8 +4,9 @@ Periods are ranges with ISO start and end dates; month- or year-granular wording
 and last day (``2025年1-12月`` -> 2025-01-01..2025-12-31, ``2026年度`` -> the whole year). Wordings:
 ``2025年1月1日至2025年12月31日``, ``2026.1.1-2026.12.31`` (stray spaces allowed), ``2026年1月1日—12月31日``
 (the year carries over), ``2023年1月至12月``, ``2024年7月至2025年6月``, ``2023-2025年``, ``2026年度``,
-``2026年全年``, and a bare ``2026`` when it is the whole text. With a document ``year``, year-less
-wordings (``1月1日至12月31日``, ``4-6月``) take that year.
+``2026年全年``, ``2025年度至2027年度``, and a bare ``2026`` when it is the whole text (after a label
+such as ``项目实施周期：``). With a document ``year``, year-less wordings (``1月1日至12月31日``,
+``4-6月``) take that year, and a whole text ``本年度`` or ``全年`` is that year.
 
 Never periods: years of titles (inside 《…》, or ``纲要（2021—2035年）``), 文号 (``国发〔2021〕9号``),
 ``2020-2025世界…``. A duration (``合同工期490天``, ``为期3个月``) is a :class:`Duration`.
@@ -27,7 +28,7 @@ from budgetscope.models import Period
 from budgetscope.pipeline.cn_numerals import fold_chars, parse_cn_integer
 
 _S = r"[ \t]*"
-_SEP = rf"{_S}(?:起{_S})?(?:[-~—–―]{{1,2}}|至|到){_S}"
+_SEP = rf"{_S}(?:(?:起|开始)[,，]?{_S})?(?:[-~—–―]{{1,2}}|至|到){_S}"
 
 
 def _y(name: str) -> str:
@@ -58,7 +59,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("month", rf"{_y('y1')}{_S}年{_S}{_m('m1')}{_S}月{_SEP}(?:{_NEXT_YEAR})?{_m('m2')}{_S}月"),
         ("month", rf"{_y('y1')}{_S}年{_S}{_m('m1')}{_S}(?:[-~—–]|至|到){_S}{_m('m2')}{_S}月"),
         ("month", rf"{_y('y1')}{_S}[./]{_S}{_m('m1')}{_SEP}{_y('y2')}{_S}[./]{_S}{_m('m2')}(?!\.?\d)"),
-        ("year", rf"{_y('y1')}{_S}年?{_SEP}{_y('y2')}{_S}年(?:度)?"),
+        ("year", rf"{_y('y1')}{_S}(?:年{_S}度?)?{_SEP}{_y('y2')}{_S}年(?:度)?"),
         ("year", rf"{_y('y1')}{_SEP}{_y('y2')}(?![\d\u3400-\u9fff]|{_SEP}\d)"),
         ("year", rf"{_y('y1')}{_S}(?:年{_S}(?:度|全年)|全年)"),
     )
@@ -75,6 +76,10 @@ _YEARLESS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     )
 )
 _BARE_YEAR = re.compile(rf"{_y('y1')}{_S}年?")
+_THIS_YEAR = re.compile(r"本年度?|当年度?|年度内|全年|本预算年度")
+"""Whole-text wordings of the budget year itself; dated by the caller's ``year``."""
+_LABEL = re.compile(r"^(?:(?:项目)?(?:实施|执行)?(?:周期|期限|期间|时间)(?:为|是)?\s*[:]?\s*)?")
+"""A label opening a period section ("项目实施周期：2025年"), dropped before reading a bare year."""
 _TITLE_WORDS = re.compile(
     r"(?:纲要|规划|计划|方案|意见|办法|条例|规定|通知|决定|目录|名录|标准|指南|战略|工程|行动|细则|报告)\s*$"
 )
@@ -126,10 +131,13 @@ def find_periods(text: str, *, year: int | None = None) -> list[Period]:
         for kind, pattern in _YEARLESS:
             found.extend(_matches(folded, pattern, kind, year))
     stripped = folded.strip(" \t\r\n。.;,")
+    stripped = _LABEL.sub("", stripped, count=1)
     bare = _BARE_YEAR.fullmatch(stripped)
-    if bare and not found:
-        start = folded.index(stripped)
-        found.append((start, start + bare.end(), date(int(bare["y1"]), 1, 1), date(int(bare["y1"]), 12, 31)))
+    this_year = year is not None and _THIS_YEAR.fullmatch(stripped)
+    if (bare or this_year) and not found:
+        start = folded.rindex(stripped)
+        whole = int(bare["y1"]) if bare else year
+        found.append((start, start + len(stripped), date(whole, 1, 1), date(whole, 12, 31)))  # type: ignore[arg-type]
     periods: list[Period] = []
     for start, end, first, last in sorted(found, key=lambda f: (f[0], -f[1])):
         if periods and start < periods[-1].offset + len(periods[-1].text):

@@ -1,7 +1,7 @@
 """文号 (document numbers) such as 国发〔2021〕9号: find them in text and parse them.
 
 A 文号 is an issuing agency's abbreviation, a year and a serial: 国发〔2021〕9号, 中办发[2015]51号,
-沪科【2023】15号, 國發(2021)9號. Irregular numbers are kept as written (沪组委2019发字126号,
+沪科【2023】15号, 國發(2021)9號; a decree number has no year (国务院令第658号, 上海市人民政府令第12号). Irregular numbers are kept as written (沪组委2019发字126号,
 沪科协2021〔51〕号, 沪委组〔2019〕发字126号); a closing parenthesis misplaced before 号
 (（科协发学字〔2017〕42）号) is repaired. Line breaks and spaces inside a number are dropped.
 
@@ -42,16 +42,25 @@ DOC_NUMBER = re.compile(
             # 沪科协2021〔51〕号 (the serial in the brackets)
             rf"{_AGENCY.replace('agency', 'agency3')}{_S}{_YEAR.replace('year', 'year3')}{_S}[{_OPEN}]{_S}"
             rf"{_SERIAL.replace('serial', 'serial3')}{_S}[{_CLOSE}]{_S}{_HAO}",
+            # 国务院令第658号, 上海市人民政府令第12号, 沪府令12号, 主席令第十五号 (a decree: no year)
+            rf"(?P<agency4>[{_CJK}](?:{_S}[{_CJK}]){{0,13}}?令){_S}第?{_S}"
+            rf"(?P<serial4>\d{{1,5}}|[一二三四五六七八九十百零〇]{{1,6}}){_S}{_HAO}",
         )
     )
 )
-"""One 文号 in any of its three shapes; the agency is trimmed afterwards (see :func:`find_doc_numbers`)."""
+"""One 文号 in any of its four shapes; the agency is trimmed afterwards (see :func:`find_doc_numbers`)."""
 
 # Words that end the text before an agency abbreviation: an issuing body's full name, a verb, a particle.
 _AGENCY_CUT = re.compile(
     r".*(?:根据|依据|按照|依照|参照|见|即|文号|编号|发文|关于印发|印发|转发|下发|发布|颁布|的|和|及|与|或|"
     r"人民政府|政府|委员会|办公厅|办公室|档案局|[^\s]局|中心|协会|部门|[：:、，,；;。])"
 )
+# Before a decree number only verbs, particles and punctuation are cut: the issuing body is its name.
+_DECREE_CUT = re.compile(
+    r".*(?:根据|依据|按照|依照|参照|见|即|发布|颁布|公布|印发|的|(?<!共)和|及|与|或|[：:、，,；;。])"
+)
+_NOT_DECREE = re.compile(r"^.?令$|(?:指|命|口|号|条|禁|法|政)令$")
+"""指令第3号, 命令…: an order's wording, not an issuing body's decree series."""
 _WS = re.compile(r"\s+")
 
 
@@ -64,10 +73,10 @@ class DocNumberMatch:
     end: int
 
 
-def _trim_agency(agency: str) -> tuple[str, int]:
+def _trim_agency(agency: str, cut_words: re.Pattern[str] = _AGENCY_CUT) -> tuple[str, int]:
     """The agency abbreviation at the end of a run of CJK text, and how many characters were cut."""
     squeezed = _WS.sub("", agency)
-    m = _AGENCY_CUT.match(squeezed)
+    m = cut_words.match(squeezed)
     cut = m.end() if m else 0
     kept = squeezed[cut:]
     # map the cut back onto the unsqueezed text (whitespace may sit inside)
@@ -87,10 +96,12 @@ def _build(m: re.Match[str], text_start: int) -> DocNumberMatch | None:
         shape, agency, year, serial = 1, g["agency"], g["year"], g["serial"]
     elif g.get("agency2"):
         shape, agency, year, serial = 2, g["agency2"], g["year2"], g["serial2"]
-    else:
+    elif g.get("agency3"):
         shape, agency, year, serial = 3, g["agency3"], g["year3"], g["serial3"]
-    kept, cut = _trim_agency(agency)
-    if not kept or kept[0] in "号號第年月日":
+    else:
+        shape, agency, year, serial = 4, g["agency4"], None, g["serial4"]
+    kept, cut = _trim_agency(agency, _DECREE_CUT if shape == 4 else _AGENCY_CUT)
+    if not kept or kept[0] in "号號第年月日" or (shape == 4 and _NOT_DECREE.search(kept)):
         return None
     start = m.start() + cut
     raw = _WS.sub("", m.group(0)[cut:])
@@ -98,7 +109,7 @@ def _build(m: re.Match[str], text_start: int) -> DocNumberMatch | None:
         raw = raw.replace("）号", "号").replace(")号", "号").replace("）號", "號").replace(")號", "號")
     mid = g.get("mid") if shape == 1 else g.get("mid2") if shape == 2 else None
     serial_text = f"{mid}{serial}" if mid else serial
-    number = DocNumber(text=raw, agency=kept, year=int(year), serial=serial_text)
+    number = DocNumber(text=raw, agency=kept, year=int(year) if year else None, serial=serial_text)
     return DocNumberMatch(number=number, start=text_start + start, end=text_start + m.end())
 
 

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from decimal import Decimal
 
-from budgetscope.models import FORM_TEXT_SECTIONS, SECTION_KEYS, Citation, Document, Record
+from budgetscope.models import FORM_TEXT_SECTIONS, SECTION_KEYS, Amount, Citation, Document, Record
 from budgetscope.pipeline.citations import find_citations
 from budgetscope.pipeline.dates import find_periods, parse_period
 from budgetscope.pipeline.link import PolicyIndex
@@ -28,12 +29,23 @@ ORG_END = re.compile(
 CLAUSE = re.compile(r"[，,。；;、：:\n]")
 CONJ = re.compile(r"\s+|以及|并与|和|及|与")
 LEAD = re.compile(
-    r"^(?:\d+[、.．]\s*)?(?:本项目|该项目)?(?:将)?(?:实施主体|责任主体)?(?:是|为)?(?:由|依托于|依托|于|具体实施|委托)?"
+    r"^(?:\d+[、.．]\s*)?(?:本项目|该项目)?(?:将)?(?:实施主体|责任主体)?(?:是|为)?(?:由|依托于|依托|于|具体实施|实施|委托)?"
 )
 VERB = re.compile(
-    r"(?:负责|牵头|作为|组织|联系|成立|开展|建立|承担|主要|领导|项目管理|管理人员|内设|根据|目前|具体|专门)"
+    r"(?:负责|牵头|作为|组织|联系|成立|开展|建立|承担|主要|领导|项目管理(?![部处室科组])|管理人员|内设|下设|根据|目前|"
+    r"具体|专门|是)"
 )
+UNIT = re.compile(r"[，,。；;\n]")
+IMPLEMENTING = re.compile(r"负责(?!人、)|实施|承担|主体|牵头|执行|组织|内设|下设|设有|依托|委托|由|成立|组建")
+"""Words of a clause that says who carries the project out (the other clauses describe the body)."""
 PLACEHOLDER = "列举具体实施项目"
+CJK = re.compile(r"[\u3400-\u9fff]")
+TABLE_UNIT = re.compile(r"单位\s*[:：]\s*(?P<unit>万元|亿元|元)")
+"""A table's header unit inside a section ("单位：万元"): bare numbers below it are amounts."""
+STATED_ANNUAL = (
+    r"(?:{year}\s*年度?|本年度?)[^，,。；;、]{{0,12}}?(?:申请|安排|预算|拨款)[^，,。；;、]{{0,8}}$"
+)
+"""Words right before an amount that name it as the budget year's request (本项目2025年申请预算资金…)."""
 
 
 def extract_record(record: Record, *, year: int | None = None) -> Record:
@@ -51,26 +63,80 @@ def _extract_narrative(record: Record, year: int | None) -> Record:
         body = record.sections.get(key)
         if not body:
             continue
-        found = find_amounts(body, section=key)
+        found = section_amounts(body, section=key)
         if key == "budget":
-            found = assign_roles(body, found)
+            found = assign_roles(body, found, year=year)
         else:
             found = [a.model_copy(update={"role": "other"}) for a in found]
         amounts.extend(found)
         citations.extend(find_citations(body, section=key))
     budget = [a for a in amounts if a.section == "budget"]
+    total = budget_total(budget)
+    if total is None:
+        total = _total_stated_elsewhere(record, amounts, budget, year)
     period_text = record.sections.get("period")
     period = parse_period(period_text, year=year) if period_text else None
     bodies = implementing_bodies(record.sections.get("implementing_body") or "")
     return record.model_copy(
         update={
             "amounts": amounts,
-            "budget_total_yuan": budget_total(budget),
+            "budget_total_yuan": total,
             "period": period,
             "citations": citations,
             "implementing_bodies": bodies,
         }
     )
+
+
+def section_amounts(body: str, *, section: str) -> list[Amount]:
+    """The amounts of one section; under a header unit ("单位：万元") bare table numbers count too.
+
+    Whole numbers opening a row that goes on with a name (序号, 科目编码) are row labels, not amounts.
+
+    >>> table = "单位：万元\\n序号\\t项目\\t金额\\n1\\t设备费\\t80.5"
+    >>> [(a.text, a.yuan) for a in section_amounts(table, section="budget")]
+    [('80.5', Decimal('805000'))]
+    """
+    unit = TABLE_UNIT.search(body)
+    found = find_amounts(body, section=section, unit=unit["unit"] if unit else None)
+    if unit is None:
+        return found
+    return [a for a in found if not _row_label(body, a)]
+
+
+def _row_label(body: str, amount: Amount) -> bool:
+    """A whole number in the leading cells of a row that goes on with a name (序号, 科目编码 201 29 01)."""
+    line_start, line_end = body.rfind("\n", 0, amount.start) + 1, body.find("\n", amount.end)
+    rest = body[amount.end : line_end if line_end != -1 else len(body)]
+    lead = body[line_start : amount.start]
+    return (
+        amount.text.isdigit()
+        and not lead.replace("\t", "").strip(" 0123456789")
+        and CJK.search(rest) is not None
+    )
+
+
+def _total_stated_elsewhere(
+    record: Record, amounts: list[Amount], budget: list[Amount], year: int | None
+) -> Decimal | None:
+    """The budget year's amount as another section states it, when 六、年度预算安排 states no total.
+
+    "本项目2025年申请预算资金629万元" in the overview counts when the budget section has no amount,
+    or only a timing split (1-3月100万元 …) that adds up to it.
+    """
+    if year is None or any(a.role != "other" for a in budget):
+        return None
+    cue = re.compile(STATED_ANNUAL.format(year=year))
+    split = sum((a.yuan for a in budget), Decimal(0))
+    for amount in amounts:
+        if amount.section == "budget":
+            continue
+        body = record.sections.get(amount.section) or ""
+        if not cue.search(body[max(0, amount.start - 30) : amount.start]):
+            continue
+        if not budget or abs(split - amount.yuan) <= amount.yuan * Decimal("0.005"):
+            return amount.yuan
+    return None
 
 
 def _extract_form(record: Record) -> Record:
@@ -108,15 +174,21 @@ def implementing_bodies(text: str) -> list[str]:
     """
     if PLACEHOLDER in text:
         return []
+    units = UNIT.split(text)
+    cued = [u for u in units if IMPLEMENTING.search(u)]
+    return _organizations(cued) or _organizations(units)
+
+
+def _organizations(units: list[str]) -> list[str]:
+    """Organization names in clauses, in order; the words around a verb are read on both sides."""
     out: list[str] = []
-    for clause in CLAUSE.split(text):
+    for clause in (c for unit in units for c in CLAUSE.split(unit)):
         for piece in _split_conjoined(clause):
-            piece = LEAD.sub("", piece.strip())
-            m = VERB.search(piece)
-            piece = piece[: m.start()].strip() if m else piece
-            piece = re.sub(r"[一二三四五六七八九十\d]+个(?:部门|单位)$", "", piece)
-            if 3 <= len(piece) <= 40 and ORG_END.search(piece) and piece not in out:
-                out.append(piece)
+            for part in VERB.split(piece):
+                part = LEAD.sub("", part.strip())
+                part = re.sub(r"[一二三四五六七八九十\d]+个(?:部门|单位)$", "", part)
+                if 3 <= len(part) <= 40 and ORG_END.search(part) and part not in out:
+                    out.append(part)
     return out
 
 

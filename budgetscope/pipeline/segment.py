@@ -58,6 +58,8 @@ def section_key(line: str) -> str | None:
 
     >>> section_key("一、项目概况"), section_key("六、年度预算安"), section_key("一、海智对接交流活动。集聚")
     ('overview', 'budget', None)
+    >>> section_key("三、项目实施主体")
+    'implementing_body'
     """
     if len(line) > 20:
         return None
@@ -65,8 +67,10 @@ def section_key(line: str) -> str | None:
     if not m:
         return None
     name = m.group("name")
+    # "三、项目实施主体", "七、项目绩效目标": the template's names with a leading 项目 (not 项目概述 itself)
+    forms = (name, name[2:]) if name.startswith("项目") and len(name) > 5 else (name,)
     for key, names in SECTION_NAMES.items():
-        if any(_close(name, n) for n in names):
+        if any(_close(form, n) for form in forms for n in names):
             return key
     return None
 

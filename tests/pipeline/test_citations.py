@@ -352,3 +352,58 @@ def test_docnumbers_never_raise(text: str) -> None:
     parse_doc_number(text)
     for found in find_doc_numbers(text):
         assert 0 <= found.start < found.end <= len(text)
+
+
+# Title marks as other documents write them: one side of 《》 missing, 〈〉 used alone, a document
+# named in quotes, a 文号 labelled 文号：, a decree number (variants of corpus sentences).
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # corpus: "依据《国家科学技术奖励条例》第十四、十五条，受市科委委托"
+        ("依据《国家科学技术奖励条例第十四、十五条，受市科委委托", [("国家科学技术奖励条例", None, True)]),
+        ("根据《上海市科学技术普及条例，开展工作。", [("上海市科学技术普及条例", None, True)]),
+        # corpus: "根据《国家科学技术奖励条例》，国务院设立“国家科学技术奖”。"
+        (
+            "根据〈国家科学技术奖励条例〉，国务院设立“国家科学技术奖”。",
+            [("国家科学技术奖励条例", None, True)],
+        ),
+        # corpus: "《上海市科普事业“十四五”发展规划》"
+        ("按照“上海市科普事业“十四五”发展规划”要求", [("上海市科普事业“十四五”发展规划", None, False)]),
+        # corpus: "《上海市科学技术奖励中心主要职责和人员编制规定》（沪编〔2013〕253号）"
+        (
+            "《上海市科学技术奖励中心主要职责和人员编制规定》（文号：沪编〔2013〕253号）",
+            [("上海市科学技术奖励中心主要职责和人员编制规定", "沪编〔2013〕253号", True)],
+        ),
+        (
+            "《中华人民共和国政府采购法实施条例》（国务院令第658号）、《上海市消防条例》",
+            [("中华人民共和国政府采购法实施条例", "国务院令第658号", True), ("上海市消防条例", None, True)],
+        ),
+    ],
+)
+def test_citations_title_mark_variants(text: str, expected: list[tuple[str, str | None, bool]]) -> None:
+    assert [(c.title, c.doc_number, c.bracketed) for c in find_citations(text)] == expected
+
+
+def test_citations_unclosed_title_needs_a_document_type() -> None:
+    assert find_citations("依据《关于贯彻落实海外高层次人才") == []  # truncated (the 2019 forms)
+    assert find_citations("举办《上海科普大讲坛，邀请专家") == []  # no document type word
+
+
+@pytest.mark.parametrize(
+    ("text", "agency", "serial", "key"),
+    [
+        ("国务院令第658号", "国务院令", "658", "国务院令第658号"),
+        ("（上海市人民政府令第12号）", "上海市人民政府令", "12", "上海市人民政府令第12号"),
+        ("沪府令12号", "沪府令", "12", "沪府令第12号"),
+        ("中华人民共和国主席令第十五号", "中华人民共和国主席令", "十五", "中华人民共和国主席令第十五号"),
+    ],
+)
+def test_docnumbers_parse_decree_numbers(text: str, agency: str, serial: str, key: str) -> None:
+    n = parse_doc_number(text)
+    assert n is not None
+    assert (n.agency, n.year, n.serial, n.key()) == (agency, None, serial, key)
+
+
+def test_docnumbers_reject_orders_that_are_not_decrees() -> None:
+    assert list(find_doc_numbers("按照指令第3号要求")) == []
+    assert [d.number.text for d in find_doc_numbers("根据国务院令第658号")] == ["国务院令第658号"]

@@ -207,3 +207,34 @@ def test_dates_never_raise_and_keep_offsets(text: str, year: int | None) -> None
     parse_date(text)
     for duration in find_durations(text):
         assert text[duration.start : duration.end] == duration.text
+
+
+# Period wordings of other departments' budgets (variants of the corpus's "2026年度",
+# "项目实施周期：2023年1月1日-12月31日" and "2025年1月1日至2025年12月31日").
+@pytest.mark.parametrize(
+    ("text", "raw", "bounds"),
+    [
+        ("2025年度至2027年度", "2025年度至2027年度", (date(2025, 1, 1), date(2027, 12, 31))),
+        ("2025年度-2026年度。", "2025年度-2026年度", (date(2025, 1, 1), date(2026, 12, 31))),
+        ("项目实施周期：2025年", "2025年", YEAR_2025),
+        ("实施周期为2025年。", "2025年", YEAR_2025),
+        ("本年度", "本年度", YEAR_2025),
+        ("全年", "全年", YEAR_2025),
+        (
+            "自2025年1月1日开始，至2025年12月31日结束",
+            "2025年1月1日开始，至2025年12月31日",
+            YEAR_2025,
+        ),
+    ],
+)
+def test_dates_parse_period_other_template_wordings(text: str, raw: str, bounds: tuple[date, date]) -> None:
+    period = parse_period(text, year=2025)
+    assert period is not None
+    assert (period.start, period.end, period.text) == (*bounds, raw)
+    assert text[period.offset : period.offset + len(period.text)] == period.text
+
+
+def test_dates_budget_year_wordings_need_the_document_year() -> None:
+    assert parse_period("本年度") is None and parse_period("全年") is None
+    assert parse_period("三年", year=2025) is None  # a length, not dates: undeterminable
+    assert parse_period("全年开展科普活动", year=2025) is None  # only the whole text names the year

@@ -308,3 +308,91 @@ def test_cn_numerals_fold_chars_keeps_length() -> None:
     text = "２０２６年１月，预算…①５万元"
     assert fold_chars(text) == "2026年1月,预算…①5万元"
     assert len(fold_chars(text)) == len(text)
+
+
+# Wording variants of corpus sentences that other departments' budgets use (funding sources named
+# differently); each string is a corpus sentence with only the funding words changed.
+@pytest.mark.parametrize(
+    ("text", "roles", "total"),
+    [
+        # corpus: "项目预算金额：15万元，其中年报撰写：12.0万元；年报印刷：3.0万元。"
+        (
+            "项目预算金额：15万元，其中中央补助资金12.0万元；市级财政资金3.0万元。",
+            ["total", "fiscal", "fiscal"],
+            "150000",
+        ),
+        # corpus: "财政资金2749.32万元，自筹资金8607.45万元，主要用于科技馆建筑体大修工程款。"
+        (
+            "财政资金2749.32万元，非财政拨款资金8607.45万元，主要用于科技馆建筑体大修工程款。",
+            ["fiscal", "other"],
+            "27493200",
+        ),
+        ("中央转移支付资金2749.32万元，单位自有资金8607.45万元。", ["fiscal", "self_raised"], "113567700"),
+        # corpus: "财政资金1577.5万元，主要用于电、气、水的费用支付。"
+        ("一般公共预算资金1577.5万元，主要用于电、气、水的费用支付。", ["fiscal"], "15775000"),
+    ],
+)
+def test_money_assign_roles_funding_source_variants(text: str, roles: list[str], total: str) -> None:
+    amounts = assign_roles(text, find_amounts(text))
+    assert [a.role for a in amounts] == roles
+    assert budget_total(amounts) == Decimal(total)
+
+
+def test_money_assign_roles_budget_year_cue_beats_an_earlier_last_year_cue() -> None:
+    # stcsm-2025 实验动物… narrative: legal_basis and overview sentences, one after the other
+    text = (
+        "经测算及上级预算部门核定，三年总计需要2145.10万元维修经费，需要市财政给予支持。"
+        "根据核定结果及上年度预算执行情况，本项目2025年申请预算资金629万元。"
+    )
+    amounts = assign_roles(text, find_amounts(text), year=2025)
+    assert [(a.text, a.role) for a in amounts] == [("2145.10万元", "other"), ("629万元", "total")]
+    assert budget_total(amounts) == Decimal("6290000")
+    quarter = "- (1) 2025年1季度，执行20%，约5.4万元；"  # a timing split stays other
+    assert [a.role for a in assign_roles(quarter, find_amounts(quarter), year=2025)] == ["other"]
+
+
+@pytest.mark.parametrize(
+    ("text", "year", "roles", "total"),
+    [
+        ("项目总投资1500万元，分三年实施，2025年安排500万元。", None, ["other", "total"], "5000000"),
+        (
+            "本项目三年总预算900万元，2025年度预算300万元，主要用于设备购置。",
+            None,
+            ["other", "total"],
+            "3000000",
+        ),
+        ("项目总投资1500万元，分三年实施，2025年安排财政资金500万元。", None, ["other", "fiscal"], "5000000"),
+        # "其中2025年" without a budget word names the year only when the caller gives the budget year
+        (
+            "项目总预算1500万元，其中2025年500万元，2026年500万元。",
+            2025,
+            ["other", "total", "component"],
+            "5000000",
+        ),
+        (
+            "项目总预算1500万元，其中2025年500万元，2026年500万元。",
+            None,
+            ["total", "component", "component"],
+            "15000000",
+        ),
+        # one year's 财政资金 inside a one-year total is a source, not a multi-year split
+        (
+            "项目总预算500万元，其中2025年财政资金300万元，自筹资金200万元。",
+            2025,
+            ["total", "fiscal", "self_raised"],
+            "5000000",
+        ),
+    ],
+)
+def test_money_assign_roles_annual_total_over_multi_year_total(
+    text: str, year: int | None, roles: list[str], total: str
+) -> None:
+    amounts = assign_roles(text, find_amounts(text), year=year)
+    assert [a.role for a in amounts] == roles
+    assert budget_total(amounts) == Decimal(total)
+
+
+def test_money_assign_roles_restated_amount_keeps_the_role() -> None:
+    text = "预算金额：人民币壹佰贰拾万元整（¥1,200,000.00）"
+    amounts = assign_roles(text, find_amounts(text))
+    assert [(a.text, a.role) for a in amounts] == [("壹佰贰拾万元整", "total"), ("¥1,200,000.00", "total")]

@@ -169,3 +169,20 @@ def test_segment_forms_pdf_matches_text(tmp_path: Path, corpus: Path) -> None:
     for a, b in zip(from_pdf.records, from_txt.records, strict=True):
         assert a.form is not None and b.form is not None
         assert a.form.amounts == b.form.amounts and a.form.start == b.form.start and a.form.end == b.form.end
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("三、项目实施主体", "implementing_body"),
+        ("四、项目实施方案", "plan"),
+        ("五、项目实施周期", "period"),
+        ("七、项目绩效目标", "goals"),
+        ("六、项目年度预算安排", "budget"),
+        ("二、项目背景", None),
+        ("四、项目管理", None),
+    ],
+)
+def test_segment_section_key_with_project_prefix(line: str, expected: str | None) -> None:
+    # other departments' template writes 三、项目实施主体 where the corpus writes 三、实施主体
+    assert section_key(line) == expected
