@@ -36,7 +36,6 @@ SECTION_HEAD = re.compile(
     r"^\s*(?:[-•]\s*)?(?P<num>[一二三四五六七八])\s*[、.．，,]?\s*(?P<name>[^\s。；;，,：:]{2,8})\s*[:：]?\s*$"
 )
 SUFFIX = re.compile(r"(?P<gap>\s*)(?P<xiang>项?)(?P<mu>目?)经费情况说明\s*$")
-YEAR_PREFIX = re.compile(r"^(?:20\d{2}\s*年度?)\s*")
 PART_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("functions", re.compile(r"主要职能$")),
     ("organization", re.compile(r"机构设置$")),
@@ -102,10 +101,12 @@ def _next_nonblank(lines: list[Line], i: int) -> int | None:
 
 
 def project_name(title: str) -> str | None:
-    """The project's name from its heading: minus "经费情况说明", a year prefix and wrapping quotes.
+    """The project's name from its heading: the heading minus "经费情况说明" (keeping 项目, a year
+    prefix and quotes as written), with a dropped 项 repaired and line-wrap spaces removed.
+    Linking the same project across years ignores the year (:func:`budgetscope.index.series.series_key`).
 
     >>> project_name("科技社团创新发展赋能计划 目经费情况说明"), project_name("2023年度科协大院日常运行与维护项目经费情况说明")
-    ('科技社团创新发展赋能计划项目', '科协大院日常运行与维护项目')
+    ('科技社团创新发展赋能计划项目', '2023年度科协大院日常运行与维护项目')
     """
     name = title.strip()
     m = SUFFIX.search(name)
@@ -116,13 +117,7 @@ def project_name(title: str) -> str | None:
         if m.group("xiang") or m.group("mu"):
             head += "项目"  # keep 项目; repair "计划 目" (a dropped 项) as well
         name = head
-    name = YEAR_PREFIX.sub("", name).strip()
-    quoted = re.fullmatch(r"[“\"](?P<inner>[^“”\"]+)[”\"](?P<rest>(?:项目)?)", name)
-    if quoted:  # “X项目”项目 -> X项目
-        name = quoted.group("inner") + quoted.group("rest")
     name = re.sub(r"(?<=[\u4e00-\u9fff”》）])\s+(?=[\u4e00-\u9fff“《（])", "", name).strip()
-    if name.endswith("项目项目"):
-        name = name[:-2]
     return name or None
 
 

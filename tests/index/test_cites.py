@@ -68,7 +68,7 @@ def test_cites_exactly_the_citing_projects(
 def test_cites_across_years(store: EntityStore) -> None:
     hits = cites(store, "中华人民共和国消防法")
     assert [(h["year"], h["line"], h["name"]) for h in hits] == [
-        (2023, 402, "科协大院日常运行与维护项目"),
+        (2023, 402, "2023年度科协大院日常运行与维护项目"),
         (2026, 404, "科协大院日常修缮项目"),
         (2026, 489, "大院综合治理项目"),
     ]
