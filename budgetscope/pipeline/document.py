@@ -46,7 +46,8 @@ def segment_text(
     if c.kind in NARRATIVE_KINDS:
         document.parts = segment_parts(text)
         document.records = segment_narratives(text, doc=doc, department=c.department, year=c.year)
-    if c.kind == "performance_targets" or (c.kind in NARRATIVE_KINDS and not document.records):
+    if c.kind == "performance_targets" or c.kind in NARRATIVE_KINDS:
+        # department budgets may carry their projects' performance forms after the narratives
         document.records += segment_forms(text, doc=doc, department=c.department, year=c.year)
     if c.kind == "other":
         document.warnings.append("not a budget document: no narratives or forms segmented")

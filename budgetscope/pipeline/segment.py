@@ -23,17 +23,19 @@ from budgetscope.models import SECTION_KEYS, Part, Record, Section, stable_id
 from budgetscope.pipeline.normalize import Line, Text, fold
 
 SECTION_NAMES: dict[str, tuple[str, ...]] = {
-    "overview": ("项目概述", "项目概况"),
-    "legal_basis": ("立项依据",),
-    "implementing_body": ("实施主体",),
-    "plan": ("实施方案",),
-    "period": ("实施周期",),
-    "budget": ("年度预算安排",),
-    "goals": ("绩效目标",),
+    "overview": ("项目概述", "项目概况", "项目简介", "项目基本情况"),
+    "legal_basis": ("立项依据", "项目依据"),
+    "implementing_body": ("实施主体", "实施单位"),
+    "plan": ("实施方案", "实施计划"),
+    "period": ("实施周期", "实施期限", "项目周期"),
+    "budget": ("年度预算安排", "预算安排", "年度预算", "资金安排"),
+    "goals": ("绩效目标", "年度绩效目标"),
 }
+"""The template's section names (first) and the variants other departments' templates use."""
 NUMERALS = "一二三四五六七"
 SECTION_HEAD = re.compile(
-    r"^\s*(?:[-•]\s*)?(?P<num>[一二三四五六七八])\s*[、.．，,]?\s*(?P<name>[^\s。；;，,：:]{2,8})\s*[:：]?\s*$"
+    r"^\s*(?:[-•]\s*)?(?:(?P<num>[一二三四五六七八])\s*[、.．，,]?|[(（](?P<pnum>[一二三四五六七八])[)）]|(?P<anum>[1-8])\s*[、.．])"
+    r"\s*(?P<name>[^\s。；;，,：:]{2,8})\s*[:：]?\s*$"
 )
 SUFFIX = re.compile(r"(?P<gap>\s*)(?P<xiang>项?)(?P<mu>目?)经费情况说明\s*$")
 PART_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -46,6 +48,8 @@ PART_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("projects", re.compile(r"^(?:[一二三四五六七、]*)?项目经费情况说明$")),
 )
 MAX_HEADING = 80
+FORMS_TITLE = re.compile(r"绩效目标(?:申报|填报|汇总|申请)?表(?:[(（].*[)）])?$")
+"""A title of the performance forms that may follow the narratives (ends the last one)."""
 
 
 def _squash(text: str) -> str:
@@ -57,8 +61,8 @@ def section_key(line: str) -> str | None:
 
     >>> section_key("一、项目概况"), section_key("六、年度预算安"), section_key("一、海智对接交流活动。集聚")
     ('overview', 'budget', None)
-    >>> section_key("三、项目实施主体")
-    'implementing_body'
+    >>> section_key("三、项目实施主体"), section_key("（六）预算安排"), section_key("5. 实施期限")
+    ('implementing_body', 'budget', 'period')
     """
     if len(line) > 20:
         return None
@@ -208,10 +212,15 @@ def segment_narratives(
 
 
 def _part_end(lines: list[Line], start: int) -> int:
-    """Where the last narrative ends: the end of the document or the next top-level part."""
+    """Where the last narrative ends: the end of the document, the next top-level part, or the
+    first performance form (绩效目标申报表) printed after the narratives."""
+    from budgetscope.pipeline.forms import is_form_title
+
     for i in range(start + 1, len(lines)):
         s = _squash(lines[i].text)
         if s and len(s) <= 40 and any(p.search(s) for k, p in PART_PATTERNS if k != "projects"):
+            return i
+        if s and len(s) <= 40 and (is_form_title(s) or FORMS_TITLE.search(s)):
             return i
     return len(lines)
 

@@ -79,7 +79,10 @@ def test_series_pair_confidence_drops_missing_evidence() -> None:
 @pytest.mark.parametrize(
     ("old", "new"),
     [
-        (("sast-2023", "2023年度科协大院日常运行与维护项目"), ("sast-2026-department", "科协大院日常修缮项目")),
+        (
+            ("sast-2023", "2023年度科协大院日常运行与维护项目"),
+            ("sast-2026-department", "科协大院日常修缮项目"),
+        ),
         (("sast-2023", "基层科普服务项目"), ("sast-2026-department", "基层科普服务项目")),
         (("sast-2023", "科技社团党建工作项目"), ("sast-2026-department", "科技社团党建项目")),
         (("sast-2019", "加强科技创新智库建设"), ("sast-2026-performance", "科技创新智库建设")),

@@ -186,3 +186,33 @@ def test_segment_forms_pdf_matches_text(tmp_path: Path, corpus: Path) -> None:
 def test_segment_section_key_with_project_prefix(line: str, expected: str | None) -> None:
     # other departments' template writes 三、项目实施主体 where the corpus writes 三、实施主体
     assert section_key(line) == expected
+
+
+def test_segment_forms_printed_after_the_narratives(tmp_path: Path, corpus: Path) -> None:
+    budget = (corpus / "sast-2026-department-budget.txt").read_text(encoding="utf-8")
+    forms = (corpus / "sast-2026-performance-targets.txt").read_text(encoding="utf-8")
+    combined = tmp_path / "budget-with-forms.txt"
+    combined.write_text(budget + "\n\n" + forms, encoding="utf-8")
+    doc = read_document(combined)
+    narratives = [r for r in doc.records if r.kind == "narrative"]
+    assert len(narratives) == 29 and sum(r.kind == "form" for r in doc.records) == 13
+    # the last narrative stops where the forms begin
+    assert "绩效目标申报表" not in (narratives[-1].sections["plan"] or "")
+    alone = read_document(corpus / "sast-2026-department-budget.txt").records[-1]
+    assert _squash(narratives[-1].sections["plan"]) == _squash(alone.sections["plan"])
+
+
+@pytest.mark.parametrize(
+    ("heading", "key"),
+    [
+        ("（六）预算安排", "budget"),
+        ("5. 实施期限", "period"),
+        ("一、项目简介", "overview"),
+        ("四、实施计划", "plan"),
+    ],
+)
+def test_segment_section_key_template_variants(heading: str, key: str) -> None:
+    first = "" if key == "overview" else "一、项目概述\n概述。\n"
+    text = normalize_text(f"甲项目经费情况说明\n{first}{heading}\n内容。\n七、绩效目标\n目标。\n")
+    rec = segment_narratives(text, doc="x")[0]
+    assert rec.sections[key] == "内容。"
