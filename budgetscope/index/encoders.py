@@ -271,4 +271,4 @@ def get_encoder(spec: str) -> Encoder:
         return SentenceTransformerEncoder(spec[3:].strip())
     if spec == "hash":
         return HashEncoder()
-    raise EncoderError(f"unknown encoder {spec!r}: expected use, e5, st:<model name or path>, or hash")
+    raise EncoderError(f"unknown encoder {spec[:60]!r}: expected use, e5 or st:<model name or path>")

@@ -102,8 +102,27 @@ def index_settings(home: Path) -> dict[str, Any]:
     return json.loads(f.read_text(encoding="utf-8")) if f.exists() else {}
 
 
-def save_index_settings(home: Path, encoder: str) -> None:
-    (home / INDEX_SETTINGS).write_text(json.dumps({"encoder": encoder}), encoding="utf-8")
+def save_index_settings(
+    home: Path, encoder: str | None = None, *, pending: Iterable[str] | None = None
+) -> None:
+    """Record the index's encoder and the documents stored but not yet indexed (kept when not given)."""
+    settings = index_settings(home)
+    if encoder is not None:
+        settings["encoder"] = encoder
+    if pending is not None:
+        settings["pending"] = sorted(set(pending))
+    tmp = home / (INDEX_SETTINGS + ".tmp")
+    tmp.write_text(json.dumps(settings, ensure_ascii=False), encoding="utf-8")
+    tmp.replace(home / INDEX_SETTINGS)
+
+
+def mark_pending(home: Path, docs: Iterable[str]) -> None:
+    """Note documents whose stored records the index does not reflect yet.
+
+    Written as each document is committed, cleared after a successful :func:`sync_index`, so an
+    index update that failed or was killed is completed by the next ingest or ``index`` run.
+    """
+    save_index_settings(home, pending=[*index_settings(home).get("pending", []), *docs])
 
 
 def sync_index(
@@ -132,9 +151,12 @@ def sync_index(
             continue
         if name in changed or name not in indexed:
             written += index_records(index, name, [r.contract() for r in doc.records])
-        else:
+        else:  # re-linking may have changed the canonical ids a document cites
+            current = index.cites_by_project(name)
             for r in doc.records:
-                index.set_cites(r.id, list(dict.fromkeys(c.canonical for c in r.citations if c.canonical)))
+                cites = list(dict.fromkeys(c.canonical for c in r.citations if c.canonical))
+                if current.get(r.id) != cites:
+                    index.set_cites(r.id, cites)
         if on_progress:
             on_progress(i, len(todo), name)
     return written

@@ -209,7 +209,7 @@ class VectorIndex:
                 raise EncoderMismatch(
                     f"index {self.where} (collection {self.collection!r}) was built with encoder "
                     f"{name or '?'} ({dim}-d), not {encoder.name} ({encoder.dim}-d): "
-                    f"use --encoder {name or '?'} or re-ingest into a new home"
+                    f"use --encoder {name or '?'}, or `budgetscope index --rebuild --encoder {encoder.name}`"
                 )
             return
         client = self.client
@@ -261,6 +261,22 @@ class VectorIndex:
                 self.collection, points_selector=models.FilterSelector(filter=selector), wait=True
             )
         return existing
+
+    def cites_by_project(self, doc: str) -> dict[str, list[str]]:
+        """The cited canonical ids stored with each project of one document."""
+        selector = build_filter({"doc": doc})
+        out: dict[str, list[str]] = {}
+        offset = None
+        while True:
+            points, offset = self.client.scroll(
+                self.collection, scroll_filter=selector, limit=1024, offset=offset,
+                with_payload=["project_id", "cites"], with_vectors=False,
+            )  # fmt: skip
+            for p in points:
+                payload = p.payload or {}
+                out[str(payload.get("project_id"))] = list(payload.get("cites") or [])
+            if offset is None:
+                return out
 
     def set_cites(self, project_id: str, cites: list[str]) -> None:
         """Replace the cited canonical ids in the payload of every point of one project."""

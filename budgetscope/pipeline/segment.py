@@ -115,9 +115,9 @@ def project_name(title: str) -> str | None:
     name = title.strip()
     m = SUFFIX.search(name)
     if m:
-        head = name[: m.start()]
+        head = re.sub(r"^[一二三四五六七八九十]+\s*[、.．]\s*", "", name[: m.start()])
         if not head.strip():
-            return None  # a bare "项目经费情况说明" names no project
+            return None  # a bare "(七、)项目经费情况说明" names no project
         if m.group("xiang") or m.group("mu"):
             head += "项目"  # keep 项目; repair "计划 目" (a dropped 项) as well
         name = head

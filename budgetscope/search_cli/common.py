@@ -18,8 +18,9 @@ T = TypeVar("T")
 
 
 def stdout() -> Console:
-    """A console on the current stdout (data only)."""
-    return Console(file=sys.stdout, soft_wrap=True, highlight=False)
+    """A console on the current stdout (data only); when it is not a terminal, nothing is cropped."""
+    wide = None if sys.stdout.isatty() else 200
+    return Console(file=sys.stdout, soft_wrap=True, highlight=False, width=wide)
 
 
 def stderr() -> Console:

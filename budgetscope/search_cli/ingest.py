@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 
+from budgetscope.models import Document
 from budgetscope.search_cli.common import (
     EncoderOption,
     HomeOption,
@@ -70,15 +71,21 @@ def command(
     try:
         if progress is not None:
             progress.start()
+        from budgetscope.index.search import mark_pending
+        from budgetscope.paths import data_home, ensure_home
+
         changed: list[str] = []
+
+        def on_document(document: Document) -> None:
+            changed.append(document.doc)
+            # remembered until the index reflects it: after --no-index, a failed update or a kill
+            mark_pending(ensure_home(home), [document.doc])
+
         summary = ingest(
-            paths, home, force=force, workers=workers, on_progress=on_progress,
-            on_document=lambda d: changed.append(d.doc),
-        )  # fmt: skip
+            paths, home, force=force, workers=workers, on_progress=on_progress, on_document=on_document
+        )
         points = None
         if not no_index:
-            from budgetscope.paths import data_home
-
             if progress is not None and task is not None:
                 progress.update(task, completed=0, total=None, description="index")
             points = update_index(
@@ -127,7 +134,9 @@ def update_index(
     from budgetscope.index.vectors import VectorIndexError
     from budgetscope.search_cli.common import fail
 
-    spec = encoder or index_settings(home).get("encoder") or "use"
+    settings = index_settings(home)
+    spec = encoder or settings.get("encoder") or "use"
+    changed = [*changed, *settings.get("pending", [])]
     store = open_store(home)
     try:
         index = open_index(home, qdrant_url=qdrant_url, encoder=spec)
@@ -141,7 +150,9 @@ def update_index(
             index.encoder = encoder_of_index
         with index:
             save_index_settings(home, spec)
-            return sync_index(store, index, changed, on_progress=on_progress)
+            written = sync_index(store, index, changed, on_progress=on_progress)
+            save_index_settings(home, pending=[])
+            return written
     except (VectorIndexError, EncoderError) as exc:
         raise fail(f"search index not updated (the store is): {exc}") from None
     finally:

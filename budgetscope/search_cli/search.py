@@ -64,14 +64,18 @@ def command(
 
     if (query is None) == (queries is None):
         raise fail("give a QUERY or --queries FILE (one of them)")
-    base = {"year": year, "department": department, "section": section}
+    if query is not None and not query.strip():
+        raise fail("empty query")
+    base = _checked_filters({"year": year, "department": department, "section": section}, "option")
     batch = _read_queries(queries) if queries else [{"query": query, "filters": {}}]
     home_dir = data_home(home)
     try:
         store = open_store(home_dir)
     except StoreError as exc:
         raise fail(str(exc)) from None
-    if not index_settings(home_dir):  # opening would create an empty collection that blocks a later ingest
+    if not index_settings(home_dir).get(
+        "encoder"
+    ):  # opening would create an empty collection that blocks a later ingest
         store.close()
         raise fail(f"no search index under {home_dir}: run `budgetscope ingest` first")
     results: list[dict[str, Any]] = []
@@ -79,9 +83,12 @@ def command(
         with open_index(home_dir, qdrant_url=qdrant_url, encoder=encoder) as index:
             if not index.exists() or index.count() == 0:
                 raise fail(f"no search index at {index.where}: run `budgetscope ingest` first")
+            departments = {row["department"] for row in store.select("documents") if row["department"]}
             for item in batch:
                 q = str(item["query"])
                 filters = {**base, **(item.get("filters") or {})}
+                if filters.get("department"):
+                    filters["department"] = _department(str(filters["department"]), departments)
                 if cites and "cites" not in filters:
                     filters["cites"] = cites
                 target = cites_target(q)
@@ -93,7 +100,9 @@ def command(
                     if filters.get("cites"):
                         ids = [d.id for d in resolve(store, str(filters["cites"]))]
                         if not ids:
-                            raise fail(f"no policy document matches --cites {filters['cites']!r}")
+                            raise fail(
+                                f"no policy document matches --cites {_short(str(filters['cites']))!r}"
+                            )
                         filters["cites"] = ids
                     hits = search(
                         index,
@@ -102,7 +111,7 @@ def command(
                         top_k=top_k,
                         mode=mode.value,
                     )
-                results.append({"query": q, "hits": hits[:top_k] if not target else hits})
+                results.append({"query": q, "hits": hits[:top_k]})
     except (VectorIndexError, EncoderError) as exc:
         raise fail(str(exc)) from None
     finally:
@@ -110,12 +119,61 @@ def command(
     _print(results, format, many=queries is not None)
 
 
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _checked_filters(filters: dict[str, Any], where: str) -> dict[str, Any]:
+    """Filters with known keys and sensible values; a mistake is a one-line error naming ``where``."""
+    from budgetscope.models import SECTION_KEYS
+
+    unknown = set(filters) - {"year", "department", "section", "cites", "kind"}
+    if unknown:
+        raise fail(
+            f"{where}: unknown filter {sorted(unknown)[0]!r} (known: year, department, section, cites, kind)"
+        )
+    year = filters.get("year")
+    if year is not None and (not isinstance(year, int) or isinstance(year, bool)):
+        raise fail(f"{where}: year must be a number, not {year!r}")
+    section = filters.get("section")
+    if section is not None and section not in SECTION_KEYS:
+        raise fail(f"{where}: unknown section {_short(str(section))!r} (known: {', '.join(SECTION_KEYS)})")
+    return filters
+
+
+def _department(given: str, known: set[str]) -> str:
+    """The stored department a --department value names: exact, else the one that contains it."""
+    if given in known or not known:
+        return given
+    matches = sorted(d for d in known if given in d)
+    if len(matches) == 1:
+        return matches[0]
+    listed = "; ".join(matches or sorted(known))
+    raise fail(f"department {_short(given)!r} is {'ambiguous' if matches else 'not in the store'}: {listed}")
+
+
 def _read_queries(path: Path) -> list[dict[str, Any]]:
+    """The lines of a queries file, each checked: {"query": non-empty text, "filters": {...}}."""
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
-        return [json.loads(line) for line in lines if line.strip()]
-    except (OSError, ValueError) as exc:
+    except (OSError, UnicodeDecodeError) as exc:
         raise fail(f"{path}: cannot read queries ({exc})") from None
+    out = []
+    for n, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except ValueError as exc:
+            raise fail(f"{path}:{n}: not JSON ({exc.args[0].split(':')[0]})") from None
+        if not isinstance(item, dict) or not isinstance(item.get("query"), str) or not item["query"].strip():
+            raise fail(f'{path}:{n}: expected an object with a non-empty "query"')
+        filters = item.get("filters") or {}
+        if not isinstance(filters, dict):
+            raise fail(f'{path}:{n}: "filters" must be an object')
+        item["filters"] = _checked_filters({k: v for k, v in filters.items() if v is not None}, f"{path}:{n}")
+        out.append(item)
+    return out
 
 
 def _print(results: list[dict[str, Any]], format: SearchFormat, *, many: bool) -> None:

@@ -450,7 +450,7 @@ def test_search_cli_index_rebuild_with_another_encoder(small_home: Path) -> None
 
     result = invoke("index", "--rebuild", "--encoder", "hash", "--home", small_home, "--quiet")
     assert result.exit_code == 0, result.output
-    assert index_settings(small_home) == {"encoder": "hash"}
+    assert index_settings(small_home) == {"encoder": "hash", "pending": []}
     assert {p["encoder"] for p in points(small_home).values()} == {"hash"}
     assert (
         search_json(small_home, "科技馆建筑体大修", "--top-k", "1")[0]["line"] == 534
@@ -501,3 +501,69 @@ def test_search_cli_server_gives_the_same_top_hits_as_embedded(
     finally:
         server.delete_collection(COLLECTION)
         server.close()
+
+
+def test_search_cli_index_catches_up_after_no_index(files: list[Path], tmp_path: Path) -> None:
+    from budgetscope.index.search import index_settings
+
+    source = tmp_path / files[2].name
+    text = files[2].read_text(encoding="utf-8")
+    source.write_text(text, encoding="utf-8")
+    home = tmp_path / "home"
+    assert invoke("ingest", source, "--home", home, "--quiet").exit_code == 0
+    old, new = "建筑体、暖通、电气、幕墙", "建筑体、暖通、电气、光伏幕墙"
+    assert old in text
+    source.write_text(text.replace(old, new), encoding="utf-8")
+    # the store is updated, the index is not: the document is remembered as pending
+    assert invoke("ingest", source, "--home", home, "--quiet", "--no-index").exit_code == 0
+    assert index_settings(home)["pending"] == [source.name]
+    assert not any(new in p["text"] for p in points(home).values())
+    # the next index run (or ingest) embeds it, even though the file is now unchanged
+    assert invoke("index", "--home", home, "--quiet").exit_code == 0
+    assert any(new in p["text"] for p in points(home).values())
+    assert not any(old in p["text"] for p in points(home).values())
+    assert index_settings(home)["pending"] == []
+
+
+@pytest.mark.parametrize(
+    ("lines", "message"),
+    [
+        (['{"query": "党建"}', '{"filters": {"year": 2026}}'], ":2: expected an object"),
+        (['["党建"]'], ":1: expected an object"),
+        (['{"query": "党建"}', "{not json"], ":2: not JSON"),
+        (['{"query": "党建", "filters": {"year": "abc"}}'], "year must be a number"),
+        (['{"query": "党建", "filters": {"section": "foo"}}'], "unknown section 'foo'"),
+        (['{"query": "党建", "filters": {"colour": "red"}}'], "unknown filter 'colour'"),
+    ],
+)
+def test_search_cli_queries_file_errors_name_the_line(
+    home: Path, tmp_path: Path, lines: list[str], message: str
+) -> None:
+    f = tmp_path / "q.jsonl"
+    f.write_text("\n".join(lines), encoding="utf-8")
+    result = invoke("search", "--queries", f, "--format", "jsonl", "--home", home)
+    assert result.exit_code == 1 and result.stdout == ""
+    errors = result.stderr.strip().splitlines()
+    assert len(errors) == 1 and message in errors[0] and "q.jsonl" in errors[0]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"), [(["   "], "empty query"), (["党建", "--section", "foo"], "unknown section")]
+)
+def test_search_cli_rejects_empty_query_and_unknown_section(
+    home: Path, args: list[str], message: str
+) -> None:
+    result = invoke("search", *args, "--home", home)
+    assert result.exit_code == 1 and message in result.stderr and "Traceback" not in result.output
+
+
+def test_search_cli_department_by_a_unique_part_of_its_name(home: Path) -> None:
+    hits = search_json(home, "科技馆", "--department", "科学技术委员会")
+    assert hits and {h["department"] for h in hits} == {"上海市科学技术委员会"}
+    result = invoke("search", "科技馆", "--department", "教育局", "--home", home)
+    assert result.exit_code == 1 and "not in the store" in result.stderr
+
+
+def test_search_cli_routed_question_respects_top_k(home: Path) -> None:
+    hits = search_json(home, "哪些项目引用了上海市科学技术普及条例", "--top-k", "2")
+    assert len(hits) == 2 and all(h["score"] == 1.0 for h in hits)
