@@ -42,10 +42,28 @@ def data_home(home: Path | str | None = None) -> Path:
     return Path(platformdirs.user_data_dir("budgetscope", appauthor=False))
 
 
+class HomeError(Exception):
+    """The data home cannot be used (a file is in its place, or it cannot be created); one-line message."""
+
+
 def ensure_home(home: Path | str | None = None) -> Path:
-    """The data home, created if missing."""
+    """The data home, created if missing; :class:`HomeError` when it is a file or cannot be created.
+
+    >>> import tempfile
+    >>> with tempfile.NamedTemporaryFile() as f:
+    ...     try:
+    ...         ensure_home(f.name)
+    ...     except HomeError as exc:
+    ...         print("not a folder" in str(exc))
+    True
+    """
     path = data_home(home)
-    path.mkdir(parents=True, exist_ok=True)
+    if path.exists() and not path.is_dir():
+        raise HomeError(f"data home {path} is not a folder; give --home (or BUDGETSCOPE_HOME) a folder")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise HomeError(f"cannot create data home {path}: {exc.strerror or exc}") from None
     return path
 
 
@@ -58,17 +76,41 @@ def store_path(home: Path | str | None = None) -> Path:
     return data_home(home) / STORE_FILE
 
 
+DOCUMENT_SUFFIXES = (".txt", ".pdf")
+"""The files a folder expands to."""
+
+
 def expand(paths: Iterable[Path | str]) -> Iterator[Path]:
     """Files as given; folders expanded to the .txt and .pdf files inside them, sorted.
+
+    Inside a folder, hidden files and folders (names starting with ".", such as ``.venv`` or
+    ``.git``) are skipped; a hidden file named explicitly is taken.
 
     >>> [p.name for p in expand(["corpus"])][:1]  # doctest: +SKIP
     ['sast-2019-performance-targets.txt']
     """
     for p in map(Path, paths):
         if p.is_dir():
-            yield from sorted(q for q in p.rglob("*") if q.is_file() and q.suffix.lower() in (".txt", ".pdf"))
+            yield from sorted(_documents_under(p))
         else:
             yield p
+
+
+def _documents_under(folder: Path) -> Iterator[Path]:
+    """The document files under a folder, not looking into hidden folders; symlinked folders once."""
+    seen: set[str] = set()
+    for root, dirs, files in os.walk(folder, followlinks=True):
+        real = os.path.realpath(root)
+        if real in seen:  # a symlink cycle, or a folder linked twice
+            dirs.clear()
+            continue
+        seen.add(real)
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in files:
+            if not name.startswith(".") and Path(name).suffix.lower() in DOCUMENT_SUFFIXES:
+                path = Path(root, name)
+                if path.is_file():
+                    yield path
 
 
 def bundled_corpus() -> Path | None:
@@ -88,4 +130,14 @@ def bundled_corpus() -> Path | None:
     return None
 
 
-__all__ = ["HOME_ENV", "STORE_FILE", "bundled_corpus", "data_home", "ensure_home", "expand", "store_path"]
+__all__ = [
+    "DOCUMENT_SUFFIXES",
+    "HOME_ENV",
+    "STORE_FILE",
+    "HomeError",
+    "bundled_corpus",
+    "data_home",
+    "ensure_home",
+    "expand",
+    "store_path",
+]

@@ -157,7 +157,9 @@ def export(
 ) -> ExportResult:
     """Write each export kind to ``out`` (a folder; ``-`` is stdout for one kind in jsonl or csv).
 
-    In a folder, files are ``<kind>.<format>`` plus ``datapackage.json`` describing them all.
+    In a folder, files are ``<kind>.<format>`` plus ``datapackage.json`` describing them all; a
+    ``datapackage.json`` already there is merged with (see :func:`merge_datapackage`), so exporting
+    one ``--what`` at a time into one folder describes every file.
     ``bom`` starts CSV files with a UTF-8 byte-order mark, so Excel reads them as UTF-8.
     """
     fmt = ExportFormat(fmt)
@@ -171,6 +173,7 @@ def export(
     if folder.exists() and not folder.is_dir():
         raise ExportError(f"{folder}: not a folder")
     folder.mkdir(parents=True, exist_ok=True)
+    existing = read_datapackage(folder / "datapackage.json")
     result = ExportResult()
     for kind in kinds:
         path = folder / f"{kind.value}.{fmt.value}"
@@ -183,7 +186,9 @@ def export(
                 n = _write(store, kind, fmt, fh, bom=False)
         result.files.append((kind.value, path, n))
     result.datapackage = folder / "datapackage.json"
-    package = datapackage([(k, p.name, n) for k, p, n in result.files], fmt, bom=bom)
+    package = merge_datapackage(
+        existing, datapackage([(k, p.name, n) for k, p, n in result.files], fmt, bom=bom)
+    )
     result.datapackage.write_text(json.dumps(package, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return result
 
@@ -193,6 +198,41 @@ def _write(store: EntityStore, kind: ExportKind, fmt: ExportFormat, fh: IO[str],
         fh.write("\ufeff")
     rows = export_rows(store, kind)
     return write_jsonl(rows, fh) if fmt is ExportFormat.jsonl else write_csv(rows, fields_of(kind), fh)
+
+
+def read_datapackage(path: Path) -> dict[str, Any] | None:
+    """The data package at ``path``, None when there is none; :class:`ExportError` when it is unusable."""
+    if not path.exists():
+        return None
+    try:
+        package = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise ExportError(
+            f"{path}: cannot read it to merge with ({exc}); remove it or export to another folder"
+        ) from None
+    resources = package.get("resources") if isinstance(package, dict) else None
+    if not isinstance(resources, list) or not all(isinstance(r, dict) and "name" in r for r in resources):
+        raise ExportError(
+            f"{path}: not a data package with named resources; remove it or export to another folder"
+        )
+    return package
+
+
+def merge_datapackage(existing: dict[str, Any] | None, package: dict[str, Any]) -> dict[str, Any]:
+    """``package`` with the resources of ``existing`` it does not replace (by name), in their order.
+
+    Keys of ``existing`` that ``package`` does not set (a license added by hand) are kept.
+
+    >>> old = datapackage([("projects", "projects.csv", 2), ("findings", "findings.csv", 1)], "csv")
+    >>> new = datapackage([("findings", "findings.jsonl", 3)], "jsonl")
+    >>> [r["path"] for r in merge_datapackage(old, new)["resources"]]
+    ['projects.csv', 'findings.jsonl']
+    """
+    if existing is None:
+        return package
+    new = {r["name"]: r for r in package["resources"]}
+    resources = [new.pop(r["name"], r) for r in existing.get("resources", [])]
+    return {**existing, **package, "resources": [*resources, *new.values()]}
 
 
 def datapackage(
@@ -253,6 +293,8 @@ __all__ = [
     "export",
     "export_rows",
     "fields_of",
+    "merge_datapackage",
+    "read_datapackage",
     "write_csv",
     "write_jsonl",
     "write_parquet",

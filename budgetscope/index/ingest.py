@@ -2,7 +2,10 @@
 
 :func:`ingest` is what ``budgetscope ingest`` runs. A file whose name is stored with the same
 SHA-1 and pipeline version is skipped (ingesting twice changes nothing); a changed file replaces
-its old records; a file that cannot be read is reported and skipped. When documents changed,
+its old records; a file that cannot be read is reported and skipped. Documents are stored by file
+name: a file named like a stored document but read from another path updates it only when it is
+the same document (same kind, department and year), else it is refused unless ``force``; two files
+of the same name in one ingest are refused (see :func:`name_clash`). When documents changed,
 :func:`relink` recomputes everything that spans documents — canonical policy documents, project
 series, narrative ↔ form links and their checks — from the store alone, so the result does not
 depend on the order or the batches documents came in, and an interrupted ingest is completed by
@@ -28,10 +31,10 @@ from typing import Any
 
 from budgetscope.index.findings import Check, department_checks, link_narratives_forms, narrative_form_checks
 from budgetscope.index.series import link_series
-from budgetscope.index.store import DocumentEntry, EntityStore, Links, SQLiteStore
+from budgetscope.index.store import DocumentEntry, EntityStore, Links, open_store
 from budgetscope.index.store_schema import citation_id
 from budgetscope.models import Document
-from budgetscope.paths import bundled_corpus, ensure_home, expand, store_path
+from budgetscope.paths import bundled_corpus, expand
 from budgetscope.pipeline.statements import BudgetTable, StatedTotal, department_statements
 
 STATEMENT_KINDS = ("department_budget", "unit_budget", "final_accounts")
@@ -180,6 +183,8 @@ def ingest(
     ids are those of the document alone until the final :func:`relink`). ``on_progress(done,
     total, name)`` is called after each file. ``workers``: processes running the pipeline (default:
     one per core, up to 4, when there are at least :data:`PARALLEL_MIN_FILES` files to process).
+    ``force``: read unchanged files again, and let a file replace a different stored document of
+    its name (see :func:`name_clash`); refused files are listed in ``failed``.
     Raises :class:`IngestError` when there is nothing to ingest.
     """
     started = time.perf_counter()
@@ -189,14 +194,13 @@ def ingest(
         if corpus is None:
             raise IngestError("no bundled corpus in this installation; give files or folders to ingest")
         paths = [corpus]
-    files = list(expand(paths))
+    files = list({os.path.realpath(f): f for f in expand(paths)}.values())  # a file given twice is read once
     own_store = store is None
     if store is None:
-        ensure_home(home)
-        store = SQLiteStore(store_path(home))
+        store = open_store(home, create=True)
     summary = IngestSummary(files=len(files), store=getattr(store, "path", ""))
     try:
-        todo = _plan(files, store, force, summary)
+        todo, moved = _plan(files, store, force, summary)
         if workers is None:
             cores = os.cpu_count() or 1
             workers = min(cores, 4) if len(todo) >= PARALLEL_MIN_FILES else 1
@@ -206,9 +210,16 @@ def ingest(
         for item in _process_all(todo, workers):
             done += 1
             document = item.document
+            clash = None if document is None else name_clash(document, moved.get(item.path), force=force)
             if item.error or document is None:
                 summary.failed.append(item.error or item.path)
+            elif clash is not None:
+                summary.failed.append(clash)
             else:
+                if item.path in moved:
+                    summary.warnings.append(
+                        f"{item.path}: replaces {document.doc} stored from {moved[item.path].path}"
+                    )
                 entry = DocumentEntry(document, item.tables, item.stated, item.checks, pipeline_version())
                 summary.written += store.write_documents([entry])
                 summary.warnings += [f"{document.doc}: {w}" for w in document.warnings]
@@ -231,22 +242,78 @@ def ingest(
     return summary
 
 
-def _plan(files: list[Path], store: EntityStore, force: bool, summary: IngestSummary) -> list[Path]:
-    """The files to read: all of them with ``force``, else those new or changed since stored."""
+@dataclass(frozen=True)
+class StoredAs:
+    """How a stored document was classified, and the path it was read from."""
+
+    path: str
+    kind: str
+    department: str | None
+    year: int | None
+
+    def describe(self) -> str:
+        return f"{self.kind}, {self.department or 'department unknown'}, {self.year or 'year unknown'}"
+
+
+def name_clash(document: Document, stored: StoredAs | None, *, force: bool = False) -> str | None:
+    """Why ``document`` may not replace the stored document of its name read from another path, or None.
+
+    It may when it is the same document — same kind, department and year, the department and the
+    year known — or with ``force``. The reason is one line naming both paths.
+
+    >>> stored = StoredAs("a/部门预算.txt", "department_budget", "上海市科学技术协会", 2023)
+    >>> new = Document(doc="部门预算.txt", path="b/部门预算.txt", kind="department_budget",
+    ...                department="上海市科学技术委员会", year=2025, sha1="1")
+    >>> print(name_clash(new, stored))  # doctest: +ELLIPSIS
+    b/部门预算.txt: another document named 部门预算.txt is stored from a/部门预算.txt (...); rename ...
+    >>> name_clash(new, stored, force=True) is None
+    True
+    """
+    if stored is None or force:
+        return None
+    this = StoredAs(document.path, document.kind, document.department, document.year)
+    same = (this.kind, this.department, this.year) == (stored.kind, stored.department, stored.year)
+    if same and this.department is not None and this.year is not None:
+        return None
+    return (
+        f"{document.path}: another document named {document.doc} is stored from {stored.path} "
+        f"({stored.describe()}; this file: {this.describe()}); rename one of the files, "
+        "or give --force to replace the stored one"
+    )
+
+
+def _plan(
+    files: list[Path], store: EntityStore, force: bool, summary: IngestSummary
+) -> tuple[list[Path], dict[str, StoredAs]]:
+    """The files to read — all of them with ``force``, else those new or changed since stored — and
+    for each changed file whose name is stored from another path, how that document was stored.
+
+    Documents are stored by file name: a second file of a name already seen in this ingest is refused.
+    """
     stored = store.fingerprints()
     version = pipeline_version()
-    names: dict[str, Path] = {}
-    todo = []
+    first: dict[str, Path] = {}
+    todo: list[Path] = []
+    moved: dict[str, StoredAs] = {}
     for f in files:
-        if f.name in names and names[f.name] != f:
-            summary.warnings.append(f"{f}: same file name as {names[f.name]}; the later one is kept")
-        names[f.name] = f
+        if f.name in first:
+            summary.failed.append(
+                f"{f}: same file name as {first[f.name]} in this ingest; documents are stored by file name, "
+                "so rename one of them"
+            )
+            continue
+        first[f.name] = f
         known = stored.get(f.name)
-        if not force and known is not None and known.pipeline == version and known.sha1 == _sha1(f):
+        sha1 = _sha1(f) if known is not None else None
+        if known is not None and known.sha1 == sha1 and known.pipeline == version and not force:
             summary.unchanged += 1
             continue
         todo.append(f)
-    return todo
+        if known is not None and known.sha1 != sha1:
+            for row in store.select("documents", {"doc": f.name}):
+                if not row["path"] or os.path.realpath(row["path"]) != os.path.realpath(f):
+                    moved[str(f)] = StoredAs(row["path"] or "", row["kind"], row["department"], row["year"])
+    return todo, moved
 
 
 def relink(store: EntityStore) -> Links:
@@ -292,4 +359,13 @@ def _totals(store: EntityStore, summary: IngestSummary) -> None:
     summary.series = len({row["series_id"] for row in store.select("project_series")})
 
 
-__all__ = ["IngestError", "IngestSummary", "ingest", "pipeline_version", "process_file", "relink"]
+__all__ = [
+    "IngestError",
+    "IngestSummary",
+    "StoredAs",
+    "ingest",
+    "name_clash",
+    "pipeline_version",
+    "process_file",
+    "relink",
+]

@@ -281,19 +281,25 @@ class SQLiteStore:
 def open_store(home: Path | str | None = None, *, create: bool = False) -> SQLiteStore:
     """The store of a data home; unless ``create``, a missing store is a :class:`StoreError`.
 
+    So is a home that is a file, or that cannot be created (a one-line message, never a traceback).
+
     >>> try:
     ...     open_store("/nonexistent-budgetscope-home")
     ... except StoreError as exc:
     ...     print(exc)
     no store at /nonexistent-budgetscope-home/budgetscope.sqlite; run `budgetscope ingest` first
     """
-    from budgetscope.paths import ensure_home, store_path
+    from budgetscope.paths import HomeError, data_home, ensure_home, store_path
 
-    path = store_path(home)
+    folder = data_home(home)
+    try:
+        if create or folder.exists():
+            ensure_home(folder)  # a file in the home's place is a one-line error, not a traceback
+    except HomeError as exc:
+        raise StoreError(str(exc)) from None
+    path = store_path(folder)
     if not create and not path.is_file():
         raise StoreError(f"no store at {path}; run `budgetscope ingest` first")
-    if create:
-        ensure_home(home)
     return SQLiteStore(path)
 
 

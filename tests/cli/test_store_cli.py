@@ -171,3 +171,54 @@ def test_store_cli_export_parquet_to_stdout_is_refused(home: Path) -> None:
         app, ["export", "--home", str(home), "-w", "findings", "-f", "parquet", "--out", "-"]
     )
     assert result.exit_code == 1 and "one --what in jsonl or csv" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["ingest", "corpus/sast-2023-department-budget.txt", "--no-index"],
+        ["ingest", "corpus/sast-2023-department-budget.txt"],
+        ["index"],
+        ["search", "科技馆"],
+        ["cites", "全民科学素质纲要"],
+        ["show", "sast-2023-department-budget.txt:1"],
+        ["check"],
+        ["export", "--out", "-", "-w", "projects"],
+    ],
+)
+def test_store_cli_home_that_is_a_file_is_a_one_line_error(tmp_path: Path, args: list[str]) -> None:
+    from budgetscope.search_cli.app import app as full_app
+
+    home = tmp_path / "home"
+    home.write_text("", encoding="utf-8")
+    result = runner.invoke(full_app, [*args, "--home", str(home)])
+    assert result.exit_code == 1
+    assert (
+        result.stderr.strip()
+        == f"error: data home {home} is not a folder; give --home (or BUDGETSCOPE_HOME) a folder"
+    )
+    assert "Traceback" not in result.output and result.stdout == ""
+
+
+def test_store_cli_ingest_refuses_another_document_of_a_stored_name(corpus: Path, tmp_path: Path) -> None:
+    a, b = tmp_path / "a" / "部门预算.txt", tmp_path / "b" / "部门预算.txt"
+    for target, source in ((a, "sast-2023-department-budget.txt"), (b, "stcsm-2025-department-budget.txt")):
+        target.parent.mkdir()
+        shutil.copy(corpus / source, target)
+    home = ["--home", str(tmp_path / "h"), "--no-index", "-q"]
+    assert runner.invoke(app, ["ingest", str(a), *home]).exit_code == 0
+    refused = runner.invoke(app, ["ingest", str(b), *home])
+    assert refused.exit_code == 1 and "Traceback" not in refused.output
+    [error] = [line for line in refused.stderr.splitlines() if line.startswith("error:")]
+    assert str(a) in error and str(b) in error and "rename" in error and "--force" in error
+    assert _stored_department(tmp_path / "h") == [(str(a), "上海市科学技术协会")]
+    forced = runner.invoke(app, ["ingest", str(b), *home, "--force"])
+    assert forced.exit_code == 0, forced.output
+    assert _stored_department(tmp_path / "h") == [(str(b), "上海市科学技术委员会")]
+
+
+def _stored_department(home: Path) -> list[tuple[str, str]]:
+    from budgetscope.index.store import open_store
+
+    with open_store(home) as store:
+        return [(row["path"], row["department"]) for row in store.select("documents")]

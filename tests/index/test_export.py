@@ -197,3 +197,42 @@ def test_export_csv_streams_from_the_store(store: SQLiteStore) -> None:
     buffer = io.StringIO()
     n = write_csv(export_rows(store, "indicators"), fields_of("indicators"), buffer)
     assert n == store.counts()["indicators"] and buffer.getvalue().count("\n") == n + 1
+
+
+def test_export_one_kind_at_a_time_merges_the_datapackage(store: SQLiteStore, tmp_path: Path) -> None:
+    import frictionless
+
+    export(store, ["projects"], "csv", tmp_path)
+    export(store, ["citations"], "jsonl", tmp_path)
+    export(store, ["findings"], "csv", tmp_path)
+    export(store, ["citations"], "csv", tmp_path)  # the same name again: replaced, not added
+    descriptor = json.loads((tmp_path / "datapackage.json").read_text(encoding="utf-8"))
+    assert [(r["name"], r["path"]) for r in descriptor["resources"]] == [
+        ("projects", "projects.csv"),
+        ("citations", "citations.csv"),
+        ("findings", "findings.csv"),
+    ]
+    report = frictionless.validate(tmp_path / "datapackage.json")
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "message"])[:5]
+
+
+def test_export_merge_keeps_what_was_added_to_the_datapackage(store: SQLiteStore, tmp_path: Path) -> None:
+    export(store, ["findings"], "csv", tmp_path)
+    path = tmp_path / "datapackage.json"
+    descriptor = json.loads(path.read_text(encoding="utf-8"))
+    descriptor["licenses"] = [{"name": "CC-BY-4.0"}]
+    path.write_text(json.dumps(descriptor), encoding="utf-8")
+    export(store, ["findings"], "jsonl", tmp_path)
+    merged = json.loads(path.read_text(encoding="utf-8"))
+    assert merged["licenses"] == [{"name": "CC-BY-4.0"}]
+    assert [r["path"] for r in merged["resources"]] == ["findings.jsonl"]
+
+
+@pytest.mark.parametrize("content", ["{not json", '{"resources": {"a": 1}}', "[]"])
+def test_export_unusable_datapackage_in_the_folder_is_an_error(
+    store: SQLiteStore, tmp_path: Path, content: str
+) -> None:
+    (tmp_path / "datapackage.json").write_text(content, encoding="utf-8")
+    with pytest.raises(ExportError, match=r"datapackage\.json"):
+        export(store, ["findings"], "csv", tmp_path)
+    assert (tmp_path / "datapackage.json").read_text(encoding="utf-8") == content

@@ -200,3 +200,161 @@ def test_ingest_kill_9_then_ingest_again_is_complete_without_duplicates(
     assert (summary.written, summary.unchanged, summary.relinked) == (4, 1, True)
     with open_store(home) as resumed, open_store(corpus_home) as clean:
         assert dump(resumed) == dump(clean)
+
+
+# -- documents are stored by file name: a same-named file from another path -----------------------
+
+SAST_2023 = "sast-2023-department-budget.txt"
+STCSM_2025 = "stcsm-2025-department-budget.txt"
+SAME_NAME = "部门预算.txt"
+
+
+def _copy_as(corpus: Path, source: str, folder: Path, text: str | None = None) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / SAME_NAME
+    target.write_text(
+        text if text is not None else (corpus / source).read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    return target
+
+
+def _stored(home: Path) -> list[tuple[str, str, int]]:
+    with open_store(home) as store:
+        return [(r["path"], r["department"], r["year"]) for r in store.select("documents")]
+
+
+def test_ingest_another_document_of_a_stored_name_is_refused_and_nothing_is_lost(
+    corpus: Path, tmp_path: Path
+) -> None:
+    a = _copy_as(corpus, SAST_2023, tmp_path / "a")
+    b = _copy_as(corpus, STCSM_2025, tmp_path / "b")
+    ingest([a], tmp_path / "home", workers=1)
+    with open_store(tmp_path / "home") as store:
+        projects = store.counts()["projects"]
+    summary = ingest([b], tmp_path / "home", workers=1)
+    assert summary.written == 0 and len(summary.failed) == 1
+    [error] = summary.failed
+    assert "\n" not in error and str(a) in error and str(b) in error and "rename" in error
+    assert _stored(tmp_path / "home") == [(str(a), "上海市科学技术协会", 2023)]
+    assert summary.projects == projects
+
+
+def test_ingest_force_replaces_another_document_of_a_stored_name(corpus: Path, tmp_path: Path) -> None:
+    a = _copy_as(corpus, SAST_2023, tmp_path / "a")
+    b = _copy_as(corpus, STCSM_2025, tmp_path / "b")
+    ingest([a], tmp_path / "home", workers=1)
+    summary = ingest([b], tmp_path / "home", workers=1, force=True)
+    assert (summary.written, summary.failed, summary.documents) == (1, [], 1)
+    assert any(str(a) in w and str(b) in w for w in summary.warnings)
+    assert _stored(tmp_path / "home") == [(str(b), "上海市科学技术委员会", 2025)]
+
+
+def test_ingest_the_same_document_from_another_path_is_an_update(corpus: Path, tmp_path: Path) -> None:
+    text = (corpus / SAST_2023).read_text(encoding="utf-8")
+    a = _copy_as(corpus, SAST_2023, tmp_path / "a")
+    moved = _copy_as(
+        corpus, SAST_2023, tmp_path / "moved", text[: text.index("科技社团党建工作项目经费情况说明")]
+    )
+    ingest([a], tmp_path / "home", workers=1)
+    summary = ingest([moved], tmp_path / "home", workers=1)
+    assert (summary.written, summary.failed, summary.documents) == (1, [], 1)
+    assert _stored(tmp_path / "home") == [(str(moved), "上海市科学技术协会", 2023)]
+    with open_store(tmp_path / "home") as store:
+        assert "基层科普服务项目" not in {row["name"] for row in store.select("projects")}
+
+
+def test_ingest_an_identical_copy_from_another_path_is_unchanged(corpus: Path, tmp_path: Path) -> None:
+    a = _copy_as(corpus, SAST_2023, tmp_path / "a")
+    copy = _copy_as(corpus, SAST_2023, tmp_path / "copy")
+    ingest([a], tmp_path / "home", workers=1)
+    summary = ingest([copy], tmp_path / "home", workers=1)
+    assert (summary.written, summary.unchanged, summary.failed) == (0, 1, [])
+
+
+@pytest.mark.parametrize("force", [False, True])
+def test_ingest_two_files_of_one_name_in_one_run_the_second_is_refused(
+    corpus: Path, tmp_path: Path, force: bool
+) -> None:
+    a = _copy_as(corpus, SAST_2023, tmp_path / "in" / "a")
+    b = _copy_as(corpus, STCSM_2025, tmp_path / "in" / "b")
+    summary = ingest([tmp_path / "in"], tmp_path / "home", workers=1, force=force)
+    assert (summary.files, summary.written, summary.documents) == (2, 1, 1)
+    [error] = summary.failed
+    assert "\n" not in error and error.startswith(str(b)) and str(a) in error and "rename" in error
+    assert _stored(tmp_path / "home") == [(str(a), "上海市科学技术协会", 2023)]
+
+
+def test_ingest_a_file_given_twice_is_read_once(corpus: Path, tmp_path: Path) -> None:
+    path = corpus / SAST_2023
+    summary = ingest([path, corpus / "." / SAST_2023], tmp_path, workers=1)
+    assert (summary.files, summary.written, summary.failed) == (1, 1, [])
+
+
+@pytest.mark.parametrize(
+    ("stored", "kind", "department", "year", "same"),
+    [
+        (
+            ("department_budget", "上海市科学技术协会", 2023),
+            "department_budget",
+            "上海市科学技术协会",
+            2023,
+            True,
+        ),
+        (
+            ("department_budget", "上海市科学技术协会", 2023),
+            "department_budget",
+            "上海市科学技术委员会",
+            2025,
+            False,
+        ),
+        (
+            ("department_budget", "上海市科学技术协会", 2023),
+            "department_budget",
+            "上海市科学技术协会",
+            2026,
+            False,
+        ),
+        (
+            ("department_budget", "上海市科学技术协会", 2023),
+            "performance_targets",
+            "上海市科学技术协会",
+            2023,
+            False,
+        ),
+        (("other", None, None), "other", None, None, False),
+        (("other", "上海市科学技术协会", None), "other", "上海市科学技术协会", None, False),
+    ],
+)
+def test_ingest_name_clash_only_the_same_classified_document_is_an_update(
+    stored: tuple[str, str | None, int | None],
+    kind: str,
+    department: str | None,
+    year: int | None,
+    same: bool,
+) -> None:
+    from budgetscope.index.ingest import StoredAs, name_clash
+
+    document = Document(
+        doc=SAME_NAME, path=f"b/{SAME_NAME}", kind=kind, department=department, year=year, sha1="1"
+    )
+    clash = name_clash(document, StoredAs(f"a/{SAME_NAME}", *stored))
+    assert (clash is None) is same
+    if clash is not None:
+        assert clash.startswith(f"b/{SAME_NAME}: ") and f"a/{SAME_NAME}" in clash and "--force" in clash
+    assert name_clash(document, StoredAs(f"a/{SAME_NAME}", *stored), force=True) is None
+    assert name_clash(document, None) is None
+
+
+def test_ingest_folder_skips_hidden_files_and_folders(corpus: Path, tmp_path: Path) -> None:
+    from budgetscope.paths import expand
+
+    folder = tmp_path / "in"
+    (folder / ".venv" / "lib").mkdir(parents=True)
+    (folder / "sub").mkdir()
+    shutil.copy(corpus / SAST_2023, folder / "sub")
+    (folder / ".venv" / "lib" / "LICENSE.txt").write_text("MIT License\n", encoding="utf-8")
+    (folder / ".notes.txt").write_text("草稿\n", encoding="utf-8")
+    assert list(expand([folder])) == [folder / "sub" / SAST_2023]
+    assert list(expand([folder / ".notes.txt"])) == [folder / ".notes.txt"]
+    summary = ingest([folder], tmp_path / "home", workers=1)
+    assert (summary.files, summary.written, summary.failed) == (1, 1, [])

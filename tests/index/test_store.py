@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Callable, Iterator
 from decimal import Decimal
@@ -247,3 +248,13 @@ def test_store_tables_are_all_written_with_a_document() -> None:
     store.write_documents([document])
     assert set(store.counts()) >= set(DOCUMENT_TABLES)
     assert store.get_document("a.txt") == document
+
+
+@pytest.mark.parametrize("create", [False, True])
+def test_store_open_store_home_that_is_a_file_is_a_store_error(tmp_path: Path, create: bool) -> None:
+    home = tmp_path / "home"
+    home.write_text("", encoding="utf-8")
+    with pytest.raises(StoreError, match=re.escape(f"data home {home} is not a folder")):
+        open_store(home, create=create)
+    with pytest.raises(StoreError, match="cannot create data home"):
+        open_store(home / "below", create=True)
