@@ -9,6 +9,10 @@ version, an issuer-less 关于… title with one issuer) and picks a version for
 evidence: its 文号, the years in its title, then the citing document's year. What stays unclear
 becomes a document marked ``ambiguous`` rather than a guess.
 
+A document's id (:func:`policy_id`) depends on its identity evidence alone, never on which other
+files were read or in which order: its earliest 文号, else the family and version of its title key.
+The title folding and the 简称/family tables live in :mod:`budgetscope.pipeline.policy_aliases`.
+
 Example:
     >>> from budgetscope.models import Citation
     >>> index = PolicyIndex()
@@ -22,7 +26,6 @@ Example:
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -30,38 +33,16 @@ from difflib import SequenceMatcher
 
 from budgetscope.models import Citation, PolicyDocument, stable_id
 from budgetscope.pipeline.docnumbers import find_doc_numbers, parse_doc_number
-
-SHORT_NAMES: dict[str, str] = {
-    "科普法": "中华人民共和国科学技术普及法",
-    "科技进步法": "中华人民共和国科学技术进步法",
-    "成果转化法": "中华人民共和国促进科技成果转化法",
-    "促进科技成果转化法": "中华人民共和国促进科技成果转化法",
-    "上海市科普条例": "上海市科学技术普及条例",
-}
-"""简称 → full title (keys and values in :func:`title_key` spelling, before the law prefix)."""
-
-FAMILY_NAMES: dict[str, str] = {
-    "全民科学素质行动规划纲要": "全民科学素质纲要",
-    "全民科学素质行动计划纲要": "全民科学素质纲要",
-    "科学素质纲要": "全民科学素质纲要",
-}
-"""Names of one document family whatever the version (the 2006 纲要 is a 计划纲要, the 2021 one a 规划纲要)."""
-
-KNOWN_DOCUMENTS: tuple[tuple[str, str | None], ...] = (
-    ("全民科学素质行动计划纲要（2006—2010—2020年）", "国发〔2006〕7号"),
-    ("全民科学素质行动计划纲要实施方案（2016—2020年）", "国办发〔2016〕10号"),
-    ("全民科学素质行动规划纲要（2021—2035年）", "国发〔2021〕9号"),
-    ("中华人民共和国科学技术普及法", None),
+from budgetscope.pipeline.policy_aliases import (
+    FAMILY_NAMES,
+    KNOWN_DOCUMENTS,
+    SHORT_NAMES,
+    fold_spelling,
+    is_notice,
+    split_version,
+    title_key,
 )
-"""Official titles and 文号 that anchor versions even before the corpus cites them."""
 
-_FOLD = str.maketrans("—–―~〔〕【】[]", "----()()()", "“”\"‘’'「」『』《》〈〉<>")
-_WS = re.compile(r"\s+")
-_WRAPPER = re.compile(r"^(?:.{0,40}?)关于(?:印发|转发|颁布|发布)(?P<inner>.+?)的(?:补充)?通知$")
-_YEARS_PAREN = re.compile(r"\((?P<years>(?:19|20)\d{2}(?:年)?(?:-(?:19|20)\d{2}(?:年)?)*)\)")
-_VERSION = re.compile(r"^(?P<base>.+?)\((?P<version>(?:19|20)\d{2}(?:-(?:19|20)\d{2})*)\)$")
-_LAW = re.compile(r"(?<!办|方|做|立|执|宪|司|依|用)法$")
-_LOCAL = re.compile(r"^[\u3400-\u9fff]{2,4}(?:省|市|自治区|特别行政区)")
 _GENERIC_TITLE = re.compile(
     r"(?:本|该|此)?(?:纲要|规划|条例|办法|意见|通知|方案|细则|章程|决定|规定|报告|标准|指南|法)"
 )
@@ -73,45 +54,6 @@ _QUESTION_HEAD = re.compile(
 _QUESTION_TAIL = re.compile(r"(?:的)?(?:项目|文件|政策)?(?:有哪些|是哪些|有什么|是什么|吗|呢)?[？?。!！\s]*$")
 
 
-def _fold(title: str) -> str:
-    t = title
-    for _ in range(4):  # to a fixed point: dropping a character can make NFKC compose anew
-        folded = _WS.sub("", unicodedata.normalize("NFKC", t)).translate(_FOLD)
-        folded = _YEARS_PAREN.sub(lambda m: "(" + m.group("years").replace("年", "") + ")", folded)
-        if folded == t:
-            break
-        t = folded
-    return t
-
-
-def title_key(title: str) -> str:
-    """A title's identity: spelling folded, notice wrapper and 简称 resolved, 中华人民共和国 for laws.
-
-    >>> title_key("《国务院关于印发全民科学素质行动规划纲要（2021—2035年）的通知》")
-    '全民科学素质行动规划纲要(2021-2035)'
-    >>> title_key("科普法") == title_key("中华人民共和国科学技术普及法")
-    True
-    """
-    t = _fold(title)
-    while (m := _WRAPPER.match(t)) is not None:
-        t = m.group("inner")
-    t = SHORT_NAMES.get(t, t).replace("科协", "科学技术协会")
-    if _LAW.search(t) and not t.startswith("中华人民共和国") and not _LOCAL.match(t) and len(t) <= 30:
-        t = "中华人民共和国" + t
-    return t
-
-
-def split_version(key: str) -> tuple[str, str | None]:
-    """A key's family (its name without a trailing years paren, 简称 folded) and version (the years).
-
-    >>> split_version(title_key("全民科学素质行动计划纲要（2021-2035年）"))
-    ('全民科学素质纲要', '2021-2035')
-    """
-    m = _VERSION.match(key)
-    base, version = (m.group("base"), m.group("version")) if m else (key, None)
-    return FAMILY_NAMES.get(base, base), version
-
-
 def _issuerless(key: str) -> str | None:
     m = _ISSUER.match(key)
     return m.group("rest") if m else None
@@ -121,7 +63,7 @@ def _number_key(text: str | None) -> str | None:
     if not text:
         return None
     parsed = parse_doc_number(text)
-    return parsed.key() if parsed else _fold(text)
+    return parsed.key() if parsed else fold_spelling(text)
 
 
 def _similar(a: str, b: str) -> bool:
@@ -137,6 +79,7 @@ class _Seen:
     number: str | None
     year: int | None
     doc: str
+    pinned: str | None = None  # a reloaded bare title: its document's title key ("" when left unclear)
 
 
 class PolicyIndex:
@@ -155,16 +98,15 @@ class PolicyIndex:
         self._versions: dict[str, list[tuple[int, str]]] = {}
         self._unclear: dict[str, str] = {}
         loaded = list(documents)
+        versioned = {d.family or "" for d in loaded if d.version}
         for d in loaded:
             self._seeds.append(
                 [(d.title, None), *((a, None) for a in d.aliases), *((d.title, n) for n in d.doc_numbers)]
             )
-            if not d.ambiguous:
-                self._seen += [
-                    _Seen(t, title_key(t), None, None, "")
-                    for t in [d.title, *d.aliases]
-                    if not _is_bare(title_key(t), {d.family or ""} if d.version else set())
-                ]
+            own = "" if d.ambiguous and d.family in versioned else title_key(d.title)
+            for t in [d.title, *d.aliases]:
+                key = title_key(t)
+                self._seen.append(_Seen(t, key, None, None, "", own if _is_bare(key, versioned) else None))
         self._index(loaded)
 
     def add(self, citation: Citation, *, year: int | None, doc: str) -> None:
@@ -209,8 +151,7 @@ class PolicyIndex:
             else:
                 bare.append(s)
         anchors = {uf.find(seed[0][0]): seed[0] for seed in seeds[: len(KNOWN_DOCUMENTS)]}
-        counts = Counter(s.key for s in self._seen)
-        names = _representatives(set(groups) | set(anchors), anchors, uf, firm, counts)
+        names = _representatives(set(groups) | set(anchors), anchors, uf, firm)
         versions: dict[str, list[tuple[int, str]]] = defaultdict(list)
         for root, name in names.items():
             family, version = split_version(name)
@@ -219,7 +160,9 @@ class PolicyIndex:
         unclear: dict[str, list[_Seen]] = defaultdict(list)
         for s in bare:
             family = split_version(s.key)[0]
-            chosen = _choose(sorted(versions[family]), s.year)
+            chosen = _choose(sorted(versions[family]), s.year) if s.pinned is None else None
+            if s.pinned and uf.find(s.pinned) in groups:
+                chosen = uf.find(s.pinned)
             (groups[chosen] if chosen else unclear[family]).append(s)
         titles = {uf.find(seed[0][0]): seed[0][2] for seed in seeds}
         docs = [
@@ -252,10 +195,13 @@ class PolicyIndex:
         for d in docs:
             if d.version and d.family and not d.ambiguous:
                 versions[d.family].append((int(d.version[:4]), d.id))
-        for title, _ in KNOWN_DOCUMENTS:  # known versions count even when nothing cites them
+        present = {(d.family, d.version) for d in docs if not d.ambiguous}
+        for title, number in KNOWN_DOCUMENTS:  # known versions count even when nothing cites them
             family, version = split_version(title_key(title))
-            if version:
-                versions[family].append((int(version[:4]), "pd:" + stable_id(family, version)))
+            if version and (family, version) not in present:
+                versions[family].append(
+                    (int(version[:4]), policy_id([number] if number else [], family, version))
+                )
         self._versions = {f: sorted(set(v)) for f, v in versions.items()}
         for d in docs:
             if d.ambiguous and d.family in versions:
@@ -324,6 +270,30 @@ class PolicyIndex:
         return [self._docs[i] for i in dict.fromkeys(ids)]
 
 
+def policy_id(numbers: Iterable[str], family: str, version: str | None) -> str:
+    """A canonical document's id from its identity evidence: its earliest 文号, else family + version.
+
+    Of several 文号 the earliest issued counts (then the smallest serial), so the id does not
+    change with the order or the set of files whose citations were grouped.
+
+    >>> policy_id(["国发〔2022〕1号", "国发[2021]9号"], "纲要", None) == policy_id(["国发〔2021〕9号"], "", None)
+    True
+    >>> policy_id([], "全民科学素质纲要", "2021-2035") == policy_id([], "全民科学素质纲要", None)
+    False
+    """
+    keys = {k for n in numbers if (k := _number_key(n))}
+    if keys:
+        return "pd:" + stable_id("文号", min(keys, key=_issued))
+    return "pd:" + stable_id(family, version or "")
+
+
+def _issued(key: str) -> tuple[int, int, str]:
+    """Sort key of a 文号 key: issuing year (decrees and unparsed numbers last), serial, the key."""
+    n = parse_doc_number(key)
+    serial = n.serial if n and n.serial and n.serial.isdigit() else "0"
+    return (n.year or 9_999) if n else 10_000, int(serial), key
+
+
 def _is_bare(key: str, versioned: set[str]) -> bool:
     """A family title without years (全民科学素质纲要) while the family has dated versions."""
     family, version = split_version(key)
@@ -369,15 +339,17 @@ def _representatives(
     anchors: dict[str, tuple[str, str | None, str]],
     uf: _UnionFind,
     firm: list[str],
-    counts: Counter[str],
 ) -> dict[str, str]:
-    """The key that names each group: its anchored official title, else its commonest dated key."""
+    """The key that names each group: its anchored official title, else its longest dated key.
+
+    Never the commonest or the first seen: the name gives a 文号-less document its id.
+    """
     members: dict[str, list[str]] = defaultdict(list)
     for k in firm:
         members[uf.find(k)].append(k)
 
-    def rank(k: str) -> tuple[bool, int, int, str]:
-        return split_version(k)[1] is not None, counts[k], -len(k), k
+    def rank(k: str) -> tuple[bool, int, str]:
+        return split_version(k)[1] is not None, len(k), k
 
     return {
         root: anchors[root][0] if root in anchors else max(members.get(root) or [root], key=rank)
@@ -391,9 +363,9 @@ def _document(
     """One canonical document from the citations grouped under it."""
     family, version = split_version(name)
     counts = Counter(s.title for s in seen)
-    title = official or min(counts, key=lambda t: (_WRAPPER.match(_fold(t)) is not None, -counts[t], t))
+    title = official or min(counts, key=lambda t: (is_notice(t), -counts[t], t))
     return PolicyDocument(
-        id="pd:" + stable_id(family, version or ""),
+        id=policy_id(numbers, family, version),
         title=title,
         family=family,
         version=version,
@@ -416,4 +388,12 @@ def _choose(versions: list[tuple[int, str]], year: int | None) -> str | None:
     return None if start == year and len(started) > 1 else chosen
 
 
-__all__ = ["FAMILY_NAMES", "KNOWN_DOCUMENTS", "SHORT_NAMES", "PolicyIndex", "split_version", "title_key"]
+__all__ = [
+    "FAMILY_NAMES",
+    "KNOWN_DOCUMENTS",
+    "SHORT_NAMES",
+    "PolicyIndex",
+    "policy_id",
+    "split_version",
+    "title_key",
+]

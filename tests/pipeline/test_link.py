@@ -9,9 +9,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from budgetscope.models import Citation
+from budgetscope.models import Citation, Document
 from budgetscope.pipeline.citations import find_citations
-from budgetscope.pipeline.link import PolicyIndex, split_version, title_key
+from budgetscope.pipeline.document import read_document
+from budgetscope.pipeline.extract import extract_documents
+from budgetscope.pipeline.link import PolicyIndex, policy_id, split_version, title_key
 
 FILES = (
     "sast-2019-performance-targets.txt",
@@ -201,6 +203,109 @@ def test_link_every_citation_resolves_and_ids_are_stable(
     again.resolve()
     assert all(index.canonical(c, year=y) is not None for _, y, c in cited)
     assert [d.model_dump() for d in again.documents()] == [d.model_dump() for d in index.documents()]
+
+
+CitedAt = tuple[str, int | None, str, str | None]
+"""A citation's place and words: (file, line, title, 文号)."""
+
+
+def _extract(
+    read: dict[str, Document], names: tuple[str, ...]
+) -> tuple[dict[CitedAt, str | None], PolicyIndex]:
+    """Extract the named files together: each citation's canonical id, and the index that gave them."""
+    index = PolicyIndex()
+    docs = extract_documents([read[n] for n in names], index=index)
+    ids: dict[CitedAt, str | None] = {}
+    for d in docs:
+        for r in d.records:
+            for c in r.citations:
+                assert ids.setdefault((d.doc, r.line, c.title, c.doc_number), c.canonical) == c.canonical
+    return ids, index
+
+
+@pytest.fixture(scope="module")
+def read(corpus: Path) -> dict[str, Document]:
+    return {name: read_document(corpus / name) for name in FILES}
+
+
+@pytest.fixture(scope="module")
+def grown(read: dict[str, Document]) -> tuple[dict[CitedAt, str | None], PolicyIndex]:
+    return _extract(read, FILES)
+
+
+@pytest.mark.parametrize(
+    "names",
+    [
+        *((name,) for name in FILES if name != "sast-2026-performance-targets.txt"),  # it cites nothing
+        ("sast-2026-performance-targets.txt", "sast-2019-performance-targets.txt"),
+        ("stcsm-2025-department-budget.txt", "sast-2023-department-budget.txt"),
+    ],
+)
+def test_link_ids_stable_as_the_corpus_grows(
+    read: dict[str, Document],
+    grown: tuple[dict[CitedAt, str | None], PolicyIndex],
+    names: tuple[str, ...],
+) -> None:
+    small, small_index = _extract(read, names)
+    large, large_index = grown
+    assert small and set(small) <= set(large)
+    small_docs = {d.id: d for d in small_index.documents()}
+    large_docs = {d.id: d for d in large_index.documents()}
+    for cited, pd in small.items():
+        grown_pd = large[cited]
+        assert pd is not None and grown_pd is not None
+        if pd != grown_pd:  # only evidence the smaller corpus lacks moves an id: a first 文号
+            assert not small_docs[pd].doc_numbers and large_docs[grown_pd].doc_numbers, cited
+
+
+def test_link_id_of_a_numbered_document_ignores_its_title_variants(
+    read: dict[str, Document], grown: tuple[dict[CitedAt, str | None], PolicyIndex]
+) -> None:
+    # sast-2023 writes 国务院关于加强实施创新驱动发展战略…, the 2019 and 2026 files 强化; one 文号
+    alone, _ = _extract(read, ("sast-2023-department-budget.txt",))
+    ids = {pd for runs in (alone, grown[0]) for cited, pd in runs.items() if cited[3] == "国发〔2017〕37号"}
+    assert ids == {policy_id(["国发[2017]37号"], "", None)}
+
+
+def test_link_ids_do_not_depend_on_file_order(
+    read: dict[str, Document], grown: tuple[dict[CitedAt, str | None], PolicyIndex]
+) -> None:
+    ids, index = _extract(read, FILES[::-1])
+    assert ids == grown[0]
+    assert index.documents() == grown[1].documents()
+
+
+@pytest.mark.parametrize("names", [("sast-2023-department-budget.txt",), FILES])
+def test_link_reload_from_documents_keeps_every_id(read: dict[str, Document], names: tuple[str, ...]) -> None:
+    index = PolicyIndex()
+    docs = extract_documents([read[n] for n in names], index=index)
+    reloaded = PolicyIndex(index.documents())
+    cited = [(d.year, c) for d in docs for r in d.records for c in r.citations]
+    assert cited and all(reloaded.canonical(c, year=y) == c.canonical for y, c in cited)
+    reloaded.resolve()
+    assert reloaded.documents() == index.documents()
+
+
+@pytest.mark.parametrize(
+    ("numbers", "earliest"),
+    [
+        (["国发〔2021〕9号", "国发[2017]37号"], "国发〔2017〕37号"),
+        (["国发〔2017〕37号", "国发〔2017〕9号"], "国发〔2017〕9号"),  # serials compare as numbers
+        (["国务院令第658号", "国办发〔2016〕28号"], "国办发〔2016〕28号"),  # a decree has no year
+        (["沪科【2023】15号", "沪科[2023]15号"], "沪科〔2023〕15号"),
+    ],
+)
+def test_link_policy_id_from_the_earliest_doc_number(numbers: list[str], earliest: str) -> None:
+    assert policy_id(numbers, "a", "2021") == policy_id([earliest], "b", None)
+    assert policy_id(numbers, "a", "2021") != policy_id([], "a", "2021")
+
+
+def test_link_policy_id_from_family_and_version_without_doc_number(index: PolicyIndex) -> None:
+    assert _id(index, SAME_2021[1], 2026) == policy_id(["国发〔2021〕9号"], "", None)
+    old = _id(index, "全民科学素质行动计划纲要（2006—2010—2020年）", None)
+    assert old == policy_id(["国发〔2006〕7号"], "", None)
+    law = _id(index, "科普法", 2026)
+    assert law == policy_id([], "中华人民共和国科学技术普及法", None)
 
 
 @settings(max_examples=300, deadline=None)
