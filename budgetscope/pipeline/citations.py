@@ -192,7 +192,7 @@ def _doc_number_before(text: str, open_: int, floor: int, claimed: set[int]) -> 
     return found.number.text
 
 
-def _embedding(text: str, open_: int, after: str, floor: int) -> tuple[int, int] | None:
+def _embedding(text: str, open_: int, close: int, after: str, floor: int) -> tuple[int, int] | None:
     """The span of a longer name the 《》 title sits in (…实施《X》细则, 关于贯彻落实《X》有关问题的通知), or None."""
     suffix = _EMBEDDING_SUFFIX.match(after)
     if suffix is None:
@@ -205,7 +205,6 @@ def _embedding(text: str, open_: int, after: str, floor: int) -> tuple[int, int]
             return None
     else:
         start, _ = _name_start(text, open_, floor)
-    close = text.index("》", open_)
     end, n = close + 1, 0
     while n < suffix.end() and end < len(text):  # walk the squeezed suffix back onto the text
         if not text[end].isspace():
@@ -244,7 +243,7 @@ def _bracketed(text: str, section: str | None, masked: list[str]) -> list[Citati
                 if found:
                     short_names[title] = found[-1].title
                 continue
-            embedding = _embedding(text, open_, after, p_start)
+            embedding = _embedding(text, open_, close, after, p_start)
             if embedding is not None:
                 start, end = embedding
                 for i in range(start, end):

@@ -31,7 +31,13 @@ def command(
         list[Path] | None, typer.Argument(help="Text or PDF files, or folders (default: the bundled corpus).")
     ] = None,
     home: HomeOption = None,
-    force: Annotated[bool, typer.Option("--force", help="Re-ingest files even when unchanged, and replace a different stored document of the same name.")] = False,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Re-ingest files even when unchanged, and replace a different stored document of the same name.",
+        ),
+    ] = False,
     workers: Annotated[
         int | None,
         typer.Option(

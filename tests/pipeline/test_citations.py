@@ -407,3 +407,48 @@ def test_docnumbers_parse_decree_numbers(text: str, agency: str, serial: str, ke
 def test_docnumbers_reject_orders_that_are_not_decrees() -> None:
     assert list(find_doc_numbers("按照指令第3号要求")) == []
     assert [d.number.text for d in find_doc_numbers("根据国务院令第658号")] == ["国务院令第658号"]
+
+
+def test_citations_angle_brackets_alone_inside_a_longer_name() -> None:
+    # 〈〉 as the only title marks, inside "…实施〈X〉细则" (crashed before: it looked for 》)
+    found = find_citations("根据上海市科协实施〈中国科学技术协会章程〉细则开展工作")
+    assert [(c.title, c.bracketed) for c in found] == [("上海市科协实施〈中国科学技术协会章程〉细则", False)]
+
+
+FRAGMENTS = [
+    "根据",
+    "依据",
+    "落实",
+    "上海市科协",
+    "实施",
+    "关于",
+    "印发",
+    "的通知",
+    "细则",
+    "办法",
+    "规划",
+    "意见",
+    "《",
+    "》",
+    "〈",
+    "〉",
+    "（国发〔2021〕9号）",
+    "沪科协〔2015〕25号",
+    "（2018年）",
+    "、",
+    "，",
+    "。",
+    "\n",
+    "中华人民共和国科学技术普及法",
+    "全民科学素质行动规划纲要",
+    "（2021—2035年）",
+    "中提到",
+    "第十二条",
+]
+
+
+@given(st.lists(st.sampled_from(FRAGMENTS), max_size=30))
+def test_citations_never_raise_on_budget_like_fragments(parts: list[str]) -> None:
+    text = "".join(parts)
+    for c in find_citations(text, section="legal_basis"):
+        assert 0 <= c.start < c.end <= len(text) and c.title
