@@ -38,10 +38,17 @@ from budgetscope.pipeline.forms import (
     squash,
     unit_scale,
 )
-from budgetscope.pipeline.normalize import Line
+from budgetscope.pipeline.normalize import Line, fold
 
 SEPARATOR = re.compile(r"^[-:|=\s]*$")
 MERGED_LABELS = frozenset({"绩效指标", "绩效", "指标", "项目绩效指标"})
+UNIT_NOTE = re.compile(r"(?<![\u4e00-\u9fff])(?:金额)?单位\s*[:：]\s*(万?元)(?![\u4e00-\u9fff])")
+"""A unit note such as "单位：万元" / "金额单位: 元" that sets the unit of the form's amounts."""
+
+UNIT_HEADERS = frozenset({"单位", "计量单位", "度量单位", "指标单位", "指标值单位"})
+UNIT_CELL = re.compile(
+    r"^(?:[%‰℃]|[\u4e00-\u9fff]{1,3}|[\u4e00-\u9fff]{1,2}/[\u4e00-\u9fff]{1,2}|[a-zA-Z]{1,4})$"
+)
 STOP_LABELS = ("备注", "填报人", "审核人", "单位负责人", "联系人", "联系电话", "填报日期")
 
 Cell = tuple[int, str]
@@ -55,6 +62,17 @@ class _Header:
     level2: int = -1
     level3: int = -1
     target: int = -1
+    unit: int = -1
+
+
+def note_scale(text: str) -> Decimal | None:
+    """The unit scale a "单位：万元" note states (10000 or 1), None when ``text`` holds no note.
+
+    >>> note_scale("(2026 年度)  单位：万元"), note_scale("金额单位: 元"), note_scale("实施单位：上海市科协")
+    (Decimal('10000'), Decimal('1'), None)
+    """
+    m = UNIT_NOTE.search(fold(text))
+    return unit_scale(m.group(1)) if m else None
 
 
 def read_table_form(rows: list[tuple[Line, str]]) -> FormParse:
@@ -66,6 +84,7 @@ def read_table_form(rows: list[tuple[Line, str]]) -> FormParse:
     texts: dict[str, list[str]] = {}
     header: _Header | None = None
     in_components = False
+    wrap: dict[int, str] = {}
     state: dict[str, str | None] = {"level1": None, "level2": None}
     for ln, raw in rows:
         if not ln.text:
@@ -74,6 +93,12 @@ def read_table_form(rows: list[tuple[Line, str]]) -> FormParse:
         if all(SEPARATOR.match(c) for c in cells):
             continue  # a markdown table separator ("--\t-----") left by the converter
         vals: list[Cell] = [(i, c) for i, c in enumerate(cells) if c]
+        note = [c for _, c in vals if note_scale(c) is not None and not is_label(c)]
+        if note:
+            scale = note_scale(note[0]) or scale  # "单位：万元" beside the year or above the table
+            vals = [(i, c) for i, c in vals if c not in note]
+            if not vals:
+                continue
         keys = [label_key(c) for _, c in vals]
         if "一级指标" in keys or ("三级指标" in keys and "二级指标" in keys):
             header = _header(vals)
@@ -90,6 +115,7 @@ def read_table_form(rows: list[tuple[Line, str]]) -> FormParse:
         if any(is_label(c) for _, c in vals):
             in_components = False
             scale = _field_row(vals, form, parse, scale) or scale
+            wrap = _value_columns(vals)
             cols = {i: label_key(c) for i, c in vals if label_key(c) in TEXT_LABELS}
             if cols:
                 text_cols = cols
@@ -97,6 +123,9 @@ def read_table_form(rows: list[tuple[Line, str]]) -> FormParse:
         if in_components:
             _component_row(vals, form.components, scale)
             continue
+        if wrap and _continue_fields(vals, "\t" not in raw, wrap, form, parse):
+            continue
+        wrap = {}
         for i, c in vals:
             if text_cols:
                 label = text_cols[max((k for k in text_cols if k <= i), default=min(text_cols))]
@@ -133,6 +162,45 @@ def _field_row(vals: list[Cell], form: Form, parse: FormParse, scale: Decimal) -
     return new_scale
 
 
+def _value_columns(vals: list[Cell]) -> dict[int, str]:
+    """Columns of a field row's one-value fields: {value column: field name, label column: ""}."""
+    cols: dict[int, str] = {}
+    for n, (i, cell) in enumerate(vals):
+        if is_label(cell):
+            cols[i] = ""
+            key = label_key(cell)
+            if key in FIELD_LABELS and n + 1 < len(vals) and not is_label(vals[n + 1][1]):
+                cols[vals[n + 1][0]] = FIELD_LABELS[key]
+    return cols
+
+
+def _continue_fields(
+    vals: list[Cell], tabless: bool, cols: dict[int, str], form: Form, parse: FormParse
+) -> bool:
+    """Append a label-less row under a field row to the values it continues ("创新服务与发" / "展项目").
+
+    A cell continues the field whose value column is the nearest at or left of it; a line without
+    tabs continues the project name. Returns False (nothing applied) when a cell sits under a label.
+    """
+    found: list[tuple[str, str]] = []
+    for i, cell in vals:
+        left = [k for k in cols if k <= i]
+        name = "name" if tabless and "name" in cols.values() else (cols[max(left)] if left else "")
+        if (
+            name not in ("name", "department", "implementer")
+            or parse_date(cell)
+            or parse_yuan(cell) is not None
+        ):
+            return False
+        found.append((name, cell))
+    for name, cell in found:
+        if name == "name":
+            parse.name = repair_name(f"{parse.name or ''} {cell}")
+        else:
+            setattr(form, name, repair_name(f"{getattr(form, name) or ''} {cell}"))
+    return bool(found)
+
+
 def _set_field(name: str, value: str, form: Form, parse: FormParse) -> None:
     if name == "name":
         parse.name = repair_name(value)
@@ -165,6 +233,8 @@ def _header(vals: list[Cell]) -> _Header:
             h.level3 = i
         elif "指标值" in key or "目标值" in key:
             h.target = i
+        elif key in UNIT_HEADERS:
+            h.unit = i
     return h
 
 
@@ -193,6 +263,7 @@ def _indicator_row(
             state["level2"] = label
     if not rest:
         return
+    rest = _join_unit(rest, header)
     if len(rest) == 1:
         col, cell = rest[0]
         is_target = header.target >= 0 and abs(col - header.target) < abs(col - header.level3)
@@ -204,3 +275,23 @@ def _indicator_row(
         level3 = " ".join(c for _, c in rest[:-1])
         target = rest[-1][1]
     out.append(Indicator(level1=state["level1"], level2=state["level2"], level3=level3, target=target))
+
+
+def _join_unit(rest: list[Cell], header: _Header) -> list[Cell]:
+    """Join a unit cell to the value before it ("≥100.00" | "人" -> "≥100.00人").
+
+    The last cell is a unit when it sits in the header's unit column, or (without such a column)
+    when it is a short unit word after a numeric value and a level-3 name.
+    """
+    if len(rest) < 2:
+        return rest
+    (col, unit), (vcol, value) = rest[-1], rest[-2]
+    if header.unit >= 0:
+        is_unit = abs(col - header.unit) < abs(col - header.target) and bool(UNIT_CELL.match(squash(unit)))
+        if is_unit and len(rest) == 2 and abs(vcol - header.level3) <= abs(vcol - header.target):
+            return rest[:1]  # a name with a unit but no value: keep the name, drop the unit
+    else:
+        is_unit = len(rest) >= 3 and bool(UNIT_CELL.match(squash(unit))) and bool(re.search(r"\d", value))
+    if not is_unit:
+        return rest
+    return [*rest[:-2], (vcol, f"{value}{unit}")]

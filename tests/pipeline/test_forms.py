@@ -421,6 +421,12 @@ FRAGMENTS = [
     "数量目标",
     "社会效益目标提升上海辖区内公民科学素养 有所提升",
     "--\t-------\t-----------",
+    "项目支出绩效目标表",
+    "(2026 年度)\t\t\t\t单位：万元",
+    "项目资金（万元）\t项目资金总额:\t\t年度资金总额:\t60.00",
+    "\t展项目\t\t",
+    "\t一级指标\t二级指标\t三级指标\t指标值\t计量单位",
+    "\t\t\t专家参与人数\t≥100.00\t人",
     "项目设立的必",
     "要性",
     "",
@@ -432,3 +438,157 @@ FRAGMENTS = [
 def test_forms_never_crash_on_shuffled_form_lines(parts: list[str]) -> None:
     records = segment_forms(normalize_text("\n".join(parts)), doc="f.txt", department=None, year=None)
     assert all(r.kind == "form" and r.form is not None for r in records)
+
+
+# Variants of a REAL table-layout form: the first form of sast-2026-performance-targets.txt
+# (L5-L23, "创新服务与发展项目", 600,000.00 yuan), edited the way other departments' and years' forms differ.
+
+
+def _real_form() -> list[str]:
+    return (CORPUS / TABLE).read_text(encoding="utf-8").split("\n")[4:23]
+
+
+def _edit(lines: list[str], *edits: tuple[str, str]) -> list[str]:
+    """Replace each ``old`` by ``new`` in every line (each edit must apply)."""
+    for old, new in edits:
+        assert any(old in ln for ln in lines), old
+        lines = [ln.replace(old, new) for ln in lines]
+    return lines
+
+
+def _variant(lines: list[str]) -> Record:
+    records = segment_forms(normalize_text("\n".join(lines) + "\n"), doc="v.txt", department=None, year=None)
+    assert len(records) == 1
+    assert records[0].name == "创新服务与发展项目"
+    assert records[0].form is not None
+    return records[0]
+
+
+YUAN_600K = {"annual_total": Decimal(600000), "fiscal_current": Decimal(600000), "carryover": 0, "other": 0}
+
+
+@pytest.mark.parametrize(
+    "edits",
+    [
+        # money label states 万元 (full-width brackets), the amounts are in 万元
+        [("项目资金 (元)", "项目资金（万元）"), ("600,000.00", "60.00")],
+        # a "单位：万元" note in the year row, the money label without a unit
+        [
+            ("项目资金 (元)", "项目资金"),
+            ("(2026 年度)\t", "(2026 年度)\t单位：万元"),
+            ("600,000.00", "60.00"),
+        ],
+    ],
+)
+def test_forms_table_amounts_in_wan_yuan_become_yuan(edits: list[tuple[str, str]]) -> None:
+    form = _variant(_edit(_real_form(), *edits)).form
+    assert form is not None and form.amounts == YUAN_600K
+
+
+@pytest.mark.parametrize(
+    "edits",
+    [
+        [("项目性质", "项目类型"), ("主管部门", "预算单位"), ("实施单位", "项目实施单位")],
+        [("主管部门", "申报单位"), ("计划开始日期", "开始日期"), ("计划完成日期", "结束日期")],
+        [("年度资金申请总额:", "年度资金总额:"), ("其中: 当年财政拨款", "财政拨款")],
+        [("年度资金申请总额:", "本年资金申请总额:"), ("其中: 当年财政拨款", "当年财政拨款")],
+    ],
+)
+def test_forms_table_label_variants(edits: list[tuple[str, str]]) -> None:
+    form = _variant(_edit(_real_form(), *edits)).form
+    assert form is not None
+    assert (form.nature, form.category) == ("其他一次性项目", "特定目标类")
+    assert (form.department, form.implementer) == ("上海市科学技术协会", "上海市科学技术协会")
+    assert (form.start, form.end) == (date(2026, 1, 1), date(2026, 12, 31))
+    assert form.amounts == YUAN_600K
+
+
+def test_forms_table_missing_carryover_and_implementer_rows() -> None:
+    # the "\t\t\t上年结转资金\t0.00\t" row removed; 实施单位 and its value cleared from the 主管部门 row
+    lines = [ln for ln in _real_form() if "上年结转资金" not in ln]
+    form = _variant(_edit(lines, ("\t实施单位\t上海市科学技术协会", "\t\t"))).form
+    assert form is not None
+    assert (form.department, form.implementer) == ("上海市科学技术协会", None)
+    assert form.amounts == {"annual_total": 600000, "fiscal_current": 600000, "other": 0}
+    assert len(form.indicators) == 5
+
+
+@pytest.mark.parametrize("column", [0, 1, 3, 5])
+def test_forms_table_extra_blank_column(column: int) -> None:
+    # an empty cell inserted at ``column`` of every tabbed row
+    def widen(line: str) -> str:
+        cells = line.split("\t")
+        return "\t".join([*cells[:column], "", *cells[column:]]) if len(cells) > 1 else line
+
+    form = _variant([widen(ln) for ln in _real_form()]).form
+    assert form is not None
+    assert (form.nature, form.implementer, form.end) == (
+        "其他一次性项目",
+        "上海市科学技术协会",
+        date(2026, 12, 31),
+    )
+    assert form.amounts == YUAN_600K
+    assert [(i.level1, i.level2, i.level3, i.target) for i in form.indicators[:2]] == [
+        ("产出指标", "数量指标", "专家参与人数", "≥100.00(人)"),
+        ("产出指标", "质量指标", "创新服务活动质量达标率", "=100.00(%)"),
+    ]
+
+
+@pytest.mark.parametrize("continuation", ["\t展项目\t\t\t\t", "展项目"])
+def test_forms_table_project_name_wrapped_onto_next_line(continuation: str) -> None:
+    # "创新服务与发展项目" cut after 发; the rest on the next line, in the name's column or without tabs
+    lines = _edit(_real_form(), ("\t创新服务与发展项目\t", "\t创新服务与发\t"))
+    at = next(n for n, ln in enumerate(lines) if ln.startswith("项目名称"))
+    record = _variant([*lines[: at + 1], continuation, *lines[at + 1 :]])
+    assert record.form is not None and record.form.nature == "其他一次性项目"
+
+
+def test_forms_table_blank_level_cells_carry_down() -> None:
+    # the 质量指标 cell of the second row blanked: both levels carry down from the row above
+    lines = _edit(_real_form(), ("\t\t质量指标\t创新服务活动质量达标率", "\t\t\t创新服务活动质量达标率"))
+    assert _rows(_variant(lines))[:3] == [
+        ("产出指标", "数量指标", "专家参与人数", "≥100.00(人)"),
+        ("产出指标", "数量指标", "创新服务活动质量达标率", "=100.00(%)"),
+        ("产出指标", "时效指标", "项目完成时间", "2026 年 12 月 31 日前完成"),
+    ]
+
+
+@pytest.mark.parametrize("header", ["指标值\t计量单位", "年度(/项目)指标值\t"])
+def test_forms_table_target_unit_in_separate_cell(header: str) -> None:
+    # "≥100.00(人)" split into a value cell and a unit cell, with or without a 计量单位 header column
+    lines = _edit(
+        _real_form(),
+        ("年度(/项目)指标值\t", header),
+        ("≥100.00(人)", "≥100.00\t人"),
+        ("=100.00(%)", "=100.00\t%"),
+        ("≥85.00(%)", "≥85.00\t%"),
+    )
+    rows = _rows(_variant(lines))
+    assert [r[2:] for r in rows] == [
+        ("专家参与人数", "≥100.00人"),
+        ("创新服务活动质量达标率", "=100.00%"),
+        ("项目完成时间", "2026 年 12 月 31 日前完成"),
+        ("创新氛围提升情况", "相比上一年有提升"),
+        ("服务对象满意度", "≥85.00%"),
+    ]
+
+
+@pytest.mark.parametrize("shift", [False, True])
+def test_forms_table_page_break_repeats_indicator_header(shift: bool) -> None:
+    # a blank line and the header row again before the 时效指标 row (``shift``: the new page's rows
+    # lose their first empty column, as in L108-L110 of the corpus)
+    lines = _real_form()
+    at = next(n for n, ln in enumerate(lines) if "时效指标" in ln)
+    after = [ln.removeprefix("\t") for ln in lines[at:]] if shift else lines[at:]
+    header = "一级指标\t二级指标\t三级指标\t年度(/项目)指标值" if shift else lines[at - 3]
+    assert header.startswith("\t一级指标") or shift
+    rows = _rows(_variant([*lines[:at], "", header, *after]))
+    assert rows == _rows(_variant(lines))
+    assert rows[2] == ("产出指标", "时效指标", "项目完成时间", "2026 年 12 月 31 日前完成")
+
+
+@pytest.mark.parametrize("title", ["项目支出绩效目标表", "部门项目支出绩效目标表"])
+def test_forms_table_newer_template_title(title: str) -> None:
+    record = _variant(_edit(_real_form(), ("财政项目支出绩效目标申报表", title)))
+    assert (record.title, record.line, record.year) == (title, 1, 2026)
+    assert len(_rows(record)) == 5
