@@ -33,6 +33,10 @@ PAGE_NUMBER = re.compile(
 SECTION_LINE = re.compile(
     r"^[一二三四五六七]\s*[、.．]\s*(?:项目概[述况]|立项依据|实施主体|实施方案|实施周期|年度预算安排|绩效目标)\s*$"
 )
+JUSTIFIED_GAP = re.compile(
+    r"(?<=[\u4e00-\u9fff，。、；：“”（）《》])[ \u3000]{2,}(?=[\u4e00-\u9fff，。、；：“”（）《》])"
+)
+"""Two or more spaces between CJK characters: the stretch of a justified PDF line, not text."""
 LIST_START = re.compile(
     r"^\s*(?:[-•·]\s|[（(]?[一二三四五六七八九十\d]{1,3}[)）、．.]|第[一二三四五六七八九十]+[章节条部])"
 )
@@ -87,6 +91,12 @@ class _Phys:
     line: int
     start: int
     page: int | None
+    pieces: tuple[tuple[int, int], ...] = ()
+    """(offset in text, source offset) where the text skips source characters; empty = contiguous."""
+
+    def at(self, offset: int) -> list[tuple[int, int]]:
+        """This line's pieces, shifted to start at ``offset`` of a joined line."""
+        return [(offset + local, src) for local, src in (self.pieces or ((0, self.start),))]
 
 
 def normalize_text(source: str, page_starts: tuple[int, ...] | None = None) -> Text:
@@ -110,9 +120,24 @@ def _physical_lines(source: str, page_starts: tuple[int, ...] | None) -> list[_P
         text = stripped.rstrip(" \u3000\t\f")
         if raw.strip() == "\f":
             text = "\f"
-        out.append(_Phys(text, n, pos + lead, page))
+        if page_starts is not None and JUSTIFIED_GAP.search(text):
+            out.append(_squeeze_gaps(text, n, pos + lead, page))
+        else:
+            out.append(_Phys(text, n, pos + lead, page))
         pos += len(raw) + 1
     return out
+
+
+def _squeeze_gaps(text: str, line: int, start: int, page: int | None) -> _Phys:
+    """Drop the runs of spaces a PDF puts between CJK characters of a justified line."""
+    kept, pieces, last = [], [], 0
+    for m in JUSTIFIED_GAP.finditer(text):
+        kept.append(text[last : m.start()])
+        pieces.append((sum(map(len, kept)) - len(kept[-1]), start + last))
+        last = m.end()
+    kept.append(text[last:])
+    pieces.append((sum(map(len, kept)) - len(kept[-1]), start + last))
+    return _Phys("".join(kept), line, start, page, tuple(pieces))
 
 
 def _drop_running_lines(phys: list[_Phys]) -> list[_Phys]:
@@ -174,7 +199,7 @@ def _join(phys: list[_Phys], width: int | None) -> list[Line]:
     i = 0
     while i < len(phys):
         p = phys[i]
-        text, pieces, last = p.text, [(0, p.start)], p.text
+        text, pieces, last = p.text, p.at(0), p.text
         j = i + 1
         while True:
             k = j
@@ -187,7 +212,7 @@ def _join(phys: list[_Phys], width: int | None) -> list[Line]:
                     k = m
             if k >= len(phys) or not _joinable(text, last, phys[k].text, width) or _heads_section(phys, k):
                 break
-            pieces.append((len(text), phys[k].start))
+            pieces.extend(phys[k].at(len(text)))
             text += phys[k].text
             last = phys[k].text
             j = k + 1

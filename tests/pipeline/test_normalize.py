@@ -62,3 +62,14 @@ def test_normalize_pdf_rejoins_wrapped_paragraphs(district_pdf: tuple[Path, Path
 
 def test_fold_unifies_full_width() -> None:
     assert fold("２０２６年（一）") == "2026年(一)"
+
+
+def test_normalize_pdf_drops_justification_gaps_and_keeps_offsets() -> None:
+    # pypdfium2 renders the stretch of a justified line as runs of spaces between CJK characters
+    src = "服务于上海脑中心的所有成员单位，乃至长三    角及整个南方地区\n第二行。\n"
+    text = normalize_text(src, (0,))
+    line = text.lines[0]
+    assert line.text == "服务于上海脑中心的所有成员单位，乃至长三角及整个南方地区"
+    assert all(src[line.source_offset(i)] == ch for i, ch in enumerate(line.text))
+    # a text file keeps its spaces verbatim
+    assert normalize_text(src).lines[0].text == src.split("\n")[0]
