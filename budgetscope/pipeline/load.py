@@ -18,7 +18,6 @@ from pathlib import Path
 MAX_BYTES = 200 * 1024 * 1024
 """Files above this size are refused (a budget document is a few MB at most)."""
 
-TEXT_SUFFIXES = {".txt", ".text", ".md"}
 PDF_SUFFIXES = {".pdf"}
 
 

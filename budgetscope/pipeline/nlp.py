@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -159,6 +159,3 @@ def nlp(components: Iterable[str] = (AMOUNTS, DATES, CITATIONS), **config: dict[
     for name in components:
         pipeline.add_pipe(name, config=config.get(name, {}))
     return pipeline
-
-
-ComponentFactory = Callable[..., _Component]

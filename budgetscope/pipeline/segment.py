@@ -32,7 +32,6 @@ SECTION_NAMES: dict[str, tuple[str, ...]] = {
     "goals": ("绩效目标", "年度绩效目标"),
 }
 """The template's section names (first) and the variants other departments' templates use."""
-NUMERALS = "一二三四五六七"
 SECTION_HEAD = re.compile(
     r"^\s*(?:[-•]\s*)?(?:(?P<num>[一二三四五六七八])\s*[、.．，,]?|[(（](?P<pnum>[一二三四五六七八])[)）]|(?P<anum>[1-8])\s*[、.．])"
     r"\s*(?P<name>[^\s。；;，,：:]{2,8})\s*[:：]?\s*$"

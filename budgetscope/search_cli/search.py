@@ -57,7 +57,7 @@ def command(
     from budgetscope.index.cites import cites as cites_of
     from budgetscope.index.cites import resolve
     from budgetscope.index.encoders import EncoderError
-    from budgetscope.index.search import cites_target, index_settings, open_index, search
+    from budgetscope.index.search import cites_target, open_index, search
     from budgetscope.index.store import StoreError, open_store
     from budgetscope.index.vectors import VectorIndexError
     from budgetscope.paths import data_home
@@ -73,14 +73,9 @@ def command(
         store = open_store(home_dir)
     except StoreError as exc:
         raise fail(str(exc)) from None
-    if not index_settings(home_dir).get(
-        "encoder"
-    ):  # opening would create an empty collection that blocks a later ingest
-        store.close()
-        raise fail(f"no search index under {home_dir}: run `budgetscope ingest` first")
     results: list[dict[str, Any]] = []
     try:
-        with open_index(home_dir, qdrant_url=qdrant_url, encoder=encoder) as index:
+        with open_index(home_dir, qdrant_url=qdrant_url, encoder=encoder, read_only=True) as index:
             if not index.exists() or index.count() == 0:
                 raise fail(f"no search index at {index.where}: run `budgetscope ingest` first")
             departments = {row["department"] for row in store.select("documents") if row["department"]}

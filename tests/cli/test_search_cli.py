@@ -13,7 +13,7 @@ import shutil
 import subprocess
 import sys
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -70,26 +70,6 @@ def points(home: Path) -> dict[str, dict[str, Any]]:
     with VectorIndex(path=home / "qdrant") as index:
         found, _ = index.client.scroll(index.collection, limit=100_000, with_payload=True)
     return {str(p.id): dict(p.payload or {}) for p in found}
-
-
-@pytest.fixture(scope="module", autouse=True)
-def one_use_model() -> Iterator[None]:
-    """Commands in this module share one loaded USE model (as the commands of one process would)."""
-    from budgetscope.index import encoders
-
-    real = encoders.get_encoder
-    loaded: dict[str, encoders.Encoder] = {}
-
-    def cached(spec: str) -> encoders.Encoder:
-        if spec.strip() != "use":
-            return real(spec)
-        if "use" not in loaded:
-            loaded["use"] = real("use")
-        return loaded["use"]
-
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(encoders, "get_encoder", cached)
-        yield
 
 
 @pytest.fixture(scope="module")

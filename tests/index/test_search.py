@@ -73,26 +73,6 @@ def synced(home: Path, encoder: str, changed: list[str] | None = None) -> int:
         return sync_index(store, index, changed or [])
 
 
-@pytest.fixture(scope="module", autouse=True)
-def one_use_model() -> Iterator[None]:
-    """The tests of this module share one loaded USE model."""
-    from budgetscope.index import encoders
-
-    real = encoders.get_encoder
-    loaded: dict[str, encoders.Encoder] = {}
-
-    def cached(spec: str) -> encoders.Encoder:
-        if spec.strip() != "use":
-            return real(spec)
-        if "use" not in loaded:
-            loaded["use"] = real("use")
-        return loaded["use"]
-
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(encoders, "get_encoder", cached)
-        yield
-
-
 @pytest.fixture(scope="module")
 def home(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """sast-2023 (7 projects) in the store and in the index, embedded with USE."""
