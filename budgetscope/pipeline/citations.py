@@ -54,7 +54,9 @@ _EMBEDDING_SUFFIX = re.compile(r"^(?:实施细则|细则|实施办法|实施方�
 # 关于贯彻落实《X》有关问题的通知: a notice about X, itself the cited document (but 关于印发《X》的通知 cites X)
 # 关于转发《X》的通知, 关于同意《X》的批复: a notice that forwards, implements or approves X is the cited
 # document, with its own 文号; only a notice that publishes X (关于印发《X》的通知) gives X that 文号
-_EMBEDDING_NOTICE = re.compile(r"^(?:有关问题|有关事项)?的(?:通知|补充通知|实施意见|意见|实施办法|实施细则|批复|复函)")
+_EMBEDDING_NOTICE = re.compile(
+    r"^(?:有关问题|有关事项)?的(?:通知|补充通知|实施意见|意见|实施办法|实施细则|批复|复函)"
+)
 _PUBLISHING = re.compile(r"(?:印发|颁布|发布|下发|公布)$")
 _FORWARDING = re.compile(r"(?:转发|转印|同意)$")
 _LEADING_DATE = re.compile(r"(?:19|20)\d{2}\s*年(?:\s*\d{1,2}\s*月)?(?:\s*\d{1,2}\s*日)?")

@@ -25,8 +25,8 @@ from itertools import pairwise
 from budgetscope.models import Form, Record, stable_id
 from budgetscope.pipeline.normalize import Line, Text, fold
 
-TITLE = re.compile(r"^(?!.*汇总).{0,40}绩效目标(?:申报)?表$")
-"""A form's title line (whitespace removed); a summary table (汇总表) is not a form."""
+TITLE = re.compile(r"^(?!.*(?:汇总|见)).{0,40}绩效目标(?:申报|填报|申请)?表$")
+"""A form's title line (whitespace removed); a summary table (汇总表) or a sentence ("详见…绩效目标表") is not."""
 
 YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 DATE = re.compile(r"((?:19|20)\d{2})\s*[年./\-]\s*(\d{1,2})\s*[月./\-]\s*(\d{1,2})\s*日?")
@@ -271,7 +271,9 @@ def form_starts(lines: list[Line]) -> list[int]:
         if not ln.text or not is_form_title(ln.text):
             continue
         following = [x.text for x in lines[i + 1 : i + 40] if x.text][:8]
-        if any(squash(t).startswith("项目名称") for t in following):
+        name_at = next((k for k, t in enumerate(following) if squash(t).startswith("项目名称")), None)
+        # a heading before the form's own title ("（7）项目绩效目标表", "2.其他一级项目绩效目标表") is not one
+        if name_at is not None and not any(is_form_title(t) for t in following[:name_at]):
             starts.append(i)
     return starts
 

@@ -161,7 +161,9 @@ def toc_lines(lines: list[Line]) -> set[int]:
             continue
         key = LEADERS.sub("", re.sub(r"^[-•]", "", s))
         leaders = re.search(r"[.…·]{3,}\s*\d+", s) is not None
-        if key in seen or not (leaders or (TOC_ENTRY.match(ln.text) and len(s) <= 40 and s[-1] not in "。；;")):
+        if key in seen or not (
+            leaders or (TOC_ENTRY.match(ln.text) and len(s) <= 40 and s[-1] not in "。；;")
+        ):
             in_toc = False
             continue
         seen.add(key)
@@ -179,7 +181,9 @@ def _wrapped_heading(lines: list[Line], i: int, skip: set[int]) -> int:
     joined = before + text
     if not before or before.endswith(("。", "；", "，", ";", ",", "：", ":")) or section_key(before):
         return i
-    if len(joined) > MAX_HEADING or not any(p.search(joined) and not p.search(before) for p in (SUFFIX, CENTRAL_SUFFIX)):
+    if len(joined) > MAX_HEADING or not any(
+        p.search(joined) and not p.search(before) for p in (SUFFIX, CENTRAL_SUFFIX)
+    ):
         return i
     return i - 1
 
@@ -195,11 +199,13 @@ def find_project_headings(lines: list[Line], start: int = 0) -> list[_Heading]:
         if text.startswith(("-", "•")) or text.endswith(("。", "；", "，", ";", ",")):
             continue
         nxt = _next_nonblank(lines, i)
-        followed = nxt is not None and section_key(lines[nxt].text) == "overview"
+        next_key = section_key(lines[nxt].text) if nxt is not None else None
+        sectioned, followed = next_key is not None, next_key == "overview"
         suffixed = SUFFIX.search(text) is not None
-        if PART_NUMBER.match(fold(text)) or (suffixed and project_name(text) is None) or "三公" in text:
+        part = PART_NUMBER.match(fold(text)) or "三公" in text or project_name(text) is None
+        if part and not (suffixed and sectioned):
             continue  # a part heading ("四、“三公”经费情况说明", "一、基本情况"), not a project
-        if followed or (suffixed and nxt is not None and section_key(lines[nxt].text) is not None):
+        if followed or (suffixed and sectioned):
             first = _wrapped_heading(lines, i, toc)
             if first != i:
                 text = lines[first].text.strip() + text

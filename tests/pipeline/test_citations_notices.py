@@ -16,7 +16,9 @@ from budgetscope.pipeline.link import PolicyIndex, title_key
 from budgetscope.pipeline.policy_aliases import embedded_title, is_notice_about
 
 # stcsm-2025, 立项依据 of the 博士后 project, verbatim
-IMPLEMENTING = "2、关于贯彻落实《国务院办公厅关于改革完善博士后制度的意见》有关问题的通知（人社部发〔2017〕20号）。"
+IMPLEMENTING = (
+    "2、关于贯彻落实《国务院办公厅关于改革完善博士后制度的意见》有关问题的通知（人社部发〔2017〕20号）。"
+)
 PUBLISHING = "3、关于印发《博士后管理工作规定》的通知（国人部发〔2006〕149号）。"
 # the same line edited: the notice forwards the 意见 instead of implementing it
 FORWARDING = "2、关于转发《国务院办公厅关于改革完善博士后制度的意见》的通知（人社部发〔2017〕20号）。"
