@@ -35,7 +35,7 @@ from budgetscope.pipeline.cn_numerals import (
     fold_chars,
     parse_cn_money,
 )
-from budgetscope.pipeline.money_roles import assign_roles, budget_total
+from budgetscope.pipeline.money_roles import ENUMERATOR, assign_roles, budget_total
 
 _NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:[ ]?\.[ ]?\d+)?"
 _AR_AMOUNT = re.compile(
@@ -153,7 +153,7 @@ def _arabic_value(number: str, match: re.Match[str]) -> Decimal | None:
 
 def _arabic_amounts(text: str, folded: str, match: re.Match[str], section: str) -> Iterable[Amount]:
     value = _arabic_value(match["num2"] or match["num"], match)
-    if value is None or (match["bare"] and not _bare_scale_is_money(folded, match)):
+    if value is None or (match["bare"] and not _bare_scale_is_money(folded, match, section == "budget")):
         return []
     if not match["sep"]:
         approximate = bool(match["more"] or match["more2"])
@@ -168,8 +168,9 @@ def _arabic_amounts(text: str, folded: str, match: re.Match[str], section: str) 
     ]
 
 
-def _bare_scale_is_money(folded: str, match: re.Match[str]) -> bool:
-    """A 万/亿 without 元 is money only before a non-word and after money words (not 万人, 万平方米)."""
+def _bare_scale_is_money(folded: str, match: re.Match[str], budget: bool = False) -> bool:
+    """A 万/亿 without 元 is money only before a non-word (not 万人, 万平方米) and after money words, or
+    after a decimal amount in a numbered item of a budget section ("2. 支持企业发展70.00万；")."""
     after = folded[match.end() :]
     if (
         after
@@ -179,6 +180,10 @@ def _bare_scale_is_money(folded: str, match: re.Match[str]) -> bool:
         return False  # 万人, 万个, 万平方米, 万㎡, 万m2: a count or a measure
     if not folded[: match.start()].strip() and not after.strip(" \t\r\n。.;"):
         return True  # the whole text is the amount ("1720.00万")
+    if budget and "." in match["num"] and match["bare"] == "万":
+        item_start = max(folded.rfind(ch, 0, match.start()) for ch in "\n;。") + 1
+        if ENUMERATOR.match(folded[item_start : match.start()]):
+            return True
     return bool(_MONEY_WORDS.search(folded[max(0, match.start() - 30) : match.start()])) or after.startswith(
         "人民币"
     )

@@ -29,8 +29,12 @@ _OTHER = re.compile(
 funding sources: amounts that are neither the total, its sources nor its parts."""
 _SELF_RAISED = re.compile(r"自筹|自有资金")
 _FISCAL = re.compile(
-    r"(?<!非)财政(?![局部厅委所])|(?<!非财政)拨款|中央(?:补助|专项|转移支付)|转移支付|一般公共预算"
+    r"(?<!非)财政性?(?=资金|拨款|经费|预算|补助|补贴|专项|投入|安排|支出|资助|保障|[\s:(]|$)|(?<!非财政)拨款"
+    r"|中央(?:补助|专项|转移支付)|转移支付|一般公共预算|(?:[市区县]级|本级|区|市)财力"
 )
+"""Statements of the funding source (财政资金, 财政拨款, 区级财力), not an item named with 财政 (财政业务费)."""
+_BROKEN_DOWN = re.compile(r"^\s*\(\s*(?:含|其中[:：]?|包含|包括)[^()]*?\d[^()]*?(?:[万亿]元|元|万)")
+"""A bracket after an amount that breaks it down ("2,134.87万元（含上年结转750.00万元）"): it is the total."""
 _STRONG_TOTAL = re.compile(r"总[^,;。、]{0,4}?(?:额|资金|经费|预算|金额|投入|投资|计|费用)|合计|共计")
 _COMPONENT = re.compile(r"子项目|子项|分项|二级项目")
 ENUMERATOR = re.compile(
@@ -150,6 +154,8 @@ def _cue(folded: str, amount: Amount, previous_end: int) -> tuple[AmountRole | N
     if others and not (annual and annual["words"].strip(" :") and annual.start() >= others[-1]):
         return "other", item
     right = _RIGHT_SOURCE.match(folded[amount.end :])
+    if _BROKEN_DOWN.match(folded[amount.end :]):
+        return "total", item
     if _SELF_RAISED.search(left) or (right and right["src"] == "自筹"):
         return "self_raised", item
     if _FISCAL.search(left) or (right and right["src"] == "财政"):
