@@ -10,6 +10,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from budgetscope.pipeline.money import assign_roles, budget_total, find_amounts
 
@@ -64,3 +66,26 @@ def test_money_amount_broken_down_in_brackets_is_the_total() -> None:
     assert [(a.text, a.role) for a in amounts] == [("489.24万元", "total"), ("89.24万元", "other")]
     assert budget_total(amounts) == Decimal(4892400)
     assert _roles(ANNUAL) == [("489.24万元", "fiscal")]
+
+
+PIECES = [
+    "1. ",
+    "（2）",
+    "支持企业发展",
+    "70.00万",
+    "财政业务费",
+    "区级财力",
+    "（含上年结转",
+    "750.00万元）",
+    "；",
+    "\n",
+    "1.5万人次",
+]
+
+
+@given(st.lists(st.one_of(st.sampled_from(PIECES), st.text(max_size=10)), max_size=30))
+def test_money_variants_never_raise(parts: list[str]) -> None:
+    text = "".join(parts)
+    amounts = assign_roles(text, find_amounts(text, section="budget"))
+    assert all(text[a.start : a.end] == a.text and a.yuan >= 0 for a in amounts)
+    budget_total(amounts)

@@ -11,6 +11,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from budgetscope.pipeline.document import segment_text
 from budgetscope.pipeline.forms import is_form_title
@@ -144,3 +146,40 @@ def test_segment_central_pdf_narrative() -> None:
         2026,
         2027,
     )
+
+
+FRAGMENTS = [
+    "目录",
+    "目 录",
+    "七、项目经费情况说明",
+    "八、项目绩效目标表",
+    "1.报全国人大审议的一级项目—信息化运维项目",
+    "情况",
+    "信息化运维专项经费情况说明",
+    "（1）项目概述",
+    "（7）项目绩效目标表",
+    "七、绩效目标",
+    "详见单位的项目绩效目标表",
+    "财政项目支出绩效目标填报表",
+    "项目名称\t信息化运维",
+    "2026年1月至2026年12月",
+    "- ",
+    "",
+]
+
+
+@given(st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=20)), max_size=40))
+def test_segment_variants_never_raise(parts: list[str]) -> None:
+    text = normalize_text("\n".join(parts))
+    doc = segment_text(text, doc="x.txt")
+    for record in doc.records:
+        assert set(record.sections) <= {
+            "overview",
+            "legal_basis",
+            "implementing_body",
+            "plan",
+            "period",
+            "budget",
+            "goals",
+        }
+    assert toc_lines(text.lines) <= set(range(len(text.lines)))
