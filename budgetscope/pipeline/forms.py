@@ -265,14 +265,14 @@ def is_form_title(line: str) -> bool:
 
 
 def form_starts(lines: list[Line]) -> list[int]:
-    """Indexes into ``lines`` of form title lines followed by a 项目名称 within 8 lines."""
+    """Indexes into ``lines`` of form title lines followed by a 项目名称 within 8 lines, and no other
+    title before it (a heading such as "（7）项目绩效目标表" over the form's own title is not one)."""
     starts: list[int] = []
     for i, ln in enumerate(lines):
         if not ln.text or not is_form_title(ln.text):
             continue
         following = [x.text for x in lines[i + 1 : i + 40] if x.text][:8]
         name_at = next((k for k, t in enumerate(following) if squash(t).startswith("项目名称")), None)
-        # a heading before the form's own title ("（7）项目绩效目标表", "2.其他一级项目绩效目标表") is not one
         if name_at is not None and not any(is_form_title(t) for t in following[:name_at]):
             starts.append(i)
     return starts
@@ -357,7 +357,9 @@ def segment_forms(text: Text, *, doc: str, department: str | None, year: int | N
     raw = text.source.split("\n")
     records: list[Record] = []
     for k, i in enumerate(starts):
-        block = lines[i : starts[k + 1] if k + 1 < len(starts) else len(lines)]
+        stop = starts[k + 1] if k + 1 < len(starts) else len(lines)
+        stop = next((j for j in range(i + 1, stop) if lines[j].text and is_form_title(lines[j].text)), stop)
+        block = lines[i:stop]
         title = block[0]
         body = block[1:]
         rows = [(ln, raw[ln.line - 1] if 0 < ln.line <= len(raw) else ln.text) for ln in body]
