@@ -265,8 +265,7 @@ def is_form_title(line: str) -> bool:
 
 
 def form_starts(lines: list[Line]) -> list[int]:
-    """Indexes into ``lines`` of form title lines followed by a 项目名称 within 8 lines, and no other
-    title before it (a heading such as "（7）项目绩效目标表" over the form's own title is not one)."""
+    """Indexes of title lines followed by a 项目名称 within 8 lines with no other title between them."""
     starts: list[int] = []
     for i, ln in enumerate(lines):
         if not ln.text or not is_form_title(ln.text):
