@@ -161,7 +161,7 @@ def toc_lines(lines: list[Line]) -> set[int]:
             continue
         key = LEADERS.sub("", re.sub(r"^[-•]", "", s))
         leaders = re.search(r"[.…·]{3,}\s*\d+", s) is not None
-        if key in seen or not (
+        if any(key in entry for entry in seen) or not (
             leaders or (TOC_ENTRY.match(ln.text) and len(s) <= 40 and s[-1] not in "。；;")
         ):
             in_toc = False

@@ -183,3 +183,15 @@ def test_segment_variants_never_raise(parts: list[str]) -> None:
             "goals",
         }
     assert toc_lines(text.lines) <= set(range(len(text.lines)))
+
+
+def test_segment_toc_ends_where_the_body_repeats_an_entry(corpus: Path) -> None:
+    text = (corpus / "sast-2026-department-budget.txt").read_text(encoding="utf-8")
+    head, rest = text.split("上海市科学技术协会（部门）主要职能", 1)
+    # the contents with dot leaders and page numbers, the body opening with the first entry's words
+    head = re.sub(r"(?m)^ ?- (.+)$", lambda m: m.group(1) + "……………… 3", head)
+    edited = head + "一、部门主要职能\n（一）主要职能\n上海市科学技术协会（部门）主要职能" + rest
+    lines = normalize_text(edited).lines
+    toc = toc_lines(lines)
+    body = next(i for i, ln in enumerate(lines) if ln.text.strip() == "一、部门主要职能")
+    assert toc and max(toc) < body
