@@ -182,8 +182,9 @@ def _bare_scale_is_money(folded: str, match: re.Match[str], budget: bool = False
         return True  # the whole text is the amount ("1720.00万")
     if budget and "." in match["num"] and match["bare"] == "万":
         item_start = max(folded.rfind(ch, 0, match.start()) for ch in "\n;。") + 1
-        if ENUMERATOR.match(folded[item_start : match.start()]):
-            return True
+        sentence = folded[max(folded.rfind(ch, 0, match.start()) for ch in "\n。") + 1 : match.start()]
+        if ENUMERATOR.match(folded[item_start : match.start()]) or "其中" in sentence:
+            return True  # "2. 支持企业发展70.00万", "其中：支持企业发展70.00万、人才引进30.50万"
     return bool(_MONEY_WORDS.search(folded[max(0, match.start() - 30) : match.start()])) or after.startswith(
         "人民币"
     )

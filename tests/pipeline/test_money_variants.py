@@ -46,6 +46,14 @@ def test_money_bare_wan_after_a_decimal_in_a_budget_item_list() -> None:
     assert _roles("展区更新改造支持科普展品研发制作与布展200.00万。") == []
 
 
+def test_money_bare_wan_after_a_decimal_in_a_qizhong_list() -> None:
+    text = FUNDS.replace(
+        "各个合同款。", "各个合同款，其中：支持展区更新改造13083.18万、展品研发制作200.00万。"
+    )
+    assert [a.text for a in find_amounts(text)] == ["13283.18万元", "13083.18万", "200.00万"]
+    assert [a.text for a in find_amounts("展区更新改造13083.18万、展品研发制作200.00万。")] == []
+
+
 def test_money_item_named_with_caizheng_is_not_fiscal() -> None:
     text = ITEMS.replace("年报撰写", "财政业务费")
     assert _roles(text) == [("15万元", "total"), ("12.0万元", "component"), ("3.0万元", "component")]
