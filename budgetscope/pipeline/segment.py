@@ -4,7 +4,10 @@ A project heading is a short line that either ends in "(项目)经费情况说�
 by a section heading "一、项目概述/概况". Section headings are matched by their number and a name
 close to one of the seven canonical names (one dropped or changed character allowed), so lines
 inside a section that merely look like headings ("一、海智对接交流活动。…", "三、负责本市…",
-"1. …") stay body text.
+"1. …") stay body text. The central template's headings ("1.…一级项目—X项目" / "情况", sections
+（1）…（7）) are read the same way; entries of a table of contents never open a narrative or a part,
+and the last narrative ends at the next part or at a form's title followed by its fields (a sentence
+such as "详见单位的项目绩效目标表" ends nothing).
 
 Example:
     >>> from budgetscope.pipeline.normalize import normalize_text
