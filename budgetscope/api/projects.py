@@ -51,7 +51,9 @@ def project_view(store: EntityStore, project_id: str) -> ProjectView | None:
     membership = next(store.select("project_series", {"project_id": project_id}), None)
     series = None
     if membership is not None:
-        rows = {m["project_id"]: m for m in store.select("project_series", {"series_id": membership["series_id"]})}
+        rows = {
+            m["project_id"]: m for m in store.select("project_series", {"series_id": membership["series_id"]})
+        }
         members = [
             SeriesMember(id=r.id, kind=r.kind, doc=r.doc, line=r.line, year=r.year, name=r.name or r.title,
                          confidence=rows[r.id]["confidence"], this=r.id == project_id,
@@ -71,8 +73,13 @@ def project_view(store: EntityStore, project_id: str) -> ProjectView | None:
             o = other[0]
             linked = LinkedProject(id=o.id, kind=o.kind, doc=o.doc, line=o.line, name=o.name or o.title,
                                    budget_total_yuan=o.budget_total_yuan, confidence=link["confidence"])  # fmt: skip
-    rows = [*store.select("checks", {"project_id": project_id}), *store.select("checks", {"other_id": project_id})]
-    checks = [Check(**c) for c in sorted({c["id"]: c for c in rows}.values(), key=lambda c: (c["kind"], c["id"]))]
+    about = [
+        *store.select("checks", {"project_id": project_id}),
+        *store.select("checks", {"other_id": project_id}),
+    ]
+    checks = [
+        Check(**c) for c in sorted({c["id"]: c for c in about}.values(), key=lambda c: (c["kind"], c["id"]))
+    ]
     return ProjectView(
         record=record,
         canonical_titles={k: v for k, v in titles.items() if any(c.canonical == k for c in record.citations)},

@@ -141,7 +141,9 @@ class Budgetscope:
         from budgetscope.index.cites import cites
 
         with self._store() as store:
-            return Rows(SearchHit.model_validate(h) for h in cites(store, query, year=year, department=department))
+            return Rows(
+                SearchHit.model_validate(h) for h in cites(store, query, year=year, department=department)
+            )
 
     def policy_documents(self, query: str | None = None) -> Rows[PolicyDocument]:
         """The canonical policy documents a query names (every one without a query), with aliases and 文号."""
@@ -187,7 +189,12 @@ class Budgetscope:
             return Rows(checks(store, every=every, kind=kind, doc=doc))
 
     def export(
-        self, what: str | Sequence[str] = (), format: str = "jsonl", out: Path | str = "-", *, bom: bool = False
+        self,
+        what: str | Sequence[str] = (),
+        format: str = "jsonl",
+        out: Path | str = "-",
+        *,
+        bom: bool = False,
     ) -> ExportResult:
         """Write entities (projects, sections, amounts, citations, policy-documents, indicators,
         findings; default: all) as jsonl, csv or parquet files in the folder ``out``, with a

@@ -182,7 +182,9 @@ class ProjectView(_View):
             c["canonical_title"] = self.canonical_titles.get(c["canonical"])
         series = None
         if self.series is not None:
-            series = self.series.model_dump(mode="json", exclude={"members": {"__all__": {"budget_total_yuan"}}})
+            series = self.series.model_dump(
+                mode="json", exclude={"members": {"__all__": {"budget_total_yuan"}}}
+            )
         linked = None
         if self.linked is not None:
             linked = self.linked.model_dump(mode="json")
