@@ -18,7 +18,7 @@ import budgetscope
 from budgetscope.api import Budgetscope, NoSearchIndex, ProjectNotFound, UnknownDepartment
 from budgetscope.models import Check, ProjectView, SearchFilters, SearchHit
 from budgetscope.search_cli.app import app
-from tests.api.conftest import B23, T26
+from tests.api.conftest import B23, T19, T26
 
 SAST = "上海市科学技术协会"
 
@@ -90,11 +90,11 @@ def test_api_search_from_several_threads_at_once(bs: Budgetscope) -> None:
 
 
 def test_api_project_view_matches_show(bs: Budgetscope, api_home: Path) -> None:
-    form = next(p for p in bs.projects(year=2026, kind="form") if p.name == "“科技工作者之家”建设")
-    view = bs.project(form.id)
-    assert isinstance(view, ProjectView) and view.record.doc == T26 and view.record.form is not None
+    views = [bs.project(p.id) for p in bs.projects(year=2026, kind="form")]
+    assert views and all(isinstance(v, ProjectView) and v.record.form is not None for v in views)
+    view = next(v for v in views if v.series and 2019 in {m.year for m in v.series.members})
+    form = view.record
     assert view.series is not None and [m.year for m in view.series.members if m.this] == [2026]
-    assert 2023 in {m.year for m in view.series.members}
     assert view.contract() == cli_json("show", form.id, "--home", api_home, "--format", "json")
     assert bs.project(form.id[:8]).record.id == form.id
     assert bs.project(f"{T26}:{form.line}").record.id == form.id
@@ -104,15 +104,18 @@ def test_api_project_view_matches_show(bs: Budgetscope, api_home: Path) -> None:
 
 def test_api_projects_and_checks_as_frames(bs: Budgetscope, api_home: Path) -> None:
     projects = bs.projects()
-    assert {p.year for p in projects} == {2023, 2026} and {p.doc for p in projects} == {B23, T26}
+    assert {p.year for p in projects} == {2019, 2023, 2026} and {p.doc for p in projects} == {B23, T19, T26}
     assert bs.projects(department=SAST, year=2023) == [p for p in projects if p.year == 2023]
     frame = projects.to_frame()
     assert list(frame["id"]) == [p.id for p in projects]
     totals = [t for t in frame["budget_total_yuan"] if t is not None]
     assert totals and all(isinstance(t, Decimal) for t in totals)
-    findings = bs.checks()
-    assert all(isinstance(c, Check) and c.is_finding for c in findings)
-    assert len(bs.checks(every=True)) >= len(findings)
+    every = bs.checks(every=True)
+    assert every and {c.doc for c in every} == {B23} and all(isinstance(c, Check) for c in every)
+    assert bs.checks() == [c for c in every if c.is_finding]
+    assert bs.checks(every=True, kind="department_total", doc=B23) == [
+        c for c in every if c.kind == "department_total"
+    ]
     cli = cli_json("check", "--home", api_home, "--format", "json", "--all")
     assert [c["id"] for c in cli] == [c.id for c in bs.checks(every=True)]  # type: ignore[index]
 
@@ -127,7 +130,7 @@ def test_api_export_writes_a_data_package(bs: Budgetscope, tmp_path: Path) -> No
 
 def test_api_search_before_indexing_says_so(corpus: Path, tmp_path: Path) -> None:
     with budgetscope.open(tmp_path) as fresh:
-        summary = fresh.ingest([corpus / T26], index=False)
+        summary = fresh.ingest([corpus / T19], index=False)
         assert summary.written == 1 and fresh.projects()
         with pytest.raises(NoSearchIndex, match="run `budgetscope ingest` first"):
             fresh.search("科普")
