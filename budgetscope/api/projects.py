@@ -6,11 +6,20 @@ reads the store the same way.
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from budgetscope.api.errors import AmbiguousProject
-from budgetscope.models import Check, LinkedProject, ProjectSummary, ProjectView, Series, SeriesMember
+from budgetscope.models import (
+    Check,
+    DocumentSummary,
+    LinkedProject,
+    ProjectSummary,
+    ProjectView,
+    Series,
+    SeriesMember,
+)
 
 if TYPE_CHECKING:
     from budgetscope.index.store_protocol import EntityStore
@@ -105,6 +114,19 @@ def project_summaries(
                        department=r["department"], year=r["year"], name=r["name"] or r["title"],
                        budget_total_yuan=Decimal(r["budget_total_yuan"]) if r["budget_total_yuan"] else None)
         for r in rows
+    ]  # fmt: skip
+
+
+def document_summaries(store: EntityStore) -> list[DocumentSummary]:
+    """The stored documents by name, each with its number of projects and its reading warnings."""
+    counts: dict[str, int] = {}
+    for row in store.select("projects"):
+        counts[row["doc"]] = counts.get(row["doc"], 0) + 1
+    return [
+        DocumentSummary(doc=r["doc"], path=r["path"], kind=r["kind"], department=r["department"], year=r["year"],
+                        pages=r["pages"], chars=r["chars"], projects=counts.get(r["doc"], 0),
+                        warnings=json.loads(r["warnings"] or "[]"))
+        for r in sorted(store.select("documents"), key=lambda r: r["doc"])
     ]  # fmt: skip
 
 

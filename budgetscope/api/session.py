@@ -12,7 +12,15 @@ from typing import TYPE_CHECKING, Any, Literal
 from budgetscope.api.errors import NoSearchIndex, ProjectNotFound
 from budgetscope.api.frames import Rows
 from budgetscope.api.indexing import Progress
-from budgetscope.models import Check, PolicyDocument, ProjectSummary, ProjectView, SearchFilters, SearchHit
+from budgetscope.models import (
+    Check,
+    DocumentSummary,
+    PolicyDocument,
+    ProjectSummary,
+    ProjectView,
+    SearchFilters,
+    SearchHit,
+)
 
 if TYPE_CHECKING:
     from budgetscope.index.export import ExportResult
@@ -180,6 +188,13 @@ class Budgetscope:
 
         with self._store() as store:
             return Rows(project_summaries(store, year=year, department=department, kind=kind, doc=doc))
+
+    def documents(self) -> Rows[DocumentSummary]:
+        """The stored source documents (kind, department, year, pages, number of projects, warnings)."""
+        from budgetscope.api.projects import document_summaries
+
+        with self._store() as store:
+            return Rows(document_summaries(store))
 
     def checks(self, *, every: bool = False, kind: str | None = None, doc: str | None = None) -> Rows[Check]:
         """Findings (where the documents disagree with themselves), or every check with ``every``."""

@@ -309,6 +309,7 @@ class Document(_Record):
 from budgetscope.models.views import (  # noqa: E402  (views build on the records above)
     Check,
     CitedWording,
+    DocumentSummary,
     LinkedProject,
     ProjectSummary,
     ProjectView,
@@ -330,6 +331,7 @@ __all__ = [
     "DocNumber",
     "Document",
     "DocumentKind",
+    "DocumentSummary",
     "Form",
     "Indicator",
     "LinkedProject",

@@ -159,6 +159,20 @@ class ProjectSummary(_View):
     budget_total_yuan: Decimal | None = None
 
 
+class DocumentSummary(_View):
+    """One stored source document: what it is, and how many projects were read from it."""
+
+    doc: str
+    path: str | None = None
+    kind: str
+    department: str | None = None
+    year: int | None = None
+    pages: int | None = None
+    chars: int | None = None
+    projects: int = 0
+    warnings: list[str] = Field(default_factory=list)
+
+
 class ProjectView(_View):
     """Everything known about one project: the record, its series, its linked form or narrative,
     every check made about it and the findings among them."""
@@ -203,6 +217,7 @@ class ProjectView(_View):
 __all__ = [
     "Check",
     "CitedWording",
+    "DocumentSummary",
     "LinkedProject",
     "ProjectSummary",
     "ProjectView",

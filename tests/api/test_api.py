@@ -106,6 +106,11 @@ def test_api_projects_and_checks_as_frames(bs: Budgetscope, api_home: Path) -> N
     projects = bs.projects()
     assert {p.year for p in projects} == {2019, 2023, 2026} and {p.doc for p in projects} == {B23, T19, T26}
     assert bs.projects(department=SAST, year=2023) == [p for p in projects if p.year == 2023]
+    documents = bs.documents()
+    assert [d.doc for d in documents] == sorted({B23, T19, T26})
+    assert {d.doc: d.projects for d in documents} == {
+        d: sum(p.doc == d for p in projects) for d in (B23, T19, T26)
+    }
     frame = projects.to_frame()
     assert list(frame["id"]) == [p.id for p in projects]
     totals = [t for t in frame["budget_total_yuan"] if t is not None]
