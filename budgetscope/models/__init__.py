@@ -44,7 +44,9 @@ FORM_TEXT_SECTIONS: dict[str, str] = {
 }
 """Section key of a form's free-text field, by its label; other labels (项目设立的必要性 …) are ``form``."""
 
-DocumentKind = Literal["department_budget", "performance_targets", "final_accounts", "unit_budget", "other"]
+DocumentKind = Literal[
+    "department_budget", "performance_targets", "final_accounts", "unit_budget", "evaluation_report", "other"
+]
 RecordKind = Literal["narrative", "form"]
 AmountRole = Literal["total", "fiscal", "self_raised", "other", "component"]
 

@@ -32,7 +32,7 @@ def segment_text(
     text: Text, *, doc: str, path: str = "", sha1: str = "", pages: int | None = None
 ) -> Document:
     """Classify and segment normalized text (pure)."""
-    c = classify(text)
+    c = classify(text, doc)
     document = Document(
         doc=doc,
         path=path,
