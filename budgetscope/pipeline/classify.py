@@ -120,14 +120,20 @@ def _kind(squashed: list[str]) -> tuple[DocumentKind, str | None]:
     for i, line in enumerate(lines):
         if not line or len(line) > MAX_TITLE_PIECE * 2 or line.startswith("-") or _toc_entry(line):
             continue
-        joined = ""
+        windows, joined = [], ""
         for piece in lines[i : i + 3]:
             if len(piece) > MAX_TITLE_PIECE or _toc_entry(piece):
                 break
             joined += piece
-            for kind, pattern in KIND_PATTERNS:
-                if pattern.search(joined):
-                    return kind, joined
+            windows.append(joined)
+        # a notice about budgets ("关于做好2026年部门预算编制工作的通知") is a notice
+        notice = next((w for w in windows if KIND_PATTERNS[0][1].search(w)), None)
+        if notice is not None:
+            return "other", notice
+        for window in windows:
+            for kind, pattern in KIND_PATTERNS[1:]:
+                if pattern.search(window):
+                    return kind, window
     return "other", None
 
 

@@ -56,13 +56,17 @@ STATEMENTS = (
 )
 STATEMENT_CONTEXT = 60
 TOTAL_ROW = re.compile(r"^合\s*计[:：]?\s*(?P<amount>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\d,])")
-NARRATIVE_HEADING = re.compile(r"^(?:[一1][、.．]|[(（][一1][)）])\s*项目(?:概述|概况|简介|基本情况)$")
-LEGAL_BASIS_HEADING = re.compile(r"^(?:[二2][、.．]|[(（][二2][)）])\s*(?:项目)?立项依据$")
+NARRATIVE_HEADING = re.compile(
+    r"^(?:[一1][、.．]?|[(（][一1][)）]|第一[节章部分]|[ⅠI][、.．])\s*项目(?:概述|概况|简介|基本情况)$"
+)
+LEGAL_BASIS_HEADING = re.compile(
+    r"^(?:[二2][、.．]?|[(（][二2][)）]|第二[节章部分]|(?:II|Ⅱ)[、.．])\s*(?:项目)?立项依据$"
+)
 NARRATIVE_REACH = 200
 """A narrative heading counts when its 立项依据 heading follows within this many lines."""
 UNIT = re.compile(r"单位[:：]\s*(?P<unit>万元|元)|[(（](?P<unit2>万元|元)[)）]")
-SWALLOWED_CHARS = 8000
-SWALLOWED_AMOUNTS = 100
+SWALLOWED_CHARS = 5000
+SWALLOWED_AMOUNTS = 60
 AMOUNT = re.compile(r"\d[\d,]*(?:\.\d+)?\s*(?:亿元|万元|元)")
 
 
