@@ -84,6 +84,8 @@ class _Occurrence:
     line: int
     name: str | None
     labelled: bool
+    shown: str
+    """The title as printed (its lines joined)."""
 
 
 def assess(text: Text, records: list[Record]) -> Coverage:
@@ -159,7 +161,8 @@ def _form_occurrences(lines: list[Line], squashed: list[str]) -> list[_Occurrenc
             if header and out and out[-1].page == lines[i].page and i - out[-1].index <= CONTENT_LINES:
                 i = title_end + 1  # the header row of the table titled just above
                 continue
-            out.append(_Occurrence(i, s, lines[i].page, lines[i].line, name, labelled))
+            shown = "".join(ln.text.strip() for ln in lines[i : title_end + 1])
+            out.append(_Occurrence(i, s, lines[i].page, lines[i].line, name, labelled, shown))
         i = title_end + 1
     return out
 
@@ -220,7 +223,7 @@ def _count_forms(occurrences: list[_Occurrence], coverage: Coverage) -> int:
         if not continued:
             count += 1
             kind = "form_title" if o.labelled else "form_table"
-            text = o.title if o.name is None else f"{o.title} 项目名称 {o.name}"
+            text = o.shown if o.name is None else f"{o.shown} 项目名称 {o.name}"
             coverage.evidence.append(Evidence(kind=kind, text=text, page=o.page, line=o.line))
         previous = o
     return count

@@ -5,6 +5,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from budgetscope.models import Coverage
 from budgetscope.pipeline.coverage import assess, warning
@@ -157,3 +159,37 @@ def test_coverage_section_that_swallowed_others(corpus: Path) -> None:
 def test_coverage_of_plain_text_without_evidence() -> None:
     c = assess(normalize_text("关于开展2026年全国科普月活动的通知\n\n各区科协：\n"), [])
     assert c == Coverage()
+
+
+FRAGMENTS = [
+    "项目支出绩效目标表",
+    "（2026年度）",
+    "项目名称",
+    "项目名称 审计事务",
+    "单位：万元",
+    "合计 86,246.64",
+    "合 计",
+    "共计24个一级项目",
+    "绩效目标",
+    "一、项目概述",
+    "（2）立项依据",
+    "目录",
+    "部门整体支出绩效目标表",
+    "单位名称 项目名称 金额 绩效目标",
+    "西安市审计局（汇总）",
+    "2026年部门预算",
+    "预算单位：",
+    "\f",
+    "",
+]
+
+
+@given(st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=20)), max_size=40))
+@settings(max_examples=150, deadline=None)
+def test_coverage_and_classify_never_raise(pieces: list[str]) -> None:
+    source = "\n".join(pieces)
+    starts = (0, *[i + 1 for i, ch in enumerate(source) if ch == "\f"])
+    for page_starts in (None, starts):
+        text = normalize_text(source, page_starts)
+        doc = segment_text(text, doc="fuzz-2026.txt")
+        assert doc.coverage is not None and doc.coverage.forms_expected >= 0
