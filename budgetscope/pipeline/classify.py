@@ -40,7 +40,7 @@ LABELS = (
     "预算主管部门|项目主管部门|主管部门|申报单位名称|申报单位|编制部门|编制单位|部门名称|预算单位名称|预算单位|单位名称"
     "|评价项目单位"
 )
-DEPARTMENT_LABEL = re.compile(rf"^(?:{LABELS})\s*(?:[:：\t]|\s(?=\S))\s*(?P<name>.+?)\s*$")
+DEPARTMENT_LABEL = re.compile(rf"^(?:{LABELS})\s*(?:(?P<sep>[:：\t])|\s(?=\S))\s*(?P<name>.+?)\s*$")
 NEXT_LABEL = re.compile(r"(?:\s+|\t)\S{0,6}[:：].*$|\t.*$")
 """What follows a labelled name on the same line: another label ("单位：万元") or another cell."""
 YEAR = re.compile(r"(?<!\d)(20\d{2})\s*年")
@@ -184,7 +184,8 @@ def _labelled_department(lines: list[str], *, strict: bool = False) -> str | Non
             if not m:
                 continue
             name = clean_department(NEXT_LABEL.sub("", m.group("name")))
-            if name and (not strict or ORG_SUFFIX.search(name)):
+            # a name after a bare space ("部门名称 北京市商务局") may be a table's header row: only an organization
+            if name and ((m.group("sep") and not strict) or ORG_SUFFIX.search(name)):
                 return name
     return None
 

@@ -120,3 +120,8 @@ def test_classify_notice_about_budgets_is_a_notice() -> None:
     head = "上海市财政局关于\n做好2026年部门预算编制\n工作的通知\n各市级预算主管部门：\n"
     c = classify(normalize_text(head))
     assert (c.kind, c.department) == ("other", "上海市财政局")
+
+
+def test_classify_header_row_is_not_a_department() -> None:
+    head = "2026年度部门预算\n单位名称 项目名称 金额 绩效目标\n部门名称 北京市商务局\n"
+    assert classify(normalize_text(head)).department == "北京市商务局"
