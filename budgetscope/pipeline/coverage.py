@@ -30,8 +30,10 @@ Example:
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from itertools import accumulate
 
 from budgetscope.models import Coverage, Evidence, Record
 from budgetscope.pipeline.normalize import Line, Text, fold
@@ -97,9 +99,8 @@ def assess(text: Text, records: list[Record]) -> Coverage:
         narratives_read=sum(r.kind == "narrative" for r in records),
     )
     occurrences = _form_occurrences(lines, squashed)
-    if (
-        not occurrences and text.page_starts
-    ):  # a table's title may repeat on every page: a dropped running header
+    # a table's title repeated on every page was dropped as a running header: look in the source
+    if not occurrences and text.page_starts:
         raw = _raw_lines(text)
         raw_squashed = [_squash(ln.text) for ln in raw]
         occurrences = _form_occurrences(raw, raw_squashed)
@@ -231,10 +232,8 @@ def _count_forms(occurrences: list[_Occurrence], coverage: Coverage) -> int:
 
 def _statements(lines: list[Line], squashed: list[str]) -> list[Evidence]:
     """Statements of how many projects have performance targets (read across line breaks)."""
-    starts, joined = [], ""
-    for s in squashed:
-        starts.append(len(joined))
-        joined += s
+    starts = [0, *accumulate(len(s) for s in squashed)][:-1]
+    joined = "".join(squashed)
     out: list[Evidence] = []
     seen: set[int] = set()
     for pattern in STATEMENTS:
@@ -243,7 +242,7 @@ def _statements(lines: list[Line], squashed: list[str]) -> list[Evidence]:
             if "绩效" not in context or m.start() in seen:
                 continue
             seen.add(m.start())
-            k = max(j for j, st in enumerate(starts) if st <= m.start())
+            k = bisect_right(starts, m.start()) - 1
             out.append(
                 Evidence(kind="statement", text=m.group(0), count=int(m.group("n")), page=lines[k].page,
                          line=lines[k].line)
