@@ -20,6 +20,7 @@ Example:
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -33,7 +34,7 @@ from budgetscope.index.findings import Check, department_checks, link_narratives
 from budgetscope.index.series import link_series
 from budgetscope.index.store import DocumentEntry, EntityStore, Links, open_store
 from budgetscope.index.store_schema import citation_id
-from budgetscope.models import Document
+from budgetscope.models import Coverage, Document
 from budgetscope.paths import bundled_corpus, expand
 from budgetscope.pipeline.statements import BudgetTable, StatedTotal, department_statements
 
@@ -69,6 +70,8 @@ class IngestSummary:
     policy_documents: int = 0
     series: int = 0
     findings: int = 0
+    coverage_gaps: int = 0
+    """Stored documents that show more projects than were read (see :class:`~budgetscope.models.Coverage`)."""
     relinked: bool = False
     relink_seconds: float = 0.0
     seconds: float = 0.0
@@ -357,6 +360,13 @@ def _totals(store: EntityStore, summary: IngestSummary) -> None:
         kinds[row["kind"]] = kinds.get(row["kind"], 0) + 1
     summary.narratives, summary.forms = kinds.get("narrative", 0), kinds.get("form", 0)
     summary.series = len({row["series_id"] for row in store.select("project_series")})
+    summary.coverage_gaps = sum(_coverage_short(row["extra"]) for row in store.select("documents"))
+
+
+def _coverage_short(extra: str | None) -> bool:
+    """Whether a stored document's coverage report (kept in its row's ``extra`` JSON) is short."""
+    report = json.loads(extra).get("coverage") if extra else None
+    return report is not None and Coverage.model_validate(report).short
 
 
 __all__ = [

@@ -11,7 +11,7 @@ import typer
 from rich.table import Table
 
 from budgetscope.models import Document
-from budgetscope.search_cli.common import read_documents, report_errors, stdout
+from budgetscope.search_cli.common import read_documents, report_errors, stdout, warn_coverage
 
 
 class ExtractFormat(StrEnum):
@@ -58,4 +58,5 @@ def command(
                 str(len(r.citations)),
             )
         stdout().print(table)
+    warn_coverage(docs)
     report_errors(errors)

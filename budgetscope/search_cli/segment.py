@@ -10,7 +10,7 @@ import typer
 from rich.tree import Tree
 
 from budgetscope.models import SECTION_KEYS, Document
-from budgetscope.search_cli.common import SegmentFormat, read_documents, report_errors, stdout
+from budgetscope.search_cli.common import SegmentFormat, read_documents, report_errors, stdout, warn_coverage
 
 
 def command(
@@ -27,6 +27,7 @@ def command(
         out = stdout()
         for d in docs:
             out.print(tree(d))
+    warn_coverage(docs)
     report_errors(errors)
 
 
@@ -36,6 +37,13 @@ def tree(doc: Document) -> Tree:
         f"[bold]{doc.doc}[/bold]  {doc.kind}  {doc.department or '?'}  {doc.year or '?'}  "
         f"({sum(r.kind == 'narrative' for r in doc.records)} narratives, {sum(r.kind == 'form' for r in doc.records)} forms)"
     )
+    if doc.coverage is not None:
+        c = doc.coverage
+        colour = "yellow" if c.short else "green"
+        root.add(
+            f"[{colour}]coverage: {c.forms_read}/{c.forms_expected} forms, "
+            f"{c.narratives_read}/{c.narratives_expected} narratives read/shown[/{colour}]"
+        )
     for r in doc.records:
         node = root.add(f"L{r.line} [{r.kind}] {r.name or r.title}")
         if r.kind == "narrative":
