@@ -163,7 +163,7 @@ def _sum_check(r: Record, key: str, total: Decimal, total_text: str, parts: Sequ
     found = sum((p[1] for p in parts), Decimal(0))
     quantum = max([stated_precision(total_text), *(p[2] for p in parts)]) * max(len(parts), 1)
     status = compare(total, found, quantum)
-    listed = " + ".join(f"{label} {yuan_text(y)}" for label, y, _ in parts)
+    listed = " + ".join(label if any(c.isdigit() for c in label) else f"{label} {yuan_text(y)}" for label, y, _ in parts)
     verb = {"agree": "=", "rounded": "≈ (rounded)", "disagree": "but"}[status]
     message = (
         f"{_name(r)}: {what} {total_text} {verb} {listed}"

@@ -272,6 +272,24 @@ def merge_datapackage(existing: dict[str, Any] | None, package: dict[str, Any]) 
     return {**existing, **package, "resources": [*resources, *new.values()]}
 
 
+PARQUET_MISSING = ["", "nan", "<NA>"]
+"""Missing values of a Parquet resource as a Table Schema reader sees them: Frictionless reads Parquet
+through pandas, where a null integer becomes ``nan`` and a null extension value ``<NA>``."""
+
+
+def _descriptor(f: Field, fmt: ExportFormat) -> dict[str, Any]:
+    """A field's Table Schema descriptor in a resource of format ``fmt``.
+
+    Parquet keeps lists as ``list<string>`` (what DuckDB, pyarrow and pandas read as lists); a Table
+    Schema ``array`` is JSON text, which a list column is not, so there the field is ``any``.
+    """
+    out = f.descriptor()
+    if fmt is ExportFormat.parquet and f.type == "array":
+        out["type"] = "any"
+        out["description"] += " (Parquet list<string>)"
+    return out
+
+
 def datapackage(
     files: Iterable[tuple[str, str, int]], fmt: ExportFormat | str, *, bom: bool = False
 ) -> dict[str, Any]:
@@ -292,9 +310,9 @@ def datapackage(
             "title": EXPORTS[k][1],
             "format": fmt.value,
             "schema": {
-                "fields": [f.descriptor() for f in fields_of(k)],
+                "fields": [_descriptor(f, fmt) for f in fields_of(k)],
                 "primaryKey": ["id"],
-                "missingValues": [""],
+                "missingValues": PARQUET_MISSING if fmt is ExportFormat.parquet else [""],
             },
             "stats": {"rows": rows},
         }

@@ -214,7 +214,8 @@ class SQLiteStore:
     def review_findings(self, ids: Iterable[str], *, note: str | None = None, reviewed: bool = True) -> list[str]:
         """Mark findings as reviewed (a false positive: they stop showing), or unmark them.
 
-        An id may be a unique prefix (8+ characters); returns the full ids changed. Reviews are
+        An id may be a unique prefix (8+ characters after ``check:``, which may be left out);
+        returns the full ids changed. Reviews are
         kept across re-ingests and relinks (a check's id is stable), and by id only: a finding that
         comes back changed has a new id and shows again. Unknown ids are a :class:`StoreError`.
         """
@@ -223,7 +224,9 @@ class SQLiteStore:
         db = self.db
         full: list[str] = []
         for key in ids:
-            rows = db.execute("SELECT id FROM checks WHERE id = ? OR (length(?) >= 8 AND id LIKE ? || '%')",
+            if not key.startswith("check:"):
+                key = "check:" + key
+            rows = db.execute("SELECT id FROM checks WHERE id = ? OR (length(?) >= 14 AND id LIKE ? || '%')",
                               (key, key, key)).fetchall()  # fmt: skip
             exact = [r[0] for r in rows if r[0] == key]
             matches = exact or sorted({r[0] for r in rows})
