@@ -23,6 +23,7 @@ Example:
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -118,7 +119,9 @@ def slip_hint(amount: _Amount, bigger: bool, power: int) -> str:
     return f"likely a 千元/元 unit slip (1,000× {'too large' if bigger else 'too small'}: {scaled})"
 
 
-def _magnitude(a: _Amount, other: _Amount | DepartmentTotal, what: str, severity: str, key: str) -> Check | None:
+def _magnitude(
+    a: _Amount, other: _Amount | DepartmentTotal, what: str, severity: str, key: str
+) -> Check | None:
     """A finding when ``a`` is about 10^k times ``other`` (or more than a department's total)."""
     r = a.record
     evidence: dict[str, Any] = {}
@@ -126,11 +129,10 @@ def _magnitude(a: _Amount, other: _Amount | DepartmentTotal, what: str, severity
         if a.yuan <= other.yuan:
             return None
         times = a.yuan / other.yuan
-        power = near_power(a.yuan, other.yuan) or next((k for k in POWERS if near_power(a.yuan / 10**k, 1)), 4)
         message = (
             f"{_name(r)}: annual budget {a.text} ({yuan_text(a.yuan)}) is {times:,.1f}× the department's whole "
             f"{r.year} budget ({other.label} {yuan_text(other.yuan)}, {other.doc}:{other.line}); "
-            + slip_hint(a, True, 4 if "万" in a.text else power)
+            + slip_hint(a, True, 3 if "千" in a.text else 4)
         )
         evidence = {"found": f"{other.label} {yuan_text(other.yuan)}", "found_yuan": other.yuan,
                     "other_doc": other.doc, "other_line": other.line}  # fmt: skip
@@ -163,7 +165,9 @@ def _sum_check(r: Record, key: str, total: Decimal, total_text: str, parts: Sequ
     found = sum((p[1] for p in parts), Decimal(0))
     quantum = max([stated_precision(total_text), *(p[2] for p in parts)]) * max(len(parts), 1)
     status = compare(total, found, quantum)
-    listed = " + ".join(label if any(c.isdigit() for c in label) else f"{label} {yuan_text(y)}" for label, y, _ in parts)
+    listed = " + ".join(
+        label if any(c.isdigit() for c in label) else f"{label} {yuan_text(y)}" for label, y, _ in parts
+    )
     verb = {"agree": "=", "rounded": "≈ (rounded)", "disagree": "but"}[status]
     message = (
         f"{_name(r)}: {what} {total_text} {verb} {listed}"
@@ -209,10 +213,12 @@ def sum_checks(record: Record) -> list[Check]:
     stated = [a for a in r.amounts if a.section == "budget" and not a.approximate]
     totals = [a for a in stated if a.role == "total"]
     if totals:
-        total = totals[0]
-        funds = [(a.text, a.yuan, stated_precision(a.text)) for a in stated if a.role in ("fiscal", "self_raised")]
-        if len(funds) >= 2 or (funds and sum(f[1] for f in funds) > total.yuan):
-            out.append(_sum_check(r, "funds", total.yuan, total.text, funds, "budget_total", "total"))
+        first = totals[0]
+        funds = [
+            (a.text, a.yuan, stated_precision(a.text)) for a in stated if a.role in ("fiscal", "self_raised")
+        ]
+        if len(funds) >= 2 or (funds and sum(f[1] for f in funds) > first.yuan):
+            out.append(_sum_check(r, "funds", first.yuan, first.text, funds, "budget_total", "total"))
     components = [(a.text, a.yuan, stated_precision(a.text)) for a in stated if a.role == "component"]
     base = totals[0] if totals else next((a for a in stated if a.role == "fiscal"), None)
     if base is not None and len(components) >= 2:
@@ -267,7 +273,11 @@ def magnitude_checks(
                 flagged.add(pid)
     for link in links:
         n, f = annual.get(link.narrative_id), annual.get(link.form_id)
-        if n is not None and f is not None and (c := _magnitude(n, f, "its form", "error", "form:" + f.record.id)):
+        if (
+            n is not None
+            and f is not None
+            and (c := _magnitude(n, f, "its form", "error", "form:" + f.record.id))
+        ):
             out.append(c)
             flagged.add(n.record.id)
     members: dict[str, list[_Amount]] = defaultdict(list)
@@ -285,12 +295,14 @@ def _year_checks(group: list[_Amount], flagged: set[str]) -> Iterable[Check]:
     for a in sorted(group, key=lambda a: (a.record.kind != "narrative", a.record.doc)):
         by_year.setdefault(a.record.year or 0, a)
     years = sorted(by_year)
-    for y0, y1 in zip(years, years[1:], strict=False):
+    for y0, y1 in itertools.pairwise(years):
         a, b = by_year[y0], by_year[y1]
         if near_power(a.yuan, b.yuan) is None:
             continue
         # the suspect: one already flagged (larger than its department…), else the larger one
-        suspect, other = (a, b) if a.record.id in flagged or (b.record.id not in flagged and a.yuan > b.yuan) else (b, a)
+        suspect, other = (
+            (a, b) if a.record.id in flagged or (b.record.id not in flagged and a.yuan > b.yuan) else (b, a)
+        )
         what = f"the same project in {other.record.year}"
         level = "error" if suspect.record.id in flagged else "warning"
         check = _magnitude(suspect, other, what, level, "year:" + other.record.id)
@@ -312,8 +324,6 @@ def department_totals(rows: Iterable[dict[str, Any]]) -> dict[tuple[str, int], D
         if key not in out and Decimal(row["yuan"]) > 0:
             out[key] = DepartmentTotal(Decimal(row["yuan"]), row["label"], row["doc"], row["line"])
     return out
-
-
 
 
 def project_checks(

@@ -205,8 +205,16 @@ def narrative_form_checks(records: Sequence[Record], links: Sequence[ProjectLink
     out: list[Check] = []
     for link in links:
         n, f = by_id[link.narrative_id], by_id[link.form_id]
-        common: dict[str, Any] = {"doc": n.doc, "line": n.line, "page": n.page, "project_id": n.id, "other_id": f.id,
-                                  "other_doc": f.doc, "other_line": f.line, "other_page": f.page}
+        common: dict[str, Any] = {
+            "doc": n.doc,
+            "line": n.line,
+            "page": n.page,
+            "project_id": n.id,
+            "other_id": f.id,
+            "other_doc": f.doc,
+            "other_line": f.line,
+            "other_page": f.page,
+        }
         subject = n.name or n.title
         form_total = _form_total(f)
         text, quantum = _total_precision(n)

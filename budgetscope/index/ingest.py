@@ -29,8 +29,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from budgetscope.index.findings import Check, department_checks, link_narratives_forms, narrative_form_checks
 from budgetscope.index.audits import department_totals, project_checks
+from budgetscope.index.findings import Check, department_checks, link_narratives_forms, narrative_form_checks
 from budgetscope.index.series import link_series
 from budgetscope.index.store import DocumentEntry, EntityStore, Links, open_store
 from budgetscope.index.store_schema import citation_id
@@ -343,7 +343,10 @@ def relink(store: EntityStore) -> Links:
         canonical=canonical,
         series=series,
         project_links=form_links,
-        checks=[*narrative_form_checks(records, form_links), *project_checks(records, form_links, series, totals)],
+        checks=[
+            *narrative_form_checks(records, form_links),
+            *project_checks(records, form_links, series, totals),
+        ],
     )
 
 

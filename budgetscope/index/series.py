@@ -304,8 +304,6 @@ def link_series(records: Sequence[Record], *, threshold: float = LINK_THRESHOLD)
     return sorted(out, key=lambda m: m.project_id)
 
 
-
-
 def series_years(store: Any, series_id: str | None = None) -> list[dict[str, Any]]:
     """One row per series and budget year: the year's budget total, form total and change (exact).
 
@@ -344,7 +342,9 @@ def series_years(store: Any, series_id: str | None = None) -> list[dict[str, Any
             form_total = annual.get(form["id"])
             if form_total is None and form["budget_total_yuan"] is not None:
                 form_total = Decimal(form["budget_total_yuan"])
-        total = Decimal(narrative["budget_total_yuan"]) if narrative and narrative["budget_total_yuan"] else None
+        total = (
+            Decimal(narrative["budget_total_yuan"]) if narrative and narrative["budget_total_yuan"] else None
+        )
         rows.append(
             {
                 "id": f"{sid}:{year}", "series_id": sid, "year": year, "department": first["department"],

@@ -23,6 +23,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from budgetscope.index.store_migrate import migrate
 from budgetscope.index.store_protocol import (
     DocumentEntry,
     DuplicateDocumentError,
@@ -33,7 +34,6 @@ from budgetscope.index.store_protocol import (
     StoreError,
 )
 from budgetscope.index.store_rows import build_document, build_records, document_rows
-from budgetscope.index.store_migrate import migrate
 from budgetscope.index.store_schema import (
     DDL,
     DOCUMENT_TABLES,
@@ -211,7 +211,9 @@ class SQLiteStore:
             _insert(db, "checks", [c.row() for c in links.checks if c.document_id is None])
             db.execute("INSERT OR REPLACE INTO meta VALUES ('links_stale', '0')")
 
-    def review_findings(self, ids: Iterable[str], *, note: str | None = None, reviewed: bool = True) -> list[str]:
+    def review_findings(
+        self, ids: Iterable[str], *, note: str | None = None, reviewed: bool = True
+    ) -> list[str]:
         """Mark findings as reviewed (a false positive: they stop showing), or unmark them.
 
         An id may be a unique prefix (8+ characters after ``check:``, which may be left out);

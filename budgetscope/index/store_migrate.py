@@ -71,7 +71,9 @@ def _to_2(conn: sqlite3.Connection) -> None:
         "difference_yuan = bs_money(difference_yuan), stated_fen = bs_fen(stated_yuan), "
         "found_fen = bs_fen(found_yuan), difference_fen = bs_fen(difference_yuan)"
     )
-    conn.execute("CREATE TABLE IF NOT EXISTS reviews (check_id TEXT PRIMARY KEY, reviewed_at TEXT NOT NULL, note TEXT)")
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS reviews (check_id TEXT PRIMARY KEY, reviewed_at TEXT NOT NULL, note TEXT)"
+    )
 
 
 STEPS = {1: _to_2}
@@ -85,7 +87,9 @@ def migrate(conn: sqlite3.Connection, version: int, path: str) -> None:
     while version < SCHEMA_VERSION:
         step = STEPS.get(version)
         if step is None:
-            raise StoreError(f"{path}: cannot upgrade a store of schema version {version}; ingest into a new --home")
+            raise StoreError(
+                f"{path}: cannot upgrade a store of schema version {version}; ingest into a new --home"
+            )
         try:
             conn.execute("BEGIN IMMEDIATE")
             step(conn)
@@ -96,7 +100,9 @@ def migrate(conn: sqlite3.Connection, version: int, path: str) -> None:
         except sqlite3.DatabaseError as exc:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
-            raise StoreError(f"{path}: upgrading the store to schema version {version + 1} failed ({exc})") from exc
+            raise StoreError(
+                f"{path}: upgrading the store to schema version {version + 1} failed ({exc})"
+            ) from exc
 
 
 __all__ = ["MONEY_TABLES", "STEPS", "migrate"]

@@ -20,10 +20,10 @@ Example:
     >>> from decimal import Decimal
     >>> from budgetscope.pipeline.statements import BudgetLine, BudgetTable
     >>> cells = [BudgetLine("t", 3, "科学技术支出", "合计", Decimal(10), "10", "元", "206", "functional"),
-    ...          BudgetLine("t", 3, "科学技术支出", "基本支出", Decimal(7), "7", "元", "206", "functional"),
+    ...          BudgetLine("t", 3, "科学技术支出", "基本支出", Decimal(6), "6", "元", "206", "functional"),
     ...          BudgetLine("t", 3, "科学技术支出", "项目支出", Decimal(2), "2", "元", "206", "functional")]
     >>> [c.message for c in table_sum_checks("a.txt", [BudgetTable("t", 1, "元", tuple(cells))])]
-    ['t line 3 科学技术支出: 合计 10元 but 基本支出 + 项目支出 = 9元']
+    ['t line 3 科学技术支出: 合计 10元 but 基本支出 + 项目支出 = 8元']
 """
 
 from __future__ import annotations
@@ -77,7 +77,11 @@ def _is_part(label: str) -> bool:
 
 def _column_checks(doc: str, table: BudgetTable) -> Iterable[Check]:
     labels = list(dict.fromkeys(b.column for b in table.lines))
-    if TOTAL_COLUMN not in labels or len(labels) < 3 or not all(_is_part(x) for x in labels if x != TOTAL_COLUMN):
+    if (
+        TOTAL_COLUMN not in labels
+        or len(labels) < 3
+        or not all(_is_part(x) for x in labels if x != TOTAL_COLUMN)
+    ):
         return
     rows: dict[int, list[BudgetLine]] = defaultdict(list)
     for b in table.lines:

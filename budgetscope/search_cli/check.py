@@ -98,7 +98,10 @@ def render(rows: list[dict[str, Any]], *, every: bool = False) -> None:
         out.print("no checks" if every else "no findings")
     for name in dict.fromkeys(row["doc"] for row in rows):
         table = Table(
-            *(Column(h, overflow="fold") for h in ("severity", "line", "check", "message", "compared with", "id")),
+            *(
+                Column(h, overflow="fold")
+                for h in ("severity", "line", "check", "message", "compared with", "id")
+            ),
             title=escape(name or ""),
             title_justify="left",
         )
@@ -125,18 +128,25 @@ def command(
     doc: Annotated[str | None, typer.Option("--doc", help="Only this source file name.")] = None,
     fail_on: Annotated[
         FailOn,
-        typer.Option("--fail-on", help="Exit 1 when a finding is at least this grave (error, warning, info)."),
+        typer.Option(
+            "--fail-on", help="Exit 1 when a finding is at least this grave (error, warning, info)."
+        ),
     ] = FailOn.never,
     review: Annotated[
         list[str] | None,
-        typer.Option("--review", help="Mark a finding (id or its first 8+ characters) as reviewed: a false "
-                     "positive that stops showing. Repeat for several."),
+        typer.Option(
+            "--review",
+            help="Mark a finding (id or its first 8+ characters) as reviewed: a false "
+            "positive that stops showing. Repeat for several.",
+        ),
     ] = None,
     unreview: Annotated[
         list[str] | None, typer.Option("--unreview", help="Show a reviewed finding again.")
     ] = None,
     note: Annotated[str | None, typer.Option("--note", help="Why, kept with --review.")] = None,
-    reviewed: Annotated[bool, typer.Option("--reviewed", help="List the findings marked as reviewed.")] = False,
+    reviewed: Annotated[
+        bool, typer.Option("--reviewed", help="List the findings marked as reviewed.")
+    ] = False,
 ) -> None:
     """List findings: unit slips, sums, periods, narrative vs form, 编制说明 totals vs the document's tables."""
     from budgetscope.index.store import StoreError, open_store

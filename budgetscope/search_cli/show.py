@@ -138,7 +138,11 @@ def _flags(findings: list[dict[str, Any]], field: str, yuan: Any = None) -> str:
     """The findings about one number of the project (by field, or by the stated amount), for a table cell."""
     out = []
     for f in findings:
-        same = yuan is not None and f["stated_yuan"] is not None and Decimal(f["stated_yuan"]) == Decimal(str(yuan))
+        same = (
+            yuan is not None
+            and f["stated_yuan"] is not None
+            and Decimal(f["stated_yuan"]) == Decimal(str(yuan))
+        )
         if f["field"] == field or (same and f["field"] in ("budget_total", None)):
             out.append(f"[{_STYLE.get(f['severity'], '')}]{f['severity']}[/]: {escape(f['message'])}")
     return "\n".join(out)
@@ -197,7 +201,9 @@ def render(details: dict[str, Any]) -> Group:
     if p["citations"]:
         cites = _table("title", "文号", "section", "canonical", title="citations", title_justify="left")
         for c in p["citations"]:
-            cites.add_row(*(escape(c[k] or "") for k in ("title", "doc_number", "section", "canonical_title")))
+            cites.add_row(
+                *(escape(c[k] or "") for k in ("title", "doc_number", "section", "canonical_title"))
+            )
         parts.append(cites)
     if details["series"] and len(details["series"]["members"]) > 1:
         s = details["series"]
@@ -224,7 +230,9 @@ def render(details: dict[str, Any]) -> Group:
         checks = _table("severity", "status", "kind", "message", "id", title="checks", title_justify="left")
         for c in details["checks"]:
             severity = "reviewed" if c["reviewed"] else c["severity"]
-            checks.add_row(severity, c["status"], c["kind"], escape(c["message"]), c["id"].removeprefix("check:")[:12])
+            checks.add_row(
+                severity, c["status"], c["kind"], escape(c["message"]), c["id"].removeprefix("check:")[:12]
+            )
         parts.append(checks)
     return Group(*parts)
 

@@ -78,7 +78,9 @@ def test_show_series_review_hides_the_finding(home: Path) -> None:
     shown = runner.invoke(app, ["show", SLIP, "--home", str(home)], env={"COLUMNS": "200"}).stdout
     assert "⚠" not in shown and "reviewed" in shown
     assert runner.invoke(app, ["check", "--home", str(home), "--fail-on", "error"]).exit_code == 0
-    reviewed = json.loads(runner.invoke(app, ["check", "--home", str(home), "--reviewed", "-f", "json"]).stdout)
+    reviewed = json.loads(
+        runner.invoke(app, ["check", "--home", str(home), "--reviewed", "-f", "json"]).stdout
+    )
     assert {f["id"] for f in reviewed} == {f["id"] for f in slip}
 
 

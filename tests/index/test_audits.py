@@ -67,7 +67,9 @@ def test_audits_finds_the_60000_wanyuan_slip_of_2023_in_the_corpus(corpus_home: 
     assert "10,000× larger than the same project in 2026" in year["message"]
 
 
-def test_audits_magnitude_against_the_projects_form(corpus: Path, tmp_path: Path, extracted: list[Any]) -> None:
+def test_audits_magnitude_against_the_projects_form(
+    corpus: Path, tmp_path: Path, extracted: list[Any]
+) -> None:
     """The narrative's 46万元 written as 460000万元 (the form's 460,000.00 元 with the narrative's unit):
     10,000× its form."""
     edit = ("六、年度预算安排\n\n46万元\n", "六、年度预算安排\n\n460000万元\n")
@@ -117,13 +119,20 @@ def test_audits_component_sums_that_hold_are_agreements(extracted: list[Any]) ->
     records = [r for _, d in extracted for r in d.records]
     checks = [c for r in records for c in sum_checks(r)]
     agree = [c for c in checks if c.status == "agree"]
-    assert any(c.subject == "百万市民共享科普" for c in agree)  # 3.8M + 1.65M + 0.9M + 0.8M = 7.15M (2019 form)
+    assert any(
+        c.subject == "百万市民共享科普" for c in agree
+    )  # 3.8M + 1.65M + 0.9M + 0.8M = 7.15M (2019 form)
     assert any(c.subject == "学术交流与发展项目" for c in agree)  # 1.4M + 0 + 0.2M = 1.6M (2026 form)
     assert len(_findings(checks)) == 1  # only 科协大院 2023
 
 
 def test_audits_form_parts_against_the_annual_total(corpus: Path, tmp_path: Path) -> None:
-    forms = _edited(corpus, tmp_path, FORMS_2026, ("\t其他资金\t\t其他资金\t200,000.00", "\t其他资金\t\t其他资金\t300,000.00"))
+    forms = _edited(
+        corpus,
+        tmp_path,
+        FORMS_2026,
+        ("\t其他资金\t\t其他资金\t200,000.00", "\t其他资金\t\t其他资金\t300,000.00"),
+    )
     record = _record(forms, "学术交流与发展项目")
     (check,) = _findings(sum_checks(record))
     assert check.field == "form.annual_total" and check.stated_yuan == Decimal(1600000)
@@ -210,7 +219,9 @@ def test_audits_check_fail_on_exits_for_scripts(corpus_home: Path, fail_on: str,
 
     from budgetscope.search_cli.app import app
 
-    result = CliRunner().invoke(app, ["check", "--home", str(corpus_home), "-f", "jsonl", "--fail-on", fail_on])
+    result = CliRunner().invoke(
+        app, ["check", "--home", str(corpus_home), "-f", "jsonl", "--fail-on", fail_on]
+    )
     assert result.exit_code == code
     if code:
         assert "at or above " + fail_on in result.stderr

@@ -44,7 +44,9 @@ def _reread(folder: Path, kind: ExportKind, fmt: str) -> list[dict[str, Any]]:
     path = folder / f"{kind.value}.{fmt}"
     fields = fields_of(kind)
     if fmt == "jsonl":
-        rows = [json.loads(line, parse_float=Decimal) for line in path.read_text(encoding="utf-8").splitlines()]
+        rows = [
+            json.loads(line, parse_float=Decimal) for line in path.read_text(encoding="utf-8").splitlines()
+        ]
         ratios = [f.name for f in fields if f.type == "number"]
         return [{k: float(v) if k in ratios and v is not None else v for k, v in r.items()} for r in rows]
     if fmt == "parquet":

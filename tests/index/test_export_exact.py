@@ -74,7 +74,9 @@ def _exact(read: dict[str, Any], source: dict[str, Decimal]) -> None:
     assert Decimal("7181860500.00") in read.values()  # stcsm 2025's 收入总计, 10 digits to the yuan
 
 
-def test_export_exact_duckdb_reads_parquet_decimals(exported: dict[str, Path], source: dict[str, Decimal]) -> None:
+def test_export_exact_duckdb_reads_parquet_decimals(
+    exported: dict[str, Path], source: dict[str, Decimal]
+) -> None:
     con = _duck()
     path = exported["parquet"] / "amounts.parquet"
     described = con.execute(f"DESCRIBE SELECT amount FROM read_parquet('{path}')").fetchall()
@@ -102,14 +104,20 @@ def test_export_exact_duckdb_reads_the_store(corpus_home: Path, source: dict[str
     con.execute(f"ATTACH '{corpus_home / 'budgetscope.sqlite'}' AS s (TYPE sqlite, READ_ONLY)")
     types = dict((r[0], r[1]) for r in con.execute("DESCRIBE s.export_amounts").fetchall())
     assert types["amount_fen"] == "BIGINT" and types["amount"] == "VARCHAR"
-    rows = con.execute("SELECT id, amount_fen, CAST(amount AS DECIMAL(20,2)) FROM s.export_amounts").fetchall()
+    rows = con.execute(
+        "SELECT id, amount_fen, CAST(amount AS DECIMAL(20,2)) FROM s.export_amounts"
+    ).fetchall()
     _exact({i: Decimal(fen) / 100 for i, fen, _ in rows}, source)
     _exact({i: text for i, _, text in rows}, source)
-    total = con.execute("SELECT budget_total_fen FROM s.export_projects ORDER BY budget_total_fen DESC LIMIT 1")
+    total = con.execute(
+        "SELECT budget_total_fen FROM s.export_projects ORDER BY budget_total_fen DESC LIMIT 1"
+    )
     assert total.fetchone() == (60000000000,)
 
 
-def test_export_exact_pyarrow_reads_every_format(exported: dict[str, Path], source: dict[str, Decimal]) -> None:
+def test_export_exact_pyarrow_reads_every_format(
+    exported: dict[str, Path], source: dict[str, Decimal]
+) -> None:
     import pyarrow as pa
     import pyarrow.csv as pcsv
     import pyarrow.json as pjson

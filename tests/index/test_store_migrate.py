@@ -24,7 +24,9 @@ def _as_version_1(path: Path) -> None:
     for table in MONEY_TABLES:
         db.execute(f"ALTER TABLE {table} DROP COLUMN fen")
         db.execute(f"UPDATE {table} SET yuan = rtrim(rtrim(yuan, '0'), '.') WHERE yuan LIKE '%.%'")
-        db.execute(f"ALTER TABLE {table} ADD COLUMN yuan_value REAL GENERATED ALWAYS AS (CAST(yuan AS REAL)) VIRTUAL")
+        db.execute(
+            f"ALTER TABLE {table} ADD COLUMN yuan_value REAL GENERATED ALWAYS AS (CAST(yuan AS REAL)) VIRTUAL"
+        )
     db.execute("ALTER TABLE projects DROP COLUMN budget_total_fen")
     db.execute("UPDATE projects SET budget_total_yuan = rtrim(rtrim(budget_total_yuan, '0'), '.') "
                "WHERE budget_total_yuan LIKE '%.%'")  # fmt: skip
@@ -62,7 +64,9 @@ def test_store_migrate_upgrades_a_version_1_store_on_open(old_home: Path) -> Non
         record = store.get_records([project["id"]])[0]
         assert record.budget_total_yuan == Decimal("600000000")
     db = sqlite3.connect(old_home / "budgetscope.sqlite")
-    assert db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone() == (str(SCHEMA_VERSION),)
+    assert db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone() == (
+        str(SCHEMA_VERSION),
+    )
     db.close()
 
 
