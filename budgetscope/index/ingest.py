@@ -30,6 +30,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from budgetscope.index.audits import department_totals, project_checks
 from budgetscope.index.findings import Check, department_checks, link_narratives_forms, narrative_form_checks
 from budgetscope.index.series import link_series
 from budgetscope.index.store import DocumentEntry, EntityStore, Links, open_store
@@ -338,12 +339,17 @@ def relink(store: EntityStore) -> Links:
         for i, c in enumerate(r.citations)
     }
     form_links = link_narratives_forms(records)
+    series = link_series(records)
+    totals = department_totals(store.select("department_totals"))
     return Links(
         policy_documents=index.documents(),
         canonical=canonical,
-        series=link_series(records),
+        series=series,
         project_links=form_links,
-        checks=narrative_form_checks(records, form_links),
+        checks=[
+            *narrative_form_checks(records, form_links),
+            *project_checks(records, form_links, series, totals),
+        ],
     )
 
 
