@@ -27,10 +27,10 @@ from pathlib import Path
 from budgetscope.models import Form, Indicator, Record, stable_id
 from budgetscope.pipeline.forms_inline import inline_indicators
 from budgetscope.pipeline.forms_pdf_labels import amount_unit, label, squash
-from budgetscope.pipeline.pdf_tables import Cell, Grid, read_tables
+from budgetscope.pipeline.pdf_tables import Cell, Grid, page_tables
 
 CUE = re.compile(r"绩效目标|绩效指标|指标值|三级指标|一级指标|指标名称")
-TITLE = re.compile(r"绩效(?:目标)?(?:申报|填报)?表|绩效目标(?:情况|表)|绩效表|重点项目")
+TITLE = re.compile(r"绩效.{0,8}表|绩效目标(?:情况|表)|重点项目|评价报告")
 DEPARTMENT_WIDE = re.compile(r"部门整体|整体支出|整体绩效|整体预算")
 NOT_TARGETS = re.compile(r"自评|评价")
 TOTAL_ROW = re.compile(r"^(?:合计|总计|小计)$")
@@ -40,11 +40,10 @@ NUMBER = re.compile(r"^-?[\d,]+(?:\.\d+)?$")
 
 
 def form_pages(page_texts: list[str]) -> list[int]:
-    """1-based pages that may hold performance forms (by the fast text), with the page after each
-    (a form or a multi-project table continued without its labels)."""
+    """1-based pages that may hold performance forms (by the fast text); the pages a table runs
+    on to are added while reading (:func:`read_pdf_forms`)."""
     hits = [i + 1 for i, t in enumerate(page_texts) if CUE.search(re.sub(r"\s+", "", t))]
-    pages = set(hits) | {p + 1 for p in hits if p < len(page_texts)}
-    return sorted(pages)
+    return hits
 
 
 @dataclass
@@ -98,8 +97,8 @@ class _Reader:
         m = re.search(r"(?:部门名称|单位名称|编制部门)[:：](.+)", s)
         if m and len(m.group(1)) < 40:
             self.department = clean_department(re.split(r"(?:金额)?单位[:：]", m.group(1))[0])
-        if not TITLE.search(s) or len(s) > 60:
-            return
+        if not TITLE.search(s) or len(s) > 60 or s == self.title:
+            return  # a title repeated on a continuation page continues the table
         self.flush()
         self.cols = None
         self.title = s
@@ -138,8 +137,11 @@ class _Reader:
                 continue
             labs = [label(c.text) for c in cells]
             col_labels = [x for x in labs if x and x[0] in ("ind", "name", "amount", "goal", "inline")]
-            is_header = len(col_labels) >= 2 and sum(1 for x in labs if x) >= len(texts) - 1
-            if is_header and not self._kv_row(cells, labs):
+            known = sum(1 for x in labs if x)
+            is_header = (len(col_labels) >= 2 and known >= len(texts) - 1) or (
+                len(col_labels) >= 4 and known >= 0.6 * len(texts)
+            )
+            if is_header:
                 header = header + cells if header and r > 0 and _is_header_row(g, r - 1) else cells
                 self._set_columns(header)
                 continue
@@ -168,7 +170,7 @@ class _Reader:
             lab = label(c.text)
             if lab is None:
                 continue
-            cols.spans = [s for s in cols.spans if not (s[0] >= c.x0 - 1 and s[1] <= c.x1 + 1 and s[2][0] == "inline")]
+            cols.spans = [s for s in cols.spans if not (c.x0 >= s[0] - 1 and c.x1 <= s[1] + 1 and s[2][0] == "inline")]
             cols.spans.append((c.x0, c.x1, lab))
         if cols.has("ind") or cols.has("name"):
             self.cols = cols
@@ -262,6 +264,13 @@ class _Reader:
         if not level3:
             return None
         l1, l2 = get("level1"), get("level2")
+        prev = form.indicators[-1] if form.indicators else None
+        if prev is not None and self.cols is not None:
+            # a level cell cut by a page break, or blank under a merged cell: the row above's level
+            if not l1 and self.cols.has("ind", "level1"):
+                l1 = prev.level1 or ""
+            if not l2 and self.cols.has("ind", "level2") and (not get("level1") or l1 == prev.level1):
+                l2 = prev.level2 or ""
         value = get("value") or get("period_value")
         if not value and not get("comparison"):
             return None
@@ -368,11 +377,24 @@ def read_pdf_forms(
     wanted = list(pages) if pages is not None else form_pages(page_texts)
     if not wanted:
         return []
-    grids = read_tables(path, wanted)
-    unit = Decimal(10000)
-    reader = _Reader(unit)
-    for g in grids:
-        reader.grid(g)
+    import pdfplumber
+
+    reader = _Reader(Decimal(10000))
+    queue = sorted(set(wanted))
+    done: set[int] = set()
+    with pdfplumber.open(str(path)) as pdf:
+        while queue:
+            p = queue.pop(0)
+            done.add(p)
+            grids = page_tables(pdf, p)
+            for g in grids:
+                reader.grid(g)
+            # a table running to the page bottom may go on over the next page, without a cue word
+            last = grids[-1] if grids else None
+            nxt = p + 1
+            if last and reader.cols and nxt <= len(pdf.pages) and nxt not in done and nxt not in queue:
+                if last.bbox[3] > 0.8 * last.page_height:
+                    queue.insert(0, nxt)
     return reader.finish(doc, department, year)
 
 

@@ -60,6 +60,7 @@ class Grid:
     cells: list[Cell] = field(default_factory=list)
     above: list[str] = field(default_factory=list)
     """Text lines printed between the previous table (or the page top) and this one: titles, units."""
+    page_height: float = 0.0
 
     def cell(self, r: int, c: int) -> Cell | None:
         return self.rows[r][c] if 0 <= r < len(self.rows) and 0 <= c < len(self.rows[r]) else None
@@ -101,10 +102,24 @@ def join_lines(lines: Sequence[str]) -> str:
     return out
 
 
+def _visible(chars: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Drop text drawn under a cell's own text: where characters of two sizes share lines (a merged
+    cell's text continued from the previous page, hidden under the repeated header), the larger
+    print is the visible one."""
+    sizes = sorted({round(ch["size"], 1) for ch in chars})
+    if len(sizes) < 2 or sizes[-1] < sizes[0] * 1.03:
+        return chars
+    big = [ch for ch in chars if round(ch["size"], 1) == sizes[-1]]
+    small = [ch for ch in chars if round(ch["size"], 1) != sizes[-1]]
+    overlaps = any(b["top"] < s["bottom"] and s["top"] < b["bottom"] for b in big for s in small)
+    return big if overlaps else chars
+
+
 def _text(chars: list[dict[str, Any]]) -> str:
     """Text of characters: grouped into lines by their vertical position, each line left to right."""
     if not chars:
         return ""
+    chars = _visible(chars)
     chars = sorted(chars, key=lambda ch: (round(ch["top"]), ch["x0"]))
     lines: list[list[dict[str, Any]]] = []
     for ch in chars:
@@ -170,31 +185,38 @@ def _lines_outside(chars: list[dict[str, Any]], tables: list[Grid]) -> list[tupl
     return [(float(k), _text(v)) for k, v in sorted(groups.items())]
 
 
+def page_tables(pdf: Any, page_no: int) -> list[Grid]:
+    """The ruled tables of one 1-based page of an open pdfplumber document, top to bottom, each
+    with the text lines printed above it."""
+    page = pdf.pages[page_no - 1]
+    x0, top, x1, bottom = page.bbox
+    chars = [
+        ch
+        for ch in page.chars
+        if ch["x0"] >= x0 - 1
+        and ch["x1"] <= x1 + 1
+        and ch["top"] >= top - 1
+        and ch["bottom"] <= bottom + 1
+        and ch["text"].strip()
+    ]
+    found = sorted(page.find_tables(), key=lambda t: (t.bbox[1], t.bbox[0]))
+    grids = [_grid(t, chars, page_no) for t in found if len(t.cells) > 1]
+    lines = _lines_outside(chars, grids)
+    prev = top
+    for g in grids:
+        g.above = [t for y, t in lines if prev - 1 <= y < g.bbox[1]]
+        g.page_height = bottom - top
+        prev = g.bbox[3]
+    page.flush_cache()
+    return grids
+
+
 def read_tables(path: Path | str, pages: Iterable[int]) -> list[Grid]:
-    """The ruled tables on the given 1-based pages, in reading order, each with the lines above it."""
+    """The ruled tables on the given 1-based pages, in reading order."""
     import pdfplumber
 
-    out: list[Grid] = []
     with pdfplumber.open(str(path)) as pdf:
-        for page_no in pages:
-            page = pdf.pages[page_no - 1]
-            x0, top, x1, bottom = page.bbox
-            chars = [
-                ch
-                for ch in page.chars
-                if ch["x0"] >= x0 - 1 and ch["x1"] <= x1 + 1 and ch["top"] >= top - 1 and ch["bottom"] <= bottom + 1
-                and ch["text"].strip()
-            ]
-            found = sorted(page.find_tables(), key=lambda t: (t.bbox[1], t.bbox[0]))
-            grids = [_grid(t, chars, page_no) for t in found if len(t.cells) > 1]
-            lines = _lines_outside(chars, grids)
-            prev = top
-            for g in grids:
-                g.above = [t for y, t in lines if prev - 1 <= y < g.bbox[1]]
-                prev = g.bbox[3]
-            out.extend(grids)
-            page.flush_cache()
-    return out
+        return [g for p in pages for g in page_tables(pdf, p)]
 
 
 def page_lines(path: Path | str, page_no: int) -> list[str]:
@@ -206,4 +228,4 @@ def page_lines(path: Path | str, page_no: int) -> list[str]:
         return [t for _, t in _lines_outside(list(page.chars), [])]
 
 
-__all__ = ["Cell", "Grid", "join_lines", "read_tables"]
+__all__ = ["Cell", "Grid", "join_lines", "page_tables", "read_tables"]
