@@ -87,6 +87,7 @@ class _Reader:
         self.region = "form"
         self.title = ""
         self.department: str | None = None
+        self.new_page = False
 
     # -- regions -------------------------------------------------------------------------------
     def title_line(self, text: str, page: int) -> None:
@@ -124,6 +125,7 @@ class _Reader:
 
     # -- rows ----------------------------------------------------------------------------------
     def grid(self, g: Grid) -> None:
+        self.new_page = True
         for line in g.above:
             self.title_line(line, g.page)
         header: list[Cell] = []
@@ -170,7 +172,11 @@ class _Reader:
             lab = label(c.text)
             if lab is None:
                 continue
-            cols.spans = [s for s in cols.spans if not (c.x0 >= s[0] - 1 and c.x1 <= s[1] + 1 and s[2][0] == "inline")]
+            cols.spans = [
+                s
+                for s in cols.spans
+                if not (c.x0 >= s[0] - 1 and c.x1 <= s[1] + 1 and (s[1] - s[0]) > (c.x1 - c.x0) + 2)
+            ]
             cols.spans.append((c.x0, c.x1, lab))
         if cols.has("ind") or cols.has("name"):
             self.cols = cols
@@ -265,6 +271,9 @@ class _Reader:
             return None
         l1, l2 = get("level1"), get("level2")
         prev = form.indicators[-1] if form.indicators else None
+        if prev is not None and self.new_page:
+            l1, l2 = self._join_cut(form, "level1", l1), self._join_cut(form, "level2", l2)
+        self.new_page = False
         if prev is not None and self.cols is not None:
             # a level cell cut by a page break, or blank under a merged cell: the row above's level
             if not l1 and self.cols.has("ind", "level1"):
@@ -280,6 +289,18 @@ class _Reader:
             level3=level3,
             target=target(get("comparison"), value, get("unit")) or None,
         )
+
+    def _join_cut(self, form: _Form, key: str, text: str) -> str:
+        """A level cell cut by the page break: its last characters on top of the next page ("标")."""
+        prev = getattr(form.indicators[-1], key) or ""
+        if not prev or not text or len(text) > 2 or prev.endswith("指标") or not (prev + text).endswith("标"):
+            return text
+        joined = prev + text
+        for ind in reversed(form.indicators):
+            if getattr(ind, key) != prev:
+                break
+            setattr(ind, key, joined)
+        return joined
 
     def finish(self, doc: str, department: str | None, year: int | None) -> list[Record]:
         self.flush()

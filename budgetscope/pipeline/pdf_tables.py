@@ -165,7 +165,40 @@ def _grid(table: Any, chars: list[dict[str, Any]], page_no: int) -> Grid:
             for c in range(c0, c0 + cell.colspan):
                 if r < len(rows) and c < len(rows[r]):
                     rows[r][c] = cell
+    _fill_gaps(rows, cells, xs, ys, chars, page_no, boxes)
     return Grid(page_no, tuple(table.bbox), rows, cells)  # type: ignore[arg-type]
+
+
+def _fill_gaps(
+    rows: list[list[Cell | None]],
+    cells: list[Cell],
+    xs: list[float],
+    ys: list[float],
+    chars: list[dict[str, Any]],
+    page_no: int,
+    boxes: list[BBox],
+) -> None:
+    """Grid slots no detected cell covers but with text in them (a cell whose closing rule is cut
+    by the page break) become cells of their own."""
+    for r, row in enumerate(rows):
+        for c, cell in enumerate(row):
+            if cell is not None or r + 1 >= len(ys) or c + 1 >= len(xs):
+                continue
+            box = (xs[c], ys[r], xs[c + 1], ys[r + 1])
+            inside = [
+                ch
+                for ch in chars
+                if box[0] <= (ch["x0"] + ch["x1"]) / 2 <= box[2]
+                and box[1] <= (ch["top"] + ch["bottom"]) / 2 <= box[3]
+                and not any(
+                    b[0] <= (ch["x0"] + ch["x1"]) / 2 <= b[2] and b[1] <= (ch["top"] + ch["bottom"]) / 2 <= b[3]
+                    for b in boxes
+                )
+            ]
+            if inside:
+                new = Cell(_text(inside), page_no, box, r, c)
+                cells.append(new)
+                row[c] = new
 
 
 def _lines_outside(chars: list[dict[str, Any]], tables: list[Grid]) -> list[tuple[float, str]]:
