@@ -13,11 +13,14 @@ from pathlib import Path
 from budgetscope.models import Document
 from budgetscope.pipeline.classify import classify
 from budgetscope.pipeline.forms import segment_forms
+from budgetscope.pipeline.forms_pdf import read_pdf_forms
 from budgetscope.pipeline.load import load
 from budgetscope.pipeline.normalize import Text, normalize_text
 from budgetscope.pipeline.segment import segment_narratives, segment_parts
 
 NARRATIVE_KINDS = ("department_budget", "unit_budget", "final_accounts")
+NO_TARGETS = ("final_accounts", "evaluation_report")
+"""Kinds whose tables are never targets (self-evaluations of a past year, evaluation reports)."""
 
 
 def read_document(path: Path | str) -> Document:
@@ -25,7 +28,14 @@ def read_document(path: Path | str) -> Document:
     path = Path(path)
     source = load(path)
     text = normalize_text(source.text, source.page_starts)
-    return segment_text(text, doc=path.name, path=str(path), sha1=source.sha1, pages=source.pages)
+    document = segment_text(text, doc=path.name, path=str(path), sha1=source.sha1, pages=source.pages)
+    if source.page_starts is not None and document.kind not in NO_TARGETS:
+        # PDF: performance forms are read from the tables of the pages that hold them
+        forms = read_pdf_forms(
+            path, source.page_texts(), doc=path.name, department=document.department, year=document.year
+        )
+        document.records = [r for r in document.records if r.kind == "narrative"] + forms
+    return document
 
 
 def segment_text(

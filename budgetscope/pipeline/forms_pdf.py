@@ -57,7 +57,7 @@ class _Form:
     amounts: dict[str, Decimal] = field(default_factory=dict)
     texts: dict[str, str] = field(default_factory=dict)
     indicators: list[Indicator] = field(default_factory=list)
-    last_levels: tuple[str, str] = ("", "")
+    goal_cells: list[Cell] = field(default_factory=list)
 
 
 @dataclass
@@ -236,8 +236,13 @@ class _Reader:
             if form is None:
                 return
             for lab, c in by.items():
-                if lab[0] in ("amount", "goal", "kv") and c.text:
-                    self._put(form, lab, c.text) if lab[0] != "goal" or lab[1] not in form.texts else None
+                if lab[0] in ("amount", "kv") and c.text:
+                    self._put(form, lab, c.text)
+                elif lab[0] == "goal" and c.text and c not in form.goal_cells:
+                    # a goal cell cut by a page break goes on in the next page's cell; a repeat is skipped
+                    form.goal_cells.append(c)
+                    if squash(c.text) not in squash(form.texts.get(lab[1], "")):
+                        self._put(form, lab, c.text)
         form = self.cur or self.new_form(page)
         inline = by.get(("inline", "indicators"))
         if inline is not None and inline.text and not any(lab[0] == "ind" for lab in by):
