@@ -21,12 +21,19 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 from budgetscope.models import Form, Indicator, Record, stable_id
 from budgetscope.pipeline.forms_inline import inline_indicators
-from budgetscope.pipeline.forms_pdf_labels import amount_unit, label, squash
+from budgetscope.pipeline.forms_pdf_labels import (
+    amount_unit,
+    clean_department,
+    label,
+    squash,
+    target,
+    to_yuan,
+)
 from budgetscope.pipeline.pdf_tables import Cell, Grid, page_tables
 
 CUE = re.compile(r"绩效目标|绩效指标|指标值|三级指标|一级指标|指标名称")
@@ -34,9 +41,6 @@ TITLE = re.compile(r"绩效.{0,8}表|绩效目标(?:情况|表)|重点项目|评
 DEPARTMENT_WIDE = re.compile(r"部门整体|整体支出|整体绩效|整体预算")
 NOT_TARGETS = re.compile(r"自评|评价")
 TOTAL_ROW = re.compile(r"^(?:合计|总计|小计)$")
-CODE = re.compile(r"^[\[【(（]?\d{3,}[\]】)）]?[_\s\-—]*")
-SIGN = re.compile(r"^[≥≤=＝<>＞＜≧≦]")
-NUMBER = re.compile(r"^-?[\d,]+(?:\.\d+)?$")
 
 
 def form_pages(page_texts: list[str]) -> list[int]:
@@ -134,7 +138,11 @@ class _Reader:
             texts = [c.text for c in cells if c.text]
             if not texts:
                 continue
-            if len(texts) == 1 and len(cells) <= 2 and (TITLE.search(squash(texts[0])) or amount_unit(texts[0])):
+            if (
+                len(texts) == 1
+                and len(cells) <= 2
+                and (TITLE.search(squash(texts[0])) or amount_unit(texts[0]))
+            ):
                 self.title_line(texts[0], g.page)
                 continue
             labs = [label(c.text) for c in cells]
@@ -150,9 +158,12 @@ class _Reader:
             header = []
             if self.region == "skip":
                 continue
-            if labs[0] and labs[0][0] in ("name", "kv", "amount", "amount_group", "goal", "text") and (
-                self.cols is None or not self.cols.has("name") or labs[0][0] != "name"
-            ) and self._kv_row(cells, labs):
+            if (
+                labs[0]
+                and labs[0][0] in ("name", "kv", "amount", "amount_group", "goal", "text")
+                and (self.cols is None or not self.cols.has("name") or labs[0][0] != "name")
+                and self._kv_row(cells, labs)
+            ):
                 self._kv(cells, labs, g.page)
                 continue
             if self.cols is not None:
@@ -161,7 +172,11 @@ class _Reader:
     def _kv_row(self, cells: list[Cell], labs: list[tuple[str, str] | None]) -> bool:
         """A row of label → value pairs (not a header): a label followed by a non-label cell."""
         return any(
-            lab is not None and lab[0] != "ind" and i + 1 < len(cells) and labs[i + 1] is None and cells[i + 1].text
+            lab is not None
+            and lab[0] != "ind"
+            and i + 1 < len(cells)
+            and labs[i + 1] is None
+            and cells[i + 1].text
             for i, lab in enumerate(labs)
         ) or bool(labs and labs[0] and labs[0][0] == "amount_group")
 
@@ -246,7 +261,9 @@ class _Reader:
         form = self.cur or self.new_form(page)
         inline = by.get(("inline", "indicators"))
         if inline is not None and inline.text and not any(lab[0] == "ind" for lab in by):
-            if inline is not form.name_cell and squash(inline.text) not in {squash(i.level3) for i in form.indicators}:
+            if inline is not form.name_cell and squash(inline.text) not in {
+                squash(i.level3) for i in form.indicators
+            }:
                 form.indicators.extend(inline_indicators(inline.text))
             return
         ind = self._indicator(by, form)
@@ -329,7 +346,7 @@ class _Reader:
             out.append(
                 Record(
                     id=stable_id(doc, f.kind, f.page, name, n),
-                    kind=f.kind,  # type: ignore[arg-type]
+                    kind=f.kind,
                     doc=doc,
                     page=f.page,
                     department=dept,
@@ -344,50 +361,11 @@ class _Reader:
 
 def _is_header_row(g: Grid, r: int) -> bool:
     labs = [label(c.text) for c in g.row_cells(r) if c.text]
-    return bool(labs) and sum(1 for x in labs if x) >= len(labs) - 1 and any(x and x[0] != "ignore" for x in labs)
-
-
-def to_yuan(text: str, unit: Decimal) -> Decimal | None:
-    """A printed amount in the table's unit as exact yuan; None for a blank or "-" cell.
-
-    >>> to_yuan("2,134.87", Decimal(10000)), to_yuan("-", Decimal(10000)), to_yuan("0.00", Decimal(10000))
-    (Decimal('21348700.00'), None, Decimal('0'))
-    """
-    s = squash(text).rstrip("万元")
-    if not NUMBER.match(s):
-        return None
-    try:
-        v = Decimal(s.replace(",", "")) * unit
-    except InvalidOperation:
-        return None
-    return Decimal(0) if v == 0 else v
-
-
-def target(comparison: str, value: str, unit: str) -> str:
-    """Comparison + value + unit as one string; 定性/定量 are natures, not signs.
-
-    >>> target("≥", "96", "天"), target("定性", "良好", ""), target("≥", "≥90%", "%")
-    ('≥96天', '良好', '≥90%')
-    """
-    comp = "" if re.fullmatch(r"定性|定量|[-—/]|无", squash(comparison)) else comparison.strip()
-    value = value.strip()
-    if comp and SIGN.match(value):
-        comp = ""
-    unit = unit.strip()
-    if unit in ("-", "/", "—", "无") or (unit and value.endswith(unit)):
-        unit = ""
-    return f"{comp}{value}{unit}"
-
-
-def clean_department(text: str) -> str | None:
-    """A department name without number codes and （本级）/（汇总）.
-
-    >>> clean_department("233_烟台市民政局"), clean_department("[292]国家信访局"), clean_department("126001 长沙市信访局")
-    ('烟台市民政局', '国家信访局', '长沙市信访局')
-    """
-    s = CODE.sub("", re.sub(r"\s+", "", text or ""))
-    s = re.sub(r"[(（](?:本级|汇总)[)）]$", "", s)
-    return s or None
+    return (
+        bool(labs)
+        and sum(1 for x in labs if x) >= len(labs) - 1
+        and any(x and x[0] != "ignore" for x in labs)
+    )
 
 
 def read_pdf_forms(
@@ -418,10 +396,16 @@ def read_pdf_forms(
             # a table running to the page bottom may go on over the next page, without a cue word
             last = grids[-1] if grids else None
             nxt = p + 1
-            if last and reader.cols and nxt <= len(pdf.pages) and nxt not in done and nxt not in queue:
-                if last.bbox[3] > 0.8 * last.page_height:
-                    queue.insert(0, nxt)
+            if (
+                last
+                and reader.cols
+                and nxt <= len(pdf.pages)
+                and nxt not in done
+                and nxt not in queue
+                and last.bbox[3] > 0.8 * last.page_height
+            ):
+                queue.insert(0, nxt)
     return reader.finish(doc, department, year)
 
 
-__all__ = ["clean_department", "form_pages", "read_pdf_forms", "target", "to_yuan"]
+__all__ = ["form_pages", "read_pdf_forms"]

@@ -144,7 +144,7 @@ def _text(chars: list[dict[str, Any]]) -> str:
 
 
 def _grid(table: Any, chars: list[dict[str, Any]], page_no: int) -> Grid:
-    boxes: list[BBox] = [tuple(b) for b in table.cells]  # type: ignore[misc]
+    boxes: list[BBox] = [tuple(b) for b in table.cells]
     xs = _snap([b[0] for b in boxes] + [b[2] for b in boxes])
     ys = _snap([b[1] for b in boxes] + [b[3] for b in boxes])
     rows: list[list[Cell | None]] = [[None] * max(len(xs) - 1, 1) for _ in range(max(len(ys) - 1, 1))]
@@ -166,7 +166,7 @@ def _grid(table: Any, chars: list[dict[str, Any]], page_no: int) -> Grid:
                 if r < len(rows) and c < len(rows[r]):
                     rows[r][c] = cell
     _fill_gaps(rows, cells, xs, ys, chars, page_no, boxes)
-    return Grid(page_no, tuple(table.bbox), rows, cells)  # type: ignore[arg-type]
+    return Grid(page_no, tuple(table.bbox), rows, cells)
 
 
 def _fill_gaps(
@@ -191,7 +191,8 @@ def _fill_gaps(
                 if box[0] <= (ch["x0"] + ch["x1"]) / 2 <= box[2]
                 and box[1] <= (ch["top"] + ch["bottom"]) / 2 <= box[3]
                 and not any(
-                    b[0] <= (ch["x0"] + ch["x1"]) / 2 <= b[2] and b[1] <= (ch["top"] + ch["bottom"]) / 2 <= b[3]
+                    b[0] <= (ch["x0"] + ch["x1"]) / 2 <= b[2]
+                    and b[1] <= (ch["top"] + ch["bottom"]) / 2 <= b[3]
                     for b in boxes
                 )
             ]

@@ -89,7 +89,14 @@ def test_forms_pdf_title_and_name_cut_by_page_break_fuzhou() -> None:
     assert form.name is not None and form.name.startswith("2026年医疗服务与保障能力提升补助资")
     assert form.form.amounts["other"] == Decimal(0)  # printed 0.00
     assert form.form.implementer == "福州市医疗保障局"
-    assert [i.level1 for i in form.form.indicators] == ["成本指标", "产出指标", "产出指标", "产出指标", "效益指标", "满意度指标"]
+    assert [i.level1 for i in form.form.indicators] == [
+        "成本指标",
+        "产出指标",
+        "产出指标",
+        "产出指标",
+        "效益指标",
+        "满意度指标",
+    ]
 
 
 def test_forms_pdf_beijing_wide_multi_project_table() -> None:
@@ -122,7 +129,12 @@ def test_forms_pdf_guangzhou_coded_inline_levels() -> None:
     assert platform.name == "广州12345政府服务热线受理中心2025年热线智能平台建设项目"
     assert platform.form is not None and platform.form.department == "广州市政务服务和数据管理局"
     first = platform.form.indicators[0]
-    assert (first.level1, first.level2, first.level3, first.target) == ("产出指标", "数量指标", "系统用户并发数", "≥700")
+    assert (first.level1, first.level2, first.level3, first.target) == (
+        "产出指标",
+        "数量指标",
+        "系统用户并发数",
+        "≥700",
+    )
 
 
 def test_forms_pdf_chongqing_name_property_value_weight() -> None:
