@@ -13,7 +13,7 @@ from pathlib import Path
 from budgetscope.models import Document
 from budgetscope.pipeline.classify import classify
 from budgetscope.pipeline.forms import segment_forms
-from budgetscope.pipeline.forms_pdf import read_pdf_forms
+from budgetscope.pipeline.forms_pdf import read_pdf_forms, unread_form_pages
 from budgetscope.pipeline.load import load
 from budgetscope.pipeline.normalize import Text, normalize_text
 from budgetscope.pipeline.segment import segment_narratives, segment_parts
@@ -35,6 +35,13 @@ def read_document(path: Path | str) -> Document:
             path, source.page_texts(), doc=path.name, department=document.department, year=document.year
         )
         document.records = [r for r in document.records if r.kind == "narrative"] + forms
+        if not forms:
+            tables = unread_form_pages(source.page_texts())
+            if tables:
+                document.warnings.append(
+                    f"pages {', '.join(map(str, tables))} print indicator tables (三级指标/指标值) "
+                    "but no performance form was read: unknown layout?"
+                )
     return document
 
 

@@ -50,6 +50,14 @@ def form_pages(page_texts: list[str]) -> list[int]:
     return hits
 
 
+INDICATOR_TABLE = re.compile(r"三级指标|指标值")
+
+
+def unread_form_pages(page_texts: list[str]) -> list[int]:
+    """Pages whose text shows an indicator table (for the warning when no form was read there)."""
+    return [i + 1 for i, t in enumerate(page_texts) if INDICATOR_TABLE.search(re.sub(r"\s+", "", t))]
+
+
 @dataclass
 class _Form:
     title: str
@@ -146,6 +154,8 @@ class _Reader:
                 self.title_line(texts[0], g.page)
                 continue
             labs = [label(c.text) for c in cells]
+            if self._name_cut(g, r, texts, labs):
+                continue
             col_labels = [x for x in labs if x and x[0] in ("ind", "name", "amount", "goal", "inline")]
             known = sum(1 for x in labs if x)
             is_header = (len(col_labels) >= 2 and known >= len(texts) - 1) or (
@@ -158,16 +168,29 @@ class _Reader:
             header = []
             if self.region == "skip":
                 continue
+            full = [c for c in cells if c.text]
+            flabs = [label(c.text) for c in full]
             if (
-                labs[0]
-                and labs[0][0] in ("name", "kv", "amount", "amount_group", "goal", "text")
-                and (self.cols is None or not self.cols.has("name") or labs[0][0] != "name")
-                and self._kv_row(cells, labs)
+                flabs[0]
+                and flabs[0][0] in ("name", "kv", "amount", "amount_group", "goal", "text")
+                and (self.cols is None or not self.cols.has("name") or flabs[0][0] != "name")
+                and self._kv_row(full, flabs)
             ):
-                self._kv(cells, labs, g.page)
+                self._kv(full, flabs, g.page)
                 continue
             if self.cols is not None:
                 self._body(cells, g.page)
+
+    def _name_cut(self, g: Grid, r: int, texts: list[str], labs: list[tuple[str, str] | None]) -> bool:
+        """The end of a name cell cut by the page break: one unlabelled text on top of the next page,
+        right after a form's 项目名称 row (its other label rows follow on this page)."""
+        cur = self.cur
+        if cur is None or cur.name_cell is None or cur.name_cell.page == g.page or self.cols is not None:
+            return False
+        if r > 1 or len(texts) != 1 or any(labs) or cur.fields or cur.amounts or cur.texts:
+            return False
+        cur.name += texts[0]
+        return True
 
     def _kv_row(self, cells: list[Cell], labs: list[tuple[str, str] | None]) -> bool:
         """A row of label → value pairs (not a header): a label followed by a non-label cell."""
@@ -408,4 +431,4 @@ def read_pdf_forms(
     return reader.finish(doc, department, year)
 
 
-__all__ = ["form_pages", "read_pdf_forms"]
+__all__ = ["form_pages", "read_pdf_forms", "unread_form_pages"]
