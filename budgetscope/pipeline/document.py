@@ -34,8 +34,10 @@ def read_document(path: Path | str) -> Document:
         forms = read_pdf_forms(
             path, source.page_texts(), doc=path.name, department=document.department, year=document.year
         )
-        document.records = [r for r in document.records if r.kind == "narrative"] + forms
-        if not forms:
+        if forms or not any(r.kind == "form" and r.form and r.form.indicators for r in document.records):
+            document.records = [r for r in document.records if r.kind == "narrative"] + forms
+        # else: forms printed as text lines without ruling (a text template put into a PDF) stay as read
+        if not any(r.kind != "narrative" for r in document.records):
             tables = unread_form_pages(source.page_texts())
             if tables:
                 document.warnings.append(
