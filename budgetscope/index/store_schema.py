@@ -32,7 +32,7 @@ CREATE TABLE IF NOT EXISTS documents (
   parts TEXT NOT NULL, warnings TEXT NOT NULL, extra TEXT);
 CREATE TABLE IF NOT EXISTS projects (
   id TEXT PRIMARY KEY, document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
-  position INTEGER NOT NULL, kind TEXT NOT NULL CHECK (kind IN ('narrative', 'form')), doc TEXT NOT NULL,
+  position INTEGER NOT NULL, kind TEXT NOT NULL CHECK (kind IN ('narrative', 'form', 'department_form')), doc TEXT NOT NULL,
   line INTEGER, page INTEGER, department TEXT, year INTEGER, title TEXT NOT NULL, name TEXT,
   budget_total_yuan TEXT, budget_total_fen INTEGER, period_start TEXT, period_end TEXT, period_text TEXT, period_offset INTEGER,
   start INTEGER, "end" INTEGER, extra TEXT);

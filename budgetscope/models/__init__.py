@@ -47,7 +47,8 @@ FORM_TEXT_SECTIONS: dict[str, str] = {
 DocumentKind = Literal[
     "department_budget", "performance_targets", "final_accounts", "unit_budget", "evaluation_report", "other"
 ]
-RecordKind = Literal["narrative", "form"]
+RecordKind = Literal["narrative", "form", "department_form"]
+"""department_form: a department-wide performance form (部门整体支出绩效目标表), not a project."""
 AmountRole = Literal["total", "fiscal", "self_raised", "other", "component"]
 
 

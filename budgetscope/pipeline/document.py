@@ -15,11 +15,14 @@ from budgetscope.pipeline.classify import classify
 from budgetscope.pipeline.coverage import assess
 from budgetscope.pipeline.coverage import warning as coverage_warning
 from budgetscope.pipeline.forms import segment_forms
+from budgetscope.pipeline.forms_pdf import read_pdf_forms, unread_form_pages
 from budgetscope.pipeline.load import load
 from budgetscope.pipeline.normalize import Text, normalize_text
 from budgetscope.pipeline.segment import segment_narratives, segment_parts
 
 NARRATIVE_KINDS = ("department_budget", "unit_budget", "final_accounts")
+NO_TARGETS = ("final_accounts", "evaluation_report")
+"""Kinds whose tables are never targets (self-evaluations of a past year, evaluation reports)."""
 
 
 def read_document(path: Path | str) -> Document:
@@ -27,7 +30,23 @@ def read_document(path: Path | str) -> Document:
     path = Path(path)
     source = load(path)
     text = normalize_text(source.text, source.page_starts)
-    return segment_text(text, doc=path.name, path=str(path), sha1=source.sha1, pages=source.pages)
+    document = segment_text(text, doc=path.name, path=str(path), sha1=source.sha1, pages=source.pages)
+    if source.page_starts is not None and document.kind not in NO_TARGETS:
+        # PDF: performance forms are read from the tables of the pages that hold them
+        forms = read_pdf_forms(
+            path, source.page_texts(), doc=path.name, department=document.department, year=document.year
+        )
+        if forms or not any(r.kind == "form" and r.form and r.form.indicators for r in document.records):
+            document.records = [r for r in document.records if r.kind == "narrative"] + forms
+        # else: forms printed as text lines without ruling (a text template put into a PDF) stay as read
+        if not any(r.kind != "narrative" for r in document.records):
+            tables = unread_form_pages(source.page_texts())
+            if tables:
+                document.warnings.append(
+                    f"pages {', '.join(map(str, tables))} print indicator tables (三级指标/指标值) "
+                    "but no performance form was read: unknown layout?"
+                )
+    return document
 
 
 def segment_text(

@@ -48,6 +48,13 @@ class Source:
     def pages(self) -> int | None:
         return len(self.page_starts) if self.page_starts is not None else None
 
+    def page_texts(self) -> list[str]:
+        """The text of each page (PDF input); one text for other input."""
+        if self.page_starts is None:
+            return [self.text]
+        ends = [*self.page_starts[1:], len(self.text)]
+        return [self.text[a:b] for a, b in zip(self.page_starts, ends, strict=True)]
+
 
 def load(path: Path | str) -> Source:
     """Read ``path`` as text or PDF.
