@@ -130,7 +130,22 @@ def bundled_corpus() -> Path | None:
     return None
 
 
+def bundled_documents(corpus: Path) -> list[Path]:
+    """The whole documents of the bundled corpus: the files at its top (its ``excerpts/`` are test pages).
+
+    >>> c = bundled_corpus()
+    >>> c is None or all(p.parent == c for p in bundled_documents(c))
+    True
+    """
+    return sorted(
+        p
+        for p in corpus.iterdir()
+        if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in DOCUMENT_SUFFIXES
+    )
+
+
 __all__ = [
+    "bundled_documents",
     "DOCUMENT_SUFFIXES",
     "HOME_ENV",
     "STORE_FILE",

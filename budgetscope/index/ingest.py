@@ -36,7 +36,7 @@ from budgetscope.index.series import link_series
 from budgetscope.index.store import DocumentEntry, EntityStore, Links, open_store
 from budgetscope.index.store_schema import citation_id
 from budgetscope.models import Coverage, Document
-from budgetscope.paths import bundled_corpus, expand
+from budgetscope.paths import bundled_corpus, bundled_documents, expand
 from budgetscope.pipeline.statements import BudgetTable, StatedTotal, department_statements
 
 STATEMENT_KINDS = ("department_budget", "unit_budget", "final_accounts")
@@ -197,7 +197,7 @@ def ingest(
         corpus = bundled_corpus()
         if corpus is None:
             raise IngestError("no bundled corpus in this installation; give files or folders to ingest")
-        paths = [corpus]
+        paths = bundled_documents(corpus)
     files = list({os.path.realpath(f): f for f in expand(paths)}.values())  # a file given twice is read once
     own_store = store is None
     if store is None:

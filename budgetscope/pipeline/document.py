@@ -30,7 +30,9 @@ def read_document(path: Path | str) -> Document:
     path = Path(path)
     source = load(path)
     text = normalize_text(source.text, source.page_starts)
-    document = segment_text(text, doc=path.name, path=str(path), sha1=source.sha1, pages=source.pages)
+    document = segment_text(
+        text, doc=path.name, path=str(path), sha1=source.sha1, pages=source.pages, coverage=False
+    )
     if source.page_starts is not None and document.kind not in NO_TARGETS:
         # PDF: performance forms are read from the tables of the pages that hold them
         forms = read_pdf_forms(
@@ -46,13 +48,19 @@ def read_document(path: Path | str) -> Document:
                     f"pages {', '.join(map(str, tables))} print indicator tables (三级指标/指标值) "
                     "but no performance form was read: unknown layout?"
                 )
-    return document
+    return _with_coverage(document, text)
 
 
 def segment_text(
-    text: Text, *, doc: str, path: str = "", sha1: str = "", pages: int | None = None
+    text: Text,
+    *,
+    doc: str,
+    path: str = "",
+    sha1: str = "",
+    pages: int | None = None,
+    coverage: bool = True,
 ) -> Document:
-    """Classify and segment normalized text (pure)."""
+    """Classify and segment normalized text (pure); ``coverage=False`` leaves the report to the caller."""
     c = classify(text, doc)
     document = Document(
         doc=doc,
@@ -72,6 +80,11 @@ def segment_text(
         document.records += segment_forms(text, doc=doc, department=c.department, year=c.year)
     if c.kind in ("other", "evaluation_report"):
         document.warnings.append("not a budget document: no narratives or forms segmented")
+    return _with_coverage(document, text) if coverage else document
+
+
+def _with_coverage(document: Document, text: Text) -> Document:
+    """Compare what the document shows of its projects with the records read (last, after every reader)."""
     document.coverage = assess(text, document.records)
     if document.coverage.short:
         document.warnings.append(coverage_warning(document.coverage))

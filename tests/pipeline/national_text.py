@@ -1,4 +1,4 @@
-"""Bundled page excerpts of the national PDFs (corpus/national-text/, listed in corpus/README.md)."""
+"""Bundled page excerpts of the national PDFs (corpus/excerpts/text/, listed in corpus/README.md)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pathlib import Path
 
 from budgetscope.pipeline.normalize import Text, normalize_text
 
-NATIONAL = Path(__file__).resolve().parents[2] / "corpus" / "national-text"
+NATIONAL = Path(__file__).resolve().parents[2] / "corpus" / "excerpts" / "text"
 
 
 def national(stem: str) -> tuple[Text, str]:

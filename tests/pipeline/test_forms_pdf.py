@@ -1,4 +1,4 @@
-"""Performance forms read from PDF tables, one test per layout, on page excerpts in corpus/.national/.
+"""Performance forms read from PDF tables, one test per layout, on page excerpts in corpus/excerpts/.
 
 Every expectation below is what the excerpt's pages print (see corpus/README.md for the pages)."""
 
@@ -14,7 +14,7 @@ from budgetscope.pipeline.forms_pdf import form_pages, read_pdf_forms
 from budgetscope.pipeline.load import load
 from budgetscope.pipeline.pdf_tables import read_tables
 
-NATIONAL = Path(__file__).resolve().parents[2] / "corpus" / ".national"
+NATIONAL = Path(__file__).resolve().parents[2] / "corpus" / "excerpts"
 
 
 def forms(name: str) -> list[Record]:
