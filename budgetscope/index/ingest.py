@@ -29,12 +29,13 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from budgetscope.index import index_state
 from budgetscope.index.findings import Check, department_checks, link_narratives_forms, narrative_form_checks
 from budgetscope.index.series import link_series
 from budgetscope.index.store import DocumentEntry, EntityStore, Links, open_store
 from budgetscope.index.store_schema import citation_id
 from budgetscope.models import Document
-from budgetscope.paths import bundled_corpus, expand
+from budgetscope.paths import bundled_corpus, data_home, expand
 from budgetscope.pipeline.statements import BudgetTable, StatedTotal, department_statements
 
 STATEMENT_KINDS = ("department_budget", "unit_budget", "final_accounts")
@@ -198,6 +199,8 @@ def ingest(
     own_store = store is None
     if store is None:
         store = open_store(home, create=True)
+        index_state.migrate(data_home(home), store)
+    index_state.ensure(store)  # documents are marked for the search index as they are written
     summary = IngestSummary(files=len(files), store=getattr(store, "path", ""))
     try:
         todo, moved = _plan(files, store, force, summary)
@@ -227,13 +230,16 @@ def ingest(
                     on_document(document)
             if on_progress is not None:
                 on_progress(done, len(files), Path(item.path).name)
-        if store.links_stale():
+        relinking = time.perf_counter()
+        while store.links_stale():
             if on_progress is not None:
                 on_progress(len(files), len(files), "linking across documents")
-            relinking = time.perf_counter()
+            before = index_state.sequence(store)
             store.write_links(relink(store))
             summary.relinked = True
-            summary.relink_seconds = round(time.perf_counter() - relinking, 3)
+            if index_state.sequence(store) != before:  # another ingest wrote meanwhile: link again
+                index_state.links_stale_again(store)
+        summary.relink_seconds = round(time.perf_counter() - relinking, 3)
         _totals(store, summary)
     finally:
         if own_store:

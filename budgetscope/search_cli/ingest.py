@@ -20,6 +20,10 @@ from budgetscope.search_cli.common import (
     warn,
 )
 
+INDEX_WAIT = 300.0
+"""Seconds an index update waits for an embedded index another process is updating (then fails, the
+documents staying pending for the next run)."""
+
 
 class IngestFormat(StrEnum):
     text = "text"
@@ -77,15 +81,13 @@ def command(
     try:
         if progress is not None:
             progress.start()
-        from budgetscope.index.search import mark_pending
-        from budgetscope.paths import data_home, ensure_home
+        from budgetscope.paths import data_home
 
         changed: list[str] = []
 
         def on_document(document: Document) -> None:
+            # the store marks it pending for the index in the same transaction (index_state)
             changed.append(document.doc)
-            # remembered until the index reflects it: after --no-index, a failed update or a kill
-            mark_pending(ensure_home(home), [document.doc])
 
         summary = ingest(
             paths, home, force=force, workers=workers, on_progress=on_progress, on_document=on_document
@@ -134,18 +136,18 @@ def update_index(
     """Bring the search index in line with the store (embedding changed documents); one-line errors."""
     from qdrant_client.http.exceptions import ResponseHandlingException
 
+    from budgetscope.index import index_state
     from budgetscope.index.encoders import EncoderError
-    from budgetscope.index.search import index_settings, open_index, save_index_settings, sync_index
+    from budgetscope.index.search import open_index, sync_index
     from budgetscope.index.store import open_store
     from budgetscope.index.vectors import VectorIndexError
     from budgetscope.search_cli.common import fail
 
-    settings = index_settings(home)
-    spec = encoder or settings.get("encoder") or "use"
-    changed = [*changed, *settings.get("pending", [])]
     store = open_store(home)
     try:
-        index = open_index(home, qdrant_url=qdrant_url, encoder=spec)
+        index_state.migrate(home, store)
+        spec = encoder or index_state.encoder_of(store) or "use"
+        index = open_index(home, qdrant_url=qdrant_url, encoder=spec, wait=INDEX_WAIT)
         if rebuild:  # drop before the encoder check, so that a rebuild may change the encoder
             encoder_of_index, index.encoder = index.encoder, None
             try:
@@ -155,10 +157,8 @@ def update_index(
                 raise VectorIndexError(f"cannot reach Qdrant at {index.where}: {exc}") from None
             index.encoder = encoder_of_index
         with index:
-            save_index_settings(home, spec)
-            written = sync_index(store, index, changed, on_progress=on_progress)
-            save_index_settings(home, pending=[])
-            return written
+            index_state.record_encoder(store, spec, index.encoder.dim if index.encoder else None)
+            return sync_index(store, index, changed, on_progress=on_progress)
     except (VectorIndexError, EncoderError) as exc:
         raise fail(f"search index not updated (the store is): {exc}") from None
     finally:
