@@ -22,6 +22,10 @@ SHORT_KIND = {"department_total": "total", "narrative_form_amount": "amount", "n
               "narrative_form_name": "name"}  # fmt: skip
 
 
+CHECK_KINDS = ("department_total", "narrative_form_amount", "narrative_form_period", "narrative_form_name")
+"""Known check kinds (``--kind``; anything else is a usage error)."""
+
+
 class CheckFormat(StrEnum):
     table = "table"
     json = "json"
@@ -65,6 +69,10 @@ def command(
 
     try:
         with open_store(home) as store:
+            known = {*CHECK_KINDS, *(r["kind"] for r in store.db.execute("SELECT DISTINCT kind FROM checks"))}
+            if kind is not None and kind not in known:  # a usage error: exit 2
+                raise typer.BadParameter(f"unknown check kind {kind!r} (known: {', '.join(sorted(known))})",
+                                         param_hint="--kind")  # fmt: skip
             rows = list(checks(store, every=every, kind=kind, doc=doc))
     except StoreError as exc:
         raise fail(str(exc)) from None

@@ -14,6 +14,7 @@ from budgetscope.models import Document
 from budgetscope.search_cli.common import (
     EncoderOption,
     HomeOption,
+    Progress,
     QdrantUrlOption,
     report_errors,
     stderr,
@@ -64,46 +65,27 @@ def command(
     from budgetscope.search_cli.common import fail
 
     console = stderr()
-    progress = None
-    if not quiet:
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-        progress = Progress(
-            TextColumn("ingest"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
-            TimeElapsedColumn(), console=console, transient=True,
-        )  # fmt: skip
-    task = progress.add_task("", total=None) if progress else None
-
-    def on_progress(done: int, total: int, name: str) -> None:
-        if progress is not None and task is not None:
-            progress.update(task, completed=done, total=total, description=name)
-
     try:
-        if progress is not None:
-            progress.start()
-        from budgetscope.paths import data_home
+        with Progress("ingest", quiet=quiet) as progress:
+            from budgetscope.paths import data_home
 
-        changed: list[str] = []
+            changed: list[str] = []
 
-        def on_document(document: Document) -> None:
-            # the store marks it pending for the index in the same transaction (index_state)
-            changed.append(document.doc)
+            def on_document(document: Document) -> None:
+                # the store marks it pending for the index in the same transaction (index_state)
+                changed.append(document.doc)
 
-        summary = ingest(
-            paths, home, force=force, workers=workers, on_progress=on_progress, on_document=on_document
-        )
-        points = None
-        if not no_index:
-            if progress is not None and task is not None:
-                progress.update(task, completed=0, total=None, description="index")
-            points = update_index(
-                data_home(home), changed, qdrant_url=qdrant_url, encoder=encoder, on_progress=on_progress
+            summary = ingest(
+                paths, home, force=force, workers=workers, on_progress=progress, on_document=on_document
             )
+            points = None
+            if not no_index:
+                progress.phase("index")
+                points = update_index(
+                    data_home(home), changed, qdrant_url=qdrant_url, encoder=encoder, on_progress=progress
+                )
     except (IngestError, StoreError) as exc:
         raise fail(str(exc)) from None
-    finally:
-        if progress is not None:
-            progress.stop()
     if format is IngestFormat.json:
         print(json.dumps(summary.as_dict(), ensure_ascii=False))
     elif not quiet:
@@ -134,6 +116,8 @@ def update_index(
     on_progress: Callable[[int, int, str], None] | None = None,
 ) -> int:
     """Bring the search index in line with the store (embedding changed documents); one-line errors."""
+    import sqlite3
+
     from qdrant_client.http.exceptions import ResponseHandlingException
 
     from budgetscope.index import index_state
@@ -142,6 +126,7 @@ def update_index(
     from budgetscope.index.store import open_store
     from budgetscope.index.vectors import VectorIndexError
     from budgetscope.search_cli.common import fail
+    from budgetscope.search_cli.errors import describe
 
     store = open_store(home)
     try:
@@ -159,7 +144,9 @@ def update_index(
         with index:
             index_state.record_encoder(store, spec, index.encoder.dim if index.encoder else None)
             return sync_index(store, index, changed, on_progress=on_progress)
-    except (VectorIndexError, EncoderError) as exc:
-        raise fail(f"search index not updated (the store is): {exc}") from None
+    except (VectorIndexError, EncoderError, OSError, sqlite3.Error) as exc:
+        if isinstance(exc, BrokenPipeError):
+            raise
+        raise fail(f"search index not updated (the store is): {describe(exc)}") from None
     finally:
         store.close()

@@ -194,4 +194,4 @@ def command(
     if format is ShowFormat.json:
         print(json.dumps(details, ensure_ascii=False, indent=1))
     else:
-        Console(file=sys.stdout, highlight=False).print(render(details))
+        Console(file=sys.stdout, highlight=False, markup=False).print(render(details))  # text is untrusted
