@@ -12,7 +12,6 @@ from __future__ import annotations
 import errno
 import logging
 import os
-import re
 import sys
 from typing import Any
 
@@ -21,37 +20,10 @@ from typer import _click as click  # typer vendors click: its Context is this on
 from typer.core import TyperGroup
 from typer.exceptions import TyperException
 
+from budgetscope.messages import one_line, quoted
+
 VERBOSE_ENV = "BUDGETSCOPE_VERBOSE"
 """Set by ``--verbose``: errors print their traceback too."""
-
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-
-
-def one_line(message: str) -> str:
-    """A message as one printable line: control characters (newline, ESC …) shown as escapes.
-
-    >>> one_line("a\\nerror: fake\\x1b[31m")
-    'a\\\\nerror: fake\\\\x1b[31m'
-    """
-    named = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
-
-    def shown(m: re.Match[str]) -> str:
-        c = m.group()
-        return named.get(c) or (f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}")
-
-    return _CONTROL.sub(shown, message)
-
-
-def quoted(name: object) -> str:
-    """A file name for a message: as is when plain, else quoted with its control characters escaped.
-
-    >>> quoted("a.txt"), quoted("bad\\nname.txt")
-    ('a.txt', "'bad\\\\nname.txt'")
-    """
-    text = str(name)
-    if _CONTROL.search(text) or text != text.strip() or not text:
-        return "'" + one_line(text).replace("'", "\\'") + "'"
-    return text
 
 
 def describe(exc: BaseException) -> str:

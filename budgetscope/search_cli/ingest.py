@@ -58,6 +58,13 @@ def command(
     no_index: Annotated[
         bool, typer.Option("--no-index", help="Store only; do not update the search index.")
     ] = False,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict",
+            help="Refuse documents that are not budget documents (default: stored as kind other, warned).",
+        ),
+    ] = False,
 ) -> None:
     """Ingest budget documents into the entity store: idempotent, one transaction per document."""
     from budgetscope.index.ingest import IngestError, ingest
@@ -76,8 +83,9 @@ def command(
                 changed.append(document.doc)
 
             summary = ingest(
-                paths, home, force=force, workers=workers, on_progress=progress, on_document=on_document
-            )
+                paths, home, force=force, workers=workers, on_progress=progress, on_document=on_document,
+                strict=strict,
+            )  # fmt: skip
             points = None
             if not no_index:
                 progress.phase("index")
