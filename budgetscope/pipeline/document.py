@@ -66,7 +66,7 @@ def content_hash(document: Document, source: str) -> str:
     else the whole text; white space removed, so the text and the PDF printed from it agree.
 
     >>> a = Document(doc="a.txt", path="a.txt", kind="other")
-    >>> content_hash(a, "甲 乙\n丙") == content_hash(a, "甲乙丙") != content_hash(a, "甲乙")
+    >>> content_hash(a, "甲 乙  丙") == content_hash(a, "甲乙丙") != content_hash(a, "甲乙")
     True
     """
     digest = hashlib.sha1(f"{document.kind}|{document.department}|{document.year}".encode())

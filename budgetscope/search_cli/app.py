@@ -97,3 +97,7 @@ app.command("remove")(remove.command)
 def main() -> None:
     """Entry point of the console script."""
     app()
+
+
+if __name__ == "__main__":
+    main()
