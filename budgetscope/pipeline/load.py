@@ -193,8 +193,9 @@ def _common_share(text: str) -> float:
 
 def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
     """UTF-16 text without a byte-order mark (zero bytes at every other position), or None."""
-    if len(data) % 2:
-        return None
+    zeros = [i % 2 for i, byte in enumerate(data[:4096]) if byte == 0]
+    if len(data) % 2 or len(data) < 32 or 0.1 < sum(zeros) / len(zeros) < 0.9:
+        return None  # UTF-16 text has its zero bytes (ASCII characters) on one side of the pairs
     best = None
     for encoding in ("utf-16-le", "utf-16-be"):
         try:
@@ -202,7 +203,7 @@ def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
         except UnicodeDecodeError:
             continue
         printable = sum(c.isprintable() or c in "\n\r\t\f" for c in text[:20000]) / max(1, len(text[:20000]))
-        if printable > 0.95 and (best is None or printable > best[0]):
+        if printable > 0.95 and "\n" in text and (best is None or printable > best[0]):
             best = (printable, encoding, text)
     return None if best is None else (_clean(best[2]), "utf-16")
 

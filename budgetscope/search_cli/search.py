@@ -145,10 +145,11 @@ def _stored(store: Any, hits: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def _checked_query(query: str, where: str) -> None:
     """A query is non-empty and at most :data:`MAX_QUERY_CHARS` long; else a one-line error."""
+    prefix = "" if where == "query" else f"{where}: "
     if not query.strip():
-        raise fail(f"{where}: empty query" if where != "query" else "empty query")
+        raise fail(f"{prefix}empty query")
     if len(query) > MAX_QUERY_CHARS:
-        raise fail(f"{where}: query of {len(query)} characters; the limit is {MAX_QUERY_CHARS}")
+        raise fail(f"{prefix}query of {len(query)} characters; the limit is {MAX_QUERY_CHARS}")
 
 
 def _short(text: str, limit: int = 60) -> str:

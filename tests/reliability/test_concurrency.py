@@ -58,7 +58,7 @@ def test_concurrency_two_ingests_and_a_search_end_consistent(tmp_path: Path, rou
         cli("search", "学会改革", "--format", "json", home=home),
     ]
     results = [(p.wait(timeout=600), *p.communicate()) for p in procs]
-    for code, out, err in results:
+    for code, _out, err in results:
         assert "Traceback" not in err, err
         assert code == 0, err
     hits = json.loads(results[2][1])

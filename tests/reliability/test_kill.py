@@ -82,6 +82,6 @@ def test_kill_during_index_then_rerun_embeds_only_what_was_not_indexed(tmp_path:
     assert code == 0 and "Traceback" not in err, err
     embedded = int(re.search(r"(\d+) points embedded", err).group(1))  # type: ignore[union-attr]
     assert embedded == expected  # only the documents not indexed when the run was killed
-    docs, projects, pending, integrity = store_state(home)
+    docs, _projects, pending, integrity = store_state(home)
     assert pending == [] and integrity == "ok"
     assert set(indexed_docs(home)) == set(docs)
