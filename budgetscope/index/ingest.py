@@ -20,6 +20,7 @@ Example:
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -38,6 +39,8 @@ from budgetscope.messages import quoted
 from budgetscope.models import Document
 from budgetscope.paths import bundled_corpus, data_home, expand
 from budgetscope.pipeline.statements import BudgetTable, StatedTotal, department_statements
+
+log = logging.getLogger(__name__)
 
 STATEMENT_KINDS = ("department_budget", "unit_budget", "final_accounts")
 """Document kinds whose own tables and 编制说明 totals are read and checked."""
@@ -241,6 +244,7 @@ def ingest(
             clash = None if document is None else name_clash(document, moved.get(item.path), force=force)
             twin = None if document is None or force else duplicate_of(document, contents)
             if item.error or document is None:
+                log.info("not stored: %s", item.error or item.path)
                 summary.failed.append(item.error or item.path)
             elif clash is not None:
                 summary.failed.append(clash)
@@ -259,6 +263,9 @@ def ingest(
                     )
                 entry = DocumentEntry(document, item.tables, item.stated, item.checks, pipeline_version())
                 summary.written += store.write_documents([entry])
+                log.info(
+                    "stored %s (%s, %d projects)", quoted(document.doc), document.kind, len(document.records)
+                )
                 summary.warnings += [f"{quoted(document.doc)}: {w}" for w in document.warnings]
                 if on_document is not None:
                     on_document(document)

@@ -13,6 +13,7 @@ Example:
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -23,6 +24,8 @@ from typing import Any
 from budgetscope.index.chunks import Chunk, record_points
 from budgetscope.index.store_protocol import EntityStore
 from budgetscope.index.vectors import Hit, SearchMode, VectorIndex
+
+log = logging.getLogger(__name__)
 
 COLLECTION = "budgetscope"
 DEFAULT_ENCODER = "use"
@@ -184,6 +187,7 @@ def sync_index(
             fresh, seq = _snapshot(store, name)
             if fresh is not None:
                 written += index_records(index, name, [r.contract() for r in fresh.records])
+                log.info("indexed %s", name)
             index_state.done(store, name, seq)
         else:  # re-linking may have changed the canonical ids a document cites
             kept = store.get_document(name)

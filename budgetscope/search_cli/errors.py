@@ -58,6 +58,9 @@ class _StderrHandler(logging.StreamHandler):
     def stream(self, value: Any) -> None:
         pass
 
+    def format(self, record: logging.LogRecord) -> str:
+        return one_line(super().format(record))  # names in log lines are untrusted too
+
 
 def log_to_stderr() -> None:
     """``--verbose``: budgetscope's log messages (INFO and up) on stderr, one line each."""
