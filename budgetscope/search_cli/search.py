@@ -84,18 +84,20 @@ def command(
         raise fail(str(exc)) from None
     results: list[dict[str, Any]] = []
     try:
-        lagging = index_state.pending(store)
-        if lagging:
-            names = ", ".join(one_line(d) for d in sorted(lagging)[:3]) + (", …" if len(lagging) > 3 else "")
-            warn(
-                f"the search index lags the store by {len(lagging)} document(s) ({names}): their projects may "
-                "be missing or out of date in these results; run `budgetscope index`"
-            )
         with open_index(
             home_dir, qdrant_url=qdrant_url, encoder=encoder, read_only=True, wait=SEARCH_WAIT
         ) as index:
             if not index.exists() or index.count() == 0:
                 raise fail(f"no search index at {index.where}: run `budgetscope ingest` first")
+            lagging = index_state.pending(store)
+            if lagging:
+                names = ", ".join(one_line(d) for d in sorted(lagging)[:3]) + (
+                    ", …" if len(lagging) > 3 else ""
+                )
+                warn(
+                    f"the search index lags the store by {len(lagging)} document(s) ({names}): their projects may "
+                    "be missing or out of date in these results; run `budgetscope index`"
+                )
             departments = {row["department"] for row in store.select("documents") if row["department"]}
             for item in batch:
                 q = str(item["query"])
