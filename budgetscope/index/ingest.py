@@ -20,6 +20,7 @@ Example:
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 import time
@@ -31,12 +32,13 @@ from pathlib import Path
 from typing import Any
 
 from budgetscope.index import index_state
+from budgetscope.index.audits import department_totals, project_checks
 from budgetscope.index.findings import Check, department_checks, link_narratives_forms, narrative_form_checks
 from budgetscope.index.series import link_series
 from budgetscope.index.store import DocumentEntry, EntityStore, Links, open_store
 from budgetscope.index.store_schema import citation_id
 from budgetscope.messages import quoted
-from budgetscope.models import Document
+from budgetscope.models import Coverage, Document
 from budgetscope.paths import bundled_corpus, data_home, expand
 from budgetscope.pipeline.statements import BudgetTable, StatedTotal, department_statements
 
@@ -74,6 +76,8 @@ class IngestSummary:
     policy_documents: int = 0
     series: int = 0
     findings: int = 0
+    coverage_gaps: int = 0
+    """Stored documents that show more projects than were read (see :class:`~budgetscope.models.Coverage`)."""
     relinked: bool = False
     relink_seconds: float = 0.0
     seconds: float = 0.0
@@ -418,12 +422,17 @@ def relink(store: EntityStore) -> Links:
         for i, c in enumerate(r.citations)
     }
     form_links = link_narratives_forms(records)
+    series = link_series(records)
+    totals = department_totals(store.select("department_totals"))
     return Links(
         policy_documents=index.documents(),
         canonical=canonical,
-        series=link_series(records),
+        series=series,
         project_links=form_links,
-        checks=narrative_form_checks(records, form_links),
+        checks=[
+            *narrative_form_checks(records, form_links),
+            *project_checks(records, form_links, series, totals),
+        ],
     )
 
 
@@ -440,6 +449,13 @@ def _totals(store: EntityStore, summary: IngestSummary) -> None:
         kinds[row["kind"]] = kinds.get(row["kind"], 0) + 1
     summary.narratives, summary.forms = kinds.get("narrative", 0), kinds.get("form", 0)
     summary.series = len({row["series_id"] for row in store.select("project_series")})
+    summary.coverage_gaps = sum(_coverage_short(row["extra"]) for row in store.select("documents"))
+
+
+def _coverage_short(extra: str | None) -> bool:
+    """Whether a stored document's coverage report (kept in its row's ``extra`` JSON) is short."""
+    report = json.loads(extra).get("coverage") if extra else None
+    return report is not None and Coverage.model_validate(report).short
 
 
 __all__ = [

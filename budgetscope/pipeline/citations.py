@@ -33,7 +33,7 @@ DOC_TYPES = (
 # a title ending that names an event, a periodical, a programme or a product, never a policy document
 _NOT_DOCUMENT_END = re.compile(
     r"(?:会|论坛|峰会|沙龙|讲坛|大赛|竞赛|比赛|评选|晚会|展览|博览|活动|节目|栏目|月刊|周刊|杂志|(?<![公通情])报|"
-    r"蓝皮书|白皮书|案例|读本|汇编|丛书|(?:绩效目标|目标|申报|申请|登记|汇总|统计|情况|评分|调查)表)$"
+    r"蓝皮书|白皮书|案例|读本|汇编|丛书|合同|合同书|(?:绩效目标|目标|申报|申请|登记|汇总|统计|情况|评分|调查)表)$"
 )
 # right after 》: the thing named is a periodical, a programme, an event or a product
 _NOT_DOCUMENT_AFTER = re.compile(
@@ -45,19 +45,25 @@ _ENUMERATED_EVENTS = re.compile(r"^等[^，。；\n]{0,14}(?:活动|节目|栏�
 # right before 《: making, printing or broadcasting it (the project's own product)
 _PRODUCT_BEFORE = re.compile(
     r"(?:编辑出版|编辑印制|出版|编印|印制|撰写|编写|完成|形成|制作|拍摄|播出|播放|办好|广播版|电视版|网络版|"
-    r"详见(?:单位)?|填报|填写)了?$"
+    r"详见(?:单位)?|填报|填写|签订|签署|订立|续签)了?$"
 )
 _SHORT_NAME_BEFORE = re.compile(r"(?:以下|下文)?(?:简称|称)[为：:]?[“\"]?$")
 _HAS_TYPE = re.compile(rf"(?:{DOC_TYPES})(?:[（(][^（）()]{{1,20}}[）)])?$")
 # 《X》细则: the 《》 is part of a longer name (上海市科学技术协会实施《中国科学技术协会章程》细则)
 _EMBEDDING_SUFFIX = re.compile(r"^(?:实施细则|细则|实施办法|实施方案|实施意见|补充规定|补充通知)")
 # 关于贯彻落实《X》有关问题的通知: a notice about X, itself the cited document (but 关于印发《X》的通知 cites X)
-_EMBEDDING_NOTICE = re.compile(r"^(?:有关问题|有关事项)?的(?:通知|补充通知|实施意见|意见|实施办法|实施细则)")
-_PUBLISHING = re.compile(r"(?:印发|转发|颁布|发布|下发)$")
+# 关于转发《X》的通知, 关于同意《X》的批复: a notice that forwards, implements or approves X is the cited
+# document, with its own 文号; only a notice that publishes X (关于印发《X》的通知) gives X that 文号
+_EMBEDDING_NOTICE = re.compile(
+    r"^(?:有关问题|有关事项)?的(?:通知|补充通知|实施意见|意见|实施办法|实施细则|批复|复函)"
+)
+_PUBLISHING = re.compile(r"(?:印发|颁布|发布|下发|公布)$")
+_FORWARDING = re.compile(r"(?:转发|转印|同意)$")
+_LEADING_DATE = re.compile(r"(?:19|20)\d{2}\s*年(?:\s*\d{1,2}\s*月)?(?:\s*\d{1,2}\s*日)?")
 _GAP_AFTER = re.compile(
     r"(?:[（(][^（）()]{1,12}[）)])?(?:(?:的|有关问题的|有关事项的)?(?:通知|批复|决定|意见|函))?(?:文件|文)?[（(【\[〔［]?(?:文号|发文字号|文件编号)?[:：]?"
 )
-_GAP_BEFORE = re.compile(r"(?:文件|文)?(?:关于印发|关于转发|印发|转发|下发|的)?")
+_GAP_BEFORE = re.compile(r"(?:文件|文)?(?:关于印发|印发|下发|的)?")
 MAX_UNCLOSED = 60
 _UNCLOSED_END = re.compile(
     rf"(?:{DOC_TYPES})(?:[（(][^（）()\n]{{1,20}}[）)])?(?=$|[^\u3400-\u9fff0-9A-Za-z“”\"]|等|中|第|要求|精神|规定|文件)"
@@ -201,10 +207,12 @@ def _embedding(text: str, open_: int, close: int, after: str, floor: int) -> tup
             return None
         start, _ = _name_start(text, open_, floor)
         prefix = _squeeze(text[start:open_])
-        if "关于" not in prefix or _PUBLISHING.search(prefix):
+        if _PUBLISHING.search(prefix) or ("关于" not in prefix and not _FORWARDING.search(prefix)):
             return None
     else:
         start, _ = _name_start(text, open_, floor)
+    date = _LEADING_DATE.match(text, start)  # "根据2023年5月23日市科委关于同意《X》的批复"
+    start = date.end() if date and date.end() < open_ else start
     end, n = close + 1, 0
     while n < suffix.end() and end < len(text):  # walk the squeezed suffix back onto the text
         if not text[end].isspace():
@@ -259,8 +267,11 @@ def _bracketed(text: str, section: str | None, masked: list[str]) -> list[Citati
                 )
                 found.append(cite)
                 continue
-            number = _doc_number_after(text, close, p_end, claimed) or _doc_number_before(
-                text, open_, p_start, claimed
+            number = (
+                None  # "转发《X》（文号）": the 文号 is the forwarding notice's, not X's
+                if _FORWARDING.search(before)
+                else _doc_number_after(text, close, p_end, claimed)
+                or _doc_number_before(text, open_, p_start, claimed)
             )
             if number is None:
                 inner = next(iter(find_doc_numbers(title)), None)

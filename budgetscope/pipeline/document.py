@@ -15,6 +15,8 @@ from pathlib import Path
 
 from budgetscope.models import Document
 from budgetscope.pipeline.classify import classify
+from budgetscope.pipeline.coverage import assess
+from budgetscope.pipeline.coverage import warning as coverage_warning
 from budgetscope.pipeline.forms import segment_forms
 from budgetscope.pipeline.load import load
 from budgetscope.pipeline.normalize import Text, normalize_text
@@ -35,7 +37,7 @@ def segment_text(
     text: Text, *, doc: str, path: str = "", sha1: str = "", pages: int | None = None
 ) -> Document:
     """Classify and segment normalized text (pure)."""
-    c = classify(text)
+    c = classify(text, doc)
     document = Document(
         doc=doc,
         path=path,
@@ -52,8 +54,11 @@ def segment_text(
     if c.kind == "performance_targets" or c.kind in NARRATIVE_KINDS:
         # department budgets may carry their projects' performance forms after the narratives
         document.records += segment_forms(text, doc=doc, department=c.department, year=c.year)
-    if c.kind == "other":
+    if c.kind in ("other", "evaluation_report"):
         document.warnings.append("not a budget document: no narratives or forms segmented")
+    document.coverage = assess(text, document.records)
+    if document.coverage.short:
+        document.warnings.append(coverage_warning(document.coverage))
     document.content_sha1 = content_hash(document, text.source)
     return document
 

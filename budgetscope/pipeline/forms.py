@@ -25,8 +25,8 @@ from itertools import pairwise
 from budgetscope.models import Form, Record, stable_id
 from budgetscope.pipeline.normalize import Line, Text, fold
 
-TITLE = re.compile(r"^(?!.*汇总).{0,40}绩效目标(?:申报)?表$")
-"""A form's title line (whitespace removed); a summary table (汇总表) is not a form."""
+TITLE = re.compile(r"^(?!.*(?:汇总|见)).{0,40}绩效目标(?:申报|填报|申请)?表$")
+"""A form's title line (whitespace removed); a summary table (汇总表) or a sentence ("详见…绩效目标表") is not."""
 
 YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 DATE = re.compile(r"((?:19|20)\d{2})\s*[年./\-]\s*(\d{1,2})\s*[月./\-]\s*(\d{1,2})\s*日?")
@@ -265,13 +265,14 @@ def is_form_title(line: str) -> bool:
 
 
 def form_starts(lines: list[Line]) -> list[int]:
-    """Indexes into ``lines`` of form title lines followed by a 项目名称 within 8 lines."""
+    """Indexes of title lines followed by a 项目名称 within 8 lines with no other title between them."""
     starts: list[int] = []
     for i, ln in enumerate(lines):
         if not ln.text or not is_form_title(ln.text):
             continue
         following = [x.text for x in lines[i + 1 : i + 40] if x.text][:8]
-        if any(squash(t).startswith("项目名称") for t in following):
+        name_at = next((k for k, t in enumerate(following) if squash(t).startswith("项目名称")), None)
+        if name_at is not None and not any(is_form_title(t) for t in following[:name_at]):
             starts.append(i)
     return starts
 
@@ -355,7 +356,9 @@ def segment_forms(text: Text, *, doc: str, department: str | None, year: int | N
     raw = text.source.split("\n")
     records: list[Record] = []
     for k, i in enumerate(starts):
-        block = lines[i : starts[k + 1] if k + 1 < len(starts) else len(lines)]
+        stop = starts[k + 1] if k + 1 < len(starts) else len(lines)
+        stop = next((j for j in range(i + 1, stop) if lines[j].text and is_form_title(lines[j].text)), stop)
+        block = lines[i:stop]
         title = block[0]
         body = block[1:]
         rows = [(ln, raw[ln.line - 1] if 0 < ln.line <= len(raw) else ln.text) for ln in body]

@@ -25,6 +25,28 @@ TRAILING_TARGET = re.compile(
 MERGED_LABEL = re.compile(r"^(?:绩效\s*指标|绩效|指标)(?:\s+|$)")
 NUMBERED_TARGET = re.compile(r"(?<=[^\d\s.、．])1[.、．](?=\S)")
 LEVEL_PATTERNS = [re.compile("\\s*".join(map(re.escape, label))) for label in LEVEL_LABELS]
+TOP_LEVEL = LEVEL1 | {"影响力目标"}
+"""Level-1 labels (影响力目标 is the 2019 form's level-1 cell over its 可持续 and 满意度 rows)."""
+FAMILIES: dict[str, tuple[str, ...]] = {
+    "投入和管理目标": (
+        "人员投入",
+        "资金投入",
+        "设施投入",
+        "设备投入",
+        "管理目标",
+        "项目管理",
+        "财务管理",
+        "资产管理",
+    ),
+    "产出目标": ("数量", "质量", "时效", "成本"),
+    "效果目标": ("经济效益", "社会效益", "生态效益"),
+    "影响力目标": ("可持续", "满意度", "长效管理", "人力资源", "档案管理", "信息共享"),
+    "产出指标": ("数量", "质量", "时效"),
+    "效益指标": ("经济效益", "社会效益", "生态效益", "可持续"),
+    "满意度指标": ("满意度", "服务对象满意度"),
+}
+"""The level-2 labels each level-1 cell spans, by their start: a level-1 cell printed beside the middle
+of its block claims the rows above it that are of its family."""
 
 
 def is_indicator_header(t: str) -> bool:
@@ -60,18 +82,20 @@ def read_indicators(items: list[str]) -> list[Indicator]:
     out: list[Indicator] = []
     level1: str | None = None
     level2: str | None = None
-    n = 0
+    n = block = 0
     while n < len(items):
         t = items[n]
         n += 1
         t = MERGED_LABEL.sub("", t)  # the merged "绩效 指标" cell before a row
         if not t:
             continue
-        if squash(t) in LEVEL1:
+        if squash(t) in TOP_LEVEL:
+            block = _claim(out, block, level1, t)
             level1, level2 = t, None
             continue
         label, rest = _leading_level(t)
-        if label is not None and squash(label) in LEVEL1:
+        if label is not None and squash(label) in TOP_LEVEL:
+            block = _claim(out, block, level1, label)
             level1, level2 = label, None
             label, rest = _leading_level(rest)
         if label is not None:
@@ -87,6 +111,27 @@ def read_indicators(items: list[str]) -> list[Indicator]:
         for level3, target in _stacked(group):
             out.append(Indicator(level1=level1, level2=level2, level3=level3, target=target))
     return out
+
+
+def _in_family(level1: str | None, level2: str | None) -> bool:
+    return bool(level1 and level2) and squash(level2 or "").startswith(
+        FAMILIES.get(squash(level1 or ""), ("\0",))
+    )
+
+
+def _claim(out: list[Indicator], block: int, current: str | None, new: str) -> int:
+    """Give the level-1 cell ``new`` the rows at the end of the current block that are of its family
+    and not of the ``current`` level-1's; returns where ``new``'s block starts."""
+    start = len(out)
+    while (
+        start > block
+        and _in_family(new, out[start - 1].level2)
+        and not _in_family(current, out[start - 1].level2)
+    ):
+        start -= 1
+    for row in out[start:]:
+        row.level1 = new
+    return start
 
 
 def _join_broken_labels(items: list[str]) -> list[str]:
@@ -137,6 +182,18 @@ def _name_like(t: str) -> bool:
     return 0 < len(s) <= 10 and not re.search(r"[\d%％，。；;,：:]", s)
 
 
+def _join_wrapped_names(names: list[str]) -> list[str]:
+    """Join a level-3 cell wrapped over two lines ("民间学术交流人" / "员投入"): a name as wide as the
+    column is followed by a short tail of at most three characters."""
+    out: list[str] = []
+    for name in names:
+        if out and len(squash(out[-1])) >= 6 and len(squash(name)) <= 3:
+            out[-1] += name.strip()
+        else:
+            out.append(name)
+    return out
+
+
 def _stacked(group: list[str]) -> list[tuple[str | None, str | None]]:
     """Pair a stack of level-3 names with the stack of targets under one level-2 label."""
     blocks: list[list[str]] = [[]]
@@ -163,7 +220,7 @@ def _stacked(group: list[str]) -> list[tuple[str | None, str | None]]:
         k = 1
         while k < len(flat) - 1 and _name_like(flat[k]):
             k += 1
-    names, targets = flat[:k], flat[k:]
+    names, targets = _join_wrapped_names(flat[:k]), flat[k:]
     rows: list[tuple[str | None, str | None]] = []
     for n, name in enumerate(names):
         if n == len(names) - 1 and len(targets) > len(names):

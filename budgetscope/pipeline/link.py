@@ -9,9 +9,8 @@ version, an issuer-less 关于… title with one issuer) and picks a version for
 evidence: its 文号, the years in its title, then the citing document's year. What stays unclear
 becomes a document marked ``ambiguous`` rather than a guess.
 
-A document's id (:func:`policy_id`) depends on its identity evidence alone, never on which other
-files were read or in which order: its earliest 文号, else the family and version of its title key.
-The title folding and the 简称/family tables live in :mod:`budgetscope.pipeline.policy_aliases`.
+A document's id (:func:`policy_id`) depends on its identity evidence alone (its earliest 文号, else
+the family and version of its title key); title folding is :mod:`budgetscope.pipeline.policy_aliases`.
 
 Example:
     >>> from budgetscope.models import Citation
@@ -39,6 +38,7 @@ from budgetscope.pipeline.policy_aliases import (
     SHORT_NAMES,
     fold_spelling,
     is_notice,
+    is_notice_about,
     split_version,
     title_key,
 )
@@ -267,6 +267,7 @@ class PolicyIndex:
             ids += [d.id for d in self.documents() if d.family == family]
         if not ids and len(key) >= 3:
             ids = [d.id for d in self.documents() if any(key in title_key(a) for a in [d.title, *d.aliases])]
+        ids += [d.id for d in self.documents() if any(is_notice_about(a, key) for a in [d.title, *d.aliases])]
         return [self._docs[i] for i in dict.fromkeys(ids)]
 
 

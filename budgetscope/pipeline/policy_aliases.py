@@ -44,7 +44,11 @@ KNOWN_DOCUMENTS: tuple[tuple[str, str | None], ...] = (
 
 _FOLD = str.maketrans("—–―~〔〕【】[]", "----()()()", "“”\"‘’'「」『』《》〈〉<>")
 _WS = re.compile(r"\s+")
-_WRAPPER = re.compile(r"^(?:.{0,40}?)关于(?:印发|转发|颁布|发布)(?P<inner>.+?)的(?:补充)?通知$")
+_WRAPPER = re.compile(r"^(?:.{0,40}?)关于(?:印发|颁布|发布)(?P<inner>.+?)的(?:补充)?通知$")
+_EMBEDDED = re.compile(
+    r"^.{0,40}?关于(?:转发|转印|同意|贯彻落实|贯彻|落实|执行)[《〈](?P<inner>.+)[》〉]"
+    r"(?:有关问题|有关事项)?的(?:补充)?(?:通知|批复|复函|实施意见|意见|实施办法|实施细则)$"
+)
 _YEARS_PAREN = re.compile(r"\((?P<years>(?:19|20)\d{2}(?:年)?(?:-(?:19|20)\d{2}(?:年)?)*)\)")
 _VERSION = re.compile(r"^(?P<base>.+?)\((?P<version>(?:19|20)\d{2}(?:-(?:19|20)\d{2})*)\)$")
 _LAW = re.compile(r"(?<!办|方|做|立|执|宪|司|依|用)法$")
@@ -74,6 +78,33 @@ def is_notice(title: str) -> bool:
     True
     """
     return _WRAPPER.match(fold_spelling(title)) is not None
+
+
+def embedded_title(title: str) -> str | None:
+    """The 《》 title a forwarding, implementing or approving notice is about; None for other titles.
+
+    Such a notice (关于转发《X》的通知) is a policy document of its own, with its own 文号, so its
+    key is not X's (unlike 关于印发X的通知, which is X); a search for X still reaches it through this.
+
+    >>> embedded_title("市人社局关于转发《博士后管理工作规定》的通知"), embedded_title("博士后管理工作规定")
+    ('博士后管理工作规定', None)
+    """
+    m = _EMBEDDED.match(_WS.sub("", title))
+    return m.group("inner") if m else None
+
+
+def is_notice_about(title: str, key: str) -> bool:
+    """Whether ``title`` forwards, implements or approves the document whose title key is ``key``
+    (or, for a key without years, a version of its family).
+
+    >>> is_notice_about("关于转发《博士后管理工作规定》的通知", title_key("《博士后管理工作规定》"))
+    True
+    """
+    inner = embedded_title(title)
+    if inner is None:
+        return False
+    inner_key = title_key(inner)
+    return inner_key == key or (split_version(key)[1] is None and split_version(inner_key)[0] == key)
 
 
 def title_key(title: str) -> str:
@@ -108,8 +139,10 @@ __all__ = [
     "FAMILY_NAMES",
     "KNOWN_DOCUMENTS",
     "SHORT_NAMES",
+    "embedded_title",
     "fold_spelling",
     "is_notice",
+    "is_notice_about",
     "split_version",
     "title_key",
 ]

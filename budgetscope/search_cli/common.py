@@ -98,6 +98,15 @@ class Progress:
             print(f"{self.label}: {done}/{total}" + (f" {one_line(name)}" if name else ""), file=sys.stderr)
 
 
+def warn_coverage(docs: Iterable[Document]) -> None:
+    """One line on stderr per document that shows more than was read (its coverage report)."""
+    from budgetscope.pipeline.coverage import warning
+
+    for d in docs:
+        if d.coverage is not None and d.coverage.short:
+            warn(f"{d.doc}: {warning(d.coverage)}")
+
+
 def read_documents(paths: Iterable[Path]) -> tuple[list[Document], list[str]]:
     """Read every file; failures become one-line error strings instead of exceptions."""
     from budgetscope.pipeline.document import read_document

@@ -11,7 +11,7 @@ import typer
 from rich.table import Table
 
 from budgetscope.models import Document
-from budgetscope.search_cli.common import read_documents, report_errors, stdout
+from budgetscope.search_cli.common import read_documents, report_errors, stdout, warn_coverage
 from budgetscope.search_cli.errors import one_line
 
 
@@ -59,4 +59,5 @@ def command(
                 str(len(r.citations)),
             )
         stdout().print(table)
+    warn_coverage(docs)
     report_errors(errors)

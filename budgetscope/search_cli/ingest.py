@@ -103,7 +103,8 @@ def command(
             f"store: {summary.documents} documents, {summary.projects} projects ({summary.narratives} narratives, "
             f"{summary.forms} forms), {summary.amounts} amounts, {summary.citations} citations, "
             f"{summary.policy_documents} policy documents, {summary.series} project series, "
-            f"{summary.findings} findings, {len(summary.warnings)} warnings",
+            f"{summary.findings} findings, {len(summary.warnings)} warnings, "
+            f"{summary.coverage_gaps} documents with coverage gaps",
             highlight=False,
             soft_wrap=True,
         )

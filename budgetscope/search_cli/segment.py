@@ -11,7 +11,7 @@ from rich.text import Text
 from rich.tree import Tree
 
 from budgetscope.models import SECTION_KEYS, Document
-from budgetscope.search_cli.common import SegmentFormat, read_documents, report_errors, stdout
+from budgetscope.search_cli.common import SegmentFormat, read_documents, report_errors, stdout, warn_coverage
 from budgetscope.search_cli.errors import one_line
 
 
@@ -29,6 +29,7 @@ def command(
         out = stdout()
         for d in docs:
             out.print(tree(d))
+    warn_coverage(docs)
     report_errors(errors)
 
 
@@ -40,6 +41,15 @@ def tree(doc: Document) -> Tree:
         f"({sum(r.kind == 'narrative' for r in doc.records)} narratives, {sum(r.kind == 'form' for r in doc.records)} forms)"
     )
     root = Tree(label)  # Text, never markup: names and titles are the document's own text
+    if doc.coverage is not None:
+        c = doc.coverage
+        root.add(
+            Text(
+                f"coverage: {c.forms_read}/{c.forms_expected} forms, "
+                f"{c.narratives_read}/{c.narratives_expected} narratives read/shown",
+                style="yellow" if c.short else "green",
+            )
+        )
     for r in doc.records:
         node = root.add(Text(f"L{r.line} [{r.kind}] {r.name or r.title}"))
         if r.kind == "narrative":

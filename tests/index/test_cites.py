@@ -114,3 +114,18 @@ def test_cites_policy_documents_come_back_from_the_store(store: EntityStore) -> 
     assert set(documents) >= {r["canonical"] for r in store.select("citations") if r["canonical"]}
     (plan,) = [d for d in documents.values() if "国发〔2021〕9号" in d.doc_numbers]
     assert plan.title == "全民科学素质行动规划纲要（2021—2035年）"
+
+
+def test_cites_reaches_a_project_through_the_notice_that_implements_the_document(store: EntityStore) -> None:
+    # stcsm-2025 cites 《国务院办公厅关于改革完善博士后制度的意见》 and, as its own document with its own
+    # 文号, the notice 关于贯彻落实《…》有关问题的通知（人社部发〔2017〕20号）
+    inner = "国务院办公厅关于改革完善博士后制度的意见"
+    rows = list(store.select("citations"))
+    notice = [r for r in rows if r["title"] == f"关于贯彻落实《{inner}》有关问题的通知"]
+    direct = [r for r in rows if r["title"] == inner]
+    assert notice and direct and all(r["doc_number"] == "人社部发〔2017〕20号" for r in notice)
+    assert {r["canonical"] for r in notice}.isdisjoint({r["canonical"] for r in direct})
+    assert {r["canonical"] for r in notice} <= {d.id for d in resolve(store, inner)}
+    found = {h["id"] for h in cites(store, inner)}
+    assert {r["project_id"] for r in notice + direct} <= found
+    assert {h["id"] for h in cites(store, "人社部发〔2017〕20号")} == {r["project_id"] for r in notice}

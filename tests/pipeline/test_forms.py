@@ -226,7 +226,7 @@ def test_forms_wrapped_indicator_rows() -> None:
     assert rows[0][3] == "100%"
     assert ("产出目标", "数量目标", "科普资源共建共享", "100%") in rows
     assert ("效果目标", "社会效益目标", "提升上海辖区内公民科学素养", "有所提升") in rows  # level 2 glued
-    assert ("效果目标", "满意度目标", "上海居民满意度", "85%") in rows
+    assert ("影响力目标", "满意度目标", "上海居民满意度", "85%") in rows  # the level-1 cell beside its rows
     assert len(rows) == 7  # 质量目标 … 影响力目标 without a row give no indicator
 
 

@@ -1,0 +1,103 @@
+"""Who cites what: forwarding, implementing and approving notices carry their own 文号; a publishing
+notice gives it to what it publishes; the project's own contract is no citation (#9).
+
+Every excerpt is a line of the bundled corpus, some edited into the variant a rule is about.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from budgetscope.models import Citation
+from budgetscope.pipeline.citations import find_citations
+from budgetscope.pipeline.link import PolicyIndex, title_key
+from budgetscope.pipeline.policy_aliases import embedded_title, is_notice_about
+
+# stcsm-2025, 立项依据 of the 博士后 project, verbatim
+IMPLEMENTING = (
+    "2、关于贯彻落实《国务院办公厅关于改革完善博士后制度的意见》有关问题的通知（人社部发〔2017〕20号）。"
+)
+PUBLISHING = "3、关于印发《博士后管理工作规定》的通知（国人部发〔2006〕149号）。"
+# the same line edited: the notice forwards the 意见 instead of implementing it
+FORWARDING = "2、关于转发《国务院办公厅关于改革完善博士后制度的意见》的通知（人社部发〔2017〕20号）。"
+# stcsm-2025 (宿舍楼修缮), edited: the 批复 approves a 《》-titled plan
+APPROVING = "根据2023年5月23日市科委关于同意《上海科技管理干部学院2023-2025部分学员宿舍楼修缮方案》的批复（沪科【2023】15号）。"
+INNER = "国务院办公厅关于改革完善博士后制度的意见"
+
+
+def _found(text: str) -> list[tuple[str, str | None, bool]]:
+    return [(c.title, c.doc_number, c.bracketed) for c in find_citations(text, section="legal_basis")]
+
+
+def test_citations_notices_come_from_the_corpus(corpus: Path) -> None:
+    text = (corpus / "stcsm-2025-department-budget.txt").read_text(encoding="utf-8")
+    assert IMPLEMENTING in text and PUBLISHING in text
+    assert "关于转发《" not in text  # FORWARDING is an edit, not a copy
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (IMPLEMENTING, [(f"关于贯彻落实《{INNER}》有关问题的通知", "人社部发〔2017〕20号", False)]),
+        (FORWARDING, [(f"关于转发《{INNER}》的通知", "人社部发〔2017〕20号", False)]),
+        (
+            FORWARDING.replace("2、关于", "2、上海市人力资源和社会保障局关于"),
+            [(f"上海市人力资源和社会保障局关于转发《{INNER}》的通知", "人社部发〔2017〕20号", False)],
+        ),
+        (
+            APPROVING,
+            [
+                (
+                    "市科委关于同意《上海科技管理干部学院2023-2025部分学员宿舍楼修缮方案》的批复",
+                    "沪科【2023】15号",
+                    False,
+                )
+            ],
+        ),
+        # only a publishing notice gives the published document its 文号
+        (PUBLISHING, [("博士后管理工作规定", "国人部发〔2006〕149号", True)]),
+    ],
+)
+def test_citations_notice_that_forwards_is_the_cited_document(
+    text: str, expected: list[tuple[str, str | None, bool]]
+) -> None:
+    assert _found(text) == expected
+
+
+def test_citations_forwarded_title_never_takes_the_forwarding_number() -> None:
+    # "转发《X》（文号）" without the notice's name: the number is the forwarding notice's, not X's
+    text = PUBLISHING.replace("关于印发《", "市人社局转发《").replace("》的通知（", "》（")
+    assert _found(text) == [("博士后管理工作规定", None, True)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # stcsm-2025 科技馆展区更新改造, edited: the contract the project signs is named in 《》
+        "财政资金13283.18万元，主要用于支付与承建单位签订《科技馆展区更新改造施工服务合同》的合同款。",
+        "财政资金13283.18万元，主要用于科技馆展区更新改造各个合同款（已签订的《展区改造设计合同》）。",
+    ],
+)
+def test_citations_own_contract_is_not_a_citation(text: str) -> None:
+    assert find_citations(text, section="budget") == []
+
+
+def test_link_forwarding_notice_is_its_own_document_yet_found_by_its_inner_title() -> None:
+    notice = find_citations(FORWARDING)[0]
+    inner = Citation(title=INNER)
+    assert title_key(notice.title) != title_key(INNER)
+    assert embedded_title(notice.title) == INNER and embedded_title(INNER) is None
+    assert is_notice_about(notice.title, title_key(INNER))
+    index = PolicyIndex()
+    index.add(notice, year=2025, doc="a.txt")
+    index.add(inner, year=2025, doc="b.txt")
+    index.resolve()
+    notice_id, inner_id = index.canonical(notice, year=2025), index.canonical(inner, year=2025)
+    assert notice_id and inner_id and notice_id != inner_id
+    assert {d.id for d in index.lookup(INNER)} == {notice_id, inner_id}
+    assert [d.id for d in index.lookup("人社部发〔2017〕20号")] == [notice_id]
+    # a publishing notice stays the document it publishes
+    published = find_citations(PUBLISHING)[0]
+    assert title_key("关于印发《博士后管理工作规定》的通知") == title_key(published.title)
