@@ -97,9 +97,15 @@ def expand(paths: Iterable[Path | str]) -> Iterator[Path]:
 
 
 def _documents_under(folder: Path) -> Iterator[Path]:
-    """The document files under a folder, not looking into hidden folders; symlinked folders once."""
+    """The document files under a folder, not looking into hidden folders; symlinked folders once.
+
+    A folder that cannot be listed is yielded itself, so that reading it reports why (one line).
+    """
     seen: set[str] = set()
-    for root, dirs, files in os.walk(folder, followlinks=True):
+    unreadable: list[Path] = []
+    for root, dirs, files in os.walk(
+        folder, followlinks=True, onerror=lambda e: unreadable.append(Path(e.filename))
+    ):
         real = os.path.realpath(root)
         if real in seen:  # a symlink cycle, or a folder linked twice
             dirs.clear()
@@ -109,8 +115,9 @@ def _documents_under(folder: Path) -> Iterator[Path]:
         for name in files:
             if not name.startswith(".") and Path(name).suffix.lower() in DOCUMENT_SUFFIXES:
                 path = Path(root, name)
-                if path.is_file():
+                if path.is_file() or not path.exists():  # a broken link or a loop is reported, not skipped
                     yield path
+    yield from unreadable
 
 
 def bundled_corpus() -> Path | None:

@@ -24,7 +24,7 @@ SCHEMA_VERSION = 2
 _MONEY = "yuan TEXT{null}, fen INTEGER"
 CENT = Decimal("0.01")
 
-DDL = f"""
+DDL_TABLES = f"""
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS documents (
   id TEXT PRIMARY KEY, doc TEXT NOT NULL UNIQUE, path TEXT, kind TEXT NOT NULL, department TEXT,
@@ -123,6 +123,28 @@ CREATE INDEX IF NOT EXISTS checks_status ON checks(status, kind);
 CREATE TABLE IF NOT EXISTS reviews (
   check_id TEXT PRIMARY KEY, reviewed_at TEXT NOT NULL, note TEXT);
 """
+
+
+INDEX_STATE = """
+CREATE TABLE IF NOT EXISTS index_pending (doc TEXT PRIMARY KEY, seq INTEGER NOT NULL);
+CREATE TRIGGER IF NOT EXISTS documents_index_insert AFTER INSERT ON documents BEGIN
+  INSERT INTO meta VALUES ('index_seq', '1') ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1;
+  INSERT OR REPLACE INTO index_pending VALUES
+    (NEW.doc, (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'index_seq'));
+END;
+CREATE TRIGGER IF NOT EXISTS documents_index_delete AFTER DELETE ON documents BEGIN
+  INSERT INTO meta VALUES ('index_seq', '1') ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1;
+  INSERT OR REPLACE INTO index_pending VALUES
+    (OLD.doc, (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'index_seq'));
+END;
+"""
+"""The search index's state, kept in the store (#10): documents whose stored version the index does not
+reflect yet, marked by triggers in the transaction that writes or deletes the document, each with a
+sequence number so that an index run clears only the version it embedded. Created with the store, and
+added to an older store by :func:`budgetscope.index.index_state.ensure`."""
+
+DDL = DDL_TABLES + INDEX_STATE
+"""Everything a new store is created with."""
 
 VIEWS = """
 CREATE VIEW findings AS SELECT * FROM checks WHERE status NOT IN ('agree', 'rounded')
@@ -279,6 +301,7 @@ def citation_id(record_id: str, position: int) -> str:
 __all__ = [
     "DDL",
     "DOCUMENT_TABLES",
+    "INDEX_STATE",
     "LINK_TABLES",
     "SCHEMA_VERSION",
     "VIEWS",

@@ -66,6 +66,11 @@ def _batches(items: Iterable[Chunk], size: int) -> Iterator[list[Chunk]]:
         yield batch
 
 
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0][:200] if text else type(exc).__name__
+
+
 def _sparse(terms: SparseTerms) -> models.SparseVector:
     from qdrant_client import models
 
@@ -95,6 +100,7 @@ class VectorIndex:
         api_key: str | None = None,
         batch_size: int = 64,
         read_only: bool = False,
+        wait: float = 0.0,
     ) -> None:
         given = [name for name, value in (("path", path), ("url", url), ("location", location)) if value]
         if len(given) != 1:
@@ -110,6 +116,8 @@ class VectorIndex:
         self.encoder = encoder
         self.api_key = api_key
         self.batch_size = batch_size
+        self.wait = wait
+        """Seconds to wait for an embedded index open in another process before :class:`IndexLocked`."""
         self._client: QdrantClient | None = None
 
     # -- lifecycle ---------------------------------------------------------------------------
@@ -131,15 +139,7 @@ class VectorIndex:
                 if self.url
                 else {"location": self.location}
             )
-            try:
-                self._client = QdrantClient(**kwargs)
-            except RuntimeError as exc:
-                if "already accessed" in str(exc):
-                    raise IndexLocked(
-                        f"index {self.where} is open in another process; embedded Qdrant allows one "
-                        "at a time (close it, or use a Qdrant server with --qdrant-url)"
-                    ) from None
-                raise
+            self._client = self._connect(QdrantClient, kwargs)
             from qdrant_client.http.exceptions import ResponseHandlingException
 
             try:  # a failed open leaves nothing open (and releases the embedded lock)
@@ -152,6 +152,36 @@ class VectorIndex:
                 self.close()
                 raise
         return self
+
+    def _connect(self, factory: Any, kwargs: dict[str, Any]) -> QdrantClient:
+        """A client; an embedded index open in another process is waited for up to :attr:`wait` seconds.
+
+        A damaged embedded index (unreadable metadata or storage) is a :class:`VectorIndexError`.
+        """
+        import time
+
+        deadline = time.monotonic() + self.wait
+        while True:
+            try:
+                return factory(**kwargs)
+            except RuntimeError as exc:
+                if "already accessed" not in str(exc):
+                    raise VectorIndexError(f"cannot open index {self.where}: {_first_line(exc)}") from None
+                if time.monotonic() >= deadline:
+                    raise IndexLocked(
+                        f"index {self.where} is open in another process; embedded Qdrant allows one "
+                        "at a time (close it, or use a Qdrant server with --qdrant-url)"
+                    ) from None
+                time.sleep(0.2)
+            except (ValueError, KeyError, TypeError, EOFError, OSError) as exc:
+                if isinstance(exc, OSError) and self.path is None:
+                    raise VectorIndexError(
+                        f"cannot reach Qdrant at {self.where}: {_first_line(exc)}"
+                    ) from None
+                raise VectorIndexError(
+                    f"index {self.where} is damaged ({type(exc).__name__}: {_first_line(exc)}); "
+                    "delete that folder and run `budgetscope index --rebuild`"
+                ) from None
 
     def close(self) -> None:
         """Close the client (releases the embedded directory's lock)."""

@@ -341,6 +341,9 @@ class Document(_Record):
     pages: int | None = None
     chars: int = 0
     sha1: str = ""
+    content_sha1: str = ""
+    """A hash of what was read (projects, sections, form fields; else the text without white space),
+    the same for the same document in another encoding, printed to PDF or under another name (#10)."""
     parts: list[Part] = Field(default_factory=list)
     records: list[Record] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)

@@ -8,6 +8,9 @@ Example:
 
 from __future__ import annotations
 
+import hashlib
+import json
+import re
 from pathlib import Path
 
 from budgetscope.models import Document
@@ -88,4 +91,32 @@ def _with_coverage(document: Document, text: Text) -> Document:
     document.coverage = assess(text, document.records)
     if document.coverage.short:
         document.warnings.append(coverage_warning(document.coverage))
+    document.content_sha1 = content_hash(document, text.source)
     return document
+
+
+def content_hash(document: Document, source: str) -> str:
+    """A hash of what the document holds, blind to encoding, layout, white space and file name.
+
+    Projects (kind, name, each section's text, a form's amounts; not its indicator rows, which a
+    PDF's table layout may split differently) when there are any,
+    else the whole text; white space removed, so the text and the PDF printed from it agree.
+
+    >>> a = Document(doc="a.txt", path="a.txt", kind="other")
+    >>> content_hash(a, "甲 乙  丙") == content_hash(a, "甲乙丙") != content_hash(a, "甲乙")
+    True
+    """
+    digest = hashlib.sha1(f"{document.kind}|{document.department}|{document.year}".encode())
+    if not document.records:
+        digest.update(_squash(source).encode())
+    for r in document.records:
+        digest.update(f"|{r.kind}|{_squash(r.name or r.title)}".encode())
+        for key in sorted(r.sections):
+            digest.update(f"|{key}={_squash(r.sections[key] or '')}".encode())
+        if r.form is not None:
+            digest.update(json.dumps({k: str(v) for k, v in sorted(r.form.amounts.items())}).encode())
+    return digest.hexdigest()
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)

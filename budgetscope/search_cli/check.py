@@ -93,7 +93,7 @@ def _where(doc: str | None, page: int | None, line: int | None) -> str:
 
 def render(rows: list[dict[str, Any]], *, every: bool = False) -> None:
     """One table per document: severity, line, check, message, the other number's place, the id."""
-    out = stdout()
+    out = stdout(markup=True)  # every piece of document text below is escaped
     if not rows:
         out.print("no checks" if every else "no findings")
     for name in dict.fromkeys(row["doc"] for row in rows):
@@ -153,6 +153,10 @@ def command(
 
     try:
         with open_store(home) as store:
+            known = {*SHORT_KIND, *(r["kind"] for r in store.db.execute("SELECT DISTINCT kind FROM checks"))}
+            if kind is not None and kind not in known:  # a usage error: exit 2
+                raise typer.BadParameter(f"unknown check kind {kind!r} (known: {', '.join(sorted(known))})",
+                                         param_hint="--kind")  # fmt: skip
             if review or unreview:
                 for ids, mark in ((review or [], True), (unreview or [], False)):
                     if not ids:

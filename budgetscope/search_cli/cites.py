@@ -10,6 +10,7 @@ from rich.markup import escape
 from rich.text import Text
 
 from budgetscope.search_cli.common import HomeOption, OutputFormat, fail, stdout
+from budgetscope.search_cli.errors import one_line
 
 
 def command(
@@ -42,7 +43,7 @@ def command(
         return
     if not documents:
         raise fail(f"no cited policy document matches {query!r}")
-    out = stdout()
+    out = stdout(markup=True)  # every piece of document text below is escaped
     for d in documents:
         numbers = f"  ({', '.join(d.doc_numbers)})" if d.doc_numbers else ""
         out.print(
@@ -52,7 +53,7 @@ def command(
     for h in hits:
         out.print(
             f"  {h['year'] or ''} {escape(h['department'] or '')}  [bold]{escape(h['name'])}[/bold]  "
-            f"[dim]{escape(h['doc'])}:{h['line']} {escape('[' + str(h['section']) + ']')}[/dim]"
+            f"[dim]{escape(one_line(h['doc']))}:{h['line']} {escape('[' + str(h['section']) + ']')}[/dim]"
         )
         out.print(Text(f"      {h['snippet']}"))
     out.print(f"[dim]{len(hits)} projects[/dim]")

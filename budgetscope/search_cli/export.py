@@ -34,6 +34,8 @@ def command(
     try:
         with open_store(home) as store:
             result = export(store, what or [], format, out if out == "-" else Path(out), bom=bom)
+    except BrokenPipeError:
+        raise  # `export --out - | head`: a closed pipe is a normal end (the app exits 0)
     except (StoreError, ExportError, OSError) as exc:
         raise fail(str(exc)) from None
     if not quiet and out != "-":

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from budgetscope.search_cli.common import EncoderOption, HomeOption, QdrantUrlOption, stderr
+from budgetscope.search_cli.common import EncoderOption, HomeOption, Progress, QdrantUrlOption, stderr
 
 
 def command(
@@ -19,21 +19,22 @@ def command(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Update the search index from the store (with --rebuild: from scratch, e.g. with another --encoder)."""
-    from rich.progress import Progress
-
     from budgetscope.index.store import StoreError
     from budgetscope.paths import data_home
     from budgetscope.search_cli.common import fail
     from budgetscope.search_cli.ingest import update_index
 
     console = stderr()
-    with Progress(console=console, transient=True, disable=quiet) as progress:
-        task = progress.add_task("index", total=None)
+    with Progress("index", quiet=quiet) as progress:
         try:
             points = update_index(
-                data_home(home), [], qdrant_url=qdrant_url, encoder=encoder, rebuild=rebuild,
-                on_progress=lambda done, total, name: progress.update(task, completed=done, total=total, description=name),
-            )  # fmt: skip
+                data_home(home),
+                [],
+                qdrant_url=qdrant_url,
+                encoder=encoder,
+                rebuild=rebuild,
+                on_progress=progress,
+            )
         except StoreError as exc:
             raise fail(str(exc)) from None
     if not quiet:

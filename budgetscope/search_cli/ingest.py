@@ -14,11 +14,16 @@ from budgetscope.models import Document
 from budgetscope.search_cli.common import (
     EncoderOption,
     HomeOption,
+    Progress,
     QdrantUrlOption,
     report_errors,
     stderr,
     warn,
 )
+
+INDEX_WAIT = 300.0
+"""Seconds an index update waits for an embedded index another process is updating (then fails, the
+documents staying pending for the next run)."""
 
 
 class IngestFormat(StrEnum):
@@ -53,6 +58,13 @@ def command(
     no_index: Annotated[
         bool, typer.Option("--no-index", help="Store only; do not update the search index.")
     ] = False,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict",
+            help="Refuse documents that are not budget documents (default: stored as kind other, warned).",
+        ),
+    ] = False,
 ) -> None:
     """Ingest budget documents into the entity store: idempotent, one transaction per document."""
     from budgetscope.index.ingest import IngestError, ingest
@@ -60,48 +72,28 @@ def command(
     from budgetscope.search_cli.common import fail
 
     console = stderr()
-    progress = None
-    if not quiet:
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-        progress = Progress(
-            TextColumn("ingest"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
-            TimeElapsedColumn(), console=console, transient=True,
-        )  # fmt: skip
-    task = progress.add_task("", total=None) if progress else None
-
-    def on_progress(done: int, total: int, name: str) -> None:
-        if progress is not None and task is not None:
-            progress.update(task, completed=done, total=total, description=name)
-
     try:
-        if progress is not None:
-            progress.start()
-        from budgetscope.index.search import mark_pending
-        from budgetscope.paths import data_home, ensure_home
+        with Progress("ingest", quiet=quiet) as progress:
+            from budgetscope.paths import data_home
 
-        changed: list[str] = []
+            changed: list[str] = []
 
-        def on_document(document: Document) -> None:
-            changed.append(document.doc)
-            # remembered until the index reflects it: after --no-index, a failed update or a kill
-            mark_pending(ensure_home(home), [document.doc])
+            def on_document(document: Document) -> None:
+                # the store marks it pending for the index in the same transaction (index_state)
+                changed.append(document.doc)
 
-        summary = ingest(
-            paths, home, force=force, workers=workers, on_progress=on_progress, on_document=on_document
-        )
-        points = None
-        if not no_index:
-            if progress is not None and task is not None:
-                progress.update(task, completed=0, total=None, description="index")
-            points = update_index(
-                data_home(home), changed, qdrant_url=qdrant_url, encoder=encoder, on_progress=on_progress
-            )
+            summary = ingest(
+                paths, home, force=force, workers=workers, on_progress=progress, on_document=on_document,
+                strict=strict,
+            )  # fmt: skip
+            points = None
+            if not no_index:
+                progress.phase("index")
+                points = update_index(
+                    data_home(home), changed, qdrant_url=qdrant_url, encoder=encoder, on_progress=progress
+                )
     except (IngestError, StoreError) as exc:
         raise fail(str(exc)) from None
-    finally:
-        if progress is not None:
-            progress.stop()
     if format is IngestFormat.json:
         print(json.dumps(summary.as_dict(), ensure_ascii=False))
     elif not quiet:
@@ -133,20 +125,23 @@ def update_index(
     on_progress: Callable[[int, int, str], None] | None = None,
 ) -> int:
     """Bring the search index in line with the store (embedding changed documents); one-line errors."""
+    import sqlite3
+
     from qdrant_client.http.exceptions import ResponseHandlingException
 
+    from budgetscope.index import index_state
     from budgetscope.index.encoders import EncoderError
-    from budgetscope.index.search import index_settings, open_index, save_index_settings, sync_index
+    from budgetscope.index.search import open_index, sync_index
     from budgetscope.index.store import open_store
     from budgetscope.index.vectors import VectorIndexError
     from budgetscope.search_cli.common import fail
+    from budgetscope.search_cli.errors import describe
 
-    settings = index_settings(home)
-    spec = encoder or settings.get("encoder") or "use"
-    changed = [*changed, *settings.get("pending", [])]
     store = open_store(home)
     try:
-        index = open_index(home, qdrant_url=qdrant_url, encoder=spec)
+        index_state.migrate(home, store)
+        spec = encoder or index_state.encoder_of(store) or "use"
+        index = open_index(home, qdrant_url=qdrant_url, encoder=spec, wait=INDEX_WAIT)
         if rebuild:  # drop before the encoder check, so that a rebuild may change the encoder
             encoder_of_index, index.encoder = index.encoder, None
             try:
@@ -156,11 +151,11 @@ def update_index(
                 raise VectorIndexError(f"cannot reach Qdrant at {index.where}: {exc}") from None
             index.encoder = encoder_of_index
         with index:
-            save_index_settings(home, spec)
-            written = sync_index(store, index, changed, on_progress=on_progress)
-            save_index_settings(home, pending=[])
-            return written
-    except (VectorIndexError, EncoderError) as exc:
-        raise fail(f"search index not updated (the store is): {exc}") from None
+            index_state.record_encoder(store, spec, index.encoder.dim if index.encoder else None)
+            return sync_index(store, index, changed, on_progress=on_progress)
+    except (VectorIndexError, EncoderError, OSError, sqlite3.Error) as exc:
+        if isinstance(exc, BrokenPipeError):
+            raise
+        raise fail(f"search index not updated (the store is): {describe(exc)}") from None
     finally:
         store.close()

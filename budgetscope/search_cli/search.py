@@ -14,7 +14,13 @@ import typer
 from rich.console import Group
 from rich.text import Text
 
-from budgetscope.search_cli.common import EncoderOption, HomeOption, QdrantUrlOption, fail, stdout
+from budgetscope.search_cli.common import EncoderOption, HomeOption, QdrantUrlOption, fail, stdout, warn
+from budgetscope.search_cli.errors import one_line
+
+MAX_QUERY_CHARS = 1000
+"""Longest query accepted (a question or a paragraph; a 300,000-character query took a minute and 4 GB)."""
+SEARCH_WAIT = 60.0
+"""Seconds a search waits for an embedded index that an ingest is updating."""
 
 
 class SearchFormat(StrEnum):
@@ -54,6 +60,7 @@ def command(
     encoder: EncoderOption = None,
 ) -> None:
     """Find projects by meaning and by words, filtered by year, department, section or cited document."""
+    from budgetscope.index import index_state
     from budgetscope.index.cites import cites as cites_of
     from budgetscope.index.cites import resolve
     from budgetscope.index.encoders import EncoderError
@@ -64,20 +71,33 @@ def command(
 
     if (query is None) == (queries is None):
         raise fail("give a QUERY or --queries FILE (one of them)")
-    if query is not None and not query.strip():
-        raise fail("empty query")
-    base = _checked_filters({"year": year, "department": department, "section": section}, "option")
+    if query is not None:
+        _checked_query(query, "query")
+    options = {"year": year, "department": department, "section": section, "cites": cites}
+    base = {k: v for k, v in _checked_filters(options, "option").items() if k != "cites"}
     batch = _read_queries(queries) if queries else [{"query": query, "filters": {}}]
     home_dir = data_home(home)
     try:
         store = open_store(home_dir)
+        index_state.migrate(home_dir, store)
     except StoreError as exc:
         raise fail(str(exc)) from None
     results: list[dict[str, Any]] = []
     try:
-        with open_index(home_dir, qdrant_url=qdrant_url, encoder=encoder, read_only=True) as index:
+        with open_index(
+            home_dir, qdrant_url=qdrant_url, encoder=encoder, read_only=True, wait=SEARCH_WAIT
+        ) as index:
             if not index.exists() or index.count() == 0:
                 raise fail(f"no search index at {index.where}: run `budgetscope ingest` first")
+            lagging = index_state.pending(store)
+            if lagging:
+                names = ", ".join(one_line(d) for d in sorted(lagging)[:3]) + (
+                    ", …" if len(lagging) > 3 else ""
+                )
+                warn(
+                    f"the search index lags the store by {len(lagging)} document(s) ({names}): their projects may "
+                    "be missing or out of date in these results; run `budgetscope index`"
+                )
             departments = {row["department"] for row in store.select("documents") if row["department"]}
             for item in batch:
                 q = str(item["query"])
@@ -106,12 +126,32 @@ def command(
                         top_k=top_k,
                         mode=mode.value,
                     )
-                results.append({"query": q, "hits": hits[:top_k]})
-    except (VectorIndexError, EncoderError) as exc:
+                results.append({"query": q, "hits": _stored(store, hits)[:top_k]})
+    except (VectorIndexError, EncoderError, StoreError) as exc:
         raise fail(str(exc)) from None
     finally:
         store.close()
     _print(results, format, many=queries is not None)
+
+
+def _stored(store: Any, hits: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The hits whose project is in the store: an index lagging the store never yields an id `show`
+    does not know."""
+    ids = [h["id"] for h in hits]
+    if not ids:
+        return hits
+    marks = ",".join("?" * len(ids))
+    known = {r[0] for r in store.db.execute(f"SELECT id FROM projects WHERE id IN ({marks})", ids)}
+    return [h for h in hits if h["id"] in known]
+
+
+def _checked_query(query: str, where: str) -> None:
+    """A query is non-empty and at most :data:`MAX_QUERY_CHARS` long; else a one-line error."""
+    prefix = "" if where == "query" else f"{where}: "
+    if not query.strip():
+        raise fail(f"{prefix}empty query")
+    if len(query) > MAX_QUERY_CHARS:
+        raise fail(f"{prefix}query of {len(query)} characters; the limit is {MAX_QUERY_CHARS}")
 
 
 def _short(text: str, limit: int = 60) -> str:
@@ -127,9 +167,20 @@ def _checked_filters(filters: dict[str, Any], where: str) -> dict[str, Any]:
         raise fail(
             f"{where}: unknown filter {sorted(unknown)[0]!r} (known: year, department, section, cites, kind)"
         )
+    for key in ("department", "section", "kind"):
+        value = filters.get(key)
+        if value is not None and (not isinstance(value, str) or not value.strip()):
+            raise fail(
+                f"{where}: {key} must be a non-empty text, not {_short(json.dumps(value, ensure_ascii=False))}"
+            )
+    cited = filters.get("cites")
+    if cited is not None and not (isinstance(cited, str) and cited.strip()):
+        raise fail(
+            f"{where}: cites must be a non-empty text, not {_short(json.dumps(cited, ensure_ascii=False))}"
+        )
     year = filters.get("year")
-    if year is not None and (not isinstance(year, int) or isinstance(year, bool)):
-        raise fail(f"{where}: year must be a number, not {year!r}")
+    if year is not None and (not isinstance(year, int) or isinstance(year, bool) or not 0 < year < 10000):
+        raise fail(f"{where}: year must be a number, not {_short(json.dumps(year, ensure_ascii=False))}")
     section = filters.get("section")
     if section is not None and section not in SECTION_KEYS:
         raise fail(f"{where}: unknown section {_short(str(section))!r} (known: {', '.join(SECTION_KEYS)})")
@@ -163,6 +214,7 @@ def _read_queries(path: Path) -> list[dict[str, Any]]:
             raise fail(f"{path}:{n}: not JSON ({exc.args[0].split(':')[0]})") from None
         if not isinstance(item, dict) or not isinstance(item.get("query"), str) or not item["query"].strip():
             raise fail(f'{path}:{n}: expected an object with a non-empty "query"')
+        _checked_query(item["query"], f"{path}:{n}")
         filters = item.get("filters") or {}
         if not isinstance(filters, dict):
             raise fail(f'{path}:{n}: "filters" must be an object')
@@ -188,7 +240,7 @@ def hit_table(query: str, hits: list[dict[str, Any]]) -> Group:
     with the query's terms highlighted."""
     rows: list[Text] = [Text(f"{query}  ({len(hits)} projects)", style="bold")]
     for i, h in enumerate(hits, start=1):
-        where = f"{h['doc']}:{h['line']}" + (f" p.{h['page']}" if h.get("page") else "")
+        where = f"{one_line(str(h['doc']))}:{h['line']}" + (f" p.{h['page']}" if h.get("page") else "")
         head = Text(f"{i:>2}. ")
         head.append(h.get("name") or "", style="bold")
         head.append(

@@ -141,7 +141,7 @@ def test_search_sync_index_embeds_a_document_it_has_no_points_for(corpus: Path, 
 
 def test_search_open_index_uses_the_recorded_encoder(home: Path, tmp_path: Path) -> None:
     assert index_settings(tmp_path) == {}
-    assert index_settings(home) == {"encoder": "use"}
+    assert index_settings(home) == {"encoder": "use", "pending": []}
     with open_index(home) as index:
         assert index.encoder is not None and (index.encoder.name, index.encoder.dim) == ("use", 512)
     assert open_index(home, qdrant_url="http://localhost:6333").url == "http://localhost:6333"
