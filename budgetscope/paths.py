@@ -152,12 +152,12 @@ def bundled_documents(corpus: Path) -> list[Path]:
 
 
 __all__ = [
-    "bundled_documents",
     "DOCUMENT_SUFFIXES",
     "HOME_ENV",
     "STORE_FILE",
     "HomeError",
     "bundled_corpus",
+    "bundled_documents",
     "data_home",
     "ensure_home",
     "expand",
