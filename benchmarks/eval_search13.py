@@ -71,7 +71,7 @@ def mean(xs: list[float]) -> float:
     return round(sum(xs) / len(xs), 4) if xs else float("nan")
 
 
-def score(home: str, queries: list[dict[str, Any]]) -> dict[str, Any]:
+def score(home: str, queries: list[dict[str, Any]], dump: str | None = None) -> dict[str, Any]:
     cat = catalog()
     searched = [q for q in queries if q["group"] not in ("cites", "cites_ambiguous")]
     with tempfile.TemporaryDirectory() as tmp:
@@ -81,6 +81,9 @@ def score(home: str, queries: list[dict[str, Any]]) -> dict[str, Any]:
                          encoding="utf-8")
         lines = cli("search", "--queries", str(qfile), "--format", "jsonl", "--home", home).splitlines()
     results = [json.loads(x) for x in lines if x.strip()]
+    if dump:  # the raw answers, to calibrate the cut-off on the tuning half
+        Path(dump).write_text(json.dumps([{**q, "hits": r["hits"]} for q, r in zip(searched, results, strict=True)],
+                                         ensure_ascii=False), encoding="utf-8")  # fmt: skip
     per: list[dict[str, Any]] = []
     for q, res in zip(searched, results, strict=True):
         hits = res.get("hits", [])
@@ -172,11 +175,12 @@ def main() -> None:
     ap.add_argument("--group", help="only this group")
     ap.add_argument("--dev", action="store_true", help="also score the development queries")
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--dump", help="write the queries with their hits to this JSON file")
     a = ap.parse_args()
     queries = [json.loads(x) for x in (HERE / "queries.jsonl").read_text(encoding="utf-8").splitlines()]
     queries = [q for q in queries if (a.split == "all" or q["split"] == a.split)
                and (not a.group or q["group"] == a.group)]  # fmt: skip
-    result = score(a.home, queries)
+    result = score(a.home, queries, a.dump)
     if a.dev:
         result["dev"] = dev(a.home)
     if a.json:

@@ -31,6 +31,8 @@ DEFAULT_ENCODER = "use"
 DENSE_WEIGHT = 1.0
 SPARSE_WEIGHT = 1.0
 """Weights of the dense and the lexical list in the fused ranking (see benchmarks/bench_search.py)."""
+CANDIDATE_PROJECTS = 30
+"""Projects fetched before re-ranking, merging and the cut-off (at least 3 × top_k)."""
 SNIPPET_CHARS = 120
 CHUNK_CHARS: dict[str, int] = {"use": 120}
 """Chunk size in characters by encoder: USE is a sentence encoder (120 chars scored best in
@@ -189,11 +191,41 @@ def search(
     top_k: int = 10,
     mode: SearchMode = "hybrid",
     weights: tuple[float, float] = (DENSE_WEIGHT, SPARSE_WEIGHT),
+    store: EntityStore | None = None,
+    cutoff: bool = True,
 ) -> list[dict[str, Any]]:
-    """The best ``top_k`` projects for ``query``: DESIGN.md hits, one per project, best first."""
+    """At most ``top_k`` projects for ``query``: DESIGN.md hits, one per project, best first.
+
+    An English query's lexical side also searches its Chinese translation (:mod:`.translate`);
+    a name holding the query's terms lifts a project (:func:`.ranking.name_bonus`). With a
+    ``store``, a narrative and the form of the same project are one hit listing both ``sources``.
+    With ``cutoff``, hits below the calibrated relevance come last, marked ``weak``, at most
+    :data:`.ranking.WEAK_SHOWN` of them (all weak: no close match).
+    """
+    from budgetscope.index.ranking import mark_weak, merge_partners, name_bonus, partner_sources
+    from budgetscope.index.ranking import project_partners
+    from budgetscope.index.translate import lexical_query
+
     f = filters.as_dict() if isinstance(filters, SearchFilters) else dict(filters or {})
-    hits = index.search(query, filters=f, top_k=top_k, mode=mode, weights=weights)
-    return [hit_of(h, query) for h in hits]
+    lexical = lexical_query(query)
+    pool = max(3 * top_k, CANDIDATE_PROJECTS)
+    found = index.search(query, filters=f, top_k=pool, mode=mode, weights=weights, lexical=lexical)
+    hits = []
+    for h in found:
+        hit = hit_of(h, lexical)
+        raw = list(h.raw)
+        hit["dense"] = raw.pop(0) if mode != "sparse" and raw else None
+        hit["lexical"] = raw.pop(0) if mode != "dense" and raw else None
+        hits.append(hit)
+    name_bonus(hits, query_terms(lexical))
+    hits.sort(key=lambda h: -h["score"])
+    if store is not None:
+        partners = project_partners(store)
+        missing = [partners[str(h["id"])] for h in hits if str(h["id"]) in partners]
+        hits = merge_partners(hits, partners, partner_sources(store, missing))
+    else:
+        hits = merge_partners(hits, {})
+    return mark_weak(hits, top_k) if cutoff else hits[:top_k]
 
 
 def hit_of(hit: Hit, query: str) -> dict[str, Any]:

@@ -105,6 +105,7 @@ def command(
                         filters={k: v for k, v in filters.items() if v is not None},
                         top_k=top_k,
                         mode=mode.value,
+                        store=store,
                     )
                 results.append({"query": q, "hits": hits[:top_k]})
     except (VectorIndexError, EncoderError) as exc:
