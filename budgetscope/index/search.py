@@ -196,27 +196,32 @@ def search(
 ) -> list[dict[str, Any]]:
     """At most ``top_k`` projects for ``query``: DESIGN.md hits, one per project, best first.
 
-    An English query's lexical side also searches its Chinese translation (:mod:`.translate`);
-    a name holding the query's terms lifts a project (:func:`.ranking.name_bonus`). With a
+    An English query's lexical side also searches its Chinese translation (:mod:`.translate`).
+    Hybrid search ranks the candidate projects by their best cosine and best BM25 score
+    (:func:`.ranking.fuse`); a name holding the query's terms lifts a project (:func:`.ranking.name_bonus`). With a
     ``store``, a narrative and the form of the same project are one hit listing both ``sources``.
     With ``cutoff``, hits below the calibrated relevance come last, marked ``weak``, at most
     :data:`.ranking.WEAK_SHOWN` of them (all weak: no close match).
     """
-    from budgetscope.index.ranking import mark_weak, merge_partners, name_bonus, partner_sources
-    from budgetscope.index.ranking import project_partners
+    from budgetscope.index.ranking import coverage, fuse, mark_weak, merge_partners, name_bonus, partner_sources
+    from budgetscope.index.ranking import project_partners, term_groups
     from budgetscope.index.translate import lexical_query
 
     f = filters.as_dict() if isinstance(filters, SearchFilters) else dict(filters or {})
     lexical = lexical_query(query)
     pool = max(3 * top_k, CANDIDATE_PROJECTS)
     found = index.search(query, filters=f, top_k=pool, mode=mode, weights=weights, lexical=lexical)
+    groups = term_groups(query)
     hits = []
     for h in found:
         hit = hit_of(h, lexical)
         raw = list(h.raw)
         hit["dense"] = raw.pop(0) if mode != "sparse" and raw else None
         hit["lexical"] = raw.pop(0) if mode != "dense" and raw else None
+        hit["coverage"] = round(coverage(groups, f"{hit['name']}\n{h.payload.get('text') or ''}"), 3)
         hits.append(hit)
+    if mode == "hybrid":
+        fuse(hits)
     name_bonus(hits, query_terms(lexical))
     hits.sort(key=lambda h: -h["score"])
     if store is not None:
@@ -225,7 +230,8 @@ def search(
         hits = merge_partners(hits, partners, partner_sources(store, missing))
     else:
         hits = merge_partners(hits, {})
-    return mark_weak(hits, top_k) if cutoff else hits[:top_k]
+    encoder = index.encoder.name if index.encoder else DEFAULT_ENCODER
+    return mark_weak(hits, top_k, encoder) if cutoff else hits[:top_k]
 
 
 def hit_of(hit: Hit, query: str) -> dict[str, Any]:

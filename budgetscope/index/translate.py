@@ -118,8 +118,17 @@ def translate(query: str) -> list[str]:
     >>> translate("fire safety of the compound")
     ['消防安全', '大院']
     """
+    return list(dict.fromkeys(t for group in translate_groups(query) for t in group))
+
+
+def translate_groups(query: str) -> list[list[str]]:
+    """The Chinese alternatives of each English word or phrase of a query that has a translation.
+
+    >>> translate_groups("think tank research reports")[0]
+    ['智库']
+    """
     words = _WORD.findall(unicodedata.normalize("NFKC", query).lower())
-    terms: list[str] = []
+    groups: list[list[str]] = []
     i = 0
     while i < len(words):
         n, found = 1, []
@@ -128,9 +137,10 @@ def translate(query: str) -> list[str]:
                 found = _lookup(" ".join(words[i : i + n]))
                 if found:
                     break
-        terms.extend(found)
+        if found:
+            groups.append(list(found))
         i += max(n, 1)
-    return list(dict.fromkeys(terms))
+    return groups
 
 
 def lexical_query(query: str) -> str:
