@@ -67,7 +67,7 @@ def candidates(store: EntityStore, query: str) -> list[tuple[PolicyDocument, int
     target = (cites_target(query) or query).strip(' 《》"“”')
     found = resolve(store, query)
     clear = found and not any(d.ambiguous for d in found) and len({d.family for d in found}) == 1
-    if clear or len(target) > SHORT_NAME_CHARS or is_english(target):
+    if clear or not 2 <= len(target) <= SHORT_NAME_CHARS or is_english(target):
         return []
     matching = [
         d for d in policy_documents(store)

@@ -3,6 +3,8 @@
 Pure functions over the hits of :meth:`VectorIndex.search` (one per record, each with its raw
 dense cosine and BM25 score):
 
+- :func:`fuse` ranks the candidate projects by weighted RRF of their best cosine and best BM25
+  score, plus :data:`COVERAGE_WEIGHT` times the share of the query's distinctive terms they hold;
 - :func:`name_bonus` adds to the fused score the share of the query's lexical terms that the
   project's name holds (the name is the project's title: a match there outweighs one in its prose);
 - :func:`merge_partners` makes a narrative and the form of the same project (the store's
@@ -30,12 +32,14 @@ from typing import Any
 from budgetscope.index.store_protocol import EntityStore
 
 DENSE_WEIGHT = 1.0
-LEXICAL_WEIGHT = 2.0
+LEXICAL_WEIGHT = 1.0
 """Weights of the projects' dense and lexical ranks in :func:`fuse` (tuned on benchmarks/eval13's tuning half)."""
-FUSE_K = 10
+FUSE_K = 5
 """RRF rank constant of :func:`fuse`: over 30-odd candidate projects a small k keeps the top ranks apart."""
-NAME_WEIGHT = 0.5
-"""Weight of the name field, in units of one first-rank RRF contribution (1 / (RRF_K + 1))."""
+NAME_WEIGHT = 1.0
+"""Weight of the name field, in units of one first-rank contribution (1 / (FUSE_K + 1))."""
+COVERAGE_WEIGHT = 2.0
+"""Weight of :func:`coverage` (the share of the query's distinctive terms in the hit), in the same units."""
 DENSE_CUTOFF: dict[str, float] = {"use": 0.5}
 """By encoder: below this cosine (and below :data:`COVERAGE_CUTOFF`) a hit is weak. Calibrated on
 the tuning half of benchmarks/eval13 (no query without a relevant project answered with a
@@ -59,12 +63,12 @@ def fuse(
 
     Projects, not chunks, are ranked: a project with many similar chunks gets no extra say.
 
-    >>> hits = [{"dense": 0.9, "lexical": None}, {"dense": 0.5, "lexical": 7.0}]
+    >>> hits = [{"dense": 0.9, "lexical": None}, {"dense": 0.5, "lexical": 7.0, "coverage": 0.5}]
     >>> fuse(hits, (1.0, 2.0), k=10); [round(h["score"], 4) for h in hits]
-    [0.0909, 0.2652]
+    [0.0909, 0.3106]
     """
     for h in hits:
-        h["score"] = 0.0
+        h["score"] = COVERAGE_WEIGHT * float(h.get("coverage") or 0.0) / (k + 1)
     for key, weight in zip(("dense", "lexical"), weights, strict=True):
         ranked = sorted((h for h in hits if h.get(key) is not None), key=lambda h: -float(h[key]))
         for rank, h in enumerate(ranked, start=1):
