@@ -76,9 +76,10 @@ def score(home: str, queries: list[dict[str, Any]], dump: str | None = None) -> 
     searched = [q for q in queries if q["group"] not in ("cites", "cites_ambiguous")]
     with tempfile.TemporaryDirectory() as tmp:
         qfile = Path(tmp) / "q.jsonl"
-        qfile.write_text("".join(json.dumps({"query": q["query"], "filters": q["filters"]},
-                                            ensure_ascii=False) + "\n" for q in searched),  # fmt: skip
-                         encoding="utf-8")
+        lines_in = [
+            json.dumps({"query": q["query"], "filters": q["filters"]}, ensure_ascii=False) for q in searched
+        ]
+        qfile.write_text("".join(x + "\n" for x in lines_in), encoding="utf-8")
         lines = cli("search", "--queries", str(qfile), "--format", "jsonl", "--home", home).splitlines()
     results = [json.loads(x) for x in lines if x.strip()]
     if dump:  # the raw answers, to calibrate the cut-off on the tuning half

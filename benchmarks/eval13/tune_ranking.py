@@ -52,7 +52,9 @@ def pools(home: Path, queries: list[dict[str, Any]]) -> dict[str, str]:
     return partners
 
 
-def replay(q: dict[str, Any], partners: dict[str, str], lex: float, k: int, name: float, cover: float) -> list:
+def replay(
+    q: dict[str, Any], partners: dict[str, str], lex: float, k: int, name: float, cover: float
+) -> list:
     """The top 10 of a query's pool under these constants (the order search() gives, cut-off included)."""
     score = {h["id"]: cover * h["coverage"] / (k + 1) for h in q["pool"]}
     for key, weight in (("dense", 1.0), ("lexical", lex)):
@@ -61,7 +63,9 @@ def replay(q: dict[str, Any], partners: dict[str, str], lex: float, k: int, name
             score[h["id"]] += weight / (k + rank)
     for h in q["pool"]:
         if q["terms"]:
-            score[h["id"]] += name * sum(t in h["name"].lower() for t in q["terms"]) / len(q["terms"]) / (k + 1)
+            score[h["id"]] += (
+                name * sum(t in h["name"].lower() for t in q["terms"]) / len(q["terms"]) / (k + 1)
+            )
     seen: set[str] = set()
     out = []
     for h in sorted(q["pool"], key=lambda h: -score[h["id"]]):
@@ -69,7 +73,10 @@ def replay(q: dict[str, Any], partners: dict[str, str], lex: float, k: int, name
             seen.add(h["id"])
             out.append(h)
     weak = [is_weak(h) for h in out]
-    return ([h for h, w in zip(out, weak, strict=True) if not w] + [h for h, w in zip(out, weak, strict=True) if w][:3])[:10]
+    return (
+        [h for h, w in zip(out, weak, strict=True) if not w]
+        + [h for h, w in zip(out, weak, strict=True) if w][:3]
+    )[:10]
 
 
 def evaluate(queries: list[dict[str, Any]], partners: dict[str, str], params: tuple) -> dict[str, float]:

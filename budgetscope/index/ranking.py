@@ -46,10 +46,8 @@ the tuning half of benchmarks/eval13 (no query without a relevant project answer
 confident hit); an encoder not listed is judged by coverage alone."""
 COVERAGE_CUTOFF = 0.4
 """Below this share of the query's distinctive terms in the hit (and below the cosine cut-off) a hit is weak."""
-GENERIC_TERMS = frozenset(
-    "项目 建设 工作 管理 服务 发展 经费 费用 资金 开展 提升 推进 加强 相关 活动 保障 工程 支持 平台 中心 "
-    "上海 上海市".split()
-)
+_GENERIC_TEXT = "项目 建设 工作 管理 服务 发展 经费 费用 资金 开展 提升 推进 加强 相关 活动 保障 工程 支持 平台 中心 上海 上海市"
+GENERIC_TERMS = frozenset(_GENERIC_TEXT.split())
 """Words nearly every project holds: they count for no coverage."""
 WEAK_SHOWN = 3
 """How many weak hits are shown, after the others."""
@@ -100,11 +98,11 @@ def project_partners(store: EntityStore) -> dict[str, str]:
 
 def partner_sources(store: EntityStore, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
     """The source fields (doc, line, page, id, name, kind) of some records, by id."""
-    return {
-        r.id: {"doc": r.doc, "line": r.line, "page": r.page, "id": r.id, "name": r.name or r.title,
-               "kind": r.kind}  # fmt: skip
-        for r in store.get_records(ids)
-    }
+    out = {}
+    for r in store.get_records(ids):
+        out[r.id] = {"doc": r.doc, "line": r.line, "page": r.page, "id": r.id, "name": r.name or r.title}
+        out[r.id]["kind"] = r.kind
+    return out
 
 
 def merge_partners(

@@ -203,8 +203,16 @@ def search(
     With ``cutoff``, hits below the calibrated relevance come last, marked ``weak``, at most
     :data:`.ranking.WEAK_SHOWN` of them (all weak: no close match).
     """
-    from budgetscope.index.ranking import coverage, fuse, mark_weak, merge_partners, name_bonus, partner_sources
-    from budgetscope.index.ranking import project_partners, term_groups
+    from budgetscope.index.ranking import (
+        coverage,
+        fuse,
+        mark_weak,
+        merge_partners,
+        name_bonus,
+        partner_sources,
+        project_partners,
+        term_groups,
+    )
     from budgetscope.index.translate import lexical_query
 
     f = filters.as_dict() if isinstance(filters, SearchFilters) else dict(filters or {})

@@ -28,12 +28,13 @@ CEDICT_TERMS = 2
 """Chinese headwords kept per English word looked up in CC-CEDICT."""
 _WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
 _CJK = re.compile(r"[\u3400-\u9fff]")
-_STOP = frozenset(
+_STOP_TEXT = (
     "a an the of in on at to for and or with by from as is are be this that its it which what who how "
     "about into over under across their there some any all more most other such than then these those "
     "do does did was were been being have has had i we you they he she me my our your projects project "
-    "spending money budget budgets cost costs fund funds funding".split()
+    "spending money budget budgets cost costs fund funds funding"
 )
+_STOP = frozenset(_STOP_TEXT.split())
 """Words dropped before lookup: function words, and words every project of a budget shares."""
 
 
@@ -154,7 +155,9 @@ def lexical_query(query: str) -> str:
     return " ".join([query, *translate(query)])
 
 
-_POLICY_NOISE = re.compile(r"\b(?:the|prc|china's|of the people's republic of china|people's republic of china)\b")
+_POLICY_NOISE = re.compile(
+    r"\b(?:the|prc|china's|of the people's republic of china|people's republic of china)\b"
+)
 
 
 def _policy_key(name: str) -> str:

@@ -192,7 +192,9 @@ def hit_table(query: str, hits: list[dict[str, Any]]) -> Group:
     rows: list[Text] = [Text(f"{query}  ({confident} projects)", style="bold")]
     for i, h in enumerate(hits, start=1):
         if h.get("weak") and (i == 1 or not hits[i - 2].get("weak")):
-            rows.append(Text("no close match; nearest, weak:" if i == 1 else "weaker matches:", style="yellow"))
+            rows.append(
+                Text("no close match; nearest, weak:" if i == 1 else "weaker matches:", style="yellow")
+            )
         sources = h.get("sources") or [h]
         where = ", ".join(
             f"{s.get('doc')}:{s.get('line')}" + (f" p.{s['page']}" if s.get("page") else "") for s in sources

@@ -37,7 +37,9 @@ def projects_citing(store: EntityStore, title: str) -> set[str]:
         ("which projects cite the Work Safety Law", "中华人民共和国安全生产法"),
     ],
 )
-def test_cites_english_names_find_the_chinese_document(store: EntityStore, english: str, chinese: str) -> None:
+def test_cites_english_names_find_the_chinese_document(
+    store: EntityStore, english: str, chinese: str
+) -> None:
     assert {h["id"] for h in cites(store, english)} == projects_citing(store, chinese)
 
 
@@ -63,8 +65,15 @@ def test_cites_clear_names_have_no_candidates(store: EntityStore) -> None:
 
 def test_cites_bare_doc_number_in_text_is_a_citation() -> None:
     (c,) = find_citations("依据国发〔2021〕9号文件，组织开展全国科普月活动。", section="legal_basis")
-    assert (c.title, c.doc_number, c.bracketed, c.section) == ("国发〔2021〕9号", "国发〔2021〕9号", False, "legal_basis")
+    assert (c.title, c.doc_number, c.bracketed, c.section) == (
+        "国发〔2021〕9号",
+        "国发〔2021〕9号",
+        False,
+        "legal_basis",
+    )
     # a 文号 attached to a title stays that title's (sast-2026 line 526)
     text = "2、《国务院关于印发全民科学素质行动规划纲要（2021—2035年）的通知》（国发〔2021〕9号）"
-    assert [c.title for c in find_citations(text)] == ["国务院关于印发全民科学素质行动规划纲要（2021—2035年）的通知"]
+    assert [c.title for c in find_citations(text)] == [
+        "国务院关于印发全民科学素质行动规划纲要（2021—2035年）的通知"
+    ]
     assert find_citations("本项目编号为国发〔2021〕9号之外的内容") == []

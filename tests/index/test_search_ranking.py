@@ -14,7 +14,9 @@ from budgetscope.index.ranking import (
 )
 
 
-def hit(id_: str, doc: str, name: str, score: float, dense: float = 0.6, cover: float = 1.0) -> dict[str, Any]:
+def hit(
+    id_: str, doc: str, name: str, score: float, dense: float = 0.6, cover: float = 1.0
+) -> dict[str, Any]:
     return {"id": id_, "doc": doc, "line": 1, "page": None, "name": name, "kind": "narrative",
             "score": score, "dense": dense, "coverage": cover}  # fmt: skip
 

