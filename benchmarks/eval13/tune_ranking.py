@@ -2,11 +2,12 @@
 
 Fetches each search query's candidate projects once from an ingested home (the real index:
 best cosine, best BM25 score, name, best chunk), then replays the ranking for a grid of
-(lexical weight, rank constant k, name weight, coverage weight) and prints the best settings on
+(lexical weight, rank constant k, name weight, coverage weight, weight of the
+chunk-level RRF rank the index returns) and prints the best settings on
 the chosen split with nDCG@10 per group. Project keys and scoring are those of
 benchmarks/eval_search13.py. Report the held-back half only for the setting chosen on the tuning half.
 
-usage: python benchmarks/eval13/tune_ranking.py --home DIR [--split tune] [--check LEX K NAME COVER]
+usage: python benchmarks/eval13/tune_ranking.py --home DIR [--split tune] [--by all|min] [--check LEX K NAME COVER CHUNKS]
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ def pools(home: Path, queries: list[dict[str, Any]]) -> dict[str, str]:
             q["terms"] = query_terms(lexical)
             q["pool"] = [
                 {"id": h.project_id, "doc": h.payload["doc"], "name": h.payload["name"],
-                 "dense": h.raw[0] if h.raw else None, "lexical": h.raw[1] if len(h.raw) > 1 else None,
+                 "fused": h.score, "dense": h.raw[0] if h.raw else None, "lexical": h.raw[1] if len(h.raw) > 1 else None,
                  "coverage": coverage(groups, f"{h.payload['name']}\n{h.payload.get('text') or ''}")}
                 for h in index.search(q["query"], filters=filters, top_k=40, lexical=lexical)
             ]  # fmt: skip
@@ -53,11 +54,11 @@ def pools(home: Path, queries: list[dict[str, Any]]) -> dict[str, str]:
 
 
 def replay(
-    q: dict[str, Any], partners: dict[str, str], lex: float, k: int, name: float, cover: float
+    q: dict[str, Any], partners: dict[str, str], lex: float, k: int, name: float, cover: float, chunks: float = 0.0
 ) -> list:
     """The top 10 of a query's pool under these constants (the order search() gives, cut-off included)."""
     score = {h["id"]: cover * h["coverage"] / (k + 1) for h in q["pool"]}
-    for key, weight in (("dense", 1.0), ("lexical", lex)):
+    for key, weight in (("dense", 1.0), ("lexical", lex), ("fused", chunks)):
         ranked = sorted((h for h in q["pool"] if h[key] is not None), key=lambda h: -h[key])
         for rank, h in enumerate(ranked, start=1):
             score[h["id"]] += weight / (k + rank)
@@ -101,19 +102,25 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--home", required=True)
     ap.add_argument("--split", default="tune", choices=("tune", "heldout"))
-    ap.add_argument("--check", nargs=4, type=float, metavar=("LEX", "K", "NAME", "COVER"))
+    ap.add_argument("--by", default="all", choices=("all", "min"), help="rank settings by nDCG or worst group")
+    ap.add_argument("--check", nargs=5, type=float, metavar=("LEX", "K", "NAME", "COVER", "CHUNKS"))
     a = ap.parse_args()
     queries = [json.loads(x) for x in (HERE / "queries.jsonl").read_text(encoding="utf-8").splitlines()]
     queries = [q for q in queries if q["split"] == a.split and "judged" in q and q["group"] != "nomatch"]
     partners = pools(Path(a.home), queries)
     if a.check:
-        lex, k, name, cover = a.check
-        print(evaluate(queries, partners, (lex, int(k), name, cover)))
+        lex, k, name, cover, chunks = a.check
+        print(evaluate(queries, partners, (lex, int(k), name, cover, chunks)))
         return
-    grid = itertools.product([0.5, 1.0, 1.5, 2.0], [5, 10, 20, 60], [0.0, 0.5, 1.0], [0.0, 0.5, 1.0, 2.0])
-    results = sorted(((evaluate(queries, partners, p), p) for p in grid), key=lambda r: -r[0]["all"])
+    grid = itertools.product(
+        [0.5, 1.0, 2.0], [5, 10, 20, 60], [0.0, 0.5, 1.0], [0.0, 1.0, 2.0], [0.0, 1.0, 2.0, 4.0]
+    )
+    def key(r: tuple[dict[str, float], tuple]) -> float:
+        return -(r[0]["all"] if a.by == "all" else min(r[0].values()))
+
+    results = sorted(((evaluate(queries, partners, p), p) for p in grid), key=key)
     for scores, params in results[:8]:
-        print(dict(zip(("lexical", "k", "name", "coverage"), params, strict=True)), scores)
+        print(dict(zip(("lexical", "k", "name", "coverage", "chunks"), params, strict=True)), scores)
 
 
 if __name__ == "__main__":
