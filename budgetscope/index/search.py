@@ -224,8 +224,10 @@ def search(
     for h in found:
         hit = hit_of(h, lexical)
         raw = list(h.raw)
-        hit["dense"] = raw.pop(0) if mode != "sparse" and raw else None
-        hit["lexical"] = raw.pop(0) if mode != "dense" and raw else None
+        dense = raw.pop(0) if mode != "sparse" and raw else None
+        bm25 = raw.pop(0) if mode != "dense" and raw else None
+        hit["dense"] = None if dense is None else round(dense, 6)  # the last digits vary run to run
+        hit["lexical"] = None if bm25 is None else round(bm25, 6)
         hit["coverage"] = round(coverage(groups, f"{hit['name']}\n{h.payload.get('text') or ''}"), 3)
         hits.append(hit)
     if mode == "hybrid":
