@@ -188,8 +188,10 @@ def hit_table(query: str, hits: list[dict[str, Any]]) -> Group:
     """Hits as a compact list: rank, score, project, year, department, where (every source of the
     project: narrative and form); then the snippet with the query's terms highlighted. Hits below
     the relevance cut-off come last, marked weak; with none above it, "no close match" heads them."""
-    confident = sum(1 for h in hits if not h.get("weak"))
-    rows: list[Text] = [Text(f"{query}  ({confident} projects)", style="bold")]
+    weak = sum(1 for h in hits if h.get("weak"))
+    rows: list[Text] = [
+        Text(f"{query}  ({len(hits)} projects" + (f", {weak} weak)" if weak else ")"), style="bold")
+    ]
     for i, h in enumerate(hits, start=1):
         if h.get("weak") and (i == 1 or not hits[i - 2].get("weak")):
             rows.append(
