@@ -54,7 +54,13 @@ def pools(home: Path, queries: list[dict[str, Any]]) -> dict[str, str]:
 
 
 def replay(
-    q: dict[str, Any], partners: dict[str, str], lex: float, k: int, name: float, cover: float, chunks: float = 0.0
+    q: dict[str, Any],
+    partners: dict[str, str],
+    lex: float,
+    k: int,
+    name: float,
+    cover: float,
+    chunks: float = 0.0,
 ) -> list:
     """The top 10 of a query's pool under these constants (the order search() gives, cut-off included)."""
     score = {h["id"]: cover * h["coverage"] / (k + 1) for h in q["pool"]}
@@ -102,7 +108,9 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--home", required=True)
     ap.add_argument("--split", default="tune", choices=("tune", "heldout"))
-    ap.add_argument("--by", default="all", choices=("all", "min"), help="rank settings by nDCG or worst group")
+    ap.add_argument(
+        "--by", default="all", choices=("all", "min"), help="rank settings by nDCG or worst group"
+    )
     ap.add_argument("--check", nargs=5, type=float, metavar=("LEX", "K", "NAME", "COVER", "CHUNKS"))
     a = ap.parse_args()
     queries = [json.loads(x) for x in (HERE / "queries.jsonl").read_text(encoding="utf-8").splitlines()]
@@ -115,6 +123,7 @@ def main() -> None:
     grid = itertools.product(
         [0.5, 1.0, 2.0], [5, 10, 20, 60], [0.0, 0.5, 1.0], [0.0, 1.0, 2.0], [0.0, 1.0, 2.0, 4.0]
     )
+
     def key(r: tuple[dict[str, float], tuple]) -> float:
         return -(r[0]["all"] if a.by == "all" else min(r[0].values()))
 
