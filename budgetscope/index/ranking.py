@@ -63,7 +63,7 @@ def fuse(
 
     >>> hits = [{"dense": 0.9, "lexical": None}, {"dense": 0.5, "lexical": 7.0, "coverage": 0.5}]
     >>> fuse(hits, (1.0, 2.0), k=10); [round(h["score"], 4) for h in hits]
-    [0.0909, 0.3106]
+    [0.0909, 0.3561]
     """
     for h in hits:
         h["score"] = COVERAGE_WEIGHT * float(h.get("coverage") or 0.0) / (k + 1)
