@@ -32,6 +32,8 @@ DEFAULT_ENCODER = "use"
 DENSE_WEIGHT = 1.0
 SPARSE_WEIGHT = 1.0
 """Weights of the dense and the lexical list in the fused ranking (see benchmarks/bench_search.py)."""
+CANDIDATE_PROJECTS = 30
+"""Projects fetched before re-ranking, merging and the cut-off (at least 3 × top_k)."""
 SNIPPET_CHARS = 120
 CHUNK_CHARS: dict[str, int] = {"use": 120}
 """Chunk size in characters by encoder: USE is a sentence encoder (120 chars scored best in
@@ -236,11 +238,57 @@ def search(
     top_k: int = 10,
     mode: SearchMode = "hybrid",
     weights: tuple[float, float] = (DENSE_WEIGHT, SPARSE_WEIGHT),
+    store: EntityStore | None = None,
+    cutoff: bool = True,
 ) -> list[dict[str, Any]]:
-    """The best ``top_k`` projects for ``query``: DESIGN.md hits, one per project, best first."""
+    """At most ``top_k`` projects for ``query``: DESIGN.md hits, one per project, best first.
+
+    An English query's lexical side also searches its Chinese translation (:mod:`.translate`).
+    Hybrid search ranks the candidate projects by their best cosine and best BM25 score
+    (:func:`.ranking.fuse`); a name holding the query's terms lifts a project (:func:`.ranking.name_bonus`). With a
+    ``store``, a narrative and the form of the same project are one hit listing both ``sources``.
+    With ``cutoff``, hits below the calibrated relevance come last, marked ``weak``, at most
+    :data:`.ranking.WEAK_SHOWN` of them (all weak: no close match).
+    """
+    from budgetscope.index.ranking import (
+        coverage,
+        fuse,
+        mark_weak,
+        merge_partners,
+        name_bonus,
+        partner_sources,
+        project_partners,
+        term_groups,
+    )
+    from budgetscope.index.translate import lexical_query
+
     f = filters.as_dict() if isinstance(filters, SearchFilters) else dict(filters or {})
-    hits = index.search(query, filters=f, top_k=top_k, mode=mode, weights=weights)
-    return [hit_of(h, query) for h in hits]
+    lexical = lexical_query(query)
+    pool = max(3 * top_k, CANDIDATE_PROJECTS)
+    found = index.search(query, filters=f, top_k=pool, mode=mode, weights=weights, lexical=lexical)
+    groups = term_groups(query)
+    hits = []
+    for h in found:
+        hit = hit_of(h, lexical)
+        raw = list(h.raw)
+        dense = raw.pop(0) if mode != "sparse" and raw else None
+        bm25 = raw.pop(0) if mode != "dense" and raw else None
+        hit["dense"] = None if dense is None else round(dense, 6)  # the last digits vary run to run
+        hit["lexical"] = None if bm25 is None else round(bm25, 6)
+        hit["coverage"] = round(coverage(groups, f"{hit['name']}\n{h.payload.get('text') or ''}"), 3)
+        hits.append(hit)
+    if mode == "hybrid":
+        fuse(hits)
+    name_bonus(hits, query_terms(lexical))
+    hits.sort(key=lambda h: -h["score"])
+    if store is not None:
+        partners = project_partners(store)
+        missing = [partners[str(h["id"])] for h in hits if str(h["id"]) in partners]
+        hits = merge_partners(hits, partners, partner_sources(store, missing))
+    else:
+        hits = merge_partners(hits, {})
+    encoder = index.encoder.name if index.encoder else DEFAULT_ENCODER
+    return mark_weak(hits, top_k, encoder) if cutoff else hits[:top_k]
 
 
 def hit_of(hit: Hit, query: str) -> dict[str, Any]:

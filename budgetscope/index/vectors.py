@@ -347,7 +347,7 @@ class VectorIndex:
     # -- searching -------------------------------------------------------------------------------
 
     def _ranked_lists(
-        self, query: str, mode: SearchMode, query_filter: models.Filter | None
+        self, query: str, mode: SearchMode, query_filter: models.Filter | None, lexical: str | None = None
     ) -> Callable[[int], list[list[models.ScoredPoint]]]:
         """Embed the query once; the returned function fetches the ranked lists at a given limit."""
         from qdrant_client import models
@@ -355,7 +355,7 @@ class VectorIndex:
         queries: list[tuple[str, Any]] = []
         if mode in ("hybrid", "dense"):
             queries.append((DENSE, self._encoder().encode_queries([query])[0].tolist()))
-        terms = query_vector(query)
+        terms = query_vector(lexical or query)
         if mode in ("hybrid", "sparse") and terms.indices:
             queries.append((LEXICAL, _sparse(terms)))
 
@@ -380,6 +380,7 @@ class VectorIndex:
         weights: Sequence[float] = (1.0, 1.0),
         rrf_k: int = RRF_K,
         candidates: int | None = None,
+        lexical: str | None = None,
     ) -> list[Hit]:
         """The top_k projects for a query, one hit (the best chunk) per project, best first.
 
@@ -387,6 +388,7 @@ class VectorIndex:
         weighted ``rrf`` with ``weights = (dense, sparse)``, or ``weighted`` min-max score sum).
         ``filters``: see :func:`build_filter`. Each list fetches ``candidates`` chunks (default
         ``max(50, 10 * top_k)``), doubled until top_k projects are found or the lists run dry.
+        ``lexical``: the text the sparse side searches instead of ``query`` (a translated query).
         """
         if mode not in ("hybrid", "dense", "sparse"):
             raise VectorIndexError(f"unknown search mode {mode!r}: expected hybrid, dense or sparse")
@@ -394,7 +396,7 @@ class VectorIndex:
             raise VectorIndexError(f"unknown fusion {fusion!r}: expected rrf or weighted")
         if top_k < 1 or not self.exists():
             return []
-        fetch = self._ranked_lists(query, mode, build_filter(filters))
+        fetch = self._ranked_lists(query, mode, build_filter(filters), lexical)
         limit = candidates or max(50, 10 * top_k)
         while True:
             lists = fetch(limit)

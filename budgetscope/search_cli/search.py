@@ -125,6 +125,7 @@ def command(
                         filters={k: v for k, v in filters.items() if v is not None},
                         top_k=top_k,
                         mode=mode.value,
+                        store=store,
                     )
                 results.append({"query": q, "hits": _stored(store, hits)[:top_k]})
     except (VectorIndexError, EncoderError, StoreError) as exc:
@@ -236,15 +237,27 @@ def _print(results: list[dict[str, Any]], format: SearchFormat, *, many: bool) -
 
 
 def hit_table(query: str, hits: list[dict[str, Any]]) -> Group:
-    """Hits as a compact list: rank, score, project, year, department, where; then the snippet
-    with the query's terms highlighted."""
-    rows: list[Text] = [Text(f"{query}  ({len(hits)} projects)", style="bold")]
+    """Hits as a compact list: rank, score, project, year, department, where (every source of the
+    project: narrative and form); then the snippet with the query's terms highlighted. Hits below
+    the relevance cut-off come last, marked weak; with none above it, "no close match" heads them."""
+    weak = sum(1 for h in hits if h.get("weak"))
+    rows: list[Text] = [
+        Text(f"{query}  ({len(hits)} projects" + (f", {weak} weak)" if weak else ")"), style="bold")
+    ]
     for i, h in enumerate(hits, start=1):
-        where = f"{one_line(str(h['doc']))}:{h['line']}" + (f" p.{h['page']}" if h.get("page") else "")
+        if h.get("weak") and (i == 1 or not hits[i - 2].get("weak")):
+            rows.append(
+                Text("no close match; nearest, weak:" if i == 1 else "weaker matches:", style="yellow")
+            )
+        sources = h.get("sources") or [h]
+        where = ", ".join(
+            f"{one_line(str(s.get('doc')))}:{s.get('line')}" + (f" p.{s['page']}" if s.get("page") else "") for s in sources
+        )
         head = Text(f"{i:>2}. ")
-        head.append(h.get("name") or "", style="bold")
+        head.append(h.get("name") or "", style="dim" if h.get("weak") else "bold")
         head.append(
-            f"  {h.get('year') or ''} {h.get('department') or ''}  {where}  [{h.get('section')}]  {h['score']:.3f}",
+            f"  {h.get('year') or ''} {h.get('department') or ''}  {where}  [{h.get('section')}]  {h['score']:.3f}"
+            + ("  weak" if h.get("weak") else ""),
             style="dim",
         )
         snippet = Text("    " + (h.get("snippet") or "").replace("\n", " "))
