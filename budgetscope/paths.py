@@ -97,9 +97,15 @@ def expand(paths: Iterable[Path | str]) -> Iterator[Path]:
 
 
 def _documents_under(folder: Path) -> Iterator[Path]:
-    """The document files under a folder, not looking into hidden folders; symlinked folders once."""
+    """The document files under a folder, not looking into hidden folders; symlinked folders once.
+
+    A folder that cannot be listed is yielded itself, so that reading it reports why (one line).
+    """
     seen: set[str] = set()
-    for root, dirs, files in os.walk(folder, followlinks=True):
+    unreadable: list[Path] = []
+    for root, dirs, files in os.walk(
+        folder, followlinks=True, onerror=lambda e: unreadable.append(Path(e.filename))
+    ):
         real = os.path.realpath(root)
         if real in seen:  # a symlink cycle, or a folder linked twice
             dirs.clear()
@@ -109,8 +115,9 @@ def _documents_under(folder: Path) -> Iterator[Path]:
         for name in files:
             if not name.startswith(".") and Path(name).suffix.lower() in DOCUMENT_SUFFIXES:
                 path = Path(root, name)
-                if path.is_file():
+                if path.is_file() or not path.exists():  # a broken link or a loop is reported, not skipped
                     yield path
+    yield from unreadable
 
 
 def bundled_corpus() -> Path | None:
@@ -130,12 +137,27 @@ def bundled_corpus() -> Path | None:
     return None
 
 
+def bundled_documents(corpus: Path) -> list[Path]:
+    """The whole documents of the bundled corpus: the files at its top (its ``excerpts/`` are test pages).
+
+    >>> c = bundled_corpus()
+    >>> c is None or all(p.parent == c for p in bundled_documents(c))
+    True
+    """
+    return sorted(
+        p
+        for p in corpus.iterdir()
+        if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in DOCUMENT_SUFFIXES
+    )
+
+
 __all__ = [
     "DOCUMENT_SUFFIXES",
     "HOME_ENV",
     "STORE_FILE",
     "HomeError",
     "bundled_corpus",
+    "bundled_documents",
     "data_home",
     "ensure_home",
     "expand",

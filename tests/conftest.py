@@ -18,8 +18,16 @@ CORPUS = ROOT / "corpus"
 
 
 @pytest.fixture(scope="session")
-def corpus() -> Path:
-    return CORPUS
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder of the bundled corpus's whole documents (corpus/excerpts/ holds test pages, not documents)."""
+    import shutil
+
+    from budgetscope.paths import bundled_documents
+
+    folder = tmp_path_factory.mktemp("corpus")
+    for path in bundled_documents(CORPUS):
+        shutil.copy2(path, folder / path.name)
+    return folder
 
 
 def cjk_font(tmp: Path) -> Path:

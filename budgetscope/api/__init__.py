@@ -14,6 +14,7 @@ from pathlib import Path
 from budgetscope.api.errors import (
     AmbiguousProject,
     BudgetscopeError,
+    DocumentNotFound,
     IndexNotUpdated,
     NoSearchIndex,
     PandasMissing,
@@ -61,6 +62,7 @@ __all__ = [
     "AmbiguousProject",
     "Budgetscope",
     "BudgetscopeError",
+    "DocumentNotFound",
     "IndexNotUpdated",
     "NoSearchIndex",
     "PandasMissing",

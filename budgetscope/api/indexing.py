@@ -35,24 +35,41 @@ def shared_encoder(spec: str) -> Encoder:
         return _encoders[spec]
 
 
+INDEX_WAIT = 300.0
+"""Seconds an index update waits for an embedded index another process is updating (then fails, the
+documents staying pending for the next run)."""
+
+SEARCH_WAIT = 60.0
+"""Seconds a search waits for an embedded index another process is updating."""
+
+
 def encoder_spec(home: Path, encoder: str | None = None) -> str:
     """The encoder to use: the one given, else the one the index was built with, else the default."""
-    from budgetscope.index.search import DEFAULT_ENCODER, index_settings
+    from budgetscope.index.search import DEFAULT_ENCODER, recorded_encoder
 
-    return encoder or index_settings(home).get("encoder") or DEFAULT_ENCODER
+    return encoder or recorded_encoder(home) or DEFAULT_ENCODER
 
 
 def vector_index(
-    home: Path, *, qdrant_url: str | None = None, encoder: str | None = None, read_only: bool = False
+    home: Path,
+    *,
+    qdrant_url: str | None = None,
+    encoder: str | None = None,
+    read_only: bool = False,
+    wait: float = 0.0,
 ) -> VectorIndex:
     """The project's vector index (embedded under ``home/qdrant``, or the server at ``qdrant_url``)
-    with the process's shared encoder; nothing is opened yet."""
+    with the process's shared encoder; nothing is opened yet. An embedded index another process has
+    open is waited for up to ``wait`` seconds."""
     from budgetscope.index.search import COLLECTION
     from budgetscope.index.vectors import VectorIndex
 
     enc = shared_encoder(encoder_spec(home, encoder))
-    where = {"url": qdrant_url} if qdrant_url else {"path": home / "qdrant"}
-    return VectorIndex(**where, collection=COLLECTION, encoder=enc, read_only=read_only)
+    if qdrant_url:
+        return VectorIndex(url=qdrant_url, collection=COLLECTION, encoder=enc, read_only=read_only)
+    return VectorIndex(
+        path=home / "qdrant", collection=COLLECTION, encoder=enc, read_only=read_only, wait=wait
+    )
 
 
 def update_index(
@@ -66,19 +83,22 @@ def update_index(
 ) -> int:
     """Bring the search index in line with the store (embedding changed and pending documents);
     returns the number of points written. :class:`IndexNotUpdated` on failure (the store is kept)."""
+    import sqlite3
+
     from qdrant_client.http.exceptions import ResponseHandlingException
 
+    from budgetscope.api.errors import describe
+    from budgetscope.index import index_state
     from budgetscope.index.encoders import EncoderError
-    from budgetscope.index.search import index_settings, save_index_settings, sync_index
+    from budgetscope.index.search import DEFAULT_ENCODER, sync_index
     from budgetscope.index.store import open_store
     from budgetscope.index.vectors import VectorIndexError
 
-    settings = index_settings(home)
-    spec = encoder_spec(home, encoder)
-    changed = [*changed, *settings.get("pending", [])]
     store = open_store(home)
     try:
-        index = vector_index(home, qdrant_url=qdrant_url, encoder=spec)
+        index_state.migrate(home, store)
+        spec = encoder or index_state.encoder_of(store) or DEFAULT_ENCODER
+        index = vector_index(home, qdrant_url=qdrant_url, encoder=spec, wait=INDEX_WAIT)
         if rebuild:  # drop before the encoder check, so that a rebuild may change the encoder
             encoder_of_index, index.encoder = index.encoder, None
             try:
@@ -88,12 +108,12 @@ def update_index(
                 raise VectorIndexError(f"cannot reach Qdrant at {index.where}: {exc}") from None
             index.encoder = encoder_of_index
         with index:
-            save_index_settings(home, spec)
-            written = sync_index(store, index, changed, on_progress=on_progress)
-            save_index_settings(home, pending=[])
-            return written
-    except (VectorIndexError, EncoderError) as exc:
-        raise IndexNotUpdated(f"search index not updated (the store is): {exc}") from None
+            index_state.record_encoder(store, spec, index.encoder.dim if index.encoder else None)
+            return sync_index(store, index, changed, on_progress=on_progress)
+    except (VectorIndexError, EncoderError, OSError, sqlite3.Error) as exc:
+        if isinstance(exc, BrokenPipeError):
+            raise
+        raise IndexNotUpdated(f"search index not updated (the store is): {describe(exc)}") from None
     finally:
         store.close()
 
@@ -105,6 +125,7 @@ def ingest_and_index(
     index: bool = True,
     force: bool = False,
     workers: int | None = None,
+    strict: bool = False,
     qdrant_url: str | None = None,
     encoder: str | None = None,
     on_progress: Progress | None = None,
@@ -113,23 +134,23 @@ def ingest_and_index(
     """Ingest files and folders (default: the bundled corpus) into the store, then, with ``index``,
     embed what changed; returns the summary and the points written (None without ``index``).
 
-    Each document is noted as pending as it is committed, so an index update that fails or is
-    killed is completed by the next run. Raises IngestError, StoreError, HomeError or
+    The store notes each document as pending for the index in the transaction that writes it, so an
+    index update that fails or is killed is completed by the next run. With ``strict``, documents
+    that are not budget documents are refused (else stored as kind other, warned). Raises IngestError, StoreError, HomeError or
     :class:`IndexNotUpdated`.
     """
     from budgetscope.index.ingest import ingest
-    from budgetscope.index.search import mark_pending
-    from budgetscope.paths import data_home, ensure_home
+    from budgetscope.paths import data_home
 
     changed: list[str] = []
 
     def on_document(document: Document) -> None:
         changed.append(document.doc)
-        mark_pending(ensure_home(home), [document.doc])
 
     summary = ingest(
-        paths, home, force=force, workers=workers, on_progress=on_progress, on_document=on_document
-    )
+        paths, home, force=force, workers=workers, on_progress=on_progress, on_document=on_document,
+        strict=strict,
+    )  # fmt: skip
     if not index:
         return summary, None
     if before_index is not None:
@@ -138,3 +159,36 @@ def ingest_and_index(
         data_home(home), changed, qdrant_url=qdrant_url, encoder=encoder, on_progress=on_progress
     )
     return summary, points
+
+
+def remove_documents(
+    home: Path,
+    names: Iterable[str],
+    *,
+    index: bool = True,
+    qdrant_url: str | None = None,
+    encoder: str | None = None,
+) -> int:
+    """Remove stored documents by name (with their projects, amounts, citations, findings), relink
+    the rest and, with ``index``, drop their points; returns how many were removed. An unknown name
+    is :class:`DocumentNotFound` and nothing is removed; the index catches up on its next update
+    when ``index`` is off or fails (:class:`IndexNotUpdated`, the store is changed)."""
+    from budgetscope.api.errors import DocumentNotFound
+    from budgetscope.index.ingest import relink
+    from budgetscope.index.store import open_store
+    from budgetscope.messages import quoted
+
+    names = [Path(d).name for d in names]  # a path names the file's document
+    with open_store(home) as store:
+        stored = {row["doc"] for row in store.select("documents")}
+        unknown = [n for n in names if n not in stored]
+        if unknown:
+            raise DocumentNotFound(
+                f"no stored document named {quoted(unknown[0])} (nothing removed; see `budgetscope export`)"
+            )
+        removed = store.delete_documents(names)
+        if store.links_stale():
+            store.write_links(relink(store))
+    if index:
+        update_index(home, [], qdrant_url=qdrant_url, encoder=encoder)
+    return removed

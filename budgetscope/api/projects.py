@@ -24,8 +24,6 @@ from budgetscope.models import (
 if TYPE_CHECKING:
     from budgetscope.index.store_protocol import EntityStore
 
-SEVERITY_ORDER = {"warning": 0, "info": 1, "ok": 2}
-
 
 def resolve_project_id(store: EntityStore, key: str) -> str | None:
     """The project id for an id, a unique id prefix (6+ characters) or ``DOC:LINE``; None when none.
@@ -70,7 +68,10 @@ def project_view(store: EntityStore, project_id: str) -> ProjectView | None:
             for r in store.get_records(rows)
         ]  # fmt: skip
         members.sort(key=lambda m: (m.year or 0, m.doc, m.line or 0))
-        series = Series(id=membership["series_id"], confidence=membership["confidence"], members=members)
+        from budgetscope.index.series import series_years
+
+        series = Series(id=membership["series_id"], confidence=membership["confidence"], members=members,
+                        years=series_years(store, membership["series_id"]))  # fmt: skip
     link = next(store.select("project_links", {"narrative_id": project_id}), None) or next(
         store.select("project_links", {"form_id": project_id}), None
     )
@@ -86,8 +87,10 @@ def project_view(store: EntityStore, project_id: str) -> ProjectView | None:
         *store.select("checks", {"project_id": project_id}),
         *store.select("checks", {"other_id": project_id}),
     ]
+    reviewed = {r["check_id"] for r in store.select("reviews")} if about else set()
     checks = [
-        Check(**c) for c in sorted({c["id"]: c for c in about}.values(), key=lambda c: (c["kind"], c["id"]))
+        Check(**c, reviewed=c["id"] in reviewed)
+        for c in sorted({c["id"]: c for c in about}.values(), key=lambda c: (c["kind"], c["id"]))
     ]
     return ProjectView(
         record=record,
@@ -131,17 +134,39 @@ def document_summaries(store: EntityStore) -> list[DocumentSummary]:
 
 
 def checks(
-    store: EntityStore, *, every: bool = False, kind: str | None = None, doc: str | None = None
+    store: EntityStore,
+    *,
+    every: bool = False,
+    kind: str | None = None,
+    doc: str | None = None,
+    reviewed: bool = False,
 ) -> list[Check]:
-    """Findings (every check that is not an agreement), or every check with ``every``, filtered;
-    warnings first, then by document and line."""
+    """Findings (every check that is not an agreement, and not reviewed), gravest first, then by
+    document and line; ``every`` lists every check made, ``reviewed`` the findings marked as
+    reviewed instead (with when and why)."""
+    from budgetscope.index.findings import SEVERITY_ORDER
+
     where: dict[str, Any] = {}
     if kind:
         where["kind"] = kind
     if doc:
         where["doc"] = doc
-    rows = store.select("checks" if every else "findings", where)
+    view = "reviewed_findings" if reviewed else "checks" if every else "findings"
+    rows = store.select(view, where)
     ordered = sorted(
-        rows, key=lambda r: (SEVERITY_ORDER.get(r["severity"], 3), r["doc"] or "", r["line"] or 0, r["id"])
+        rows, key=lambda r: (-SEVERITY_ORDER.get(r["severity"], 0), r["doc"] or "", r["line"] or 0, r["id"])
     )
-    return [Check(**row) for row in ordered]
+    return [Check(**row, reviewed=reviewed) for row in ordered]
+
+
+def check_kinds(store: EntityStore) -> set[str]:
+    """The kinds of check the store holds (e.g. ``narrative_form_amount``, ``unit_slip``)."""
+    return {row["kind"] for row in store.select("checks")}
+
+
+def review_findings(
+    store: EntityStore, ids: list[str], *, note: str | None = None, reviewed: bool = True
+) -> list[str]:
+    """Mark findings (by id or its first 8+ characters) as reviewed false positives that stop
+    showing, or with ``reviewed=False`` show them again; returns the full ids marked."""
+    return list(store.review_findings(ids, note=note, reviewed=reviewed))

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from budgetscope.api.errors import UnknownDepartment, UnknownPolicyDocument
@@ -48,6 +49,23 @@ def resolve_department(given: str, known: set[str]) -> str:
     )
 
 
+def index_lag(home: Path, store: EntityStore) -> list[str]:
+    """The stored documents the search index does not hold yet, or holds an older version of
+    (written since the last index update that completed), sorted; their projects may be missing
+    from search results or out of date. Moves a pre-SQLite ``index.json`` into the store first."""
+    from budgetscope.index import index_state
+
+    index_state.migrate(home, store)
+    return sorted(index_state.pending(store))
+
+
+def stored_hits(store: EntityStore, hits: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The hits whose project is in the store: an index lagging the store never yields an id the
+    store does not know."""
+    known = {h["id"] for h in hits if next(store.select("projects", {"id": h["id"]}), None) is not None}
+    return [h for h in hits if h["id"] in known]
+
+
 def answer(
     store: EntityStore,
     query: str,
@@ -61,7 +79,8 @@ def answer(
 
     A citation question ("哪些项目引用了全民科学素质纲要") naming a known policy document is answered
     exactly by :func:`budgetscope.index.cites.cites`, without the index; any other query goes to
-    ``search_index`` with its ``cites`` filter resolved to canonical ids. Raises
+    ``search_index`` with its ``cites`` filter resolved to canonical ids. Hits of projects no longer
+    in the store (an index lagging the store) are dropped. Raises
     :class:`UnknownDepartment` or :class:`UnknownPolicyDocument`.
     """
     from budgetscope.index.cites import cites, resolve
@@ -82,4 +101,4 @@ def answer(
                 raise UnknownPolicyDocument(f"no policy document matches --cites {short(wanted)!r}")
             filters["cites"] = ids
         hits = search_index(query, filters)
-    return hits[:top_k]
+    return stored_hits(store, hits)[:top_k]

@@ -84,9 +84,11 @@ class Budgetscope:
     def _search_index(self) -> VectorIndex:
         """The open search index (call with the lock held); :class:`NoSearchIndex` before any ingest."""
         if self._index is None:
-            from budgetscope.api.indexing import vector_index
+            from budgetscope.api.indexing import SEARCH_WAIT, vector_index
 
-            index = vector_index(self.home, qdrant_url=self.qdrant_url, encoder=self.encoder, read_only=True)
+            index = vector_index(
+                self.home, qdrant_url=self.qdrant_url, encoder=self.encoder, read_only=True, wait=SEARCH_WAIT
+            )
             index.open()
             if not index.exists() or index.count() == 0:
                 index.close()
@@ -117,6 +119,18 @@ class Budgetscope:
             )  # fmt: skip
         return summary
 
+    def remove(self, docs: Iterable[str], *, index: bool = True) -> int:
+        """Remove stored documents by name (with everything read from them) from the store and, with
+        ``index``, the search index; how many were removed. :class:`DocumentNotFound` for an unknown
+        name (nothing is removed)."""
+        from budgetscope.api.indexing import remove_documents
+
+        with self._lock:
+            self.close()
+            return remove_documents(
+                self.home, docs, index=index, qdrant_url=self.qdrant_url, encoder=self.encoder
+            )
+
     # -- searching ---------------------------------------------------------------------------------
 
     def search(
@@ -137,11 +151,19 @@ class Budgetscope:
 
         def search_index(q: str, f: dict[str, Any]) -> list[dict[str, Any]]:
             with self._lock:
-                return search(self._search_index(), q, filters=f, top_k=top_k, mode=mode)
+                return search(self._search_index(), q, filters=f, top_k=top_k, mode=mode, store=store)
 
         with self._store() as store:
             hits = answer(store, query, (filters or SearchFilters()).as_dict(), search_index, top_k=top_k)
         return Rows(SearchHit.model_validate(h) for h in hits)
+
+    def index_lag(self) -> list[str]:
+        """The stored documents the search index does not hold yet or holds an older version of
+        (an ingest whose index update failed or was stopped); ``budgetscope index`` catches up."""
+        from budgetscope.api.searching import index_lag
+
+        with self._store() as store:
+            return index_lag(self.home, store)
 
     def cites(self, query: str, *, year: int | None = None, department: str | None = None) -> Rows[SearchHit]:
         """The projects citing the policy document(s) a title, 简称, 文号 or question names, oldest
@@ -196,12 +218,23 @@ class Budgetscope:
         with self._store() as store:
             return Rows(document_summaries(store))
 
-    def checks(self, *, every: bool = False, kind: str | None = None, doc: str | None = None) -> Rows[Check]:
-        """Findings (where the documents disagree with themselves), or every check with ``every``."""
+    def checks(
+        self, *, every: bool = False, kind: str | None = None, doc: str | None = None, reviewed: bool = False
+    ) -> Rows[Check]:
+        """Findings (where the documents disagree with themselves or hold an impossible number),
+        gravest first; every check with ``every``; the findings marked as reviewed with ``reviewed``."""
         from budgetscope.api.projects import checks
 
         with self._store() as store:
-            return Rows(checks(store, every=every, kind=kind, doc=doc))
+            return Rows(checks(store, every=every, kind=kind, doc=doc, reviewed=reviewed))
+
+    def review(self, ids: Sequence[str], *, note: str | None = None, reviewed: bool = True) -> list[str]:
+        """Mark findings (id or its first 8+ characters) as reviewed false positives that stop
+        showing, with an optional ``note``; ``reviewed=False`` shows them again. The full ids."""
+        from budgetscope.api.projects import review_findings
+
+        with self._store() as store:
+            return review_findings(store, list(ids), note=note, reviewed=reviewed)
 
     def export(
         self,

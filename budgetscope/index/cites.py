@@ -16,6 +16,7 @@ from typing import Any
 
 from budgetscope.index.search import cites_target
 from budgetscope.index.store_protocol import EntityStore
+from budgetscope.index.translate import is_english, policy_title
 from budgetscope.models import PolicyDocument
 from budgetscope.pipeline.link import PolicyIndex
 
@@ -43,9 +44,40 @@ def policy_documents(store: EntityStore) -> list[PolicyDocument]:
 
 
 def resolve(store: EntityStore, query: str) -> list[PolicyDocument]:
-    """The policy documents a query names (a question is reduced to the document it asks about)."""
+    """The policy documents a query names (a question is reduced to the document it asks about).
+
+    A law or plan named in English is looked up by its Chinese title (:func:`.translate.policy_title`).
+    """
     target = cites_target(query) or query
+    target = policy_title(target) or target
     return PolicyIndex(policy_documents(store)).lookup(target)
+
+
+SHORT_NAME_CHARS = 6
+"""A query of at most this many characters that names no document clearly is a short name."""
+
+
+def candidates(store: EntityStore, query: str) -> list[tuple[PolicyDocument, int]]:
+    """The documents an ambiguous short name may mean, with how many projects cite each, most first.
+
+    A query is ambiguous when it is short (:data:`SHORT_NAME_CHARS`) and resolves to no document,
+    to an ``ambiguous`` one (a bare 《纲要》 in the text) or to documents of several families;
+    the candidates are the documents whose title or an alias contains it. Empty otherwise.
+    """
+    target = (cites_target(query) or query).strip(' 《》"“”')
+    found = resolve(store, query)
+    clear = found and not any(d.ambiguous for d in found) and len({d.family for d in found}) == 1
+    if clear or not 2 <= len(target) <= SHORT_NAME_CHARS or is_english(target):
+        return []
+    matching = [
+        d for d in policy_documents(store)
+        if not d.ambiguous and any(target in name for name in [d.title, *d.aliases])
+    ]  # fmt: skip
+    if len(matching) < 2 and not any(d.ambiguous for d in found):
+        return []
+    counts = {d.id: len({r["project_id"] for r in store.select("citations", {"canonical": d.id})})
+              for d in matching}  # fmt: skip
+    return sorted(((d, counts[d.id]) for d in matching if counts[d.id]), key=lambda x: (-x[1], x[0].title))
 
 
 def cites(
@@ -53,12 +85,14 @@ def cites(
 ) -> list[dict[str, Any]]:
     """One hit per project citing the document(s) the query names, in document order.
 
+    An ambiguous short name (:func:`candidates`) gives no hits: the candidates are the answer.
+
     Each hit has the DESIGN.md hit fields plus ``cited``: the exact wordings cited (title, 文号,
     section) and ``canonical``: the policy documents matched.
     """
     documents = resolve(store, query)
     wanted = {d.id: d for d in documents}
-    if not wanted:
+    if not wanted or candidates(store, query):
         return []
     by_project: dict[str, list[dict[str, Any]]] = {}
     for canonical in wanted:

@@ -21,6 +21,7 @@ import json
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
 from typing import IO, Any
@@ -45,14 +46,26 @@ class ExportFormat(StrEnum):
     parquet = "parquet"
 
 
+MONEY_TYPE = ("decimal128", 20, 2)
+"""Parquet type of amounts: 18 digits of yuan and 2 of fen, exact."""
+
+
 def export_rows(store: EntityStore, what: ExportKind | str) -> Iterator[dict[str, Any]]:
-    """Stream one export kind's rows, typed: arrays as lists, booleans as bool, numbers as numbers."""
+    """Stream one export kind's rows, typed: arrays as lists, booleans as bool, amounts as Decimal."""
     kind = kind_of(what)
     view, _, fields = EXPORTS[kind]
     arrays = [f.name for f in fields if f.type == "array"]
     booleans = [f.name for f in fields if f.type == "boolean"]
+    money = [f.name for f in fields if f.money]
     names = [f.name for f in fields]
+    if not view:
+        from budgetscope.index.series import series_years
+
+        yield from ({n: row[n] for n in names} for row in series_years(store))
+        return
     for row in store.select(view):
+        for name in money:
+            row[name] = None if row[name] is None else Decimal(row[name])
         for name in arrays:
             value = json.loads(row[name]) if row[name] else []
             row[name] = [v for v in value if v is not None]
@@ -62,7 +75,14 @@ def export_rows(store: EntityStore, what: ExportKind | str) -> Iterator[dict[str
 
 
 def _cell(value: Any) -> Any:
-    """A CSV cell: lists as JSON arrays (the Table Schema ``array`` form), booleans as true/false."""
+    """A CSV cell: lists as JSON arrays (the Table Schema ``array`` form), booleans as true/false,
+    amounts as their exact decimal text (never through float).
+
+    >>> _cell(Decimal("7150000.00")), _cell([1, "a"]), _cell(True)
+    ('7150000.00', '[1, "a"]', 'true')
+    """
+    if isinstance(value, Decimal):
+        return format(value, "f")
     if isinstance(value, list):
         return json.dumps(value, ensure_ascii=False)
     if isinstance(value, bool):
@@ -70,11 +90,24 @@ def _cell(value: Any) -> Any:
     return value
 
 
+def json_object(row: dict[str, Any]) -> str:
+    """A flat row as one JSON object; a :class:`Decimal` becomes a JSON number written from its exact text.
+
+    >>> json_object({"amount": Decimal("7150000.00"), "text": "715万元", "n": None})
+    '{"amount": 7150000.00, "text": "715万元", "n": null}'
+    """
+    parts = []
+    for key, value in row.items():
+        text = format(value, "f") if isinstance(value, Decimal) else json.dumps(value, ensure_ascii=False)
+        parts.append(f"{json.dumps(key, ensure_ascii=False)}: {text}")
+    return "{" + ", ".join(parts) + "}"
+
+
 def write_jsonl(rows: Iterable[dict[str, Any]], out: IO[str]) -> int:
-    """One JSON object per line; return the number of rows."""
+    """One JSON object per line (amounts exact, see :func:`json_object`); return the number of rows."""
     n = 0
     for row in rows:
-        out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        out.write(json_object(row) + "\n")
         n += 1
     return n
 
@@ -98,7 +131,7 @@ def arrow_schema(fields: Sequence[Field]) -> Any:
     import pyarrow as pa
 
     types = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64(), "boolean": pa.bool_(),
-             "date": pa.date32(), "array": pa.list_(pa.string())}  # fmt: skip
+             "date": pa.date32(), "array": pa.list_(pa.string()), "money": pa.decimal128(*MONEY_TYPE[1:])}  # fmt: skip
     return pa.schema([pa.field(f.name, types[f.type]) for f in fields])
 
 
@@ -116,6 +149,7 @@ def write_parquet(
     schema = arrow_schema(fields)
     dates = [f.name for f in fields if f.type == "date"]
     arrays = [f.name for f in fields if f.type == "array"]
+    numbers = [f.name for f in fields if f.type == "number"]
     n = 0
     with pq.ParquetWriter(str(path), schema) as writer:
         batch: list[dict[str, Any]] = []
@@ -131,6 +165,9 @@ def write_parquet(
                     row[name] = date.fromisoformat(row[name])
             for name in arrays:
                 row[name] = [str(v) for v in row[name]]
+            for name in numbers:  # ratios and percentages, not money
+                if isinstance(row[name], Decimal):
+                    row[name] = float(row[name])
             batch.append(row)
             n += 1
             if len(batch) >= batch_size:
@@ -235,6 +272,24 @@ def merge_datapackage(existing: dict[str, Any] | None, package: dict[str, Any]) 
     return {**existing, **package, "resources": [*resources, *new.values()]}
 
 
+PARQUET_MISSING = ["", "nan", "<NA>"]
+"""Missing values of a Parquet resource as a Table Schema reader sees them: Frictionless reads Parquet
+through pandas, where a null integer becomes ``nan`` and a null extension value ``<NA>``."""
+
+
+def _descriptor(f: Field, fmt: ExportFormat) -> dict[str, Any]:
+    """A field's Table Schema descriptor in a resource of format ``fmt``.
+
+    Parquet keeps lists as ``list<string>`` (what DuckDB, pyarrow and pandas read as lists); a Table
+    Schema ``array`` is JSON text, which a list column is not, so there the field is ``any``.
+    """
+    out = f.descriptor()
+    if fmt is ExportFormat.parquet and f.type == "array":
+        out["type"] = "any"
+        out["description"] += " (Parquet list<string>)"
+    return out
+
+
 def datapackage(
     files: Iterable[tuple[str, str, int]], fmt: ExportFormat | str, *, bom: bool = False
 ) -> dict[str, Any]:
@@ -255,9 +310,9 @@ def datapackage(
             "title": EXPORTS[k][1],
             "format": fmt.value,
             "schema": {
-                "fields": [f.descriptor() for f in fields_of(k)],
+                "fields": [_descriptor(f, fmt) for f in fields_of(k)],
                 "primaryKey": ["id"],
-                "missingValues": [""],
+                "missingValues": PARQUET_MISSING if fmt is ExportFormat.parquet else [""],
             },
             "stats": {"rows": rows},
         }
@@ -293,6 +348,7 @@ __all__ = [
     "export",
     "export_rows",
     "fields_of",
+    "json_object",
     "merge_datapackage",
     "read_datapackage",
     "write_csv",

@@ -31,6 +31,7 @@ class ExportKind(StrEnum):
     policy_documents = "policy-documents"
     indicators = "indicators"
     findings = "findings"
+    series = "series"
 
 
 @dataclass(frozen=True)
@@ -43,8 +44,17 @@ class Field:
     column_type: str | None = None
     """Fiscal Data Package ``columnType`` (amounts only)."""
 
+    @property
+    def money(self) -> bool:
+        """An exact amount in yuan: a :class:`~decimal.Decimal` in rows, decimal text in CSV and JSONL, a
+        JSON number written from that text, Parquet ``decimal128``; Table Schema ``number``."""
+        return self.type == "money"
+
     def descriptor(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"name": self.name, "type": self.type, "description": self.description}
+        kind = "number" if self.money else self.type
+        out: dict[str, Any] = {"name": self.name, "type": kind, "description": self.description}
+        if self.money:
+            out["bareNumber"] = True
         if self.column_type:
             out["columnType"] = self.column_type
         return out
@@ -84,7 +94,7 @@ department string department (预算主管部门)
 year integer budget year
 title string heading verbatim
 name string project name
-budget_total_yuan number annual budget in yuan as stated
+budget_total_yuan money annual budget in yuan as stated (exact, 2 decimals)
 period_start date start of the implementation period
 period_end date end of the implementation period
 period_text string period as written
@@ -132,7 +142,7 @@ role string total, fiscal, self_raised, component or other
 section string narrative section key, 'form', or the table's title
 column_label string form field or table column
 text string amount as written
-amount number amount in yuan | value
+amount money amount in yuan (exact, 2 decimals) | value
 currency string ISO 4217 currency code (CNY)
 line integer 1-based line (project heading or table row)
 start integer character offset within the section
@@ -188,24 +198,52 @@ target string 指标值 as written
         "Disagreements: narrative vs form of a project, stated totals vs tables",
         _f("""
 id string finding id
-kind string department_total, narrative_form_amount, narrative_form_period or narrative_form_name
+kind string magnitude, project_sum, table_sum, period_year, department_total, narrative_form_amount, narrative_form_period or narrative_form_name
 status string disagree, missing or differs
-severity string warning or info
-doc string source file name
-line integer 1-based line
-project_id string project (narrative) concerned
-other_id string the other project compared (form)
+severity string error, warning or info
+doc string source file name of the stated value
+page integer 1-based page of the stated value (PDF input)
+line integer 1-based line of the stated value
+project_id string project concerned
+other_id string the other project compared (its form, the same project in another year)
+field string the project's number concerned: budget_total, form.<key>, period, name, or the table cell
 subject string what was compared
 stated string value as stated
-stated_yuan number stated amount in yuan
-found string value found elsewhere
-found_yuan number amount found in yuan
-difference_yuan number found minus stated, in yuan
+stated_yuan money stated amount in yuan
+found string value found elsewhere (with its place)
+found_yuan money amount found in yuan
+other_doc string source file of the value found
+other_page integer page of the value found
+other_line integer line of the value found
+difference_yuan money found minus stated, in yuan
 message string one-line explanation
 """),
     ),
+    ExportKind.series: (
+        "",
+        "The same project across years: one row per series and budget year, with the change",
+        _f("""
+id string series id and year
+series_id string the series (the same project across years and documents)
+year integer budget year
+department string department (预算主管部门)
+name string project name that year
+project_id string the year's narrative (else its form)
+form_id string the year's performance form
+doc string source file of project_id
+line integer 1-based line of its heading
+projects integer records of the series that year (narrative, form, other documents)
+budget_total_yuan money the year's annual budget (the narrative's, else the form's)
+form_total_yuan money the form's 年度资金总额
+previous_year integer the nearest earlier year with a budget total
+change_yuan money budget_total_yuan minus that year's
+change_percent number change in percent of that year's (1 decimal)
+findings integer findings about the year's projects
+"""),
+    ),
 }
-"""Per export kind: the store view it streams from, a description, and its fields."""
+"""Per export kind: the store view it streams from (empty: computed, see :func:`budgetscope.index.export.export_rows`),
+a description, and its fields."""
 
 FDP_MODEL: dict[str, Any] = {
     "measures": {"amount": {"source": "amount", "currency": "CNY"}},

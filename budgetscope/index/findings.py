@@ -28,13 +28,16 @@ from typing import Any
 
 from budgetscope.index.series import NameKey, body_similarity, key_similarity, series_key
 from budgetscope.models import Document, Record, stable_id
-from budgetscope.pipeline.statements import BudgetTable, StatedTotal, stated_precision
+from budgetscope.pipeline.statements import BudgetLine, BudgetTable, StatedTotal, row_key, stated_precision
 
 FORM_LINK_THRESHOLD = 0.6
 """Least name similarity for a narrative and a form to be the same project (0.45 when amounts agree)."""
 
 SEVERITY = {"agree": "ok", "rounded": "info", "missing": "info", "differs": "info", "disagree": "warning"}
-"""Severity of each status."""
+"""Severity of each status (a check may set its own: a unit slip is an ``error``)."""
+
+SEVERITY_ORDER = {"error": 3, "warning": 2, "info": 1, "ok": 0}
+"""Severities from the gravest; ``check --fail-on`` compares with it."""
 
 INCOME_TABLE = "财务收支预算总表"
 FISCAL_TABLE = "财政拨款收支预算总表"
@@ -72,10 +75,19 @@ class Check:
     stated_yuan: Decimal | None = None
     found: str | None = None
     found_yuan: Decimal | None = None
+    page: int | None = None
+    other_doc: str | None = None
+    """Where the other number is: file, line and page (the stated one is at ``doc``, ``line``, ``page``)."""
+    other_line: int | None = None
+    other_page: int | None = None
+    field: str | None = None
+    """The number of the project it concerns: ``budget_total``, ``form.<key>`` or ``amount.<n>``."""
+    level: str | None = None
+    """Severity when not the status's (see :data:`SEVERITY`)."""
 
     @property
     def severity(self) -> str:
-        return SEVERITY.get(self.status, "info")
+        return self.level or SEVERITY.get(self.status, "info")
 
     @property
     def difference_yuan(self) -> Decimal | None:
@@ -85,14 +97,16 @@ class Check:
 
     def row(self) -> dict[str, Any]:
         """The ``checks`` row."""
-        from budgetscope.index.store_schema import money
+        from budgetscope.index.store_schema import money_columns
 
         return {
             "id": self.id, "kind": self.kind, "status": self.status, "severity": self.severity,
             "document_id": self.document_id, "project_id": self.project_id, "other_id": self.other_id,
-            "doc": self.doc, "line": self.line, "subject": self.subject, "stated": self.stated,
-            "stated_yuan": money(self.stated_yuan), "found": self.found, "found_yuan": money(self.found_yuan),
-            "difference_yuan": money(self.difference_yuan), "message": self.message,
+            "doc": self.doc, "line": self.line, "page": self.page, "subject": self.subject, "stated": self.stated,
+            **money_columns("stated_", self.stated_yuan), "found": self.found, **money_columns("found_", self.found_yuan),
+            **money_columns("difference_", self.difference_yuan), "message": self.message,
+            "other_doc": self.other_doc, "other_line": self.other_line, "other_page": self.other_page,
+            "field": self.field,
         }  # fmt: skip
 
 
@@ -191,7 +205,16 @@ def narrative_form_checks(records: Sequence[Record], links: Sequence[ProjectLink
     out: list[Check] = []
     for link in links:
         n, f = by_id[link.narrative_id], by_id[link.form_id]
-        common: dict[str, Any] = {"doc": n.doc, "line": n.line, "project_id": n.id, "other_id": f.id}
+        common: dict[str, Any] = {
+            "doc": n.doc,
+            "line": n.line,
+            "page": n.page,
+            "project_id": n.id,
+            "other_id": f.id,
+            "other_doc": f.doc,
+            "other_line": f.line,
+            "other_page": f.page,
+        }
         subject = n.name or n.title
         form_total = _form_total(f)
         text, quantum = _total_precision(n)
@@ -212,7 +235,8 @@ def narrative_form_checks(records: Sequence[Record], links: Sequence[ProjectLink
                 Check(
                     id="check:" + stable_id("narrative_form_amount", n.id, f.id), kind="narrative_form_amount",
                     status=status, subject=subject, message=message, stated=text, stated_yuan=n.budget_total_yuan,
-                    found=f"{f.doc}:{f.line} {yuan_text(form_total)}", found_yuan=form_total, **common,
+                    found=f"{f.doc}:{f.line} {yuan_text(form_total)}", found_yuan=form_total, field="budget_total",
+                    **common,
                 )
             )  # fmt: skip
         if n.period is not None and f.period is not None:
@@ -223,7 +247,7 @@ def narrative_form_checks(records: Sequence[Record], links: Sequence[ProjectLink
                     status="agree" if same else "disagree", subject=subject,
                     message=f"periods {'agree' if same else 'differ'}: narrative {n.period.start}–{n.period.end}, "
                     f"form {f.period.start}–{f.period.end}",
-                    stated=n.period.text, found=f.period.text, **common,
+                    stated=n.period.text, found=f.period.text, field="period", **common,
                 )
             )  # fmt: skip
         if series_key(n.name or n.title) != series_key(f.name or f.title):
@@ -231,7 +255,7 @@ def narrative_form_checks(records: Sequence[Record], links: Sequence[ProjectLink
                 Check(
                     id="check:" + stable_id("narrative_form_name", n.id, f.id), kind="narrative_form_name",
                     status="differs", subject=subject, message=f"names differ: narrative {n.name!r}, form {f.name!r}",
-                    stated=n.name, found=f.name, **common,
+                    stated=n.name, found=f.name, field="name", **common,
                 )
             )  # fmt: skip
     return out
@@ -248,8 +272,12 @@ def department_checks(
     document: Document, tables: Sequence[BudgetTable], stated: Sequence[StatedTotal]
 ) -> list[Check]:
     """Compare the totals a department budget states in words with its own tables."""
-    from budgetscope.index.store_schema import document_id
+    from dataclasses import replace
 
+    from budgetscope.index.store_schema import document_id
+    from budgetscope.index.table_checks import table_sum_checks
+
+    did = document_id(document.doc)
     out: list[Check] = []
     for position, s in enumerate(stated):
         ending, row, column = STATED_SOURCES.get(s.label, (FISCAL_TABLE, s.label, "合计"))
@@ -257,6 +285,7 @@ def department_checks(
         found = table.value(row, column) if table else None
         if table is None or found is None:
             continue
+        cell = _cell(table, row, column)
         status = compare(s.yuan, found, s.quantum)
         where = f"{table.title}「{row}」" + (f"（{column}）" if column else "")
         verb = {"agree": "agrees with", "rounded": "is, rounded,", "disagree": "but"}[status]
@@ -265,11 +294,22 @@ def department_checks(
                 id="check:" + stable_id("department_total", document.doc, position, s.label),
                 kind="department_total", status=status, subject=s.label,
                 message=f"编制说明 {s.label}{s.text} {verb} {where} {yuan_text(found)}",
-                doc=document.doc, line=s.line, document_id=document_id(document.doc), stated=s.text,
-                stated_yuan=s.yuan, found=f"{where} {yuan_text(found)}", found_yuan=found,
+                doc=document.doc, line=s.line, document_id=did, stated=s.text,
+                stated_yuan=s.yuan, found=f"{where} {yuan_text(found)}", found_yuan=found, other_doc=document.doc,
+                other_line=cell.line if cell else table.line, field=f"stated:{s.label}",
             )
         )  # fmt: skip
+    out.extend(replace(c, document_id=did) for c in table_sum_checks(document.doc, tables))
     return out
+
+
+def _cell(table: BudgetTable, name: str, column: str | None) -> BudgetLine | None:
+    """The cell :meth:`BudgetTable.value` reads (for its line), None for a row of blank cells."""
+    key = row_key(name)
+    for b in table.lines:
+        if b.name is not None and row_key(b.name) == key and (column is None or b.column == column):
+            return b
+    return None
 
 
 __all__ = [

@@ -20,6 +20,8 @@ Example:
 from __future__ import annotations
 
 import hashlib
+import json
+import logging
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -29,13 +31,18 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from budgetscope.index import index_state
+from budgetscope.index.audits import department_totals, project_checks
 from budgetscope.index.findings import Check, department_checks, link_narratives_forms, narrative_form_checks
 from budgetscope.index.series import link_series
 from budgetscope.index.store import DocumentEntry, EntityStore, Links, open_store
 from budgetscope.index.store_schema import citation_id
-from budgetscope.models import Document
-from budgetscope.paths import bundled_corpus, expand
+from budgetscope.messages import quoted
+from budgetscope.models import Coverage, Document
+from budgetscope.paths import bundled_corpus, bundled_documents, data_home, expand
 from budgetscope.pipeline.statements import BudgetTable, StatedTotal, department_statements
+
+log = logging.getLogger(__name__)
 
 STATEMENT_KINDS = ("department_budget", "unit_budget", "final_accounts")
 """Document kinds whose own tables and 编制说明 totals are read and checked."""
@@ -69,6 +76,8 @@ class IngestSummary:
     policy_documents: int = 0
     series: int = 0
     findings: int = 0
+    coverage_gaps: int = 0
+    """Stored documents that show more projects than were read (see :class:`~budgetscope.models.Coverage`)."""
     relinked: bool = False
     relink_seconds: float = 0.0
     seconds: float = 0.0
@@ -132,7 +141,7 @@ def process_file(path: Path | str) -> Processed:
     except LoadError as exc:
         return Processed(str(path), error=str(exc))
     except Exception as exc:  # a bug on one document must not stop the others
-        return Processed(str(path), error=f"{path}: {type(exc).__name__}: {exc}")
+        return Processed(str(path), error=f"{quoted(path)}: {type(exc).__name__}: {exc}")
 
 
 def _sha1(path: Path) -> str | None:
@@ -145,9 +154,10 @@ def _sha1(path: Path) -> str | None:
 def _process_all(paths: Sequence[Path], workers: int) -> Iterator[Processed]:
     """Process files in order, in ``workers`` processes when more than one.
 
-    Worker processes start by the ``forkserver`` method, which imports the main module again: a
-    script calling :func:`ingest` with ``workers > 1`` needs the ``if __name__ == "__main__":``
-    guard. Should the pool break, the remaining files are processed here.
+    Workers are started by ``spawn`` as children of this process and die with it (Linux: a
+    parent-death signal; elsewhere they notice the closed pipe): a ``kill -9`` of ``ingest``
+    leaves no process behind. A script calling :func:`ingest` with ``workers > 1`` needs the
+    ``if __name__ == "__main__":`` guard. Should the pool break, the remaining files are processed here.
     """
     if workers <= 1 or len(paths) < 2:
         yield from map(process_file, paths)
@@ -155,15 +165,34 @@ def _process_all(paths: Sequence[Path], workers: int) -> Iterator[Processed]:
     import multiprocessing
     from concurrent.futures.process import BrokenProcessPool
 
-    context = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
+    context = multiprocessing.get_context("spawn")
     done = 0
     try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        with ProcessPoolExecutor(
+            max_workers=workers, mp_context=context, initializer=die_with_parent, initargs=(os.getpid(),)
+        ) as pool:
             for item in pool.map(process_file, paths, chunksize=max(1, min(8, len(paths) // (workers * 4)))):
                 done += 1
                 yield item
     except BrokenProcessPool:
         yield from map(process_file, paths[done:])
+
+
+def die_with_parent(parent: int) -> None:
+    """In a worker process: be killed when the parent process dies, however it dies (Linux)."""
+    import signal
+    import sys
+
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, int(signal.SIGKILL), 0, 0, 0)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):  # pragma: no cover - no prctl
+            pass
+    if os.getppid() != parent:  # the parent died before the signal was armed
+        os._exit(1)
 
 
 def ingest(
@@ -175,6 +204,7 @@ def ingest(
     workers: int | None = None,
     on_document: Callable[[Document], None] | None = None,
     on_progress: Callable[[int, int, str], None] | None = None,
+    strict: bool = False,
 ) -> IngestSummary:
     """Ingest files and folders (default: the bundled corpus) into the store under ``home``.
 
@@ -184,7 +214,9 @@ def ingest(
     total, name)`` is called after each file. ``workers``: processes running the pipeline (default:
     one per core, up to 4, when there are at least :data:`PARALLEL_MIN_FILES` files to process).
     ``force``: read unchanged files again, and let a file replace a different stored document of
-    its name (see :func:`name_clash`); refused files are listed in ``failed``.
+    its name (see :func:`name_clash`), and store a document whose content is already stored under
+    another name (see :func:`duplicate_of`); refused files are listed in ``failed``. ``strict``:
+    refuse documents of kind ``other`` (not a budget document) instead of storing them with a warning.
     Raises :class:`IngestError` when there is nothing to ingest.
     """
     started = time.perf_counter()
@@ -193,11 +225,13 @@ def ingest(
         corpus = bundled_corpus()
         if corpus is None:
             raise IngestError("no bundled corpus in this installation; give files or folders to ingest")
-        paths = [corpus]
+        paths = bundled_documents(corpus)
     files = list({os.path.realpath(f): f for f in expand(paths)}.values())  # a file given twice is read once
     own_store = store is None
     if store is None:
         store = open_store(home, create=True)
+        index_state.migrate(data_home(home), store)
+    index_state.ensure(store)  # documents are marked for the search index as they are written
     summary = IngestSummary(files=len(files), store=getattr(store, "path", ""))
     try:
         todo, moved = _plan(files, store, force, summary)
@@ -207,33 +241,50 @@ def ingest(
         done = len(files) - len(todo)
         if on_progress is not None:
             on_progress(done, len(files), "")
+        contents = stored_contents(store)
         for item in _process_all(todo, workers):
             done += 1
             document = item.document
             clash = None if document is None else name_clash(document, moved.get(item.path), force=force)
+            twin = None if document is None or force else duplicate_of(document, contents)
             if item.error or document is None:
+                log.info("not stored: %s", item.error or item.path)
                 summary.failed.append(item.error or item.path)
             elif clash is not None:
                 summary.failed.append(clash)
+            elif twin is not None:
+                summary.failed.append(twin)
+            elif strict and document.kind == "other":
+                summary.failed.append(
+                    f"{quoted(document.path)}: not a budget document (no 部门预算 parts, project narratives or "
+                    "performance forms found); not stored (--strict)"
+                )
             else:
+                contents[document.content_sha1] = (document.doc, document.path)
                 if item.path in moved:
                     summary.warnings.append(
-                        f"{item.path}: replaces {document.doc} stored from {moved[item.path].path}"
+                        f"{quoted(item.path)}: replaces {quoted(document.doc)} stored from {quoted(moved[item.path].path)}"
                     )
                 entry = DocumentEntry(document, item.tables, item.stated, item.checks, pipeline_version())
                 summary.written += store.write_documents([entry])
-                summary.warnings += [f"{document.doc}: {w}" for w in document.warnings]
+                log.info(
+                    "stored %s (%s, %d projects)", quoted(document.doc), document.kind, len(document.records)
+                )
+                summary.warnings += [f"{quoted(document.doc)}: {w}" for w in document.warnings]
                 if on_document is not None:
                     on_document(document)
             if on_progress is not None:
                 on_progress(done, len(files), Path(item.path).name)
-        if store.links_stale():
+        relinking = time.perf_counter()
+        while store.links_stale():
             if on_progress is not None:
                 on_progress(len(files), len(files), "linking across documents")
-            relinking = time.perf_counter()
+            before = index_state.sequence(store)
             store.write_links(relink(store))
             summary.relinked = True
-            summary.relink_seconds = round(time.perf_counter() - relinking, 3)
+            if index_state.sequence(store) != before:  # another ingest wrote meanwhile: link again
+                index_state.links_stale_again(store)
+        summary.relink_seconds = round(time.perf_counter() - relinking, 3)
         _totals(store, summary)
     finally:
         if own_store:
@@ -276,9 +327,45 @@ def name_clash(document: Document, stored: StoredAs | None, *, force: bool = Fal
     if same and this.department is not None and this.year is not None:
         return None
     return (
-        f"{document.path}: another document named {document.doc} is stored from {stored.path} "
+        f"{quoted(document.path)}: another document named {quoted(document.doc)} is stored from {quoted(stored.path)} "
         f"({stored.describe()}; this file: {this.describe()}); rename one of the files, "
         "or give --force to replace the stored one"
+    )
+
+
+def stored_contents(store: EntityStore) -> dict[str, tuple[str, str]]:
+    """The stored documents by content hash: ``{content_sha1: (doc, path)}``."""
+    import json
+
+    out: dict[str, tuple[str, str]] = {}
+    for row in store.select("documents"):
+        try:
+            extra = json.loads(row.get("extra") or "{}")
+        except ValueError:
+            continue
+        if isinstance(extra, dict) and extra.get("content_sha1"):
+            out[str(extra["content_sha1"])] = (row["doc"], row["path"] or row["doc"])
+    return out
+
+
+def duplicate_of(document: Document, contents: dict[str, tuple[str, str]]) -> str | None:
+    """Why ``document`` is not stored: the same content is stored under another name (or None).
+
+    The content hash (:func:`budgetscope.pipeline.document.content_hash`) is blind to encoding,
+    layout and file name: a GBK copy, the PDF printed from a text, ``file (1).pdf``.
+
+    >>> d = Document(doc="b.txt", path="in/b.txt", kind="other", content_sha1="c1")
+    >>> print(duplicate_of(d, {"c1": ("a.txt", "old/a.txt")}))  # doctest: +ELLIPSIS
+    in/b.txt: the same document as a.txt (stored from old/a.txt); not stored again ...
+    >>> duplicate_of(d, {"c1": ("b.txt", "in/b.txt")}) is None
+    True
+    """
+    twin = contents.get(document.content_sha1) if document.content_sha1 else None
+    if twin is None or twin[0] == document.doc:
+        return None
+    return (
+        f"{quoted(document.path)}: the same document as {quoted(twin[0])} (stored from {quoted(twin[1])}); "
+        "not stored again (give --force to store it under this name too)"
     )
 
 
@@ -298,7 +385,7 @@ def _plan(
     for f in files:
         if f.name in first:
             summary.failed.append(
-                f"{f}: same file name as {first[f.name]} in this ingest; documents are stored by file name, "
+                f"{quoted(f)}: same file name as {quoted(first[f.name])} in this ingest; documents are stored by file name, "
                 "so rename one of them"
             )
             continue
@@ -335,12 +422,17 @@ def relink(store: EntityStore) -> Links:
         for i, c in enumerate(r.citations)
     }
     form_links = link_narratives_forms(records)
+    series = link_series(records)
+    totals = department_totals(store.select("department_totals"))
     return Links(
         policy_documents=index.documents(),
         canonical=canonical,
-        series=link_series(records),
+        series=series,
         project_links=form_links,
-        checks=narrative_form_checks(records, form_links),
+        checks=[
+            *narrative_form_checks(records, form_links),
+            *project_checks(records, form_links, series, totals),
+        ],
     )
 
 
@@ -357,15 +449,25 @@ def _totals(store: EntityStore, summary: IngestSummary) -> None:
         kinds[row["kind"]] = kinds.get(row["kind"], 0) + 1
     summary.narratives, summary.forms = kinds.get("narrative", 0), kinds.get("form", 0)
     summary.series = len({row["series_id"] for row in store.select("project_series")})
+    summary.coverage_gaps = sum(_coverage_short(row["extra"]) for row in store.select("documents"))
+
+
+def _coverage_short(extra: str | None) -> bool:
+    """Whether a stored document's coverage report (kept in its row's ``extra`` JSON) is short."""
+    report = json.loads(extra).get("coverage") if extra else None
+    return report is not None and Coverage.model_validate(report).short
 
 
 __all__ = [
     "IngestError",
     "IngestSummary",
     "StoredAs",
+    "die_with_parent",
+    "duplicate_of",
     "ingest",
     "name_clash",
     "pipeline_version",
     "process_file",
     "relink",
+    "stored_contents",
 ]

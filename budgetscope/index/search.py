@@ -13,7 +13,7 @@ Example:
 
 from __future__ import annotations
 
-import json
+import logging
 import os
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -25,12 +25,15 @@ from budgetscope.index.store_protocol import EntityStore
 from budgetscope.index.vectors import Hit, SearchMode, VectorIndex
 from budgetscope.models import SearchFilters
 
+log = logging.getLogger(__name__)
+
 COLLECTION = "budgetscope"
-INDEX_SETTINGS = "index.json"
 DEFAULT_ENCODER = "use"
 DENSE_WEIGHT = 1.0
 SPARSE_WEIGHT = 1.0
 """Weights of the dense and the lexical list in the fused ranking (see benchmarks/bench_search.py)."""
+CANDIDATE_PROJECTS = 30
+"""Projects fetched before re-ranking, merging and the cut-off (at least 3 × top_k)."""
 SNIPPET_CHARS = 120
 CHUNK_CHARS: dict[str, int] = {"use": 120}
 """Chunk size in characters by encoder: USE is a sentence encoder (120 chars scored best in
@@ -73,6 +76,7 @@ def open_index(
     encoder: str | None = None,
     collection: str = COLLECTION,
     read_only: bool = False,
+    wait: float = 0.0,
 ) -> VectorIndex:
     """The project's vector index: embedded under ``home/qdrant`` or on the server at ``qdrant_url``.
 
@@ -80,10 +84,12 @@ def open_index(
     """
     from budgetscope.index.encoders import get_encoder
 
-    enc = get_encoder(encoder or index_settings(home).get("encoder") or DEFAULT_ENCODER)
+    enc = get_encoder(encoder or recorded_encoder(home) or DEFAULT_ENCODER)
     if qdrant_url:
         return VectorIndex(url=qdrant_url, collection=collection, encoder=enc, read_only=read_only)
-    return VectorIndex(path=home / "qdrant", collection=collection, encoder=enc, read_only=read_only)
+    return VectorIndex(
+        path=home / "qdrant", collection=collection, encoder=enc, read_only=read_only, wait=wait
+    )
 
 
 def points_of_records(
@@ -101,33 +107,53 @@ def index_records(index: VectorIndex, doc: str, records: Iterable[Mapping[str, A
     return index.upsert(points_of_records(records, encoder))
 
 
+def recorded_encoder(home: Path) -> str | None:
+    """The encoder the index under ``home`` was built with (recorded in the store), or None."""
+    from budgetscope.index import index_state
+    from budgetscope.index.store import SQLiteStore
+    from budgetscope.paths import store_path
+
+    path = store_path(home)
+    if not path.is_file():
+        return None
+    with SQLiteStore(path) as store:
+        index_state.migrate(home, store)
+        return index_state.encoder_of(store)
+
+
 def index_settings(home: Path) -> dict[str, Any]:
-    """What the index under ``home`` was built with (``{"encoder": spec}``), or {} before any ingest."""
-    f = home / INDEX_SETTINGS
-    return json.loads(f.read_text(encoding="utf-8")) if f.exists() else {}
+    """What the index under ``home`` was built with and lags: ``{"encoder": spec, "pending": [doc, ...]}``
+    ({} before any ingest)."""
+    from budgetscope.index import index_state
+    from budgetscope.index.store import SQLiteStore
+    from budgetscope.paths import store_path
+
+    path = store_path(home)
+    if not path.is_file():
+        return {}
+    with SQLiteStore(path) as store:
+        index_state.migrate(home, store)
+        encoder = index_state.encoder_of(store)
+        return {**({"encoder": encoder} if encoder else {}), "pending": sorted(index_state.pending(store))}
 
 
 def save_index_settings(
     home: Path, encoder: str | None = None, *, pending: Iterable[str] | None = None
 ) -> None:
-    """Record the index's encoder and the documents stored but not yet indexed (kept when not given)."""
-    settings = index_settings(home)
-    if encoder is not None:
-        settings["encoder"] = encoder
-    if pending is not None:
-        settings["pending"] = sorted(set(pending))
-    tmp = home / (INDEX_SETTINGS + ".tmp")
-    tmp.write_text(json.dumps(settings, ensure_ascii=False), encoding="utf-8")
-    tmp.replace(home / INDEX_SETTINGS)
+    """Record the index's encoder; with ``pending``, mark exactly these documents as not yet indexed."""
+    from budgetscope.index import index_state
+    from budgetscope.index.store import open_store
 
-
-def mark_pending(home: Path, docs: Iterable[str]) -> None:
-    """Note documents whose stored records the index does not reflect yet.
-
-    Written as each document is committed, cleared after a successful :func:`sync_index`, so an
-    index update that failed or was killed is completed by the next ingest or ``index`` run.
-    """
-    save_index_settings(home, pending=[*index_settings(home).get("pending", []), *docs])
+    with open_store(home, create=True) as store:
+        index_state.migrate(home, store)
+        if encoder is not None:
+            index_state.record_encoder(store, encoder)
+        if pending is not None:
+            wanted = set(pending)
+            for doc, seq in index_state.pending(store).items():
+                if doc not in wanted:
+                    index_state.done(store, doc, seq)
+            index_state.mark(store, sorted(wanted))
 
 
 def sync_index(
@@ -139,32 +165,55 @@ def sync_index(
 ) -> int:
     """Bring the vector index in line with the store; returns the number of points written.
 
-    Documents named in ``changed`` and documents with no points yet are (re)embedded; for the
-    others only the cited canonical ids are refreshed, since re-linking may have changed them.
-    Documents no longer in the store lose their points.
+    Pending documents (written or deleted since last indexed, see :mod:`budgetscope.index.index_state`),
+    documents named in ``changed`` and documents with no points yet are (re)embedded, each cleared
+    from the pending list as soon as its points are written, so a killed run resumes where it
+    stopped; for the others only the cited canonical ids are refreshed, since re-linking may have
+    changed them. Documents no longer in the store lose their points.
     """
+    from budgetscope.index import index_state
+
     changed = set(changed)
+    lagging = index_state.pending(store)
     stored = {row["doc"] for row in store.select("documents")}
     indexed = index.docs() if index.exists() else set()
     for gone in indexed - stored:
         index.delete_doc(gone)
+    for gone_doc, gone_seq in lagging.items():
+        if gone_doc not in stored:
+            index_state.done(store, gone_doc, gone_seq)
     todo = sorted(stored)
     written = 0
     for i, name in enumerate(todo, start=1):
-        doc = store.get_document(name)
-        if doc is None:
-            continue
-        if name in changed or name not in indexed:
-            written += index_records(index, name, [r.contract() for r in doc.records])
+        if name in changed or name in lagging or name not in indexed:
+            fresh, seq = _snapshot(store, name)
+            if fresh is not None:
+                written += index_records(index, name, [r.contract() for r in fresh.records])
+                log.info("indexed %s", name)
+            index_state.done(store, name, seq)
         else:  # re-linking may have changed the canonical ids a document cites
-            current = index.cites_by_project(name)
-            for r in doc.records:
+            kept = store.get_document(name)
+            current = index.cites_by_project(name) if kept is not None else {}
+            for r in kept.records if kept is not None else []:
                 cites = list(dict.fromkeys(c.canonical for c in r.citations if c.canonical))
                 if current.get(r.id) != cites:
                     index.set_cites(r.id, cites)
         if on_progress:
             on_progress(i, len(todo), name)
     return written
+
+
+def _snapshot(store: EntityStore, name: str) -> tuple[Any, int | None]:
+    """A document and the sequence number of its pending version, read in one transaction."""
+    from budgetscope.index import index_state
+
+    db = index_state._db(store)
+    db.execute("BEGIN")
+    try:
+        row = db.execute("SELECT seq FROM index_pending WHERE doc = ?", (name,)).fetchone()
+        return store.get_document(name), (int(row[0]) if row else None)
+    finally:
+        db.execute("COMMIT")
 
 
 def search(
@@ -175,11 +224,57 @@ def search(
     top_k: int = 10,
     mode: SearchMode = "hybrid",
     weights: tuple[float, float] = (DENSE_WEIGHT, SPARSE_WEIGHT),
+    store: EntityStore | None = None,
+    cutoff: bool = True,
 ) -> list[dict[str, Any]]:
-    """The best ``top_k`` projects for ``query``: DESIGN.md hits, one per project, best first."""
+    """At most ``top_k`` projects for ``query``: DESIGN.md hits, one per project, best first.
+
+    An English query's lexical side also searches its Chinese translation (:mod:`.translate`).
+    Hybrid search ranks the candidate projects by their best cosine and best BM25 score
+    (:func:`.ranking.fuse`); a name holding the query's terms lifts a project (:func:`.ranking.name_bonus`). With a
+    ``store``, a narrative and the form of the same project are one hit listing both ``sources``.
+    With ``cutoff``, hits below the calibrated relevance come last, marked ``weak``, at most
+    :data:`.ranking.WEAK_SHOWN` of them (all weak: no close match).
+    """
+    from budgetscope.index.ranking import (
+        coverage,
+        fuse,
+        mark_weak,
+        merge_partners,
+        name_bonus,
+        partner_sources,
+        project_partners,
+        term_groups,
+    )
+    from budgetscope.index.translate import lexical_query
+
     f = filters.as_dict() if isinstance(filters, SearchFilters) else dict(filters or {})
-    hits = index.search(query, filters=f, top_k=top_k, mode=mode, weights=weights)
-    return [hit_of(h, query) for h in hits]
+    lexical = lexical_query(query)
+    pool = max(3 * top_k, CANDIDATE_PROJECTS)
+    found = index.search(query, filters=f, top_k=pool, mode=mode, weights=weights, lexical=lexical)
+    groups = term_groups(query)
+    hits = []
+    for h in found:
+        hit = hit_of(h, lexical)
+        raw = list(h.raw)
+        dense = raw.pop(0) if mode != "sparse" and raw else None
+        bm25 = raw.pop(0) if mode != "dense" and raw else None
+        hit["dense"] = None if dense is None else round(dense, 6)  # the last digits vary run to run
+        hit["lexical"] = None if bm25 is None else round(bm25, 6)
+        hit["coverage"] = round(coverage(groups, f"{hit['name']}\n{h.payload.get('text') or ''}"), 3)
+        hits.append(hit)
+    if mode == "hybrid":
+        fuse(hits)
+    name_bonus(hits, query_terms(lexical))
+    hits.sort(key=lambda h: -h["score"])
+    if store is not None:
+        partners = project_partners(store)
+        missing = [partners[str(h["id"])] for h in hits if str(h["id"]) in partners]
+        hits = merge_partners(hits, partners, partner_sources(store, missing))
+    else:
+        hits = merge_partners(hits, {})
+    encoder = index.encoder.name if index.encoder else DEFAULT_ENCODER
+    return mark_weak(hits, top_k, encoder) if cutoff else hits[:top_k]
 
 
 def hit_of(hit: Hit, query: str) -> dict[str, Any]:

@@ -23,6 +23,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from budgetscope.index.store_migrate import migrate
 from budgetscope.index.store_protocol import (
     DocumentEntry,
     DuplicateDocumentError,
@@ -92,13 +93,14 @@ class SQLiteStore:
             )
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: not a budgetscope store ({exc})") from exc
-        if version is not None and int(version[0]) != SCHEMA_VERSION:
+        if version is not None and int(version[0]) > SCHEMA_VERSION:
             raise StoreError(
                 f"{self.path}: store schema version {version[0]}, this budgetscope needs {SCHEMA_VERSION}; "
                 "ingest into a new --home"
             )
-        if version is None:
-            conn.executescript(DDL)
+        if version is not None and int(version[0]) < SCHEMA_VERSION:
+            migrate(conn, int(version[0]), self.path)
+        conn.executescript(DDL)
         views = conn.execute("SELECT value FROM meta WHERE key='views'").fetchone()
         if version is None or views is None or views[0] != hash_text(VIEWS):
             with _transaction(conn, self.path):
@@ -208,6 +210,40 @@ class SQLiteStore:
             _insert(db, "project_links", [link.row() for link in links.project_links])
             _insert(db, "checks", [c.row() for c in links.checks if c.document_id is None])
             db.execute("INSERT OR REPLACE INTO meta VALUES ('links_stale', '0')")
+
+    def review_findings(
+        self, ids: Iterable[str], *, note: str | None = None, reviewed: bool = True
+    ) -> list[str]:
+        """Mark findings as reviewed (a false positive: they stop showing), or unmark them.
+
+        An id may be a unique prefix (8+ characters after ``check:``, which may be left out);
+        returns the full ids changed. Reviews are
+        kept across re-ingests and relinks (a check's id is stable), and by id only: a finding that
+        comes back changed has a new id and shows again. Unknown ids are a :class:`StoreError`.
+        """
+        from datetime import UTC, datetime
+
+        db = self.db
+        full: list[str] = []
+        for key in ids:
+            if not key.startswith("check:"):
+                key = "check:" + key
+            rows = db.execute("SELECT id FROM checks WHERE id = ? OR (length(?) >= 14 AND id LIKE ? || '%')",
+                              (key, key, key)).fetchall()  # fmt: skip
+            exact = [r[0] for r in rows if r[0] == key]
+            matches = exact or sorted({r[0] for r in rows})
+            if len(matches) != 1:
+                what = "no finding" if not matches else f"{len(matches)} findings match"
+                raise StoreError(f"{what} {key!r}; see `budgetscope check --format json` for ids")
+            full.append(matches[0])
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        with _transaction(db, self.path):
+            for cid in full:
+                if reviewed:
+                    db.execute("INSERT OR REPLACE INTO reviews VALUES (?, ?, ?)", (cid, now, note))
+                else:
+                    db.execute("DELETE FROM reviews WHERE check_id = ?", (cid,))
+        return full
 
     def links_stale(self) -> bool:
         """True when documents changed since links were last written (an ingest was interrupted)."""

@@ -109,6 +109,12 @@ class EntityStore(Protocol):
         """Replace everything derived across documents in one transaction."""
         ...
 
+    def review_findings(
+        self, ids: Iterable[str], *, note: str | None = None, reviewed: bool = True
+    ) -> list[str]:
+        """Mark findings (by id or unique prefix) as reviewed false positives, or unmark them; the full ids."""
+        ...
+
     def links_stale(self) -> bool:
         """True when documents were written or deleted after the last :meth:`write_links`."""
         ...

@@ -22,7 +22,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from budgetscope.index.store_schema import citation_id, document_id, money
+from budgetscope.index.store_schema import citation_id, document_id, fen, money, money_columns
 from budgetscope.models import (
     Amount,
     Citation,
@@ -78,7 +78,7 @@ def document_rows(
         out["budget_lines"].append(
             {
                 "id": stable_id(did, "line", position), "document_id": did, "position": position,
-                "table_title": line.table, "table_line": table_line, "line": line.line, "name": line.name, "column_label": line.column, "yuan": money(line.yuan),
+                "table_title": line.table, "table_line": table_line, "line": line.line, "name": line.name, "column_label": line.column, **money_columns("", line.yuan),
                 "text": line.text, "unit": line.unit, "code": line.code, "scheme": line.scheme,
             }
         )  # fmt: skip
@@ -86,7 +86,7 @@ def document_rows(
         out["stated_totals"].append(
             {
                 "id": stable_id(did, "stated", position), "document_id": did, "position": position,
-                "label": s.label, "text": s.text, "yuan": money(s.yuan), "line": s.line, "quantum": money(s.quantum),
+                "label": s.label, "text": s.text, **money_columns("", s.yuan), "line": s.line, "quantum": money(s.quantum),
             }
         )  # fmt: skip
     return out
@@ -98,7 +98,7 @@ def _record_rows(r: Record, did: str, position: int, out: dict[str, list[dict[st
         {
             "id": r.id, "document_id": did, "position": position, "kind": r.kind, "doc": r.doc, "line": r.line,
             "page": r.page, "department": r.department, "year": r.year, "title": r.title, "name": r.name,
-            "budget_total_yuan": money(r.budget_total_yuan),
+            "budget_total_yuan": money(r.budget_total_yuan), "budget_total_fen": fen(r.budget_total_yuan),
             "period_start": p.start.isoformat() if p else None, "period_end": p.end.isoformat() if p else None,
             "period_text": p.text if p else None, "period_offset": p.offset if p else None,
             "start": r.start, "end": r.end,
@@ -124,7 +124,7 @@ def _record_rows(r: Record, did: str, position: int, out: dict[str, list[dict[st
         out["amounts"].append(
             {
                 "id": stable_id(r.id, "amount", i), "project_id": r.id, "position": i, "text": a.text,
-                "yuan": money(a.yuan), "role": a.role, "section": a.section, "start": a.start, "end": a.end,
+                **money_columns("", a.yuan), "role": a.role, "section": a.section, "start": a.start, "end": a.end,
                 "approximate": int(a.approximate),
                 "extra": _extra(a, ("text", "yuan", "role", "section", "start", "end", "approximate")),
             }
@@ -156,11 +156,11 @@ def _form_rows(pid: str, f: Form, first: int, out: dict[str, list[dict[str, Any]
         }
     )  # fmt: skip
     for i, (key, yuan) in enumerate(f.amounts.items()):
-        out["form_amounts"].append({"project_id": pid, "position": i, "key": key, "yuan": money(yuan)})
+        out["form_amounts"].append({"project_id": pid, "position": i, "key": key, **money_columns("", yuan)})
     for i, c in enumerate(f.components):
         out["components"].append(
             {"id": stable_id(pid, "component", i), "project_id": pid, "position": i, "name": c.name,
-             "yuan": money(c.yuan), "extra": _extra(c, ("name", "yuan"))}
+             **money_columns("", c.yuan), "extra": _extra(c, ("name", "yuan"))}
         )  # fmt: skip
     for i, ind in enumerate(f.indicators):
         out["indicators"].append(

@@ -1,7 +1,11 @@
 """The SQLite schema of the entity store: tables, indexes, export views, and the ids of rows.
 
-Money is stored as exact decimal text (``yuan``) with a generated ``yuan_value`` REAL column for
-SQL arithmetic; dates as ISO text. Row conversion lives in :mod:`budgetscope.index.store_rows`.
+Money is stored twice, both exact: ``fen`` INTEGER (the amount in fen, 1/100 yuan) is the number
+every SQLite reader sums and sorts (Datasette, DuckDB's sqlite scanner see a 64-bit integer), and
+``yuan`` TEXT is the same amount as decimal text with two places (``"820000.00"``), for reading and
+for the records' round trip. No REAL column or ``CAST(… AS REAL)`` anywhere: SQLite's REAL is a
+double and DuckDB reads a ``REAL`` declaration as a 32-bit float. Dates are ISO text. Row
+conversion lives in :mod:`budgetscope.index.store_rows`.
 
 Example:
     >>> document_id("a.txt")
@@ -14,12 +18,13 @@ from decimal import Decimal
 
 from budgetscope.models import stable_id
 
-SCHEMA_VERSION = 1
-"""Bumped when the tables change; a store of another version is refused with a clear message."""
+SCHEMA_VERSION = 2
+"""Bumped when the tables change; an older store is migrated on open (:mod:`store_migrate`), a newer refused."""
 
-_MONEY = "yuan TEXT{null}, yuan_value REAL GENERATED ALWAYS AS (CAST(yuan AS REAL)) VIRTUAL"
+_MONEY = "yuan TEXT{null}, fen INTEGER"
+CENT = Decimal("0.01")
 
-DDL = f"""
+DDL_TABLES = f"""
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS documents (
   id TEXT PRIMARY KEY, doc TEXT NOT NULL UNIQUE, path TEXT, kind TEXT NOT NULL, department TEXT,
@@ -27,9 +32,9 @@ CREATE TABLE IF NOT EXISTS documents (
   parts TEXT NOT NULL, warnings TEXT NOT NULL, extra TEXT);
 CREATE TABLE IF NOT EXISTS projects (
   id TEXT PRIMARY KEY, document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
-  position INTEGER NOT NULL, kind TEXT NOT NULL CHECK (kind IN ('narrative', 'form')), doc TEXT NOT NULL,
+  position INTEGER NOT NULL, kind TEXT NOT NULL CHECK (kind IN ('narrative', 'form', 'department_form')), doc TEXT NOT NULL,
   line INTEGER, page INTEGER, department TEXT, year INTEGER, title TEXT NOT NULL, name TEXT,
-  budget_total_yuan TEXT, period_start TEXT, period_end TEXT, period_text TEXT, period_offset INTEGER,
+  budget_total_yuan TEXT, budget_total_fen INTEGER, period_start TEXT, period_end TEXT, period_text TEXT, period_offset INTEGER,
   start INTEGER, "end" INTEGER, extra TEXT);
 CREATE INDEX IF NOT EXISTS projects_document ON projects(document_id, position);
 CREATE INDEX IF NOT EXISTS projects_year_department ON projects(year, department);
@@ -110,17 +115,51 @@ CREATE TABLE IF NOT EXISTS checks (
   project_id TEXT REFERENCES projects(id) ON DELETE CASCADE,
   other_id TEXT REFERENCES projects(id) ON DELETE CASCADE,
   doc TEXT, line INTEGER, subject TEXT NOT NULL, stated TEXT, stated_yuan TEXT, found TEXT, found_yuan TEXT,
-  difference_yuan TEXT, message TEXT NOT NULL);
+  difference_yuan TEXT, message TEXT NOT NULL, page INTEGER, other_doc TEXT, other_line INTEGER, other_page INTEGER,
+  field TEXT, stated_fen INTEGER, found_fen INTEGER, difference_fen INTEGER);
 CREATE INDEX IF NOT EXISTS checks_project ON checks(project_id);
 CREATE INDEX IF NOT EXISTS checks_other ON checks(other_id);
 CREATE INDEX IF NOT EXISTS checks_status ON checks(status, kind);
+CREATE TABLE IF NOT EXISTS reviews (
+  check_id TEXT PRIMARY KEY, reviewed_at TEXT NOT NULL, note TEXT);
 """
 
+
+INDEX_STATE = """
+CREATE TABLE IF NOT EXISTS index_pending (doc TEXT PRIMARY KEY, seq INTEGER NOT NULL);
+CREATE TRIGGER IF NOT EXISTS documents_index_insert AFTER INSERT ON documents BEGIN
+  INSERT INTO meta VALUES ('index_seq', '1') ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1;
+  INSERT OR REPLACE INTO index_pending VALUES
+    (NEW.doc, (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'index_seq'));
+END;
+CREATE TRIGGER IF NOT EXISTS documents_index_delete AFTER DELETE ON documents BEGIN
+  INSERT INTO meta VALUES ('index_seq', '1') ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1;
+  INSERT OR REPLACE INTO index_pending VALUES
+    (OLD.doc, (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'index_seq'));
+END;
+"""
+"""The search index's state, kept in the store (#10): documents whose stored version the index does not
+reflect yet, marked by triggers in the transaction that writes or deletes the document, each with a
+sequence number so that an index run clears only the version it embedded. Created with the store, and
+added to an older store by :func:`budgetscope.index.index_state.ensure`."""
+
+DDL = DDL_TABLES + INDEX_STATE
+"""Everything a new store is created with."""
+
 VIEWS = """
-CREATE VIEW findings AS SELECT * FROM checks WHERE status NOT IN ('agree', 'rounded');
+CREATE VIEW findings AS SELECT * FROM checks WHERE status NOT IN ('agree', 'rounded')
+  AND id NOT IN (SELECT check_id FROM reviews);
+CREATE VIEW reviewed_findings AS SELECT c.*, r.reviewed_at, r.note AS review_note FROM checks c
+  JOIN reviews r ON r.check_id = c.id WHERE c.status NOT IN ('agree', 'rounded');
+CREATE VIEW department_totals AS
+SELECT d.department, d.year, d.doc, b.name AS label, b.yuan, b.fen, b.line FROM budget_lines b
+JOIN documents d ON d.id = b.document_id WHERE b.name = '支出总计' AND b.table_title LIKE '%财务收支预算总表'
+UNION ALL
+SELECT d.department, d.year, d.doc, s.label, s.yuan, s.fen, s.line FROM stated_totals s
+JOIN documents d ON d.id = s.document_id WHERE s.label = '支出预算';
 CREATE VIEW export_projects AS
 SELECT p.id, p.kind, p.doc, p.line, p.page, p.department, p.year, p.title, p.name,
-  CAST(p.budget_total_yuan AS REAL) AS budget_total_yuan, p.period_start, p.period_end, p.period_text,
+  p.budget_total_yuan, p.budget_total_fen, p.period_start, p.period_end, p.period_text,
   (SELECT json_group_array(name) FROM (SELECT name FROM implementing_bodies b WHERE b.project_id = p.id
      ORDER BY b.position)) AS implementing_bodies,
   f.nature, f.category, f.implementer,
@@ -143,23 +182,23 @@ SELECT * FROM (
   SELECT a.id, a.project_id, p.doc, p.kind AS source, p.name AS project, p.year AS fiscal_year,
     p.department AS administrative_classification, NULL AS functional_classification,
     NULL AS economic_classification, a.role, a.section, NULL AS column_label, a.text,
-    CAST(a.yuan AS REAL) AS amount, 'CNY' AS currency, p.line, a.start, a."end", 0 AS k1, p.position AS k2,
+    a.yuan AS amount, a.fen AS amount_fen, 'CNY' AS currency, p.line, a.start, a."end", 0 AS k1, p.position AS k2,
     a.position AS k3
   FROM amounts a JOIN projects p ON p.id = a.project_id
   UNION ALL
   SELECT p.id || ':' || m.key, p.id, p.doc, 'form', p.name, p.year, p.department, NULL, NULL,
     CASE m.key WHEN 'annual_total' THEN 'total' WHEN 'fiscal_current' THEN 'fiscal' ELSE 'other' END,
-    'form', m.key, NULL, CAST(m.yuan AS REAL), 'CNY', p.line, NULL, NULL, 0, p.position, 1000 + m.position
+    'form', m.key, NULL, m.yuan, m.fen, 'CNY', p.line, NULL, NULL, 0, p.position, 1000 + m.position
   FROM form_amounts m JOIN projects p ON p.id = m.project_id
   UNION ALL
   SELECT c.id, p.id, p.doc, 'component', COALESCE(p.name, '') || ' / ' || c.name, p.year, p.department, NULL, NULL,
-    'component', 'form', 'component', NULL, CAST(c.yuan AS REAL), 'CNY', p.line, NULL, NULL, 0, p.position,
+    'component', 'form', 'component', NULL, c.yuan, c.fen, 'CNY', p.line, NULL, NULL, 0, p.position,
     2000 + c.position
   FROM components c JOIN projects p ON p.id = c.project_id WHERE c.yuan IS NOT NULL
   UNION ALL
   SELECT b.id, NULL, d.doc, 'table', b.name, d.year, d.department,
     CASE b.scheme WHEN 'functional' THEN b.code END, CASE b.scheme WHEN 'economic' THEN b.code END,
-    NULL, b.table_title, b.column_label, b.text, CAST(b.yuan AS REAL), 'CNY', b.line, NULL, NULL, 1, 0, b.position
+    NULL, b.table_title, b.column_label, b.text, b.yuan, b.fen, 'CNY', b.line, NULL, NULL, 1, 0, b.position
   FROM budget_lines b JOIN documents d ON d.id = b.document_id
 ) ORDER BY doc, k1, k2, k3;
 CREATE VIEW export_citations AS
@@ -183,9 +222,8 @@ SELECT i.id, i.project_id, p.doc, p.year, p.department, p.name AS project, i.pos
   i.level3, i.target
 FROM indicators i JOIN projects p ON p.id = i.project_id ORDER BY p.doc, p.position, i.position;
 CREATE VIEW export_findings AS
-SELECT id, kind, status, severity, doc, line, project_id, other_id, subject, stated,
-  CAST(stated_yuan AS REAL) AS stated_yuan, found, CAST(found_yuan AS REAL) AS found_yuan,
-  CAST(difference_yuan AS REAL) AS difference_yuan, message
+SELECT id, kind, status, severity, doc, page, line, project_id, other_id, field, subject, stated, stated_yuan,
+  stated_fen, found, found_yuan, found_fen, other_doc, other_page, other_line, difference_yuan, difference_fen, message
 FROM findings ORDER BY doc, line, kind, id
 """
 """Read-only views shaped for export, Datasette and DuckDB (recreated when their text changes)."""
@@ -218,12 +256,36 @@ LINK_TABLES: tuple[str, ...] = (
 
 
 def money(value: Decimal | None) -> str | None:
-    """Exact decimal text of an amount, without exponent.
+    """Exact decimal text of an amount, without exponent, with two places (more only when needed).
 
-    >>> money(Decimal("6.272E+6")), money(None)
-    ('6272000', None)
+    >>> money(Decimal("6.272E+6")), money(Decimal("820000")), money(Decimal("0.125")), money(None)
+    ('6272000.00', '820000.00', '0.125', None)
     """
-    return None if value is None else format(value, "f")
+    if value is None:
+        return None
+    cents = value.quantize(CENT) if value.is_finite() else value
+    return format(cents if cents == value else value, "f")
+
+
+def fen(value: Decimal | None) -> int | None:
+    """The amount in fen (exact), None when there is none or it is finer than a fen (kept in ``yuan``).
+
+    >>> fen(Decimal("179540.5")), fen(Decimal("60000.00E4")), fen(Decimal("0.125"))
+    (17954050, 60000000000, None)
+    """
+    if value is None or not value.is_finite():
+        return None
+    cents = value * 100
+    return int(cents) if cents == cents.to_integral_value() else None
+
+
+def money_columns(prefix: str, value: Decimal | None) -> dict[str, str | int | None]:
+    """``{prefix}yuan`` and ``{prefix}fen`` of an amount (``prefix`` as in ``stated_``).
+
+    >>> money_columns("", Decimal("1.5"))
+    {'yuan': '1.50', 'fen': 150}
+    """
+    return {f"{prefix}yuan": money(value), f"{prefix}fen": fen(value)}
 
 
 def document_id(doc: str) -> str:
@@ -239,10 +301,13 @@ def citation_id(record_id: str, position: int) -> str:
 __all__ = [
     "DDL",
     "DOCUMENT_TABLES",
+    "INDEX_STATE",
     "LINK_TABLES",
     "SCHEMA_VERSION",
     "VIEWS",
     "citation_id",
     "document_id",
+    "fen",
     "money",
+    "money_columns",
 ]

@@ -55,6 +55,8 @@ class Hit:
     point_id: str
     score: float
     payload: dict[str, Any]
+    raw: tuple[float | None, ...] = ()
+    """The project's best raw score in each ranked list (cosine, BM25), None where it is absent."""
 
     @property
     def project_id(self) -> str:
@@ -98,10 +100,19 @@ def fuse_and_group(
         fused = rrf([[str(p.id) for p in ranked] for ranked in lists], weights, k=rrf_k)
     else:
         fused = weighted_sum([[(str(p.id), float(p.score)) for p in ranked] for ranked in lists], weights)
+    best: list[dict[str, float]] = []
+    for ranked in lists:
+        top: dict[str, float] = {}
+        for p in ranked:
+            project = str((p.payload or {}).get("project_id", p.id))
+            top[project] = max(top.get(project, float("-inf")), float(p.score))
+        best.append(top)
     hits: dict[str, Hit] = {}
     for point_id, score in fused:
         payload = dict(points[point_id].payload or {})
-        hits.setdefault(str(payload.get("project_id", point_id)), Hit(point_id, score, payload))
+        project = str(payload.get("project_id", point_id))
+        if project not in hits:
+            hits[project] = Hit(point_id, score, payload, tuple(top.get(project) for top in best))
     return list(hits.values())
 
 

@@ -66,6 +66,11 @@ def _batches(items: Iterable[Chunk], size: int) -> Iterator[list[Chunk]]:
         yield batch
 
 
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0][:200] if text else type(exc).__name__
+
+
 def _sparse(terms: SparseTerms) -> models.SparseVector:
     from qdrant_client import models
 
@@ -95,6 +100,7 @@ class VectorIndex:
         api_key: str | None = None,
         batch_size: int = 64,
         read_only: bool = False,
+        wait: float = 0.0,
     ) -> None:
         given = [name for name, value in (("path", path), ("url", url), ("location", location)) if value]
         if len(given) != 1:
@@ -110,6 +116,8 @@ class VectorIndex:
         self.encoder = encoder
         self.api_key = api_key
         self.batch_size = batch_size
+        self.wait = wait
+        """Seconds to wait for an embedded index open in another process before :class:`IndexLocked`."""
         self._client: QdrantClient | None = None
 
     # -- lifecycle ---------------------------------------------------------------------------
@@ -131,15 +139,7 @@ class VectorIndex:
                 if self.url
                 else {"location": self.location}
             )
-            try:
-                self._client = QdrantClient(**kwargs)
-            except RuntimeError as exc:
-                if "already accessed" in str(exc):
-                    raise IndexLocked(
-                        f"index {self.where} is open in another process; embedded Qdrant allows one "
-                        "at a time (close it, or use a Qdrant server with --qdrant-url)"
-                    ) from None
-                raise
+            self._client = self._connect(QdrantClient, kwargs)
             from qdrant_client.http.exceptions import ResponseHandlingException
 
             try:  # a failed open leaves nothing open (and releases the embedded lock)
@@ -152,6 +152,36 @@ class VectorIndex:
                 self.close()
                 raise
         return self
+
+    def _connect(self, factory: Any, kwargs: dict[str, Any]) -> QdrantClient:
+        """A client; an embedded index open in another process is waited for up to :attr:`wait` seconds.
+
+        A damaged embedded index (unreadable metadata or storage) is a :class:`VectorIndexError`.
+        """
+        import time
+
+        deadline = time.monotonic() + self.wait
+        while True:
+            try:
+                return factory(**kwargs)
+            except RuntimeError as exc:
+                if "already accessed" not in str(exc):
+                    raise VectorIndexError(f"cannot open index {self.where}: {_first_line(exc)}") from None
+                if time.monotonic() >= deadline:
+                    raise IndexLocked(
+                        f"index {self.where} is open in another process; embedded Qdrant allows one "
+                        "at a time (close it, or use a Qdrant server with --qdrant-url)"
+                    ) from None
+                time.sleep(0.2)
+            except (ValueError, KeyError, TypeError, EOFError, OSError) as exc:
+                if isinstance(exc, OSError) and self.path is None:
+                    raise VectorIndexError(
+                        f"cannot reach Qdrant at {self.where}: {_first_line(exc)}"
+                    ) from None
+                raise VectorIndexError(
+                    f"index {self.where} is damaged ({type(exc).__name__}: {_first_line(exc)}); "
+                    "delete that folder and run `budgetscope index --rebuild`"
+                ) from None
 
     def close(self) -> None:
         """Close the client (releases the embedded directory's lock)."""
@@ -317,7 +347,7 @@ class VectorIndex:
     # -- searching -------------------------------------------------------------------------------
 
     def _ranked_lists(
-        self, query: str, mode: SearchMode, query_filter: models.Filter | None
+        self, query: str, mode: SearchMode, query_filter: models.Filter | None, lexical: str | None = None
     ) -> Callable[[int], list[list[models.ScoredPoint]]]:
         """Embed the query once; the returned function fetches the ranked lists at a given limit."""
         from qdrant_client import models
@@ -325,7 +355,7 @@ class VectorIndex:
         queries: list[tuple[str, Any]] = []
         if mode in ("hybrid", "dense"):
             queries.append((DENSE, self._encoder().encode_queries([query])[0].tolist()))
-        terms = query_vector(query)
+        terms = query_vector(lexical or query)
         if mode in ("hybrid", "sparse") and terms.indices:
             queries.append((LEXICAL, _sparse(terms)))
 
@@ -350,6 +380,7 @@ class VectorIndex:
         weights: Sequence[float] = (1.0, 1.0),
         rrf_k: int = RRF_K,
         candidates: int | None = None,
+        lexical: str | None = None,
     ) -> list[Hit]:
         """The top_k projects for a query, one hit (the best chunk) per project, best first.
 
@@ -357,6 +388,7 @@ class VectorIndex:
         weighted ``rrf`` with ``weights = (dense, sparse)``, or ``weighted`` min-max score sum).
         ``filters``: see :func:`build_filter`. Each list fetches ``candidates`` chunks (default
         ``max(50, 10 * top_k)``), doubled until top_k projects are found or the lists run dry.
+        ``lexical``: the text the sparse side searches instead of ``query`` (a translated query).
         """
         if mode not in ("hybrid", "dense", "sparse"):
             raise VectorIndexError(f"unknown search mode {mode!r}: expected hybrid, dense or sparse")
@@ -364,7 +396,7 @@ class VectorIndex:
             raise VectorIndexError(f"unknown fusion {fusion!r}: expected rrf or weighted")
         if top_k < 1 or not self.exists():
             return []
-        fetch = self._ranked_lists(query, mode, build_filter(filters))
+        fetch = self._ranked_lists(query, mode, build_filter(filters), lexical)
         limit = candidates or max(50, 10 * top_k)
         while True:
             lists = fetch(limit)

@@ -44,8 +44,11 @@ FORM_TEXT_SECTIONS: dict[str, str] = {
 }
 """Section key of a form's free-text field, by its label; other labels (项目设立的必要性 …) are ``form``."""
 
-DocumentKind = Literal["department_budget", "performance_targets", "final_accounts", "unit_budget", "other"]
-RecordKind = Literal["narrative", "form"]
+DocumentKind = Literal[
+    "department_budget", "performance_targets", "final_accounts", "unit_budget", "evaluation_report", "other"
+]
+RecordKind = Literal["narrative", "form", "department_form"]
+"""department_form: a department-wide performance form (部门整体支出绩效目标表), not a project."""
 AmountRole = Literal["total", "fiscal", "self_raised", "other", "component"]
 
 
@@ -280,6 +283,53 @@ class Part(_Record):
     end: int = 0
 
 
+class Evidence(_Record):
+    """One sign, in a document's own text, of how many projects it holds (see :class:`Coverage`)."""
+
+    kind: Literal["statement", "form_title", "form_table", "narrative_heading", "stated_total"]
+    text: str
+    count: int = 1
+    page: int | None = None
+    line: int | None = None
+
+
+class Coverage(_Record):
+    """What a document appears to hold against what was read: never silently short.
+
+    ``forms_expected`` / ``narratives_expected`` are the least the document's own evidence shows
+    (its statements "涉及预算项目3个", form titles, 项目名称 cells, goal tables, narrative headings);
+    ``problems`` name what could not be read (an unknown layout, a section that swallowed text).
+    """
+
+    forms_read: int = 0
+    forms_expected: int = 0
+    narratives_read: int = 0
+    narratives_expected: int = 0
+    stated_total_yuan: Decimal | None = None
+    read_total_yuan: Decimal | None = None
+    evidence: list[Evidence] = Field(default_factory=list)
+    problems: list[str] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
+
+    @property
+    def short(self) -> bool:
+        """True when the document shows more than was read, or something could not be read."""
+        return (
+            self.forms_read < self.forms_expected
+            or self.narratives_read < self.narratives_expected
+            or bool(self.problems)
+        )
+
+    def contract(self) -> dict[str, Any]:
+        """The ``coverage`` object of `segment --format json` (JSON-ready, money exact)."""
+        out = self.model_dump(mode="json", exclude={"stated_total_yuan", "read_total_yuan"})
+        for key in ("stated_total_yuan", "read_total_yuan"):
+            value = getattr(self, key)
+            out[key] = _num(value) if value is not None else None
+        out["short"] = self.short
+        return out
+
+
 class Document(_Record):
     """A loaded, classified and segmented source document."""
 
@@ -291,9 +341,13 @@ class Document(_Record):
     pages: int | None = None
     chars: int = 0
     sha1: str = ""
+    content_sha1: str = ""
+    """A hash of what was read (projects, sections, form fields; else the text without white space),
+    the same for the same document in another encoding, printed to PDF or under another name (#10)."""
     parts: list[Part] = Field(default_factory=list)
     records: list[Record] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
+    coverage: Coverage | None = None
 
     def contract(self, *, extracted: bool = False) -> dict[str, Any]:
         """The document as `budgetscope segment --format json` prints it."""
@@ -302,6 +356,7 @@ class Document(_Record):
             "kind": self.kind,
             "department": self.department,
             "year": self.year,
+            "coverage": self.coverage.contract() if self.coverage else None,
             "records": [r.contract(extracted=extracted) for r in self.records],
         }
 
@@ -310,6 +365,7 @@ from budgetscope.models.views import (  # noqa: E402  (views build on the record
     Check,
     CitedWording,
     DocumentSummary,
+    HitSource,
     LinkedProject,
     ProjectSummary,
     ProjectView,
@@ -328,11 +384,14 @@ __all__ = [
     "Citation",
     "CitedWording",
     "Component",
+    "Coverage",
     "DocNumber",
     "Document",
     "DocumentKind",
     "DocumentSummary",
+    "Evidence",
     "Form",
+    "HitSource",
     "Indicator",
     "LinkedProject",
     "Part",

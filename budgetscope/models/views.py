@@ -61,11 +61,24 @@ class CitedWording(_View):
     bracketed: bool = True
 
 
+class HitSource(_View):
+    """Where a found project is written: its narrative or its form (a search hit lists both)."""
+
+    doc: str | None = None
+    line: int | None = None
+    page: int | None = None
+    id: str | None = None
+    name: str | None = None
+    kind: str | None = None
+
+
 class SearchHit(_View):
     """One project found by a search or a cites query (DESIGN.md's hit), best first.
 
-    ``highlights``: offsets in ``snippet`` of the query's words (search); ``cited`` and
-    ``canonical``: the wordings cited and the policy documents matched (cites).
+    ``highlights``: offsets in ``snippet`` of the query's words (search); ``sources``: every place
+    the project is written (narrative and form); ``weak``: below the relevance cut-off (listed last);
+    ``dense``, ``lexical``, ``coverage``: the raw scores the rank was fused from (search); ``cited``
+    and ``canonical``: the wordings cited and the policy documents matched (cites).
     """
 
     doc: str | None = None
@@ -80,18 +93,33 @@ class SearchHit(_View):
     score: float = 0.0
     snippet: str = ""
     highlights: list[list[int]] = Field(default_factory=list)
+    sources: list[HitSource] = Field(default_factory=list)
+    weak: bool = False
+    dense: float | None = None
+    lexical: float | None = None
+    coverage: float | None = None
     cited: list[CitedWording] = Field(default_factory=list)
     canonical: list[str] = Field(default_factory=list)
 
 
 class Check(_View):
-    """One comparison the store made (narrative vs form, stated totals vs tables); a finding
-    when its status is neither ``agree`` nor ``rounded``."""
+    """One comparison the store made (unit slips, sums, periods, narrative vs form, stated totals vs
+    tables); a finding when its status is neither ``agree`` nor ``rounded``.
+
+    ``doc``/``page``/``line`` place the number checked, ``other_doc``/``other_page``/``other_line``
+    the number it was compared with; ``field`` names the project's number (``budget_total``,
+    ``period``, ``form.<key>``); amounts are exact (``*_yuan`` Decimal, ``*_fen`` integer).
+    ``reviewed``: marked as a false positive (``budgetscope check --review``), with
+    ``reviewed_at`` and ``review_note`` when listed as reviewed.
+    """
 
     id: str
     kind: str
     status: str
     severity: str
+    document_id: str | None = None
+    project_id: str | None = None
+    other_id: str | None = None
     doc: str | None = None
     line: int | None = None
     subject: str
@@ -101,14 +129,22 @@ class Check(_View):
     found_yuan: Decimal | None = None
     difference_yuan: Decimal | None = None
     message: str
-    document_id: str | None = None
-    project_id: str | None = None
-    other_id: str | None = None
+    page: int | None = None
+    other_doc: str | None = None
+    other_line: int | None = None
+    other_page: int | None = None
+    field: str | None = None
+    stated_fen: int | None = None
+    found_fen: int | None = None
+    difference_fen: int | None = None
+    reviewed: bool = False
+    reviewed_at: str | None = None
+    review_note: str | None = None
 
     @property
     def is_finding(self) -> bool:
-        """True unless the two sides agree (exactly or after rounding)."""
-        return self.status not in ("agree", "rounded")
+        """True unless the two sides agree (exactly or after rounding) or it was reviewed."""
+        return self.status not in ("agree", "rounded") and not self.reviewed
 
 
 class SeriesMember(_View):
@@ -126,11 +162,14 @@ class SeriesMember(_View):
 
 
 class Series(_View):
-    """The same project across years and documents, oldest first."""
+    """The same project across years and documents, oldest first; ``years``: one row per budget
+    year (``year``, ``budget_total_yuan``, ``form_total_yuan``, ``change_yuan``, ``change_percent``,
+    ``findings``, …; amounts Decimal), as :func:`budgetscope.index.series.series_years` gives them."""
 
     id: str
     confidence: float
     members: list[SeriesMember] = Field(default_factory=list)
+    years: list[dict[str, Any]] = Field(default_factory=list)
 
 
 class LinkedProject(_View):
@@ -173,6 +212,13 @@ class DocumentSummary(_View):
     warnings: list[str] = Field(default_factory=list)
 
 
+def _exact(value: Any) -> Any:
+    """A Decimal as an exact JSON value: an int when whole, else its decimal text; others as they are."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else str(value)
+    return value
+
+
 class ProjectView(_View):
     """Everything known about one project: the record, its series, its linked form or narrative,
     every check made about it and the findings among them."""
@@ -186,7 +232,7 @@ class ProjectView(_View):
 
     @property
     def findings(self) -> list[Check]:
-        """The checks that are not agreements."""
+        """The checks that are not agreements (nor reviewed)."""
         return [c for c in self.checks if c.is_finding]
 
     def contract(self) -> dict[str, Any]:
@@ -197,14 +243,15 @@ class ProjectView(_View):
         series = None
         if self.series is not None:
             series = self.series.model_dump(
-                mode="json", exclude={"members": {"__all__": {"budget_total_yuan"}}}
+                mode="json", exclude={"members": {"__all__": {"budget_total_yuan"}}, "years": True}
             )
+            series["years"] = [{k: _exact(v) for k, v in y.items()} for y in self.series.years]
         linked = None
         if self.linked is not None:
             linked = self.linked.model_dump(mode="json")
             total = self.linked.budget_total_yuan
             linked["budget_total_yuan"] = _num(total) if total is not None else None
-        checks = [c.model_dump(mode="json") for c in self.checks]
+        checks = [c.model_dump(mode="json", exclude={"reviewed_at", "review_note"}) for c in self.checks]
         return {
             "project": project,
             "series": series,
@@ -218,6 +265,7 @@ __all__ = [
     "Check",
     "CitedWording",
     "DocumentSummary",
+    "HitSource",
     "LinkedProject",
     "ProjectSummary",
     "ProjectView",

@@ -378,6 +378,29 @@ def _unbracketed(text: str, section: str | None, masked_text: str) -> list[Citat
     return out
 
 
+_BARE_NUMBER_LEFT = re.compile(r"(?:根据|依据|依照|按照|遵照|参照|贯彻落实|贯彻|落实|执行|见)[\s“\"]*$")
+_BARE_NUMBER_RIGHT = re.compile(r"^[\s”\"]*(?:号?文件|文|的?(?:精神|要求|规定))")
+
+
+def _bare_numbers(text: str, section: str | None, taken: list[Citation]) -> list[Citation]:
+    """A 文号 standing alone as the thing cited ("依据国发〔2021〕9号文件"): the number is the title.
+
+    Only when a citing verb comes right before it and 文件/文/精神/要求/规定 right after, and no
+    citation found otherwise holds it.
+    """
+    out = []
+    for dn in find_doc_numbers(text):
+        start, end = dn.start, dn.end
+        if any(c.start <= start < c.end for c in taken):
+            continue
+        left, right = text[max(0, start - 8) : start], text[end : end + 8]
+        if _BARE_NUMBER_LEFT.search(left) and _BARE_NUMBER_RIGHT.match(right):
+            number = dn.number.text
+            out.append(Citation(title=number, doc_number=number, section=section, bracketed=False,
+                                start=start, end=end))  # fmt: skip
+    return out
+
+
 def find_citations(text: str, *, section: str | None = None) -> list[Citation]:
     """Every document cited in a section's text, in order of appearance, with the title's offsets.
 
@@ -385,12 +408,15 @@ def find_citations(text: str, *, section: str | None = None) -> list[Citation]:
     ['社会团体登记管理条例', '基金会管理条例', '社会组织评估管理办法']
     >>> [(c.title, c.bracketed) for c in find_citations("3、科普基础设施发展规划（2008-2010-2015）中提到，大力发展")]
     [('科普基础设施发展规划（2008-2010-2015）', False)]
+    >>> [(c.title, c.doc_number) for c in find_citations("依据国发〔2021〕9号文件，开展科普工作。")]
+    [('国发〔2021〕9号', '国发〔2021〕9号')]
     """
     if not text:
         return []
     masked = list(text)
     found = _bracketed(text, section, masked)
     found += _unbracketed(text, section, "".join(masked))
+    found += _bare_numbers(text, section, found)
     return sorted(found, key=lambda c: c.start)
 
 

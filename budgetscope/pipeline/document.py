@@ -8,16 +8,24 @@ Example:
 
 from __future__ import annotations
 
+import hashlib
+import json
+import re
 from pathlib import Path
 
 from budgetscope.models import Document
 from budgetscope.pipeline.classify import classify
+from budgetscope.pipeline.coverage import assess
+from budgetscope.pipeline.coverage import warning as coverage_warning
 from budgetscope.pipeline.forms import segment_forms
+from budgetscope.pipeline.forms_pdf import read_pdf_forms, unread_form_pages
 from budgetscope.pipeline.load import load
 from budgetscope.pipeline.normalize import Text, normalize_text
 from budgetscope.pipeline.segment import segment_narratives, segment_parts
 
 NARRATIVE_KINDS = ("department_budget", "unit_budget", "final_accounts")
+NO_TARGETS = ("final_accounts", "evaluation_report")
+"""Kinds whose tables are never targets (self-evaluations of a past year, evaluation reports)."""
 
 
 def read_document(path: Path | str) -> Document:
@@ -25,14 +33,38 @@ def read_document(path: Path | str) -> Document:
     path = Path(path)
     source = load(path)
     text = normalize_text(source.text, source.page_starts)
-    return segment_text(text, doc=path.name, path=str(path), sha1=source.sha1, pages=source.pages)
+    document = segment_text(
+        text, doc=path.name, path=str(path), sha1=source.sha1, pages=source.pages, coverage=False
+    )
+    if source.page_starts is not None and document.kind not in NO_TARGETS:
+        # PDF: performance forms are read from the tables of the pages that hold them
+        forms = read_pdf_forms(
+            path, source.page_texts(), doc=path.name, department=document.department, year=document.year
+        )
+        if forms or not any(r.kind == "form" and r.form and r.form.indicators for r in document.records):
+            document.records = [r for r in document.records if r.kind == "narrative"] + forms
+        # else: forms printed as text lines without ruling (a text template put into a PDF) stay as read
+        if not any(r.kind != "narrative" for r in document.records):
+            tables = unread_form_pages(source.page_texts())
+            if tables:
+                document.warnings.append(
+                    f"pages {', '.join(map(str, tables))} print indicator tables (三级指标/指标值) "
+                    "but no performance form was read: unknown layout?"
+                )
+    return _with_coverage(document, text)
 
 
 def segment_text(
-    text: Text, *, doc: str, path: str = "", sha1: str = "", pages: int | None = None
+    text: Text,
+    *,
+    doc: str,
+    path: str = "",
+    sha1: str = "",
+    pages: int | None = None,
+    coverage: bool = True,
 ) -> Document:
-    """Classify and segment normalized text (pure)."""
-    c = classify(text)
+    """Classify and segment normalized text (pure); ``coverage=False`` leaves the report to the caller."""
+    c = classify(text, doc)
     document = Document(
         doc=doc,
         path=path,
@@ -49,6 +81,42 @@ def segment_text(
     if c.kind == "performance_targets" or c.kind in NARRATIVE_KINDS:
         # department budgets may carry their projects' performance forms after the narratives
         document.records += segment_forms(text, doc=doc, department=c.department, year=c.year)
-    if c.kind == "other":
+    if c.kind in ("other", "evaluation_report"):
         document.warnings.append("not a budget document: no narratives or forms segmented")
+    return _with_coverage(document, text) if coverage else document
+
+
+def _with_coverage(document: Document, text: Text) -> Document:
+    """Compare what the document shows of its projects with the records read (last, after every reader)."""
+    document.coverage = assess(text, document.records)
+    if document.coverage.short:
+        document.warnings.append(coverage_warning(document.coverage))
+    document.content_sha1 = content_hash(document, text.source)
     return document
+
+
+def content_hash(document: Document, source: str) -> str:
+    """A hash of what the document holds, blind to encoding, layout, white space and file name.
+
+    Projects (kind, name, each section's text, a form's amounts; not its indicator rows, which a
+    PDF's table layout may split differently) when there are any,
+    else the whole text; white space removed, so the text and the PDF printed from it agree.
+
+    >>> a = Document(doc="a.txt", path="a.txt", kind="other")
+    >>> content_hash(a, "甲 乙  丙") == content_hash(a, "甲乙丙") != content_hash(a, "甲乙")
+    True
+    """
+    digest = hashlib.sha1(f"{document.kind}|{document.department}|{document.year}".encode())
+    if not document.records:
+        digest.update(_squash(source).encode())
+    for r in document.records:
+        digest.update(f"|{r.kind}|{_squash(r.name or r.title)}".encode())
+        for key in sorted(r.sections):
+            digest.update(f"|{key}={_squash(r.sections[key] or '')}".encode())
+        if r.form is not None:
+            digest.update(json.dumps({k: str(v) for k, v in sorted(r.form.amounts.items())}).encode())
+    return digest.hexdigest()
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)

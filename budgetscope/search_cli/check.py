@@ -1,23 +1,35 @@
-"""`budgetscope check`: where the documents disagree with themselves (narrative vs form, stated totals vs tables)."""
+"""`budgetscope check`: where the documents disagree with themselves or hold an impossible number.
+
+Unit slips (a project larger than its department, 10,000× its form or last year), sums that do
+not add up (parts vs totals of forms, narratives and tables), periods outside the budget year,
+narrative vs form, 编制说明 vs tables. ``--fail-on`` makes it exit 1 for scripts; ``--review``
+marks a finding as a false positive so it stops showing.
+"""
 
 from __future__ import annotations
 
 import json
+import sys
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Column, Table
 
-from budgetscope.search_cli.common import fail, stdout
-from budgetscope.search_cli.ingest import HomeOption
+from budgetscope.index.findings import SEVERITY_ORDER
+from budgetscope.search_cli.common import HomeOption, fail, stderr, stdout
 
-CHECK_FIELDS = ["severity", "status", "kind", "doc", "line", "subject", "stated", "found", "difference_yuan",
-                "message", "project_id", "other_id", "id"]  # fmt: skip
+CHECK_FIELDS = ["severity", "status", "kind", "doc", "page", "line", "subject", "stated", "stated_yuan", "found",
+                "found_yuan", "other_doc", "other_page", "other_line", "difference_yuan", "field", "message",
+                "project_id", "other_id", "id"]  # fmt: skip
 
 
 SHORT_KIND = {"department_total": "total", "narrative_form_amount": "amount", "narrative_form_period": "period",
-              "narrative_form_name": "name"}  # fmt: skip
+              "narrative_form_name": "name", "magnitude": "unit", "project_sum": "sum", "table_sum": "table",
+              "period_year": "year"}  # fmt: skip
+
+KINDS = ", ".join(SHORT_KIND)
 
 
 class CheckFormat(StrEnum):
@@ -26,29 +38,111 @@ class CheckFormat(StrEnum):
     jsonl = "jsonl"
 
 
+class FailOn(StrEnum):
+    error = "error"
+    warning = "warning"
+    info = "info"
+    never = "never"
+
+
+def failing(rows: list[dict[str, Any]], threshold: FailOn) -> int:
+    """How many rows are at least as grave as ``threshold`` (0 with ``never``)."""
+    if threshold is FailOn.never:
+        return 0
+    least = SEVERITY_ORDER[threshold.value]
+    return sum(1 for r in rows if SEVERITY_ORDER.get(r["severity"], 0) >= least)
+
+
+def _where(doc: str | None, page: int | None, line: int | None) -> str:
+    if not doc:
+        return ""
+    return f"{doc}:{line}" if line else f"{doc} p.{page}" if page else doc
+
+
+def render(rows: list[dict[str, Any]], *, every: bool = False) -> None:
+    """One table per document: severity, line, check, message, the other number's place, the id."""
+    out = stdout(markup=True)  # every piece of document text below is escaped
+    if not rows:
+        out.print("no checks" if every else "no findings")
+    for name in dict.fromkeys(row["doc"] for row in rows):
+        table = Table(
+            *(
+                Column(h, overflow="fold")
+                for h in ("severity", "line", "check", "message", "compared with", "id")
+            ),
+            title=escape(name or ""),
+            title_justify="left",
+        )
+        for row in (r for r in rows if r["doc"] == name):
+            other = _where(row["other_doc"], row["other_page"], row["other_line"])
+            table.add_row(
+                row["severity"] if row["status"] != "rounded" else "ok (rounded)",
+                str(row["line"] or ""),
+                SHORT_KIND.get(row["kind"], escape(row["kind"])),
+                escape(row["message"]),
+                escape(other),
+                row["id"].removeprefix("check:")[:12],
+            )
+        out.print(table)
+
+
 def command(
     home: HomeOption = None,
     format: Annotated[
         CheckFormat, typer.Option("--format", "-f", help="table, json or jsonl.")
     ] = CheckFormat.table,
     every: Annotated[bool, typer.Option("--all", help="Also list the checks that agree.")] = False,
-    kind: Annotated[
-        str | None,
+    kind: Annotated[str | None, typer.Option("--kind", help=f"Only this check: {KINDS}.")] = None,
+    doc: Annotated[str | None, typer.Option("--doc", help="Only this source file name.")] = None,
+    fail_on: Annotated[
+        FailOn,
         typer.Option(
-            "--kind",
-            help="department_total, narrative_form_amount, narrative_form_period, narrative_form_name.",
+            "--fail-on", help="Exit 1 when a finding is at least this grave (error, warning, info)."
+        ),
+    ] = FailOn.never,
+    review: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--review",
+            help="Mark a finding (id or its first 8+ characters) as reviewed: a false "
+            "positive that stops showing. Repeat for several.",
         ),
     ] = None,
-    doc: Annotated[str | None, typer.Option("--doc", help="Only this source file name.")] = None,
+    unreview: Annotated[
+        list[str] | None, typer.Option("--unreview", help="Show a reviewed finding again.")
+    ] = None,
+    note: Annotated[str | None, typer.Option("--note", help="Why, kept with --review.")] = None,
+    reviewed: Annotated[
+        bool, typer.Option("--reviewed", help="List the findings marked as reviewed.")
+    ] = False,
 ) -> None:
-    """List findings: narrative vs performance form of a project, 编制说明 totals vs the document's tables."""
+    """List findings: unit slips, sums, periods, narrative vs form, 编制说明 totals vs the document's tables."""
     import budgetscope
-    from budgetscope.index.store import StoreError
+    from budgetscope.api.projects import check_kinds, checks, review_findings
+    from budgetscope.index.store import StoreError, open_store
 
     try:
-        found = budgetscope.open(home).checks(every=every, kind=kind, doc=doc)
-        rows = [{k: c[k] for k in CHECK_FIELDS} for c in (c.model_dump(mode="json") for c in found)]
-    except StoreError as exc:
+        with open_store(home) as store:
+            known = {*SHORT_KIND, *check_kinds(store)}
+            if kind is not None and kind not in known:  # a usage error: exit 2
+                raise typer.BadParameter(f"unknown check kind {kind!r} (known: {', '.join(sorted(known))})",
+                                         param_hint="--kind")  # fmt: skip
+            if review or unreview:
+                for ids, mark in ((review or [], True), (unreview or [], False)):
+                    if not ids:
+                        continue
+                    done = review_findings(store, ids, note=note, reviewed=mark)
+                    verb = "reviewed (hidden)" if mark else "shown again"
+                    for cid in done:
+                        stderr().print(f"{cid}: {verb}", highlight=False, markup=False)
+                return
+            fields = [*CHECK_FIELDS, *(("reviewed_at", "review_note") if reviewed else ())]
+            rows = [
+                {k: row[k] for k in fields}
+                for row in (c.model_dump(mode="json") for c in checks(store, every=every, kind=kind, doc=doc,
+                                                                      reviewed=reviewed))
+            ]  # fmt: skip
+    except (StoreError, budgetscope.BudgetscopeError) as exc:
         raise fail(str(exc)) from None
     if format is CheckFormat.json:
         print(json.dumps(rows, ensure_ascii=False, indent=1))
@@ -56,20 +150,8 @@ def command(
         for row in rows:
             print(json.dumps(row, ensure_ascii=False))
     else:
-        out = stdout()
-        if not rows:
-            out.print("no checks" if every else "no findings")
-        for name in dict.fromkeys(row["doc"] for row in rows):
-            table = Table(
-                *(Column(h, overflow="fold") for h in ("status", "line", "check", "message")),
-                title=name,
-                title_justify="left",
-            )
-            for row in (r for r in rows if r["doc"] == name):
-                table.add_row(
-                    row["status"],
-                    str(row["line"] or ""),
-                    SHORT_KIND.get(row["kind"], row["kind"]),
-                    row["message"],
-                )
-            out.print(table)
+        render(rows, every=every)
+    bad = failing([r for r in rows if r["status"] not in ("agree", "rounded")], fail_on)
+    if bad:
+        print(f"{bad} finding(s) at or above {fail_on.value}", file=sys.stderr)
+        raise typer.Exit(1)

@@ -15,6 +15,7 @@ from rich.table import Table
 
 from budgetscope.models import Document
 from budgetscope.search_cli.common import report_errors, stdout
+from budgetscope.search_cli.errors import one_line
 from budgetscope.search_cli.extract import extract_files
 
 
@@ -135,10 +136,10 @@ def command(
             writer.writerow({k: "; ".join(map(str, v)) if isinstance(v, list) else v for k, v in row.items()})
     else:
         table = Table(*fields)
-        for row in out_rows:
+        for row in out_rows:  # plain strings: the console takes no markup (document text is untrusted)
             table.add_row(
                 *(
-                    "; ".join(map(str, v)) if isinstance(v, list) else ("" if v is None else str(v))
+                    one_line("; ".join(map(str, v)) if isinstance(v, list) else ("" if v is None else str(v)))
                     for v in (row[f] for f in fields)
                 )
             )

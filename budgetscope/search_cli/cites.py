@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from typing import Annotated
 
 import typer
@@ -10,6 +11,7 @@ from rich.markup import escape
 from rich.text import Text
 
 from budgetscope.search_cli.common import HomeOption, OutputFormat, fail, stdout
+from budgetscope.search_cli.errors import one_line
 
 
 def command(
@@ -24,7 +26,7 @@ def command(
     home: HomeOption = None,
 ) -> None:
     """List the projects that cite a policy document, with the exact wording they cite."""
-    from budgetscope.index.cites import cites, resolve
+    from budgetscope.index.cites import candidates, cites, resolve
     from budgetscope.index.store import StoreError, open_store
     from budgetscope.paths import data_home
 
@@ -34,15 +36,26 @@ def command(
         raise fail(str(exc)) from None
     try:
         documents = resolve(store, query)
+        options = candidates(store, query)
         hits = cites(store, query, year=year, department=department)
     finally:
         store.close()
     if format is OutputFormat.json:
+        if options:
+            listed = "; ".join(f"{d.title} ({_projects(n)})" for d, n in options[:5])
+            more = f"; … {len(options) - 5} more" if len(options) > 5 else ""
+            print(f"{query!r} may mean {len(options)} documents; name one: {listed}{more}", file=sys.stderr)
         print(json.dumps(hits, ensure_ascii=False, indent=1))
+        return
+    out = stdout(markup=True)  # every piece of document text below is escaped
+    if options:
+        out.print(f"[bold]{escape(query)}[/bold] is ambiguous: {len(options)} candidates")
+        for d, n in options:
+            numbers = f"  ({', '.join(d.doc_numbers)})" if d.doc_numbers else ""
+            out.print(f"  {escape(d.title)}{escape(numbers)}  [dim]{_projects(n)}  {d.id}[/dim]")
         return
     if not documents:
         raise fail(f"no cited policy document matches {query!r}")
-    out = stdout()
     for d in documents:
         numbers = f"  ({', '.join(d.doc_numbers)})" if d.doc_numbers else ""
         out.print(
@@ -52,7 +65,11 @@ def command(
     for h in hits:
         out.print(
             f"  {h['year'] or ''} {escape(h['department'] or '')}  [bold]{escape(h['name'])}[/bold]  "
-            f"[dim]{escape(h['doc'])}:{h['line']} {escape('[' + str(h['section']) + ']')}[/dim]"
+            f"[dim]{escape(one_line(h['doc']))}:{h['line']} {escape('[' + str(h['section']) + ']')}[/dim]"
         )
         out.print(Text(f"      {h['snippet']}"))
     out.print(f"[dim]{len(hits)} projects[/dim]")
+
+
+def _projects(n: int) -> str:
+    return f"{n} project" + ("" if n == 1 else "s")

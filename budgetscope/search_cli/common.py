@@ -6,36 +6,105 @@ import sys
 from collections.abc import Iterable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
 
 from budgetscope.models import Document
 from budgetscope.pipeline.load import LoadError
+from budgetscope.search_cli.errors import one_line
 
 T = TypeVar("T")
 
 
-def stdout() -> Console:
-    """A console on the current stdout (data only); when it is not a terminal, nothing is cropped."""
+def stdout(*, markup: bool = False) -> Console:
+    """A console on the current stdout (data only); when it is not a terminal, nothing is cropped.
+
+    Strings printed on it are not rich markup (document text is untrusted: ``[bold]`` or ``[/注]``
+    in a document is shown as written); a command that styles its output passes ``markup=True`` and
+    escapes every piece of document text (``rich.markup.escape``) or passes ``Text`` objects.
+    """
     wide = None if sys.stdout.isatty() else 200
-    return Console(file=sys.stdout, soft_wrap=True, highlight=False, width=wide)
+    return Console(file=sys.stdout, soft_wrap=True, highlight=False, width=wide, markup=markup)
 
 
 def stderr() -> Console:
-    """A console on stderr for progress, warnings and errors."""
-    return Console(file=sys.stderr, highlight=False)
+    """A console on stderr for progress, warnings and errors (no markup: messages quote file names)."""
+    return Console(file=sys.stderr, highlight=False, markup=False)
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
     """Print a one-line error on stderr and return the Exit to raise."""
-    print(f"error: {message}", file=sys.stderr)
+    print(f"error: {one_line(message)}", file=sys.stderr)
     return typer.Exit(code)
 
 
 def warn(message: str) -> None:
-    print(f"warning: {message}", file=sys.stderr)
+    print(f"warning: {one_line(message)}", file=sys.stderr)
+
+
+PROGRESS_EVERY = 10
+"""When stderr is not a terminal (a log, CI), progress is one line per this many documents."""
+
+
+class Progress:
+    """Progress on stderr: a live bar on a terminal, else a line per :data:`PROGRESS_EVERY` documents.
+
+    Call it as ``on_progress(done, total, name)``; use it as a context manager; :meth:`phase` starts
+    a new count (e.g. ``index`` after ``ingest``).
+    """
+
+    def __init__(self, label: str, *, quiet: bool = False, every: int = PROGRESS_EVERY) -> None:
+        self.label = label
+        self.quiet = quiet
+        self.every = every
+        self.console = stderr()
+        self._bar: Any = None
+        self._task: Any = None
+        self._printed = -1
+
+    def __enter__(self) -> Progress:
+        if not self.quiet and self.console.is_terminal:
+            from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
+            from rich.progress import Progress as Bar
+
+            self._bar = Bar(
+                TextColumn("{task.fields[label]}", markup=False), BarColumn(), MofNCompleteColumn(),
+                TextColumn("{task.description}", markup=False), TimeElapsedColumn(),
+                console=self.console, transient=True,
+            )  # fmt: skip
+            self._task = self._bar.add_task("", total=None, label=self.label)
+            self._bar.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+            self._bar = None
+
+    def phase(self, label: str) -> None:
+        self.label, self._printed = label, -1
+        if self._bar is not None:
+            self._bar.update(self._task, completed=0, total=None, description="", label=label)
+
+    def __call__(self, done: int, total: int, name: str) -> None:
+        if self.quiet:
+            return
+        if self._bar is not None:
+            self._bar.update(self._task, completed=done, total=total, description=one_line(name))
+        elif done > 0 and done != self._printed and total and (done % self.every == 0 or done == total):
+            self._printed = done
+            print(f"{self.label}: {done}/{total}" + (f" {one_line(name)}" if name else ""), file=sys.stderr)
+
+
+def warn_coverage(docs: Iterable[Document]) -> None:
+    """One line on stderr per document that shows more than was read (its coverage report)."""
+    from budgetscope.pipeline.coverage import warning
+
+    for d in docs:
+        if d.coverage is not None and d.coverage.short:
+            warn(f"{d.doc}: {warning(d.coverage)}")
 
 
 def read_documents(paths: Iterable[Path]) -> tuple[list[Document], list[str]]:
@@ -57,7 +126,7 @@ def read_documents(paths: Iterable[Path]) -> tuple[list[Document], list[str]]:
 def report_errors(errors: list[str]) -> None:
     """Print each error on one line of stderr and exit non-zero when there were any."""
     for e in errors:
-        print(f"error: {e}", file=sys.stderr)
+        print(f"error: {one_line(e)}", file=sys.stderr)
     if errors:
         raise typer.Exit(1)
 
@@ -91,6 +160,7 @@ EncoderOption = Annotated[
     str | None,
     typer.Option(
         "--encoder",
+        envvar="BUDGETSCOPE_ENCODER",
         show_default=False,
         help="use (USE-multilingual), e5 (multilingual-e5-small) or st:<model name or path> "
         "(default: the one the index was built with, else use).",

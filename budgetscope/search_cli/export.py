@@ -8,8 +8,7 @@ from typing import Annotated
 import typer
 
 from budgetscope.index.export import ExportFormat, ExportKind
-from budgetscope.search_cli.common import fail, stderr
-from budgetscope.search_cli.ingest import HomeOption
+from budgetscope.search_cli.common import HomeOption, fail, stderr
 
 
 def command(
@@ -34,6 +33,8 @@ def command(
     try:
         with open_store(home) as store:
             result = export(store, what or [], format, out if out == "-" else Path(out), bom=bom)
+    except BrokenPipeError:
+        raise  # `export --out - | head`: a closed pipe is a normal end (the app exits 0)
     except (StoreError, ExportError, OSError) as exc:
         raise fail(str(exc)) from None
     if not quiet and out != "-":

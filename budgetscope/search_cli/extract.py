@@ -11,7 +11,8 @@ import typer
 from rich.table import Table
 
 from budgetscope.models import Document
-from budgetscope.search_cli.common import read_documents, report_errors, stdout
+from budgetscope.search_cli.common import read_documents, report_errors, stdout, warn_coverage
+from budgetscope.search_cli.errors import one_line
 
 
 class ExtractFormat(StrEnum):
@@ -47,8 +48,8 @@ def command(
         for r in records:
             period = f"{r.period.start}→{r.period.end}" if r.period else ""
             total = f"{r.budget_total_yuan:,.2f}" if r.budget_total_yuan is not None else ""
-            table.add_row(
-                r.doc,
+            table.add_row(  # plain strings: the console takes no markup (document text is untrusted)
+                one_line(r.doc),
                 str(r.line),
                 r.kind,
                 r.name or r.title,
@@ -58,4 +59,5 @@ def command(
                 str(len(r.citations)),
             )
         stdout().print(table)
+    warn_coverage(docs)
     report_errors(errors)

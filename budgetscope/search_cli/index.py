@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from budgetscope.search_cli.common import EncoderOption, HomeOption, QdrantUrlOption, stderr
+from budgetscope.search_cli.common import EncoderOption, HomeOption, Progress, QdrantUrlOption, stderr
 
 
 def command(
@@ -19,8 +19,6 @@ def command(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Update the search index from the store (with --rebuild: from scratch, e.g. with another --encoder)."""
-    from rich.progress import Progress
-
     from budgetscope.api import BudgetscopeError
     from budgetscope.api.indexing import update_index
     from budgetscope.index.store import StoreError
@@ -28,12 +26,11 @@ def command(
     from budgetscope.search_cli.common import fail
 
     console = stderr()
-    with Progress(console=console, transient=True, disable=quiet) as progress:
-        task = progress.add_task("index", total=None)
+    with Progress("index", quiet=quiet) as progress:
         try:
             points = update_index(
                 data_home(home), [], qdrant_url=qdrant_url, encoder=encoder, rebuild=rebuild,
-                on_progress=lambda done, total, name: progress.update(task, completed=done, total=total, description=name),
+                on_progress=progress,
             )  # fmt: skip
         except (StoreError, BudgetscopeError) as exc:
             raise fail(str(exc)) from None

@@ -12,6 +12,7 @@ import typer
 from budgetscope.search_cli.common import (
     EncoderOption,
     HomeOption,
+    Progress,
     QdrantUrlOption,
     report_errors,
     stderr,
@@ -51,6 +52,13 @@ def command(
     no_index: Annotated[
         bool, typer.Option("--no-index", help="Store only; do not update the search index.")
     ] = False,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict",
+            help="Refuse documents that are not budget documents (default: stored as kind other, warned).",
+        ),
+    ] = False,
 ) -> None:
     """Ingest budget documents into the entity store: idempotent, one transaction per document."""
     from budgetscope.api import BudgetscopeError
@@ -60,36 +68,15 @@ def command(
     from budgetscope.search_cli.common import fail
 
     console = stderr()
-    progress = None
-    if not quiet:
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-        progress = Progress(
-            TextColumn("ingest"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
-            TimeElapsedColumn(), console=console, transient=True,
-        )  # fmt: skip
-    task = progress.add_task("", total=None) if progress else None
-
-    def on_progress(done: int, total: int, name: str) -> None:
-        if progress is not None and task is not None:
-            progress.update(task, completed=done, total=total, description=name)
-
-    def before_index() -> None:
-        if progress is not None and task is not None:
-            progress.update(task, completed=0, total=None, description="index")
-
     try:
-        if progress is not None:
-            progress.start()
-        summary, points = ingest_and_index(
-            paths, home, index=not no_index, force=force, workers=workers, qdrant_url=qdrant_url,
-            encoder=encoder, on_progress=on_progress, before_index=before_index,
-        )  # fmt: skip
+        with Progress("ingest", quiet=quiet) as progress:
+            summary, points = ingest_and_index(
+                paths, home, index=not no_index, force=force, workers=workers, strict=strict,
+                qdrant_url=qdrant_url, encoder=encoder, on_progress=progress,
+                before_index=lambda: progress.phase("index"),
+            )  # fmt: skip
     except (IngestError, StoreError, BudgetscopeError) as exc:
         raise fail(str(exc)) from None
-    finally:
-        if progress is not None:
-            progress.stop()
     if format is IngestFormat.json:
         print(json.dumps(summary.as_dict(), ensure_ascii=False))
     elif not quiet:
@@ -99,7 +86,8 @@ def command(
             f"store: {summary.documents} documents, {summary.projects} projects ({summary.narratives} narratives, "
             f"{summary.forms} forms), {summary.amounts} amounts, {summary.citations} citations, "
             f"{summary.policy_documents} policy documents, {summary.series} project series, "
-            f"{summary.findings} findings, {len(summary.warnings)} warnings",
+            f"{summary.findings} findings, {len(summary.warnings)} warnings, "
+            f"{summary.coverage_gaps} documents with coverage gaps",
             highlight=False,
             soft_wrap=True,
         )

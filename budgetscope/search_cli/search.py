@@ -14,7 +14,11 @@ import typer
 from rich.console import Group
 from rich.text import Text
 
-from budgetscope.search_cli.common import EncoderOption, HomeOption, QdrantUrlOption, fail, stdout
+from budgetscope.search_cli.common import EncoderOption, HomeOption, QdrantUrlOption, fail, stdout, warn
+from budgetscope.search_cli.errors import one_line
+
+MAX_QUERY_CHARS = 1000
+"""Longest query accepted (a question or a paragraph; a 300,000-character query took a minute and 4 GB)."""
 
 
 class SearchFormat(StrEnum):
@@ -55,8 +59,8 @@ def command(
 ) -> None:
     """Find projects by meaning and by words, filtered by year, department, section or cited document."""
     from budgetscope.api import BudgetscopeError
-    from budgetscope.api.indexing import vector_index
-    from budgetscope.api.searching import answer, departments
+    from budgetscope.api.indexing import SEARCH_WAIT, vector_index
+    from budgetscope.api.searching import answer, departments, index_lag
     from budgetscope.index.encoders import EncoderError
     from budgetscope.index.search import search
     from budgetscope.index.store import StoreError, open_store
@@ -65,20 +69,30 @@ def command(
 
     if (query is None) == (queries is None):
         raise fail("give a QUERY or --queries FILE (one of them)")
-    if query is not None and not query.strip():
-        raise fail("empty query")
-    base = _checked_filters({"year": year, "department": department, "section": section}, "option")
+    if query is not None:
+        _checked_query(query, "query")
+    options = {"year": year, "department": department, "section": section, "cites": cites}
+    base = {k: v for k, v in _checked_filters(options, "option").items() if k != "cites"}
     batch = _read_queries(queries) if queries else [{"query": query, "filters": {}}]
     home_dir = data_home(home)
     try:
         store = open_store(home_dir)
+        lagging = index_lag(home_dir, store)
     except StoreError as exc:
         raise fail(str(exc)) from None
     results: list[dict[str, Any]] = []
     try:
-        with vector_index(home_dir, qdrant_url=qdrant_url, encoder=encoder, read_only=True) as index:
+        with vector_index(
+            home_dir, qdrant_url=qdrant_url, encoder=encoder, read_only=True, wait=SEARCH_WAIT
+        ) as index:
             if not index.exists() or index.count() == 0:
                 raise fail(f"no search index at {index.where}: run `budgetscope ingest` first")
+            if lagging:
+                names = ", ".join(one_line(d) for d in lagging[:3]) + (", …" if len(lagging) > 3 else "")
+                warn(
+                    f"the search index lags the store by {len(lagging)} document(s) ({names}): their projects may "
+                    "be missing or out of date in these results; run `budgetscope index`"
+                )
             known = departments(store)
             for item in batch:
                 q = str(item["query"])
@@ -87,15 +101,24 @@ def command(
                     filters["cites"] = cites
                 hits = answer(
                     store, q, filters,
-                    lambda q, f: search(index, q, filters=f, top_k=top_k, mode=mode.value),
+                    lambda q, f: search(index, q, filters=f, top_k=top_k, mode=mode.value, store=store),
                     top_k=top_k, known_departments=known,
                 )  # fmt: skip
                 results.append({"query": q, "hits": hits})
-    except (VectorIndexError, EncoderError, BudgetscopeError) as exc:
+    except (VectorIndexError, EncoderError, StoreError, BudgetscopeError) as exc:
         raise fail(str(exc)) from None
     finally:
         store.close()
     _print(results, format, many=queries is not None)
+
+
+def _checked_query(query: str, where: str) -> None:
+    """A query is non-empty and at most :data:`MAX_QUERY_CHARS` long; else a one-line error."""
+    prefix = "" if where == "query" else f"{where}: "
+    if not query.strip():
+        raise fail(f"{prefix}empty query")
+    if len(query) > MAX_QUERY_CHARS:
+        raise fail(f"{prefix}query of {len(query)} characters; the limit is {MAX_QUERY_CHARS}")
 
 
 def _checked_filters(filters: dict[str, Any], where: str) -> dict[str, Any]:
@@ -108,9 +131,20 @@ def _checked_filters(filters: dict[str, Any], where: str) -> dict[str, Any]:
         raise fail(
             f"{where}: unknown filter {sorted(unknown)[0]!r} (known: year, department, section, cites, kind)"
         )
+    for key in ("department", "section", "kind"):
+        value = filters.get(key)
+        if value is not None and (not isinstance(value, str) or not value.strip()):
+            raise fail(
+                f"{where}: {key} must be a non-empty text, not {short(json.dumps(value, ensure_ascii=False))}"
+            )
+    cited = filters.get("cites")
+    if cited is not None and not (isinstance(cited, str) and cited.strip()):
+        raise fail(
+            f"{where}: cites must be a non-empty text, not {short(json.dumps(cited, ensure_ascii=False))}"
+        )
     year = filters.get("year")
-    if year is not None and (not isinstance(year, int) or isinstance(year, bool)):
-        raise fail(f"{where}: year must be a number, not {year!r}")
+    if year is not None and (not isinstance(year, int) or isinstance(year, bool) or not 0 < year < 10000):
+        raise fail(f"{where}: year must be a number, not {short(json.dumps(year, ensure_ascii=False))}")
     section = filters.get("section")
     if section is not None and section not in SECTION_KEYS:
         raise fail(f"{where}: unknown section {short(str(section))!r} (known: {', '.join(SECTION_KEYS)})")
@@ -133,6 +167,7 @@ def _read_queries(path: Path) -> list[dict[str, Any]]:
             raise fail(f"{path}:{n}: not JSON ({exc.args[0].split(':')[0]})") from None
         if not isinstance(item, dict) or not isinstance(item.get("query"), str) or not item["query"].strip():
             raise fail(f'{path}:{n}: expected an object with a non-empty "query"')
+        _checked_query(item["query"], f"{path}:{n}")
         filters = item.get("filters") or {}
         if not isinstance(filters, dict):
             raise fail(f'{path}:{n}: "filters" must be an object')
@@ -154,15 +189,28 @@ def _print(results: list[dict[str, Any]], format: SearchFormat, *, many: bool) -
 
 
 def hit_table(query: str, hits: list[dict[str, Any]]) -> Group:
-    """Hits as a compact list: rank, score, project, year, department, where; then the snippet
-    with the query's terms highlighted."""
-    rows: list[Text] = [Text(f"{query}  ({len(hits)} projects)", style="bold")]
+    """Hits as a compact list: rank, score, project, year, department, where (every source of the
+    project: narrative and form); then the snippet with the query's terms highlighted. Hits below
+    the relevance cut-off come last, marked weak; with none above it, "no close match" heads them."""
+    weak = sum(1 for h in hits if h.get("weak"))
+    rows: list[Text] = [
+        Text(f"{query}  ({len(hits)} projects" + (f", {weak} weak)" if weak else ")"), style="bold")
+    ]
     for i, h in enumerate(hits, start=1):
-        where = f"{h['doc']}:{h['line']}" + (f" p.{h['page']}" if h.get("page") else "")
+        if h.get("weak") and (i == 1 or not hits[i - 2].get("weak")):
+            rows.append(
+                Text("no close match; nearest, weak:" if i == 1 else "weaker matches:", style="yellow")
+            )
+        sources = h.get("sources") or [h]
+        where = ", ".join(
+            f"{one_line(str(s.get('doc')))}:{s.get('line')}" + (f" p.{s['page']}" if s.get("page") else "")
+            for s in sources
+        )
         head = Text(f"{i:>2}. ")
-        head.append(h.get("name") or "", style="bold")
+        head.append(h.get("name") or "", style="dim" if h.get("weak") else "bold")
         head.append(
-            f"  {h.get('year') or ''} {h.get('department') or ''}  {where}  [{h.get('section')}]  {h['score']:.3f}",
+            f"  {h.get('year') or ''} {h.get('department') or ''}  {where}  [{h.get('section')}]  {h['score']:.3f}"
+            + ("  weak" if h.get("weak") else ""),
             style="dim",
         )
         snippet = Text("    " + (h.get("snippet") or "").replace("\n", " "))

@@ -7,10 +7,12 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.text import Text
 from rich.tree import Tree
 
 from budgetscope.models import SECTION_KEYS, Document
-from budgetscope.search_cli.common import SegmentFormat, read_documents, report_errors, stdout
+from budgetscope.search_cli.common import SegmentFormat, read_documents, report_errors, stdout, warn_coverage
+from budgetscope.search_cli.errors import one_line
 
 
 def command(
@@ -27,26 +29,38 @@ def command(
         out = stdout()
         for d in docs:
             out.print(tree(d))
+    warn_coverage(docs)
     report_errors(errors)
 
 
 def tree(doc: Document) -> Tree:
     """A rich tree: document → projects (line, name) → sections with their lengths."""
-    root = Tree(
-        f"[bold]{doc.doc}[/bold]  {doc.kind}  {doc.department or '?'}  {doc.year or '?'}  "
+    label = Text(one_line(doc.doc), style="bold")
+    label.append(
+        f"  {doc.kind}  {doc.department or '?'}  {doc.year or '?'}  "
         f"({sum(r.kind == 'narrative' for r in doc.records)} narratives, {sum(r.kind == 'form' for r in doc.records)} forms)"
     )
+    root = Tree(label)  # Text, never markup: names and titles are the document's own text
+    if doc.coverage is not None:
+        c = doc.coverage
+        root.add(
+            Text(
+                f"coverage: {c.forms_read}/{c.forms_expected} forms, "
+                f"{c.narratives_read}/{c.narratives_expected} narratives read/shown",
+                style="yellow" if c.short else "green",
+            )
+        )
     for r in doc.records:
-        node = root.add(f"L{r.line} [{r.kind}] {r.name or r.title}")
+        node = root.add(Text(f"L{r.line} [{r.kind}] {r.name or r.title}"))
         if r.kind == "narrative":
             for key in SECTION_KEYS:
                 body = r.sections.get(key)
                 node.add(f"{key}: " + ("—" if body is None else f"{len(body)} chars"))
         elif r.form:
             f = r.form
-            node.add(f"{f.nature or '?'} / {f.category or '?'}  {f.start or '?'} → {f.end or '?'}")
-            node.add("amounts: " + ", ".join(f"{k}={v}" for k, v in f.amounts.items()))
-            node.add(f"indicators: {len(f.indicators)}, components: {len(f.components)}")
+            node.add(Text(f"{f.nature or '?'} / {f.category or '?'}  {f.start or '?'} → {f.end or '?'}"))
+            node.add(Text("amounts: " + ", ".join(f"{k}={v}" for k, v in f.amounts.items())))
+            node.add(Text(f"indicators: {len(f.indicators)}, components: {len(f.components)}"))
     for w in doc.warnings:
-        root.add(f"[yellow]{w}[/yellow]")
+        root.add(Text(w, style="yellow"))
     return root

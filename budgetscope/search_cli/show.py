@@ -4,23 +4,48 @@ from __future__ import annotations
 
 import json
 import sys
+from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console, Group
+from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Column, Table
 from rich.text import Text
 
 from budgetscope.models import SECTION_KEYS
-from budgetscope.search_cli.common import fail
-from budgetscope.search_cli.ingest import HomeOption
+from budgetscope.search_cli.common import HomeOption, fail
 
 
 class ShowFormat(StrEnum):
     table = "table"
     json = "json"
+
+
+def _money(value: Any) -> str:
+    """``600,000,000.00``: an amount with its fen, never through float."""
+    if value is None:
+        return ""
+    return f"{Decimal(str(value)):,.2f}"
+
+
+def _flags(findings: list[dict[str, Any]], field: str, yuan: Any = None) -> str:
+    """The findings about one number of the project (by field, or by the stated amount), for a table cell."""
+    out = []
+    for f in findings:
+        same = (
+            yuan is not None
+            and f["stated_yuan"] is not None
+            and Decimal(f["stated_yuan"]) == Decimal(str(yuan))
+        )
+        if f["field"] == field or (same and f["field"] in ("budget_total", None)):
+            out.append(f"[{_STYLE.get(f['severity'], '')}]{f['severity']}[/]: {escape(f['message'])}")
+    return "\n".join(out)
+
+
+_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan", "ok": "green"}
 
 
 def _table(*headers: str, title: str | None = None, title_justify: str = "left") -> Table:
@@ -31,6 +56,7 @@ def _table(*headers: str, title: str | None = None, title_justify: str = "left")
 def render(details: dict[str, Any]) -> Group:
     """A readable rendering of a project's view (:meth:`budgetscope.models.ProjectView.contract`)."""
     p = details["project"]
+    findings = details["findings"]
     head = Text()
     head.append(f"{p['name'] or p['title']}\n", style="bold")
     head.append(
@@ -38,8 +64,12 @@ def render(details: dict[str, Any]) -> Group:
     )
     if p["period"]:
         head.append(f"period: {p['period']['start']} → {p['period']['end']}  ({p['period']['text']})\n")
+        if flags := _flags(findings, "period"):
+            head.append_text(Text.from_markup("  ⚠ " + flags + "\n"))
     if p["budget_total_yuan"] is not None:
-        head.append(f"annual budget: {p['budget_total_yuan']:,} 元\n")
+        head.append(f"annual budget: {_money(p['budget_total_yuan'])} 元\n")
+        if flags := _flags(findings, "budget_total"):
+            head.append_text(Text.from_markup("  ⚠ " + flags.replace("\n", "\n  ⚠ ") + "\n"))
     if p["implementing_bodies"]:
         head.append("implementing bodies: " + "、".join(p["implementing_bodies"]) + "\n")
     parts: list[Any] = [Panel(head, title="project", expand=True)]
@@ -48,43 +78,58 @@ def render(details: dict[str, Any]) -> Group:
         parts.append(Panel(Text(text if text else "—"), title=key, title_align="left"))
     if p["form"]:
         f = p["form"]
-        form = _table("field", "value", title="form", title_justify="left")
+        form = _table("field", "value", "finding", title="form", title_justify="left")
         for name in ("nature", "category", "department", "implementer", "start", "end"):
-            form.add_row(name, str(f[name] or ""))
+            form.add_row(name, escape(str(f[name] or "")), "")
         for name, yuan in f["amounts"].items():
-            form.add_row(name, f"{yuan:,}")
+            form.add_row(name, _money(yuan), _flags(findings, f"form.{name}"))
         parts.append(form)
         if f["indicators"]:
             ind = _table("一级", "二级", "三级", "target", title="indicators", title_justify="left")
             for i in f["indicators"]:
-                ind.add_row(*(str(i[k] or "") for k in ("level1", "level2", "level3", "target")))
+                ind.add_row(*(escape(str(i[k] or "")) for k in ("level1", "level2", "level3", "target")))
             parts.append(ind)
     if p["amounts"]:
-        amounts = _table("text", "yuan", "role", "section", title="amounts", title_justify="left")
+        amounts = _table("text", "yuan", "role", "section", "finding", title="amounts", title_justify="left")
         for a in p["amounts"]:
-            amounts.add_row(a["text"], f"{a['yuan']:,}", a["role"], a["section"])
+            flag = _flags(findings, "", a["yuan"]) if a["role"] in ("total", "fiscal") else ""
+            amounts.add_row(escape(a["text"]), _money(a["yuan"]), a["role"], escape(a["section"] or ""), flag)
         parts.append(amounts)
     if p["citations"]:
         cites = _table("title", "文号", "section", "canonical", title="citations", title_justify="left")
         for c in p["citations"]:
-            cites.add_row(c["title"], c["doc_number"] or "", c["section"] or "", c["canonical_title"] or "")
+            cites.add_row(
+                *(escape(c[k] or "") for k in ("title", "doc_number", "section", "canonical_title"))
+            )
         parts.append(cites)
     if details["series"] and len(details["series"]["members"]) > 1:
         s = details["series"]
         series = _table("", "year", "kind", "name", "doc:line", "confidence",
                        title=f"the same project elsewhere ({s['id']})", title_justify="left")  # fmt: skip
         for m in s["members"]:
-            series.add_row("▶" if m["this"] else "", str(m["year"] or ""), m["kind"], m["name"],
-                           f"{m['doc']}:{m['line']}", f"{m['confidence']:.2f}")  # fmt: skip
+            series.add_row("▶" if m["this"] else "", str(m["year"] or ""), m["kind"], escape(m["name"]),
+                           escape(f"{m['doc']}:{m['line']}"), f"{m['confidence']:.2f}")  # fmt: skip
         parts.append(series)
+        years = _table("year", "budget total 元", "form total 元", "change 元", "change %", "findings",
+                       title="budget by year", title_justify="left")  # fmt: skip
+        for y in s["years"]:
+            change = "" if y["change_yuan"] is None else ("+" if Decimal(str(y["change_yuan"])) > 0 else "")
+            change += _money(y["change_yuan"])
+            percent = "" if y["change_percent"] is None else f"{Decimal(str(y['change_percent'])):+}%"
+            years.add_row(str(y["year"]), _money(y["budget_total_yuan"]), _money(y["form_total_yuan"]), change,
+                          percent, str(y["findings"] or ""))  # fmt: skip
+        parts.append(years)
     if details["linked"]:
         o = details["linked"]
         parts.append(Text(f"{'form' if o['kind'] == 'form' else 'narrative'} of the same project: {o['name']} "
                           f"({o['doc']}:{o['line']}, {o['id']})"))  # fmt: skip
     if details["checks"]:
-        checks = _table("status", "kind", "message", title="checks", title_justify="left")
+        checks = _table("severity", "status", "kind", "message", "id", title="checks", title_justify="left")
         for c in details["checks"]:
-            checks.add_row(c["status"], c["kind"], c["message"])
+            severity = "reviewed" if c["reviewed"] else c["severity"]
+            checks.add_row(
+                severity, c["status"], c["kind"], escape(c["message"]), c["id"].removeprefix("check:")[:12]
+            )
         parts.append(checks)
     return Group(*parts)
 

@@ -115,3 +115,34 @@ def test_cli_other_kind_is_reported_not_forced(tmp_path: Path) -> None:
     assert result.exit_code == 0
     doc = json.loads(result.stdout)[0]
     assert doc["kind"] == "other" and doc["records"] == []
+
+
+def _missed_form(tmp_path: Path, corpus: Path) -> Path:
+    """The 2026 performance forms with one form's name row labelled as the reader does not know."""
+    source = (corpus / "sast-2026-performance-targets.txt").read_text(encoding="utf-8")
+    edited = tmp_path / "sast-2026-performance-targets-edited.txt"
+    edited.write_text(
+        source.replace("项目名称\t市科协组织机构管理", "项目全称\t市科协组织机构管理", 1), encoding="utf-8"
+    )
+    return edited
+
+
+@pytest.mark.parametrize("command", ["segment", "extract"])
+def test_cli_coverage_gap_is_a_warning_line(tmp_path: Path, corpus: Path, command: str) -> None:
+    edited = _missed_form(tmp_path, corpus)
+    whole = corpus / "sast-2026-performance-targets.txt"
+    result = runner.invoke(app, [command, str(edited), str(whole), "--format", "json"])
+    assert result.exit_code == 0
+    warnings = [line for line in result.stderr.splitlines() if line.strip()]
+    assert warnings == [
+        f"warning: {edited.name}: coverage short: read 12 of 13 project forms the document shows"
+    ]
+    if command == "segment":
+        docs = json.loads(result.stdout)
+        assert [
+            (d["coverage"]["forms_read"], d["coverage"]["forms_expected"], d["coverage"]["short"])
+            for d in docs
+        ] == [
+            (12, 13, True),
+            (13, 13, False),
+        ]

@@ -148,7 +148,7 @@ def test_search_cli_query_reaches_the_project(home: Path, query: str, doc: str, 
 
 def test_search_cli_json_hits_follow_the_contract(home: Path) -> None:
     hits = search_json(home, "科普资源库和智慧科普平台")
-    assert len(hits) == 10
+    assert 3 <= len(hits) <= 10  # --top-k is a maximum: hits below the cut-off are at most three
     for hit in hits:
         assert set(hit) >= HIT_KEYS
         assert hit["kind"] in ("narrative", "form") and hit["doc"] in (B26, T26, S25)
@@ -156,7 +156,9 @@ def test_search_cli_json_hits_follow_the_contract(home: Path) -> None:
         assert hit["year"] in (2025, 2026) and hit["department"] in (SAST, STCSM)
         assert hit["snippet"] and hit["name"]
     assert len({h["id"] for h in hits}) == len(hits), "one hit per project"
-    assert [h["score"] for h in hits] == sorted((h["score"] for h in hits), reverse=True)
+    confident = [h["score"] for h in hits if not h["weak"]]
+    assert confident and confident == sorted(confident, reverse=True)
+    assert [h["weak"] for h in hits] == sorted(h["weak"] for h in hits), "weak hits come last"
 
 
 def test_search_cli_top_k(home: Path) -> None:
@@ -167,7 +169,7 @@ def test_search_cli_table_names_project_and_place(home: Path) -> None:
     result = invoke("search", "消防演习和安防监控存储", "--home", home, "--top-k", "2")
     assert result.exit_code == 0, result.output
     assert "大院综合治理项目" in result.stdout and f"{B26}:489" in result.stdout
-    assert result.stdout.splitlines()[0].startswith("消防演习和安防监控存储  (2 projects)")
+    assert result.stdout.splitlines()[0].startswith("消防演习和安防监控存储  (2 projects")
 
 
 @pytest.mark.parametrize(
@@ -421,7 +423,7 @@ def test_search_cli_index_rebuild_gives_the_same_points(small_home: Path) -> Non
     before = points(small_home)
     result = invoke("index", "--rebuild", "--home", small_home)
     assert result.exit_code == 0, result.output
-    assert result.stderr.strip() == f"{len(before)} points embedded"
+    assert result.stderr.strip().splitlines()[-1] == f"{len(before)} points embedded"  # after progress lines
     assert points(small_home) == before
 
 
@@ -441,7 +443,7 @@ def test_search_cli_index_without_rebuild_embeds_nothing_new(small_home: Path) -
     before = points(small_home)
     result = invoke("index", "--home", small_home)
     assert result.exit_code == 0, result.output
-    assert result.stderr.strip() == "0 points embedded"
+    assert result.stderr.strip().splitlines()[-1] == "0 points embedded"  # after progress lines
     assert points(small_home) == before
 
 

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +44,11 @@ def _reread(folder: Path, kind: ExportKind, fmt: str) -> list[dict[str, Any]]:
     path = folder / f"{kind.value}.{fmt}"
     fields = fields_of(kind)
     if fmt == "jsonl":
-        return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+        rows = [
+            json.loads(line, parse_float=Decimal) for line in path.read_text(encoding="utf-8").splitlines()
+        ]
+        ratios = [f.name for f in fields if f.type == "number"]
+        return [{k: float(v) if k in ratios and v is not None else v for k, v in r.items()} for r in rows]
     if fmt == "parquet":
         import pyarrow.parquet as pq
 
@@ -63,6 +68,8 @@ def _reread(folder: Path, kind: ExportKind, fmt: str) -> list[dict[str, Any]]:
                     typed[f.name] = None if f.type != "array" else []
                 elif f.type == "integer":
                     typed[f.name] = int(v)
+                elif f.money:
+                    typed[f.name] = Decimal(v)
                 elif f.type == "number":
                     typed[f.name] = float(v)
                 elif f.type == "boolean":
@@ -77,10 +84,12 @@ def _reread(folder: Path, kind: ExportKind, fmt: str) -> list[dict[str, Any]]:
 
 def _normal(rows: list[dict[str, Any]], fmt: str) -> list[dict[str, Any]]:
     """Rows as comparable values: arrays of years come back as strings from Parquet's list<string>;
-    in CSV an empty string and a missing value are both the empty cell."""
+    in CSV an empty string and a missing value are both the empty cell; a ratio (not money) may be
+    a Decimal or a float. Amounts stay Decimal: they must come back exactly."""
     out = []
     for r in rows:
         row = {k: [str(x) for x in v] if isinstance(v, list) else v for k, v in r.items()}
+        row = {k: float(v) if isinstance(v, Decimal) and k == "change_percent" else v for k, v in row.items()}
         if fmt == "csv":
             row = {k: None if v == "" else v for k, v in row.items()}
         out.append(row)

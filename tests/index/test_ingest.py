@@ -358,3 +358,21 @@ def test_ingest_folder_skips_hidden_files_and_folders(corpus: Path, tmp_path: Pa
     assert list(expand([folder / ".notes.txt"])) == [folder / ".notes.txt"]
     summary = ingest([folder], tmp_path / "home", workers=1)
     assert (summary.files, summary.written, summary.failed) == (1, 1, [])
+
+
+def test_ingest_counts_documents_with_coverage_gaps(tmp_path: Path, corpus: Path) -> None:
+    source = (corpus / "sast-2026-performance-targets.txt").read_text(encoding="utf-8")
+    edited = tmp_path / "in" / "edited-performance-targets.txt"
+    edited.parent.mkdir()
+    edited.write_text(
+        source.replace("项目名称\t市科协组织机构管理", "项目全称\t市科协组织机构管理", 1), encoding="utf-8"
+    )
+    summary = ingest([edited, corpus / "sast-2019-performance-targets.txt"], tmp_path / "home", workers=1)
+    assert summary.coverage_gaps == 1
+    assert [w for w in summary.warnings if "coverage" in w] == [
+        "edited-performance-targets.txt: coverage short: read 12 of 13 project forms the document shows"
+    ]
+    with open_store(tmp_path / "home") as store:
+        stored = store.get_document("edited-performance-targets.txt")
+    assert stored is not None and stored.coverage is not None
+    assert (stored.coverage.forms_read, stored.coverage.forms_expected) == (12, 13)

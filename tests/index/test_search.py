@@ -141,7 +141,7 @@ def test_search_sync_index_embeds_a_document_it_has_no_points_for(corpus: Path, 
 
 def test_search_open_index_uses_the_recorded_encoder(home: Path, tmp_path: Path) -> None:
     assert index_settings(tmp_path) == {}
-    assert index_settings(home) == {"encoder": "use"}
+    assert index_settings(home) == {"encoder": "use", "pending": []}
     with open_index(home) as index:
         assert index.encoder is not None and (index.encoder.name, index.encoder.dim) == ("use", 512)
     assert open_index(home, qdrant_url="http://localhost:6333").url == "http://localhost:6333"
@@ -165,11 +165,23 @@ def test_search_query_reaches_the_project(index: VectorIndex, query: str, line: 
 
 
 def test_search_hits_follow_the_contract(index: VectorIndex) -> None:
-    hits = search(index, "学会能力提升")
+    hits = search(index, "学会能力提升", cutoff=False)
     assert len(hits) == 7  # every project of sast-2023, once
-    assert all(set(h) == HIT_KEYS | {"highlights"} for h in hits)
+    ranking = {"highlights", "dense", "lexical", "coverage", "sources"}
+    assert all(set(h) == HIT_KEYS | ranking for h in hits)
     assert len({h["id"] for h in hits}) == 7 and all(h["year"] == 2023 and h["doc"] == B23 for h in hits)
     assert [h["score"] for h in hits] == sorted((h["score"] for h in hits), reverse=True)
+    assert all(h["sources"][0]["doc"] == h["doc"] and h["sources"][0]["line"] == h["line"] for h in hits)
+
+
+def test_search_weak_hits_come_last_and_are_few(index: VectorIndex) -> None:
+    """With the cut-off, hits below the calibrated relevance follow the others, marked weak, three at most."""
+    hits = search(index, "学会能力提升")
+    weak = [h["weak"] for h in hits]
+    assert weak == sorted(weak) and sum(weak) <= 3
+    assert not hits[0]["weak"]  # 学会改革与发展项目 holds both terms
+    unrelated = search(index, "高速铁路建设")
+    assert unrelated and all(h["weak"] for h in unrelated) and len(unrelated) <= 3
 
 
 @pytest.mark.parametrize("mode", ["dense", "sparse", "hybrid"])

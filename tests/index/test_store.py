@@ -149,7 +149,8 @@ def test_store_links_are_replaced_as_a_whole(store: EntityStore, extracted: list
     assert (counts["policy_documents"], counts["policy_aliases"], counts["project_series"]) == (1, 1, 1)
     assert store.get_records([record.id])[0].citations[0].canonical == "pd:x"
     finding = next(store.select("findings", {"id": "check:x"}))
-    assert finding["difference_yuan"] == "2" and finding["severity"] == "warning"
+    assert finding["difference_yuan"] == "2.00" and finding["difference_fen"] == 200
+    assert finding["severity"] == "warning"
     store.write_links(Links())
     assert store.counts()["policy_documents"] == 0 and store.counts()["findings"] == 0
 

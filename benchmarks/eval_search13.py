@@ -1,0 +1,206 @@
+"""Score search and cites on the issue-13 evaluation set (benchmarks/eval13), end to end through the CLI.
+
+Runs `budgetscope search --queries … --format jsonl` once and `budgetscope cites QUERY --format json`
+per cites question over an ingested home (ingest once: `BUDGETSCOPE_HOME=DIR budgetscope ingest`),
+then reports nDCG@10 per group and half (tune / heldout), cites precision and recall, whether
+ambiguous short names list their candidates, and how the relevance cut-off behaves (queries with
+nothing relevant in the corpus answered "no close match"; relevant first hits not marked weak).
+
+A hit names a project by any of its sources (``sources``, else the hit's own doc and name); a
+narrative and the form of the same project are one project (eval13/projects.jsonl), counted once.
+
+usage: python benchmarks/eval_search13.py --home DIR [--split tune|heldout|all] [--dev] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import subprocess
+import sys
+import tempfile
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+HERE = ROOT / "benchmarks" / "eval13"
+K = 10
+
+
+def cli(*args: str, stderr: bool = False) -> str:
+    """Run the budgetscope CLI of this checkout (stdout, and stderr if asked), this checkout first on the path.
+
+    A failing command counts as an empty answer (cites of an unknown title exits 1 with a message).
+    """
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    code = "from budgetscope.search_cli.app import main; main()"
+    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, env=env)
+    return done.stdout + (done.stderr if stderr else "")
+
+
+def catalog() -> dict[tuple[str, str], str]:
+    """(doc, name) of every source of a multi-source project -> the project's id."""
+    out = {}
+    for line in (HERE / "projects.jsonl").read_text(encoding="utf-8").splitlines():
+        p = json.loads(line)
+        for doc, name in p["sources"]:
+            out[(doc, name)] = p["id"]
+    return out
+
+
+def project_of(doc: str, name: str, cat: dict[tuple[str, str], str]) -> str:
+    return cat.get((Path(doc).name, name), f"{Path(doc).name}|{name}")
+
+
+def hit_projects(hit: dict[str, Any], cat: dict[tuple[str, str], str]) -> list[str]:
+    sources = hit.get("sources") or [hit]
+    return [project_of(str(s.get("doc")), str(s.get("name")), cat) for s in sources]
+
+
+def ndcg(ranked: list[str], gains: dict[str, int], k: int = K) -> float:
+    dcg = sum(gains.get(r, 0) / math.log2(i + 2) for i, r in enumerate(ranked[:k]))
+    ideal = sorted(gains.values(), reverse=True)[:k]
+    idcg = sum(g / math.log2(i + 2) for i, g in enumerate(ideal))
+    return dcg / idcg if idcg else 0.0
+
+
+def mean(xs: list[float]) -> float:
+    return round(sum(xs) / len(xs), 4) if xs else float("nan")
+
+
+def score(home: str, queries: list[dict[str, Any]], dump: str | None = None) -> dict[str, Any]:
+    cat = catalog()
+    searched = [q for q in queries if q["group"] not in ("cites", "cites_ambiguous")]
+    with tempfile.TemporaryDirectory() as tmp:
+        qfile = Path(tmp) / "q.jsonl"
+        lines_in = [
+            json.dumps({"query": q["query"], "filters": q["filters"]}, ensure_ascii=False) for q in searched
+        ]
+        qfile.write_text("".join(x + "\n" for x in lines_in), encoding="utf-8")
+        lines = cli("search", "--queries", str(qfile), "--format", "jsonl", "--home", home).splitlines()
+    results = [json.loads(x) for x in lines if x.strip()]
+    if dump:  # the raw answers, to calibrate the cut-off on the tuning half
+        Path(dump).write_text(json.dumps([{**q, "hits": r["hits"]} for q, r in zip(searched, results, strict=True)],
+                                         ensure_ascii=False), encoding="utf-8")  # fmt: skip
+    per: list[dict[str, Any]] = []
+    for q, res in zip(searched, results, strict=True):
+        hits = res.get("hits", [])
+        confident = [h for h in hits if not h.get("weak")]
+        if q["group"] == "nomatch":
+            per.append({**q, "ok": not confident, "shown": len(confident)})
+            continue
+        gains: dict[str, int] = {}
+        for grade, doc, name in q["judged"]:
+            pid = project_of(doc, name, cat)
+            gains[pid] = max(gains.get(pid, 0), grade)
+        ranked: list[str] = []
+        for h in hits:
+            pids = hit_projects(h, cat)
+            pid = next((p for p in pids if p in gains), pids[0])
+            if pid not in ranked:
+                ranked.append(pid)
+        first = next((h for h in hits if any(p in gains for p in hit_projects(h, cat))), None)
+        per.append({**q, "ndcg": round(ndcg(ranked, gains), 4), "top": ranked[:3],
+                    "relevant_first_confident": bool(first is not None and not first.get("weak"))})  # fmt: skip
+    for q in queries:
+        if q["group"] == "cites":
+            hits = json.loads(cli("cites", q["query"], "--format", "json", "--home", home) or "[]")
+            got = {p for h in hits for p in hit_projects(h, cat)[:1]}
+            rel = {project_of(doc, name, cat) for doc, name in q["relevant"]}
+            per.append({**q, "tp": len(got & rel), "pred": len(got), "gold": len(rel),
+                        "missed": sorted(rel - got), "extra": sorted(got - rel)})  # fmt: skip
+        elif q["group"] == "cites_ambiguous":
+            text = cli("cites", q["query"], "--home", home, stderr=True)
+            per.append({**q, "ok": all(c in text for c in q["candidates"]) and "candidates" in text})
+    return summarize(per)
+
+
+def summarize(per: list[dict[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for half in ("tune", "heldout", "all"):
+        rows = [r for r in per if half == "all" or r["split"] == half]
+        ranked = [r for r in rows if "ndcg" in r]
+        by_group: dict[str, list[float]] = defaultdict(list)
+        for r in ranked:
+            by_group[r["group"]].append(r["ndcg"])
+        cites = [r for r in rows if r["group"] == "cites"]
+        tp, pred, gold = (sum(r[k] for r in cites) for k in ("tp", "pred", "gold"))
+        amb = [r for r in rows if r["group"] == "cites_ambiguous"]
+        nomatch = [r for r in rows if r["group"] == "nomatch"]
+        out[half] = {
+            "queries": len(rows),
+            f"ndcg@{K}": mean([r["ndcg"] for r in ranked]),
+            "by_group": {g: mean(v) for g, v in sorted(by_group.items())},
+            "cites_p": round(tp / pred, 4) if pred else None,
+            "cites_r": round(tp / gold, 4) if gold else None,
+            "ambiguous_listed": f"{sum(r['ok'] for r in amb)}/{len(amb)}",
+            "nomatch_answered_no_close_match": f"{sum(r['ok'] for r in nomatch)}/{len(nomatch)}",
+            "relevant_first_hit_above_cutoff": mean([float(r["relevant_first_confident"]) for r in ranked]),
+        }
+    out["worst"] = [
+        {k: r[k] for k in ("split", "group", "query", "ndcg", "top")}
+        for r in sorted((r for r in per if "ndcg" in r), key=lambda r: r["ndcg"])[:12]
+    ]
+    out["cites_errors"] = [
+        {k: r[k] for k in ("split", "query", "missed", "extra")} for r in per
+        if r["group"] == "cites" and (r["missed"] or r["extra"])
+    ]  # fmt: skip
+    return out
+
+
+def dev(home: str) -> str:
+    """The development queries (../shared/eval/dev) on the same home, scored by score_search.py."""
+    evaldir = ROOT.parent / "shared" / "eval"
+    queries = evaldir / "dev" / "queries.jsonl"
+    with tempfile.TemporaryDirectory() as tmp:
+        search = Path(tmp) / "search.jsonl"
+        search.write_text(cli("search", "--queries", str(queries), "--format", "jsonl", "--home", home))
+        cites = Path(tmp) / "cites"
+        cites.mkdir()
+        for i, line in enumerate(queries.read_text(encoding="utf-8").splitlines()):
+            q = json.loads(line) if line.strip() else {}
+            if q.get("type") == "cites":
+                (cites / f"{i}.json").write_text(cli("cites", q["query"], "--format", "json", "--home", home))
+        args = [sys.executable, str(evaldir / "score_search.py"), "--search", str(search), "--cites",
+                str(cites), "--queries", str(queries)]  # fmt: skip
+        return subprocess.run(args, capture_output=True, text=True, check=True).stdout.strip()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--home", required=True, help="an ingested BUDGETSCOPE_HOME (the bundled corpus)")
+    ap.add_argument("--split", choices=("tune", "heldout", "all"), default="all")
+    ap.add_argument("--group", help="only this group")
+    ap.add_argument("--dev", action="store_true", help="also score the development queries")
+    ap.add_argument("--json", action="store_true")
+    ap.add_argument("--dump", help="write the queries with their hits to this JSON file")
+    a = ap.parse_args()
+    queries = [json.loads(x) for x in (HERE / "queries.jsonl").read_text(encoding="utf-8").splitlines()]
+    queries = [q for q in queries if (a.split == "all" or q["split"] == a.split)
+               and (not a.group or q["group"] == a.group)]  # fmt: skip
+    result = score(a.home, queries, a.dump)
+    if a.dev:
+        result["dev"] = dev(a.home)
+    if a.json:
+        print(json.dumps(result, ensure_ascii=False, indent=1))
+        return
+    for half in ("tune", "heldout", "all"):
+        s = result[half]
+        groups = " ".join(f"{g}={v}" for g, v in s["by_group"].items())
+        print(f"{half:8} n={s['queries']} ndcg@{K}={s[f'ndcg@{K}']} {groups} cites_p={s['cites_p']} "
+              f"cites_r={s['cites_r']} ambiguous={s['ambiguous_listed']} "
+              f"nomatch={s['nomatch_answered_no_close_match']} "
+              f"first_relevant_above_cutoff={s['relevant_first_hit_above_cutoff']}")  # fmt: skip
+    for w in result["worst"]:
+        print("  worst", json.dumps(w, ensure_ascii=False))
+    for c in result["cites_errors"]:
+        print("  cites", json.dumps(c, ensure_ascii=False))
+    if "dev" in result:
+        print("dev", result["dev"])
+
+
+if __name__ == "__main__":
+    main()

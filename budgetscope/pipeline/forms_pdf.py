@@ -1,0 +1,434 @@
+"""Performance forms of PDF budgets read from their tables, in every layout, by the meaning of labels.
+
+The pages that hold forms are found by the fast text (:func:`form_pages`); only they go through
+the table reader (:mod:`.pdf_tables`). The grids of all those pages are then read as one stream
+of rows, so a form continued on the next page joins its start:
+
+- a *header row* (一级指标 / 三级指标 / 指标值 …, or 项目名称 / 金额 / 绩效目标 …) maps columns to
+  fields by their x-range, kept across pages (repeated header rows are recognised and skipped);
+- a *label row* (项目名称 | X, 主管部门 | Y, 年度资金总额 | 2,134.87 …) fills one form's fields; a
+  项目名称 label starts a new form;
+- a *body row* under a header gives an indicator (level1/level2/level3, target = comparison +
+  value + unit; weights, scores and 评（扣）分标准 kept out), and, in a multi-project table, the
+  project it belongs to (its name cell, merged over all its rows, repeated after a page break).
+
+Tables titled 部门整体… are department-wide forms (record kind ``department_form``); tables titled
+…自评表 (self-evaluations of last year) are not targets and give nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from budgetscope.models import Form, Indicator, Record, stable_id
+from budgetscope.pipeline.forms_inline import inline_indicators
+from budgetscope.pipeline.forms_pdf_labels import (
+    amount_unit,
+    clean_department,
+    label,
+    squash,
+    target,
+    to_yuan,
+)
+from budgetscope.pipeline.pdf_tables import Cell, Grid, page_tables
+
+CUE = re.compile(r"绩效目标|绩效指标|指标值|三级指标|一级指标|指标名称")
+TITLE = re.compile(r"绩效.{0,8}表|绩效目标(?:情况|表)|重点项目|评价报告")
+DEPARTMENT_WIDE = re.compile(r"部门整体|整体支出|整体绩效|整体预算")
+NOT_TARGETS = re.compile(r"自评|评价")
+TOTAL_ROW = re.compile(r"^(?:合计|总计|小计)$")
+
+
+def form_pages(page_texts: list[str]) -> list[int]:
+    """1-based pages that may hold performance forms (by the fast text); the pages a table runs
+    on to are added while reading (:func:`read_pdf_forms`)."""
+    hits = [i + 1 for i, t in enumerate(page_texts) if CUE.search(re.sub(r"\s+", "", t))]
+    return hits
+
+
+INDICATOR_TABLE = re.compile(r"三级指标|指标值")
+
+
+def unread_form_pages(page_texts: list[str]) -> list[int]:
+    """Pages whose text shows an indicator table (for the warning when no form was read there)."""
+    return [i + 1 for i, t in enumerate(page_texts) if INDICATOR_TABLE.search(re.sub(r"\s+", "", t))]
+
+
+@dataclass
+class _Form:
+    title: str
+    page: int
+    kind: str = "form"
+    name: str = ""
+    name_cell: Cell | None = None
+    fields: dict[str, str] = field(default_factory=dict)
+    amounts: dict[str, Decimal] = field(default_factory=dict)
+    texts: dict[str, str] = field(default_factory=dict)
+    indicators: list[Indicator] = field(default_factory=list)
+    goal_cells: list[Cell] = field(default_factory=list)
+
+
+@dataclass
+class _Columns:
+    """Column x-ranges of the last header, by field."""
+
+    spans: list[tuple[float, float, tuple[str, str]]] = field(default_factory=list)
+
+    def field_of(self, cell: Cell) -> tuple[str, str] | None:
+        best, overlap = None, 0.0
+        for x0, x1, lab in self.spans:
+            o = min(x1, cell.x1) - max(x0, cell.x0)
+            if o > overlap:
+                best, overlap = lab, o
+        return best if overlap > 0.3 * max(cell.x1 - cell.x0, 1) else None
+
+    def has(self, group: str, key: str | None = None) -> bool:
+        return any(lab[0] == group and (key is None or lab[1] == key) for _, _, lab in self.spans)
+
+
+class _Reader:
+    def __init__(self, unit: Decimal) -> None:
+        self.forms: list[_Form] = []
+        self.cur: _Form | None = None
+        self.cols: _Columns | None = None
+        self.unit = unit
+        self.region = "form"
+        self.title = ""
+        self.department: str | None = None
+        self.new_page = False
+
+    # -- regions -------------------------------------------------------------------------------
+    def title_line(self, text: str, page: int) -> None:
+        s = squash(text)
+        u = amount_unit(s)
+        if u is not None:
+            self.unit = u
+        m = re.search(r"(?:部门名称|单位名称|编制部门)[:：](.+)", s)
+        if m and len(m.group(1)) < 40:
+            self.department = clean_department(re.split(r"(?:金额)?单位[:：]", m.group(1))[0])
+        if not TITLE.search(s) or len(s) > 60 or s == self.title:
+            return  # a title repeated on a continuation page continues the table
+        self.flush()
+        self.cols = None
+        self.title = s
+        if NOT_TARGETS.search(s):
+            self.region = "skip"
+        elif DEPARTMENT_WIDE.search(s):
+            self.region = "department_form"
+            self.cur = _Form(title=s, page=page, kind="department_form")
+        else:
+            self.region = "form"
+
+    def flush(self) -> None:
+        if self.cur is not None and self.region != "skip":
+            self.forms.append(self.cur)
+        self.cur = None
+
+    def new_form(self, page: int) -> _Form:
+        if self.region == "department_form" and self.cur is not None:
+            return self.cur
+        self.flush()
+        self.cur = _Form(title=self.title, page=page, kind=self.region)
+        return self.cur
+
+    # -- rows ----------------------------------------------------------------------------------
+    def grid(self, g: Grid) -> None:
+        self.new_page = True
+        for line in g.above:
+            self.title_line(line, g.page)
+        header: list[Cell] = []
+        for r in range(len(g.rows)):
+            cells = g.row_cells(r)
+            texts = [c.text for c in cells if c.text]
+            if not texts:
+                continue
+            if (
+                len(texts) == 1
+                and len(cells) <= 2
+                and (TITLE.search(squash(texts[0])) or amount_unit(texts[0]))
+            ):
+                self.title_line(texts[0], g.page)
+                continue
+            labs = [label(c.text) for c in cells]
+            if self._name_cut(g, r, texts, labs):
+                continue
+            col_labels = [x for x in labs if x and x[0] in ("ind", "name", "amount", "goal", "inline")]
+            known = sum(1 for x in labs if x)
+            is_header = (len(col_labels) >= 2 and known >= len(texts) - 1) or (
+                len(col_labels) >= 4 and known >= 0.6 * len(texts)
+            )
+            if is_header:
+                header = header + cells if header and r > 0 and _is_header_row(g, r - 1) else cells
+                self._set_columns(header)
+                continue
+            header = []
+            if self.region == "skip":
+                continue
+            full = [c for c in cells if c.text]
+            flabs = [label(c.text) for c in full]
+            if (
+                flabs[0]
+                and flabs[0][0] in ("name", "kv", "amount", "amount_group", "goal", "text")
+                and (self.cols is None or not self.cols.has("name") or flabs[0][0] != "name")
+                and self._kv_row(full, flabs)
+            ):
+                self._kv(full, flabs, g.page)
+                continue
+            if self.cols is not None:
+                self._body(cells, g.page)
+
+    def _name_cut(self, g: Grid, r: int, texts: list[str], labs: list[tuple[str, str] | None]) -> bool:
+        """The end of a name cell cut by the page break: one unlabelled text on top of the next page,
+        right after a form's 项目名称 row (its other label rows follow on this page)."""
+        cur = self.cur
+        if cur is None or cur.name_cell is None or cur.name_cell.page == g.page or self.cols is not None:
+            return False
+        if r > 1 or len(texts) != 1 or any(labs) or cur.fields or cur.amounts or cur.texts:
+            return False
+        cur.name += texts[0]
+        return True
+
+    def _kv_row(self, cells: list[Cell], labs: list[tuple[str, str] | None]) -> bool:
+        """A row of label → value pairs (not a header): a label followed by a non-label cell."""
+        return any(
+            lab is not None
+            and lab[0] != "ind"
+            and i + 1 < len(cells)
+            and labs[i + 1] is None
+            and cells[i + 1].text
+            for i, lab in enumerate(labs)
+        ) or bool(labs and labs[0] and labs[0][0] == "amount_group")
+
+    def _set_columns(self, cells: list[Cell]) -> None:
+        cols = _Columns()
+        # later (deeper) header cells override the group labels above them
+        for c in cells:
+            lab = label(c.text)
+            if lab is None:
+                continue
+            cols.spans = [
+                s
+                for s in cols.spans
+                if not (c.x0 >= s[0] - 1 and c.x1 <= s[1] + 1 and (s[1] - s[0]) > (c.x1 - c.x0) + 2)
+            ]
+            cols.spans.append((c.x0, c.x1, lab))
+        if cols.has("ind") or cols.has("name"):
+            self.cols = cols
+
+    def _kv(self, cells: list[Cell], labs: list[tuple[str, str] | None], page: int) -> None:
+        i = 0
+        while i < len(cells):
+            lab = labs[i]
+            if lab is None or lab[0] in ("ignore", "ind"):
+                i += 1
+                continue
+            u = amount_unit(cells[i].text)
+            if u is not None:
+                self.unit = u
+            value = cells[i + 1] if i + 1 < len(cells) and labs[i + 1] is None else None
+            if lab[0] == "name":
+                form = self.new_form(page)
+                if value is not None and form.kind == "form":
+                    form.name, form.name_cell = value.text, value
+                self.cols = None
+            elif value is not None:
+                form = self.cur or self.new_form(page)
+                self._put(form, lab, value.text)
+            i += 2 if value is not None else 1
+
+    def _put(self, form: _Form, lab: tuple[str, str], text: str) -> None:
+        group, key = lab
+        if group == "amount":
+            yuan = to_yuan(text, self.unit)
+            if yuan is not None and key not in form.amounts:
+                form.amounts[key] = yuan
+        elif group in ("goal", "text") and text:
+            form.texts[key] = form.texts.get(key, "") + text if key in form.texts else text
+        elif group == "kv" and text and key not in form.fields:
+            form.fields[key] = text
+
+    def _body(self, cells: list[Cell], page: int) -> None:
+        assert self.cols is not None
+        by: dict[tuple[str, str], Cell] = {}
+        for c in cells:
+            lab = self.cols.field_of(c)
+            if lab is not None and lab not in by:
+                by[lab] = c
+        name_cell = by.get(("name", "name"))
+        if self.cols.has("name"):
+            if name_cell is None or not name_cell.text:
+                if self.cur is None:
+                    return
+            elif TOTAL_ROW.match(squash(name_cell.text)):
+                self.flush()
+                return
+            elif not self._same_project(name_cell):
+                form = self.new_form(page)
+                if form.kind == "form":
+                    form.name, form.name_cell = name_cell.text, name_cell
+            form = self.cur  # type: ignore[assignment]
+            if form is None:
+                return
+            for lab, c in by.items():
+                if lab[0] in ("amount", "kv") and c.text:
+                    self._put(form, lab, c.text)
+                elif lab[0] == "goal" and c.text and c not in form.goal_cells:
+                    # a goal cell cut by a page break goes on in the next page's cell; a repeat is skipped
+                    form.goal_cells.append(c)
+                    if squash(c.text) not in squash(form.texts.get(lab[1], "")):
+                        self._put(form, lab, c.text)
+        form = self.cur or self.new_form(page)
+        inline = by.get(("inline", "indicators"))
+        if inline is not None and inline.text and not any(lab[0] == "ind" for lab in by):
+            if inline is not form.name_cell and squash(inline.text) not in {
+                squash(i.level3) for i in form.indicators
+            }:
+                form.indicators.extend(inline_indicators(inline.text))
+            return
+        ind = self._indicator(by, form)
+        if ind is not None:
+            form.indicators.append(ind)
+
+    def _same_project(self, cell: Cell) -> bool:
+        cur = self.cur
+        if cur is None or cur.name_cell is None:
+            return False
+        if cell is cur.name_cell:
+            return True
+        if cell.page == cur.name_cell.page:
+            return False
+        if not (self.cols and self.cols.has("ind")) and not (self.cols and self.cols.has("inline")):
+            return False  # goal-only tables: one row per project
+        a, b = squash(cell.text), squash(cur.name)
+        return bool(a) and (a == b or b.endswith(a) or a in b)
+
+    def _indicator(self, by: dict[tuple[str, str], Cell], form: _Form) -> Indicator | None:
+        def get(key: str) -> str:
+            c = by.get(("ind", key))
+            return c.text.strip() if c is not None else ""
+
+        level3 = get("level3")
+        if not level3:
+            return None
+        l1, l2 = get("level1"), get("level2")
+        prev = form.indicators[-1] if form.indicators else None
+        if prev is not None and self.new_page:
+            l1, l2 = self._join_cut(form, "level1", l1), self._join_cut(form, "level2", l2)
+        self.new_page = False
+        if prev is not None and self.cols is not None:
+            # a level cell cut by a page break, or blank under a merged cell: the row above's level
+            if not l1 and self.cols.has("ind", "level1"):
+                l1 = prev.level1 or ""
+            if not l2 and self.cols.has("ind", "level2") and (not get("level1") or l1 == prev.level1):
+                l2 = prev.level2 or ""
+        value = get("value") or get("period_value")
+        if not value and not get("comparison"):
+            return None
+        return Indicator(
+            level1=l1 or None,
+            level2=l2 or None,
+            level3=level3,
+            target=target(get("comparison"), value, get("unit")) or None,
+        )
+
+    def _join_cut(self, form: _Form, key: str, text: str) -> str:
+        """A level cell cut by the page break: its last characters on top of the next page ("标")."""
+        prev = getattr(form.indicators[-1], key) or ""
+        if not prev or not text or len(text) > 2 or prev.endswith("指标") or not (prev + text).endswith("标"):
+            return text
+        joined = prev + text
+        for ind in reversed(form.indicators):
+            if getattr(ind, key) != prev:
+                break
+            setattr(ind, key, joined)
+        return joined
+
+    def finish(self, doc: str, department: str | None, year: int | None) -> list[Record]:
+        self.flush()
+        out: list[Record] = []
+        for n, f in enumerate(self.forms):
+            if f.kind == "form" and (not f.name or (not f.indicators and not f.texts)):
+                continue
+            if f.kind == "department_form" and not (f.indicators or f.texts or f.amounts):
+                continue
+            dept = clean_department(f.fields.get("department") or f.fields.get("unit_name") or "") or (
+                self.department or department
+            )
+            name = re.sub(r"\s+", "", f.name) if f.kind == "form" else (dept or f.title)
+            form = Form(
+                department=dept,
+                implementer=f.fields.get("implementer") or f.fields.get("unit_name"),
+                amounts=f.amounts,
+                indicators=f.indicators,
+                texts=f.texts,
+            )
+            out.append(
+                Record(
+                    id=stable_id(doc, f.kind, f.page, name, n),
+                    kind=f.kind,
+                    doc=doc,
+                    page=f.page,
+                    department=dept,
+                    year=year,
+                    title=f.title or name,
+                    name=name,
+                    form=form,
+                )
+            )
+        return out
+
+
+def _is_header_row(g: Grid, r: int) -> bool:
+    labs = [label(c.text) for c in g.row_cells(r) if c.text]
+    return (
+        bool(labs)
+        and sum(1 for x in labs if x) >= len(labs) - 1
+        and any(x and x[0] != "ignore" for x in labs)
+    )
+
+
+def read_pdf_forms(
+    path: Path | str,
+    page_texts: list[str],
+    *,
+    doc: str,
+    department: str | None,
+    year: int | None,
+    pages: Iterable[int] | None = None,
+) -> list[Record]:
+    """The project forms (kind ``form``) and department-wide forms (``department_form``) of a PDF."""
+    wanted = list(pages) if pages is not None else form_pages(page_texts)
+    if not wanted:
+        return []
+    import pdfplumber
+
+    reader = _Reader(Decimal(10000))
+    queue = sorted(set(wanted))
+    done: set[int] = set()
+    with pdfplumber.open(str(path)) as pdf:
+        while queue:
+            p = queue.pop(0)
+            done.add(p)
+            grids = page_tables(pdf, p)
+            for g in grids:
+                reader.grid(g)
+            # a table running to the page bottom may go on over the next page, without a cue word
+            last = grids[-1] if grids else None
+            nxt = p + 1
+            if (
+                last
+                and reader.cols
+                and nxt <= len(pdf.pages)
+                and nxt not in done
+                and nxt not in queue
+                and last.bbox[3] > 0.8 * last.page_height
+            ):
+                queue.insert(0, nxt)
+    return reader.finish(doc, department, year)
+
+
+__all__ = ["form_pages", "read_pdf_forms", "unread_form_pages"]

@@ -1,0 +1,41 @@
+"""`budgetscope remove DOC...`: delete documents from the store and their points from the search index."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from budgetscope.search_cli.common import EncoderOption, HomeOption, QdrantUrlOption, fail, stderr
+
+
+def command(
+    docs: Annotated[
+        list[str], typer.Argument(help="Stored document names (file names, as `ingest` stored them).")
+    ],
+    home: HomeOption = None,
+    qdrant_url: QdrantUrlOption = None,
+    encoder: EncoderOption = None,
+    no_index: Annotated[
+        bool, typer.Option("--no-index", help="Only the store; the index catches up on its next update.")
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary.")] = False,
+) -> None:
+    """Remove documents (with their projects, amounts, citations, findings) from the store and the index.
+
+    An unknown name is an error (exit 1) and nothing is removed.
+    """
+    from budgetscope.api import BudgetscopeError
+    from budgetscope.api.indexing import remove_documents
+    from budgetscope.index.store import StoreError
+    from budgetscope.paths import data_home
+
+    try:
+        removed = remove_documents(
+            data_home(home), docs, index=not no_index, qdrant_url=qdrant_url, encoder=encoder
+        )
+    except (StoreError, BudgetscopeError) as exc:
+        raise fail(str(exc)) from None
+    if not quiet:
+        index = "store only; the index catches up on its next update" if no_index else "store and index"
+        stderr().print(f"{removed} documents removed ({index})", soft_wrap=True)

@@ -1,0 +1,359 @@
+"""The defects of #10, each a promise of the README's "Promises" section, checked through the CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from budgetscope.search_cli.app import app
+from tests.reliability.conftest import ROOT, small_budget
+
+runner = CliRunner()
+HOSTILE = "[bold red]红字[/bold red][link=http://evil.example]点我[/link][/注]"
+
+
+def invoke(*args: object) -> Result:
+    return runner.invoke(
+        app, [str(a) for a in args], env={"BUDGETSCOPE_QDRANT_URL": None, "BUDGETSCOPE_HOME": None}
+    )
+
+
+def clean_failure(result: Result, code: int = 1) -> list[str]:
+    """The stderr lines of a failed command, checking: the exit code, no traceback, one line per error."""
+    assert result.exit_code == code, (result.exit_code, result.output)
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert "Traceback" not in result.output
+    return [line for line in result.stderr.splitlines() if line.strip()]
+
+
+def dump(home: Path) -> list[tuple[object, ...]]:
+    """What the store holds (documents and projects), to compare before and after a failure."""
+    db = sqlite3.connect(home / "budgetscope.sqlite")
+    try:
+        return [
+            *db.execute("SELECT doc, sha1 FROM documents ORDER BY doc"),
+            *db.execute("SELECT id FROM projects ORDER BY id"),
+        ]
+    finally:
+        db.close()
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Two small budgets (one with rich markup in a project name), stored and indexed with the hash encoder."""
+    tmp = tmp_path_factory.mktemp("rel")
+    a = tmp / "budget-2031.txt"
+    a.write_text(
+        small_budget(2031).replace("学会改革与发展项目", f"学会改革{HOSTILE}发展项目"), encoding="utf-8"
+    )
+    b = tmp / "budget-2032.txt"
+    b.write_text(small_budget(2032), encoding="utf-8")
+    result = invoke("ingest", a, b, "--home", tmp / "home", "--encoder", "hash", "-q")
+    assert result.exit_code == 0, result.output
+    return tmp / "home"
+
+
+# -- 2. document text is never rich markup ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", ["segment", "extract", "citations"])
+def test_app_document_text_is_shown_not_interpreted_as_markup(tmp_path: Path, command: str) -> None:
+    f = tmp_path / "markup.txt"
+    f.write_text(small_budget(2031).replace("学会改革与发展项目", f"学会改革{HOSTILE}发展项目")
+                 .replace("《", f"《{HOSTILE}", 1), encoding="utf-8")  # fmt: skip
+    result = invoke(command, f, "--format", "table")
+    assert result.exit_code == 0, result.output
+    assert "[bold" in result.stdout and "[link=" in result.stdout  # shown as written, not applied
+    assert "\x1b]8;" not in result.stdout  # no hidden hyperlink
+
+
+def test_app_show_and_search_print_markup_as_written(home: Path) -> None:
+    hits = json.loads(invoke("search", "学会改革", "--home", home, "--format", "json").stdout)
+    project = next(h["id"] for h in hits if "红字" in (h["name"] or ""))
+    shown = invoke("show", project, "--home", home)
+    assert shown.exit_code == 0, shown.output
+    assert "[bold red]红字" in shown.stdout and "[link=" in shown.stdout
+    table = invoke("search", "学会改革", "--home", home)
+    assert table.exit_code == 0 and "[/注]" in table.stdout
+
+
+# -- 3. search says when the index lags the store, and never returns ids show does not know ---------
+
+
+def test_search_warns_when_the_index_lags_and_drops_unknown_ids(home: Path, tmp_path: Path) -> None:
+    lagging = tmp_path / "home"
+    shutil.copytree(home, lagging)
+    before = {
+        h["id"] for h in json.loads(invoke("search", "学会改革", "--home", lagging, "-f", "json").stdout)
+    }
+    assert invoke("remove", "budget-2031.txt", "--home", lagging, "--no-index").exit_code == 0
+    result = invoke("search", "学会改革", "--home", lagging, "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert "lags the store by 1 document" in result.stderr and "budget-2031.txt" in result.stderr
+    ids = {h["id"] for h in json.loads(result.stdout)}
+    assert ids and ids < before
+    for i in ids:
+        assert invoke("show", i, "--home", lagging).exit_code == 0
+    assert invoke("index", "--home", lagging, "-q").exit_code == 0
+    assert "lags" not in invoke("search", "学会改革", "--home", lagging).stderr
+
+
+# -- 4, 12. unreadable files and folders, symlink loops ----------------------------------------------
+
+
+def test_load_unreadable_inputs_each_one_line_others_still_stored(tmp_path: Path) -> None:
+    good = tmp_path / "in" / "budget-2031.txt"
+    good.parent.mkdir()
+    good.write_text(small_budget(2031), encoding="utf-8")
+    os.mkfifo(tmp_path / "in" / "pipe.txt")
+    (tmp_path / "in" / "loop1.txt").symlink_to("loop2.txt")
+    (tmp_path / "in" / "loop2.txt").symlink_to("loop1.txt")
+    (tmp_path / "in" / "gone.txt").symlink_to("nowhere.txt")
+    result = invoke(
+        "ingest",
+        tmp_path / "in",
+        tmp_path / "in" / "pipe.txt",
+        tmp_path / "missing.txt",
+        "--home",
+        tmp_path / "h",
+        "--no-index",
+    )
+    lines = clean_failure(result)
+    errors = [line for line in lines if line.startswith("error: ")]
+    assert len(errors) == 5, lines
+    assert any("loop1.txt: symbolic link loop" in e for e in errors)
+    assert any("gone.txt: broken symbolic link" in e for e in errors)
+    assert any("pipe.txt: not a regular file" in e for e in errors)
+    assert any("missing.txt: no such file" in e for e in errors)
+    assert dump(tmp_path / "h")[0][0] == "budget-2031.txt"
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads every file")
+def test_load_permission_denied_file_and_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    (folder / "closed").mkdir(parents=True)
+    (folder / "budget-2031.txt").write_text(small_budget(2031), encoding="utf-8")
+    locked = folder / "budget-2032.txt"
+    locked.write_text(small_budget(2032), encoding="utf-8")
+    locked.chmod(0)
+    (folder / "closed").chmod(0)
+    try:
+        errors = clean_failure(invoke("segment", folder, "--format", "json"))
+    finally:
+        (folder / "closed").chmod(0o755)
+    assert len(errors) == 2 and all("permission denied" in e for e in errors)
+
+
+# -- 6. documents of another kind, other encodings, a 10 MB line -------------------------------------
+
+TRADITIONAL = (
+    "中華民國一百一十四年度中央政府總預算案，歲入歲出簡明比較分析表。本年度歲出預算編列新臺幣二兆八千億元，"
+    "較上年度增加百分之五點二，主要用於國防、教育、社會福利及經濟發展等重要施政計畫。\n"
+) * 20
+
+
+def test_load_big5_is_detected_and_utf16_without_bom_is_text(tmp_path: Path) -> None:
+    from budgetscope.pipeline.load import load
+
+    big5 = tmp_path / "big5.txt"
+    big5.write_bytes(TRADITIONAL.encode("big5"))
+    src = load(big5)
+    assert src.encoding == "big5" and "總預算案" in src.text
+    utf16 = tmp_path / "utf16.txt"
+    utf16.write_bytes(small_budget(2031).encode("utf-16-le"))
+    assert load(utf16).encoding == "utf-16" and "上海市科学技术协会" in load(utf16).text
+
+
+def test_ingest_other_kind_is_warned_and_strict_refuses(tmp_path: Path) -> None:
+    english = tmp_path / "notes.txt"
+    english.write_text(
+        "Meeting notes.\nThe budget review is next week; bring the figures.\n" * 5, encoding="utf-8"
+    )
+    h = tmp_path / "h"
+    strict = invoke("ingest", english, "--home", h, "--no-index", "--strict")
+    errors = clean_failure(strict)
+    assert (
+        errors[-1].startswith("error: ")
+        and "not a budget document" in errors[-1]
+        and "notes.txt" in errors[-1]
+    )
+    lenient = invoke("ingest", english, "--home", h, "--no-index")
+    assert lenient.exit_code == 0 and "warning: notes.txt: not a budget document" in lenient.stderr
+
+
+def test_load_a_ten_megabyte_line_and_a_too_large_file_are_refused(tmp_path: Path) -> None:
+    line = tmp_path / "line.txt"
+    line.write_text("预算" * 1_700_000, encoding="utf-8")  # 10 MB
+    big = tmp_path / "big.txt"
+    with big.open("wb") as f:
+        f.truncate(21 * 1024 * 1024)  # sparse: 21 MiB of zero bytes, never read
+    errors = clean_failure(invoke("segment", line, big, "--format", "json"))
+    assert len(errors) == 2
+    assert "line.txt: not a budget document: a line of 3,400,000 characters" in errors[0]
+    assert "big.txt: file too large (21 MiB; the limit is 20 MiB for text)" in errors[1]
+
+
+# -- 7. the same document under another name ---------------------------------------------------------
+
+
+def test_ingest_the_same_document_under_another_name_is_refused(tmp_path: Path) -> None:
+    first = tmp_path / "budget-2031.txt"
+    first.write_text(small_budget(2031), encoding="utf-8")
+    gbk = tmp_path / "budget-2031-gbk.txt"
+    gbk.write_bytes(small_budget(2031).encode("gbk"))
+    copy = tmp_path / "budget-2031 (1).txt"
+    copy.write_text(small_budget(2031).replace("\n\n", "\n"), encoding="utf-8")
+    h = tmp_path / "h"
+    assert invoke("ingest", first, "--home", h, "--no-index").exit_code == 0
+    before = dump(h)
+    errors = clean_failure(invoke("ingest", gbk, copy, "--home", h, "--no-index"))
+    errors = [e for e in errors if e.startswith("error: ")]
+    assert len(errors) == 2 and all("the same document as budget-2031.txt" in e for e in errors)
+    assert dump(h) == before
+    assert invoke("ingest", copy, "--home", h, "--no-index", "--force").exit_code == 0
+
+
+# -- 9. hostile file names ---------------------------------------------------------------------------
+
+
+def test_app_hostile_file_name_stays_on_one_quoted_line(tmp_path: Path) -> None:
+    bad = tmp_path / "x\nerror: all good\x1b[31m.txt"
+    bad.write_bytes(b"\x00\x01binary")
+    lines = clean_failure(invoke("segment", bad, "--format", "json"))
+    assert len(lines) == 1 and lines[0].startswith("error: '")
+    assert "\x1b" not in lines[0] and "\\n" in lines[0] and "\\x1b" in lines[0]
+
+
+# -- 10. the listed tracebacks -----------------------------------------------------------------------
+
+
+def test_search_queries_filter_values_of_the_wrong_type_are_one_line(home: Path, tmp_path: Path) -> None:
+    for value in ({"a": 1}, [1], "", 1e400, 10**30):
+        f = tmp_path / "q.jsonl"
+        f.write_text(
+            json.dumps({"query": "党建", "filters": {"department": value, "year": 2031}}), encoding="utf-8"
+        )
+        assert len(clean_failure(invoke("search", "--queries", f, "--format", "jsonl", "--home", home))) == 1
+
+
+def test_search_damaged_store_and_index_are_one_line(home: Path, tmp_path: Path) -> None:
+    damaged = tmp_path / "damaged"
+    shutil.copytree(home, damaged)
+    (damaged / "qdrant" / "meta.json").write_text("{garbage", encoding="utf-8")
+    lines = clean_failure(invoke("search", "党建", "--home", damaged))
+    assert len(lines) == 1 and "damaged" in lines[0]
+    (damaged / "budgetscope.sqlite").write_bytes(b"not a database" * 100)
+    for f in damaged.glob("budgetscope.sqlite-*"):
+        f.unlink()
+    assert len(clean_failure(invoke("search", "党建", "--home", damaged))) == 1
+
+
+def test_search_an_old_home_with_index_json_migrates_silently(home: Path, tmp_path: Path) -> None:
+    old = tmp_path / "old"
+    shutil.copytree(home, old)
+    (old / "index.json").write_text("", encoding="utf-8")  # left empty by a crash of an older version
+    result = invoke("search", "学会改革", "--home", old)
+    assert result.exit_code == 0 and not (old / "index.json").exists()
+    assert "lags the store by 2 document" in result.stderr  # unknown pending list: re-embed everything
+    assert invoke("index", "--home", old, "-q").exit_code == 0
+    assert invoke("search", "学会改革", "--home", old).stderr == ""
+
+
+def _cli(*args: str, home: Path) -> list[str]:
+    return [sys.executable, "-m", "budgetscope.search_cli.app", *args, "--home", str(home)]
+
+
+def test_app_full_disk_and_closed_pipe_on_stdout(home: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    with open("/dev/full", "w") as full:
+        p = subprocess.run(
+            _cli("search", "学会改革", home=home), stdout=full, stderr=subprocess.PIPE, text=True, env=env
+        )
+    assert p.returncode == 1 and p.stderr.strip().splitlines() == [
+        "error: no space left on the device; nothing stored was lost, free some space and run again"
+    ]
+    exporter = subprocess.Popen(_cli("export", "--out", "-", "--what", "sections", home=home), env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # fmt: skip
+    assert exporter.stdout is not None and exporter.stdout.read(10)
+    exporter.stdout.close()  # `| head`
+    assert exporter.wait(timeout=120) == 0
+    assert exporter.stderr is not None and exporter.stderr.read() == b""
+
+
+def test_app_disk_full_error_is_one_line() -> None:
+    import errno
+
+    from budgetscope.search_cli.errors import describe
+
+    message = describe(OSError(errno.ENOSPC, "No space left on device", "/data/budgetscope.sqlite"))
+    assert (
+        message.startswith("no space left on the device (/data/budgetscope.sqlite)") and "\n" not in message
+    )
+    assert describe(sqlite3.OperationalError("database or disk is full")) == "store: database or disk is full"
+
+
+# -- 11, 12. limits and usage ------------------------------------------------------------------------
+
+
+def test_search_limits_and_usage_errors(home: Path) -> None:
+    errors = clean_failure(invoke("search", "预算" * 150_000, "--home", home))
+    assert errors == ["error: query of 300000 characters; the limit is 1000"]
+    errors = clean_failure(invoke("search", "党建", "--department", "", "--home", home))
+    assert len(errors) == 1 and "department must be a non-empty text" in errors[0]
+    assert invoke("check", "--kind", "bogus", "--home", home).exit_code == 2
+
+
+# -- also: the CLI as users expect it ---------------------------------------------------------------
+
+
+def test_app_version_global_options_and_remove(home: Path, tmp_path: Path) -> None:
+    version = invoke("--version")
+    assert version.exit_code == 0 and version.stdout.startswith("budgetscope ")
+    copy = tmp_path / "h"
+    shutil.copytree(home, copy)
+    result = invoke("--home", copy, "search", "学会改革", "--format", "json")
+    assert result.exit_code == 0 and json.loads(result.stdout)
+    assert clean_failure(invoke("--home", copy, "remove", "nothing.txt"))[0].startswith(
+        "error: no stored document"
+    )
+    removed = invoke("--home", copy, "remove", "budget-2032.txt")
+    assert removed.exit_code == 0 and "1 documents removed" in removed.stderr
+    hits = json.loads(invoke("--home", copy, "search", "科协大院", "--format", "json").stdout)
+    assert all(h["doc"] != "budget-2032.txt" for h in hits)
+    from budgetscope.index.search import open_index
+
+    with open_index(copy, read_only=True) as index:
+        assert index.docs() == {"budget-2031.txt"}
+
+
+def test_app_progress_lines_when_stderr_is_not_a_terminal(tmp_path: Path) -> None:
+    from tests.reliability.conftest import write_budgets
+
+    files = write_budgets(tmp_path / "in", range(2030, 2041))
+    result = invoke("ingest", *files, "--home", tmp_path / "h", "--no-index", "--workers", "1")
+    assert result.exit_code == 0, result.output
+    progress = [line for line in result.stderr.splitlines() if line.startswith("ingest: ")]
+    assert progress == ["ingest: 10/11 budget-2039.txt", "ingest: 11/11 budget-2040.txt"]
+
+
+def test_app_verbose_shows_the_traceback_of_an_unexpected_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    import budgetscope.search_cli.segment as segment
+
+    def broken(*args: object) -> None:
+        raise ZeroDivisionError("boom")
+
+    monkeypatch.setattr(segment, "read_documents", broken)
+    quiet = invoke("segment", "x.txt")
+    assert clean_failure(quiet) == [
+        "error: unexpected ZeroDivisionError: boom (run with --verbose for the traceback)"
+    ]
+    loud = invoke("-v", "segment", "x.txt")
+    assert loud.exit_code == 1 and "Traceback" in loud.stderr

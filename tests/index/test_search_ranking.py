@@ -1,0 +1,75 @@
+"""Ranking after retrieval: one result per project with both sources, the name field, the cut-off."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from budgetscope.index.ranking import (
+    WEAK_SHOWN,
+    coverage,
+    is_weak,
+    mark_weak,
+    merge_partners,
+    name_bonus,
+)
+
+
+def hit(
+    id_: str, doc: str, name: str, score: float, dense: float = 0.6, cover: float = 1.0
+) -> dict[str, Any]:
+    return {"id": id_, "doc": doc, "line": 1, "page": None, "name": name, "kind": "narrative",
+            "score": score, "dense": dense, "coverage": cover}  # fmt: skip
+
+
+def test_ranking_narrative_and_form_of_one_project_are_one_result() -> None:
+    hits = [
+        hit("n1", "sast-2026-department-budget.txt", "科技创新智库建设", 0.05),
+        hit("x", "stcsm-2025-department-budget.txt", "院士专家建议与服务工程科技创新发展项目", 0.04),
+        hit("f1", "sast-2026-performance-targets.txt", "科技创新智库建设", 0.03),
+    ]
+    merged = merge_partners(hits, {"n1": "f1", "f1": "n1"})
+    assert [h["id"] for h in merged] == ["n1", "x"]
+    assert [s["doc"] for s in merged[0]["sources"]] == [
+        "sast-2026-department-budget.txt",
+        "sast-2026-performance-targets.txt",
+    ]
+
+
+def test_ranking_partner_not_retrieved_is_still_shown_as_a_source() -> None:
+    hits = [hit("f1", "sast-2026-performance-targets.txt", "机关服务费", 0.05)]
+    form_partner = {"doc": "sast-2026-department-budget.txt", "line": 1076, "page": None, "id": "n1",
+                    "name": "机关服务费", "kind": "narrative"}  # fmt: skip
+    merged = merge_partners(hits, {"f1": "n1", "n1": "f1"}, {"n1": form_partner})
+    assert [s["line"] for s in merged[0]["sources"]] == [1, 1076]
+
+
+def test_ranking_name_bonus_lifts_a_project_named_by_the_query() -> None:
+    hits = [hit("a", "d.txt", "信息化运维项目", 0.0300), hit("b", "d.txt", "科技创新智库建设", 0.0295)]
+    name_bonus(hits, ["智库", "建设"])
+    hits.sort(key=lambda h: -h["score"])
+    assert hits[0]["id"] == "b"
+
+
+def test_ranking_weak_hits_come_last_and_top_k_is_a_maximum() -> None:
+    strong = [hit(f"s{i}", "d.txt", "甲", 0.05 - i / 1000) for i in range(3)]
+    weak = [hit(f"w{i}", "d.txt", "乙", 0.06, dense=0.1, cover=0.0) for i in range(5)]
+    shown = mark_weak(weak + strong, top_k=10)
+    assert [h["weak"] for h in shown] == [False] * 3 + [True] * WEAK_SHOWN
+    assert len(mark_weak(weak + strong, top_k=2)) == 2
+
+
+def test_ranking_no_close_match_keeps_only_the_best_few_marked_weak() -> None:
+    weak = [hit(f"w{i}", "d.txt", "乙", 0.06, dense=0.1, cover=0.0) for i in range(8)]
+    shown = mark_weak(weak, top_k=10)
+    assert len(shown) == WEAK_SHOWN and all(h["weak"] for h in shown)
+    assert is_weak({"dense": None, "coverage": None})
+
+
+def test_ranking_coverage_counts_distinctive_terms_of_the_text(corpus) -> None:  # type: ignore[no-untyped-def]
+    """An unrelated query shares only generic words (建设) with a narrative: no coverage, weak."""
+    from budgetscope.index.ranking import term_groups
+
+    text = (corpus / "stcsm-2025-department-budget.txt").read_text(encoding="utf-8")
+    railway = term_groups("高速铁路建设")
+    assert railway and coverage(railway, text[:3000]) == 0.0
+    assert coverage(term_groups("think tank"), "科技创新智库建设") == 1.0

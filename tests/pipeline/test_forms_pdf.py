@@ -1,0 +1,186 @@
+"""Performance forms read from PDF tables, one test per layout, on page excerpts in corpus/excerpts/.
+
+Every expectation below is what the excerpt's pages print (see corpus/README.md for the pages)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from budgetscope.models import Record
+from budgetscope.pipeline.forms_pdf import form_pages, read_pdf_forms
+from budgetscope.pipeline.load import load
+from budgetscope.pipeline.pdf_tables import read_tables
+
+NATIONAL = Path(__file__).resolve().parents[2] / "corpus" / "excerpts"
+
+
+def forms(name: str) -> list[Record]:
+    path = NATIONAL / name
+    return read_pdf_forms(path, load(path).page_texts(), doc=name, department=None, year=2026)
+
+
+def by_name(records: list[Record], name: str) -> Record:
+    return next(r for r in records if r.name == name)
+
+
+def test_pdf_tables_merged_cell_carried_to_every_row_it_spans() -> None:
+    grids = read_tables(NATIONAL / "central-letters-and-calls-2026-p30.pdf", [1])
+    grid = grids[0]
+    rows = [grid.row_cells(r) for r in range(len(grid.rows))]
+    quality = [cells for cells in rows if any(c.text == "质量指标" for c in cells)]
+    assert len(quality) == 4  # 设备完好率 … 系统软件反应速度 under one merged 质量指标 cell
+    assert len({id(next(c for c in cells if c.text == "质量指标")) for cells in quality}) == 1
+    cell = quality[0][0]
+    assert cell.page == 1 and cell.bbox[2] > cell.bbox[0]
+
+
+def test_forms_pdf_one_form_per_project_yantai() -> None:
+    (form,) = forms("yantai-civil-affairs-2026-p34.pdf")
+    assert form.kind == "form" and form.name == "民政业务工作经费"
+    assert form.form is not None
+    assert form.form.department == "烟台市民政局"  # printed 233_烟台市民政局
+    assert form.form.amounts == {
+        "project_total": Decimal("1760000.00"),
+        "fiscal_current": Decimal("1740000.00"),
+        "other": Decimal("20000.00"),
+    }
+    assert len(form.form.indicators) == 15
+    first = form.form.indicators[0]
+    assert (first.level1, first.level2, first.level3, first.target) == (
+        "成本指标",
+        "经济成本",
+        "项目年度总支出控制数",
+        "≤176万元",
+    )
+
+
+def test_forms_pdf_form_continued_on_next_page_xian() -> None:
+    (form,) = forms("xian-audit-2026-p37-38.pdf")
+    assert form.name == "购买中介机构审计服务" and form.form is not None
+    inds = form.form.indicators
+    assert len(inds) == 14
+    # the 效益指标 cell is cut by the page break ("效益指" / "标") and covers the rows on both pages
+    assert [(i.level1, i.level3) for i in inds[-3:-1]] == [
+        ("效益指标", "避免财政资金损失浪费"),
+        ("效益指标", "带动就业与人才培养"),
+    ]
+    assert all("分" not in (i.target or "") for i in inds)  # 分值权重 column kept out
+
+
+def test_forms_pdf_central_scores_kept_apart_and_dash_amount_left_out() -> None:
+    (form,) = forms("central-letters-and-calls-2026-p30.pdf")
+    assert form.form is not None
+    assert form.form.department == "国家信访局"  # printed [292]国家信访局
+    assert form.form.amounts == {
+        "project_total": Decimal("21348700.00"),
+        "fiscal_current": Decimal("13848700.00"),
+        "carryover": Decimal("7500000.00"),
+    }
+    assert [i.target for i in form.form.indicators][:3] == ["≤2134.87万元", "≥330台（套）", "≥96%"]
+    assert form.form.texts["年度绩效目标"].startswith("1.加强对信访信息系统应用工作的指导和部署")
+
+
+def test_forms_pdf_title_and_name_cut_by_page_break_fuzhou() -> None:
+    (form,) = forms("fuzhou-healthcare-security-2026-p26-27.pdf")
+    assert form.page == 1 and form.form is not None
+    assert form.name == "2026年医疗服务与保障能力提升补助资金"  # the last character printed on page 2
+    assert form.form.amounts["other"] == Decimal(0)  # printed 0.00
+    assert form.form.implementer == "福州市医疗保障局"
+    assert [i.level1 for i in form.form.indicators] == [
+        "成本指标",
+        "产出指标",
+        "产出指标",
+        "产出指标",
+        "效益指标",
+        "满意度指标",
+    ]
+
+
+def test_forms_pdf_beijing_wide_multi_project_table() -> None:
+    records = forms("beijing-commerce-2026-budget-tables-p40-41.pdf")
+    names = [r.name for r in records]
+    assert names == [
+        "11000023T000002066315-学生生活物价补贴",
+        "11000024T000002800896-全球服务贸易联盟运行补助资金",
+        "11000024T000002803372-法律顾问费项目",
+        "11000024T000002809050-应急储备保障工作经费",
+    ]
+    cut = by_name(records, "11000024T000002800896-全球服务贸易联盟运行补助资金")
+    assert cut.form is not None
+    assert cut.form.amounts["project_total"] == Decimal("13000000")  # 1,300.000000 万元
+    # 绩效指标性质 + 本年绩效指标值 + 绩效度量单位 in one target; 定性 rows keep the value alone
+    targets = {i.level3: i.target for i in cut.form.indicators}
+    assert targets["收到服贸联盟申请资金的函后及时拨付"] == "≤90日"
+    assert "效果显著" in targets.values()
+    emergency = by_name(records, "11000024T000002809050-应急储备保障工作经费")
+    assert emergency.form is not None and emergency.form.amounts == {
+        "project_total": Decimal("86100"),
+        "other": Decimal("86100"),
+    }
+
+
+def test_forms_pdf_guangzhou_coded_inline_levels() -> None:
+    records = forms("guangzhou-data-bureau-2026-p12.pdf")
+    assert len(records) == 2
+    platform = records[1]
+    assert platform.name == "广州12345政府服务热线受理中心2025年热线智能平台建设项目"
+    assert platform.form is not None and platform.form.department == "广州市政务服务和数据管理局"
+    first = platform.form.indicators[0]
+    assert (first.level1, first.level2, first.level3, first.target) == (
+        "产出指标",
+        "数量指标",
+        "系统用户并发数",
+        "≥700",
+    )
+
+
+def test_forms_pdf_chongqing_name_property_value_weight() -> None:
+    records = forms("chongqing-water-resources-2026-p30-33.pdf")
+    assert [r.kind for r in records] == ["department_form", "form", "form", "form"]
+    reservoir = by_name(records, "水库移民后期扶持")
+    assert reservoir.form is not None
+    assert reservoir.form.amounts == {"project_total": Decimal("127000000.00")}
+    first = reservoir.form.indicators[0]
+    assert (first.level1, first.level2, first.level3, first.target) == (None, None, "完工项目验收率", "≥90%")
+    last = by_name(records, "水利行业业务经费")
+    assert last.form is not None and last.form.amounts == {"fiscal_current": Decimal("142991600.00")}
+
+
+def test_forms_pdf_goal_only_tables_hangzhou_shenzhen() -> None:
+    hangzhou = forms("hangzhou-transport-2026-p39.pdf")
+    assert len(hangzhou) == 8 and all(r.form and not r.form.indicators for r in hangzhou)
+    assert hangzhou[0].name == "日常保障运行" and hangzhou[0].form is not None
+    assert hangzhou[0].form.amounts == {"project_total": Decimal("649000.00")}
+    shenzhen = forms("shenzhen-finance-2026-p11-12.pdf")
+    assert [r.name for r in shenzhen][:2] == ["预决算管理业务", "财政综合管理业务"]
+    assert len(shenzhen) == 8 and shenzhen[0].form is not None
+    assert shenzhen[0].form.department == "深圳市财政局"  # printed 深圳市财政局（本级）
+
+
+def test_forms_pdf_changsha_scoring_columns_and_page_break() -> None:
+    records = forms("changsha-letters-and-calls-2026-p22-23.pdf")
+    first = records[0]
+    assert first.name == "基层及其他信访业务工作经费专项" and first.form is not None
+    assert len(first.form.indicators) == 16  # rows on both pages, the repeated header dropped
+    assert first.form.indicators[0].target == "≤35.78万元"  # 指标值类型 + 指标值 + 度量单位
+    assert first.form.indicators[2].target == "无"  # 定性
+    assert all("得分" not in (i.target or "") for i in first.form.indicators)
+
+
+def test_forms_pdf_self_evaluation_is_not_a_target() -> None:
+    assert forms("central-letters-and-calls-2024-final-accounts-p30.pdf") == []
+
+
+def test_forms_pdf_form_pages_found_by_fast_text() -> None:
+    texts = ["一、部门职责", "项目支出绩效目标表\n一级指标 二级指标 三级指标 指标值", "附表"]
+    assert form_pages(texts) == [2]
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in NATIONAL.glob("*.pdf")))
+def test_forms_pdf_every_cell_keeps_page_and_box(name: str) -> None:
+    for grid in read_tables(NATIONAL / name, [1]):
+        for cell in grid.cells:
+            assert cell.page == 1 and cell.bbox[0] <= cell.bbox[2] and cell.bbox[1] <= cell.bbox[3]
