@@ -144,7 +144,7 @@ def checks(
     """Findings (every check that is not an agreement, and not reviewed), gravest first, then by
     document and line; ``every`` lists every check made, ``reviewed`` the findings marked as
     reviewed instead (with when and why)."""
-    from budgetscope.index.findings import SEVERITY_ORDER
+    from budgetscope.index.check_values import SEVERITY_ORDER
 
     where: dict[str, Any] = {}
     if kind:

@@ -1,6 +1,6 @@
 """What the application layer answers with: search hits, filters, checks, a project's whole view.
 
-No I/O here, and nothing imported from the rest of the package but :mod:`budgetscope.models`.
+No I/O here, and nothing imported from the rest of the package but :mod:`budgetscope.models.records`.
 
 Example:
     >>> SearchFilters(year=2026, section="plan").as_dict()
@@ -20,7 +20,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator
 
-from budgetscope.models import SECTION_KEYS, Record, _num
+from budgetscope.models.records import SECTION_KEYS, Record, _num
 
 
 class _View(BaseModel):
