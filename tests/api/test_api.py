@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from typer.testing import CliRunner
 
 import budgetscope
-from budgetscope.api import Budgetscope, NoSearchIndex, ProjectNotFound, UnknownDepartment
+from budgetscope.api import Budgetscope, DocumentNotFound, NoSearchIndex, ProjectNotFound, UnknownDepartment
 from budgetscope.models import Check, ProjectView, SearchFilters, SearchHit
 from budgetscope.search_cli.app import app
 from tests.api.conftest import B23, T19, T26
@@ -62,6 +62,21 @@ def test_api_search_gives_typed_hits_filtered(bs: Budgetscope) -> None:
     assert only_2026 and {h.year for h in only_2026} == {2026} and only_2026[0].doc == T26
     by_part = bs.search("科技工作者之家建设", SearchFilters(department="科学技术协会"), top_k=3)
     assert {h.department for h in by_part} == {SAST}
+
+
+def test_api_index_lag_names_the_document_stored_ahead_of_the_index(bs: Budgetscope) -> None:
+    assert bs.index_lag() == [B23]
+
+
+def test_api_remove_takes_a_document_out_of_the_store(corpus: Path, tmp_path: Path) -> None:
+    with budgetscope.open(tmp_path) as bs:
+        bs.ingest([corpus / T19], index=False)
+        assert bs.index_lag() == [T19] and {p.doc for p in bs.projects()} == {T19}
+        with pytest.raises(DocumentNotFound, match="no stored document named"):
+            bs.remove([T19, "nothing-here.txt"], index=False)
+        assert {p.doc for p in bs.projects()} == {T19}  # nothing removed
+        assert bs.remove([str(corpus / T19)], index=False) == 1  # a path names its file's document
+        assert bs.projects() == [] and bs.documents() == []
 
 
 def test_api_search_rejects_bad_filters(bs: Budgetscope) -> None:
