@@ -105,16 +105,19 @@ class Budgetscope:
         index: bool = True,
         force: bool = False,
         workers: int | None = None,
+        strict: bool = False,
         progress: Progress | None = None,
     ) -> IngestSummary:
         """Read files and folders (default: the bundled corpus) into the store, idempotently, and
         with ``index`` embed what changed. Bad files are listed in ``summary.failed``, nothing
-        stored is lost. ``progress(done, total, name)`` is called after each file and document."""
+        stored is lost; with ``strict`` documents that are not budget documents are refused (else
+        stored as kind other, warned). ``progress(done, total, name)`` is called after each file and
+        document."""
         from budgetscope.api.indexing import ingest_and_index
 
         with self._lock:
             summary, _ = ingest_and_index(
-                paths, self.home, index=index, force=force, workers=workers, qdrant_url=self.qdrant_url,
+                paths, self.home, index=index, force=force, workers=workers, strict=strict, qdrant_url=self.qdrant_url,
                 encoder=self.encoder, on_progress=progress, before_index=self.close,
             )  # fmt: skip
         return summary
