@@ -136,3 +136,21 @@ def test_extract_documents_total_stated_in_another_section(corpus: Path) -> None
     assert animals.budget_total_yuan == Decimal("6290000")
     remote_sensing = by_line[1072]  # a quarterly split only, no total stated anywhere
     assert remote_sensing.budget_total_yuan is None
+
+
+EXCERPTS = Path(__file__).resolve().parents[2] / "corpus" / "excerpts"
+
+
+def test_extract_form_budget_total_from_the_total_other_layouts_print() -> None:
+    """Yantai's form prints 年度预算资金总额 176 (万元) and no 年度总额 column: that is the project's budget."""
+    doc = extract_documents([read_document(EXCERPTS / "yantai-civil-affairs-2026-p34.pdf")])[0]
+    form = doc.records[0]
+    assert form.kind == "form" and form.budget_total_yuan == Decimal("1760000")
+    assert form.budget_total_yuan == form.form.amounts["project_total"]
+
+
+def test_extract_department_form_has_no_project_budget() -> None:
+    doc = extract_documents([read_document(EXCERPTS / "chongqing-water-resources-2026-p30-33.pdf")])[0]
+    department_forms = [r for r in doc.records if r.kind == "department_form"]
+    assert department_forms and all(r.budget_total_yuan is None for r in department_forms)
+    assert all(r.budget_total_yuan is not None for r in doc.records if r.kind == "form")
