@@ -32,7 +32,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from budgetscope.index.findings import Check, ProjectLink, compare, yuan_text
+from budgetscope.index.check_values import Check, ProjectLink, compare, yuan_text
 from budgetscope.index.series import SeriesMember
 from budgetscope.models import Record, stable_id
 from budgetscope.pipeline.statements import stated_precision

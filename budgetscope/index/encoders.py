@@ -21,12 +21,14 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import importlib.util
 import itertools
 import os
 import unicodedata
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import numpy as np
@@ -162,10 +164,27 @@ class E5Encoder:
         return normalize_rows(self._load().query(list(texts))) if texts else _empty(self.dim)
 
 
+@contextlib.contextmanager
+def _hub_offline() -> Iterator[None]:
+    """The Hugging Face hub offline while a model is imported and loaded, the caller's environment
+    restored afterwards (a library does not change its host's settings for good)."""
+    saved = {k: os.environ.get(k) for k in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE")}
+    for key, value in saved.items():
+        if value is None:
+            os.environ[key] = "1"
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+
+
 class SentenceTransformerEncoder:
     """A sentence-transformers model by Hugging Face name (already in the local cache) or directory.
 
-    Never downloads: loads with ``local_files_only=True`` and ``HF_HUB_OFFLINE=1``. Queries go
+    Never downloads: loads with ``local_files_only=True``, the hub offline while it loads (the
+    environment is restored afterwards). Queries go
     through ``encode_query`` so prompts configured by the model (e.g. "query: ") apply.
     Reading :attr:`dim` loads the model.
     """
@@ -181,28 +200,31 @@ class SentenceTransformerEncoder:
 
     def _load(self) -> Any:
         if self._model is None:
-            os.environ.setdefault("HF_HUB_OFFLINE", "1")
-            os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-            sentence_transformer = _model_class(self.name, "sentence_transformers", "SentenceTransformer")
-            try:
-                from transformers.utils import logging as transformers_logging
-
-                transformers_logging.disable_progress_bar()  # its "Loading weights" bar is noise on stderr
-            except ImportError:
-                pass
-            try:
-                self._model = _instance(
-                    sentence_transformer,
-                    model_name_or_path=self.model,
-                    device=self.device,
-                    local_files_only=True,
-                )
-            except (OSError, ValueError) as exc:
-                reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-                raise EncoderUnavailable(
-                    f"encoder {self.name!r}: model not found on this machine (no download is attempted): {reason}"
-                ) from None
+            with _hub_offline():
+                self._model = self._load_offline()
         return self._model
+
+    def _load_offline(self) -> Any:
+        """The model, from the local cache or directory only."""
+        sentence_transformer = _model_class(self.name, "sentence_transformers", "SentenceTransformer")
+        try:
+            from transformers.utils import logging as transformers_logging
+
+            transformers_logging.disable_progress_bar()  # its "Loading weights" bar is noise on stderr
+        except ImportError:
+            pass
+        try:
+            return _instance(
+                sentence_transformer,
+                model_name_or_path=self.model,
+                device=self.device,
+                local_files_only=True,
+            )
+        except (OSError, ValueError) as exc:
+            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise EncoderUnavailable(
+                f"encoder {self.name!r}: model not found on this machine (no download is attempted): {reason}"
+            ) from None
 
     @property
     def dim(self) -> int:

@@ -17,13 +17,13 @@ import logging
 import os
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from budgetscope.index.chunks import Chunk, record_points
 from budgetscope.index.store_protocol import EntityStore
 from budgetscope.index.vectors import Hit, SearchMode, VectorIndex
+from budgetscope.models import SearchFilters
 
 log = logging.getLogger(__name__)
 
@@ -214,20 +214,6 @@ def _snapshot(store: EntityStore, name: str) -> tuple[Any, int | None]:
         return store.get_document(name), (int(row[0]) if row else None)
     finally:
         db.execute("COMMIT")
-
-
-@dataclass(frozen=True)
-class SearchFilters:
-    """What a search may be restricted to (None = no restriction)."""
-
-    year: int | None = None
-    department: str | None = None
-    section: str | None = None
-    cites: str | list[str] | None = None
-    kind: str | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in self.__dict__.items() if v is not None}
 
 
 def search(

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Protocol, runtime_checkable
 
-from budgetscope.index.findings import Check, ProjectLink
+from budgetscope.index.check_values import Check, ProjectLink
 from budgetscope.index.series import SeriesMember
 from budgetscope.models import Document, PolicyDocument, Record
 from budgetscope.pipeline.statements import BudgetTable, StatedTotal

@@ -32,7 +32,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
-from budgetscope.index.findings import Check, yuan_text
+from budgetscope.index.check_values import Check, yuan_text
 from budgetscope.models import stable_id
 from budgetscope.pipeline.statements import BudgetLine, BudgetTable, row_key, stated_precision
 

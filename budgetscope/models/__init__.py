@@ -1,6 +1,8 @@
-"""Typed records: the vocabulary every layer of budgetscope speaks.
+"""Typed models: the vocabulary every layer of budgetscope speaks.
 
-No I/O here. Records serialize to the record contract of DESIGN.md with :meth:`Record.contract`.
+No I/O here, and nothing imported from the rest of the package. :mod:`.records` holds what the
+pipeline reads (records serialize to the record contract of DESIGN.md with :meth:`Record.contract`),
+:mod:`.views` what the application layer answers with.
 
 Example:
     >>> from budgetscope.models import Amount
@@ -9,377 +11,72 @@ Example:
     Decimal('600000')
 """
 
-from __future__ import annotations
-
-import hashlib
-from datetime import date
-from decimal import Decimal
-from typing import Any, Literal
-
-from pydantic import BaseModel, ConfigDict, Field
-
-SECTION_KEYS: tuple[str, ...] = (
-    "overview",
-    "legal_basis",
-    "implementing_body",
-    "plan",
-    "period",
-    "budget",
-    "goals",
+from budgetscope.models.records import (
+    FORM_TEXT_SECTIONS,
+    SECTION_KEYS,
+    Amount,
+    AmountRole,
+    Citation,
+    Component,
+    Coverage,
+    DocNumber,
+    Document,
+    DocumentKind,
+    Evidence,
+    Form,
+    Indicator,
+    Part,
+    Period,
+    PolicyDocument,
+    Record,
+    RecordKind,
+    Section,
+    stable_id,
 )
-"""The seven sections of a project narrative, in document order (一 … 七)."""
-
-FORM_TEXT_SECTIONS: dict[str, str] = {
-    "项目概况": "overview",
-    "项目概述": "overview",
-    "立项依据": "legal_basis",
-    "实施主体": "implementing_body",
-    "实施方案": "plan",
-    "实施周期": "period",
-    "年度预算安排": "budget",
-    "项目总目标": "goals",
-    "年度总体目标": "goals",
-    "年度绩效目标": "goals",
-    "绩效目标": "goals",
-}
-"""Section key of a form's free-text field, by its label; other labels (项目设立的必要性 …) are ``form``."""
-
-DocumentKind = Literal[
-    "department_budget", "performance_targets", "final_accounts", "unit_budget", "evaluation_report", "other"
-]
-RecordKind = Literal["narrative", "form", "department_form"]
-"""department_form: a department-wide performance form (部门整体支出绩效目标表), not a project."""
-AmountRole = Literal["total", "fiscal", "self_raised", "other", "component"]
-
-
-def stable_id(*parts: object) -> str:
-    """A deterministic id: the first 16 hex digits of a SHA-1 over the parts.
-
-    >>> stable_id("a.txt", 404) == stable_id("a.txt", 404)
-    True
-    """
-    h = hashlib.sha1("\x1f".join(str(p) for p in parts).encode("utf-8"))
-    return h.hexdigest()[:16]
-
-
-class _Record(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class Section(_Record):
-    """One numbered section of a project narrative (一、项目概述 … 七、绩效目标)."""
-
-    key: str
-    heading: str
-    text: str
-    line: int | None = None
-    start: int = 0
-    end: int = 0
-
-
-class Amount(_Record):
-    """A monetary amount, normalized to yuan, with its role in the narrative."""
-
-    text: str
-    yuan: Decimal
-    role: AmountRole = "other"
-    section: str = "budget"
-    start: int = 0
-    end: int = 0
-    approximate: bool = False
-
-
-class Period(_Record):
-    """An implementation period with ISO start and end dates."""
-
-    start: date
-    end: date
-    text: str
-    offset: int = 0
-
-
-class DocNumber(_Record):
-    """A parsed 文号 such as 国发〔2021〕9号: issuing agency, year, serial."""
-
-    text: str
-    agency: str
-    year: int | None = None
-    serial: str | None = None
-
-    def key(self) -> str:
-        """Bracket-insensitive identity: 国发[2021]9号 and 国发〔2021〕9号 are one number.
-
-        A decree number has no year: its key is 国务院令第658号.
-        """
-        if self.year is None:
-            return f"{self.agency}第{self.serial}号"
-        return f"{self.agency}〔{self.year}〕{self.serial}号"
-
-
-class Citation(_Record):
-    """A policy document cited in a narrative or form."""
-
-    title: str
-    doc_number: str | None = None
-    section: str | None = None
-    bracketed: bool = True
-    canonical: str | None = None
-    start: int = 0
-    end: int = 0
-    short_for: str | None = None
-    """When the title is a short name defined earlier in the same text ("（以下简称《纲要》）"): the full title."""
-
-
-class PolicyDocument(_Record):
-    """One canonical policy document with every alias and 文号 seen for it."""
-
-    id: str
-    title: str
-    family: str | None = None
-    version: str | None = None
-    aliases: list[str] = Field(default_factory=list)
-    doc_numbers: list[str] = Field(default_factory=list)
-    ambiguous: bool = False
-
-
-class Indicator(_Record):
-    """One row of a performance form's three-level indicator table."""
-
-    level1: str | None = None
-    level2: str | None = None
-    level3: str | None = None
-    target: str | None = None
-
-
-class Component(_Record):
-    """A sub-project (子项目) of a form with its amount."""
-
-    name: str
-    yuan: Decimal | None = None
-
-
-class Form(_Record):
-    """The fields of a performance-target form (绩效目标申报表)."""
-
-    nature: str | None = None
-    category: str | None = None
-    department: str | None = None
-    implementer: str | None = None
-    start: date | None = None
-    end: date | None = None
-    amounts: dict[str, Decimal] = Field(default_factory=dict)
-    components: list[Component] = Field(default_factory=list)
-    indicators: list[Indicator] = Field(default_factory=list)
-    texts: dict[str, str] = Field(default_factory=dict)
-    """Free-text fields of the form (项目概况, 立项依据, 年度总体目标 …), keyed by their label."""
-
-
-class Record(_Record):
-    """One project: a narrative (项目经费情况说明) or a performance form."""
-
-    id: str
-    kind: RecordKind
-    doc: str
-    line: int | None = None
-    page: int | None = None
-    department: str | None = None
-    year: int | None = None
-    title: str
-    name: str | None = None
-    sections: dict[str, str | None] = Field(default_factory=dict)
-    section_spans: dict[str, Section] = Field(default_factory=dict)
-    period: Period | None = None
-    amounts: list[Amount] = Field(default_factory=list)
-    budget_total_yuan: Decimal | None = None
-    citations: list[Citation] = Field(default_factory=list)
-    implementing_bodies: list[str] = Field(default_factory=list)
-    form: Form | None = None
-    start: int = 0
-    end: int = 0
-
-    def contract(self, *, extracted: bool = True) -> dict[str, Any]:
-        """The record as DESIGN.md's record contract (JSON-ready)."""
-        out: dict[str, Any] = {
-            "id": self.id,
-            "kind": self.kind,
-            "doc": self.doc,
-            "line": self.line,
-            "page": self.page,
-            "department": self.department,
-            "year": self.year,
-            "title": self.title,
-            "name": self.name,
-            "sections": dict(self.sections) if self.kind == "narrative" else {},
-            "form": _form_contract(self.form) if self.form else None,
-        }
-        if not extracted:
-            return out
-        out["period"] = (
-            {
-                "start": self.period.start.isoformat(),
-                "end": self.period.end.isoformat(),
-                "text": self.period.text,
-            }
-            if self.period
-            else None
-        )
-        out["amounts"] = [
-            {
-                "text": a.text,
-                "yuan": _num(a.yuan),
-                "role": a.role,
-                "section": a.section,
-                "start": a.start,
-                "end": a.end,
-            }
-            for a in self.amounts
-        ]
-        out["budget_total_yuan"] = (
-            _num(self.budget_total_yuan) if self.budget_total_yuan is not None else None
-        )
-        out["citations"] = [
-            {
-                "title": c.title,
-                "doc_number": c.doc_number,
-                "section": c.section,
-                "bracketed": c.bracketed,
-                "canonical": c.canonical,
-            }
-            for c in self.citations
-        ]
-        out["implementing_bodies"] = list(self.implementing_bodies)
-        return out
-
-
-def _num(value: Decimal) -> int | float:
-    """JSON number for a Decimal: an int when whole, else a float."""
-    return int(value) if value == value.to_integral_value() else float(value)
-
-
-def _form_contract(form: Form) -> dict[str, Any]:
-    return {
-        "nature": form.nature,
-        "category": form.category,
-        "department": form.department,
-        "implementer": form.implementer,
-        "start": form.start.isoformat() if form.start else None,
-        "end": form.end.isoformat() if form.end else None,
-        "amounts": {k: _num(v) for k, v in form.amounts.items()},
-        "components": [
-            {"name": c.name, "yuan": _num(c.yuan) if c.yuan is not None else None} for c in form.components
-        ],
-        "indicators": [i.model_dump() for i in form.indicators],
-        "texts": dict(form.texts),
-    }
-
-
-class Part(_Record):
-    """A top-level part of a department budget (主要职能, 机构设置, …, 项目经费情况说明)."""
-
-    key: str
-    title: str
-    line: int | None = None
-    start: int = 0
-    end: int = 0
-
-
-class Evidence(_Record):
-    """One sign, in a document's own text, of how many projects it holds (see :class:`Coverage`)."""
-
-    kind: Literal["statement", "form_title", "form_table", "narrative_heading", "stated_total"]
-    text: str
-    count: int = 1
-    page: int | None = None
-    line: int | None = None
-
-
-class Coverage(_Record):
-    """What a document appears to hold against what was read: never silently short.
-
-    ``forms_expected`` / ``narratives_expected`` are the least the document's own evidence shows
-    (its statements "涉及预算项目3个", form titles, 项目名称 cells, goal tables, narrative headings);
-    ``problems`` name what could not be read (an unknown layout, a section that swallowed text).
-    """
-
-    forms_read: int = 0
-    forms_expected: int = 0
-    narratives_read: int = 0
-    narratives_expected: int = 0
-    stated_total_yuan: Decimal | None = None
-    read_total_yuan: Decimal | None = None
-    evidence: list[Evidence] = Field(default_factory=list)
-    problems: list[str] = Field(default_factory=list)
-    notes: list[str] = Field(default_factory=list)
-
-    @property
-    def short(self) -> bool:
-        """True when the document shows more than was read, or something could not be read."""
-        return (
-            self.forms_read < self.forms_expected
-            or self.narratives_read < self.narratives_expected
-            or bool(self.problems)
-        )
-
-    def contract(self) -> dict[str, Any]:
-        """The ``coverage`` object of `segment --format json` (JSON-ready, money exact)."""
-        out = self.model_dump(mode="json", exclude={"stated_total_yuan", "read_total_yuan"})
-        for key in ("stated_total_yuan", "read_total_yuan"):
-            value = getattr(self, key)
-            out[key] = _num(value) if value is not None else None
-        out["short"] = self.short
-        return out
-
-
-class Document(_Record):
-    """A loaded, classified and segmented source document."""
-
-    doc: str
-    path: str
-    kind: DocumentKind
-    department: str | None = None
-    year: int | None = None
-    pages: int | None = None
-    chars: int = 0
-    sha1: str = ""
-    content_sha1: str = ""
-    """A hash of what was read (projects, sections, form fields; else the text without white space),
-    the same for the same document in another encoding, printed to PDF or under another name (#10)."""
-    parts: list[Part] = Field(default_factory=list)
-    records: list[Record] = Field(default_factory=list)
-    warnings: list[str] = Field(default_factory=list)
-    coverage: Coverage | None = None
-
-    def contract(self, *, extracted: bool = False) -> dict[str, Any]:
-        """The document as `budgetscope segment --format json` prints it."""
-        return {
-            "doc": self.doc,
-            "kind": self.kind,
-            "department": self.department,
-            "year": self.year,
-            "coverage": self.coverage.contract() if self.coverage else None,
-            "records": [r.contract(extracted=extracted) for r in self.records],
-        }
-
+from budgetscope.models.views import (
+    Check,
+    CitedWording,
+    DocumentSummary,
+    HitSource,
+    LinkedProject,
+    ProjectSummary,
+    ProjectView,
+    SearchFilters,
+    SearchHit,
+    Series,
+    SeriesMember,
+)
 
 __all__ = [
     "FORM_TEXT_SECTIONS",
     "SECTION_KEYS",
     "Amount",
     "AmountRole",
+    "Check",
     "Citation",
+    "CitedWording",
     "Component",
     "Coverage",
     "DocNumber",
     "Document",
     "DocumentKind",
+    "DocumentSummary",
     "Evidence",
     "Form",
+    "HitSource",
     "Indicator",
+    "LinkedProject",
     "Part",
     "Period",
     "PolicyDocument",
+    "ProjectSummary",
+    "ProjectView",
     "Record",
     "RecordKind",
+    "SearchFilters",
+    "SearchHit",
     "Section",
+    "Series",
+    "SeriesMember",
     "stable_id",
 ]

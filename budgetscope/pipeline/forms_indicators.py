@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from budgetscope.models import Indicator
-from budgetscope.pipeline.forms import LEVEL1, LEVEL2, squash
+from budgetscope.pipeline.form_labels import LEVEL1, LEVEL2, squash
 
 LEVEL_LABELS = sorted(LEVEL1 | LEVEL2, key=len, reverse=True)
 GENERIC_LEVEL2 = re.compile(r"^([\u4e00-\u9fff]{2,8}?(?:目标|指标))(?=\s|$)")

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from budgetscope.models import Component, Form, Indicator
-from budgetscope.pipeline.forms import (
+from budgetscope.pipeline.form_labels import (
     AMOUNT_LABELS,
     FIELD_LABELS,
     TEXT_LABELS,

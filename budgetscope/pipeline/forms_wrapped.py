@@ -19,7 +19,7 @@ import re
 from decimal import Decimal
 
 from budgetscope.models import Component, Form
-from budgetscope.pipeline.forms import (
+from budgetscope.pipeline.form_labels import (
     AMOUNT_LABELS,
     FIELD_LABELS,
     OTHER_LABELS,

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -18,10 +17,8 @@ import typer
 from rich.markup import escape
 from rich.table import Column, Table
 
-from budgetscope.index.findings import SEVERITY_ORDER
-from budgetscope.index.store import EntityStore
-from budgetscope.search_cli.common import fail, stderr, stdout
-from budgetscope.search_cli.ingest import HomeOption
+from budgetscope.index.check_values import SEVERITY_ORDER
+from budgetscope.search_cli.common import HomeOption, fail, stderr, stdout
 
 CHECK_FIELDS = ["severity", "status", "kind", "doc", "page", "line", "subject", "stated", "stated_yuan", "found",
                 "found_yuan", "other_doc", "other_page", "other_line", "difference_yuan", "field", "message",
@@ -46,35 +43,6 @@ class FailOn(StrEnum):
     warning = "warning"
     info = "info"
     never = "never"
-
-
-def checks(
-    store: EntityStore,
-    *,
-    every: bool = False,
-    kind: str | None = None,
-    doc: str | None = None,
-    reviewed: bool = False,
-) -> Iterator[dict[str, Any]]:
-    """Findings (every check that is not an agreement, and not reviewed), gravest first.
-
-    ``every`` lists every check made; ``reviewed`` the findings marked as reviewed instead.
-    """
-    where: dict[str, Any] = {}
-    if kind:
-        where["kind"] = kind
-    if doc:
-        where["doc"] = doc
-    view = "reviewed_findings" if reviewed else "checks" if every else "findings"
-    rows = store.select(view, where)
-    for row in sorted(
-        rows,
-        key=lambda r: (-SEVERITY_ORDER.get(r["severity"], 0), r["doc"] or "", r["line"] or 0, r["id"]),
-    ):
-        out = {k: row[k] for k in CHECK_FIELDS}
-        if reviewed:
-            out["reviewed_at"], out["review_note"] = row["reviewed_at"], row["review_note"]
-        yield out
 
 
 def failing(rows: list[dict[str, Any]], threshold: FailOn) -> int:
@@ -149,11 +117,13 @@ def command(
     ] = False,
 ) -> None:
     """List findings: unit slips, sums, periods, narrative vs form, 编制说明 totals vs the document's tables."""
+    import budgetscope
+    from budgetscope.api.projects import check_kinds, checks, review_findings
     from budgetscope.index.store import StoreError, open_store
 
     try:
         with open_store(home) as store:
-            known = {*SHORT_KIND, *(r["kind"] for r in store.db.execute("SELECT DISTINCT kind FROM checks"))}
+            known = {*SHORT_KIND, *check_kinds(store)}
             if kind is not None and kind not in known:  # a usage error: exit 2
                 raise typer.BadParameter(f"unknown check kind {kind!r} (known: {', '.join(sorted(known))})",
                                          param_hint="--kind")  # fmt: skip
@@ -161,13 +131,18 @@ def command(
                 for ids, mark in ((review or [], True), (unreview or [], False)):
                     if not ids:
                         continue
-                    done = store.review_findings(ids, note=note, reviewed=mark)
+                    done = review_findings(store, ids, note=note, reviewed=mark)
                     verb = "reviewed (hidden)" if mark else "shown again"
                     for cid in done:
                         stderr().print(f"{cid}: {verb}", highlight=False, markup=False)
                 return
-            rows = list(checks(store, every=every, kind=kind, doc=doc, reviewed=reviewed))
-    except StoreError as exc:
+            fields = [*CHECK_FIELDS, *(("reviewed_at", "review_note") if reviewed else ())]
+            rows = [
+                {k: row[k] for k in fields}
+                for row in (c.model_dump(mode="json") for c in checks(store, every=every, kind=kind, doc=doc,
+                                                                      reviewed=reviewed))
+            ]  # fmt: skip
+    except (StoreError, budgetscope.BudgetscopeError) as exc:
         raise fail(str(exc)) from None
     if format is CheckFormat.json:
         print(json.dumps(rows, ensure_ascii=False, indent=1))

@@ -14,9 +14,8 @@ import typer
 from rich.table import Table
 
 from budgetscope.models import Document
-from budgetscope.search_cli.common import report_errors, stdout
+from budgetscope.search_cli.common import extract_files, report_errors, stdout
 from budgetscope.search_cli.errors import one_line
-from budgetscope.search_cli.extract import extract_files
 
 
 class CitationFormat(StrEnum):

@@ -171,3 +171,11 @@ EncoderOption = Annotated[
 class OutputFormat(StrEnum):
     table = "table"
     json = "json"
+
+
+def extract_files(files: list[Path]) -> tuple[list[Document], list[str]]:
+    """Read and extract files; failures come back as one-line error strings."""
+    from budgetscope.pipeline.extract import extract_documents
+
+    docs, errors = read_documents(files)
+    return extract_documents(docs), errors

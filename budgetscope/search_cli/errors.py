@@ -20,31 +20,11 @@ from typer import _click as click  # typer vendors click: its Context is this on
 from typer.core import TyperGroup
 from typer.exceptions import TyperException
 
+from budgetscope.api.errors import describe
 from budgetscope.messages import one_line, quoted
 
 VERBOSE_ENV = "BUDGETSCOPE_VERBOSE"
 """Set by ``--verbose``: errors print their traceback too."""
-
-
-def describe(exc: BaseException) -> str:
-    """One line for an exception the commands do not expect."""
-    import sqlite3
-
-    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
-        where = f" ({quoted(exc.filename)})" if exc.filename else ""
-        return f"no space left on the device{where}; nothing stored was lost, free some space and run again"
-    if isinstance(exc, sqlite3.Error):
-        return f"store: {exc}"
-    if isinstance(exc, OSError):
-        where = f"{quoted(exc.filename)}: " if exc.filename else ""
-        return f"{where}{exc.strerror or exc}"
-    from budgetscope.index.store_protocol import StoreError
-    from budgetscope.index.vector_query import VectorIndexError
-
-    if isinstance(exc, StoreError | VectorIndexError):
-        return str(exc)
-    first = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else ""
-    return f"unexpected {type(exc).__name__}: {first} (run with --verbose for the traceback)"
 
 
 class _StderrHandler(logging.StreamHandler):

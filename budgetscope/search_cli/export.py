@@ -8,8 +8,7 @@ from typing import Annotated
 import typer
 
 from budgetscope.index.export import ExportFormat, ExportKind
-from budgetscope.search_cli.common import fail, stderr
-from budgetscope.search_cli.ingest import HomeOption
+from budgetscope.search_cli.common import HomeOption, fail, stderr
 
 
 def command(

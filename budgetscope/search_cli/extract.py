@@ -10,8 +10,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from budgetscope.models import Document
-from budgetscope.search_cli.common import read_documents, report_errors, stdout, warn_coverage
+from budgetscope.search_cli.common import extract_files, report_errors, stdout, warn_coverage
 from budgetscope.search_cli.errors import one_line
 
 
@@ -19,14 +18,6 @@ class ExtractFormat(StrEnum):
     jsonl = "jsonl"
     json = "json"
     table = "table"
-
-
-def extract_files(files: list[Path]) -> tuple[list[Document], list[str]]:
-    """Read and extract files; failures come back as one-line error strings."""
-    from budgetscope.pipeline.extract import extract_documents
-
-    docs, errors = read_documents(files)
-    return extract_documents(docs), errors
 
 
 def command(

@@ -19,23 +19,20 @@ def command(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Update the search index from the store (with --rebuild: from scratch, e.g. with another --encoder)."""
+    from budgetscope.api import BudgetscopeError
+    from budgetscope.api.indexing import update_index
     from budgetscope.index.store import StoreError
     from budgetscope.paths import data_home
     from budgetscope.search_cli.common import fail
-    from budgetscope.search_cli.ingest import update_index
 
     console = stderr()
     with Progress("index", quiet=quiet) as progress:
         try:
             points = update_index(
-                data_home(home),
-                [],
-                qdrant_url=qdrant_url,
-                encoder=encoder,
-                rebuild=rebuild,
+                data_home(home), [], qdrant_url=qdrant_url, encoder=encoder, rebuild=rebuild,
                 on_progress=progress,
-            )
-        except StoreError as exc:
+            )  # fmt: skip
+        except (StoreError, BudgetscopeError) as exc:
             raise fail(str(exc)) from None
     if not quiet:
         console.print(f"{points} points embedded")

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from budgetscope.models import Document
 from budgetscope.search_cli.common import (
     EncoderOption,
     HomeOption,
@@ -20,10 +18,6 @@ from budgetscope.search_cli.common import (
     stderr,
     warn,
 )
-
-INDEX_WAIT = 300.0
-"""Seconds an index update waits for an embedded index another process is updating (then fails, the
-documents staying pending for the next run)."""
 
 
 class IngestFormat(StrEnum):
@@ -67,32 +61,21 @@ def command(
     ] = False,
 ) -> None:
     """Ingest budget documents into the entity store: idempotent, one transaction per document."""
-    from budgetscope.index.ingest import IngestError, ingest
+    from budgetscope.api import BudgetscopeError
+    from budgetscope.api.indexing import ingest_and_index
+    from budgetscope.index.ingest import IngestError
     from budgetscope.index.store import StoreError
     from budgetscope.search_cli.common import fail
 
     console = stderr()
     try:
         with Progress("ingest", quiet=quiet) as progress:
-            from budgetscope.paths import data_home
-
-            changed: list[str] = []
-
-            def on_document(document: Document) -> None:
-                # the store marks it pending for the index in the same transaction (index_state)
-                changed.append(document.doc)
-
-            summary = ingest(
-                paths, home, force=force, workers=workers, on_progress=progress, on_document=on_document,
-                strict=strict,
+            summary, points = ingest_and_index(
+                paths, home, index=not no_index, force=force, workers=workers, strict=strict,
+                qdrant_url=qdrant_url, encoder=encoder, on_progress=progress,
+                before_index=lambda: progress.phase("index"),
             )  # fmt: skip
-            points = None
-            if not no_index:
-                progress.phase("index")
-                points = update_index(
-                    data_home(home), changed, qdrant_url=qdrant_url, encoder=encoder, on_progress=progress
-                )
-    except (IngestError, StoreError) as exc:
+    except (IngestError, StoreError, BudgetscopeError) as exc:
         raise fail(str(exc)) from None
     if format is IngestFormat.json:
         print(json.dumps(summary.as_dict(), ensure_ascii=False))
@@ -113,49 +96,3 @@ def command(
         for w in summary.warnings:
             warn(w)
     report_errors(summary.failed)
-
-
-def update_index(
-    home: Path,
-    changed: list[str],
-    *,
-    qdrant_url: str | None = None,
-    encoder: str | None = None,
-    rebuild: bool = False,
-    on_progress: Callable[[int, int, str], None] | None = None,
-) -> int:
-    """Bring the search index in line with the store (embedding changed documents); one-line errors."""
-    import sqlite3
-
-    from qdrant_client.http.exceptions import ResponseHandlingException
-
-    from budgetscope.index import index_state
-    from budgetscope.index.encoders import EncoderError
-    from budgetscope.index.search import open_index, sync_index
-    from budgetscope.index.store import open_store
-    from budgetscope.index.vectors import VectorIndexError
-    from budgetscope.search_cli.common import fail
-    from budgetscope.search_cli.errors import describe
-
-    store = open_store(home)
-    try:
-        index_state.migrate(home, store)
-        spec = encoder or index_state.encoder_of(store) or "use"
-        index = open_index(home, qdrant_url=qdrant_url, encoder=spec, wait=INDEX_WAIT)
-        if rebuild:  # drop before the encoder check, so that a rebuild may change the encoder
-            encoder_of_index, index.encoder = index.encoder, None
-            try:
-                with index:
-                    index.drop()
-            except ResponseHandlingException as exc:
-                raise VectorIndexError(f"cannot reach Qdrant at {index.where}: {exc}") from None
-            index.encoder = encoder_of_index
-        with index:
-            index_state.record_encoder(store, spec, index.encoder.dim if index.encoder else None)
-            return sync_index(store, index, changed, on_progress=on_progress)
-    except (VectorIndexError, EncoderError, OSError, sqlite3.Error) as exc:
-        if isinstance(exc, BrokenPipeError):
-            raise
-        raise fail(f"search index not updated (the store is): {describe(exc)}") from None
-    finally:
-        store.close()

@@ -19,8 +19,6 @@ from budgetscope.search_cli.errors import one_line
 
 MAX_QUERY_CHARS = 1000
 """Longest query accepted (a question or a paragraph; a 300,000-character query took a minute and 4 GB)."""
-SEARCH_WAIT = 60.0
-"""Seconds a search waits for an embedded index that an ingest is updating."""
 
 
 class SearchFormat(StrEnum):
@@ -60,11 +58,11 @@ def command(
     encoder: EncoderOption = None,
 ) -> None:
     """Find projects by meaning and by words, filtered by year, department, section or cited document."""
-    from budgetscope.index import index_state
-    from budgetscope.index.cites import cites as cites_of
-    from budgetscope.index.cites import resolve
+    from budgetscope.api import BudgetscopeError
+    from budgetscope.api.indexing import SEARCH_WAIT, vector_index
+    from budgetscope.api.searching import answer, departments, index_lag
     from budgetscope.index.encoders import EncoderError
-    from budgetscope.index.search import cites_target, open_index, search
+    from budgetscope.index.search import search
     from budgetscope.index.store import StoreError, open_store
     from budgetscope.index.vectors import VectorIndexError
     from budgetscope.paths import data_home
@@ -79,71 +77,39 @@ def command(
     home_dir = data_home(home)
     try:
         store = open_store(home_dir)
-        index_state.migrate(home_dir, store)
+        lagging = index_lag(home_dir, store)
     except StoreError as exc:
         raise fail(str(exc)) from None
     results: list[dict[str, Any]] = []
     try:
-        with open_index(
+        with vector_index(
             home_dir, qdrant_url=qdrant_url, encoder=encoder, read_only=True, wait=SEARCH_WAIT
         ) as index:
             if not index.exists() or index.count() == 0:
                 raise fail(f"no search index at {index.where}: run `budgetscope ingest` first")
-            lagging = index_state.pending(store)
             if lagging:
-                names = ", ".join(one_line(d) for d in sorted(lagging)[:3]) + (
-                    ", …" if len(lagging) > 3 else ""
-                )
+                names = ", ".join(one_line(d) for d in lagging[:3]) + (", …" if len(lagging) > 3 else "")
                 warn(
                     f"the search index lags the store by {len(lagging)} document(s) ({names}): their projects may "
                     "be missing or out of date in these results; run `budgetscope index`"
                 )
-            departments = {row["department"] for row in store.select("documents") if row["department"]}
+            known = departments(store)
             for item in batch:
                 q = str(item["query"])
                 filters = {**base, **(item.get("filters") or {})}
-                if filters.get("department"):
-                    filters["department"] = _department(str(filters["department"]), departments)
                 if cites and "cites" not in filters:
                     filters["cites"] = cites
-                target = cites_target(q)
-                if target and resolve(store, target):
-                    hits = cites_of(
-                        store, target, year=filters.get("year"), department=filters.get("department")
-                    )
-                else:
-                    if filters.get("cites"):
-                        ids = [d.id for d in resolve(store, str(filters["cites"]))]
-                        if not ids:
-                            raise fail(
-                                f"no policy document matches --cites {_short(str(filters['cites']))!r}"
-                            )
-                        filters["cites"] = ids
-                    hits = search(
-                        index,
-                        q,
-                        filters={k: v for k, v in filters.items() if v is not None},
-                        top_k=top_k,
-                        mode=mode.value,
-                        store=store,
-                    )
-                results.append({"query": q, "hits": _stored(store, hits)[:top_k]})
-    except (VectorIndexError, EncoderError, StoreError) as exc:
+                hits = answer(
+                    store, q, filters,
+                    lambda q, f: search(index, q, filters=f, top_k=top_k, mode=mode.value, store=store),
+                    top_k=top_k, known_departments=known,
+                )  # fmt: skip
+                results.append({"query": q, "hits": hits})
+    except (VectorIndexError, EncoderError, StoreError, BudgetscopeError) as exc:
         raise fail(str(exc)) from None
     finally:
         store.close()
     _print(results, format, many=queries is not None)
-
-
-def _stored(store: Any, hits: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The hits whose project is in the store: an index lagging the store never yields an id `show`
-    does not know."""
-    ids = [h["id"] for h in hits]
-    if not ids:
-        return hits
-    marks = ",".join("?" * len(ids))
-    known = {r[0] for r in store.db.execute(f"SELECT id FROM projects WHERE id IN ({marks})", ids)}
-    return [h for h in hits if h["id"] in known]
 
 
 def _checked_query(query: str, where: str) -> None:
@@ -155,12 +121,9 @@ def _checked_query(query: str, where: str) -> None:
         raise fail(f"{prefix}query of {len(query)} characters; the limit is {MAX_QUERY_CHARS}")
 
 
-def _short(text: str, limit: int = 60) -> str:
-    return text if len(text) <= limit else text[:limit] + "…"
-
-
 def _checked_filters(filters: dict[str, Any], where: str) -> dict[str, Any]:
     """Filters with known keys and sensible values; a mistake is a one-line error naming ``where``."""
+    from budgetscope.api.searching import short
     from budgetscope.models import SECTION_KEYS
 
     unknown = set(filters) - {"year", "department", "section", "cites", "kind"}
@@ -172,31 +135,20 @@ def _checked_filters(filters: dict[str, Any], where: str) -> dict[str, Any]:
         value = filters.get(key)
         if value is not None and (not isinstance(value, str) or not value.strip()):
             raise fail(
-                f"{where}: {key} must be a non-empty text, not {_short(json.dumps(value, ensure_ascii=False))}"
+                f"{where}: {key} must be a non-empty text, not {short(json.dumps(value, ensure_ascii=False))}"
             )
     cited = filters.get("cites")
     if cited is not None and not (isinstance(cited, str) and cited.strip()):
         raise fail(
-            f"{where}: cites must be a non-empty text, not {_short(json.dumps(cited, ensure_ascii=False))}"
+            f"{where}: cites must be a non-empty text, not {short(json.dumps(cited, ensure_ascii=False))}"
         )
     year = filters.get("year")
     if year is not None and (not isinstance(year, int) or isinstance(year, bool) or not 0 < year < 10000):
-        raise fail(f"{where}: year must be a number, not {_short(json.dumps(year, ensure_ascii=False))}")
+        raise fail(f"{where}: year must be a number, not {short(json.dumps(year, ensure_ascii=False))}")
     section = filters.get("section")
     if section is not None and section not in SECTION_KEYS:
-        raise fail(f"{where}: unknown section {_short(str(section))!r} (known: {', '.join(SECTION_KEYS)})")
+        raise fail(f"{where}: unknown section {short(str(section))!r} (known: {', '.join(SECTION_KEYS)})")
     return filters
-
-
-def _department(given: str, known: set[str]) -> str:
-    """The stored department a --department value names: exact, else the one that contains it."""
-    if given in known or not known:
-        return given
-    matches = sorted(d for d in known if given in d)
-    if len(matches) == 1:
-        return matches[0]
-    listed = "; ".join(matches or sorted(known))
-    raise fail(f"department {_short(given)!r} is {'ambiguous' if matches else 'not in the store'}: {listed}")
 
 
 def _read_queries(path: Path) -> list[dict[str, Any]]:
@@ -251,7 +203,8 @@ def hit_table(query: str, hits: list[dict[str, Any]]) -> Group:
             )
         sources = h.get("sources") or [h]
         where = ", ".join(
-            f"{one_line(str(s.get('doc')))}:{s.get('line')}" + (f" p.{s['page']}" if s.get("page") else "") for s in sources
+            f"{one_line(str(s.get('doc')))}:{s.get('line')}" + (f" p.{s['page']}" if s.get("page") else "")
+            for s in sources
         )
         head = Text(f"{i:>2}. ")
         head.append(h.get("name") or "", style="dim" if h.get("weak") else "bold")

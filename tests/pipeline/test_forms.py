@@ -10,17 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from budgetscope.models import Record, stable_id
-from budgetscope.pipeline.forms import (
-    checked_options,
-    choice,
-    is_form_document,
-    is_form_title,
-    parse_date,
-    parse_yuan,
-    repair_name,
-    segment_forms,
-    unjoin_labels,
-)
+from budgetscope.pipeline.form_labels import checked_options, choice, parse_date, parse_yuan, repair_name
+from budgetscope.pipeline.forms import is_form_document, is_form_title, segment_forms, unjoin_labels
 from budgetscope.pipeline.forms_wrapped import split_labels, split_row
 from budgetscope.pipeline.load import load
 from budgetscope.pipeline.normalize import Line, Text, normalize_text

@@ -1,0 +1,63 @@
+"""The application layer's named errors: each message is one line a front end can show as is."""
+
+from __future__ import annotations
+
+
+class BudgetscopeError(Exception):
+    """A request the API cannot answer; ``str(exc)`` is a one-line message naming what and why."""
+
+
+class NoSearchIndex(BudgetscopeError):
+    """Searching before anything was indexed."""
+
+
+class IndexNotUpdated(BudgetscopeError):
+    """The store was written but the search index could not be brought in line with it."""
+
+
+class UnknownDepartment(BudgetscopeError):
+    """A department filter names no stored department, or several."""
+
+
+class UnknownPolicyDocument(BudgetscopeError):
+    """A ``cites`` filter names no known policy document."""
+
+
+class DocumentNotFound(BudgetscopeError):
+    """No stored document has this name."""
+
+
+class ProjectNotFound(BudgetscopeError):
+    """No project has this id, id prefix or ``DOC:LINE``."""
+
+
+class AmbiguousProject(BudgetscopeError):
+    """A project id prefix matches several projects."""
+
+
+class PandasMissing(BudgetscopeError):
+    """``to_frame`` needs pandas, which is not installed."""
+
+
+def describe(exc: BaseException) -> str:
+    """One line for an exception a front end does not expect (no space, store, file, index errors)."""
+    import errno
+    import sqlite3
+
+    from budgetscope.messages import quoted
+
+    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+        where = f" ({quoted(exc.filename)})" if exc.filename else ""
+        return f"no space left on the device{where}; nothing stored was lost, free some space and run again"
+    if isinstance(exc, sqlite3.Error):
+        return f"store: {exc}"
+    if isinstance(exc, OSError):
+        where = f"{quoted(exc.filename)}: " if exc.filename else ""
+        return f"{where}{exc.strerror or exc}"
+    from budgetscope.index.store_protocol import StoreError
+    from budgetscope.index.vector_query import VectorIndexError
+
+    if isinstance(exc, StoreError | VectorIndexError):
+        return str(exc)
+    first = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else ""
+    return f"unexpected {type(exc).__name__}: {first} (run with --verbose for the traceback)"

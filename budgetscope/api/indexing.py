@@ -1,0 +1,194 @@
+"""Keeping the search index in line with the store: ingest then index, one loaded encoder per process.
+
+Both ``budgetscope ingest``/``index`` and :meth:`budgetscope.api.Budgetscope.ingest` call these.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from budgetscope.api.errors import IndexNotUpdated
+
+if TYPE_CHECKING:
+    from budgetscope.index.encoders import Encoder
+    from budgetscope.index.ingest import IngestSummary
+    from budgetscope.index.vectors import VectorIndex
+    from budgetscope.models import Document
+
+Progress = Callable[[int, int, str], None]
+"""``progress(done, total, name)``: called after each file or document."""
+
+_encoders: dict[str, Encoder] = {}
+_encoders_lock = threading.Lock()
+
+
+def shared_encoder(spec: str) -> Encoder:
+    """The process's one encoder for ``spec`` (its model loads on first use, once)."""
+    from budgetscope.index.encoders import get_encoder
+
+    with _encoders_lock:
+        if spec not in _encoders:
+            _encoders[spec] = get_encoder(spec)
+        return _encoders[spec]
+
+
+INDEX_WAIT = 300.0
+"""Seconds an index update waits for an embedded index another process is updating (then fails, the
+documents staying pending for the next run)."""
+
+SEARCH_WAIT = 60.0
+"""Seconds a search waits for an embedded index another process is updating."""
+
+
+def encoder_spec(home: Path, encoder: str | None = None) -> str:
+    """The encoder to use: the one given, else the one the index was built with, else the default."""
+    from budgetscope.index.search import DEFAULT_ENCODER, recorded_encoder
+
+    return encoder or recorded_encoder(home) or DEFAULT_ENCODER
+
+
+def vector_index(
+    home: Path,
+    *,
+    qdrant_url: str | None = None,
+    encoder: str | None = None,
+    read_only: bool = False,
+    wait: float = 0.0,
+) -> VectorIndex:
+    """The project's vector index (embedded under ``home/qdrant``, or the server at ``qdrant_url``)
+    with the process's shared encoder; nothing is opened yet. An embedded index another process has
+    open is waited for up to ``wait`` seconds."""
+    from budgetscope.index.search import COLLECTION
+    from budgetscope.index.vectors import VectorIndex
+
+    enc = shared_encoder(encoder_spec(home, encoder))
+    if qdrant_url:
+        return VectorIndex(url=qdrant_url, collection=COLLECTION, encoder=enc, read_only=read_only)
+    return VectorIndex(
+        path=home / "qdrant", collection=COLLECTION, encoder=enc, read_only=read_only, wait=wait
+    )
+
+
+def update_index(
+    home: Path,
+    changed: list[str],
+    *,
+    qdrant_url: str | None = None,
+    encoder: str | None = None,
+    rebuild: bool = False,
+    on_progress: Progress | None = None,
+) -> int:
+    """Bring the search index in line with the store (embedding changed and pending documents);
+    returns the number of points written. :class:`IndexNotUpdated` on failure (the store is kept)."""
+    import sqlite3
+
+    from qdrant_client.http.exceptions import ResponseHandlingException
+
+    from budgetscope.api.errors import describe
+    from budgetscope.index import index_state
+    from budgetscope.index.encoders import EncoderError
+    from budgetscope.index.search import DEFAULT_ENCODER, sync_index
+    from budgetscope.index.store import open_store
+    from budgetscope.index.vectors import VectorIndexError
+
+    store = open_store(home)
+    try:
+        index_state.migrate(home, store)
+        spec = encoder or index_state.encoder_of(store) or DEFAULT_ENCODER
+        index = vector_index(home, qdrant_url=qdrant_url, encoder=spec, wait=INDEX_WAIT)
+        if rebuild:  # drop before the encoder check, so that a rebuild may change the encoder
+            encoder_of_index, index.encoder = index.encoder, None
+            try:
+                with index:
+                    index.drop()
+            except ResponseHandlingException as exc:
+                raise VectorIndexError(f"cannot reach Qdrant at {index.where}: {exc}") from None
+            index.encoder = encoder_of_index
+        with index:
+            index_state.record_encoder(store, spec, index.encoder.dim if index.encoder else None)
+            return sync_index(store, index, changed, on_progress=on_progress)
+    except (VectorIndexError, EncoderError, OSError, sqlite3.Error) as exc:
+        if isinstance(exc, BrokenPipeError):
+            raise
+        raise IndexNotUpdated(f"search index not updated (the store is): {describe(exc)}") from None
+    finally:
+        store.close()
+
+
+def ingest_and_index(
+    paths: Iterable[Path | str] | None,
+    home: Path | str | None,
+    *,
+    index: bool = True,
+    force: bool = False,
+    workers: int | None = None,
+    strict: bool = False,
+    qdrant_url: str | None = None,
+    encoder: str | None = None,
+    on_progress: Progress | None = None,
+    before_index: Callable[[], None] | None = None,
+) -> tuple[IngestSummary, int | None]:
+    """Ingest files and folders (default: the bundled corpus) into the store, then, with ``index``,
+    embed what changed; returns the summary and the points written (None without ``index``).
+
+    The store notes each document as pending for the index in the transaction that writes it, so an
+    index update that fails or is killed is completed by the next run. With ``strict``, documents
+    that are not budget documents are refused (else stored as kind other, warned). Raises IngestError, StoreError, HomeError or
+    :class:`IndexNotUpdated`.
+    """
+    from budgetscope.index.ingest import ingest
+    from budgetscope.paths import data_home
+
+    changed: list[str] = []
+
+    def on_document(document: Document) -> None:
+        changed.append(document.doc)
+
+    summary = ingest(
+        paths, home, force=force, workers=workers, on_progress=on_progress, on_document=on_document,
+        strict=strict,
+    )  # fmt: skip
+    if not index:
+        return summary, None
+    if before_index is not None:
+        before_index()
+    points = update_index(
+        data_home(home), changed, qdrant_url=qdrant_url, encoder=encoder, on_progress=on_progress
+    )
+    return summary, points
+
+
+def remove_documents(
+    home: Path,
+    names: Iterable[str],
+    *,
+    index: bool = True,
+    qdrant_url: str | None = None,
+    encoder: str | None = None,
+) -> int:
+    """Remove stored documents by name (with their projects, amounts, citations, findings), relink
+    the rest and, with ``index``, drop their points; returns how many were removed. An unknown name
+    is :class:`DocumentNotFound` and nothing is removed; the index catches up on its next update
+    when ``index`` is off or fails (:class:`IndexNotUpdated`, the store is changed)."""
+    from budgetscope.api.errors import DocumentNotFound
+    from budgetscope.index.ingest import relink
+    from budgetscope.index.store import open_store
+    from budgetscope.messages import quoted
+
+    names = [Path(d).name for d in names]  # a path names the file's document
+    with open_store(home) as store:
+        stored = {row["doc"] for row in store.select("documents")}
+        unknown = [n for n in names if n not in stored]
+        if unknown:
+            raise DocumentNotFound(
+                f"no stored document named {quoted(unknown[0])} (nothing removed; see `budgetscope export`)"
+            )
+        removed = store.delete_documents(names)
+        if store.links_stale():
+            store.write_links(relink(store))
+    if index:
+        update_index(home, [], qdrant_url=qdrant_url, encoder=encoder)
+    return removed
