@@ -1,0 +1,35 @@
+"""budgetscope: Chinese government budget disclosures as data.
+
+``import budgetscope`` is light; the API loads on first use of one of its names.
+
+Example:
+    >>> import budgetscope
+    >>> isinstance(budgetscope.__version__, str)
+    True
+"""
+
+from __future__ import annotations
+
+from importlib import metadata
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from budgetscope.api import Budgetscope, BudgetscopeError, extract, open, segment, to_frame
+
+try:
+    __version__ = metadata.version("budgetscope")
+except metadata.PackageNotFoundError:  # running from a source tree that was never installed
+    __version__ = "0+unknown"
+
+_API = ("Budgetscope", "BudgetscopeError", "extract", "open", "segment", "to_frame")
+
+
+def __getattr__(name: str) -> Any:
+    if name in _API:
+        from budgetscope import api
+
+        return getattr(api, name)
+    raise AttributeError(f"module 'budgetscope' has no attribute {name!r}")
+
+
+__all__ = ["Budgetscope", "BudgetscopeError", "__version__", "extract", "open", "segment", "to_frame"]

@@ -17,13 +17,13 @@ import json
 import os
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from budgetscope.index.chunks import Chunk, record_points
 from budgetscope.index.store_protocol import EntityStore
 from budgetscope.index.vectors import Hit, SearchMode, VectorIndex
+from budgetscope.models import SearchFilters
 
 COLLECTION = "budgetscope"
 INDEX_SETTINGS = "index.json"
@@ -165,20 +165,6 @@ def sync_index(
         if on_progress:
             on_progress(i, len(todo), name)
     return written
-
-
-@dataclass(frozen=True)
-class SearchFilters:
-    """What a search may be restricted to (None = no restriction)."""
-
-    year: int | None = None
-    department: str | None = None
-    section: str | None = None
-    cites: str | list[str] | None = None
-    kind: str | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in self.__dict__.items() if v is not None}
 
 
 def search(

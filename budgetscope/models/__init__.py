@@ -357,12 +357,26 @@ class Document(_Record):
         }
 
 
+from budgetscope.models.views import (  # noqa: E402  (views build on the records above)
+    Check,
+    CitedWording,
+    LinkedProject,
+    ProjectSummary,
+    ProjectView,
+    SearchFilters,
+    SearchHit,
+    Series,
+    SeriesMember,
+)
+
 __all__ = [
     "FORM_TEXT_SECTIONS",
     "SECTION_KEYS",
     "Amount",
     "AmountRole",
+    "Check",
     "Citation",
+    "CitedWording",
     "Component",
     "Coverage",
     "DocNumber",
@@ -371,11 +385,18 @@ __all__ = [
     "Evidence",
     "Form",
     "Indicator",
+    "LinkedProject",
     "Part",
     "Period",
     "PolicyDocument",
+    "ProjectSummary",
+    "ProjectView",
     "Record",
     "RecordKind",
+    "SearchFilters",
+    "SearchHit",
     "Section",
+    "Series",
+    "SeriesMember",
     "stable_id",
 ]

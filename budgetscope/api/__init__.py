@@ -1,0 +1,75 @@
+"""The application layer: the functions every front end (CLI, web page, notebook) calls.
+
+Example:
+    >>> import budgetscope, tempfile
+    >>> with budgetscope.open(tempfile.mkdtemp()) as bs:
+    ...     bs
+    Budgetscope(home=...)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from budgetscope.api.errors import (
+    AmbiguousProject,
+    BudgetscopeError,
+    IndexNotUpdated,
+    NoSearchIndex,
+    PandasMissing,
+    ProjectNotFound,
+    UnknownDepartment,
+    UnknownPolicyDocument,
+)
+from budgetscope.api.frames import Rows, to_frame
+from budgetscope.api.session import Budgetscope
+from budgetscope.models import Document
+
+
+def open(
+    home: Path | str | None = None, *, qdrant_url: str | None = None, encoder: str | None = None
+) -> Budgetscope:
+    """A data home: ``home`` (default: $BUDGETSCOPE_HOME, else the user data dir), its search index
+    embedded under it or on the Qdrant server at ``qdrant_url``, ``encoder`` ``use``, ``e5`` or
+    ``st:<model>`` (default: the one the index was built with). Nothing is loaded yet."""
+    return Budgetscope(home, qdrant_url=qdrant_url, encoder=encoder)
+
+
+def segment(path: Path | str) -> Document:
+    """One file (text or PDF) read and segmented into projects, sections and forms, without a store.
+
+    Raises LoadError (one line naming the file) for unreadable input.
+    """
+    from budgetscope.pipeline.document import read_document
+
+    return read_document(path)
+
+
+def extract(path: Path | str) -> Document:
+    """One file segmented and extracted (amounts, periods, citations, implementing bodies), without a store.
+
+    >>> doc = extract("corpus/sast-2026-performance-targets.txt")
+    >>> doc.kind, doc.year
+    ('performance_targets', 2026)
+    """
+    from budgetscope.pipeline.extract import extract_documents
+
+    return extract_documents([segment(path)])[0]
+
+
+__all__ = [
+    "AmbiguousProject",
+    "Budgetscope",
+    "BudgetscopeError",
+    "IndexNotUpdated",
+    "NoSearchIndex",
+    "PandasMissing",
+    "ProjectNotFound",
+    "Rows",
+    "UnknownDepartment",
+    "UnknownPolicyDocument",
+    "extract",
+    "open",
+    "segment",
+    "to_frame",
+]

@@ -1,0 +1,118 @@
+"""Reading projects back from the store: one project's whole view, listings, checks.
+
+Moved here from ``search_cli/show.py`` and ``search_cli/check.py`` so that every front end
+reads the store the same way.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from budgetscope.api.errors import AmbiguousProject
+from budgetscope.models import Check, LinkedProject, ProjectSummary, ProjectView, Series, SeriesMember
+
+if TYPE_CHECKING:
+    from budgetscope.index.store_protocol import EntityStore
+
+SEVERITY_ORDER = {"warning": 0, "info": 1, "ok": 2}
+
+
+def resolve_project_id(store: EntityStore, key: str) -> str | None:
+    """The project id for an id, a unique id prefix (6+ characters) or ``DOC:LINE``; None when none.
+
+    Raises :class:`AmbiguousProject` when a prefix matches more than one project.
+    """
+    if next(store.select("projects", {"id": key}), None) is not None:
+        return key
+    if ":" in key:
+        doc, _, line = key.rpartition(":")
+        if line.isdigit():
+            row = next(store.select("projects", {"doc": doc, "line": int(line)}), None)
+            if row is not None:
+                return str(row["id"])
+    if len(key) >= 6:
+        matches = [row["id"] for row in store.select("projects") if str(row["id"]).startswith(key)]
+        if len(matches) > 1:
+            raise AmbiguousProject(f"{key!r} matches {len(matches)} projects: {', '.join(matches[:5])}")
+        if matches:
+            return str(matches[0])
+    return None
+
+
+def project_view(store: EntityStore, project_id: str) -> ProjectView | None:
+    """Everything known about one project (None when there is no such project): the record, the
+    titles of the policy documents it cites, its series, its linked form or narrative, its checks."""
+    records = store.get_records([project_id])
+    if not records:
+        return None
+    record = records[0]
+    titles = {row["id"]: row["title"] for row in store.select("policy_documents")} if record.citations else {}
+    membership = next(store.select("project_series", {"project_id": project_id}), None)
+    series = None
+    if membership is not None:
+        rows = {m["project_id"]: m for m in store.select("project_series", {"series_id": membership["series_id"]})}
+        members = [
+            SeriesMember(id=r.id, kind=r.kind, doc=r.doc, line=r.line, year=r.year, name=r.name or r.title,
+                         confidence=rows[r.id]["confidence"], this=r.id == project_id,
+                         budget_total_yuan=r.budget_total_yuan)
+            for r in store.get_records(rows)
+        ]  # fmt: skip
+        members.sort(key=lambda m: (m.year or 0, m.doc, m.line or 0))
+        series = Series(id=membership["series_id"], confidence=membership["confidence"], members=members)
+    link = next(store.select("project_links", {"narrative_id": project_id}), None) or next(
+        store.select("project_links", {"form_id": project_id}), None
+    )
+    linked = None
+    if link is not None:
+        other_id = link["form_id"] if link["narrative_id"] == project_id else link["narrative_id"]
+        other = store.get_records([other_id])
+        if other:
+            o = other[0]
+            linked = LinkedProject(id=o.id, kind=o.kind, doc=o.doc, line=o.line, name=o.name or o.title,
+                                   budget_total_yuan=o.budget_total_yuan, confidence=link["confidence"])  # fmt: skip
+    rows = [*store.select("checks", {"project_id": project_id}), *store.select("checks", {"other_id": project_id})]
+    checks = [Check(**c) for c in sorted({c["id"]: c for c in rows}.values(), key=lambda c: (c["kind"], c["id"]))]
+    return ProjectView(
+        record=record,
+        canonical_titles={k: v for k, v in titles.items() if any(c.canonical == k for c in record.citations)},
+        series=series,
+        linked=linked,
+        checks=checks,
+    )
+
+
+def project_summaries(
+    store: EntityStore,
+    *,
+    year: int | None = None,
+    department: str | None = None,
+    kind: str | None = None,
+    doc: str | None = None,
+) -> list[ProjectSummary]:
+    """The stored projects (in document order), filtered by year, department, kind, source file."""
+    where = {k: v for k, v in (("year", year), ("department", department), ("kind", kind), ("doc", doc)) if v}
+    rows = sorted(store.select("projects", where), key=lambda r: (r["doc"], r["position"]))
+    return [
+        ProjectSummary(id=r["id"], kind=r["kind"], doc=r["doc"], line=r["line"], page=r["page"],
+                       department=r["department"], year=r["year"], name=r["name"] or r["title"],
+                       budget_total_yuan=Decimal(r["budget_total_yuan"]) if r["budget_total_yuan"] else None)
+        for r in rows
+    ]  # fmt: skip
+
+
+def checks(
+    store: EntityStore, *, every: bool = False, kind: str | None = None, doc: str | None = None
+) -> list[Check]:
+    """Findings (every check that is not an agreement), or every check with ``every``, filtered;
+    warnings first, then by document and line."""
+    where: dict[str, Any] = {}
+    if kind:
+        where["kind"] = kind
+    if doc:
+        where["doc"] = doc
+    rows = store.select("checks" if every else "findings", where)
+    ordered = sorted(
+        rows, key=lambda r: (SEVERITY_ORDER.get(r["severity"], 3), r["doc"] or "", r["line"] or 0, r["id"])
+    )
+    return [Check(**row) for row in ordered]

@@ -1,0 +1,85 @@
+"""Answering a query: citation questions go to the exact `cites` look-up, the rest to the index.
+
+``budgetscope search`` and :meth:`budgetscope.api.Budgetscope.search` both call :func:`answer`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from budgetscope.api.errors import UnknownDepartment, UnknownPolicyDocument
+
+if TYPE_CHECKING:
+    from budgetscope.index.store_protocol import EntityStore
+
+SearchIndex = Callable[[str, dict[str, Any]], list[dict[str, Any]]]
+"""``search_index(query, filters)``: the index's hits for a query (filters with resolved ids)."""
+
+
+def short(text: str, limit: int = 60) -> str:
+    """``text`` cut to ``limit`` characters (with …), for messages."""
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def departments(store: EntityStore) -> set[str]:
+    """The departments of the stored documents."""
+    return {row["department"] for row in store.select("documents") if row["department"]}
+
+
+def resolve_department(given: str, known: set[str]) -> str:
+    """The stored department a department filter names: exact, else the one that contains it.
+
+    >>> resolve_department("科协", {"上海市科学技术协会", "上海市科学技术委员会"})
+    Traceback (most recent call last):
+    ...
+    budgetscope.api.errors.UnknownDepartment: department '科协' is not in the store: 上海市科学技术协会; 上海市科学技术委员会
+    >>> resolve_department("协会", {"上海市科学技术协会", "上海市科学技术委员会"})
+    '上海市科学技术协会'
+    """
+    if given in known or not known:
+        return given
+    matches = sorted(d for d in known if given in d)
+    if len(matches) == 1:
+        return matches[0]
+    listed = "; ".join(matches or sorted(known))
+    raise UnknownDepartment(
+        f"department {short(given)!r} is {'ambiguous' if matches else 'not in the store'}: {listed}"
+    )
+
+
+def answer(
+    store: EntityStore,
+    query: str,
+    filters: Mapping[str, Any],
+    search_index: SearchIndex,
+    *,
+    top_k: int = 10,
+    known_departments: set[str] | None = None,
+) -> list[dict[str, Any]]:
+    """The best ``top_k`` hits for ``query`` (DESIGN.md hits, one per project).
+
+    A citation question ("哪些项目引用了全民科学素质纲要") naming a known policy document is answered
+    exactly by :func:`budgetscope.index.cites.cites`, without the index; any other query goes to
+    ``search_index`` with its ``cites`` filter resolved to canonical ids. Raises
+    :class:`UnknownDepartment` or :class:`UnknownPolicyDocument`.
+    """
+    from budgetscope.index.cites import cites, resolve
+    from budgetscope.index.search import cites_target
+
+    filters = {k: v for k, v in filters.items() if v is not None}
+    if filters.get("department"):
+        known = departments(store) if known_departments is None else known_departments
+        filters["department"] = resolve_department(str(filters["department"]), known)
+    target = cites_target(query)
+    if target and resolve(store, target):
+        hits = cites(store, target, year=filters.get("year"), department=filters.get("department"))
+    else:
+        wanted = filters.get("cites")
+        if isinstance(wanted, str):
+            ids = [d.id for d in resolve(store, wanted)]
+            if not ids:
+                raise UnknownPolicyDocument(f"no policy document matches --cites {short(wanted)!r}")
+            filters["cites"] = ids
+        hits = search_index(query, filters)
+    return hits[:top_k]

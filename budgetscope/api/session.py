@@ -1,0 +1,199 @@
+""":class:`Budgetscope`: one data home (the SQLite store and its search index) behind typed calls."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Literal
+
+from budgetscope.api.errors import NoSearchIndex, ProjectNotFound
+from budgetscope.api.frames import Rows
+from budgetscope.api.indexing import Progress
+from budgetscope.models import Check, PolicyDocument, ProjectSummary, ProjectView, SearchFilters, SearchHit
+
+if TYPE_CHECKING:
+    from budgetscope.index.export import ExportResult
+    from budgetscope.index.ingest import IngestSummary
+    from budgetscope.index.store import SQLiteStore
+    from budgetscope.index.vectors import VectorIndex
+
+SearchMode = Literal["hybrid", "dense", "sparse"]
+
+
+class Budgetscope:
+    """A data home: ingest documents, search them, ask who cites what, read projects and findings.
+
+    Opening is cheap: the store is opened per call, the search index and the encoder on the first
+    search or ingest that needs them, once. Safe to share between threads (a web server): searches
+    from several threads take turns on the one open index and the one loaded encoder.
+    Use it as a context manager, or call :meth:`close`. Open it with :func:`budgetscope.open`.
+    """
+
+    def __init__(
+        self, home: Path | str | None = None, *, qdrant_url: str | None = None, encoder: str | None = None
+    ) -> None:
+        from budgetscope.paths import data_home
+
+        self.home: Path = data_home(home)
+        self.qdrant_url = qdrant_url
+        self.encoder = encoder
+        self._lock = threading.RLock()
+        self._index: VectorIndex | None = None
+
+    def __repr__(self) -> str:
+        return f"Budgetscope(home={str(self.home)!r})"
+
+    # -- lifecycle -------------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Close the search index (releasing the embedded index's lock); the next search reopens it."""
+        with self._lock:
+            if self._index is not None:
+                self._index.close()
+                self._index = None
+
+    def __enter__(self) -> Budgetscope:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    @contextmanager
+    def _store(self) -> Iterator[SQLiteStore]:
+        from budgetscope.index.store import open_store
+
+        store = open_store(self.home)
+        try:
+            yield store
+        finally:
+            store.close()
+
+    def _search_index(self) -> VectorIndex:
+        """The open search index (call with the lock held); :class:`NoSearchIndex` before any ingest."""
+        if self._index is None:
+            from budgetscope.api.indexing import vector_index
+
+            index = vector_index(self.home, qdrant_url=self.qdrant_url, encoder=self.encoder, read_only=True)
+            index.open()
+            if not index.exists() or index.count() == 0:
+                index.close()
+                raise NoSearchIndex(f"no search index at {index.where}: run `budgetscope ingest` first")
+            self._index = index
+        return self._index
+
+    # -- writing ---------------------------------------------------------------------------------
+
+    def ingest(
+        self,
+        paths: Iterable[Path | str] | None = None,
+        *,
+        index: bool = True,
+        force: bool = False,
+        workers: int | None = None,
+        progress: Progress | None = None,
+    ) -> IngestSummary:
+        """Read files and folders (default: the bundled corpus) into the store, idempotently, and
+        with ``index`` embed what changed. Bad files are listed in ``summary.failed``, nothing
+        stored is lost. ``progress(done, total, name)`` is called after each file and document."""
+        from budgetscope.api.indexing import ingest_and_index
+
+        with self._lock:
+            summary, _ = ingest_and_index(
+                paths, self.home, index=index, force=force, workers=workers, qdrant_url=self.qdrant_url,
+                encoder=self.encoder, on_progress=progress, before_index=self.close,
+            )  # fmt: skip
+        return summary
+
+    # -- searching ---------------------------------------------------------------------------------
+
+    def search(
+        self,
+        query: str,
+        filters: SearchFilters | None = None,
+        top_k: int = 10,
+        *,
+        mode: SearchMode = "hybrid",
+    ) -> Rows[SearchHit]:
+        """The best ``top_k`` projects for ``query`` (Chinese or English), one hit per project.
+
+        A citation question ("哪些项目引用了全民科学素质纲要") is answered exactly, as :meth:`cites`.
+        ``filters.department`` may be part of a stored department's name when it names one only.
+        """
+        from budgetscope.api.searching import answer
+        from budgetscope.index.search import search
+
+        def search_index(q: str, f: dict[str, Any]) -> list[dict[str, Any]]:
+            with self._lock:
+                return search(self._search_index(), q, filters=f, top_k=top_k, mode=mode)
+
+        with self._store() as store:
+            hits = answer(store, query, (filters or SearchFilters()).as_dict(), search_index, top_k=top_k)
+        return Rows(SearchHit.model_validate(h) for h in hits)
+
+    def cites(self, query: str, *, year: int | None = None, department: str | None = None) -> Rows[SearchHit]:
+        """The projects citing the policy document(s) a title, 简称, 文号 or question names, oldest
+        first, each with the exact wordings cited (``hit.cited``). Exact: no index involved."""
+        from budgetscope.index.cites import cites
+
+        with self._store() as store:
+            return Rows(SearchHit.model_validate(h) for h in cites(store, query, year=year, department=department))
+
+    def policy_documents(self, query: str | None = None) -> Rows[PolicyDocument]:
+        """The canonical policy documents a query names (every one without a query), with aliases and 文号."""
+        from budgetscope.index.cites import policy_documents, resolve
+
+        with self._store() as store:
+            return Rows(resolve(store, query) if query else policy_documents(store))
+
+    # -- reading -----------------------------------------------------------------------------------
+
+    def project(self, id: str) -> ProjectView:
+        """One project by id, unique id prefix (6+ characters) or ``DOC:LINE``: its record (sections,
+        amounts, period, citations, form), the same project in other years, its linked form or
+        narrative, and its checks and findings. :class:`ProjectNotFound`, :class:`AmbiguousProject`."""
+        from budgetscope.api.projects import project_view, resolve_project_id
+
+        with self._store() as store:
+            key = resolve_project_id(store, id)
+            view = project_view(store, key) if key else None
+        if view is None:
+            raise ProjectNotFound(f"no project {id!r} in the store")
+        return view
+
+    def projects(
+        self,
+        year: int | None = None,
+        department: str | None = None,
+        *,
+        kind: Literal["narrative", "form"] | None = None,
+        doc: str | None = None,
+    ) -> Rows[ProjectSummary]:
+        """The stored projects in document order, filtered by year, department, kind, source file."""
+        from budgetscope.api.projects import project_summaries
+
+        with self._store() as store:
+            return Rows(project_summaries(store, year=year, department=department, kind=kind, doc=doc))
+
+    def checks(self, *, every: bool = False, kind: str | None = None, doc: str | None = None) -> Rows[Check]:
+        """Findings (where the documents disagree with themselves), or every check with ``every``."""
+        from budgetscope.api.projects import checks
+
+        with self._store() as store:
+            return Rows(checks(store, every=every, kind=kind, doc=doc))
+
+    def export(
+        self, what: str | Sequence[str] = (), format: str = "jsonl", out: Path | str = "-", *, bom: bool = False
+    ) -> ExportResult:
+        """Write entities (projects, sections, amounts, citations, policy-documents, indicators,
+        findings; default: all) as jsonl, csv or parquet files in the folder ``out``, with a
+        ``datapackage.json``. Raises ExportError for a bad request."""
+        from budgetscope.index.export import export
+
+        kinds = [what] if isinstance(what, str) else list(what)
+        with self._store() as store:
+            return export(store, kinds, format, out, bom=bom)

@@ -1,0 +1,211 @@
+"""What the application layer answers with: search hits, filters, checks, a project's whole view.
+
+No I/O here, and nothing imported from the rest of the package but :mod:`budgetscope.models`.
+
+Example:
+    >>> SearchFilters(year=2026, section="plan").as_dict()
+    {'year': 2026, 'section': 'plan'}
+    >>> SearchFilters(section="nowhere")
+    Traceback (most recent call last):
+    ...
+    pydantic_core._pydantic_core.ValidationError: 1 validation error for SearchFilters
+    section
+      Value error, unknown section 'nowhere' (known: overview, legal_basis, implementing_body, plan, period, budget, goals) [type=value_error, input_value='nowhere', input_type=str]
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator
+
+from budgetscope.models import SECTION_KEYS, Record, _num
+
+
+class _View(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class SearchFilters(_View):
+    """What a search may be restricted to (None = no restriction).
+
+    ``cites`` is a policy document as a user names it (title, 简称, 文号) or, once resolved, the
+    canonical ids of the documents it names.
+    """
+
+    year: StrictInt | None = None
+    department: str | None = None
+    section: str | None = None
+    cites: str | list[str] | None = None
+    kind: Literal["narrative", "form"] | None = None
+
+    @field_validator("section")
+    @classmethod
+    def _known_section(cls, value: str | None) -> str | None:
+        if value is not None and value not in SECTION_KEYS:
+            raise ValueError(f"unknown section {value[:60]!r} (known: {', '.join(SECTION_KEYS)})")
+        return value
+
+    def as_dict(self) -> dict[str, Any]:
+        """The filters that are set, as the index's payload filters take them."""
+        return {k: v for k, v in self.model_dump().items() if v is not None}
+
+
+class CitedWording(_View):
+    """How a project cites a policy document: the exact title, its 文号, where."""
+
+    title: str
+    doc_number: str | None = None
+    section: str | None = None
+    bracketed: bool = True
+
+
+class SearchHit(_View):
+    """One project found by a search or a cites query (DESIGN.md's hit), best first.
+
+    ``highlights``: offsets in ``snippet`` of the query's words (search); ``cited`` and
+    ``canonical``: the wordings cited and the policy documents matched (cites).
+    """
+
+    doc: str | None = None
+    line: int | None = None
+    page: int | None = None
+    id: str | None = None
+    name: str | None = None
+    kind: str | None = None
+    year: int | None = None
+    department: str | None = None
+    section: str | None = None
+    score: float = 0.0
+    snippet: str = ""
+    highlights: list[list[int]] = Field(default_factory=list)
+    cited: list[CitedWording] = Field(default_factory=list)
+    canonical: list[str] = Field(default_factory=list)
+
+
+class Check(_View):
+    """One comparison the store made (narrative vs form, stated totals vs tables); a finding
+    when its status is neither ``agree`` nor ``rounded``."""
+
+    id: str
+    kind: str
+    status: str
+    severity: str
+    doc: str | None = None
+    line: int | None = None
+    subject: str
+    stated: str | None = None
+    stated_yuan: Decimal | None = None
+    found: str | None = None
+    found_yuan: Decimal | None = None
+    difference_yuan: Decimal | None = None
+    message: str
+    document_id: str | None = None
+    project_id: str | None = None
+    other_id: str | None = None
+
+    @property
+    def is_finding(self) -> bool:
+        """True unless the two sides agree (exactly or after rounding)."""
+        return self.status not in ("agree", "rounded")
+
+
+class SeriesMember(_View):
+    """One project of a series: the same project in another year or document."""
+
+    id: str
+    kind: str
+    doc: str
+    line: int | None = None
+    year: int | None = None
+    name: str
+    confidence: float
+    this: bool = False
+    budget_total_yuan: Decimal | None = None
+
+
+class Series(_View):
+    """The same project across years and documents, oldest first."""
+
+    id: str
+    confidence: float
+    members: list[SeriesMember] = Field(default_factory=list)
+
+
+class LinkedProject(_View):
+    """The narrative's performance form, or the form's narrative."""
+
+    id: str
+    kind: str
+    doc: str
+    line: int | None = None
+    name: str
+    budget_total_yuan: Decimal | None = None
+    confidence: float
+
+
+class ProjectSummary(_View):
+    """One project as a listing shows it."""
+
+    id: str
+    kind: str
+    doc: str
+    line: int | None = None
+    page: int | None = None
+    department: str | None = None
+    year: int | None = None
+    name: str
+    budget_total_yuan: Decimal | None = None
+
+
+class ProjectView(_View):
+    """Everything known about one project: the record, its series, its linked form or narrative,
+    every check made about it and the findings among them."""
+
+    record: Record
+    canonical_titles: dict[str, str] = Field(default_factory=dict)
+    """Title of each canonical policy document the record's citations resolve to."""
+    series: Series | None = None
+    linked: LinkedProject | None = None
+    checks: list[Check] = Field(default_factory=list)
+
+    @property
+    def findings(self) -> list[Check]:
+        """The checks that are not agreements."""
+        return [c for c in self.checks if c.is_finding]
+
+    def contract(self) -> dict[str, Any]:
+        """JSON-ready, as ``budgetscope show --format json`` prints it."""
+        project = self.record.contract()
+        for c in project["citations"]:
+            c["canonical_title"] = self.canonical_titles.get(c["canonical"])
+        series = None
+        if self.series is not None:
+            series = self.series.model_dump(mode="json", exclude={"members": {"__all__": {"budget_total_yuan"}}})
+        linked = None
+        if self.linked is not None:
+            linked = self.linked.model_dump(mode="json")
+            total = self.linked.budget_total_yuan
+            linked["budget_total_yuan"] = _num(total) if total is not None else None
+        checks = [c.model_dump(mode="json") for c in self.checks]
+        return {
+            "project": project,
+            "series": series,
+            "linked": linked,
+            "checks": checks,
+            "findings": [row for row, c in zip(checks, self.checks, strict=True) if c.is_finding],
+        }
+
+
+__all__ = [
+    "Check",
+    "CitedWording",
+    "LinkedProject",
+    "ProjectSummary",
+    "ProjectView",
+    "SearchFilters",
+    "SearchHit",
+    "Series",
+    "SeriesMember",
+]
