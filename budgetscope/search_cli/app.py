@@ -14,6 +14,7 @@ from budgetscope.search_cli import (
     ingest,
     search,
     segment,
+    serve,
     show,
 )
 
@@ -34,6 +35,7 @@ app.command("cites")(cites.command)
 app.command("show")(show.command)
 app.command("check")(check.command)
 app.command("export")(export.command)
+app.command("serve")(serve.command)
 
 
 def main() -> None:
