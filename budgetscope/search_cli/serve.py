@@ -26,7 +26,9 @@ def command(
     try:
         from budgetscope.web.server import serve
     except ImportError as exc:
-        raise fail(f"serve needs the web extra: pip install 'budgetscope[web]' ({exc.name} missing)") from None
+        raise fail(
+            f"serve needs the web extra: pip install 'budgetscope[web]' ({exc.name} missing)"
+        ) from None
     if host not in ("127.0.0.1", "localhost", "::1"):
         print(f"warning: listening on {host}: anyone who can reach it may read the store", file=sys.stderr)
 

@@ -53,7 +53,7 @@ def bar_chart(title: str, labels: Sequence[str], values: Sequence[float | int | 
     """A bar chart (one bar per label) as an ``<svg>`` element."""
     import pygal
 
-    chart = pygal.Bar(**_config(title), x_labels=list(labels))  # type: ignore[arg-type]
+    chart = pygal.Bar(**_config(title), x_labels=list(labels))
     chart.add(series, list(values))
     svg = _SCRIPT.sub("", chart.render(is_unicode=True))  # pygal's config for its tooltip script: unused
     return Markup(svg)
@@ -69,7 +69,7 @@ def grouped_money_chart(title: str, groups: Sequence[Any]) -> Markup:
     """Budget totals per group (a :class:`~budgetscope.web.data.Group` list), one series per kind, in 万元."""
     import pygal
 
-    chart = pygal.Bar(**{**_config(title), "show_legend": True, "legend_at_bottom": True},  # type: ignore[arg-type]
+    chart = pygal.Bar(**{**_config(title), "show_legend": True, "legend_at_bottom": True},
                       x_labels=[g.key for g in groups])  # fmt: skip
     for kind, label in (("narrative", "项目说明 narratives"), ("form", "绩效目标表 forms")):
         chart.add(label, [float(g.kinds[kind][1] / 10000) if kind in g.kinds else None for g in groups])

@@ -86,7 +86,9 @@ def upload_routes(data: Data, page: Callable[..., Response]) -> list[Route]:
             job.summary = {"written": summary.written, "unchanged": summary.unchanged,
                            "projects": summary.projects, "documents": summary.documents}  # fmt: skip
         except Exception as exc:  # shown on the job page; the store keeps what was committed
-            job.errors.append(f"ingest failed: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}")
+            job.errors.append(
+                f"ingest failed: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"
+            )
         finally:
             job.finished = True
 

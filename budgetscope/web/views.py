@@ -98,7 +98,9 @@ def project_context(view: ProjectView, data: Data) -> dict[str, Any]:
     if members:
         labels = [f"{m.year or '?'} {'说明' if m.kind == 'narrative' else '表'}" for m in members]
         chart = charts.money_chart(
-            "历年预算（万元） Budget across years, 10k yuan", labels, [m.budget_total_yuan for m in members],
+            "历年预算（万元） Budget across years, 10k yuan",
+            labels,
+            [m.budget_total_yuan for m in members],
             "预算 budget",
         )
     info = data.document(record.doc)

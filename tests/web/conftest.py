@@ -32,8 +32,11 @@ def hostile_document(corpus: Path, out: Path) -> Path:
     end = next(i for i in range(start + 1, len(lines)) if lines[i].endswith("项目经费情况说明"))
     body = "\n".join(lines[start:end])
     body = body.replace("学会改革与发展项目经费情况说明", f"{HOSTILE_NAME}经费情况说明", 1)
-    body = body.replace("为推进学会改革", "<img src=x onerror=\"window.__xss=2\">为推进学会改革", 1)
-    body = body.replace("《上海市科学技术协会改革实施方案》", "《上海市科学技术协会<script>window.__xss=3</script>改革实施方案》")
+    body = body.replace("为推进学会改革", '<img src=x onerror="window.__xss=2">为推进学会改革', 1)
+    body = body.replace(
+        "《上海市科学技术协会改革实施方案》",
+        "《上海市科学技术协会<script>window.__xss=3</script>改革实施方案》",
+    )
     text = "\n".join(lines[:30]) + "\n\n" + body + "\n"
     text = text.replace("2023", "2022").replace("上海市科学技术协会", HOSTILE_DEPARTMENT)
     path = out / "hostile-2022-department-budget.txt"
