@@ -14,14 +14,14 @@ from importlib import metadata
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from budgetscope.api import Budgetscope, BudgetscopeError, extract, open, segment, to_frame
+    from budgetscope.api import Budgetscope, BudgetscopeError, SearchFilters, extract, open, segment, to_frame
 
 try:
     __version__ = metadata.version("budgetscope")
 except metadata.PackageNotFoundError:  # running from a source tree that was never installed
     __version__ = "0+unknown"
 
-_API = ("Budgetscope", "BudgetscopeError", "extract", "open", "segment", "to_frame")
+_API = ("Budgetscope", "BudgetscopeError", "SearchFilters", "extract", "open", "segment", "to_frame")
 
 
 def __getattr__(name: str) -> Any:
@@ -32,4 +32,13 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'budgetscope' has no attribute {name!r}")
 
 
-__all__ = ["Budgetscope", "BudgetscopeError", "__version__", "extract", "open", "segment", "to_frame"]
+__all__ = [
+    "Budgetscope",
+    "BudgetscopeError",
+    "SearchFilters",
+    "__version__",
+    "extract",
+    "open",
+    "segment",
+    "to_frame",
+]

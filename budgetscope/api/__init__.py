@@ -23,7 +23,7 @@ from budgetscope.api.errors import (
 )
 from budgetscope.api.frames import Rows, to_frame
 from budgetscope.api.session import Budgetscope
-from budgetscope.models import Document
+from budgetscope.models import Document, SearchFilters
 
 
 def open(
@@ -66,6 +66,7 @@ __all__ = [
     "PandasMissing",
     "ProjectNotFound",
     "Rows",
+    "SearchFilters",
     "UnknownDepartment",
     "UnknownPolicyDocument",
     "extract",

@@ -52,7 +52,7 @@ def vector_index(
 
     enc = shared_encoder(encoder_spec(home, encoder))
     where = {"url": qdrant_url} if qdrant_url else {"path": home / "qdrant"}
-    return VectorIndex(**where, collection=COLLECTION, encoder=enc, read_only=read_only)  # type: ignore[arg-type]
+    return VectorIndex(**where, collection=COLLECTION, encoder=enc, read_only=read_only)
 
 
 def update_index(
@@ -127,10 +127,14 @@ def ingest_and_index(
         changed.append(document.doc)
         mark_pending(ensure_home(home), [document.doc])
 
-    summary = ingest(paths, home, force=force, workers=workers, on_progress=on_progress, on_document=on_document)
+    summary = ingest(
+        paths, home, force=force, workers=workers, on_progress=on_progress, on_document=on_document
+    )
     if not index:
         return summary, None
     if before_index is not None:
         before_index()
-    points = update_index(data_home(home), changed, qdrant_url=qdrant_url, encoder=encoder, on_progress=on_progress)
+    points = update_index(
+        data_home(home), changed, qdrant_url=qdrant_url, encoder=encoder, on_progress=on_progress
+    )
     return summary, points

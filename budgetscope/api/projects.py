@@ -6,11 +6,20 @@ reads the store the same way.
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from budgetscope.api.errors import AmbiguousProject
-from budgetscope.models import Check, LinkedProject, ProjectSummary, ProjectView, Series, SeriesMember
+from budgetscope.models import (
+    Check,
+    DocumentSummary,
+    LinkedProject,
+    ProjectSummary,
+    ProjectView,
+    Series,
+    SeriesMember,
+)
 
 if TYPE_CHECKING:
     from budgetscope.index.store_protocol import EntityStore
@@ -51,7 +60,9 @@ def project_view(store: EntityStore, project_id: str) -> ProjectView | None:
     membership = next(store.select("project_series", {"project_id": project_id}), None)
     series = None
     if membership is not None:
-        rows = {m["project_id"]: m for m in store.select("project_series", {"series_id": membership["series_id"]})}
+        rows = {
+            m["project_id"]: m for m in store.select("project_series", {"series_id": membership["series_id"]})
+        }
         members = [
             SeriesMember(id=r.id, kind=r.kind, doc=r.doc, line=r.line, year=r.year, name=r.name or r.title,
                          confidence=rows[r.id]["confidence"], this=r.id == project_id,
@@ -71,8 +82,13 @@ def project_view(store: EntityStore, project_id: str) -> ProjectView | None:
             o = other[0]
             linked = LinkedProject(id=o.id, kind=o.kind, doc=o.doc, line=o.line, name=o.name or o.title,
                                    budget_total_yuan=o.budget_total_yuan, confidence=link["confidence"])  # fmt: skip
-    rows = [*store.select("checks", {"project_id": project_id}), *store.select("checks", {"other_id": project_id})]
-    checks = [Check(**c) for c in sorted({c["id"]: c for c in rows}.values(), key=lambda c: (c["kind"], c["id"]))]
+    about = [
+        *store.select("checks", {"project_id": project_id}),
+        *store.select("checks", {"other_id": project_id}),
+    ]
+    checks = [
+        Check(**c) for c in sorted({c["id"]: c for c in about}.values(), key=lambda c: (c["kind"], c["id"]))
+    ]
     return ProjectView(
         record=record,
         canonical_titles={k: v for k, v in titles.items() if any(c.canonical == k for c in record.citations)},
@@ -98,6 +114,19 @@ def project_summaries(
                        department=r["department"], year=r["year"], name=r["name"] or r["title"],
                        budget_total_yuan=Decimal(r["budget_total_yuan"]) if r["budget_total_yuan"] else None)
         for r in rows
+    ]  # fmt: skip
+
+
+def document_summaries(store: EntityStore) -> list[DocumentSummary]:
+    """The stored documents by name, each with its number of projects and its reading warnings."""
+    counts: dict[str, int] = {}
+    for row in store.select("projects"):
+        counts[row["doc"]] = counts.get(row["doc"], 0) + 1
+    return [
+        DocumentSummary(doc=r["doc"], path=r["path"], kind=r["kind"], department=r["department"], year=r["year"],
+                        pages=r["pages"], chars=r["chars"], projects=counts.get(r["doc"], 0),
+                        warnings=json.loads(r["warnings"] or "[]"))
+        for r in sorted(store.select("documents"), key=lambda r: r["doc"])
     ]  # fmt: skip
 
 

@@ -12,7 +12,15 @@ from typing import TYPE_CHECKING, Any, Literal
 from budgetscope.api.errors import NoSearchIndex, ProjectNotFound
 from budgetscope.api.frames import Rows
 from budgetscope.api.indexing import Progress
-from budgetscope.models import Check, PolicyDocument, ProjectSummary, ProjectView, SearchFilters, SearchHit
+from budgetscope.models import (
+    Check,
+    DocumentSummary,
+    PolicyDocument,
+    ProjectSummary,
+    ProjectView,
+    SearchFilters,
+    SearchHit,
+)
 
 if TYPE_CHECKING:
     from budgetscope.index.export import ExportResult
@@ -141,7 +149,9 @@ class Budgetscope:
         from budgetscope.index.cites import cites
 
         with self._store() as store:
-            return Rows(SearchHit.model_validate(h) for h in cites(store, query, year=year, department=department))
+            return Rows(
+                SearchHit.model_validate(h) for h in cites(store, query, year=year, department=department)
+            )
 
     def policy_documents(self, query: str | None = None) -> Rows[PolicyDocument]:
         """The canonical policy documents a query names (every one without a query), with aliases and 文号."""
@@ -179,6 +189,13 @@ class Budgetscope:
         with self._store() as store:
             return Rows(project_summaries(store, year=year, department=department, kind=kind, doc=doc))
 
+    def documents(self) -> Rows[DocumentSummary]:
+        """The stored source documents (kind, department, year, pages, number of projects, warnings)."""
+        from budgetscope.api.projects import document_summaries
+
+        with self._store() as store:
+            return Rows(document_summaries(store))
+
     def checks(self, *, every: bool = False, kind: str | None = None, doc: str | None = None) -> Rows[Check]:
         """Findings (where the documents disagree with themselves), or every check with ``every``."""
         from budgetscope.api.projects import checks
@@ -187,7 +204,12 @@ class Budgetscope:
             return Rows(checks(store, every=every, kind=kind, doc=doc))
 
     def export(
-        self, what: str | Sequence[str] = (), format: str = "jsonl", out: Path | str = "-", *, bom: bool = False
+        self,
+        what: str | Sequence[str] = (),
+        format: str = "jsonl",
+        out: Path | str = "-",
+        *,
+        bom: bool = False,
     ) -> ExportResult:
         """Write entities (projects, sections, amounts, citations, policy-documents, indicators,
         findings; default: all) as jsonl, csv or parquet files in the folder ``out``, with a

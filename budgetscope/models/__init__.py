@@ -360,6 +360,7 @@ class Document(_Record):
 from budgetscope.models.views import (  # noqa: E402  (views build on the records above)
     Check,
     CitedWording,
+    DocumentSummary,
     LinkedProject,
     ProjectSummary,
     ProjectView,
@@ -382,7 +383,11 @@ __all__ = [
     "DocNumber",
     "Document",
     "DocumentKind",
+<<<<<<< HEAD
     "Evidence",
+=======
+    "DocumentSummary",
+>>>>>>> issue-14
     "Form",
     "Indicator",
     "LinkedProject",

@@ -5,12 +5,12 @@ No I/O here, and nothing imported from the rest of the package but :mod:`budgets
 Example:
     >>> SearchFilters(year=2026, section="plan").as_dict()
     {'year': 2026, 'section': 'plan'}
-    >>> SearchFilters(section="nowhere")
-    Traceback (most recent call last):
-    ...
-    pydantic_core._pydantic_core.ValidationError: 1 validation error for SearchFilters
-    section
-      Value error, unknown section 'nowhere' (known: overview, legal_basis, implementing_body, plan, period, budget, goals) [type=value_error, input_value='nowhere', input_type=str]
+    >>> from pydantic import ValidationError
+    >>> try:
+    ...     SearchFilters(section="nowhere")
+    ... except ValidationError as exc:
+    ...     print(exc.errors()[0]["msg"][:38])
+    Value error, unknown section 'nowhere'
 """
 
 from __future__ import annotations
@@ -159,6 +159,20 @@ class ProjectSummary(_View):
     budget_total_yuan: Decimal | None = None
 
 
+class DocumentSummary(_View):
+    """One stored source document: what it is, and how many projects were read from it."""
+
+    doc: str
+    path: str | None = None
+    kind: str
+    department: str | None = None
+    year: int | None = None
+    pages: int | None = None
+    chars: int | None = None
+    projects: int = 0
+    warnings: list[str] = Field(default_factory=list)
+
+
 class ProjectView(_View):
     """Everything known about one project: the record, its series, its linked form or narrative,
     every check made about it and the findings among them."""
@@ -182,7 +196,9 @@ class ProjectView(_View):
             c["canonical_title"] = self.canonical_titles.get(c["canonical"])
         series = None
         if self.series is not None:
-            series = self.series.model_dump(mode="json", exclude={"members": {"__all__": {"budget_total_yuan"}}})
+            series = self.series.model_dump(
+                mode="json", exclude={"members": {"__all__": {"budget_total_yuan"}}}
+            )
         linked = None
         if self.linked is not None:
             linked = self.linked.model_dump(mode="json")
@@ -201,6 +217,7 @@ class ProjectView(_View):
 __all__ = [
     "Check",
     "CitedWording",
+    "DocumentSummary",
     "LinkedProject",
     "ProjectSummary",
     "ProjectView",

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.table import Column, Table
 
-from budgetscope.index.store import EntityStore
 from budgetscope.search_cli.common import fail, stdout
 from budgetscope.search_cli.ingest import HomeOption
 
@@ -26,23 +24,6 @@ class CheckFormat(StrEnum):
     table = "table"
     json = "json"
     jsonl = "jsonl"
-
-
-def checks(
-    store: EntityStore, *, every: bool = False, kind: str | None = None, doc: str | None = None
-) -> Iterator[dict[str, Any]]:
-    """Findings (every check that is not an agreement), or every check with ``every``, filtered."""
-    where: dict[str, Any] = {}
-    if kind:
-        where["kind"] = kind
-    if doc:
-        where["doc"] = doc
-    rows = store.select("checks" if every else "findings", where)
-    order = {"warning": 0, "info": 1, "ok": 2}
-    for row in sorted(
-        rows, key=lambda r: (order.get(r["severity"], 3), r["doc"] or "", r["line"] or 0, r["id"])
-    ):
-        yield {k: row[k] for k in CHECK_FIELDS}
 
 
 def command(
@@ -61,11 +42,12 @@ def command(
     doc: Annotated[str | None, typer.Option("--doc", help="Only this source file name.")] = None,
 ) -> None:
     """List findings: narrative vs performance form of a project, 编制说明 totals vs the document's tables."""
-    from budgetscope.index.store import StoreError, open_store
+    import budgetscope
+    from budgetscope.index.store import StoreError
 
     try:
-        with open_store(home) as store:
-            rows = list(checks(store, every=every, kind=kind, doc=doc))
+        found = budgetscope.open(home).checks(every=every, kind=kind, doc=doc)
+        rows = [{k: c[k] for k in CHECK_FIELDS} for c in (c.model_dump(mode="json") for c in found)]
     except StoreError as exc:
         raise fail(str(exc)) from None
     if format is CheckFormat.json:

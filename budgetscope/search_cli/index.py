@@ -21,10 +21,11 @@ def command(
     """Update the search index from the store (with --rebuild: from scratch, e.g. with another --encoder)."""
     from rich.progress import Progress
 
+    from budgetscope.api import BudgetscopeError
+    from budgetscope.api.indexing import update_index
     from budgetscope.index.store import StoreError
     from budgetscope.paths import data_home
     from budgetscope.search_cli.common import fail
-    from budgetscope.search_cli.ingest import update_index
 
     console = stderr()
     with Progress(console=console, transient=True, disable=quiet) as progress:
@@ -34,7 +35,7 @@ def command(
                 data_home(home), [], qdrant_url=qdrant_url, encoder=encoder, rebuild=rebuild,
                 on_progress=lambda done, total, name: progress.update(task, completed=done, total=total, description=name),
             )  # fmt: skip
-        except StoreError as exc:
+        except (StoreError, BudgetscopeError) as exc:
             raise fail(str(exc)) from None
     if not quiet:
         console.print(f"{points} points embedded")

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from budgetscope.models import Document
 from budgetscope.search_cli.common import (
     EncoderOption,
     HomeOption,
@@ -55,7 +53,9 @@ def command(
     ] = False,
 ) -> None:
     """Ingest budget documents into the entity store: idempotent, one transaction per document."""
-    from budgetscope.index.ingest import IngestError, ingest
+    from budgetscope.api import BudgetscopeError
+    from budgetscope.api.indexing import ingest_and_index
+    from budgetscope.index.ingest import IngestError
     from budgetscope.index.store import StoreError
     from budgetscope.search_cli.common import fail
 
@@ -74,30 +74,18 @@ def command(
         if progress is not None and task is not None:
             progress.update(task, completed=done, total=total, description=name)
 
+    def before_index() -> None:
+        if progress is not None and task is not None:
+            progress.update(task, completed=0, total=None, description="index")
+
     try:
         if progress is not None:
             progress.start()
-        from budgetscope.index.search import mark_pending
-        from budgetscope.paths import data_home, ensure_home
-
-        changed: list[str] = []
-
-        def on_document(document: Document) -> None:
-            changed.append(document.doc)
-            # remembered until the index reflects it: after --no-index, a failed update or a kill
-            mark_pending(ensure_home(home), [document.doc])
-
-        summary = ingest(
-            paths, home, force=force, workers=workers, on_progress=on_progress, on_document=on_document
-        )
-        points = None
-        if not no_index:
-            if progress is not None and task is not None:
-                progress.update(task, completed=0, total=None, description="index")
-            points = update_index(
-                data_home(home), changed, qdrant_url=qdrant_url, encoder=encoder, on_progress=on_progress
-            )
-    except (IngestError, StoreError) as exc:
+        summary, points = ingest_and_index(
+            paths, home, index=not no_index, force=force, workers=workers, qdrant_url=qdrant_url,
+            encoder=encoder, on_progress=on_progress, before_index=before_index,
+        )  # fmt: skip
+    except (IngestError, StoreError, BudgetscopeError) as exc:
         raise fail(str(exc)) from None
     finally:
         if progress is not None:
@@ -121,46 +109,3 @@ def command(
         for w in summary.warnings:
             warn(w)
     report_errors(summary.failed)
-
-
-def update_index(
-    home: Path,
-    changed: list[str],
-    *,
-    qdrant_url: str | None = None,
-    encoder: str | None = None,
-    rebuild: bool = False,
-    on_progress: Callable[[int, int, str], None] | None = None,
-) -> int:
-    """Bring the search index in line with the store (embedding changed documents); one-line errors."""
-    from qdrant_client.http.exceptions import ResponseHandlingException
-
-    from budgetscope.index.encoders import EncoderError
-    from budgetscope.index.search import index_settings, open_index, save_index_settings, sync_index
-    from budgetscope.index.store import open_store
-    from budgetscope.index.vectors import VectorIndexError
-    from budgetscope.search_cli.common import fail
-
-    settings = index_settings(home)
-    spec = encoder or settings.get("encoder") or "use"
-    changed = [*changed, *settings.get("pending", [])]
-    store = open_store(home)
-    try:
-        index = open_index(home, qdrant_url=qdrant_url, encoder=spec)
-        if rebuild:  # drop before the encoder check, so that a rebuild may change the encoder
-            encoder_of_index, index.encoder = index.encoder, None
-            try:
-                with index:
-                    index.drop()
-            except ResponseHandlingException as exc:
-                raise VectorIndexError(f"cannot reach Qdrant at {index.where}: {exc}") from None
-            index.encoder = encoder_of_index
-        with index:
-            save_index_settings(home, spec)
-            written = sync_index(store, index, changed, on_progress=on_progress)
-            save_index_settings(home, pending=[])
-            return written
-    except (VectorIndexError, EncoderError) as exc:
-        raise fail(f"search index not updated (the store is): {exc}") from None
-    finally:
-        store.close()

