@@ -383,11 +383,8 @@ __all__ = [
     "DocNumber",
     "Document",
     "DocumentKind",
-<<<<<<< HEAD
-    "Evidence",
-=======
     "DocumentSummary",
->>>>>>> issue-14
+    "Evidence",
     "Form",
     "Indicator",
     "LinkedProject",

@@ -1,9 +1,8 @@
 """The web pages' one door to the data: the Python API (:func:`budgetscope.open`), and a thin adapter
-for the two answers the API does not give yet (the stored documents with their coverage reports;
-department and year totals for browsing).
+for what the API does not give yet: the coverage report of each stored document (read from the
+store where the API's document summaries lack it) and department and year totals for browsing.
 
-Everything the pages show comes through :class:`Data`; when the API grows ``documents()`` /
-``document(doc)``, :meth:`Data.documents` uses it and the fallback here can go.
+Everything the pages show comes through :class:`Data`.
 """
 
 from __future__ import annotations
@@ -31,6 +30,8 @@ class DocumentInfo:
     year: int | None = None
     pages: int | None = None
     path: str | None = None
+    projects: int = 0
+    warnings: list[str] = field(default_factory=list)
     coverage: Coverage | None = None
 
     def contract(self) -> dict[str, Any]:
@@ -41,6 +42,8 @@ class DocumentInfo:
             "department": self.department,
             "year": self.year,
             "pages": self.pages,
+            "projects": self.projects,
+            "warnings": self.warnings,
             "coverage": self.coverage.contract() if self.coverage else None,
         }
 
@@ -95,13 +98,25 @@ class Data:
         return self.bs.home
 
     def documents(self) -> list[DocumentInfo]:
-        """The stored documents, by name."""
-        api = getattr(self.bs, "documents", None)
-        if api is not None:  # the API's own answer, once it has one
-            return [_info(d) for d in api()]
-        with self.bs._store() as store:  # adapter: read the documents table through the store Protocol
+        """The stored documents, by name, each with its coverage report."""
+        summaries = self.bs.documents()
+        coverage = self._coverage() if any(getattr(d, "coverage", None) is None for d in summaries) else {}
+        infos = [
+            DocumentInfo(
+                doc=d.doc, kind=d.kind, department=d.department, year=d.year, pages=d.pages, path=d.path,
+                projects=d.projects, warnings=list(d.warnings),
+                coverage=getattr(d, "coverage", None) or coverage.get(d.doc),
+            )
+            for d in summaries
+        ]  # fmt: skip
+        return sorted(infos, key=lambda d: d.doc)
+
+    def _coverage(self) -> dict[str, Coverage]:
+        """Adapter until the API's document summaries carry ``coverage``: the reports kept in the
+        documents table (its ``extra`` JSON), read through the store Protocol."""
+        with self.bs._store() as store:
             rows = list(store.select("documents"))
-        return sorted((_row_info(r) for r in rows), key=lambda d: d.doc)
+        return {row["doc"]: c for row in rows if (c := coverage_of(row["extra"])) is not None}
 
     def document(self, doc: str) -> DocumentInfo | None:
         """One stored document by its file name (None when the store has none of that name)."""
@@ -119,24 +134,17 @@ class Data:
         return path if path.suffix.lower() in (".txt", ".pdf") and path.is_file() else None
 
 
-def _info(d: Any) -> DocumentInfo:
-    return DocumentInfo(
-        doc=d.doc, kind=d.kind, department=d.department, year=d.year, pages=getattr(d, "pages", None),
-        path=getattr(d, "path", None), coverage=getattr(d, "coverage", None),
-    )  # fmt: skip
+def coverage_of(extra: str | None) -> Coverage | None:
+    """The coverage report kept in a stored document's ``extra`` JSON (None when there is none).
 
-
-def _row_info(row: Any) -> DocumentInfo:
-    extra = json.loads(row["extra"]) if row["extra"] else {}
-    report = extra.get("coverage")
-    coverage = None
-    if isinstance(report, dict):
-        report = {k: v for k, v in report.items() if k != "short"}
-        for key in ("stated_total_yuan", "read_total_yuan"):
-            if report.get(key) is not None:
-                report[key] = Decimal(str(report[key]))
-        coverage = Coverage.model_validate(report)
-    return DocumentInfo(
-        doc=row["doc"], kind=row["kind"], department=row["department"], year=row["year"], pages=row["pages"],
-        path=row["path"], coverage=coverage,
-    )  # fmt: skip
+    >>> coverage_of('{"coverage": {"forms_read": 2, "forms_expected": 3, "stated_total_yuan": 1.5, "short": true}}').short
+    True
+    """
+    report = json.loads(extra).get("coverage") if extra else None
+    if not isinstance(report, dict):
+        return None
+    report = {k: v for k, v in report.items() if k != "short"}
+    for key in ("stated_total_yuan", "read_total_yuan"):
+        if report.get(key) is not None:
+            report[key] = Decimal(str(report[key]))
+    return Coverage.model_validate(report)

@@ -7,7 +7,7 @@ the uploads folder.
 
 Example:
     >>> safe_name("../../etc/passwd.txt"), safe_name("预算 2026<script>.PDF")
-    ('passwd.txt', '预算_2026_script_.pdf')
+    ('passwd.txt', '预算_2026_script.pdf')
 """
 
 from __future__ import annotations

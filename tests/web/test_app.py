@@ -17,12 +17,12 @@ QUERIES = ["科技馆大修", "party building in scientific societies", "学会�
            "science popularisation for young people", "国际交流", "科协大院日常修缮"]  # fmt: skip
 
 
-def get(url: str) -> tuple[int, str, dict[str, str]]:
+def get(url: str) -> tuple[int, str, Any]:
     try:
         with urlopen(Request(url), timeout=120) as r:
-            return r.status, r.read().decode("utf-8"), dict(r.headers)
+            return r.status, r.read().decode("utf-8"), r.headers
     except HTTPError as exc:
-        return exc.code, exc.read().decode("utf-8"), dict(exc.headers)
+        return exc.code, exc.read().decode("utf-8"), exc.headers
 
 
 def get_json(url: str) -> Any:
