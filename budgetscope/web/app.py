@@ -25,7 +25,7 @@ from starlette.templating import Jinja2Templates
 from budgetscope.api import BudgetscopeError, ProjectNotFound
 from budgetscope.models import SECTION_KEYS, SearchFilters
 from budgetscope.web import charts, views
-from budgetscope.web.data import Data, group_projects
+from budgetscope.web.data import UNAVAILABLE, Data, group_projects
 from budgetscope.web.marks import highlights
 from budgetscope.web.safety import SecurityHeaders, clean_query
 from budgetscope.web.upload import upload_routes
@@ -211,4 +211,12 @@ def create_app(data: Data, *, allow_upload: bool = False) -> Starlette:
     ]
     if allow_upload:
         routes += upload_routes(data, page)
-    return Starlette(routes=routes, middleware=[Middleware(SecurityHeaders)])
+
+    def unavailable(request: Request, exc: Exception) -> Response:
+        message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"error": message}, status_code=503)
+        return error_page(request, message, 503)
+
+    handlers: dict[Any, Any] = dict.fromkeys(UNAVAILABLE, unavailable)
+    return Starlette(routes=routes, middleware=[Middleware(SecurityHeaders)], exception_handlers=handlers)

@@ -14,6 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from budgetscope.index.store_protocol import StoreError
 from budgetscope.models import Coverage, ProjectSummary
 
 if TYPE_CHECKING:
@@ -60,6 +61,11 @@ class Group:
     kinds: dict[str, tuple[int, Decimal]] = field(default_factory=dict)
     """Count and total per kind (narrative, form): a project may be told both ways, so the two
     totals are shown apart, never added up."""
+
+
+UNAVAILABLE: tuple[type[Exception], ...] = (StoreError,)
+"""Errors the API raises (not yet as a BudgetscopeError) when the home has no store yet or it
+cannot be read; the pages show them as one line."""
 
 
 def group_projects(projects: Iterable[ProjectSummary], by: str) -> list[Group]:

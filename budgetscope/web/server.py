@@ -14,10 +14,11 @@ def warm(data: Data) -> None:
     """Load the encoder and open the index before the first user asks (a failure is only reported:
     the pages then show the one-line error, e.g. before anything was ingested)."""
     from budgetscope.api import BudgetscopeError
+    from budgetscope.web.data import UNAVAILABLE
 
     try:
         data.bs.search("预算", top_k=1)
-    except BudgetscopeError as exc:
+    except (BudgetscopeError, *UNAVAILABLE) as exc:
         print(f"warning: {exc}", file=sys.stderr)
 
 

@@ -112,6 +112,8 @@ def test_app_hostile_document_is_escaped_in_every_answer(hostile_server: str) ->
 
 def test_app_upload_type_checked_and_ingested(tmp_path: Path, corpus: Path) -> None:
     with serving(tmp_path / "home", allow_upload=True) as server:
+        status, body, _ = get(f"{server}/browse")  # nothing stored yet: one line, no crash
+        assert status == 503 and "budgetscope ingest" in body
         _upload(server, corpus, tmp_path / "home")
 
 
