@@ -16,9 +16,10 @@ def warm(data: Data) -> None:
     from budgetscope.api import BudgetscopeError
     from budgetscope.web.data import UNAVAILABLE
 
+    expected: tuple[type[Exception], ...] = (BudgetscopeError, *UNAVAILABLE)
     try:
         data.bs.search("预算", top_k=1)
-    except (BudgetscopeError, *UNAVAILABLE) as exc:
+    except expected as exc:
         print(f"warning: {exc}", file=sys.stderr)
 
 
