@@ -46,6 +46,7 @@ def _config(title: str) -> dict[str, object]:
         "explicit_size": False,
         "print_values": True,
         "truncate_label": 14,
+        "value_formatter": lambda v: f"{v:,.0f}",
     }
 
 

@@ -90,10 +90,15 @@ def test_app_no_request_path_reaches_outside_the_home(server: str) -> None:
     assert "script-src 'self'" in headers["Content-Security-Policy"]
 
 
-def test_app_listens_on_localhost_only_by_default() -> None:
-    from budgetscope.search_cli.serve import command
+def test_app_serve_command_listens_on_localhost_by_default() -> None:
+    from typer.testing import CliRunner
 
-    assert command.__defaults__ is not None and "127.0.0.1" in command.__defaults__
+    from budgetscope.search_cli.app import app
+
+    result = CliRunner().invoke(app, ["serve", "--help"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    for option in ("--home", "--host", "--port", "--qdrant-url", "--allow-upload", "127.0.0.1", "8000"):
+        assert option in result.output
 
 
 def test_app_hostile_document_is_escaped_in_every_answer(hostile_server: str) -> None:
