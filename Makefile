@@ -6,14 +6,14 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test install lint bench clean
+.PHONY: run test install lint bench clean browser
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	# torch first, pinned: it takes the local CPU build instead of a CUDA download
 	$(BIN)/pip install --quiet torch==2.13.0
-	$(BIN)/pip install --quiet -e '.[dev,e5,st,parquet,bench]'
+	$(BIN)/pip install --quiet -e '.[dev,e5,st,parquet,bench,web]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -23,8 +23,16 @@ run: $(STAMP)
 	@$(BIN)/budgetscope search "科技馆大修" --top-k 5
 	@$(BIN)/budgetscope search "party building in scientific societies" --top-k 3
 	@$(BIN)/budgetscope cites 全民科学素质纲要
+	@echo "Web pages: $(BIN)/budgetscope serve   then open http://127.0.0.1:8000/ (Ctrl+C stops it)"
 
-test: $(STAMP)
+# the browser tests drive Debian's headless Chromium (no browser download); CJK glyphs need a font
+browser:
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ] || ! fc-list :lang=zh 2>/dev/null | grep -q .; then \
+		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver fonts-wqy-zenhei; \
+	fi
+
+test: $(STAMP) browser
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)

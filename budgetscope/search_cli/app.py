@@ -23,6 +23,7 @@ from budgetscope.search_cli import (
     remove,
     search,
     segment,
+    serve,
     show,
 )
 from budgetscope.search_cli.errors import VERBOSE_ENV, SafeGroup, log_to_stderr
@@ -92,6 +93,7 @@ app.command("show")(show.command)
 app.command("check")(check.command)
 app.command("export")(export.command)
 app.command("remove")(remove.command)
+app.command("serve")(serve.command)
 
 
 def main() -> None:

@@ -1,0 +1,222 @@
+"""`budgetscope serve`: pages and a JSON API over the Python API (Starlette; Jinja2 templates that
+escape every value; charts as server-side SVG). No logic of its own: each handler reads the
+request, calls :class:`~budgetscope.web.data.Data` (the API), renders.
+
+Handlers are plain functions, so Starlette runs them on its thread pool: many users at once, the
+API serialising access to the one open index and the one loaded encoder.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from pydantic import ValidationError
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.templating import Jinja2Templates
+
+from budgetscope.api import BudgetscopeError, ProjectNotFound
+from budgetscope.models import SECTION_KEYS, SearchFilters
+from budgetscope.web import charts, views
+from budgetscope.web.data import UNAVAILABLE, Data, group_projects
+from budgetscope.web.marks import highlights
+from budgetscope.web.safety import SecurityHeaders, clean_query
+from budgetscope.web.upload import upload_routes
+
+HERE = Path(__file__).parent
+TOP_K = 30
+
+
+def create_app(data: Data, *, allow_upload: bool = False) -> Starlette:
+    """The web application over one data home."""
+    templates = Jinja2Templates(directory=str(HERE / "templates"))
+    templates.env.globals.update(
+        SECTION_NAMES=views.SECTION_NAMES, money=views.money, allow_upload=allow_upload, urlencode=urlencode
+    )
+
+    def page(request: Request, name: str, status: int = 200, **context: Any) -> Response:
+        return templates.TemplateResponse(request, name, context, status_code=status)
+
+    def error_page(request: Request, message: str, status: int) -> Response:
+        return page(request, "error.html", status, message=message)
+
+    # -- search ----------------------------------------------------------------------------------
+
+    def search_answer(request: Request) -> dict[str, Any]:
+        q = clean_query(request.query_params.get("q"))
+        out: dict[str, Any] = {"q": q, "hits": [], "error": None, "candidates": [], "filters": {}}
+        try:
+            filters = SearchFilters(
+                year=views.year_param(request.query_params.get("year")),
+                department=clean_query(request.query_params.get("department")) or None,
+                section=request.query_params.get("section") or None,
+                cites=clean_query(request.query_params.get("cites")) or None,
+            )
+        except (ValidationError, ValueError) as exc:
+            out["error"] = views.first_error(exc)
+            return out
+        out["filters"] = filters.as_dict()
+        if q:
+            try:
+                out["hits"] = data.bs.search(q, filters, top_k=TOP_K)
+                if not any(h.cited for h in out["hits"]):
+                    out["candidates"] = data.bs.policy_documents(q)
+            except BudgetscopeError as exc:
+                out["error"] = str(exc)
+        return out
+
+    def home(request: Request) -> Response:
+        projects = data.bs.projects()
+        return page(request, "index.html", q="", filters={}, options=views.filter_options(projects))
+
+    def search_page(request: Request) -> Response:
+        answer = search_answer(request)
+        hits = answer["hits"]
+        facets = {
+            "year": Counter(str(h.year) for h in hits if h.year is not None),
+            "department": Counter(h.department for h in hits if h.department),
+        }
+        return page(
+            request, "search.html", status=400 if answer["error"] and not answer["q"] else 200,
+            options=views.filter_options(data.bs.projects()), facets=facets, highlights=highlights, **answer,
+        )  # fmt: skip
+
+    def api_search(request: Request) -> Response:
+        answer = search_answer(request)
+        if answer["error"]:
+            return JSONResponse({"error": answer["error"]}, status_code=400)
+        return JSONResponse([h.model_dump(mode="json") for h in answer["hits"]])
+
+    # -- who cites what ----------------------------------------------------------------------------
+
+    def cites_answer(request: Request) -> dict[str, Any]:
+        q = clean_query(request.query_params.get("q"))
+        if not q:
+            return {"q": q, "documents": [], "hits": []}
+        return {"q": q, "documents": data.bs.policy_documents(q), "hits": data.bs.cites(q)}
+
+    def cites_page(request: Request) -> Response:
+        answer = cites_answer(request)
+        per_year = Counter(h.year for h in answer["hits"] if h.year is not None)
+        years = sorted(per_year)
+        chart = (
+            charts.bar_chart("每年引用的项目 Citing projects per year", [str(y) for y in years],
+                             [per_year[y] for y in years], "项目 projects")
+            if years else None
+        )  # fmt: skip
+        return page(request, "cites.html", chart=chart, **answer)
+
+    def api_cites(request: Request) -> Response:
+        answer = cites_answer(request)
+        return JSONResponse([h.model_dump(mode="json") for h in answer["hits"]])
+
+    # -- a project --------------------------------------------------------------------------------
+
+    def project_page(request: Request) -> Response:
+        try:
+            view = data.bs.project(request.path_params["id"])
+        except ProjectNotFound as exc:
+            return error_page(request, str(exc), 404)
+        except BudgetscopeError as exc:
+            return error_page(request, str(exc), 400)
+        return page(request, "project.html", **views.project_context(view, data))
+
+    def api_project(request: Request) -> Response:
+        try:
+            view = data.bs.project(request.path_params["id"])
+        except ProjectNotFound as exc:
+            return JSONResponse({"error": str(exc)}, status_code=404)
+        except BudgetscopeError as exc:
+            return JSONResponse({"error": str(exc)}, status_code=400)
+        return JSONResponse(view.contract())
+
+    # -- browsing and documents ---------------------------------------------------------------------
+
+    def browse_page(request: Request) -> Response:
+        projects = data.bs.projects()
+        years = group_projects(projects, "year")
+        departments = group_projects(projects, "department")
+        year = views.year_param(request.query_params.get("year"), strict=False)
+        department = clean_query(request.query_params.get("department")) or None
+        listed = [p for p in projects if (year is None or p.year == year)
+                  and (department is None or p.department == department)]  # fmt: skip
+        chart = charts.grouped_money_chart("每年预算（万元） Budget per year, 10k yuan", years)
+        count_chart = charts.bar_chart(
+            "每年项目数 Projects per year", [g.key for g in years], [g.count for g in years], "项目 projects"
+        )
+        return page(
+            request, "browse.html", years=years, departments=departments, listed=listed, chart=chart,
+            count_chart=count_chart, year=year, department=department, documents=data.documents(),
+        )  # fmt: skip
+
+    def api_projects(request: Request) -> Response:
+        year = views.year_param(request.query_params.get("year"), strict=False)
+        department = clean_query(request.query_params.get("department")) or None
+        rows = data.bs.projects(year=year, department=department)
+        return JSONResponse([p.model_dump(mode="json") for p in rows])
+
+    def document_page(request: Request) -> Response:
+        info = data.document(request.path_params["doc"])
+        if info is None:
+            return error_page(request, f"no document {request.path_params['doc'][:80]!r} in the store", 404)
+        return page(
+            request, "document.html", info=info, projects=data.bs.projects(doc=info.doc),
+            findings=data.bs.checks(doc=info.doc), has_source=data.source_file(info.doc) is not None,
+        )  # fmt: skip
+
+    def api_documents(request: Request) -> Response:
+        return JSONResponse([d.contract() for d in data.documents()])
+
+    def api_document(request: Request) -> Response:
+        info = data.document(request.path_params["doc"])
+        if info is None:
+            return JSONResponse({"error": "no such document"}, status_code=404)
+        out = info.contract()
+        out["projects"] = [p.model_dump(mode="json") for p in data.bs.projects(doc=info.doc)]
+        return JSONResponse(out)
+
+    def source(request: Request) -> Response:
+        path = data.source_file(request.path_params["doc"])
+        if path is None:
+            return error_page(request, "no source file for this document", 404)
+        media = "application/pdf" if path.suffix.lower() == ".pdf" else "text/plain; charset=utf-8"
+        return FileResponse(path, media_type=media, content_disposition_type="inline", filename=path.name)
+
+    def docs_page(request: Request) -> Response:
+        return page(request, "docs.html", sections=SECTION_KEYS)
+
+    routes = [
+        Route("/", home),
+        Route("/search", search_page),
+        Route("/cites", cites_page),
+        Route("/project/{id}", project_page),
+        Route("/browse", browse_page),
+        Route("/document/{doc}", document_page),
+        Route("/source/{doc}", source),
+        Route("/docs", docs_page),
+        Route("/api/search", api_search),
+        Route("/api/cites", api_cites),
+        Route("/api/project/{id}", api_project),
+        Route("/api/projects", api_projects),
+        Route("/api/documents", api_documents),
+        Route("/api/document/{doc}", api_document),
+        Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
+    ]
+    if allow_upload:
+        routes += upload_routes(data, page)
+
+    def unavailable(request: Request, exc: Exception) -> Response:
+        message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"error": message}, status_code=503)
+        return error_page(request, message, 503)
+
+    handlers: dict[Any, Any] = dict.fromkeys(UNAVAILABLE, unavailable)
+    return Starlette(routes=routes, middleware=[Middleware(SecurityHeaders)], exception_handlers=handlers)

@@ -1,0 +1,156 @@
+"""The web pages' one door to the data: the Python API (:func:`budgetscope.open`), and a thin adapter
+for what the API does not give yet: the coverage report of each stored document (read from the
+store where the API's document summaries lack it) and department and year totals for browsing.
+
+Everything the pages show comes through :class:`Data`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from budgetscope.index.store_protocol import StoreError
+from budgetscope.models import Coverage, ProjectSummary
+
+if TYPE_CHECKING:
+    from budgetscope.api import Budgetscope
+
+
+@dataclass
+class DocumentInfo:
+    """One stored source document as the document page shows it."""
+
+    doc: str
+    kind: str
+    department: str | None = None
+    year: int | None = None
+    pages: int | None = None
+    path: str | None = None
+    projects: int = 0
+    warnings: list[str] = field(default_factory=list)
+    coverage: Coverage | None = None
+
+    def contract(self) -> dict[str, Any]:
+        """JSON-ready (the coverage object as ``segment --format json`` gives it)."""
+        return {
+            "doc": self.doc,
+            "kind": self.kind,
+            "department": self.department,
+            "year": self.year,
+            "pages": self.pages,
+            "projects": self.projects,
+            "warnings": self.warnings,
+            "coverage": self.coverage.contract() if self.coverage else None,
+        }
+
+
+@dataclass
+class Group:
+    """Projects sharing a department or a year: how many, and the sums of their stated budgets."""
+
+    key: str
+    count: int = 0
+    total_yuan: Decimal = Decimal(0)
+    unknown: int = 0
+    """Projects without a stated budget (not in the total)."""
+    kinds: dict[str, tuple[int, Decimal]] = field(default_factory=dict)
+    """Count and total per kind (narrative, form): a project may be told both ways, so the two
+    totals are shown apart, never added up."""
+
+
+UNAVAILABLE: tuple[type[Exception], ...] = (StoreError,)
+"""Errors the API raises (not yet as a BudgetscopeError) when the home has no store yet or it
+cannot be read; the pages show them as one line."""
+
+
+def group_projects(projects: Iterable[ProjectSummary], by: str) -> list[Group]:
+    """Projects grouped by ``department`` or ``year`` (sorted by key), with counts and exact totals.
+
+    >>> from budgetscope.models import ProjectSummary as P
+    >>> gs = group_projects([P(id="a", kind="form", doc="d", name="x", year=2026, budget_total_yuan=Decimal("1.5")),
+    ...                      P(id="b", kind="form", doc="d", name="y", year=2026)], "year")
+    >>> [(g.key, g.count, g.kinds["form"], g.unknown) for g in gs]
+    [('2026', 2, (2, Decimal('1.5')), 1)]
+    """
+    groups: dict[str, Group] = {}
+    for p in projects:
+        value = getattr(p, by)
+        key = "—" if value is None else str(value)
+        g = groups.setdefault(key, Group(key))
+        g.count += 1
+        count, total = g.kinds.get(p.kind, (0, Decimal(0)))
+        if p.budget_total_yuan is None:
+            g.unknown += 1
+        else:
+            g.total_yuan += p.budget_total_yuan
+            total += p.budget_total_yuan
+        g.kinds[p.kind] = (count + 1, total)
+    return [groups[k] for k in sorted(groups)]
+
+
+class Data:
+    """The API of one data home, as the web pages call it (thread-safe: the API serialises the index)."""
+
+    def __init__(self, bs: Budgetscope) -> None:
+        self.bs = bs
+
+    @property
+    def home(self) -> Path:
+        return self.bs.home
+
+    def documents(self) -> list[DocumentInfo]:
+        """The stored documents, by name, each with its coverage report."""
+        summaries = self.bs.documents()
+        coverage = self._coverage() if any(getattr(d, "coverage", None) is None for d in summaries) else {}
+        infos = [
+            DocumentInfo(
+                doc=d.doc, kind=d.kind, department=d.department, year=d.year, pages=d.pages, path=d.path,
+                projects=d.projects, warnings=list(d.warnings),
+                coverage=getattr(d, "coverage", None) or coverage.get(d.doc),
+            )
+            for d in summaries
+        ]  # fmt: skip
+        return sorted(infos, key=lambda d: d.doc)
+
+    def _coverage(self) -> dict[str, Coverage]:
+        """Adapter until the API's document summaries carry ``coverage``: the reports kept in the
+        documents table (its ``extra`` JSON), read through the store Protocol."""
+        with self.bs._store() as store:
+            rows = list(store.select("documents"))
+        return {row["doc"]: c for row in rows if (c := coverage_of(row["extra"])) is not None}
+
+    def document(self, doc: str) -> DocumentInfo | None:
+        """One stored document by its file name (None when the store has none of that name)."""
+        return next((d for d in self.documents() if d.doc == doc), None)
+
+    def source_file(self, doc: str) -> Path | None:
+        """The stored source file of a document, when the store knows it and it is a readable file.
+
+        The name in a request only selects among the stored documents; the path comes from the store.
+        """
+        info = self.document(doc)
+        if info is None or not info.path:
+            return None
+        path = Path(info.path)
+        return path if path.suffix.lower() in (".txt", ".pdf") and path.is_file() else None
+
+
+def coverage_of(extra: str | None) -> Coverage | None:
+    """The coverage report kept in a stored document's ``extra`` JSON (None when there is none).
+
+    >>> coverage_of('{"coverage": {"forms_read": 2, "forms_expected": 3, "stated_total_yuan": 1.5, "short": true}}').short
+    True
+    """
+    report = json.loads(extra).get("coverage") if extra else None
+    if not isinstance(report, dict):
+        return None
+    report = {k: v for k, v in report.items() if k != "short"}
+    for key in ("stated_total_yuan", "read_total_yuan"):
+        if report.get(key) is not None:
+            report[key] = Decimal(str(report[key]))
+    return Coverage.model_validate(report)

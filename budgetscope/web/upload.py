@@ -1,0 +1,139 @@
+"""Upload (only with ``serve --allow-upload``): PDFs and text files saved under ``HOME/uploads`` and
+ingested by the API in a background thread; a job page shows progress and one line per bad file.
+
+Files are size-limited and type-checked (a ``.pdf`` must start ``%PDF-``, a ``.txt`` must not hold
+NUL bytes); the saved name is the upload's base name reduced to safe characters, always inside
+the uploads folder.
+
+Example:
+    >>> safe_name("../../etc/passwd.txt"), safe_name("预算 2026<script>.PDF")
+    ('passwd.txt', '预算_2026_script.pdf')
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+if TYPE_CHECKING:
+    from budgetscope.web.data import Data
+
+MAX_FILE_BYTES = 50 * 1024 * 1024
+MAX_FILES = 20
+SUFFIXES = (".txt", ".pdf")
+_UNSAFE = re.compile(r"[^\w.\-]+")
+
+
+def safe_name(name: str) -> str:
+    """The base name of an uploaded file, reduced to word characters, dots and dashes."""
+    base = re.split(r"[\\/]", name)[-1]
+    stem, dot, suffix = base.rpartition(".")
+    stem = _UNSAFE.sub("_", stem if dot else base).strip("._") or "upload"
+    return f"{stem[:100]}.{suffix.lower()}" if dot else stem[:100]
+
+
+def check_file(name: str, head: bytes, size: int) -> str | None:
+    """Why an uploaded file is refused (one line), or None when it may be ingested."""
+    suffix = Path(name).suffix.lower()
+    if suffix not in SUFFIXES:
+        return f"{name}: only .pdf and .txt files are accepted"
+    if size > MAX_FILE_BYTES:
+        return f"{name}: larger than {MAX_FILE_BYTES // (1024 * 1024)} MB"
+    if size == 0:
+        return f"{name}: empty file"
+    if suffix == ".pdf" and not head.startswith(b"%PDF-"):
+        return f"{name}: not a PDF (no %PDF- header)"
+    if suffix == ".txt" and b"\x00" in head:
+        return f"{name}: not a text file (binary content)"
+    return None
+
+
+@dataclass
+class Job:
+    """One upload being ingested."""
+
+    id: str
+    files: list[str]
+    errors: list[str] = field(default_factory=list)
+    done: int = 0
+    total: int = 0
+    current: str = ""
+    finished: bool = False
+    summary: dict[str, Any] | None = None
+
+
+def upload_routes(data: Data, page: Callable[..., Response]) -> list[Route]:
+    """The upload form, its POST, and the job pages."""
+    jobs: dict[str, Job] = {}
+    folder = data.home / "uploads"
+
+    def run(job: Job, paths: list[Path]) -> None:
+        def progress(done: int, total: int, name: str) -> None:
+            job.done, job.total, job.current = done, total, name
+
+        try:
+            summary = data.bs.ingest(paths, progress=progress)
+            job.errors += list(summary.failed)
+            job.summary = {"written": summary.written, "unchanged": summary.unchanged,
+                           "projects": summary.projects, "documents": summary.documents}  # fmt: skip
+        except Exception as exc:  # shown on the job page; the store keeps what was committed
+            job.errors.append(
+                f"ingest failed: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"
+            )
+        finally:
+            job.finished = True
+
+    def form(request: Request) -> Response:
+        return page(request, "upload.html", job=None, limit=MAX_FILE_BYTES // (1024 * 1024))
+
+    async def receive(request: Request) -> Response:
+        length = int(request.headers.get("content-length") or 0)
+        if length > MAX_FILE_BYTES * MAX_FILES:
+            return page(request, "error.html", 413, message="upload too large")
+        form_data = await request.form(max_files=MAX_FILES)
+        job = Job(id=uuid.uuid4().hex, files=[])
+        saved: list[Path] = []
+        folder.mkdir(parents=True, exist_ok=True)
+        for item in form_data.getlist("files"):
+            if isinstance(item, str):
+                continue
+            name = safe_name(item.filename or "upload")
+            content = await item.read(MAX_FILE_BYTES + 1)
+            reason = check_file(name, content[:1024], len(content))
+            if reason:
+                job.errors.append(reason)
+                continue
+            target = (folder / name).resolve()
+            if target.parent != folder.resolve():
+                job.errors.append(f"{name}: refused")
+                continue
+            target.write_bytes(content)
+            saved.append(target)
+            job.files.append(name)
+        jobs[job.id] = job
+        if saved:
+            threading.Thread(target=run, args=(job, saved), daemon=True).start()
+        else:
+            job.finished = True
+        return RedirectResponse(f"/upload/{job.id}", status_code=303)
+
+    def status(request: Request) -> Response:
+        job = jobs.get(request.path_params["job"])
+        if job is None:
+            return page(request, "error.html", 404, message="no such upload")
+        return page(request, "upload.html", job=job, limit=MAX_FILE_BYTES // (1024 * 1024))
+
+    return [
+        Route("/upload", form, methods=["GET"]),
+        Route("/upload", receive, methods=["POST"]),
+        Route("/upload/{job}", status),
+    ]

@@ -1,0 +1,163 @@
+"""`budgetscope serve` over HTTP: many users at once, the JSON API, safety by default."""
+
+from __future__ import annotations
+
+import json
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+from urllib.error import HTTPError
+from urllib.parse import quote, urlencode
+from urllib.request import Request, urlopen
+
+from tests.web.conftest import HOSTILE_NAME, serving
+
+QUERIES = ["科技馆大修", "party building in scientific societies", "学会创新与发展", "科普场馆", "全民科学素质纲要",
+           "science popularisation for young people", "国际交流", "科协大院日常修缮"]  # fmt: skip
+
+
+def get(url: str) -> tuple[int, str, Any]:
+    try:
+        with urlopen(Request(url), timeout=120) as r:
+            return r.status, r.read().decode("utf-8"), r.headers
+    except HTTPError as exc:
+        return exc.code, exc.read().decode("utf-8"), exc.headers
+
+
+def get_json(url: str) -> Any:
+    status, body, _ = get(url)
+    assert status == 200, (url, status, body[:200])
+    return json.loads(body)
+
+
+def test_app_answers_many_searches_at_once(server: str) -> None:
+    alone = {q: get_json(f"{server}/api/search?{urlencode({'q': q})}") for q in QUERIES}
+    urls = [f"{server}/api/search?{urlencode({'q': q})}" for q in QUERIES * 3]
+    urls += [f"{server}/api/cites?q={quote('全民科学素质纲要')}", f"{server}/search?q={quote('科普')}"] * 3
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(get, urls))
+    assert [status for status, _, _ in answers] == [200] * len(urls)
+    for url, (_, body, _) in zip(urls[: len(QUERIES) * 3], answers, strict=False):
+        q = url.split("q=", 1)[1]
+        hits = json.loads(body)
+        query = next(k for k in QUERIES if urlencode({"q": k}) == f"q={q}")
+        assert [h["id"] for h in hits] == [h["id"] for h in alone[query]]
+
+
+def test_app_json_api_has_the_cli_shapes(server: str) -> None:
+    hits = get_json(f"{server}/api/search?q={quote('科技馆大修')}")
+    assert isinstance(hits, list) and hits
+    assert {
+        "doc",
+        "line",
+        "page",
+        "id",
+        "name",
+        "kind",
+        "year",
+        "department",
+        "section",
+        "score",
+        "snippet",
+    } <= set(hits[0])
+    assert hits[0]["name"] == "科技馆建筑体大修项目"
+    filtered = get_json(f"{server}/api/search?q={quote('科普')}&year=2019")
+    assert filtered and {h["year"] for h in filtered} == {2019}
+    cited = get_json(f"{server}/api/cites?q={quote('全民科学素质纲要')}")
+    assert cited and all(h["cited"] for h in cited)
+    view = get_json(f"{server}/api/project/{hits[0]['id']}")
+    assert view["project"]["name"] == "科技馆建筑体大修项目"
+    assert view["project"]["budget_total_yuan"] == 113567700
+    docs = get_json(f"{server}/api/documents")
+    assert {d["doc"] for d in docs} >= {"sast-2026-department-budget.txt"}
+    assert all(d["coverage"] is not None for d in docs)
+    status, body, _ = get(f"{server}/api/search?q=x&section=nowhere")
+    assert status == 400 and "unknown section" in json.loads(body)["error"]
+    status, body, _ = get(f"{server}/api/project/000000000000")
+    assert status == 404 and "no project" in json.loads(body)["error"]
+
+
+def test_app_no_request_path_reaches_outside_the_home(server: str) -> None:
+    for path in ("/source/..%2F..%2F..%2Fetc%2Fpasswd", "/source/%2Fetc%2Fpasswd", "/document/..%2Fpyproject.toml",
+                 "/static/..%2F..%2Fapi%2F__init__.py", "/static/%2E%2E/app.py", "/source/pyproject.toml"):  # fmt: skip
+        status, body, _ = get(server + path)
+        assert status == 404, path
+        assert "root:" not in body and "[project]" not in body and "import" not in body
+    status, body, headers = get(f"{server}/source/sast-2026-department-budget.txt")
+    assert status == 200 and "上海市科学技术协会" in body
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert "script-src 'self'" in headers["Content-Security-Policy"]
+
+
+def test_app_serve_command_listens_on_localhost_by_default() -> None:
+    from typer.testing import CliRunner
+
+    from budgetscope.search_cli.app import app
+
+    result = CliRunner().invoke(app, ["serve", "--help"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    for option in ("--home", "--host", "--port", "--qdrant-url", "--allow-upload", "127.0.0.1", "8000"):
+        assert option in result.output
+
+
+def test_app_hostile_document_is_escaped_in_every_answer(hostile_server: str) -> None:
+    projects = get_json(f"{hostile_server}/api/projects")
+    assert [p["name"] for p in projects] == [HOSTILE_NAME]
+    pid = projects[0]["id"]
+    for path in ("/", f"/search?q={quote('学会改革与发展')}", "/browse", f"/project/{pid}",
+                 "/document/hostile-2022-department-budget.txt", f"/cites?q={quote('改革实施方案')}", "/upload"):  # fmt: skip
+        status, body, _ = get(hostile_server + path)
+        assert status == 200, path
+        assert "<script>window" not in body and "<b>学会改革" not in body and "<img src=x" not in body, path
+        assert "<i>演示" not in body, path
+    status, body, _ = get(f"{hostile_server}/project/{pid}")
+    assert "&lt;script&gt;window.__xss=1&lt;/script&gt;&lt;b&gt;学会改革&lt;/b&gt;" in body
+
+
+def test_app_upload_type_checked_and_ingested(tmp_path: Path, corpus: Path) -> None:
+    with serving(tmp_path / "home", allow_upload=True) as server:
+        status, body, _ = get(f"{server}/browse")  # nothing stored yet: one line, no crash
+        assert status == 503 and "budgetscope ingest" in body
+        _upload(server, corpus, tmp_path / "home")
+
+
+def _upload(server: str, corpus: Path, home: Path) -> None:
+    boundary = "----budgetscope-test"
+    good = (corpus / "sast-2019-performance-targets.txt").read_bytes()
+    parts = [
+        ("../../evil.pdf", b"not a pdf at all"),
+        ("notes.exe", b"MZ"),
+        ("sast-2019-performance-targets.txt", good),
+    ]
+    body = (
+        b"".join(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="{name}"\r\n'
+            f"Content-Type: application/octet-stream\r\n\r\n".encode()
+            + data
+            + b"\r\n"
+            for name, data in parts
+        )
+        + f"--{boundary}--\r\n".encode()
+    )
+    request = Request(f"{server}/upload", data=body, method="POST",
+                      headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})  # fmt: skip
+    with urlopen(request, timeout=120) as r:
+        job_url = r.url
+        page = r.read().decode("utf-8")
+    assert "/upload/" in job_url
+    deadline = time.monotonic() + 300
+    while "完成 Done" not in page:
+        assert time.monotonic() < deadline, "upload not ingested in time"
+        time.sleep(1)
+        _, page, _ = get(job_url)
+    assert "evil.pdf: not a PDF" in page
+    assert "notes.exe: only .pdf and .txt files are accepted" in page
+    assert [p.name for p in home.rglob("*") if p.is_file() and p.suffix in (".pdf", ".exe", ".txt")] == [
+        "sast-2019-performance-targets.txt"
+    ]
+    assert not (home.parent / "evil.pdf").exists()
+    names = {p["name"] for p in get_json(f"{server}/api/projects")}
+    assert "百万市民共享科普" in names
+    hits = get_json(f"{server}/api/search?q={quote('百万市民共享科普')}")
+    assert hits and hits[0]["name"] == "百万市民共享科普"
