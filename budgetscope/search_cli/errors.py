@@ -20,7 +20,7 @@ from typer import _click as click  # typer vendors click: its Context is this on
 from typer.core import TyperGroup
 from typer.exceptions import TyperException
 
-from budgetscope.messages import one_line, quoted
+from budgetscope.messages import disk_full, is_disk_full, one_line, quoted
 
 VERBOSE_ENV = "BUDGETSCOPE_VERBOSE"
 """Set by ``--verbose``: errors print their traceback too."""
@@ -30,9 +30,8 @@ def describe(exc: BaseException) -> str:
     """One line for an exception the commands do not expect."""
     import sqlite3
 
-    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
-        where = f" ({quoted(exc.filename)})" if exc.filename else ""
-        return f"no space left on the device{where}; nothing stored was lost, free some space and run again"
+    if is_disk_full(exc):
+        return disk_full(quoted(exc.filename) if isinstance(exc, OSError) and exc.filename else "")
     if isinstance(exc, sqlite3.Error):
         return f"store: {exc}"
     if isinstance(exc, OSError):
@@ -103,7 +102,7 @@ class SafeGroup(TyperGroup):
             if isinstance(exc, OSError) and exc.errno == errno.EPIPE:
                 _quiet_stdout()
                 raise typer.Exit(0) from None
-            if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+            if is_disk_full(exc):
                 _quiet_stdout()
             print(f"error: {one_line(describe(exc))}", file=sys.stderr)
             raise typer.Exit(1) from None

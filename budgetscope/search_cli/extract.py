@@ -30,7 +30,9 @@ def extract_files(files: list[Path]) -> tuple[list[Document], list[str]]:
 
 
 def command(
-    files: Annotated[list[Path], typer.Argument(help="Text or PDF files (folders are searched).")],
+    files: Annotated[
+        list[Path], typer.Argument(readable=False, help="Text or PDF files (folders are searched).")
+    ],
     format: Annotated[
         ExtractFormat, typer.Option("--format", "-f", help="jsonl, json or table.")
     ] = ExtractFormat.table,
