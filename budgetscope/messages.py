@@ -10,7 +10,9 @@ Example:
 
 from __future__ import annotations
 
+import errno
 import re
+from pathlib import Path
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
@@ -42,4 +44,43 @@ def quoted(name: object) -> str:
     return text
 
 
-__all__ = ["one_line", "quoted"]
+DISK_LOW = 1 << 20
+"""Free bytes below which an I/O error of SQLite on a file system is taken for a full disk."""
+
+
+def disk_full(where: object = "") -> str:
+    """The one line for a full disk, naming what could not be written.
+
+    >>> disk_full("store /data/budgetscope.sqlite")
+    'no space left on the device (store /data/budgetscope.sqlite); nothing stored was lost, free some space and run again'
+    """
+    named = f" ({one_line(str(where))})" if where else ""
+    return f"no space left on the device{named}; nothing stored was lost, free some space and run again"
+
+
+def is_disk_full(exc: BaseException, path: str | Path | None = None) -> bool:
+    """Whether ``exc`` is a full disk: ENOSPC, SQLite's SQLITE_FULL, or another SQLite I/O error (or a
+    file SQLite cannot open) on the file system of ``path`` when it has less than :data:`DISK_LOW` free
+    (SQLite reports a shared-memory file it cannot grow as an I/O error)."""
+    import shutil
+    import sqlite3
+
+    if isinstance(exc, OSError):
+        return exc.errno in (errno.ENOSPC, errno.EDQUOT)
+    if not isinstance(exc, sqlite3.Error):
+        return False
+    code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
+    if code == sqlite3.SQLITE_FULL or "database or disk is full" in str(exc):
+        return True
+    if path is None or str(path) == ":memory:" or code not in (sqlite3.SQLITE_IOERR, sqlite3.SQLITE_CANTOPEN):
+        return False
+    folder = Path(path)
+    while not folder.is_dir() and folder != folder.parent:
+        folder = folder.parent
+    try:
+        return shutil.disk_usage(folder).free < DISK_LOW
+    except OSError:
+        return False
+
+
+__all__ = ["DISK_LOW", "disk_full", "is_disk_full", "one_line", "quoted"]

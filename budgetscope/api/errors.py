@@ -41,14 +41,12 @@ class PandasMissing(BudgetscopeError):
 
 def describe(exc: BaseException) -> str:
     """One line for an exception a front end does not expect (no space, store, file, index errors)."""
-    import errno
     import sqlite3
 
-    from budgetscope.messages import quoted
+    from budgetscope.messages import disk_full, is_disk_full, quoted
 
-    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
-        where = f" ({quoted(exc.filename)})" if exc.filename else ""
-        return f"no space left on the device{where}; nothing stored was lost, free some space and run again"
+    if is_disk_full(exc):
+        return disk_full(quoted(exc.filename) if isinstance(exc, OSError) and exc.filename else "")
     if isinstance(exc, sqlite3.Error):
         return f"store: {exc}"
     if isinstance(exc, OSError):

@@ -53,7 +53,9 @@ def ensure(store: EntityStore) -> None:
     try:
         db.executescript(INDEX_STATE)
     except sqlite3.OperationalError as exc:
-        raise StoreError(f"{getattr(store, 'path', 'store')}: {exc}") from None
+        from budgetscope.index.store import _store_error
+
+        raise _store_error(getattr(store, "path", ""), exc) from None
 
 
 def pending(store: EntityStore) -> dict[str, int]:

@@ -17,6 +17,7 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
@@ -42,6 +43,7 @@ from budgetscope.index.store_schema import (
     VIEWS,
     document_id,
 )
+from budgetscope.messages import disk_full, is_disk_full
 from budgetscope.models import Document, Record
 
 
@@ -74,7 +76,7 @@ class SQLiteStore:
             try:
                 self._conn = self._open()
             except sqlite3.DatabaseError as exc:
-                raise StoreError(f"{self.path}: {exc}") from exc
+                raise _store_error(self.path, exc) from exc
         return self._conn
 
     def _open(self) -> sqlite3.Connection:
@@ -92,6 +94,8 @@ class SQLiteStore:
                 conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone() if row else None
             )
         except sqlite3.DatabaseError as exc:
+            if is_disk_full(exc, self.path):
+                raise _store_error(self.path, exc) from exc
             raise StoreError(f"{self.path}: not a budgetscope store ({exc})") from exc
         if version is not None and int(version[0]) > SCHEMA_VERSION:
             raise StoreError(
@@ -361,14 +365,27 @@ class _transaction:
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
-            raise StoreError(f"{self.path or 'store'}: {exc}") from exc
+            raise _store_error(self.path, exc) from exc
         return self.conn
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, *rest: object) -> None:
         if self.conn.in_transaction:
-            self.conn.execute("ROLLBACK" if kind is not None else "COMMIT")
+            try:
+                self.conn.execute("ROLLBACK" if kind is not None else "COMMIT")
+            except sqlite3.OperationalError as exc:  # a COMMIT on a full disk: undo it, as SQLite advises
+                if self.conn.in_transaction:
+                    with contextlib.suppress(sqlite3.Error):
+                        self.conn.execute("ROLLBACK")
+                raise _store_error(self.path, exc) from exc
         if isinstance(error, sqlite3.OperationalError):
-            raise StoreError(f"{self.path or 'store'}: {error}") from error
+            raise _store_error(self.path, error) from error
+
+
+def _store_error(path: str, exc: sqlite3.Error) -> StoreError:
+    """One line for an error of SQLite on the store at ``path``: a full disk says so (and names the store)."""
+    if is_disk_full(exc, path or None):
+        return StoreError(disk_full(f"store {path}" if path else "store"))
+    return StoreError(f"{path or 'store'}: {exc}")
 
 
 def _mark_links_stale(db: sqlite3.Connection) -> None:

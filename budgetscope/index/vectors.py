@@ -24,6 +24,7 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from itertools import islice
@@ -45,6 +46,7 @@ from budgetscope.index.vector_query import (
     build_filter,
     fuse_and_group,
 )
+from budgetscope.messages import disk_full, is_disk_full
 
 if TYPE_CHECKING:
     from qdrant_client import QdrantClient, models
@@ -144,7 +146,8 @@ class VectorIndex:
 
             try:  # a failed open leaves nothing open (and releases the embedded lock)
                 if self.encoder is not None:
-                    self._ensure_collection(self.encoder)
+                    with self._disk_full_is_one_line():
+                        self._ensure_collection(self.encoder)
             except ResponseHandlingException as exc:
                 self.close()
                 raise VectorIndexError(f"cannot reach Qdrant at {self.where}: {exc}") from None
@@ -163,7 +166,8 @@ class VectorIndex:
         deadline = time.monotonic() + self.wait
         while True:
             try:
-                return factory(**kwargs)
+                with self._disk_full_is_one_line():
+                    return factory(**kwargs)
             except RuntimeError as exc:
                 if "already accessed" not in str(exc):
                     raise VectorIndexError(f"cannot open index {self.where}: {_first_line(exc)}") from None
@@ -182,6 +186,18 @@ class VectorIndex:
                     f"index {self.where} is damaged ({type(exc).__name__}: {_first_line(exc)}); "
                     "delete that folder and run `budgetscope index --rebuild`"
                 ) from None
+
+    @contextlib.contextmanager
+    def _disk_full_is_one_line(self) -> Iterator[None]:
+        """A write to the index on a full disk is a one-line :class:`VectorIndexError` naming the index."""
+        import sqlite3
+
+        try:
+            yield
+        except (OSError, sqlite3.Error) as exc:
+            if not is_disk_full(exc, self.path):
+                raise
+            raise VectorIndexError(disk_full(f"search index {self.where}")) from exc
 
     def close(self) -> None:
         """Close the client (releases the embedded directory's lock)."""
@@ -280,7 +296,8 @@ class VectorIndex:
                 )
                 for chunk, vector in zip(batch, dense, strict=True)
             ]
-            self.client.upsert(self.collection, points=points, wait=True)
+            with self._disk_full_is_one_line():
+                self.client.upsert(self.collection, points=points, wait=True)
             written += len(points)
         return written
 
@@ -292,9 +309,10 @@ class VectorIndex:
         assert selector is not None
         existing = self.count(filters={"doc": doc})
         if existing:
-            self.client.delete(
-                self.collection, points_selector=models.FilterSelector(filter=selector), wait=True
-            )
+            with self._disk_full_is_one_line():
+                self.client.delete(
+                    self.collection, points_selector=models.FilterSelector(filter=selector), wait=True
+                )
         return existing
 
     def cites_by_project(self, doc: str) -> dict[str, list[str]]:
@@ -319,12 +337,13 @@ class VectorIndex:
 
         selector = build_filter({"project_id": project_id})
         assert selector is not None
-        self.client.set_payload(
-            self.collection,
-            payload={"cites": cites},
-            points=models.FilterSelector(filter=selector),
-            wait=True,
-        )
+        with self._disk_full_is_one_line():
+            self.client.set_payload(
+                self.collection,
+                payload={"cites": cites},
+                points=models.FilterSelector(filter=selector),
+                wait=True,
+            )
 
     def docs(self) -> set[str]:
         """The source documents that have points in the index."""
@@ -336,7 +355,8 @@ class VectorIndex:
     def drop(self) -> None:
         """Delete the collection (for a rebuild)."""
         if self.exists():
-            self.client.delete_collection(self.collection)
+            with self._disk_full_is_one_line():
+                self.client.delete_collection(self.collection)
 
     def count(self, *, filters: Mapping[str, Any] | None = None) -> int:
         """Number of points (chunks), optionally under filters; 0 without a collection."""

@@ -114,7 +114,9 @@ def group_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def command(
-    files: Annotated[list[Path], typer.Argument(help="Text or PDF files (folders are searched).")],
+    files: Annotated[
+        list[Path], typer.Argument(readable=False, help="Text or PDF files (folders are searched).")
+    ],
     format: Annotated[
         CitationFormat, typer.Option("--format", "-f", help="table, jsonl or csv.")
     ] = CitationFormat.table,

@@ -21,7 +21,7 @@ from typer.core import TyperGroup
 from typer.exceptions import TyperException
 
 from budgetscope.api.errors import describe
-from budgetscope.messages import one_line, quoted
+from budgetscope.messages import is_disk_full, one_line, quoted
 
 VERBOSE_ENV = "BUDGETSCOPE_VERBOSE"
 """Set by ``--verbose``: errors print their traceback too."""
@@ -83,7 +83,7 @@ class SafeGroup(TyperGroup):
             if isinstance(exc, OSError) and exc.errno == errno.EPIPE:
                 _quiet_stdout()
                 raise typer.Exit(0) from None
-            if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+            if is_disk_full(exc):
                 _quiet_stdout()
             print(f"error: {one_line(describe(exc))}", file=sys.stderr)
             raise typer.Exit(1) from None

@@ -21,7 +21,9 @@ class ExtractFormat(StrEnum):
 
 
 def command(
-    files: Annotated[list[Path], typer.Argument(help="Text or PDF files (folders are searched).")],
+    files: Annotated[
+        list[Path], typer.Argument(readable=False, help="Text or PDF files (folders are searched).")
+    ],
     format: Annotated[
         ExtractFormat, typer.Option("--format", "-f", help="jsonl, json or table.")
     ] = ExtractFormat.table,

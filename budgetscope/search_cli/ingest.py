@@ -27,7 +27,8 @@ class IngestFormat(StrEnum):
 
 def command(
     paths: Annotated[
-        list[Path] | None, typer.Argument(help="Text or PDF files, or folders (default: the bundled corpus).")
+        list[Path] | None,
+        typer.Argument(readable=False, help="Text or PDF files, or folders (default: the bundled corpus)."),
     ] = None,
     home: HomeOption = None,
     force: Annotated[

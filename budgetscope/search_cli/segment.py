@@ -16,7 +16,9 @@ from budgetscope.search_cli.errors import one_line
 
 
 def command(
-    files: Annotated[list[Path], typer.Argument(help="Text or PDF files (folders are searched).")],
+    files: Annotated[
+        list[Path], typer.Argument(readable=False, help="Text or PDF files (folders are searched).")
+    ],
     format: Annotated[
         SegmentFormat, typer.Option("--format", "-f", help="json or table.")
     ] = SegmentFormat.table,

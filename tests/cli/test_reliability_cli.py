@@ -136,20 +136,8 @@ def test_load_unreadable_inputs_each_one_line_others_still_stored(tmp_path: Path
     assert dump(tmp_path / "h")[0][0] == "budget-2031.txt"
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads every file")
-def test_load_permission_denied_file_and_folder(tmp_path: Path) -> None:
-    folder = tmp_path / "in"
-    (folder / "closed").mkdir(parents=True)
-    (folder / "budget-2031.txt").write_text(small_budget(2031), encoding="utf-8")
-    locked = folder / "budget-2032.txt"
-    locked.write_text(small_budget(2032), encoding="utf-8")
-    locked.chmod(0)
-    (folder / "closed").chmod(0)
-    try:
-        errors = clean_failure(invoke("segment", folder, "--format", "json"))
-    finally:
-        (folder / "closed").chmod(0o755)
-    assert len(errors) == 2 and all("permission denied" in e for e in errors)
+# an unreadable file, subfolder and named file, for real even as root:
+# tests/reliability/test_unreadable_and_full_disk.py
 
 
 # -- 6. documents of another kind, other encodings, a 10 MB line -------------------------------------
@@ -297,7 +285,9 @@ def test_app_disk_full_error_is_one_line() -> None:
     assert (
         message.startswith("no space left on the device (/data/budgetscope.sqlite)") and "\n" not in message
     )
-    assert describe(sqlite3.OperationalError("database or disk is full")) == "store: database or disk is full"
+    assert describe(sqlite3.OperationalError("database or disk is full")) == (
+        "no space left on the device; nothing stored was lost, free some space and run again"
+    )  # a real full disk, in the store and in the index: tests/reliability/test_unreadable_and_full_disk.py
 
 
 # -- 11, 12. limits and usage ------------------------------------------------------------------------
