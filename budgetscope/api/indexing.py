@@ -5,6 +5,8 @@ Both ``budgetscope ingest``/``index`` and :meth:`budgetscope.api.Budgetscope.ing
 
 from __future__ import annotations
 
+import os
+
 import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -41,6 +43,22 @@ documents staying pending for the next run)."""
 
 SEARCH_WAIT = 60.0
 """Seconds a search waits for an embedded index another process is updating."""
+
+WAIT_ENV = "BUDGETSCOPE_LOCK_WAIT"
+"""Seconds to wait for an index another process holds, for searches and updates alike (0: fail at once)."""
+
+
+def lock_wait(default: float) -> float:
+    """How long to wait for an embedded index held by another process: ``BUDGETSCOPE_LOCK_WAIT`` or ``default``.
+
+    >>> lock_wait(60.0) if "BUDGETSCOPE_LOCK_WAIT" not in os.environ else 60.0
+    60.0
+    """
+    value = os.environ.get(WAIT_ENV, "").strip()
+    try:
+        return max(0.0, float(value)) if value else default
+    except ValueError:
+        return default
 
 
 def encoder_spec(home: Path, encoder: str | None = None) -> str:
@@ -98,7 +116,7 @@ def update_index(
     try:
         index_state.migrate(home, store)
         spec = encoder or index_state.encoder_of(store) or DEFAULT_ENCODER
-        index = vector_index(home, qdrant_url=qdrant_url, encoder=spec, wait=INDEX_WAIT)
+        index = vector_index(home, qdrant_url=qdrant_url, encoder=spec, wait=lock_wait(INDEX_WAIT))
         if rebuild:  # drop before the encoder check, so that a rebuild may change the encoder
             encoder_of_index, index.encoder = index.encoder, None
             try:

@@ -84,10 +84,10 @@ class Budgetscope:
     def _search_index(self) -> VectorIndex:
         """The open search index (call with the lock held); :class:`NoSearchIndex` before any ingest."""
         if self._index is None:
-            from budgetscope.api.indexing import SEARCH_WAIT, vector_index
+            from budgetscope.api.indexing import SEARCH_WAIT, lock_wait, vector_index
 
             index = vector_index(
-                self.home, qdrant_url=self.qdrant_url, encoder=self.encoder, read_only=True, wait=SEARCH_WAIT
+                self.home, qdrant_url=self.qdrant_url, encoder=self.encoder, read_only=True, wait=lock_wait(SEARCH_WAIT)
             )
             index.open()
             if not index.exists() or index.count() == 0:

@@ -59,7 +59,7 @@ def command(
 ) -> None:
     """Find projects by meaning and by words, filtered by year, department, section or cited document."""
     from budgetscope.api import BudgetscopeError
-    from budgetscope.api.indexing import SEARCH_WAIT, vector_index
+    from budgetscope.api.indexing import SEARCH_WAIT, lock_wait, vector_index
     from budgetscope.api.searching import answer, departments, index_lag
     from budgetscope.index.encoders import EncoderError
     from budgetscope.index.search import search
@@ -83,7 +83,7 @@ def command(
     results: list[dict[str, Any]] = []
     try:
         with vector_index(
-            home_dir, qdrant_url=qdrant_url, encoder=encoder, read_only=True, wait=SEARCH_WAIT
+            home_dir, qdrant_url=qdrant_url, encoder=encoder, read_only=True, wait=lock_wait(SEARCH_WAIT)
         ) as index:
             if not index.exists() or index.count() == 0:
                 raise fail(f"no search index at {index.where}: run `budgetscope ingest` first")
