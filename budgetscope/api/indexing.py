@@ -6,7 +6,6 @@ Both ``budgetscope ingest``/``index`` and :meth:`budgetscope.api.Budgetscope.ing
 from __future__ import annotations
 
 import os
-
 import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path

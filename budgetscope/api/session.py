@@ -87,7 +87,11 @@ class Budgetscope:
             from budgetscope.api.indexing import SEARCH_WAIT, lock_wait, vector_index
 
             index = vector_index(
-                self.home, qdrant_url=self.qdrant_url, encoder=self.encoder, read_only=True, wait=lock_wait(SEARCH_WAIT)
+                self.home,
+                qdrant_url=self.qdrant_url,
+                encoder=self.encoder,
+                read_only=True,
+                wait=lock_wait(SEARCH_WAIT),
             )
             index.open()
             if not index.exists() or index.count() == 0:

@@ -342,7 +342,9 @@ with VectorIndex(path=sys.argv[1]):
 
 
 def test_search_cli_index_open_in_another_process(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("BUDGETSCOPE_LOCK_WAIT", "2")  # what a script that must not wait sets (default: 60 s / 300 s)
+    monkeypatch.setenv(
+        "BUDGETSCOPE_LOCK_WAIT", "2"
+    )  # what a script that must not wait sets (default: 60 s / 300 s)
     holder = subprocess.Popen(
         [sys.executable, "-c", HOLD, str(home / "qdrant")],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
