@@ -207,7 +207,34 @@ def department_checks(
             )
         )  # fmt: skip
     out.extend(replace(c, document_id=did) for c in table_sum_checks(document.doc, tables))
+    forms = forms_total_check(document)
+    if forms is not None:
+        out.append(replace(forms, document_id=did))
     return out
+
+
+def forms_total_check(document: Document) -> Check | None:
+    """A forms table's stated 合计 against the sum of the project forms read from it (any city's layout).
+
+    The evidence is the document's coverage report; None when the document states no such total.
+    """
+    coverage = document.coverage
+    if coverage is None or coverage.stated_total_yuan is None or coverage.read_total_yuan is None:
+        return None
+    stated, found = coverage.stated_total_yuan, coverage.read_total_yuan
+    where = next((e for e in coverage.evidence if e.kind == "stated_total"), None)
+    status = compare(stated, found, Decimal("100"))
+    forms = [r for r in document.records if r.kind == "form"]
+    verb = {"agree": "agrees with", "rounded": "is, rounded,"}.get(status, "but")
+    return Check(
+        id="check:" + stable_id("forms_total", document.doc),
+        kind="forms_total", status=status, subject="合计",
+        message=f"forms table 合计 {yuan_text(stated)} {verb} the {len(forms)} project forms read sum to {yuan_text(found)}",
+        doc=document.doc, line=where.line if where else None, page=where.page if where else None,
+        stated=where.text if where else yuan_text(stated), stated_yuan=stated,
+        found=f"sum of {len(forms)} project forms {yuan_text(found)}", found_yuan=found,
+        other_doc=document.doc, field="forms:合计",
+    )  # fmt: skip
 
 
 def _cell(table: BudgetTable, name: str, column: str | None) -> BudgetLine | None:
@@ -228,6 +255,7 @@ __all__ = [
     "ProjectLink",
     "compare",
     "department_checks",
+    "forms_total_check",
     "link_narratives_forms",
     "narrative_form_checks",
     "yuan_text",

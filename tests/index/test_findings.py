@@ -136,3 +136,31 @@ def test_findings_department_totals_of_2023_agree_with_the_tables(extracted: lis
 
 def test_findings_forms_have_no_department_totals(extracted: list[Any]) -> None:
     assert _department(extracted, FORMS) == {}
+
+
+def test_findings_forms_total_against_the_stated_total_of_a_forms_table() -> None:
+    """Guangzhou's project-targets table prints "合计 86,246.64" (万元); read from its first page's text
+    alone, no form is read, so the finding shows both numbers and where the total stands."""
+    from budgetscope.index.findings import department_checks, forms_total_check
+    from budgetscope.pipeline.document import segment_text
+    from tests.pipeline.national_text import national
+
+    text, name = national("guangzhou-data-bureau-2026-project-performance-targets")
+    document = segment_text(text, doc=name)
+    check = forms_total_check(document)
+    assert check is not None and check.kind == "forms_total" and check.status == "disagree"
+    assert check.stated_yuan == Decimal("862466400") and check.found_yuan == 0
+    assert "862,466,400元" in check.message and check.severity == "warning"
+    assert check.doc == name and check.line is not None
+    assert [c.kind for c in department_checks(document, [], [])] == ["forms_total"]
+
+
+def test_findings_forms_total_agrees_when_the_forms_add_up() -> None:
+    from budgetscope.index.findings import forms_total_check
+    from budgetscope.models import Coverage, Document
+
+    coverage = Coverage(stated_total_yuan=Decimal("4174100"), read_total_yuan=Decimal("4174100"))
+    document = Document(doc="d.pdf", path="d.pdf", kind="department_budget", coverage=coverage)
+    check = forms_total_check(document)
+    assert check is not None and check.status == "agree" and check.severity == "ok"
+    assert forms_total_check(Document(doc="d.pdf", path="d.pdf", kind="department_budget")) is None
