@@ -26,9 +26,11 @@ if TYPE_CHECKING:
 
 
 def resolve_project_id(store: EntityStore, key: str) -> str | None:
-    """The project id for an id, a unique id prefix (6+ characters) or ``DOC:LINE``; None when none.
+    """The project id for an id, a unique id prefix (6+ characters), ``DOC:LINE`` or an exact project
+    name; None when none.
 
-    Raises :class:`AmbiguousProject` when a prefix matches more than one project.
+    Raises :class:`AmbiguousProject` when a prefix or a name matches more than one project (a name
+    told by a narrative and its form, or in several years, lists them: pick one by its id).
     """
     if next(store.select("projects", {"id": key}), None) is not None:
         return key
@@ -44,7 +46,11 @@ def resolve_project_id(store: EntityStore, key: str) -> str | None:
             raise AmbiguousProject(f"{key!r} matches {len(matches)} projects: {', '.join(matches[:5])}")
         if matches:
             return str(matches[0])
-    return None
+    named = [row for row in store.select("projects", {"name": key})]
+    if len(named) > 1:
+        listed = ", ".join(f"{r['id']} ({r['kind']}, {r['year']}, {r['doc']})" for r in named[:5])
+        raise AmbiguousProject(f"{len(named)} projects are named {key!r}: {listed}")
+    return str(named[0]["id"]) if named else None
 
 
 def project_view(store: EntityStore, project_id: str) -> ProjectView | None:

@@ -10,8 +10,7 @@ import typer
 from rich.markup import escape
 from rich.text import Text
 
-from budgetscope.search_cli.common import HomeOption, OutputFormat, fail, stdout
-from budgetscope.search_cli.errors import one_line
+from budgetscope.search_cli.common import HomeOption, OutputFormat, fail, place, stdout
 
 
 def command(
@@ -65,7 +64,7 @@ def command(
     for h in hits:
         out.print(
             f"  {h['year'] or ''} {escape(h['department'] or '')}  [bold]{escape(h['name'])}[/bold]  "
-            f"[dim]{escape(one_line(h['doc']))}:{h['line']} {escape('[' + str(h['section']) + ']')}[/dim]"
+            f"[dim]{escape(place(h['doc'], h['line'], h.get('page')))} {escape('[' + str(h['section']) + ']')}[/dim]"
         )
         out.print(Text(f"      {h['snippet']}"))
     out.print(f"[dim]{len(hits)} projects[/dim]")

@@ -29,6 +29,16 @@ def stdout(*, markup: bool = False) -> Console:
     return Console(file=sys.stdout, soft_wrap=True, highlight=False, width=wide, markup=markup)
 
 
+def place(doc: object, line: object = None, page: object = None) -> str:
+    """Where a record stands, on one line: ``doc:line``, ``doc p.N`` (a PDF has pages, not lines) or both.
+
+    >>> place("a.txt", 12), place("b.pdf", None, 3), place("c.pdf", 4, 2)
+    ('a.txt:12', 'b.pdf p.3', 'c.pdf:4 p.2')
+    """
+    out = one_line(str(doc)) + (f":{line}" if line is not None else "")
+    return out + (f" p.{page}" if page else "")
+
+
 def stderr() -> Console:
     """A console on stderr for progress, warnings and errors (no markup: messages quote file names)."""
     return Console(file=sys.stderr, highlight=False, markup=False)

@@ -14,7 +14,15 @@ import typer
 from rich.console import Group
 from rich.text import Text
 
-from budgetscope.search_cli.common import EncoderOption, HomeOption, QdrantUrlOption, fail, stdout, warn
+from budgetscope.search_cli.common import (
+    EncoderOption,
+    HomeOption,
+    QdrantUrlOption,
+    fail,
+    place,
+    stdout,
+    warn,
+)
 from budgetscope.search_cli.errors import one_line
 
 MAX_QUERY_CHARS = 1000
@@ -202,10 +210,7 @@ def hit_table(query: str, hits: list[dict[str, Any]]) -> Group:
                 Text("no close match; nearest, weak:" if i == 1 else "weaker matches:", style="yellow")
             )
         sources = h.get("sources") or [h]
-        where = ", ".join(
-            f"{one_line(str(s.get('doc')))}:{s.get('line')}" + (f" p.{s['page']}" if s.get("page") else "")
-            for s in sources
-        )
+        where = ", ".join(place(s.get("doc"), s.get("line"), s.get("page")) for s in sources)
         head = Text(f"{i:>2}. ")
         head.append(h.get("name") or "", style="dim" if h.get("weak") else "bold")
         head.append(

@@ -16,7 +16,7 @@ from rich.table import Column, Table
 from rich.text import Text
 
 from budgetscope.models import SECTION_KEYS
-from budgetscope.search_cli.common import HomeOption, fail
+from budgetscope.search_cli.common import HomeOption, fail, place
 
 
 class ShowFormat(StrEnum):
@@ -60,7 +60,7 @@ def render(details: dict[str, Any]) -> Group:
     head = Text()
     head.append(f"{p['name'] or p['title']}\n", style="bold")
     head.append(
-        f"{p['id']}  {p['kind']}  {p['doc']}:{p['line']}  {p['department'] or '?'}  {p['year'] or '?'}\n"
+        f"{p['id']}  {p['kind']}  {place(p['doc'], p['line'], p.get('page'))}  {p['department'] or '?'}  {p['year'] or '?'}\n"
     )
     if p["period"]:
         head.append(f"period: {p['period']['start']} → {p['period']['end']}  ({p['period']['text']})\n")
@@ -108,7 +108,7 @@ def render(details: dict[str, Any]) -> Group:
                        title=f"the same project elsewhere ({s['id']})", title_justify="left")  # fmt: skip
         for m in s["members"]:
             series.add_row("▶" if m["this"] else "", str(m["year"] or ""), m["kind"], escape(m["name"]),
-                           escape(f"{m['doc']}:{m['line']}"), f"{m['confidence']:.2f}")  # fmt: skip
+                           escape(place(m['doc'], m['line'], m.get('page'))), f"{m['confidence']:.2f}")  # fmt: skip
         parts.append(series)
         years = _table("year", "budget total 元", "form total 元", "change 元", "change %", "findings",
                        title="budget by year", title_justify="left")  # fmt: skip
@@ -122,7 +122,7 @@ def render(details: dict[str, Any]) -> Group:
     if details["linked"]:
         o = details["linked"]
         parts.append(Text(f"{'form' if o['kind'] == 'form' else 'narrative'} of the same project: {o['name']} "
-                          f"({o['doc']}:{o['line']}, {o['id']})"))  # fmt: skip
+                          f"({place(o['doc'], o['line'], o.get('page'))}, {o['id']})"))  # fmt: skip
     if details["checks"]:
         checks = _table("severity", "status", "kind", "message", "id", title="checks", title_justify="left")
         for c in details["checks"]:

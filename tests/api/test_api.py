@@ -117,6 +117,21 @@ def test_api_project_view_matches_show(bs: Budgetscope, api_home: Path) -> None:
         bs.project("nothing-here")
 
 
+def test_api_project_by_its_exact_name(bs: Budgetscope) -> None:
+    """`show NAME`: a name told once is that project; a name told in several documents lists them."""
+    from collections import Counter
+
+    from budgetscope.api import AmbiguousProject
+
+    projects = bs.projects()
+    names = Counter(p.name for p in projects)
+    unique = next(p for p in projects if p.name and names[p.name] == 1)
+    assert bs.project(unique.name).record.id == unique.id
+    repeated = next(name for name, n in names.items() if name and n > 1)
+    with pytest.raises(AmbiguousProject, match=f"{names[repeated]} projects are named"):
+        bs.project(repeated)
+
+
 def test_api_projects_and_checks_as_frames(bs: Budgetscope, api_home: Path) -> None:
     projects = bs.projects()
     assert {p.year for p in projects} == {2019, 2023, 2026} and {p.doc for p in projects} == {B23, T19, T26}
