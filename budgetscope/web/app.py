@@ -25,7 +25,7 @@ from starlette.templating import Jinja2Templates
 from budgetscope.api import BudgetscopeError, ProjectNotFound
 from budgetscope.models import SECTION_KEYS, SearchFilters
 from budgetscope.web import charts, views
-from budgetscope.web.data import UNAVAILABLE, Data, group_projects
+from budgetscope.web.data import UNAVAILABLE, Data, flagged_budgets, group_projects
 from budgetscope.web.marks import highlights
 from budgetscope.web.safety import SecurityHeaders, clean_query
 from budgetscope.web.upload import upload_routes
@@ -141,8 +141,9 @@ def create_app(data: Data, *, allow_upload: bool = False) -> Starlette:
 
     def browse_page(request: Request) -> Response:
         projects = data.bs.projects()
-        years = group_projects(projects, "year")
-        departments = group_projects(projects, "department")
+        flagged = flagged_budgets(data.bs.checks())
+        years = group_projects(projects, "year", flagged)
+        departments = group_projects(projects, "department", flagged)
         year = views.year_param(request.query_params.get("year"), strict=False)
         department = clean_query(request.query_params.get("department")) or None
         listed = [p for p in projects if (year is None or p.year == year)
@@ -154,6 +155,7 @@ def create_app(data: Data, *, allow_upload: bool = False) -> Starlette:
         return page(
             request, "browse.html", years=years, departments=departments, listed=listed, chart=chart,
             count_chart=count_chart, year=year, department=department, documents=data.documents(),
+            flagged=flagged,
         )  # fmt: skip
 
     def api_projects(request: Request) -> Response:

@@ -8,14 +8,14 @@ Everything the pages show comes through :class:`Data`.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from budgetscope.index.store_protocol import StoreError
-from budgetscope.models import Coverage, ProjectSummary
+from budgetscope.models import Check, Coverage, ProjectSummary
 
 if TYPE_CHECKING:
     from budgetscope.api import Budgetscope
@@ -61,6 +61,8 @@ class Group:
     kinds: dict[str, tuple[int, Decimal]] = field(default_factory=dict)
     """Count and total per kind (narrative, form): a project may be told both ways, so the two
     totals are shown apart, never added up."""
+    flagged: int = 0
+    """Projects in the totals whose budget a check calls an error (a likely 万元/元 slip …)."""
 
 
 UNAVAILABLE: tuple[type[Exception], ...] = (StoreError,)
@@ -68,8 +70,12 @@ UNAVAILABLE: tuple[type[Exception], ...] = (StoreError,)
 cannot be read; the pages show them as one line."""
 
 
-def group_projects(projects: Iterable[ProjectSummary], by: str) -> list[Group]:
-    """Projects grouped by ``department`` or ``year`` (sorted by key), with counts and exact totals.
+def group_projects(
+    projects: Iterable[ProjectSummary], by: str, flagged: Collection[str] = frozenset()
+) -> list[Group]:
+    """Projects grouped by ``department`` or ``year`` (sorted by key), with counts and exact totals;
+    ``flagged``: ids of projects whose budget a check calls an error, counted so that a total that
+    holds one is never shown as plain fact.
 
     >>> from budgetscope.models import ProjectSummary as P
     >>> gs = group_projects([P(id="a", kind="form", doc="d", name="x", year=2026, budget_total_yuan=Decimal("1.5")),
@@ -89,8 +95,14 @@ def group_projects(projects: Iterable[ProjectSummary], by: str) -> list[Group]:
         else:
             g.total_yuan += p.budget_total_yuan
             total += p.budget_total_yuan
+            g.flagged += p.id in flagged
         g.kinds[p.kind] = (count + 1, total)
     return [groups[k] for k in sorted(groups)]
+
+
+def flagged_budgets(checks: Iterable[Check]) -> set[str]:
+    """Ids of the projects whose numbers an unreviewed error-level finding concerns."""
+    return {c.project_id for c in checks if c.project_id and c.is_finding and c.severity == "error"}
 
 
 class Data:

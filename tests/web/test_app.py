@@ -161,3 +161,17 @@ def _upload(server: str, corpus: Path, home: Path) -> None:
     assert "百万市民共享科普" in names
     hits = get_json(f"{server}/api/search?q={quote('百万市民共享科普')}")
     assert hits and hits[0]["name"] == "百万市民共享科普"
+
+
+def test_app_browse_marks_budgets_a_check_calls_an_error(server: str) -> None:
+    """sast-2023 prints 科技社团党建工作项目's budget as 60000.00万元 (a 元 slip, 4× the department's
+    budget): the browse page lists it marked, and the 2023 totals that hold it say so."""
+    status, body, _ = get(f"{server}/browse?year=2023")
+    assert status == 200
+    row = next(r for r in body.split("<tr>") if "科技社团党建工作项目" in r)
+    assert 'class="warning flagged"' in row and "600,000,000" in row
+    year_rows = body.split('id="by-year"')[1].split("</table>")[0]
+    row_2023 = next(r for r in year_rows.split("<tr>") if ">2023<" in r)
+    assert "⚠ 1" in row_2023
+    row_2026 = next(r for r in year_rows.split("<tr>") if ">2026<" in r)
+    assert "⚠" not in row_2026
