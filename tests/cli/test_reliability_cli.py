@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from budgetscope.search_cli.app import app
-from tests.reliability.conftest import ROOT, small_budget
+from tests.reliability.conftest import ROOT, small_budget, store_rows
 
 runner = CliRunner()
 HOSTILE = "[bold red]红字[/bold red][link=http://evil.example]点我[/link][/注]"
@@ -32,18 +32,6 @@ def clean_failure(result: Result, code: int = 1) -> list[str]:
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     assert "Traceback" not in result.output
     return [line for line in result.stderr.splitlines() if line.strip()]
-
-
-def dump(home: Path) -> list[tuple[object, ...]]:
-    """What the store holds (documents and projects), to compare before and after a failure."""
-    db = sqlite3.connect(home / "budgetscope.sqlite")
-    try:
-        return [
-            *db.execute("SELECT doc, sha1 FROM documents ORDER BY doc"),
-            *db.execute("SELECT id FROM projects ORDER BY id"),
-        ]
-    finally:
-        db.close()
 
 
 @pytest.fixture(scope="module")
@@ -133,7 +121,7 @@ def test_load_unreadable_inputs_each_one_line_others_still_stored(tmp_path: Path
     assert any("gone.txt: broken symbolic link" in e for e in errors)
     assert any("pipe.txt: not a regular file" in e for e in errors)
     assert any("missing.txt: no such file" in e for e in errors)
-    assert dump(tmp_path / "h")[0][0] == "budget-2031.txt"
+    assert store_rows(tmp_path / "h")[0][0] == "budget-2031.txt"
 
 
 # an unreadable file, subfolder and named file, for real even as root:
@@ -201,11 +189,11 @@ def test_ingest_the_same_document_under_another_name_is_refused(tmp_path: Path) 
     copy.write_text(small_budget(2031).replace("\n\n", "\n"), encoding="utf-8")
     h = tmp_path / "h"
     assert invoke("ingest", first, "--home", h, "--no-index").exit_code == 0
-    before = dump(h)
+    before = store_rows(h)
     errors = clean_failure(invoke("ingest", gbk, copy, "--home", h, "--no-index"))
     errors = [e for e in errors if e.startswith("error: ")]
     assert len(errors) == 2 and all("the same document as budget-2031.txt" in e for e in errors)
-    assert dump(h) == before
+    assert store_rows(h) == before
     assert invoke("ingest", copy, "--home", h, "--no-index", "--force").exit_code == 0
 
 

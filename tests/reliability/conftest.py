@@ -7,6 +7,7 @@ Each copy names another year (and optionally department), so that copies are dif
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -56,3 +57,17 @@ def run(*args: object, home: Path | None = None, timeout: float = 300) -> tuple[
     p = cli(*args, home=home)
     out, err = p.communicate(timeout=timeout)
     return p.returncode, out, err
+
+
+def store_rows(home: Path) -> list[tuple[object, ...]]:
+    """What the store holds (documents, projects, documents pending for the index), to compare before
+    and after a failed command."""
+    db = sqlite3.connect(home / "budgetscope.sqlite")
+    try:
+        return [
+            *db.execute("SELECT doc, sha1, pipeline FROM documents ORDER BY doc"),
+            *db.execute("SELECT id, name FROM projects ORDER BY id"),
+            *db.execute("SELECT doc, seq FROM index_pending ORDER BY doc"),
+        ]
+    finally:
+        db.close()

@@ -7,7 +7,6 @@ exactly what it held before.
 from __future__ import annotations
 
 import json
-import sqlite3
 import tempfile
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner, Result
 
 from budgetscope.search_cli.app import app
-from tests.reliability.conftest import SOURCE, small_budget
+from tests.reliability.conftest import SOURCE, small_budget, store_rows
 
 runner = CliRunner()
 LINES = [line for line in SOURCE.read_text(encoding="utf-8").split("\n") if line.strip()][:400]
@@ -58,18 +57,6 @@ def clean(result: Result) -> None:
         assert "\x1b" not in line
 
 
-def dump(home: Path) -> list[tuple[object, ...]]:
-    db = sqlite3.connect(home / "budgetscope.sqlite")
-    try:
-        return [
-            *db.execute("SELECT doc, sha1, pipeline FROM documents ORDER BY doc"),
-            *db.execute("SELECT id, name FROM projects ORDER BY id"),
-            *db.execute("SELECT doc, seq FROM index_pending ORDER BY doc"),
-        ]
-    finally:
-        db.close()
-
-
 @pytest.fixture(scope="module")
 def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     tmp = tmp_path_factory.mktemp("fuzz")
@@ -88,11 +75,11 @@ def test_fuzz_ingest_any_file_never_crashes_and_failures_change_nothing(
     folder = Path(tempfile.mkdtemp(dir=home.parent))
     path = folder / (name + suffix)
     path.write_bytes(data)
-    before = dump(home)
+    before = store_rows(home)
     result = invoke("ingest", path, "--home", home, "--no-index")
     clean(result)
     if result.exit_code != 0:
-        assert dump(home) == before
+        assert store_rows(home) == before
     clean(invoke("segment", path, "--format", "table"))
 
 
@@ -110,9 +97,9 @@ def test_fuzz_search_queries_file_any_query_and_filters(
         "w", suffix=".jsonl", dir=home.parent, delete=False, encoding="utf-8"
     ) as f:
         f.write(json.dumps({"query": query, "filters": filters}, ensure_ascii=False))
-    before = dump(home)
+    before = store_rows(home)
     clean(invoke("search", "--queries", f.name, "--format", "jsonl", "--home", home))
-    assert dump(home) == before
+    assert store_rows(home) == before
 
 
 @FUZZ
@@ -122,7 +109,7 @@ def test_fuzz_search_and_cites_options(
 ) -> None:
     options = [*(["--department", department] if department is not None else []),
                *(["--year", year] if year is not None else [])]  # fmt: skip
-    before = dump(home)
+    before = store_rows(home)
     clean(invoke("search", query, "--home", home, *options))
     clean(invoke("cites", query, "--home", home, *options))
-    assert dump(home) == before
+    assert store_rows(home) == before
