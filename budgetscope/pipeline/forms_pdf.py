@@ -34,7 +34,7 @@ from budgetscope.pipeline.forms_pdf_labels import (
     target,
     to_yuan,
 )
-from budgetscope.pipeline.pdf_tables import Cell, Grid, page_tables
+from budgetscope.pipeline.pdf_tables import Cell, Grid, PdfPages, page_tables
 
 CUE = re.compile(r"绩效目标|绩效指标|指标值|三级指标|一级指标|指标名称")
 TITLE = re.compile(r"绩效.{0,8}表|绩效目标(?:情况|表)|重点项目|评价报告")
@@ -404,12 +404,10 @@ def read_pdf_forms(
     wanted = list(pages) if pages is not None else form_pages(page_texts)
     if not wanted:
         return []
-    import pdfplumber
-
     reader = _Reader(Decimal(10000))
     queue = sorted(set(wanted))
     done: set[int] = set()
-    with pdfplumber.open(str(path)) as pdf:
+    with PdfPages(path) as pdf:
         while queue:
             p = queue.pop(0)
             done.add(p)
@@ -422,7 +420,7 @@ def read_pdf_forms(
             if (
                 last
                 and reader.cols
-                and nxt <= len(pdf.pages)
+                and nxt <= len(pdf)
                 and nxt not in done
                 and nxt not in queue
                 and last.bbox[3] > 0.8 * last.page_height

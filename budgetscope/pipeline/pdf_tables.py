@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from budgetscope.pipeline.pdf_geometry import find_tables, page_geometry
+
 BBox = tuple[float, float, float, float]
 """x0, top, x1, bottom in PDF points, top-down (pdfplumber's convention)."""
 
@@ -219,21 +221,61 @@ def _lines_outside(chars: list[dict[str, Any]], tables: list[Grid]) -> list[tupl
     return [(float(k), _text(v)) for k, v in sorted(groups.items())]
 
 
-def page_tables(pdf: Any, page_no: int) -> list[Grid]:
-    """The ruled tables of one 1-based page of an open pdfplumber document, top to bottom, each
-    with the text lines printed above it."""
-    page = pdf.pages[page_no - 1]
-    x0, top, x1, bottom = page.bbox
+class PdfPages:
+    """An open PDF for the table reader: each page's geometry from pypdfium2 (:mod:`.pdf_geometry`),
+    from pdfplumber (opened on first need) for a page pypdfium2's coordinates do not fit."""
+
+    def __init__(self, path: Path | str) -> None:
+        import pypdfium2 as pdfium
+
+        self.path = str(path)
+        self._pdfium = pdfium.PdfDocument(self.path)
+        self._plumber: Any = None
+
+    def __len__(self) -> int:
+        return len(self._pdfium)
+
+    def __enter__(self) -> PdfPages:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._pdfium.close()
+        if self._plumber is not None:
+            self._plumber.close()
+
+    def page(self, page_no: int) -> tuple[BBox, list[dict[str, Any]], list[Any]]:
+        """The box, characters and pdfplumber tables (ruled: cells from ruling lines) of a 1-based page."""
+        geometry = page_geometry(self._pdfium, page_no)
+        if geometry is not None:
+            return geometry.bbox, geometry.chars, find_tables(geometry)
+        if self._plumber is None:
+            import pdfplumber
+
+            self._plumber = pdfplumber.open(self.path)
+        page = self._plumber.pages[page_no - 1]
+        try:
+            return tuple(page.bbox), list(page.chars), page.find_tables()
+        finally:
+            page.flush_cache()
+
+
+def page_tables(pdf: PdfPages, page_no: int) -> list[Grid]:
+    """The ruled tables of one 1-based page of an open PDF, top to bottom, each with the text
+    lines printed above it."""
+    (x0, top, x1, bottom), page_chars, tables = pdf.page(page_no)
     chars = [
         ch
-        for ch in page.chars
+        for ch in page_chars
         if ch["x0"] >= x0 - 1
         and ch["x1"] <= x1 + 1
         and ch["top"] >= top - 1
         and ch["bottom"] <= bottom + 1
         and ch["text"].strip()
     ]
-    found = sorted(page.find_tables(), key=lambda t: (t.bbox[1], t.bbox[0]))
+    found = sorted(tables, key=lambda t: (t.bbox[1], t.bbox[0]))
     grids = [_grid(t, chars, page_no) for t in found if len(t.cells) > 1]
     lines = _lines_outside(chars, grids)
     prev = top
@@ -241,15 +283,12 @@ def page_tables(pdf: Any, page_no: int) -> list[Grid]:
         g.above = [t for y, t in lines if prev - 1 <= y < g.bbox[1]]
         g.page_height = bottom - top
         prev = g.bbox[3]
-    page.flush_cache()
     return grids
 
 
 def read_tables(path: Path | str, pages: Iterable[int]) -> list[Grid]:
     """The ruled tables on the given 1-based pages, in reading order."""
-    import pdfplumber
-
-    with pdfplumber.open(str(path)) as pdf:
+    with PdfPages(path) as pdf:
         return [g for p in pages for g in page_tables(pdf, p)]
 
 
@@ -262,4 +301,4 @@ def page_lines(path: Path | str, page_no: int) -> list[str]:
         return [t for _, t in _lines_outside(list(page.chars), [])]
 
 
-__all__ = ["Cell", "Grid", "join_lines", "page_tables", "read_tables"]
+__all__ = ["Cell", "Grid", "PdfPages", "join_lines", "page_tables", "read_tables"]
