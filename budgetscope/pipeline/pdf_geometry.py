@@ -64,8 +64,8 @@ def page_geometry(pdf: Any, page_no: int) -> PageGeometry | None:
         lines: list[Obj] = []
         rects: list[Obj] = []
         curves: list[Obj] = []
-        for i in range(raw.FPDFPage_CountObjects(page)):
-            _collect(raw.FPDFPage_GetObject(page, i), IDENTITY, height, lines, rects, curves, 0)
+        for i in range(raw.FPDFPage_CountObjects(page.raw)):
+            _collect(raw.FPDFPage_GetObject(page.raw, i), IDENTITY, height, lines, rects, curves, 0)
         return PageGeometry((0.0, 0.0, x1 - x0, height), chars, lines + rects + curves)
     finally:
         page.close()
@@ -77,27 +77,31 @@ def _chars(page: Any, height: float) -> list[Obj] | None:
     import pypdfium2.raw as raw
 
     textpage = page.get_textpage()
+    tp = textpage.raw
+    unicode, matrix, loose_box, font_size = (
+        raw.FPDFText_GetUnicode, raw.FPDFText_GetMatrix, raw.FPDFText_GetLooseCharBox, raw.FPDFText_GetFontSize
+    )  # fmt: skip
     try:
         box, m = raw.FS_RECTF(), raw.FS_MATRIX()
         out: list[Obj] = []
-        n = raw.FPDFText_CountChars(textpage)
+        n = raw.FPDFText_CountChars(tp)
         low = False
         for i in range(n):
-            if low or raw.FPDFText_IsGenerated(textpage, i) == 1:
+            if low:
                 low = False
                 continue
-            code = raw.FPDFText_GetUnicode(textpage, i)
+            code = unicode(tp, i)
             if 0xD800 <= code < 0xDC00 and i + 1 < n:  # UTF-16 pair: a character beyond the BMP
-                code = 0x10000 + ((code - 0xD800) << 10) + (raw.FPDFText_GetUnicode(textpage, i + 1) - 0xDC00)
+                code = 0x10000 + ((code - 0xD800) << 10) + (unicode(tp, i + 1) - 0xDC00)
                 low = True
             text = HYPHEN if code == PDFIUM_HYPHEN else chr(code)
             if not text.strip():
-                continue
-            raw.FPDFText_GetMatrix(textpage, i, m)
+                continue  # spaces and the line breaks pdfium adds
+            matrix(tp, i, m)
             if m.b or m.c or m.a <= 0 or m.d <= 0:
                 return None
-            raw.FPDFText_GetLooseCharBox(textpage, i, box)
-            size = raw.FPDFText_GetFontSize(textpage, i) * m.d
+            loose_box(tp, i, box)
+            size = font_size(tp, i) * m.d
             bottom = height - box.bottom
             out.append({"text": text, "x0": box.left, "x1": box.right, "top": bottom - size, "bottom": bottom,
                         "size": size})  # fmt: skip

@@ -151,12 +151,9 @@ def _grid(table: Any, chars: list[dict[str, Any]], page_no: int) -> Grid:
     ys = _snap([b[1] for b in boxes] + [b[3] for b in boxes])
     rows: list[list[Cell | None]] = [[None] * max(len(xs) - 1, 1) for _ in range(max(len(ys) - 1, 1))]
     buckets: list[list[dict[str, Any]]] = [[] for _ in boxes]
-    for ch in chars:
-        cx, cy = (ch["x0"] + ch["x1"]) / 2, (ch["top"] + ch["bottom"]) / 2
-        for i, b in enumerate(boxes):
-            if b[0] <= cx <= b[2] and b[1] <= cy <= b[3]:
-                buckets[i].append(ch)
-                break
+    loose: list[dict[str, Any]] = []
+    for ch, i in zip(chars, _first_box(chars, boxes), strict=True):
+        (buckets[i] if i >= 0 else loose).append(ch)
     cells: list[Cell] = []
     for b, bucket in zip(boxes, buckets, strict=True):
         c0, c1 = _index(xs, b[0]), _index(xs, b[2])
@@ -167,8 +164,21 @@ def _grid(table: Any, chars: list[dict[str, Any]], page_no: int) -> Grid:
             for c in range(c0, c0 + cell.colspan):
                 if r < len(rows) and c < len(rows[r]):
                     rows[r][c] = cell
-    _fill_gaps(rows, cells, xs, ys, chars, page_no, boxes)
+    _fill_gaps(rows, cells, xs, ys, loose, page_no)
     return Grid(page_no, tuple(table.bbox), rows, cells)
+
+
+def _first_box(chars: list[dict[str, Any]], boxes: list[BBox]) -> list[int]:
+    """For each character, the index of the first box holding its centre (-1: none)."""
+    import numpy as np
+
+    if not chars or not boxes:
+        return [-1] * len(chars)
+    xy = np.array([((ch["x0"] + ch["x1"]) / 2, (ch["top"] + ch["bottom"]) / 2) for ch in chars])
+    b = np.array(boxes, dtype=float)
+    x, y = xy[:, :1], xy[:, 1:]
+    inside = (b[:, 0] <= x) & (x <= b[:, 2]) & (b[:, 1] <= y) & (y <= b[:, 3])
+    return np.where(inside.any(axis=1), inside.argmax(axis=1), -1).tolist()
 
 
 def _fill_gaps(
@@ -176,12 +186,13 @@ def _fill_gaps(
     cells: list[Cell],
     xs: list[float],
     ys: list[float],
-    chars: list[dict[str, Any]],
+    loose: list[dict[str, Any]],
     page_no: int,
-    boxes: list[BBox],
 ) -> None:
     """Grid slots no detected cell covers but with text in them (a cell whose closing rule is cut
-    by the page break) become cells of their own."""
+    by the page break) become cells of their own; ``loose`` are the characters outside every cell."""
+    if not loose:
+        return
     for r, row in enumerate(rows):
         for c, cell in enumerate(row):
             if cell is not None or r + 1 >= len(ys) or c + 1 >= len(xs):
@@ -189,14 +200,9 @@ def _fill_gaps(
             box = (xs[c], ys[r], xs[c + 1], ys[r + 1])
             inside = [
                 ch
-                for ch in chars
+                for ch in loose
                 if box[0] <= (ch["x0"] + ch["x1"]) / 2 <= box[2]
                 and box[1] <= (ch["top"] + ch["bottom"]) / 2 <= box[3]
-                and not any(
-                    b[0] <= (ch["x0"] + ch["x1"]) / 2 <= b[2]
-                    and b[1] <= (ch["top"] + ch["bottom"]) / 2 <= b[3]
-                    for b in boxes
-                )
             ]
             if inside:
                 new = Cell(_text(inside), page_no, box, r, c)

@@ -12,7 +12,6 @@ import typer
 from rich.console import Console
 
 from budgetscope.models import Document
-from budgetscope.pipeline.load import LoadError
 from budgetscope.search_cli.errors import one_line
 
 T = TypeVar("T")
@@ -118,19 +117,10 @@ def warn_coverage(docs: Iterable[Document]) -> None:
 
 
 def read_documents(paths: Iterable[Path]) -> tuple[list[Document], list[str]]:
-    """Read every file; failures become one-line error strings instead of exceptions."""
-    from budgetscope.pipeline.document import read_document
+    """Read every file (in parallel processes when worth it); failures become one-line error strings."""
+    from budgetscope.api.reading import read_documents as read_in_parallel
 
-    docs: list[Document] = []
-    errors: list[str] = []
-    from budgetscope.paths import expand
-
-    for p in expand(paths):
-        try:
-            docs.append(read_document(p))
-        except LoadError as exc:
-            errors.append(str(exc))
-    return docs, errors
+    return read_in_parallel(paths)
 
 
 def report_errors(errors: list[str]) -> None:

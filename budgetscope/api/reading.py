@@ -1,0 +1,146 @@
+"""Reading many files at once: documents read in parallel worker processes, returned in input order.
+
+What ``segment``, ``extract`` and ``citations`` read their files with. A PDF costs about a second
+(its form tables), so files that include a PDF are read in up to :data:`MAX_WORKERS` processes,
+one per usable core; a few text files are read here (starting a worker costs about a second).
+``BUDGETSCOPE_READ_WORKERS`` sets the number of processes (1: read in this process).
+
+Workers are forked (``spawn`` when this process runs several threads) and die with it (see
+:func:`budgetscope.index.ingest.die_with_parent`); the results come back in the order of the
+input, whatever the order the workers finish in. A file that cannot be read is one error line; a
+file a worker failed on otherwise is read again here, so the error is the one a single process
+would raise. A script calling :func:`read_documents` needs the ``if __name__ == "__main__":`` guard.
+
+Example:
+    >>> docs, errors = read_documents([Path("corpus/sast-2026-department-budget.txt")])
+    >>> [d.doc for d in docs], errors
+    (['sast-2026-department-budget.txt'], [])
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from budgetscope.models import Document
+
+MAX_WORKERS = 4
+"""At most this many reading processes (the memory of each is that of one document)."""
+PARALLEL_MIN_FILES = 16
+"""Text files read in parallel from this many on (below, starting workers costs more than it saves)."""
+WORKERS_ENV = "BUDGETSCOPE_READ_WORKERS"
+
+_Result = tuple[Document | None, str | None]
+"""A document, or the one-line error of a file that cannot be read (None, None: a worker failed)."""
+
+
+def read_one(path: Path) -> _Result:
+    """Read one file (in a worker): the document or the file's one-line error; (None, None) when
+    something else went wrong, for the caller to read the file again itself."""
+    from budgetscope.pipeline.document import read_document
+    from budgetscope.pipeline.load import LoadError
+
+    try:
+        return read_document(path), None
+    except LoadError as exc:
+        return None, str(exc)
+    except Exception:
+        return None, None
+
+
+def workers_for(paths: Sequence[Path]) -> int:
+    """How many processes read ``paths``: :data:`WORKERS_ENV` if set, else one per usable core (up
+    to :data:`MAX_WORKERS` and the number of files) when a PDF is among them or there are many."""
+    if len(paths) < 2:
+        return 1
+    setting = os.environ.get(WORKERS_ENV, "").strip()
+    if setting.isdigit() and int(setting) > 0:
+        return min(int(setting), len(paths))
+    if len(paths) < PARALLEL_MIN_FILES and not any(p.suffix.lower() == ".pdf" for p in paths):
+        return 1
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, MAX_WORKERS, len(paths)))
+
+
+def read_all(paths: Sequence[Path], workers: int | None = None) -> list[_Result]:
+    """Each file read (document or error), in the order of ``paths``."""
+    n = workers_for(paths) if workers is None else min(workers, len(paths))
+    results = _read_parallel(paths, n) if n > 1 else [(None, None)] * len(paths)
+    # what no worker read (one process, a worker failed) is read here: errors are the usual ones
+    return [r if r != (None, None) else _read_here(p) for p, r in zip(paths, results, strict=True)]
+
+
+def _read_here(path: Path) -> _Result:
+    from budgetscope.pipeline.document import read_document
+    from budgetscope.pipeline.load import LoadError
+
+    try:
+        return read_document(path), None
+    except LoadError as exc:
+        return None, str(exc)
+
+
+def _read_parallel(paths: Sequence[Path], workers: int) -> list[_Result]:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    import budgetscope.pipeline.document  # noqa: F401 - loaded once, here, for forked workers
+    from budgetscope.index.ingest import die_with_parent
+
+    # the largest files first, so that no process is left with a big one at the end
+    order = sorted(range(len(paths)), key=lambda i: -_size(paths[i]))
+    results: list[_Result] = [(None, None)] * len(paths)
+    try:
+        with ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=multiprocessing.get_context(_start_method()),
+            initializer=die_with_parent,
+            initargs=(os.getpid(),),
+        ) as pool:
+            futures = {i: pool.submit(read_one, paths[i]) for i in order}
+            for i, future in futures.items():
+                results[i] = future.result()
+    except BrokenProcessPool:
+        pass  # what the pool did not read is read by the caller
+    return results
+
+
+def _start_method() -> str:
+    """``fork`` (workers start at once, the pipeline already loaded) when this process runs one
+    thread only, where forking is safe; else ``spawn`` (a fresh interpreter per worker)."""
+    import multiprocessing
+    import threading
+
+    if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
+        return "fork"
+    return "spawn"
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def read_documents(paths: Iterable[Path], workers: int | None = None) -> tuple[list[Document], list[str]]:
+    """Read every file (folders expanded), in parallel when worth it; the documents in input order
+    and, for each file that cannot be read, its one-line error."""
+    from budgetscope.paths import expand
+
+    docs: list[Document] = []
+    errors: list[str] = []
+    for doc, error in read_all(list(expand(paths)), workers):
+        if doc is not None:
+            docs.append(doc)
+        elif error is not None:
+            errors.append(error)
+    return docs, errors
+
+
+__all__ = ["read_all", "read_documents", "workers_for"]
