@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from budgetscope.models import Form, Indicator, Record, stable_id
+from budgetscope.models import Indicator, Record
 from budgetscope.pipeline.forms_inline import inline_indicators
 from budgetscope.pipeline.forms_pdf_labels import (
     amount_unit,
@@ -34,6 +34,7 @@ from budgetscope.pipeline.forms_pdf_labels import (
     target,
     to_yuan,
 )
+from budgetscope.pipeline.forms_pdf_records import PdfForm, form_records
 from budgetscope.pipeline.pdf_tables import Cell, Grid, PdfPages, page_tables
 
 CUE = re.compile(r"绩效目标|绩效指标|指标值|三级指标|一级指标|指标名称")
@@ -59,20 +60,6 @@ def unread_form_pages(page_texts: list[str]) -> list[int]:
 
 
 @dataclass
-class _Form:
-    title: str
-    page: int
-    kind: str = "form"
-    name: str = ""
-    name_cell: Cell | None = None
-    fields: dict[str, str] = field(default_factory=dict)
-    amounts: dict[str, Decimal] = field(default_factory=dict)
-    texts: dict[str, str] = field(default_factory=dict)
-    indicators: list[Indicator] = field(default_factory=list)
-    goal_cells: list[Cell] = field(default_factory=list)
-
-
-@dataclass
 class _Columns:
     """Column x-ranges of the last header, by field."""
 
@@ -92,8 +79,8 @@ class _Columns:
 
 class _Reader:
     def __init__(self, unit: Decimal) -> None:
-        self.forms: list[_Form] = []
-        self.cur: _Form | None = None
+        self.forms: list[PdfForm] = []
+        self.cur: PdfForm | None = None
         self.cols: _Columns | None = None
         self.unit = unit
         self.region = "form"
@@ -119,7 +106,7 @@ class _Reader:
             self.region = "skip"
         elif DEPARTMENT_WIDE.search(s):
             self.region = "department_form"
-            self.cur = _Form(title=s, page=page, kind="department_form")
+            self.cur = PdfForm(title=s, page=page, kind="department_form")
         else:
             self.region = "form"
 
@@ -128,11 +115,11 @@ class _Reader:
             self.forms.append(self.cur)
         self.cur = None
 
-    def new_form(self, page: int) -> _Form:
+    def new_form(self, page: int) -> PdfForm:
         if self.region == "department_form" and self.cur is not None:
             return self.cur
         self.flush()
-        self.cur = _Form(title=self.title, page=page, kind=self.region)
+        self.cur = PdfForm(title=self.title, page=page, kind=self.region)
         return self.cur
 
     # -- rows ----------------------------------------------------------------------------------
@@ -240,7 +227,7 @@ class _Reader:
                 self._put(form, lab, value.text)
             i += 2 if value is not None else 1
 
-    def _put(self, form: _Form, lab: tuple[str, str], text: str) -> None:
+    def _put(self, form: PdfForm, lab: tuple[str, str], text: str) -> None:
         group, key = lab
         if group == "amount":
             yuan = to_yuan(text, self.unit)
@@ -306,7 +293,7 @@ class _Reader:
         a, b = squash(cell.text), squash(cur.name)
         return bool(a) and (a == b or b.endswith(a) or a in b)
 
-    def _indicator(self, by: dict[tuple[str, str], Cell], form: _Form) -> Indicator | None:
+    def _indicator(self, by: dict[tuple[str, str], Cell], form: PdfForm) -> Indicator | None:
         def get(key: str) -> str:
             c = by.get(("ind", key))
             return c.text.strip() if c is not None else ""
@@ -335,7 +322,7 @@ class _Reader:
             target=target(get("comparison"), value, get("unit")) or None,
         )
 
-    def _join_cut(self, form: _Form, key: str, text: str) -> str:
+    def _join_cut(self, form: PdfForm, key: str, text: str) -> str:
         """A level cell cut by the page break: its last characters on top of the next page ("标")."""
         prev = getattr(form.indicators[-1], key) or ""
         if not prev or not text or len(text) > 2 or prev.endswith("指标") or not (prev + text).endswith("标"):
@@ -349,37 +336,7 @@ class _Reader:
 
     def finish(self, doc: str, department: str | None, year: int | None) -> list[Record]:
         self.flush()
-        out: list[Record] = []
-        for n, f in enumerate(self.forms):
-            if f.kind == "form" and (not f.name or (not f.indicators and not f.texts)):
-                continue
-            if f.kind == "department_form" and not (f.indicators or f.texts or f.amounts):
-                continue
-            dept = clean_department(f.fields.get("department") or f.fields.get("unit_name") or "") or (
-                self.department or department
-            )
-            name = re.sub(r"\s+", "", f.name) if f.kind == "form" else (dept or f.title)
-            form = Form(
-                department=dept,
-                implementer=f.fields.get("implementer") or f.fields.get("unit_name"),
-                amounts=f.amounts,
-                indicators=f.indicators,
-                texts=f.texts,
-            )
-            out.append(
-                Record(
-                    id=stable_id(doc, f.kind, f.page, name, n),
-                    kind=f.kind,
-                    doc=doc,
-                    page=f.page,
-                    department=dept,
-                    year=year,
-                    title=f.title or name,
-                    name=name,
-                    form=form,
-                )
-            )
-        return out
+        return form_records(self.forms, doc=doc, department=self.department or department, year=year)
 
 
 def _is_header_row(g: Grid, r: int) -> bool:

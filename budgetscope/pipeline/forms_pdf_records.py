@@ -1,0 +1,69 @@
+"""The forms read from a PDF's tables, as they are collected row by row, and as records at the end.
+
+:mod:`.forms_pdf` fills :class:`PdfForm` objects while it reads the grids; :func:`form_records`
+turns them into ``form`` and ``department_form`` records, leaving out what holds no target.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from budgetscope.models import Form, Indicator, Record, stable_id
+from budgetscope.pipeline.forms_pdf_labels import clean_department
+from budgetscope.pipeline.pdf_tables import Cell
+
+
+@dataclass
+class PdfForm:
+    """One form being read: its title and first page, the fields, amounts, texts and indicators so far."""
+
+    title: str
+    page: int
+    kind: str = "form"
+    name: str = ""
+    name_cell: Cell | None = None
+    fields: dict[str, str] = field(default_factory=dict)
+    amounts: dict[str, Decimal] = field(default_factory=dict)
+    texts: dict[str, str] = field(default_factory=dict)
+    indicators: list[Indicator] = field(default_factory=list)
+    goal_cells: list[Cell] = field(default_factory=list)
+
+
+def form_records(forms: list[PdfForm], *, doc: str, department: str | None, year: int | None) -> list[Record]:
+    """The records of the forms read; a project form without a name or without targets (indicators
+    or texts) and a department-wide form without content are left out. ``department``: the one the
+    pages print, else the document's, for a form that names none."""
+    out: list[Record] = []
+    for n, f in enumerate(forms):
+        if f.kind == "form" and (not f.name or (not f.indicators and not f.texts)):
+            continue
+        if f.kind == "department_form" and not (f.indicators or f.texts or f.amounts):
+            continue
+        dept = clean_department(f.fields.get("department") or f.fields.get("unit_name") or "") or department
+        name = re.sub(r"\s+", "", f.name) if f.kind == "form" else (dept or f.title)
+        form = Form(
+            department=dept,
+            implementer=f.fields.get("implementer") or f.fields.get("unit_name"),
+            amounts=f.amounts,
+            indicators=f.indicators,
+            texts=f.texts,
+        )
+        out.append(
+            Record(
+                id=stable_id(doc, f.kind, f.page, name, n),
+                kind=f.kind,
+                doc=doc,
+                page=f.page,
+                department=dept,
+                year=year,
+                title=f.title or name,
+                name=name,
+                form=form,
+            )
+        )
+    return out
+
+
+__all__ = ["PdfForm", "form_records"]
