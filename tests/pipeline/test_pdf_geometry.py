@@ -1,0 +1,55 @@
+"""The page geometry read by pypdfium2 finds the same tables, cells and characters as pdfplumber's own.
+
+Every excerpt page (corpus/excerpts/, real pages of other cities' budgets) is read both ways."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pdfplumber
+import pypdfium2 as pdfium
+import pytest
+
+from budgetscope.pipeline.pdf_geometry import find_tables, page_geometry
+from budgetscope.pipeline.pdf_tables import PdfPages, read_tables
+
+EXCERPTS = Path(__file__).resolve().parents[2] / "corpus" / "excerpts"
+PAGES = [(p.name, n) for p in sorted(EXCERPTS.glob("*.pdf")) for n in range(1, len(pdfium.PdfDocument(p)) + 1)]
+
+
+def _cells(tables: list[Any]) -> list[list[tuple[float, ...]]]:
+    return [sorted(tuple(round(v, 2) for v in cell) for cell in t.cells) for t in tables]
+
+
+@pytest.mark.parametrize(("name", "page_no"), PAGES)
+def test_pdf_geometry_same_tables_and_characters_as_pdfplumber(name: str, page_no: int) -> None:
+    path = EXCERPTS / name
+    geometry = page_geometry(pdfium.PdfDocument(path), page_no)
+    assert geometry is not None
+    with pdfplumber.open(path) as pdf:
+        page = pdf.pages[page_no - 1]
+        expected_tables = page.find_tables()
+        expected_chars = [c for c in page.chars if c["text"].strip()]
+        assert geometry.bbox == pytest.approx(tuple(page.bbox))
+    tables = find_tables(geometry)
+    assert len(tables) == len(expected_tables) >= 1
+    assert _cells(tables) == _cells(expected_tables)
+    assert [c["text"] for c in geometry.chars] == [c["text"] for c in expected_chars]
+    for got, want in zip(geometry.chars, expected_chars, strict=True):
+        for key in ("x0", "x1", "top", "bottom", "size"):
+            assert got[key] == pytest.approx(want[key], abs=0.5), (got["text"], key)  # character spacing
+
+
+def test_pdf_geometry_rotated_page_is_read_by_pdfplumber(tmp_path: Path) -> None:
+    source = EXCERPTS / "yantai-civil-affairs-2026-p34.pdf"
+    doc = pdfium.PdfDocument(source)
+    doc[0].set_rotation(90)
+    rotated = tmp_path / "rotated.pdf"
+    doc.save(rotated)
+    assert page_geometry(pdfium.PdfDocument(rotated), 1) is None
+    with PdfPages(rotated) as pdf:
+        assert len(pdf) == 1
+
+    grids = read_tables(rotated, [1])  # by pdfplumber, in the rotated page's coordinates
+    assert grids and any("民政" in c.text for g in grids for c in g.cells)
