@@ -3,7 +3,8 @@
 What ``segment``, ``extract`` and ``citations`` read their files with. A PDF costs about a second
 (its form tables), so files that include a PDF are read in up to :data:`MAX_WORKERS` processes,
 one per usable core; a few text files are read here (starting a worker costs about a second).
-``BUDGETSCOPE_READ_WORKERS`` sets the number of processes (1: read in this process).
+``BUDGETSCOPE_READ_WORKERS`` sets the number of processes (1: read in this process). A file read
+before by the same pipeline comes from the read cache (:mod:`.read_cache`) without being read again.
 
 Workers are forked (``spawn`` when this process runs several threads) and die with it (see
 :func:`budgetscope.index.ingest.die_with_parent`); the results come back in the order of the
@@ -66,12 +67,27 @@ def workers_for(paths: Sequence[Path]) -> int:
     return max(1, min(cores, MAX_WORKERS, len(paths)))
 
 
-def read_all(paths: Sequence[Path], workers: int | None = None) -> list[_Result]:
-    """Each file read (document or error), in the order of ``paths``."""
-    n = workers_for(paths) if workers is None else min(workers, len(paths))
-    results = _read_parallel(paths, n) if n > 1 else [(None, None)] * len(paths)
-    # what no worker read (one process, a worker failed) is read here: errors are the usual ones
-    return [r if r != (None, None) else _read_here(p) for p, r in zip(paths, results, strict=True)]
+def read_all(
+    paths: Sequence[Path], workers: int | None = None, *, cache: bool | None = None
+) -> list[_Result]:
+    """Each file read (document or error), in the order of ``paths``; with ``cache`` (default: unless
+    ``BUDGETSCOPE_NO_CACHE``) documents read before by this pipeline come from the read cache."""
+    from budgetscope.api import read_cache
+
+    use_cache = read_cache.enabled() if cache is None else cache
+    keys = [read_cache.entry_key(p) if use_cache else None for p in paths]
+    results: list[_Result] = [(read_cache.get(k), None) for k in keys]
+    todo = [i for i, (doc, _) in enumerate(results) if doc is None]
+    todo_paths = [paths[i] for i in todo]
+    n = workers_for(todo_paths) if workers is None else min(workers, len(todo_paths))
+    read = _read_parallel(todo_paths, n) if n > 1 else [(None, None)] * len(todo_paths)
+    for i, path, (doc, error) in zip(todo, todo_paths, read, strict=True):
+        if doc is None and error is None:  # not read by a worker: read here, the errors are the usual ones
+            doc, error = _read_here(path)
+        if doc is not None and use_cache:
+            read_cache.put(keys[i], doc)
+        results[i] = (doc, error)
+    return results
 
 
 def _read_here(path: Path) -> _Result:
@@ -128,14 +144,17 @@ def _size(path: Path) -> int:
         return 0
 
 
-def read_documents(paths: Iterable[Path], workers: int | None = None) -> tuple[list[Document], list[str]]:
-    """Read every file (folders expanded), in parallel when worth it; the documents in input order
-    and, for each file that cannot be read, its one-line error."""
+def read_documents(
+    paths: Iterable[Path], workers: int | None = None, *, cache: bool | None = None
+) -> tuple[list[Document], list[str]]:
+    """Read every file (folders expanded), in parallel when worth it, from the read cache when read
+    before (see :func:`read_all`); the documents in input order and, for each file that cannot be
+    read, its one-line error."""
     from budgetscope.paths import expand
 
     docs: list[Document] = []
     errors: list[str] = []
-    for doc, error in read_all(list(expand(paths)), workers):
+    for doc, error in read_all(list(expand(paths)), workers, cache=cache):
         if doc is not None:
             docs.append(doc)
         elif error is not None:

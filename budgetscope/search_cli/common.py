@@ -116,11 +116,12 @@ def warn_coverage(docs: Iterable[Document]) -> None:
             warn(f"{d.doc}: {warning(d.coverage)}")
 
 
-def read_documents(paths: Iterable[Path]) -> tuple[list[Document], list[str]]:
-    """Read every file (in parallel processes when worth it); failures become one-line error strings."""
+def read_documents(paths: Iterable[Path], *, cache: bool = True) -> tuple[list[Document], list[str]]:
+    """Read every file (in parallel processes when worth it; from the read cache unless ``cache`` is
+    False); failures become one-line error strings."""
     from budgetscope.api.reading import read_documents as read_in_parallel
 
-    return read_in_parallel(paths)
+    return read_in_parallel(paths, cache=None if cache else False)
 
 
 def report_errors(errors: list[str]) -> None:
@@ -168,14 +169,20 @@ EncoderOption = Annotated[
 ]
 
 
+NoCacheOption = Annotated[
+    bool, typer.Option("--no-cache", help="Read every file again (not from the read cache).")
+]
+"""``--no-cache``: documents read before by the same pipeline are not taken from the read cache."""
+
+
 class OutputFormat(StrEnum):
     table = "table"
     json = "json"
 
 
-def extract_files(files: list[Path]) -> tuple[list[Document], list[str]]:
+def extract_files(files: list[Path], *, cache: bool = True) -> tuple[list[Document], list[str]]:
     """Read and extract files; failures come back as one-line error strings."""
     from budgetscope.pipeline.extract import extract_documents
 
-    docs, errors = read_documents(files)
+    docs, errors = read_documents(files, cache=cache)
     return extract_documents(docs), errors

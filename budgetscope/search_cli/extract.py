@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from budgetscope.search_cli.common import extract_files, report_errors, stdout, warn_coverage
+from budgetscope.search_cli.common import NoCacheOption, extract_files, report_errors, stdout, warn_coverage
 from budgetscope.search_cli.errors import one_line
 
 
@@ -27,9 +27,10 @@ def command(
     format: Annotated[
         ExtractFormat, typer.Option("--format", "-f", help="jsonl, json or table.")
     ] = ExtractFormat.table,
+    no_cache: NoCacheOption = False,
 ) -> None:
     """Extract projects with sections, amounts, periods and cited policy documents."""
-    docs, errors = extract_files(files)
+    docs, errors = extract_files(files, cache=not no_cache)
     records = [r for d in docs for r in d.records]
     if format is ExtractFormat.jsonl:
         for r in records:

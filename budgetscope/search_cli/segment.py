@@ -11,7 +11,14 @@ from rich.text import Text
 from rich.tree import Tree
 
 from budgetscope.models import SECTION_KEYS, Document
-from budgetscope.search_cli.common import SegmentFormat, read_documents, report_errors, stdout, warn_coverage
+from budgetscope.search_cli.common import (
+    NoCacheOption,
+    SegmentFormat,
+    read_documents,
+    report_errors,
+    stdout,
+    warn_coverage,
+)
 from budgetscope.search_cli.errors import one_line
 
 
@@ -22,9 +29,10 @@ def command(
     format: Annotated[
         SegmentFormat, typer.Option("--format", "-f", help="json or table.")
     ] = SegmentFormat.table,
+    no_cache: NoCacheOption = False,
 ) -> None:
     """Segment budget documents into projects, sections and forms."""
-    docs, errors = read_documents(files)
+    docs, errors = read_documents(files, cache=not no_cache)
     if format is SegmentFormat.json:
         print(json.dumps([d.contract() for d in docs], ensure_ascii=False, indent=1))
     else:
