@@ -25,7 +25,11 @@ def test_reading_parallel_keeps_order_and_errors(tmp_path: Path) -> None:
         EXCERPTS / "yantai-civil-affairs-2026-p34.pdf",
     ]
     docs, errors = read_documents(paths, workers=2)
-    assert [d.doc for d in docs] == ["xian-audit-2026-p37-38.pdf", TEXT.name, "yantai-civil-affairs-2026-p34.pdf"]
+    assert [d.doc for d in docs] == [
+        "xian-audit-2026-p37-38.pdf",
+        TEXT.name,
+        "yantai-civil-affairs-2026-p34.pdf",
+    ]
     assert len(errors) == 2 and all("\n" not in e for e in errors)
     assert "missing.pdf" in errors[0] and "no such file" in errors[0]
     assert "empty.txt" in errors[1] and "empty file" in errors[1]
