@@ -13,7 +13,7 @@ file a worker failed on otherwise is read again here, so the error is the one a 
 would raise. A script calling :func:`read_documents` needs the ``if __name__ == "__main__":`` guard.
 
 Example:
-    >>> docs, errors = read_documents([Path("corpus/sast-2026-department-budget.txt")])
+    >>> docs, errors = read_documents([Path("corpus/sast-2026-department-budget.txt")], cache=False)
     >>> [d.doc for d in docs], errors
     (['sast-2026-department-budget.txt'], [])
 """
@@ -39,13 +39,8 @@ _Result = tuple[Document | None, str | None]
 def read_one(path: Path) -> _Result:
     """Read one file (in a worker): the document or the file's one-line error; (None, None) when
     something else went wrong, for the caller to read the file again itself."""
-    from budgetscope.pipeline.document import read_document
-    from budgetscope.pipeline.load import LoadError
-
     try:
-        return read_document(path), None
-    except LoadError as exc:
-        return None, str(exc)
+        return _read_here(path)
     except Exception:
         return None, None
 

@@ -325,7 +325,7 @@ def test_app_progress_lines_when_stderr_is_not_a_terminal(tmp_path: Path) -> Non
 def test_app_verbose_shows_the_traceback_of_an_unexpected_error(monkeypatch: pytest.MonkeyPatch) -> None:
     import budgetscope.search_cli.segment as segment
 
-    def broken(*args: object) -> None:
+    def broken(*args: object, **options: object) -> None:
         raise ZeroDivisionError("boom")
 
     monkeypatch.setattr(segment, "read_documents", broken)

@@ -15,7 +15,9 @@ from budgetscope.pipeline.pdf_geometry import find_tables, page_geometry
 from budgetscope.pipeline.pdf_tables import PdfPages, read_tables
 
 EXCERPTS = Path(__file__).resolve().parents[2] / "corpus" / "excerpts"
-PAGES = [(p.name, n) for p in sorted(EXCERPTS.glob("*.pdf")) for n in range(1, len(pdfium.PdfDocument(p)) + 1)]
+PAGES = [
+    (p.name, n) for p in sorted(EXCERPTS.glob("*.pdf")) for n in range(1, len(pdfium.PdfDocument(p)) + 1)
+]
 
 
 def _cells(tables: list[Any]) -> list[list[tuple[float, ...]]]:
