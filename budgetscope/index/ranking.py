@@ -4,13 +4,9 @@ Pure functions over the hits of :meth:`VectorIndex.search` (one per record, each
 dense cosine and BM25 score):
 
 - :func:`fuse` ranks the candidate projects by weighted RRF of their best cosine and best BM25
-  score, plus :data:`COVERAGE_WEIGHT` times the share of the query's distinctive terms they hold
-  (:func:`coverage`, rarer words weighing more);
+  score, plus :data:`COVERAGE_WEIGHT` times the share of the query's distinctive terms they hold;
 - :func:`name_bonus` adds to the fused score the share of the query's lexical terms that the
   project's name holds (the name is the project's title: a match there outweighs one in its prose);
-- both scale the lexical signals (BM25 rank, coverage, name) by :func:`agreement`, the best coverage
-  among the candidates: when no candidate holds the query's words (a paraphrase), the words that
-  do match are incidental and the dense rank decides;
 - :func:`merge_partners` makes a narrative and the form of the same project (the store's
   ``project_links``) one result, listing both under ``sources``;
 - :func:`mark_weak` flags hits whose relevance is below the calibrated cut-off: a cosine below
@@ -30,7 +26,6 @@ Example:
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -66,16 +61,13 @@ def fuse(
 
     Projects, not chunks, are ranked: a project with many similar chunks gets no extra say.
 
-    The lexical signals are scaled by :func:`agreement` (here 0.5).
-
     >>> hits = [{"dense": 0.9, "lexical": None}, {"dense": 0.5, "lexical": 7.0, "coverage": 0.5}]
     >>> fuse(hits, (1.0, 2.0), k=10); [round(h["score"], 4) for h in hits]
-    [0.0909, 0.2197]
+    [0.0909, 0.3561]
     """
-    share = agreement(hits)
     for h in hits:
-        h["score"] = share * COVERAGE_WEIGHT * float(h.get("coverage") or 0.0) / (k + 1)
-    for key, weight in zip(("dense", "lexical"), (weights[0], weights[1] * share), strict=True):
+        h["score"] = COVERAGE_WEIGHT * float(h.get("coverage") or 0.0) / (k + 1)
+    for key, weight in zip(("dense", "lexical"), weights, strict=True):
         ranked = sorted((h for h in hits if h.get(key) is not None), key=lambda h: -float(h[key]))
         for rank, h in enumerate(ranked, start=1):
             h["score"] += weight / (k + rank)
@@ -86,26 +78,13 @@ def fuse(
 def name_bonus(
     hits: list[dict[str, Any]], terms: Sequence[str], weight: float = NAME_WEIGHT, k: int = FUSE_K
 ) -> None:
-    """Add to each hit's score ``weight / (k + 1)`` times the share of ``terms`` in its name (scaled
-    by :func:`agreement`)."""
+    """Add to each hit's score ``weight / (k + 1)`` times the share of ``terms`` in its name."""
     if not terms or weight == 0:
         return
-    weight *= agreement(hits)
     for h in hits:
         name = str(h.get("name") or "").lower()
         share = sum(1 for t in terms if t in name) / len(terms)
         h["score"] = round(float(h["score"]) + weight * share / (k + 1), 6)
-
-
-def agreement(hits: Sequence[Mapping[str, Any]]) -> float:
-    """How far the query's words are the candidates' words: the best :func:`coverage` among the hits
-    (1.0 when no hit has one, e.g. a dense-only search).
-
-    >>> agreement([{"coverage": 0.25}, {"coverage": 0.5}]), agreement([{"dense": 0.4}])
-    (0.5, 1.0)
-    """
-    covered = [float(h["coverage"]) for h in hits if h.get("coverage") is not None]
-    return max(covered) if covered else 1.0
 
 
 def project_partners(store: EntityStore) -> dict[str, str]:
@@ -167,21 +146,8 @@ def term_groups(query: str) -> list[list[str]]:
     return [[t] for t in dict.fromkeys(tokenize(query)) if len(t) >= 2 and t not in GENERIC_TERMS]
 
 
-def term_weight(group: Sequence[str]) -> float:
-    """How much a term group counts in :func:`coverage`: rarer words more (1 / log(10 + count), the
-    count of its first term in jieba's dictionary of general Chinese).
-
-    >>> term_weight(["疏浚"]) > term_weight(["服务"])
-    True
-    """
-    from budgetscope.index.translate import word_count
-
-    return 1.0 / math.log(10 + word_count(group[0])) if group else 0.0
-
-
 def coverage(groups: Sequence[Sequence[str]], text: str) -> float:
-    """The weighted share (:func:`term_weight`) of term groups with a term in ``text`` (1.0 for a
-    query with no distinctive term).
+    """The share of term groups with a term in ``text`` (1.0 for a query with no distinctive term).
 
     >>> coverage([["高速"], ["铁路"]], "科技馆建筑体大修"), coverage([["智库"]], "科技创新智库建设")
     (0.0, 1.0)
@@ -189,9 +155,7 @@ def coverage(groups: Sequence[Sequence[str]], text: str) -> float:
     if not groups:
         return 1.0
     lowered = text.lower()
-    weights = [term_weight(g) for g in groups]
-    held = sum(w for w, g in zip(weights, groups, strict=True) if any(t.lower() in lowered for t in g))
-    return held / sum(weights)
+    return sum(1 for g in groups if any(t.lower() in lowered for t in g)) / len(groups)
 
 
 def is_weak(hit: Mapping[str, Any], encoder: str = "use") -> bool:

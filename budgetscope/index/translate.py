@@ -112,8 +112,7 @@ def _forms(word: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-@lru_cache(maxsize=4096)
-def word_count(word: str) -> int:
+def _frequency(word: str) -> int:
     """How common a Chinese word is (jieba's dictionary count; 0 for a word it lacks)."""
     from budgetscope.index.sparse import _segmenter
 
@@ -132,7 +131,7 @@ def _lookup(phrase: str) -> list[str]:
     if len(phrase.split()) <= 3:
         for key in keys:
             if cedict().get(key):
-                ranked = sorted(cedict()[key], key=lambda w: -word_count(w))
+                ranked = sorted(cedict()[key], key=lambda w: -_frequency(w))
                 return ranked[:CEDICT_TERMS]
     return []
 
