@@ -32,10 +32,12 @@ _STOP_TEXT = (
     "a an the of in on at to for and or with by from as is are be this that its it which what who how "
     "about into over under across their there some any all more most other such than then these those "
     "do does did was were been being have has had i we you they he she me my our your projects project "
-    "spending money budget budgets cost costs fund funds funding"
+    "spending money budget budgets cost costs fund funds funding "
+    "same year years every each across over per different various also between during within through"
 )
 _STOP = frozenset(_STOP_TEXT.split())
-"""Words dropped before lookup: function words, and words every project of a budget shares."""
+"""Words dropped before lookup: function words, words every project of a budget shares, and words
+that say which years or how many, not what (filters and the series say that)."""
 
 
 def is_english(query: str) -> bool:
