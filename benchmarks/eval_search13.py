@@ -135,6 +135,11 @@ def score(home: str, queries: list[dict[str, Any]], dump: str | None = None) -> 
     return summarize(per)
 
 
+def by_corpus(ranked: list[dict[str, Any]], corpus: str) -> float:
+    """Mean nDCG of the queries over one corpus (bundled: the Shanghai files; national: other cities)."""
+    return mean([r["ndcg"] for r in ranked if r.get("corpus", "bundled") == corpus])
+
+
 def summarize(per: list[dict[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for half in ("tune", "heldout", "all"):
@@ -156,8 +161,7 @@ def summarize(per: list[dict[str, Any]]) -> dict[str, Any]:
             "ambiguous_listed": f"{sum(r['ok'] for r in amb)}/{len(amb)}",
             "nomatch_answered_no_close_match": f"{sum(r['ok'] for r in nomatch)}/{len(nomatch)}",
             "relevant_first_hit_above_cutoff": mean([float(r["relevant_first_confident"]) for r in ranked]),
-            "by_corpus": {c: mean([r["ndcg"] for r in ranked if r.get("corpus", "bundled") == c])
-                          for c in ("bundled", "national")},  # fmt: skip
+            "by_corpus": {c: by_corpus(ranked, c) for c in ("bundled", "national")},
         }
     out["worst"] = [
         {k: r[k] for k in ("split", "group", "query", "ndcg", "top")}
