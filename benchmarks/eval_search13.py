@@ -9,7 +9,11 @@ nothing relevant in the corpus answered "no close match"; relevant first hits no
 A hit names a project by any of its sources (``sources``, else the hit's own doc and name); a
 narrative and the form of the same project are one project (eval13/projects.jsonl), counted once.
 
-usage: python benchmarks/eval_search13.py --home DIR [--split tune|heldout|all] [--dev] [--json]
+The home holds the bundled corpus's documents and the other cities' PDFs
+(``../shared/corpus-national``); ``--ingest`` builds it when it holds no store yet (once; reuse
+it with ``--home``). The excerpts under corpus/excerpts are left out: they repeat pages of those PDFs.
+
+usage: python benchmarks/eval_search13.py --home DIR [--ingest] [--split tune|heldout|all] [--dev] [--json]
 """
 
 from __future__ import annotations
@@ -27,7 +31,20 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 HERE = ROOT / "benchmarks" / "eval13"
+NATIONAL = ROOT.parent / "shared" / "corpus-national"
 K = 10
+
+
+def ingest(home: str) -> None:
+    """Ingest the bundled corpus's documents and the other cities' PDFs into ``home`` (unless it has a store)."""
+    if (Path(home) / "budgetscope.sqlite").is_file():
+        return
+    docs = sorted(str(p) for p in (ROOT / "corpus").glob("*.txt"))
+    print(f"ingesting {len(docs)} bundled documents and {NATIONAL} into {home} …", file=sys.stderr)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    code = "from budgetscope.search_cli.app import main; main()"
+    args = [sys.executable, "-c", code, "ingest", *docs, str(NATIONAL), "--home", home, "--quiet"]
+    subprocess.run(args, check=True, env=env)
 
 
 def cli(*args: str, stderr: bool = False) -> str:
@@ -118,6 +135,11 @@ def score(home: str, queries: list[dict[str, Any]], dump: str | None = None) -> 
     return summarize(per)
 
 
+def by_corpus(ranked: list[dict[str, Any]], corpus: str) -> float:
+    """Mean nDCG of the queries over one corpus (bundled: the Shanghai files; national: other cities)."""
+    return mean([r["ndcg"] for r in ranked if r.get("corpus", "bundled") == corpus])
+
+
 def summarize(per: list[dict[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for half in ("tune", "heldout", "all"):
@@ -139,6 +161,7 @@ def summarize(per: list[dict[str, Any]]) -> dict[str, Any]:
             "ambiguous_listed": f"{sum(r['ok'] for r in amb)}/{len(amb)}",
             "nomatch_answered_no_close_match": f"{sum(r['ok'] for r in nomatch)}/{len(nomatch)}",
             "relevant_first_hit_above_cutoff": mean([float(r["relevant_first_confident"]) for r in ranked]),
+            "by_corpus": {c: by_corpus(ranked, c) for c in ("bundled", "national")},
         }
     out["worst"] = [
         {k: r[k] for k in ("split", "group", "query", "ndcg", "top")}
@@ -172,12 +195,15 @@ def dev(home: str) -> str:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--home", required=True, help="an ingested BUDGETSCOPE_HOME (the bundled corpus)")
+    ap.add_argument("--ingest", action="store_true", help="build the home first if it holds no store")
     ap.add_argument("--split", choices=("tune", "heldout", "all"), default="all")
     ap.add_argument("--group", help="only this group")
     ap.add_argument("--dev", action="store_true", help="also score the development queries")
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--dump", help="write the queries with their hits to this JSON file")
     a = ap.parse_args()
+    if a.ingest:
+        ingest(a.home)
     queries = [json.loads(x) for x in (HERE / "queries.jsonl").read_text(encoding="utf-8").splitlines()]
     queries = [q for q in queries if (a.split == "all" or q["split"] == a.split)
                and (not a.group or q["group"] == a.group)]  # fmt: skip
@@ -189,7 +215,7 @@ def main() -> None:
         return
     for half in ("tune", "heldout", "all"):
         s = result[half]
-        groups = " ".join(f"{g}={v}" for g, v in s["by_group"].items())
+        groups = " ".join(f"{g}={v}" for g, v in {**s["by_group"], **s["by_corpus"]}.items())
         print(f"{half:8} n={s['queries']} ndcg@{K}={s[f'ndcg@{K}']} {groups} cites_p={s['cites_p']} "
               f"cites_r={s['cites_r']} ambiguous={s['ambiguous_listed']} "
               f"nomatch={s['nomatch_answered_no_close_match']} "

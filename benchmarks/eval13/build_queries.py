@@ -23,6 +23,21 @@ DOCS = {
     "F26": "sast-2026-performance-targets.txt",
     "K25": "stcsm-2025-department-budget.txt",
 }
+NATIONAL = {  # ../shared/corpus-national
+    "YT": "yantai-civil-affairs-2026-department-budget.pdf",
+    "FZ": "fuzhou-healthcare-security-2026-department-budget.pdf",
+    "XA": "xian-audit-2026-department-budget.pdf",
+    "CQ": "chongqing-water-resources-2026-department-budget.pdf",
+    "GZ": "guangzhou-data-bureau-2026-project-performance-targets.pdf",
+    "HZ": "hangzhou-transport-2026-department-budget.pdf",
+    "BJ": "beijing-commerce-2026-budget-tables.pdf",
+    "CL": "central-letters-and-calls-2026-department-budget.pdf",
+    "CS": "changsha-letters-and-calls-2026-department-budget.pdf",
+}
+DOCS.update(NATIONAL)
+SAME_PROJECT_NATIONAL = [  # (doc alias, narrative name, form name) of a project told in prose and in its form
+    ("CL", "信息化运行维护项目", "信息化运行维护"),
+]
 SAME_PROJECT = {  # form of sast-2026-performance-targets -> narrative of sast-2026-department-budget
     "创新服务与发展项目": "创新服务与发展项目",
     "市科协组织机构管理": "市科协组织机构管理",
@@ -59,6 +74,9 @@ def main() -> None:
         filters = {} if filters_text == "-" else json.loads(filters_text)
         item: dict = {"group": group, "query": query, "filters": filters,
                       "split": split_of(group, query, filters)}  # fmt: skip
+        aliases = {t.strip().split(" ")[-2 if group not in ("cites", "cites_ambiguous") else 0]
+                   for t in judged.split(";") if t.strip()}  # fmt: skip
+        item["corpus"] = "national" if aliases & set(NATIONAL) else "bundled"
         items = [t.strip() for t in judged.split(";") if t.strip()]
         if group == "cites":
             item["relevant"] = [source(t) for t in items]
@@ -74,6 +92,9 @@ def main() -> None:
     for form, narrative in SAME_PROJECT.items():
         projects.append({"id": f"{DOCS['S26']}|{narrative}", "sources": [[DOCS["S26"], narrative],
                                                                        [DOCS["F26"], form]]})  # fmt: skip
+    for alias, narrative, form in SAME_PROJECT_NATIONAL:
+        projects.append({"id": f"{DOCS[alias]}|{narrative}", "sources": [[DOCS[alias], narrative],
+                                                                      [DOCS[alias], form]]})  # fmt: skip
     (HERE / "projects.jsonl").write_text(
         "".join(json.dumps(p, ensure_ascii=False) + "\n" for p in projects), encoding="utf-8"
     )

@@ -32,10 +32,12 @@ _STOP_TEXT = (
     "a an the of in on at to for and or with by from as is are be this that its it which what who how "
     "about into over under across their there some any all more most other such than then these those "
     "do does did was were been being have has had i we you they he she me my our your projects project "
-    "spending money budget budgets cost costs fund funds funding"
+    "spending money budget budgets cost costs fund funds funding "
+    "same year years every each across over per different various also between during within through"
 )
 _STOP = frozenset(_STOP_TEXT.split())
-"""Words dropped before lookup: function words, and words every project of a budget shares."""
+"""Words dropped before lookup: function words, words every project of a budget shares, and words
+that say which years or how many, not what (filters and the series say that)."""
 
 
 def is_english(query: str) -> bool:
@@ -92,24 +94,47 @@ def cedict() -> dict[str, list[str]]:
     return out
 
 
-def _singular(word: str) -> str:
+def _forms(word: str) -> list[str]:
+    """A word and the base forms it may be inflected from (plural, -ing, -ed), most likely first.
+
+    >>> _forms("dredging"), _forms("subsidies")
+    (['dredging', 'dredg', 'dredge'], ['subsidies', 'subsidy'])
+    """
+    out = [word]
     if word.endswith("ies") and len(word) > 4:
-        return word[:-3] + "y"
-    if word.endswith("s") and not word.endswith("ss") and len(word) > 3:
-        return word[:-1]
-    return word
+        out.append(word[:-3] + "y")
+    elif word.endswith("s") and not word.endswith("ss") and len(word) > 3:
+        out.append(word[:-1])
+    for suffix in ("ing", "ed"):
+        stem = word[: -len(suffix)]
+        if word.endswith(suffix) and len(stem) >= 3:
+            out += [stem, stem + "e"]
+            if len(stem) > 3 and stem[-1] == stem[-2]:
+                out.append(stem[:-1])
+    return list(dict.fromkeys(out))
+
+
+def _frequency(word: str) -> int:
+    """How common a Chinese word is (jieba's dictionary count; 0 for a word it lacks)."""
+    from budgetscope.index.sparse import _segmenter
+
+    tokenizer = _segmenter()
+    tokenizer.check_initialized()
+    return int(tokenizer.FREQ.get(word) or 0)
 
 
 def _lookup(phrase: str) -> list[str]:
-    """Glossary terms of a phrase, else (up to three words) CC-CEDICT's; singular forms tried too."""
-    keys = [phrase] if " " in phrase else list(dict.fromkeys([phrase, _singular(phrase)]))
+    """Glossary terms of a phrase, else (up to three words) CC-CEDICT's most common headwords;
+    a single word's base forms (:func:`_forms`) are tried too."""
+    keys = [phrase] if " " in phrase else _forms(phrase)
     for key in keys:
         if key in glossary():
             return glossary()[key]
     if len(phrase.split()) <= 3:
         for key in keys:
             if cedict().get(key):
-                return cedict()[key][:CEDICT_TERMS]
+                ranked = sorted(cedict()[key], key=lambda w: -_frequency(w))
+                return ranked[:CEDICT_TERMS]
     return []
 
 
