@@ -23,10 +23,10 @@ from budgetscope.models import (
 )
 
 if TYPE_CHECKING:
-    from budgetscope.index.export import ExportResult
     from budgetscope.index.ingest import IngestSummary
-    from budgetscope.index.store import SQLiteStore
     from budgetscope.index.vectors import VectorIndex
+    from budgetscope.store.export import ExportResult
+    from budgetscope.store.sqlite import SQLiteStore
 
 SearchMode = Literal["hybrid", "dense", "sparse"]
 
@@ -73,7 +73,7 @@ class Budgetscope:
 
     @contextmanager
     def _store(self) -> Iterator[SQLiteStore]:
-        from budgetscope.index.store import open_store
+        from budgetscope.store.sqlite import open_store
 
         store = open_store(self.home)
         try:
@@ -254,7 +254,7 @@ class Budgetscope:
         """Write entities (projects, sections, amounts, citations, policy-documents, indicators,
         findings; default: all) as jsonl, csv or parquet files in the folder ``out``, with a
         ``datapackage.json``. Raises ExportError for a bad request."""
-        from budgetscope.index.export import export
+        from budgetscope.store.export import export
 
         kinds = [what] if isinstance(what, str) else list(what)
         with self._store() as store:

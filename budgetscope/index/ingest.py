@@ -31,16 +31,21 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from budgetscope.index import index_state
-from budgetscope.index.audits import department_totals, project_checks
-from budgetscope.index.findings import Check, department_checks, link_narratives_forms, narrative_form_checks
-from budgetscope.index.series import link_series
-from budgetscope.index.store import DocumentEntry, EntityStore, Links, open_store
-from budgetscope.index.store_schema import citation_id
 from budgetscope.messages import quoted
 from budgetscope.models import Coverage, Document
 from budgetscope.paths import bundled_corpus, bundled_documents, data_home, expand
+from budgetscope.pipeline.linking.audits import department_totals, project_checks
+from budgetscope.pipeline.linking.findings import (
+    Check,
+    department_checks,
+    link_narratives_forms,
+    narrative_form_checks,
+)
+from budgetscope.pipeline.linking.series import link_series
 from budgetscope.pipeline.statements import BudgetTable, StatedTotal, department_statements
+from budgetscope.store import index_state
+from budgetscope.store.schema import citation_id
+from budgetscope.store.sqlite import DocumentEntry, EntityStore, Links, open_store
 
 log = logging.getLogger(__name__)
 
@@ -115,7 +120,7 @@ def pipeline_version() -> str:
     package = Path(__file__).resolve().parent.parent
     digest = hashlib.sha1()
     for source in sorted([*package.glob("pipeline/*.py"), package / "models" / "__init__.py",
-                          package / "index" / "store_schema.py"]):  # fmt: skip
+                          package / "store" / "schema.py"]):  # fmt: skip
         digest.update(source.name.encode())
         digest.update(source.read_bytes())
     return f"{release}+{digest.hexdigest()[:10]}"

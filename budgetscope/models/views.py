@@ -164,7 +164,7 @@ class SeriesMember(_View):
 class Series(_View):
     """The same project across years and documents, oldest first; ``years``: one row per budget
     year (``year``, ``budget_total_yuan``, ``form_total_yuan``, ``change_yuan``, ``change_percent``,
-    ``findings``, …; amounts Decimal), as :func:`budgetscope.index.series.series_years` gives them."""
+    ``findings``, …; amounts Decimal), as :func:`budgetscope.pipeline.linking.series.series_years` gives them."""
 
     id: str
     confidence: float

@@ -17,7 +17,7 @@ import typer
 from rich.markup import escape
 from rich.table import Column, Table
 
-from budgetscope.index.check_values import SEVERITY_ORDER
+from budgetscope.pipeline.linking.checks import SEVERITY_ORDER
 from budgetscope.search_cli.common import HomeOption, fail, stderr, stdout
 
 CHECK_FIELDS = ["severity", "status", "kind", "doc", "page", "line", "subject", "stated", "stated_yuan", "found",
@@ -119,7 +119,7 @@ def command(
     """List findings: unit slips, sums, periods, narrative vs form, 编制说明 totals vs the document's tables."""
     import budgetscope
     from budgetscope.api.projects import check_kinds, checks, review_findings
-    from budgetscope.index.store import StoreError, open_store
+    from budgetscope.store.sqlite import StoreError, open_store
 
     try:
         with open_store(home) as store:

@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from budgetscope.index.export import ExportFormat, ExportKind
 from budgetscope.search_cli.common import HomeOption, fail, stderr
+from budgetscope.store.export import ExportFormat, ExportKind
 
 
 def command(
@@ -27,8 +27,8 @@ def command(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary on stderr.")] = False,
 ) -> None:
     """Export entities as JSONL, CSV or Parquet with a Frictionless datapackage.json describing them."""
-    from budgetscope.index.export import ExportError, export
-    from budgetscope.index.store import StoreError, open_store
+    from budgetscope.store.export import ExportError, export
+    from budgetscope.store.sqlite import StoreError, open_store
 
     try:
         with open_store(home) as store:

@@ -141,7 +141,7 @@ def command(
 ) -> None:
     """Show one project: sections, amounts, period, citations, the same project in other years, findings."""
     import budgetscope
-    from budgetscope.index.store import StoreError
+    from budgetscope.store.sqlite import StoreError
 
     try:
         details = budgetscope.open(home).project(project_id).contract()

@@ -14,8 +14,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from budgetscope.index.store_protocol import StoreError
 from budgetscope.models import Check, Coverage, ProjectSummary
+from budgetscope.store.protocol import StoreError
 
 if TYPE_CHECKING:
     from budgetscope.api import Budgetscope

@@ -221,7 +221,7 @@ def test_store_cli_ingest_refuses_another_document_of_a_stored_name(corpus: Path
 
 
 def _stored_department(home: Path) -> list[tuple[str, str]]:
-    from budgetscope.index.store import open_store
+    from budgetscope.store.sqlite import open_store
 
     with open_store(home) as store:
         return [(row["path"], row["department"]) for row in store.select("documents")]

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from budgetscope.index.cites import cites, policy_documents, resolve
-from budgetscope.index.store import EntityStore, open_store
+from budgetscope.store.sqlite import EntityStore, open_store
 
 Row = dict[str, Any]
 

@@ -16,9 +16,9 @@ from typing import Any
 import pytest
 
 from budgetscope.index.ingest import IngestError, ingest, relink
-from budgetscope.index.store import EntityStore, SQLiteStore, open_store
 from budgetscope.models import Document
 from budgetscope.paths import store_path
+from budgetscope.store.sqlite import EntityStore, SQLiteStore, open_store
 
 ROOT = Path(__file__).resolve().parents[2]
 

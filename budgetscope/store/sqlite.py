@@ -24,8 +24,10 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from budgetscope.index.store_migrate import migrate
-from budgetscope.index.store_protocol import (
+from budgetscope.messages import disk_full, is_disk_full
+from budgetscope.models import Document, Record
+from budgetscope.store.migrate import migrate
+from budgetscope.store.protocol import (
     DocumentEntry,
     DuplicateDocumentError,
     DuplicatePolicy,
@@ -34,8 +36,8 @@ from budgetscope.index.store_protocol import (
     Links,
     StoreError,
 )
-from budgetscope.index.store_rows import build_document, build_records, document_rows
-from budgetscope.index.store_schema import (
+from budgetscope.store.rows import build_document, build_records, document_rows
+from budgetscope.store.schema import (
     DDL,
     DOCUMENT_TABLES,
     LINK_TABLES,
@@ -43,8 +45,6 @@ from budgetscope.index.store_schema import (
     VIEWS,
     document_id,
 )
-from budgetscope.messages import disk_full, is_disk_full
-from budgetscope.models import Document, Record
 
 
 def _quote(name: str) -> str:

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from budgetscope.index.store import SQLiteStore, StoreError, open_store
-from budgetscope.index.store_migrate import MONEY_TABLES
-from budgetscope.index.store_schema import SCHEMA_VERSION
+from budgetscope.store.migrate import MONEY_TABLES
+from budgetscope.store.schema import SCHEMA_VERSION
+from budgetscope.store.sqlite import SQLiteStore, StoreError, open_store
 
 
 def _as_version_1(path: Path) -> None:

@@ -32,8 +32,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
-from budgetscope.index.check_values import Check, yuan_text
 from budgetscope.models import stable_id
+from budgetscope.pipeline.linking.checks import Check, yuan_text
 from budgetscope.pipeline.statements import BudgetLine, BudgetTable, row_key, stated_precision
 
 TOTAL_COLUMN = "合计"

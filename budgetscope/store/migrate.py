@@ -18,8 +18,8 @@ from __future__ import annotations
 import sqlite3
 from decimal import Decimal, InvalidOperation
 
-from budgetscope.index.store_protocol import StoreError
-from budgetscope.index.store_schema import fen, money
+from budgetscope.store.protocol import StoreError
+from budgetscope.store.schema import fen, money
 
 MONEY_TABLES = ("amounts", "form_amounts", "components", "budget_lines", "stated_totals")
 """Tables with a ``yuan`` / ``fen`` pair."""
@@ -82,7 +82,7 @@ STEPS = {1: _to_2}
 
 def migrate(conn: sqlite3.Connection, version: int, path: str) -> None:
     """Bring a store of ``version`` to the current schema, each step in one transaction."""
-    from budgetscope.index.store_schema import SCHEMA_VERSION
+    from budgetscope.store.schema import SCHEMA_VERSION
 
     while version < SCHEMA_VERSION:
         step = STEPS.get(version)

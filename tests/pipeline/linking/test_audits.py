@@ -8,7 +8,9 @@ from typing import Any
 
 import pytest
 
-from budgetscope.index.audits import (
+from budgetscope.index.ingest import Processed, process_file
+from budgetscope.models import Record
+from budgetscope.pipeline.linking.audits import (
     department_totals,
     magnitude_checks,
     near_power,
@@ -16,11 +18,9 @@ from budgetscope.index.audits import (
     project_checks,
     sum_checks,
 )
-from budgetscope.index.findings import Check, ProjectLink, department_checks, link_narratives_forms
-from budgetscope.index.ingest import Processed, process_file
-from budgetscope.index.series import link_series
-from budgetscope.index.store import open_store
-from budgetscope.models import Record
+from budgetscope.pipeline.linking.findings import Check, ProjectLink, department_checks, link_narratives_forms
+from budgetscope.pipeline.linking.series import link_series
+from budgetscope.store.sqlite import open_store
 
 BUDGET_2026 = "sast-2026-department-budget.txt"
 FORMS_2026 = "sast-2026-performance-targets.txt"

@@ -307,7 +307,7 @@ def link_series(records: Sequence[Record], *, threshold: float = LINK_THRESHOLD)
 def series_years(store: Any, series_id: str | None = None) -> list[dict[str, Any]]:
     """One row per series and budget year: the year's budget total, form total and change (exact).
 
-    ``store`` is an :class:`~budgetscope.index.store_protocol.EntityStore`; ``series_id`` limits
+    ``store`` is an :class:`~budgetscope.store.protocol.EntityStore`; ``series_id`` limits
     the rows to one series. A year's ``budget_total_yuan`` is its narrative's annual budget (the
     form's when there is no narrative), ``form_total_yuan`` its form's 年度资金总额;
     ``change_yuan`` and ``change_percent`` compare ``budget_total_yuan`` with the nearest earlier

@@ -32,9 +32,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from budgetscope.index.check_values import Check, ProjectLink, compare, yuan_text
-from budgetscope.index.series import SeriesMember
 from budgetscope.models import Record, stable_id
+from budgetscope.pipeline.linking.checks import Check, ProjectLink, compare, yuan_text
+from budgetscope.pipeline.linking.series import SeriesMember
 from budgetscope.pipeline.statements import stated_precision
 
 FORM_TOTAL_KEYS = ("annual_total", "project_total")
@@ -84,7 +84,7 @@ def near_power(a: Decimal, b: Decimal) -> int | None:
 
 
 def _annual(record: Record) -> _Amount | None:
-    from budgetscope.index.findings import _total_precision
+    from budgetscope.pipeline.linking.findings import _total_precision
 
     if record.kind == "form" and record.form is not None:
         for key in FORM_TOTAL_KEYS:

@@ -22,7 +22,6 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from budgetscope.index.store_schema import citation_id, document_id, fen, money, money_columns
 from budgetscope.models import (
     Amount,
     Citation,
@@ -37,6 +36,7 @@ from budgetscope.models import (
     stable_id,
 )
 from budgetscope.pipeline.statements import BudgetTable, StatedTotal
+from budgetscope.store.schema import citation_id, document_id, fen, money, money_columns
 
 
 def _extra(model: BaseModel, handled: Iterable[str]) -> str | None:

@@ -25,9 +25,16 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from budgetscope.index.check_values import SEVERITY, SEVERITY_ORDER, Check, ProjectLink, compare, yuan_text
-from budgetscope.index.series import NameKey, body_similarity, key_similarity, series_key
 from budgetscope.models import Document, Record, stable_id
+from budgetscope.pipeline.linking.checks import (
+    SEVERITY,
+    SEVERITY_ORDER,
+    Check,
+    ProjectLink,
+    compare,
+    yuan_text,
+)
+from budgetscope.pipeline.linking.series import NameKey, body_similarity, key_similarity, series_key
 from budgetscope.pipeline.statements import BudgetLine, BudgetTable, StatedTotal, row_key, stated_precision
 
 FORM_LINK_THRESHOLD = 0.6
@@ -181,8 +188,8 @@ def department_checks(
     """Compare the totals a department budget states in words with its own tables."""
     from dataclasses import replace
 
-    from budgetscope.index.store_schema import document_id
-    from budgetscope.index.table_checks import table_sum_checks
+    from budgetscope.pipeline.linking.table_checks import table_sum_checks
+    from budgetscope.store.schema import document_id
 
     did = document_id(document.doc)
     out: list[Check] = []

@@ -1,7 +1,7 @@
 """The entity store's interface: the Protocol every backend implements and the values it speaks.
 
 Haystack style: write documents with a :class:`DuplicatePolicy`, count, read, delete; one contract
-test suite (tests/index/test_store.py) runs against every backend.
+test suite (tests/store/test_store.py) runs against every backend.
 
 Example:
     >>> DuplicatePolicy("skip") is DuplicatePolicy.SKIP
@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Protocol, runtime_checkable
 
-from budgetscope.index.check_values import Check, ProjectLink
-from budgetscope.index.series import SeriesMember
 from budgetscope.models import Document, PolicyDocument, Record
+from budgetscope.pipeline.linking.checks import Check, ProjectLink
+from budgetscope.pipeline.linking.series import SeriesMember
 from budgetscope.pipeline.statements import BudgetTable, StatedTotal
 
 

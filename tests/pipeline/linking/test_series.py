@@ -8,14 +8,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from budgetscope.index.series import (
+from budgetscope.models import Record
+from budgetscope.pipeline.linking.series import (
     SeriesMember,
     link_series,
     name_similarity,
     pair_confidence,
     series_key,
 )
-from budgetscope.models import Record
 
 
 @pytest.fixture(scope="module")

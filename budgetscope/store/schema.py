@@ -5,7 +5,7 @@ every SQLite reader sums and sorts (Datasette, DuckDB's sqlite scanner see a 64-
 ``yuan`` TEXT is the same amount as decimal text with two places (``"820000.00"``), for reading and
 for the records' round trip. No REAL column or ``CAST(… AS REAL)`` anywhere: SQLite's REAL is a
 double and DuckDB reads a ``REAL`` declaration as a 32-bit float. Dates are ISO text. Row
-conversion lives in :mod:`budgetscope.index.store_rows`.
+conversion lives in :mod:`budgetscope.store.rows`.
 
 Example:
     >>> document_id("a.txt")
@@ -19,7 +19,7 @@ from decimal import Decimal
 from budgetscope.models import stable_id
 
 SCHEMA_VERSION = 2
-"""Bumped when the tables change; an older store is migrated on open (:mod:`store_migrate`), a newer refused."""
+"""Bumped when the tables change; an older store is migrated on open (:mod:`.migrate`), a newer refused."""
 
 _MONEY = "yuan TEXT{null}, fen INTEGER"
 CENT = Decimal("0.01")
@@ -141,7 +141,7 @@ END;
 """The search index's state, kept in the store (#10): documents whose stored version the index does not
 reflect yet, marked by triggers in the transaction that writes or deletes the document, each with a
 sequence number so that an index run clears only the version it embedded. Created with the store, and
-added to an older store by :func:`budgetscope.index.index_state.ensure`."""
+added to an older store by :func:`budgetscope.store.index_state.ensure`."""
 
 DDL = DDL_TABLES + INDEX_STATE
 """Everything a new store is created with."""

@@ -62,7 +62,7 @@ class Check:
 
     def row(self) -> dict[str, Any]:
         """The ``checks`` row."""
-        from budgetscope.index.store_schema import money_columns
+        from budgetscope.store.schema import money_columns
 
         return {
             "id": self.id, "kind": self.kind, "status": self.status, "severity": self.severity,

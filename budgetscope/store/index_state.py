@@ -2,7 +2,7 @@
 
 Documents whose stored version the index does not reflect yet are rows of ``index_pending``, written
 by triggers in the same transaction as the document (see
-:data:`budgetscope.index.store_schema.INDEX_STATE`): two ingests at once, a ``--no-index`` ingest,
+:data:`budgetscope.store.schema.INDEX_STATE`): two ingests at once, a ``--no-index`` ingest,
 a failed or killed index run all leave an exact list, and an index run clears each document as it is
 embedded, so a killed run resumes where it stopped. Each row carries a sequence number: clearing a
 document that was written again meanwhile leaves it pending.
@@ -10,7 +10,7 @@ document that was written again meanwhile leaves it pending.
 Homes of older versions kept this in ``index.json``; :func:`migrate` moves it into the store.
 
 Example:
-    >>> from budgetscope.index.store import SQLiteStore
+    >>> from budgetscope.store.sqlite import SQLiteStore
     >>> from budgetscope.models import Document
     >>> store = SQLiteStore(":memory:")
     >>> ensure(store)
@@ -29,9 +29,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from budgetscope.index.store import SQLiteStore
-from budgetscope.index.store_protocol import EntityStore, StoreError
-from budgetscope.index.store_schema import INDEX_STATE
+from budgetscope.store.protocol import EntityStore, StoreError
+from budgetscope.store.schema import INDEX_STATE
+from budgetscope.store.sqlite import SQLiteStore
 
 LEGACY_FILE = "index.json"
 """Where homes of budgetscope before #10 kept the encoder and the pending documents."""
@@ -53,7 +53,7 @@ def ensure(store: EntityStore) -> None:
     try:
         db.executescript(INDEX_STATE)
     except sqlite3.OperationalError as exc:
-        from budgetscope.index.store import _store_error
+        from budgetscope.store.sqlite import _store_error
 
         raise _store_error(getattr(store, "path", ""), exc) from None
 
@@ -143,7 +143,7 @@ def migrate(home: Path, store: EntityStore) -> None:
 
 
 def _write(store: EntityStore) -> Any:
-    from budgetscope.index.store import _transaction
+    from budgetscope.store.sqlite import _transaction
 
     db = _db(store)
     return _transaction(db, getattr(store, "path", ""))

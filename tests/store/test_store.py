@@ -11,9 +11,11 @@ from typing import Any
 
 import pytest
 
-from budgetscope.index.findings import Check
-from budgetscope.index.series import SeriesMember
-from budgetscope.index.store import (
+from budgetscope.models import Document, PolicyDocument
+from budgetscope.pipeline.linking.findings import Check
+from budgetscope.pipeline.linking.series import SeriesMember
+from budgetscope.store.schema import DOCUMENT_TABLES, citation_id
+from budgetscope.store.sqlite import (
     DocumentEntry,
     DuplicateDocumentError,
     DuplicatePolicy,
@@ -23,8 +25,6 @@ from budgetscope.index.store import (
     StoreError,
     open_store,
 )
-from budgetscope.index.store_schema import DOCUMENT_TABLES, citation_id
-from budgetscope.models import Document, PolicyDocument
 
 BACKENDS = ["file", "memory"]
 
@@ -157,7 +157,7 @@ def test_store_links_are_replaced_as_a_whole(store: EntityStore, extracted: list
 
 def test_store_document_checks_survive_a_relink(store: EntityStore, extracted: list[Any]) -> None:
     _, doc = _by_name(extracted, "sast-2023-department-budget.txt")
-    from budgetscope.index.store_schema import document_id
+    from budgetscope.store.schema import document_id
 
     check = Check(id="check:d", kind="department_total", status="disagree", subject="收入预算", message="m",
                   doc=doc.doc, document_id=document_id(doc.doc))  # fmt: skip
