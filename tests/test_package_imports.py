@@ -122,13 +122,33 @@ def test_package_imports_models_import_nothing_else_of_the_package() -> None:
     assert {k: v for k, v in bad.items() if v} == {}
 
 
-def test_package_imports_pipeline_imports_no_index_api_or_cli() -> None:
+def test_package_imports_pipeline_imports_no_store_index_api_or_cli() -> None:
     bad = {
-        name: sorted(d for d in deps if _layer(d) in ("index", "api", "search_cli"))
+        name: sorted(d for d in deps if _layer(d) in ("store", "index", "vector", "api", "search_cli", "web"))
         for name, deps in GRAPH.items()
         if _layer(name) == "pipeline"
     }
     assert {k: v for k, v in bad.items() if v} == {}
+
+
+def test_package_imports_store_imports_no_linking_index_or_api() -> None:
+    """The store keeps what it is given: it links nothing (pipeline.linking) and searches nothing."""
+    bad = {
+        name: sorted(
+            d
+            for d in deps
+            if _layer(d) in ("index", "vector", "api", "search_cli", "web")
+            or d.startswith("budgetscope.pipeline.linking")
+        )
+        for name, deps in GRAPH.items()
+        if _layer(name) == "store"
+    }
+    assert {k: v for k, v in bad.items() if v} == {}
+
+
+def test_package_imports_store_protocol_speaks_only_in_models() -> None:
+    deps = {d for d in GRAPH["budgetscope.store.protocol"] if d.startswith("budgetscope")}
+    assert deps <= {"budgetscope.models"}
 
 
 SHARED_CLI = {"budgetscope.search_cli", "budgetscope.search_cli.common", "budgetscope.search_cli.errors"}

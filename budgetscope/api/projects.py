@@ -74,7 +74,7 @@ def project_view(store: EntityStore, project_id: str) -> ProjectView | None:
             for r in store.get_records(rows)
         ]  # fmt: skip
         members.sort(key=lambda m: (m.year or 0, m.doc, m.line or 0))
-        from budgetscope.pipeline.linking.series import series_years
+        from budgetscope.store.series import series_years
 
         series = Series(id=membership["series_id"], confidence=membership["confidence"], members=members,
                         years=series_years(store, membership["series_id"]))  # fmt: skip
@@ -150,7 +150,7 @@ def checks(
     """Findings (every check that is not an agreement, and not reviewed), gravest first, then by
     document and line; ``every`` lists every check made, ``reviewed`` the findings marked as
     reviewed instead (with when and why)."""
-    from budgetscope.pipeline.linking.checks import SEVERITY_ORDER
+    from budgetscope.models import SEVERITY_ORDER
 
     where: dict[str, Any] = {}
     if kind:

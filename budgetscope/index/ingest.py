@@ -32,17 +32,16 @@ from pathlib import Path
 from typing import Any
 
 from budgetscope.messages import quoted
-from budgetscope.models import Coverage, Document
+from budgetscope.models import BudgetTable, Check, Coverage, Document, StatedTotal
 from budgetscope.paths import bundled_corpus, bundled_documents, data_home, expand
 from budgetscope.pipeline.linking.audits import department_totals, project_checks
 from budgetscope.pipeline.linking.findings import (
-    Check,
     department_checks,
     link_narratives_forms,
     narrative_form_checks,
 )
 from budgetscope.pipeline.linking.series import link_series
-from budgetscope.pipeline.statements import BudgetTable, StatedTotal, department_statements
+from budgetscope.pipeline.statements import department_statements
 from budgetscope.store import index_state
 from budgetscope.store.schema import citation_id
 from budgetscope.store.sqlite import DocumentEntry, EntityStore, Links, open_store

@@ -62,6 +62,23 @@ def stable_id(*parts: object) -> str:
     return h.hexdigest()[:16]
 
 
+def document_id(doc: str) -> str:
+    """The id of a stored document: a hash of its file name (records' ids are made from it too)."""
+    return "doc:" + stable_id(doc)
+
+
+def fen(value: Decimal | None) -> int | None:
+    """The amount in fen (exact), None when there is none or it is finer than a fen (kept in ``yuan``).
+
+    >>> fen(Decimal("179540.5")), fen(Decimal("60000.00E4")), fen(Decimal("0.125"))
+    (17954050, 60000000000, None)
+    """
+    if value is None or not value.is_finite():
+        return None
+    cents = value * 100
+    return int(cents) if cents == cents.to_integral_value() else None
+
+
 class _Record(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

@@ -17,7 +17,7 @@ import typer
 from rich.markup import escape
 from rich.table import Column, Table
 
-from budgetscope.pipeline.linking.checks import SEVERITY_ORDER
+from budgetscope.models import SEVERITY_ORDER
 from budgetscope.search_cli.common import HomeOption, fail, stderr, stdout
 
 CHECK_FIELDS = ["severity", "status", "kind", "doc", "page", "line", "subject", "stated", "stated_yuan", "found",

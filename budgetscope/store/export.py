@@ -59,7 +59,7 @@ def export_rows(store: EntityStore, what: ExportKind | str) -> Iterator[dict[str
     money = [f.name for f in fields if f.money]
     names = [f.name for f in fields]
     if not view:
-        from budgetscope.pipeline.linking.series import series_years
+        from budgetscope.store.series import series_years
 
         yield from ({n: row[n] for n in names} for row in series_years(store))
         return

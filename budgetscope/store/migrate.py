@@ -18,8 +18,9 @@ from __future__ import annotations
 import sqlite3
 from decimal import Decimal, InvalidOperation
 
+from budgetscope.models import fen
 from budgetscope.store.protocol import StoreError
-from budgetscope.store.schema import fen, money
+from budgetscope.store.schema import money
 
 MONEY_TABLES = ("amounts", "form_amounts", "components", "budget_lines", "stated_totals")
 """Tables with a ``yuan`` / ``fen`` pair."""

@@ -15,10 +15,16 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Protocol, runtime_checkable
 
-from budgetscope.models import Document, PolicyDocument, Record
-from budgetscope.pipeline.linking.checks import Check, ProjectLink
-from budgetscope.pipeline.linking.series import SeriesMember
-from budgetscope.pipeline.statements import BudgetTable, StatedTotal
+from budgetscope.models import (
+    BudgetTable,
+    Check,
+    Document,
+    PolicyDocument,
+    ProjectLink,
+    Record,
+    SeriesLink,
+    StatedTotal,
+)
 
 
 class StoreError(Exception):
@@ -66,7 +72,7 @@ class Links:
     policy_documents: list[PolicyDocument] = field(default_factory=list)
     canonical: dict[str, str | None] = field(default_factory=dict)
     """Canonical policy-document id per citation row id."""
-    series: list[SeriesMember] = field(default_factory=list)
+    series: list[SeriesLink] = field(default_factory=list)
     project_links: list[ProjectLink] = field(default_factory=list)
     checks: list[Check] = field(default_factory=list)
 

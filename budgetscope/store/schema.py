@@ -8,15 +8,15 @@ double and DuckDB reads a ``REAL`` declaration as a 32-bit float. Dates are ISO 
 conversion lives in :mod:`budgetscope.store.rows`.
 
 Example:
-    >>> document_id("a.txt")
-    'doc:cfc7b4885384957a'
+    >>> citation_id("p1", 0)
+    'c9dd46457d555411'
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from budgetscope.models import stable_id
+from budgetscope.models import fen, stable_id
 
 SCHEMA_VERSION = 2
 """Bumped when the tables change; an older store is migrated on open (:mod:`.migrate`), a newer refused."""
@@ -267,18 +267,6 @@ def money(value: Decimal | None) -> str | None:
     return format(cents if cents == value else value, "f")
 
 
-def fen(value: Decimal | None) -> int | None:
-    """The amount in fen (exact), None when there is none or it is finer than a fen (kept in ``yuan``).
-
-    >>> fen(Decimal("179540.5")), fen(Decimal("60000.00E4")), fen(Decimal("0.125"))
-    (17954050, 60000000000, None)
-    """
-    if value is None or not value.is_finite():
-        return None
-    cents = value * 100
-    return int(cents) if cents == cents.to_integral_value() else None
-
-
 def money_columns(prefix: str, value: Decimal | None) -> dict[str, str | int | None]:
     """``{prefix}yuan`` and ``{prefix}fen`` of an amount (``prefix`` as in ``stated_``).
 
@@ -286,11 +274,6 @@ def money_columns(prefix: str, value: Decimal | None) -> dict[str, str | int | N
     {'yuan': '1.50', 'fen': 150}
     """
     return {f"{prefix}yuan": money(value), f"{prefix}fen": fen(value)}
-
-
-def document_id(doc: str) -> str:
-    """The id of a stored document: a hash of its file name (records' ids are made from it too)."""
-    return "doc:" + stable_id(doc)
 
 
 def citation_id(record_id: str, position: int) -> str:
@@ -306,8 +289,6 @@ __all__ = [
     "SCHEMA_VERSION",
     "VIEWS",
     "citation_id",
-    "document_id",
-    "fen",
     "money",
     "money_columns",
 ]

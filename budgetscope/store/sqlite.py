@@ -36,14 +36,20 @@ from budgetscope.store.protocol import (
     Links,
     StoreError,
 )
-from budgetscope.store.rows import build_document, build_records, document_rows
+from budgetscope.store.rows import (
+    build_document,
+    build_records,
+    check_row,
+    document_rows,
+    project_link_row,
+    series_row,
+)
 from budgetscope.store.schema import (
     DDL,
     DOCUMENT_TABLES,
     LINK_TABLES,
     SCHEMA_VERSION,
     VIEWS,
-    document_id,
 )
 
 
@@ -151,7 +157,7 @@ class SQLiteStore:
     def _write_one(self, entry: DocumentEntry, policy: DuplicatePolicy) -> int:
         doc = entry.document
         rows = document_rows(doc, tables=entry.tables, stated=entry.stated, pipeline=entry.pipeline)
-        rows["checks"] = [c.row() for c in entry.checks]
+        rows["checks"] = [check_row(c) for c in entry.checks]
         db = self.db
         with _transaction(db, self.path):
             exists = db.execute("SELECT 1 FROM documents WHERE doc = ?", (doc.doc,)).fetchone()
@@ -210,9 +216,9 @@ class SQLiteStore:
                 "UPDATE citations SET canonical = ? WHERE id = ?",
                 [(c, i) for i, c in links.canonical.items()],
             )
-            _insert(db, "project_series", [m.row() for m in links.series])
-            _insert(db, "project_links", [link.row() for link in links.project_links])
-            _insert(db, "checks", [c.row() for c in links.checks if c.document_id is None])
+            _insert(db, "project_series", [series_row(m) for m in links.series])
+            _insert(db, "project_links", [project_link_row(link) for link in links.project_links])
+            _insert(db, "checks", [check_row(c) for c in links.checks if c.document_id is None])
             db.execute("INSERT OR REPLACE INTO meta VALUES ('links_stale', '0')")
 
     def review_findings(
@@ -420,6 +426,5 @@ __all__ = [
     "Links",
     "SQLiteStore",
     "StoreError",
-    "document_id",
     "open_store",
 ]

@@ -9,10 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from budgetscope.models import Record
+from budgetscope.models import Check, Record
+from budgetscope.pipeline.linking.checks import compare
 from budgetscope.pipeline.linking.findings import (
-    Check,
-    compare,
     department_checks,
     link_narratives_forms,
     narrative_form_checks,
