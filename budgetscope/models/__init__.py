@@ -36,6 +36,7 @@ from budgetscope.models.records import (
     document_id,
     fen,
     stable_id,
+    to_json,
 )
 from budgetscope.models.statements import BudgetLine, BudgetTable, StatedTotal, row_key
 from budgetscope.models.views import (
@@ -93,4 +94,5 @@ __all__ = [
     "fen",
     "row_key",
     "stable_id",
+    "to_json",
 ]

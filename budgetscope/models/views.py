@@ -168,13 +168,6 @@ class DocumentSummary(_View):
     warnings: list[str] = Field(default_factory=list)
 
 
-def _exact(value: Any) -> Any:
-    """A Decimal as an exact JSON value: an int when whole, else its decimal text; others as they are."""
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else str(value)
-    return value
-
-
 class ProjectView(_View):
     """Everything known about one project: the record, its series, its linked form or narrative,
     every check made about it and the findings among them."""
@@ -192,7 +185,7 @@ class ProjectView(_View):
         return [c for c in self.checks if c.is_finding]
 
     def contract(self) -> dict[str, Any]:
-        """JSON-ready, as ``budgetscope show --format json`` prints it."""
+        """What ``budgetscope show --format json`` prints (amounts exact: int or Decimal, see :func:`~budgetscope.models.records.to_json`)."""
         project = self.record.contract()
         for c in project["citations"]:
             c["canonical_title"] = self.canonical_titles.get(c["canonical"])
@@ -201,7 +194,9 @@ class ProjectView(_View):
             series = self.series.model_dump(
                 mode="json", exclude={"members": {"__all__": {"budget_total_yuan"}}, "years": True}
             )
-            series["years"] = [{k: _exact(v) for k, v in y.items()} for y in self.series.years]
+            series["years"] = [
+                {k: _num(v) if isinstance(v, Decimal) else v for k, v in y.items()} for y in self.series.years
+            ]
         linked = None
         if self.linked is not None:
             linked = self.linked.model_dump(mode="json")

@@ -78,7 +78,9 @@ def test_audits_magnitude_against_the_projects_form(
     assert budget.document is not None and forms.document is not None
     narrative = next(r for r in budget.document.records if any(a.text == "460000万元" for a in r.amounts))
     form = _record(forms, "国际科技人文交流与合作")
-    checks = magnitude_checks([narrative, form], [ProjectLink(narrative_id=narrative.id, form_id=form.id, confidence=1.0)], [], {})
+    checks = magnitude_checks(
+        [narrative, form], [ProjectLink(narrative_id=narrative.id, form_id=form.id, confidence=1.0)], [], {}
+    )
     assert len(checks) == 1
     c = checks[0]
     assert "国际科技人文交流与合作" in c.subject and c.severity == "error" and c.field == "budget_total"
