@@ -119,7 +119,7 @@ def dump() -> Callable[[EntityStore], Dump]:
 @pytest.fixture(scope="session")
 def extracted(corpus: Path) -> list[Any]:
     """(processed, document) of every corpus file: segmented, extracted, tables parsed."""
-    from budgetscope.index.ingest import process_file
+    from budgetscope.index.processing import process_file
     from budgetscope.paths import expand
 
     processed = [process_file(p) for p in expand([corpus])]

@@ -164,3 +164,35 @@ def test_package_imports_cli_commands_use_the_api_not_the_stores(name: str) -> N
     assert not deps & {"sqlite3", "qdrant_client"}
     others = {d for d in deps if _layer(d) == "search_cli"} - SHARED_CLI
     assert others == set()
+
+
+STORE_AND_ENGINES = (
+    "budgetscope.store.sqlite",
+    "budgetscope.index.search",
+    "budgetscope.index.vectors",
+    "budgetscope.index.cites",
+    "budgetscope.vector",
+    "budgetscope.pipeline",
+)
+"""What a command reaches only through the API: opening the store, the search engine, the pipeline
+(the shared ``common`` module reads files for ``segment``/``extract``)."""
+
+NOT_YET_THIN = {"budgetscope.search_cli.search", "budgetscope.search_cli.cites"}
+"""Commands still opening the store or the index themselves (engineer 15b's this round; the
+integrator empties this set when their branch lands)."""
+
+
+@pytest.mark.parametrize(
+    "name",
+    sorted(
+        n
+        for n in MODULES
+        if _layer(n) == "search_cli" and n not in SHARED_CLI | {"budgetscope.search_cli.app"}
+    ),
+)
+def test_package_imports_cli_commands_open_no_store_engine_or_pipeline(name: str) -> None:
+    bad = sorted(d for d in GRAPH[name] if d.startswith(STORE_AND_ENGINES))
+    if name in NOT_YET_THIN:
+        assert bad, f"{name} is thin now: take it out of NOT_YET_THIN"
+        return
+    assert bad == []

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from budgetscope.api.errors import AmbiguousProject
 from budgetscope.models import (
     Check,
+    Coverage,
     DocumentSummary,
     LinkedProject,
     ProjectSummary,
@@ -163,6 +164,13 @@ def checks(
         rows, key=lambda r: (-SEVERITY_ORDER.get(r["severity"], 0), r["doc"] or "", r["line"] or 0, r["id"])
     )
     return [Check(**row, reviewed=reviewed) for row in ordered]
+
+
+def coverage_reports(store: EntityStore) -> dict[str, Coverage]:
+    """The coverage report of each stored document that has one, by file name."""
+    from budgetscope.store.rows import document_coverage
+
+    return {row["doc"]: c for row in store.select("documents") if (c := document_coverage(row)) is not None}
 
 
 def check_kinds(store: EntityStore) -> set[str]:

@@ -14,6 +14,7 @@ from budgetscope.api.frames import Rows
 from budgetscope.api.indexing import Progress
 from budgetscope.models import (
     Check,
+    Coverage,
     DocumentSummary,
     PolicyDocument,
     ProjectSummary,
@@ -234,6 +235,21 @@ class Budgetscope:
 
         with self._store() as store:
             return Rows(checks(store, every=every, kind=kind, doc=doc, reviewed=reviewed))
+
+    def check_kinds(self) -> set[str]:
+        """The kinds of check the store holds (``unit_slip``, ``narrative_form_amount``, …)."""
+        from budgetscope.api.projects import check_kinds
+
+        with self._store() as store:
+            return check_kinds(store)
+
+    def coverage(self) -> dict[str, Coverage]:
+        """How much of each stored document was read (forms read of forms stated, totals), by file name;
+        documents without a report are left out (see :class:`~budgetscope.models.Coverage`)."""
+        from budgetscope.api.projects import coverage_reports
+
+        with self._store() as store:
+            return coverage_reports(store)
 
     def review(self, ids: Sequence[str], *, note: str | None = None, reviewed: bool = True) -> list[str]:
         """Mark findings (id or its first 8+ characters) as reviewed false positives that stop

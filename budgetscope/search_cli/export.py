@@ -27,12 +27,12 @@ def command(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary on stderr.")] = False,
 ) -> None:
     """Export entities as JSONL, CSV or Parquet with a Frictionless datapackage.json describing them."""
-    from budgetscope.store.export import ExportError, export
-    from budgetscope.store.sqlite import StoreError, open_store
+    import budgetscope
+    from budgetscope.store.export import ExportError
+    from budgetscope.store.protocol import StoreError
 
     try:
-        with open_store(home) as store:
-            result = export(store, what or [], format, out if out == "-" else Path(out), bom=bom)
+        result = budgetscope.open(home).export(what or [], format, out if out == "-" else Path(out), bom=bom)
     except BrokenPipeError:
         raise  # `export --out - | head`: a closed pipe is a normal end (the app exits 0)
     except (StoreError, ExportError, OSError) as exc:

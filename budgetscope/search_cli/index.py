@@ -23,7 +23,7 @@ def command(
     from budgetscope.api.indexing import update_index
     from budgetscope.paths import data_home
     from budgetscope.search_cli.common import fail
-    from budgetscope.store.sqlite import StoreError
+    from budgetscope.store.protocol import StoreError
 
     console = stderr()
     with Progress("index", quiet=quiet) as progress:

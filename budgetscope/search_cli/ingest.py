@@ -66,7 +66,7 @@ def command(
     from budgetscope.api.indexing import ingest_and_index
     from budgetscope.index.ingest import IngestError
     from budgetscope.search_cli.common import fail
-    from budgetscope.store.sqlite import StoreError
+    from budgetscope.store.protocol import StoreError
 
     console = stderr()
     try:

@@ -28,7 +28,7 @@ def command(
     from budgetscope.api import BudgetscopeError
     from budgetscope.api.indexing import remove_documents
     from budgetscope.paths import data_home
-    from budgetscope.store.sqlite import StoreError
+    from budgetscope.store.protocol import StoreError
 
     try:
         removed = remove_documents(

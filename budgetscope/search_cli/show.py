@@ -140,7 +140,7 @@ def command(
 ) -> None:
     """Show one project: sections, amounts, period, citations, the same project in other years, findings."""
     import budgetscope
-    from budgetscope.store.sqlite import StoreError
+    from budgetscope.store.protocol import StoreError
 
     try:
         details = budgetscope.open(home).project(project_id).contract()

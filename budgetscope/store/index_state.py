@@ -53,9 +53,9 @@ def ensure(store: EntityStore) -> None:
     try:
         db.executescript(INDEX_STATE)
     except sqlite3.OperationalError as exc:
-        from budgetscope.store.sqlite import _store_error
+        from budgetscope.store.sqlite_db import store_error
 
-        raise _store_error(getattr(store, "path", ""), exc) from None
+        raise store_error(getattr(store, "path", ""), exc) from None
 
 
 def pending(store: EntityStore) -> dict[str, int]:
@@ -143,10 +143,10 @@ def migrate(home: Path, store: EntityStore) -> None:
 
 
 def _write(store: EntityStore) -> Any:
-    from budgetscope.store.sqlite import _transaction
+    from budgetscope.store.sqlite_db import transaction
 
     db = _db(store)
-    return _transaction(db, getattr(store, "path", ""))
+    return transaction(db, getattr(store, "path", ""))
 
 
 __all__ = [

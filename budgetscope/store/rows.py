@@ -28,6 +28,7 @@ from budgetscope.models import (
     Check,
     Citation,
     Component,
+    Coverage,
     Document,
     Form,
     Indicator,
@@ -281,6 +282,14 @@ def build_records(
     return out
 
 
+def document_coverage(row: Mapping[str, Any]) -> Coverage | None:
+    """The coverage report kept with a ``documents`` row (None when the document has none)."""
+    report = _load_extra(row["extra"])[0].get("coverage")
+    if not isinstance(report, dict):
+        return None
+    return Coverage.model_validate({k: v for k, v in report.items() if k != "short"})
+
+
 def check_row(c: Check) -> dict[str, Any]:
     """The ``checks`` row of a check (its review lives in ``reviews``)."""
     return {
@@ -313,4 +322,12 @@ def series_row(m: SeriesLink) -> dict[str, Any]:
     }
 
 
-__all__ = ["build_document", "build_records", "check_row", "document_rows", "project_link_row", "series_row"]
+__all__ = [
+    "build_document",
+    "build_records",
+    "check_row",
+    "document_coverage",
+    "document_rows",
+    "project_link_row",
+    "series_row",
+]

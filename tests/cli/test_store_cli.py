@@ -23,8 +23,9 @@ app.command("export")(export.command)
 
 @pytest.fixture(scope="module")
 def home(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The corpus ingested through the CLI, not embedded (no test here searches)."""
     home = tmp_path_factory.mktemp("cli-home")
-    result = runner.invoke(app, ["ingest", str(corpus), "--home", str(home)])
+    result = runner.invoke(app, ["ingest", str(corpus), "--home", str(home), "--no-index"])
     assert result.exit_code == 0, result.output
     return home
 

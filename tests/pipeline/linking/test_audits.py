@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from budgetscope.index.ingest import Processed, process_file
+from budgetscope.index.processing import Processed, process_file
 from budgetscope.models import Check, ProjectLink, Record
 from budgetscope.pipeline.linking.audits import (
     department_totals,
