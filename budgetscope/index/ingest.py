@@ -39,8 +39,9 @@ from budgetscope.pipeline.linking.findings import (
 )
 from budgetscope.pipeline.linking.series import link_series
 from budgetscope.store import index_state
+from budgetscope.store.protocol import DocumentEntry, EntityStore, Links
 from budgetscope.store.schema import citation_id
-from budgetscope.store.sqlite import DocumentEntry, EntityStore, Links, open_store
+from budgetscope.store.sqlite import open_store
 
 log = logging.getLogger(__name__)
 
@@ -120,7 +121,6 @@ def ingest(
     if store is None:
         store = open_store(home, create=True)
         index_state.migrate(data_home(home), store)
-    index_state.ensure(store)  # documents are marked for the search index as they are written
     summary = IngestSummary(files=len(files), store=getattr(store, "path", ""))
     try:
         todo, moved = _plan(files, store, force, summary)

@@ -13,6 +13,7 @@ Example:
 """
 
 from budgetscope.models.links import SEVERITY, SEVERITY_ORDER, Check, ProjectLink, SeriesLink
+from budgetscope.models.money import fen, to_json
 from budgetscope.models.records import (
     FORM_TEXT_SECTIONS,
     SECTION_KEYS,
@@ -34,9 +35,7 @@ from budgetscope.models.records import (
     RecordKind,
     Section,
     document_id,
-    fen,
     stable_id,
-    to_json,
 )
 from budgetscope.models.statements import BudgetLine, BudgetTable, StatedTotal, row_key
 from budgetscope.models.views import (

@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
-from budgetscope.models.records import fen
+from budgetscope.models.money import fen
 
 SEVERITY = {"agree": "ok", "rounded": "info", "missing": "info", "differs": "info", "disagree": "warning"}
 """Severity of each status (a check may set its own: a unit slip is an ``error``)."""

@@ -12,14 +12,13 @@ Example:
 from __future__ import annotations
 
 import hashlib
-import json
-import re
-import uuid
 from datetime import date
 from decimal import Decimal
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from budgetscope.models.money import _num
 
 SECTION_KEYS: tuple[str, ...] = (
     "overview",
@@ -68,18 +67,6 @@ def stable_id(*parts: object) -> str:
 def document_id(doc: str) -> str:
     """The id of a stored document: a hash of its file name (records' ids are made from it too)."""
     return "doc:" + stable_id(doc)
-
-
-def fen(value: Decimal | None) -> int | None:
-    """The amount in fen (exact), None when there is none or it is finer than a fen (kept in ``yuan``).
-
-    >>> fen(Decimal("179540.5")), fen(Decimal("60000.00E4")), fen(Decimal("0.125"))
-    (17954050, 60000000000, None)
-    """
-    if value is None or not value.is_finite():
-        return None
-    cents = value * 100
-    return int(cents) if cents == cents.to_integral_value() else None
 
 
 class _Record(BaseModel):
@@ -269,36 +256,6 @@ class Record(_Record):
         ]
         out["implementing_bodies"] = list(self.implementing_bodies)
         return out
-
-
-def _num(value: Decimal) -> int | Decimal:
-    """A contract amount: an int when whole, else the Decimal itself (exact; :func:`to_json` writes its digits).
-
-    >>> _num(Decimal("600000.00")), _num(Decimal("1234567890123.45"))
-    (600000, Decimal('1234567890123.45'))
-    """
-    return int(value) if value == value.to_integral_value() else value
-
-
-def to_json(value: Any, *, indent: int | None = None) -> str:
-    """JSON text in which every :class:`~decimal.Decimal` is a JSON number of its exact digits (never a float).
-
-    >>> to_json({"yuan": Decimal("1234567890123.45"), "text": "12.3万元", "n": [Decimal("6.272E+6")]})
-    '{"yuan": 1234567890123.45, "text": "12.3万元", "n": [6272000]}'
-    """
-    token = uuid.uuid4().hex  # a mark no document text can forge
-
-    def marked(v: Any) -> Any:
-        if isinstance(v, Decimal) and v.is_finite():
-            return f"{token}{v:f}{token}"
-        if isinstance(v, dict):
-            return {k: marked(x) for k, x in v.items()}
-        if isinstance(v, list | tuple):
-            return [marked(x) for x in v]
-        return v
-
-    text = json.dumps(marked(value), ensure_ascii=False, indent=indent)
-    return re.sub(f'"{token}(-?[0-9.]+){token}"', r"\1", text)
 
 
 def _form_contract(form: Form) -> dict[str, Any]:

@@ -21,7 +21,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator
 
 from budgetscope.models.links import Check
-from budgetscope.models.records import SECTION_KEYS, Record, _num
+from budgetscope.models.money import _num
+from budgetscope.models.records import SECTION_KEYS, Record
 
 
 class _View(BaseModel):

@@ -73,7 +73,8 @@ def command(
     from budgetscope.index.search import search
     from budgetscope.index.vectors import VectorIndexError
     from budgetscope.paths import data_home
-    from budgetscope.store.sqlite import StoreError, open_store
+    from budgetscope.store.protocol import StoreError
+    from budgetscope.store.sqlite import open_store
 
     if (query is None) == (queries is None):
         raise fail("give a QUERY or --queries FILE (one of them)")

@@ -35,7 +35,7 @@ from budgetscope.store.export_fields import (
     fields_of,
     kind_of,
 )
-from budgetscope.store.sqlite import EntityStore
+from budgetscope.store.protocol import EntityStore
 
 
 class ExportFormat(StrEnum):

@@ -18,7 +18,7 @@ from decimal import Decimal
 
 from budgetscope.models import fen, stable_id
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """Bumped when the tables change; an older store is migrated on open (:mod:`.migrate`), a newer refused."""
 
 _MONEY = "yuan TEXT{null}, fen INTEGER"
@@ -29,7 +29,7 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS documents (
   id TEXT PRIMARY KEY, doc TEXT NOT NULL UNIQUE, path TEXT, kind TEXT NOT NULL, department TEXT,
   year INTEGER, pages INTEGER, chars INTEGER, sha1 TEXT NOT NULL, pipeline TEXT NOT NULL,
-  parts TEXT NOT NULL, warnings TEXT NOT NULL, extra TEXT);
+  parts TEXT NOT NULL, warnings TEXT NOT NULL, extra TEXT, index_seq INTEGER);
 CREATE TABLE IF NOT EXISTS projects (
   id TEXT PRIMARY KEY, document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
   position INTEGER NOT NULL, kind TEXT NOT NULL CHECK (kind IN ('narrative', 'form', 'department_form')), doc TEXT NOT NULL,
@@ -126,27 +126,32 @@ CREATE TABLE IF NOT EXISTS reviews (
 
 
 INDEX_STATE = """
-CREATE TABLE IF NOT EXISTS index_pending (doc TEXT PRIMARY KEY, seq INTEGER NOT NULL);
-CREATE TRIGGER IF NOT EXISTS documents_index_insert AFTER INSERT ON documents BEGIN
+CREATE TABLE IF NOT EXISTS index_removed (doc TEXT PRIMARY KEY, seq INTEGER NOT NULL);
+CREATE TRIGGER IF NOT EXISTS documents_pending_insert AFTER INSERT ON documents BEGIN
   INSERT INTO meta VALUES ('index_seq', '1') ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1;
-  INSERT OR REPLACE INTO index_pending VALUES
-    (NEW.doc, (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'index_seq'));
+  UPDATE documents SET index_seq = (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'index_seq')
+    WHERE id = NEW.id;
+  DELETE FROM index_removed WHERE doc = NEW.doc;
 END;
-CREATE TRIGGER IF NOT EXISTS documents_index_delete AFTER DELETE ON documents BEGIN
+CREATE TRIGGER IF NOT EXISTS documents_pending_delete AFTER DELETE ON documents BEGIN
   INSERT INTO meta VALUES ('index_seq', '1') ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1;
-  INSERT OR REPLACE INTO index_pending VALUES
+  INSERT OR REPLACE INTO index_removed VALUES
     (OLD.doc, (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'index_seq'));
 END;
 """
-"""The search index's state, kept in the store (#10): documents whose stored version the index does not
-reflect yet, marked by triggers in the transaction that writes or deletes the document, each with a
-sequence number so that an index run clears only the version it embedded. Created with the store, and
-added to an older store by :func:`budgetscope.store.index_state.ensure`."""
+"""The search index's state, kept in the store: a stored document the index does not reflect yet has
+its ``documents.index_seq`` set, by a trigger in the transaction that writes the document, to a
+sequence number, so that an index run clears only the version it embedded; a deleted document whose
+points the index still holds is a row of ``index_removed``. The view ``index_pending`` lists both.
+See :mod:`budgetscope.store.index_state`."""
 
 DDL = DDL_TABLES + INDEX_STATE
 """Everything a new store is created with."""
 
 VIEWS = """
+CREATE VIEW index_pending AS
+SELECT doc, index_seq AS seq FROM documents WHERE index_seq IS NOT NULL
+UNION ALL SELECT doc, seq FROM index_removed;
 CREATE VIEW findings AS SELECT * FROM checks WHERE status NOT IN ('agree', 'rounded')
   AND id NOT IN (SELECT check_id FROM reviews);
 CREATE VIEW reviewed_findings AS SELECT c.*, r.reviewed_at, r.note AS review_note FROM checks c

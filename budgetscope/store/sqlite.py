@@ -30,7 +30,6 @@ from budgetscope.store.protocol import (
     DocumentEntry,
     DuplicateDocumentError,
     DuplicatePolicy,
-    EntityStore,
     Fingerprint,
     Links,
     StoreError,
@@ -352,14 +351,4 @@ def open_store(home: Path | str | None = None, *, create: bool = False) -> SQLit
     return SQLiteStore(path)
 
 
-__all__ = [
-    "DocumentEntry",
-    "DuplicateDocumentError",
-    "DuplicatePolicy",
-    "EntityStore",
-    "Fingerprint",
-    "Links",
-    "SQLiteStore",
-    "StoreError",
-    "open_store",
-]
+__all__ = ["CHILD_TABLES", "SQLiteStore", "open_store"]

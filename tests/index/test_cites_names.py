@@ -12,7 +12,8 @@ import pytest
 
 from budgetscope.index.cites import candidates, cites, resolve
 from budgetscope.pipeline.citations import find_citations
-from budgetscope.store.sqlite import EntityStore, open_store
+from budgetscope.store.protocol import EntityStore
+from budgetscope.store.sqlite import open_store
 
 
 @pytest.fixture(scope="module")

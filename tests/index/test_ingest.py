@@ -18,7 +18,8 @@ import pytest
 from budgetscope.index.ingest import IngestError, ingest, relink
 from budgetscope.models import Document
 from budgetscope.paths import store_path
-from budgetscope.store.sqlite import EntityStore, SQLiteStore, open_store
+from budgetscope.store.protocol import EntityStore
+from budgetscope.store.sqlite import SQLiteStore, open_store
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -12,17 +12,16 @@ from typing import Any
 import pytest
 
 from budgetscope.models import Check, Document, PolicyDocument, SeriesLink
-from budgetscope.store.schema import DOCUMENT_TABLES, citation_id
-from budgetscope.store.sqlite import (
+from budgetscope.store.protocol import (
     DocumentEntry,
     DuplicateDocumentError,
     DuplicatePolicy,
     EntityStore,
     Links,
-    SQLiteStore,
     StoreError,
-    open_store,
 )
+from budgetscope.store.schema import DOCUMENT_TABLES, citation_id
+from budgetscope.store.sqlite import SQLiteStore, open_store
 
 BACKENDS = ["file", "memory"]
 
