@@ -18,9 +18,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from budgetscope.index.export import ExportFormat, export  # noqa: E402
 from budgetscope.index.ingest import ingest, relink  # noqa: E402
-from budgetscope.index.store import open_store  # noqa: E402
+from budgetscope.store.export import ExportFormat, export  # noqa: E402
+from budgetscope.store.sqlite import open_store  # noqa: E402
 
 
 def corpus_copies(folder: Path, copies: int) -> int:

@@ -1,13 +1,19 @@
-"""Shared fixtures: paths of the bundled corpus and real PDFs printed from its text."""
+"""Shared fixtures: the bundled corpus, real PDFs printed from its text, the corpus extracted once and a
+store with it ingested once (not embedded: only tests that search embed a home)."""
 
 from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import settings
+
+from budgetscope.store.protocol import EntityStore
+from budgetscope.store.schema import DOCUMENT_TABLES, LINK_TABLES
 
 # CI runs a fixed set of examples (no flaky red builds); locally, new random examples every run.
 settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
@@ -96,3 +102,44 @@ def district_pdf(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
         title_lines=6,
     )
     return pdf, txt
+
+
+Dump = dict[str, list[tuple[Any, ...]]]
+
+
+def dump_store(store: EntityStore) -> Dump:
+    """Every row of every table, sorted: two stores with equal dumps hold the same data (the search
+    index's marks, which count writes, left out)."""
+    return {
+        t: sorted(
+            (tuple(sorted((k, v) for k, v in r.items() if k != "index_seq")) for r in store.select(t)),
+            key=repr,
+        )
+        for t in (*DOCUMENT_TABLES, *LINK_TABLES)
+    }
+
+
+@pytest.fixture(scope="session")
+def dump() -> Callable[[EntityStore], Dump]:
+    return dump_store
+
+
+@pytest.fixture(scope="session")
+def extracted(corpus: Path) -> list[Any]:
+    """(processed, document) of every corpus file: segmented, extracted, tables parsed."""
+    from budgetscope.index.processing import process_file
+    from budgetscope.paths import expand
+
+    processed = [process_file(p) for p in expand([corpus])]
+    return [(p, p.document) for p in processed]
+
+
+@pytest.fixture(scope="session")
+def corpus_home(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data home with the bundled corpus ingested (read-only for tests)."""
+    from budgetscope.index.ingest import ingest
+
+    home = tmp_path_factory.mktemp("home")
+    summary = ingest([corpus], home, workers=1)
+    assert not summary.failed
+    return home

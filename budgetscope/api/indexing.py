@@ -105,11 +105,11 @@ def update_index(
     from qdrant_client.http.exceptions import ResponseHandlingException
 
     from budgetscope.api.errors import describe
-    from budgetscope.index import index_state
     from budgetscope.index.encoders import EncoderError
     from budgetscope.index.search import DEFAULT_ENCODER, sync_index
-    from budgetscope.index.store import open_store
     from budgetscope.index.vectors import VectorIndexError
+    from budgetscope.store import index_state
+    from budgetscope.store.sqlite import open_store
 
     store = open_store(home)
     try:
@@ -192,8 +192,8 @@ def remove_documents(
     when ``index`` is off or fails (:class:`IndexNotUpdated`, the store is changed)."""
     from budgetscope.api.errors import DocumentNotFound
     from budgetscope.index.ingest import relink
-    from budgetscope.index.store import open_store
     from budgetscope.messages import quoted
+    from budgetscope.store.sqlite import open_store
 
     names = [Path(d).name for d in names]  # a path names the file's document
     with open_store(home) as store:

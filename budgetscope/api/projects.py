@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from budgetscope.api.errors import AmbiguousProject
 from budgetscope.models import (
     Check,
+    Coverage,
     DocumentSummary,
     LinkedProject,
     ProjectSummary,
@@ -22,7 +23,7 @@ from budgetscope.models import (
 )
 
 if TYPE_CHECKING:
-    from budgetscope.index.store_protocol import EntityStore
+    from budgetscope.store.protocol import EntityStore
 
 
 def resolve_project_id(store: EntityStore, key: str) -> str | None:
@@ -74,7 +75,7 @@ def project_view(store: EntityStore, project_id: str) -> ProjectView | None:
             for r in store.get_records(rows)
         ]  # fmt: skip
         members.sort(key=lambda m: (m.year or 0, m.doc, m.line or 0))
-        from budgetscope.index.series import series_years
+        from budgetscope.store.series import series_years
 
         series = Series(id=membership["series_id"], confidence=membership["confidence"], members=members,
                         years=series_years(store, membership["series_id"]))  # fmt: skip
@@ -150,7 +151,7 @@ def checks(
     """Findings (every check that is not an agreement, and not reviewed), gravest first, then by
     document and line; ``every`` lists every check made, ``reviewed`` the findings marked as
     reviewed instead (with when and why)."""
-    from budgetscope.index.check_values import SEVERITY_ORDER
+    from budgetscope.models import SEVERITY_ORDER
 
     where: dict[str, Any] = {}
     if kind:
@@ -163,6 +164,13 @@ def checks(
         rows, key=lambda r: (-SEVERITY_ORDER.get(r["severity"], 0), r["doc"] or "", r["line"] or 0, r["id"])
     )
     return [Check(**row, reviewed=reviewed) for row in ordered]
+
+
+def coverage_reports(store: EntityStore) -> dict[str, Coverage]:
+    """The coverage report of each stored document that has one, by file name."""
+    from budgetscope.store.rows import document_coverage
+
+    return {row["doc"]: c for row in store.select("documents") if (c := document_coverage(row)) is not None}
 
 
 def check_kinds(store: EntityStore) -> set[str]:

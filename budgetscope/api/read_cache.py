@@ -1,7 +1,7 @@
 """A cache of documents read, so that `extract` after `segment` of the same files does not read them again.
 
 An entry is the document as JSON (exact: amounts stay Decimal strings), keyed by the file's path
-as given, the SHA-1 of its bytes and the pipeline version (:func:`budgetscope.index.ingest.pipeline_version`,
+as given, the SHA-1 of its bytes and the pipeline version (:func:`budgetscope.index.processing.pipeline_version`,
 which changes with any change of the pipeline's code): a changed file or a new pipeline reads
 again. Entries live in ``$BUDGETSCOPE_CACHE_DIR``, else the user cache dir
 (``$XDG_CACHE_HOME/budgetscope/read``), one folder per pipeline version; folders of other versions
@@ -40,7 +40,7 @@ def enabled() -> bool:
 
 @cache
 def _version() -> str:
-    from budgetscope.index.ingest import pipeline_version
+    from budgetscope.index.processing import pipeline_version
 
     return pipeline_version()
 

@@ -7,7 +7,7 @@ one per usable core; a few text files are read here (starting a worker costs abo
 before by the same pipeline comes from the read cache (:mod:`.read_cache`) without being read again.
 
 Workers are forked (``spawn`` when this process runs several threads) and die with it (see
-:func:`budgetscope.index.ingest.die_with_parent`); the results come back in the order of the
+:func:`budgetscope.index.processing.die_with_parent`); the results come back in the order of the
 input, whatever the order the workers finish in. A file that cannot be read is one error line; a
 file a worker failed on otherwise is read again here, so the error is the one a single process
 would raise. A script calling :func:`read_documents` needs the ``if __name__ == "__main__":`` guard.
@@ -101,7 +101,7 @@ def _read_parallel(paths: Sequence[Path], workers: int) -> list[_Result]:
     from concurrent.futures.process import BrokenProcessPool
 
     import budgetscope.pipeline.document  # noqa: F401 - loaded once, here, for forked workers
-    from budgetscope.index.ingest import die_with_parent
+    from budgetscope.index.processing import die_with_parent
 
     # the largest files first, so that no process is left with a big one at the end
     order = sorted(range(len(paths)), key=lambda i: -_size(paths[i]))

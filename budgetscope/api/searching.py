@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from budgetscope.api.errors import UnknownDepartment, UnknownPolicyDocument
 
 if TYPE_CHECKING:
-    from budgetscope.index.store_protocol import EntityStore
+    from budgetscope.store.protocol import EntityStore
 
 SearchIndex = Callable[[str, dict[str, Any]], list[dict[str, Any]]]
 """``search_index(query, filters)``: the index's hits for a query (filters with resolved ids)."""
@@ -53,7 +53,7 @@ def index_lag(home: Path, store: EntityStore) -> list[str]:
     """The stored documents the search index does not hold yet, or holds an older version of
     (written since the last index update that completed), sorted; their projects may be missing
     from search results or out of date. Moves a pre-SQLite ``index.json`` into the store first."""
-    from budgetscope.index import index_state
+    from budgetscope.store import index_state
 
     index_state.migrate(home, store)
     return sorted(index_state.pending(store))

@@ -14,6 +14,7 @@ from budgetscope.api.frames import Rows
 from budgetscope.api.indexing import Progress
 from budgetscope.models import (
     Check,
+    Coverage,
     DocumentSummary,
     PolicyDocument,
     ProjectSummary,
@@ -23,10 +24,10 @@ from budgetscope.models import (
 )
 
 if TYPE_CHECKING:
-    from budgetscope.index.export import ExportResult
     from budgetscope.index.ingest import IngestSummary
-    from budgetscope.index.store import SQLiteStore
     from budgetscope.index.vectors import VectorIndex
+    from budgetscope.store.export import ExportResult
+    from budgetscope.store.sqlite import SQLiteStore
 
 SearchMode = Literal["hybrid", "dense", "sparse"]
 
@@ -73,7 +74,7 @@ class Budgetscope:
 
     @contextmanager
     def _store(self) -> Iterator[SQLiteStore]:
-        from budgetscope.index.store import open_store
+        from budgetscope.store.sqlite import open_store
 
         store = open_store(self.home)
         try:
@@ -235,6 +236,21 @@ class Budgetscope:
         with self._store() as store:
             return Rows(checks(store, every=every, kind=kind, doc=doc, reviewed=reviewed))
 
+    def check_kinds(self) -> set[str]:
+        """The kinds of check the store holds (``unit_slip``, ``narrative_form_amount``, …)."""
+        from budgetscope.api.projects import check_kinds
+
+        with self._store() as store:
+            return check_kinds(store)
+
+    def coverage(self) -> dict[str, Coverage]:
+        """How much of each stored document was read (forms read of forms stated, totals), by file name;
+        documents without a report are left out (see :class:`~budgetscope.models.Coverage`)."""
+        from budgetscope.api.projects import coverage_reports
+
+        with self._store() as store:
+            return coverage_reports(store)
+
     def review(self, ids: Sequence[str], *, note: str | None = None, reviewed: bool = True) -> list[str]:
         """Mark findings (id or its first 8+ characters) as reviewed false positives that stop
         showing, with an optional ``note``; ``reviewed=False`` shows them again. The full ids."""
@@ -254,7 +270,7 @@ class Budgetscope:
         """Write entities (projects, sections, amounts, citations, policy-documents, indicators,
         findings; default: all) as jsonl, csv or parquet files in the folder ``out``, with a
         ``datapackage.json``. Raises ExportError for a bad request."""
-        from budgetscope.index.export import export
+        from budgetscope.store.export import export
 
         kinds = [what] if isinstance(what, str) else list(what)
         with self._store() as store:

@@ -19,9 +19,16 @@ import re
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from budgetscope.models import FORM_TEXT_SECTIONS
+
+
+def _exact_text(value: Any) -> Any:
+    """A non-whole contract amount as its exact decimal text (payloads are JSON; never through float)."""
+    return format(value, "f") if isinstance(value, Decimal) else value
+
 
 DEFAULT_MAX_CHARS = 300
 """Chunk size in characters: about 300 tokens of Chinese text, inside every encoder's window."""
@@ -216,7 +223,7 @@ def record_points(
         "title": record.get("title"),
         "kind": record.get("kind"),
         "cites": _cited(record),
-        "budget_total_yuan": record.get("budget_total_yuan"),
+        "budget_total_yuan": _exact_text(record.get("budget_total_yuan")),
         "encoder": encoder_name,
     }
     parts = _parts(record)

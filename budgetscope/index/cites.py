@@ -5,7 +5,7 @@ canonical policy documents with :meth:`PolicyIndex.lookup`; the projects are tho
 citations carry one of those canonical ids. No embedding is involved, so the answer is exact.
 
 Example:
-    >>> from budgetscope.index.store import open_store  # doctest: +SKIP
+    >>> from budgetscope.store.sqlite import open_store  # doctest: +SKIP
     >>> [h["name"] for h in cites(open_store(home), "中华人民共和国消防法")]  # doctest: +SKIP
     ['科协大院日常运行与维护项目', '科协大院日常修缮项目', '大院综合治理项目']
 """
@@ -15,10 +15,10 @@ from __future__ import annotations
 from typing import Any
 
 from budgetscope.index.search import cites_target
-from budgetscope.index.store_protocol import EntityStore
 from budgetscope.index.translate import is_english, policy_title
 from budgetscope.models import PolicyDocument
 from budgetscope.pipeline.link import PolicyIndex
+from budgetscope.store.protocol import EntityStore
 
 
 def policy_documents(store: EntityStore) -> list[PolicyDocument]:

@@ -19,33 +19,31 @@ Example:
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Any
 
-from budgetscope.index import index_state
-from budgetscope.index.audits import department_totals, project_checks
-from budgetscope.index.findings import Check, department_checks, link_narratives_forms, narrative_form_checks
-from budgetscope.index.series import link_series
-from budgetscope.index.store import DocumentEntry, EntityStore, Links, open_store
-from budgetscope.index.store_schema import citation_id
+from budgetscope.index.processing import file_sha1, pipeline_version, process_all
 from budgetscope.messages import quoted
 from budgetscope.models import Coverage, Document
 from budgetscope.paths import bundled_corpus, bundled_documents, data_home, expand
-from budgetscope.pipeline.statements import BudgetTable, StatedTotal, department_statements
+from budgetscope.pipeline.linking.audits import department_totals, project_checks
+from budgetscope.pipeline.linking.findings import (
+    link_narratives_forms,
+    narrative_form_checks,
+)
+from budgetscope.pipeline.linking.series import link_series
+from budgetscope.store import index_state
+from budgetscope.store.protocol import DocumentEntry, EntityStore, Links
+from budgetscope.store.schema import citation_id
+from budgetscope.store.sqlite import open_store
 
 log = logging.getLogger(__name__)
-
-STATEMENT_KINDS = ("department_budget", "unit_budget", "final_accounts")
-"""Document kinds whose own tables and 编制说明 totals are read and checked."""
 
 PARALLEL_MIN_FILES = 16
 """Below this many files, starting worker processes (about a second) costs more than it saves.
@@ -87,114 +85,6 @@ class IngestSummary:
         return asdict(self)
 
 
-@dataclass(frozen=True)
-class Processed:
-    """One file through the pipeline: its extracted document, tables, stated totals and checks, or the error."""
-
-    path: str
-    document: Document | None = None
-    tables: tuple[BudgetTable, ...] = ()
-    stated: tuple[StatedTotal, ...] = ()
-    checks: tuple[Check, ...] = ()
-    error: str | None = None
-
-
-@cache
-def pipeline_version() -> str:
-    """The package version plus a hash of the pipeline's source: a code change re-ingests documents.
-
-    >>> pipeline_version() == pipeline_version()
-    True
-    """
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        release = version("budgetscope")
-    except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
-        release = "0"
-    package = Path(__file__).resolve().parent.parent
-    digest = hashlib.sha1()
-    for source in sorted([*package.glob("pipeline/*.py"), package / "models" / "__init__.py",
-                          package / "index" / "store_schema.py"]):  # fmt: skip
-        digest.update(source.name.encode())
-        digest.update(source.read_bytes())
-    return f"{release}+{digest.hexdigest()[:10]}"
-
-
-def process_file(path: Path | str) -> Processed:
-    """Read, segment and extract one file; parse and check a department budget's tables (never raises).
-
-    Citations get canonical ids from this document alone; :func:`relink` sets them across the store.
-    """
-    from budgetscope.pipeline.document import read_document
-    from budgetscope.pipeline.extract import extract_documents
-    from budgetscope.pipeline.load import LoadError, load
-
-    try:
-        document = extract_documents([read_document(path)])[0]
-        tables: list[BudgetTable] = []
-        stated: list[StatedTotal] = []
-        if document.kind in STATEMENT_KINDS:
-            tables, stated = department_statements(load(path).text)
-        checks = department_checks(document, tables, stated)
-        return Processed(str(path), document, tuple(tables), tuple(stated), tuple(checks))
-    except LoadError as exc:
-        return Processed(str(path), error=str(exc))
-    except Exception as exc:  # a bug on one document must not stop the others
-        return Processed(str(path), error=f"{quoted(path)}: {type(exc).__name__}: {exc}")
-
-
-def _sha1(path: Path) -> str | None:
-    try:
-        return hashlib.sha1(path.read_bytes()).hexdigest()
-    except OSError:
-        return None
-
-
-def _process_all(paths: Sequence[Path], workers: int) -> Iterator[Processed]:
-    """Process files in order, in ``workers`` processes when more than one.
-
-    Workers are started by ``spawn`` as children of this process and die with it (Linux: a
-    parent-death signal; elsewhere they notice the closed pipe): a ``kill -9`` of ``ingest``
-    leaves no process behind. A script calling :func:`ingest` with ``workers > 1`` needs the
-    ``if __name__ == "__main__":`` guard. Should the pool break, the remaining files are processed here.
-    """
-    if workers <= 1 or len(paths) < 2:
-        yield from map(process_file, paths)
-        return
-    import multiprocessing
-    from concurrent.futures.process import BrokenProcessPool
-
-    context = multiprocessing.get_context("spawn")
-    done = 0
-    try:
-        with ProcessPoolExecutor(
-            max_workers=workers, mp_context=context, initializer=die_with_parent, initargs=(os.getpid(),)
-        ) as pool:
-            for item in pool.map(process_file, paths, chunksize=max(1, min(8, len(paths) // (workers * 4)))):
-                done += 1
-                yield item
-    except BrokenProcessPool:
-        yield from map(process_file, paths[done:])
-
-
-def die_with_parent(parent: int) -> None:
-    """In a worker process: be killed when the parent process dies, however it dies (Linux)."""
-    import signal
-    import sys
-
-    if sys.platform.startswith("linux"):
-        import ctypes
-
-        try:
-            libc = ctypes.CDLL(None, use_errno=True)
-            libc.prctl(1, int(signal.SIGKILL), 0, 0, 0)  # PR_SET_PDEATHSIG
-        except (OSError, AttributeError):  # pragma: no cover - no prctl
-            pass
-    if os.getppid() != parent:  # the parent died before the signal was armed
-        os._exit(1)
-
-
 def ingest(
     paths: Iterable[Path | str] | None = None,
     home: Path | str | None = None,
@@ -231,7 +121,6 @@ def ingest(
     if store is None:
         store = open_store(home, create=True)
         index_state.migrate(data_home(home), store)
-    index_state.ensure(store)  # documents are marked for the search index as they are written
     summary = IngestSummary(files=len(files), store=getattr(store, "path", ""))
     try:
         todo, moved = _plan(files, store, force, summary)
@@ -242,7 +131,7 @@ def ingest(
         if on_progress is not None:
             on_progress(done, len(files), "")
         contents = stored_contents(store)
-        for item in _process_all(todo, workers):
+        for item in process_all(todo, workers):
             done += 1
             document = item.document
             clash = None if document is None else name_clash(document, moved.get(item.path), force=force)
@@ -391,7 +280,7 @@ def _plan(
             continue
         first[f.name] = f
         known = stored.get(f.name)
-        sha1 = _sha1(f) if known is not None else None
+        sha1 = file_sha1(f) if known is not None else None
         if known is not None and known.sha1 == sha1 and known.pipeline == version and not force:
             summary.unchanged += 1
             continue
@@ -462,12 +351,9 @@ __all__ = [
     "IngestError",
     "IngestSummary",
     "StoredAs",
-    "die_with_parent",
     "duplicate_of",
     "ingest",
     "name_clash",
-    "pipeline_version",
-    "process_file",
     "relink",
     "stored_contents",
 ]

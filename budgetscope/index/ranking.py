@@ -29,7 +29,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from budgetscope.index.store_protocol import EntityStore
+from budgetscope.store.protocol import EntityStore
 
 DENSE_WEIGHT = 1.0
 LEXICAL_WEIGHT = 1.0

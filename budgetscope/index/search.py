@@ -21,9 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from budgetscope.index.chunks import Chunk, record_points
-from budgetscope.index.store_protocol import EntityStore
 from budgetscope.index.vectors import Hit, SearchMode, VectorIndex
 from budgetscope.models import SearchFilters
+from budgetscope.store.protocol import EntityStore
 
 log = logging.getLogger(__name__)
 
@@ -109,9 +109,9 @@ def index_records(index: VectorIndex, doc: str, records: Iterable[Mapping[str, A
 
 def recorded_encoder(home: Path) -> str | None:
     """The encoder the index under ``home`` was built with (recorded in the store), or None."""
-    from budgetscope.index import index_state
-    from budgetscope.index.store import SQLiteStore
     from budgetscope.paths import store_path
+    from budgetscope.store import index_state
+    from budgetscope.store.sqlite import SQLiteStore
 
     path = store_path(home)
     if not path.is_file():
@@ -124,9 +124,9 @@ def recorded_encoder(home: Path) -> str | None:
 def index_settings(home: Path) -> dict[str, Any]:
     """What the index under ``home`` was built with and lags: ``{"encoder": spec, "pending": [doc, ...]}``
     ({} before any ingest)."""
-    from budgetscope.index import index_state
-    from budgetscope.index.store import SQLiteStore
     from budgetscope.paths import store_path
+    from budgetscope.store import index_state
+    from budgetscope.store.sqlite import SQLiteStore
 
     path = store_path(home)
     if not path.is_file():
@@ -141,8 +141,8 @@ def save_index_settings(
     home: Path, encoder: str | None = None, *, pending: Iterable[str] | None = None
 ) -> None:
     """Record the index's encoder; with ``pending``, mark exactly these documents as not yet indexed."""
-    from budgetscope.index import index_state
-    from budgetscope.index.store import open_store
+    from budgetscope.store import index_state
+    from budgetscope.store.sqlite import open_store
 
     with open_store(home, create=True) as store:
         index_state.migrate(home, store)
@@ -165,13 +165,13 @@ def sync_index(
 ) -> int:
     """Bring the vector index in line with the store; returns the number of points written.
 
-    Pending documents (written or deleted since last indexed, see :mod:`budgetscope.index.index_state`),
+    Pending documents (written or deleted since last indexed, see :mod:`budgetscope.store.index_state`),
     documents named in ``changed`` and documents with no points yet are (re)embedded, each cleared
     from the pending list as soon as its points are written, so a killed run resumes where it
     stopped; for the others only the cited canonical ids are refreshed, since re-linking may have
     changed them. Documents no longer in the store lose their points.
     """
-    from budgetscope.index import index_state
+    from budgetscope.store import index_state
 
     changed = set(changed)
     lagging = index_state.pending(store)
@@ -205,7 +205,7 @@ def sync_index(
 
 def _snapshot(store: EntityStore, name: str) -> tuple[Any, int | None]:
     """A document and the sequence number of its pending version, read in one transaction."""
-    from budgetscope.index import index_state
+    from budgetscope.store import index_state
 
     db = index_state._db(store)
     db.execute("BEGIN")

@@ -2,7 +2,8 @@
 
 No I/O here, and nothing imported from the rest of the package. :mod:`.records` holds what the
 pipeline reads (records serialize to the record contract of DESIGN.md with :meth:`Record.contract`),
-:mod:`.views` what the application layer answers with.
+:mod:`.statements` a budget's own tables, :mod:`.links` what linking across documents makes (checks,
+links, series) and :mod:`.views` what the application layer answers with.
 
 Example:
     >>> from budgetscope.models import Amount
@@ -11,6 +12,8 @@ Example:
     Decimal('600000')
 """
 
+from budgetscope.models.links import SEVERITY, SEVERITY_ORDER, Check, ProjectLink, SeriesLink
+from budgetscope.models.money import fen, to_json
 from budgetscope.models.records import (
     FORM_TEXT_SECTIONS,
     SECTION_KEYS,
@@ -31,10 +34,11 @@ from budgetscope.models.records import (
     Record,
     RecordKind,
     Section,
+    document_id,
     stable_id,
 )
+from budgetscope.models.statements import BudgetLine, BudgetTable, StatedTotal, row_key
 from budgetscope.models.views import (
-    Check,
     CitedWording,
     DocumentSummary,
     HitSource,
@@ -50,8 +54,12 @@ from budgetscope.models.views import (
 __all__ = [
     "FORM_TEXT_SECTIONS",
     "SECTION_KEYS",
+    "SEVERITY",
+    "SEVERITY_ORDER",
     "Amount",
     "AmountRole",
+    "BudgetLine",
+    "BudgetTable",
     "Check",
     "Citation",
     "CitedWording",
@@ -69,6 +77,7 @@ __all__ = [
     "Part",
     "Period",
     "PolicyDocument",
+    "ProjectLink",
     "ProjectSummary",
     "ProjectView",
     "Record",
@@ -77,6 +86,12 @@ __all__ = [
     "SearchHit",
     "Section",
     "Series",
+    "SeriesLink",
     "SeriesMember",
+    "StatedTotal",
+    "document_id",
+    "fen",
+    "row_key",
     "stable_id",
+    "to_json",
 ]

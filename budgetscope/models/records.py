@@ -18,6 +18,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from budgetscope.models.money import _num
+
 SECTION_KEYS: tuple[str, ...] = (
     "overview",
     "legal_basis",
@@ -60,6 +62,11 @@ def stable_id(*parts: object) -> str:
     """
     h = hashlib.sha1("\x1f".join(str(p) for p in parts).encode("utf-8"))
     return h.hexdigest()[:16]
+
+
+def document_id(doc: str) -> str:
+    """The id of a stored document: a hash of its file name (records' ids are made from it too)."""
+    return "doc:" + stable_id(doc)
 
 
 class _Record(BaseModel):
@@ -249,11 +256,6 @@ class Record(_Record):
         ]
         out["implementing_bodies"] = list(self.implementing_bodies)
         return out
-
-
-def _num(value: Decimal) -> int | float:
-    """JSON number for a Decimal: an int when whole, else a float."""
-    return int(value) if value == value.to_integral_value() else float(value)
 
 
 def _form_contract(form: Form) -> dict[str, Any]:

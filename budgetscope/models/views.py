@@ -1,6 +1,6 @@
 """What the application layer answers with: search hits, filters, checks, a project's whole view.
 
-No I/O here, and nothing imported from the rest of the package but :mod:`budgetscope.models.records`.
+No I/O here, and nothing imported from the rest of the package but the other :mod:`budgetscope.models` modules.
 
 Example:
     >>> SearchFilters(year=2026, section="plan").as_dict()
@@ -20,7 +20,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator
 
-from budgetscope.models.records import SECTION_KEYS, Record, _num
+from budgetscope.models.links import Check
+from budgetscope.models.money import _num
+from budgetscope.models.records import SECTION_KEYS, Record
 
 
 class _View(BaseModel):
@@ -102,51 +104,6 @@ class SearchHit(_View):
     canonical: list[str] = Field(default_factory=list)
 
 
-class Check(_View):
-    """One comparison the store made (unit slips, sums, periods, narrative vs form, stated totals vs
-    tables); a finding when its status is neither ``agree`` nor ``rounded``.
-
-    ``doc``/``page``/``line`` place the number checked, ``other_doc``/``other_page``/``other_line``
-    the number it was compared with; ``field`` names the project's number (``budget_total``,
-    ``period``, ``form.<key>``); amounts are exact (``*_yuan`` Decimal, ``*_fen`` integer).
-    ``reviewed``: marked as a false positive (``budgetscope check --review``), with
-    ``reviewed_at`` and ``review_note`` when listed as reviewed.
-    """
-
-    id: str
-    kind: str
-    status: str
-    severity: str
-    document_id: str | None = None
-    project_id: str | None = None
-    other_id: str | None = None
-    doc: str | None = None
-    line: int | None = None
-    subject: str
-    stated: str | None = None
-    stated_yuan: Decimal | None = None
-    found: str | None = None
-    found_yuan: Decimal | None = None
-    difference_yuan: Decimal | None = None
-    message: str
-    page: int | None = None
-    other_doc: str | None = None
-    other_line: int | None = None
-    other_page: int | None = None
-    field: str | None = None
-    stated_fen: int | None = None
-    found_fen: int | None = None
-    difference_fen: int | None = None
-    reviewed: bool = False
-    reviewed_at: str | None = None
-    review_note: str | None = None
-
-    @property
-    def is_finding(self) -> bool:
-        """True unless the two sides agree (exactly or after rounding) or it was reviewed."""
-        return self.status not in ("agree", "rounded") and not self.reviewed
-
-
 class SeriesMember(_View):
     """One project of a series: the same project in another year or document."""
 
@@ -164,7 +121,7 @@ class SeriesMember(_View):
 class Series(_View):
     """The same project across years and documents, oldest first; ``years``: one row per budget
     year (``year``, ``budget_total_yuan``, ``form_total_yuan``, ``change_yuan``, ``change_percent``,
-    ``findings``, …; amounts Decimal), as :func:`budgetscope.index.series.series_years` gives them."""
+    ``findings``, …; amounts Decimal), as :func:`budgetscope.store.series.series_years` gives them."""
 
     id: str
     confidence: float
@@ -212,13 +169,6 @@ class DocumentSummary(_View):
     warnings: list[str] = Field(default_factory=list)
 
 
-def _exact(value: Any) -> Any:
-    """A Decimal as an exact JSON value: an int when whole, else its decimal text; others as they are."""
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else str(value)
-    return value
-
-
 class ProjectView(_View):
     """Everything known about one project: the record, its series, its linked form or narrative,
     every check made about it and the findings among them."""
@@ -236,7 +186,7 @@ class ProjectView(_View):
         return [c for c in self.checks if c.is_finding]
 
     def contract(self) -> dict[str, Any]:
-        """JSON-ready, as ``budgetscope show --format json`` prints it."""
+        """What ``budgetscope show --format json`` prints (amounts exact: int or Decimal, see :func:`~budgetscope.models.records.to_json`)."""
         project = self.record.contract()
         for c in project["citations"]:
             c["canonical_title"] = self.canonical_titles.get(c["canonical"])
@@ -245,7 +195,9 @@ class ProjectView(_View):
             series = self.series.model_dump(
                 mode="json", exclude={"members": {"__all__": {"budget_total_yuan"}}, "years": True}
             )
-            series["years"] = [{k: _exact(v) for k, v in y.items()} for y in self.series.years]
+            series["years"] = [
+                {k: _num(v) if isinstance(v, Decimal) else v for k, v in y.items()} for y in self.series.years
+            ]
         linked = None
         if self.linked is not None:
             linked = self.linked.model_dump(mode="json")
@@ -262,7 +214,6 @@ class ProjectView(_View):
 
 
 __all__ = [
-    "Check",
     "CitedWording",
     "DocumentSummary",
     "HitSource",

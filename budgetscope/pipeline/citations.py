@@ -18,17 +18,18 @@ from __future__ import annotations
 import re
 
 from budgetscope.models import Citation
+from budgetscope.pipeline.citations_unbracketed import (
+    DOC_TYPES,
+    GENERIC_START,
+    find_bare_numbers,
+    find_unbracketed,
+    name_start,
+    squeeze,
+)
 from budgetscope.pipeline.docnumbers import find_doc_numbers
 
 MAX_TITLE = 160
-_BREAK = re.compile(r"[ \t\u3000]*\r?\n[ \t\u3000]*")
 _PARAGRAPH = re.compile(r"\n[ \t\u3000]*\n")
-
-DOC_TYPES = (
-    "实施细则|细则|条例|规定|办法|规则|规划|纲要|意见|通知|决定|决议|方案|报告|协议|章程|标准|准则|指南|"
-    "批复|要点|纪要|公报|法"
-)
-"""Words that end a policy document's name (longest first where one ends another)."""
 
 # a title ending that names an event, a periodical, a programme or a product, never a policy document
 _NOT_DOCUMENT_END = re.compile(
@@ -69,52 +70,6 @@ _UNCLOSED_END = re.compile(
     rf"(?:{DOC_TYPES})(?:[（(][^（）()\n]{{1,20}}[）)])?(?=$|[^\u3400-\u9fff0-9A-Za-z“”\"]|等|中|第|要求|精神|规定|文件)"
 )
 
-# --- documents named without 《》 -------------------------------------------------------------------
-_NAME_CHAR = re.compile(r"[\u3400-\u9fff0-9０-９“”\"‘’—\-－·]")
-_UNBRACKETED = re.compile(
-    rf"(?:{DOC_TYPES})(?P<paren>[（(](?:[^（）()\n]{{0,6}}(?:19|20)\d{{2}}[^（）()\n]{{0,16}}|试行|修订[^（）()\n]{{0,8}})[）)])?"
-)
-_CITING_VERB = (
-    "根据|依据|依照|按照|遵照|参照|遵循|对照|贯彻落实|贯彻执行|贯彻|落实|执行|推进|推动|实现|围绕|结合|学习"
-)
-_STOP = re.compile(
-    rf"(?:{_CITING_VERB}|签署的|发布的|印发的|制定的|颁布的|下发的|出台的|通过的|批准的|在|的)"
-)
-_CITING_LEFT = re.compile(rf"(?:{_CITING_VERB})$")
-_ITEM_START = re.compile(
-    r"(?:^|\n|[。；;：:])[ \t\u3000\-]*(?:\d{1,2}\s*[、.．]|[（(]\s*\d{1,2}\s*[）)]|[一二三四五六七八九十]{1,3}\s*、)\s*$"
-    r"|(?:依据|根据|依照)[：:]\s*$"
-)
-_RIGHT_CUE = re.compile(
-    r"^(?:中(?:指出|提到|提出|明确|强调|要求|规定|关于|有关|描述|写道|的)"
-    r"|中?第[一二三四五六七八九十百\d]+(?:部分|条|章|节|款|项)|的?(?:要求|精神|规定|相关规定)|提出|指出|明确|"
-    r"等(?:文件|法律|法规|政策|规定))"
-)
-_RIGHT_BOUNDARY = re.compile(
-    r"^(?:$|[^\u3400-\u9fff]|中|第|的|要求|精神|规定|提出|指出|明确|等|相关|有关|和|及|与|实施|落实|贯彻|执行)"
-)
-_VAGUE = re.compile(r"有关|相关|各项|一系列|各类|各级|上述|以上|下列|等")
-_FORMAL = re.compile(
-    r"中华人民共和国|中国|全国|全民|国家|国务院|中共|中央|党的|党中央|市委|市政府|上海|省|科协|科学技术协会|"
-    r"十[一二三四五六]五|\d{4}|[（(]"
-)
-_GENERIC_START = re.compile(
-    r"^(?:实施|工作|项目|相关|有关|具体|本|该|此|各|其|这|年度|总体|整体|管理|制定|编制|形成|完成|开展|研究|起草|修订|"
-    r"提交|报送|建立|完善|健全|出台|审议|征求|听取|反馈|提出|明确|按|经|由|对|将|把|已|并|及|和|一是|二是|三是)"
-)
-# the papers of a meeting (决议, 报告 …) count only when the meeting is named: 党的二十大报告, 二十届三中全会决议
-_MEETING_TYPES = ("决议", "报告", "公报", "纪要")
-_MEETING_NAMED = re.compile(
-    r"第[一二三四五六七八九十百\d]+次|[一二三四五六七八九十\d]+届|(?:[二三]十[一二三四五六七八九]?|十[一二三四五六七八九])大|[一二三四五六七]中全会|"
-    r"政府工作报告|(?:19|20)\d{2}年"
-)
-_LAW_SHORT = re.compile(r"^(?:科普法|科技进步法|预算法|政府采购法|安全生产法|消防法|合同法|民法典)$")
-
-
-def _squeeze(text: str) -> str:
-    """Drop line breaks and the spaces around them (a title or a 文号 broken over two lines)."""
-    return _BREAK.sub("", text)
-
 
 def _paragraphs(text: str) -> list[tuple[int, int]]:
     spans, start = [], 0
@@ -152,32 +107,10 @@ def _pairs(text: str, start: int, end: int) -> tuple[list[tuple[int, int]], list
     return sorted(outer), stray, stack
 
 
-def _name_start(masked: str, pos: int, floor: int) -> tuple[int, int]:
-    """Where a name ending at pos starts: after the last stop word of its run of name characters.
-
-    Returns (name start, run start). The run is the stretch of CJK, digits and quotes before pos.
-    """
-    run = pos
-    while run > floor and (_NAME_CHAR.match(masked[run - 1]) or masked[run - 1] in "〈〉"):
-        run -= 1
-    segment = masked[run:pos]
-    guard = segment.find("关于")
-    limit = guard if guard >= 0 else len(segment)
-    best = 0
-    for m in _STOP.finditer(segment[:limit]):
-        if m.group(0) == "的":
-            before = segment[: m.start()]
-            if before.endswith("党") or len(segment) - m.end() < 4:
-                continue
-        if len(segment) - m.end() >= 2:
-            best = m.end()
-    return run + best, run
-
-
 def _doc_number_after(text: str, close: int, limit: int, claimed: set[int]) -> str | None:
     window_end = min(limit, close + 60)
     for dn in find_doc_numbers(text[close + 1 : window_end]):
-        gap = _squeeze(text[close + 1 : close + 1 + dn.start])
+        gap = squeeze(text[close + 1 : close + 1 + dn.start])
         if _GAP_AFTER.fullmatch(gap):
             claimed.add(close + 1 + dn.start)
             return dn.number.text
@@ -192,7 +125,7 @@ def _doc_number_before(text: str, open_: int, floor: int, claimed: set[int]) -> 
         found = dn
     if found is None or window_start + found.start in claimed:
         return None
-    gap = _squeeze(text[window_start + found.end : open_])
+    gap = squeeze(text[window_start + found.end : open_])
     if gap and not _GAP_BEFORE.fullmatch(gap):
         return None
     return found.number.text
@@ -205,12 +138,12 @@ def _embedding(text: str, open_: int, close: int, after: str, floor: int) -> tup
         suffix = _EMBEDDING_NOTICE.match(after)
         if suffix is None:
             return None
-        start, _ = _name_start(text, open_, floor)
-        prefix = _squeeze(text[start:open_])
+        start, _ = name_start(text, open_, floor)
+        prefix = squeeze(text[start:open_])
         if _PUBLISHING.search(prefix) or ("关于" not in prefix and not _FORWARDING.search(prefix)):
             return None
     else:
-        start, _ = _name_start(text, open_, floor)
+        start, _ = name_start(text, open_, floor)
     date = _LEADING_DATE.match(text, start)  # "根据2023年5月23日市科委关于同意《X》的批复"
     start = date.end() if date and date.end() < open_ else start
     end, n = close + 1, 0
@@ -242,9 +175,9 @@ def _bracketed(text: str, section: str | None, masked: list[str]) -> list[Citati
         for open_, close in pairs:
             for i in range(open_, close + 1):
                 masked[i] = "\x00"
-            title = _squeeze(text[open_ + 1 : close]).strip()
-            before = _squeeze(text[max(p_start, open_ - 12) : open_])
-            after = _squeeze(text[close + 1 : min(p_end, close + 30)])
+            title = squeeze(text[open_ + 1 : close]).strip()
+            before = squeeze(text[max(p_start, open_ - 12) : open_])
+            after = squeeze(text[close + 1 : min(p_end, close + 30)])
             if len(title) < 2:
                 continue
             if _SHORT_NAME_BEFORE.search(before):
@@ -258,7 +191,7 @@ def _bracketed(text: str, section: str | None, masked: list[str]) -> list[Citati
                     masked[i] = "\x00"
                 number = _doc_number_after(text, end - 1, p_end, claimed)
                 cite = Citation(
-                    title=_squeeze(text[start:end]),
+                    title=squeeze(text[start:end]),
                     doc_number=number,
                     section=section,
                     bracketed=False,
@@ -288,9 +221,9 @@ def _bracketed(text: str, section: str | None, masked: list[str]) -> list[Citati
             )
             found.append(cite)
         for close in stray:  # 》 without its 《: "、中央财政科研项目专家咨询费管理办法》财科教〔2017〕128号"
-            start, _ = _name_start(text, close, p_start)
-            title = _squeeze(text[start:close])
-            if len(title) < 4 or not _HAS_TYPE.search(title) or _GENERIC_START.match(title):
+            start, _ = name_start(text, close, p_start)
+            title = squeeze(text[start:close])
+            if len(title) < 4 or not _HAS_TYPE.search(title) or GENERIC_START.match(title):
                 continue
             number = _doc_number_after(text, close, p_end, claimed)
             for i in range(start, close + 1):
@@ -314,9 +247,9 @@ def _unclosed(
         stop = _unclosed_end(text, open_, paragraph[1])
         if stop is None:
             continue
-        title = _squeeze(text[open_ + 1 : stop]).strip()
-        before = _squeeze(text[max(paragraph[0], open_ - 12) : open_])
-        if len(title) < 4 or _GENERIC_START.match(title) or not _is_document(title, before, "", False):
+        title = squeeze(text[open_ + 1 : stop]).strip()
+        before = squeeze(text[max(paragraph[0], open_ - 12) : open_])
+        if len(title) < 4 or GENERIC_START.match(title) or not _is_document(title, before, "", False):
             continue
         number = _doc_number_after(text, stop - 1, paragraph[1], claimed)
         for i in range(open_, stop):
@@ -336,71 +269,6 @@ def _unclosed_end(text: str, open_: int, limit: int) -> int | None:
     return None
 
 
-def _accept_unbracketed(name: str, suffix: str, context: str, left: str, right: str, listed: bool) -> bool:
-    body = name[: len(name) - len(suffix)] if name.endswith(suffix) else name
-    if _LAW_SHORT.match(name):
-        return bool(_CITING_LEFT.search(left) or _RIGHT_CUE.match(right))
-    if len(body) < 5 or _GENERIC_START.match(name):
-        return False
-    if suffix == "法":
-        return name.startswith("中华人民共和国")
-    if suffix in ("通知", "意见", "决定", "批复", "函"):
-        return "关于" in name and name.rstrip("）)").endswith(f"的{suffix}")
-    if _VAGUE.search(name):
-        return False
-    if suffix in _MEETING_TYPES and not _MEETING_NAMED.search(name):
-        return False
-    if not _FORMAL.search(context):
-        return False
-    return bool(_CITING_LEFT.search(left) or _ITEM_START.search(left) or _RIGHT_CUE.match(right) or listed)
-
-
-def _unbracketed(text: str, section: str | None, masked_text: str) -> list[Citation]:
-    out: list[Citation] = []
-    for m in _UNBRACKETED.finditer(masked_text):
-        suffix_end = m.start() + len(m.group(0)) - len(m.group("paren") or "")
-        suffix = text[m.start() : suffix_end]
-        right = _squeeze(masked_text[m.end() : m.end() + 12])
-        if not _RIGHT_BOUNDARY.match(right):
-            continue
-        start, run = _name_start(masked_text, m.start(), 0)
-        if start >= m.start():
-            continue
-        name = text[start : m.end()]
-        while name[:1] in '“”"‘’—-－·' and name:
-            name, start = name[1:], start + 1
-        left = masked_text[max(0, run - 16) : start].rstrip('“"‘')
-        before_run = masked_text[max(0, run - 2) : run]
-        listed = before_run.endswith(("\x00、", "\x00和", "\x00及"))
-        context = masked_text[run : m.end()]
-        if _accept_unbracketed(name, suffix, context, left, right, listed):
-            out.append(Citation(title=name, section=section, bracketed=False, start=start, end=m.end()))
-    return out
-
-
-_BARE_NUMBER_LEFT = re.compile(r"(?:根据|依据|依照|按照|遵照|参照|贯彻落实|贯彻|落实|执行|见)[\s“\"]*$")
-_BARE_NUMBER_RIGHT = re.compile(r"^[\s”\"]*(?:号?文件|文|的?(?:精神|要求|规定))")
-
-
-def _bare_numbers(text: str, section: str | None, taken: list[Citation]) -> list[Citation]:
-    """A 文号 standing alone as the thing cited ("依据国发〔2021〕9号文件"): the number is the title.
-
-    Only when a citing verb comes right before it and 文件/文/精神/要求/规定 right after, and no
-    citation found otherwise holds it.
-    """
-    out = []
-    for dn in find_doc_numbers(text):
-        start, end = dn.start, dn.end
-        if any(c.start <= start < c.end for c in taken):
-            continue
-        left, right = text[max(0, start - 8) : start], text[end : end + 8]
-        if _BARE_NUMBER_LEFT.search(left) and _BARE_NUMBER_RIGHT.match(right):
-            number = dn.number.text
-            out.append(Citation(title=number, doc_number=number, section=section, bracketed=False,
-                                start=start, end=end))  # fmt: skip
-    return out
-
-
 def find_citations(text: str, *, section: str | None = None) -> list[Citation]:
     """Every document cited in a section's text, in order of appearance, with the title's offsets.
 
@@ -415,9 +283,9 @@ def find_citations(text: str, *, section: str | None = None) -> list[Citation]:
         return []
     masked = list(text)
     found = _bracketed(text, section, masked)
-    found += _unbracketed(text, section, "".join(masked))
-    found += _bare_numbers(text, section, found)
+    found += find_unbracketed(text, section, "".join(masked))
+    found += find_bare_numbers(text, section, found)
     return sorted(found, key=lambda c: c.start)
 
 
-__all__ = ["DOC_TYPES", "find_citations"]
+__all__ = ["find_citations"]

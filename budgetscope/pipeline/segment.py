@@ -125,7 +125,7 @@ def _next_nonblank(lines: list[Line], i: int) -> int | None:
 def project_name(title: str) -> str | None:
     """The project's name from its heading: the heading minus "经费情况说明" (keeping 项目, a year
     prefix and quotes as written), with a dropped 项 repaired and line-wrap spaces removed.
-    Linking the same project across years ignores the year (:func:`budgetscope.index.series.series_key`).
+    Linking the same project across years ignores the year (:func:`budgetscope.pipeline.linking.series.series_key`).
 
     >>> project_name("科技社团创新发展赋能计划 目经费情况说明"), project_name("2023年度科协大院日常运行与维护项目经费情况说明")
     ('科技社团创新发展赋能计划项目', '2023年度科协大院日常运行与维护项目')

@@ -17,7 +17,7 @@ import typer
 from rich.markup import escape
 from rich.table import Column, Table
 
-from budgetscope.index.check_values import SEVERITY_ORDER
+from budgetscope.models import SEVERITY_ORDER
 from budgetscope.search_cli.common import HomeOption, fail, stderr, stdout
 
 CHECK_FIELDS = ["severity", "status", "kind", "doc", "page", "line", "subject", "stated", "stated_yuan", "found",
@@ -118,32 +118,26 @@ def command(
 ) -> None:
     """List findings: unit slips, sums, periods, narrative vs form, 编制说明 totals vs the document's tables."""
     import budgetscope
-    from budgetscope.api.projects import check_kinds, checks, review_findings
-    from budgetscope.index.store import StoreError, open_store
+    from budgetscope.store.protocol import StoreError
 
     try:
-        with open_store(home) as store:
-            known = {*SHORT_KIND, *check_kinds(store)}
-            if kind is not None and kind not in known:  # a usage error: exit 2
-                raise typer.BadParameter(f"unknown check kind {kind!r} (known: {', '.join(sorted(known))})",
-                                         param_hint="--kind")  # fmt: skip
-            if review or unreview:
-                for ids, mark in ((review or [], True), (unreview or [], False)):
-                    if not ids:
-                        continue
-                    done = review_findings(store, ids, note=note, reviewed=mark)
-                    verb = "reviewed (hidden)" if mark else "shown again"
-                    for cid in done:
-                        stderr().print(f"{cid}: {verb}", highlight=False, markup=False)
-                return
-            fields = [*CHECK_FIELDS, *(("reviewed_at", "review_note") if reviewed else ())]
-            rows = [
-                {k: row[k] for k in fields}
-                for row in (c.model_dump(mode="json") for c in checks(store, every=every, kind=kind, doc=doc,
-                                                                      reviewed=reviewed))
-            ]  # fmt: skip
+        bs = budgetscope.open(home)
+        if kind is not None and kind not in (
+            known := {*SHORT_KIND, *bs.check_kinds()}
+        ):  # a usage error: exit 2
+            raise typer.BadParameter(f"unknown check kind {kind!r} (known: {', '.join(sorted(known))})",
+                                     param_hint="--kind")  # fmt: skip
+        if review or unreview:
+            for ids, mark in ((review or [], True), (unreview or [], False)):
+                verb = "reviewed (hidden)" if mark else "shown again"
+                for cid in bs.review(ids, note=note, reviewed=mark) if ids else []:
+                    stderr().print(f"{cid}: {verb}", highlight=False, markup=False)
+            return
+        found = bs.checks(every=every, kind=kind, doc=doc, reviewed=reviewed)
     except (StoreError, budgetscope.BudgetscopeError) as exc:
         raise fail(str(exc)) from None
+    fields = [*CHECK_FIELDS, *(("reviewed_at", "review_note") if reviewed else ())]
+    rows = [{k: row[k] for k in fields} for row in (c.model_dump(mode="json") for c in found)]
     if format is CheckFormat.json:
         print(json.dumps(rows, ensure_ascii=False, indent=1))
     elif format is CheckFormat.jsonl:

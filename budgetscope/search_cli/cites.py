@@ -26,8 +26,9 @@ def command(
 ) -> None:
     """List the projects that cite a policy document, with the exact wording they cite."""
     from budgetscope.index.cites import candidates, cites, resolve
-    from budgetscope.index.store import StoreError, open_store
     from budgetscope.paths import data_home
+    from budgetscope.store.protocol import StoreError
+    from budgetscope.store.sqlite import open_store
 
     try:
         store = open_store(data_home(home))

@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from budgetscope.index.export import ExportFormat, ExportKind
 from budgetscope.search_cli.common import HomeOption, fail, stderr
+from budgetscope.store.export import ExportFormat, ExportKind
 
 
 def command(
@@ -27,12 +27,12 @@ def command(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary on stderr.")] = False,
 ) -> None:
     """Export entities as JSONL, CSV or Parquet with a Frictionless datapackage.json describing them."""
-    from budgetscope.index.export import ExportError, export
-    from budgetscope.index.store import StoreError, open_store
+    import budgetscope
+    from budgetscope.store.export import ExportError
+    from budgetscope.store.protocol import StoreError
 
     try:
-        with open_store(home) as store:
-            result = export(store, what or [], format, out if out == "-" else Path(out), bom=bom)
+        result = budgetscope.open(home).export(what or [], format, out if out == "-" else Path(out), bom=bom)
     except BrokenPipeError:
         raise  # `export --out - | head`: a closed pipe is a normal end (the app exits 0)
     except (StoreError, ExportError, OSError) as exc:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -10,6 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from budgetscope.models import to_json
 from budgetscope.search_cli.common import NoCacheOption, extract_files, report_errors, stdout, warn_coverage
 from budgetscope.search_cli.errors import one_line
 
@@ -34,9 +34,9 @@ def command(
     records = [r for d in docs for r in d.records]
     if format is ExtractFormat.jsonl:
         for r in records:
-            print(json.dumps(r.contract(), ensure_ascii=False))
+            print(to_json(r.contract()))
     elif format is ExtractFormat.json:
-        print(json.dumps([r.contract() for r in records], ensure_ascii=False, indent=1))
+        print(to_json([r.contract() for r in records], indent=1))
     else:
         table = Table("doc", "line", "kind", "name", "period", "total (yuan)", "amounts", "citations")
         for r in records:

@@ -21,9 +21,9 @@ def command(
     """Update the search index from the store (with --rebuild: from scratch, e.g. with another --encoder)."""
     from budgetscope.api import BudgetscopeError
     from budgetscope.api.indexing import update_index
-    from budgetscope.index.store import StoreError
     from budgetscope.paths import data_home
     from budgetscope.search_cli.common import fail
+    from budgetscope.store.protocol import StoreError
 
     console = stderr()
     with Progress("index", quiet=quiet) as progress:

@@ -65,8 +65,8 @@ def command(
     from budgetscope.api import BudgetscopeError
     from budgetscope.api.indexing import ingest_and_index
     from budgetscope.index.ingest import IngestError
-    from budgetscope.index.store import StoreError
     from budgetscope.search_cli.common import fail
+    from budgetscope.store.protocol import StoreError
 
     console = stderr()
     try:

@@ -27,8 +27,8 @@ def command(
     """
     from budgetscope.api import BudgetscopeError
     from budgetscope.api.indexing import remove_documents
-    from budgetscope.index.store import StoreError
     from budgetscope.paths import data_home
+    from budgetscope.store.protocol import StoreError
 
     try:
         removed = remove_documents(

@@ -71,9 +71,10 @@ def command(
     from budgetscope.api.searching import answer, departments, index_lag
     from budgetscope.index.encoders import EncoderError
     from budgetscope.index.search import search
-    from budgetscope.index.store import StoreError, open_store
     from budgetscope.index.vectors import VectorIndexError
     from budgetscope.paths import data_home
+    from budgetscope.store.protocol import StoreError
+    from budgetscope.store.sqlite import open_store
 
     if (query is None) == (queries is None):
         raise fail("give a QUERY or --queries FILE (one of them)")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
@@ -10,7 +9,7 @@ import typer
 from rich.text import Text
 from rich.tree import Tree
 
-from budgetscope.models import SECTION_KEYS, Document
+from budgetscope.models import SECTION_KEYS, Document, to_json
 from budgetscope.search_cli.common import (
     NoCacheOption,
     SegmentFormat,
@@ -34,7 +33,7 @@ def command(
     """Segment budget documents into projects, sections and forms."""
     docs, errors = read_documents(files, cache=not no_cache)
     if format is SegmentFormat.json:
-        print(json.dumps([d.contract() for d in docs], ensure_ascii=False, indent=1))
+        print(to_json([d.contract() for d in docs], indent=1))
     else:
         out = stdout()
         for d in docs:

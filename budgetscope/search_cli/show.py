@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from decimal import Decimal
 from enum import StrEnum
@@ -15,7 +14,7 @@ from rich.panel import Panel
 from rich.table import Column, Table
 from rich.text import Text
 
-from budgetscope.models import SECTION_KEYS
+from budgetscope.models import SECTION_KEYS, to_json
 from budgetscope.search_cli.common import HomeOption, fail, place
 
 
@@ -141,13 +140,13 @@ def command(
 ) -> None:
     """Show one project: sections, amounts, period, citations, the same project in other years, findings."""
     import budgetscope
-    from budgetscope.index.store import StoreError
+    from budgetscope.store.protocol import StoreError
 
     try:
         details = budgetscope.open(home).project(project_id).contract()
     except (StoreError, budgetscope.BudgetscopeError) as exc:
         raise fail(str(exc)) from None
     if format is ShowFormat.json:
-        print(json.dumps(details, ensure_ascii=False, indent=1))
+        print(to_json(details, indent=1))
     else:
         Console(file=sys.stdout, highlight=False).print(render(details))

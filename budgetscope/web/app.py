@@ -23,7 +23,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from budgetscope.api import BudgetscopeError, ProjectNotFound
-from budgetscope.models import SECTION_KEYS, SearchFilters
+from budgetscope.models import SECTION_KEYS, SearchFilters, to_json
 from budgetscope.web import charts, views
 from budgetscope.web.data import UNAVAILABLE, Data, flagged_budgets, group_projects
 from budgetscope.web.marks import highlights
@@ -135,7 +135,7 @@ def create_app(data: Data, *, allow_upload: bool = False) -> Starlette:
             return JSONResponse({"error": str(exc)}, status_code=404)
         except BudgetscopeError as exc:
             return JSONResponse({"error": str(exc)}, status_code=400)
-        return JSONResponse(view.contract())
+        return Response(to_json(view.contract()), media_type="application/json")
 
     # -- browsing and documents ---------------------------------------------------------------------
 
@@ -174,7 +174,7 @@ def create_app(data: Data, *, allow_upload: bool = False) -> Starlette:
         )  # fmt: skip
 
     def api_documents(request: Request) -> Response:
-        return JSONResponse([d.contract() for d in data.documents()])
+        return Response(to_json([d.contract() for d in data.documents()]), media_type="application/json")
 
     def api_document(request: Request) -> Response:
         info = data.document(request.path_params["doc"])
@@ -182,7 +182,7 @@ def create_app(data: Data, *, allow_upload: bool = False) -> Starlette:
             return JSONResponse({"error": "no such document"}, status_code=404)
         out = info.contract()
         out["projects"] = [p.model_dump(mode="json") for p in data.bs.projects(doc=info.doc)]
-        return JSONResponse(out)
+        return Response(to_json(out), media_type="application/json")
 
     def source(request: Request) -> Response:
         path = data.source_file(request.path_params["doc"])

@@ -14,8 +14,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from budgetscope.index.store_protocol import StoreError
 from budgetscope.models import Check, Coverage, ProjectSummary
+from budgetscope.store.protocol import StoreError
 
 if TYPE_CHECKING:
     from budgetscope.api import Budgetscope
@@ -132,9 +132,7 @@ class Data:
     def _coverage(self) -> dict[str, Coverage]:
         """Adapter until the API's document summaries carry ``coverage``: the reports kept in the
         documents table (its ``extra`` JSON), read through the store Protocol."""
-        with self.bs._store() as store:
-            rows = list(store.select("documents"))
-        return {row["doc"]: c for row in rows if (c := coverage_of(row["extra"])) is not None}
+        return self.bs.coverage()
 
     def document(self, doc: str) -> DocumentInfo | None:
         """One stored document by its file name (None when the store has none of that name)."""

@@ -18,19 +18,10 @@ runner = CliRunner()
 SLIP = "sast-2023-department-budget.txt:453"  # 科技社团党建工作项目, "60000.00万元"
 
 
-@pytest.fixture(scope="module")
-def corpus_store(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from budgetscope.index.ingest import ingest
-
-    home = tmp_path_factory.mktemp("series-home")
-    assert not ingest([corpus], home, workers=1).failed
-    return home
-
-
 @pytest.fixture
-def home(corpus_store: Path, tmp_path: Path) -> Path:
-    """A copy of the corpus home (these tests mark findings as reviewed)."""
-    shutil.copytree(corpus_store, tmp_path / "home")
+def home(corpus_home: Path, tmp_path: Path) -> Path:
+    """A copy of the corpus home of tests/conftest.py (these tests mark findings as reviewed)."""
+    shutil.copytree(corpus_home, tmp_path / "home")
     return tmp_path / "home"
 
 

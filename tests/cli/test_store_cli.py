@@ -23,8 +23,9 @@ app.command("export")(export.command)
 
 @pytest.fixture(scope="module")
 def home(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The corpus ingested through the CLI, not embedded (no test here searches)."""
     home = tmp_path_factory.mktemp("cli-home")
-    result = runner.invoke(app, ["ingest", str(corpus), "--home", str(home)])
+    result = runner.invoke(app, ["ingest", str(corpus), "--home", str(home), "--no-index"])
     assert result.exit_code == 0, result.output
     return home
 
@@ -221,7 +222,7 @@ def test_store_cli_ingest_refuses_another_document_of_a_stored_name(corpus: Path
 
 
 def _stored_department(home: Path) -> list[tuple[str, str]]:
-    from budgetscope.index.store import open_store
+    from budgetscope.store.sqlite import open_store
 
     with open_store(home) as store:
         return [(row["path"], row["department"]) for row in store.select("documents")]

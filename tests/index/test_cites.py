@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 
 from budgetscope.index.cites import cites, policy_documents, resolve
-from budgetscope.index.store import EntityStore, open_store
+from budgetscope.store.protocol import EntityStore
+from budgetscope.store.sqlite import open_store
 
 Row = dict[str, Any]
 

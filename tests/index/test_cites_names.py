@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from budgetscope.index.cites import candidates, cites, resolve
-from budgetscope.index.store import EntityStore, open_store
 from budgetscope.pipeline.citations import find_citations
+from budgetscope.store.protocol import EntityStore
+from budgetscope.store.sqlite import open_store
 
 
 @pytest.fixture(scope="module")

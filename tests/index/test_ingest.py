@@ -16,9 +16,10 @@ from typing import Any
 import pytest
 
 from budgetscope.index.ingest import IngestError, ingest, relink
-from budgetscope.index.store import EntityStore, SQLiteStore, open_store
 from budgetscope.models import Document
 from budgetscope.paths import store_path
+from budgetscope.store.protocol import EntityStore
+from budgetscope.store.sqlite import SQLiteStore, open_store
 
 ROOT = Path(__file__).resolve().parents[2]
 

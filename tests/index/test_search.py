@@ -31,8 +31,8 @@ from budgetscope.index.search import (
     snippet_of,
     sync_index,
 )
-from budgetscope.index.store import open_store
 from budgetscope.index.vectors import VectorIndex
+from budgetscope.store.sqlite import open_store
 
 B23 = "sast-2023-department-budget.txt"
 B26 = "sast-2026-department-budget.txt"

@@ -18,7 +18,7 @@ their lines. Every comparison is kept as a check, so ``check --all`` shows what 
 
 Example:
     >>> from decimal import Decimal
-    >>> from budgetscope.pipeline.statements import BudgetLine, BudgetTable
+    >>> from budgetscope.models import BudgetLine, BudgetTable
     >>> cells = [BudgetLine("t", 3, "科学技术支出", "合计", Decimal(10), "10", "元", "206", "functional"),
     ...          BudgetLine("t", 3, "科学技术支出", "基本支出", Decimal(6), "6", "元", "206", "functional"),
     ...          BudgetLine("t", 3, "科学技术支出", "项目支出", Decimal(2), "2", "元", "206", "functional")]
@@ -32,9 +32,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
-from budgetscope.index.check_values import Check, yuan_text
-from budgetscope.models import stable_id
-from budgetscope.pipeline.statements import BudgetLine, BudgetTable, row_key, stated_precision
+from budgetscope.models import BudgetLine, BudgetTable, Check, row_key, stable_id
+from budgetscope.pipeline.linking.checks import yuan_text
+from budgetscope.pipeline.statements import stated_precision
 
 TOTAL_COLUMN = "合计"
 TOTAL_ROWS = frozenset({"合计", "总计"})

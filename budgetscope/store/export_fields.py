@@ -242,7 +242,7 @@ findings integer findings about the year's projects
 """),
     ),
 }
-"""Per export kind: the store view it streams from (empty: computed, see :func:`budgetscope.index.export.export_rows`),
+"""Per export kind: the store view it streams from (empty: computed, see :func:`budgetscope.store.export.export_rows`),
 a description, and its fields."""
 
 FDP_MODEL: dict[str, Any] = {

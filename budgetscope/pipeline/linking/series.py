@@ -17,7 +17,6 @@ Example:
 from __future__ import annotations
 
 import itertools
-import json
 import math
 import re
 import unicodedata
@@ -26,7 +25,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from budgetscope.models import Record, stable_id
+from budgetscope.models import Record, SeriesLink, stable_id
 
 LINK_THRESHOLD = 0.5
 """Pairs below this confidence are not linked."""
@@ -45,27 +44,6 @@ _QUOTES = re.compile(r"[“”\"'‘’《》〈〉「」『』\s·]")
 _SUFFIX = re.compile(r"(?:经费情况说明|情况说明|项目|工作经费|经费|工作|专项)$")
 _PREFIX = re.compile(r"^(?:加强|推进|落实推进|开展|深化|做好)")
 _BODY_NOISE = re.compile(r"^(?:上海市|市)")
-
-
-@dataclass(frozen=True)
-class SeriesMember:
-    """One project's place in a series: the series id, how sure, and the project it was matched with."""
-
-    project_id: str
-    series_id: str
-    confidence: float
-    matched_with: str | None = None
-    evidence: dict[str, float] | None = None
-
-    def row(self) -> dict[str, Any]:
-        """The ``project_series`` row."""
-        return {
-            "project_id": self.project_id,
-            "series_id": self.series_id,
-            "confidence": round(self.confidence, 4),
-            "matched_with": self.matched_with,
-            "evidence": json.dumps(self.evidence, sort_keys=True) if self.evidence else None,
-        }
 
 
 def series_key(name: str) -> str:
@@ -234,7 +212,7 @@ def candidate_pairs(keys: Sequence[tuple[str, NameKey]]) -> Iterable[tuple[int, 
                     yield pair
 
 
-def link_series(records: Sequence[Record], *, threshold: float = LINK_THRESHOLD) -> list[SeriesMember]:
+def link_series(records: Sequence[Record], *, threshold: float = LINK_THRESHOLD) -> list[SeriesLink]:
     """Every project's series: projects of one series are the same project in other years or documents.
 
     A project alone in its series has confidence 1.0; others carry the confidence of the pair that
@@ -287,7 +265,7 @@ def link_series(records: Sequence[Record], *, threshold: float = LINK_THRESHOLD)
     members: dict[int, list[int]] = defaultdict(list)
     for i in range(len(records)):
         members[find(i)].append(i)
-    out: list[SeriesMember] = []
+    out: list[SeriesLink] = []
     for group in members.values():
         first = min(
             group, key=lambda k: (records[k].year or 0, records[k].doc, records[k].line or 0, records[k].id)
@@ -296,7 +274,7 @@ def link_series(records: Sequence[Record], *, threshold: float = LINK_THRESHOLD)
         for k in group:
             confidence, other, evidence = joined.get(k, (1.0, -1, {}))
             out.append(
-                SeriesMember(
+                SeriesLink(
                     project_id=records[k].id, series_id=sid, confidence=confidence,
                     matched_with=records[other].id if other >= 0 else None, evidence=evidence or None,
                 )
@@ -304,76 +282,9 @@ def link_series(records: Sequence[Record], *, threshold: float = LINK_THRESHOLD)
     return sorted(out, key=lambda m: m.project_id)
 
 
-def series_years(store: Any, series_id: str | None = None) -> list[dict[str, Any]]:
-    """One row per series and budget year: the year's budget total, form total and change (exact).
-
-    ``store`` is an :class:`~budgetscope.index.store_protocol.EntityStore`; ``series_id`` limits
-    the rows to one series. A year's ``budget_total_yuan`` is its narrative's annual budget (the
-    form's when there is no narrative), ``form_total_yuan`` its form's 年度资金总额;
-    ``change_yuan`` and ``change_percent`` compare ``budget_total_yuan`` with the nearest earlier
-    year of the series that has one. Amounts are :class:`~decimal.Decimal`; projects without a
-    year are left out.
-    """
-    from decimal import Decimal
-
-    where = {"series_id": series_id} if series_id else None
-    members = {m["project_id"]: m for m in store.select("project_series", where)}
-    projects = [p for p in store.select("projects") if p["id"] in members and p["year"] is not None]
-    annual = {
-        a["project_id"]: Decimal(a["yuan"])
-        for a in store.select("form_amounts", {"key": "annual_total"})
-        if a["project_id"] in members
-    }
-    counted: Counter[str] = Counter()
-    for f in store.select("findings"):
-        for pid in {f["project_id"], f["other_id"]} - {None}:
-            counted[pid] += 1
-    groups: dict[tuple[str, int], list[dict[str, Any]]] = defaultdict(list)
-    for p in projects:
-        groups[(members[p["id"]]["series_id"], p["year"])].append(p)
-    rows: list[dict[str, Any]] = []
-    for (sid, year), group in sorted(groups.items()):
-        group.sort(key=lambda p: (p["kind"] != "narrative", p["doc"], p["line"] or 0))
-        first = group[0]
-        narrative = next((p for p in group if p["kind"] == "narrative"), None)
-        form = next((p for p in group if p["kind"] == "form"), None)
-        form_total = None
-        if form is not None:
-            form_total = annual.get(form["id"])
-            if form_total is None and form["budget_total_yuan"] is not None:
-                form_total = Decimal(form["budget_total_yuan"])
-        total = (
-            Decimal(narrative["budget_total_yuan"]) if narrative and narrative["budget_total_yuan"] else None
-        )
-        rows.append(
-            {
-                "id": f"{sid}:{year}", "series_id": sid, "year": year, "department": first["department"],
-                "name": first["name"] or first["title"], "project_id": first["id"],
-                "form_id": form["id"] if form else None, "doc": first["doc"], "line": first["line"],
-                "projects": len(group), "budget_total_yuan": total if total is not None else form_total,
-                "form_total_yuan": form_total, "previous_year": None, "change_yuan": None, "change_percent": None,
-                "findings": sum(counted[p["id"]] for p in group),
-            }
-        )  # fmt: skip
-    previous: dict[str, dict[str, Any]] = {}
-    for row in rows:
-        before = previous.get(row["series_id"])
-        total = row["budget_total_yuan"]
-        if before is not None and total is not None:
-            row["previous_year"] = before["year"]
-            row["change_yuan"] = total - before["budget_total_yuan"]
-            if before["budget_total_yuan"]:
-                ratio = row["change_yuan"] * 100 / before["budget_total_yuan"]
-                row["change_percent"] = ratio.quantize(Decimal("0.1"))
-        if total is not None:
-            previous[row["series_id"]] = row
-    return rows
-
-
 __all__ = [
     "LINK_THRESHOLD",
     "NameKey",
-    "SeriesMember",
     "bigrams",
     "body_similarity",
     "candidate_pairs",
@@ -383,5 +294,4 @@ __all__ = [
     "pair_confidence",
     "project_text",
     "series_key",
-    "series_years",
 ]

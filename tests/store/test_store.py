@@ -11,20 +11,17 @@ from typing import Any
 
 import pytest
 
-from budgetscope.index.findings import Check
-from budgetscope.index.series import SeriesMember
-from budgetscope.index.store import (
+from budgetscope.models import Check, Document, PolicyDocument, SeriesLink
+from budgetscope.store.protocol import (
     DocumentEntry,
     DuplicateDocumentError,
     DuplicatePolicy,
     EntityStore,
     Links,
-    SQLiteStore,
     StoreError,
-    open_store,
 )
-from budgetscope.index.store_schema import DOCUMENT_TABLES, citation_id
-from budgetscope.models import Document, PolicyDocument
+from budgetscope.store.schema import DOCUMENT_TABLES, citation_id
+from budgetscope.store.sqlite import SQLiteStore, open_store
 
 BACKENDS = ["file", "memory"]
 
@@ -139,7 +136,7 @@ def test_store_links_are_replaced_as_a_whole(store: EntityStore, extracted: list
     links = Links(
         policy_documents=[policy],
         canonical={citation_id(record.id, 0): "pd:x"},
-        series=[SeriesMember(project_id=record.id, series_id="series:a", confidence=0.75)],
+        series=[SeriesLink(project_id=record.id, series_id="series:a", confidence=0.75)],
         checks=[check],
     )
     for _ in range(2):
@@ -157,7 +154,7 @@ def test_store_links_are_replaced_as_a_whole(store: EntityStore, extracted: list
 
 def test_store_document_checks_survive_a_relink(store: EntityStore, extracted: list[Any]) -> None:
     _, doc = _by_name(extracted, "sast-2023-department-budget.txt")
-    from budgetscope.index.store_schema import document_id
+    from budgetscope.models import document_id
 
     check = Check(id="check:d", kind="department_total", status="disagree", subject="收入预算", message="m",
                   doc=doc.doc, document_id=document_id(doc.doc))  # fmt: skip

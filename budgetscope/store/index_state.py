@@ -1,19 +1,19 @@
 """The search index's state, kept in the entity store: which encoder built it, which documents it lags.
 
-Documents whose stored version the index does not reflect yet are rows of ``index_pending``, written
-by triggers in the same transaction as the document (see
-:data:`budgetscope.index.store_schema.INDEX_STATE`): two ingests at once, a ``--no-index`` ingest,
-a failed or killed index run all leave an exact list, and an index run clears each document as it is
-embedded, so a killed run resumes where it stopped. Each row carries a sequence number: clearing a
-document that was written again meanwhile leaves it pending.
+A stored document whose version the index does not reflect yet has ``documents.index_seq`` set, by a
+trigger in the same transaction as the document is written (see
+:data:`budgetscope.store.schema.INDEX_STATE`); a deleted document whose points the index may still
+hold is a row of ``index_removed``; the view ``index_pending`` lists both. Two ingests at once, a
+``--no-index`` ingest, a failed or killed index run all leave an exact list, and an index run clears
+each document as it is embedded, so a killed run resumes where it stopped. The mark is a sequence
+number: clearing a document that was written again meanwhile leaves it pending.
 
 Homes of older versions kept this in ``index.json``; :func:`migrate` moves it into the store.
 
 Example:
-    >>> from budgetscope.index.store import SQLiteStore
+    >>> from budgetscope.store.sqlite import SQLiteStore
     >>> from budgetscope.models import Document
     >>> store = SQLiteStore(":memory:")
-    >>> ensure(store)
     >>> store.write_documents([Document(doc="a.txt", path="a.txt", kind="other", sha1="1")])
     1
     >>> pending(store)
@@ -29,9 +29,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from budgetscope.index.store import SQLiteStore
-from budgetscope.index.store_protocol import EntityStore, StoreError
-from budgetscope.index.store_schema import INDEX_STATE
+from budgetscope.store.protocol import EntityStore, StoreError
+from budgetscope.store.sqlite import SQLiteStore
 
 LEGACY_FILE = "index.json"
 """Where homes of budgetscope before #10 kept the encoder and the pending documents."""
@@ -43,42 +42,25 @@ def _db(store: EntityStore) -> Any:
     return store.db
 
 
-def ensure(store: EntityStore) -> None:
-    """Add the index-state table and triggers to a store made before they existed (idempotent)."""
-    import sqlite3
-
-    db = _db(store)
-    if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'documents_index_delete'").fetchone():
-        return
-    try:
-        db.executescript(INDEX_STATE)
-    except sqlite3.OperationalError as exc:
-        from budgetscope.index.store import _store_error
-
-        raise _store_error(getattr(store, "path", ""), exc) from None
-
-
 def pending(store: EntityStore) -> dict[str, int]:
-    """The documents the index lags, each with the sequence number of its pending version."""
-    ensure(store)
+    """The documents the index lags (stored or deleted), each with the sequence number of its pending version."""
     return {r[0]: int(r[1]) for r in _db(store).execute("SELECT doc, seq FROM index_pending ORDER BY doc")}
 
 
 def mark(store: EntityStore, docs: Iterable[str]) -> None:
-    """Mark documents as pending (e.g. all of them when the index must be rebuilt)."""
-    ensure(store)
-    db = _db(store)
-    with _write(store):
+    """Mark documents as pending (e.g. all of them when the index must be rebuilt); a name no longer
+    stored is marked as removed (its points are dropped by the next index run)."""
+    with _write(store) as db:
         for doc in docs:
             db.execute(
                 "INSERT INTO meta VALUES ('index_seq', '1') "
                 "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
             )
-            db.execute(
-                "INSERT OR REPLACE INTO index_pending VALUES "
-                "(?, (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'index_seq'))",
-                (doc,),
+            seq = int(
+                db.execute("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'index_seq'").fetchone()[0]
             )
+            if not db.execute("UPDATE documents SET index_seq = ? WHERE doc = ?", (seq, doc)).rowcount:
+                db.execute("INSERT OR REPLACE INTO index_removed VALUES (?, ?)", (doc, seq))
 
 
 def done(store: EntityStore, doc: str, seq: int | None) -> None:
@@ -86,12 +68,12 @@ def done(store: EntityStore, doc: str, seq: int | None) -> None:
     if seq is None:
         return
     with _write(store) as db:
-        db.execute("DELETE FROM index_pending WHERE doc = ? AND seq = ?", (doc, seq))
+        db.execute("UPDATE documents SET index_seq = NULL WHERE doc = ? AND index_seq = ?", (doc, seq))
+        db.execute("DELETE FROM index_removed WHERE doc = ? AND seq = ?", (doc, seq))
 
 
 def sequence(store: EntityStore) -> int:
     """A number that grows with every document written or deleted (to notice concurrent writers)."""
-    ensure(store)
     row = _db(store).execute("SELECT value FROM meta WHERE key = 'index_seq'").fetchone()
     return int(row[0]) if row else 0
 
@@ -125,7 +107,6 @@ def migrate(home: Path, store: EntityStore) -> None:
     legacy = Path(home) / LEGACY_FILE
     if not legacy.exists():
         return
-    ensure(store)
     try:
         settings = json.loads(legacy.read_text(encoding="utf-8"))
         if not isinstance(settings, dict):
@@ -143,17 +124,16 @@ def migrate(home: Path, store: EntityStore) -> None:
 
 
 def _write(store: EntityStore) -> Any:
-    from budgetscope.index.store import _transaction
+    from budgetscope.store.sqlite_db import transaction
 
     db = _db(store)
-    return _transaction(db, getattr(store, "path", ""))
+    return transaction(db, getattr(store, "path", ""))
 
 
 __all__ = [
     "LEGACY_FILE",
     "done",
     "encoder_of",
-    "ensure",
     "links_stale_again",
     "mark",
     "migrate",

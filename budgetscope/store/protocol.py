@@ -1,7 +1,7 @@
 """The entity store's interface: the Protocol every backend implements and the values it speaks.
 
 Haystack style: write documents with a :class:`DuplicatePolicy`, count, read, delete; one contract
-test suite (tests/index/test_store.py) runs against every backend.
+test suite (tests/store/test_store.py) runs against every backend.
 
 Example:
     >>> DuplicatePolicy("skip") is DuplicatePolicy.SKIP
@@ -15,10 +15,16 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Protocol, runtime_checkable
 
-from budgetscope.index.check_values import Check, ProjectLink
-from budgetscope.index.series import SeriesMember
-from budgetscope.models import Document, PolicyDocument, Record
-from budgetscope.pipeline.statements import BudgetTable, StatedTotal
+from budgetscope.models import (
+    BudgetTable,
+    Check,
+    Document,
+    PolicyDocument,
+    ProjectLink,
+    Record,
+    SeriesLink,
+    StatedTotal,
+)
 
 
 class StoreError(Exception):
@@ -66,7 +72,7 @@ class Links:
     policy_documents: list[PolicyDocument] = field(default_factory=list)
     canonical: dict[str, str | None] = field(default_factory=dict)
     """Canonical policy-document id per citation row id."""
-    series: list[SeriesMember] = field(default_factory=list)
+    series: list[SeriesLink] = field(default_factory=list)
     project_links: list[ProjectLink] = field(default_factory=list)
     checks: list[Check] = field(default_factory=list)
 

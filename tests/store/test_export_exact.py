@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
-from budgetscope.index.export import ExportFormat, export
-from budgetscope.index.store import open_store
-from budgetscope.index.store_schema import VIEWS
 from budgetscope.pipeline.money import parse_money
+from budgetscope.store.export import ExportFormat, export
+from budgetscope.store.schema import VIEWS
+from budgetscope.store.sqlite import open_store
 
 duckdb = pytest.importorskip("duckdb")
 SCALE = {"元": Decimal(1), "万元": Decimal(10000), "亿元": Decimal(100000000)}

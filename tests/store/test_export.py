@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from budgetscope.index.export import (
+from budgetscope.store.export import (
     ExportError,
     ExportFormat,
     ExportKind,
@@ -21,7 +21,7 @@ from budgetscope.index.export import (
     export_rows,
     fields_of,
 )
-from budgetscope.index.store import SQLiteStore, open_store
+from budgetscope.store.sqlite import SQLiteStore, open_store
 
 
 @pytest.fixture(scope="module")
@@ -201,7 +201,7 @@ def test_export_datapackage_lists_rows() -> None:
 
 
 def test_export_csv_streams_from_the_store(store: SQLiteStore) -> None:
-    from budgetscope.index.export import write_csv
+    from budgetscope.store.export import write_csv
 
     buffer = io.StringIO()
     n = write_csv(export_rows(store, "indicators"), fields_of("indicators"), buffer)

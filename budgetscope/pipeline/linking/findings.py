@@ -25,10 +25,21 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from budgetscope.index.check_values import SEVERITY, SEVERITY_ORDER, Check, ProjectLink, compare, yuan_text
-from budgetscope.index.series import NameKey, body_similarity, key_similarity, series_key
-from budgetscope.models import Document, Record, stable_id
-from budgetscope.pipeline.statements import BudgetLine, BudgetTable, StatedTotal, row_key, stated_precision
+from budgetscope.models import (
+    BudgetLine,
+    BudgetTable,
+    Check,
+    Document,
+    ProjectLink,
+    Record,
+    StatedTotal,
+    document_id,
+    row_key,
+    stable_id,
+)
+from budgetscope.pipeline.linking.checks import compare, yuan_text
+from budgetscope.pipeline.linking.series import NameKey, body_similarity, key_similarity, series_key
+from budgetscope.pipeline.statements import stated_precision
 
 FORM_LINK_THRESHOLD = 0.6
 """Least name similarity for a narrative and a form to be the same project (0.45 when amounts agree)."""
@@ -179,10 +190,7 @@ def department_checks(
     document: Document, tables: Sequence[BudgetTable], stated: Sequence[StatedTotal]
 ) -> list[Check]:
     """Compare the totals a department budget states in words with its own tables."""
-    from dataclasses import replace
-
-    from budgetscope.index.store_schema import document_id
-    from budgetscope.index.table_checks import table_sum_checks
+    from budgetscope.pipeline.linking.table_checks import table_sum_checks
 
     did = document_id(document.doc)
     out: list[Check] = []
@@ -206,10 +214,10 @@ def department_checks(
                 other_line=cell.line if cell else table.line, field=f"stated:{s.label}",
             )
         )  # fmt: skip
-    out.extend(replace(c, document_id=did) for c in table_sum_checks(document.doc, tables))
+    out.extend(c.model_copy(update={"document_id": did}) for c in table_sum_checks(document.doc, tables))
     forms = forms_total_check(document)
     if forms is not None:
-        out.append(replace(forms, document_id=did))
+        out.append(forms.model_copy(update={"document_id": did}))
     return out
 
 
@@ -248,15 +256,9 @@ def _cell(table: BudgetTable, name: str, column: str | None) -> BudgetLine | Non
 
 __all__ = [
     "FORM_LINK_THRESHOLD",
-    "SEVERITY",
-    "SEVERITY_ORDER",
     "STATED_SOURCES",
-    "Check",
-    "ProjectLink",
-    "compare",
     "department_checks",
     "forms_total_check",
     "link_narratives_forms",
     "narrative_form_checks",
-    "yuan_text",
 ]

@@ -22,21 +22,28 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from budgetscope.index.store_schema import citation_id, document_id, fen, money, money_columns
 from budgetscope.models import (
     Amount,
+    BudgetTable,
+    Check,
     Citation,
     Component,
+    Coverage,
     Document,
     Form,
     Indicator,
     Part,
     Period,
+    ProjectLink,
     Record,
     Section,
+    SeriesLink,
+    StatedTotal,
+    document_id,
+    fen,
     stable_id,
 )
-from budgetscope.pipeline.statements import BudgetTable, StatedTotal
+from budgetscope.store.schema import citation_id, money, money_columns
 
 
 def _extra(model: BaseModel, handled: Iterable[str]) -> str | None:
@@ -275,4 +282,52 @@ def build_records(
     return out
 
 
-__all__ = ["build_document", "build_records", "document_rows"]
+def document_coverage(row: Mapping[str, Any]) -> Coverage | None:
+    """The coverage report kept with a ``documents`` row (None when the document has none)."""
+    report = _load_extra(row["extra"])[0].get("coverage")
+    if not isinstance(report, dict):
+        return None
+    return Coverage.model_validate({k: v for k, v in report.items() if k != "short"})
+
+
+def check_row(c: Check) -> dict[str, Any]:
+    """The ``checks`` row of a check (its review lives in ``reviews``)."""
+    return {
+        "id": c.id, "kind": c.kind, "status": c.status, "severity": c.severity,
+        "document_id": c.document_id, "project_id": c.project_id, "other_id": c.other_id,
+        "doc": c.doc, "line": c.line, "page": c.page, "subject": c.subject, "stated": c.stated,
+        **money_columns("stated_", c.stated_yuan), "found": c.found, **money_columns("found_", c.found_yuan),
+        **money_columns("difference_", c.difference_yuan), "message": c.message,
+        "other_doc": c.other_doc, "other_line": c.other_line, "other_page": c.other_page, "field": c.field,
+    }  # fmt: skip
+
+
+def project_link_row(link: ProjectLink) -> dict[str, Any]:
+    """The ``project_links`` row of a narrative ↔ form link."""
+    return {
+        "narrative_id": link.narrative_id,
+        "form_id": link.form_id,
+        "confidence": round(link.confidence, 4),
+    }
+
+
+def series_row(m: SeriesLink) -> dict[str, Any]:
+    """The ``project_series`` row of a series membership."""
+    return {
+        "project_id": m.project_id,
+        "series_id": m.series_id,
+        "confidence": round(m.confidence, 4),
+        "matched_with": m.matched_with,
+        "evidence": json.dumps(m.evidence, sort_keys=True) if m.evidence else None,
+    }
+
+
+__all__ = [
+    "build_document",
+    "build_records",
+    "check_row",
+    "document_coverage",
+    "document_rows",
+    "project_link_row",
+    "series_row",
+]

@@ -4,13 +4,14 @@ Version 1 kept money as decimal text with a generated ``yuan_value`` REAL column
 by DuckDB as a 32-bit float); version 2 drops it and adds exact integer ``fen`` columns, the
 checks' evidence (page, the other place, the field concerned) and the ``reviews`` table. Stored
 amounts are rewritten from their exact text, so nothing is re-read from the source files; the
-checks added in version 2 appear at the next ``budgetscope ingest``.
+checks added in version 2 appear at the next ``budgetscope ingest``. Version 3 keeps the documents
+the search index lags in the documents table (``index_seq``) instead of a table of their own.
 
 Example:
     >>> import sqlite3
     >>> conn = sqlite3.connect(":memory:", isolation_level=None)
     >>> _ = conn.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
-    >>> migrate(conn, 2, ":memory:")  # nothing to do at the current version
+    >>> migrate(conn, 3, ":memory:")  # nothing to do at the current version
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ from __future__ import annotations
 import sqlite3
 from decimal import Decimal, InvalidOperation
 
-from budgetscope.index.store_protocol import StoreError
-from budgetscope.index.store_schema import fen, money
+from budgetscope.models import fen
+from budgetscope.store.protocol import StoreError
+from budgetscope.store.schema import money
 
 MONEY_TABLES = ("amounts", "form_amounts", "components", "budget_lines", "stated_totals")
 """Tables with a ``yuan`` / ``fen`` pair."""
@@ -76,13 +78,34 @@ def _to_2(conn: sqlite3.Connection) -> None:
     )
 
 
-STEPS = {1: _to_2}
+def _to_3(conn: sqlite3.Connection) -> None:
+    """The index's pending documents move from the ``index_pending`` table into ``documents.index_seq``
+    (deleted ones into ``index_removed``); the old triggers go (the new ones come with the DDL)."""
+    if "index_seq" not in _columns(conn, "documents"):
+        conn.execute("ALTER TABLE documents ADD COLUMN index_seq INTEGER")
+    conn.execute("CREATE TABLE IF NOT EXISTS index_removed (doc TEXT PRIMARY KEY, seq INTEGER NOT NULL)")
+    for trigger in ("documents_index_insert", "documents_index_delete"):
+        conn.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+    row = conn.execute("SELECT type FROM sqlite_master WHERE name = 'index_pending'").fetchone()
+    kind = row[0] if row else None
+    if kind == "view":
+        conn.execute("DROP VIEW index_pending")
+    elif kind == "table":
+        conn.execute(
+            "UPDATE documents SET index_seq = (SELECT seq FROM index_pending p WHERE p.doc = documents.doc)"
+        )
+        conn.execute("INSERT OR REPLACE INTO index_removed SELECT doc, seq FROM index_pending "
+                     "WHERE doc NOT IN (SELECT doc FROM documents)")  # fmt: skip
+        conn.execute("DROP TABLE index_pending")
+
+
+STEPS = {1: _to_2, 2: _to_3}
 """From each version, the step to the next."""
 
 
 def migrate(conn: sqlite3.Connection, version: int, path: str) -> None:
     """Bring a store of ``version`` to the current schema, each step in one transaction."""
-    from budgetscope.index.store_schema import SCHEMA_VERSION
+    from budgetscope.store.schema import SCHEMA_VERSION
 
     while version < SCHEMA_VERSION:
         step = STEPS.get(version)

@@ -17,39 +17,47 @@ Example:
 
 from __future__ import annotations
 
-import contextlib
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from budgetscope.index.store_migrate import migrate
-from budgetscope.index.store_protocol import (
+from budgetscope.messages import is_disk_full
+from budgetscope.models import Document, Record
+from budgetscope.store.migrate import migrate
+from budgetscope.store.protocol import (
     DocumentEntry,
     DuplicateDocumentError,
     DuplicatePolicy,
-    EntityStore,
     Fingerprint,
     Links,
     StoreError,
 )
-from budgetscope.index.store_rows import build_document, build_records, document_rows
-from budgetscope.index.store_schema import (
+from budgetscope.store.rows import (
+    build_document,
+    build_records,
+    check_row,
+    document_rows,
+    project_link_row,
+    series_row,
+)
+from budgetscope.store.schema import (
     DDL,
     DOCUMENT_TABLES,
     LINK_TABLES,
     SCHEMA_VERSION,
     VIEWS,
-    document_id,
 )
-from budgetscope.messages import disk_full, is_disk_full
-from budgetscope.models import Document, Record
-
-
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
+from budgetscope.store.sqlite_db import (
+    chunks,
+    hash_text,
+    insert,
+    mark_links_stale,
+    quote,
+    store_error,
+    transaction,
+)
 
 CHILD_TABLES = ("sections", "amounts", "citations", "implementing_bodies", "forms", "form_amounts",
                 "components", "indicators")  # fmt: skip
@@ -76,7 +84,7 @@ class SQLiteStore:
             try:
                 self._conn = self._open()
             except sqlite3.DatabaseError as exc:
-                raise _store_error(self.path, exc) from exc
+                raise store_error(self.path, exc) from exc
         return self._conn
 
     def _open(self) -> sqlite3.Connection:
@@ -95,7 +103,7 @@ class SQLiteStore:
             )
         except sqlite3.DatabaseError as exc:
             if is_disk_full(exc, self.path):
-                raise _store_error(self.path, exc) from exc
+                raise store_error(self.path, exc) from exc
             raise StoreError(f"{self.path}: not a budgetscope store ({exc})") from exc
         if version is not None and int(version[0]) > SCHEMA_VERSION:
             raise StoreError(
@@ -107,9 +115,9 @@ class SQLiteStore:
         conn.executescript(DDL)
         views = conn.execute("SELECT value FROM meta WHERE key='views'").fetchone()
         if version is None or views is None or views[0] != hash_text(VIEWS):
-            with _transaction(conn, self.path):
+            with transaction(conn, self.path):
                 for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type='view'").fetchall():
-                    conn.execute(f"DROP VIEW IF EXISTS {_quote(name)}")
+                    conn.execute(f"DROP VIEW IF EXISTS {quote(name)}")
                 for statement in VIEWS.split(";\n"):
                     if statement.strip():
                         conn.execute(statement)
@@ -151,9 +159,9 @@ class SQLiteStore:
     def _write_one(self, entry: DocumentEntry, policy: DuplicatePolicy) -> int:
         doc = entry.document
         rows = document_rows(doc, tables=entry.tables, stated=entry.stated, pipeline=entry.pipeline)
-        rows["checks"] = [c.row() for c in entry.checks]
+        rows["checks"] = [check_row(c) for c in entry.checks]
         db = self.db
-        with _transaction(db, self.path):
+        with transaction(db, self.path):
             exists = db.execute("SELECT 1 FROM documents WHERE doc = ?", (doc.doc,)).fetchone()
             if exists:
                 if policy is DuplicatePolicy.SKIP:
@@ -162,32 +170,32 @@ class SQLiteStore:
                     raise DuplicateDocumentError(f"{doc.doc}: already stored")
                 db.execute("DELETE FROM documents WHERE doc = ?", (doc.doc,))
             for table in (*DOCUMENT_TABLES, "checks"):
-                _insert(db, table, rows.get(table, []))
-            _mark_links_stale(db)
+                insert(db, table, rows.get(table, []))
+            mark_links_stale(db)
         return 1
 
     def delete_documents(self, names: Iterable[str]) -> int:
         """Delete documents by file name, each with everything in it; return how many existed."""
         deleted = 0
         db = self.db
-        with _transaction(db, self.path):
+        with transaction(db, self.path):
             for name in names:
                 deleted += db.execute("DELETE FROM documents WHERE doc = ?", (name,)).rowcount
             if deleted:
-                _mark_links_stale(db)
+                mark_links_stale(db)
         return deleted
 
     def write_links(self, links: Links) -> None:
         """Replace policy documents, canonical ids, series, narrative ↔ form links and their checks."""
         db = self.db
-        with _transaction(db, self.path):
+        with transaction(db, self.path):
             for table in LINK_TABLES:
                 if table == "checks":
                     db.execute("DELETE FROM checks WHERE document_id IS NULL")
                 else:
-                    db.execute(f"DELETE FROM {_quote(table)}")
+                    db.execute(f"DELETE FROM {quote(table)}")
             for d in links.policy_documents:
-                _insert(
+                insert(
                     db,
                     "policy_documents",
                     [
@@ -201,18 +209,18 @@ class SQLiteStore:
                         }
                     ],
                 )
-                _insert(
+                insert(
                     db, "policy_aliases", [{"policy_id": d.id, "alias": a} for a in dict.fromkeys(d.aliases)]
                 )
-                _insert(db, "policy_doc_numbers",
+                insert(db, "policy_doc_numbers",
                         [{"policy_id": d.id, "doc_number": n} for n in dict.fromkeys(d.doc_numbers)])  # fmt: skip
             db.executemany(
                 "UPDATE citations SET canonical = ? WHERE id = ?",
                 [(c, i) for i, c in links.canonical.items()],
             )
-            _insert(db, "project_series", [m.row() for m in links.series])
-            _insert(db, "project_links", [link.row() for link in links.project_links])
-            _insert(db, "checks", [c.row() for c in links.checks if c.document_id is None])
+            insert(db, "project_series", [series_row(m) for m in links.series])
+            insert(db, "project_links", [project_link_row(link) for link in links.project_links])
+            insert(db, "checks", [check_row(c) for c in links.checks if c.document_id is None])
             db.execute("INSERT OR REPLACE INTO meta VALUES ('links_stale', '0')")
 
     def review_findings(
@@ -241,7 +249,7 @@ class SQLiteStore:
                 raise StoreError(f"{what} {key!r}; see `budgetscope check --format json` for ids")
             full.append(matches[0])
         now = datetime.now(UTC).isoformat(timespec="seconds")
-        with _transaction(db, self.path):
+        with transaction(db, self.path):
             for cid in full:
                 if reviewed:
                     db.execute("INSERT OR REPLACE INTO reviews VALUES (?, ?, ?)", (cid, now, note))
@@ -262,7 +270,7 @@ class SQLiteStore:
     def counts(self) -> dict[str, int]:
         """Rows per table (and the ``findings`` view)."""
         tables = (*DOCUMENT_TABLES, *LINK_TABLES, "findings")
-        return {t: int(self.db.execute(f"SELECT count(*) FROM {_quote(t)}").fetchone()[0]) for t in tables}
+        return {t: int(self.db.execute(f"SELECT count(*) FROM {quote(t)}").fetchone()[0]) for t in tables}
 
     def fingerprints(self) -> dict[str, Fingerprint]:
         rows = self.db.execute("SELECT doc, sha1, pipeline FROM documents").fetchall()
@@ -290,7 +298,7 @@ class SQLiteStore:
         db = self.db
         projects: dict[str, dict[str, Any]] = {}
         children: dict[str, dict[str, list[dict[str, Any]]]] = {t: defaultdict(list) for t in CHILD_TABLES}
-        for chunk in _chunks(wanted, 500):
+        for chunk in chunks(wanted, 500):
             marks = ",".join("?" * len(chunk))
             for r in db.execute(f"SELECT * FROM projects WHERE id IN ({marks})", chunk):
                 projects[r["id"]] = dict(r)
@@ -309,9 +317,9 @@ class SQLiteStore:
             raise StoreError(f"no table or view {table!r} in the store")
         clauses, params = [], []
         for column, value in (where or {}).items():
-            clauses.append(f"{_quote(column)} IS ?")
+            clauses.append(f"{quote(column)} IS ?")
             params.append(value)
-        sql = f"SELECT * FROM {_quote(table)}" + (" WHERE " + " AND ".join(clauses) if clauses else "")
+        sql = f"SELECT * FROM {quote(table)}" + (" WHERE " + " AND ".join(clauses) if clauses else "")
         cursor = self.db.execute(sql, params)
         while batch := cursor.fetchmany(512):
             for r in batch:
@@ -343,83 +351,4 @@ def open_store(home: Path | str | None = None, *, create: bool = False) -> SQLit
     return SQLiteStore(path)
 
 
-def hash_text(text: str) -> str:
-    """A short stable hash of a text (used to notice changed view definitions)."""
-    import hashlib
-
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
-
-
-class _transaction:
-    """BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any exception (the connection is in autocommit mode).
-
-    SQLite's operational errors (a store locked too long by another process, a full disk, a
-    read-only file) become a one-line :class:`StoreError`.
-    """
-
-    def __init__(self, conn: sqlite3.Connection, path: str = "") -> None:
-        self.conn = conn
-        self.path = path
-
-    def __enter__(self) -> sqlite3.Connection:
-        try:
-            self.conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
-            raise _store_error(self.path, exc) from exc
-        return self.conn
-
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, *rest: object) -> None:
-        if self.conn.in_transaction:
-            try:
-                self.conn.execute("ROLLBACK" if kind is not None else "COMMIT")
-            except sqlite3.OperationalError as exc:  # a COMMIT on a full disk: undo it, as SQLite advises
-                if self.conn.in_transaction:
-                    with contextlib.suppress(sqlite3.Error):
-                        self.conn.execute("ROLLBACK")
-                raise _store_error(self.path, exc) from exc
-        if isinstance(error, sqlite3.OperationalError):
-            raise _store_error(self.path, error) from error
-
-
-def _store_error(path: str, exc: sqlite3.Error) -> StoreError:
-    """One line for an error of SQLite on the store at ``path``: a full disk says so (and names the store)."""
-    if is_disk_full(exc, path or None):
-        return StoreError(disk_full(f"store {path}" if path else "store"))
-    return StoreError(f"{path or 'store'}: {exc}")
-
-
-def _mark_links_stale(db: sqlite3.Connection) -> None:
-    db.execute("INSERT OR REPLACE INTO meta VALUES ('links_stale', '1')")
-
-
-def _insert(db: sqlite3.Connection, table: str, rows: list[dict[str, Any]]) -> None:
-    if not rows:
-        return
-    columns = list(rows[0])
-    sql = (
-        f"INSERT INTO {_quote(table)} ({', '.join(_quote(c) for c in columns)}) "
-        f"VALUES ({', '.join('?' * len(columns))})"
-    )
-    try:
-        db.executemany(sql, [tuple(r[c] for c in columns) for r in rows])
-    except sqlite3.IntegrityError as exc:
-        raise StoreError(f"cannot write {table}: {exc}") from exc
-
-
-def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
-
-
-__all__ = [
-    "DocumentEntry",
-    "DuplicateDocumentError",
-    "DuplicatePolicy",
-    "EntityStore",
-    "Fingerprint",
-    "Links",
-    "SQLiteStore",
-    "StoreError",
-    "document_id",
-    "open_store",
-]
+__all__ = ["CHILD_TABLES", "SQLiteStore", "open_store"]

@@ -8,7 +8,9 @@ from typing import Any
 
 import pytest
 
-from budgetscope.index.audits import (
+from budgetscope.index.processing import Processed, process_file
+from budgetscope.models import Check, ProjectLink, Record
+from budgetscope.pipeline.linking.audits import (
     department_totals,
     magnitude_checks,
     near_power,
@@ -16,11 +18,9 @@ from budgetscope.index.audits import (
     project_checks,
     sum_checks,
 )
-from budgetscope.index.findings import Check, ProjectLink, department_checks, link_narratives_forms
-from budgetscope.index.ingest import Processed, process_file
-from budgetscope.index.series import link_series
-from budgetscope.index.store import open_store
-from budgetscope.models import Record
+from budgetscope.pipeline.linking.findings import department_checks, link_narratives_forms
+from budgetscope.pipeline.linking.series import link_series
+from budgetscope.store.sqlite import open_store
 
 BUDGET_2026 = "sast-2026-department-budget.txt"
 FORMS_2026 = "sast-2026-performance-targets.txt"
@@ -78,7 +78,9 @@ def test_audits_magnitude_against_the_projects_form(
     assert budget.document is not None and forms.document is not None
     narrative = next(r for r in budget.document.records if any(a.text == "460000万元" for a in r.amounts))
     form = _record(forms, "国际科技人文交流与合作")
-    checks = magnitude_checks([narrative, form], [ProjectLink(narrative.id, form.id, 1.0)], [], {})
+    checks = magnitude_checks(
+        [narrative, form], [ProjectLink(narrative_id=narrative.id, form_id=form.id, confidence=1.0)], [], {}
+    )
     assert len(checks) == 1
     c = checks[0]
     assert "国际科技人文交流与合作" in c.subject and c.severity == "error" and c.field == "budget_total"

@@ -5,21 +5,21 @@ every SQLite reader sums and sorts (Datasette, DuckDB's sqlite scanner see a 64-
 ``yuan`` TEXT is the same amount as decimal text with two places (``"820000.00"``), for reading and
 for the records' round trip. No REAL column or ``CAST(… AS REAL)`` anywhere: SQLite's REAL is a
 double and DuckDB reads a ``REAL`` declaration as a 32-bit float. Dates are ISO text. Row
-conversion lives in :mod:`budgetscope.index.store_rows`.
+conversion lives in :mod:`budgetscope.store.rows`.
 
 Example:
-    >>> document_id("a.txt")
-    'doc:cfc7b4885384957a'
+    >>> citation_id("p1", 0)
+    'c9dd46457d555411'
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from budgetscope.models import stable_id
+from budgetscope.models import fen, stable_id
 
-SCHEMA_VERSION = 2
-"""Bumped when the tables change; an older store is migrated on open (:mod:`store_migrate`), a newer refused."""
+SCHEMA_VERSION = 3
+"""Bumped when the tables change; an older store is migrated on open (:mod:`.migrate`), a newer refused."""
 
 _MONEY = "yuan TEXT{null}, fen INTEGER"
 CENT = Decimal("0.01")
@@ -29,7 +29,7 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS documents (
   id TEXT PRIMARY KEY, doc TEXT NOT NULL UNIQUE, path TEXT, kind TEXT NOT NULL, department TEXT,
   year INTEGER, pages INTEGER, chars INTEGER, sha1 TEXT NOT NULL, pipeline TEXT NOT NULL,
-  parts TEXT NOT NULL, warnings TEXT NOT NULL, extra TEXT);
+  parts TEXT NOT NULL, warnings TEXT NOT NULL, extra TEXT, index_seq INTEGER);
 CREATE TABLE IF NOT EXISTS projects (
   id TEXT PRIMARY KEY, document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
   position INTEGER NOT NULL, kind TEXT NOT NULL CHECK (kind IN ('narrative', 'form', 'department_form')), doc TEXT NOT NULL,
@@ -126,27 +126,32 @@ CREATE TABLE IF NOT EXISTS reviews (
 
 
 INDEX_STATE = """
-CREATE TABLE IF NOT EXISTS index_pending (doc TEXT PRIMARY KEY, seq INTEGER NOT NULL);
-CREATE TRIGGER IF NOT EXISTS documents_index_insert AFTER INSERT ON documents BEGIN
+CREATE TABLE IF NOT EXISTS index_removed (doc TEXT PRIMARY KEY, seq INTEGER NOT NULL);
+CREATE TRIGGER IF NOT EXISTS documents_pending_insert AFTER INSERT ON documents BEGIN
   INSERT INTO meta VALUES ('index_seq', '1') ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1;
-  INSERT OR REPLACE INTO index_pending VALUES
-    (NEW.doc, (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'index_seq'));
+  UPDATE documents SET index_seq = (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'index_seq')
+    WHERE id = NEW.id;
+  DELETE FROM index_removed WHERE doc = NEW.doc;
 END;
-CREATE TRIGGER IF NOT EXISTS documents_index_delete AFTER DELETE ON documents BEGIN
+CREATE TRIGGER IF NOT EXISTS documents_pending_delete AFTER DELETE ON documents BEGIN
   INSERT INTO meta VALUES ('index_seq', '1') ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1;
-  INSERT OR REPLACE INTO index_pending VALUES
+  INSERT OR REPLACE INTO index_removed VALUES
     (OLD.doc, (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'index_seq'));
 END;
 """
-"""The search index's state, kept in the store (#10): documents whose stored version the index does not
-reflect yet, marked by triggers in the transaction that writes or deletes the document, each with a
-sequence number so that an index run clears only the version it embedded. Created with the store, and
-added to an older store by :func:`budgetscope.index.index_state.ensure`."""
+"""The search index's state, kept in the store: a stored document the index does not reflect yet has
+its ``documents.index_seq`` set, by a trigger in the transaction that writes the document, to a
+sequence number, so that an index run clears only the version it embedded; a deleted document whose
+points the index still holds is a row of ``index_removed``. The view ``index_pending`` lists both.
+See :mod:`budgetscope.store.index_state`."""
 
 DDL = DDL_TABLES + INDEX_STATE
 """Everything a new store is created with."""
 
 VIEWS = """
+CREATE VIEW index_pending AS
+SELECT doc, index_seq AS seq FROM documents WHERE index_seq IS NOT NULL
+UNION ALL SELECT doc, seq FROM index_removed;
 CREATE VIEW findings AS SELECT * FROM checks WHERE status NOT IN ('agree', 'rounded')
   AND id NOT IN (SELECT check_id FROM reviews);
 CREATE VIEW reviewed_findings AS SELECT c.*, r.reviewed_at, r.note AS review_note FROM checks c
@@ -267,18 +272,6 @@ def money(value: Decimal | None) -> str | None:
     return format(cents if cents == value else value, "f")
 
 
-def fen(value: Decimal | None) -> int | None:
-    """The amount in fen (exact), None when there is none or it is finer than a fen (kept in ``yuan``).
-
-    >>> fen(Decimal("179540.5")), fen(Decimal("60000.00E4")), fen(Decimal("0.125"))
-    (17954050, 60000000000, None)
-    """
-    if value is None or not value.is_finite():
-        return None
-    cents = value * 100
-    return int(cents) if cents == cents.to_integral_value() else None
-
-
 def money_columns(prefix: str, value: Decimal | None) -> dict[str, str | int | None]:
     """``{prefix}yuan`` and ``{prefix}fen`` of an amount (``prefix`` as in ``stated_``).
 
@@ -286,11 +279,6 @@ def money_columns(prefix: str, value: Decimal | None) -> dict[str, str | int | N
     {'yuan': '1.50', 'fen': 150}
     """
     return {f"{prefix}yuan": money(value), f"{prefix}fen": fen(value)}
-
-
-def document_id(doc: str) -> str:
-    """The id of a stored document: a hash of its file name (records' ids are made from it too)."""
-    return "doc:" + stable_id(doc)
 
 
 def citation_id(record_id: str, position: int) -> str:
@@ -306,8 +294,6 @@ __all__ = [
     "SCHEMA_VERSION",
     "VIEWS",
     "citation_id",
-    "document_id",
-    "fen",
     "money",
     "money_columns",
 ]

@@ -8,18 +8,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from budgetscope.index.series import (
-    SeriesMember,
+from budgetscope.models import Record, SeriesLink
+from budgetscope.pipeline.linking.series import (
     link_series,
     name_similarity,
     pair_confidence,
     series_key,
 )
-from budgetscope.models import Record
 
 
 @pytest.fixture(scope="module")
-def members(extracted: list[Any]) -> tuple[dict[str, SeriesMember], list[Record]]:
+def members(extracted: list[Any]) -> tuple[dict[str, SeriesLink], list[Record]]:
     records = [r for _, d in extracted for r in d.records]
     return {m.project_id: m for m in link_series(records)}, records
 
@@ -94,7 +93,7 @@ def test_series_pair_confidence_drops_missing_evidence() -> None:
     ],
 )
 def test_series_links_the_same_project_across_years_and_documents(
-    members: tuple[dict[str, SeriesMember], list[Record]], old: tuple[str, str], new: tuple[str, str]
+    members: tuple[dict[str, SeriesLink], list[Record]], old: tuple[str, str], new: tuple[str, str]
 ) -> None:
     by_id, records = members
     a, b = _find(records, *old), _find(records, *new)
@@ -106,7 +105,7 @@ def test_series_links_the_same_project_across_years_and_documents(
     ("name", "lines"), [("信息化运维项目", (459, 1272)), ("国际科技人文交流与合作项目", (653,))]
 )
 def test_series_never_joins_two_projects_of_one_document(
-    members: tuple[dict[str, SeriesMember], list[Record]], name: str, lines: tuple[int, ...]
+    members: tuple[dict[str, SeriesLink], list[Record]], name: str, lines: tuple[int, ...]
 ) -> None:
     by_id, records = members
     doc = "sast-2026-department-budget.txt"
@@ -118,7 +117,7 @@ def test_series_never_joins_two_projects_of_one_document(
         assert len(docs) == len(set(docs))
 
 
-def test_series_never_links_two_departments(members: tuple[dict[str, SeriesMember], list[Record]]) -> None:
+def test_series_never_links_two_departments(members: tuple[dict[str, SeriesLink], list[Record]]) -> None:
     by_id, records = members
     department = {r.id: r.department for r in records}
     series: dict[str, set[str | None]] = {}
@@ -127,7 +126,7 @@ def test_series_never_links_two_departments(members: tuple[dict[str, SeriesMembe
     assert all(len(d) == 1 for d in series.values())
 
 
-def test_series_a_project_alone_is_certain(members: tuple[dict[str, SeriesMember], list[Record]]) -> None:
+def test_series_a_project_alone_is_certain(members: tuple[dict[str, SeriesLink], list[Record]]) -> None:
     by_id, records = members
     spread = _find(records, "stcsm", "科普之窗项目")
     assert by_id[spread.id].confidence == 1.0 and by_id[spread.id].matched_with is None

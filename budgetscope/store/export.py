@@ -8,7 +8,7 @@ and the data package. Amounts carry the Fiscal Data Package's ``columnType`` ann
 functional and economic classification codes where the department's tables give them).
 
 Example:
-    >>> from budgetscope.index.store import SQLiteStore
+    >>> from budgetscope.store.sqlite import SQLiteStore
     >>> rows = list(export_rows(SQLiteStore(":memory:"), "projects"))
     >>> rows
     []
@@ -26,7 +26,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import IO, Any
 
-from budgetscope.index.export_fields import (
+from budgetscope.store.export_fields import (
     EXPORTS,
     FDP_MODEL,
     ExportError,
@@ -35,7 +35,7 @@ from budgetscope.index.export_fields import (
     fields_of,
     kind_of,
 )
-from budgetscope.index.store import EntityStore
+from budgetscope.store.protocol import EntityStore
 
 
 class ExportFormat(StrEnum):
@@ -59,7 +59,7 @@ def export_rows(store: EntityStore, what: ExportKind | str) -> Iterator[dict[str
     money = [f.name for f in fields if f.money]
     names = [f.name for f in fields]
     if not view:
-        from budgetscope.index.series import series_years
+        from budgetscope.store.series import series_years
 
         yield from ({n: row[n] for n in names} for row in series_years(store))
         return

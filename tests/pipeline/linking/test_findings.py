@@ -9,14 +9,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from budgetscope.index.findings import (
-    Check,
-    compare,
+from budgetscope.models import Check, Record
+from budgetscope.pipeline.linking.checks import compare
+from budgetscope.pipeline.linking.findings import (
     department_checks,
     link_narratives_forms,
     narrative_form_checks,
 )
-from budgetscope.models import Record
 
 NARRATIVES = "sast-2026-department-budget.txt"
 FORMS = "sast-2026-performance-targets.txt"
@@ -141,8 +140,8 @@ def test_findings_forms_have_no_department_totals(extracted: list[Any]) -> None:
 def test_findings_forms_total_against_the_stated_total_of_a_forms_table() -> None:
     """Guangzhou's project-targets table prints "合计 86,246.64" (万元); read from its first page's text
     alone, no form is read, so the finding shows both numbers and where the total stands."""
-    from budgetscope.index.findings import department_checks, forms_total_check
     from budgetscope.pipeline.document import segment_text
+    from budgetscope.pipeline.linking.findings import department_checks, forms_total_check
     from tests.pipeline.national_text import national
 
     text, name = national("guangzhou-data-bureau-2026-project-performance-targets")
@@ -156,8 +155,8 @@ def test_findings_forms_total_against_the_stated_total_of_a_forms_table() -> Non
 
 
 def test_findings_forms_total_agrees_when_the_forms_add_up() -> None:
-    from budgetscope.index.findings import forms_total_check
     from budgetscope.models import Coverage, Document
+    from budgetscope.pipeline.linking.findings import forms_total_check
 
     coverage = Coverage(stated_total_yuan=Decimal("4174100"), read_total_yuan=Decimal("4174100"))
     document = Document(doc="d.pdf", path="d.pdf", kind="department_budget", coverage=coverage)

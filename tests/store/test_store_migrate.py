@@ -10,17 +10,36 @@ from pathlib import Path
 
 import pytest
 
-from budgetscope.index.store import SQLiteStore, StoreError, open_store
-from budgetscope.index.store_migrate import MONEY_TABLES
-from budgetscope.index.store_schema import SCHEMA_VERSION
+from budgetscope.store.migrate import MONEY_TABLES
+from budgetscope.store.protocol import StoreError
+from budgetscope.store.schema import SCHEMA_VERSION
+from budgetscope.store.sqlite import SQLiteStore, open_store
+
+
+def _as_version_2(path: Path, pending: dict[str, int]) -> None:
+    """Turn a current store into what version 2 wrote: the documents the index lags in a table of their
+    own (``index_pending``, with its triggers), no ``documents.index_seq``."""
+    db = sqlite3.connect(path, isolation_level=None)
+    for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type='view'").fetchall():
+        db.execute(f'DROP VIEW "{name}"')
+    for trigger in ("documents_pending_insert", "documents_pending_delete"):
+        db.execute(f"DROP TRIGGER {trigger}")
+    db.execute("DROP TABLE index_removed")
+    db.execute("ALTER TABLE documents DROP COLUMN index_seq")
+    db.execute("CREATE TABLE index_pending (doc TEXT PRIMARY KEY, seq INTEGER NOT NULL)")
+    db.executemany("INSERT INTO index_pending VALUES (?, ?)", pending.items())
+    db.execute("CREATE TRIGGER documents_index_delete AFTER DELETE ON documents BEGIN "
+               "INSERT OR REPLACE INTO index_pending VALUES (OLD.doc, 0); END")  # fmt: skip
+    db.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    db.execute("DELETE FROM meta WHERE key = 'views'")
+    db.close()
 
 
 def _as_version_1(path: Path) -> None:
     """Turn a current store into what version 1 wrote: no fen columns, a ``yuan_value`` REAL generated
     column, money text without its places ("820000"), no reviews table, checks without evidence columns."""
+    _as_version_2(path, {})
     db = sqlite3.connect(path, isolation_level=None)
-    for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type='view'").fetchall():
-        db.execute(f'DROP VIEW "{name}"')
     for table in MONEY_TABLES:
         db.execute(f"ALTER TABLE {table} DROP COLUMN fen")
         db.execute(f"UPDATE {table} SET yuan = rtrim(rtrim(yuan, '0'), '.') WHERE yuan LIKE '%.%'")
@@ -68,6 +87,30 @@ def test_store_migrate_upgrades_a_version_1_store_on_open(old_home: Path) -> Non
         str(SCHEMA_VERSION),
     )
     db.close()
+
+
+def test_store_migrate_moves_the_index_pending_table_into_documents(
+    corpus_home: Path, tmp_path: Path
+) -> None:
+    """A version-2 store's pending documents (one stored, one deleted) are pending after the upgrade,
+    the stored one in its documents row; clearing and writing again work as before."""
+    from budgetscope.store import index_state
+
+    path = tmp_path / "budgetscope.sqlite"
+    shutil.copy(corpus_home / "budgetscope.sqlite", path)
+    _as_version_2(path, {"sast-2023-department-budget.txt": 7, "gone.txt": 8})
+    with SQLiteStore(path) as store:
+        assert index_state.pending(store) == {"sast-2023-department-budget.txt": 7, "gone.txt": 8}
+        row = next(store.select("documents", {"doc": "sast-2023-department-budget.txt"}))
+        assert row["index_seq"] == 7
+        index_state.done(store, "gone.txt", 8)
+        index_state.done(store, "sast-2023-department-budget.txt", 7)
+        assert index_state.pending(store) == {}
+        assert store.delete_documents(["sast-2023-department-budget.txt"]) == 1
+        assert list(index_state.pending(store)) == ["sast-2023-department-budget.txt"]
+    raw = sqlite3.connect(path)
+    assert raw.execute("SELECT type FROM sqlite_master WHERE name = 'index_pending'").fetchone() == ("view",)
+    raw.close()
 
 
 def test_store_migrate_refuses_a_newer_store(tmp_path: Path) -> None:

@@ -32,9 +32,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from budgetscope.index.check_values import Check, ProjectLink, compare, yuan_text
-from budgetscope.index.series import SeriesMember
-from budgetscope.models import Record, stable_id
+from budgetscope.models import Check, ProjectLink, Record, SeriesLink, stable_id
+from budgetscope.pipeline.linking.checks import compare, yuan_text
 from budgetscope.pipeline.statements import stated_precision
 
 FORM_TOTAL_KEYS = ("annual_total", "project_total")
@@ -84,7 +83,7 @@ def near_power(a: Decimal, b: Decimal) -> int | None:
 
 
 def _annual(record: Record) -> _Amount | None:
-    from budgetscope.index.findings import _total_precision
+    from budgetscope.pipeline.linking.findings import _total_precision
 
     if record.kind == "form" and record.form is not None:
         for key in FORM_TOTAL_KEYS:
@@ -154,7 +153,7 @@ def _magnitude(
     return Check(
         id="check:" + stable_id("magnitude", r.id, key), kind="magnitude", status="disagree", subject=_name(r),
         message=message, doc=r.doc, line=r.line, page=r.page, project_id=r.id, other_id=other_id, stated=a.text,
-        stated_yuan=a.yuan, field="budget_total" if r.kind == "narrative" else "form.annual_total", level=severity,
+        stated_yuan=a.yuan, field="budget_total" if r.kind == "narrative" else "form.annual_total", severity=severity,
         **evidence,
     )  # fmt: skip
 
@@ -251,7 +250,7 @@ def period_checks(record: Record) -> list[Check]:
 def magnitude_checks(
     records: Sequence[Record],
     links: Sequence[ProjectLink],
-    series: Sequence[SeriesMember],
+    series: Sequence[SeriesLink],
     totals: dict[tuple[str, int], DepartmentTotal],
 ) -> list[Check]:
     """Unit slips: against the department's total, the project's form, its components and other years."""
@@ -329,7 +328,7 @@ def department_totals(rows: Iterable[dict[str, Any]]) -> dict[tuple[str, int], D
 def project_checks(
     records: Sequence[Record],
     links: Sequence[ProjectLink],
-    series: Sequence[SeriesMember],
+    series: Sequence[SeriesLink],
     totals: dict[tuple[str, int], DepartmentTotal],
 ) -> list[Check]:
     """Every project-level check: magnitude, sums, periods."""

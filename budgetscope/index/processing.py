@@ -1,0 +1,147 @@
+"""One file through the pipeline, for ingest: read, segment, extract, and a department budget's own
+tables parsed and checked; many files in worker processes that die with the ingest.
+
+Example:
+    >>> p = process_file("corpus/sast-2026-performance-targets.txt")
+    >>> p.error, p.document.kind
+    (None, 'performance_targets')
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from budgetscope.messages import quoted
+from budgetscope.models import BudgetTable, Check, Document, StatedTotal
+from budgetscope.pipeline.linking.findings import department_checks
+from budgetscope.pipeline.statements import department_statements
+
+STATEMENT_KINDS = ("department_budget", "unit_budget", "final_accounts")
+"""Document kinds whose own tables and 编制说明 totals are read and checked."""
+
+
+@dataclass(frozen=True)
+class Processed:
+    """One file through the pipeline: its extracted document, tables, stated totals and checks, or the error."""
+
+    path: str
+    document: Document | None = None
+    tables: tuple[BudgetTable, ...] = ()
+    stated: tuple[StatedTotal, ...] = ()
+    checks: tuple[Check, ...] = ()
+    error: str | None = None
+
+
+@cache
+def pipeline_version() -> str:
+    """The package version plus a hash of the pipeline's source: a code change re-ingests documents.
+
+    >>> pipeline_version() == pipeline_version()
+    True
+    """
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        release = version("budgetscope")
+    except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
+        release = "0"
+    package = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha1()
+    for source in sorted(
+        [*package.glob("pipeline/*.py"), *package.glob("models/*.py"), package / "store" / "schema.py"]
+    ):
+        digest.update(source.name.encode())
+        digest.update(source.read_bytes())
+    return f"{release}+{digest.hexdigest()[:10]}"
+
+
+def process_file(path: Path | str) -> Processed:
+    """Read, segment and extract one file; parse and check a department budget's tables (never raises).
+
+    Citations get canonical ids from this document alone; :func:`budgetscope.index.ingest.relink` sets them
+    across the store.
+    """
+    from budgetscope.pipeline.document import read_document
+    from budgetscope.pipeline.extract import extract_documents
+    from budgetscope.pipeline.load import LoadError, load
+
+    try:
+        document = extract_documents([read_document(path)])[0]
+        tables: list[BudgetTable] = []
+        stated: list[StatedTotal] = []
+        if document.kind in STATEMENT_KINDS:
+            tables, stated = department_statements(load(path).text)
+        checks = department_checks(document, tables, stated)
+        return Processed(str(path), document, tuple(tables), tuple(stated), tuple(checks))
+    except LoadError as exc:
+        return Processed(str(path), error=str(exc))
+    except Exception as exc:  # a bug on one document must not stop the others
+        return Processed(str(path), error=f"{quoted(path)}: {type(exc).__name__}: {exc}")
+
+
+def file_sha1(path: Path) -> str | None:
+    try:
+        return hashlib.sha1(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def process_all(paths: Sequence[Path], workers: int) -> Iterator[Processed]:
+    """Process files in order, in ``workers`` processes when more than one.
+
+    Workers are started by ``spawn`` as children of this process and die with it (Linux: a
+    parent-death signal; elsewhere they notice the closed pipe): a ``kill -9`` of ``ingest``
+    leaves no process behind. A script calling :func:`ingest` with ``workers > 1`` needs the
+    ``if __name__ == "__main__":`` guard. Should the pool break, the remaining files are processed here.
+    """
+    if workers <= 1 or len(paths) < 2:
+        yield from map(process_file, paths)
+        return
+    import multiprocessing
+    from concurrent.futures.process import BrokenProcessPool
+
+    context = multiprocessing.get_context("spawn")
+    done = 0
+    try:
+        with ProcessPoolExecutor(
+            max_workers=workers, mp_context=context, initializer=die_with_parent, initargs=(os.getpid(),)
+        ) as pool:
+            for item in pool.map(process_file, paths, chunksize=max(1, min(8, len(paths) // (workers * 4)))):
+                done += 1
+                yield item
+    except BrokenProcessPool:
+        yield from map(process_file, paths[done:])
+
+
+def die_with_parent(parent: int) -> None:
+    """In a worker process: be killed when the parent process dies, however it dies (Linux)."""
+    import signal
+    import sys
+
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, int(signal.SIGKILL), 0, 0, 0)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):  # pragma: no cover - no prctl
+            pass
+    if os.getppid() != parent:  # the parent died before the signal was armed
+        os._exit(1)
+
+
+__all__ = [
+    "STATEMENT_KINDS",
+    "Processed",
+    "die_with_parent",
+    "file_sha1",
+    "pipeline_version",
+    "process_all",
+    "process_file",
+]

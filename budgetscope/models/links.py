@@ -1,0 +1,116 @@
+"""What linking across documents makes: checks, narrative ↔ form links, series memberships.
+
+No I/O here, and nothing imported from the rest of the package but :mod:`budgetscope.models.records`.
+:mod:`budgetscope.pipeline.linking` makes these; the store keeps them (:mod:`budgetscope.store.rows`).
+
+Example:
+    >>> from decimal import Decimal
+    >>> c = Check(id="c1", kind="sum", status="rounded", subject="合计", message="",
+    ...           stated_yuan=Decimal("179500"), found_yuan=Decimal("179540"))
+    >>> c.severity, c.difference_yuan, c.found_fen, c.is_finding
+    ('info', Decimal('40'), 17954000, False)
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from pydantic import BaseModel, ConfigDict, model_validator
+
+from budgetscope.models.money import fen
+
+SEVERITY = {"agree": "ok", "rounded": "info", "missing": "info", "differs": "info", "disagree": "warning"}
+"""Severity of each status (a check may set its own: a unit slip is an ``error``)."""
+
+SEVERITY_ORDER = {"error": 3, "warning": 2, "info": 1, "ok": 0}
+"""Severities from the gravest; ``check --fail-on`` compares with it."""
+
+
+class _Link(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Check(_Link):
+    """One comparison and its outcome (``agree``, ``rounded``, ``missing``, ``differs``, ``disagree``)
+    about a project, a table or a document (unit slips, sums, periods, narrative vs form, stated
+    totals vs tables); a finding when its status is neither ``agree`` nor ``rounded``.
+
+    ``doc``/``page``/``line`` place the number checked, ``other_doc``/``other_page``/``other_line``
+    the number it was compared with; ``field`` names the project's number (``budget_total``,
+    ``period``, ``form.<key>``, ``amount.<n>``); amounts are exact (``*_yuan`` Decimal, ``*_fen``
+    integer, filled from the yuan). ``severity`` is the status's (:data:`SEVERITY`) unless set (a
+    unit slip is an ``error``). ``reviewed``: marked as a false positive (``budgetscope check
+    --review``), with ``reviewed_at`` and ``review_note`` when listed as reviewed.
+    """
+
+    id: str
+    kind: str
+    status: str
+    severity: str = ""
+    document_id: str | None = None
+    project_id: str | None = None
+    other_id: str | None = None
+    doc: str | None = None
+    line: int | None = None
+    subject: str
+    stated: str | None = None
+    stated_yuan: Decimal | None = None
+    found: str | None = None
+    found_yuan: Decimal | None = None
+    difference_yuan: Decimal | None = None
+    message: str
+    page: int | None = None
+    other_doc: str | None = None
+    other_line: int | None = None
+    other_page: int | None = None
+    field: str | None = None
+    stated_fen: int | None = None
+    found_fen: int | None = None
+    difference_fen: int | None = None
+    reviewed: bool = False
+    reviewed_at: str | None = None
+    review_note: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _derived(cls, data: object) -> object:
+        """Severity from the status, the difference and the fen from the amounts, when not given."""
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        if not data.get("severity"):
+            data["severity"] = SEVERITY.get(str(data.get("status")), "info")
+        stated, found = data.get("stated_yuan"), data.get("found_yuan")
+        if data.get("difference_yuan") is None and stated is not None and found is not None:
+            data["difference_yuan"] = Decimal(str(found)) - Decimal(str(stated))
+        for side in ("stated", "found", "difference"):
+            value = data.get(f"{side}_yuan")
+            if data.get(f"{side}_fen") is None and value is not None:
+                data[f"{side}_fen"] = fen(Decimal(str(value)))
+        return data
+
+    @property
+    def is_finding(self) -> bool:
+        """True unless the two sides agree (exactly or after rounding) or it was reviewed."""
+        return self.status not in ("agree", "rounded") and not self.reviewed
+
+
+class ProjectLink(_Link):
+    """A narrative and a performance form describing the same project in the same year."""
+
+    narrative_id: str
+    form_id: str
+    confidence: float
+
+
+class SeriesLink(_Link):
+    """One project's place in a series: the series id, how sure, and the project it was matched with."""
+
+    project_id: str
+    series_id: str
+    confidence: float
+    matched_with: str | None = None
+    evidence: dict[str, float] | None = None
+
+
+__all__ = ["SEVERITY", "SEVERITY_ORDER", "Check", "ProjectLink", "SeriesLink"]

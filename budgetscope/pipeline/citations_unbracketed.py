@@ -1,0 +1,159 @@
+"""Policy documents named without 《》 (贯彻落实科技进步法, 根据…规划纲要) and a 文号 cited alone, with
+the vocabulary the 《》 reader of :mod:`.citations` shares: document-type words, where a name starts.
+
+Example:
+    >>> [c.title for c in find_unbracketed("根据中华人民共和国科学技术普及法，开展工作。", None,
+    ...                                    "根据中华人民共和国科学技术普及法，开展工作。")]
+    ['中华人民共和国科学技术普及法']
+"""
+
+from __future__ import annotations
+
+import re
+
+from budgetscope.models import Citation
+from budgetscope.pipeline.docnumbers import find_doc_numbers
+
+_BREAK = re.compile(r"[ \t\u3000]*\r?\n[ \t\u3000]*")
+
+DOC_TYPES = (
+    "实施细则|细则|条例|规定|办法|规则|规划|纲要|意见|通知|决定|决议|方案|报告|协议|章程|标准|准则|指南|"
+    "批复|要点|纪要|公报|法"
+)
+"""Words that end a policy document's name (longest first where one ends another)."""
+
+# --- documents named without 《》 -------------------------------------------------------------------
+_NAME_CHAR = re.compile(r"[\u3400-\u9fff0-9０-９“”\"‘’—\-－·]")
+_UNBRACKETED = re.compile(
+    rf"(?:{DOC_TYPES})(?P<paren>[（(](?:[^（）()\n]{{0,6}}(?:19|20)\d{{2}}[^（）()\n]{{0,16}}|试行|修订[^（）()\n]{{0,8}})[）)])?"
+)
+_CITING_VERB = (
+    "根据|依据|依照|按照|遵照|参照|遵循|对照|贯彻落实|贯彻执行|贯彻|落实|执行|推进|推动|实现|围绕|结合|学习"
+)
+_STOP = re.compile(
+    rf"(?:{_CITING_VERB}|签署的|发布的|印发的|制定的|颁布的|下发的|出台的|通过的|批准的|在|的)"
+)
+_CITING_LEFT = re.compile(rf"(?:{_CITING_VERB})$")
+_ITEM_START = re.compile(
+    r"(?:^|\n|[。；;：:])[ \t\u3000\-]*(?:\d{1,2}\s*[、.．]|[（(]\s*\d{1,2}\s*[）)]|[一二三四五六七八九十]{1,3}\s*、)\s*$"
+    r"|(?:依据|根据|依照)[：:]\s*$"
+)
+_RIGHT_CUE = re.compile(
+    r"^(?:中(?:指出|提到|提出|明确|强调|要求|规定|关于|有关|描述|写道|的)"
+    r"|中?第[一二三四五六七八九十百\d]+(?:部分|条|章|节|款|项)|的?(?:要求|精神|规定|相关规定)|提出|指出|明确|"
+    r"等(?:文件|法律|法规|政策|规定))"
+)
+_RIGHT_BOUNDARY = re.compile(
+    r"^(?:$|[^\u3400-\u9fff]|中|第|的|要求|精神|规定|提出|指出|明确|等|相关|有关|和|及|与|实施|落实|贯彻|执行)"
+)
+_VAGUE = re.compile(r"有关|相关|各项|一系列|各类|各级|上述|以上|下列|等")
+_FORMAL = re.compile(
+    r"中华人民共和国|中国|全国|全民|国家|国务院|中共|中央|党的|党中央|市委|市政府|上海|省|科协|科学技术协会|"
+    r"十[一二三四五六]五|\d{4}|[（(]"
+)
+GENERIC_START = re.compile(
+    r"^(?:实施|工作|项目|相关|有关|具体|本|该|此|各|其|这|年度|总体|整体|管理|制定|编制|形成|完成|开展|研究|起草|修订|"
+    r"提交|报送|建立|完善|健全|出台|审议|征求|听取|反馈|提出|明确|按|经|由|对|将|把|已|并|及|和|一是|二是|三是)"
+)
+# the papers of a meeting (决议, 报告 …) count only when the meeting is named: 党的二十大报告, 二十届三中全会决议
+_MEETING_TYPES = ("决议", "报告", "公报", "纪要")
+_MEETING_NAMED = re.compile(
+    r"第[一二三四五六七八九十百\d]+次|[一二三四五六七八九十\d]+届|(?:[二三]十[一二三四五六七八九]?|十[一二三四五六七八九])大|[一二三四五六七]中全会|"
+    r"政府工作报告|(?:19|20)\d{2}年"
+)
+_LAW_SHORT = re.compile(r"^(?:科普法|科技进步法|预算法|政府采购法|安全生产法|消防法|合同法|民法典)$")
+
+
+def squeeze(text: str) -> str:
+    """Drop line breaks and the spaces around them (a title or a 文号 broken over two lines)."""
+    return _BREAK.sub("", text)
+
+
+def name_start(masked: str, pos: int, floor: int) -> tuple[int, int]:
+    """Where a name ending at pos starts: after the last stop word of its run of name characters.
+
+    Returns (name start, run start). The run is the stretch of CJK, digits and quotes before pos.
+    """
+    run = pos
+    while run > floor and (_NAME_CHAR.match(masked[run - 1]) or masked[run - 1] in "〈〉"):
+        run -= 1
+    segment = masked[run:pos]
+    guard = segment.find("关于")
+    limit = guard if guard >= 0 else len(segment)
+    best = 0
+    for m in _STOP.finditer(segment[:limit]):
+        if m.group(0) == "的":
+            before = segment[: m.start()]
+            if before.endswith("党") or len(segment) - m.end() < 4:
+                continue
+        if len(segment) - m.end() >= 2:
+            best = m.end()
+    return run + best, run
+
+
+def _accept_unbracketed(name: str, suffix: str, context: str, left: str, right: str, listed: bool) -> bool:
+    body = name[: len(name) - len(suffix)] if name.endswith(suffix) else name
+    if _LAW_SHORT.match(name):
+        return bool(_CITING_LEFT.search(left) or _RIGHT_CUE.match(right))
+    if len(body) < 5 or GENERIC_START.match(name):
+        return False
+    if suffix == "法":
+        return name.startswith("中华人民共和国")
+    if suffix in ("通知", "意见", "决定", "批复", "函"):
+        return "关于" in name and name.rstrip("）)").endswith(f"的{suffix}")
+    if _VAGUE.search(name):
+        return False
+    if suffix in _MEETING_TYPES and not _MEETING_NAMED.search(name):
+        return False
+    if not _FORMAL.search(context):
+        return False
+    return bool(_CITING_LEFT.search(left) or _ITEM_START.search(left) or _RIGHT_CUE.match(right) or listed)
+
+
+def find_unbracketed(text: str, section: str | None, masked_text: str) -> list[Citation]:
+    out: list[Citation] = []
+    for m in _UNBRACKETED.finditer(masked_text):
+        suffix_end = m.start() + len(m.group(0)) - len(m.group("paren") or "")
+        suffix = text[m.start() : suffix_end]
+        right = squeeze(masked_text[m.end() : m.end() + 12])
+        if not _RIGHT_BOUNDARY.match(right):
+            continue
+        start, run = name_start(masked_text, m.start(), 0)
+        if start >= m.start():
+            continue
+        name = text[start : m.end()]
+        while name[:1] in '“”"‘’—-－·' and name:
+            name, start = name[1:], start + 1
+        left = masked_text[max(0, run - 16) : start].rstrip('“"‘')
+        before_run = masked_text[max(0, run - 2) : run]
+        listed = before_run.endswith(("\x00、", "\x00和", "\x00及"))
+        context = masked_text[run : m.end()]
+        if _accept_unbracketed(name, suffix, context, left, right, listed):
+            out.append(Citation(title=name, section=section, bracketed=False, start=start, end=m.end()))
+    return out
+
+
+_BARE_NUMBER_LEFT = re.compile(r"(?:根据|依据|依照|按照|遵照|参照|贯彻落实|贯彻|落实|执行|见)[\s“\"]*$")
+_BARE_NUMBER_RIGHT = re.compile(r"^[\s”\"]*(?:号?文件|文|的?(?:精神|要求|规定))")
+
+
+def find_bare_numbers(text: str, section: str | None, taken: list[Citation]) -> list[Citation]:
+    """A 文号 standing alone as the thing cited ("依据国发〔2021〕9号文件"): the number is the title.
+
+    Only when a citing verb comes right before it and 文件/文/精神/要求/规定 right after, and no
+    citation found otherwise holds it.
+    """
+    out = []
+    for dn in find_doc_numbers(text):
+        start, end = dn.start, dn.end
+        if any(c.start <= start < c.end for c in taken):
+            continue
+        left, right = text[max(0, start - 8) : start], text[end : end + 8]
+        if _BARE_NUMBER_LEFT.search(left) and _BARE_NUMBER_RIGHT.match(right):
+            number = dn.number.text
+            out.append(Citation(title=number, doc_number=number, section=section, bracketed=False,
+                                start=start, end=end))  # fmt: skip
+    return out
+
+
+__all__ = ["DOC_TYPES", "GENERIC_START", "find_bare_numbers", "find_unbracketed", "name_start", "squeeze"]

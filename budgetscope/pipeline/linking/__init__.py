@@ -1,0 +1,7 @@
+"""Cross-document linking, pure: records in, links and checks out (nothing read or written).
+
+:mod:`.series` (the same project across years), :mod:`.findings` (narrative ↔ form links, stated
+totals vs tables), :mod:`.table_checks` (a table's sums), :mod:`.audits` (a project's own sums,
+periods, unit slips) and :mod:`.checks` (the comparison they all share). Citation ↔ policy-document
+linking is :mod:`budgetscope.pipeline.link`.
+"""

@@ -1,0 +1,76 @@
+"""A project series read back from the store, one row per budget year (what ``show`` and ``export
+series`` print); the series themselves are made by :mod:`budgetscope.pipeline.linking.series`."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from decimal import Decimal
+from typing import Any
+
+from budgetscope.store.protocol import EntityStore
+
+
+def series_years(store: EntityStore, series_id: str | None = None) -> list[dict[str, Any]]:
+    """One row per series and budget year: the year's budget total, form total and change (exact).
+
+    ``series_id`` limits the rows to one series. A year's ``budget_total_yuan`` is its narrative's annual budget (the
+    form's when there is no narrative), ``form_total_yuan`` its form's 年度资金总额;
+    ``change_yuan`` and ``change_percent`` compare ``budget_total_yuan`` with the nearest earlier
+    year of the series that has one. Amounts are :class:`~decimal.Decimal`; projects without a
+    year are left out.
+    """
+    where = {"series_id": series_id} if series_id else None
+    members = {m["project_id"]: m for m in store.select("project_series", where)}
+    projects = [p for p in store.select("projects") if p["id"] in members and p["year"] is not None]
+    annual = {
+        a["project_id"]: Decimal(a["yuan"])
+        for a in store.select("form_amounts", {"key": "annual_total"})
+        if a["project_id"] in members
+    }
+    counted: Counter[str] = Counter()
+    for f in store.select("findings"):
+        for pid in {f["project_id"], f["other_id"]} - {None}:
+            counted[pid] += 1
+    groups: dict[tuple[str, int], list[dict[str, Any]]] = defaultdict(list)
+    for p in projects:
+        groups[(members[p["id"]]["series_id"], p["year"])].append(p)
+    rows: list[dict[str, Any]] = []
+    for (sid, year), group in sorted(groups.items()):
+        group.sort(key=lambda p: (p["kind"] != "narrative", p["doc"], p["line"] or 0))
+        first = group[0]
+        narrative = next((p for p in group if p["kind"] == "narrative"), None)
+        form = next((p for p in group if p["kind"] == "form"), None)
+        form_total = None
+        if form is not None:
+            form_total = annual.get(form["id"])
+            if form_total is None and form["budget_total_yuan"] is not None:
+                form_total = Decimal(form["budget_total_yuan"])
+        total = (
+            Decimal(narrative["budget_total_yuan"]) if narrative and narrative["budget_total_yuan"] else None
+        )
+        rows.append(
+            {
+                "id": f"{sid}:{year}", "series_id": sid, "year": year, "department": first["department"],
+                "name": first["name"] or first["title"], "project_id": first["id"],
+                "form_id": form["id"] if form else None, "doc": first["doc"], "line": first["line"],
+                "projects": len(group), "budget_total_yuan": total if total is not None else form_total,
+                "form_total_yuan": form_total, "previous_year": None, "change_yuan": None, "change_percent": None,
+                "findings": sum(counted[p["id"]] for p in group),
+            }
+        )  # fmt: skip
+    previous: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        before = previous.get(row["series_id"])
+        total = row["budget_total_yuan"]
+        if before is not None and total is not None:
+            row["previous_year"] = before["year"]
+            row["change_yuan"] = total - before["budget_total_yuan"]
+            if before["budget_total_yuan"]:
+                ratio = row["change_yuan"] * 100 / before["budget_total_yuan"]
+                row["change_percent"] = ratio.quantize(Decimal("0.1"))
+        if total is not None:
+            previous[row["series_id"]] = row
+    return rows
+
+
+__all__ = ["series_years"]
