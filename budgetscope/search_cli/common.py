@@ -6,14 +6,15 @@ import sys
 from collections.abc import Iterable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
 
-from budgetscope.models import Document
-from budgetscope.pipeline.load import LoadError
 from budgetscope.search_cli.errors import one_line
+
+if TYPE_CHECKING:  # imported where used: `search` and `cites` do not pay for the models and the loader
+    from budgetscope.models import Document
 
 T = TypeVar("T")
 
@@ -120,6 +121,7 @@ def warn_coverage(docs: Iterable[Document]) -> None:
 def read_documents(paths: Iterable[Path]) -> tuple[list[Document], list[str]]:
     """Read every file; failures become one-line error strings instead of exceptions."""
     from budgetscope.pipeline.document import read_document
+    from budgetscope.pipeline.load import LoadError
 
     docs: list[Document] = []
     errors: list[str] = []

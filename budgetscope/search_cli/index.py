@@ -24,7 +24,9 @@ def command(
     from budgetscope.index.store import StoreError
     from budgetscope.paths import data_home
     from budgetscope.search_cli.common import fail
+    from budgetscope.search_cli.serve import refuse_if_serving
 
+    refuse_if_serving(home, qdrant_url)  # a serve holds the index: one line
     console = stderr()
     with Progress("index", quiet=quiet) as progress:
         try:

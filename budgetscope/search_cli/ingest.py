@@ -67,7 +67,9 @@ def command(
     from budgetscope.index.ingest import IngestError
     from budgetscope.index.store import StoreError
     from budgetscope.search_cli.common import fail
+    from budgetscope.search_cli.serve import refuse_if_serving
 
+    refuse_if_serving(home, qdrant_url, writes_index=not no_index)  # a serve holds the index: one line
     console = stderr()
     try:
         with Progress("ingest", quiet=quiet) as progress:

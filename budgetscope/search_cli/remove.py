@@ -29,7 +29,9 @@ def command(
     from budgetscope.api.indexing import remove_documents
     from budgetscope.index.store import StoreError
     from budgetscope.paths import data_home
+    from budgetscope.search_cli.serve import refuse_if_serving
 
+    refuse_if_serving(home, qdrant_url, writes_index=not no_index)  # a serve holds the index: one line
     try:
         removed = remove_documents(
             data_home(home), docs, index=not no_index, qdrant_url=qdrant_url, encoder=encoder

@@ -66,13 +66,6 @@ def command(
     encoder: EncoderOption = None,
 ) -> None:
     """Find projects by meaning and by words, filtered by year, department, section or cited document."""
-    from budgetscope.api import BudgetscopeError
-    from budgetscope.api.indexing import SEARCH_WAIT, lock_wait, vector_index
-    from budgetscope.api.searching import answer, departments, index_lag
-    from budgetscope.index.encoders import EncoderError
-    from budgetscope.index.search import search
-    from budgetscope.index.store import StoreError, open_store
-    from budgetscope.index.vectors import VectorIndexError
     from budgetscope.paths import data_home
 
     if (query is None) == (queries is None):
@@ -83,41 +76,92 @@ def command(
     base = {k: v for k, v in _checked_filters(options, "option").items() if k != "cites"}
     batch = _read_queries(queries) if queries else [{"query": query, "filters": {}}]
     home_dir = data_home(home)
+    request = {"batch": batch, "base": base, "cites": cites, "top_k": top_k, "mode": mode.value}
+    answered = _ask_serve(home_dir, qdrant_url, encoder, "/api/cli/search", request)
+    if answered is None:
+        answered = _search_here(home_dir, qdrant_url, encoder, request)
+    for message in answered["warnings"]:
+        warn(message)
+    _print(answered["results"], format, many=queries is not None)
+
+
+def _ask_serve(
+    home: Path, qdrant_url: str | None, encoder: str | None, path: str, request: dict[str, Any]
+) -> dict[str, Any] | None:
+    """The answer of a serve running on ``home`` (see :mod:`budgetscope.remote`), or None to answer here."""
+    from budgetscope.remote import ServeError, ServeUnavailable, ask, serving_for
+
+    serving = serving_for(home, qdrant_url, encoder)
+    if serving is None:
+        return None
     try:
-        store = open_store(home_dir)
-        lagging = index_lag(home_dir, store)
+        answer: dict[str, Any] = ask(serving, path, request)
+    except ServeUnavailable:
+        return None
+    except ServeError as exc:
+        raise fail(str(exc)) from None
+    return answer
+
+
+def _search_here(
+    home: Path, qdrant_url: str | None, encoder: str | None, request: dict[str, Any]
+) -> dict[str, Any]:
+    """Open the store and the index in this process and answer the request."""
+    from budgetscope.api import BudgetscopeError
+    from budgetscope.api.indexing import SEARCH_WAIT, lock_wait, vector_index
+    from budgetscope.index.encoders import EncoderError
+    from budgetscope.index.store import StoreError, open_store
+    from budgetscope.index.vectors import VectorIndexError
+
+    try:
+        store = open_store(home)
     except StoreError as exc:
         raise fail(str(exc)) from None
-    results: list[dict[str, Any]] = []
     try:
         with vector_index(
-            home_dir, qdrant_url=qdrant_url, encoder=encoder, read_only=True, wait=lock_wait(SEARCH_WAIT)
+            home, qdrant_url=qdrant_url, encoder=encoder, read_only=True, wait=lock_wait(SEARCH_WAIT)
         ) as index:
-            if not index.exists() or index.count() == 0:
-                raise fail(f"no search index at {index.where}: run `budgetscope ingest` first")
-            if lagging:
-                names = ", ".join(one_line(d) for d in lagging[:3]) + (", …" if len(lagging) > 3 else "")
-                warn(
-                    f"the search index lags the store by {len(lagging)} document(s) ({names}): their projects may "
-                    "be missing or out of date in these results; run `budgetscope index`"
-                )
-            known = departments(store)
-            for item in batch:
-                q = str(item["query"])
-                filters = {**base, **(item.get("filters") or {})}
-                if cites and "cites" not in filters:
-                    filters["cites"] = cites
-                hits = answer(
-                    store, q, filters,
-                    lambda q, f: search(index, q, filters=f, top_k=top_k, mode=mode.value, store=store),
-                    top_k=top_k, known_departments=known,
-                )  # fmt: skip
-                results.append({"query": q, "hits": hits})
+            return search_batch(home, store, index, request)
     except (VectorIndexError, EncoderError, StoreError, BudgetscopeError) as exc:
         raise fail(str(exc)) from None
     finally:
         store.close()
-    _print(results, format, many=queries is not None)
+
+
+def search_batch(home: Path, store: Any, index: Any, request: dict[str, Any]) -> dict[str, Any]:
+    """What ``search`` prints, for a request (``batch`` of {"query", "filters"}, ``base`` filters,
+    ``cites``, ``top_k``, ``mode``) on an open store and index: ``{"results": [{"query", "hits"}],
+    "warnings": [...]}``. The same code answers in the CLI's process and in a serve's
+    (``/api/cli/search``). Raises :class:`~budgetscope.api.NoSearchIndex` before any ingest."""
+    from budgetscope.api.errors import NoSearchIndex
+    from budgetscope.api.searching import answer, departments, index_lag
+    from budgetscope.index.search import search
+
+    if not index.exists() or index.count() == 0:
+        raise NoSearchIndex(f"no search index at {index.where}: run `budgetscope ingest` first")
+    warnings = []
+    lagging = index_lag(home, store)
+    if lagging:
+        names = ", ".join(one_line(d) for d in lagging[:3]) + (", …" if len(lagging) > 3 else "")
+        warnings.append(
+            f"the search index lags the store by {len(lagging)} document(s) ({names}): their projects may "
+            "be missing or out of date in these results; run `budgetscope index`"
+        )
+    known = departments(store)
+    top_k, mode, cites = int(request["top_k"]), str(request["mode"]), request.get("cites")
+    results: list[dict[str, Any]] = []
+    for item in request["batch"]:
+        q = str(item["query"])
+        filters = {**request["base"], **(item.get("filters") or {})}
+        if cites and "cites" not in filters:
+            filters["cites"] = cites
+        hits = answer(
+            store, q, filters,
+            lambda q, f: search(index, q, filters=f, top_k=top_k, mode=mode, store=store),
+            top_k=top_k, known_departments=known,
+        )  # fmt: skip
+        results.append({"query": q, "hits": hits})
+    return {"results": results, "warnings": warnings}
 
 
 def _checked_query(query: str, where: str) -> None:
