@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import typer
 from rich.console import Group
@@ -148,7 +148,8 @@ def search_batch(home: Path, store: Any, index: Any, request: dict[str, Any]) ->
             "be missing or out of date in these results; run `budgetscope index`"
         )
     known = departments(store)
-    top_k, mode, cites = int(request["top_k"]), str(request["mode"]), request.get("cites")
+    top_k, cites = int(request["top_k"]), request.get("cites")
+    mode: Literal["hybrid", "dense", "sparse"] = Mode(request["mode"]).value
     results: list[dict[str, Any]] = []
     for item in request["batch"]:
         q = str(item["query"])

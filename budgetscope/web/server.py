@@ -67,11 +67,14 @@ def serve(
                             token=token,
                             qdrant_url=qdrant_url,
                             encoder=bs.encoder,
-                        )  # fmt: skip
+                        )
                     )
                 except OSError as exc:
-                    print(f"warning: cannot advertise in {bs.home} ({exc.strerror or exc}): the CLI "
-                          "will not send its searches here", file=sys.stderr)  # fmt: skip
+                    print(
+                        f"warning: cannot advertise in {bs.home} ({exc.strerror or exc}): the CLI "
+                        "will not send its searches here",
+                        file=sys.stderr,
+                    )
 
         config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False)
         try:
