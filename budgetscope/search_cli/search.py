@@ -176,9 +176,6 @@ def _checked_query(query: str, where: str) -> None:
 
 def _checked_filters(filters: dict[str, Any], where: str) -> dict[str, Any]:
     """Filters with known keys and sensible values; a mistake is a one-line error naming ``where``."""
-    from budgetscope.api.searching import short
-    from budgetscope.models import SECTION_KEYS
-
     unknown = set(filters) - {"year", "department", "section", "cites", "kind"}
     if unknown:
         raise fail(
@@ -199,9 +196,20 @@ def _checked_filters(filters: dict[str, Any], where: str) -> dict[str, Any]:
     if year is not None and (not isinstance(year, int) or isinstance(year, bool) or not 0 < year < 10000):
         raise fail(f"{where}: year must be a number, not {short(json.dumps(year, ensure_ascii=False))}")
     section = filters.get("section")
+    if section is not None:
+        from budgetscope.models import SECTION_KEYS  # imported only when asked: a serve may answer
     if section is not None and section not in SECTION_KEYS:
         raise fail(f"{where}: unknown section {short(str(section))!r} (known: {', '.join(SECTION_KEYS)})")
     return filters
+
+
+def short(text: str, limit: int = 60) -> str:
+    """``text`` cut to ``limit`` characters (with …), for messages.
+
+    >>> short("科" * 70)[-3:]
+    '科科…'
+    """
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def _read_queries(path: Path) -> list[dict[str, Any]]:
