@@ -96,10 +96,16 @@ def _ask_serve(
         return None
     try:
         answer: dict[str, Any] = ask(serving, path, request)
-    except ServeUnavailable:
+    except ServeUnavailable as exc:
+        import logging
+
+        logging.getLogger(__name__).info("no answer from a serve (%s): answering here", exc)
         return None
     except ServeError as exc:
         raise fail(str(exc)) from None
+    import logging
+
+    logging.getLogger(__name__).info("answered by the serve at %s (pid %d)", serving.url, serving.pid)
     return answer
 
 
