@@ -182,15 +182,42 @@ def ask(serving: Serving, path: str, payload: dict[str, Any], *, timeout: float 
         raise ServeUnavailable(f"{serving.url}: {exc}") from None
 
 
-def refuse_writes(home: Path | str, qdrant_url: str | None = None) -> str | None:
-    """The one-line reason a command that writes the embedded index of ``home`` cannot run now (a
-    serve holds it), or None. With a Qdrant server (``qdrant_url``) many processes may write: None."""
-    if qdrant_url:
+def answer_from_serve(
+    home: Path | str, qdrant_url: str | None, encoder: str | None, path: str, request: dict[str, Any]
+) -> dict[str, Any] | None:
+    """The answer of a serve running on ``home`` to a CLI request, or None to answer in-process (none
+    up, :data:`NO_SERVE_ENV` set, or it did not answer). :class:`ServeError` when it answered with an
+    error (the command prints it as its own)."""
+    import logging
+
+    log = logging.getLogger("budgetscope.search_cli")
+    serving = serving_for(home, qdrant_url, encoder)
+    if serving is None:
         return None
-    serving = running(home)
+    try:
+        answer: dict[str, Any] = ask(serving, path, request)
+    except ServeUnavailable as exc:
+        log.info("no answer from a serve (%s): answering here", exc)
+        return None
+    log.info("answered by the serve at %s (pid %d)", serving.url, serving.pid)
+    return answer
+
+
+def refuse_writes(
+    home: Path | str | None, qdrant_url: str | None = None, *, writes_index: bool = True
+) -> str | None:
+    """The one-line reason a command that writes the embedded index of ``home`` (``ingest``,
+    ``index``, ``remove``) cannot run now — a serve holds it — or None. Nothing is held with a Qdrant
+    server (``qdrant_url``) or when the command leaves the index alone (``writes_index=False``)."""
+    from budgetscope.paths import data_home
+
+    if qdrant_url or not writes_index:
+        return None
+    where = data_home(home)
+    serving = running(where)
     if serving is None or serving.qdrant_url:
         return None
     return (
-        f"a `budgetscope serve` (pid {serving.pid}, {serving.url}) holds the search index of {home}: "
+        f"a `budgetscope serve` (pid {serving.pid}, {serving.url}) holds the search index of {where}: "
         f"stop it (Ctrl+C in its terminal, or kill {serving.pid}) and run this again"
     )

@@ -26,11 +26,14 @@ def command(
 ) -> None:
     """List the projects that cite a policy document, with the exact wording they cite."""
     from budgetscope.paths import data_home
-    from budgetscope.search_cli.search import _ask_serve
+    from budgetscope.remote import ServeError, answer_from_serve
 
     home_dir = data_home(home)
     request = {"query": query, "year": year, "department": department}
-    answered = _ask_serve(home_dir, None, None, "/api/cli/cites", request)
+    try:
+        answered = answer_from_serve(home_dir, None, None, "/api/cli/cites", request)
+    except ServeError as exc:
+        raise fail(str(exc)) from None
     if answered is None:
         from budgetscope.index.store import StoreError, open_store
 

@@ -23,10 +23,12 @@ def command(
     from budgetscope.api.indexing import update_index
     from budgetscope.index.store import StoreError
     from budgetscope.paths import data_home
+    from budgetscope.remote import refuse_writes
     from budgetscope.search_cli.common import fail
-    from budgetscope.search_cli.serve import refuse_if_serving
 
-    refuse_if_serving(home, qdrant_url)  # a serve holds the index: one line
+    # a serve holds the embedded index: one line naming it
+    if busy := refuse_writes(home, qdrant_url):
+        raise fail(busy)
     console = stderr()
     with Progress("index", quiet=quiet) as progress:
         try:

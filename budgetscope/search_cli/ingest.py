@@ -66,10 +66,12 @@ def command(
     from budgetscope.api.indexing import ingest_and_index
     from budgetscope.index.ingest import IngestError
     from budgetscope.index.store import StoreError
+    from budgetscope.remote import refuse_writes
     from budgetscope.search_cli.common import fail
-    from budgetscope.search_cli.serve import refuse_if_serving
 
-    refuse_if_serving(home, qdrant_url, writes_index=not no_index)  # a serve holds the index: one line
+    # a serve holds the embedded index: one line naming it
+    if busy := refuse_writes(home, qdrant_url, writes_index=not no_index):
+        raise fail(busy)
     console = stderr()
     try:
         with Progress("ingest", quiet=quiet) as progress:

@@ -29,9 +29,11 @@ def command(
     from budgetscope.api.indexing import remove_documents
     from budgetscope.index.store import StoreError
     from budgetscope.paths import data_home
-    from budgetscope.search_cli.serve import refuse_if_serving
+    from budgetscope.remote import refuse_writes
 
-    refuse_if_serving(home, qdrant_url, writes_index=not no_index)  # a serve holds the index: one line
+    # a serve holds the embedded index: one line naming it
+    if busy := refuse_writes(home, qdrant_url, writes_index=not no_index):
+        raise fail(busy)
     try:
         removed = remove_documents(
             data_home(home), docs, index=not no_index, qdrant_url=qdrant_url, encoder=encoder

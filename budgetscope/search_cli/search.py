@@ -77,7 +77,7 @@ def command(
     batch = _read_queries(queries) if queries else [{"query": query, "filters": {}}]
     home_dir = data_home(home)
     request = {"batch": batch, "base": base, "cites": cites, "top_k": top_k, "mode": mode.value}
-    answered = _ask_serve(home_dir, qdrant_url, encoder, "/api/cli/search", request)
+    answered = ask_serve(home_dir, qdrant_url, encoder, "/api/cli/search", request)
     if answered is None:
         answered = _search_here(home_dir, qdrant_url, encoder, request)
     for message in answered["warnings"]:
@@ -85,28 +85,16 @@ def command(
     _print(answered["results"], format, many=queries is not None)
 
 
-def _ask_serve(
+def ask_serve(
     home: Path, qdrant_url: str | None, encoder: str | None, path: str, request: dict[str, Any]
 ) -> dict[str, Any] | None:
     """The answer of a serve running on ``home`` (see :mod:`budgetscope.remote`), or None to answer here."""
-    from budgetscope.remote import ServeError, ServeUnavailable, ask, serving_for
+    from budgetscope.remote import ServeError, answer_from_serve
 
-    serving = serving_for(home, qdrant_url, encoder)
-    if serving is None:
-        return None
     try:
-        answer: dict[str, Any] = ask(serving, path, request)
-    except ServeUnavailable as exc:
-        import logging
-
-        logging.getLogger(__name__).info("no answer from a serve (%s): answering here", exc)
-        return None
+        return answer_from_serve(home, qdrant_url, encoder, path, request)
     except ServeError as exc:
         raise fail(str(exc)) from None
-    import logging
-
-    logging.getLogger(__name__).info("answered by the serve at %s (pid %d)", serving.url, serving.pid)
-    return answer
 
 
 def _search_here(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -41,14 +40,3 @@ def command(
               on_ready=ready)  # fmt: skip
     except OSError as exc:
         raise fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
-
-
-def refuse_if_serving(home: Path | None, qdrant_url: str | None, *, writes_index: bool = True) -> None:
-    """Stop with one line when a running `serve` holds the embedded index this command would write
-    (``ingest``, ``index``, ``remove``); nothing to stop with a Qdrant server or ``writes_index=False``."""
-    from budgetscope.paths import data_home
-    from budgetscope.remote import refuse_writes
-
-    reason = refuse_writes(data_home(home), qdrant_url) if writes_index else None
-    if reason is not None:
-        raise fail(reason)
