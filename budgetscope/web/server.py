@@ -3,7 +3,9 @@ encoder, one open index), many users served by uvicorn and Starlette's thread po
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -77,8 +79,18 @@ def serve(
                     )
 
         config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False)
+        # uvicorn stops gracefully on SIGTERM, then raises it again: end with SystemExit then, so that
+        # the advertisement is withdrawn (a SIGINT already ends in KeyboardInterrupt)
+        main = threading.current_thread() is threading.main_thread()
+        previous = signal.signal(signal.SIGTERM, _exit_on_sigterm) if main else None
         try:
             Server(config).run()
         finally:
             for serving in advertised:
                 remote.withdraw(bs.home, serving)
+            if main:
+                signal.signal(signal.SIGTERM, previous)
+
+
+def _exit_on_sigterm(signum: int, frame: Any) -> None:
+    raise SystemExit(0)

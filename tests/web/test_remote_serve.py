@@ -148,12 +148,12 @@ def test_remote_serve_writes_are_refused_in_one_line(
     assert "Traceback" not in result.stderr
 
 
-def test_remote_serve_stopped_withdraws_and_the_cli_answers_alone(
+def test_remote_serve_killed_withdraws_and_the_cli_answers_alone(
     home: Path, queries: Path, alone: dict[str, str], served: subprocess.Popen[str]
 ) -> None:
-    served.send_signal(signal.SIGINT)
+    served.send_signal(signal.SIGTERM)  # `kill PID`, as the refusal suggests (Ctrl+C is a SIGINT)
     served.wait(timeout=60)
-    assert not (home / SERVE_FILE).exists()
+    assert not (home / SERVE_FILE).exists(), "the advertisement is withdrawn"
     result = cli(home, "search", "科技馆大修", "--top-k", "5")
     assert result.returncode == 0 and result.stdout == alone["table"]
     assert "answered by the serve" not in result.stderr
