@@ -91,7 +91,7 @@ def main() -> None:
     args = parser.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-cli-"))
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "BUDGETSCOPE_CACHE": str(tmp / "cache")}
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "BUDGETSCOPE_CACHE_DIR": str(tmp / "cache")}
     for key in ("BUDGETSCOPE_QDRANT_URL", "BUDGETSCOPE_ENCODER", "BUDGETSCOPE_NO_SERVE"):
         env.pop(key, None)
     home = args.home or tmp / "home"

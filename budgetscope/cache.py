@@ -6,7 +6,7 @@ unmarshal whole before its first word (0.3–0.8 s, seconds on a busy machine) a
 looks up a few dozen: :class:`BucketDict` reads them by first character, as lookups come, and
 becomes the whole dictionary once a document's worth of characters was asked for.
 
-The folder is ``$BUDGETSCOPE_CACHE``, else the platform's user cache dir (``~/.cache/budgetscope``
+The folder is ``$BUDGETSCOPE_CACHE_DIR``, else the platform's user cache dir (``~/.cache/budgetscope``
 on Linux). Everything in it is derived and rebuilt when missing or stale: deleting it is always
 safe. When it cannot be created (a read-only home), nothing is cached and nothing fails.
 
@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import jieba
 
-CACHE_ENV = "BUDGETSCOPE_CACHE"
+CACHE_ENV = "BUDGETSCOPE_CACHE_DIR"
 """Environment variable naming the cache folder."""
 
 
