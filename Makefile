@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet --upgrade pip
 	# torch first, pinned: it takes the local CPU build instead of a CUDA download
 	$(BIN)/pip install --quiet torch==2.13.0
-	$(BIN)/pip install --quiet -e '.[dev,e5,st,parquet,bench,web]'
+	$(BIN)/pip install --quiet -e '.[dev,e5,st,parquet,bench,web,cluster]'
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -10,21 +10,27 @@ Example:
 
 from __future__ import annotations
 
-from importlib import metadata
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from budgetscope.api import Budgetscope, BudgetscopeError, SearchFilters, extract, open, segment, to_frame
 
-try:
-    __version__ = metadata.version("budgetscope")
-except metadata.PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0+unknown"
-
 _API = ("Budgetscope", "BudgetscopeError", "SearchFilters", "extract", "open", "segment", "to_frame")
 
 
+def _version() -> str:
+    """The installed version (importlib.metadata is imported only when asked: a CLI start does not pay for it)."""
+    from importlib import metadata
+
+    try:
+        return metadata.version("budgetscope")
+    except metadata.PackageNotFoundError:  # running from a source tree that was never installed
+        return "0+unknown"
+
+
 def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        return _version()
     if name in _API:
         from budgetscope import api
 

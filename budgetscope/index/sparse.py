@@ -63,8 +63,10 @@ def _segmenter() -> jieba.Tokenizer:
     """
     import jieba
 
+    from budgetscope.cache import jieba_tokenizer  # its prefix dictionary cached in the user cache dir
+
     jieba.setLogLevel(logging.WARNING)
-    return jieba.Tokenizer()
+    return jieba_tokenizer()
 
 
 def _is_term(token: str) -> bool:

@@ -153,7 +153,10 @@ def nlp(components: Iterable[str] = (AMOUNTS, DATES, CITATIONS), **config: dict[
     import jieba
     import spacy
 
+    from budgetscope.cache import global_jieba  # its prefix dictionary cached in the user cache dir
+
     jieba.setLogLevel(logging.WARNING)
+    global_jieba()
     pipeline = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
     pipeline.add_pipe("sentencizer", config={"punct_chars": ["。", "！", "？", "；", "\n"]})
     for name in components:

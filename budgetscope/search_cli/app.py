@@ -6,31 +6,74 @@ Exit codes: 0 ok, 1 some input failed (or the store, index or disk did), 2 usage
 
 from __future__ import annotations
 
+import importlib
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from typer import _click as click
 
-from budgetscope.search_cli import (
-    check,
-    citations,
-    cites,
-    export,
-    extract,
-    index,
-    ingest,
-    remove,
-    search,
-    segment,
-    serve,
-    show,
-)
 from budgetscope.search_cli.errors import VERBOSE_ENV, SafeGroup, log_to_stderr
+
+COMMANDS = {
+    "segment": "Segment budget documents into projects, sections and forms.",
+    "extract": "Extract projects with sections, amounts, periods and cited policy documents.",
+    "citations": "List the policy documents cited by each project (title, 文号, canonical identity).",
+    "ingest": "Ingest budget documents into the entity store: idempotent, one transaction per document.",
+    "index": "Update the search index from the store (with --rebuild: from scratch, e.g. with another --encoder).",
+    "search": "Find projects by meaning and by words, filtered by year, department, section or cited document.",
+    "cites": "List the projects that cite a policy document, with the exact wording they cite.",
+    "show": "Show one project: sections, amounts, period, citations, the same project in other years, findings.",
+    "check": "List findings: unit slips, sums, periods, narrative vs form, 编制说明 totals vs the document's tables.",
+    "export": "Export entities as JSONL, CSV or Parquet with a Frictionless datapackage.json describing them.",
+    "remove": "Remove documents (with their projects, amounts, citations, findings) from the store and the index.",
+    "serve": "Serve search, who-cites-what, projects across years and documents as web pages and JSON.",
+}
+"""Every command: its module is ``budgetscope.search_cli.<name>`` (function ``command``), imported only
+when the command runs or shows its own help; the line is what ``budgetscope --help`` lists (a test
+checks it is the first line of the command's docstring)."""
+
+
+class LazyGroup(SafeGroup):
+    """The app's group, importing a command's module only when that command is used: ``budgetscope
+    search`` does not pay for the imports of ``export`` or ``serve``, and ``--help`` lists the
+    commands from :data:`COMMANDS` without importing any of them."""
+
+    _listing = False
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return None
+        if self._listing:
+            from typer.core import TyperCommand
+
+            return TyperCommand(cmd_name, help=COMMANDS[cmd_name], short_help=COMMANDS[cmd_name])
+        if cmd_name not in self.commands:
+            from typer.main import CommandInfo, get_command_from_info
+
+            module = importlib.import_module(f"budgetscope.search_cli.{cmd_name}")
+            self.commands[cmd_name] = get_command_from_info(
+                CommandInfo(name=cmd_name, callback=module.command),
+                pretty_exceptions_short=True,
+                rich_markup_mode=app.rich_markup_mode,
+            )
+        return self.commands[cmd_name]
+
+    def format_help(self, ctx: click.Context, formatter: Any) -> None:
+        self._listing = True
+        try:
+            super().format_help(ctx, formatter)
+        finally:
+            self._listing = False
+
 
 app = typer.Typer(
     name="budgetscope",
-    cls=SafeGroup,
+    cls=LazyGroup,
     help="Read Chinese government budget disclosures (部门预算, 绩效目标申报表) as data.",
     no_args_is_help=True,
     add_completion=True,
@@ -80,20 +123,6 @@ def main_options(
     if verbose:
         os.environ[VERBOSE_ENV] = "1"
         log_to_stderr()
-
-
-app.command("segment")(segment.command)
-app.command("extract")(extract.command)
-app.command("citations")(citations.command)
-app.command("ingest")(ingest.command)
-app.command("index")(index.command)
-app.command("search")(search.command)
-app.command("cites")(cites.command)
-app.command("show")(show.command)
-app.command("check")(check.command)
-app.command("export")(export.command)
-app.command("remove")(remove.command)
-app.command("serve")(serve.command)
 
 
 def main() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
@@ -25,24 +25,52 @@ def command(
     home: HomeOption = None,
 ) -> None:
     """List the projects that cite a policy document, with the exact wording they cite."""
-    from budgetscope.index.cites import candidates, cites, resolve
     from budgetscope.paths import data_home
-    from budgetscope.store.protocol import StoreError
-    from budgetscope.store.sqlite import open_store
+    from budgetscope.remote import ServeError, answer_from_serve
 
+    home_dir = data_home(home)
+    request = {"query": query, "year": year, "department": department}
     try:
-        store = open_store(data_home(home))
-    except StoreError as exc:
+        answered = answer_from_serve(home_dir, None, None, "/api/cli/cites", request)
+    except ServeError as exc:
         raise fail(str(exc)) from None
-    try:
-        documents = resolve(store, query)
-        options = candidates(store, query)
-        hits = cites(store, query, year=year, department=department)
-    finally:
-        store.close()
+    if answered is None:
+        from budgetscope.store.protocol import StoreError
+        from budgetscope.store.sqlite import open_store
+
+        try:
+            store = open_store(home_dir)
+        except StoreError as exc:
+            raise fail(str(exc)) from None
+        try:
+            answered = cites_answer(store, request)
+        finally:
+            store.close()
+    _print(query, answered, format)
+
+
+def cites_answer(store: Any, request: dict[str, Any]) -> dict[str, Any]:
+    """What ``cites`` prints, for a request (``query``, ``year``, ``department``), as JSON-ready
+    data: the documents the query names, the candidates when it is ambiguous, the citing projects.
+    The same code answers in the CLI's process and in a serve's (``/api/cli/cites``)."""
+    from budgetscope.index.cites import candidates, cites, resolve
+
+    query = str(request["query"])
+    documents = resolve(store, query)
+    options = candidates(store, query)
+    hits = cites(store, query, year=request.get("year"), department=request.get("department"))
+    return {
+        "documents": [d.model_dump(mode="json") for d in documents],
+        "options": [[d.model_dump(mode="json"), n] for d, n in options],
+        "hits": hits,
+    }
+
+
+def _print(query: str, answered: dict[str, Any], format: OutputFormat) -> None:
+    documents, options, hits = answered["documents"], answered["options"], answered["hits"]
     if format is OutputFormat.json:
         if options:
-            listed = "; ".join(f"{d.title} ({_projects(n)})" for d, n in options[:5])
+            listed = "; ".join(f"{d['title']} ({_projects(n)})" for d, n in options[:5])
             more = f"; … {len(options) - 5} more" if len(options) > 5 else ""
             print(f"{query!r} may mean {len(options)} documents; name one: {listed}{more}", file=sys.stderr)
         print(json.dumps(hits, ensure_ascii=False, indent=1))
@@ -51,16 +79,16 @@ def command(
     if options:
         out.print(f"[bold]{escape(query)}[/bold] is ambiguous: {len(options)} candidates")
         for d, n in options:
-            numbers = f"  ({', '.join(d.doc_numbers)})" if d.doc_numbers else ""
-            out.print(f"  {escape(d.title)}{escape(numbers)}  [dim]{_projects(n)}  {d.id}[/dim]")
+            numbers = f"  ({', '.join(d['doc_numbers'])})" if d["doc_numbers"] else ""
+            out.print(f"  {escape(d['title'])}{escape(numbers)}  [dim]{_projects(n)}  {d['id']}[/dim]")
         return
     if not documents:
         raise fail(f"no cited policy document matches {query!r}")
     for d in documents:
-        numbers = f"  ({', '.join(d.doc_numbers)})" if d.doc_numbers else ""
+        numbers = f"  ({', '.join(d['doc_numbers'])})" if d["doc_numbers"] else ""
         out.print(
-            f"[bold]{escape(d.title)}[/bold]{escape(numbers)}  {d.id}"
-            + ("  [yellow]ambiguous[/yellow]" if d.ambiguous else "")
+            f"[bold]{escape(d['title'])}[/bold]{escape(numbers)}  {d['id']}"
+            + ("  [yellow]ambiguous[/yellow]" if d["ambiguous"] else "")
         )
     for h in hits:
         out.print(

@@ -6,13 +6,15 @@ import sys
 from collections.abc import Iterable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
 
-from budgetscope.models import Document
 from budgetscope.search_cli.errors import one_line
+
+if TYPE_CHECKING:  # imported where used: `search` and `cites` do not pay for the models and the loader
+    from budgetscope.models import Document
 
 T = TypeVar("T")
 

@@ -20,11 +20,17 @@ from typer import _click as click  # typer vendors click: its Context is this on
 from typer.core import TyperGroup
 from typer.exceptions import TyperException
 
-from budgetscope.api.errors import describe
 from budgetscope.messages import is_disk_full, one_line, quoted
 
 VERBOSE_ENV = "BUDGETSCOPE_VERBOSE"
 """Set by ``--verbose``: errors print their traceback too."""
+
+
+def describe(exc: BaseException) -> str:
+    """:func:`budgetscope.api.errors.describe`, imported when an error happens (the API is heavy to import)."""
+    from budgetscope.api.errors import describe as api_describe
+
+    return api_describe(exc)
 
 
 class _StderrHandler(logging.StreamHandler):

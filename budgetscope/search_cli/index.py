@@ -22,9 +22,13 @@ def command(
     from budgetscope.api import BudgetscopeError
     from budgetscope.api.indexing import update_index
     from budgetscope.paths import data_home
+    from budgetscope.remote import refuse_writes
     from budgetscope.search_cli.common import fail
     from budgetscope.store.protocol import StoreError
 
+    # a serve holds the embedded index: one line naming it
+    if busy := refuse_writes(home, qdrant_url):
+        raise fail(busy)
     console = stderr()
     with Progress("index", quiet=quiet) as progress:
         try:

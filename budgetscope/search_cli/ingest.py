@@ -65,9 +65,13 @@ def command(
     from budgetscope.api import BudgetscopeError
     from budgetscope.api.indexing import ingest_and_index
     from budgetscope.index.ingest import IngestError
+    from budgetscope.remote import refuse_writes
     from budgetscope.search_cli.common import fail
     from budgetscope.store.protocol import StoreError
 
+    # a serve holds the embedded index: one line naming it
+    if busy := refuse_writes(home, qdrant_url, writes_index=not no_index):
+        raise fail(busy)
     console = stderr()
     try:
         with Progress("ingest", quiet=quiet) as progress:

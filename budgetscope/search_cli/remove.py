@@ -28,8 +28,12 @@ def command(
     from budgetscope.api import BudgetscopeError
     from budgetscope.api.indexing import remove_documents
     from budgetscope.paths import data_home
+    from budgetscope.remote import refuse_writes
     from budgetscope.store.protocol import StoreError
 
+    # a serve holds the embedded index: one line naming it
+    if busy := refuse_writes(home, qdrant_url, writes_index=not no_index):
+        raise fail(busy)
     try:
         removed = remove_documents(
             data_home(home), docs, index=not no_index, qdrant_url=qdrant_url, encoder=encoder

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import typer
 from rich.console import Group
@@ -66,15 +66,7 @@ def command(
     encoder: EncoderOption = None,
 ) -> None:
     """Find projects by meaning and by words, filtered by year, department, section or cited document."""
-    from budgetscope.api import BudgetscopeError
-    from budgetscope.api.indexing import SEARCH_WAIT, lock_wait, vector_index
-    from budgetscope.api.searching import answer, departments, index_lag
-    from budgetscope.index.encoders import EncoderError
-    from budgetscope.index.search import search
-    from budgetscope.index.vectors import VectorIndexError
     from budgetscope.paths import data_home
-    from budgetscope.store.protocol import StoreError
-    from budgetscope.store.sqlite import open_store
 
     if (query is None) == (queries is None):
         raise fail("give a QUERY or --queries FILE (one of them)")
@@ -84,41 +76,88 @@ def command(
     base = {k: v for k, v in _checked_filters(options, "option").items() if k != "cites"}
     batch = _read_queries(queries) if queries else [{"query": query, "filters": {}}]
     home_dir = data_home(home)
+    request = {"batch": batch, "base": base, "cites": cites, "top_k": top_k, "mode": mode.value}
+    answered = ask_serve(home_dir, qdrant_url, encoder, "/api/cli/search", request)
+    if answered is None:
+        answered = _search_here(home_dir, qdrant_url, encoder, request)
+    for message in answered["warnings"]:
+        warn(message)
+    _print(answered["results"], format, many=queries is not None)
+
+
+def ask_serve(
+    home: Path, qdrant_url: str | None, encoder: str | None, path: str, request: dict[str, Any]
+) -> dict[str, Any] | None:
+    """The answer of a serve running on ``home`` (see :mod:`budgetscope.remote`), or None to answer here."""
+    from budgetscope.remote import ServeError, answer_from_serve
+
     try:
-        store = open_store(home_dir)
-        lagging = index_lag(home_dir, store)
+        return answer_from_serve(home, qdrant_url, encoder, path, request)
+    except ServeError as exc:
+        raise fail(str(exc)) from None
+
+
+def _search_here(
+    home: Path, qdrant_url: str | None, encoder: str | None, request: dict[str, Any]
+) -> dict[str, Any]:
+    """Open the store and the index in this process and answer the request."""
+    from budgetscope.api import BudgetscopeError
+    from budgetscope.api.indexing import SEARCH_WAIT, lock_wait, vector_index
+    from budgetscope.index.encoders import EncoderError
+    from budgetscope.index.vectors import VectorIndexError
+    from budgetscope.store.protocol import StoreError
+    from budgetscope.store.sqlite import open_store
+
+    try:
+        store = open_store(home)
     except StoreError as exc:
         raise fail(str(exc)) from None
-    results: list[dict[str, Any]] = []
     try:
         with vector_index(
-            home_dir, qdrant_url=qdrant_url, encoder=encoder, read_only=True, wait=lock_wait(SEARCH_WAIT)
+            home, qdrant_url=qdrant_url, encoder=encoder, read_only=True, wait=lock_wait(SEARCH_WAIT)
         ) as index:
-            if not index.exists() or index.count() == 0:
-                raise fail(f"no search index at {index.where}: run `budgetscope ingest` first")
-            if lagging:
-                names = ", ".join(one_line(d) for d in lagging[:3]) + (", …" if len(lagging) > 3 else "")
-                warn(
-                    f"the search index lags the store by {len(lagging)} document(s) ({names}): their projects may "
-                    "be missing or out of date in these results; run `budgetscope index`"
-                )
-            known = departments(store)
-            for item in batch:
-                q = str(item["query"])
-                filters = {**base, **(item.get("filters") or {})}
-                if cites and "cites" not in filters:
-                    filters["cites"] = cites
-                hits = answer(
-                    store, q, filters,
-                    lambda q, f: search(index, q, filters=f, top_k=top_k, mode=mode.value, store=store),
-                    top_k=top_k, known_departments=known,
-                )  # fmt: skip
-                results.append({"query": q, "hits": hits})
+            return search_batch(home, store, index, request)
     except (VectorIndexError, EncoderError, StoreError, BudgetscopeError) as exc:
         raise fail(str(exc)) from None
     finally:
         store.close()
-    _print(results, format, many=queries is not None)
+
+
+def search_batch(home: Path, store: Any, index: Any, request: dict[str, Any]) -> dict[str, Any]:
+    """What ``search`` prints, for a request (``batch`` of {"query", "filters"}, ``base`` filters,
+    ``cites``, ``top_k``, ``mode``) on an open store and index: ``{"results": [{"query", "hits"}],
+    "warnings": [...]}``. The same code answers in the CLI's process and in a serve's
+    (``/api/cli/search``). Raises :class:`~budgetscope.api.NoSearchIndex` before any ingest."""
+    from budgetscope.api.errors import NoSearchIndex
+    from budgetscope.api.searching import answer, departments, index_lag
+    from budgetscope.index.search import search
+
+    if not index.exists() or index.count() == 0:
+        raise NoSearchIndex(f"no search index at {index.where}: run `budgetscope ingest` first")
+    warnings = []
+    lagging = index_lag(home, store)
+    if lagging:
+        names = ", ".join(one_line(d) for d in lagging[:3]) + (", …" if len(lagging) > 3 else "")
+        warnings.append(
+            f"the search index lags the store by {len(lagging)} document(s) ({names}): their projects may "
+            "be missing or out of date in these results; run `budgetscope index`"
+        )
+    known = departments(store)
+    top_k, cites = int(request["top_k"]), request.get("cites")
+    mode: Literal["hybrid", "dense", "sparse"] = Mode(request["mode"]).value
+    results: list[dict[str, Any]] = []
+    for item in request["batch"]:
+        q = str(item["query"])
+        filters = {**request["base"], **(item.get("filters") or {})}
+        if cites and "cites" not in filters:
+            filters["cites"] = cites
+        hits = answer(
+            store, q, filters,
+            lambda q, f: search(index, q, filters=f, top_k=top_k, mode=mode, store=store),
+            top_k=top_k, known_departments=known,
+        )  # fmt: skip
+        results.append({"query": q, "hits": hits})
+    return {"results": results, "warnings": warnings}
 
 
 def _checked_query(query: str, where: str) -> None:
@@ -132,9 +171,6 @@ def _checked_query(query: str, where: str) -> None:
 
 def _checked_filters(filters: dict[str, Any], where: str) -> dict[str, Any]:
     """Filters with known keys and sensible values; a mistake is a one-line error naming ``where``."""
-    from budgetscope.api.searching import short
-    from budgetscope.models import SECTION_KEYS
-
     unknown = set(filters) - {"year", "department", "section", "cites", "kind"}
     if unknown:
         raise fail(
@@ -155,9 +191,20 @@ def _checked_filters(filters: dict[str, Any], where: str) -> dict[str, Any]:
     if year is not None and (not isinstance(year, int) or isinstance(year, bool) or not 0 < year < 10000):
         raise fail(f"{where}: year must be a number, not {short(json.dumps(year, ensure_ascii=False))}")
     section = filters.get("section")
+    if section is not None:
+        from budgetscope.models import SECTION_KEYS  # imported only when asked: a serve may answer
     if section is not None and section not in SECTION_KEYS:
         raise fail(f"{where}: unknown section {short(str(section))!r} (known: {', '.join(SECTION_KEYS)})")
     return filters
+
+
+def short(text: str, limit: int = 60) -> str:
+    """``text`` cut to ``limit`` characters (with …), for messages.
+
+    >>> short("科" * 70)[-3:]
+    '科科…'
+    """
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def _read_queries(path: Path) -> list[dict[str, Any]]:

@@ -34,8 +34,9 @@ HERE = Path(__file__).parent
 TOP_K = 30
 
 
-def create_app(data: Data, *, allow_upload: bool = False) -> Starlette:
-    """The web application over one data home."""
+def create_app(data: Data, *, allow_upload: bool = False, cli_token: str | None = None) -> Starlette:
+    """The web application over one data home; with ``cli_token``, also the endpoints the CLI of the
+    same home asks (:mod:`budgetscope.web.cli_api`)."""
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.globals.update(
         SECTION_NAMES=views.SECTION_NAMES, money=views.money, allow_upload=allow_upload, urlencode=urlencode
@@ -213,6 +214,10 @@ def create_app(data: Data, *, allow_upload: bool = False) -> Starlette:
     ]
     if allow_upload:
         routes += upload_routes(data, page)
+    if cli_token:
+        from budgetscope.web.cli_api import cli_routes
+
+        routes += cli_routes(data, cli_token)
 
     def unavailable(request: Request, exc: Exception) -> Response:
         message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__

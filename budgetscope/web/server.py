@@ -3,9 +3,12 @@ encoder, one open index), many users served by uvicorn and Starlette's thread po
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from budgetscope.web.data import Data
 
@@ -33,19 +36,61 @@ def serve(
     allow_upload: bool = False,
     on_ready: Callable[[str], None] | None = None,
 ) -> None:
-    """Serve the pages of the data home until interrupted."""
+    """Serve the pages of the data home until interrupted; while it listens, the CLI of the same
+    home sends its ``search`` and ``cites`` here (see :mod:`budgetscope.remote`)."""
     import uvicorn
 
     import budgetscope
+    from budgetscope import remote
     from budgetscope.web.app import create_app
 
     with budgetscope.open(home, qdrant_url=qdrant_url, encoder=encoder) as bs:
         data = Data(bs)
         warm(data)
-        app = create_app(data, allow_upload=allow_upload)
+        token = remote.new_token()
+        app = create_app(data, allow_upload=allow_upload, cli_token=token)
         shown = f"[{host}]" if ":" in host else host
         url = f"http://{shown}:{port}/"
         if on_ready is not None:
             on_ready(url)
+        local = {"0.0.0.0": "127.0.0.1", "::": "[::1]"}.get(host, shown)
+        advertised: list[remote.Serving] = []
+
+        class Server(uvicorn.Server):
+            async def startup(self, sockets: Any = None) -> None:
+                await super().startup(sockets)
+                if not self.started:
+                    return
+                try:  # listening: the CLI may come
+                    advertised.append(
+                        remote.advertise(
+                            bs.home,
+                            url=f"http://{local}:{port}/",
+                            token=token,
+                            qdrant_url=qdrant_url,
+                            encoder=bs.encoder,
+                        )
+                    )
+                except OSError as exc:
+                    print(
+                        f"warning: cannot advertise in {bs.home} ({exc.strerror or exc}): the CLI "
+                        "will not send its searches here",
+                        file=sys.stderr,
+                    )
+
         config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False)
-        uvicorn.Server(config).run()
+        # uvicorn stops gracefully on SIGTERM, then raises it again: end with SystemExit then, so that
+        # the advertisement is withdrawn (a SIGINT already ends in KeyboardInterrupt)
+        main = threading.current_thread() is threading.main_thread()
+        previous = signal.signal(signal.SIGTERM, _exit_on_sigterm) if main else None
+        try:
+            Server(config).run()
+        finally:
+            for serving in advertised:
+                remote.withdraw(bs.home, serving)
+            if main:
+                signal.signal(signal.SIGTERM, previous)
+
+
+def _exit_on_sigterm(signum: int, frame: Any) -> None:
+    raise SystemExit(0)

@@ -77,7 +77,8 @@ def test_encoders_import_loads_no_model_package() -> None:
 
 def test_encoders_use_unit_vectors(use: Encoder) -> None:
     assert_unit_rows(use.encode_documents(DOCS), 3, 512)
-    assert np.allclose(use.encode_queries([CARS]), use.encode_documents([CARS]))
+    # the same model; queries run on one BLAS thread, documents on several: float32 sums in another order
+    assert np.allclose(use.encode_queries([CARS]), use.encode_documents([CARS]), atol=1e-6)
 
 
 @pytest.mark.parametrize(

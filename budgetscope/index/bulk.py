@@ -1,0 +1,230 @@
+"""Ingest in two steps, for many machines: read documents anywhere (a map step), load them into one home.
+
+The map step is :func:`process_to_line` on each file — what ``ingest`` does to a file before it
+stores it (read, segment, extract, parse and check a department budget's tables) — written as one
+JSON line (``budgetscope-processed/1``: the document with its records, its budget tables, its stated
+totals, its checks, or the one-line error; money as exact decimal strings). Run it on a cluster
+(``examples/cluster_ingest.py`` does, on Dask) into JSONL files. :func:`load_jsonl` then stores those
+lines into one data home without reading a document again, with ``ingest``'s guarantees: a document
+already stored unchanged (same name, SHA-1 and pipeline version) is left alone, so a re-run changes
+nothing; a file name seen twice, a name stored from another document, the same content under
+another name are refused as ``ingest`` refuses them; a line that is not one of these is a one-line
+error naming the file and line, and nothing stored is lost; the cross-document links are recomputed
+once at the end. :func:`bulk_load` adds the search index update.
+
+Example:
+    >>> line = process_to_line("corpus/sast-2026-performance-targets.txt")  # doctest: +SKIP
+    >>> summary, points = bulk_load(["part-0.jsonl"], "/tmp/home")  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import time
+import types
+import typing
+from collections.abc import Callable, Iterable, Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from budgetscope.index.ingest import IngestSummary
+from budgetscope.index.processing import Processed, pipeline_version, process_file
+from budgetscope.messages import quoted
+
+FORMAT = "budgetscope-processed/1"
+"""The ``format`` of every line the map step writes."""
+
+
+class BulkLoadError(Exception):
+    """A JSONL file that cannot be read; one line naming it."""
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if hasattr(value, "model_dump"):  # a pydantic record: its own JSON form (Decimal as text)
+        return value.model_dump(mode="json")
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, (list, tuple)):
+        return [_encode(v) for v in value]
+    return value
+
+
+def _decode(kind: Any, value: Any) -> Any:
+    """``value`` (from :func:`_encode`) as the type ``kind`` names."""
+    if value is None:
+        return None
+    origin = typing.get_origin(kind)
+    if origin in (typing.Union, types.UnionType):
+        options = [k for k in typing.get_args(kind) if k is not type(None)]
+        return _decode(options[0], value) if len(options) == 1 else value
+    if origin is tuple:
+        item = typing.get_args(kind)[0]
+        return tuple(_decode(item, v) for v in value)
+    if origin is list:
+        return [_decode(typing.get_args(kind)[0], v) for v in value]
+    if kind is Decimal:
+        return Decimal(value)
+    if isinstance(kind, type) and hasattr(kind, "model_validate"):
+        return kind.model_validate(value)
+    if isinstance(kind, type) and dataclasses.is_dataclass(kind):
+        hints = typing.get_type_hints(kind)
+        return kind(
+            **{
+                f.name: _decode(hints[f.name], value[f.name])
+                for f in dataclasses.fields(kind)
+                if f.name in value
+            }
+        )
+    return value
+
+
+def process_to_line(path: Path | str) -> str:
+    """The map step for one file: what ``ingest`` makes of it, as one JSON line (never raises)."""
+    item = process_file(path)
+    return json.dumps({"format": FORMAT, "pipeline": pipeline_version(), **_encode(item)}, ensure_ascii=False)
+
+
+@dataclasses.dataclass(frozen=True)
+class Line:
+    """A line of the map step: the file as ``ingest`` would store it, and the pipeline version that read it."""
+
+    item: Processed
+    pipeline: str
+
+
+def read_line(line: str) -> Line:
+    """A line of :func:`process_to_line` back as the file's :class:`~budgetscope.index.ingest.Processed`.
+    Raises ValueError (a short reason) for a line that is not one."""
+    data = json.loads(line)
+    if not isinstance(data, dict) or data.pop("format", None) != FORMAT:
+        raise ValueError(f"not a {FORMAT} line")
+    pipeline = str(data.pop("pipeline"))
+    item = _decode(Processed, data)
+    if not isinstance(item, Processed):
+        raise ValueError("not a processed file")
+    return Line(item, pipeline)
+
+
+def _lines(files: Iterable[Path | str]) -> Iterator[tuple[str, Line | str]]:
+    """``(where, item)`` for every line of the files; item is the one-line error of a bad line."""
+    for file in files:
+        try:
+            with open(file, encoding="utf-8") as f:
+                for n, line in enumerate(f, start=1):
+                    if line.strip():
+                        try:
+                            yield f"{file}:{n}", read_line(line)
+                        except (ValueError, KeyError, TypeError) as exc:
+                            yield (
+                                f"{file}:{n}",
+                                f"{quoted(file)}:{n}: not a line of the map step ({str(exc)[:80]})",
+                            )
+        except (OSError, UnicodeDecodeError) as exc:
+            raise BulkLoadError(
+                f"{quoted(file)}: cannot read ({getattr(exc, 'strerror', None) or exc})"
+            ) from None
+
+
+def load_jsonl(
+    files: Iterable[Path | str],
+    home: Path | str | None = None,
+    *,
+    force: bool = False,
+    on_progress: Callable[[int, int, str], None] | None = None,
+) -> tuple[IngestSummary, list[str]]:
+    """Store the documents of the map step's JSONL files in the home's store; the summary (as
+    ``ingest`` gives it) and the names of the documents written (for the index update)."""
+    from budgetscope.index.ingest import StoredAs, _totals, duplicate_of, name_clash, relink, stored_contents
+    from budgetscope.paths import data_home
+    from budgetscope.store import index_state
+    from budgetscope.store.protocol import DocumentEntry
+    from budgetscope.store.sqlite import open_store
+
+    started = time.perf_counter()
+    store = open_store(home, create=True)
+    index_state.migrate(data_home(home), store)
+    summary = IngestSummary(store=getattr(store, "path", ""))
+    written: list[str] = []
+    try:
+        fingerprints = store.fingerprints()
+        contents = stored_contents(store)
+        seen: dict[str, str] = {}
+        for where, line in _lines(files):
+            summary.files += 1
+            if isinstance(line, str) or line.item.document is None:
+                summary.failed.append(
+                    line if isinstance(line, str) else line.item.error or f"{where}: no document"
+                )
+                continue
+            item, document = line.item, line.item.document
+            if document.doc in seen:
+                summary.failed.append(
+                    f"{quoted(document.path)}: same file name as {quoted(seen[document.doc])} in this load; documents "
+                    "are stored by file name, so rename one of them"
+                )
+                continue
+            seen[document.doc] = document.path
+            known = fingerprints.get(document.doc)
+            if (
+                known is not None
+                and known.sha1 == document.sha1
+                and known.pipeline == line.pipeline
+                and not force
+            ):
+                summary.unchanged += 1
+                continue
+            moved = None
+            if known is not None and known.sha1 != document.sha1:
+                for row in store.select("documents", {"doc": document.doc}):
+                    if (row["path"] or "") != document.path:
+                        moved = StoredAs(row["path"] or "", row["kind"], row["department"], row["year"])
+            refused = name_clash(document, moved, force=force) or (
+                None if force else duplicate_of(document, contents)
+            )
+            if refused is not None:
+                summary.failed.append(refused)
+                continue
+            contents[document.content_sha1] = (document.doc, document.path)
+            entry = DocumentEntry(document, item.tables, item.stated, item.checks, line.pipeline)
+            summary.written += store.write_documents([entry])
+            summary.warnings += [f"{quoted(document.doc)}: {w}" for w in document.warnings]
+            written.append(document.doc)
+            if on_progress is not None:
+                on_progress(summary.files, 0, document.doc)
+        relinking = time.perf_counter()
+        while store.links_stale():
+            before = index_state.sequence(store)
+            store.write_links(relink(store))
+            summary.relinked = True
+            if index_state.sequence(store) != before:
+                index_state.links_stale_again(store)
+        summary.relink_seconds = round(time.perf_counter() - relinking, 3)
+        _totals(store, summary)
+    finally:
+        store.close()
+    summary.seconds = round(time.perf_counter() - started, 3)
+    return summary, written
+
+
+def bulk_load(
+    files: Iterable[Path | str],
+    home: Path | str | None = None,
+    *,
+    index: bool = True,
+    force: bool = False,
+    qdrant_url: str | None = None,
+    encoder: str | None = None,
+) -> tuple[IngestSummary, int | None]:
+    """:func:`load_jsonl`, then (with ``index``) embed what was written, as ``ingest`` does; the
+    summary and the points written (None without ``index``)."""
+    from budgetscope.api.indexing import update_index
+    from budgetscope.paths import data_home
+
+    summary, written = load_jsonl(files, home, force=force)
+    if not index:
+        return summary, None
+    return summary, update_index(data_home(home), written, qdrant_url=qdrant_url, encoder=encoder)

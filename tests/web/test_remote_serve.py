@@ -1,0 +1,181 @@
+"""`budgetscope serve` as a real process, and the CLI of its home: `search` and `cites` answered by
+it with the output they give in-process, writes refused in one line, a stale advertisement ignored."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from budgetscope.remote import SERVE_FILE, TOKEN_HEADER, advertise, running
+from tests.web.conftest import free_port
+
+FILES = ("sast-2026-department-budget.txt", "sast-2026-performance-targets.txt")
+QUERIES = '{"query": "科普活动"}\n{"query": "学会党建", "filters": {"year": 2026}}\n'
+
+
+def cli(home: Path, *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """A `budgetscope` command as a new process on ``home`` (verbose: it says who answered)."""
+    env = {**os.environ, "BUDGETSCOPE_HOME": str(home)}
+    env.pop("BUDGETSCOPE_QDRANT_URL", None)
+    env.pop("BUDGETSCOPE_NO_SERVE", None)
+    command = [sys.executable, "-m", "budgetscope.search_cli.app", "--verbose", *args]
+    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=timeout)
+
+
+def outputs(home: Path, queries: Path) -> dict[str, str]:
+    """What the search and cites commands print (stdout), in several formats."""
+    runs = {
+        "table": ("search", "科技馆大修", "--top-k", "5"),
+        "json": ("search", "party building in scientific societies", "-f", "json", "--year", "2026"),
+        "batch": ("search", "--queries", str(queries), "-f", "jsonl", "--mode", "sparse"),
+        "cites": ("cites", "全民科学素质纲要"),
+        "cites-json": ("cites", "全民科学素质纲要", "-f", "json"),
+    }
+    out = {}
+    for name, args in runs.items():
+        result = cli(home, *args)
+        assert result.returncode == 0, result.stderr
+        out[name] = result.stdout
+        out[name + ":who"] = "answered by the serve" if "answered by the serve" in result.stderr else "here"
+    return out
+
+
+@pytest.fixture(scope="module")
+def home(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    import budgetscope
+
+    home = tmp_path_factory.mktemp("serve-home")
+    with budgetscope.open(home) as bs:
+        summary = bs.ingest([corpus / name for name in FILES])
+    assert not summary.failed, summary.failed
+    return home
+
+
+@pytest.fixture(scope="module")
+def queries(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("queries") / "queries.jsonl"
+    path.write_text(QUERIES, encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def alone(home: Path, queries: Path) -> dict[str, str]:
+    """The outputs with no serve up (answered in the CLI's own process)."""
+    assert running(home) is None
+    return outputs(home, queries)
+
+
+def start_serve(home: Path) -> subprocess.Popen[str]:
+    env = {**os.environ, "BUDGETSCOPE_HOME": str(home)}
+    env.pop("BUDGETSCOPE_QDRANT_URL", None)
+    port = free_port()
+    serve = subprocess.Popen(
+        [sys.executable, "-m", "budgetscope.search_cli.app", "serve", "--port", str(port)],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 120
+    while running(home) is None:
+        assert serve.poll() is None, serve.communicate()[1]
+        assert time.monotonic() < deadline, "serve did not advertise itself"
+        time.sleep(0.1)
+    return serve
+
+
+@pytest.fixture(scope="module")
+def served(home: Path, alone: dict[str, str]) -> Iterator[subprocess.Popen[str]]:
+    serve = start_serve(home)
+    try:
+        yield serve
+    finally:
+        if serve.poll() is None:
+            serve.send_signal(signal.SIGINT)
+            serve.wait(timeout=30)
+
+
+def test_remote_serve_answers_search_and_cites_with_the_same_output(
+    home: Path, queries: Path, alone: dict[str, str], served: subprocess.Popen[str]
+) -> None:
+    forwarded = outputs(home, queries)
+    for name in ("table", "json", "batch", "cites", "cites-json"):
+        assert alone[name + ":who"] == "here"
+        assert forwarded[name + ":who"] == "answered by the serve", name
+        assert forwarded[name] == alone[name], name
+    assert json.loads(forwarded["json"]), "a real answer, not an empty one"
+
+
+def test_remote_serve_advertisement_is_private_and_names_the_serve(
+    home: Path, served: subprocess.Popen[str]
+) -> None:
+    path = home / SERVE_FILE
+    assert path.stat().st_mode & 0o077 == 0, "the token is readable by its owner only"
+    serving = running(home)
+    assert serving is not None and serving.pid == served.pid
+
+
+def test_remote_serve_endpoint_wants_the_token(home: Path, served: subprocess.Popen[str]) -> None:
+    import httpx
+
+    serving = running(home)
+    assert serving is not None
+    body = {"batch": [{"query": "科普"}], "base": {}, "top_k": 3, "mode": "hybrid"}
+    url = serving.url + "api/cli/search"
+    assert httpx.post(url, json=body).status_code == 403
+    assert httpx.post(url, json=body, headers={TOKEN_HEADER: "guess"}).status_code == 403
+    bad = httpx.post(url, json={**body, "mode": "psychic"}, headers={TOKEN_HEADER: serving.token})
+    assert bad.status_code == 400 and "mode" in bad.json()["error"]
+    good = httpx.post(url, json=body, headers={TOKEN_HEADER: serving.token})
+    assert good.status_code == 200 and len(good.json()["results"][0]["hits"]) == 3
+
+
+@pytest.mark.parametrize("args", [("ingest",), ("index",), ("remove", FILES[0])])
+def test_remote_serve_writes_are_refused_in_one_line(
+    home: Path, served: subprocess.Popen[str], args: tuple[str, ...], corpus: Path
+) -> None:
+    args = ("ingest", str(corpus / FILES[0])) if args == ("ingest",) else args
+    result = cli(home, *args, timeout=60)
+    lines = result.stderr.strip().splitlines()
+    assert result.returncode == 1
+    assert lines[-1].startswith("error: a `budgetscope serve`") and f"pid {served.pid}" in lines[-1]
+    assert "Traceback" not in result.stderr
+
+
+def test_remote_serve_killed_withdraws_and_the_cli_answers_alone(
+    home: Path, queries: Path, alone: dict[str, str], served: subprocess.Popen[str]
+) -> None:
+    served.send_signal(signal.SIGTERM)  # `kill PID`, as the refusal suggests (Ctrl+C is a SIGINT)
+    served.wait(timeout=60)
+    assert not (home / SERVE_FILE).exists(), "the advertisement is withdrawn"
+    result = cli(home, "search", "科技馆大修", "--top-k", "5")
+    assert result.returncode == 0 and result.stdout == alone["table"]
+    assert "answered by the serve" not in result.stderr
+
+
+def test_remote_serve_stale_advertisement_is_ignored(
+    home: Path, alone: dict[str, str], tmp_path: Path
+) -> None:
+    copy = tmp_path / "home"
+    shutil.copytree(home, copy)
+    # a process that is gone
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    (copy / SERVE_FILE).write_text(
+        json.dumps({"pid": dead.pid, "url": f"http://127.0.0.1:{free_port()}/", "token": "t"}),
+        encoding="utf-8",
+    )
+    assert running(copy) is None
+    # a live process that is not a serve (this one, on a port nobody listens on)
+    advertise(copy, url=f"http://127.0.0.1:{free_port()}/")
+    for args in (("search", "科技馆大修", "--top-k", "5"), ("cites", "全民科学素质纲要")):
+        result = cli(copy, *args)
+        assert result.returncode == 0, result.stderr
+        assert "answering here" in result.stderr
+    assert result.stdout == alone["cites"]
