@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from budgetscope.index.bulk import load_jsonl, process_to_line, read_line
-from budgetscope.index.ingest import ingest, process_file
+from budgetscope.index.ingest import ingest
+from budgetscope.index.processing import process_file
 
 ROOT = Path(__file__).resolve().parents[2]
 B26 = "sast-2026-department-budget.txt"
@@ -22,7 +23,7 @@ T26 = "sast-2026-performance-targets.txt"
 
 def store_rows(home: Path) -> dict[str, list[tuple[object, ...]]]:
     """Every project, amount and finding of a home's store, comparable across homes."""
-    from budgetscope.index.store import open_store
+    from budgetscope.store.sqlite import open_store
 
     store = open_store(home)
     try:
