@@ -53,7 +53,7 @@ def describe(exc: BaseException) -> str:
         where = f"{quoted(exc.filename)}: " if exc.filename else ""
         return f"{where}{exc.strerror or exc}"
     from budgetscope.index.store_protocol import StoreError
-    from budgetscope.index.vector_query import VectorIndexError
+    from budgetscope.vector.query import VectorIndexError
 
     if isinstance(exc, StoreError | VectorIndexError):
         return str(exc)

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from budgetscope.index.export import ExportResult
     from budgetscope.index.ingest import IngestSummary
     from budgetscope.index.store import SQLiteStore
-    from budgetscope.index.vectors import VectorIndex
+    from budgetscope.vector.base import VectorIndex
 
 SearchMode = Literal["hybrid", "dense", "sparse"]
 

@@ -72,8 +72,8 @@ def command(
     from budgetscope.index.encoders import EncoderError
     from budgetscope.index.search import search
     from budgetscope.index.store import StoreError, open_store
-    from budgetscope.index.vectors import VectorIndexError
     from budgetscope.paths import data_home
+    from budgetscope.vector.query import VectorIndexError
 
     if (query is None) == (queries is None):
         raise fail("give a QUERY or --queries FILE (one of them)")

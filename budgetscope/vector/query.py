@@ -1,9 +1,10 @@
 """The pure query side of the vector index: vector names, payload filters, fusion and grouping.
 
-:class:`~budgetscope.index.vectors.VectorIndex` opens Qdrant; this module only builds what it sends
-(a payload :func:`build_filter`) and reads what comes back (:func:`fuse_and_group` fuses the dense
-and sparse ranked lists with :mod:`budgetscope.index.fusion` and keeps each project's best chunk).
-Nothing here touches a client, so it is tested without Qdrant.
+The backends (:mod:`budgetscope.vector.edge`, :mod:`budgetscope.vector.client`) talk to Qdrant; this
+module only says what they send (:func:`conditions`: the payload filter as ``(field, value)`` pairs,
+which each backend turns into its own filter type) and reads what comes back (:func:`fuse_and_group`
+fuses the dense and sparse ranked lists with :mod:`budgetscope.vector.fusion` and keeps each
+project's best chunk). Nothing here touches an engine, so both backends rank alike by construction.
 
 Example:
     >>> from qdrant_client import models
@@ -18,12 +19,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal, Protocol
 
-from budgetscope.index.fusion import RRF_K, rrf, weighted_sum
-
-if TYPE_CHECKING:
-    from qdrant_client import models
+from budgetscope.vector.fusion import RRF_K, rrf, weighted_sum
 
 DENSE = "dense"
 """Name of the dense vector."""
@@ -48,6 +46,14 @@ class VectorIndexError(Exception):
     """A vector index that cannot be used as asked; the message is one line for the CLI."""
 
 
+class IndexLocked(VectorIndexError):
+    """The embedded index is open in another process (one process per path)."""
+
+
+class EncoderMismatch(VectorIndexError):
+    """The index was built with another encoder (or dimension) than the one given."""
+
+
 @dataclass(frozen=True)
 class Hit:
     """One search result: the best chunk of a project, its score and payload."""
@@ -64,35 +70,49 @@ class Hit:
         return str(self.payload.get("project_id"))
 
 
-def build_filter(filters: Mapping[str, Any] | None) -> models.Filter | None:
-    """A Qdrant filter requiring every given field: a scalar matches exactly, a list matches any.
+Condition = tuple[str, Any]
+"""One payload condition: ``(field, value)`` matches the value exactly, ``(field, [values])`` any of them."""
 
-    ``None`` values are ignored; an unknown field raises :class:`VectorIndexError`.
 
-    >>> build_filter({"year": 2026, "section": ["goals", "plan"], "department": None}).must[0].key
-    'year'
+def conditions(filters: Mapping[str, Any] | None) -> list[Condition]:
+    """The payload conditions of a filter mapping, every one required; ``[]`` filters nothing.
+
+    ``None`` values are ignored, a list, tuple or set matches any of its values; an unknown field
+    raises :class:`VectorIndexError`.
+
+    >>> conditions({"year": 2026, "section": ("goals", "plan"), "department": None})
+    [('year', 2026), ('section', ['goals', 'plan'])]
     """
-    from qdrant_client import models
-
-    conditions: list[models.Condition] = []
+    out: list[Condition] = []
     for key, value in (filters or {}).items():
         if value is None:
             continue
         if key not in FILTER_FIELDS:
             raise VectorIndexError(f"unknown filter field {key!r}; known: {', '.join(FILTER_FIELDS)}")
-        match: models.MatchValue | models.MatchAny = (
-            models.MatchAny(any=list(value))
-            if isinstance(value, list | tuple | set | frozenset)
-            else models.MatchValue(value=value)
-        )
-        conditions.append(models.FieldCondition(key=key, match=match))
-    return models.Filter(must=conditions) if conditions else None
+        out.append((key, list(value) if isinstance(value, list | tuple | set | frozenset) else value))
+    return out
+
+
+class ScoredPoint(Protocol):
+    """What both engines return for a query: a point's id, score and payload."""
+
+    @property
+    def id(self) -> Any: ...
+    @property
+    def score(self) -> float: ...
+    @property
+    def payload(self) -> dict[str, Any] | None: ...
 
 
 def fuse_and_group(
-    lists: list[list[models.ScoredPoint]], fusion: Fusion | None, weights: Sequence[float], rrf_k: int = RRF_K
+    lists: Sequence[Sequence[ScoredPoint]],
+    fusion: Fusion | None,
+    weights: Sequence[float],
+    rrf_k: int = RRF_K,
 ) -> list[Hit]:
-    """Fuse ranked point lists (no fusion for one list) and keep each project's best point, best first."""
+    """Fuse ranked point lists (no fusion for one list) and keep each project's best point, best first.
+
+    Point ids are compared as strings (qdrant-edge gives ``UUID`` objects, qdrant-client strings)."""
     points = {str(p.id): p for ranked in lists for p in ranked}
     if fusion is None or len(lists) < 2:
         fused = [(str(p.id), float(p.score)) for ranked in lists for p in ranked]
@@ -120,10 +140,14 @@ __all__ = [
     "DENSE",
     "FILTER_FIELDS",
     "LEXICAL",
+    "Condition",
+    "EncoderMismatch",
     "Fusion",
     "Hit",
+    "IndexLocked",
+    "ScoredPoint",
     "SearchMode",
     "VectorIndexError",
-    "build_filter",
+    "conditions",
     "fuse_and_group",
 ]
