@@ -38,12 +38,12 @@ def main() -> None:
     a = ap.parse_args()
     warnings.filterwarnings("ignore")
     from bench_search import QUERY_SETS, corpus_records
+    from budgetscope.index.sparse import sparse_vector
+    from budgetscope.index.vectors import DENSE, LEXICAL, VectorIndex
     from qdrant_client import models
 
     from budgetscope.index.encoders import get_encoder
     from budgetscope.index.search import points_of_records, search
-    from budgetscope.index.sparse import sparse_vector
-    from budgetscope.index.vectors import DENSE, LEXICAL, VectorIndex
 
     enc = get_encoder("use")
     chunks = points_of_records(corpus_records(), enc.name)

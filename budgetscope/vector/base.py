@@ -162,8 +162,10 @@ class VectorIndex(ABC):
         """Replace the cited canonical ids in the payload of every point of one project."""
 
     @abstractmethod
-    def cites_by_project(self, doc: str) -> dict[str, list[str]]:
-        """The cited canonical ids stored with each project of one document."""
+    def _scroll(
+        self, where: list[Condition], fields: list[str] | None, offset: Any, limit: int
+    ) -> tuple[list[tuple[str, dict[str, Any]]], Any]:
+        """One page of ``(point id, payload)`` (only ``fields``, all for None) and the next page's offset."""
 
     @abstractmethod
     def docs(self) -> set[str]:
@@ -174,7 +176,9 @@ class VectorIndex(ABC):
         """Number of points matching the conditions (an existing index)."""
 
     @abstractmethod
-    def _query(self, queries: list[Query], where: list[Condition], limit: int) -> Sequence[Sequence[ScoredPoint]]:
+    def _query(
+        self, queries: list[Query], where: list[Condition], limit: int
+    ) -> Sequence[Sequence[ScoredPoint]]:
         """One ranked list per query (best first, payload included), fetched in one batch."""
 
     @abstractmethod
@@ -244,6 +248,27 @@ class VectorIndex(ABC):
         where = conditions(filters)
         self.open()
         return self._count(where) if self.exists() else 0
+
+    def payloads(
+        self, *, filters: Mapping[str, Any] | None = None, fields: list[str] | None = None
+    ) -> Iterator[tuple[str, dict[str, Any]]]:
+        """Every point's id and payload (only ``fields`` of it, all for None), under filters."""
+        where = conditions(filters)
+        if not self.exists():
+            return
+        offset: Any = None
+        while True:
+            page, offset = self._scroll(where, fields, offset, 1024)
+            yield from page
+            if offset is None:
+                return
+
+    def cites_by_project(self, doc: str) -> dict[str, list[str]]:
+        """The cited canonical ids stored with each project of one document."""
+        return {
+            str(p.get("project_id")): list(p.get("cites") or [])
+            for _, p in self.payloads(filters={"doc": doc}, fields=["project_id", "cites"])
+        }
 
     def upsert(self, chunks: Iterable[Chunk]) -> int:
         """Embed and write chunks in batches (same id = replaced), creating the index if needed;

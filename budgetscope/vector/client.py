@@ -261,21 +261,15 @@ class ClientIndex(VectorIndex):
                 wait=True,
             )
 
-    def cites_by_project(self, doc: str) -> dict[str, list[str]]:
-        selector = build_filter([("doc", doc)])
-        out: dict[str, list[str]] = {}
-        offset = None
-        while True:
-            with self._engine():
-                points, offset = self.client.scroll(
-                    self.collection, scroll_filter=selector, limit=1024, offset=offset,
-                    with_payload=["project_id", "cites"], with_vectors=False,
-                )  # fmt: skip
-            for p in points:
-                payload = p.payload or {}
-                out[str(payload.get("project_id"))] = list(payload.get("cites") or [])
-            if offset is None:
-                return out
+    def _scroll(
+        self, where: list[Condition], fields: list[str] | None, offset: Any, limit: int
+    ) -> tuple[list[tuple[str, dict[str, Any]]], Any]:
+        with self._engine():
+            points, following = self.client.scroll(
+                self.collection, scroll_filter=build_filter(where), limit=limit, offset=offset,
+                with_payload=fields if fields else True, with_vectors=False,
+            )  # fmt: skip
+        return [(str(p.id), dict(p.payload or {})) for p in points], following
 
     def docs(self) -> set[str]:
         if not self.exists():
@@ -291,7 +285,9 @@ class ClientIndex(VectorIndex):
     def finish(self, status: Status | None = None) -> None:
         """Nothing: a server builds its HNSW graph itself, local mode has none."""
 
-    def _query(self, queries: list[Query], where: list[Condition], limit: int) -> Sequence[Sequence[ScoredPoint]]:
+    def _query(
+        self, queries: list[Query], where: list[Condition], limit: int
+    ) -> Sequence[Sequence[ScoredPoint]]:
         from qdrant_client import models
 
         selector = build_filter(where)
@@ -302,9 +298,9 @@ class ClientIndex(VectorIndex):
                 filter=selector,
                 limit=limit,
                 with_payload=True,
-                params=None
-                if isinstance(q.vector, SparseTerms)
-                else models.SearchParams(hnsw_ef=self.hnsw_ef),
+                params=models.SearchParams(hnsw_ef=self.hnsw_ef)  # local mode has no HNSW (and warns)
+                if self.url and not isinstance(q.vector, SparseTerms)
+                else None,
             )
             for q in queries
         ]

@@ -236,23 +236,15 @@ class EdgeIndex(VectorIndex):
         with self._engine("write to"):
             self.shard.update(qe.UpdateOperation.set_payload_by_filter(selector, {"cites": cites}))
 
-    def cites_by_project(self, doc: str) -> dict[str, list[str]]:
-        out: dict[str, list[str]] = {}
-        offset: Any = None
-        while True:
-            request = qe.ScrollRequest(
-                offset=offset,
-                limit=1024,
-                filter=edge_filter([("doc", doc)]),
-                with_payload=["project_id", "cites"],
-            )
-            with self._engine("read"):
-                points, offset = self.shard.scroll(request)
-            for p in points:
-                payload = p.payload or {}
-                out[str(payload.get("project_id"))] = list(payload.get("cites") or [])
-            if offset is None:
-                return out
+    def _scroll(
+        self, where: list[Condition], fields: list[str] | None, offset: Any, limit: int
+    ) -> tuple[list[tuple[str, dict[str, Any]]], Any]:
+        request = qe.ScrollRequest(
+            offset=offset, limit=limit, filter=edge_filter(where), with_payload=fields if fields else True
+        )
+        with self._engine("read"):
+            points, following = self.shard.scroll(request)
+        return [(str(p.id), dict(p.payload or {})) for p in points], following
 
     def docs(self) -> set[str]:
         if not self.exists():
@@ -265,7 +257,9 @@ class EdgeIndex(VectorIndex):
         with self._engine("read"):
             return int(self.shard.count(qe.CountRequest(exact=True, filter=edge_filter(where))))
 
-    def _query(self, queries: list[Query], where: list[Condition], limit: int) -> Sequence[Sequence[ScoredPoint]]:
+    def _query(
+        self, queries: list[Query], where: list[Condition], limit: int
+    ) -> Sequence[Sequence[ScoredPoint]]:
         selector = edge_filter(where)
         requests = []
         for q in queries:

@@ -181,7 +181,7 @@ def test_index_disk_full_during_a_qdrant_write_is_one_line(tmp_path: Path, small
     assert code == 1
     assert err.splitlines() == [
         f"error: search index not updated (the store is): no space left on the device "
-        f"(search index {home / 'qdrant'}){FULL}"
+        f"(search index {home / 'vectors'}){FULL}"
     ]
     filler.unlink()
     assert before[0] == "ok" and _dump(home) == before  # budget-2032.txt still pending
