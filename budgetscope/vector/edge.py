@@ -50,6 +50,11 @@ if TYPE_CHECKING:
 CONFIG_FILE = "edge_config.json"
 """The file qdrant-edge keeps a shard's configuration in (its presence marks a shard)."""
 
+MIN_FREE = 64 << 20
+"""Bytes a write to the shard leaves free at least. qdrant-edge maps its files into memory, and a full
+disk under a mapped page kills the process (SIGBUS) instead of failing a write, so a write that
+would leave less than this is refused first, as a full disk (one line, nothing stored lost)."""
+
 STATUS_AFTER = 1.0
 """Seconds :meth:`EdgeIndex.finish` runs before it says what it is doing."""
 
@@ -112,6 +117,18 @@ class EdgeIndex(VectorIndex):
                 raise VectorIndexError(disk_full(f"search index {self.where}")) from None
             raise VectorIndexError(f"cannot {doing} index {self.where}: {first_line(exc)}") from None
 
+    def _room(self, needed: int = 0) -> None:
+        """:class:`VectorIndexError` (a full disk) unless ``needed`` bytes and :data:`MIN_FREE` are free."""
+        folder = self.path
+        while not folder.is_dir() and folder != folder.parent:
+            folder = folder.parent
+        try:
+            free = shutil.disk_usage(folder).free
+        except OSError:
+            return
+        if free < MIN_FREE + needed:
+            raise VectorIndexError(disk_full(f"search index {self.where}"))
+
     def _disk_full(self, exc: Exception) -> bool:
         import errno
 
@@ -142,6 +159,8 @@ class EdgeIndex(VectorIndex):
             return  # nothing there, nothing to lock (and no folder made by a search)
         self._lock.acquire(self.wait)
         try:
+            if not self.read_only:
+                self._room()
             if is_edge_index(self.path):
                 try:
                     self._shard = qe.EdgeShard.load(str(self.path))
@@ -196,6 +215,7 @@ class EdgeIndex(VectorIndex):
         )
         if self.path.exists():  # a folder without a shard (a create that was killed): start afresh
             shutil.rmtree(self.path)
+        self._room()
         with self._engine("create"):
             self.path.parent.mkdir(parents=True, exist_ok=True)
             shard = qe.EdgeShard.create(str(self.path), config)
@@ -219,6 +239,7 @@ class EdgeIndex(VectorIndex):
             qe.Point(id=p.id, vector={DENSE: p.dense, LEXICAL: _sparse(p.sparse)}, payload=p.payload)
             for p in points
         ]
+        self._room(sum(8 * len(p.dense) + 4096 for p in points))
         with self._engine("write to"):
             self.shard.update(qe.UpdateOperation.upsert_points(batch))
 
@@ -291,6 +312,8 @@ class EdgeIndex(VectorIndex):
         shard = self.shard
         with self._engine("optimize"):
             points = int(shard.count(qe.CountRequest(exact=False)))
+        config = json.loads((self.path / CONFIG_FILE).read_text(encoding="utf-8"))
+        self._room(points * (8 * int(config["vectors"][DENSE]["size"]) + 4096))  # segments are rewritten
         told = threading.Event()
 
         def tell() -> None:

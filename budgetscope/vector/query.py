@@ -104,6 +104,21 @@ class ScoredPoint(Protocol):
     def payload(self) -> dict[str, Any] | None: ...
 
 
+SCORE_DIGITS = 6
+"""Significant digits of a score that decide a rank; the rest is the engines' float noise."""
+
+
+def canonical(ranked: Sequence[ScoredPoint]) -> list[ScoredPoint]:
+    """A ranked list best first, equal scores (to :data:`SCORE_DIGITS` significant digits) by point id.
+
+    >>> from qdrant_client import models
+    >>> pts = [models.ScoredPoint(id=i, version=0, score=s, payload={}) for i, s in [(2, 0.5), (1, 0.5000000001), (3, 0.9)]]
+    >>> [p.id for p in canonical(pts)]
+    [3, 1, 2]
+    """
+    return sorted(ranked, key=lambda p: (-float(f"{float(p.score):.{SCORE_DIGITS}g}"), str(p.id)))
+
+
 def fuse_and_group(
     lists: Sequence[Sequence[ScoredPoint]],
     fusion: Fusion | None,
@@ -112,7 +127,10 @@ def fuse_and_group(
 ) -> list[Hit]:
     """Fuse ranked point lists (no fusion for one list) and keep each project's best point, best first.
 
-    Point ids are compared as strings (qdrant-edge gives ``UUID`` objects, qdrant-client strings)."""
+    Point ids are compared as strings (qdrant-edge gives ``UUID`` objects, qdrant-client strings).
+    Each list is first put in a canonical order (:func:`canonical`), so that engines that order equal
+    scores differently, or differ in a score's last float bits, give the same ranks and the same hits."""
+    lists = [canonical(ranked) for ranked in lists]
     points = {str(p.id): p for ranked in lists for p in ranked}
     if fusion is None or len(lists) < 2:
         fused = [(str(p.id), float(p.score)) for ranked in lists for p in ranked]
@@ -140,6 +158,7 @@ __all__ = [
     "DENSE",
     "FILTER_FIELDS",
     "LEXICAL",
+    "SCORE_DIGITS",
     "Condition",
     "EncoderMismatch",
     "Fusion",
@@ -148,6 +167,7 @@ __all__ = [
     "ScoredPoint",
     "SearchMode",
     "VectorIndexError",
+    "canonical",
     "conditions",
     "fuse_and_group",
 ]
