@@ -177,9 +177,13 @@ class VectorIndex(ABC):
 
     @abstractmethod
     def _query(
-        self, queries: list[Query], where: list[Condition], limit: int
+        self, queries: list[Query], where: list[Condition], limit: int, fields: list[str] | None = None
     ) -> Sequence[Sequence[ScoredPoint]]:
-        """One ranked list per query (best first, payload included), fetched in one batch."""
+        """One ranked list per query (best first, with the payload's ``fields``, all for None), in one batch."""
+
+    @abstractmethod
+    def _retrieve(self, ids: list[str]) -> dict[str, dict[str, Any]]:
+        """The whole payload of each point, by id."""
 
     @abstractmethod
     def finish(self, status: Status | None = None) -> None:
@@ -329,12 +333,14 @@ class VectorIndex(ABC):
         if not queries:
             return []
         limit = candidates or max(50, 10 * top_k)
-        while True:
-            lists = self._query(queries, where, limit)
+        while True:  # the candidates carry only their project (payloads cost time to convert)
+            lists = self._query(queries, where, limit, ["project_id"])
             hits = fuse_and_group(lists, fusion if mode == "hybrid" else None, weights, rrf_k)
             if len(hits) >= top_k or all(len(points) < limit for points in lists):
-                return hits[:top_k]
+                break
             limit *= 2
+        payloads = self._retrieve([h.point_id for h in hits[:top_k]])
+        return [Hit(h.point_id, h.score, payloads.get(h.point_id, h.payload), h.raw) for h in hits[:top_k]]
 
 
 __all__ = ["HNSW_EF", "Point", "Query", "Status", "VectorIndex", "batches", "first_line"]

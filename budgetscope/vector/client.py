@@ -282,11 +282,18 @@ class ClientIndex(VectorIndex):
         with self._engine():
             return int(self.client.count(self.collection, count_filter=build_filter(where), exact=True).count)
 
+    def _retrieve(self, ids: list[str]) -> dict[str, dict[str, Any]]:
+        if not ids:
+            return {}
+        with self._engine():
+            records = self.client.retrieve(self.collection, ids, with_payload=True, with_vectors=False)
+        return {str(r.id): dict(r.payload or {}) for r in records}
+
     def finish(self, status: Status | None = None) -> None:
         """Nothing: a server builds its HNSW graph itself, local mode has none."""
 
     def _query(
-        self, queries: list[Query], where: list[Condition], limit: int
+        self, queries: list[Query], where: list[Condition], limit: int, fields: list[str] | None = None
     ) -> Sequence[Sequence[ScoredPoint]]:
         from qdrant_client import models
 
@@ -297,7 +304,7 @@ class ClientIndex(VectorIndex):
                 using=q.using,
                 filter=selector,
                 limit=limit,
-                with_payload=True,
+                with_payload=fields if fields else True,
                 params=models.SearchParams(hnsw_ef=self.hnsw_ef)  # local mode has no HNSW (and warns)
                 if self.url and not isinstance(q.vector, SparseTerms)
                 else None,

@@ -279,7 +279,7 @@ class EdgeIndex(VectorIndex):
             return int(self.shard.count(qe.CountRequest(exact=True, filter=edge_filter(where))))
 
     def _query(
-        self, queries: list[Query], where: list[Condition], limit: int
+        self, queries: list[Query], where: list[Condition], limit: int, fields: list[str] | None = None
     ) -> Sequence[Sequence[ScoredPoint]]:
         selector = edge_filter(where)
         requests = []
@@ -294,12 +294,19 @@ class EdgeIndex(VectorIndex):
                     limit=limit,
                     query=qe.Query.Nearest(vector, using=q.using),
                     filter=selector,
-                    with_payload=True,
+                    with_payload=fields if fields else True,
                     params=params,
                 )
             )
         with self._engine("search"):
             return list(self.shard.query_batch(qe.QueryBatchRequest(requests)))
+
+    def _retrieve(self, ids: list[str]) -> dict[str, dict[str, Any]]:
+        if not ids:
+            return {}
+        with self._engine("read"):
+            records = self.shard.retrieve(list(ids), with_payload=True, with_vector=False)
+        return {str(r.id): dict(r.payload or {}) for r in records}
 
     def finish(self, status: Status | None = None) -> None:
         """Build the HNSW graph (and merge segments): ``optimize()``, blocking, once after bulk writes.
