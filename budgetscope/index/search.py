@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from budgetscope.models import SearchFilters
@@ -138,11 +139,17 @@ def hit_of(hit: Hit, query: str) -> dict[str, Any]:
 
 
 def query_terms(query: str) -> list[str]:
-    """The query's terms worth highlighting (jieba words of 2+ characters, ASCII words)."""
+    """The query's terms worth highlighting (jieba words of 2+ characters, ASCII words), longest first."""
+    return list(_query_terms(query))
+
+
+@lru_cache(maxsize=256)
+def _query_terms(query: str) -> tuple[str, ...]:
+    """:func:`query_terms`, segmented once per query (every hit's snippet asks)."""
     from budgetscope.vector.sparse import tokenize
 
     terms = {t for t in tokenize(query) if len(t) >= 2}
-    return sorted(terms, key=len, reverse=True)
+    return tuple(sorted(terms, key=len, reverse=True))
 
 
 def snippet_of(text: str, query: str, width: int = SNIPPET_CHARS) -> tuple[str, list[list[int]]]:

@@ -41,7 +41,15 @@ import qdrant_edge as qe
 from budgetscope.messages import DISK_LOW, disk_full
 from budgetscope.vector.base import Point, Query, Status, VectorIndex, first_line
 from budgetscope.vector.lock import PathLock
-from budgetscope.vector.query import DENSE, FILTER_FIELDS, LEXICAL, Condition, ScoredPoint, VectorIndexError
+from budgetscope.vector.query import (
+    DENSE,
+    FILTER_FIELDS,
+    LEXICAL,
+    Condition,
+    Scored,
+    ScoredPoint,
+    VectorIndexError,
+)
 from budgetscope.vector.sparse import SparseTerms
 
 if TYPE_CHECKING:
@@ -299,7 +307,8 @@ class EdgeIndex(VectorIndex):
                 )
             )
         with self._engine("search"):
-            return list(self.shard.query_batch(qe.QueryBatchRequest(requests)))
+            found = self.shard.query_batch(qe.QueryBatchRequest(requests))
+        return [[Scored(str(p.id), p.score, p.payload) for p in ranked] for ranked in found]
 
     def _retrieve(self, ids: list[str]) -> dict[str, dict[str, Any]]:
         if not ids:

@@ -93,6 +93,15 @@ def conditions(filters: Mapping[str, Any] | None) -> list[Condition]:
     return out
 
 
+@dataclass(frozen=True)
+class Scored:
+    """A scored point read once from an engine (whose objects rebuild their id and payload on each access)."""
+
+    id: str
+    score: float
+    payload: dict[str, Any] | None
+
+
 class ScoredPoint(Protocol):
     """What both engines return for a query: a point's id, score and payload."""
 
@@ -164,6 +173,7 @@ __all__ = [
     "Fusion",
     "Hit",
     "IndexLocked",
+    "Scored",
     "ScoredPoint",
     "SearchMode",
     "VectorIndexError",
