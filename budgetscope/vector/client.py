@@ -4,15 +4,13 @@ Local mode (``location=":memory:"`` or a folder) scores every point in Python; i
 server protocol in tests (the congruence test runs the same queries here and on qdrant-edge). The
 collection's metadata records the encoder; the payload indexes are real on a server.
 
-Example:
+Example (opening connects, creating is explicit):
     >>> from budgetscope.index.encoders import get_encoder
-    >>> from budgetscope.index.chunks import record_points
-    >>> rec = {"id": "p1", "kind": "narrative", "doc": "a.txt", "name": "科技社团党建项目",
-    ...        "sections": {"overview": "在科技社团中开展党建工作。"}}
     >>> with ClientIndex(location=":memory:", encoder=get_encoder("hash")) as index:
-    ...     _ = index.upsert(record_points(rec, "hash"))
-    ...     [hit.project_id for hit in index.search("党建", top_k=1)]
-    ['p1']
+    ...     before = index.exists()
+    ...     index.create()
+    ...     before, index.exists(), index.stored_encoder()
+    (False, True, ('hash', 256))
 """
 
 from __future__ import annotations

@@ -125,32 +125,26 @@ class EdgeIndex(VectorIndex):
                 raise VectorIndexError(disk_full(f"search index {self.where}")) from None
             raise VectorIndexError(f"cannot {doing} index {self.where}: {first_line(exc)}") from None
 
+    def _free(self) -> int | None:
+        """Free bytes on the index's file system (None when that cannot be told)."""
+        folder = next((f for f in (self.path, *self.path.parents) if f.is_dir()), self.path)
+        try:
+            return shutil.disk_usage(folder).free
+        except OSError:
+            return None
+
     def _room(self, needed: int = 0) -> None:
         """:class:`VectorIndexError` (a full disk) unless ``needed`` bytes and :data:`MIN_FREE` are free."""
-        folder = self.path
-        while not folder.is_dir() and folder != folder.parent:
-            folder = folder.parent
-        try:
-            free = shutil.disk_usage(folder).free
-        except OSError:
-            return
-        if free < MIN_FREE + needed:
+        free = self._free()
+        if free is not None and free < MIN_FREE + needed:
             raise VectorIndexError(disk_full(f"search index {self.where}"))
 
     def _disk_full(self, exc: Exception) -> bool:
-        import errno
-
-        if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
-            return True
+        """Whether an engine error is a full disk: ENOSPC in its words, or a disk nearly full."""
         if "os error 28" in str(exc) or "No space left" in str(exc):
             return True
-        folder = self.path
-        while not folder.is_dir() and folder != folder.parent:
-            folder = folder.parent
-        try:
-            return shutil.disk_usage(folder).free < DISK_LOW
-        except OSError:
-            return False
+        free = self._free()
+        return free is not None and free < DISK_LOW
 
     @property
     def shard(self) -> qe.EdgeShard:
