@@ -63,8 +63,8 @@ MIN_FREE = 64 << 20
 disk under a mapped page kills the process (SIGBUS) instead of failing a write, so a write that
 would leave less than this is refused first, as a full disk (one line, nothing stored lost)."""
 
-STATUS_AFTER = 1.0
-"""Seconds :meth:`EdgeIndex.finish` runs before it says what it is doing."""
+ANNOUNCE_AFTER = 5_000
+"""Points written since the last :meth:`EdgeIndex.finish` from which it says what it is doing."""
 
 _SCHEMAS = {"integer": qe.PayloadSchemaType.Integer, "keyword": qe.PayloadSchemaType.Keyword}
 
@@ -106,6 +106,7 @@ class EdgeIndex(VectorIndex):
         self.path = Path(path)
         self._lock = PathLock(self.path)
         self._shard: qe.EdgeShard | None = None
+        self._written = 0
 
     @property
     def where(self) -> str:
@@ -244,6 +245,7 @@ class EdgeIndex(VectorIndex):
         self._room(sum(8 * len(p.dense) + 4096 for p in points))
         with self._engine("write to"):
             self.shard.update(qe.UpdateOperation.upsert_points(batch))
+        self._written += len(batch)
 
     def delete_doc(self, doc: str) -> None:
         if not self.exists():
@@ -314,9 +316,8 @@ class EdgeIndex(VectorIndex):
     def finish(self, status: Status | None = None) -> None:
         """Build the HNSW graph (and merge segments): ``optimize()``, blocking, once after bulk writes.
 
-        When it takes more than :data:`STATUS_AFTER` seconds, ``status`` hears when it starts and ends."""
-        import threading
-
+        After :data:`ANNOUNCE_AFTER` points or more were written, ``status`` hears when it starts and
+        ends (the engine holds the interpreter while it builds: nothing can be said in between)."""
         if not self.exists():
             return
         shard = self.shard
@@ -324,24 +325,15 @@ class EdgeIndex(VectorIndex):
             points = int(shard.count(qe.CountRequest(exact=False)))
         config = json.loads((self.path / CONFIG_FILE).read_text(encoding="utf-8"))
         self._room(points * (8 * int(config["vectors"][DENSE]["size"]) + 4096))  # segments are rewritten
-        told = threading.Event()
-
-        def tell() -> None:
-            told.set()
-            if status:
-                status(f"building the search graph of about {points:,} points (HNSW), once…")
-
-        timer = threading.Timer(STATUS_AFTER, tell)
-        timer.daemon = True
+        announce = status is not None and self._written >= ANNOUNCE_AFTER
+        if status and announce:
+            status(f"building the search graph of {points:,} points (HNSW), once; this takes a while…")
         started = time.monotonic()
-        timer.start()
-        try:
-            with self._engine("optimize"):
-                shard.optimize()
-                shard.flush()
-        finally:
-            timer.cancel()
-        if status and told.is_set():
+        with self._engine("optimize"):
+            shard.optimize()
+            shard.flush()
+        self._written = 0
+        if status and announce:
             status(f"search graph built in {time.monotonic() - started:.0f} s")
 
 
