@@ -53,7 +53,7 @@ mark("encoder: load + first query vector")
 try:
     from budgetscope.vector.sparse import tokenize
 except ImportError:  # before the vector package
-    from budgetscope.index.sparse import tokenize
+    from budgetscope.vector.sparse import tokenize
 tokenize(query)
 mark("jieba: dictionary + query terms")
 request = {"batch": [{"query": query, "filters": {}}], "base": {}, "cites": None, "top_k": 10, "mode": "hybrid"}

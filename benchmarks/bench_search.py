@@ -71,9 +71,11 @@ def main() -> None:
     ap.add_argument("--worst", action="store_true", help="print the worst queries of each configuration")
     a = ap.parse_args()
     weights = tuple(float(x) for x in a.weights.split(","))
+    import tempfile
+
     from budgetscope.index.encoders import get_encoder
-    from budgetscope.index.search import points_of_records
-    from budgetscope.index.vectors import VectorIndex
+    from budgetscope.vector.edge import EdgeIndex
+    from budgetscope.vector.points import points_of_records
 
     records = corpus_records()
     sets = {
@@ -85,8 +87,9 @@ def main() -> None:
     for spec in a.encoders.split(","):
         enc = get_encoder(spec)
         t0 = time.perf_counter()
-        with VectorIndex(location=":memory:", encoder=enc) as index:
+        with EdgeIndex(Path(tempfile.mkdtemp(prefix="bs-search-")) / "vectors", encoder=enc) as index:
             n = index.upsert(points_of_records(records, enc.name))
+            index.finish()
             build = time.perf_counter() - t0
             for mode in ("sparse", "dense", "hybrid"):
                 if mode == "sparse" and spec != a.encoders.split(",")[0]:

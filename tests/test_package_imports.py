@@ -100,7 +100,8 @@ def _layer(name: str) -> str:
 def test_package_imports_walk_every_module() -> None:
     assert {"budgetscope.models", "budgetscope.api", "budgetscope.search_cli.app"} <= MODULES.keys()
     assert "budgetscope.models.records" in GRAPH["budgetscope.models"]
-    assert {"budgetscope.index.search", "qdrant_client"} <= GRAPH["budgetscope.api.indexing"]
+    assert {"budgetscope.vector.sync", "budgetscope.api.errors"} <= GRAPH["budgetscope.api.indexing"]
+    assert {"budgetscope.vector.base", "qdrant_edge"} <= GRAPH["budgetscope.vector.edge"]
 
 
 def test_package_imports_no_cycle() -> None:
@@ -169,7 +170,6 @@ def test_package_imports_cli_commands_use_the_api_not_the_stores(name: str) -> N
 STORE_AND_ENGINES = (
     "budgetscope.store.sqlite",
     "budgetscope.index.search",
-    "budgetscope.index.vectors",
     "budgetscope.index.cites",
     "budgetscope.vector",
     "budgetscope.pipeline",

@@ -26,9 +26,10 @@ sys.path.insert(0, str(HERE.parent))
 from eval_search13 import catalog, ndcg, project_of  # noqa: E402
 
 from budgetscope.index.ranking import coverage, is_weak, project_partners, term_groups  # noqa: E402
-from budgetscope.index.search import open_index, query_terms  # noqa: E402
+from budgetscope.index.search import query_terms  # noqa: E402
 from budgetscope.index.translate import lexical_query  # noqa: E402
 from budgetscope.store.sqlite import open_store  # noqa: E402
+from budgetscope.vector.sync import open_index  # noqa: E402
 
 
 def pools(home: Path, queries: list[dict[str, Any]]) -> dict[str, str]:

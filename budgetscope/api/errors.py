@@ -52,8 +52,8 @@ def describe(exc: BaseException) -> str:
     if isinstance(exc, OSError):
         where = f"{quoted(exc.filename)}: " if exc.filename else ""
         return f"{where}{exc.strerror or exc}"
-    from budgetscope.index.vector_query import VectorIndexError
     from budgetscope.store.protocol import StoreError
+    from budgetscope.vector.query import VectorIndexError
 
     if isinstance(exc, StoreError | VectorIndexError):
         return str(exc)

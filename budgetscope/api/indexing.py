@@ -6,6 +6,7 @@ Both ``budgetscope ingest``/``index`` and :meth:`budgetscope.api.Budgetscope.ing
 from __future__ import annotations
 
 import os
+import sys
 import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -16,8 +17,8 @@ from budgetscope.api.errors import IndexNotUpdated
 if TYPE_CHECKING:
     from budgetscope.index.encoders import Encoder
     from budgetscope.index.ingest import IngestSummary
-    from budgetscope.index.vectors import VectorIndex
     from budgetscope.models import Document
+    from budgetscope.vector.base import Status, VectorIndex
 
 Progress = Callable[[int, int, str], None]
 """``progress(done, total, name)``: called after each file or document."""
@@ -60,9 +61,17 @@ def lock_wait(default: float) -> float:
         return default
 
 
+def stderr_status(message: str) -> None:
+    """A line of progress on stderr (the default ``on_status`` of :func:`update_index`)."""
+    from budgetscope.messages import one_line
+
+    print(one_line(message), file=sys.stderr, flush=True)
+
+
 def encoder_spec(home: Path, encoder: str | None = None) -> str:
     """The encoder to use: the one given, else the one the index was built with, else the default."""
-    from budgetscope.index.search import DEFAULT_ENCODER, recorded_encoder
+    from budgetscope.vector.points import DEFAULT_ENCODER
+    from budgetscope.vector.sync import recorded_encoder
 
     return encoder or recorded_encoder(home) or DEFAULT_ENCODER
 
@@ -75,18 +84,13 @@ def vector_index(
     read_only: bool = False,
     wait: float = 0.0,
 ) -> VectorIndex:
-    """The project's vector index (embedded under ``home/qdrant``, or the server at ``qdrant_url``)
-    with the process's shared encoder; nothing is opened yet. An embedded index another process has
-    open is waited for up to ``wait`` seconds."""
-    from budgetscope.index.search import COLLECTION
-    from budgetscope.index.vectors import VectorIndex
+    """The project's vector index (embedded under ``home/vectors`` on qdrant-edge, or the server at
+    ``qdrant_url``) with the process's shared encoder; nothing is opened yet. An embedded index
+    another process has open is waited for up to ``wait`` seconds."""
+    from budgetscope.vector.sync import open_index
 
     enc = shared_encoder(encoder_spec(home, encoder))
-    if qdrant_url:
-        return VectorIndex(url=qdrant_url, collection=COLLECTION, encoder=enc, read_only=read_only)
-    return VectorIndex(
-        path=home / "qdrant", collection=COLLECTION, encoder=enc, read_only=read_only, wait=wait
-    )
+    return open_index(home, qdrant_url=qdrant_url, encoder=enc, read_only=read_only, wait=wait)
 
 
 def update_index(
@@ -97,36 +101,45 @@ def update_index(
     encoder: str | None = None,
     rebuild: bool = False,
     on_progress: Progress | None = None,
+    on_status: Status | None = stderr_status,
 ) -> int:
     """Bring the search index in line with the store (embedding changed and pending documents);
-    returns the number of points written. :class:`IndexNotUpdated` on failure (the store is kept)."""
-    import sqlite3
+    returns the number of points written. :class:`IndexNotUpdated` on failure (the store is kept).
 
-    from qdrant_client.http.exceptions import ResponseHandlingException
+    The embedded index of an older home (qdrant-client's folder ``home/qdrant``) is rebuilt from the
+    store on the Qdrant engine, said on ``on_status``; the old folder is deleted once that is done.
+    The process holds the embedded index from start to end: a search in another process waits for it
+    and never sees it half-written."""
+    import shutil
+    import sqlite3
 
     from budgetscope.api.errors import describe
     from budgetscope.index.encoders import EncoderError
-    from budgetscope.index.search import DEFAULT_ENCODER, sync_index
-    from budgetscope.index.vectors import VectorIndexError
     from budgetscope.store import index_state
     from budgetscope.store.sqlite import open_store
+    from budgetscope.vector.points import DEFAULT_ENCODER
+    from budgetscope.vector.query import VectorIndexError
+    from budgetscope.vector.sync import legacy_index, sync_index
 
+    legacy = None if qdrant_url else legacy_index(home)
     store = open_store(home)
     try:
         index_state.migrate(home, store)
         spec = encoder or index_state.encoder_of(store) or DEFAULT_ENCODER
         index = vector_index(home, qdrant_url=qdrant_url, encoder=spec, wait=lock_wait(INDEX_WAIT))
-        if rebuild:  # drop before the encoder check, so that a rebuild may change the encoder
-            encoder_of_index, index.encoder = index.encoder, None
-            try:
-                with index:
-                    index.drop()
-            except ResponseHandlingException as exc:
-                raise VectorIndexError(f"cannot reach Qdrant at {index.where}: {exc}") from None
-            index.encoder = encoder_of_index
         with index:
+            if legacy is not None and on_status:
+                on_status(
+                    f"the search index under {home} was made by an older budgetscope (qdrant-client): "
+                    f"rebuilding it from the store on the Qdrant engine (qdrant-edge), once; {legacy} goes after"
+                )
+            if rebuild or legacy is not None:
+                index.drop()  # before the encoder is checked, so that a rebuild may change the encoder
             index_state.record_encoder(store, spec, index.encoder.dim if index.encoder else None)
-            return sync_index(store, index, changed, on_progress=on_progress)
+            written = sync_index(store, index, changed, on_progress=on_progress, on_status=on_status)
+        if legacy is not None:
+            shutil.rmtree(legacy, ignore_errors=True)
+        return written
     except (VectorIndexError, EncoderError, OSError, sqlite3.Error) as exc:
         if isinstance(exc, BrokenPipeError):
             raise

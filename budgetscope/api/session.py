@@ -25,9 +25,9 @@ from budgetscope.models import (
 
 if TYPE_CHECKING:
     from budgetscope.index.ingest import IngestSummary
-    from budgetscope.index.vectors import VectorIndex
     from budgetscope.store.export import ExportResult
     from budgetscope.store.sqlite import SQLiteStore
+    from budgetscope.vector.base import VectorIndex
 
 SearchMode = Literal["hybrid", "dense", "sparse"]
 

@@ -138,8 +138,8 @@ def merge_partners(
 
 def term_groups(query: str) -> list[list[str]]:
     """The query's distinctive terms, each with its alternatives (an English word's translations)."""
-    from budgetscope.index.sparse import tokenize
     from budgetscope.index.translate import is_english, translate_groups
+    from budgetscope.vector.sparse import tokenize
 
     if is_english(query):
         return translate_groups(query)

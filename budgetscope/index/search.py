@@ -1,11 +1,14 @@
-"""Hybrid search over the Qdrant index, one hit per project, and routing of citation questions.
+"""The query side of search: hybrid search over the vector index, one hit per project, snippets,
+and routing of citation questions. (Opening the index and keeping it in line with the store:
+:mod:`budgetscope.vector.sync`.)
 
 Example:
     >>> from budgetscope.index.encoders import get_encoder
-    >>> from budgetscope.index.vectors import VectorIndex
+    >>> from budgetscope.vector.client import ClientIndex
+    >>> from budgetscope.vector.points import points_of_records
     >>> rec = {"id": "p1", "kind": "narrative", "doc": "a.txt", "line": 3, "name": "科技社团党建项目",
     ...        "sections": {"overview": "在科技社团中开展党建工作。"}}
-    >>> with VectorIndex(location=":memory:", encoder=get_encoder("hash")) as index:
+    >>> with ClientIndex(location=":memory:", encoder=get_encoder("hash")) as index:
     ...     _ = index.upsert(points_of_records([rec], "hash"))
     ...     [h["name"] for h in search(index, "党建工作", top_k=1)]
     ['科技社团党建项目']
@@ -13,40 +16,25 @@ Example:
 
 from __future__ import annotations
 
-import logging
-import os
 import re
-from collections.abc import Callable, Iterable, Mapping
-from pathlib import Path
-from typing import Any
+from collections.abc import Mapping
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
-from budgetscope.index.chunks import Chunk, record_points
-from budgetscope.index.vectors import Hit, SearchMode, VectorIndex
 from budgetscope.models import SearchFilters
-from budgetscope.store.protocol import EntityStore
+from budgetscope.vector.points import DEFAULT_ENCODER
 
-log = logging.getLogger(__name__)
+if TYPE_CHECKING:
+    from budgetscope.store.protocol import EntityStore
+    from budgetscope.vector.base import VectorIndex
+    from budgetscope.vector.query import Hit, SearchMode
 
-COLLECTION = "budgetscope"
-DEFAULT_ENCODER = "use"
 DENSE_WEIGHT = 1.0
 SPARSE_WEIGHT = 1.0
 """Weights of the dense and the lexical list in the fused ranking (see benchmarks/bench_search.py)."""
 CANDIDATE_PROJECTS = 30
 """Projects fetched before re-ranking, merging and the cut-off (at least 3 × top_k)."""
 SNIPPET_CHARS = 120
-CHUNK_CHARS: dict[str, int] = {"use": 120}
-"""Chunk size in characters by encoder: USE is a sentence encoder (120 chars scored best in
-benchmarks/bench_search.py); transformer encoders with a 512-token window take 300."""
-DEFAULT_CHUNK_CHARS = 300
-
-
-def chunk_chars(encoder_name: str) -> int:
-    """The chunk size for an encoder (``BUDGETSCOPE_CHUNK_CHARS`` overrides it, for benchmarks)."""
-    override = os.environ.get("BUDGETSCOPE_CHUNK_CHARS")
-    return int(override) if override else CHUNK_CHARS.get(encoder_name, DEFAULT_CHUNK_CHARS)
-
-
 CITES_QUESTION = re.compile(
     r"^(?:请问|查询|列出|找出|找)?(?:有)?哪些(?:项目|部门|单位)?(?:引用|援引|依据|根据|提到|提及|引|用)了?"
     r"(?P<q>.+?)[？?。]?$"
@@ -67,153 +55,6 @@ def cites_target(query: str) -> str | None:
         return None
     target = next(g for g in (m.group("q"), m.group("q2"), m.group("q3")) if g)
     return target.strip(' 《》"“”') or None
-
-
-def open_index(
-    home: Path,
-    *,
-    qdrant_url: str | None = None,
-    encoder: str | None = None,
-    collection: str = COLLECTION,
-    read_only: bool = False,
-    wait: float = 0.0,
-) -> VectorIndex:
-    """The project's vector index: embedded under ``home/qdrant`` or on the server at ``qdrant_url``.
-
-    ``encoder`` defaults to the one the index was built with (recorded under ``home``), else ``use``.
-    """
-    from budgetscope.index.encoders import get_encoder
-
-    enc = get_encoder(encoder or recorded_encoder(home) or DEFAULT_ENCODER)
-    if qdrant_url:
-        return VectorIndex(url=qdrant_url, collection=collection, encoder=enc, read_only=read_only)
-    return VectorIndex(
-        path=home / "qdrant", collection=collection, encoder=enc, read_only=read_only, wait=wait
-    )
-
-
-def points_of_records(
-    records: Iterable[Mapping[str, Any]], encoder_name: str, *, max_chars: int | None = None
-) -> list[Chunk]:
-    """Every chunk of every record (records as the record contract's dicts)."""
-    size = max_chars or chunk_chars(encoder_name)
-    return [chunk for r in records for chunk in record_points(r, encoder_name, max_chars=size)]
-
-
-def index_records(index: VectorIndex, doc: str, records: Iterable[Mapping[str, Any]]) -> int:
-    """Replace one document's points with those of its records; returns the number of points."""
-    index.delete_doc(doc)
-    encoder = index.encoder.name if index.encoder else DEFAULT_ENCODER
-    return index.upsert(points_of_records(records, encoder))
-
-
-def recorded_encoder(home: Path) -> str | None:
-    """The encoder the index under ``home`` was built with (recorded in the store), or None."""
-    from budgetscope.paths import store_path
-    from budgetscope.store import index_state
-    from budgetscope.store.sqlite import SQLiteStore
-
-    path = store_path(home)
-    if not path.is_file():
-        return None
-    with SQLiteStore(path) as store:
-        index_state.migrate(home, store)
-        return index_state.encoder_of(store)
-
-
-def index_settings(home: Path) -> dict[str, Any]:
-    """What the index under ``home`` was built with and lags: ``{"encoder": spec, "pending": [doc, ...]}``
-    ({} before any ingest)."""
-    from budgetscope.paths import store_path
-    from budgetscope.store import index_state
-    from budgetscope.store.sqlite import SQLiteStore
-
-    path = store_path(home)
-    if not path.is_file():
-        return {}
-    with SQLiteStore(path) as store:
-        index_state.migrate(home, store)
-        encoder = index_state.encoder_of(store)
-        return {**({"encoder": encoder} if encoder else {}), "pending": sorted(index_state.pending(store))}
-
-
-def save_index_settings(
-    home: Path, encoder: str | None = None, *, pending: Iterable[str] | None = None
-) -> None:
-    """Record the index's encoder; with ``pending``, mark exactly these documents as not yet indexed."""
-    from budgetscope.store import index_state
-    from budgetscope.store.sqlite import open_store
-
-    with open_store(home, create=True) as store:
-        index_state.migrate(home, store)
-        if encoder is not None:
-            index_state.record_encoder(store, encoder)
-        if pending is not None:
-            wanted = set(pending)
-            for doc, seq in index_state.pending(store).items():
-                if doc not in wanted:
-                    index_state.done(store, doc, seq)
-            index_state.mark(store, sorted(wanted))
-
-
-def sync_index(
-    store: EntityStore,
-    index: VectorIndex,
-    changed: Iterable[str] = (),
-    *,
-    on_progress: Callable[[int, int, str], None] | None = None,
-) -> int:
-    """Bring the vector index in line with the store; returns the number of points written.
-
-    Pending documents (written or deleted since last indexed, see :mod:`budgetscope.store.index_state`),
-    documents named in ``changed`` and documents with no points yet are (re)embedded, each cleared
-    from the pending list as soon as its points are written, so a killed run resumes where it
-    stopped; for the others only the cited canonical ids are refreshed, since re-linking may have
-    changed them. Documents no longer in the store lose their points.
-    """
-    from budgetscope.store import index_state
-
-    changed = set(changed)
-    lagging = index_state.pending(store)
-    stored = {row["doc"] for row in store.select("documents")}
-    indexed = index.docs() if index.exists() else set()
-    for gone in indexed - stored:
-        index.delete_doc(gone)
-    for gone_doc, gone_seq in lagging.items():
-        if gone_doc not in stored:
-            index_state.done(store, gone_doc, gone_seq)
-    todo = sorted(stored)
-    written = 0
-    for i, name in enumerate(todo, start=1):
-        if name in changed or name in lagging or name not in indexed:
-            fresh, seq = _snapshot(store, name)
-            if fresh is not None:
-                written += index_records(index, name, [r.contract() for r in fresh.records])
-                log.info("indexed %s", name)
-            index_state.done(store, name, seq)
-        else:  # re-linking may have changed the canonical ids a document cites
-            kept = store.get_document(name)
-            current = index.cites_by_project(name) if kept is not None else {}
-            for r in kept.records if kept is not None else []:
-                cites = list(dict.fromkeys(c.canonical for c in r.citations if c.canonical))
-                if current.get(r.id) != cites:
-                    index.set_cites(r.id, cites)
-        if on_progress:
-            on_progress(i, len(todo), name)
-    return written
-
-
-def _snapshot(store: EntityStore, name: str) -> tuple[Any, int | None]:
-    """A document and the sequence number of its pending version, read in one transaction."""
-    from budgetscope.store import index_state
-
-    db = index_state._db(store)
-    db.execute("BEGIN")
-    try:
-        row = db.execute("SELECT seq FROM index_pending WHERE doc = ?", (name,)).fetchone()
-        return store.get_document(name), (int(row[0]) if row else None)
-    finally:
-        db.execute("COMMIT")
 
 
 def search(
@@ -298,11 +139,17 @@ def hit_of(hit: Hit, query: str) -> dict[str, Any]:
 
 
 def query_terms(query: str) -> list[str]:
-    """The query's terms worth highlighting (jieba words of 2+ characters, ASCII words)."""
-    from budgetscope.index.sparse import tokenize
+    """The query's terms worth highlighting (jieba words of 2+ characters, ASCII words), longest first."""
+    return list(_query_terms(query))
+
+
+@lru_cache(maxsize=256)
+def _query_terms(query: str) -> tuple[str, ...]:
+    """:func:`query_terms`, segmented once per query (every hit's snippet asks)."""
+    from budgetscope.vector.sparse import tokenize
 
     terms = {t for t in tokenize(query) if len(t) >= 2}
-    return sorted(terms, key=len, reverse=True)
+    return tuple(sorted(terms, key=len, reverse=True))
 
 
 def snippet_of(text: str, query: str, width: int = SNIPPET_CHARS) -> tuple[str, list[list[int]]]:

@@ -116,7 +116,7 @@ def _forms(word: str) -> list[str]:
 
 def _frequency(word: str) -> int:
     """How common a Chinese word is (jieba's dictionary count; 0 for a word it lacks)."""
-    from budgetscope.index.sparse import _segmenter
+    from budgetscope.vector.sparse import _segmenter
 
     tokenizer = _segmenter()
     tokenizer.check_initialized()

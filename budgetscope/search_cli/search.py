@@ -104,9 +104,9 @@ def _search_here(
     from budgetscope.api import BudgetscopeError
     from budgetscope.api.indexing import SEARCH_WAIT, lock_wait, vector_index
     from budgetscope.index.encoders import EncoderError
-    from budgetscope.index.vectors import VectorIndexError
     from budgetscope.store.protocol import StoreError
     from budgetscope.store.sqlite import open_store
+    from budgetscope.vector.query import VectorIndexError
 
     try:
         store = open_store(home)

@@ -223,7 +223,7 @@ def test_search_queries_filter_values_of_the_wrong_type_are_one_line(home: Path,
 def test_search_damaged_store_and_index_are_one_line(home: Path, tmp_path: Path) -> None:
     damaged = tmp_path / "damaged"
     shutil.copytree(home, damaged)
-    (damaged / "qdrant" / "meta.json").write_text("{garbage", encoding="utf-8")
+    (damaged / "vectors" / "edge_config.json").write_text("{garbage", encoding="utf-8")
     lines = clean_failure(invoke("search", "党建", "--home", damaged))
     assert len(lines) == 1 and "damaged" in lines[0]
     (damaged / "budgetscope.sqlite").write_bytes(b"not a database" * 100)
@@ -306,7 +306,7 @@ def test_app_version_global_options_and_remove(home: Path, tmp_path: Path) -> No
     assert removed.exit_code == 0 and "1 documents removed" in removed.stderr
     hits = json.loads(invoke("--home", copy, "search", "科协大院", "--format", "json").stdout)
     assert all(h["doc"] != "budget-2032.txt" for h in hits)
-    from budgetscope.index.search import open_index
+    from budgetscope.vector.sync import open_index
 
     with open_index(copy, read_only=True) as index:
         assert index.docs() == {"budget-2031.txt"}

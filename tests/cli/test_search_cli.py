@@ -65,11 +65,10 @@ def cites_json(home: Path, query: str, *options: str) -> list[dict[str, Any]]:
 
 def points(home: Path) -> dict[str, dict[str, Any]]:
     """Every point of the embedded index under home: id -> payload."""
-    from budgetscope.index.vectors import VectorIndex
+    from budgetscope.vector.sync import open_index
 
-    with VectorIndex(path=home / "qdrant") as index:
-        found, _ = index.client.scroll(index.collection, limit=100_000, with_payload=True)
-    return {str(p.id): dict(p.payload or {}) for p in found}
+    with open_index(home, encoder="hash", read_only=True) as index:
+        return dict(index.payloads())
 
 
 @pytest.fixture(scope="module")
@@ -334,8 +333,8 @@ def test_search_cli_store_without_index_is_an_error_and_leaves_nothing_behind(
 
 HOLD = """
 import sys
-from budgetscope.index.vectors import VectorIndex
-with VectorIndex(path=sys.argv[1]):
+from budgetscope.vector.edge import EdgeIndex
+with EdgeIndex(sys.argv[1]):
     print("holding", flush=True)
     sys.stdin.read()
 """
@@ -346,7 +345,7 @@ def test_search_cli_index_open_in_another_process(home: Path, monkeypatch: pytes
         "BUDGETSCOPE_LOCK_WAIT", "2"
     )  # what a script that must not wait sets (default: 60 s / 300 s)
     holder = subprocess.Popen(
-        [sys.executable, "-c", HOLD, str(home / "qdrant")],
+        [sys.executable, "-c", HOLD, str(home / "vectors")],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
     try:
@@ -390,7 +389,7 @@ def test_search_cli_unreadable_queries_file(home: Path, tmp_path: Path) -> None:
 def test_search_cli_ingest_again_embeds_nothing(
     home: Path, files: list[Path], records: list[dict[str, Any]]
 ) -> None:
-    from budgetscope.index.search import points_of_records
+    from budgetscope.vector.points import points_of_records
 
     expected = {chunk.id for chunk in points_of_records(records, "use")}
     assert set(points(home)) == expected
@@ -431,7 +430,7 @@ def test_search_cli_index_rebuild_gives_the_same_points(small_home: Path) -> Non
 
 
 def test_search_cli_index_rebuild_with_another_encoder(small_home: Path) -> None:
-    from budgetscope.index.search import index_settings
+    from budgetscope.vector.sync import index_settings
 
     result = invoke("index", "--rebuild", "--encoder", "hash", "--home", small_home, "--quiet")
     assert result.exit_code == 0, result.output
@@ -462,7 +461,7 @@ def test_search_cli_server_gives_the_same_top_hits_as_embedded(
 ) -> None:
     from qdrant_client import QdrantClient
 
-    from budgetscope.index.search import COLLECTION
+    from budgetscope.vector.points import COLLECTION
 
     url = os.environ[SERVER_ENV]
     server = QdrantClient(url=url)
@@ -489,7 +488,7 @@ def test_search_cli_server_gives_the_same_top_hits_as_embedded(
 
 
 def test_search_cli_index_catches_up_after_no_index(files: list[Path], tmp_path: Path) -> None:
-    from budgetscope.index.search import index_settings
+    from budgetscope.vector.sync import index_settings
 
     source = tmp_path / files[2].name
     text = files[2].read_text(encoding="utf-8")

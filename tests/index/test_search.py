@@ -19,20 +19,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from budgetscope.index.ingest import ingest
-from budgetscope.index.search import (
-    SearchFilters,
-    cites_target,
-    index_settings,
-    open_index,
-    points_of_records,
-    query_terms,
-    save_index_settings,
-    search,
-    snippet_of,
-    sync_index,
-)
-from budgetscope.index.vectors import VectorIndex
+from budgetscope.index.search import SearchFilters, cites_target, query_terms, search, snippet_of
 from budgetscope.store.sqlite import open_store
+from budgetscope.vector.base import VectorIndex
+from budgetscope.vector.points import points_of_records
+from budgetscope.vector.sync import index_settings, open_index, save_index_settings, sync_index
 
 B23 = "sast-2023-department-budget.txt"
 B26 = "sast-2026-department-budget.txt"
@@ -62,8 +53,7 @@ def contracts(home: Path, doc: str | None = None) -> list[dict[str, Any]]:
 
 
 def payloads(index: VectorIndex) -> dict[str, dict[str, Any]]:
-    found, _ = index.client.scroll(index.collection, limit=100_000, with_payload=True)
-    return {str(p.id): dict(p.payload or {}) for p in found}
+    return dict(index.payloads())
 
 
 def synced(home: Path, encoder: str, changed: list[str] | None = None) -> int:

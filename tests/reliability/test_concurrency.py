@@ -32,15 +32,15 @@ def store_state(home: Path) -> tuple[list[str], int, list[str], str]:
 
 def indexed_docs(home: Path) -> dict[str, int]:
     """Points per document in the embedded index."""
-    from budgetscope.index.search import open_index
+    from budgetscope.vector.sync import open_index
 
     with open_index(home, read_only=True) as index:
-        found, _ = index.client.scroll(index.collection, limit=100_000, with_payload=["doc", "project_id"])
+        found = list(index.payloads(fields=["doc", "project_id"]))
     counts: dict[str, int] = {}
-    ids = [str(p.id) for p in found]
+    ids = [point_id for point_id, _ in found]
     assert len(ids) == len(set(ids))
-    for p in found:
-        doc = str((p.payload or {})["doc"])
+    for _, payload in found:
+        doc = str(payload["doc"])
         counts[doc] = counts.get(doc, 0) + 1
     return counts
 
@@ -70,14 +70,14 @@ def test_concurrency_two_ingests_and_a_search_end_consistent(tmp_path: Path, rou
     assert pending == []
     assert set(indexed_docs(home)) == set(docs)
     # every project of the store is in the index, no more
-    from budgetscope.index.search import open_index
+    from budgetscope.vector.sync import open_index
 
     with open_index(home, read_only=True) as index:
-        found, _ = index.client.scroll(index.collection, limit=100_000, with_payload=["project_id"])
+        found = [payload for _, payload in index.payloads(fields=["project_id"])]
     db = sqlite3.connect(home / "budgetscope.sqlite")
     stored = {r[0] for r in db.execute("SELECT id FROM projects")}
     db.close()
-    assert {str((p.payload or {})["project_id"]) for p in found} == stored
+    assert {str(p["project_id"]) for p in found} == stored
     # a re-run changes nothing and embeds nothing
     code, _, err = run("ingest", *a, *b, home=home)
     assert code == 0 and "6 unchanged" in err and "0 points embedded" in err, err

@@ -60,8 +60,8 @@ def test_kill_during_parse_leaves_no_process_and_a_rerun_completes(tmp_path: Pat
 
 @pytest.mark.parametrize("seed", [3, 4])
 def test_kill_during_index_then_rerun_embeds_only_what_was_not_indexed(tmp_path: Path, seed: int) -> None:
-    from budgetscope.index.search import points_of_records
     from budgetscope.store.sqlite import open_store
+    from budgetscope.vector.points import points_of_records
 
     home = tmp_path / "home"
     files = write_budgets(tmp_path / "in", range(2030, 2038))

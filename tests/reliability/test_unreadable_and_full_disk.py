@@ -108,12 +108,12 @@ def test_load_unreadable_file_subfolder_and_named_file_each_one_line(
 
 @pytest.fixture
 def small_disk(tmp_path: Path) -> Iterator[Path]:
-    """A 4 MiB tmpfs, unmounted after the test."""
+    """A 256 MiB tmpfs (room for a small search index, which keeps 64 MiB free), unmounted after the test."""
     disk = tmp_path / "disk"
     disk.mkdir()
     if os.geteuid() != 0 or shutil.which("mount") is None:
         pytest.skip("mounting a small file system needs root")
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(disk)],
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256m", "tmpfs", str(disk)],
                              capture_output=True, text=True)  # fmt: skip
     if mounted.returncode != 0:
         pytest.skip(f"mount not permitted: {mounted.stderr.strip()}")
@@ -181,7 +181,7 @@ def test_index_disk_full_during_a_qdrant_write_is_one_line(tmp_path: Path, small
     assert code == 1
     assert err.splitlines() == [
         f"error: search index not updated (the store is): no space left on the device "
-        f"(search index {home / 'qdrant'}){FULL}"
+        f"(search index {home / 'vectors'}){FULL}"
     ]
     filler.unlink()
     assert before[0] == "ok" and _dump(home) == before  # budget-2032.txt still pending

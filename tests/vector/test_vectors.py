@@ -1,4 +1,5 @@
-"""The Qdrant index: real USE encoder, real section texts, embedded in memory and on disk."""
+"""The vector index on both engines (qdrant-edge on disk, qdrant-client in memory): real USE encoder,
+real section texts; every behaviour test runs on each backend."""
 
 from __future__ import annotations
 
@@ -12,14 +13,16 @@ import pytest
 
 from budgetscope.index.chunks import Chunk, record_points
 from budgetscope.index.encoders import Encoder, HashEncoder, get_encoder
-from budgetscope.index.search import CHUNK_CHARS, DEFAULT_CHUNK_CHARS
-from budgetscope.index.vectors import (
+from budgetscope.vector.base import VectorIndex
+from budgetscope.vector.client import ClientIndex, build_filter
+from budgetscope.vector.edge import EdgeIndex, edge_filter
+from budgetscope.vector.points import CHUNK_CHARS, DEFAULT_CHUNK_CHARS
+from budgetscope.vector.query import (
     FILTER_FIELDS,
     EncoderMismatch,
     IndexLocked,
-    VectorIndex,
     VectorIndexError,
-    build_filter,
+    conditions,
 )
 
 B26 = "sast-2026-department-budget.txt"
@@ -134,18 +137,36 @@ def use() -> Encoder:
     return get_encoder("use")
 
 
+ENGINES = ["edge", "client"]
+
+
+def new_index(engine: str, folder: Path, encoder: Encoder | None) -> VectorIndex:
+    """An empty index on one engine: qdrant-edge in ``folder``, qdrant-client's local mode in memory."""
+    if engine == "edge":
+        return EdgeIndex(folder / "vectors", encoder=encoder)
+    return ClientIndex(location=":memory:", encoder=encoder)
+
+
 @pytest.fixture(scope="module")
-def memory(use: Encoder) -> Iterator[VectorIndex]:
-    with VectorIndex(location=":memory:", encoder=use) as index:
+def edge(use: Encoder, tmp_path_factory: pytest.TempPathFactory) -> Iterator[VectorIndex]:
+    with new_index("edge", tmp_path_factory.mktemp("edge"), use) as index:
         index.upsert(all_chunks("use"))
+        index.finish()
         yield index
 
 
 @pytest.fixture(scope="module")
-def disk(use: Encoder, tmp_path_factory: pytest.TempPathFactory) -> Iterator[VectorIndex]:
-    with VectorIndex(path=tmp_path_factory.mktemp("qdrant"), encoder=use) as index:
+def client(use: Encoder) -> Iterator[VectorIndex]:
+    with new_index("client", Path(), use) as index:
         index.upsert(all_chunks("use"))
         yield index
+
+
+@pytest.fixture(params=ENGINES)
+def memory(request: pytest.FixtureRequest) -> VectorIndex:
+    """The corpus sentences' index on each engine in turn."""
+    index: VectorIndex = request.getfixturevalue(request.param)
+    return index
 
 
 def ranked(hits: list[Any]) -> list[tuple[str, float]]:
@@ -191,14 +212,15 @@ def test_vectors_search_finds_project(
 
 @pytest.mark.parametrize("mode", ["hybrid", "dense", "sparse"])
 @pytest.mark.parametrize("query", QUERIES)
-def test_vectors_memory_and_disk_agree(memory: VectorIndex, disk: VectorIndex, query: str, mode: Any) -> None:
-    assert ranked(memory.search(query, mode=mode, top_k=5)) == ranked(disk.search(query, mode=mode, top_k=5))
+def test_vectors_engines_agree(edge: VectorIndex, client: VectorIndex, query: str, mode: Any) -> None:
+    assert ranked(edge.search(query, mode=mode, top_k=5)) == ranked(client.search(query, mode=mode, top_k=5))
 
 
-def test_vectors_memory_and_disk_agree_on_counts(memory: VectorIndex, disk: VectorIndex) -> None:
-    assert memory.count() == disk.count() == len(all_chunks("use"))
+def test_vectors_engines_agree_on_counts(edge: VectorIndex, client: VectorIndex) -> None:
+    assert edge.count() == client.count() == len(all_chunks("use"))
     # the 2023 record: its name, its overview, its period (a brief part)
-    assert memory.count(filters={"year": 2023}) == disk.count(filters={"year": 2023}) == 3
+    assert edge.count(filters={"year": 2023}) == client.count(filters={"year": 2023}) == 3
+    assert dict(edge.payloads()) == dict(client.payloads())
 
 
 def test_vectors_one_hit_per_project_best_chunk(memory: VectorIndex) -> None:
@@ -272,9 +294,20 @@ def test_vectors_upsert_same_chunks_is_idempotent(memory: VectorIndex) -> None:
     assert memory.count() == before
 
 
-def test_vectors_stored_encoder(memory: VectorIndex) -> None:
+@pytest.mark.parametrize("engine", ENGINES)
+def test_vectors_stored_encoder(memory: VectorIndex, engine: str, tmp_path: Path) -> None:
     assert memory.stored_encoder() == ("use", 512)
-    assert VectorIndex(location=":memory:").stored_encoder() is None
+    with new_index(engine, tmp_path, None) as empty:
+        assert empty.stored_encoder() is None
+
+
+def test_vectors_edge_shard_gets_payload_indexes(tmp_path: Path) -> None:
+    with EdgeIndex(tmp_path / "vectors", encoder=HashEncoder()) as index:
+        index.create()
+        schema = index.shard.info().payload_schema  # type: ignore[attr-defined]
+    assert {
+        field: str(info.data_type).rsplit(".", 1)[-1].lower() for field, info in schema.items()
+    } == FILTER_FIELDS
 
 
 def test_vectors_new_collection_gets_payload_indexes(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -288,49 +321,77 @@ def test_vectors_new_collection_gets_payload_indexes(monkeypatch: pytest.MonkeyP
         return real(self, collection_name, field_name, **kwargs)
 
     monkeypatch.setattr(QdrantClient, "create_payload_index", spy)
-    with VectorIndex(location=":memory:", encoder=HashEncoder()):
-        pass
+    with ClientIndex(location=":memory:", encoder=HashEncoder()) as index:
+        index.create()
     assert {field: str(schema.value) for field, schema in created.items()} == FILTER_FIELDS
 
 
-def test_vectors_delete_doc_removes_only_that_doc() -> None:
-    with VectorIndex(location=":memory:", encoder=HashEncoder()) as index:
+@pytest.mark.parametrize("engine", ENGINES)
+def test_vectors_delete_doc_removes_only_that_doc(engine: str, tmp_path: Path) -> None:
+    with new_index(engine, tmp_path, HashEncoder()) as index:
         index.upsert(all_chunks("hash"))
-        n23 = index.count(filters={"doc": B23})
         total = index.count()
-        assert index.delete_doc(B23) == n23 == 3
-        assert index.count() == total - n23
+        assert index.count(filters={"doc": B23}) == 3
+        index.delete_doc(B23)
+        assert index.count() == total - 3
         assert index.count(filters={"doc": B23}) == 0
-        assert index.delete_doc(B23) == 0
+        index.delete_doc(B23)
+        assert index.count() == total - 3
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_vectors_set_cites_replaces_them_on_every_point_of_the_project(engine: str, tmp_path: Path) -> None:
+    with new_index(engine, tmp_path, HashEncoder()) as index:
+        index.upsert(all_chunks("hash"))
+        project = ID[B26, 404]
+        assert index.cites_by_project(B26)[project] == ["中华人民共和国消防法"]
+        index.set_cites(project, ["上海市消防条例"])
+        assert index.cites_by_project(B26)[project] == ["上海市消防条例"]
+        assert (
+            index.count(filters={"cites": "上海市消防条例"})
+            == index.count(filters={"project_id": project})
+            > 1
+        )
+        assert index.docs() == {B23, B26}
 
 
 def test_vectors_disk_index_persists_across_reopen(tmp_path: Path) -> None:
-    with VectorIndex(path=tmp_path, encoder=HashEncoder()) as index:
+    with EdgeIndex(tmp_path, encoder=HashEncoder()) as index:
         index.upsert(all_chunks("hash"))
         before = ranked(index.search("学会秘书长沙龙"))
-    with VectorIndex(path=tmp_path, encoder=HashEncoder()) as index:
+    with EdgeIndex(tmp_path, encoder=HashEncoder()) as index:
         assert index.count() == len(all_chunks("hash"))
         assert ranked(index.search("学会秘书长沙龙")) == before
 
 
-def test_vectors_refuses_other_encoder(tmp_path: Path, use: Encoder) -> None:
-    with VectorIndex(path=tmp_path, encoder=HashEncoder()) as index:
+@pytest.mark.parametrize("engine", ["edge", "client-folder"])
+def test_vectors_refuses_other_encoder(tmp_path: Path, use: Encoder, engine: str) -> None:
+    def at(encoder: Encoder) -> VectorIndex:
+        if engine == "edge":
+            return EdgeIndex(tmp_path, encoder=encoder)
+        return ClientIndex(path=tmp_path, encoder=encoder)
+
+    with at(HashEncoder()) as index:
         index.upsert(all_chunks("hash")[:2])
-    with pytest.raises(EncoderMismatch) as err, VectorIndex(path=tmp_path, encoder=use):
-        pass
+    with pytest.raises(EncoderMismatch) as err, at(use) as index:
+        index.search("党建")
     message = str(err.value)
     assert "hash (256-d)" in message and "use (512-d)" in message and "\n" not in message
-    with pytest.raises(EncoderMismatch, match=r"hash \(256-d\), not hash \(128-d\)"):
-        VectorIndex(path=tmp_path, encoder=HashEncoder(dim=128)).open()
-    with VectorIndex(path=tmp_path, encoder=HashEncoder()) as index:  # the failed opens released the lock
+    with (
+        pytest.raises(EncoderMismatch, match=r"hash \(256-d\), not hash \(128-d\)"),
+        at(HashEncoder(dim=128)) as index,
+    ):
+        index.upsert(all_chunks("hash")[:1])
+    with at(HashEncoder()) as index:  # the failed calls released the index
         assert index.count() == 2
 
 
 LOCK_PROBE = """
 import sys
-from budgetscope.index.vectors import IndexLocked, VectorIndex
+from budgetscope.vector.edge import EdgeIndex
+from budgetscope.vector.query import IndexLocked
 try:
-    VectorIndex(path=sys.argv[1]).open().close()
+    EdgeIndex(sys.argv[1]).open().close()
 except IndexLocked as exc:
     print("IndexLocked:", exc)
 else:
@@ -344,7 +405,7 @@ def test_vectors_second_process_gets_index_locked(tmp_path: Path) -> None:
             [sys.executable, "-c", LOCK_PROBE, str(tmp_path)], capture_output=True, text=True, timeout=60
         )
 
-    with VectorIndex(path=tmp_path, encoder=HashEncoder()) as index:
+    with EdgeIndex(tmp_path, encoder=HashEncoder()) as index:
         index.upsert(all_chunks("hash")[:1])
         locked = probe()
     assert locked.stdout.startswith("IndexLocked: index ")
@@ -360,7 +421,7 @@ def test_vectors_index_locked_is_a_vector_index_error() -> None:
 @pytest.mark.parametrize("kwargs", [{}, {"path": "/tmp/x", "url": "http://localhost:6333"}])
 def test_vectors_needs_exactly_one_location(kwargs: dict) -> None:
     with pytest.raises(VectorIndexError):
-        VectorIndex(**kwargs)
+        ClientIndex(**kwargs)
 
 
 def test_vectors_unreachable_server_is_one_line_error(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -369,20 +430,32 @@ def test_vectors_unreachable_server_is_one_line_error(monkeypatch: pytest.Monkey
     # The client checks the server version in a background thread that warns when unreachable.
     monkeypatch.setattr(QdrantRemote, "_check_compatibility", staticmethod(lambda *args: None))
     with pytest.raises(VectorIndexError, match=r"^cannot reach Qdrant at http://127.0.0.1:1: ") as err:
-        VectorIndex(url="http://127.0.0.1:1", encoder=HashEncoder()).open()
+        ClientIndex(url="http://127.0.0.1:1", encoder=HashEncoder()).count()
     assert "\n" not in str(err.value)
 
 
-def test_vectors_construction_opens_nothing(tmp_path: Path) -> None:
-    VectorIndex(path=tmp_path / "never", encoder=HashEncoder())
+def test_vectors_construction_and_open_create_nothing(tmp_path: Path) -> None:
+    EdgeIndex(tmp_path / "never", encoder=HashEncoder())
     assert not (tmp_path / "never").exists()
+    with EdgeIndex(tmp_path / "home" / "vectors", encoder=HashEncoder(), read_only=True) as index:
+        assert not index.exists() and index.count() == 0
+    assert not (tmp_path / "home").exists()
+    with EdgeIndex(tmp_path / "vectors", encoder=HashEncoder()) as index:
+        assert not index.exists()
+        index.create()
+        assert index.exists() and index.count() == 0
+        index.drop()
+        assert not index.exists() and not (tmp_path / "vectors").exists()
 
 
-def test_vectors_empty_index_searches_to_nothing() -> None:
-    with VectorIndex(location=":memory:", encoder=HashEncoder()) as index:
+@pytest.mark.parametrize("engine", ENGINES)
+def test_vectors_empty_index_searches_to_nothing(engine: str, tmp_path: Path) -> None:
+    with new_index(engine, tmp_path, HashEncoder()) as index:
         assert index.search("党建") == []
         assert index.count() == 0
-    assert VectorIndex(location=":memory:").search("党建") == []
+        index.create()
+        assert index.search("党建") == []
+    assert new_index(engine, tmp_path / "other", None).search("党建") == []
 
 
 def test_vectors_bad_filter_and_mode_are_named_errors(memory: VectorIndex) -> None:
@@ -393,7 +466,10 @@ def test_vectors_bad_filter_and_mode_are_named_errors(memory: VectorIndex) -> No
 
 
 def test_vectors_build_filter_scalars_and_lists() -> None:
-    query_filter = build_filter({"year": 2026, "section": ["goals", "plan"], "department": None})
+    where = conditions({"year": 2026, "section": ["goals", "plan"], "department": None})
+    assert where == [("year", 2026), ("section", ["goals", "plan"])]
+    assert edge_filter(where) is not None and edge_filter([]) is None
+    query_filter = build_filter(where)
     assert query_filter is not None
     [year, section] = query_filter.must  # type: ignore[misc]
     assert (year.key, year.match.value) == ("year", 2026)  # type: ignore[union-attr]

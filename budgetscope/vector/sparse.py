@@ -6,7 +6,7 @@ Qdrant multiplies in the idf part at query time. A query vector holds weight 1 p
 term. Term ids are a 31-bit BLAKE2b hash of the term: the same in every process.
 
 Example:
-    >>> from budgetscope.index.sparse import query_vector, tokenize
+    >>> from budgetscope.vector.sparse import query_vector, tokenize
     >>> tokenize("科技社团党建项目")
     ['科技', '社团', '党建', '项目']
     >>> len(query_vector("科技社团党建项目").indices)

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from budgetscope.index.fusion import RRF_K, min_max, rrf, weighted_sum
+from budgetscope.vector.fusion import RRF_K, min_max, rrf, weighted_sum
 
 # Point ids as the dense and the sparse list of a query might return them (project line numbers).
 DENSE = ["p591", "p1136", "p934", "p720"]

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from budgetscope.index.sparse import (
+from budgetscope.vector.sparse import (
     DEFAULT_AVGDL,
     K1,
     STOPWORDS,
@@ -61,7 +61,7 @@ def test_sparse_tokenize_drops_stopwords() -> None:
 
 
 def test_sparse_term_id_is_stable_across_processes() -> None:
-    code = "from budgetscope.index.sparse import term_id; print(term_id('党建'), term_id('g60'))"
+    code = "from budgetscope.vector.sparse import term_id; print(term_id('党建'), term_id('g60'))"
     other = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout.split()

@@ -1,0 +1,49 @@
+"""What the index holds per record: its chunks, cut at the size that suits the encoder.
+
+Example:
+    >>> rec = {"id": "p1", "kind": "narrative", "doc": "a.txt", "name": "科技社团党建项目",
+    ...        "sections": {"overview": "在科技社团中开展党建工作。"}}
+    >>> [c.payload["part"] for c in points_of_records([rec], "hash")]
+    ['name', 'brief']
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from budgetscope.index.chunks import Chunk, record_points
+
+COLLECTION = "budgetscope"
+"""The collection's name on a Qdrant server."""
+DEFAULT_ENCODER = "use"
+"""The encoder of a new index."""
+CHUNK_CHARS: dict[str, int] = {"use": 120}
+"""Chunk size in characters by encoder: USE is a sentence encoder (120 chars scored best in
+benchmarks/bench_search.py); transformer encoders with a 512-token window take 300."""
+DEFAULT_CHUNK_CHARS = 300
+
+
+def chunk_chars(encoder_name: str) -> int:
+    """The chunk size for an encoder (``BUDGETSCOPE_CHUNK_CHARS`` overrides it, for benchmarks)."""
+    override = os.environ.get("BUDGETSCOPE_CHUNK_CHARS")
+    return int(override) if override else CHUNK_CHARS.get(encoder_name, DEFAULT_CHUNK_CHARS)
+
+
+def points_of_records(
+    records: Iterable[Mapping[str, Any]], encoder_name: str, *, max_chars: int | None = None
+) -> list[Chunk]:
+    """Every chunk of every record (records as the record contract's dicts)."""
+    size = max_chars or chunk_chars(encoder_name)
+    return [chunk for r in records for chunk in record_points(r, encoder_name, max_chars=size)]
+
+
+__all__ = [
+    "CHUNK_CHARS",
+    "COLLECTION",
+    "DEFAULT_CHUNK_CHARS",
+    "DEFAULT_ENCODER",
+    "chunk_chars",
+    "points_of_records",
+]
