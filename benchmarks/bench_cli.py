@@ -42,7 +42,7 @@ mark("CLI (typer, rich, the search command)")
 from budgetscope.api.indexing import SEARCH_WAIT, encoder_spec, shared_encoder, vector_index
 from budgetscope.index.search import search
 from budgetscope.store.sqlite import open_store
-from budgetscope.search_cli.search import search_batch
+from budgetscope.api.answers import search_answer
 mark("search modules (store, API, models)")
 store = open_store(Path(home))
 mark("open the store")
@@ -57,7 +57,7 @@ except ImportError:  # before the vector package
 tokenize(query)
 mark("jieba: dictionary + query terms")
 request = {"batch": [{"query": query, "filters": {}}], "base": {}, "cites": None, "top_k": 10, "mode": "hybrid"}
-answer = search_batch(Path(home), store, index, request)
+answer = search_answer(Path(home), store, index, request)
 mark("search (fusion, store reads, snippets)")
 print(json.dumps([[b[0], b[1] - a[1]] for a, b in zip(marks, marks[1:])]))
 """

@@ -177,11 +177,6 @@ STORE_AND_ENGINES = (
 """What a command reaches only through the API: opening the store, the search engine, the pipeline
 (the shared ``common`` module reads files for ``segment``/``extract``)."""
 
-NOT_YET_THIN = {"budgetscope.search_cli.search", "budgetscope.search_cli.cites"}
-"""Commands still opening the store or the index themselves (engineer 15b's this round; the
-integrator empties this set when their branch lands)."""
-
-
 @pytest.mark.parametrize(
     "name",
     sorted(
@@ -192,7 +187,4 @@ integrator empties this set when their branch lands)."""
 )
 def test_package_imports_cli_commands_open_no_store_engine_or_pipeline(name: str) -> None:
     bad = sorted(d for d in GRAPH[name] if d.startswith(STORE_AND_ENGINES))
-    if name in NOT_YET_THIN:
-        assert bad, f"{name} is thin now: take it out of NOT_YET_THIN"
-        return
     assert bad == []

@@ -35,35 +35,14 @@ def command(
     except ServeError as exc:
         raise fail(str(exc)) from None
     if answered is None:
-        from budgetscope.store.protocol import StoreError
-        from budgetscope.store.sqlite import open_store
+        from budgetscope.api.answers import cites_here
+        from budgetscope.api.errors import BudgetscopeError
 
         try:
-            store = open_store(home_dir)
-        except StoreError as exc:
+            answered = cites_here(home_dir, request)
+        except BudgetscopeError as exc:
             raise fail(str(exc)) from None
-        try:
-            answered = cites_answer(store, request)
-        finally:
-            store.close()
     _print(query, answered, format)
-
-
-def cites_answer(store: Any, request: dict[str, Any]) -> dict[str, Any]:
-    """What ``cites`` prints, for a request (``query``, ``year``, ``department``), as JSON-ready
-    data: the documents the query names, the candidates when it is ambiguous, the citing projects.
-    The same code answers in the CLI's process and in a serve's (``/api/cli/cites``)."""
-    from budgetscope.index.cites import candidates, cites, resolve
-
-    query = str(request["query"])
-    documents = resolve(store, query)
-    options = candidates(store, query)
-    hits = cites(store, query, year=request.get("year"), department=request.get("department"))
-    return {
-        "documents": [d.model_dump(mode="json") for d in documents],
-        "options": [[d.model_dump(mode="json"), n] for d, n in options],
-        "hits": hits,
-    }
 
 
 def _print(query: str, answered: dict[str, Any], format: OutputFormat) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 import typer
 from rich.console import Group
@@ -23,7 +23,6 @@ from budgetscope.search_cli.common import (
     stdout,
     warn,
 )
-from budgetscope.search_cli.errors import one_line
 
 MAX_QUERY_CHARS = 1000
 """Longest query accepted (a question or a paragraph; a 300,000-character query took a minute and 4 GB)."""
@@ -79,7 +78,13 @@ def command(
     request = {"batch": batch, "base": base, "cites": cites, "top_k": top_k, "mode": mode.value}
     answered = ask_serve(home_dir, qdrant_url, encoder, "/api/cli/search", request)
     if answered is None:
-        answered = _search_here(home_dir, qdrant_url, encoder, request)
+        from budgetscope.api.answers import search_here
+        from budgetscope.api.errors import BudgetscopeError
+
+        try:
+            answered = search_here(home_dir, qdrant_url, encoder, request)
+        except BudgetscopeError as exc:
+            raise fail(str(exc)) from None
     for message in answered["warnings"]:
         warn(message)
     _print(answered["results"], format, many=queries is not None)
@@ -95,69 +100,6 @@ def ask_serve(
         return answer_from_serve(home, qdrant_url, encoder, path, request)
     except ServeError as exc:
         raise fail(str(exc)) from None
-
-
-def _search_here(
-    home: Path, qdrant_url: str | None, encoder: str | None, request: dict[str, Any]
-) -> dict[str, Any]:
-    """Open the store and the index in this process and answer the request."""
-    from budgetscope.api import BudgetscopeError
-    from budgetscope.api.indexing import SEARCH_WAIT, lock_wait, vector_index
-    from budgetscope.index.encoders import EncoderError
-    from budgetscope.store.protocol import StoreError
-    from budgetscope.store.sqlite import open_store
-    from budgetscope.vector.query import VectorIndexError
-
-    try:
-        store = open_store(home)
-    except StoreError as exc:
-        raise fail(str(exc)) from None
-    try:
-        with vector_index(
-            home, qdrant_url=qdrant_url, encoder=encoder, read_only=True, wait=lock_wait(SEARCH_WAIT)
-        ) as index:
-            return search_batch(home, store, index, request)
-    except (VectorIndexError, EncoderError, StoreError, BudgetscopeError) as exc:
-        raise fail(str(exc)) from None
-    finally:
-        store.close()
-
-
-def search_batch(home: Path, store: Any, index: Any, request: dict[str, Any]) -> dict[str, Any]:
-    """What ``search`` prints, for a request (``batch`` of {"query", "filters"}, ``base`` filters,
-    ``cites``, ``top_k``, ``mode``) on an open store and index: ``{"results": [{"query", "hits"}],
-    "warnings": [...]}``. The same code answers in the CLI's process and in a serve's
-    (``/api/cli/search``). Raises :class:`~budgetscope.api.NoSearchIndex` before any ingest."""
-    from budgetscope.api.errors import NoSearchIndex
-    from budgetscope.api.searching import answer, departments, index_lag
-    from budgetscope.index.search import search
-
-    if not index.exists() or index.count() == 0:
-        raise NoSearchIndex(f"no search index at {index.where}: run `budgetscope ingest` first")
-    warnings = []
-    lagging = index_lag(home, store)
-    if lagging:
-        names = ", ".join(one_line(d) for d in lagging[:3]) + (", …" if len(lagging) > 3 else "")
-        warnings.append(
-            f"the search index lags the store by {len(lagging)} document(s) ({names}): their projects may "
-            "be missing or out of date in these results; run `budgetscope index`"
-        )
-    known = departments(store)
-    top_k, cites = int(request["top_k"]), request.get("cites")
-    mode: Literal["hybrid", "dense", "sparse"] = Mode(request["mode"]).value
-    results: list[dict[str, Any]] = []
-    for item in request["batch"]:
-        q = str(item["query"])
-        filters = {**request["base"], **(item.get("filters") or {})}
-        if cites and "cites" not in filters:
-            filters["cites"] = cites
-        hits = answer(
-            store, q, filters,
-            lambda q, f: search(index, q, filters=f, top_k=top_k, mode=mode, store=store),
-            top_k=top_k, known_departments=known,
-        )  # fmt: skip
-        results.append({"query": q, "hits": hits})
-    return {"results": results, "warnings": warnings}
 
 
 def _checked_query(query: str, where: str) -> None:

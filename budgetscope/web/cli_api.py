@@ -1,7 +1,7 @@
 """The endpoints the CLI of the same data home asks while this serve holds the index
 (:mod:`budgetscope.remote`): ``POST /api/cli/search`` and ``POST /api/cli/cites`` run the very code
-the commands run in-process (:func:`~budgetscope.search_cli.search.search_batch`,
-:func:`~budgetscope.search_cli.cites.cites_answer`) on this process's open index and loaded
+the commands run in-process (:func:`~budgetscope.api.answers.search_answer`,
+:func:`~budgetscope.api.answers.cites_answer`) on this process's open index and loaded
 encoder, and answer JSON the command prints as it would its own. Only a caller holding the token of
 the advertisement file (readable by its owner only) is answered.
 """
@@ -63,16 +63,16 @@ def cli_routes(data: Data, token: str) -> list[Route]:
     bs = data.bs
 
     def run_search(body: Any) -> dict[str, Any]:
-        from budgetscope.search_cli.search import search_batch
+        from budgetscope.api.answers import search_answer
 
         request = _search_request(body)
         with bs._lock:  # the session's one open index, as its own searches take it
             index = bs._search_index()
             with bs._store() as store:
-                return search_batch(bs.home, store, index, request)
+                return search_answer(bs.home, store, index, request)
 
     def run_cites(body: Any) -> dict[str, Any]:
-        from budgetscope.search_cli.cites import cites_answer
+        from budgetscope.api.answers import cites_answer
 
         request = _cites_request(body)
         with bs._store() as store:

@@ -1,0 +1,103 @@
+"""What ``search`` and ``cites`` print, as JSON-ready data, answered in this process or in a serve's.
+
+A request is plain data (it travels to a running ``serve`` as JSON): for :func:`search_answer`
+``{"batch": [{"query", "filters"}], "base": filters, "cites", "top_k", "mode"}``, for
+:func:`cites_answer` ``{"query", "year", "department"}``. The CLI calls :func:`search_here` /
+:func:`cites_here` when no serve holds the home; a serve calls :func:`search_answer` /
+:func:`cites_answer` on its open store and index. Every failure is a :class:`BudgetscopeError`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+from budgetscope.api.errors import BudgetscopeError, NoSearchIndex
+
+MODES = ("hybrid", "dense", "sparse")
+
+
+def search_answer(home: Path, store: Any, index: Any, request: dict[str, Any]) -> dict[str, Any]:
+    """``{"results": [{"query", "hits"}], "warnings": [...]}`` on an open store and index; raises
+    :class:`NoSearchIndex` before any ingest."""
+    from budgetscope.api.searching import answer, departments, index_lag
+    from budgetscope.index.search import search
+    from budgetscope.messages import one_line
+
+    if not index.exists() or index.count() == 0:
+        raise NoSearchIndex(f"no search index at {index.where}: run `budgetscope ingest` first")
+    warnings = []
+    lagging = index_lag(home, store)
+    if lagging:
+        names = ", ".join(one_line(d) for d in lagging[:3]) + (", …" if len(lagging) > 3 else "")
+        warnings.append(
+            f"the search index lags the store by {len(lagging)} document(s) ({names}): their projects may "
+            "be missing or out of date in these results; run `budgetscope index`"
+        )
+    known = departments(store)
+    top_k, cites = int(request["top_k"]), request.get("cites")
+    if request["mode"] not in MODES:
+        raise BudgetscopeError(f"unknown search mode {request['mode']!r}: expected {', '.join(MODES)}")
+    mode: Literal["hybrid", "dense", "sparse"] = request["mode"]
+    results: list[dict[str, Any]] = []
+    for item in request["batch"]:
+        q = str(item["query"])
+        filters = {**request["base"], **(item.get("filters") or {})}
+        if cites and "cites" not in filters:
+            filters["cites"] = cites
+        hits = answer(
+            store, q, filters,
+            lambda q, f: search(index, q, filters=f, top_k=top_k, mode=mode, store=store),
+            top_k=top_k, known_departments=known,
+        )  # fmt: skip
+        results.append({"query": q, "hits": hits})
+    return {"results": results, "warnings": warnings}
+
+
+def search_here(
+    home: Path, qdrant_url: str | None, encoder: str | None, request: dict[str, Any]
+) -> dict[str, Any]:
+    """:func:`search_answer` with the store and the index opened (read only) in this process."""
+    from budgetscope.api.indexing import SEARCH_WAIT, lock_wait, vector_index
+    from budgetscope.index.encoders import EncoderError
+    from budgetscope.store.protocol import StoreError
+    from budgetscope.store.sqlite import open_store
+    from budgetscope.vector.query import VectorIndexError
+
+    try:
+        with (
+            open_store(home) as store,
+            vector_index(
+                home, qdrant_url=qdrant_url, encoder=encoder, read_only=True, wait=lock_wait(SEARCH_WAIT)
+            ) as index,
+        ):
+            return search_answer(home, store, index, request)
+    except (VectorIndexError, EncoderError, StoreError) as exc:
+        raise BudgetscopeError(str(exc)) from None
+
+
+def cites_answer(store: Any, request: dict[str, Any]) -> dict[str, Any]:
+    """The documents the query names, the candidates when it is ambiguous, the citing projects."""
+    from budgetscope.index.cites import candidates, cites, resolve
+
+    query = str(request["query"])
+    documents = resolve(store, query)
+    options = candidates(store, query)
+    hits = cites(store, query, year=request.get("year"), department=request.get("department"))
+    return {
+        "documents": [d.model_dump(mode="json") for d in documents],
+        "options": [[d.model_dump(mode="json"), n] for d, n in options],
+        "hits": hits,
+    }
+
+
+def cites_here(home: Path, request: dict[str, Any]) -> dict[str, Any]:
+    """:func:`cites_answer` with the store opened in this process."""
+    from budgetscope.store.protocol import StoreError
+    from budgetscope.store.sqlite import open_store
+
+    try:
+        with open_store(home) as store:
+            return cites_answer(store, request)
+    except StoreError as exc:
+        raise BudgetscopeError(str(exc)) from None
