@@ -104,13 +104,18 @@ class SearchHit(_View):
     canonical: list[str] = Field(default_factory=list)
 
 
-class SeriesMember(_View):
-    """One project of a series: the same project in another year or document."""
+class _ProjectPlace(_View):
+    """Which project, and where it is printed: the fields every view of a project starts with."""
 
     id: str
     kind: str
     doc: str
     line: int | None = None
+
+
+class SeriesMember(_ProjectPlace):
+    """One project of a series: the same project in another year or document."""
+
     year: int | None = None
     name: str
     confidence: float
@@ -129,25 +134,17 @@ class Series(_View):
     years: list[dict[str, Any]] = Field(default_factory=list)
 
 
-class LinkedProject(_View):
+class LinkedProject(_ProjectPlace):
     """The narrative's performance form, or the form's narrative."""
 
-    id: str
-    kind: str
-    doc: str
-    line: int | None = None
     name: str
     budget_total_yuan: Decimal | None = None
     confidence: float
 
 
-class ProjectSummary(_View):
+class ProjectSummary(_ProjectPlace):
     """One project as a listing shows it."""
 
-    id: str
-    kind: str
-    doc: str
-    line: int | None = None
     page: int | None = None
     department: str | None = None
     year: int | None = None
