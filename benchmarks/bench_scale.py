@@ -8,7 +8,8 @@ N(0, 0.02) and re-normalized, payload years, documents and project ids varied, s
 fill each index up to N points. Each (engine, size) runs in its own process (so that its peak RSS is
 its own) and reports: build time (batched upserts, then qdrant-edge's HNSW build), open time (a
 fresh index object: lock, load, first count), hybrid `search()` p50/p95 as a user gets it (query
-encoding, both lists, fusion, ranking) with and without a year filter, disk size, peak RSS, and
+encoding, both lists, fusion, ranking) with and without a year filter in a warm process (its
+dictionaries read, see :func:`warm_up`), disk size, peak RSS, and
 recall@10 of the dense search against exact numpy search on the real queries, at each ``--ef``
 (``hnsw_ef``) with its dense p95. qdrant-client local runs only up to ``--client-max`` chunks (it
 scores every point in Python). Prints one Markdown table.
@@ -131,6 +132,20 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[max(0, min(len(ordered) - 1, round(p * len(ordered)) - 1))]
 
 
+def warm_up(index: Any, texts: list[str]) -> None:
+    """Make the process warm as a running ``serve`` is: the encoder's and jieba's dictionaries read in
+    full (they are read lazily, by first character, and in full after 64 of them: a one-off of ~2 s
+    each that would otherwise land in whichever measured query crosses that line), by encoding and
+    tokenizing some corpus chunks (never the measured queries), then one search."""
+    from budgetscope.index.search import search
+    from budgetscope.vector.sparse import tokenize
+
+    index.encoder.encode_queries(texts)
+    for text in texts:
+        tokenize(text)
+    search(index, "warm-up", top_k=10)
+
+
 def worker(engine: str, size: int, folder: Path, efs: list[int], batch: int) -> dict[str, Any]:
     from budgetscope.index.encoders import get_encoder
     from budgetscope.index.search import search
@@ -171,8 +186,8 @@ def worker(engine: str, size: int, folder: Path, efs: list[int], batch: int) -> 
         count = index.count()
         opened = time.perf_counter() - t0
         with (folder / "chunks.pkl").open("rb") as f:
-            _, queries = pickle.load(f)
-        search(index, "warm-up", top_k=10)
+            chunks, queries = pickle.load(f)
+        warm_up(index, [c[1]["text"] for c in chunks[:: max(1, len(chunks) // 50)]])
         latency: dict[str, list[float]] = {}
         for label, extra in (("all", {}), ("year", {"year": 2026})):
             lat = []

@@ -35,6 +35,8 @@ SPARSE_WEIGHT = 1.0
 CANDIDATE_PROJECTS = 30
 """Projects fetched before re-ranking, merging and the cut-off (at least 3 × top_k)."""
 SNIPPET_CHARS = 120
+HIT_FIELDS = ("project_id", "doc", "line", "page", "name", "kind", "year", "department", "section", "text")
+"""The payload fields a hit reads (:func:`hit_of`, coverage): only these are fetched for the winners."""
 CITES_QUESTION = re.compile(
     r"^(?:请问|查询|列出|找出|找)?(?:有)?哪些(?:项目|部门|单位)?(?:引用|援引|依据|根据|提到|提及|引|用)了?"
     r"(?P<q>.+?)[？?。]?$"
@@ -92,7 +94,9 @@ def search(
     f = filters.as_dict() if isinstance(filters, SearchFilters) else dict(filters or {})
     lexical = lexical_query(query)
     pool = max(3 * top_k, CANDIDATE_PROJECTS)
-    found = index.search(query, filters=f, top_k=pool, mode=mode, weights=weights, lexical=lexical)
+    found = index.search(
+        query, filters=f, top_k=pool, mode=mode, weights=weights, lexical=lexical, fields=HIT_FIELDS
+    )
     groups = term_groups(query)
     hits = []
     for h in found:

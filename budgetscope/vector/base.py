@@ -182,8 +182,8 @@ class VectorIndex(ABC):
         """One ranked list per query (best first, with the payload's ``fields``, all for None), in one batch."""
 
     @abstractmethod
-    def _retrieve(self, ids: list[str]) -> dict[str, dict[str, Any]]:
-        """The whole payload of each point, by id."""
+    def _retrieve(self, ids: list[str], fields: list[str] | None = None) -> dict[str, dict[str, Any]]:
+        """The payload of each point (only ``fields``, all for None), by id."""
 
     @abstractmethod
     def finish(self, status: Status | None = None) -> None:
@@ -305,6 +305,7 @@ class VectorIndex(ABC):
         rrf_k: int = RRF_K,
         candidates: int | None = None,
         lexical: str | None = None,
+        fields: Sequence[str] | None = None,
     ) -> list[Hit]:
         """The top_k projects for a query, one hit (the best chunk) per project, best first.
 
@@ -313,7 +314,8 @@ class VectorIndex(ABC):
         ``filters``: see :func:`~budgetscope.vector.query.conditions`. Each list fetches
         ``candidates`` chunks (default ``max(50, 10 * top_k)``), doubled until top_k projects are
         found or the lists run dry. ``lexical``: the text the sparse side searches instead of
-        ``query`` (a translated query).
+        ``query`` (a translated query). ``fields``: the payload fields the hits carry (all for None;
+        the engines convert each field of each point, so naming the few a caller reads saves time).
         """
         if mode not in ("hybrid", "dense", "sparse"):
             raise VectorIndexError(f"unknown search mode {mode!r}: expected hybrid, dense or sparse")
@@ -339,7 +341,8 @@ class VectorIndex(ABC):
             if len(hits) >= top_k or all(len(points) < limit for points in lists):
                 break
             limit *= 2
-        payloads = self._retrieve([h.point_id for h in hits[:top_k]])
+        wanted = None if fields is None else list(dict.fromkeys(["project_id", *fields]))
+        payloads = self._retrieve([h.point_id for h in hits[:top_k]], wanted)
         return [Hit(h.point_id, h.score, payloads.get(h.point_id, h.payload), h.raw) for h in hits[:top_k]]
 
 

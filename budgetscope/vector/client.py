@@ -280,11 +280,13 @@ class ClientIndex(VectorIndex):
         with self._engine():
             return int(self.client.count(self.collection, count_filter=build_filter(where), exact=True).count)
 
-    def _retrieve(self, ids: list[str]) -> dict[str, dict[str, Any]]:
+    def _retrieve(self, ids: list[str], fields: list[str] | None = None) -> dict[str, dict[str, Any]]:
         if not ids:
             return {}
         with self._engine():
-            records = self.client.retrieve(self.collection, ids, with_payload=True, with_vectors=False)
+            records = self.client.retrieve(
+                self.collection, ids, with_payload=fields if fields else True, with_vectors=False
+            )
         return {str(r.id): dict(r.payload or {}) for r in records}
 
     def finish(self, status: Status | None = None) -> None:

@@ -306,11 +306,13 @@ class EdgeIndex(VectorIndex):
             found = self.shard.query_batch(qe.QueryBatchRequest(requests))
         return [[Scored(str(p.id), p.score, p.payload) for p in ranked] for ranked in found]
 
-    def _retrieve(self, ids: list[str]) -> dict[str, dict[str, Any]]:
+    def _retrieve(self, ids: list[str], fields: list[str] | None = None) -> dict[str, dict[str, Any]]:
         if not ids:
             return {}
         with self._engine("read"):
-            records = self.shard.retrieve(list(ids), with_payload=True, with_vector=False)
+            records = self.shard.retrieve(
+                list(ids), with_payload=fields if fields else True, with_vector=False
+            )
         return {str(r.id): dict(r.payload or {}) for r in records}
 
     def finish(self, status: Status | None = None) -> None:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, NamedTuple, Protocol
 
 from budgetscope.vector.fusion import RRF_K, rrf, weighted_sum
 
@@ -93,9 +93,9 @@ def conditions(filters: Mapping[str, Any] | None) -> list[Condition]:
     return out
 
 
-@dataclass(frozen=True)
-class Scored:
-    """A scored point read once from an engine (whose objects rebuild their id and payload on each access)."""
+class Scored(NamedTuple):
+    """A scored point read once from an engine (whose objects rebuild their id and payload on each access);
+    a tuple, the cheapest record to build for the hundreds of candidates of each query."""
 
     id: str
     score: float
@@ -156,10 +156,10 @@ def fuse_and_group(
         best.append(top)
     hits: dict[str, Hit] = {}
     for point_id, score in fused:
-        payload = dict(points[point_id].payload or {})
+        payload = points[point_id].payload or {}
         project = str(payload.get("project_id", point_id))
-        if project not in hits:
-            hits[project] = Hit(point_id, score, payload, tuple(top.get(project) for top in best))
+        if project not in hits:  # only a project's first (best) point is copied
+            hits[project] = Hit(point_id, score, dict(payload), tuple(top.get(project) for top in best))
     return list(hits.values())
 
 

@@ -288,6 +288,15 @@ def test_vectors_hit_payload_carries_provenance(memory: VectorIndex) -> None:
     assert "学会秘书长沙龙" in hit.payload["text"]
 
 
+def test_vectors_search_fields_select_the_hits_payload(memory: VectorIndex) -> None:
+    full = memory.search("学会秘书长沙龙", top_k=3)
+    some = memory.search("学会秘书长沙龙", top_k=3, fields=("name", "text"))
+    assert [(h.point_id, h.score, h.raw) for h in some] == [(h.point_id, h.score, h.raw) for h in full]
+    assert [set(h.payload) for h in some] == [{"project_id", "name", "text"}] * 3
+    assert [h.payload["text"] for h in some] == [h.payload["text"] for h in full]
+    assert "学会秘书长沙龙" in some[0].payload["text"]
+
+
 def test_vectors_upsert_same_chunks_is_idempotent(memory: VectorIndex) -> None:
     before = memory.count()
     assert memory.upsert(all_chunks("use")[:3]) == 3
