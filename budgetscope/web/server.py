@@ -12,6 +12,9 @@ from typing import Any
 
 from budgetscope.web.data import Data
 
+WARM_CHARS = 1000
+"""How much of the projects' names the warm-up search reads."""
+
 
 def warm(data: Data) -> None:
     """Load the encoder and open the index before the first user asks (a failure is only reported:
@@ -22,6 +25,12 @@ def warm(data: Data) -> None:
     expected: tuple[type[Exception], ...] = (BudgetscopeError, *UNAVAILABLE)
     try:
         data.bs.search("预算", top_k=1)
+        # the encoder's and jieba's dictionaries are read from the cache by first character, and
+        # whole once a text asks for many: a passage of the stored projects' names reads them now
+        # rather than inside some user's query
+        names = " ".join(p.name for p in data.bs.projects())[:WARM_CHARS]
+        if names:
+            data.bs.search(names, top_k=1)
     except expected as exc:
         print(f"warning: {exc}", file=sys.stderr)
 
