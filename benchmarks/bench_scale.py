@@ -13,6 +13,11 @@ dictionaries read, see :func:`warm_up`), disk size, peak RSS, and
 recall@10 of the dense search against exact numpy search on the real queries, at each ``--ef``
 (``hnsw_ef``) with its dense p95. qdrant-client local runs only up to ``--client-max`` chunks (it
 scores every point in Python). Prints one Markdown table.
+
+``--keep DIR`` keeps the embedded inputs and each built index under DIR and reuses them on the next
+run (a 1,000,000-chunk HNSW build takes most of an hour on 2 cores): the query side can then be
+re-measured without rebuilding; the build time and peak RSS reported are the build's, recorded in
+``DIR/<engine>-<size>/built.json``. Delete the folder when the index format changes.
 """
 
 from __future__ import annotations
@@ -146,7 +151,34 @@ def warm_up(index: Any, texts: list[str]) -> None:
     search(index, "warm-up", top_k=10)
 
 
-def worker(engine: str, size: int, folder: Path, efs: list[int], batch: int) -> dict[str, Any]:
+def rss_mib() -> int:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+
+
+def build(new: Any, folder: Path, size: int, batch: int, status: Any) -> dict[str, Any]:
+    """Write ``size`` synthetic points in batches, then build the HNSW graph; the time and peak RSS."""
+    from budgetscope.vector.client import ClientIndex
+
+    t0 = time.perf_counter()
+    with new() as index:
+        index.create()
+        if isinstance(index, ClientIndex):  # its per-point commits, unsynced: not I/O bound (a lower bound)
+            index.client._client.collections[index.collection].storage.storage.execute(
+                "PRAGMA synchronous=OFF"
+            )  # type: ignore[attr-defined]
+        written = 0
+        for points in synthetic(folder, size, batch):
+            index._write(points)
+            written += len(points)
+            if written % 100_000 < batch:
+                status(f"{written:,} points written ({time.perf_counter() - t0:.0f} s)")
+        index.finish(status)
+    return {"build_s": round(time.perf_counter() - t0, 1), "rss_mib": rss_mib()}
+
+
+def worker(
+    engine: str, size: int, folder: Path, efs: list[int], batch: int, keep: Path | None = None
+) -> dict[str, Any]:
     from budgetscope.index.encoders import get_encoder
     from budgetscope.index.search import search
     from budgetscope.vector.base import Query, VectorIndex
@@ -154,8 +186,10 @@ def worker(engine: str, size: int, folder: Path, efs: list[int], batch: int) -> 
     from budgetscope.vector.edge import EdgeIndex
 
     enc = get_encoder("use")
-    tmp = Path(tempfile.mkdtemp(prefix=f"bs-scale-{engine}-"))
+    tmp = keep / f"{engine}-{size}" if keep else Path(tempfile.mkdtemp(prefix=f"bs-scale-{engine}-"))
+    tmp.mkdir(parents=True, exist_ok=True)
     where = tmp / ("vectors" if engine == "edge" else "qdrant")
+    built = tmp / "built.json"
 
     def new() -> VectorIndex:
         return EdgeIndex(where, encoder=enc) if engine == "edge" else ClientIndex(path=where, encoder=enc)
@@ -164,23 +198,14 @@ def worker(engine: str, size: int, folder: Path, efs: list[int], batch: int) -> 
         print(f"  {engine} {size:,}: {message}", file=sys.stderr, flush=True)
 
     try:
-        t0 = time.perf_counter()
-        with new() as index:
-            index.create()
-            if isinstance(
-                index, ClientIndex
-            ):  # its per-point commits, unsynced: not I/O bound (a lower bound)
-                index.client._client.collections[index.collection].storage.storage.execute(
-                    "PRAGMA synchronous=OFF"
-                )  # type: ignore[attr-defined]
-            written = 0
-            for points in synthetic(folder, size, batch):
-                index._write(points)
-                written += len(points)
-                if written % 100_000 < batch:
-                    status(f"{written:,} points written ({time.perf_counter() - t0:.0f} s)")
-            index.finish(status)
-        build = time.perf_counter() - t0
+        if built.exists():
+            made = json.loads(built.read_text())
+            status(f"reusing the index built in {made['build_s']} s ({where})")
+        else:
+            shutil.rmtree(where, ignore_errors=True)
+            made = build(new, folder, size, batch, status)
+            if keep:
+                built.write_text(json.dumps(made))
         t0 = time.perf_counter()
         index = new().open()
         count = index.count()
@@ -211,13 +236,14 @@ def worker(engine: str, size: int, folder: Path, efs: list[int], batch: int) -> 
             recall[str(ef)] = {"recall": round(hit, 3), "dense_p95_ms": round(percentile(lat, 0.95), 1)}
         index.close()
         return {
-            "engine": engine, "size": size, "points": count, "build_s": round(build, 1), "open_s": round(opened, 2),
+            "engine": engine, "size": size, "points": count, "build_s": made["build_s"], "open_s": round(opened, 2),
             "hybrid_ms": {k: [round(percentile(v, 0.5)), round(percentile(v, 0.95))] for k, v in latency.items()},
             "queries": len(queries), "disk_mib": round(du(where) / 2**20),
-            "rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024), "recall": recall,
+            "rss_mib": max(made["rss_mib"], rss_mib()), "recall": recall,
         }  # fmt: skip
     finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        if not keep:
+            shutil.rmtree(tmp, ignore_errors=True)
 
 
 def main() -> None:
@@ -230,17 +256,20 @@ def main() -> None:
         "--client-max", type=int, default=100_000, help="largest size qdrant-client local runs at"
     )
     ap.add_argument("--batch", type=int, default=1024)
+    ap.add_argument("--keep", type=Path, help="keep inputs and built indexes here and reuse them")
     ap.add_argument("--worker", nargs=3, metavar=("ENGINE", "SIZE", "DATA"), help=argparse.SUPPRESS)
     a = ap.parse_args()
     warnings.filterwarnings("ignore")
     efs = [int(x) for x in a.ef.split(",")]
     if a.worker:
         engine, size, data = a.worker
-        print(json.dumps(worker(engine, int(size), Path(data), efs, a.batch)))
+        print(json.dumps(worker(engine, int(size), Path(data), efs, a.batch, a.keep)))
         return
-    data = Path(tempfile.mkdtemp(prefix="bs-scale-data-"))
+    data = a.keep / "data" if a.keep else Path(tempfile.mkdtemp(prefix="bs-scale-data-"))
     try:
-        prepare(data, a.queries)
+        if not (data / "chunks.pkl").exists():
+            data.mkdir(parents=True, exist_ok=True)
+            prepare(data, a.queries)
         rows = []
         for size in (int(s) for s in a.sizes.split(",")):
             for engine in a.engines.split(","):
@@ -248,12 +277,13 @@ def main() -> None:
                     continue
                 print(f"{engine} at {size:,} chunks…", file=sys.stderr, flush=True)
                 cmd = [sys.executable, __file__, "--worker", engine, str(size), str(data), "--ef", a.ef,
-                       "--batch", str(a.batch)]  # fmt: skip
+                       "--batch", str(a.batch), *(["--keep", str(a.keep)] if a.keep else [])]  # fmt: skip
                 out = subprocess.run(cmd, capture_output=False, stdout=subprocess.PIPE, text=True, check=True)
                 rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
                 print(json.dumps(rows[-1]), file=sys.stderr, flush=True)
     finally:
-        shutil.rmtree(data, ignore_errors=True)
+        if not a.keep:
+            shutil.rmtree(data, ignore_errors=True)
     names = {"edge": "qdrant-edge", "client": "qdrant-client local"}
     print("| chunks | engine | build (incl. HNSW) | open | hybrid p50 / p95, no filter | with a year filter | "
           "disk | peak RSS | dense recall@10 vs exact (hnsw_ef: recall, dense p95) |")  # fmt: skip
