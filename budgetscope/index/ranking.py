@@ -34,6 +34,9 @@ from budgetscope.store.protocol import EntityStore
 DENSE_WEIGHT = 1.0
 LEXICAL_WEIGHT = 1.0
 """Weights of the projects' dense and lexical ranks in :func:`fuse` (tuned on benchmarks/eval13's tuning half)."""
+SECOND_WEIGHT = 3.0
+"""Weight of the second encoder's list (e5 of ``use+e5``) in :func:`fuse`, tuned on the tuning half of
+benchmarks/eval13 (``benchmarks/eval13/e5_fusion.py``)."""
 FUSE_K = 5
 """RRF rank constant of :func:`fuse`: over 30-odd candidate projects a small k keeps the top ranks apart."""
 NAME_WEIGHT = 1.0
@@ -55,9 +58,13 @@ SOURCE_FIELDS = ("doc", "line", "page", "id", "name", "kind")
 
 
 def fuse(
-    hits: list[dict[str, Any]], weights: tuple[float, float] = (DENSE_WEIGHT, LEXICAL_WEIGHT), k: int = FUSE_K
+    hits: list[dict[str, Any]],
+    weights: tuple[float, float] = (DENSE_WEIGHT, LEXICAL_WEIGHT),
+    k: int = FUSE_K,
+    second: float = SECOND_WEIGHT,
 ) -> None:
-    """Score each hit by weighted RRF of its project's rank by best cosine and by best BM25 score.
+    """Score each hit by weighted RRF of its project's rank by best cosine and by best BM25 score
+    (and, on an index of a pair of encoders, by its best cosine of the second encoder, ``hit["second"]``).
 
     Projects, not chunks, are ranked: a project with many similar chunks gets no extra say.
 
@@ -67,7 +74,7 @@ def fuse(
     """
     for h in hits:
         h["score"] = COVERAGE_WEIGHT * float(h.get("coverage") or 0.0) / (k + 1)
-    for key, weight in zip(("dense", "lexical"), weights, strict=True):
+    for key, weight in (*zip(("dense", "lexical"), weights[:2], strict=True), ("second", second)):
         ranked = sorted((h for h in hits if h.get(key) is not None), key=lambda h: -float(h[key]))
         for rank, h in enumerate(ranked, start=1):
             h["score"] += weight / (k + rank)
@@ -161,7 +168,9 @@ def coverage(groups: Sequence[Sequence[str]], text: str) -> float:
 def is_weak(hit: Mapping[str, Any], encoder: str = "use") -> bool:
     """True when neither the cosine nor the query's term coverage of a hit reaches its cut-off."""
     dense, cover = hit.get("dense"), hit.get("coverage")
-    cutoff = DENSE_CUTOFF.get(encoder)
+    from budgetscope.index.encoders import primary_name
+
+    cutoff = DENSE_CUTOFF.get(primary_name(encoder))  # a pair (use+e5): its first encoder's cosine
     low_dense = dense is None or cutoff is None or dense < cutoff
     return low_dense and (cover is None or cover < COVERAGE_CUTOFF)
 
