@@ -4,7 +4,9 @@ Pure functions over the hits of :meth:`VectorIndex.search` (one per record, each
 dense cosine and BM25 score):
 
 - :func:`fuse` ranks the candidate projects by weighted RRF of their best cosine and best BM25
-  score, plus :data:`COVERAGE_WEIGHT` times the share of the query's distinctive terms they hold;
+  score (and, on an index of a pair of encoders such as ``use+e5``, their best cosine of the
+  second encoder, weight :data:`SECOND_WEIGHT`), plus :data:`COVERAGE_WEIGHT` times the share of
+  the query's distinctive terms they hold;
 - :func:`name_bonus` adds to the fused score the share of the query's lexical terms that the
   project's name holds (the name is the project's title: a match there outweighs one in its prose);
 - :func:`merge_partners` makes a narrative and the form of the same project (the store's
