@@ -18,6 +18,7 @@ class ExtractFormat(StrEnum):
     jsonl = "jsonl"
     json = "json"
     table = "table"
+    processed = "processed"
 
 
 def command(
@@ -25,11 +26,19 @@ def command(
         list[Path], typer.Argument(readable=False, help="Text or PDF files (folders are searched).")
     ],
     format: Annotated[
-        ExtractFormat, typer.Option("--format", "-f", help="jsonl, json or table.")
+        ExtractFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="jsonl, json or table; processed: one line per file with everything `ingest` stores, "
+            "for `ingest --from-jsonl` (the map step of a parallel ingest).",
+        ),
     ] = ExtractFormat.table,
     no_cache: NoCacheOption = False,
 ) -> None:
     """Extract projects with sections, amounts, periods and cited policy documents."""
+    if format is ExtractFormat.processed:
+        return processed(files)
     docs, errors = extract_files(files, cache=not no_cache)
     records = [r for d in docs for r in d.records]
     if format is ExtractFormat.jsonl:
@@ -54,4 +63,17 @@ def command(
             )
         stdout().print(table)
     warn_coverage(docs)
+    report_errors(errors)
+
+
+def processed(files: list[Path]) -> None:
+    """One JSON line per file (in order) on stdout, what ``ingest --from-jsonl`` stores; errors on stderr."""
+    from budgetscope.api import process
+    from budgetscope.paths import expand
+
+    errors = []
+    for line, error in process(expand(files)):
+        print(line, flush=True)
+        if error:
+            errors.append(error)
     report_errors(errors)

@@ -28,7 +28,10 @@ class IngestFormat(StrEnum):
 def command(
     paths: Annotated[
         list[Path] | None,
-        typer.Argument(readable=False, help="Text or PDF files, or folders (default: the bundled corpus)."),
+        typer.Argument(
+            readable=False,
+            help="Text or PDF files, or folders (default: the bundled corpus); with --from-jsonl, JSONL files.",
+        ),
     ] = None,
     home: HomeOption = None,
     force: Annotated[
@@ -53,6 +56,14 @@ def command(
     no_index: Annotated[
         bool, typer.Option("--no-index", help="Store only; do not update the search index.")
     ] = False,
+    from_jsonl: Annotated[
+        bool,
+        typer.Option(
+            "--from-jsonl",
+            help="PATHS are JSONL files of `extract --format processed` (the map step, run anywhere): store "
+            "their documents without reading any again.",
+        ),
+    ] = False,
     strict: Annotated[
         bool,
         typer.Option(
@@ -63,7 +74,7 @@ def command(
 ) -> None:
     """Ingest budget documents into the entity store: idempotent, one transaction per document."""
     from budgetscope.api import BudgetscopeError
-    from budgetscope.api.indexing import ingest_and_index
+    from budgetscope.api.indexing import ingest_and_index, load_and_index
     from budgetscope.index.ingest import IngestError
     from budgetscope.remote import refuse_writes
     from budgetscope.search_cli.common import fail
@@ -74,12 +85,22 @@ def command(
         raise fail(busy)
     console = stderr()
     try:
-        with Progress("ingest", quiet=quiet) as progress:
-            summary, points = ingest_and_index(
-                paths, home, index=not no_index, force=force, workers=workers, strict=strict,
-                qdrant_url=qdrant_url, encoder=encoder, on_progress=progress,
-                before_index=lambda: progress.phase("index"),
-            )  # fmt: skip
+        with Progress("load" if from_jsonl else "ingest", quiet=quiet) as progress:
+            if from_jsonl:
+                if not paths:
+                    raise fail("--from-jsonl needs the JSONL files to load")
+                if strict or workers:
+                    raise fail("--strict and --workers apply to reading documents, not to --from-jsonl")
+                summary, points = load_and_index(
+                    paths, home, index=not no_index, force=force, qdrant_url=qdrant_url, encoder=encoder,
+                    on_progress=progress, before_index=lambda: progress.phase("index"),
+                )  # fmt: skip
+            else:
+                summary, points = ingest_and_index(
+                    paths, home, index=not no_index, force=force, workers=workers, strict=strict,
+                    qdrant_url=qdrant_url, encoder=encoder, on_progress=progress,
+                    before_index=lambda: progress.phase("index"),
+                )  # fmt: skip
     except (IngestError, StoreError, BudgetscopeError) as exc:
         raise fail(str(exc)) from None
     if format is IngestFormat.json:
