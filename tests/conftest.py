@@ -1,11 +1,13 @@
 """Shared fixtures: the bundled corpus, real PDFs printed from its text, the corpus extracted once and a
-store with it ingested once (not embedded: only tests that search embed a home)."""
+store with it ingested once (not embedded: only tests that search embed a home), and ``embed_once``:
+while the shared homes that search are built, USE embeds each distinct text once per test run."""
 
 from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +27,21 @@ os.environ.setdefault("BUDGETSCOPE_CACHE_DIR", tempfile.mkdtemp(prefix="budgetsc
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
+
+SHARED_EMBEDDED_CORPUS = ("tests/web/", "tests/vector/test_vector_congruence.py")
+"""Test files whose homes embed the whole bundled corpus: with pytest-xdist (``make test`` runs two
+workers, ``--dist loadgroup``) they go to one worker, so the corpus is embedded once."""
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Group tests for ``--dist loadgroup``: a file's tests run in one worker (its module fixtures are
+    built once), and the files of :data:`SHARED_EMBEDDED_CORPUS` all in one."""
+    for item in items:
+        path = Path(str(item.path)).resolve()
+        name = path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else path.as_posix()
+        group = next((g for g in SHARED_EMBEDDED_CORPUS if name.startswith(g)), name)
+        item.add_marker(pytest.mark.xdist_group(group))
 
 
 @pytest.fixture(scope="session")
@@ -143,3 +160,39 @@ def corpus_home(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     summary = ingest([corpus], home, workers=1)
     assert not summary.failed
     return home
+
+
+_USE_VECTORS: dict[str, Any] = {}
+"""USE's vector of each document text embedded under :func:`use_embedded_once` in this test run."""
+
+
+@contextmanager
+def use_embedded_once() -> Iterator[None]:
+    """USE embeds each distinct document text once per test run while this is open: the homes that
+    tests search share most of their texts (the bundled corpus's documents), and embedding them again
+    for each home took about a minute of the suite. The vectors are the real model's; only a text
+    embedded before is not sent to it again. Queries are never memoized, and tests of the encoder or
+    of an ingest's own work run outside it."""
+    import numpy as np
+
+    from budgetscope.index.encoders import UseEncoder
+
+    real = UseEncoder.encode_documents
+
+    def encode_documents(self: UseEncoder, texts: list[str]) -> Any:
+        new = [t for t in dict.fromkeys(texts) if t not in _USE_VECTORS]
+        if new:
+            _USE_VECTORS.update(zip(new, real(self, new), strict=True))
+        return np.stack([_USE_VECTORS[t] for t in texts]) if texts else real(self, texts)
+
+    UseEncoder.encode_documents = encode_documents  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        UseEncoder.encode_documents = real  # type: ignore[method-assign]
+
+
+@pytest.fixture(scope="session")
+def embed_once() -> Callable[[], AbstractContextManager[None]]:
+    """:func:`use_embedded_once`, for the fixtures that build a shared home to search."""
+    return use_embedded_once
