@@ -35,7 +35,7 @@ browser:
 # two pytest-xdist workers (a CI machine has 2 cores); tests that share a built home stay in one worker
 TEST_WORKERS ?= 2
 test: $(STAMP) browser
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 lint: $(STAMP)
 	$(BIN)/ruff check budgetscope tests benchmarks

@@ -30,18 +30,22 @@ CORPUS = ROOT / "corpus"
 
 SHARED_EMBEDDED_CORPUS = ("tests/web/", "tests/vector/test_vector_congruence.py")
 """Test files whose homes embed the whole bundled corpus: with pytest-xdist (``make test`` runs two
-workers, ``--dist loadgroup``) they go to one worker, so the corpus is embedded once."""
+workers) they go to one worker, so the corpus is embedded once."""
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Group tests for ``--dist loadgroup``: a file's tests run in one worker (its module fixtures are
-    built once), and the files of :data:`SHARED_EMBEDDED_CORPUS` all in one."""
-    for item in items:
-        path = Path(str(item.path)).resolve()
-        name = path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else path.as_posix()
-        group = next((g for g in SHARED_EMBEDDED_CORPUS if name.startswith(g)), name)
-        item.add_marker(pytest.mark.xdist_group(group))
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """Under pytest-xdist: a file's tests run in one worker (its module fixtures are built once, as
+    ``--dist loadfile``), and the files of :data:`SHARED_EMBEDDED_CORPUS` all in one worker.
+    (``--dist loadgroup`` does not group with this pytest: its marks never reach the scheduler.)"""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ByFile(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            name = nodeid.split("::", 1)[0]
+            return next((g for g in SHARED_EMBEDDED_CORPUS if name.startswith(g)), name)
+
+    return ByFile(config, log)
 
 
 @pytest.fixture(scope="session")
