@@ -1,6 +1,6 @@
 """Shared fixtures: the bundled corpus, real PDFs printed from its text, the corpus extracted once and a
 store with it ingested once (not embedded: only tests that search embed a home), and ``embed_once``:
-while the shared homes that search are built, USE embeds each distinct text once per test run."""
+while the shared homes that search are built, USE embeds each batch of texts once per test run."""
 
 from __future__ import annotations
 
@@ -166,28 +166,28 @@ def corpus_home(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return home
 
 
-_USE_VECTORS: dict[str, Any] = {}
-"""USE's vector of each document text embedded under :func:`use_embedded_once` in this test run."""
+_USE_BATCHES: dict[tuple[str, ...], Any] = {}
+"""USE's vectors of each batch of document texts embedded under :func:`use_embedded_once` in this run."""
 
 
 @contextmanager
 def use_embedded_once() -> Iterator[None]:
-    """USE embeds each distinct document text once per test run while this is open: the homes that
-    tests search share most of their texts (the bundled corpus's documents), and embedding them again
-    for each home took about a minute of the suite. The vectors are the real model's; only a text
-    embedded before is not sent to it again. Queries are never memoized, and tests of the encoder or
-    of an ingest's own work run outside it."""
-    import numpy as np
-
+    """While this is open, USE embeds each batch of document texts once per test run: the homes that
+    tests search share most of their documents (the bundled corpus's), and embedding them again for
+    each home took about a minute of the suite. A document's chunks go to the encoder in the same
+    batches in every home, so a batch seen before gets the very vectors the model gave it (keyed by
+    the whole batch, not by text: the model's floats depend on the batch a text is in, and the
+    congruence test compares engines to 4 decimals). Queries are never memoized, and tests of the
+    encoder or of an ingest's own work run outside it."""
     from budgetscope.index.encoders import UseEncoder
 
     real = UseEncoder.encode_documents
 
     def encode_documents(self: UseEncoder, texts: list[str]) -> Any:
-        new = [t for t in dict.fromkeys(texts) if t not in _USE_VECTORS]
-        if new:
-            _USE_VECTORS.update(zip(new, real(self, new), strict=True))
-        return np.stack([_USE_VECTORS[t] for t in texts]) if texts else real(self, texts)
+        key = tuple(texts)
+        if key not in _USE_BATCHES:
+            _USE_BATCHES[key] = real(self, texts)
+        return _USE_BATCHES[key].copy()
 
     UseEncoder.encode_documents = encode_documents  # type: ignore[method-assign]
     try:

@@ -119,7 +119,7 @@ def backends(
         collection = f"budgetscope-congruence-{uuid.uuid4().hex[:8]}"
         indexes["qdrant server"] = ClientIndex(url=url, collection=collection, encoder=memo)  # type: ignore[arg-type]
     try:
-        with embed_once():  # the corpus's texts: embedded once in the test run, whichever home came first
+        with embed_once():  # the corpus: embedded once in the test run, whichever home came first
             opened = {name: synced(index.open(), home) for name, index in indexes.items()}
         yield opened
     finally:
