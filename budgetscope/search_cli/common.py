@@ -172,6 +172,11 @@ EncoderOption = Annotated[
 ]
 
 
+FilesArgument = Annotated[
+    list[Path], typer.Argument(readable=False, help="Text or PDF files (folders are searched).")
+]
+"""The documents a reading command takes."""
+
 NoCacheOption = Annotated[
     bool, typer.Option("--no-cache", help="Read every file again (not from the read cache).")
 ]

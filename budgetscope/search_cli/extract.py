@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
 from budgetscope.models import to_json
-from budgetscope.search_cli.common import NoCacheOption, extract_files, report_errors, stdout, warn_coverage
+from budgetscope.search_cli.common import (
+    FilesArgument,
+    NoCacheOption,
+    extract_files,
+    report_errors,
+    stdout,
+    warn_coverage,
+)
 from budgetscope.search_cli.errors import one_line
 
 
@@ -22,9 +28,7 @@ class ExtractFormat(StrEnum):
 
 
 def command(
-    files: Annotated[
-        list[Path], typer.Argument(readable=False, help="Text or PDF files (folders are searched).")
-    ],
+    files: FilesArgument,
     format: Annotated[
         ExtractFormat,
         typer.Option(

@@ -17,8 +17,9 @@ Example:
     >>> from pathlib import Path
     >>> from budgetscope.index.chunks import record_points
     >>> from budgetscope.index.encoders import get_encoder
-    >>> rec = {"id": "p1", "kind": "narrative", "doc": "a.txt", "name": "科技社团党建项目",
-    ...        "sections": {"overview": "在科技社团中开展党建工作。"}}
+    >>> from budgetscope.models import Record
+    >>> rec = Record(id="p1", kind="narrative", doc="a.txt", title="", name="科技社团党建项目",
+    ...              sections={"overview": "在科技社团中开展党建工作。"})
     >>> folder = Path(tempfile.mkdtemp()) / "vectors"
     >>> with EdgeIndex(folder, encoder=get_encoder("hash")) as index:
     ...     _ = index.upsert(record_points(rec, "hash"))

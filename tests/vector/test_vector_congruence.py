@@ -108,7 +108,7 @@ def synced(index: VectorIndex, home: Path) -> VectorIndex:
 
 @pytest.fixture(scope="module")
 def backends(
-    home: Path, memo: Memo, tmp_path_factory: pytest.TempPathFactory
+    home: Path, memo: Memo, tmp_path_factory: pytest.TempPathFactory, embed_once: Any
 ) -> Iterator[dict[str, VectorIndex]]:
     indexes: dict[str, VectorIndex] = {
         "qdrant-edge": EdgeIndex(tmp_path_factory.mktemp("edge") / "vectors", encoder=memo),  # type: ignore[arg-type]
@@ -119,7 +119,9 @@ def backends(
         collection = f"budgetscope-congruence-{uuid.uuid4().hex[:8]}"
         indexes["qdrant server"] = ClientIndex(url=url, collection=collection, encoder=memo)  # type: ignore[arg-type]
     try:
-        yield {name: synced(index.open(), home) for name, index in indexes.items()}
+        with embed_once():  # the corpus: embedded once in the test run, whichever home came first
+            opened = {name: synced(index.open(), home) for name, index in indexes.items()}
+        yield opened
     finally:
         if "qdrant server" in indexes:
             indexes["qdrant server"].drop()

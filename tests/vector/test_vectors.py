@@ -13,6 +13,7 @@ import pytest
 
 from budgetscope.index.chunks import Chunk, record_points
 from budgetscope.index.encoders import Encoder, HashEncoder, get_encoder
+from budgetscope.models import Citation, Record
 from budgetscope.vector.base import VectorIndex
 from budgetscope.vector.client import ClientIndex, build_filter
 from budgetscope.vector.edge import EdgeIndex, edge_filter
@@ -32,22 +33,20 @@ DEPT = "上海市科学技术协会"
 
 def narrative(
     doc: str, line: int, year: int, name: str, citing: list[str] | None = None, **sections: str
-) -> dict:
-    """A record of the DESIGN.md contract, as `budgetscope extract --format jsonl` prints it."""
-    return {
-        "id": f"{doc[:9]}-{line}",
-        "kind": "narrative",
-        "doc": doc,
-        "line": line,
-        "page": None,
-        "department": DEPT,
-        "year": year,
-        "title": f"{name}经费情况说明",
-        "name": name,
-        "sections": sections,
-        "budget_total_yuan": None,
-        "citations": [{"title": c, "canonical": c, "section": "legal_basis"} for c in citing or []],
-    }
+) -> Record:
+    """A project narrative's record."""
+    return Record(
+        id=f"{doc[:9]}-{line}",
+        kind="narrative",
+        doc=doc,
+        line=line,
+        department=DEPT,
+        year=year,
+        title=f"{name}经费情况说明",
+        name=name,
+        sections=dict(sections),
+        citations=[Citation(title=c, canonical=c, section="legal_basis") for c in citing or []],
+    )
 
 
 # Section texts verbatim from corpus/ (first sentences where a section is long).
@@ -115,7 +114,7 @@ RECORDS = [
         period="2023年1月-2023年12月",
     ),
 ]
-ID = {(r["doc"], r["line"]): r["id"] for r in RECORDS}
+ID = {(r.doc, r.line): r.id for r in RECORDS}
 
 QUERIES = [
     "party building in scientific societies",

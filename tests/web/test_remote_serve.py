@@ -13,6 +13,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -51,11 +52,11 @@ def outputs(home: Path, queries: Path) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def home(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def home(corpus: Path, tmp_path_factory: pytest.TempPathFactory, embed_once: Any) -> Path:
     import budgetscope
 
     home = tmp_path_factory.mktemp("serve-home")
-    with budgetscope.open(home) as bs:
+    with embed_once(), budgetscope.open(home) as bs:
         summary = bs.ingest([corpus / name for name in FILES])
     assert not summary.failed, summary.failed
     return home
