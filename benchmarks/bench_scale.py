@@ -231,7 +231,7 @@ def worker(
                 t = time.perf_counter()
                 [points] = index._query([Query("dense", v.tolist())], [], 10)
                 lat.append(1000 * (time.perf_counter() - t))
-                found.append({str(p.id) for p in points})
+                found.append({index.point_str(p.id) for p in points})
             hit = sum(len(f & e) for f, e in zip(found, exact, strict=True)) / (10 * len(exact))
             recall[str(ef)] = {"recall": round(hit, 3), "dense_p95_ms": round(percentile(lat, 0.95), 1)}
         index.close()

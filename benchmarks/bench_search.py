@@ -16,7 +16,10 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from budgetscope.models import Record
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -27,12 +30,12 @@ QUERY_SETS = {
 }
 
 
-def corpus_records() -> list[dict[str, Any]]:
+def corpus_records() -> list[Record]:
     from budgetscope.pipeline.document import read_document
     from budgetscope.pipeline.extract import extract_documents
 
     docs = extract_documents([read_document(p) for p in sorted((ROOT / "corpus").glob("*.txt"))])
-    return [r.contract() for d in docs for r in d.records]
+    return [r for d in docs for r in d.records]
 
 
 def run_queries(

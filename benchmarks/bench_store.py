@@ -46,7 +46,8 @@ def main() -> None:
         for workers in a.workers:
             home = Path(tmp) / f"home-{workers}"
             t0 = time.perf_counter()
-            s = ingest([src], home, workers=workers)
+            s = ingest([src], home, workers=workers, force=True)  # copies: the same text under other names
+            assert s.written == n, f"{n - s.written} copies not stored: {s.failed[:1]}"
             secs = time.perf_counter() - t0
             print(f"ingest  workers={workers}: {n} documents ({mb:.1f} MB) in {secs:.2f}s = {n / secs:.1f} docs/s "
                   f"(relink {s.relink_seconds:.2f}s; {s.projects} projects, {s.amounts} amounts, {s.citations} citations)")  # fmt: skip

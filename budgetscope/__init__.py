@@ -13,9 +13,27 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from budgetscope.api import Budgetscope, BudgetscopeError, SearchFilters, extract, open, segment, to_frame
+    from budgetscope.api import (
+        Budgetscope,
+        BudgetscopeError,
+        SearchFilters,
+        extract,
+        open,
+        process,
+        segment,
+        to_frame,
+    )
 
-_API = ("Budgetscope", "BudgetscopeError", "SearchFilters", "extract", "open", "segment", "to_frame")
+_API = (
+    "Budgetscope",
+    "BudgetscopeError",
+    "SearchFilters",
+    "extract",
+    "open",
+    "process",
+    "segment",
+    "to_frame",
+)
 
 
 def _version() -> str:
@@ -45,6 +63,7 @@ __all__ = [
     "__version__",
     "extract",
     "open",
+    "process",
     "segment",
     "to_frame",
 ]

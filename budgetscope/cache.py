@@ -12,12 +12,15 @@ safe. When it cannot be created (a read-only home), nothing is cached and nothin
 
 Example:
     >>> import os, tempfile
+    >>> before = os.environ.get(CACHE_ENV)
     >>> os.environ[CACHE_ENV] = tempfile.mkdtemp()
     >>> cache_dir() == Path(os.environ[CACHE_ENV])
     True
     >>> tokenizer = jieba_tokenizer()
     >>> tokenizer.tmp_dir == os.environ.pop(CACHE_ENV)
     True
+    >>> if before is not None:
+    ...     os.environ[CACHE_ENV] = before
 """
 
 from __future__ import annotations

@@ -6,7 +6,8 @@ a file ``serve.json`` in the home (owner-only) with its pid, its URL and a rando
 once it listens, removed when it stops, ignored when its process is gone. ``search`` and ``cites``
 on that home send the query to it over HTTP (a JSON endpoint of the web app that runs the same code
 as the command; same output) and answer in-process when none is up or it does not answer;
-``ingest``, ``index`` and ``remove`` stop with one line naming it (see :func:`refuse_writes`).
+``ingest`` and ``remove`` hand their work to it (:func:`stream`: it runs them on the index it holds,
+saying how far it got as it goes); ``index`` stops with one line naming it (see :func:`refuse_writes`).
 
 Standard library only: a CLI start pays for nothing else.
 
@@ -27,6 +28,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -203,21 +205,104 @@ def answer_from_serve(
     return answer
 
 
-def refuse_writes(
+def holder(
     home: Path | str | None, qdrant_url: str | None = None, *, writes_index: bool = True
-) -> str | None:
-    """The one-line reason a command that writes the embedded index of ``home`` (``ingest``,
-    ``index``, ``remove``) cannot run now — a serve holds it — or None. Nothing is held with a Qdrant
-    server (``qdrant_url``) or when the command leaves the index alone (``writes_index=False``)."""
+) -> Serving | None:
+    """The serve that holds the embedded index of ``home``, for a command that writes it (``ingest``,
+    ``index``, ``remove``): those hand their work to it or stop. None when no serve holds it, with a
+    Qdrant server (``qdrant_url``: nothing is held) or when the command leaves the index alone
+    (``writes_index=False``)."""
     from budgetscope.paths import data_home
 
     if qdrant_url or not writes_index:
         return None
-    where = data_home(home)
-    serving = running(where)
+    serving = running(data_home(home))
     if serving is None or serving.qdrant_url:
         return None
+    return serving
+
+
+def refuse_writes(
+    home: Path | str | None, qdrant_url: str | None = None, *, writes_index: bool = True
+) -> str | None:
+    """The one-line reason a command that writes the embedded index of ``home`` and cannot hand its
+    work to the serve holding it (``index``) cannot run now, or None (see :func:`holder`)."""
+    from budgetscope.paths import data_home
+
+    serving = holder(home, qdrant_url, writes_index=writes_index)
+    if serving is None:
+        return None
     return (
-        f"a `budgetscope serve` (pid {serving.pid}, {serving.url}) holds the search index of {where}: "
+        f"a `budgetscope serve` (pid {serving.pid}, {serving.url}) holds the search index of {data_home(home)}: "
         f"stop it (Ctrl+C in its terminal, or kill {serving.pid}) and run this again"
     )
+
+
+STREAM_SILENCE = 120.0
+"""Seconds a streamed answer may stay silent (the serve says it is alive every 10 s) before the
+command gives up on it."""
+
+
+def stream(serving: Serving, path: str, payload: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """POST ``payload`` as JSON to the serve's ``path`` and yield the objects of its answer, one JSON
+    object per line, as they come. :class:`ServeError` with the serve's one-line message when it
+    refuses the request or stops answering; :class:`ServeUnavailable` when it cannot be reached."""
+    import urllib.error
+    import urllib.request
+
+    request = urllib.request.Request(
+        serving.url.rstrip("/") + path,
+        data=json.dumps(payload, ensure_ascii=False).encode("utf-8"),
+        headers={"Content-Type": "application/json", TOKEN_HEADER: serving.token},
+        method="POST",
+    )
+    try:
+        response = urllib.request.urlopen(request, timeout=STREAM_SILENCE)
+    except urllib.error.HTTPError as exc:
+        try:
+            message = json.loads(exc.read().decode("utf-8")).get("error")
+        except (ValueError, AttributeError, OSError):
+            message = None
+        raise ServeError(str(message or f"the serve at {serving.url} answered {exc.code}")) from None
+    except (OSError, ValueError) as exc:
+        raise ServeUnavailable(f"{serving.url}: {exc}") from None
+    with response:
+        try:
+            for line in response:
+                if line.strip():
+                    yield json.loads(line.decode("utf-8"))
+        except TimeoutError:
+            raise ServeError(
+                f"the serve at {serving.url} (pid {serving.pid}) stopped answering for {STREAM_SILENCE:.0f} s"
+            ) from None
+        except (OSError, ValueError) as exc:
+            raise ServeError(f"the serve at {serving.url} (pid {serving.pid}) broke off: {exc}") from None
+
+
+def hand_over(
+    serving: Serving,
+    path: str,
+    payload: dict[str, Any],
+    on_progress: Callable[[int, int, str], None] | None = None,
+    on_phase: Callable[[str], None] | None = None,
+) -> dict[str, Any]:
+    """A write handed to the serve holding the index (:func:`stream`), its progress passed on as it
+    comes; the serve's last answer (``{"summary": ..., "points": ...}``). :class:`ServeError` with the
+    serve's one-line message when it failed."""
+    import logging
+
+    for n, item in enumerate(stream(serving, path, payload)):
+        if n == 0:  # it answered: the work is its own now
+            logging.getLogger("budgetscope.search_cli").info(
+                "handed to the serve at %s (pid %d)", serving.url, serving.pid
+            )
+        if "progress" in item and on_progress is not None:
+            done, total, name = item["progress"]
+            on_progress(int(done), int(total), str(name))
+        elif "phase" in item and on_phase is not None:
+            on_phase(str(item["phase"]))
+        elif "error" in item:
+            raise ServeError(str(item["error"]))
+        elif "summary" in item:
+            return item
+    raise ServeError(f"the serve at {serving.url} (pid {serving.pid}) ended without a summary")

@@ -8,9 +8,11 @@ files and ``--out`` on a shared path). Default input: the bundled corpus. Needs 
 extra: ``pip install 'budgetscope[cluster]'``.
 
 1. map: each worker reads, segments and extracts its files, and writes one JSONL file per task in
-   ``--out`` (``budgetscope.index.bulk.process_to_line``: what ``ingest`` makes of a file);
+   ``--out`` (``budgetscope.process``: what ``ingest`` makes of a file; on the command line
+   ``budgetscope extract FILES --format processed > part.jsonl``);
 2. load: this process stores every line into the home's SQLite store (no document is read again),
-   links across documents once, and embeds what changed (``budgetscope.index.bulk.bulk_load``).
+   links across documents once, and embeds what changed (``budgetscope.open(home).load(files)``; on
+   the command line ``budgetscope ingest --from-jsonl OUT``).
 Running it again changes nothing (every document is unchanged).
 """
 
@@ -25,9 +27,9 @@ from pathlib import Path
 
 def map_files(paths: list[str], out: str) -> int:
     """One task: the JSON lines of ``paths`` into the file ``out``; how many lines."""
-    from budgetscope.index.bulk import process_to_line
+    import budgetscope
 
-    lines = [process_to_line(p) for p in paths]
+    lines = [line for line, _ in budgetscope.process(paths, workers=1)]
     Path(out).write_text("".join(line + "\n" for line in lines), encoding="utf-8")
     return len(lines)
 
@@ -46,7 +48,7 @@ def main() -> None:
 
     from dask.distributed import Client, LocalCluster
 
-    from budgetscope.index.bulk import bulk_load
+    import budgetscope
     from budgetscope.paths import bundled_corpus, bundled_documents, expand
 
     if args.paths:
@@ -72,11 +74,17 @@ def main() -> None:
         lines = sum(client.gather(futures))
     print(f"map: {len(files)} files → {lines} lines in {len(tasks)} JSONL files under {out}", file=sys.stderr)
 
-    summary, points = bulk_load(sorted(out.glob("part-*.jsonl")), args.home, index=not args.no_index)
+    with budgetscope.open(args.home) as home:
+        summary = home.load(sorted(out.glob("part-*.jsonl")), index=not args.no_index)
+        lag = [] if args.no_index else home.index_lag()
+        indexed = (
+            ""
+            if args.no_index
+            else f"; search index: {'behind by ' + str(len(lag)) if lag else 'up to date'}"
+        )
     print(
         f"load: {summary.written} written, {summary.unchanged} unchanged, {len(summary.failed)} failed; "
-        f"store: {summary.documents} documents, {summary.projects} projects"
-        + ("" if points is None else f"; search index: {points} points embedded"),
+        f"store: {summary.documents} documents, {summary.projects} projects{indexed}",
         file=sys.stderr,
     )
     for error in summary.failed:

@@ -1,11 +1,13 @@
 """Shared fixtures: the bundled corpus, real PDFs printed from its text, the corpus extracted once and a
-store with it ingested once (not embedded: only tests that search embed a home)."""
+store with it ingested once (not embedded: only tests that search embed a home), and ``embed_once``:
+while the shared homes that search are built, USE embeds each batch of texts once per test run."""
 
 from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +27,25 @@ os.environ.setdefault("BUDGETSCOPE_CACHE_DIR", tempfile.mkdtemp(prefix="budgetsc
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
+
+SHARED_EMBEDDED_CORPUS = ("tests/web/", "tests/vector/test_vector_congruence.py")
+"""Test files whose homes embed the whole bundled corpus: with pytest-xdist (``make test`` runs two
+workers) they go to one worker, so the corpus is embedded once."""
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """Under pytest-xdist: a file's tests run in one worker (its module fixtures are built once, as
+    ``--dist loadfile``), and the files of :data:`SHARED_EMBEDDED_CORPUS` all in one worker.
+    (``--dist loadgroup`` does not group with this pytest: its marks never reach the scheduler.)"""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ByFile(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            name = nodeid.split("::", 1)[0]
+            return next((g for g in SHARED_EMBEDDED_CORPUS if name.startswith(g)), name)
+
+    return ByFile(config, log)
 
 
 @pytest.fixture(scope="session")
@@ -143,3 +164,39 @@ def corpus_home(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     summary = ingest([corpus], home, workers=1)
     assert not summary.failed
     return home
+
+
+_USE_BATCHES: dict[tuple[str, ...], Any] = {}
+"""USE's vectors of each batch of document texts embedded under :func:`use_embedded_once` in this run."""
+
+
+@contextmanager
+def use_embedded_once() -> Iterator[None]:
+    """While this is open, USE embeds each batch of document texts once per test run: the homes that
+    tests search share most of their documents (the bundled corpus's), and embedding them again for
+    each home took about a minute of the suite. A document's chunks go to the encoder in the same
+    batches in every home, so a batch seen before gets the very vectors the model gave it (keyed by
+    the whole batch, not by text: the model's floats depend on the batch a text is in, and the
+    congruence test compares engines to 4 decimals). Queries are never memoized, and tests of the
+    encoder or of an ingest's own work run outside it."""
+    from budgetscope.index.encoders import UseEncoder
+
+    real = UseEncoder.encode_documents
+
+    def encode_documents(self: UseEncoder, texts: list[str]) -> Any:
+        key = tuple(texts)
+        if key not in _USE_BATCHES:
+            _USE_BATCHES[key] = real(self, texts)
+        return _USE_BATCHES[key].copy()
+
+    UseEncoder.encode_documents = encode_documents  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        UseEncoder.encode_documents = real  # type: ignore[method-assign]
+
+
+@pytest.fixture(scope="session")
+def embed_once() -> Callable[[], AbstractContextManager[None]]:
+    """:func:`use_embedded_once`, for the fixtures that build a shared home to search."""
+    return use_embedded_once

@@ -177,6 +177,7 @@ STORE_AND_ENGINES = (
 """What a command reaches only through the API: opening the store, the search engine, the pipeline
 (the shared ``common`` module reads files for ``segment``/``extract``)."""
 
+
 @pytest.mark.parametrize(
     "name",
     sorted(

@@ -9,6 +9,7 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from budgetscope.api.errors import (
@@ -21,6 +22,7 @@ from budgetscope.api.errors import (
     ProjectNotFound,
     UnknownDepartment,
     UnknownPolicyDocument,
+    UnreadableLoad,
 )
 from budgetscope.api.frames import Rows, to_frame
 from budgetscope.api.session import Budgetscope
@@ -58,6 +60,20 @@ def extract(path: Path | str) -> Document:
     return extract_documents([segment(path)])[0]
 
 
+def process(paths: Iterable[Path | str], *, workers: int | None = None) -> Iterator[tuple[str, str | None]]:
+    """The map step of a parallel ingest: each file (in order) read as ``ingest`` reads it, as one JSON
+    line for :meth:`Budgetscope.load`, with the file's one-line error (None when it was read).
+    ``workers``: processes (default: one per core, up to 4, when a PDF is among the files or there are
+    16 or more). Run it wherever the files are (a cluster's workers); no store is involved.
+
+    >>> [(line[:40], error) for line, error in process(["corpus/sast-2026-performance-targets.txt"])]
+    [('{"format": "budgetscope-processed/1", "p', None)]
+    """
+    from budgetscope.index.bulk import process_to_lines
+
+    return process_to_lines(paths, workers)
+
+
 __all__ = [
     "AmbiguousProject",
     "Budgetscope",
@@ -71,8 +87,10 @@ __all__ = [
     "SearchFilters",
     "UnknownDepartment",
     "UnknownPolicyDocument",
+    "UnreadableLoad",
     "extract",
     "open",
+    "process",
     "segment",
     "to_frame",
 ]

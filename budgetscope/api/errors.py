@@ -35,6 +35,10 @@ class AmbiguousProject(BudgetscopeError):
     """A project id prefix matches several projects."""
 
 
+class UnreadableLoad(BudgetscopeError):
+    """A file given to ``load`` cannot be read as lines of the map step (what was stored before it stays)."""
+
+
 class PandasMissing(BudgetscopeError):
     """``to_frame`` needs pandas, which is not installed."""
 

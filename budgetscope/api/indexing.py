@@ -191,6 +191,39 @@ def ingest_and_index(
     return summary, points
 
 
+def load_and_index(
+    files: Iterable[Path | str],
+    home: Path | str | None,
+    *,
+    index: bool = True,
+    force: bool = False,
+    qdrant_url: str | None = None,
+    encoder: str | None = None,
+    on_progress: Progress | None = None,
+    before_index: Callable[[], None] | None = None,
+) -> tuple[IngestSummary, int | None]:
+    """The load step of a parallel ingest: the documents of JSONL files written by
+    :func:`budgetscope.api.process` (``budgetscope extract --format processed``) stored as ``ingest``
+    stores them (no document read again; unchanged ones left alone), then, with ``index``, embedded.
+    Raises :class:`UnreadableLoad` for a file that cannot be read (what was stored before it stays)."""
+    from budgetscope.api.errors import UnreadableLoad
+    from budgetscope.index.bulk import BulkLoadError, load_jsonl
+    from budgetscope.paths import data_home
+
+    try:
+        summary, written = load_jsonl(files, home, force=force, on_progress=on_progress)
+    except BulkLoadError as exc:
+        raise UnreadableLoad(str(exc)) from None
+    if not index:
+        return summary, None
+    if before_index is not None:
+        before_index()
+    points = update_index(
+        data_home(home), written, qdrant_url=qdrant_url, encoder=encoder, on_progress=on_progress
+    )
+    return summary, points
+
+
 def remove_documents(
     home: Path,
     names: Iterable[str],

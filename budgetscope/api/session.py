@@ -127,6 +127,28 @@ class Budgetscope:
             )  # fmt: skip
         return summary
 
+    def load(
+        self,
+        files: Iterable[Path | str],
+        *,
+        index: bool = True,
+        force: bool = False,
+        progress: Progress | None = None,
+    ) -> IngestSummary:
+        """Store the documents of JSONL files made by :func:`budgetscope.api.process` (the map step
+        of a parallel ingest, run anywhere) without reading any document again, as :meth:`ingest`
+        stores them, and with ``index`` embed what changed. A bad line is listed in ``summary.failed``
+        with its file and line number; a file that cannot be read raises
+        :class:`UnreadableLoad`."""
+        from budgetscope.api.indexing import load_and_index
+
+        with self._lock:
+            summary, _ = load_and_index(
+                files, self.home, index=index, force=force, qdrant_url=self.qdrant_url, encoder=self.encoder,
+                on_progress=progress, before_index=self.close,
+            )  # fmt: skip
+        return summary
+
     def remove(self, docs: Iterable[str], *, index: bool = True) -> int:
         """Remove stored documents by name (with everything read from them) from the store and, with
         ``index``, the search index; how many were removed. :class:`DocumentNotFound` for an unknown

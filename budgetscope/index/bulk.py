@@ -10,17 +10,20 @@ already stored unchanged (same name, SHA-1 and pipeline version) is left alone, 
 nothing; a file name seen twice, a name stored from another document, the same content under
 another name are refused as ``ingest`` refuses them; a line that is not one of these is a one-line
 error naming the file and line, and nothing stored is lost; the cross-document links are recomputed
-once at the end. :func:`bulk_load` adds the search index update.
+once at the end. The public face of both steps is :func:`budgetscope.process` and
+:meth:`budgetscope.Budgetscope.load` (which adds the search index update), on the command line
+``budgetscope extract --format processed`` and ``budgetscope ingest --from-jsonl``.
 
 Example:
     >>> line = process_to_line("corpus/sast-2026-performance-targets.txt")  # doctest: +SKIP
-    >>> summary, points = bulk_load(["part-0.jsonl"], "/tmp/home")  # doctest: +SKIP
+    >>> summary, written = load_jsonl(["part-0.jsonl"], "/tmp/home")  # doctest: +SKIP
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import time
 import types
 import typing
@@ -29,8 +32,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from budgetscope.index.ingest import IngestSummary
-from budgetscope.index.processing import Processed, pipeline_version, process_file
+from budgetscope.index.ingest import PARALLEL_MIN_FILES, IngestSummary
+from budgetscope.index.processing import Processed, pipeline_version, process_all, process_file
 from budgetscope.messages import quoted
 
 FORMAT = "budgetscope-processed/1"
@@ -84,8 +87,26 @@ def _decode(kind: Any, value: Any) -> Any:
 
 def process_to_line(path: Path | str) -> str:
     """The map step for one file: what ``ingest`` makes of it, as one JSON line (never raises)."""
-    item = process_file(path)
+    return line_of(process_file(path))
+
+
+def line_of(item: Processed) -> str:
+    """A processed file as one JSON line of the map step."""
     return json.dumps({"format": FORMAT, "pipeline": pipeline_version(), **_encode(item)}, ensure_ascii=False)
+
+
+def process_to_lines(
+    paths: Iterable[Path | str], workers: int | None = None
+) -> Iterator[tuple[str, str | None]]:
+    """The map step for many files, in order, in ``workers`` processes (default: one per core, up to
+    4, when a PDF is among them or there are 16 or more): each file's JSON line and its one-line error
+    (None when it was read; a failed file's line carries the error too, so the load step reports it)."""
+    files = [Path(p) for p in paths]
+    if workers is None:
+        many = len(files) >= PARALLEL_MIN_FILES or any(p.suffix.lower() == ".pdf" for p in files)
+        workers = min(os.cpu_count() or 1, 4) if many and len(files) > 1 else 1
+    for item in process_all(files, workers):
+        yield line_of(item), item.error
 
 
 @dataclasses.dataclass(frozen=True)
@@ -136,8 +157,9 @@ def load_jsonl(
     force: bool = False,
     on_progress: Callable[[int, int, str], None] | None = None,
 ) -> tuple[IngestSummary, list[str]]:
-    """Store the documents of the map step's JSONL files in the home's store; the summary (as
-    ``ingest`` gives it) and the names of the documents written (for the index update)."""
+    """Store the documents of the map step's JSONL files (a folder: the ``*.jsonl`` files in it) in the
+    home's store; the summary (as ``ingest`` gives it) and the names of the documents written (for
+    the index update). A file that cannot be read stops the load before anything is written."""
     from budgetscope.index.ingest import StoredAs, _totals, duplicate_of, name_clash, relink, stored_contents
     from budgetscope.paths import data_home
     from budgetscope.store import index_state
@@ -145,6 +167,16 @@ def load_jsonl(
     from budgetscope.store.sqlite import open_store
 
     started = time.perf_counter()
+    files = [
+        f
+        for given in files
+        for f in (sorted(Path(given).glob("*.jsonl")) if Path(given).is_dir() else [given])
+    ]
+    for file in files:  # a missing or unreadable file stops the load before anything is written
+        try:
+            open(file, "rb").close()
+        except OSError as exc:
+            raise BulkLoadError(f"{quoted(file)}: cannot read ({exc.strerror or exc})") from None
     store = open_store(home, create=True)
     index_state.migrate(data_home(home), store)
     summary = IngestSummary(store=getattr(store, "path", ""))
@@ -155,6 +187,8 @@ def load_jsonl(
         seen: dict[str, str] = {}
         for where, line in _lines(files):
             summary.files += 1
+            if on_progress is not None:
+                on_progress(summary.files, 0, where)
             if isinstance(line, str) or line.item.document is None:
                 summary.failed.append(
                     line if isinstance(line, str) else line.item.error or f"{where}: no document"
@@ -193,8 +227,6 @@ def load_jsonl(
             summary.written += store.write_documents([entry])
             summary.warnings += [f"{quoted(document.doc)}: {w}" for w in document.warnings]
             written.append(document.doc)
-            if on_progress is not None:
-                on_progress(summary.files, 0, document.doc)
         relinking = time.perf_counter()
         while store.links_stale():
             before = index_state.sequence(store)
@@ -208,23 +240,3 @@ def load_jsonl(
         store.close()
     summary.seconds = round(time.perf_counter() - started, 3)
     return summary, written
-
-
-def bulk_load(
-    files: Iterable[Path | str],
-    home: Path | str | None = None,
-    *,
-    index: bool = True,
-    force: bool = False,
-    qdrant_url: str | None = None,
-    encoder: str | None = None,
-) -> tuple[IngestSummary, int | None]:
-    """:func:`load_jsonl`, then (with ``index``) embed what was written, as ``ingest`` does; the
-    summary and the points written (None without ``index``)."""
-    from budgetscope.api.indexing import update_index
-    from budgetscope.paths import data_home
-
-    summary, written = load_jsonl(files, home, force=force)
-    if not index:
-        return summary, None
-    return summary, update_index(data_home(home), written, qdrant_url=qdrant_url, encoder=encoder)

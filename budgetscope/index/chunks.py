@@ -1,4 +1,4 @@
-"""Record-to-point conversion: a record of the DESIGN.md contract becomes index chunks.
+"""Record-to-point conversion: a :class:`~budgetscope.models.Record` becomes index chunks.
 
 Pure: no model, no Qdrant. A named record first gets a chunk of its name alone (the strongest
 cross-lingual signal). A narrative then gives chunks for each section of at least
@@ -22,12 +22,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from budgetscope.models import FORM_TEXT_SECTIONS
+from budgetscope.models import FORM_TEXT_SECTIONS, Form, Record
 
 
-def _exact_text(value: Any) -> Any:
-    """A non-whole contract amount as its exact decimal text (payloads are JSON; never through float)."""
-    return format(value, "f") if isinstance(value, Decimal) else value
+def _exact_amount(value: Decimal | None) -> int | str | None:
+    """An amount as the payload holds it: an int when whole, else its exact decimal text (payloads
+    are JSON; never through float)."""
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else format(value, "f")
 
 
 DEFAULT_MAX_CHARS = 300
@@ -123,29 +126,26 @@ def point_id(record_id: str, part: str, index: int) -> str:
     return str(uuid.uuid5(POINT_NAMESPACE, f"{record_id}\x1f{part}\x1f{index}"))
 
 
-def _cited(record: Mapping[str, Any]) -> list[str]:
+def _cited(record: Record) -> list[str]:
     """Canonical ids of the documents a record cites, first-seen order, no repeats."""
-    canonical = (c.get("canonical") for c in record.get("citations") or [])
-    return list(dict.fromkeys(c for c in canonical if c))
+    return list(dict.fromkeys(c.canonical for c in record.citations if c.canonical))
 
 
-def _indicator_text(form: Mapping[str, Any]) -> str:
+def _indicator_text(form: Form) -> str:
     lines = []
-    for row in form.get("indicators") or []:
-        label = row.get("level3") or row.get("level2") or ""
-        target = row.get("target") or ""
+    for row in form.indicators:
+        label = row.level3 or row.level2 or ""
+        target = row.target or ""
         line = f"{label}：{target}" if label and target else label or target
         if line:
             lines.append(line)
     return "\n".join(lines)
 
 
-def _form_parts(form: Mapping[str, Any]) -> list[tuple[str, str, str]]:
+def _form_parts(form: Form) -> list[tuple[str, str, str]]:
     """Each free-text field (section by :data:`FORM_TEXT_SECTIONS`), then the indicator rows."""
     parts = [
-        (label, FORM_TEXT_SECTIONS.get(label, "form"), text)
-        for label, text in (form.get("texts") or {}).items()
-        if text
+        (label, FORM_TEXT_SECTIONS.get(label, "form"), text) for label, text in form.texts.items() if text
     ]
     parts.append(("indicators", "goals", _indicator_text(form)))
     return parts
@@ -165,11 +165,11 @@ def _narrative_parts(sections: Mapping[str, str | None]) -> list[tuple[str, str,
     return parts
 
 
-def _parts(record: Mapping[str, Any]) -> list[tuple[str, str, str]]:
+def _parts(record: Record) -> list[tuple[str, str, str]]:
     """``(part, section key, text)`` of every piece of a record that becomes chunks."""
-    if record.get("kind") == "form":
-        return _form_parts(record.get("form") or {})
-    return _narrative_parts(record.get("sections") or {})
+    if record.kind == "form":
+        return _form_parts(record.form or Form())
+    return _narrative_parts(record.sections)
 
 
 def _chunk(
@@ -189,10 +189,8 @@ def _chunk(
     return Chunk(point_id(base["project_id"], part, index), embedded, payload)
 
 
-def record_points(
-    record: Mapping[str, Any], encoder_name: str, *, max_chars: int = DEFAULT_MAX_CHARS
-) -> list[Chunk]:
-    """The chunks of one record (a dict as ``budgetscope extract --format jsonl`` prints).
+def record_points(record: Record, encoder_name: str, *, max_chars: int = DEFAULT_MAX_CHARS) -> list[Chunk]:
+    """The chunks of one record.
 
     First, if the record has a name (else its title), a chunk embedding the name alone: part
     ``name``, section that of the record's first part (the text its snippet shows), ``start = end = 0``, payload text the first max_chars characters of
@@ -200,30 +198,30 @@ def record_points(
     each chunked with :func:`chunk_section`. Narratives: each section of
     :data:`MIN_PART_CHARS` or more characters, then one part ``brief`` joining the shorter
     sections one per line (section: the first one's key). Forms: each free-text field in
-    ``form["texts"]`` (section by :data:`FORM_TEXT_SECTIONS`) and the indicator rows
+    ``form.texts`` (section by :data:`FORM_TEXT_SECTIONS`) and the indicator rows
     (``level3：target`` lines, part ``indicators``, section ``goals``). Their embedded text is
     ``name + "\\n" + chunk``; the payload holds ``project_id doc page line year department name
     title kind section part chunk start end cites budget_total_yuan encoder text``, where
     ``start``/``end`` are offsets in the part's text and ``text`` is the chunk without the name.
 
-    >>> rec = {"id": "r1", "kind": "narrative", "doc": "a.txt", "name": "科技社团党建项目",
-    ...        "sections": {"overview": "开展党建工作。", "period": "2026年度", "goals": None}}
+    >>> rec = Record(id="r1", kind="narrative", doc="a.txt", title="", name="科技社团党建项目",
+    ...              sections={"overview": "开展党建工作。", "period": "2026年度", "goals": None})
     >>> [(c.payload["part"], c.payload["section"], c.text) for c in record_points(rec, "use")]
     [('name', 'overview', '科技社团党建项目'), ('brief', 'overview', '科技社团党建项目\\n开展党建工作。\\n2026年度')]
     """
-    name = record.get("name") or record.get("title") or ""
+    name = record.name or record.title or ""
     base = {
-        "project_id": record["id"],
-        "doc": record.get("doc"),
-        "page": record.get("page"),
-        "line": record.get("line"),
-        "year": record.get("year"),
-        "department": record.get("department"),
+        "project_id": record.id,
+        "doc": record.doc,
+        "page": record.page,
+        "line": record.line,
+        "year": record.year,
+        "department": record.department,
         "name": name,
-        "title": record.get("title"),
-        "kind": record.get("kind"),
+        "title": record.title,
+        "kind": record.kind,
         "cites": _cited(record),
-        "budget_total_yuan": _exact_text(record.get("budget_total_yuan")),
+        "budget_total_yuan": _exact_amount(record.budget_total_yuan),
         "encoder": encoder_name,
     }
     parts = _parts(record)

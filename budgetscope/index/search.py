@@ -6,8 +6,9 @@ Example:
     >>> from budgetscope.index.encoders import get_encoder
     >>> from budgetscope.vector.client import ClientIndex
     >>> from budgetscope.vector.points import points_of_records
-    >>> rec = {"id": "p1", "kind": "narrative", "doc": "a.txt", "line": 3, "name": "科技社团党建项目",
-    ...        "sections": {"overview": "在科技社团中开展党建工作。"}}
+    >>> from budgetscope.models import Record
+    >>> rec = Record(id="p1", kind="narrative", doc="a.txt", line=3, title="", name="科技社团党建项目",
+    ...              sections={"overview": "在科技社团中开展党建工作。"})
     >>> with ClientIndex(location=":memory:", encoder=get_encoder("hash")) as index:
     ...     _ = index.upsert(points_of_records([rec], "hash"))
     ...     [h["name"] for h in search(index, "党建工作", top_k=1)]

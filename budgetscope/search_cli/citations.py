@@ -7,14 +7,13 @@ import json
 import sys
 from collections.abc import Iterator
 from enum import StrEnum
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
 from budgetscope.models import Document
-from budgetscope.search_cli.common import extract_files, report_errors, stdout
+from budgetscope.search_cli.common import FilesArgument, extract_files, report_errors, stdout
 from budgetscope.search_cli.errors import one_line
 
 
@@ -114,9 +113,7 @@ def group_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def command(
-    files: Annotated[
-        list[Path], typer.Argument(readable=False, help="Text or PDF files (folders are searched).")
-    ],
+    files: FilesArgument,
     format: Annotated[
         CitationFormat, typer.Option("--format", "-f", help="table, jsonl or csv.")
     ] = CitationFormat.table,

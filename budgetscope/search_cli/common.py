@@ -104,9 +104,10 @@ class Progress:
             return
         if self._bar is not None:
             self._bar.update(self._task, completed=done, total=total, description=one_line(name))
-        elif done > 0 and done != self._printed and total and (done % self.every == 0 or done == total):
-            self._printed = done
-            print(f"{self.label}: {done}/{total}" + (f" {one_line(name)}" if name else ""), file=sys.stderr)
+        elif done > 0 and done != self._printed and (done % self.every == 0 or done == total):
+            self._printed = done  # total 0: not known beforehand
+            count = f"{done}/{total}" if total else str(done)
+            print(f"{self.label}: {count}" + (f" {one_line(name)}" if name else ""), file=sys.stderr)
 
 
 def warn_coverage(docs: Iterable[Document]) -> None:
@@ -170,6 +171,11 @@ EncoderOption = Annotated[
     ),
 ]
 
+
+FilesArgument = Annotated[
+    list[Path], typer.Argument(readable=False, help="Text or PDF files (folders are searched).")
+]
+"""The documents a reading command takes."""
 
 NoCacheOption = Annotated[
     bool, typer.Option("--no-cache", help="Read every file again (not from the read cache).")

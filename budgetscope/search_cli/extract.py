@@ -10,7 +10,14 @@ import typer
 from rich.table import Table
 
 from budgetscope.models import to_json
-from budgetscope.search_cli.common import NoCacheOption, extract_files, report_errors, stdout, warn_coverage
+from budgetscope.search_cli.common import (
+    FilesArgument,
+    NoCacheOption,
+    extract_files,
+    report_errors,
+    stdout,
+    warn_coverage,
+)
 from budgetscope.search_cli.errors import one_line
 
 
@@ -18,18 +25,25 @@ class ExtractFormat(StrEnum):
     jsonl = "jsonl"
     json = "json"
     table = "table"
+    processed = "processed"
 
 
 def command(
-    files: Annotated[
-        list[Path], typer.Argument(readable=False, help="Text or PDF files (folders are searched).")
-    ],
+    files: FilesArgument,
     format: Annotated[
-        ExtractFormat, typer.Option("--format", "-f", help="jsonl, json or table.")
+        ExtractFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="jsonl, json or table; processed: one line per file with everything `ingest` stores, "
+            "for `ingest --from-jsonl` (the map step of a parallel ingest).",
+        ),
     ] = ExtractFormat.table,
     no_cache: NoCacheOption = False,
 ) -> None:
     """Extract projects with sections, amounts, periods and cited policy documents."""
+    if format is ExtractFormat.processed:
+        return processed(files)
     docs, errors = extract_files(files, cache=not no_cache)
     records = [r for d in docs for r in d.records]
     if format is ExtractFormat.jsonl:
@@ -54,4 +68,17 @@ def command(
             )
         stdout().print(table)
     warn_coverage(docs)
+    report_errors(errors)
+
+
+def processed(files: list[Path]) -> None:
+    """One JSON line per file (in order) on stdout, what ``ingest --from-jsonl`` stores; errors on stderr."""
+    from budgetscope.api import process
+    from budgetscope.paths import expand
+
+    errors = []
+    for line, error in process(expand(files)):
+        print(line, flush=True)
+        if error:
+            errors.append(error)
     report_errors(errors)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -28,7 +29,10 @@ class IngestFormat(StrEnum):
 def command(
     paths: Annotated[
         list[Path] | None,
-        typer.Argument(readable=False, help="Text or PDF files, or folders (default: the bundled corpus)."),
+        typer.Argument(
+            readable=False,
+            help="Text or PDF files, or folders (default: the bundled corpus); with --from-jsonl, JSONL files.",
+        ),
     ] = None,
     home: HomeOption = None,
     force: Annotated[
@@ -53,6 +57,14 @@ def command(
     no_index: Annotated[
         bool, typer.Option("--no-index", help="Store only; do not update the search index.")
     ] = False,
+    from_jsonl: Annotated[
+        bool,
+        typer.Option(
+            "--from-jsonl",
+            help="PATHS are JSONL files of `extract --format processed` (the map step, run anywhere): store "
+            "their documents without reading any again.",
+        ),
+    ] = False,
     strict: Annotated[
         bool,
         typer.Option(
@@ -63,41 +75,64 @@ def command(
 ) -> None:
     """Ingest budget documents into the entity store: idempotent, one transaction per document."""
     from budgetscope.api import BudgetscopeError
-    from budgetscope.api.indexing import ingest_and_index
+    from budgetscope.api.indexing import ingest_and_index, load_and_index
     from budgetscope.index.ingest import IngestError
-    from budgetscope.remote import refuse_writes
+    from budgetscope.remote import ServeError, ServeUnavailable, hand_over, holder
     from budgetscope.search_cli.common import fail
     from budgetscope.store.protocol import StoreError
 
-    # a serve holds the embedded index: one line naming it
-    if busy := refuse_writes(home, qdrant_url, writes_index=not no_index):
-        raise fail(busy)
-    console = stderr()
+    if from_jsonl and not paths:
+        raise fail("--from-jsonl needs the JSONL files to load")
+    if from_jsonl and (strict or workers):
+        raise fail("--strict and --workers apply to reading documents, not to --from-jsonl")
+    serving = holder(home, qdrant_url, writes_index=not no_index)  # a serve holds the index: it ingests
+    if serving is not None and encoder and encoder != serving.encoder:
+        raise fail(f"the `budgetscope serve` holding this index (pid {serving.pid}) runs another encoder")
     try:
-        with Progress("ingest", quiet=quiet) as progress:
-            summary, points = ingest_and_index(
-                paths, home, index=not no_index, force=force, workers=workers, strict=strict,
-                qdrant_url=qdrant_url, encoder=encoder, on_progress=progress,
-                before_index=lambda: progress.phase("index"),
-            )  # fmt: skip
-    except (IngestError, StoreError, BudgetscopeError) as exc:
+        with Progress("load" if from_jsonl else "ingest", quiet=quiet) as progress:
+            done = None
+            if serving is not None:  # None when it does not answer (it is not our serve): write here
+                request = {"paths": [str(p.resolve()) for p in paths] if paths else None, "force": force,
+                           "workers": workers, "strict": strict, "from_jsonl": from_jsonl, "no_index": no_index}  # fmt: skip
+                with contextlib.suppress(ServeUnavailable):
+                    done = hand_over(serving, "/api/cli/ingest", request, progress, progress.phase)
+            if done is not None:
+                summary, points = done["summary"], done["points"]
+            elif from_jsonl:
+                loaded, points = load_and_index(
+                    paths or [], home, index=not no_index, force=force, qdrant_url=qdrant_url, encoder=encoder,
+                    on_progress=progress, before_index=lambda: progress.phase("index"),
+                )  # fmt: skip
+                summary = loaded.as_dict()
+            else:
+                ingested, points = ingest_and_index(
+                    paths, home, index=not no_index, force=force, workers=workers, strict=strict,
+                    qdrant_url=qdrant_url, encoder=encoder, on_progress=progress,
+                    before_index=lambda: progress.phase("index"),
+                )  # fmt: skip
+                summary = ingested.as_dict()
+    except (IngestError, StoreError, BudgetscopeError, ServeError) as exc:
         raise fail(str(exc)) from None
     if format is IngestFormat.json:
-        print(json.dumps(summary.as_dict(), ensure_ascii=False))
+        print(json.dumps(summary, ensure_ascii=False))
     elif not quiet:
-        console.print(
-            f"{summary.written} written, {summary.unchanged} unchanged, {len(summary.failed)} failed "
-            f"({summary.seconds:.2f} s) → {summary.store}\n"
-            f"store: {summary.documents} documents, {summary.projects} projects ({summary.narratives} narratives, "
-            f"{summary.forms} forms), {summary.amounts} amounts, {summary.citations} citations, "
-            f"{summary.policy_documents} policy documents, {summary.series} project series, "
-            f"{summary.findings} findings, {len(summary.warnings)} warnings, "
-            f"{summary.coverage_gaps} documents with coverage gaps",
-            highlight=False,
-            soft_wrap=True,
-        )
-        if points is not None:
-            console.print(f"search index: {points} points embedded", highlight=False)
-        for w in summary.warnings:
-            warn(w)
-    report_errors(summary.failed)
+        render(summary, points)
+    report_errors(summary["failed"])
+
+
+def render(summary: dict[str, Any], points: int | None) -> None:
+    """The summary of an ingest on stderr, then its warnings."""
+    s = summary
+    stderr().print(
+        f"{s['written']} written, {s['unchanged']} unchanged, {len(s['failed'])} failed ({s['seconds']:.2f} s) → "
+        f"{s['store']}\nstore: {s['documents']} documents, {s['projects']} projects ({s['narratives']} narratives, "
+        f"{s['forms']} forms), {s['amounts']} amounts, {s['citations']} citations, {s['policy_documents']} policy "
+        f"documents, {s['series']} project series, {s['findings']} findings, {len(s['warnings'])} warnings, "
+        f"{s['coverage_gaps']} documents with coverage gaps",
+        highlight=False,
+        soft_wrap=True,
+    )
+    if points is not None:
+        stderr().print(f"search index: {points} points embedded", highlight=False)
+    for w in s["warnings"]:
+        warn(w)

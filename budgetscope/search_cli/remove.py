@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Annotated
 
 import typer
@@ -28,17 +29,21 @@ def command(
     from budgetscope.api import BudgetscopeError
     from budgetscope.api.indexing import remove_documents
     from budgetscope.paths import data_home
-    from budgetscope.remote import refuse_writes
+    from budgetscope.remote import ServeError, ServeUnavailable, ask, holder
     from budgetscope.store.protocol import StoreError
 
-    # a serve holds the embedded index: one line naming it
-    if busy := refuse_writes(home, qdrant_url, writes_index=not no_index):
-        raise fail(busy)
+    serving = holder(home, qdrant_url, writes_index=not no_index)  # a serve holds the index: it removes
     try:
-        removed = remove_documents(
-            data_home(home), docs, index=not no_index, qdrant_url=qdrant_url, encoder=encoder
-        )
-    except (StoreError, BudgetscopeError) as exc:
+        removed = None
+        if serving is not None:  # None when it does not answer (it is not our serve): remove here
+            with contextlib.suppress(ServeUnavailable):
+                answer = ask(serving, "/api/cli/remove", {"docs": docs, "no_index": no_index})
+                removed = int(answer["removed"])
+        if removed is None:
+            removed = remove_documents(
+                data_home(home), docs, index=not no_index, qdrant_url=qdrant_url, encoder=encoder
+            )
+    except (StoreError, BudgetscopeError, ServeError) as exc:
         raise fail(str(exc)) from None
     if not quiet:
         index = "store only; the index catches up on its next update" if no_index else "store and index"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -11,6 +10,7 @@ from rich.tree import Tree
 
 from budgetscope.models import SECTION_KEYS, Document, to_json
 from budgetscope.search_cli.common import (
+    FilesArgument,
     NoCacheOption,
     SegmentFormat,
     read_documents,
@@ -22,9 +22,7 @@ from budgetscope.search_cli.errors import one_line
 
 
 def command(
-    files: Annotated[
-        list[Path], typer.Argument(readable=False, help="Text or PDF files (folders are searched).")
-    ],
+    files: FilesArgument,
     format: Annotated[
         SegmentFormat, typer.Option("--format", "-f", help="json or table.")
     ] = SegmentFormat.table,

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import replace
 from itertools import islice
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -40,8 +39,10 @@ from budgetscope.vector.query import (
     ScoredPoint,
     SearchMode,
     VectorIndexError,
+    best_scores,
+    canonical,
     conditions,
-    fuse_and_group,
+    fused_ranking,
 )
 from budgetscope.vector.sparse import SparseTerms, query_vector, sparse_vector
 
@@ -58,6 +59,9 @@ def second_encoder(encoder: Encoder | None) -> Encoder | None:
 HNSW_EF = 128
 """Candidates the dense HNSW search keeps (``hnsw_ef``): dense recall@10 against exact search stays
 at or above 0.98 at 100,000 chunks (``benchmarks/bench_scale.py``)."""
+
+NO_PAYLOAD: list[str] = []
+"""``fields`` of :meth:`VectorIndex._query` for ids and scores only."""
 
 Status = Callable[[str], None]
 """``status(message)``: one line of progress (e.g. on stderr)."""
@@ -188,13 +192,24 @@ class VectorIndex(ABC):
 
     @abstractmethod
     def _query(
-        self, queries: list[Query], where: list[Condition], limit: int, fields: list[str] | None = None
+        self,
+        queries: list[Query],
+        where: list[Condition],
+        limit: int,
+        fields: list[str] | None = None,
+        threshold: float | None = None,
     ) -> Sequence[Sequence[ScoredPoint]]:
-        """One ranked list per query (best first, with the payload's ``fields``, all for None), in one batch."""
+        """One ranked list per query (best first, with the payload's ``fields``: all for None, none for
+        ``[]``), in one batch; ``threshold``: only points scoring at least that."""
 
     @abstractmethod
-    def _retrieve(self, ids: list[str], fields: list[str] | None = None) -> dict[str, dict[str, Any]]:
-        """The payload of each point (only ``fields``, all for None), by id."""
+    def _retrieve(self, ids: list[Any], fields: list[str] | None = None) -> dict[Any, dict[str, Any]]:
+        """The payload of each point (only ``fields``, all for None), keyed by the ids as given (as
+        :meth:`_query` gives them, or strings)."""
+
+    def point_str(self, point_id: Any) -> str:
+        """A point id as :meth:`_query` gives it, as the string the index knows it by."""
+        return str(point_id)
 
     @abstractmethod
     def finish(self, status: Status | None = None) -> None:
@@ -360,19 +375,92 @@ class VectorIndex(ABC):
         if not queries:
             return []
         limit = candidates or max(50, 10 * top_k)
-        while True:  # the candidates carry only their project (payloads cost time to convert)
-            lists = self._query(queries, where, limit, ["project_id"])
-            hits = fuse_and_group(lists, fusion if mode == "hybrid" else None, weights, rrf_k)
-            if len(hits) >= top_k or all(len(points) < limit for points in lists):
+        fusing = fusion if mode == "hybrid" else None
+        while True:  # the lists carry ids and scores only: reading a payload costs more than the search
+            lists = [canonical(r) for r in self._query(queries, where, limit, NO_PAYLOAD)]
+            fused = fused_ranking(lists, fusing, weights, rrf_k)
+            project_of: dict[Any, str] = {}
+            best = self._best_points(fused, top_k, project_of)
+            if len(best) >= top_k or all(len(points) < limit for points in lists):
                 break
             limit *= 2
+        raw = [
+            self._best_scores(q, ranked, where, limit, project_of, best)
+            for q, ranked in zip(queries, lists, strict=True)
+        ]
         if (
             len(queries) == 2 and queries[-1].using == SECOND
         ):  # no lexical list: raw is (cosine, None, second)
-            hits = [replace(h, raw=(h.raw[0], None, *h.raw[1:])) for h in hits]
+            raw.insert(1, {})
         wanted = None if fields is None else list(dict.fromkeys(["project_id", *fields]))
-        payloads = self._retrieve([h.point_id for h in hits[:top_k]], wanted)
-        return [Hit(h.point_id, h.score, payloads.get(h.point_id, h.payload), h.raw) for h in hits[:top_k]]
+        payloads = self._retrieve([point_id for point_id, _ in best.values()], wanted)
+        return [
+            Hit(
+                self.point_str(point_id),
+                score,
+                payloads.get(point_id) or {"project_id": project},
+                tuple(top.get(project) for top in raw),
+            )
+            for project, (point_id, score) in best.items()
+        ]
+
+    def _projects(self, ids: list[Any], project_of: dict[Any, str]) -> None:
+        """Read the project of each point id (its ``project_id`` payload) into ``project_of``."""
+        payloads = self._retrieve(ids, ["project_id"])
+        for point_id in ids:
+            project_of[point_id] = str(payloads.get(point_id, {}).get("project_id", self.point_str(point_id)))
+
+    def _best_points(
+        self, fused: list[tuple[Any, float]], top_k: int, project_of: dict[Any, str]
+    ) -> dict[str, tuple[Any, float]]:
+        """The first ``top_k`` projects of a fused ranking, each with its first (best) point and score:
+        the points' projects are read in fused order, a batch at a time, only until ``top_k`` are found."""
+        best: dict[str, tuple[Any, float]] = {}
+        for start in range(0, len(fused), top_k):
+            batch = fused[start : start + top_k]
+            self._projects([point_id for point_id, _ in batch if point_id not in project_of], project_of)
+            for point_id, score in batch:
+                best.setdefault(project_of[point_id], (point_id, score))
+                if len(best) == top_k:
+                    return best
+        return best
+
+    def _best_scores(
+        self,
+        query: Query,
+        ranked: list[ScoredPoint],
+        where: list[Condition],
+        limit: int,
+        project_of: dict[Any, str],
+        best: Mapping[str, Any],
+    ) -> dict[str, float]:
+        """The best score of each project of ``best`` among the ``limit`` candidates of one ranked list.
+
+        The projects met in the list's prefix read so far have theirs; the others' are asked of the
+        engine, among the points of those projects scoring at least the list's last candidate (their
+        payloads read, not the whole list's), in doubling batches until each is found or none is left."""
+        top, whole = best_scores(ranked, project_of)
+        missing = [project for project in best if project not in top]
+        if not missing or whole:
+            return top  # every candidate read: a project not among them has no score in this list
+        # at least the last candidate's score (a hair below: an engine's threshold may be strict)
+        last = float(ranked[-1].score)
+        threshold = last - 1e-7 * max(1.0, abs(last)) if len(ranked) >= limit else None
+        size = 4 * len(missing)
+        while missing:
+            [points] = self._query(
+                [query], [*where, ("project_id", missing)], size, ["project_id"], threshold=threshold
+            )
+            found: dict[str, float] = {}
+            for p in canonical(points):
+                project = str((p.payload or {}).get("project_id", self.point_str(p.id)))
+                found[project] = max(found.get(project, float("-inf")), float(p.score))
+            top.update({project: score for project, score in found.items() if project in missing})
+            if len(points) < size:
+                break
+            missing = [project for project in missing if project not in found]
+            size *= 2
+        return top
 
 
 __all__ = ["HNSW_EF", "Point", "Query", "Status", "VectorIndex", "batches", "first_line"]

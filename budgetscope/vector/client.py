@@ -286,7 +286,7 @@ class ClientIndex(VectorIndex):
         with self._engine():
             return int(self.client.count(self.collection, count_filter=build_filter(where), exact=True).count)
 
-    def _retrieve(self, ids: list[str], fields: list[str] | None = None) -> dict[str, dict[str, Any]]:
+    def _retrieve(self, ids: list[Any], fields: list[str] | None = None) -> dict[Any, dict[str, Any]]:
         if not ids:
             return {}
         with self._engine():
@@ -299,7 +299,12 @@ class ClientIndex(VectorIndex):
         """Nothing: a server builds its HNSW graph itself, local mode has none."""
 
     def _query(
-        self, queries: list[Query], where: list[Condition], limit: int, fields: list[str] | None = None
+        self,
+        queries: list[Query],
+        where: list[Condition],
+        limit: int,
+        fields: list[str] | None = None,
+        threshold: float | None = None,
     ) -> Sequence[Sequence[ScoredPoint]]:
         from qdrant_client import models
 
@@ -310,7 +315,8 @@ class ClientIndex(VectorIndex):
                 using=q.using,
                 filter=selector,
                 limit=limit,
-                with_payload=fields if fields else True,
+                with_payload=fields if fields else fields is None,
+                score_threshold=threshold,
                 params=models.SearchParams(hnsw_ef=self.hnsw_ef)  # local mode has no HNSW (and warns)
                 if self.url and not isinstance(q.vector, SparseTerms)
                 else None,

@@ -17,8 +17,9 @@ Example:
     >>> from pathlib import Path
     >>> from budgetscope.index.chunks import record_points
     >>> from budgetscope.index.encoders import get_encoder
-    >>> rec = {"id": "p1", "kind": "narrative", "doc": "a.txt", "name": "科技社团党建项目",
-    ...        "sections": {"overview": "在科技社团中开展党建工作。"}}
+    >>> from budgetscope.models import Record
+    >>> rec = Record(id="p1", kind="narrative", doc="a.txt", title="", name="科技社团党建项目",
+    ...              sections={"overview": "在科技社团中开展党建工作。"})
     >>> folder = Path(tempfile.mkdtemp()) / "vectors"
     >>> with EdgeIndex(folder, encoder=get_encoder("hash")) as index:
     ...     _ = index.upsert(record_points(rec, "hash"))
@@ -32,9 +33,10 @@ import contextlib
 import json
 import shutil
 import time
+import uuid
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import qdrant_edge as qe
 
@@ -293,9 +295,15 @@ class EdgeIndex(VectorIndex):
             return int(self.shard.count(qe.CountRequest(exact=True, filter=edge_filter(where))))
 
     def _query(
-        self, queries: list[Query], where: list[Condition], limit: int, fields: list[str] | None = None
+        self,
+        queries: list[Query],
+        where: list[Condition],
+        limit: int,
+        fields: list[str] | None = None,
+        threshold: float | None = None,
     ) -> Sequence[Sequence[ScoredPoint]]:
         selector = edge_filter(where)
+        payload: Any = fields if fields else fields is None or False
         requests = []
         for q in queries:
             if isinstance(q.vector, SparseTerms):
@@ -308,22 +316,31 @@ class EdgeIndex(VectorIndex):
                     limit=limit,
                     query=qe.Query.Nearest(vector, using=q.using),
                     filter=selector,
-                    with_payload=fields if fields else True,
+                    with_payload=payload,
                     params=params,
+                    score_threshold=threshold,
                 )
             )
         with self._engine("search"):
             found = self.shard.query_batch(qe.QueryBatchRequest(requests))
-        return [[Scored(str(p.id), p.score, p.payload) for p in ranked] for ranked in found]
+        # ids as the UUID's integer: hashed and compared in C (a UUID's dunders are Python), ordered as the
+        # UUID's string, and a string made only for the few points shown (:meth:`point_str`)
+        if not payload:
+            return [[Scored(cast(uuid.UUID, p.id).int, p.score, None) for p in ranked] for ranked in found]
+        return [[Scored(cast(uuid.UUID, p.id).int, p.score, p.payload) for p in ranked] for ranked in found]
 
-    def _retrieve(self, ids: list[str], fields: list[str] | None = None) -> dict[str, dict[str, Any]]:
+    def point_str(self, point_id: Any) -> str:
+        return str(uuid.UUID(int=point_id)) if isinstance(point_id, int) else str(point_id)
+
+    def _retrieve(self, ids: list[Any], fields: list[str] | None = None) -> dict[Any, dict[str, Any]]:
         if not ids:
             return {}
+        uuids: list[qe.PointId] = [uuid.UUID(int=i) if isinstance(i, int) else uuid.UUID(str(i)) for i in ids]
         with self._engine("read"):
-            records = self.shard.retrieve(
-                list(ids), with_payload=fields if fields else True, with_vector=False
-            )
-        return {str(r.id): dict(r.payload or {}) for r in records}
+            records = self.shard.retrieve(uuids, with_payload=fields if fields else True, with_vector=False)
+        found = {cast(uuid.UUID, r.id).int: dict(r.payload or {}) for r in records}
+        keys = [cast(uuid.UUID, u).int for u in uuids]
+        return {i: found[k] for i, k in zip(ids, keys, strict=True) if k in found}
 
     def finish(self, status: Status | None = None) -> None:
         """Build the HNSW graph (and merge segments): ``optimize()``, blocking, once after bulk writes.

@@ -1,8 +1,9 @@
 """What the index holds per record: its chunks, cut at the size that suits the encoder.
 
 Example:
-    >>> rec = {"id": "p1", "kind": "narrative", "doc": "a.txt", "name": "科技社团党建项目",
-    ...        "sections": {"overview": "在科技社团中开展党建工作。"}}
+    >>> from budgetscope.models import Record
+    >>> rec = Record(id="p1", kind="narrative", doc="a.txt", title="", name="科技社团党建项目",
+    ...              sections={"overview": "在科技社团中开展党建工作。"})
     >>> [c.payload["part"] for c in points_of_records([rec], "hash")]
     ['name', 'brief']
 """
@@ -10,10 +11,13 @@ Example:
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from budgetscope.index.chunks import Chunk, record_points
+
+if TYPE_CHECKING:
+    from budgetscope.models import Record
 
 COLLECTION = "budgetscope"
 """The collection's name on a Qdrant server."""
@@ -35,9 +39,9 @@ def chunk_chars(encoder_name: str) -> int:
 
 
 def points_of_records(
-    records: Iterable[Mapping[str, Any]], encoder_name: str, *, max_chars: int | None = None
+    records: Iterable[Record], encoder_name: str, *, max_chars: int | None = None
 ) -> list[Chunk]:
-    """Every chunk of every record (records as the record contract's dicts)."""
+    """Every chunk of every record."""
     size = max_chars or chunk_chars(encoder_name)
     return [chunk for r in records for chunk in record_points(r, encoder_name, max_chars=size)]
 

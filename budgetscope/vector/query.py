@@ -2,17 +2,19 @@
 
 The backends (:mod:`budgetscope.vector.edge`, :mod:`budgetscope.vector.client`) talk to Qdrant; this
 module only says what they send (:func:`conditions`: the payload filter as ``(field, value)`` pairs,
-which each backend turns into its own filter type) and reads what comes back (:func:`fuse_and_group`
-fuses the dense and sparse ranked lists with :mod:`budgetscope.vector.fusion` and keeps each
-project's best chunk). Nothing here touches an engine, so both backends rank alike by construction.
+which each backend turns into its own filter type) and reads what comes back: :func:`canonical` puts
+each ranked list in an order both engines agree on, :func:`fused_ranking` fuses the dense and sparse
+lists with :mod:`budgetscope.vector.fusion`, :func:`best_scores` gives each project's best score in a
+list (:meth:`~budgetscope.vector.base.VectorIndex.search` then keeps each project's best chunk).
+Nothing here touches an engine, so both backends rank alike by construction.
 
 Example:
     >>> from qdrant_client import models
-    >>> dense = [models.ScoredPoint(id=1, version=0, score=0.9, payload={"project_id": "p1"}),
-    ...          models.ScoredPoint(id=2, version=0, score=0.8, payload={"project_id": "p1"})]
-    >>> sparse = [models.ScoredPoint(id=3, version=0, score=7.0, payload={"project_id": "p2"})]
-    >>> [(hit.project_id, hit.point_id) for hit in fuse_and_group([dense, sparse], "rrf", (1.0, 1.0))]
-    [('p1', '1'), ('p2', '3')]
+    >>> dense = [models.ScoredPoint(id=1, version=0, score=0.9, payload=None),
+    ...          models.ScoredPoint(id=2, version=0, score=0.8, payload=None)]
+    >>> sparse = [models.ScoredPoint(id=3, version=0, score=7.0, payload=None)]
+    >>> [point for point, _ in fused_ranking([dense, sparse], "rrf", (1.0, 1.0))]
+    [1, 3, 2]
 """
 
 from __future__ import annotations
@@ -99,7 +101,7 @@ class Scored(NamedTuple):
     """A scored point read once from an engine (whose objects rebuild their id and payload on each access);
     a tuple, the cheapest record to build for the hundreds of candidates of each query."""
 
-    id: str
+    id: Any
     score: float
     payload: dict[str, Any] | None
 
@@ -122,47 +124,54 @@ SCORE_DIGITS = 6
 def canonical(ranked: Sequence[ScoredPoint]) -> list[ScoredPoint]:
     """A ranked list best first, equal scores (to :data:`SCORE_DIGITS` significant digits) by point id.
 
+    Ids are compared as the engine gives them (strings, or qdrant-edge's ``UUID`` objects, which order
+    as their strings do).
+
     >>> from qdrant_client import models
     >>> pts = [models.ScoredPoint(id=i, version=0, score=s, payload={}) for i, s in [(2, 0.5), (1, 0.5000000001), (3, 0.9)]]
     >>> [p.id for p in canonical(pts)]
     [3, 1, 2]
     """
-    return sorted(ranked, key=lambda p: (-float(f"{float(p.score):.{SCORE_DIGITS}g}"), str(p.id)))
+    keyed = [(-float(f"{float(p.score):.{SCORE_DIGITS}g}"), p.id, n) for n, p in enumerate(ranked)]
+    keyed.sort()
+    return [ranked[n] for _, _, n in keyed]
 
 
-def fuse_and_group(
+def fused_ranking(
     lists: Sequence[Sequence[ScoredPoint]],
     fusion: Fusion | None,
     weights: Sequence[float],
     rrf_k: int = RRF_K,
-) -> list[Hit]:
-    """Fuse ranked point lists (no fusion for one list) and keep each project's best point, best first.
-
-    Point ids are compared as strings (qdrant-edge gives ``UUID`` objects, qdrant-client strings).
-    Each list is first put in a canonical order (:func:`canonical`), so that engines that order equal
-    scores differently, or differ in a score's last float bits, give the same ranks and the same hits."""
-    lists = [canonical(ranked) for ranked in lists]
-    points = {str(p.id): p for ranked in lists for p in ranked}
+) -> list[tuple[Any, float]]:
+    """``(point id, fused score)`` best first, of canonical lists (:func:`canonical`); one list is its own
+    ranking (``fusion`` None)."""
     if fusion is None or len(lists) < 2:
-        fused = [(str(p.id), float(p.score)) for ranked in lists for p in ranked]
-    elif fusion == "rrf":
-        fused = rrf([[str(p.id) for p in ranked] for ranked in lists], weights, k=rrf_k)
-    else:
-        fused = weighted_sum([[(str(p.id), float(p.score)) for p in ranked] for ranked in lists], weights)
-    best: list[dict[str, float]] = []
-    for ranked in lists:
-        top: dict[str, float] = {}
-        for p in ranked:
-            project = str((p.payload or {}).get("project_id", p.id))
-            top[project] = max(top.get(project, float("-inf")), float(p.score))
-        best.append(top)
-    hits: dict[str, Hit] = {}
-    for point_id, score in fused:
-        payload = points[point_id].payload or {}
-        project = str(payload.get("project_id", point_id))
-        if project not in hits:  # only a project's first (best) point is copied
-            hits[project] = Hit(point_id, score, dict(payload), tuple(top.get(project) for top in best))
-    return list(hits.values())
+        return [(p.id, float(p.score)) for ranked in lists for p in ranked]
+    if fusion == "rrf":
+        return rrf([[p.id for p in ranked] for ranked in lists], weights, k=rrf_k)
+    return weighted_sum([[(p.id, float(p.score)) for p in ranked] for ranked in lists], weights)
+
+
+def best_scores(
+    ranked: Sequence[ScoredPoint], project_of: Mapping[Any, str]
+) -> tuple[dict[str, float], bool]:
+    """Each project's best score in the longest prefix of a ranked list whose points' projects are known,
+    and whether that prefix is the whole list.
+
+    >>> from qdrant_client import models
+    >>> pts = [models.ScoredPoint(id=i, version=0, score=s, payload=None) for i, s in [(1, 0.9), (2, 0.8), (3, 0.7)]]
+    >>> best_scores(pts, {1: "p1", 2: "p1"})
+    ({'p1': 0.9}, False)
+    """
+    best: dict[str, float] = {}
+    for p in ranked:
+        project = project_of.get(p.id)
+        if project is None:
+            return best, False
+        score = float(p.score)
+        if score > best.get(project, float("-inf")):
+            best[project] = score
+    return best, True
 
 
 __all__ = [
@@ -180,7 +189,8 @@ __all__ = [
     "ScoredPoint",
     "SearchMode",
     "VectorIndexError",
+    "best_scores",
     "canonical",
     "conditions",
-    "fuse_and_group",
+    "fused_ranking",
 ]

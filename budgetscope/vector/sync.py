@@ -11,7 +11,7 @@ finds it, and the next index update rebuilds the index from the store (see
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +21,7 @@ from budgetscope.vector.query import VectorIndexError
 
 if TYPE_CHECKING:
     from budgetscope.index.encoders import Encoder
+    from budgetscope.models import Record
     from budgetscope.store.protocol import EntityStore
 
 log = logging.getLogger(__name__)
@@ -79,9 +80,7 @@ def open_index(
     return EdgeIndex(path, collection=collection, encoder=enc, read_only=read_only, wait=wait)
 
 
-def index_records(
-    index: VectorIndex, doc: str, records: Iterable[Mapping[str, Any]], *, replace: bool = True
-) -> int:
+def index_records(index: VectorIndex, doc: str, records: Iterable[Record], *, replace: bool = True) -> int:
     """Replace one document's points with those of its records (``replace=False``: a document the
     index has no points of, nothing to delete); returns the number of points."""
     if replace:
@@ -175,8 +174,7 @@ def sync_index(
         if name in changed or name in lagging or name not in indexed:
             fresh, seq = _snapshot(store, name)
             if fresh is not None:
-                records = [r.contract() for r in fresh.records]
-                written += index_records(index, name, records, replace=name in indexed)
+                written += index_records(index, name, fresh.records, replace=name in indexed)
                 log.info("indexed %s", name)
             index_state.done(store, name, seq)
         else:  # re-linking may have changed the canonical ids a document cites

@@ -216,8 +216,9 @@ def create_app(data: Data, *, allow_upload: bool = False, cli_token: str | None 
         routes += upload_routes(data, page)
     if cli_token:
         from budgetscope.web.cli_api import cli_routes
+        from budgetscope.web.cli_writes import write_routes
 
-        routes += cli_routes(data, cli_token)
+        routes += cli_routes(data, cli_token) + write_routes(data, cli_token)
 
     def unavailable(request: Request, exc: Exception) -> Response:
         message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__

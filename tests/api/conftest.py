@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -18,9 +19,9 @@ T19 = "sast-2019-performance-targets.txt"
 
 
 @pytest.fixture(scope="session")
-def api_home(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def api_home(corpus: Path, tmp_path_factory: pytest.TempPathFactory, embed_once: Any) -> Path:
     home = tmp_path_factory.mktemp("api-home")
-    with budgetscope.open(home) as bs:
+    with embed_once(), budgetscope.open(home) as bs:
         summary = bs.ingest([corpus / T19, corpus / T26])
         assert summary.written == 2 and not summary.failed
         summary = bs.ingest([corpus / B23], index=False)

@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner, Result
 
+from budgetscope.models import Record
 from budgetscope.search_cli.app import app
 
 runner = CliRunner()
@@ -94,18 +95,20 @@ def records(files: list[Path]) -> list[dict[str, Any]]:
 
 
 @pytest.fixture(scope="module")
-def home(files: list[Path], tmp_path_factory: pytest.TempPathFactory) -> Path:
+def home(files: list[Path], tmp_path_factory: pytest.TempPathFactory, embed_once: Any) -> Path:
     home = tmp_path_factory.mktemp("search-home")
-    result = invoke("ingest", *files, "--home", home, "--quiet")
+    with embed_once():
+        result = invoke("ingest", *files, "--home", home, "--quiet")
     assert result.exit_code == 0, result.output
     return home
 
 
 @pytest.fixture()
-def small_home(files: list[Path], tmp_path: Path) -> Path:
+def small_home(files: list[Path], tmp_path: Path, embed_once: Any) -> Path:
     """A home of its own with the stcsm-2025 excerpt only (3 projects, quick to embed)."""
     home = tmp_path / "home"
-    result = invoke("ingest", files[2], "--home", home, "--quiet")
+    with embed_once():
+        result = invoke("ingest", files[2], "--home", home, "--quiet")
     assert result.exit_code == 0, result.output
     return home
 
@@ -391,7 +394,7 @@ def test_search_cli_ingest_again_embeds_nothing(
 ) -> None:
     from budgetscope.vector.points import points_of_records
 
-    expected = {chunk.id for chunk in points_of_records(records, "use")}
+    expected = {chunk.id for chunk in points_of_records(map(Record.model_validate, records), "use")}
     assert set(points(home)) == expected
     result = invoke("ingest", *files, "--home", home)
     assert result.exit_code == 0, result.output

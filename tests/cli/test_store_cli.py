@@ -46,7 +46,9 @@ def test_store_cli_ingest_summary_on_stderr_nothing_on_stdout(corpus: Path, tmp_
 
 
 def test_store_cli_ingest_json_summary_on_stdout(home: Path, corpus: Path) -> None:
-    result = runner.invoke(app, ["ingest", str(corpus), "--home", str(home), "--format", "json", "--quiet"])
+    result = runner.invoke(
+        app, ["ingest", str(corpus), "--home", str(home), "--format", "json", "--quiet", "--no-index"]
+    )
     assert result.exit_code == 0
     summary = json.loads(result.stdout)
     assert (summary["unchanged"], summary["written"], summary["documents"], summary["projects"]) == (
@@ -59,7 +61,7 @@ def test_store_cli_ingest_json_summary_on_stdout(home: Path, corpus: Path) -> No
 
 def test_store_cli_ingest_home_from_the_environment(corpus: Path, tmp_path: Path) -> None:
     path = str(corpus / "sast-2019-performance-targets.txt")
-    result = runner.invoke(app, ["ingest", path, "-q"], env={"BUDGETSCOPE_HOME": str(tmp_path)})
+    result = runner.invoke(app, ["ingest", path, "-q", "--no-index"], env={"BUDGETSCOPE_HOME": str(tmp_path)})
     assert result.exit_code == 0 and (tmp_path / "budgetscope.sqlite").is_file()
 
 

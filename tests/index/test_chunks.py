@@ -62,7 +62,7 @@ def repair_overview() -> str:
 
 
 @pytest.fixture(scope="module")
-def party_record() -> dict:
+def party_record() -> Record:
     sections = {
         "overview": section_text(PARTY, "一、项目概述"),
         "legal_basis": section_text(PARTY, "二、立项依据"),
@@ -72,42 +72,36 @@ def party_record() -> dict:
         "budget": "2026年度财政资金预算总额50000.00元。",
         "goals": None,
     }
-    return {
-        "id": "d41d8cd98f00b204",
-        "kind": "narrative",
-        "doc": BUDGET,
-        "line": 591,
-        "page": None,
-        "department": "上海市科学技术协会",
-        "year": 2026,
-        "title": PARTY,
-        "name": "科技社团党建项目",
-        "sections": sections,
-        "budget_total_yuan": 50000,
-        "citations": [
-            {
-                "title": "关于加强社会组织党的建设工作的意见（试行）",
-                "doc_number": "中办发[2015]51号",
-                "section": "legal_basis",
-                "bracketed": True,
-                "canonical": "pd-social-org-party",
-            },
-            {
-                "title": "关于改革社会组织管理制度促进社会组织健康有序发展的意见",
-                "doc_number": "中办国办发[2016]46号",
-                "section": "legal_basis",
-                "bracketed": True,
-                "canonical": None,
-            },
-            {
-                "title": "关于加强社会组织党的建设工作的意见（试行）",
-                "doc_number": None,
-                "section": "plan",
-                "bracketed": True,
-                "canonical": "pd-social-org-party",
-            },
+    return Record(
+        id="d41d8cd98f00b204",
+        kind="narrative",
+        doc=BUDGET,
+        line=591,
+        department="上海市科学技术协会",
+        year=2026,
+        title=PARTY,
+        name="科技社团党建项目",
+        sections=sections,
+        budget_total_yuan=Decimal("50000.00"),
+        citations=[
+            Citation(
+                title="关于加强社会组织党的建设工作的意见（试行）",
+                doc_number="中办发[2015]51号",
+                section="legal_basis",
+                canonical="pd-social-org-party",
+            ),
+            Citation(
+                title="关于改革社会组织管理制度促进社会组织健康有序发展的意见",
+                doc_number="中办国办发[2016]46号",
+                section="legal_basis",
+            ),
+            Citation(
+                title="关于加强社会组织党的建设工作的意见（试行）",
+                section="plan",
+                canonical="pd-social-org-party",
+            ),
         ],
-    }
+    )
 
 
 def test_chunks_section_chunks_fit_and_end_at_sentences(repair_overview: str) -> None:
@@ -173,9 +167,9 @@ def test_chunks_section_never_crashes_and_keeps_every_character(text: str, max_c
     ).replace("\n", "")
 
 
-def test_chunks_record_points_ids_are_deterministic_uuids(party_record: dict) -> None:
+def test_chunks_record_points_ids_are_deterministic_uuids(party_record: Record) -> None:
     first = record_points(party_record, "use")
-    again = record_points(dict(party_record), "use")
+    again = record_points(party_record.model_copy(deep=True), "use")
     assert [c.id for c in first] == [c.id for c in again]
     assert len({c.id for c in first}) == len(first)
     assert all(uuid.UUID(c.id).version == 5 for c in first)
@@ -185,8 +179,8 @@ def test_chunks_record_points_ids_are_deterministic_uuids(party_record: dict) ->
 
 
 @pytest.mark.parametrize("absent", [None, "", "  \n"])
-def test_chunks_record_points_skips_absent_sections(party_record: dict, absent: str | None) -> None:
-    record = {**party_record, "sections": {**party_record["sections"], "goals": absent}}
+def test_chunks_record_points_skips_absent_sections(party_record: Record, absent: str | None) -> None:
+    record = party_record.model_copy(update={"sections": {**party_record.sections, "goals": absent}})
     chunks = record_points(record, "use")
     assert "goals" not in {c.payload["section"] for c in chunks}
     assert [(c.payload["part"], c.payload["section"]) for c in chunks if c.payload["chunk"] == 0] == [
@@ -199,7 +193,7 @@ def test_chunks_record_points_skips_absent_sections(party_record: dict, absent: 
     assert chunks[-1].payload["text"] == PARTY_BRIEF
 
 
-def test_chunks_record_points_payload(party_record: dict) -> None:
+def test_chunks_record_points_payload(party_record: Record) -> None:
     chunk = next(c for c in record_points(party_record, "use") if c.payload["part"] == "brief")
     assert chunk.payload == {
         "project_id": "d41d8cd98f00b204",
@@ -223,8 +217,8 @@ def test_chunks_record_points_payload(party_record: dict) -> None:
     }
 
 
-def test_chunks_record_points_embed_name_with_each_chunk(party_record: dict) -> None:
-    part_texts = {**party_record["sections"], "brief": PARTY_BRIEF}
+def test_chunks_record_points_embed_name_with_each_chunk(party_record: Record) -> None:
+    part_texts = {**party_record.sections, "brief": PARTY_BRIEF}
     chunks = record_points(party_record, "use", max_chars=100)
     assert [c.payload["part"] for c in chunks].count("name") == 1
     for chunk in chunks[1:]:
@@ -234,9 +228,9 @@ def test_chunks_record_points_embed_name_with_each_chunk(party_record: dict) -> 
 
 
 @pytest.mark.parametrize("max_chars", [60, 120, DEFAULT_MAX_CHARS])
-def test_chunks_record_points_name_chunk_first(party_record: dict, max_chars: int) -> None:
+def test_chunks_record_points_name_chunk_first(party_record: Record, max_chars: int) -> None:
     name, *rest = record_points(party_record, "use", max_chars=max_chars)
-    overview = party_record["sections"]["overview"]
+    overview = party_record.sections["overview"]
     assert name.text == "科技社团党建项目"
     assert name.id == point_id("d41d8cd98f00b204", "name", 0)
     assert {k: name.payload[k] for k in ("part", "section", "chunk", "start", "end", "text")} == {
@@ -250,29 +244,29 @@ def test_chunks_record_points_name_chunk_first(party_record: dict, max_chars: in
     assert all(c.payload["part"] != "name" and c.text != name.text for c in rest)
 
 
-def test_chunks_record_points_name_chunk_falls_back_to_title(party_record: dict) -> None:
-    chunks = record_points({**party_record, "name": None}, "use")
+def test_chunks_record_points_name_chunk_falls_back_to_title(party_record: Record) -> None:
+    chunks = record_points(party_record.model_copy(update={"name": None}), "use")
     assert chunks[0].text == PARTY and chunks[0].payload["part"] == "name"
     assert all(c.text.startswith(PARTY + "\n") for c in chunks[1:])
 
 
-def test_chunks_record_points_no_name_no_name_chunk(party_record: dict) -> None:
-    chunks = record_points({**party_record, "name": None, "title": ""}, "use")
+def test_chunks_record_points_no_name_no_name_chunk(party_record: Record) -> None:
+    chunks = record_points(party_record.model_copy(update={"name": None, "title": ""}), "use")
     assert "name" not in {c.payload["part"] for c in chunks}
-    assert chunks[0].text == chunks[0].payload["text"] == party_record["sections"]["overview"]
+    assert chunks[0].text == chunks[0].payload["text"] == party_record.sections["overview"]
     assert chunks[-1].text == PARTY_BRIEF
 
 
 @pytest.fixture(scope="module")
-def service_record() -> dict:
+def service_record() -> Record:
     """机关服务费 of the 2026 budget: every section a few words ("2026年度", "60万元")."""
     sections = {key: section_text(SERVICE, heading) for key, heading in SECTION_HEADINGS.items()}
     sections["goals"] = sections["goals"].split("\n")[0]  # the next project's title follows it
-    return {"id": "5e41ce0000001076", "kind": "narrative", "doc": BUDGET, "line": 1076, "year": 2026,
-            "title": SERVICE, "name": SERVICE, "sections": sections}  # fmt: skip
+    return Record(id="5e41ce0000001076", kind="narrative", doc=BUDGET, line=1076, year=2026,
+                  title=SERVICE, name=SERVICE, sections=sections)  # fmt: skip
 
 
-def test_chunks_record_points_brief_chunk_joins_short_sections(service_record: dict) -> None:
+def test_chunks_record_points_brief_chunk_joins_short_sections(service_record: Record) -> None:
     name, brief = record_points(service_record, "use", max_chars=120)
     text = (
         "机关公务用车保障\n市财政相关文件。市科协本级\n（列举具体实施项目的各个责任主体及其职责等）\n"
@@ -288,7 +282,7 @@ def test_chunks_record_points_brief_chunk_joins_short_sections(service_record: d
     assert (name.text, name.payload["text"]) == ("机关服务费", text)
 
 
-def test_chunks_record_points_brief_part_is_chunked_like_a_section(service_record: dict) -> None:
+def test_chunks_record_points_brief_part_is_chunked_like_a_section(service_record: Record) -> None:
     chunks = record_points(service_record, "use", max_chars=30)[1:]
     assert [c.payload["text"] for c in chunks] == [
         "机关公务用车保障\n市财政相关文件。市科协本级",
@@ -303,10 +297,11 @@ def test_chunks_record_points_brief_part_is_chunked_like_a_section(service_recor
 
 @pytest.mark.parametrize(("length", "part"), [(MIN_PART_CHARS - 1, "brief"), (MIN_PART_CHARS, "legal_basis")])
 def test_chunks_record_points_min_part_chars_splits_brief_from_own_part(
-    service_record: dict, length: int, part: str
+    service_record: Record, length: int, part: str
 ) -> None:
     basis = section_text(PARTY, "二、立项依据")[:length]
-    record = {**service_record, "sections": {**service_record["sections"], "legal_basis": f"  {basis}\n"}}
+    sections = {**service_record.sections, "legal_basis": f"  {basis}\n"}
+    record = service_record.model_copy(update={"sections": sections})
     chunks = record_points(record, "use")
     [owner] = [c for c in chunks if basis in c.payload["text"] and c.payload["part"] != "name"]
     assert (owner.payload["part"], owner.payload["section"]) == (
@@ -315,7 +310,7 @@ def test_chunks_record_points_min_part_chars_splits_brief_from_own_part(
     )
 
 
-def test_chunks_record_points_max_chars_controls_chunk_count(party_record: dict) -> None:
+def test_chunks_record_points_max_chars_controls_chunk_count(party_record: Record) -> None:
     assert len(record_points(party_record, "use", max_chars=80)) > len(record_points(party_record, "use"))
     assert all(len(c.payload["text"]) <= DEFAULT_MAX_CHARS for c in record_points(party_record, "use"))
 
@@ -331,8 +326,8 @@ FORM_ROWS = [
 ]
 
 
-def form_record(texts: dict[str, str], rows: list[Indicator]) -> dict:
-    record = Record(
+def form_record(texts: dict[str, str], rows: list[Indicator]) -> Record:
+    return Record(
         id="f00dfeed00000005",
         kind="form",
         doc="sast-2026-performance-targets.txt",
@@ -341,10 +336,10 @@ def form_record(texts: dict[str, str], rows: list[Indicator]) -> dict:
         year=2026,
         title="创新服务与发展项目",
         name="创新服务与发展项目",
-        form=Form(nature="其他一次性项目", amounts={"annual_total": Decimal("600000")}, indicators=rows),
-    ).contract()
-    record["form"]["texts"] = texts
-    return record
+        form=Form(
+            nature="其他一次性项目", amounts={"annual_total": Decimal("600000")}, indicators=rows, texts=texts
+        ),
+    )
 
 
 def test_chunks_record_points_form_text_and_indicators() -> None:
@@ -372,7 +367,7 @@ def test_chunks_record_points_empty_form_gives_name_chunk() -> None:
     ] == [("创新服务与发展项目", "name", "overview", "创新服务与发展项目", "e5")]
 
 
-def test_chunks_record_points_accepts_record_contract() -> None:
+def test_chunks_record_points_amount_whole_as_int_else_exact_text() -> None:
     record = Record(
         id="abc",
         kind="narrative",
@@ -383,7 +378,7 @@ def test_chunks_record_points_accepts_record_contract() -> None:
         sections={"overview": "在上海市科协所属科技社团中开展党建工作。", "goals": ""},
         budget_total_yuan=Decimal("50000.00"),
         citations=[Citation(title="中华人民共和国消防法", canonical="pd-fire-law")],
-    ).contract()
+    )
     name, brief = record_points(record, "use")
     assert isinstance(name, Chunk) and isinstance(brief, Chunk)
     assert (name.payload["part"], brief.payload["part"]) == ("name", "brief")
@@ -391,3 +386,6 @@ def test_chunks_record_points_accepts_record_contract() -> None:
     for chunk in (name, brief):
         assert chunk.payload["budget_total_yuan"] == 50000
         assert chunk.payload["cites"] == ["pd-fire-law"]
+        assert isinstance(chunk.payload["budget_total_yuan"], int)
+    exact = record.model_copy(update={"budget_total_yuan": Decimal("1234567890123.45")})
+    assert {c.payload["budget_total_yuan"] for c in record_points(exact, "use")} == {"1234567890123.45"}

@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 from budgetscope.index.ingest import ingest
 from budgetscope.index.search import SearchFilters, cites_target, query_terms, search, snippet_of
+from budgetscope.models import Record
 from budgetscope.store.sqlite import open_store
 from budgetscope.vector.base import VectorIndex
 from budgetscope.vector.points import points_of_records
@@ -46,10 +47,15 @@ SCIENCE = (
 )
 
 
+def records(home: Path, doc: str | None = None) -> list[Record]:
+    """The records in the store."""
+    with open_store(home) as store:
+        return [r for d in store.documents() if doc in (None, d.doc) for r in d.records]
+
+
 def contracts(home: Path, doc: str | None = None) -> list[dict[str, Any]]:
     """The records in the store, as the record contract's dicts."""
-    with open_store(home) as store:
-        return [r.contract() for d in store.documents() if doc in (None, d.doc) for r in d.records]
+    return [r.contract() for r in records(home, doc)]
 
 
 def payloads(index: VectorIndex) -> dict[str, dict[str, Any]]:
@@ -64,11 +70,12 @@ def synced(home: Path, encoder: str, changed: list[str] | None = None) -> int:
 
 
 @pytest.fixture(scope="module")
-def home(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def home(corpus: Path, tmp_path_factory: pytest.TempPathFactory, embed_once: Any) -> Path:
     """sast-2023 (7 projects) in the store and in the index, embedded with USE."""
     home = tmp_path_factory.mktemp("use-home")
     assert not ingest([corpus / B23], home, workers=1).failed
-    assert synced(home, "use") == len(points_of_records(contracts(home), "use"))
+    with embed_once():
+        assert synced(home, "use") == len(points_of_records(records(home), "use"))
     return home
 
 
@@ -82,7 +89,7 @@ def index(home: Path) -> Iterator[VectorIndex]:
 
 
 def test_search_sync_index_embeds_every_chunk_once(index: VectorIndex, home: Path) -> None:
-    expected = points_of_records(contracts(home), "use")
+    expected = points_of_records(records(home), "use")
     assert set(payloads(index)) == {chunk.id for chunk in expected}
     assert index.count() == len(expected) and index.docs() == {B23}
 
@@ -103,7 +110,7 @@ def test_search_sync_index_refreshes_cites_of_unchanged_documents(corpus: Path, 
     ingest([corpus / B23, corpus / B26], tmp_path, workers=1, on_document=lambda d: changed.append(d.doc))
     assert changed == [B26]  # sast-2023 is unchanged, but linking it with sast-2026 renamed a canonical id
     assert any(r["citations"] != cites_before[r["id"]] for r in contracts(tmp_path, B23))
-    assert synced(tmp_path, "hash", changed) == len(points_of_records(contracts(tmp_path, B26), "hash"))
+    assert synced(tmp_path, "hash", changed) == len(points_of_records(records(tmp_path, B26), "hash"))
     canonical = {
         r["id"]: sorted({c["canonical"] for c in r["citations"] if c["canonical"]})
         for r in contracts(tmp_path)
@@ -121,12 +128,12 @@ def test_search_sync_index_drops_documents_gone_from_the_store(corpus: Path, tmp
     assert synced(tmp_path, "hash") == 0
     with open_index(tmp_path) as index:
         assert index.docs() == {B23}
-        assert index.count() == len(points_of_records(contracts(tmp_path), "hash"))
+        assert index.count() == len(points_of_records(records(tmp_path), "hash"))
 
 
 def test_search_sync_index_embeds_a_document_it_has_no_points_for(corpus: Path, tmp_path: Path) -> None:
     assert not ingest([corpus / T19], tmp_path, workers=1).failed  # stored only, as `ingest --no-index` does
-    assert synced(tmp_path, "hash", changed=[]) == len(points_of_records(contracts(tmp_path), "hash"))
+    assert synced(tmp_path, "hash", changed=[]) == len(points_of_records(records(tmp_path), "hash"))
 
 
 def test_search_open_index_uses_the_recorded_encoder(home: Path, tmp_path: Path) -> None:

@@ -75,7 +75,7 @@ def test_kill_during_index_then_rerun_embeds_only_what_was_not_indexed(tmp_path:
     assert integrity == "ok"
     with open_store(home) as store:
         expected = sum(
-            len(points_of_records([r.contract() for r in store.get_document(d).records], "hash"))  # type: ignore[union-attr]
+            len(points_of_records(store.get_document(d).records, "hash"))  # type: ignore[union-attr]
             for d in pending
         )
     code, _, err = run("index", home=home)

@@ -63,11 +63,12 @@ QUERIES: list[tuple[str, dict[str, Any], str]] = [
 
 
 class Memo:
-    """An encoder that embeds each text once however many backends index it (same name and dim)."""
+    """An encoder that embeds each text and query once however many backends use it (same name and dim)."""
 
     def __init__(self, inner: Encoder) -> None:
         self.inner = inner
         self.seen: dict[str, np.ndarray] = {}
+        self.queries: dict[tuple[str, ...], np.ndarray] = {}
 
     @property
     def name(self) -> str:
@@ -84,7 +85,13 @@ class Memo:
         return np.stack([self.seen[t] for t in texts])
 
     def encode_queries(self, texts: list[str]) -> np.ndarray:
-        return np.asarray(self.inner.encode_queries(texts))
+        """Each query encoded once too: every backend gets the very same query vector (the encoder's
+        last float digits may move between calls as its dictionaries are read in; that is not what
+        this test compares)."""
+        key = tuple(texts)
+        if key not in self.queries:
+            self.queries[key] = np.asarray(self.inner.encode_queries(texts))
+        return self.queries[key].copy()
 
 
 @pytest.fixture(scope="module")
@@ -108,7 +115,7 @@ def synced(index: VectorIndex, home: Path) -> VectorIndex:
 
 @pytest.fixture(scope="module")
 def backends(
-    home: Path, memo: Memo, tmp_path_factory: pytest.TempPathFactory
+    home: Path, memo: Memo, tmp_path_factory: pytest.TempPathFactory, embed_once: Any
 ) -> Iterator[dict[str, VectorIndex]]:
     indexes: dict[str, VectorIndex] = {
         "qdrant-edge": EdgeIndex(tmp_path_factory.mktemp("edge") / "vectors", encoder=memo),  # type: ignore[arg-type]
@@ -119,7 +126,9 @@ def backends(
         collection = f"budgetscope-congruence-{uuid.uuid4().hex[:8]}"
         indexes["qdrant server"] = ClientIndex(url=url, collection=collection, encoder=memo)  # type: ignore[arg-type]
     try:
-        yield {name: synced(index.open(), home) for name, index in indexes.items()}
+        with embed_once():  # the corpus: embedded once in the test run, whichever home came first
+            opened = {name: synced(index.open(), home) for name, index in indexes.items()}
+        yield opened
     finally:
         if "qdrant server" in indexes:
             indexes["qdrant server"].drop()

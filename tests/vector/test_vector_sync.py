@@ -11,6 +11,7 @@ import pytest
 from budgetscope.api.indexing import update_index
 from budgetscope.index.encoders import HashEncoder
 from budgetscope.index.ingest import ingest
+from budgetscope.models import Record
 from budgetscope.store.sqlite import open_store
 from budgetscope.vector.client import ClientIndex
 from budgetscope.vector.edge import is_edge_index
@@ -23,9 +24,9 @@ B23 = "sast-2023-department-budget.txt"
 T19 = "sast-2019-performance-targets.txt"
 
 
-def records(home: Path) -> list[dict]:
+def records(home: Path) -> list[Record]:
     with open_store(home) as store:
-        return [r.contract() for d in store.documents() for r in d.records]
+        return [r for d in store.documents() for r in d.records]
 
 
 @pytest.fixture()

@@ -13,17 +13,23 @@ import pytest
 
 from budgetscope.index.chunks import Chunk, record_points
 from budgetscope.index.encoders import Encoder, HashEncoder, get_encoder
-from budgetscope.vector.base import VectorIndex
+from budgetscope.models import Citation, Record
+from budgetscope.vector.base import Query, VectorIndex
 from budgetscope.vector.client import ClientIndex, build_filter
 from budgetscope.vector.edge import EdgeIndex, edge_filter
 from budgetscope.vector.points import CHUNK_CHARS, DEFAULT_CHUNK_CHARS
 from budgetscope.vector.query import (
+    DENSE,
     FILTER_FIELDS,
+    LEXICAL,
     EncoderMismatch,
     IndexLocked,
     VectorIndexError,
+    canonical,
     conditions,
+    fused_ranking,
 )
+from budgetscope.vector.sparse import query_vector
 
 B26 = "sast-2026-department-budget.txt"
 B23 = "sast-2023-department-budget.txt"
@@ -32,22 +38,20 @@ DEPT = "上海市科学技术协会"
 
 def narrative(
     doc: str, line: int, year: int, name: str, citing: list[str] | None = None, **sections: str
-) -> dict:
-    """A record of the DESIGN.md contract, as `budgetscope extract --format jsonl` prints it."""
-    return {
-        "id": f"{doc[:9]}-{line}",
-        "kind": "narrative",
-        "doc": doc,
-        "line": line,
-        "page": None,
-        "department": DEPT,
-        "year": year,
-        "title": f"{name}经费情况说明",
-        "name": name,
-        "sections": sections,
-        "budget_total_yuan": None,
-        "citations": [{"title": c, "canonical": c, "section": "legal_basis"} for c in citing or []],
-    }
+) -> Record:
+    """A project narrative's record."""
+    return Record(
+        id=f"{doc[:9]}-{line}",
+        kind="narrative",
+        doc=doc,
+        line=line,
+        department=DEPT,
+        year=year,
+        title=f"{name}经费情况说明",
+        name=name,
+        sections=dict(sections),
+        citations=[Citation(title=c, canonical=c, section="legal_basis") for c in citing or []],
+    )
 
 
 # Section texts verbatim from corpus/ (first sentences where a section is long).
@@ -115,7 +119,7 @@ RECORDS = [
         period="2023年1月-2023年12月",
     ),
 ]
-ID = {(r["doc"], r["line"]): r["id"] for r in RECORDS}
+ID = {(r.doc, r.line): r.id for r in RECORDS}
 
 QUERIES = [
     "party building in scientific societies",
@@ -233,6 +237,52 @@ def test_vectors_one_hit_per_project_best_chunk(memory: VectorIndex) -> None:
 def test_vectors_grouping_widens_candidates_until_top_k_projects(memory: VectorIndex) -> None:
     hits = memory.search("科技社团", top_k=5, candidates=1)
     assert len({h.project_id for h in hits}) == 5
+
+
+def eager_search(index: VectorIndex, query: str, top_k: int, limit: int, year: int | None) -> list[tuple]:
+    """What search gives, from candidate lists read whole with every point's project (the way before #15's
+    lazy reading): (project, point id, fused score, best score per list), best first."""
+    assert index.encoder is not None
+    queries = [
+        Query(DENSE, index.encoder.encode_queries([query])[0].tolist()),
+        Query(LEXICAL, query_vector(query)),
+    ]
+    where = conditions({"year": year})
+    while True:
+        lists = [canonical(r) for r in index._query(queries, where, limit, ["project_id"])]
+        project = {p.id: str((p.payload or {})["project_id"]) for ranked in lists for p in ranked}
+        best: dict[str, tuple] = {}
+        for point_id, score in fused_ranking(lists, "rrf", (1.0, 1.0)):
+            best.setdefault(project[point_id], (index.point_str(point_id), round(score, 9)))
+        if len(best) >= top_k or all(len(r) < limit for r in lists):
+            break
+        limit *= 2
+    tops = [{} for _ in lists]
+    for top, ranked in zip(tops, lists, strict=True):
+        for p in ranked:
+            top[project[p.id]] = max(top.get(project[p.id], float("-inf")), round(float(p.score), 5))
+    return [(pr, *best[pr], tuple(top.get(pr) for top in tops)) for pr in list(best)[:top_k]]
+
+
+@pytest.mark.parametrize("year", [None, 2026])
+@pytest.mark.parametrize("candidates", [3, 6, 50])
+def test_vectors_search_reads_projects_lazily_to_the_same_hits(
+    memory: VectorIndex, candidates: int, year: int | None
+) -> None:
+    """Short candidate lists whose projects are read only in part (the rest's best scores asked of the
+    engine by filter) give the hits and best scores of the lists read whole."""
+    for query in QUERIES:
+        hits = memory.search(query, top_k=4, candidates=candidates, filters={"year": year})
+        got = [
+            (
+                h.project_id,
+                h.point_id,
+                round(h.score, 9),
+                tuple(None if r is None else round(r, 5) for r in h.raw),
+            )
+            for h in hits
+        ]
+        assert got == eager_search(memory, query, 4, candidates, year), query
 
 
 @pytest.mark.parametrize(

@@ -45,12 +45,12 @@ def hostile_document(corpus: Path, out: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def web_home(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def web_home(corpus: Path, tmp_path_factory: pytest.TempPathFactory, embed_once: Any) -> Path:
     """A data home with the bundled corpus ingested and embedded (once)."""
     import budgetscope
 
     home = tmp_path_factory.mktemp("web-home")
-    with budgetscope.open(home) as bs:
+    with embed_once(), budgetscope.open(home) as bs:
         summary = bs.ingest([corpus])
     assert not summary.failed, summary.failed
     return home

@@ -1,5 +1,6 @@
 """`budgetscope serve` as a real process, and the CLI of its home: `search` and `cites` answered by
-it with the output they give in-process, writes refused in one line, a stale advertisement ignored."""
+it with the output they give in-process, `ingest` and `remove` run by it, `index` refused in one line,
+a stale advertisement ignored."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -50,11 +52,11 @@ def outputs(home: Path, queries: Path) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def home(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def home(corpus: Path, tmp_path_factory: pytest.TempPathFactory, embed_once: Any) -> Path:
     import budgetscope
 
     home = tmp_path_factory.mktemp("serve-home")
-    with budgetscope.open(home) as bs:
+    with embed_once(), budgetscope.open(home) as bs:
         summary = bs.ingest([corpus / name for name in FILES])
     assert not summary.failed, summary.failed
     return home
@@ -136,16 +138,55 @@ def test_remote_serve_endpoint_wants_the_token(home: Path, served: subprocess.Po
     assert good.status_code == 200 and len(good.json()["results"][0]["hits"]) == 3
 
 
-@pytest.mark.parametrize("args", [("ingest",), ("index",), ("remove", FILES[0])])
-def test_remote_serve_writes_are_refused_in_one_line(
-    home: Path, served: subprocess.Popen[str], args: tuple[str, ...], corpus: Path
-) -> None:
-    args = ("ingest", str(corpus / FILES[0])) if args == ("ingest",) else args
-    result = cli(home, *args, timeout=60)
+def test_remote_serve_index_is_refused_in_one_line(home: Path, served: subprocess.Popen[str]) -> None:
+    result = cli(home, "index", timeout=60)
     lines = result.stderr.strip().splitlines()
     assert result.returncode == 1
     assert lines[-1].startswith("error: a `budgetscope serve`") and f"pid {served.pid}" in lines[-1]
     assert "Traceback" not in result.stderr
+
+
+def test_remote_serve_takes_ingest_and_remove(
+    home: Path, served: subprocess.Popen[str], corpus: Path
+) -> None:
+    """An ingest while the serve holds the index is run by the serve (its progress and summary shown
+    here); its searches see the new document at once; `remove` takes it out the same way."""
+    extra = "sast-2023-department-budget.txt"
+    assert json.loads(cli(home, "search", "科普", "--year", "2023", "-f", "json").stdout) == []
+    result = cli(home, "ingest", str(corpus / extra), "-f", "json")
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout)
+    assert (summary["written"], summary["failed"]) == (1, []) and summary["documents"] == 3
+    assert "handed to the serve" in result.stderr and f"ingest: 1/1 {extra}" in result.stderr
+    hits = json.loads(cli(home, "search", "科普", "--year", "2023", "-f", "json").stdout)
+    assert hits and {h["doc"] for h in hits} == {extra}
+    again = cli(home, "ingest", str(corpus / extra))
+    assert again.returncode == 0 and "0 written, 1 unchanged" in again.stderr
+    missing = cli(home, "ingest", str(corpus / "missing.txt"))
+    assert missing.returncode == 1 and "Traceback" not in missing.stderr
+    assert [line for line in missing.stderr.splitlines() if line.startswith("error:")] == [
+        f"error: {corpus / 'missing.txt'}: no such file"
+    ]
+    removed = cli(home, "remove", extra)
+    assert removed.returncode == 0 and "1 documents removed" in removed.stderr, removed.stderr
+    assert json.loads(cli(home, "search", "科普", "--year", "2023", "-f", "json").stdout) == []
+    unknown = cli(home, "remove", "nothing-such.txt")
+    assert unknown.returncode == 1 and unknown.stderr.strip().splitlines()[-1].startswith("error:")
+    assert running(home) is not None and served.poll() is None, "the serve still holds the index"
+
+
+def test_remote_serve_write_endpoints_want_the_token_and_absolute_paths(
+    home: Path, served: subprocess.Popen[str]
+) -> None:
+    import httpx
+
+    serving = running(home)
+    assert serving is not None
+    url = serving.url + "api/cli/ingest"
+    assert httpx.post(url, json={"paths": ["/nonexistent.txt"]}).status_code == 403
+    assert httpx.post(serving.url + "api/cli/remove", json={"docs": [FILES[0]]}).status_code == 403
+    bad = httpx.post(url, json={"paths": ["relative.txt"]}, headers={TOKEN_HEADER: serving.token})
+    assert bad.status_code == 400 and "absolute" in bad.json()["error"]
 
 
 def test_remote_serve_killed_withdraws_and_the_cli_answers_alone(

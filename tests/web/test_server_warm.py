@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import budgetscope
 from budgetscope.api import indexing
@@ -13,9 +14,11 @@ from budgetscope.web.data import Data
 from budgetscope.web.server import warm
 
 
-def test_server_warm_reads_the_cached_dictionaries_whole(corpus: Path, tmp_path: Path) -> None:
+def test_server_warm_reads_the_cached_dictionaries_whole(
+    corpus: Path, tmp_path: Path, embed_once: Any
+) -> None:
     home = tmp_path / "home"
-    with budgetscope.open(home) as bs:
+    with embed_once(), budgetscope.open(home) as bs:  # a home to serve (its embedding is not under test)
         bs.ingest([corpus / "sast-2026-performance-targets.txt"])
     # a fresh process's state: no encoder loaded, jieba's dictionary not read
     indexing._encoders.clear()
