@@ -28,6 +28,7 @@ Example:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -38,12 +39,15 @@ LEXICAL_WEIGHT = 1.0
 """Weights of the projects' dense and lexical ranks in :func:`fuse` (tuned on benchmarks/eval13's tuning half)."""
 SECOND_WEIGHT = 3.0
 """Weight of the second encoder's list (e5 of ``use+e5``) in :func:`fuse`, tuned on the tuning half of
-benchmarks/eval13 (``benchmarks/eval13/e5_fusion.py``)."""
+benchmarks/eval13 (weights 1–4 tried on a ``use+e5`` home with ``benchmarks/eval_search13.py``)."""
 FUSE_K = 5
 """RRF rank constant of :func:`fuse`: over 30-odd candidate projects a small k keeps the top ranks apart."""
 NAME_WEIGHT = 1.0
 """Weight of the name field, in units of one first-rank contribution (1 / (FUSE_K + 1))."""
 COVERAGE_WEIGHT = 2.0
+TIE = 1e-6
+"""Scores this close (relatively) are equal in :func:`fuse`: projects of the very same text score
+alike up to the engines' last float bits, and that noise must not order them."""
 """Weight of :func:`coverage` (the share of the query's distinctive terms in the hit), in the same units."""
 DENSE_CUTOFF: dict[str, float] = {"use": 0.5}
 """By encoder: below this cosine (and below :data:`COVERAGE_CUTOFF`) a hit is weak. Calibrated on
@@ -68,20 +72,50 @@ def fuse(
     """Score each hit by weighted RRF of its project's rank by best cosine and by best BM25 score
     (and, on an index of a pair of encoders, by its best cosine of the second encoder, ``hit["second"]``).
 
-    Projects, not chunks, are ranked: a project with many similar chunks gets no extra say.
+    Projects, not chunks, are ranked: a project with many similar chunks gets no extra say. Equal
+    scores (within :data:`TIE`) are ordered by the other score, then by id (:func:`tie_ordered`).
 
     >>> hits = [{"dense": 0.9, "lexical": None}, {"dense": 0.5, "lexical": 7.0, "coverage": 0.5}]
     >>> fuse(hits, (1.0, 2.0), k=10); [round(h["score"], 4) for h in hits]
     [0.0909, 0.3561]
+    >>> tied = [{"id": "a", "dense": 0.5}, {"id": "b", "dense": 0.5 + 1e-9}, {"id": "c", "dense": 0.4}]
+    >>> fuse(tied, (1.0, 1.0), k=10); [round(h["score"], 4) for h in tied]
+    [0.0909, 0.0833, 0.0769]
     """
     for h in hits:
         h["score"] = COVERAGE_WEIGHT * float(h.get("coverage") or 0.0) / (k + 1)
-    for key, weight in (*zip(("dense", "lexical"), weights[:2], strict=True), ("second", second)):
-        ranked = sorted((h for h in hits if h.get(key) is not None), key=lambda h: -float(h[key]))
-        for rank, h in enumerate(ranked, start=1):
+    lists = (("dense", "lexical", weights[0]), ("lexical", "dense", weights[1]), ("second", "dense", second))
+    for key, then, weight in lists:
+        for rank, h in enumerate(tie_ordered(hits, key, then), start=1):
             h["score"] += weight / (k + rank)
     for h in hits:
         h["score"] = round(h["score"], 6)
+
+
+def tie_ordered(hits: Sequence[dict[str, Any]], key: str, then: str | None = None) -> list[dict[str, Any]]:
+    """The hits holding a ``key`` score, best first; a run of equal scores (within :data:`TIE` of the
+    previous one) ordered by the ``then`` score, best first, then by ``id``: float noise in the last
+    digits (which differs between engines) orders nothing.
+
+    >>> hits = [{"id": "c", "s": 3.0, "t": 1}, {"id": "b", "s": 2.0}, {"id": "a", "s": 3.0 + 1e-9, "t": 1},
+    ...         {"id": "d", "s": 3.0, "t": 2}, {"id": "e", "s": None}]
+    >>> [h["id"] for h in tie_ordered(hits, "s", "t")]
+    ['d', 'a', 'c', 'b']
+    """
+    ranked = sorted((h for h in hits if h.get(key) is not None), key=lambda h: -float(h[key]))
+    runs: list[list[dict[str, Any]]] = []
+    for h in ranked:
+        value = float(h[key])
+        if runs and math.isclose(value, float(runs[-1][-1][key]), rel_tol=TIE, abs_tol=TIE):
+            runs[-1].append(h)
+        else:
+            runs.append([h])
+
+    def tie_break(h: dict[str, Any]) -> tuple[float, str]:
+        other = h.get(then) if then else None
+        return (-round(float(other), 4) if other is not None else math.inf, str(h.get("id")))
+
+    return [h for run in runs for h in sorted(run, key=tie_break)]
 
 
 def name_bonus(
