@@ -39,7 +39,7 @@ LEXICAL_WEIGHT = 1.0
 """Weights of the projects' dense and lexical ranks in :func:`fuse` (tuned on benchmarks/eval13's tuning half)."""
 SECOND_WEIGHT = 3.0
 """Weight of the second encoder's list (e5 of ``use+e5``) in :func:`fuse`, tuned on the tuning half of
-benchmarks/eval13 (weights 1–4 tried on a ``use+e5`` home with ``benchmarks/eval_search13.py``)."""
+benchmarks/eval13 (1 and 2 gave less there; ``benchmarks/eval_search13.py`` on a ``use+e5`` home)."""
 FUSE_K = 5
 """RRF rank constant of :func:`fuse`: over 30-odd candidate projects a small k keeps the top ranks apart."""
 NAME_WEIGHT = 1.0
