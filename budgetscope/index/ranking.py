@@ -4,7 +4,9 @@ Pure functions over the hits of :meth:`VectorIndex.search` (one per record, each
 dense cosine and BM25 score):
 
 - :func:`fuse` ranks the candidate projects by weighted RRF of their best cosine and best BM25
-  score, plus :data:`COVERAGE_WEIGHT` times the share of the query's distinctive terms they hold;
+  score (and, on an index of a pair of encoders such as ``use+e5``, their best cosine of the
+  second encoder, weight :data:`SECOND_WEIGHT`), plus :data:`COVERAGE_WEIGHT` times the share of
+  the query's distinctive terms they hold;
 - :func:`name_bonus` adds to the fused score the share of the query's lexical terms that the
   project's name holds (the name is the project's title: a match there outweighs one in its prose);
 - :func:`merge_partners` makes a narrative and the form of the same project (the store's
@@ -35,6 +37,9 @@ from budgetscope.store.protocol import EntityStore
 DENSE_WEIGHT = 1.0
 LEXICAL_WEIGHT = 1.0
 """Weights of the projects' dense and lexical ranks in :func:`fuse` (tuned on benchmarks/eval13's tuning half)."""
+SECOND_WEIGHT = 3.0
+"""Weight of the second encoder's list (e5 of ``use+e5``) in :func:`fuse`, tuned on the tuning half of
+benchmarks/eval13 (1 and 2 gave less there; ``benchmarks/eval_search13.py`` on a ``use+e5`` home)."""
 FUSE_K = 5
 """RRF rank constant of :func:`fuse`: over 30-odd candidate projects a small k keeps the top ranks apart."""
 NAME_WEIGHT = 1.0
@@ -59,9 +64,13 @@ SOURCE_FIELDS = ("doc", "line", "page", "id", "name", "kind")
 
 
 def fuse(
-    hits: list[dict[str, Any]], weights: tuple[float, float] = (DENSE_WEIGHT, LEXICAL_WEIGHT), k: int = FUSE_K
+    hits: list[dict[str, Any]],
+    weights: tuple[float, float] = (DENSE_WEIGHT, LEXICAL_WEIGHT),
+    k: int = FUSE_K,
+    second: float = SECOND_WEIGHT,
 ) -> None:
-    """Score each hit by weighted RRF of its project's rank by best cosine and by best BM25 score.
+    """Score each hit by weighted RRF of its project's rank by best cosine and by best BM25 score
+    (and, on an index of a pair of encoders, by its best cosine of the second encoder, ``hit["second"]``).
 
     Projects, not chunks, are ranked: a project with many similar chunks gets no extra say. Equal
     scores (within :data:`TIE`) are ordered by the other score, then by id (:func:`tie_ordered`).
@@ -75,7 +84,8 @@ def fuse(
     """
     for h in hits:
         h["score"] = COVERAGE_WEIGHT * float(h.get("coverage") or 0.0) / (k + 1)
-    for (key, then), weight in zip((("dense", "lexical"), ("lexical", "dense")), weights, strict=True):
+    lists = (("dense", "lexical", weights[0]), ("lexical", "dense", weights[1]), ("second", "dense", second))
+    for key, then, weight in lists:
         for rank, h in enumerate(tie_ordered(hits, key, then), start=1):
             h["score"] += weight / (k + rank)
     for h in hits:
@@ -194,7 +204,9 @@ def coverage(groups: Sequence[Sequence[str]], text: str) -> float:
 def is_weak(hit: Mapping[str, Any], encoder: str = "use") -> bool:
     """True when neither the cosine nor the query's term coverage of a hit reaches its cut-off."""
     dense, cover = hit.get("dense"), hit.get("coverage")
-    cutoff = DENSE_CUTOFF.get(encoder)
+    from budgetscope.index.encoders import primary_name
+
+    cutoff = DENSE_CUTOFF.get(primary_name(encoder))  # a pair (use+e5): its first encoder's cosine
     low_dense = dense is None or cutoff is None or dense < cutoff
     return low_dense and (cover is None or cover < COVERAGE_CUTOFF)
 

@@ -74,8 +74,8 @@ def search(
     """At most ``top_k`` projects for ``query``: DESIGN.md hits, one per project, best first.
 
     An English query's lexical side also searches its Chinese translation (:mod:`.translate`).
-    Hybrid search ranks the candidate projects by their best cosine and best BM25 score
-    (:func:`.ranking.fuse`); a name holding the query's terms lifts a project (:func:`.ranking.name_bonus`). With a
+    Hybrid search ranks the candidate projects by their best cosine and best BM25 score (and their
+    best cosine of the second encoder on an index built with a pair, ``use+e5``) (:func:`.ranking.fuse`); a name holding the query's terms lifts a project (:func:`.ranking.name_bonus`). With a
     ``store``, a narrative and the form of the same project are one hit listing both ``sources``.
     With ``cutoff``, hits below the calibrated relevance come last, marked ``weak``, at most
     :data:`.ranking.WEAK_SHOWN` of them (all weak: no close match).
@@ -105,8 +105,11 @@ def search(
         raw = list(h.raw)
         dense = raw.pop(0) if mode != "sparse" and raw else None
         bm25 = raw.pop(0) if mode != "dense" and raw else None
+        second = raw.pop(0) if raw else None  # the second encoder's cosine (an index of use+e5)
         hit["dense"] = None if dense is None else round(dense, 6)  # the last digits vary run to run
         hit["lexical"] = None if bm25 is None else round(bm25, 6)
+        if second is not None:
+            hit["second"] = round(second, 6)
         hit["coverage"] = round(coverage(groups, f"{hit['name']}\n{h.payload.get('text') or ''}"), 3)
         hits.append(hit)
     if mode == "hybrid":
@@ -120,6 +123,8 @@ def search(
     else:
         hits = merge_partners(hits, {})
     encoder = index.encoder.name if index.encoder else DEFAULT_ENCODER
+    for kept in hits:  # the hit contract has no field for it: it served the ranking only
+        kept.pop("second", None)
     return mark_weak(hits, top_k, encoder) if cutoff else hits[:top_k]
 
 

@@ -94,12 +94,22 @@ def cedict() -> dict[str, list[str]]:
     return out
 
 
-def _forms(word: str) -> list[str]:
-    """A word and the base forms it may be inflected from (plural, -ing, -ed), most likely first.
+_BRITISH = ((re.compile(r"isation"), "ization"), (re.compile(r"is(e|ed|es|ing)$"), r"iz\1"))
+"""British spellings folded to the American ones the dictionaries use (organisation, popularise)."""
 
-    >>> _forms("dredging"), _forms("subsidies")
-    (['dredging', 'dredg', 'dredge'], ['subsidies', 'subsidy'])
+
+def _forms(word: str) -> list[str]:
+    """A word, its American spelling, and the base forms it may be inflected from (plural, -ing, -ed),
+    most likely first.
+
+    >>> _forms("dredging"), _forms("subsidies"), _forms("organisations")
+    (['dredging', 'dredg', 'dredge'], ['subsidies', 'subsidy'], ['organisations', 'organizations', 'organization'])
     """
+    american = word
+    for pattern, repl in _BRITISH:
+        american = pattern.sub(repl, american)
+    if american != word:
+        return list(dict.fromkeys([word, *_forms(american)]))
     out = [word]
     if word.endswith("ies") and len(word) > 4:
         out.append(word[:-3] + "y")
@@ -127,15 +137,25 @@ def _lookup(phrase: str) -> list[str]:
     """Glossary terms of a phrase, else (up to three words) CC-CEDICT's most common headwords;
     a single word's base forms (:func:`_forms`) are tried too."""
     keys = [phrase] if " " in phrase else _forms(phrase)
-    for key in keys:
+    for key in [*keys, *([] if " " in phrase else _plurals(phrase))]:
         if key in glossary():
             return glossary()[key]
     if len(phrase.split()) <= 3:
-        for key in keys:
-            if cedict().get(key):
-                ranked = sorted(cedict()[key], key=lambda w: -_frequency(w))
-                return ranked[:CEDICT_TERMS]
+        # every form's headwords, most common first ("services" alone gives 劳务, "service" 服务)
+        found = dict.fromkeys(w for key in keys for w in cedict().get(key, []))
+        return sorted(found, key=lambda w: -_frequency(w))[:CEDICT_TERMS]
     return []
+
+
+def _plurals(word: str) -> list[str]:
+    """The plural of a word, for a glossary that lists only the plural (facility → facilities).
+
+    >>> _plurals("facility"), _plurals("award"), _plurals("awards")
+    (['facilities'], ['awards'], [])
+    """
+    if word.endswith("s"):
+        return []
+    return [word[:-1] + "ies" if word.endswith("y") and word[-2:-1] not in "aeiou" else word + "s"]
 
 
 def translate(query: str) -> list[str]:

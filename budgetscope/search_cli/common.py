@@ -166,8 +166,8 @@ EncoderOption = Annotated[
         "--encoder",
         envvar="BUDGETSCOPE_ENCODER",
         show_default=False,
-        help="use (USE-multilingual), e5 (multilingual-e5-small) or st:<model name or path> "
-        "(default: the one the index was built with, else use).",
+        help="use (USE-multilingual), e5 (multilingual-e5-small), st:<model name or path>, or two joined "
+        "by + (use+e5: e5 as a second vector) (default: the one the index was built with, else use).",
     ),
 ]
 

@@ -2,7 +2,8 @@
 
 An index holds one point per chunk (see :mod:`budgetscope.index.chunks`) with a named dense vector
 ``dense`` (cosine, the encoder's dimension), a named sparse vector ``lexical`` (BM25 term weights of
-:mod:`budgetscope.vector.sparse`, Qdrant's IDF modifier) and payload indexes on the filter fields.
+:mod:`budgetscope.vector.sparse`, Qdrant's IDF modifier) and payload indexes on the filter fields;
+built with a pair of encoders (``use+e5``), a second named dense vector ``second`` too.
 Two backends implement the engine-specific calls:
 
 - :class:`~budgetscope.vector.edge.EdgeIndex`: the Qdrant engine in-process (qdrant-edge), the
@@ -30,6 +31,7 @@ from budgetscope.vector.fusion import RRF_K
 from budgetscope.vector.query import (
     DENSE,
     LEXICAL,
+    SECOND,
     Condition,
     EncoderMismatch,
     Fusion,
@@ -48,6 +50,12 @@ if TYPE_CHECKING:
     from budgetscope.index.chunks import Chunk
     from budgetscope.index.encoders import Encoder
 
+
+def second_encoder(encoder: Encoder | None) -> Encoder | None:
+    """The encoder of the second named vector (:data:`SECOND`) of a pair of encoders, else None."""
+    return getattr(encoder, "second", None)
+
+
 HNSW_EF = 128
 """Candidates the dense HNSW search keeps (``hnsw_ef``): dense recall@10 against exact search stays
 at or above 0.98 at 100,000 chunks (``benchmarks/bench_scale.py``)."""
@@ -60,12 +68,14 @@ Status = Callable[[str], None]
 
 
 class Point(NamedTuple):
-    """One point as the engines write it: id, dense vector, sparse vector, payload."""
+    """One point as the engines write it: id, dense vector, sparse vector, payload, and the vector
+    of the second encoder of a pair (``use+e5``; None for a single encoder), named :data:`SECOND`."""
 
     id: str
     dense: list[float]
     sparse: SparseTerms
     payload: dict[str, Any]
+    second: list[float] | None = None
 
 
 class Query(NamedTuple):
@@ -296,12 +306,15 @@ class VectorIndex(ABC):
         encoder = self._encoder()
         self.create()
         written = 0
+        other = second_encoder(encoder)
         for batch in batches(chunks, self.batch_size):
-            dense = encoder.encode_documents([c.text for c in batch])
+            texts = [c.text for c in batch]
+            dense = encoder.encode_documents(texts)
+            seconds = other.encode_documents(texts).tolist() if other else [None] * len(batch)
             self._write(
                 [
-                    Point(c.id, vector.tolist(), sparse_vector(c.text), c.payload)
-                    for c, vector in zip(batch, dense, strict=True)
+                    Point(c.id, vector.tolist(), sparse_vector(c.text), c.payload, extra)
+                    for c, vector, extra in zip(batch, dense, seconds, strict=True)
                 ]
             )
             written += len(batch)
@@ -326,8 +339,10 @@ class VectorIndex(ABC):
         """The top_k projects for a query, one hit (the best chunk) per project, best first.
 
         ``mode``: ``dense`` (cosine), ``sparse`` (BM25) or ``hybrid`` (both, fused by ``fusion``:
-        weighted ``rrf`` with ``weights = (dense, sparse)``, or ``weighted`` min-max score sum).
-        ``filters``: see :func:`~budgetscope.vector.query.conditions`. Each list fetches
+        weighted ``rrf`` with ``weights = (dense, sparse)``, or ``weighted`` min-max score sum). An index
+        built with a pair of encoders (``use+e5``) adds, in hybrid mode, the ranked list of its second
+        vector (weight ``weights[2]``, else the dense one); each hit's ``raw`` is then (cosine, BM25,
+        second cosine). ``filters``: see :func:`~budgetscope.vector.query.conditions`. Each list fetches
         ``candidates`` chunks (default ``max(50, 10 * top_k)``), doubled until top_k projects are
         found or the lists run dry. ``lexical``: the text the sparse side searches instead of
         ``query`` (a translated query). ``fields``: the payload fields the hits carry (all for None;
@@ -348,6 +363,15 @@ class VectorIndex(ABC):
         terms = query_vector(lexical or query)
         if mode in ("hybrid", "sparse") and terms.indices:
             queries.append(Query(LEXICAL, terms))
+        other = second_encoder(self.encoder)
+        if other is not None and mode == "hybrid":  # a pair's second vector: one more list, the last
+            queries.append(Query(SECOND, other.encode_queries([query])[0].tolist()))
+            by_name = {
+                DENSE: weights[0],
+                LEXICAL: weights[1],
+                SECOND: weights[-1] if len(weights) > 2 else weights[0],
+            }
+            weights = [by_name[q.using] for q in queries]
         if not queries:
             return []
         limit = candidates or max(50, 10 * top_k)
@@ -364,6 +388,10 @@ class VectorIndex(ABC):
             self._best_scores(q, ranked, where, limit, project_of, best)
             for q, ranked in zip(queries, lists, strict=True)
         ]
+        if (
+            len(queries) == 2 and queries[-1].using == SECOND
+        ):  # no lexical list: raw is (cosine, None, second)
+            raw.insert(1, {})
         wanted = None if fields is None else list(dict.fromkeys(["project_id", *fields]))
         payloads = self._retrieve([point_id for point_id, _ in best.values()], wanted)
         return [

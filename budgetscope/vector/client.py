@@ -22,11 +22,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from budgetscope.messages import disk_full, is_disk_full
-from budgetscope.vector.base import Point, Query, Status, VectorIndex, first_line
+from budgetscope.vector.base import Point, Query, Status, VectorIndex, first_line, second_encoder
 from budgetscope.vector.query import (
     DENSE,
     FILTER_FIELDS,
     LEXICAL,
+    SECOND,
     Condition,
     IndexLocked,
     ScoredPoint,
@@ -194,12 +195,14 @@ class ClientIndex(VectorIndex):
         if self.read_only:
             raise VectorIndexError(f"no search index at {self.where}")
         client = self.client
+        vectors = {DENSE: models.VectorParams(size=encoder.dim, distance=models.Distance.COSINE)}
+        other = second_encoder(encoder)
+        if other is not None:
+            vectors[SECOND] = models.VectorParams(size=other.dim, distance=models.Distance.COSINE)
         with self._engine():
             client.create_collection(
                 self.collection,
-                vectors_config={
-                    DENSE: models.VectorParams(size=encoder.dim, distance=models.Distance.COSINE)
-                },
+                vectors_config=vectors,
                 sparse_vectors_config={LEXICAL: models.SparseVectorParams(modifier=models.Modifier.IDF)},
                 metadata={"encoder": encoder.name, "dim": encoder.dim},
             )
@@ -227,7 +230,10 @@ class ClientIndex(VectorIndex):
 
         batch = [
             models.PointStruct(
-                id=p.id, vector={DENSE: p.dense, LEXICAL: _sparse(p.sparse)}, payload=p.payload
+                id=p.id,
+                vector={DENSE: p.dense, LEXICAL: _sparse(p.sparse)}
+                | ({SECOND: p.second} if p.second else {}),
+                payload=p.payload,
             )
             for p in points
         ]

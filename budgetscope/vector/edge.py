@@ -41,12 +41,13 @@ from typing import TYPE_CHECKING, Any, cast
 import qdrant_edge as qe
 
 from budgetscope.messages import DISK_LOW, disk_full
-from budgetscope.vector.base import Point, Query, Status, VectorIndex, first_line
+from budgetscope.vector.base import Point, Query, Status, VectorIndex, first_line, second_encoder
 from budgetscope.vector.lock import PathLock
 from budgetscope.vector.query import (
     DENSE,
     FILTER_FIELDS,
     LEXICAL,
+    SECOND,
     Condition,
     Scored,
     ScoredPoint,
@@ -96,6 +97,14 @@ def edge_filter(where: list[Condition]) -> qe.Filter | None:
 
 def _sparse(terms: SparseTerms) -> qe.SparseVector:
     return qe.SparseVector(indices=terms.indices, values=terms.values)
+
+
+def _vectors(p: Point) -> dict[str, Any]:
+    """A point's named vectors: dense, lexical and, for a pair of encoders, the second."""
+    out: dict[str, Any] = {DENSE: p.dense, LEXICAL: _sparse(p.sparse)}
+    if p.second is not None:
+        out[SECOND] = p.second
+    return out
 
 
 class EdgeIndex(VectorIndex):
@@ -214,8 +223,12 @@ class EdgeIndex(VectorIndex):
     def _create(self, encoder: Encoder) -> None:
         if self.read_only:
             raise VectorIndexError(f"no search index at {self.where}")
+        vectors = {DENSE: qe.EdgeVectorParams(size=encoder.dim, distance=qe.Distance.Cosine)}
+        other = second_encoder(encoder)
+        if other is not None:
+            vectors[SECOND] = qe.EdgeVectorParams(size=other.dim, distance=qe.Distance.Cosine)
         config = qe.EdgeConfig(
-            vectors={DENSE: qe.EdgeVectorParams(size=encoder.dim, distance=qe.Distance.Cosine)},
+            vectors=vectors,
             sparse_vectors={LEXICAL: qe.EdgeSparseVectorParams(modifier=qe.Modifier.Idf)},
         )
         if self.path.exists():  # a folder without a shard (a create that was killed): start afresh
@@ -240,11 +253,8 @@ class EdgeIndex(VectorIndex):
     # -- points --------------------------------------------------------------------------------------
 
     def _write(self, points: list[Point]) -> None:
-        batch = [
-            qe.Point(id=p.id, vector={DENSE: p.dense, LEXICAL: _sparse(p.sparse)}, payload=p.payload)
-            for p in points
-        ]
-        self._room(sum(8 * len(p.dense) + 4096 for p in points))
+        batch = [qe.Point(id=p.id, vector=_vectors(p), payload=p.payload) for p in points]
+        self._room(sum(8 * (len(p.dense) + len(p.second or ())) + 4096 for p in points))
         with self._engine("write to"):
             self.shard.update(qe.UpdateOperation.upsert_points(batch))
         self._written += len(batch)

@@ -30,9 +30,12 @@ DEFAULT_CHUNK_CHARS = 300
 
 
 def chunk_chars(encoder_name: str) -> int:
-    """The chunk size for an encoder (``BUDGETSCOPE_CHUNK_CHARS`` overrides it, for benchmarks)."""
+    """The chunk size for an encoder, a pair's (``use+e5``) that of its first one
+    (``BUDGETSCOPE_CHUNK_CHARS`` overrides it, for benchmarks)."""
+    from budgetscope.index.encoders import primary_name
+
     override = os.environ.get("BUDGETSCOPE_CHUNK_CHARS")
-    return int(override) if override else CHUNK_CHARS.get(encoder_name, DEFAULT_CHUNK_CHARS)
+    return int(override) if override else CHUNK_CHARS.get(primary_name(encoder_name), DEFAULT_CHUNK_CHARS)
 
 
 def points_of_records(

@@ -29,6 +29,8 @@ DENSE = "dense"
 """Name of the dense vector."""
 LEXICAL = "lexical"
 """Name of the sparse (BM25) vector."""
+SECOND = "second"
+"""Name of the second dense vector, of an index built with a pair of encoders (``use+e5``)."""
 FILTER_FIELDS: dict[str, str] = {
     "year": "integer",
     "department": "keyword",
@@ -177,6 +179,7 @@ __all__ = [
     "FILTER_FIELDS",
     "LEXICAL",
     "SCORE_DIGITS",
+    "SECOND",
     "Condition",
     "EncoderMismatch",
     "Fusion",

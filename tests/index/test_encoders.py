@@ -17,6 +17,7 @@ from budgetscope.index.encoders import (
     EncoderError,
     EncoderUnavailable,
     HashEncoder,
+    PairEncoder,
     SentenceTransformerEncoder,
     UseEncoder,
     get_encoder,
@@ -183,7 +184,7 @@ def test_encoders_failed_model_import_at_first_encode_names_spec(monkeypatch: py
         E5Encoder().encode_queries(["党建"])
 
 
-@pytest.mark.parametrize("spec", ["bert", "", "st:", "USE2"])
+@pytest.mark.parametrize("spec", ["bert", "", "st:", "USE2", "use+", "use+e5+hash", "use+bert"])
 def test_encoders_bad_spec_is_named_error(spec: str) -> None:
     with pytest.raises(EncoderError):
         get_encoder(spec)
@@ -199,3 +200,13 @@ def test_encoders_normalize_rows_keeps_zero_rows() -> None:
     out = normalize_rows(np.array([[0.0, 2.0], [0.0, 0.0]]))
     assert out.dtype == np.float32
     assert out.tolist() == [[0.0, 1.0], [0.0, 0.0]]
+
+
+def test_encoders_pair_is_the_first_encoders_vectors_with_a_second_encoder() -> None:
+    pair = get_encoder("use+e5")
+    assert isinstance(pair, PairEncoder) and isinstance(pair, Encoder)
+    assert (pair.name, pair.dim) == ("use+e5", 512)
+    assert isinstance(pair.first, UseEncoder) and isinstance(pair.second, E5Encoder)
+    hashed = get_encoder("hash+hash")
+    assert isinstance(hashed, PairEncoder)
+    assert np.array_equal(hashed.encode_documents(DOCS), HashEncoder().encode_documents(DOCS))

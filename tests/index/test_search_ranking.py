@@ -7,6 +7,7 @@ from typing import Any
 from budgetscope.index.ranking import (
     WEAK_SHOWN,
     coverage,
+    fuse,
     is_weak,
     mark_weak,
     merge_partners,
@@ -73,3 +74,17 @@ def test_ranking_coverage_counts_distinctive_terms_of_the_text(corpus) -> None: 
     railway = term_groups("高速铁路建设")
     assert railway and coverage(railway, text[:3000]) == 0.0
     assert coverage(term_groups("think tank"), "科技创新智库建设") == 1.0
+
+
+def test_ranking_fuse_second_encoder_list_reorders_when_present() -> None:
+    """On an index of a pair of encoders (use+e5) the second cosine is a third ranked list; without it
+    (a single encoder) the ranking is that of the cosine and BM25 alone."""
+    a = {"name": "养老服务发展资金", "dense": 0.40, "lexical": 5.0, "coverage": 0.0}
+    b = {"name": "设施设备维修改造", "dense": 0.45, "lexical": 6.0, "coverage": 0.0}
+    single = [dict(a), dict(b)]
+    fuse(single)
+    assert single[1]["score"] > single[0]["score"]
+    pair = [{**a, "second": 0.88}, {**b, "second": 0.79}]
+    fuse(pair)
+    assert pair[0]["score"] > pair[1]["score"]
+    assert all("second" in h for h in pair)

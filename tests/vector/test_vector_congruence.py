@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from budgetscope.index.encoders import Encoder, get_encoder
+from budgetscope.index.encoders import Encoder, PairEncoder, get_encoder
 from budgetscope.index.ingest import ingest
 from budgetscope.index.search import search
 from budgetscope.store.sqlite import open_store
@@ -199,3 +199,47 @@ def test_vector_congruence_detects_a_divergence() -> None:
     assert tie_congruent(same, [("p1", 0.5), ("p2", 0.4), ("p9", 0.4)], 0.4) is None  # the cut splits a tie
     assert tie_congruent(same, [("p1", 0.5), ("p2", 0.4), ("p9", 0.4)], 0.3) is not None
     assert tie_congruent(same, [("p1", 0.5), ("p2", 0.4), ("p3", 0.3)], None) is not None
+
+
+@pytest.fixture(scope="module")
+def pair_backends(
+    home: Path, memo: Memo, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[dict[str, VectorIndex]]:
+    """Both embedded backends built with a pair of encoders (a second named vector, as ``use+e5``;
+    here USE and the fast hash encoder)."""
+    pair = PairEncoder(memo, get_encoder("hash"))  # type: ignore[arg-type]
+    indexes: dict[str, VectorIndex] = {
+        "qdrant-edge": EdgeIndex(tmp_path_factory.mktemp("edge-pair") / "vectors", encoder=pair),
+        "qdrant-client local": ClientIndex(location=":memory:", encoder=pair),
+    }
+    try:
+        yield {name: synced(index.open(), home) for name, index in indexes.items()}
+    finally:
+        for index in indexes.values():
+            index.close()
+
+
+HYBRID = [q for q in QUERIES if q[2] == "hybrid"]
+
+
+@pytest.mark.parametrize("how", [ranked_raw, ranked_cli], ids=["index", "search"])
+@pytest.mark.parametrize(("query", "filters", "mode"), HYBRID, ids=[f"{q[:12]}-{f}" for q, f, _ in HYBRID])
+def test_vector_congruence_pair_of_encoders_same_top10(
+    pair_backends: dict[str, VectorIndex], query: str, filters: dict[str, Any], mode: str, how: Any
+) -> None:
+    results = {name: how(index, query, filters, mode) for name, index in pair_backends.items()}
+    (ref_name, reference), (name, result) = results.items()
+    assert reference, f"{query!r} {filters} found nothing on {ref_name}"
+    after = reference[TOP][1] if len(reference) > TOP else None
+    why = tie_congruent(reference[:TOP], result[:TOP], after)
+    assert why is None, f"{query!r} {filters}: {ref_name} vs {name}: {why}"
+
+
+def test_vector_congruence_pair_stores_and_ranks_the_second_vector(
+    pair_backends: dict[str, VectorIndex],
+) -> None:
+    for name, index in pair_backends.items():
+        assert index.stored_encoder() == ("use+hash", 512), name
+        hits = index.search("科技馆建筑体大修", top_k=5)
+        assert all(len(h.raw) == 3 for h in hits), name  # cosine, BM25, second cosine
+        assert hits[0].raw[2] is not None and hits[0].raw[2] > 0.3, (name, hits[0].raw)
