@@ -231,7 +231,10 @@ def worker(
         # each --ef asking 10 points; then search()'s own dense list: SEARCH_LIST points at the default
         # ef (the engine keeps at least as many candidates as it is asked for), its first 10 scored
         runs = [(str(ef), ef, 10) for ef in (efs if engine == "edge" else efs[:1])]
-        for key, ef, limit in [*runs, (f"search list ({SEARCH_LIST} at {default_ef})", default_ef, SEARCH_LIST)]:
+        for key, ef, limit in [
+            *runs,
+            (f"search list ({SEARCH_LIST} at {default_ef})", default_ef, SEARCH_LIST),
+        ]:
             index.hnsw_ef = ef
             found, lat = [], []
             for v in qdense:
