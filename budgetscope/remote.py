@@ -31,7 +31,10 @@ import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import urllib.request
 
 SERVE_FILE = "serve.json"
 """The advertisement of a running serve, in its data home."""
@@ -150,6 +153,18 @@ def serving_for(
     return serving
 
 
+def _post(serving: Serving, path: str, payload: dict[str, Any]) -> urllib.request.Request:
+    """A JSON POST of ``payload`` to a running serve's ``path``, with its token."""
+    import urllib.request
+
+    return urllib.request.Request(
+        serving.url.rstrip("/") + path,
+        data=json.dumps(payload, ensure_ascii=False).encode("utf-8"),
+        headers={"Content-Type": "application/json", TOKEN_HEADER: serving.token},
+        method="POST",
+    )
+
+
 def ask(serving: Serving, path: str, payload: dict[str, Any], *, timeout: float = TIMEOUT) -> Any:
     """POST ``payload`` as JSON to the serve's ``path``; its JSON answer.
 
@@ -159,12 +174,7 @@ def ask(serving: Serving, path: str, payload: dict[str, Any], *, timeout: float 
     import urllib.error
     import urllib.request
 
-    request = urllib.request.Request(
-        serving.url.rstrip("/") + path,
-        data=json.dumps(payload, ensure_ascii=False).encode("utf-8"),
-        headers={"Content-Type": "application/json", TOKEN_HEADER: serving.token},
-        method="POST",
-    )
+    request = _post(serving, path, payload)
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             return json.loads(response.read().decode("utf-8"))
@@ -250,12 +260,7 @@ def stream(serving: Serving, path: str, payload: dict[str, Any]) -> Iterator[dic
     import urllib.error
     import urllib.request
 
-    request = urllib.request.Request(
-        serving.url.rstrip("/") + path,
-        data=json.dumps(payload, ensure_ascii=False).encode("utf-8"),
-        headers={"Content-Type": "application/json", TOKEN_HEADER: serving.token},
-        method="POST",
-    )
+    request = _post(serving, path, payload)
     try:
         response = urllib.request.urlopen(request, timeout=STREAM_SILENCE)
     except urllib.error.HTTPError as exc:

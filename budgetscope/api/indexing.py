@@ -170,7 +170,6 @@ def ingest_and_index(
     :class:`IndexNotUpdated`.
     """
     from budgetscope.index.ingest import ingest
-    from budgetscope.paths import data_home
 
     changed: list[str] = []
 
@@ -181,14 +180,29 @@ def ingest_and_index(
         paths, home, force=force, workers=workers, on_progress=on_progress, on_document=on_document,
         strict=strict,
     )  # fmt: skip
+    return summary, _index_after(changed, home, index, qdrant_url, encoder, on_progress, before_index)
+
+
+def _index_after(
+    changed: list[str],
+    home: Path | str | None,
+    index: bool,
+    qdrant_url: str | None,
+    encoder: str | None,
+    on_progress: Progress | None,
+    before_index: Callable[[], None] | None,
+) -> int | None:
+    """With ``index``: the points written for the ``changed`` documents of a store (``before_index``
+    called first); else None."""
+    from budgetscope.paths import data_home
+
     if not index:
-        return summary, None
+        return None
     if before_index is not None:
         before_index()
-    points = update_index(
+    return update_index(
         data_home(home), changed, qdrant_url=qdrant_url, encoder=encoder, on_progress=on_progress
     )
-    return summary, points
 
 
 def load_and_index(
@@ -208,20 +222,12 @@ def load_and_index(
     Raises :class:`UnreadableLoad` for a file that cannot be read (what was stored before it stays)."""
     from budgetscope.api.errors import UnreadableLoad
     from budgetscope.index.bulk import BulkLoadError, load_jsonl
-    from budgetscope.paths import data_home
 
     try:
         summary, written = load_jsonl(files, home, force=force, on_progress=on_progress)
     except BulkLoadError as exc:
         raise UnreadableLoad(str(exc)) from None
-    if not index:
-        return summary, None
-    if before_index is not None:
-        before_index()
-    points = update_index(
-        data_home(home), written, qdrant_url=qdrant_url, encoder=encoder, on_progress=on_progress
-    )
-    return summary, points
+    return summary, _index_after(written, home, index, qdrant_url, encoder, on_progress, before_index)
 
 
 def remove_documents(

@@ -74,21 +74,16 @@ class HitSource(_View):
     kind: str | None = None
 
 
-class SearchHit(_View):
+class SearchHit(HitSource):
     """One project found by a search or a cites query (DESIGN.md's hit), best first.
 
     ``highlights``: offsets in ``snippet`` of the query's words (search); ``sources``: every place
     the project is written (narrative and form); ``weak``: below the relevance cut-off (listed last);
     ``dense``, ``lexical``, ``coverage``: the raw scores the rank was fused from (search); ``cited``
-    and ``canonical``: the wordings cited and the policy documents matched (cites).
+    and ``canonical``: the wordings cited and the policy documents matched (cites). Its first fields
+    are its own source's (:class:`HitSource`).
     """
 
-    doc: str | None = None
-    line: int | None = None
-    page: int | None = None
-    id: str | None = None
-    name: str | None = None
-    kind: str | None = None
     year: int | None = None
     department: str | None = None
     section: str | None = None
