@@ -39,6 +39,11 @@ class UnreadableLoad(BudgetscopeError):
     """A file given to ``load`` cannot be read as lines of the map step (what was stored before it stays)."""
 
 
+class IndexBusy(BudgetscopeError):
+    """The embedded index is held by another process (a running ``serve``, an ``ingest``) for longer
+    than the wait allowed."""
+
+
 class PandasMissing(BudgetscopeError):
     """``to_frame`` needs pandas, which is not installed."""
 

@@ -78,13 +78,7 @@ def command(
     request = {"batch": batch, "base": base, "cites": cites, "top_k": top_k, "mode": mode.value}
     answered = ask_serve(home_dir, qdrant_url, encoder, "/api/cli/search", request)
     if answered is None:
-        from budgetscope.api.answers import search_here
-        from budgetscope.api.errors import BudgetscopeError
-
-        try:
-            answered = search_here(home_dir, qdrant_url, encoder, request)
-        except BudgetscopeError as exc:
-            raise fail(str(exc)) from None
+        answered = search_or_wait_for_serve(home_dir, qdrant_url, encoder, request)
     for message in answered["warnings"]:
         warn(message)
     _print(answered["results"], format, many=queries is not None)
@@ -100,6 +94,41 @@ def ask_serve(
         return answer_from_serve(home, qdrant_url, encoder, path, request)
     except ServeError as exc:
         raise fail(str(exc)) from None
+
+
+SERVE_RECHECK = 1.0
+"""Seconds between two looks for a serve while the embedded index is held by another process."""
+
+
+def search_or_wait_for_serve(
+    home: Path, qdrant_url: str | None, encoder: str | None, request: dict[str, Any]
+) -> dict[str, Any]:
+    """The answer found in this process; while another process holds the embedded index (a serve
+    still warming up, which advertises itself once ready, or an ingest), its wait is cut in steps of
+    :data:`SERVE_RECHECK` seconds, and a serve that comes up in between answers instead."""
+    import logging
+    import time
+
+    from budgetscope.api.answers import search_here
+    from budgetscope.api.errors import BudgetscopeError, IndexBusy
+    from budgetscope.api.indexing import SEARCH_WAIT, lock_wait
+
+    deadline = time.monotonic() + lock_wait(SEARCH_WAIT)
+    while True:
+        step = max(0.0, min(SERVE_RECHECK, deadline - time.monotonic()))
+        try:
+            return search_here(home, qdrant_url, encoder, request, wait=step)
+        except IndexBusy as exc:
+            if time.monotonic() >= deadline:
+                raise fail(str(exc)) from None
+            logging.getLogger("budgetscope.search_cli").info(
+                "the index is held by another process: waiting for it, or for a serve to answer"
+            )
+        except BudgetscopeError as exc:
+            raise fail(str(exc)) from None
+        answered = ask_serve(home, qdrant_url, encoder, "/api/cli/search", request)
+        if answered is not None:
+            return answered
 
 
 def _checked_query(query: str, where: str) -> None:

@@ -86,6 +86,17 @@ def write_routes(data: Data, token: str) -> list[Route]:
     expected = (BudgetscopeError, EncoderError, StoreError, BadWrite, OSError)
     bs = data.bs
 
+    def hold_index() -> None:
+        """Open the index again after a write closed it: the serve holds it between its searches, so
+        no other process takes it meanwhile (nothing indexed yet: nothing to hold)."""
+        from budgetscope.vector.query import VectorIndexError
+
+        try:
+            with bs._lock:
+                bs._search_index()
+        except (*expected, VectorIndexError):
+            pass  # the next search reopens it, or says why it cannot
+
     def run_ingest(request: dict[str, Any], say: queue.Queue[dict[str, Any] | None]) -> None:
         from budgetscope.api.indexing import ingest_and_index, load_and_index
         from budgetscope.index.ingest import IngestError
@@ -111,6 +122,7 @@ def write_routes(data: Data, token: str) -> list[Route]:
                         strict=request["strict"],
                         **common,
                     )
+            hold_index()
             say.put({"summary": summary.as_dict(), "points": points})
         except (*expected, IngestError) as exc:
             say.put({"error": _one_line(exc)})
@@ -145,7 +157,10 @@ def write_routes(data: Data, token: str) -> list[Route]:
             raise BadWrite('expected a non-empty list "docs"')
         if not all(isinstance(d, str) for d in body["docs"]):
             raise BadWrite('"docs" must be names')
-        return {"removed": bs.remove(body["docs"], index=not _flag(body, "no_index"))}
+        try:
+            return {"removed": bs.remove(body["docs"], index=not _flag(body, "no_index"))}
+        finally:
+            hold_index()
 
     async def remove(request: Request) -> Response:
         if not _authorized(request, token):

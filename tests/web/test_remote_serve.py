@@ -189,6 +189,34 @@ def test_remote_serve_write_endpoints_want_the_token_and_absolute_paths(
     assert bad.status_code == 400 and "absolute" in bad.json()["error"]
 
 
+def test_remote_serve_found_while_the_cli_waits_for_the_index(
+    home: Path, alone: dict[str, str], served: subprocess.Popen[str], tmp_path: Path
+) -> None:
+    """A search started while the serve holds the index but is not advertised yet (warming up) waits
+    for the index, and is answered by the serve once it advertises itself."""
+    ad, hidden = home / SERVE_FILE, tmp_path / "hidden-advertisement"
+    shutil.move(ad, hidden)
+    log = tmp_path / "stderr.txt"
+    env = {**os.environ, "BUDGETSCOPE_HOME": str(home), "BUDGETSCOPE_LOCK_WAIT": "120"}
+    env.pop("BUDGETSCOPE_QDRANT_URL", None)
+    env.pop("BUDGETSCOPE_NO_SERVE", None)
+    command = [sys.executable, "-m", "budgetscope.search_cli.app", "--verbose", "search", "科技馆大修"]
+    with log.open("w") as err:
+        search = subprocess.Popen(
+            [*command, "--top-k", "5"], env=env, stdout=subprocess.PIPE, stderr=err, text=True
+        )
+        try:
+            deadline = time.monotonic() + 120
+            while "held by another process" not in log.read_text():
+                assert search.poll() is None and time.monotonic() < deadline, log.read_text()
+                time.sleep(0.1)
+        finally:
+            shutil.move(hidden, ad)  # the serve is ready
+        out, _ = search.communicate(timeout=60)
+    assert search.returncode == 0, log.read_text()
+    assert "answered by the serve" in log.read_text() and out == alone["table"]
+
+
 def test_remote_serve_killed_withdraws_and_the_cli_answers_alone(
     home: Path, queries: Path, alone: dict[str, str], served: subprocess.Popen[str]
 ) -> None:
