@@ -18,6 +18,12 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
+def first_line(exc: BaseException) -> str:
+    """The first line of an exception's message (at most 200 characters), or its type's name."""
+    text = str(exc).strip()
+    return text.splitlines()[0][:200] if text else type(exc).__name__
+
+
 def one_line(message: str) -> str:
     """A message as one printable line: control characters (newline, ESC, bidi overrides) as escapes.
 
@@ -83,4 +89,4 @@ def is_disk_full(exc: BaseException, path: str | Path | None = None) -> bool:
         return False
 
 
-__all__ = ["DISK_LOW", "disk_full", "is_disk_full", "one_line", "quoted"]
+__all__ = ["DISK_LOW", "disk_full", "first_line", "is_disk_full", "one_line", "quoted"]

@@ -11,12 +11,11 @@ Two backends implement the engine-specific calls:
 - :class:`~budgetscope.vector.client.ClientIndex`: qdrant-client, for a Qdrant server or cluster
   (``--qdrant-url``), and its local mode (``":memory:"`` or a folder) in tests.
 
-Everything above the engine is here, shared: embedding and batching upserts, the encoder check,
-searching dense, sparse or both in one batch, and the fusion and grouping of
-:mod:`budgetscope.vector.query` (in Python, so both engines rank alike). Opening only connects;
-:meth:`VectorIndex.create` and :meth:`VectorIndex.drop` are explicit calls. After bulk writes,
-:meth:`VectorIndex.finish` builds what the engine builds once (qdrant-edge's HNSW graph); until
-then search is exact.
+Everything above the engine is shared: embedding and batched upserts, the encoder check, dense,
+sparse or both lists in one batch, fused in Python (:mod:`.query`, so both engines rank alike) and
+read lazily (:mod:`.lazy`). Opening only connects; :meth:`VectorIndex.create` and :meth:`VectorIndex.drop`
+are explicit. :meth:`VectorIndex.finish` builds what the engine builds once after bulk writes
+(qdrant-edge's HNSW graph); until then search is exact.
 """
 
 from __future__ import annotations
@@ -28,6 +27,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from budgetscope.vector.fusion import RRF_K
+from budgetscope.vector.lazy import best_points, best_scores_in
 from budgetscope.vector.query import (
     DENSE,
     LEXICAL,
@@ -39,7 +39,6 @@ from budgetscope.vector.query import (
     ScoredPoint,
     SearchMode,
     VectorIndexError,
-    best_scores,
     canonical,
     conditions,
     fused_ranking,
@@ -57,8 +56,8 @@ def second_encoder(encoder: Encoder | None) -> Encoder | None:
 
 
 HNSW_EF = 128
-"""Candidates the dense HNSW search keeps (``hnsw_ef``): dense recall@10 against exact search stays
-at or above 0.98 at 100,000 chunks (``benchmarks/bench_scale.py``)."""
+"""Candidates a dense HNSW search keeps (``hnsw_ef``; search()'s lists ask for more and keep as many):
+recall@10 ≥ 0.98 at 100,000 chunks, 0.77 at 1,000,000 (``benchmarks/bench_scale.py``)."""
 
 NO_PAYLOAD: list[str] = []
 """``fields`` of :meth:`VectorIndex._query` for ids and scores only."""
@@ -94,12 +93,6 @@ def batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
     it = iter(items)
     while batch := list(islice(it, size)):
         yield batch
-
-
-def first_line(exc: BaseException) -> str:
-    """The first line of an exception's message (at most 200 characters), or its type's name."""
-    text = str(exc).strip()
-    return text.splitlines()[0][:200] if text else type(exc).__name__
 
 
 class VectorIndex(ABC):
@@ -380,12 +373,12 @@ class VectorIndex(ABC):
             lists = [canonical(r) for r in self._query(queries, where, limit, NO_PAYLOAD)]
             fused = fused_ranking(lists, fusing, weights, rrf_k)
             project_of: dict[Any, str] = {}
-            best = self._best_points(fused, top_k, project_of)
+            best = best_points(self, fused, top_k, project_of)
             if len(best) >= top_k or all(len(points) < limit for points in lists):
                 break
             limit *= 2
         raw = [
-            self._best_scores(q, ranked, where, limit, project_of, best)
+            best_scores_in(self, q, ranked, where, limit, project_of, best)
             for q, ranked in zip(queries, lists, strict=True)
         ]
         if (
@@ -404,63 +397,5 @@ class VectorIndex(ABC):
             for project, (point_id, score) in best.items()
         ]
 
-    def _projects(self, ids: list[Any], project_of: dict[Any, str]) -> None:
-        """Read the project of each point id (its ``project_id`` payload) into ``project_of``."""
-        payloads = self._retrieve(ids, ["project_id"])
-        for point_id in ids:
-            project_of[point_id] = str(payloads.get(point_id, {}).get("project_id", self.point_str(point_id)))
 
-    def _best_points(
-        self, fused: list[tuple[Any, float]], top_k: int, project_of: dict[Any, str]
-    ) -> dict[str, tuple[Any, float]]:
-        """The first ``top_k`` projects of a fused ranking, each with its first (best) point and score:
-        the points' projects are read in fused order, a batch at a time, only until ``top_k`` are found."""
-        best: dict[str, tuple[Any, float]] = {}
-        for start in range(0, len(fused), top_k):
-            batch = fused[start : start + top_k]
-            self._projects([point_id for point_id, _ in batch if point_id not in project_of], project_of)
-            for point_id, score in batch:
-                best.setdefault(project_of[point_id], (point_id, score))
-                if len(best) == top_k:
-                    return best
-        return best
-
-    def _best_scores(
-        self,
-        query: Query,
-        ranked: list[ScoredPoint],
-        where: list[Condition],
-        limit: int,
-        project_of: dict[Any, str],
-        best: Mapping[str, Any],
-    ) -> dict[str, float]:
-        """The best score of each project of ``best`` among the ``limit`` candidates of one ranked list.
-
-        The projects met in the list's prefix read so far have theirs; the others' are asked of the
-        engine, among the points of those projects scoring at least the list's last candidate (their
-        payloads read, not the whole list's), in doubling batches until each is found or none is left."""
-        top, whole = best_scores(ranked, project_of)
-        missing = [project for project in best if project not in top]
-        if not missing or whole:
-            return top  # every candidate read: a project not among them has no score in this list
-        # at least the last candidate's score (a hair below: an engine's threshold may be strict)
-        last = float(ranked[-1].score)
-        threshold = last - 1e-7 * max(1.0, abs(last)) if len(ranked) >= limit else None
-        size = 4 * len(missing)
-        while missing:
-            [points] = self._query(
-                [query], [*where, ("project_id", missing)], size, ["project_id"], threshold=threshold
-            )
-            found: dict[str, float] = {}
-            for p in canonical(points):
-                project = str((p.payload or {}).get("project_id", self.point_str(p.id)))
-                found[project] = max(found.get(project, float("-inf")), float(p.score))
-            top.update({project: score for project, score in found.items() if project in missing})
-            if len(points) < size:
-                break
-            missing = [project for project in missing if project not in found]
-            size *= 2
-        return top
-
-
-__all__ = ["HNSW_EF", "Point", "Query", "Status", "VectorIndex", "batches", "first_line"]
+__all__ = ["HNSW_EF", "Point", "Query", "Status", "VectorIndex", "batches"]

@@ -21,8 +21,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from budgetscope.messages import disk_full, is_disk_full
-from budgetscope.vector.base import Point, Query, Status, VectorIndex, first_line, second_encoder
+from budgetscope.messages import disk_full, first_line, is_disk_full
+from budgetscope.vector.base import Point, Query, Status, VectorIndex, second_encoder
 from budgetscope.vector.query import (
     DENSE,
     FILTER_FIELDS,

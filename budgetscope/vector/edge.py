@@ -40,8 +40,8 @@ from typing import TYPE_CHECKING, Any, cast
 
 import qdrant_edge as qe
 
-from budgetscope.messages import DISK_LOW, disk_full
-from budgetscope.vector.base import Point, Query, Status, VectorIndex, first_line, second_encoder
+from budgetscope.messages import DISK_LOW, disk_full, first_line
+from budgetscope.vector.base import Point, Query, Status, VectorIndex, second_encoder
 from budgetscope.vector.lock import PathLock
 from budgetscope.vector.query import (
     DENSE,
