@@ -65,27 +65,18 @@ def search_here(
     """:func:`search_answer` with the store and the index opened (read only) in this process, waiting
     up to ``wait`` seconds (default :func:`~budgetscope.api.indexing.lock_wait`) for an embedded index
     another process holds, then :class:`~budgetscope.api.errors.IndexBusy`."""
-    from budgetscope.api.errors import IndexBusy
-    from budgetscope.api.indexing import SEARCH_WAIT, lock_wait, vector_index
+    from budgetscope.api.indexing import search_index
     from budgetscope.index.encoders import EncoderError
     from budgetscope.store.protocol import StoreError
     from budgetscope.store.sqlite import open_store
-    from budgetscope.vector.query import IndexLocked, VectorIndexError
+    from budgetscope.vector.query import VectorIndexError
 
     try:
         with (
             open_store(home) as store,
-            vector_index(
-                home,
-                qdrant_url=qdrant_url,
-                encoder=encoder,
-                read_only=True,
-                wait=lock_wait(SEARCH_WAIT) if wait is None else wait,
-            ) as index,
+            search_index(home, qdrant_url=qdrant_url, encoder=encoder, wait=wait) as index,
         ):
             return search_answer(home, store, index, request)
-    except IndexLocked as exc:
-        raise IndexBusy(str(exc)) from None
     except (VectorIndexError, EncoderError, StoreError) as exc:
         raise BudgetscopeError(str(exc)) from None
 

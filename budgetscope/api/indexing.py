@@ -93,6 +93,28 @@ def vector_index(
     return open_index(home, qdrant_url=qdrant_url, encoder=enc, read_only=read_only, wait=wait)
 
 
+def search_index(
+    home: Path, *, qdrant_url: str | None = None, encoder: str | None = None, wait: float | None = None
+) -> VectorIndex:
+    """The vector index opened for searching (read only), waiting up to ``wait`` seconds (default
+    :func:`lock_wait` of :data:`SEARCH_WAIT`) for an embedded index another process holds, then
+    :class:`~budgetscope.api.errors.IndexBusy`."""
+    from budgetscope.api.errors import IndexBusy
+    from budgetscope.vector.query import IndexLocked
+
+    index = vector_index(
+        home,
+        qdrant_url=qdrant_url,
+        encoder=encoder,
+        read_only=True,
+        wait=lock_wait(SEARCH_WAIT) if wait is None else wait,
+    )
+    try:
+        return index.open()
+    except IndexLocked as exc:
+        raise IndexBusy(str(exc)) from None
+
+
 def update_index(
     home: Path,
     changed: list[str],

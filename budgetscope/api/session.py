@@ -83,18 +83,12 @@ class Budgetscope:
             store.close()
 
     def _search_index(self) -> VectorIndex:
-        """The open search index (call with the lock held); :class:`NoSearchIndex` before any ingest."""
+        """The open search index (call with the lock held); :class:`NoSearchIndex` before any ingest,
+        :class:`IndexBusy` when another process holds it beyond the wait."""
         if self._index is None:
-            from budgetscope.api.indexing import SEARCH_WAIT, lock_wait, vector_index
+            from budgetscope.api.indexing import search_index
 
-            index = vector_index(
-                self.home,
-                qdrant_url=self.qdrant_url,
-                encoder=self.encoder,
-                read_only=True,
-                wait=lock_wait(SEARCH_WAIT),
-            )
-            index.open()
+            index = search_index(self.home, qdrant_url=self.qdrant_url, encoder=self.encoder)
             if not index.exists() or index.count() == 0:
                 index.close()
                 raise NoSearchIndex(f"no search index at {index.where}: run `budgetscope ingest` first")

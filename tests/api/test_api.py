@@ -15,7 +15,14 @@ from pydantic import ValidationError
 from typer.testing import CliRunner
 
 import budgetscope
-from budgetscope.api import Budgetscope, DocumentNotFound, NoSearchIndex, ProjectNotFound, UnknownDepartment
+from budgetscope.api import (
+    Budgetscope,
+    DocumentNotFound,
+    IndexBusy,
+    NoSearchIndex,
+    ProjectNotFound,
+    UnknownDepartment,
+)
 from budgetscope.models import Check, ProjectView, SearchFilters, SearchHit, to_json
 from budgetscope.search_cli.app import app
 from tests.api.conftest import B23, T19, T26
@@ -178,6 +185,24 @@ def test_api_export_writes_a_data_package(bs: Budgetscope, tmp_path: Path) -> No
     rows = dict((kind, n) for kind, _, n in result.files)
     assert rows["projects"] == len(bs.projects())
     assert (tmp_path / "datapackage.json").is_file()
+
+
+def test_api_search_while_another_process_holds_the_index_is_index_busy(
+    bs: Budgetscope, api_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from budgetscope.vector.lock import PathLock
+    from budgetscope.vector.sync import index_path
+
+    monkeypatch.setenv("BUDGETSCOPE_LOCK_WAIT", "0")
+    bs.close()  # the session lets go of the index; another holder takes it (a flock per open file)
+    other = PathLock(index_path(api_home))
+    other.acquire()
+    try:
+        with pytest.raises(IndexBusy, match="open in another process"):
+            bs.search("科普")
+    finally:
+        other.release()
+    assert bs.search("科普"), "searches again once the other holder let go"
 
 
 def test_api_search_before_indexing_says_so(corpus: Path, tmp_path: Path) -> None:
