@@ -50,7 +50,9 @@ def run_queries(
         t0 = time.perf_counter()
         hits = search(index, q["query"], filters=q.get("filters") or {}, top_k=10, mode=mode, weights=weights)  # type: ignore[arg-type]
         latencies.append(time.perf_counter() - t0)
-        out.append({"query": q["query"], "hits": hits})
+        out.append(
+            {"query": q["query"], "hits": [h.model_dump(mode="json", exclude_unset=True) for h in hits]}
+        )
     return out, latencies
 
 

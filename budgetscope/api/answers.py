@@ -10,11 +10,20 @@ A request is plain data (it travels to a running ``serve`` as JSON): for :func:`
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from budgetscope.api.errors import BudgetscopeError, NoSearchIndex
 
+if TYPE_CHECKING:
+    from budgetscope.models import SearchHit
+
 MODES = ("hybrid", "dense", "sparse")
+
+
+def wire(hit: SearchHit) -> dict[str, Any]:
+    """A hit as ``search``/``cites`` print it and a serve sends it: the fields the answer set (a
+    search hit has no ``cited``, a cites hit no ``dense``), JSON-ready."""
+    return hit.model_dump(mode="json", exclude_unset=True)
 
 
 def search_answer(home: Path, store: Any, index: Any, request: dict[str, Any]) -> dict[str, Any]:
@@ -50,7 +59,7 @@ def search_answer(home: Path, store: Any, index: Any, request: dict[str, Any]) -
             lambda q, f: search(index, q, filters=f, top_k=top_k, mode=mode, store=store),
             top_k=top_k, known_departments=known,
         )  # fmt: skip
-        results.append({"query": q, "hits": hits})
+        results.append({"query": q, "hits": [wire(h) for h in hits]})
     return {"results": results, "warnings": warnings}
 
 
@@ -92,7 +101,7 @@ def cites_answer(store: Any, request: dict[str, Any]) -> dict[str, Any]:
     return {
         "documents": [d.model_dump(mode="json") for d in documents],
         "options": [[d.model_dump(mode="json"), n] for d, n in options],
-        "hits": hits,
+        "hits": [wire(h) for h in hits],
     }
 
 

@@ -12,9 +12,10 @@ from typing import TYPE_CHECKING, Any
 from budgetscope.api.errors import UnknownDepartment, UnknownPolicyDocument
 
 if TYPE_CHECKING:
+    from budgetscope.models import SearchHit
     from budgetscope.store.protocol import EntityStore
 
-SearchIndex = Callable[[str, dict[str, Any]], list[dict[str, Any]]]
+SearchIndex = Callable[[str, dict[str, Any]], "list[SearchHit]"]
 """``search_index(query, filters)``: the index's hits for a query (filters with resolved ids)."""
 
 
@@ -59,11 +60,11 @@ def index_lag(home: Path, store: EntityStore) -> list[str]:
     return sorted(index_state.pending(store))
 
 
-def stored_hits(store: EntityStore, hits: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def stored_hits(store: EntityStore, hits: list[SearchHit]) -> list[SearchHit]:
     """The hits whose project is in the store: an index lagging the store never yields an id the
     store does not know."""
-    known = {h["id"] for h in hits if next(store.select("projects", {"id": h["id"]}), None) is not None}
-    return [h for h in hits if h["id"] in known]
+    known = {h.id for h in hits if next(store.select("projects", {"id": h.id}), None) is not None}
+    return [h for h in hits if h.id in known]
 
 
 def answer(
@@ -74,7 +75,7 @@ def answer(
     *,
     top_k: int = 10,
     known_departments: set[str] | None = None,
-) -> list[dict[str, Any]]:
+) -> list[SearchHit]:
     """The best ``top_k`` hits for ``query`` (DESIGN.md hits, one per project).
 
     A citation question ("哪些项目引用了全民科学素质纲要") naming a known policy document is answered

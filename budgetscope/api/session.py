@@ -173,13 +173,13 @@ class Budgetscope:
         from budgetscope.api.searching import answer
         from budgetscope.index.search import search
 
-        def search_index(q: str, f: dict[str, Any]) -> list[dict[str, Any]]:
+        def search_index(q: str, f: dict[str, Any]) -> list[SearchHit]:
             with self._lock:
                 return search(self._search_index(), q, filters=f, top_k=top_k, mode=mode, store=store)
 
         with self._store() as store:
             hits = answer(store, query, (filters or SearchFilters()).as_dict(), search_index, top_k=top_k)
-        return Rows(SearchHit.model_validate(h) for h in hits)
+        return Rows(hits)
 
     def index_lag(self) -> list[str]:
         """The stored documents the search index does not hold yet or holds an older version of
@@ -195,9 +195,7 @@ class Budgetscope:
         from budgetscope.index.cites import cites
 
         with self._store() as store:
-            return Rows(
-                SearchHit.model_validate(h) for h in cites(store, query, year=year, department=department)
-            )
+            return Rows(cites(store, query, year=year, department=department))
 
     def policy_documents(self, query: str | None = None) -> Rows[PolicyDocument]:
         """The canonical policy documents a query names (every one without a query), with aliases and 文号."""

@@ -6,7 +6,7 @@ citations carry one of those canonical ids. No embedding is involved, so the ans
 
 Example:
     >>> from budgetscope.store.sqlite import open_store  # doctest: +SKIP
-    >>> [h["name"] for h in cites(open_store(home), "中华人民共和国消防法")]  # doctest: +SKIP
+    >>> [h.name for h in cites(open_store(home), "中华人民共和国消防法")]  # doctest: +SKIP
     ['科协大院日常运行与维护项目', '科协大院日常修缮项目', '大院综合治理项目']
 """
 
@@ -16,7 +16,7 @@ from typing import Any
 
 from budgetscope.index.search import cites_target
 from budgetscope.index.translate import is_english, policy_title
-from budgetscope.models import PolicyDocument
+from budgetscope.models import CitedWording, PolicyDocument, SearchHit
 from budgetscope.pipeline.link import PolicyIndex
 from budgetscope.store.protocol import EntityStore
 
@@ -82,7 +82,7 @@ def candidates(store: EntityStore, query: str) -> list[tuple[PolicyDocument, int
 
 def cites(
     store: EntityStore, query: str, *, year: int | None = None, department: str | None = None
-) -> list[dict[str, Any]]:
+) -> list[SearchHit]:
     """One hit per project citing the document(s) the query names, in document order.
 
     An ambiguous short name (:func:`candidates`) gives no hits: the candidates are the answer.
@@ -106,34 +106,34 @@ def cites(
             continue
         rows = sorted(by_project[record.id], key=lambda r: r["position"])
         cited = [
-            {
-                "title": r["title"],
-                "doc_number": r["doc_number"],
-                "section": r["section"],
-                "bracketed": bool(r["bracketed"]),
-            }
+            CitedWording(
+                title=r["title"],
+                doc_number=r["doc_number"],
+                section=r["section"],
+                bracketed=bool(r["bracketed"]),
+            )
             for r in rows
         ]
         hits.append(
-            {
-                "doc": record.doc,
-                "line": record.line,
-                "page": record.page,
-                "id": record.id,
-                "name": record.name or record.title,
-                "kind": record.kind,
-                "year": record.year,
-                "department": record.department,
-                "section": rows[0]["section"],
-                "score": 1.0,
-                "snippet": "；".join(
-                    (f"《{c['title']}》" if c["bracketed"] else c["title"])
-                    + (f"（{c['doc_number']}）" if c["doc_number"] else "")
+            SearchHit(
+                doc=record.doc,
+                line=record.line,
+                page=record.page,
+                id=record.id,
+                name=record.name or record.title,
+                kind=record.kind,
+                year=record.year,
+                department=record.department,
+                section=rows[0]["section"],
+                score=1.0,
+                snippet="；".join(
+                    (f"《{c.title}》" if c.bracketed else c.title)
+                    + (f"（{c.doc_number}）" if c.doc_number else "")
                     for c in cited
                 ),
-                "cited": cited,
-                "canonical": sorted({r["canonical"] for r in rows}),
-            }
+                cited=cited,
+                canonical=sorted({r["canonical"] for r in rows}),
+            )
         )
-    hits.sort(key=lambda h: (h["year"] or 0, h["doc"], h["line"] or 0))
+    hits.sort(key=lambda h: (h.year or 0, h.doc or "", h.line or 0))
     return hits

@@ -11,7 +11,7 @@ Example:
     ...              sections={"overview": "在科技社团中开展党建工作。"})
     >>> with ClientIndex(location=":memory:", encoder=get_encoder("hash")) as index:
     ...     _ = index.upsert(points_of_records([rec], "hash"))
-    ...     [h["name"] for h in search(index, "党建工作", top_k=1)]
+    ...     [h.name for h in search(index, "党建工作", top_k=1)]
     ['科技社团党建项目']
 """
 
@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from budgetscope.models import SearchFilters
+from budgetscope.models import SearchFilters, SearchHit
 from budgetscope.vector.points import DEFAULT_ENCODER
 
 if TYPE_CHECKING:
@@ -70,7 +70,7 @@ def search(
     weights: tuple[float, float] = (DENSE_WEIGHT, SPARSE_WEIGHT),
     store: EntityStore | None = None,
     cutoff: bool = True,
-) -> list[dict[str, Any]]:
+) -> list[SearchHit]:
     """At most ``top_k`` projects for ``query``: DESIGN.md hits, one per project, best first.
 
     An English query's lexical side also searches its Chinese translation (:mod:`.translate`).
@@ -125,11 +125,13 @@ def search(
     encoder = index.encoder.name if index.encoder else DEFAULT_ENCODER
     for kept in hits:  # the hit contract has no field for it: it served the ranking only
         kept.pop("second", None)
-    return mark_weak(hits, top_k, encoder) if cutoff else hits[:top_k]
+    chosen = mark_weak(hits, top_k, encoder) if cutoff else hits[:top_k]
+    return [SearchHit.model_validate(h) for h in chosen]
 
 
 def hit_of(hit: Hit, query: str) -> dict[str, Any]:
-    """A search hit as DESIGN.md describes it, with a snippet around the query's terms."""
+    """The fields of a search hit (:class:`~budgetscope.models.SearchHit`) for a found chunk, with a
+    snippet around the query's terms: the working copy the ranking (:mod:`.ranking`) scores."""
     p = hit.payload
     snippet, marks = snippet_of(str(p.get("text") or ""), query)
     return {

@@ -62,43 +62,41 @@ def test_cites_exactly_the_citing_projects(
     store: EntityStore, query: str, cited: Callable[[Row], bool]
 ) -> None:
     hits = cites(store, query)
-    assert {(h["year"], h["doc"], h["line"]) for h in hits} == citing(store, cited)
-    assert len({h["id"] for h in hits}) == len(hits)
+    assert {(h.year, h.doc, h.line) for h in hits} == citing(store, cited)
+    assert len({h.id for h in hits}) == len(hits)
 
 
 def test_cites_across_years(store: EntityStore) -> None:
     hits = cites(store, "中华人民共和国消防法")
-    assert [(h["year"], h["line"], h["name"]) for h in hits] == [
+    assert [(h.year, h.line, h.name) for h in hits] == [
         (2023, 402, "2023年度科协大院日常运行与维护项目"),
         (2026, 404, "科协大院日常修缮项目"),
         (2026, 489, "大院综合治理项目"),
     ]
-    assert [h["line"] for h in cites(store, "中华人民共和国消防法", year=2026)] == [404, 489]
+    assert [h.line for h in cites(store, "中华人民共和国消防法", year=2026)] == [404, 489]
     assert cites(store, "中华人民共和国消防法", department="上海市科学技术委员会") == []
 
 
 def test_cites_hits_are_in_year_document_line_order(store: EntityStore) -> None:
     hits = cites(store, "全民科学素质纲要")
     assert len(hits) > 5
-    assert [(h["year"], h["doc"], h["line"]) for h in hits] == sorted(
-        (h["year"], h["doc"], h["line"]) for h in hits
-    )
+    assert [(h.year, h.doc, h.line) for h in hits] == sorted((h.year, h.doc, h.line) for h in hits)
 
 
 def test_cites_hit_names_the_exact_wording(store: EntityStore) -> None:
-    (hit,) = [h for h in cites(store, "科普法") if h["line"] == 934]
-    assert [c["title"] for c in hit["cited"]].count("科普法") == 1  # 《科普法》明确了… (sast-2026 line 940)
-    assert "《科普法》" in hit["snippet"] and "《中华人民共和国科学技术普及法》" in hit["snippet"]
-    assert hit["score"] == 1.0 and hit["kind"] == "narrative" and hit["section"] == "overview"
-    (cited,) = [h for h in cites(store, "国发[2021]9号") if h["line"] == 522 and h["year"] == 2026]
+    (hit,) = [h for h in cites(store, "科普法") if h.line == 934]
+    assert [c.title for c in hit.cited].count("科普法") == 1  # 《科普法》明确了… (sast-2026 line 940)
+    assert "《科普法》" in hit.snippet and "《中华人民共和国科学技术普及法》" in hit.snippet
+    assert hit.score == 1.0 and hit.kind == "narrative" and hit.section == "overview"
+    (cited,) = [h for h in cites(store, "国发[2021]9号") if h.line == 522 and h.year == 2026]
     assert {"title": "国务院关于印发全民科学素质行动规划纲要（2021—2035年）的通知", "doc_number": "国发〔2021〕9号",
-            "section": "legal_basis", "bracketed": True} in cited["cited"]  # fmt: skip
+            "section": "legal_basis", "bracketed": True} in [c.model_dump() for c in cited.cited]  # fmt: skip
 
 
 def test_cites_canonical_is_the_resolved_document(store: EntityStore) -> None:
     (law,) = resolve(store, "科普法")
     assert law.title == "中华人民共和国科学技术普及法"
-    assert all(h["canonical"] == [law.id] for h in cites(store, "科普法"))
+    assert all(h.canonical == [law.id] for h in cites(store, "科普法"))
     assert [d.id for d in resolve(store, "哪些项目引用了科普法")] == [law.id]
 
 
@@ -127,6 +125,6 @@ def test_cites_reaches_a_project_through_the_notice_that_implements_the_document
     assert notice and direct and all(r["doc_number"] == "人社部发〔2017〕20号" for r in notice)
     assert {r["canonical"] for r in notice}.isdisjoint({r["canonical"] for r in direct})
     assert {r["canonical"] for r in notice} <= {d.id for d in resolve(store, inner)}
-    found = {h["id"] for h in cites(store, inner)}
+    found = {h.id for h in cites(store, inner)}
     assert {r["project_id"] for r in notice + direct} <= found
-    assert {h["id"] for h in cites(store, "人社部发〔2017〕20号")} == {r["project_id"] for r in notice}
+    assert {h.id for h in cites(store, "人社部发〔2017〕20号")} == {r["project_id"] for r in notice}

@@ -41,7 +41,7 @@ def projects_citing(store: EntityStore, title: str) -> set[str]:
 def test_cites_english_names_find_the_chinese_document(
     store: EntityStore, english: str, chinese: str
 ) -> None:
-    assert {h["id"] for h in cites(store, english)} == projects_citing(store, chinese)
+    assert {h.id for h in cites(store, english)} == projects_citing(store, chinese)
 
 
 def test_cites_short_name_lists_candidates_with_counts(store: EntityStore) -> None:

@@ -158,32 +158,32 @@ def test_search_open_index_uses_the_recorded_encoder(home: Path, tmp_path: Path)
 )
 def test_search_query_reaches_the_project(index: VectorIndex, query: str, line: int) -> None:
     hits = search(index, query, top_k=3)
-    assert (hits[0]["doc"], hits[0]["line"]) == (B23, line)
+    assert (hits[0].doc, hits[0].line) == (B23, line)
 
 
 def test_search_hits_follow_the_contract(index: VectorIndex) -> None:
     hits = search(index, "学会能力提升", cutoff=False)
     assert len(hits) == 7  # every project of sast-2023, once
     ranking = {"highlights", "dense", "lexical", "coverage", "sources"}
-    assert all(set(h) == HIT_KEYS | ranking for h in hits)
-    assert len({h["id"] for h in hits}) == 7 and all(h["year"] == 2023 and h["doc"] == B23 for h in hits)
-    assert [h["score"] for h in hits] == sorted((h["score"] for h in hits), reverse=True)
-    assert all(h["sources"][0]["doc"] == h["doc"] and h["sources"][0]["line"] == h["line"] for h in hits)
+    assert all(h.model_fields_set == HIT_KEYS | ranking for h in hits)
+    assert len({h.id for h in hits}) == 7 and all(h.year == 2023 and h.doc == B23 for h in hits)
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+    assert all(h.sources[0].doc == h.doc and h.sources[0].line == h.line for h in hits)
 
 
 def test_search_weak_hits_come_last_and_are_few(index: VectorIndex) -> None:
     """With the cut-off, hits below the calibrated relevance follow the others, marked weak, three at most."""
     hits = search(index, "学会能力提升")
-    weak = [h["weak"] for h in hits]
+    weak = [h.weak for h in hits]
     assert weak == sorted(weak) and sum(weak) <= 3
-    assert not hits[0]["weak"]  # 学会改革与发展项目 holds both terms
+    assert not hits[0].weak  # 学会改革与发展项目 holds both terms
     unrelated = search(index, "高速铁路建设")
-    assert unrelated and all(h["weak"] for h in unrelated) and len(unrelated) <= 3
+    assert unrelated and all(h.weak for h in unrelated) and len(unrelated) <= 3
 
 
 @pytest.mark.parametrize("mode", ["dense", "sparse", "hybrid"])
 def test_search_modes_all_find_the_lexical_match(index: VectorIndex, mode: Any) -> None:
-    assert search(index, "科技社团党建工作", top_k=1, mode=mode)[0]["line"] == 453
+    assert search(index, "科技社团党建工作", top_k=1, mode=mode)[0].line == 453
 
 
 @pytest.mark.parametrize(
@@ -200,9 +200,9 @@ def test_search_filters_restrict_every_hit(
 ) -> None:
     hits = search(index, "科技社团党建工作", filters=filters)
     if lines is not None:
-        assert {h["line"] for h in hits} == lines
+        assert {h.line for h in hits} == lines
     else:
-        assert hits and all(h[k] == v for h in hits for k, v in filters.items())
+        assert hits and all(getattr(h, k) == v for h in hits for k, v in filters.items())
 
 
 def test_search_cites_filter_by_canonical_id(index: VectorIndex, home: Path) -> None:
@@ -216,20 +216,20 @@ def test_search_cites_filter_by_canonical_id(index: VectorIndex, home: Path) -> 
     (canonical,) = wanted
     citing = {r["line"] for r in contracts(home) if any(c["canonical"] == canonical for c in r["citations"])}
     for filters in (SearchFilters(cites=[canonical]), {"cites": canonical}):
-        assert {h["line"] for h in search(index, "new media platform", filters=filters)} == citing == {453}
+        assert {h.line for h in search(index, "new media platform", filters=filters)} == citing == {453}
 
 
 def test_search_filters_dataclass_and_mapping_agree(index: VectorIndex) -> None:
     as_class = search(index, "项目实施方案", filters=SearchFilters(section="plan", year=2023))
     as_dict = search(index, "项目实施方案", filters={"section": "plan", "year": 2023})
-    assert as_class == as_dict and all(h["section"] == "plan" for h in as_class)
+    assert as_class == as_dict and all(h.section == "plan" for h in as_class)
     assert SearchFilters(section="plan").as_dict() == {"section": "plan"}
 
 
 def test_search_snippet_comes_from_the_best_chunk(index: VectorIndex) -> None:
     top = search(index, "官方微信微博", top_k=1)[0]
-    assert "微信" in top["snippet"] and "微博" in top["snippet"]
-    assert {"微信", "微博"} <= {top["snippet"][s:e] for s, e in top["highlights"]}
+    assert "微信" in top.snippet and "微博" in top.snippet
+    assert {"微信", "微博"} <= {top.snippet[s:e] for s, e in top.highlights}
 
 
 # -- cites_target ---------------------------------------------------------------------------------
@@ -326,10 +326,8 @@ def test_search_server_and_embedded_agree(home: Path, tmp_path: Path) -> None:
             with open_index(home) as embedded:
                 assert server.count() == embedded.count() and server.docs() == embedded.docs()
                 for query, filters in queries:
-                    expected = [
-                        (h["id"], h["section"]) for h in search(embedded, query, filters=filters, top_k=5)
-                    ]
-                    got = [(h["id"], h["section"]) for h in search(server, query, filters=filters, top_k=5)]
+                    expected = [(h.id, h.section) for h in search(embedded, query, filters=filters, top_k=5)]
+                    got = [(h.id, h.section) for h in search(server, query, filters=filters, top_k=5)]
                     assert got == expected, query
         finally:
             server.drop()

@@ -174,8 +174,7 @@ def ranked_raw(index: VectorIndex, query: str, filters: dict[str, Any], mode: An
 
 def ranked_cli(index: VectorIndex, query: str, filters: dict[str, Any], mode: Any) -> list[tuple[str, float]]:
     return [
-        (str(h["id"]), float(h["score"]))
-        for h in search(index, query, filters=filters, top_k=TOP + 1, mode=mode)
+        (str(h.id), float(h.score)) for h in search(index, query, filters=filters, top_k=TOP + 1, mode=mode)
     ]
 
 
