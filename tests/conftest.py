@@ -167,26 +167,49 @@ def corpus_home(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 _USE_BATCHES: dict[tuple[str, ...], Any] = {}
-"""USE's vectors of each batch of document texts embedded under :func:`use_embedded_once` in this run."""
+"""USE's vectors of each batch of document texts embedded under :func:`use_embedded_once` in this process."""
 
 
 @contextmanager
-def use_embedded_once() -> Iterator[None]:
+def use_embedded_once(shared: Path | None = None) -> Iterator[None]:
     """While this is open, USE embeds each batch of document texts once per test run: the homes that
     tests search share most of their documents (the bundled corpus's), and embedding them again for
     each home took about a minute of the suite. A document's chunks go to the encoder in the same
     batches in every home, so a batch seen before gets the very vectors the model gave it (keyed by
     the whole batch, not by text: the model's floats depend on the batch a text is in, and the
-    congruence test compares engines to 4 decimals). Queries are never memoized, and tests of the
-    encoder or of an ingest's own work run outside it."""
+    congruence test compares engines to 4 decimals). With ``shared``, a folder every pytest-xdist
+    worker of the run sees, a batch is embedded by one worker and read back by the others (``.npy``,
+    the same floats bit for bit; a lock per batch, so two workers never embed it twice). Queries are
+    never memoized, and tests of the encoder or of an ingest's own work run outside it."""
+    import fcntl
+    import hashlib
+
+    import numpy as np
+
     from budgetscope.index.encoders import UseEncoder
 
     real = UseEncoder.encode_documents
 
+    def embedded(self: UseEncoder, texts: list[str]) -> Any:
+        if shared is None:
+            return real(self, texts)
+        digest = hashlib.sha256("\x00".join(texts).encode()).hexdigest()
+        path = shared / f"{digest}.npy"
+        with open(shared / f"{digest}.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not path.exists():
+                vectors = real(self, texts)
+                part = path.with_suffix(f".{os.getpid()}.part")
+                with open(part, "wb") as f:
+                    np.save(f, vectors)
+                os.replace(part, path)
+                return vectors
+        return np.load(path)
+
     def encode_documents(self: UseEncoder, texts: list[str]) -> Any:
         key = tuple(texts)
         if key not in _USE_BATCHES:
-            _USE_BATCHES[key] = real(self, texts)
+            _USE_BATCHES[key] = embedded(self, texts)
         return _USE_BATCHES[key].copy()
 
     UseEncoder.encode_documents = encode_documents  # type: ignore[method-assign]
@@ -197,6 +220,10 @@ def use_embedded_once() -> Iterator[None]:
 
 
 @pytest.fixture(scope="session")
-def embed_once() -> Callable[[], AbstractContextManager[None]]:
-    """:func:`use_embedded_once`, for the fixtures that build a shared home to search."""
-    return use_embedded_once
+def embed_once(tmp_path_factory: pytest.TempPathFactory) -> Callable[[], AbstractContextManager[None]]:
+    """:func:`use_embedded_once`, for the fixtures that build a shared home to search; its batches are
+    kept in the run's temporary root (under pytest-xdist, the folder above every worker's own)."""
+    base = tmp_path_factory.getbasetemp()
+    shared = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "use-batches"
+    shared.mkdir(exist_ok=True)
+    return lambda: use_embedded_once(shared)
