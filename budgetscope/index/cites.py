@@ -12,6 +12,7 @@ Example:
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from budgetscope.index.search import cites_target
@@ -80,6 +81,22 @@ def candidates(store: EntityStore, query: str) -> list[tuple[PolicyDocument, int
     return sorted(((d, counts[d.id]) for d in matching if counts[d.id]), key=lambda x: (-x[1], x[0].title))
 
 
+def wordings_line(cited: list[CitedWording]) -> str:
+    """The wordings a project cites, as one line: each distinct wording once, in the order first
+    cited, with how often it is cited when more than once.
+
+    >>> wordings_line([CitedWording(title="科普法"), CitedWording(title="科普法"),
+    ...                CitedWording(title="国务院关于加强科普工作的若干意见", bracketed=False, doc_number="中发〔1994〕11号")])
+    '《科普法》 ×2；国务院关于加强科普工作的若干意见（中发〔1994〕11号）'
+    """
+    wordings = [
+        (f"《{c.title}》" if c.bracketed else c.title) + (f"（{c.doc_number}）" if c.doc_number else "")
+        for c in cited
+    ]
+    counts = Counter(wordings)
+    return "；".join(w + (f" ×{counts[w]}" if counts[w] > 1 else "") for w in dict.fromkeys(wordings))
+
+
 def cites(
     store: EntityStore, query: str, *, year: int | None = None, department: str | None = None
 ) -> list[SearchHit]:
@@ -126,11 +143,7 @@ def cites(
                 department=record.department,
                 section=rows[0]["section"],
                 score=1.0,
-                snippet="；".join(
-                    (f"《{c.title}》" if c.bracketed else c.title)
-                    + (f"（{c.doc_number}）" if c.doc_number else "")
-                    for c in cited
-                ),
+                snippet=wordings_line(cited),
                 cited=cited,
                 canonical=sorted({r["canonical"] for r in rows}),
             )
