@@ -189,8 +189,17 @@ def create_app(data: Data, *, allow_upload: bool = False, cli_token: str | None 
         path = data.source_file(request.path_params["doc"])
         if path is None:
             return error_page(request, "no source file for this document", 404)
-        media = "application/pdf" if path.suffix.lower() == ".pdf" else "text/plain; charset=utf-8"
-        return FileResponse(path, media_type=media, content_disposition_type="inline", filename=path.name)
+        if path.suffix.lower() == ".pdf":
+            return FileResponse(
+                path, media_type="application/pdf", content_disposition_type="inline", filename=path.name
+            )
+        from budgetscope.pipeline.load import LoadError, decode
+
+        try:  # a text budget in GB18030 or Big5 is sent as the UTF-8 text it was read as
+            text, _ = decode(path.read_bytes(), path)
+        except (OSError, LoadError) as exc:
+            return error_page(request, f"cannot read the source file: {exc}", 404)
+        return Response(text, media_type="text/plain; charset=utf-8")
 
     def docs_page(request: Request) -> Response:
         return page(request, "docs.html", sections=SECTION_KEYS)

@@ -26,7 +26,8 @@ CHROMEDRIVER = Path("/usr/bin/chromedriver")
 
 def hostile_document(corpus: Path, out: Path) -> Path:
     """The 2023 department budget's cover, contents and first project narrative (real text), with
-    HTML and script written into the project's name, its sections and a cited title."""
+    HTML and script written into the project's name, its sections and a cited title; saved in
+    GB18030, as many a budget published as text is."""
     lines = (corpus / "sast-2023-department-budget.txt").read_text(encoding="utf-8").splitlines()
     start = next(i for i, line in enumerate(lines) if line.strip() == "学会改革与发展项目经费情况说明")
     end = next(i for i in range(start + 1, len(lines)) if lines[i].endswith("项目经费情况说明"))
@@ -40,7 +41,7 @@ def hostile_document(corpus: Path, out: Path) -> Path:
     text = "\n".join(lines[:30]) + "\n\n" + body + "\n"
     text = text.replace("2023", "2022").replace("上海市科学技术协会", HOSTILE_DEPARTMENT)
     path = out / "hostile-2022-department-budget.txt"
-    path.write_text(text, encoding="utf-8")
+    path.write_text(text, encoding="gb18030")
     return path
 
 

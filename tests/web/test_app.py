@@ -11,7 +11,7 @@ from urllib.error import HTTPError
 from urllib.parse import quote, urlencode
 from urllib.request import Request, urlopen
 
-from tests.web.conftest import HOSTILE_NAME, serving
+from tests.web.conftest import HOSTILE_DEPARTMENT, HOSTILE_NAME, serving
 
 QUERIES = ["科技馆大修", "party building in scientific societies", "学会创新与发展", "科普场馆", "全民科学素质纲要",
            "science popularisation for young people", "国际交流", "科协大院日常修缮"]  # fmt: skip
@@ -113,6 +113,9 @@ def test_app_hostile_document_is_escaped_in_every_answer(hostile_server: str) ->
         assert "<i>演示" not in body, path
     status, body, _ = get(f"{hostile_server}/project/{pid}")
     assert "&lt;script&gt;window.__xss=1&lt;/script&gt;&lt;b&gt;学会改革&lt;/b&gt;" in body
+    status, body, headers = get(f"{hostile_server}/source/hostile-2022-department-budget.txt")
+    assert status == 200 and headers["Content-Type"] == "text/plain; charset=utf-8"
+    assert HOSTILE_DEPARTMENT in body  # the GB18030 file sent as the text it was read as, not its bytes
 
 
 def test_app_upload_type_checked_and_ingested(tmp_path: Path, corpus: Path) -> None:
