@@ -30,6 +30,8 @@ SHORT_KIND = {"department_total": "total", "narrative_form_amount": "amount", "n
               "period_year": "year"}  # fmt: skip
 
 KINDS = ", ".join(SHORT_KIND)
+LONG_KIND = {short: kind for kind, short in SHORT_KIND.items()}
+"""The table's short name of a check → its kind: ``--kind`` takes either."""
 
 
 class CheckFormat(StrEnum):
@@ -77,7 +79,7 @@ def render(rows: list[dict[str, Any]], *, every: bool = False) -> None:
             other = _where(row["other_doc"], row["other_page"], row["other_line"])
             table.add_row(
                 row["severity"] if row["status"] != "rounded" else "ok (rounded)",
-                str(row["line"] or ""),
+                " ".join(filter(None, (str(row["line"] or ""), f"p.{row['page']}" if row["page"] else ""))),
                 SHORT_KIND.get(row["kind"], escape(row["kind"])),
                 escape(row["message"]),
                 escape(other),
@@ -92,7 +94,9 @@ def command(
         CheckFormat, typer.Option("--format", "-f", help="table, json or jsonl.")
     ] = CheckFormat.table,
     every: Annotated[bool, typer.Option("--all", help="Also list the checks that agree.")] = False,
-    kind: Annotated[str | None, typer.Option("--kind", help=f"Only this check: {KINDS}.")] = None,
+    kind: Annotated[
+        str | None, typer.Option("--kind", help=f"Only this check: {KINDS} (or the table's short name).")
+    ] = None,
     doc: Annotated[str | None, typer.Option("--doc", help="Only this source file name.")] = None,
     fail_on: Annotated[
         FailOn,
@@ -122,11 +126,15 @@ def command(
 
     try:
         bs = budgetscope.open(home)
+        kind = LONG_KIND.get(kind, kind) if kind is not None else None
         if kind is not None and kind not in (
             known := {*SHORT_KIND, *bs.check_kinds()}
         ):  # a usage error: exit 2
-            raise typer.BadParameter(f"unknown check kind {kind!r} (known: {', '.join(sorted(known))})",
-                                     param_hint="--kind")  # fmt: skip
+            raise typer.BadParameter(
+                f"unknown check kind {kind!r} (known: {', '.join(sorted(known))}, or as the table names them: "
+                f"{', '.join(sorted(LONG_KIND))})",
+                param_hint="--kind",
+            )
         if review or unreview:
             for ids, mark in ((review or [], True), (unreview or [], False)):
                 verb = "reviewed (hidden)" if mark else "shown again"

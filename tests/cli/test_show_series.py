@@ -75,6 +75,17 @@ def test_show_series_review_hides_the_finding(home: Path) -> None:
     assert {f["id"] for f in reviewed} == {f["id"] for f in slip}
 
 
+def test_check_kind_takes_the_name_the_table_shows(home: Path) -> None:
+    """The table names a magnitude check "unit": --kind unit lists the same findings as --kind magnitude."""
+    by_kind = runner.invoke(app, ["check", "--home", str(home), "--kind", "magnitude", "-f", "json"]).stdout
+    by_label = runner.invoke(app, ["check", "--home", str(home), "--kind", "unit", "-f", "json"]).stdout
+    assert json.loads(by_kind) and json.loads(by_kind) == json.loads(by_label)
+    table = runner.invoke(
+        app, ["check", "--home", str(home), "--kind", "unit"], env={"COLUMNS": "250"}
+    ).stdout
+    assert " unit " in table
+
+
 def test_show_series_escapes_document_text(home: Path) -> None:
     """A name holding rich markup prints as written (document text is untrusted)."""
     import sqlite3
