@@ -17,6 +17,7 @@ from budgetscope.models.money import fen, to_json
 from budgetscope.models.records import (
     FORM_TEXT_SECTIONS,
     SECTION_KEYS,
+    SECTION_TITLES,
     Amount,
     AmountRole,
     Citation,
@@ -49,11 +50,13 @@ from budgetscope.models.views import (
     SearchHit,
     Series,
     SeriesMember,
+    section_key,
 )
 
 __all__ = [
     "FORM_TEXT_SECTIONS",
     "SECTION_KEYS",
+    "SECTION_TITLES",
     "SEVERITY",
     "SEVERITY_ORDER",
     "Amount",
@@ -92,6 +95,7 @@ __all__ = [
     "document_id",
     "fen",
     "row_key",
+    "section_key",
     "stable_id",
     "to_json",
 ]

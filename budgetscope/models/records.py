@@ -30,6 +30,29 @@ SECTION_KEYS: tuple[str, ...] = (
     "goals",
 )
 """The seven sections of a project narrative, in document order (一 … 七)."""
+SECTION_TITLES: dict[str, str] = {
+    "overview": "项目概述",
+    "legal_basis": "立项依据",
+    "implementing_body": "实施主体",
+    "plan": "实施方案",
+    "period": "实施周期",
+    "budget": "年度预算安排",
+    "goals": "绩效目标",
+}
+"""Each section's heading in the narrative template."""
+
+
+def section_key(name: str) -> str | None:
+    """The section a user names by its key or its template heading (None for neither).
+
+    >>> section_key("立项依据"), section_key("plan"), section_key("附件")
+    ('legal_basis', 'plan', None)
+    """
+    name = name.strip()
+    if name in SECTION_TITLES:
+        return name
+    return next((key for key, title in SECTION_TITLES.items() if name == title), None)
+
 
 FORM_TEXT_SECTIONS: dict[str, str] = {
     "项目概况": "overview",

@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator
 
 from budgetscope.models.links import Check
 from budgetscope.models.money import _num
-from budgetscope.models.records import SECTION_KEYS, Record
+from budgetscope.models.records import SECTION_KEYS, Record, section_key
 
 
 class _View(BaseModel):
@@ -45,9 +45,15 @@ class SearchFilters(_View):
     @field_validator("section")
     @classmethod
     def _known_section(cls, value: str | None) -> str | None:
-        if value is not None and value not in SECTION_KEYS:
-            raise ValueError(f"unknown section {value[:60]!r} (known: {', '.join(SECTION_KEYS)})")
-        return value
+        """A section key, or its template heading (立项依据 → legal_basis)."""
+        if value is None:
+            return None
+        key = section_key(value)
+        if key is None:
+            raise ValueError(
+                f"unknown section {value[:60]!r} (known: {', '.join(SECTION_KEYS)}, or 立项依据 …)"
+            )
+        return key
 
     def as_dict(self) -> dict[str, Any]:
         """The filters that are set, as the index's payload filters take them."""

@@ -47,7 +47,10 @@ def command(
         str | None, typer.Option("--department", help="Only this department (预算主管部门).")
     ] = None,
     section: Annotated[
-        str | None, typer.Option("--section", help="Only this section (overview, legal_basis, …).")
+        str | None,
+        typer.Option(
+            "--section", help="Only this section (overview, legal_basis, … or its heading: 立项依据 …)."
+        ),
     ] = None,
     cites: Annotated[
         str | None, typer.Option("--cites", help="Only projects citing this policy document.")
@@ -72,7 +75,7 @@ def command(
     if query is not None:
         _checked_query(query, "query")
     options = {"year": year, "department": department, "section": section, "cites": cites}
-    base = {k: v for k, v in _checked_filters(options, "option").items() if k != "cites"}
+    base = {k: v for k, v in _checked_filters(options, "").items() if k != "cites"}
     batch = _read_queries(queries) if queries else [{"query": query, "filters": {}}]
     home_dir = data_home(home)
     request = {"batch": batch, "base": base, "cites": cites, "top_k": top_k, "mode": mode.value}
@@ -141,31 +144,40 @@ def _checked_query(query: str, where: str) -> None:
 
 
 def _checked_filters(filters: dict[str, Any], where: str) -> dict[str, Any]:
-    """Filters with known keys and sensible values; a mistake is a one-line error naming ``where``."""
+    """Filters with known keys and sensible values; a mistake is a one-line error naming ``where``
+    (a queries file's line; nothing for the command's own options)."""
+    prefix = f"{where}: " if where else ""
     unknown = set(filters) - {"year", "department", "section", "cites", "kind"}
     if unknown:
         raise fail(
-            f"{where}: unknown filter {sorted(unknown)[0]!r} (known: year, department, section, cites, kind)"
+            f"{prefix}unknown filter {sorted(unknown)[0]!r} (known: year, department, section, cites, kind)"
         )
     for key in ("department", "section", "kind"):
         value = filters.get(key)
         if value is not None and (not isinstance(value, str) or not value.strip()):
             raise fail(
-                f"{where}: {key} must be a non-empty text, not {short(json.dumps(value, ensure_ascii=False))}"
+                f"{prefix}{key} must be a non-empty text, not {short(json.dumps(value, ensure_ascii=False))}"
             )
     cited = filters.get("cites")
     if cited is not None and not (isinstance(cited, str) and cited.strip()):
         raise fail(
-            f"{where}: cites must be a non-empty text, not {short(json.dumps(cited, ensure_ascii=False))}"
+            f"{prefix}cites must be a non-empty text, not {short(json.dumps(cited, ensure_ascii=False))}"
         )
     year = filters.get("year")
     if year is not None and (not isinstance(year, int) or isinstance(year, bool) or not 0 < year < 10000):
-        raise fail(f"{where}: year must be a number, not {short(json.dumps(year, ensure_ascii=False))}")
+        raise fail(f"{prefix}year must be a number, not {short(json.dumps(year, ensure_ascii=False))}")
     section = filters.get("section")
     if section is not None:
-        from budgetscope.models import SECTION_KEYS  # imported only when asked: a serve may answer
-    if section is not None and section not in SECTION_KEYS:
-        raise fail(f"{where}: unknown section {short(str(section))!r} (known: {', '.join(SECTION_KEYS)})")
+        # imported only when asked: a serve may answer
+        from budgetscope.models import SECTION_KEYS, section_key
+
+        named = section_key(section)
+        if named is None:
+            raise fail(
+                f"{prefix}unknown section {short(str(section))!r} (known: {', '.join(SECTION_KEYS)}, "
+                "or their headings: 项目概述, 立项依据 …)"
+            )
+        filters["section"] = named
     return filters
 
 

@@ -89,6 +89,7 @@ def test_api_remove_takes_a_document_out_of_the_store(corpus: Path, tmp_path: Pa
 def test_api_search_rejects_bad_filters(bs: Budgetscope) -> None:
     with pytest.raises(ValidationError, match="unknown section"):
         SearchFilters(section="nowhere")
+    assert SearchFilters(section="实施方案").section == "plan"  # a narrative's heading names its section
     with pytest.raises(ValidationError):
         SearchFilters(year="2026")  # type: ignore[arg-type]
     with pytest.raises(UnknownDepartment, match="not in the store"):

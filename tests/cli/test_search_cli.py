@@ -544,6 +544,15 @@ def test_search_cli_rejects_empty_query_and_unknown_section(
     assert result.exit_code == 1 and message in result.stderr and "Traceback" not in result.output
 
 
+def test_search_cli_section_by_its_heading(home: Path) -> None:
+    """--section takes a section's heading as the narratives print it (立项依据) as well as its key."""
+    by_heading = search_json(home, "科普", "--section", "立项依据")
+    assert by_heading and {h["section"] for h in by_heading} == {"legal_basis"}
+    assert by_heading == search_json(home, "科普", "--section", "legal_basis")
+    result = invoke("search", "科普", "--section", "附件", "--home", home)
+    assert result.exit_code == 1 and result.stderr.startswith("error: unknown section '附件'")
+
+
 def test_search_cli_department_by_a_unique_part_of_its_name(home: Path) -> None:
     hits = search_json(home, "科技馆", "--department", "科学技术委员会")
     assert hits and {h["department"] for h in hits} == {"上海市科学技术委员会"}
