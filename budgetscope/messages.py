@@ -18,6 +18,15 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
+def counted(n: int, noun: str, plural: str | None = None) -> str:
+    """``n`` and the noun, singular for one.
+
+    >>> counted(1, "project"), counted(3, "project"), counted(2, "project series", "project series")
+    ('1 project', '3 projects', '2 project series')
+    """
+    return f"{n} {noun if n == 1 else plural or noun + 's'}"
+
+
 def first_line(exc: BaseException) -> str:
     """The first line of an exception's message (at most 200 characters), or its type's name."""
     text = str(exc).strip()

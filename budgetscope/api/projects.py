@@ -44,13 +44,15 @@ def resolve_project_id(store: EntityStore, key: str) -> str | None:
     if len(key) >= 6:
         matches = [row["id"] for row in store.select("projects") if str(row["id"]).startswith(key)]
         if len(matches) > 1:
-            raise AmbiguousProject(f"{key!r} matches {len(matches)} projects: {', '.join(matches[:5])}")
+            more = ", …" if len(matches) > 5 else ""
+            raise AmbiguousProject(f"{key!r} matches {len(matches)} projects: {', '.join(matches[:5])}{more}")
         if matches:
             return str(matches[0])
     named = [row for row in store.select("projects", {"name": key})]
     if len(named) > 1:
         listed = ", ".join(f"{r['id']} ({r['kind']}, {r['year']}, {r['doc']})" for r in named[:5])
-        raise AmbiguousProject(f"{len(named)} projects are named {key!r}: {listed}")
+        more = f", … ({len(named) - 5} more)" if len(named) > 5 else ""
+        raise AmbiguousProject(f"{len(named)} projects are named {key!r}: {listed}{more}")
     return str(named[0]["id"]) if named else None
 
 

@@ -216,7 +216,9 @@ class Budgetscope:
             key = resolve_project_id(store, id)
             view = project_view(store, key) if key else None
         if view is None:
-            raise ProjectNotFound(f"no project {id!r} in the store")
+            short_prefix = len(id) < 6 and all(c in "0123456789abcdef" for c in id)
+            hint = " (an id prefix needs 6 or more characters)" if short_prefix else ""
+            raise ProjectNotFound(f"no project {id!r} in the store{hint}")
         return view
 
     def projects(

@@ -10,6 +10,7 @@ import typer
 from rich.markup import escape
 from rich.text import Text
 
+from budgetscope.messages import counted
 from budgetscope.search_cli.common import HomeOption, OutputFormat, fail, place, stdout
 
 
@@ -75,7 +76,7 @@ def _print(query: str, answered: dict[str, Any], format: OutputFormat) -> None:
             f"[dim]{escape(place(h['doc'], h['line'], h.get('page')))} {escape('[' + str(h['section']) + ']')}[/dim]"
         )
         out.print(Text(f"      {h['snippet']}"))
-    out.print(f"[dim]{len(hits)} projects[/dim]")
+    out.print(f"[dim]{counted(len(hits), 'project')}[/dim]")
 
 
 def _projects(n: int) -> str:

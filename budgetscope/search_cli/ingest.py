@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
+from budgetscope.messages import counted
 from budgetscope.search_cli.common import (
     EncoderOption,
     HomeOption,
@@ -125,10 +126,12 @@ def render(summary: dict[str, Any], points: int | None) -> None:
     s = summary
     stderr().print(
         f"{s['written']} written, {s['unchanged']} unchanged, {len(s['failed'])} failed ({s['seconds']:.2f} s) → "
-        f"{s['store']}\nstore: {s['documents']} documents, {s['projects']} projects ({s['narratives']} narratives, "
-        f"{s['forms']} forms), {s['amounts']} amounts, {s['citations']} citations, {s['policy_documents']} policy "
-        f"documents, {s['series']} project series, {s['findings']} findings, {len(s['warnings'])} warnings, "
-        f"{s['coverage_gaps']} documents with coverage gaps",
+        f"{s['store']}\nstore: {counted(s['documents'], 'document')}, {counted(s['projects'], 'project')} "
+        f"({counted(s['narratives'], 'narrative')}, {counted(s['forms'], 'form')}), "
+        f"{counted(s['amounts'], 'amount')}, {counted(s['citations'], 'citation')}, "
+        f"{counted(s['policy_documents'], 'policy document')}, {counted(s['series'], 'project series', 'project series')}, "
+        f"{counted(s['findings'], 'finding')}, {counted(len(s['warnings']), 'warning')}, "
+        f"{counted(s['coverage_gaps'], 'document')} with coverage gaps",
         highlight=False,
         soft_wrap=True,
     )

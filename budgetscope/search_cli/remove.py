@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from budgetscope.messages import counted
 from budgetscope.search_cli.common import EncoderOption, HomeOption, QdrantUrlOption, fail, stderr
 
 
@@ -47,4 +48,4 @@ def command(
         raise fail(str(exc)) from None
     if not quiet:
         index = "store only; the index catches up on its next update" if no_index else "store and index"
-        stderr().print(f"{removed} documents removed ({index})", soft_wrap=True)
+        stderr().print(f"{counted(removed, 'document')} removed ({index})", soft_wrap=True)

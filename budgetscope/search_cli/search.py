@@ -14,6 +14,7 @@ import typer
 from rich.console import Group
 from rich.text import Text
 
+from budgetscope.messages import counted
 from budgetscope.search_cli.common import (
     EncoderOption,
     HomeOption,
@@ -233,7 +234,9 @@ def hit_table(query: str, hits: list[dict[str, Any]]) -> Group:
     the relevance cut-off come last, marked weak; with none above it, "no close match" heads them."""
     weak = sum(1 for h in hits if h.get("weak"))
     rows: list[Text] = [
-        Text(f"{query}  ({len(hits)} projects" + (f", {weak} weak)" if weak else ")"), style="bold")
+        Text(
+            f"{query}  ({counted(len(hits), 'project')}" + (f", {weak} weak)" if weak else ")"), style="bold"
+        )
     ]
     for i, h in enumerate(hits, start=1):
         if h.get("weak") and (i == 1 or not hits[i - 2].get("weak")):

@@ -303,7 +303,7 @@ def test_app_version_global_options_and_remove(home: Path, tmp_path: Path) -> No
         "error: no stored document"
     )
     removed = invoke("--home", copy, "remove", "budget-2032.txt")
-    assert removed.exit_code == 0 and "1 documents removed" in removed.stderr
+    assert removed.exit_code == 0 and "1 document removed" in removed.stderr
     hits = json.loads(invoke("--home", copy, "search", "科协大院", "--format", "json").stdout)
     assert all(h["doc"] != "budget-2032.txt" for h in hits)
     from budgetscope.vector.sync import open_index

@@ -128,6 +128,10 @@ def test_store_cli_one_line_error_without_a_store(tmp_path: Path, args: list[str
 def test_store_cli_show_unknown_project(home: Path) -> None:
     result = runner.invoke(app, ["show", "ffffffffffff", "--home", str(home)])
     assert result.exit_code == 1 and result.stderr == "error: no project 'ffffffffffff' in the store\n"
+    result = runner.invoke(app, ["show", "ffff", "--home", str(home)])
+    assert (
+        result.stderr == "error: no project 'ffff' in the store (an id prefix needs 6 or more characters)\n"
+    )
 
 
 def test_store_cli_check_lists_findings(home: Path) -> None:

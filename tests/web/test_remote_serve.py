@@ -168,7 +168,7 @@ def test_remote_serve_takes_ingest_and_remove(
         f"error: {corpus / 'missing.txt'}: no such file"
     ]
     removed = cli(home, "remove", extra)
-    assert removed.returncode == 0 and "1 documents removed" in removed.stderr, removed.stderr
+    assert removed.returncode == 0 and "1 document removed" in removed.stderr, removed.stderr
     assert json.loads(cli(home, "search", "科普", "--year", "2023", "-f", "json").stdout) == []
     unknown = cli(home, "remove", "nothing-such.txt")
     assert unknown.returncode == 1 and unknown.stderr.strip().splitlines()[-1].startswith("error:")
