@@ -329,7 +329,7 @@ def _totals(store: EntityStore, summary: IngestSummary) -> None:
     counts = store.counts()
     summary.documents = counts["documents"]
     summary.projects = counts["projects"]
-    summary.amounts = counts["amounts"]
+    summary.amounts = counts["amounts"] + counts["form_amounts"]  # a narrative's and a form's
     summary.citations = counts["citations"]
     summary.policy_documents = counts["policy_documents"]
     summary.findings = counts["findings"]

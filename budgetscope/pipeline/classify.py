@@ -55,7 +55,7 @@ TITLE = re.compile(
 KIND_PATTERNS: tuple[tuple[DocumentKind, re.Pattern[str]], ...] = (
     ("other", re.compile(r"关于.*(?:通知|意见|办法|批复|决定|公告|通报|函)$|^\S{2,30}(?:文件|公报)$")),
     ("evaluation_report", re.compile(r"绩效评价报告|评价报告$|自评报告|绩效自评表$")),
-    ("final_accounts", re.compile(r"决算")),
+    ("final_accounts", re.compile(r"(?<!预)决算")),  # not 预决算 (budgets and accounts: a line of work)
     ("unit_budget", re.compile(r"单位预算")),
     ("department_budget", re.compile(r"部门(?:综合)?预算|^预算0?1表|^(?:部门)?收支(?:预算)?总表$")),
     ("performance_targets", re.compile(r"绩效目标(?:申报|填报|汇总|申请)?表|绩效目标表")),

@@ -125,12 +125,13 @@ def render(summary: dict[str, Any], points: int | None) -> None:
     """The summary of an ingest on stderr, then its warnings."""
     s = summary
     stderr().print(
-        f"{s['written']} written, {s['unchanged']} unchanged, {len(s['failed'])} failed ({s['seconds']:.2f} s) → "
+        f"{s['written']} written, {s['unchanged']} unchanged, {len(s['failed'])} failed, "
+        f"{counted(len(s['warnings']), 'warning')} ({s['seconds']:.2f} s) → "
         f"{s['store']}\nstore: {counted(s['documents'], 'document')}, {counted(s['projects'], 'project')} "
         f"({counted(s['narratives'], 'narrative')}, {counted(s['forms'], 'form')}), "
         f"{counted(s['amounts'], 'amount')}, {counted(s['citations'], 'citation')}, "
         f"{counted(s['policy_documents'], 'policy document')}, {counted(s['series'], 'project series', 'project series')}, "
-        f"{counted(s['findings'], 'finding')}, {counted(len(s['warnings']), 'warning')}, "
+        f"{counted(s['findings'], 'finding')}, "
         f"{counted(s['coverage_gaps'], 'document')} with coverage gaps",
         highlight=False,
         soft_wrap=True,

@@ -171,7 +171,8 @@ def sync_index(
     todo = sorted(stored)
     written = 0
     for i, name in enumerate(todo, start=1):
-        if name in changed or name in lagging or name not in indexed:
+        embedded = name in changed or name in lagging or name not in indexed
+        if embedded:
             fresh, seq = _snapshot(store, name)
             if fresh is not None:
                 written += index_records(index, name, fresh.records, replace=name in indexed)
@@ -184,8 +185,8 @@ def sync_index(
                 cites = list(dict.fromkeys(c.canonical for c in r.citations if c.canonical))
                 if current.get(r.id) != cites:
                     index.set_cites(r.id, cites)
-        if on_progress:
-            on_progress(i, len(todo), name)
+        if on_progress:  # a document left as it was says so: the line would read as if it were embedded
+            on_progress(i, len(todo), name if embedded else f"{name} (up to date)")
     if written or indexed - stored:
         index.finish(on_status)
     return written

@@ -125,3 +125,17 @@ def test_classify_notice_about_budgets_is_a_notice() -> None:
 def test_classify_header_row_is_not_a_department() -> None:
     head = "2026年度部门预算\n单位名称 项目名称 金额 绩效目标\n部门名称 北京市商务局\n"
     assert classify(normalize_text(head)).department == "北京市商务局"
+
+
+def test_classify_pages_naming_a_line_of_work_预决算_are_not_final_accounts() -> None:
+    """Shenzhen's key-project pages without their cover: 预决算管理业务 is a project's name (budgets and
+    final accounts as a line of work), not the title of a 决算; the pages' forms are read."""
+    from budgetscope.index.processing import process_file
+    from tests.conftest import CORPUS
+
+    processed = process_file(CORPUS / "excerpts" / "shenzhen-finance-2026-p11-12.pdf")
+    assert processed.error is None and processed.document is not None, processed.error
+    document = processed.document
+    assert document.kind != "final_accounts"
+    assert [r.name for r in document.records][:2] == ["预决算管理业务", "财政综合管理业务"]
+    assert classify(normalize_text("2024年度部门决算\n深圳市财政局\n")).kind == "final_accounts"
