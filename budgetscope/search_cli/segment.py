@@ -58,7 +58,10 @@ def tree(doc: Document) -> Tree:
             )
         )
     for r in doc.records:
-        node = root.add(Text(f"L{r.line} [{r.kind}] {r.name or r.title}"))
+        where = " ".join(
+            filter(None, (f"L{r.line}" if r.line is not None else "", f"p.{r.page}" if r.page else ""))
+        )
+        node = root.add(Text(f"{where or '?'} [{r.kind}] {r.name or r.title}"))
         if r.kind == "narrative":
             for key in SECTION_KEYS:
                 body = r.sections.get(key)
