@@ -66,6 +66,7 @@ def prepare(folder: Path, n_queries: int) -> None:
     from bench_search import QUERY_SETS, corpus_records
 
     from budgetscope.index.encoders import get_encoder
+    from budgetscope.vector.base import NO_TERMS
     from budgetscope.vector.points import points_of_records
     from budgetscope.vector.sparse import sparse_vector
 
@@ -78,7 +79,8 @@ def prepare(folder: Path, n_queries: int) -> None:
     np.save(folder / "dense.npy", dense)
     np.save(folder / "queries.npy", qdense)
     with (folder / "chunks.pkl").open("wb") as f:
-        pickle.dump(([(c.id, c.payload, sparse_vector(c.text)) for c in chunks], queries), f)
+        points = [(c.id, c.payload, NO_TERMS if c.piece else sparse_vector(c.text)) for c in chunks]
+        pickle.dump((points, queries), f)
 
 
 def synthetic(folder: Path, size: int, batch: int) -> Any:

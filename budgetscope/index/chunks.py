@@ -53,6 +53,10 @@ class Chunk:
     id: str
     text: str
     payload: dict[str, Any] = field(default_factory=dict)
+    piece: bool = False
+    """True for a clause piece (:func:`record_points`' ``piece_chars``): a point with the first encoder's
+    dense vector only (its words are its chunk's, which the lexical side already counts; a second
+    encoder of a pair, with its long window, has the chunk)."""
 
 
 def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
@@ -189,7 +193,9 @@ def _chunk(
     return Chunk(point_id(base["project_id"], part, index), embedded, payload)
 
 
-def record_points(record: Record, encoder_name: str, *, max_chars: int = DEFAULT_MAX_CHARS) -> list[Chunk]:
+def record_points(
+    record: Record, encoder_name: str, *, max_chars: int = DEFAULT_MAX_CHARS, piece_chars: int | None = None
+) -> list[Chunk]:
     """The chunks of one record.
 
     First, if the record has a name (else its title), a chunk embedding the name alone: part
@@ -233,4 +239,22 @@ def record_points(record: Record, encoder_name: str, *, max_chars: int = DEFAULT
         for index, span in enumerate(chunk_section(text, max_chars=max_chars)):
             embedded = f"{name}\n{span[2]}" if name and span[2] != name else span[2]
             chunks.append(_chunk(base, part, section, index, span, embedded))
+            if piece_chars and len(span[2]) > piece_chars:
+                chunks.extend(_pieces_of(chunks[-1], name, piece_chars))
     return chunks
+
+
+def _pieces_of(chunk: Chunk, name: str, piece_chars: int) -> list[Chunk]:
+    """The clause pieces of a chunk (:func:`chunk_section` at ``piece_chars``), each embedded after the
+    name as the chunk is, with the chunk's payload (its text and offsets: the hit shows the chunk)
+    and no lexical vector (the chunk has their words): see :attr:`Chunk.piece`."""
+    text = str(chunk.payload["text"])
+    part = f"{chunk.payload['part']}.{chunk.payload['chunk']}"
+    out = []
+    for index, (_, _, piece) in enumerate(chunk_section(text, max_chars=piece_chars)):
+        embedded = f"{name}\n{piece}" if name else piece
+        payload = {**chunk.payload, "piece": index}
+        out.append(
+            Chunk(point_id(str(chunk.payload["project_id"]), part, index), embedded, payload, piece=True)
+        )
+    return out

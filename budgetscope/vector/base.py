@@ -59,6 +59,9 @@ HNSW_EF = 128
 """Candidates a dense HNSW search keeps (``hnsw_ef``; search()'s lists ask for more and keep as many):
 recall@10 ≥ 0.98 at 100,000 chunks, 0.77 at 1,000,000 (``benchmarks/bench_scale.py``)."""
 
+NO_TERMS = SparseTerms([], [])
+"""The sparse vector of a point the lexical side does not count (a clause piece)."""
+
 NO_PAYLOAD: list[str] = []
 """``fields`` of :meth:`VectorIndex._query` for ids and scores only."""
 
@@ -303,10 +306,20 @@ class VectorIndex(ABC):
         for batch in batches(chunks, self.batch_size):
             texts = [c.text for c in batch]
             dense = encoder.encode_documents(texts)
-            seconds = other.encode_documents(texts).tolist() if other else [None] * len(batch)
+            seconds: list[list[float] | None] = [None] * len(batch)
+            whole = [n for n, c in enumerate(batch) if not c.piece]  # a clause piece: the first vector only
+            if other is not None and whole:
+                for n, vector in zip(whole, other.encode_documents([texts[n] for n in whole]), strict=True):
+                    seconds[n] = vector.tolist()
             self._write(
                 [
-                    Point(c.id, vector.tolist(), sparse_vector(c.text), c.payload, extra)
+                    Point(
+                        c.id,
+                        vector.tolist(),
+                        NO_TERMS if c.piece else sparse_vector(c.text),
+                        c.payload,
+                        extra,
+                    )
                     for c, vector, extra in zip(batch, dense, seconds, strict=True)
                 ]
             )

@@ -231,7 +231,8 @@ class ClientIndex(VectorIndex):
         batch = [
             models.PointStruct(
                 id=p.id,
-                vector={DENSE: p.dense, LEXICAL: _sparse(p.sparse)}
+                vector={DENSE: p.dense}
+                | ({LEXICAL: _sparse(p.sparse)} if p.sparse.indices else {})
                 | ({SECOND: p.second} if p.second else {}),
                 payload=p.payload,
             )

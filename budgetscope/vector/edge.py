@@ -101,7 +101,9 @@ def _sparse(terms: SparseTerms) -> qe.SparseVector:
 
 def _vectors(p: Point) -> dict[str, Any]:
     """A point's named vectors: dense, lexical and, for a pair of encoders, the second."""
-    out: dict[str, Any] = {DENSE: p.dense, LEXICAL: _sparse(p.sparse)}
+    out: dict[str, Any] = {DENSE: p.dense}
+    if p.sparse.indices:  # a clause piece has none: the lexical side does not count it
+        out[LEXICAL] = _sparse(p.sparse)
     if p.second is not None:
         out[SECOND] = p.second
     return out

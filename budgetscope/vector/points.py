@@ -27,6 +27,9 @@ CHUNK_CHARS: dict[str, int] = {"use": 120}
 """Chunk size in characters by encoder: USE is a sentence encoder (120 chars scored best in
 benchmarks/bench_search.py); transformer encoders with a 512-token window take 300."""
 DEFAULT_CHUNK_CHARS = 300
+PIECE_CHARS: dict[str, int] = {"use": 60}
+"""Clause-piece size by encoder: a chunk longer than this is also embedded in pieces of at most this
+many characters (dense vectors only), a project's best cosine being the best of its chunks and pieces."""
 
 
 def chunk_chars(encoder_name: str) -> int:
@@ -38,12 +41,26 @@ def chunk_chars(encoder_name: str) -> int:
     return int(override) if override else CHUNK_CHARS.get(primary_name(encoder_name), DEFAULT_CHUNK_CHARS)
 
 
+def piece_chars(encoder_name: str) -> int | None:
+    """The clause-piece size for an encoder (None: no pieces) (``BUDGETSCOPE_PIECE_CHARS`` overrides it,
+    0 for none, for benchmarks)."""
+    from budgetscope.index.encoders import primary_name
+
+    override = os.environ.get("BUDGETSCOPE_PIECE_CHARS")
+    if override is not None:
+        return int(override) or None
+    return PIECE_CHARS.get(primary_name(encoder_name))
+
+
 def points_of_records(
     records: Iterable[Record], encoder_name: str, *, max_chars: int | None = None
 ) -> list[Chunk]:
     """Every chunk of every record."""
     size = max_chars or chunk_chars(encoder_name)
-    return [chunk for r in records for chunk in record_points(r, encoder_name, max_chars=size)]
+    pieces = piece_chars(encoder_name)
+    return [
+        chunk for r in records for chunk in record_points(r, encoder_name, max_chars=size, piece_chars=pieces)
+    ]
 
 
 __all__ = [

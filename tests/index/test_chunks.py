@@ -389,3 +389,57 @@ def test_chunks_record_points_amount_whole_as_int_else_exact_text() -> None:
         assert isinstance(chunk.payload["budget_total_yuan"], int)
     exact = record.model_copy(update={"budget_total_yuan": Decimal("1234567890123.45")})
     assert {c.payload["budget_total_yuan"] for c in record_points(exact, "use")} == {"1234567890123.45"}
+
+
+# -- clause pieces: a long chunk also embedded in short pieces (dense only) ---------------------------
+
+
+def test_chunks_record_points_pieces_follow_their_chunk(party_record: Record) -> None:
+    chunks = record_points(party_record, "use", max_chars=120, piece_chars=60)
+    plain = record_points(party_record, "use", max_chars=120)
+    assert [c for c in chunks if not c.piece] == plain  # the chunks themselves are unchanged
+    assert len({c.id for c in chunks}) == len(chunks)
+    for n, chunk in enumerate(chunks):
+        if not chunk.piece:
+            pieces = list(itertools.takewhile(lambda c: c.piece, chunks[n + 1 :]))
+            text = chunk.payload["text"]
+            if chunk.payload["part"] == "name":  # the name alone, never cut
+                assert not pieces
+                continue
+            assert bool(pieces) == (len(text) > 60)
+            assert "".join(p.text.removeprefix("科技社团党建项目\n") for p in pieces) == "".join(
+                chunk_section(text, max_chars=60)[i][2] for i in range(len(pieces))
+            )
+            for i, piece in enumerate(pieces):
+                body = piece.text.removeprefix("科技社团党建项目\n")
+                assert piece.text.startswith("科技社团党建项目\n") and 0 < len(body) <= 60 and body in text
+                # the hit shows the chunk: its text, offsets and section
+                assert piece.payload == {**chunk.payload, "piece": i}
+
+
+def test_chunks_record_points_piece_of_a_real_overview_sentence(party_record: Record) -> None:
+    overview = party_record.sections["overview"] or ""
+    chunks = record_points(party_record, "use", max_chars=120, piece_chars=60)
+    first = next(c for c in chunks if c.payload["part"] == "overview")
+    pieces = [c for c in chunks if c.piece and c.payload["part"] == "overview" and c.payload["chunk"] == 0]
+    assert first.payload["text"] == overview[first.payload["start"] : first.payload["end"]]
+    assert [p.text.split("\n", 1)[1] for p in pieces] == [
+        t for _, _, t in chunk_section(first.payload["text"], max_chars=60)
+    ]
+
+
+def test_chunks_record_points_no_pieces_by_default(party_record: Record) -> None:
+    assert all(not c.piece and "piece" not in c.payload for c in record_points(party_record, "use"))
+
+
+def test_chunks_points_of_records_pieces_by_encoder(
+    party_record: Record, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from budgetscope.vector.points import PIECE_CHARS, piece_chars, points_of_records
+
+    monkeypatch.delenv("BUDGETSCOPE_PIECE_CHARS", raising=False)
+    assert piece_chars("use") == PIECE_CHARS["use"] == piece_chars("use+e5") and piece_chars("hash") is None
+    assert any(c.piece for c in points_of_records([party_record], "use"))
+    assert all(not c.piece for c in points_of_records([party_record], "hash"))
+    monkeypatch.setenv("BUDGETSCOPE_PIECE_CHARS", "0")
+    assert all(not c.piece for c in points_of_records([party_record], "use"))

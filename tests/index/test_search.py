@@ -232,6 +232,33 @@ def test_search_snippet_comes_from_the_best_chunk(index: VectorIndex) -> None:
     assert {"微信", "微博"} <= {top.snippet[s:e] for s, e in top.highlights}
 
 
+def test_search_clause_pieces_are_dense_only_and_carry_their_chunk(index: VectorIndex) -> None:
+    points = payloads(index)
+    pieces = {pid: p for pid, p in points.items() if "piece" in p}
+    assert pieces  # USE: a chunk longer than PIECE_CHARS is also embedded in clause pieces
+    chunk_of = {(p["project_id"], p["part"], p["chunk"]): p for p in points.values() if "piece" not in p}
+    for p in pieces.values():
+        assert {k: v for k, v in p.items() if k != "piece"} == chunk_of[
+            (p["project_id"], p["part"], p["chunk"])
+        ]
+    # the lexical side never finds a piece (its words are its chunk's, counted once)
+    for query in ("官方微信微博", "科普", "学会党建工作"):
+        assert not {h.point_id for h in index.search(query, mode="sparse", top_k=10, fields=[])} & set(pieces)
+
+
+def test_search_a_clause_query_is_answered_by_its_piece(index: VectorIndex) -> None:
+    # one clause of a longer chunk (sast-2023's own text, taken from the index): its piece is the best point
+    piece = next(p for p in payloads(index).values() if "piece" in p and len(p["text"]) > 90)
+    from budgetscope.index.chunks import chunk_section
+
+    clause = chunk_section(piece["text"], max_chars=60)[piece["piece"]][2]
+    [hit] = index.search(clause, mode="dense", top_k=1, fields=[])
+    assert hit.project_id == piece["project_id"]
+    assert "piece" in payloads(index)[hit.point_id]
+    hits = search(index, clause, top_k=3)
+    assert hits[0]["id"] == piece["project_id"] and hits[0]["snippet"] in piece["text"]
+
+
 # -- cites_target ---------------------------------------------------------------------------------
 
 

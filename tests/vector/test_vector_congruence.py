@@ -259,3 +259,28 @@ def test_vector_congruence_pair_stores_and_ranks_the_second_vector(
         hits = index.search("科技馆建筑体大修", top_k=5)
         assert all(len(h.raw) == 3 for h in hits), name  # cosine, BM25, second cosine
         assert hits[0].raw[2] is not None and hits[0].raw[2] > 0.3, (name, hits[0].raw)
+
+
+def test_vector_congruence_clause_pieces_hold_the_first_dense_vector_only(
+    pair_backends: dict[str, VectorIndex],
+) -> None:
+    from budgetscope.vector.base import Query
+    from budgetscope.vector.query import DENSE, LEXICAL, SECOND
+    from budgetscope.vector.sparse import query_vector
+
+    query = "科技馆建筑体大修，更换空调"
+    for name, index in pair_backends.items():
+        pair = index.encoder
+        assert pair is not None
+        vectors = {
+            DENSE: pair.encode_queries([query])[0].tolist(),
+            SECOND: pair.second.encode_queries([query])[0].tolist(),  # type: ignore[attr-defined]
+            LEXICAL: query_vector(query),
+        }
+        found = {
+            using: index._query([Query(using, vector)], [], 500, ["piece"])[0]
+            for using, vector in vectors.items()
+        }
+        assert any("piece" in (p.payload or {}) for p in found[DENSE]), name  # USE's list holds pieces
+        for using in (SECOND, LEXICAL):  # the other lists never do
+            assert found[using] and not any("piece" in (p.payload or {}) for p in found[using]), (name, using)
