@@ -256,7 +256,7 @@ def test_search_a_clause_query_is_answered_by_its_piece(index: VectorIndex) -> N
     assert hit.project_id == piece["project_id"]
     assert "piece" in payloads(index)[hit.point_id]
     hits = search(index, clause, top_k=3)
-    assert hits[0]["id"] == piece["project_id"] and hits[0]["snippet"] in piece["text"]
+    assert hits[0].id == piece["project_id"] and hits[0].snippet in piece["text"]
 
 
 # -- cites_target ---------------------------------------------------------------------------------
