@@ -50,6 +50,14 @@ def resolve_department(given: str, known: set[str]) -> str:
     )
 
 
+def unit_departments(store: EntityStore, unit: str) -> list[str]:
+    """The departments whose projects ``unit`` implements (a form's 单位名称 / 实施单位, a narrative's
+    实施主体), sorted: where a department filter naming a unit is sent."""
+    ids = {row["project_id"] for row in store.select("implementing_bodies", {"name": unit})}
+    found = {p["department"] for pid in ids for p in store.select("projects", {"id": pid}) if p["department"]}
+    return sorted(found - {unit})
+
+
 def index_lag(home: Path, store: EntityStore) -> list[str]:
     """The stored documents the search index does not hold yet, or holds an older version of
     (written since the last index update that completed), sorted; their projects may be missing
@@ -90,7 +98,17 @@ def answer(
     filters = {k: v for k, v in filters.items() if v is not None}
     if filters.get("department"):
         known = departments(store) if known_departments is None else known_departments
-        filters["department"] = resolve_department(str(filters["department"]), known)
+        given = str(filters["department"])
+        try:
+            filters["department"] = resolve_department(given, known)
+        except UnknownDepartment as error:
+            above = unit_departments(store, given)
+            if not above:
+                raise
+            raise UnknownDepartment(
+                f"{short(given)!r} is no department but a unit implementing projects of "
+                f"{'; '.join(above)}: filter on that department"
+            ) from error
     target = cites_target(query)
     if target and resolve(store, target):
         hits = cites(store, target, year=filters.get("year"), department=filters.get("department"))

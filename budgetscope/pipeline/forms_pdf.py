@@ -86,6 +86,7 @@ class _Reader:
         self.region = "form"
         self.title = ""
         self.department: str | None = None
+        self.unit_name: str | None = None
         self.new_page = False
 
     # -- regions -------------------------------------------------------------------------------
@@ -94,9 +95,14 @@ class _Reader:
         u = amount_unit(s)
         if u is not None:
             self.unit = u
-        m = re.search(r"(?:部门名称|单位名称|编制部门)[:：](.+)", s)
-        if m and len(m.group(1)) < 40:
-            self.department = clean_department(re.split(r"(?:金额)?单位[:：]", m.group(1))[0])
+        # 部门名称：X over the tables names the department; 单位名称：Y one of its units (the forms' implementer)
+        m = re.search(r"(部门名称|单位名称|编制部门)[:：](.+)", s)
+        if m and len(m.group(2)) < 40:
+            name = re.split(r"(?:金额)?单位[:：]", m.group(2))[0]
+            if m.group(1) == "单位名称":
+                self.unit_name = name or None
+            else:
+                self.department = clean_department(name)
         if not TITLE.search(s) or len(s) > 60 or s == self.title:
             return  # a title repeated on a continuation page continues the table
         self.flush()
@@ -106,7 +112,7 @@ class _Reader:
             self.region = "skip"
         elif DEPARTMENT_WIDE.search(s):
             self.region = "department_form"
-            self.cur = PdfForm(title=s, page=page, kind="department_form")
+            self.cur = PdfForm(title=s, page=page, kind="department_form", unit_name=self.unit_name)
         else:
             self.region = "form"
 
@@ -119,7 +125,7 @@ class _Reader:
         if self.region == "department_form" and self.cur is not None:
             return self.cur
         self.flush()
-        self.cur = PdfForm(title=self.title, page=page, kind=self.region)
+        self.cur = PdfForm(title=self.title, page=page, kind=self.region, unit_name=self.unit_name)
         return self.cur
 
     # -- rows ----------------------------------------------------------------------------------

@@ -29,23 +29,33 @@ class PdfForm:
     texts: dict[str, str] = field(default_factory=dict)
     indicators: list[Indicator] = field(default_factory=list)
     goal_cells: list[Cell] = field(default_factory=list)
+    unit_name: str | None = None
+    """The unit a 单位名称：… line over the table names (a row's or the form's own 单位名称 goes first)."""
 
 
 def form_records(forms: list[PdfForm], *, doc: str, department: str | None, year: int | None) -> list[Record]:
     """The records of the forms read; a project form without a name or without targets (indicators
-    or texts) and a department-wide form without content are left out. ``department``: the one the
-    pages print, else the document's, for a form that names none."""
+    or texts) and a department-wide form without content are left out.
+
+    The department is the budget's: the form's 主管部门 / 部门名称, else ``department`` (the one the
+    pages print over the tables, else the document's). A unit under it (单位名称 / 预算单位 / 资金使用
+    单位, a row's or a line's over the table) is the form's implementer when no 实施单位 is printed,
+    and the department only when nothing else names one.
+    """
     out: list[Record] = []
     for n, f in enumerate(forms):
         if f.kind == "form" and (not f.name or (not f.indicators and not f.texts)):
             continue
         if f.kind == "department_form" and not (f.indicators or f.texts or f.amounts):
             continue
-        dept = clean_department(f.fields.get("department") or f.fields.get("unit_name") or "") or department
+        unit = f.fields.get("unit_name") or f.unit_name
+        dept = (
+            clean_department(f.fields.get("department") or "") or department or clean_department(unit or "")
+        )
         name = re.sub(r"\s+", "", f.name) if f.kind == "form" else (dept or f.title)
         form = Form(
             department=dept,
-            implementer=f.fields.get("implementer") or f.fields.get("unit_name"),
+            implementer=f.fields.get("implementer") or unit,
             amounts=f.amounts,
             indicators=f.indicators,
             texts=f.texts,

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from budgetscope.models import to_json
+from budgetscope.models import Record, to_json
 from budgetscope.search_cli.common import (
     FilesArgument,
     NoCacheOption,
@@ -54,21 +54,22 @@ def command(
     else:
         table = Table("doc", "line", "kind", "name", "period", "total (yuan)", "amounts", "citations")
         for r in records:
-            period = f"{r.period.start}→{r.period.end}" if r.period else ""
-            total = f"{r.budget_total_yuan:,.2f}" if r.budget_total_yuan is not None else ""
-            table.add_row(  # plain strings: the console takes no markup (document text is untrusted)
-                one_line(r.doc),
-                str(r.line),
-                r.kind,
-                r.name or r.title,
-                period,
-                total,
-                str(len(r.amounts)),
-                str(len(r.citations)),
-            )
+            table.add_row(*table_row(r))
         stdout().print(table)
     warn_coverage(docs)
     report_errors(errors)
+
+
+def table_row(r: Record) -> list[str]:
+    """A record's row of the table: its line (a PDF's page, "p.37"), and its amounts counted, a
+    narrative's and its form's (年度资金总额, 财政拨款 …). Plain strings: the console takes no markup
+    (document text is untrusted)."""
+    where = " ".join(filter(None, (str(r.line or ""), f"p.{r.page}" if r.page else "")))
+    period = f"{r.period.start}→{r.period.end}" if r.period else ""
+    total = f"{r.budget_total_yuan:,.2f}" if r.budget_total_yuan is not None else ""
+    amounts = len(r.amounts) + (len(r.form.amounts) if r.form is not None else 0)
+    name = r.name or r.title
+    return [one_line(r.doc), where, r.kind, name, period, total, str(amounts), str(len(r.citations))]
 
 
 def processed(files: list[Path]) -> None:

@@ -138,7 +138,7 @@ fiscal_year integer budget year | date:fiscal-year
 administrative_classification string department (预算主管部门) | administrative-classification:generic:name
 functional_classification string 支出功能分类科目 code (类款项) where a table gives it | functional-classification:generic:code
 economic_classification string 部门预算经济分类科目 code where a table gives it | economic-classification:generic:code
-role string total, fiscal, self_raised, component or other
+role string total, fiscal, self_raised, component or other (a project form's total: its annual_total, else its project_total)
 section string narrative section key, 'form', or the table's title
 column_label string form field or table column
 text string amount as written

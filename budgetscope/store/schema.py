@@ -192,7 +192,10 @@ SELECT * FROM (
   FROM amounts a JOIN projects p ON p.id = a.project_id
   UNION ALL
   SELECT p.id || ':' || m.key, p.id, p.doc, 'form', p.name, p.year, p.department, NULL, NULL,
-    CASE m.key WHEN 'annual_total' THEN 'total' WHEN 'fiscal_current' THEN 'fiscal' ELSE 'other' END,
+    CASE WHEN m.key = 'fiscal_current' THEN 'fiscal'
+      WHEN p.kind = 'form' AND m.key = (SELECT t.key FROM form_amounts t WHERE t.project_id = m.project_id
+        AND t.key IN ('annual_total', 'project_total') ORDER BY t.key = 'project_total' LIMIT 1) THEN 'total'
+      ELSE 'other' END,
     'form', m.key, NULL, m.yuan, m.fen, 'CNY', p.line, NULL, NULL, 0, p.position, 1000 + m.position
   FROM form_amounts m JOIN projects p ON p.id = m.project_id
   UNION ALL

@@ -94,6 +94,9 @@ def test_api_search_rejects_bad_filters(bs: Budgetscope) -> None:
         SearchFilters(year="2026")  # type: ignore[arg-type]
     with pytest.raises(UnknownDepartment, match="not in the store"):
         bs.search("科普", SearchFilters(department="财政局"))
+    # a unit that implements projects (实施主体 / 单位名称) is told the department its projects are under
+    with pytest.raises(UnknownDepartment, match="unit implementing projects of 上海市科学技术协会"):
+        bs.search("科普", SearchFilters(department="上海市科普事业中心"))
 
 
 def test_api_search_answers_a_cites_question_exactly(bs: Budgetscope) -> None:

@@ -127,6 +127,18 @@ def _missed_form(tmp_path: Path, corpus: Path) -> Path:
     return edited
 
 
+def test_cli_extract_table_gives_a_pdf_form_its_page_and_amounts() -> None:
+    excerpt = Path(__file__).resolve().parents[2] / "corpus" / "excerpts" / "xian-audit-2026-p37-38.pdf"
+    result = runner.invoke(
+        app, ["extract", str(excerpt), "--format", "table", "--no-cache"], env={"COLUMNS": "200"}
+    )
+    assert result.exit_code == 0
+    (row,) = [line for line in result.stdout.splitlines() if "购买中介机构审计服务" in line]
+    cells = [c.strip() for c in row.strip("│ ").split("│")]
+    # the form starts on the excerpt's first page and prints 年度预算资金总额 and 财政拨款
+    assert cells[1] == "p.1" and cells[5] == "3,500,000.00" and cells[6] == "2"
+
+
 @pytest.mark.parametrize("command", ["segment", "extract"])
 def test_cli_coverage_gap_is_a_warning_line(tmp_path: Path, corpus: Path, command: str) -> None:
     edited = _missed_form(tmp_path, corpus)

@@ -160,6 +160,15 @@ def test_forms_pdf_goal_only_tables_hangzhou_shenzhen() -> None:
     assert shenzhen[0].form.department == "深圳市财政局"  # printed 深圳市财政局（本级）
 
 
+def test_forms_pdf_units_filed_under_the_department_hangzhou() -> None:
+    # 部门名称：杭州市交通运输局 over the table, a 单位名称 cell on each project's row
+    records = forms("hangzhou-transport-2026-p39.pdf")
+    assert {r.department for r in records} == {"杭州市交通运输局"}
+    assert {r.form.department for r in records if r.form} == {"杭州市交通运输局"}
+    units = [r.form.implementer for r in records if r.form]
+    assert units[3:5] == ["杭州市交通运输局", "杭州市道路运输管理服务中心"]
+
+
 def test_forms_pdf_changsha_scoring_columns_and_page_break() -> None:
     records = forms("changsha-letters-and-calls-2026-p22-23.pdf")
     first = records[0]

@@ -155,6 +155,40 @@ def test_export_amounts_carry_fiscal_data_package_fields(
     assert wages["project"] == "基本工资"
 
 
+@pytest.fixture(scope="module")
+def forms_store(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """Forms of three layouts: Shanghai's text form (年度资金总额), a PDF form (年度预算资金总额,
+    Xi'an) and a goal-only PDF table (预算数, Hangzhou)."""
+    from budgetscope.index.ingest import ingest
+
+    root = Path(__file__).resolve().parents[2] / "corpus"
+    files = [
+        root / "sast-2026-performance-targets.txt",
+        root / "excerpts" / "xian-audit-2026-p37-38.pdf",
+        root / "excerpts" / "hangzhou-transport-2026-p39.pdf",
+    ]
+    home = tmp_path_factory.mktemp("forms-home")
+    assert not ingest(files, home, workers=1).failed
+    with open_store(home) as s:
+        yield s
+
+
+def test_export_amounts_form_totals_have_role_total_in_text_and_pdf_forms(forms_store: SQLiteStore) -> None:
+    projects = {p["id"]: p for p in export_rows(forms_store, "projects")}
+    rows = [r for r in export_rows(forms_store, "amounts") if r["section"] == "form"]
+    totals: dict[str, list[dict[str, Any]]] = {}
+    for r in rows:
+        if r["role"] == "total":
+            totals.setdefault(r["project_id"], []).append(r)
+    # one total per project form, the one its budget is: 年度资金总额, else the only total it prints
+    assert set(totals) == {pid for pid, p in projects.items() if p["kind"] == "form"}
+    for pid, (total, *more) in totals.items():
+        assert not more and total["amount"] == Decimal(projects[pid]["budget_total_yuan"])
+    assert {projects[pid]["doc"].rsplit(".", 1)[1] for pid in totals} == {"txt", "pdf"}
+    roles = {(r["column_label"], r["role"]) for r in rows}
+    assert {("annual_total", "total"), ("project_total", "total"), ("fiscal_current", "fiscal")} <= roles
+
+
 def test_export_projects_carry_series_and_links(store: SQLiteStore) -> None:
     rows = {(r["doc"], r["line"]): r for r in export_rows(store, "projects")}
     old = rows[("sast-2023-department-budget.txt", 402)]
