@@ -72,6 +72,8 @@ class SafeGroup(TyperGroup):
 
     def invoke(self, ctx: click.Context) -> Any:
         saved = dict(os.environ)
+        logger = logging.getLogger("budgetscope")
+        saved_log = (list(logger.handlers), logger.level)  # --verbose's handler: this command only
         try:
             result = super().invoke(ctx)
             sys.stdout.flush()
@@ -96,6 +98,8 @@ class SafeGroup(TyperGroup):
         finally:
             os.environ.clear()
             os.environ.update(saved)
+            logger.handlers[:] = saved_log[0]
+            logger.setLevel(saved_log[1])
 
 
 __all__ = ["VERBOSE_ENV", "SafeGroup", "describe", "log_to_stderr", "one_line", "quoted"]

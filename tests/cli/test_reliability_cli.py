@@ -335,3 +335,7 @@ def test_app_verbose_shows_the_traceback_of_an_unexpected_error(monkeypatch: pyt
     ]
     loud = invoke("-v", "segment", "x.txt")
     assert loud.exit_code == 1 and "Traceback" in loud.stderr
+    import logging
+
+    logger = logging.getLogger("budgetscope")
+    assert logger.handlers == [] and logger.level == logging.NOTSET, "--verbose lasts one command"
