@@ -97,7 +97,10 @@ def test_cites_snippet_names_a_wording_cited_twice_once(store: EntityStore) -> N
     """科普资源平台建设项目 (sast-2026 line 552) cites 《全民科学素质行动计划纲要》 in two places."""
     (hit,) = [h for h in cites(store, "全民科学素质纲要") if h.line == 552 and h.year == 2026]
     assert [c.title for c in hit.cited].count("全民科学素质行动计划纲要") == 2
-    assert hit.snippet.count("《全民科学素质行动计划纲要》") == 1 and "《全民科学素质行动计划纲要》 ×2" in hit.snippet
+    assert (
+        hit.snippet.count("《全民科学素质行动计划纲要》") == 1
+        and "《全民科学素质行动计划纲要》 ×2" in hit.snippet
+    )
 
 
 def test_cites_canonical_is_the_resolved_document(store: EntityStore) -> None:
