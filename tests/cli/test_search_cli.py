@@ -225,7 +225,7 @@ def test_search_cli_cites_filter_unknown_document_is_an_error(home: Path) -> Non
 def test_search_cli_cites_filter_ambiguous_short_name_is_an_error_listing_the_candidates(home: Path) -> None:
     line = one_line_error(invoke("search", "科普", "--home", home, "--cites", "纲要"))
     assert "'纲要' is ambiguous" in line
-    assert "全民科学素质行动规划纲要（2021—2035年） (" in line and "全民科学素质行动计划纲要" in line
+    assert "全民科学素质行动规划纲要（2021—2035年） (" in line and "知识产权强国建设纲要" in line
 
 
 def test_search_cli_citation_question_is_answered_by_cites(home: Path, records: list[dict[str, Any]]) -> None:
