@@ -190,3 +190,14 @@ def test_app_cites_page_lists_the_candidates_of_a_short_name(server: str) -> Non
     for c in json.loads(candidates)["candidates"]:
         assert f'href="/cites?q={quote(c["title"])}"' in page
         assert f"{c['projects']} 个项目" in page
+
+
+def test_app_search_page_with_an_ambiguous_cites_filter_links_each_candidate(server: str) -> None:
+    status, page, _ = get(f"{server}/search?q={quote('科普')}&cites={quote('纲要')}&year=2026")
+    candidates = json.loads(get(f"{server}/api/cites?q={quote('纲要')}")[1])["candidates"]
+    assert status == 200 and 'id="error"' in page and "ambiguous" in page
+    for c in candidates:
+        assert (
+            "/search?" + urlencode({"year": 2026, "cites": c["title"], "q": "科普"}).replace("&", "&amp;")
+            in page
+        )
