@@ -7,6 +7,8 @@ kept verbatim, a line break inside a title dropped); the 文号 that stands next
 programme, an event or the project's own deliverable; "（以下简称《Y》）" (it defines a short name).
 Documents named without 《》 are found by their type word (规划, 纲要, 条例, 决议 …) together with a
 citing cue (根据, 贯彻落实, 1、…, …中指出, …第四部分); they come out with ``bracketed=False``.
+A bare short title (《条例》, or a 简称 defined in another field) is resolved per project by
+:func:`resolve_short_titles`.
 
 Example:
     >>> [(c.title, c.doc_number) for c in find_citations("2、《国务院关于印发全民科学素质行动规划纲要（2021—2035年）的通知》（国发〔2021〕9号）")]
