@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from budgetscope.api.errors import (
+    AmbiguousPolicyDocument,
     AmbiguousProject,
     BudgetscopeError,
     DocumentNotFound,
@@ -76,6 +77,7 @@ def process(paths: Iterable[Path | str], *, workers: int | None = None) -> Itera
 
 
 __all__ = [
+    "AmbiguousPolicyDocument",
     "AmbiguousProject",
     "Budgetscope",
     "BudgetscopeError",

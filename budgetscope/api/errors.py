@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from budgetscope.models import PolicyDocument
+
 
 class BudgetscopeError(Exception):
     """A request the API cannot answer; ``str(exc)`` is a one-line message naming what and why."""
@@ -21,6 +27,25 @@ class UnknownDepartment(BudgetscopeError):
 
 class UnknownPolicyDocument(BudgetscopeError):
     """A ``cites`` filter names no known policy document."""
+
+
+class AmbiguousPolicyDocument(BudgetscopeError):
+    """A short name (纲要, 条例) that may mean several cited policy documents: ``candidates`` holds
+    each with how many projects cite it, most first; the message lists them on one line.
+
+    >>> from budgetscope.models import PolicyDocument
+    >>> str(AmbiguousPolicyDocument("条例", [(PolicyDocument(id="pd:1", title="信访工作条例"), 2)]))
+    "'条例' is ambiguous: it may mean 1 cited document: 信访工作条例 (2 projects)"
+    """
+
+    def __init__(self, query: str, candidates: Sequence[tuple[PolicyDocument, int]]) -> None:
+        self.query = query
+        self.candidates = list(candidates)
+        listed = "; ".join(f"{d.title} ({n} project{'' if n == 1 else 's'})" for d, n in self.candidates)
+        count = len(self.candidates)
+        super().__init__(
+            f"{query[:60]!r} is ambiguous: it may mean {count} cited document{'' if count == 1 else 's'}: {listed}"
+        )
 
 
 class DocumentNotFound(BudgetscopeError):

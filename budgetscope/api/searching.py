@@ -9,7 +9,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from budgetscope.api.errors import UnknownDepartment, UnknownPolicyDocument
+from budgetscope.api.errors import AmbiguousPolicyDocument, UnknownDepartment, UnknownPolicyDocument
 
 if TYPE_CHECKING:
     from budgetscope.models import SearchHit
@@ -75,6 +75,16 @@ def stored_hits(store: EntityStore, hits: list[SearchHit]) -> list[SearchHit]:
     return [h for h in hits if h.id in known]
 
 
+def unambiguous(store: EntityStore, query: str) -> None:
+    """Raise :class:`AmbiguousPolicyDocument` when ``query`` is a short name that may mean several
+    cited policy documents (:func:`budgetscope.index.cites.candidates`)."""
+    from budgetscope.index.cites import candidates
+
+    options = candidates(store, query)
+    if options:
+        raise AmbiguousPolicyDocument(query, options)
+
+
 def answer(
     store: EntityStore,
     query: str,
@@ -89,8 +99,9 @@ def answer(
     A citation question ("哪些项目引用了全民科学素质纲要") naming a known policy document is answered
     exactly by :func:`budgetscope.index.cites.cites`, without the index; any other query goes to
     ``search_index`` with its ``cites`` filter resolved to canonical ids. Hits of projects no longer
-    in the store (an index lagging the store) are dropped. Raises
-    :class:`UnknownDepartment` or :class:`UnknownPolicyDocument`.
+    in the store (an index lagging the store) are dropped. Raises :class:`UnknownDepartment`,
+    :class:`UnknownPolicyDocument` or, for a ``cites`` filter that may mean several documents (纲要),
+    :class:`AmbiguousPolicyDocument` with the candidates.
     """
     from budgetscope.index.cites import cites, resolve
     from budgetscope.index.search import cites_target
@@ -115,6 +126,7 @@ def answer(
     else:
         wanted = filters.get("cites")
         if isinstance(wanted, str):
+            unambiguous(store, wanted)
             ids = [d.id for d in resolve(store, wanted)]
             if not ids:
                 raise UnknownPolicyDocument(f"no policy document matches --cites {short(wanted)!r}")

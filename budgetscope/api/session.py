@@ -168,7 +168,8 @@ class Budgetscope:
         """The best ``top_k`` projects for ``query`` (Chinese or English), one hit per project.
 
         A citation question ("哪些项目引用了全民科学素质纲要") is answered exactly, as :meth:`cites`.
-        ``filters.department`` may be part of a stored department's name when it names one only.
+        ``filters.department`` may be part of a stored department's name when it names one only;
+        ``filters.cites`` naming several documents (纲要) raises :class:`AmbiguousPolicyDocument`.
         """
         from budgetscope.api.searching import answer
         from budgetscope.index.search import search
@@ -191,10 +192,21 @@ class Budgetscope:
 
     def cites(self, query: str, *, year: int | None = None, department: str | None = None) -> Rows[SearchHit]:
         """The projects citing the policy document(s) a title, 简称, 文号 or question names, oldest
-        first, each with the exact wordings cited (``hit.cited``). Exact: no index involved."""
+        first, each with the exact wordings cited (``hit.cited``). Exact: no index involved.
+
+        A short name that may mean several documents raises :class:`AmbiguousPolicyDocument`, whose
+        ``candidates`` are the documents with how many projects cite each (pick one by its title)::
+
+            try:
+                hits = bs.cites("纲要")
+            except AmbiguousPolicyDocument as exc:
+                hits = bs.cites(exc.candidates[0][0].title)
+        """
+        from budgetscope.api.searching import unambiguous
         from budgetscope.index.cites import cites
 
         with self._store() as store:
+            unambiguous(store, query)
             return Rows(cites(store, query, year=year, department=department))
 
     def policy_documents(self, query: str | None = None) -> Rows[PolicyDocument]:

@@ -19,6 +19,7 @@ from budgetscope.index.search import cites_target
 from budgetscope.index.translate import is_english, policy_title
 from budgetscope.models import CitedWording, PolicyDocument, SearchHit
 from budgetscope.pipeline.link import PolicyIndex
+from budgetscope.pipeline.policy_aliases import fold_spelling
 from budgetscope.store.protocol import EntityStore
 
 
@@ -63,16 +64,18 @@ def candidates(store: EntityStore, query: str) -> list[tuple[PolicyDocument, int
 
     A query is ambiguous when it is short (:data:`SHORT_NAME_CHARS`) and resolves to no document,
     to an ``ambiguous`` one (a bare 《纲要》 in the text) or to documents of several families;
-    the candidates are the documents whose title or an alias contains it. Empty otherwise.
+    the candidates are the documents whose title or an alias contains it (spelling folded: 十四五规划
+    is in 上海市科协事业发展“十四五”规划). Empty otherwise.
     """
     target = (cites_target(query) or query).strip(' 《》"“”')
     found = resolve(store, query)
     clear = found and not any(d.ambiguous for d in found) and len({d.family for d in found}) == 1
     if clear or not 2 <= len(target) <= SHORT_NAME_CHARS or is_english(target):
         return []
+    folded = fold_spelling(target)
     matching = [
         d for d in policy_documents(store)
-        if not d.ambiguous and any(target in name for name in [d.title, *d.aliases])
+        if not d.ambiguous and any(folded in fold_spelling(name) for name in [d.title, *d.aliases])
     ]  # fmt: skip
     if len(matching) < 2 and not any(d.ambiguous for d in found):
         return []

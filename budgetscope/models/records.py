@@ -157,7 +157,8 @@ class Citation(_Record):
     start: int = 0
     end: int = 0
     short_for: str | None = None
-    """When the title is a short name defined earlier in the same text ("（以下简称《纲要》）"): the full title."""
+    """When the title is a short name: the full title it stands for, defined as a 简称 ("（以下简称《纲要》）")
+    in the project, or the document of its type (《条例》) the project or its document cites."""
 
 
 class PolicyDocument(_Record):

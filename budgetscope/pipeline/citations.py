@@ -7,6 +7,8 @@ kept verbatim, a line break inside a title dropped); the 文号 that stands next
 programme, an event or the project's own deliverable; "（以下简称《Y》）" (it defines a short name).
 Documents named without 《》 are found by their type word (规划, 纲要, 条例, 决议 …) together with a
 citing cue (根据, 贯彻落实, 1、…, …中指出, …第四部分); they come out with ``bracketed=False``.
+A bare short title (《条例》, or a 简称 defined in another field) is resolved per project by
+:func:`resolve_short_titles`.
 
 Example:
     >>> [(c.title, c.doc_number) for c in find_citations("2、《国务院关于印发全民科学素质行动规划纲要（2021—2035年）的通知》（国发〔2021〕9号）")]
@@ -16,6 +18,7 @@ Example:
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 
 from budgetscope.models import Citation
 from budgetscope.pipeline.citations_unbracketed import (
@@ -48,6 +51,7 @@ _PRODUCT_BEFORE = re.compile(
     r"(?:编辑出版|编辑印制|出版|编印|印制|撰写|编写|完成|形成|制作|拍摄|播出|播放|办好|广播版|电视版|网络版|"
     r"详见(?:单位)?|填报|填写|签订|签署|订立|续签)了?$"
 )
+_WS = re.compile(r"\s+")
 _SHORT_NAME_BEFORE = re.compile(r"(?:以下|下文)?(?:简称|称)[为：:]?[“\"]?$")
 _HAS_TYPE = re.compile(rf"(?:{DOC_TYPES})(?:[（(][^（）()]{{1,20}}[）)])?$")
 # 《X》细则: the 《》 is part of a longer name (上海市科学技术协会实施《中国科学技术协会章程》细则)
@@ -166,7 +170,8 @@ def _is_document(title: str, before: str, after: str, has_number: bool) -> bool:
     return not (_PRODUCT_BEFORE.search(before) or _ENUMERATED_EVENTS.match(after))
 
 
-def _bracketed(text: str, section: str | None, masked: list[str]) -> list[Citation]:
+def _bracketed(text: str, section: str | None, masked: list[str]) -> tuple[list[Citation], dict[str, str]]:
+    """The 《》 citations of a text, and the 简称 it defines (short title → the full title before it)."""
     found: list[Citation] = []
     claimed: set[int] = set()
     short_names: dict[str, str] = {}
@@ -180,7 +185,7 @@ def _bracketed(text: str, section: str | None, masked: list[str]) -> list[Citati
             after = squeeze(text[close + 1 : min(p_end, close + 30)])
             if len(title) < 2:
                 continue
-            if _SHORT_NAME_BEFORE.search(before):
+            if _SHORT_NAME_BEFORE.search(_WS.sub("", before)):  # "（以下⏎简称 《纲要》）"
                 if found:
                     short_names[title] = found[-1].title
                 continue
@@ -230,7 +235,7 @@ def _bracketed(text: str, section: str | None, masked: list[str]) -> list[Citati
                 masked[i] = "\x00"
             found.append(Citation(title=title, doc_number=number, section=section, start=start, end=close))
         found += _unclosed(text, unclosed, (p_start, p_end), section, masked, claimed)
-    return found
+    return found, short_names
 
 
 def _unclosed(
@@ -282,10 +287,66 @@ def find_citations(text: str, *, section: str | None = None) -> list[Citation]:
     if not text:
         return []
     masked = list(text)
-    found = _bracketed(text, section, masked)
+    found, _ = _bracketed(text, section, masked)
     found += find_unbracketed(text, section, "".join(masked))
     found += find_bare_numbers(text, section, found)
     return sorted(found, key=lambda c: c.start)
 
 
-__all__ = ["find_citations"]
+SHORT_TITLE = re.compile(
+    rf"(?:本|该|此|上述)?(?P<type>(?:实施|管理|若干|指导|行动|发展|工作|暂行)?(?:{DOC_TYPES}))"
+)
+"""A bare short title that names no document by itself (《条例》, 《纲要》, 《实施方案》)."""
+_TRAILING_PAREN = re.compile(r"[（(][^（）()]*[）)]$")
+
+
+def find_short_names(text: str) -> dict[str, str]:
+    """The 简称 a text defines: short title → the full title cited right before it.
+
+    >>> find_short_names("《全民科学素质行动计划纲要（2006—2010—2020年）》（以下\\n简称《纲要》）")
+    {'纲要': '全民科学素质行动计划纲要（2006—2010—2020年）'}
+    """
+    if "称" not in text:
+        return {}
+    return _bracketed(text, None, list(text))[1]
+
+
+def resolve_short_titles(
+    citations: Sequence[Citation],
+    *,
+    context: Sequence[Citation] = (),
+    short_names: Mapping[str, str] | None = None,
+) -> list[Citation]:
+    """The citations of one project with each bare short title given the full title it stands for.
+
+    A short title defined as a 简称 anywhere in the project (``short_names``, :func:`find_short_names`
+    of its texts) stands for its definition; a bare type word (《条例》, :data:`SHORT_TITLE`) for the
+    nearest document of that type the project cites before it, else after it, else for the nearest
+    one ``context`` (the citations of the document's earlier projects, in order) cites. A short
+    title nothing fits stays as it is (it becomes an ambiguous document when linked).
+
+    >>> found = find_citations("贯彻《信访工作条例》。") + find_citations("落实《条例》要求。")
+    >>> [(c.title, c.short_for) for c in resolve_short_titles(found)]
+    [('信访工作条例', None), ('条例', '信访工作条例')]
+    """
+    short_names = short_names or {}
+    out = list(citations)
+    for i, c in enumerate(out):
+        if c.short_for is not None or not c.bracketed:
+            continue
+        title = squeeze(c.title)
+        full = short_names.get(title)
+        if full is None and (m := SHORT_TITLE.fullmatch(title)) is not None:
+            nearest = [*reversed(out[:i]), *out[i + 1 :], *reversed(context)]
+            full = next((d.short_for or d.title for d in nearest if _is_full_title_of(d, m["type"])), None)
+        if full is not None and full != c.title:
+            out[i] = c.model_copy(update={"short_for": full})
+    return out
+
+
+def _is_full_title_of(citation: Citation, doc_type: str) -> bool:
+    title = squeeze(citation.short_for or citation.title)
+    return SHORT_TITLE.fullmatch(title) is None and _TRAILING_PAREN.sub("", title).endswith(doc_type)
+
+
+__all__ = ["SHORT_TITLE", "find_citations", "find_short_names", "resolve_short_titles"]

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from budgetscope.models import FORM_TEXT_SECTIONS, SECTION_KEYS, Amount, Citation, Document, Period, Record
-from budgetscope.pipeline.citations import find_citations
+from budgetscope.pipeline.citations import find_citations, find_short_names, resolve_short_titles
 from budgetscope.pipeline.dates import parse_period
 from budgetscope.pipeline.link import PolicyIndex
 from budgetscope.pipeline.money import assign_roles, budget_total, find_amounts
@@ -215,7 +215,7 @@ def extract_documents(docs: Iterable[Document], *, index: PolicyIndex | None = N
     index = index if index is not None else PolicyIndex()
     out: list[Document] = []
     for doc in docs:
-        records = [extract_record(r, year=doc.year) for r in doc.records]
+        records = _short_titles_resolved([extract_record(r, year=doc.year) for r in doc.records])
         out.append(doc.model_copy(update={"records": records}))
         for r in records:
             for c in r.citations:
@@ -226,6 +226,25 @@ def extract_documents(docs: Iterable[Document], *, index: PolicyIndex | None = N
             r.citations = [
                 c.model_copy(update={"canonical": index.canonical(c, year=doc.year)}) for c in r.citations
             ]
+    return out
+
+
+def _short_titles_resolved(records: list[Record]) -> list[Record]:
+    """The records of one document (in order) with bare short titles (《纲要》, 《条例》) resolved within
+    each project, then against the document's earlier projects (:func:`resolve_short_titles`)."""
+    out: list[Record] = []
+    context: list[Citation] = []
+    defined: dict[str, str] = {}
+    for record in records:
+        texts = list(record.sections.values()) if record.kind == "narrative" else []
+        texts += list(record.form.texts.values()) if record.kind != "narrative" and record.form else []
+        for text in texts:
+            defined.update(find_short_names(text or ""))
+        citations = resolve_short_titles(record.citations, context=context, short_names=defined)
+        if citations != record.citations:
+            record = record.model_copy(update={"citations": citations})
+        context += citations
+        out.append(record)
     return out
 
 

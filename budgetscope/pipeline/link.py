@@ -139,6 +139,7 @@ class PolicyIndex:
         by_version: dict[tuple[str, str | None], str] = {}
         for k in keys:
             uf.union(by_version.setdefault(split_version(k), k), k)
+        _link_published(uf, firm, {s.key for s in self._seen if s.key in firm and is_notice(s.title)})
         unsure = _link_issuers(uf, firm)
         number_root = {n: r.pop() for n, ks in numbers.items() if len(r := {uf.find(k) for k in ks}) == 1}
         groups: dict[str, list[_Seen]] = defaultdict(list)
@@ -333,6 +334,18 @@ def _link_issuers(uf: _UnionFind, firm: list[str]) -> set[str]:
         elif owners:
             unsure.add(k)
     return unsure
+
+
+def _link_published(uf: _UnionFind, firm: list[str], published: set[str]) -> None:
+    """Join a notice's plan (关于印发上海市科普事业十四五规划的通知) to the one document whose title it
+    names up to quotes and 发展 (上海市科普事业“十四五”发展规划); several such documents: none."""
+    loose: dict[str, set[str]] = defaultdict(set)
+    for k in firm:
+        loose[k.replace("发展", "")].add(k)
+    for k in sorted(published):
+        others = {uf.find(o) for o in loose[k.replace("发展", "")]} - {uf.find(k)}
+        if len(others) == 1:
+            uf.union(k, others.pop())
 
 
 def _representatives(

@@ -22,8 +22,8 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from budgetscope.api import BudgetscopeError, ProjectNotFound
-from budgetscope.models import SECTION_KEYS, SearchFilters, to_json
+from budgetscope.api import AmbiguousPolicyDocument, BudgetscopeError, ProjectNotFound
+from budgetscope.models import SECTION_KEYS, PolicyDocument, SearchFilters, to_json
 from budgetscope.web import charts, views
 from budgetscope.web.data import UNAVAILABLE, Data, flagged_budgets, group_projects
 from budgetscope.web.marks import highlights
@@ -32,6 +32,14 @@ from budgetscope.web.upload import upload_routes
 
 HERE = Path(__file__).parent
 TOP_K = 30
+
+
+def candidates_json(candidates: list[tuple[PolicyDocument, int]]) -> dict[str, Any]:
+    """The candidate documents of an ambiguous short name for the JSON API: ``{"candidates": [the
+    document's fields + "projects": how many projects cite it]}``, nothing when there are none."""
+    if not candidates:
+        return {}
+    return {"candidates": [{**d.model_dump(mode="json"), "projects": n} for d, n in candidates]}
 
 
 def create_app(data: Data, *, allow_upload: bool = False, cli_token: str | None = None) -> Starlette:
@@ -52,7 +60,9 @@ def create_app(data: Data, *, allow_upload: bool = False, cli_token: str | None 
 
     def search_answer(request: Request) -> dict[str, Any]:
         q = clean_query(request.query_params.get("q"))
-        out: dict[str, Any] = {"q": q, "hits": [], "error": None, "candidates": [], "filters": {}}
+        out: dict[str, Any] = {
+            "q": q, "hits": [], "error": None, "candidates": [], "filters": {}, "cites_candidates": [],
+        }  # fmt: skip
         try:
             filters = SearchFilters(
                 year=views.year_param(request.query_params.get("year")),
@@ -69,6 +79,8 @@ def create_app(data: Data, *, allow_upload: bool = False, cli_token: str | None 
                 out["hits"] = data.bs.search(q, filters, top_k=TOP_K)
                 if not any(h.cited for h in out["hits"]):
                     out["candidates"] = data.bs.policy_documents(q)
+            except AmbiguousPolicyDocument as exc:
+                out["error"], out["cites_candidates"] = str(exc), exc.candidates
             except BudgetscopeError as exc:
                 out["error"] = str(exc)
         return out
@@ -92,16 +104,24 @@ def create_app(data: Data, *, allow_upload: bool = False, cli_token: str | None 
     def api_search(request: Request) -> Response:
         answer = search_answer(request)
         if answer["error"]:
-            return JSONResponse({"error": answer["error"]}, status_code=400)
+            return JSONResponse(
+                {"error": answer["error"], **candidates_json(answer["cites_candidates"])}, status_code=400
+            )
         return JSONResponse([h.model_dump(mode="json") for h in answer["hits"]])
 
     # -- who cites what ----------------------------------------------------------------------------
 
     def cites_answer(request: Request) -> dict[str, Any]:
+        """The documents the query names and the projects citing them; for a short name that may mean
+        several documents (纲要), no hits but ``candidates``: each document with its citing projects."""
         q = clean_query(request.query_params.get("q"))
         if not q:
-            return {"q": q, "documents": [], "hits": []}
-        return {"q": q, "documents": data.bs.policy_documents(q), "hits": data.bs.cites(q)}
+            return {"q": q, "documents": [], "hits": [], "candidates": []}
+        try:
+            hits = data.bs.cites(q)
+        except AmbiguousPolicyDocument as exc:
+            return {"q": q, "documents": [], "hits": [], "candidates": exc.candidates, "error": str(exc)}
+        return {"q": q, "documents": data.bs.policy_documents(q), "hits": hits, "candidates": []}
 
     def cites_page(request: Request) -> Response:
         answer = cites_answer(request)
@@ -115,7 +135,13 @@ def create_app(data: Data, *, allow_upload: bool = False, cli_token: str | None 
         return page(request, "cites.html", chart=chart, **answer)
 
     def api_cites(request: Request) -> Response:
+        """A list of hits; a short name that may mean several documents: 400 with ``{"error",
+        "candidates": [document fields + "projects": how many projects cite it]}``."""
         answer = cites_answer(request)
+        if answer["candidates"]:
+            return JSONResponse(
+                {"error": answer["error"], **candidates_json(answer["candidates"])}, status_code=400
+            )
         return JSONResponse([h.model_dump(mode="json") for h in answer["hits"]])
 
     # -- a project --------------------------------------------------------------------------------

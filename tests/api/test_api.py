@@ -16,7 +16,9 @@ from typer.testing import CliRunner
 
 import budgetscope
 from budgetscope.api import (
+    AmbiguousPolicyDocument,
     Budgetscope,
+    BudgetscopeError,
     DocumentNotFound,
     IndexBusy,
     NoSearchIndex,
@@ -97,6 +99,17 @@ def test_api_search_rejects_bad_filters(bs: Budgetscope) -> None:
     # a unit that implements projects (实施主体 / 单位名称) is told the department its projects are under
     with pytest.raises(UnknownDepartment, match="unit implementing projects of 上海市科学技术协会"):
         bs.search("科普", SearchFilters(department="上海市科普事业中心"))
+
+
+def test_api_ambiguous_short_name_raises_with_the_candidates(bs: Budgetscope) -> None:
+    with pytest.raises(AmbiguousPolicyDocument) as raised:
+        bs.cites("纲要")
+    titles = [d.title for d, _ in raised.value.candidates]
+    assert len(titles) >= 2 and all(t in str(raised.value) for t in titles)
+    assert all(n > 0 for _, n in raised.value.candidates) and isinstance(raised.value, BudgetscopeError)
+    with pytest.raises(AmbiguousPolicyDocument):
+        bs.search("科普", SearchFilters(cites="纲要"))
+    assert bs.cites(titles[0])  # a candidate's title is a clear name
 
 
 def test_api_search_answers_a_cites_question_exactly(bs: Budgetscope) -> None:

@@ -57,6 +57,33 @@ def test_cites_short_name_lists_candidates_with_counts(store: EntityStore) -> No
     assert cites(store, "纲要") == []  # the candidates are the answer, not a guess
 
 
+def test_cites_short_name_candidates_fold_quotes(store: EntityStore) -> None:
+    # the corpus writes 十四五 with and without quotes: 上海市科协事业发展“十四五”规划, 上海市科协事业发展十四五规划
+    titles = {d.title for d, _ in candidates(store, "十四五规划")}
+    quoted = {r["title"] for r in store.select("citations") if "“十四五”规划" in r["title"]}
+    expected = {d.title for q in quoted for d in resolve(store, q)}
+    assert len(expected) >= 3 and expected <= titles
+
+
+def test_cites_notice_publishing_a_plan_is_the_plan(store: EntityStore) -> None:
+    # sast-2026: 《关于印发上海市科普事业十四五规划的通知》, elsewhere 《上海市科普事业“十四五”发展规划》
+    assert projects_citing(store, "关于印发上海市科普事业十四五规划的通知") == projects_citing(
+        store, "上海市科普事业“十四五”发展规划"
+    )
+    assert projects_citing(store, "上海市科普事业“十四五”发展规划") != projects_citing(
+        store, "上海市科协事业发展“十四五”规划"
+    )
+
+
+def test_cites_no_short_title_becomes_a_document(store: EntityStore) -> None:
+    # sast-2019-performance-targets: 《纲要》 is the 简称 of the 2006 纲要, defined in another field
+    titles = {r["title"] for r in store.select("policy_documents")}
+    assert not titles & {"纲要", "条例"}
+    assert projects_citing(store, "纲要") <= projects_citing(
+        store, "全民科学素质行动计划纲要（2006—2010—2020年）"
+    )
+
+
 def test_cites_clear_names_have_no_candidates(store: EntityStore) -> None:
     assert candidates(store, "科普法") == []
     assert candidates(store, "全民科学素质纲要") == []

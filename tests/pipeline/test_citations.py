@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from budgetscope.models import DocNumber
-from budgetscope.pipeline.citations import find_citations
+from budgetscope.pipeline.citations import find_citations, find_short_names, resolve_short_titles
 from budgetscope.pipeline.docnumbers import find_doc_numbers, format_doc_number, parse_doc_number
 
 # (excerpt of a corpus file, expected [(title, doc_number, bracketed)])
@@ -452,3 +452,74 @@ def test_citations_never_raise_on_budget_like_fragments(parts: list[str]) -> Non
     text = "".join(parts)
     for c in find_citations(text, section="legal_basis"):
         assert 0 <= c.start < c.end <= len(text) and c.title
+
+
+def test_citations_short_name_definition_with_spaces_around_the_break() -> None:
+    text = (
+        "《全民科学素质行动计划纲要（2006—2010—2020年）》（以下 \n 简称 《纲要》）。自2006年《纲要》实施以来"
+    )
+    assert [(c.title, c.short_for) for c in find_citations(text)] == [
+        ("全民科学素质行动计划纲要（2006—2010—2020年）", None),
+        ("纲要", "全民科学素质行动计划纲要（2006—2010—2020年）"),
+    ]
+
+
+def test_citations_short_names_are_found_for_other_fields() -> None:
+    # sast-2019-performance-targets.txt: defined in 项目概况, used in 项目设立的必要性
+    overview = (
+        "2006年，国务院颁布实施了《全民科学素质行动计划纲要（2006—2010—2020年）》（以下\n简称《纲要》），"
+    )
+    assert find_short_names(overview) == {"纲要": "全民科学素质行动计划纲要（2006—2010—2020年）"}
+    assert find_short_names("《上海市科学技术普及条例》") == {}
+
+
+@pytest.mark.parametrize(
+    ("texts", "expected"),
+    [
+        # central-letters-and-calls-2026-department-budget.pdf, 信息化运行维护项目: 《条例》 after 《信访工作条例》
+        (
+            ["贯彻落实《信访工作条例》、全面推进信访工作法治化", "信访信息化工作作为落实《条例》的重要举措"],
+            [("信访工作条例", None), ("条例", "信访工作条例")],
+        ),
+        # the nearest document of the type counts, cited before the short title or else after it
+        (
+            ["依据《社会团体登记管理条例》《上海市科学技术普及条例》，落实《条例》要求"],
+            [
+                ("社会团体登记管理条例", None),
+                ("上海市科学技术普及条例", None),
+                ("条例", "上海市科学技术普及条例"),
+            ],
+        ),
+        (
+            ["落实《纲要》要求", "《全民科学素质行动规划纲要（2021—2035年）》"],
+            [
+                ("纲要", "全民科学素质行动规划纲要（2021—2035年）"),
+                ("全民科学素质行动规划纲要（2021—2035年）", None),
+            ],
+        ),
+        # nothing of the type: the short title stays as it is; a full title is never shortened
+        (
+            ["依据《上海市科学技术普及条例》，落实《纲要》"],
+            [("上海市科学技术普及条例", None), ("纲要", None)],
+        ),
+        (
+            ["《物业管理条例》《上海市住宅物业管理条例》"],
+            [("物业管理条例", None), ("上海市住宅物业管理条例", None)],
+        ),
+    ],
+)
+def test_citations_resolve_short_titles_within_a_project(
+    texts: list[str], expected: list[tuple[str, str | None]]
+) -> None:
+    found = [c for t in texts for c in find_citations(t)]
+    assert [(c.title, c.short_for) for c in resolve_short_titles(found)] == expected
+
+
+def test_citations_resolve_short_titles_by_definition_then_context() -> None:
+    used = find_citations("自2006年《纲要》实施以来")
+    defined = {"纲要": "全民科学素质行动计划纲要（2006—2010—2020年）"}
+    context = find_citations("《全民科学素质行动规划纲要（2021—2035年）》")
+    assert resolve_short_titles(used, context=context, short_names=defined)[0].short_for == defined["纲要"]
+    assert (
+        resolve_short_titles(used, context=context)[0].short_for == "全民科学素质行动规划纲要（2021—2035年）"
+    )

@@ -154,3 +154,22 @@ def test_extract_department_form_has_no_project_budget() -> None:
     department_forms = [r for r in doc.records if r.kind == "department_form"]
     assert department_forms and all(r.budget_total_yuan is None for r in department_forms)
     assert all(r.budget_total_yuan is not None for r in doc.records if r.kind == "form")
+
+
+def test_extract_documents_short_title_resolved_in_its_project(corpus: Path) -> None:
+    # sast-2019-performance-targets.txt defines 《纲要》 in one field of a form and uses it in another
+    (doc,) = extract_documents([read_document(corpus / "sast-2019-performance-targets.txt")])
+    cited = [c for r in doc.records for c in r.citations]
+    short = [c for c in cited if c.title == "纲要"]
+    full = next(c for c in cited if c.title == "全民科学素质行动计划纲要（2006—2010—2020年）")
+    assert short and all(c.short_for == full.title and c.canonical == full.canonical for c in short)
+
+
+def test_extract_documents_short_title_of_a_national_pdf() -> None:
+    from budgetscope.pipeline.document import segment_text
+    from tests.pipeline.national_text import national
+
+    text, name = national("central-letters-and-calls-2026-department-budget")
+    (doc,) = extract_documents([segment_text(text, doc=name)])
+    cited = {c.title: c.canonical for r in doc.records for c in r.citations}
+    assert cited["条例"] is not None and cited["条例"] == cited["信访工作条例"]

@@ -158,6 +158,40 @@ def test_link_issuer_prefix(index: PolicyIndex) -> None:
     )
 
 
+def test_link_notice_publishing_a_plan_named_without_quotes_and_发展(index: PolicyIndex) -> None:
+    # sast-2026: 《关于印发上海市科普事业十四五规划的通知》; sast-2026, stcsm-2025: 《上海市科普事业“十四五”发展规划》
+    plan = _id(index, "上海市科普事业“十四五”发展规划", 2026)
+    assert _id(index, "关于印发上海市科普事业十四五规划的通知", 2026) == plan
+    assert _id(index, "上海市科协事业发展“十四五”规划", 2026) != plan
+
+
+@pytest.mark.parametrize(
+    ("titles", "joined"),
+    [
+        (["关于印发上海市科普事业十四五规划的通知", "上海市科普事业“十四五”发展规划"], True),
+        # not a notice: two titles, two documents as far as the names tell
+        (["上海市科普事业十四五规划", "上海市科普事业“十四五”发展规划"], False),
+        # a different plan is never joined, nor a plan that two documents fit
+        (["关于印发上海市科普事业十四五规划的通知", "上海市科协事业发展“十四五”规划"], False),
+        (
+            [
+                "关于印发上海市科普事业十四五规划的通知",
+                "上海市科普事业“十四五”发展规划",
+                "上海市科普事业发展十四五规划",
+            ],
+            False,
+        ),
+    ],
+)
+def test_link_published_plan_joined_only_when_one_document_fits(titles: list[str], joined: bool) -> None:
+    idx = PolicyIndex()
+    for title in titles:
+        idx.add(Citation(title=title), year=2026, doc="x.txt")
+    idx.resolve()
+    ids = {idx.canonical(Citation(title=t), year=2026) for t in titles[:2]}
+    assert (len(ids) == 1) is joined
+
+
 def test_link_ambiguous_without_evidence() -> None:
     idx = PolicyIndex()
     for title, year in [("全民科学素质行动规划纲要（2021—2035年）", 2026), ("全民科学素质纲要", None)]:

@@ -66,6 +66,12 @@ def test_app_json_api_has_the_cli_shapes(server: str) -> None:
     assert filtered and {h["year"] for h in filtered} == {2019}
     cited = get_json(f"{server}/api/cites?q={quote('全民科学素质纲要')}")
     assert cited and all(h["cited"] for h in cited)
+    status, body, _ = get(f"{server}/api/cites?q={quote('纲要')}")  # a short name: the candidates
+    ambiguous = json.loads(body)
+    assert status == 400 and "ambiguous" in ambiguous["error"] and len(ambiguous["candidates"]) >= 2
+    assert all(c["title"] and c["projects"] > 0 for c in ambiguous["candidates"])
+    status, body, _ = get(f"{server}/api/search?q={quote('科普')}&cites={quote('纲要')}")
+    assert status == 400 and json.loads(body)["candidates"] == ambiguous["candidates"]
     view = get_json(f"{server}/api/project/{hits[0]['id']}")
     assert view["project"]["name"] == "科技馆建筑体大修项目"
     assert view["project"]["budget_total_yuan"] == 113567700
@@ -178,3 +184,23 @@ def test_app_browse_marks_budgets_a_check_calls_an_error(server: str) -> None:
     assert "⚠ 1" in row_2023
     row_2026 = next(r for r in year_rows.split("<tr>") if ">2026<" in r)
     assert "⚠" not in row_2026
+
+
+def test_app_cites_page_lists_the_candidates_of_a_short_name(server: str) -> None:
+    status, page, _ = get(f"{server}/cites?q={quote('纲要')}")
+    candidates = get(f"{server}/api/cites?q={quote('纲要')}")[1]
+    assert status == 200 and 'id="candidates"' in page and "No project cites it" not in page
+    for c in json.loads(candidates)["candidates"]:
+        assert f'href="/cites?q={quote(c["title"])}"' in page
+        assert f"{c['projects']} 个项目" in page
+
+
+def test_app_search_page_with_an_ambiguous_cites_filter_links_each_candidate(server: str) -> None:
+    status, page, _ = get(f"{server}/search?q={quote('科普')}&cites={quote('纲要')}&year=2026")
+    candidates = json.loads(get(f"{server}/api/cites?q={quote('纲要')}")[1])["candidates"]
+    assert status == 200 and 'id="error"' in page and "ambiguous" in page
+    for c in candidates:
+        assert (
+            "/search?" + urlencode({"year": 2026, "cites": c["title"], "q": "科普"}).replace("&", "&amp;")
+            in page
+        )
