@@ -50,6 +50,9 @@ FULL_LINE_SLACK = 3.5
 """How far (in full-width characters) a line may end short of its page's text width and still be
 wrapped by the layout: a paragraph's first line is indented by two characters and a line may
 squeeze punctuation or set digits a little wider or narrower than half a character."""
+OVERSHOOT = 2.5
+"""How far a wrapped line may seem to pass its page's text width (digits and Latin letters are set
+wider than half a character in some fonts)."""
 
 
 def fold(text: str) -> str:
@@ -132,7 +135,8 @@ class Text:
         if tail.endswith(SENTENCE_END) or LIST_START.match(nxt) or PARAGRAPH_START.match(nxt):
             return False
         width = self._page_widths().get(self.page_of(last) or 0)
-        return width is not None and display_width(tail) >= width - FULL_LINE_SLACK
+        # wider than the text block: a table's row or a line of another layout, not wrapped prose
+        return width is not None and width - FULL_LINE_SLACK <= display_width(tail) <= width + OVERSHOOT
 
     def _page_widths(self) -> dict[int, float | None]:
         """Each page's text width (full-width characters): the width most of its lines fill."""

@@ -266,3 +266,16 @@ def test_segment_pdf_sections_have_the_text_files_paragraphs(district_pdf: tuple
         p.startswith("一、海智对接交流活动。") and p.endswith("助力建设世界重要人才中心和创新高地。")
         for p in paragraphs(overview.sections["overview"]) or []
     )
+
+
+def test_segment_pdf_table_row_wider_than_the_text_is_no_wrapped_line() -> None:
+    from tests.pipeline.national_text import NATIONAL
+
+    (path,) = NATIONAL.glob("central-letters-and-calls-2026-department-budget.p*.text")
+    source = path.read_text(encoding="utf-8")
+    # a row of a budget table (sast-2026-department-budget.txt) as a PDF's text gives it, in the budget section
+    row = "6 上海市科普教育展示技术中心（上海市国际科技交流中心） 16,497,300 11,759,300 1,838,000"
+    edited = source.replace("（6）年度预算安排\n", f"（6）年度预算安排\n{row}\n", 1)
+    breaks = [i + 2 for i in range(len(edited)) if edited.startswith("\f\n", i)]
+    (narrative,) = segment_narratives(normalize_text(edited, (0, *breaks[:-1])), doc="x.pdf")
+    assert (narrative.sections["budget"] or "").split("\n")[0] == row
