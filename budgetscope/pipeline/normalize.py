@@ -10,7 +10,10 @@ Repairs:
   that repeat on every page;
 - centred titles with leading spaces;
 - lines broken mid-sentence or mid-title in fixed-width layouts (a 《…》 title or a 文号 split over
-  two lines comes out whole).
+  two lines comes out whole);
+- a PDF's prose as paragraphs (:meth:`Text.paragraphs`): a line that reaches the right edge of its
+  page's text block goes on in the next line, across a page break too; a line that ends short of
+  it, ends a sentence (。！？；：) or is followed by an enumerator (一是, （一）, 1.) ends a paragraph.
 
 Example:
     >>> text = normalize_text("上海市某某部门预算\\n\\n一、项目概述\\n")
@@ -25,6 +28,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 SENTENCE_END = tuple("。！？；：!?;:")
 PAGE_NUMBER = re.compile(
@@ -40,6 +44,15 @@ JUSTIFIED_GAP = re.compile(
 LIST_START = re.compile(
     r"^\s*(?:[-•·]\s|[（(]?[一二三四五六七八九十\d]{1,3}[)）、．.]|第[一二三四五六七八九十]+[章节条部])"
 )
+PARAGRAPH_START = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}是|第[一二三四五六七八九十]{1,3}[，,、是])")
+"""An enumerated paragraph of prose ("一是全面推进…", "第二，…"): it starts a paragraph of its own."""
+FULL_LINE_SLACK = 3.5
+"""How far (in full-width characters) a line may end short of its page's text width and still be
+wrapped by the layout: a paragraph's first line is indented by two characters and a line may
+squeeze punctuation or set digits a little wider or narrower than half a character."""
+OVERSHOOT = 2.5
+"""How far a wrapped line may seem to pass its page's text width (digits and Latin letters are set
+wider than half a character in some fonts)."""
 
 
 def fold(text: str) -> str:
@@ -74,6 +87,7 @@ class Text:
     lines: list[Line]
     page_starts: tuple[int, ...] | None = None
     line_starts: list[int] = field(default_factory=list)
+    _widths: dict[int, float | None] | None = field(default=None, repr=False, compare=False)
 
     def line_of(self, offset: int) -> int:
         """1-based source line of a source offset."""
@@ -83,6 +97,52 @@ class Text:
         if self.page_starts is None:
             return None
         return bisect.bisect_right(self.page_starts, offset)
+
+    def paragraphs(self, lines: list[Line]) -> str:
+        """The text of consecutive ``lines`` (a section's body): a PDF's lines wrapped by its layout
+        are joined into paragraphs, one a line, with no blank lines (page breaks) in between; a text
+        file's lines are paragraphs already and stay as they are.
+
+        >>> page = "甲" * 26 + "\\n" + "乙" * 20 + "。\\n一是" + "丙" * 24 + "\\n" + "丁" * 26 + "\\n"
+        >>> text = normalize_text(page + "\\f\\n2\\n" + page, page_starts=(0, len(page) + 2))
+        >>> print(text.paragraphs(text.lines))
+        甲甲甲甲甲甲甲甲甲甲甲甲甲甲甲甲甲甲甲甲甲甲甲甲甲甲乙乙乙乙乙乙乙乙乙乙乙乙乙乙乙乙乙乙乙乙。
+        一是丙丙丙丙丙丙丙丙丙丙丙丙丙丙丙丙丙丙丙丙丙丙丙丙丁丁丁丁丁丁丁丁丁丁丁丁丁丁丁丁丁丁丁丁丁丁丁丁丁丁甲甲甲甲甲甲甲甲甲甲甲甲甲甲甲甲甲甲甲甲甲甲甲甲甲甲乙乙乙乙乙乙乙乙乙乙乙乙乙乙乙乙乙乙乙乙。
+        一是丙丙丙丙丙丙丙丙丙丙丙丙丙丙丙丙丙丙丙丙丙丙丙丙丁丁丁丁丁丁丁丁丁丁丁丁丁丁丁丁丁丁丁丁丁丁丁丁丁丁
+        """
+        nonblank = [ln for ln in lines if ln.text.strip()]
+        if self.page_starts is None:
+            return "\n".join(ln.text for ln in lines).strip()
+        out = [nonblank[0].text.strip()] if nonblank else []
+        for prev, ln in pairwise(nonblank):
+            nxt = ln.text.strip()
+            if not self._wraps(prev, nxt):
+                out.append("\n" + nxt)
+            elif (
+                out[-1][-1:].isascii() and out[-1][-1:].isalpha() and nxt[:1].isascii() and nxt[:1].isalpha()
+            ):
+                out.append(" " + nxt)  # a space between two words of a Latin phrase wrapped at a space
+            else:
+                out.append(nxt)
+        return "".join(out)
+
+    def _wraps(self, prev: Line, nxt: str) -> bool:
+        """Whether the PDF line ``prev`` is wrapped by the layout, so that ``nxt`` goes on with it."""
+        if not prev.text.strip():
+            return False
+        last = prev.source_offset(len(prev.text.rstrip()) - 1)
+        tail = self.source[self.source.rfind("\n", 0, last) + 1 : last + 1].strip(" \u3000\t")
+        if tail.endswith(SENTENCE_END) or LIST_START.match(nxt) or PARAGRAPH_START.match(nxt):
+            return False
+        width = self._page_widths().get(self.page_of(last) or 0)
+        # wider than the text block: a table's row or a line of another layout, not wrapped prose
+        return width is not None and width - FULL_LINE_SLACK <= display_width(tail) <= width + OVERSHOOT
+
+    def _page_widths(self) -> dict[int, float | None]:
+        """Each page's text width (full-width characters): the width most of its lines fill."""
+        if self._widths is None:
+            self._widths = _page_widths(self.source, self.page_starts or ())
+        return self._widths
 
 
 @dataclass
@@ -108,6 +168,38 @@ def normalize_text(source: str, page_starts: tuple[int, ...] | None = None) -> T
     lines = _join(phys, width)
     starts = [0] + [m.end() for m in re.finditer("\n", source)]
     return Text(source=source, lines=lines, page_starts=page_starts, line_starts=starts)
+
+
+def display_width(text: str) -> float:
+    """The width of ``text`` in full-width characters: a CJK character (or full-width form) is 1,
+    an ASCII letter, digit or space 0.5.
+
+    >>> display_width("2026 年拟安排"), display_width("（含上")
+    (6.5, 3.0)
+    """
+    return sum(1.0 if unicodedata.east_asian_width(c) in "WFA" else 0.5 for c in text)
+
+
+def _typical_width(widths: list[float]) -> float | None:
+    """The width most lines fill (the mode, the wider of ties), when at least four lines are within one
+    character of it and it is a line of prose (15 characters or more), else None."""
+    counts = Counter(round(w) for w in widths if w >= 10)
+    if not counts:
+        return None
+    width = max(counts, key=lambda w: (counts[w], w))
+    support = counts[width - 1] + counts[width] + counts[width + 1]
+    return float(width) if width >= 15 and support >= 4 else None
+
+
+def _page_widths(source: str, page_starts: tuple[int, ...]) -> dict[int, float | None]:
+    """Each 1-based page's text width; a page with too few lines of one width takes the document's."""
+    ends = (*page_starts[1:], len(source))
+    pages = {
+        n: [display_width(t) for t in (ln.strip(" \u3000\t\f") for ln in source[a:b].split("\n")) if t]
+        for n, (a, b) in enumerate(zip(page_starts, ends, strict=True), start=1)
+    }
+    overall = _typical_width([w for widths in pages.values() for w in widths])
+    return {n: _typical_width(widths) or overall for n, widths in pages.items()}
 
 
 def _physical_lines(source: str, page_starts: tuple[int, ...] | None) -> list[_Phys]:

@@ -255,7 +255,7 @@ def segment_narratives(
     records: list[Record] = []
     for n, head in enumerate(heads):
         end = heads[n + 1].index if n + 1 < len(heads) else _part_end(lines, head.index)
-        sections, spans = _sections(lines, head.index + 1, end)
+        sections, spans = _sections(text, head.index + 1, end)
         first = lines[head.index]
         records.append(
             Record(
@@ -299,7 +299,9 @@ def _form_follows(lines: list[Line], i: int) -> bool:
     return any(FORM_LABEL.match(t) for t in following)
 
 
-def _sections(lines: list[Line], start: int, end: int) -> tuple[dict[str, str | None], dict[str, Section]]:
+def _sections(text: Text, start: int, end: int) -> tuple[dict[str, str | None], dict[str, Section]]:
+    """The seven sections of the narrative in ``text.lines[start:end]``; a PDF's body text as paragraphs."""
+    lines = text.lines
     marks: list[tuple[int, str]] = []
     last = -1
     for i in range(start, end):
@@ -315,7 +317,7 @@ def _sections(lines: list[Line], start: int, end: int) -> tuple[dict[str, str | 
     for m, (i, key) in enumerate(marks):
         stop = marks[m + 1][0] if m + 1 < len(marks) else end
         body = lines[i + 1 : stop]
-        content = "\n".join(ln.text for ln in body).strip()
+        content = text.paragraphs(body)
         first = next((ln for ln in body if ln.text.strip()), None)
         sections[key] = content
         spans[key] = Section(

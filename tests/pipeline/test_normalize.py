@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+import re
 from pathlib import Path
+
+from hypothesis import given
+from hypothesis import strategies as st
 
 from budgetscope.pipeline.load import load
 from budgetscope.pipeline.normalize import fold, normalize_text
@@ -73,3 +77,12 @@ def test_normalize_pdf_drops_justification_gaps_and_keeps_offsets() -> None:
     assert all(src[line.source_offset(i)] == ch for i, ch in enumerate(line.text))
     # a text file keeps its spaces verbatim
     assert normalize_text(src).lines[0].text == src.split("\n")[0]
+
+
+@given(st.lists(st.text(alphabet="甲乙丙。，一是（）1. 2", max_size=30), max_size=30))
+def test_normalize_paragraphs_keep_every_character(lines: list[str]) -> None:
+    # joining a PDF's wrapped lines drops line breaks (and blank lines) only, never a character
+    text = normalize_text("\n".join(lines) + "\n", (0,))
+    paragraphs = text.paragraphs(text.lines)
+    assert re.sub(r"\s", "", paragraphs) == re.sub(r"\s", "", "".join(ln.text for ln in text.lines))
+    assert "\n\n" not in paragraphs

@@ -216,3 +216,66 @@ def test_segment_section_key_template_variants(heading: str, key: str) -> None:
     text = normalize_text(f"甲项目经费情况说明\n{first}{heading}\n内容。\n七、绩效目标\n目标。\n")
     rec = segment_narratives(text, doc="x")[0]
     assert rec.sections[key] == "内容。"
+
+
+def test_segment_pdf_narrative_sections_are_paragraphs() -> None:
+    from tests.pipeline.national_text import national
+
+    text, name = national("central-letters-and-calls-2026-department-budget")
+    (narrative,) = segment_narratives(text, doc=name)
+    sections = {k: v for k, v in narrative.sections.items() if v}
+    assert not any("\n\n" in v for v in sections.values())  # no blank lines at page breaks
+    # one paragraph over a page break (page number "26" between) and over lines wrapped mid-word
+    assert "\n" not in sections["overview"] and "持续优化完善国家信访信息系统" in sections["overview"]
+    assert (
+        "\n" not in sections["legal_basis"]
+        and "业务数据的不断积累，需要不断优化系统结构" in sections["legal_basis"]
+    )
+    # real paragraphs stay: 一是 … 四是, each on a line of its own
+    plan = sections["plan"].split("\n")
+    assert [p[:2] for p in plan] == ["一是", "二是", "三是", "四是"]
+    assert "继续设计开发" in plan[0] and "确保全国信访数据中心正常运转" in plan[2]
+    assert "（含上年结转 750.00 万元）" in sections["budget"]
+
+
+def test_segment_text_file_keeps_its_lines() -> None:
+    from tests.pipeline.national_text import NATIONAL
+
+    (path,) = NATIONAL.glob("central-letters-and-calls-2026-department-budget.p*.text")
+    (narrative,) = segment_narratives(normalize_text(path.read_text(encoding="utf-8")), doc="x.txt")
+    assert "继\n续设计开发" in (narrative.sections["plan"] or "")
+
+
+def test_segment_pdf_sections_have_the_text_files_paragraphs(district_pdf: tuple[Path, Path]) -> None:
+    pdf, txt = district_pdf
+
+    def paragraphs(section: str | None) -> list[str] | None:
+        return None if section is None else [p.strip() for p in section.split("\n") if p.strip()]
+
+    pairs = [
+        (paragraphs(a.sections[key]), paragraphs(b.sections[key]))
+        for a, b in zip(read_document(pdf).records, read_document(txt).records, strict=True)
+        for key in SECTION_KEYS
+    ]
+    # what stays apart: a sentence that ends at the right edge, and fpdf wrapping a line at a space
+    assert sum(a == b for a, b in pairs) >= 0.85 * len(pairs)
+    overview = next(
+        r for r in read_document(pdf).records if r.name == "国际及台港澳地区科技合作与交流服务项目"
+    )
+    assert any(
+        p.startswith("一、海智对接交流活动。") and p.endswith("助力建设世界重要人才中心和创新高地。")
+        for p in paragraphs(overview.sections["overview"]) or []
+    )
+
+
+def test_segment_pdf_table_row_wider_than_the_text_is_no_wrapped_line() -> None:
+    from tests.pipeline.national_text import NATIONAL
+
+    (path,) = NATIONAL.glob("central-letters-and-calls-2026-department-budget.p*.text")
+    source = path.read_text(encoding="utf-8")
+    # a row of a budget table (sast-2026-department-budget.txt) as a PDF's text gives it, in the budget section
+    row = "6 上海市科普教育展示技术中心（上海市国际科技交流中心） 16,497,300 11,759,300 1,838,000"
+    edited = source.replace("（6）年度预算安排\n", f"（6）年度预算安排\n{row}\n", 1)
+    breaks = [i + 2 for i in range(len(edited)) if edited.startswith("\f\n", i)]
+    (narrative,) = segment_narratives(normalize_text(edited, (0, *breaks[:-1])), doc="x.pdf")
+    assert (narrative.sections["budget"] or "").split("\n")[0] == row
