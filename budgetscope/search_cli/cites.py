@@ -64,16 +64,21 @@ def _print(query: str, answered: dict[str, Any], format: OutputFormat) -> None:
         return
     if not documents:
         raise fail(f"no cited policy document matches {query!r}")
+    # several documents (the versions of a plan): each is numbered, and each project says which it cites
+    label = {d["id"]: str(i) for i, d in enumerate(documents, start=1)} if len(documents) > 1 else {}
     for d in documents:
         numbers = f"  ({', '.join(d['doc_numbers'])})" if d["doc_numbers"] else ""
         out.print(
-            f"[bold]{escape(d['title'])}[/bold]{escape(numbers)}  {d['id']}"
+            (escape(f"[{label[d['id']]}] ") if label else "")
+            + f"[bold]{escape(d['title'])}[/bold]{escape(numbers)}  {d['id']}"
             + ("  [yellow]ambiguous[/yellow]" if d["ambiguous"] else "")
         )
     for h in hits:
+        which = [label[c] for c in h.get("canonical") or [] if c in label]
         out.print(
             f"  {h['year'] or ''} {escape(h['department'] or '')}  [bold]{escape(h['name'])}[/bold]  "
             f"[dim]{escape(place(h['doc'], h['line'], h.get('page')))} {escape('[' + str(h['section']) + ']')}[/dim]"
+            + (f"  cites {escape('[' + ','.join(which) + ']')}" if which else "")
         )
         out.print(Text(f"      {h['snippet']}"))
     out.print(f"[dim]{counted(len(hits), 'project')}[/dim]")

@@ -313,6 +313,24 @@ def test_cites_cli_table_lists_document_then_projects(home: Path) -> None:
     assert out[-1] == "2 projects"
 
 
+def test_cites_cli_table_says_which_version_each_project_cites(corpus_home: Path) -> None:
+    """A question naming a plan with two versions (全民科学素质纲要: 2006 and 2021) numbers them, and
+    each project's line says which it cites (the whole corpus: its 2019 budget cites the older)."""
+    hits = cites_json(corpus_home, "全民科学素质纲要")
+    result = invoke("cites", "哪些项目引用了全民科学素质纲要", "--home", corpus_home)
+    assert result.exit_code == 0, result.output
+    heads = [line for line in result.stdout.splitlines() if line.startswith("[")]
+    assert len(heads) >= 2 and [h[:4] for h in heads] == [f"[{i}] " for i in range(1, len(heads) + 1)]
+    label = {line.split()[-1]: line[1] for line in heads}  # pd:… → its number
+    lines = [line for line in result.stdout.splitlines() if " cites [" in line]
+    assert len(lines) == len(hits) and {len(h["canonical"]) for h in hits} == {1}
+    for line, hit in zip(lines, hits, strict=True):
+        assert hit["name"] in line and line.endswith(
+            f"cites [{','.join(label[c] for c in hit['canonical'])}]"
+        )
+    assert {line[-2] for line in lines} == set(label.values())  # both versions are cited
+
+
 def test_cites_cli_unknown_document(home: Path) -> None:
     result = invoke("cites", "不存在的管理办法", "--home", home)
     assert "不存在的管理办法" in one_line_error(result) and result.stdout == ""
