@@ -235,21 +235,18 @@ def candidate_pairs(keys: Sequence[tuple[str, NameKey]]) -> Iterable[tuple[int, 
 
 def link_series(
     records: Sequence[Record],
+    links: Sequence[ProjectLink],
     *,
-    links: Sequence[ProjectLink] | None = None,
     threshold: float = LINK_THRESHOLD,
 ) -> list[SeriesLink]:
     """Every project's series: projects of one series are the same project in other years or documents.
 
-    ``links`` are the narrative ↔ form links of the same records (computed when None): a linked
-    narrative and form are one project and always share a series; no other two projects of one
-    budget year or one document do. A project alone in its series has confidence 1.0; others
-    carry the confidence of the pair that brought them in.
+    ``links`` are the narrative ↔ form links of the same records
+    (:func:`~budgetscope.pipeline.linking.findings.link_narratives_forms`): a linked narrative and
+    form are one project and always share a series; no other two projects of one budget year or
+    one document do. A project alone in its series has confidence 1.0; others carry the confidence
+    of the pair that brought them in.
     """
-    if links is None:
-        from budgetscope.pipeline.linking.findings import link_narratives_forms
-
-        links = link_narratives_forms(records)
     keys = [(r.department or "", NameKey.of(_name(r))) for r in records]
     vectors = _Vectors({r.id: project_text(r) for r in records})
     bodies = [_bodies(r) for r in records]

@@ -131,7 +131,7 @@ def test_findings_links_a_narrative_to_its_form_in_the_same_pdf() -> None:
     checks = {c.kind: c for c in narrative_form_checks(records, [link])}
     assert checks["narrative_form_amount"].status == "agree"
     assert "narrative_form_name" not in checks  # 项目 is no difference
-    series = {m.project_id: m.series_id for m in link_series(records)}
+    series = {m.project_id: m.series_id for m in link_series(records, [link])}
     assert series[narrative.id] == series[form.id]
 
 

@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from budgetscope.models import Record, SeriesLink
+from budgetscope.pipeline.linking.findings import link_narratives_forms
 from budgetscope.pipeline.linking.series import (
     link_series,
     name_similarity,
@@ -21,7 +22,7 @@ from budgetscope.pipeline.linking.series import (
 @pytest.fixture(scope="module")
 def members(extracted: list[Any]) -> tuple[dict[str, SeriesLink], list[Record]]:
     records = [r for _, d in extracted for r in d.records]
-    return {m.project_id: m for m in link_series(records)}, records
+    return {m.project_id: m for m in link_series(records, link_narratives_forms(records))}, records
 
 
 def _find(records: list[Record], doc: str, name: str, line: int | None = None) -> Record:
@@ -135,8 +136,11 @@ def test_series_a_project_alone_is_certain(members: tuple[dict[str, SeriesLink],
 
 def test_series_ids_do_not_depend_on_record_order(extracted: list[Any]) -> None:
     records = [r for _, d in extracted for r in d.records]
-    forward = {m.project_id: m.series_id for m in link_series(records)}
-    backward = {m.project_id: m.series_id for m in link_series(list(reversed(records)))}
+    forward = {m.project_id: m.series_id for m in link_series(records, link_narratives_forms(records))}
+    backward = {
+        m.project_id: m.series_id
+        for m in link_series(list(reversed(records)), link_narratives_forms(list(reversed(records))))
+    }
     assert forward == backward
 
 
@@ -159,7 +163,7 @@ def test_series_never_joins_two_projects_of_one_year() -> None:
     old = by_name["广州市数字政府运营中心2025年SM信息化运维项目"]
     new = by_name["广州市数字政府运营中心2026年SM信息化运维项目"]
     assert (old.budget_total_yuan, new.budget_total_yuan) == (343500, 149300)
-    by_id = {m.project_id: m for m in link_series(records)}
+    by_id = {m.project_id: m for m in link_series(records, link_narratives_forms(records))}
     assert by_id[old.id].series_id != by_id[new.id].series_id
     assert by_id[new.id].confidence == 1.0 and by_id[new.id].matched_with is None
     assert len({m.series_id for m in by_id.values()}) == len(records)
@@ -167,8 +171,6 @@ def test_series_never_joins_two_projects_of_one_year() -> None:
 
 def test_series_holds_one_project_a_year(members: tuple[dict[str, SeriesLink], list[Record]]) -> None:
     """Across the corpus a series has, for each year, one narrative, one form or a linked pair of them."""
-    from budgetscope.pipeline.linking.findings import link_narratives_forms
-
     by_id, records = members
     linked = {(link.narrative_id, link.form_id) for link in link_narratives_forms(records)}
     years: dict[tuple[str, int | None], list[Record]] = {}
@@ -193,7 +195,7 @@ def test_series_never_joins_a_department_form_to_a_project() -> None:
     ]
     (department,) = [r for r in records if r.kind == "department_form"]
     assert any((r.name or "").startswith(department.name or "?") for r in records if r.kind == "form")
-    by_id = {m.project_id: m for m in link_series(records)}
+    by_id = {m.project_id: m for m in link_series(records, link_narratives_forms(records))}
     assert by_id[department.id].matched_with is None
     assert [m for m in by_id.values() if m.series_id == by_id[department.id].series_id] == [
         by_id[department.id]
