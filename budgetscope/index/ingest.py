@@ -311,7 +311,7 @@ def relink(store: EntityStore) -> Links:
         for i, c in enumerate(r.citations)
     }
     form_links = link_narratives_forms(records)
-    series = link_series(records)
+    series = link_series(records, form_links)
     totals = department_totals(store.select("department_totals"))
     return Links(
         policy_documents=index.documents(),

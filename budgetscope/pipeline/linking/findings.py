@@ -81,7 +81,12 @@ def _total_precision(record: Record) -> tuple[str | None, Decimal]:
 
 
 def link_narratives_forms(records: Sequence[Record]) -> list[ProjectLink]:
-    """Match narratives to forms of the same department and year, one to one, best pairs first."""
+    """Match narratives to forms of the same department and year, one to one, best pairs first.
+
+    The two may be in one document (the central template prints each project's form after its
+    narrative) or in two. Names that state different years (``2025年…项目`` and ``2026年…项目``
+    of one budget) are two projects, however alike the rest of the names.
+    """
     forms: dict[int | None, list[tuple[Record, NameKey]]] = defaultdict(list)
     for r in records:
         if r.kind == "form":
@@ -92,7 +97,7 @@ def link_narratives_forms(records: Sequence[Record]) -> list[ProjectLink]:
             continue
         key = NameKey.of(n.name or n.title)
         for f, form_key in forms.get(n.year, []):
-            if n.doc == f.doc or (n.department and f.department and n.department != f.department):
+            if (n.department and f.department and n.department != f.department) or key.other_years(form_key):
                 continue
             name = key_similarity(key, form_key)
             if name < 0.45:

@@ -4,8 +4,11 @@ Pure: records in, series memberships out. Two projects of one department are can
 their names share a character bigram; a pair's confidence mixes name similarity (character
 bigrams after stripping years, 项目/工作/经费 and quotes), content similarity (TF-IDF cosine of the
 character bigrams of everything the project says) and implementing-body overlap. Pairs are
-merged greedily, best first; a series never takes two projects of the same document unless they
-are clearly the same (identical name and near-identical content).
+merged greedily, best first. A series holds one project a budget year: a narrative and the
+performance form linked to it (:func:`~budgetscope.pipeline.linking.findings.link_narratives_forms`)
+count as one, but two projects of one year (``2025年SM信息化运维项目`` and ``2026年SM信息化运维项目``
+of a 2026 budget) or of one document never share a series. A department-wide form
+(``department_form``) is only ever the same as another department-wide form.
 
 Example:
     >>> series_key("2023年度科协大院日常运行与维护项目经费情况说明")
@@ -25,13 +28,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from budgetscope.models import Record, SeriesLink, stable_id
+from budgetscope.models import ProjectLink, Record, SeriesLink, stable_id
 
 LINK_THRESHOLD = 0.5
 """Pairs below this confidence are not linked."""
-
-SAME_DOCUMENT_CONTENT = 0.9
-"""Two projects of one document join a series only with identical names and content this similar."""
 
 VECTOR_TERMS = 128
 """Bigrams kept per content vector."""
@@ -40,6 +40,7 @@ WEIGHTS = {"name": 0.55, "content": 0.3, "body": 0.15}
 """How name, content and implementing-body similarity add up to a pair's confidence."""
 
 _YEAR = re.compile(r"(?:[(（]\s*)?(?:19|20)\d{2}\s*(?:[)）]\s*)?年?度?")
+_NAME_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 _QUOTES = re.compile(r"[“”\"'‘’《》〈〉「」『』\s·]")
 _SUFFIX = re.compile(r"(?:经费情况说明|情况说明|项目|工作经费|经费|工作|专项)$")
 _PREFIX = re.compile(r"^(?:加强|推进|落实推进|开展|深化|做好)")
@@ -82,17 +83,37 @@ def name_similarity(a: str, b: str) -> float:
     return key_similarity(NameKey.of(a), NameKey.of(b))
 
 
+def name_years(name: str) -> frozenset[str]:
+    """The years a project name states (what :func:`series_key` strips).
+
+    >>> sorted(name_years("广州市数字政府运营中心2025年-2027年广州市统一政务外网服务项目"))
+    ['2025', '2027']
+    """
+    return frozenset(_NAME_YEAR.findall(unicodedata.normalize("NFKC", name)))
+
+
 @dataclass(frozen=True)
 class NameKey:
-    """A project name's :func:`series_key` and its bigram set, computed once per project."""
+    """A project name's :func:`series_key`, its bigram set and its years, computed once per project."""
 
     key: str
     grams: frozenset[str]
+    years: frozenset[str] = frozenset()
 
     @classmethod
     def of(cls, name: str) -> NameKey:
         key = series_key(name)
-        return cls(key, frozenset(bigrams(key)))
+        return cls(key, frozenset(bigrams(key)), name_years(name))
+
+    def other_years(self, other: NameKey) -> bool:
+        """Whether both names state years and not the same ones: in one budget, two projects.
+
+        >>> NameKey.of("2025年SM信息化运维项目").other_years(NameKey.of("2026年SM信息化运维项目"))
+        True
+        >>> NameKey.of("2026年SM信息化运维项目").other_years(NameKey.of("SM信息化运维"))
+        False
+        """
+        return bool(self.years and other.years and self.years != other.years)
 
 
 def key_similarity(a: NameKey, b: NameKey) -> float:
@@ -212,36 +233,49 @@ def candidate_pairs(keys: Sequence[tuple[str, NameKey]]) -> Iterable[tuple[int, 
                     yield pair
 
 
-def link_series(records: Sequence[Record], *, threshold: float = LINK_THRESHOLD) -> list[SeriesLink]:
+def link_series(
+    records: Sequence[Record],
+    links: Sequence[ProjectLink],
+    *,
+    threshold: float = LINK_THRESHOLD,
+) -> list[SeriesLink]:
     """Every project's series: projects of one series are the same project in other years or documents.
 
-    A project alone in its series has confidence 1.0; others carry the confidence of the pair that
-    brought them in.
+    ``links`` are the narrative ↔ form links of the same records
+    (:func:`~budgetscope.pipeline.linking.findings.link_narratives_forms`): a linked narrative and
+    form are one project and always share a series; no other two projects of one budget year or
+    one document do. A project alone in its series has confidence 1.0; others carry the confidence
+    of the pair that brought them in.
     """
     keys = [(r.department or "", NameKey.of(_name(r))) for r in records]
     vectors = _Vectors({r.id: project_text(r) for r in records})
     bodies = [_bodies(r) for r in records]
+
+    def score(i: int, j: int) -> tuple[float, int, int, dict[str, float]]:
+        name = key_similarity(keys[i][1], keys[j][1])
+        content = vectors.cosine(records[i].id, records[j].id)
+        body = body_similarity(bodies[i], bodies[j])
+        return pair_confidence(name, content, body), i, j, _evidence(name, content, body)
+
+    position = {r.id: i for i, r in enumerate(records)}
+    same_project = []
+    for link in links:
+        if link.narrative_id in position and link.form_id in position:
+            confidence, i, j, evidence = score(position[link.narrative_id], position[link.form_id])
+            same_project.append((confidence, i, j, {**evidence, "form_link": round(link.confidence, 3)}))
     scored: list[tuple[float, int, int, dict[str, float]]] = []
     for i, j in candidate_pairs(keys):
         a, b = records[i], records[j]
-        name = key_similarity(keys[i][1], keys[j][1])
-        if name < 0.3 or (a.doc == b.doc and name < 1.0):
+        if a.doc == b.doc or (a.year is not None and a.year == b.year):
+            continue  # one project a year: a linked narrative and form are joined as ``same_project``
+        if _department_wide(a) != _department_wide(b) or key_similarity(keys[i][1], keys[j][1]) < 0.3:
             continue
-        content = vectors.cosine(a.id, b.id)
-        if a.doc == b.doc and (content or 0.0) < SAME_DOCUMENT_CONTENT:
-            continue
-        body = body_similarity(bodies[i], bodies[j])
-        confidence = pair_confidence(name, content, body)
-        if confidence >= threshold:
-            evidence = {"name": round(name, 3)}
-            if content is not None:
-                evidence["content"] = round(content, 3)
-            if body is not None:
-                evidence["body"] = round(body, 3)
-            scored.append((confidence, i, j, evidence))
+        if (pair := score(i, j))[0] >= threshold:
+            scored.append(pair)
     scored.sort(key=lambda s: (-s[0], records[s[1]].id, records[s[2]].id))
     cluster = list(range(len(records)))
     docs: dict[int, set[str]] = {i: {r.doc} for i, r in enumerate(records)}
+    years: dict[int, set[int]] = {i: {r.year} if r.year is not None else set() for i, r in enumerate(records)}
     joined: dict[int, tuple[float, int, dict[str, float]]] = {}
 
     def find(i: int) -> int:
@@ -250,15 +284,14 @@ def link_series(records: Sequence[Record], *, threshold: float = LINK_THRESHOLD)
             i = cluster[i]
         return i
 
-    for confidence, i, j, evidence in scored:
+    pairs = [(True, s) for s in same_project] + [(False, s) for s in scored]
+    for linked, (confidence, i, j, evidence) in pairs:
         ri, rj = find(i), find(j)
-        if ri == rj:
-            continue
-        same_doc = records[i].doc == records[j].doc
-        if docs[ri] & docs[rj] and not same_doc:
-            continue
-        cluster[max(ri, rj)] = min(ri, rj)
-        docs[min(ri, rj)] = docs[ri] | docs[rj]
+        if ri == rj or (not linked and (docs[ri] & docs[rj] or years[ri] & years[rj])):
+            continue  # one project a year, one a document, but a narrative and its form are one project
+        root = min(ri, rj)
+        cluster[max(ri, rj)] = root
+        docs[root], years[root] = docs[ri] | docs[rj], years[ri] | years[rj]
         for k, other in ((i, j), (j, i)):
             if k not in joined:
                 joined[k] = (confidence, other, evidence)
@@ -282,6 +315,19 @@ def link_series(records: Sequence[Record], *, threshold: float = LINK_THRESHOLD)
     return sorted(out, key=lambda m: m.project_id)
 
 
+def _department_wide(record: Record) -> bool:
+    return record.kind == "department_form"
+
+
+def _evidence(name: float, content: float | None, body: float | None) -> dict[str, float]:
+    evidence = {"name": round(name, 3)}
+    if content is not None:
+        evidence["content"] = round(content, 3)
+    if body is not None:
+        evidence["body"] = round(body, 3)
+    return evidence
+
+
 __all__ = [
     "LINK_THRESHOLD",
     "NameKey",
@@ -291,6 +337,7 @@ __all__ = [
     "key_similarity",
     "link_series",
     "name_similarity",
+    "name_years",
     "pair_confidence",
     "project_text",
     "series_key",

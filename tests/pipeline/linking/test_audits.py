@@ -209,7 +209,7 @@ def test_audits_corpus_periods_lie_in_their_years(extracted: list[Any]) -> None:
 def test_audits_project_checks_are_stable_ids(extracted: list[Any]) -> None:
     records = [r for _, d in extracted for r in d.records]
     links = link_narratives_forms(records)
-    series = link_series(records)
+    series = link_series(records, links)
     first = project_checks(records, links, series, {})
     again = project_checks(records, links, series, {})
     assert [c.id for c in first] == [c.id for c in again] and len({c.id for c in first}) == len(first)

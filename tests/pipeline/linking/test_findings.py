@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -104,6 +105,48 @@ def test_findings_name_disagreement_is_a_finding(form_checks: dict[tuple[int | N
 def test_findings_periods_of_the_2026_forms_agree(form_checks: dict[tuple[int | None, str], Check]) -> None:
     periods = [c for (_, kind), c in form_checks.items() if kind == "narrative_form_period"]
     assert periods and all(c.status == "agree" for c in periods)
+
+
+EXCERPTS = Path(__file__).resolve().parents[3] / "corpus" / "excerpts"
+
+
+def _read(name: str) -> list[Record]:
+    from budgetscope.pipeline.document import read_document
+    from budgetscope.pipeline.extract import extract_documents
+
+    return list(extract_documents([read_document(EXCERPTS / name)])[0].records)
+
+
+def test_findings_links_a_narrative_to_its_form_in_the_same_pdf() -> None:
+    """The central template prints a project's form after its narrative, in one PDF: 信息化运行维护项目
+    (p.1 of the excerpt, 2,134.87万元) is the form 信息化运行维护 (p.5, 21,348,700.00)."""
+    from budgetscope.pipeline.linking.series import link_series
+
+    records = _read("central-letters-and-calls-2026-p26-30.pdf")
+    (narrative,) = [r for r in records if r.kind == "narrative"]
+    (form,) = [r for r in records if r.kind == "form"]
+    assert (narrative.name, form.name) == ("信息化运行维护项目", "信息化运行维护")
+    (link,) = link_narratives_forms(records)
+    assert (link.narrative_id, link.form_id) == (narrative.id, form.id)
+    checks = {c.kind: c for c in narrative_form_checks(records, [link])}
+    assert checks["narrative_form_amount"].status == "agree"
+    assert "narrative_form_name" not in checks  # 项目 is no difference
+    series = {m.project_id: m.series_id for m in link_series(records, [link])}
+    assert series[narrative.id] == series[form.id]
+
+
+def test_findings_names_of_other_years_are_other_projects() -> None:
+    """A narrative of 2026年SM信息化运维项目 is not the form of 2025年SM信息化运维项目 of the same budget,
+    however alike the rest of the names (Guangzhou's 2026 targets print both)."""
+    forms = {r.name: r for r in _read("guangzhou-data-bureau-2026-p7-8.pdf")}
+    old = forms["广州市数字政府运营中心2025年SM信息化运维项目"]
+    new = forms["广州市数字政府运营中心2026年SM信息化运维项目"]
+    narrative = new.model_copy(
+        update={"id": "narrative", "kind": "narrative", "doc": "budget.pdf", "form": None}
+    )
+    assert link_narratives_forms([narrative, old]) == []
+    (link,) = link_narratives_forms([narrative, old, new])
+    assert link.form_id == new.id
 
 
 def _department(extracted: list[Any], doc: str) -> dict[str, Check]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -9,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from budgetscope.models import Record, SeriesLink
+from budgetscope.pipeline.linking.findings import link_narratives_forms
 from budgetscope.pipeline.linking.series import (
     link_series,
     name_similarity,
@@ -20,7 +22,7 @@ from budgetscope.pipeline.linking.series import (
 @pytest.fixture(scope="module")
 def members(extracted: list[Any]) -> tuple[dict[str, SeriesLink], list[Record]]:
     records = [r for _, d in extracted for r in d.records]
-    return {m.project_id: m for m in link_series(records)}, records
+    return {m.project_id: m for m in link_series(records, link_narratives_forms(records))}, records
 
 
 def _find(records: list[Record], doc: str, name: str, line: int | None = None) -> Record:
@@ -134,6 +136,67 @@ def test_series_a_project_alone_is_certain(members: tuple[dict[str, SeriesLink],
 
 def test_series_ids_do_not_depend_on_record_order(extracted: list[Any]) -> None:
     records = [r for _, d in extracted for r in d.records]
-    forward = {m.project_id: m.series_id for m in link_series(records)}
-    backward = {m.project_id: m.series_id for m in link_series(list(reversed(records)))}
+    forward = {m.project_id: m.series_id for m in link_series(records, link_narratives_forms(records))}
+    backward = {
+        m.project_id: m.series_id
+        for m in link_series(list(reversed(records)), link_narratives_forms(list(reversed(records))))
+    }
     assert forward == backward
+
+
+EXCERPTS = Path(__file__).resolve().parents[3] / "corpus" / "excerpts"
+NATIONAL = Path(__file__).resolve().parents[3].parent / "shared" / "corpus-national"
+
+
+def _read(path: Path) -> list[Record]:
+    from budgetscope.pipeline.document import read_document
+    from budgetscope.pipeline.extract import extract_documents
+
+    return list(extract_documents([read_document(path)])[0].records)
+
+
+def test_series_never_joins_two_projects_of_one_year() -> None:
+    """Guangzhou's 2026 targets hold 2025年SM信息化运维项目 (343,500) and 2026年SM信息化运维项目 (149,300):
+    two projects of one budget, not one project in two years."""
+    records = _read(EXCERPTS / "guangzhou-data-bureau-2026-p7-8.pdf")
+    by_name = {r.name: r for r in records}
+    old = by_name["广州市数字政府运营中心2025年SM信息化运维项目"]
+    new = by_name["广州市数字政府运营中心2026年SM信息化运维项目"]
+    assert (old.budget_total_yuan, new.budget_total_yuan) == (343500, 149300)
+    by_id = {m.project_id: m for m in link_series(records, link_narratives_forms(records))}
+    assert by_id[old.id].series_id != by_id[new.id].series_id
+    assert by_id[new.id].confidence == 1.0 and by_id[new.id].matched_with is None
+    assert len({m.series_id for m in by_id.values()}) == len(records)
+
+
+def test_series_holds_one_project_a_year(members: tuple[dict[str, SeriesLink], list[Record]]) -> None:
+    """Across the corpus a series has, for each year, one narrative, one form or a linked pair of them."""
+    by_id, records = members
+    linked = {(link.narrative_id, link.form_id) for link in link_narratives_forms(records)}
+    years: dict[tuple[str, int | None], list[Record]] = {}
+    for r in records:
+        years.setdefault((by_id[r.id].series_id, r.year), []).append(r)
+    pairs = 0
+    for group in years.values():
+        if len(group) > 1:
+            (narrative,) = [r for r in group if r.kind == "narrative"]
+            (form,) = [r for r in group if r.kind == "form"]
+            assert (narrative.id, form.id) in linked
+            pairs += 1
+    assert pairs == len(linked) == 13  # sast 2026: each form and its narrative
+
+
+@pytest.mark.skipif(not NATIONAL.is_dir(), reason="the national PDFs live beside the repository")
+def test_series_never_joins_a_department_form_to_a_project() -> None:
+    """广州市政务服务和数据管理局's department-wide form is not its project named 广州市政务服务和数据管理局2024-2027年…"""
+    records = [
+        *_read(NATIONAL / "guangzhou-data-bureau-2026-department-performance-targets.pdf"),
+        *_read(NATIONAL / "guangzhou-data-bureau-2026-project-performance-targets.pdf"),
+    ]
+    (department,) = [r for r in records if r.kind == "department_form"]
+    assert any((r.name or "").startswith(department.name or "?") for r in records if r.kind == "form")
+    by_id = {m.project_id: m for m in link_series(records, link_narratives_forms(records))}
+    assert by_id[department.id].matched_with is None
+    assert [m for m in by_id.values() if m.series_id == by_id[department.id].series_id] == [
+        by_id[department.id]
+    ]
