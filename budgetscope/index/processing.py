@@ -52,11 +52,11 @@ def pipeline_version() -> str:
     except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
         release = "0"
     package = Path(__file__).resolve().parent.parent
-    digest = hashlib.sha1()
+    digest = hashlib.sha1()  # the linking too (pipeline/linking/): a home's links are redone
     for source in sorted(
-        [*package.glob("pipeline/*.py"), *package.glob("models/*.py"), package / "store" / "schema.py"]
+        [*package.glob("pipeline/**/*.py"), *package.glob("models/*.py"), package / "store" / "schema.py"]
     ):
-        digest.update(source.name.encode())
+        digest.update(source.relative_to(package).as_posix().encode())
         digest.update(source.read_bytes())
     return f"{release}+{digest.hexdigest()[:10]}"
 
