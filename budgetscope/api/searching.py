@@ -100,8 +100,8 @@ def answer(
     exactly by :func:`budgetscope.index.cites.cites`, without the index; any other query goes to
     ``search_index`` with its ``cites`` filter resolved to canonical ids. Hits of projects no longer
     in the store (an index lagging the store) are dropped. Raises :class:`UnknownDepartment`,
-    :class:`UnknownPolicyDocument` or, for a ``cites`` filter that may mean several documents (纲要),
-    :class:`AmbiguousPolicyDocument` with the candidates.
+    :class:`UnknownPolicyDocument` or, for a ``cites`` filter or a citation question naming a short
+    name that may mean several documents (纲要), :class:`AmbiguousPolicyDocument` with the candidates.
     """
     from budgetscope.index.cites import cites, resolve
     from budgetscope.index.search import cites_target
@@ -121,6 +121,8 @@ def answer(
                 f"{'; '.join(above)}: filter on that department"
             ) from error
     target = cites_target(query)
+    if target:
+        unambiguous(store, target)  # "哪些项目引用了纲要": which 纲要, rather than no project or a search
     if target and resolve(store, target):
         hits = cites(store, target, year=filters.get("year"), department=filters.get("department"))
     else:

@@ -62,6 +62,7 @@ def create_app(data: Data, *, allow_upload: bool = False, cli_token: str | None 
         q = clean_query(request.query_params.get("q"))
         out: dict[str, Any] = {
             "q": q, "hits": [], "error": None, "candidates": [], "filters": {}, "cites_candidates": [],
+            "cites_query": "", "cites_question": False,
         }  # fmt: skip
         try:
             filters = SearchFilters(
@@ -81,6 +82,7 @@ def create_app(data: Data, *, allow_upload: bool = False, cli_token: str | None 
                     out["candidates"] = data.bs.policy_documents(q)
             except AmbiguousPolicyDocument as exc:
                 out["error"], out["cites_candidates"] = str(exc), exc.candidates
+                out["cites_query"], out["cites_question"] = exc.query, not filters.cites
             except BudgetscopeError as exc:
                 out["error"] = str(exc)
         return out

@@ -228,6 +228,11 @@ def test_search_cli_cites_filter_ambiguous_short_name_is_an_error_listing_the_ca
     assert "全民科学素质行动规划纲要（2021—2035年） (" in line and "知识产权强国建设纲要" in line
 
 
+def test_search_cli_citation_question_on_a_short_name_is_an_error_listing_the_candidates(home: Path) -> None:
+    line = one_line_error(invoke("search", "哪些项目引用了纲要", "--home", home))
+    assert "'纲要' is ambiguous" in line and "全民科学素质行动规划纲要（2021—2035年） (" in line
+
+
 def test_search_cli_citation_question_is_answered_by_cites(home: Path, records: list[dict[str, Any]]) -> None:
     hits = search_json(home, "哪些项目引用了中华人民共和国消防法")
     assert {(h["doc"], h["line"]) for h in hits} == citing(records, by_title("中华人民共和国消防法"))

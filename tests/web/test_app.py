@@ -204,3 +204,12 @@ def test_app_search_page_with_an_ambiguous_cites_filter_links_each_candidate(ser
             "/search?" + urlencode({"year": 2026, "cites": c["title"], "q": "科普"}).replace("&", "&amp;")
             in page
         )
+
+
+def test_app_search_page_with_a_citation_question_on_a_short_name_links_each_candidate(server: str) -> None:
+    """哪些项目引用了纲要: which 纲要 — each candidate links to its cites page (not an empty answer)."""
+    status, page, _ = get(f"{server}/search?q={quote('哪些项目引用了纲要')}")
+    candidates = json.loads(get(f"{server}/api/cites?q={quote('纲要')}")[1])["candidates"]
+    assert status == 200 and 'id="candidates"' in page and "“纲要”" in page
+    for c in candidates:
+        assert f'href="/cites?q={quote(c["title"])}"' in page
