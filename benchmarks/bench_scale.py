@@ -186,9 +186,10 @@ def worker(
 ) -> dict[str, Any]:
     from budgetscope.index.encoders import get_encoder
     from budgetscope.index.search import search
-    from budgetscope.vector.base import Query, VectorIndex
+    from budgetscope.vector.base import VectorIndex
     from budgetscope.vector.client import ClientIndex
     from budgetscope.vector.edge import EdgeIndex
+    from budgetscope.vector.query import Ask, Query
 
     enc = get_encoder("use")
     tmp = keep / f"{engine}-{size}" if keep else Path(tempfile.mkdtemp(prefix=f"bs-scale-{engine}-"))
@@ -241,7 +242,7 @@ def worker(
             found, lat = [], []
             for v in qdense:
                 t = time.perf_counter()
-                [points] = index._query([Query("dense", v.tolist())], [], limit, [])  # ids only
+                [points] = index._query(Ask([Query("dense", v.tolist())], [], limit, []))  # ids only
                 lat.append(1000 * (time.perf_counter() - t))
                 found.append({index.point_str(p.id) for p in points[:10]})
             hit = sum(len(f & e) for f, e in zip(found, exact, strict=True)) / (10 * len(exact))

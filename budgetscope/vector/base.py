@@ -32,10 +32,12 @@ from budgetscope.vector.query import (
     DENSE,
     LEXICAL,
     SECOND,
+    Ask,
     Condition,
     EncoderMismatch,
     Fusion,
     Hit,
+    Query,
     ScoredPoint,
     SearchMode,
     VectorIndexError,
@@ -78,13 +80,6 @@ class Point(NamedTuple):
     sparse: SparseTerms
     payload: dict[str, Any]
     second: list[float] | None = None
-
-
-class Query(NamedTuple):
-    """One ranked list to fetch: the vector's name and the query vector (dense list or sparse terms)."""
-
-    using: str
-    vector: list[float] | SparseTerms
 
 
 def batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
@@ -187,16 +182,8 @@ class VectorIndex(ABC):
         """Number of points matching the conditions (an existing index)."""
 
     @abstractmethod
-    def _query(
-        self,
-        queries: list[Query],
-        where: list[Condition],
-        limit: int,
-        fields: list[str] | None = None,
-        threshold: float | None = None,
-    ) -> Sequence[Sequence[ScoredPoint]]:
-        """One ranked list per query (best first, with the payload's ``fields``: all for None, none for
-        ``[]``), in one batch; ``threshold``: only points scoring at least that."""
+    def _query(self, ask: Ask) -> Sequence[Sequence[ScoredPoint]]:
+        """The ranked lists ``ask`` names (one per query, best first), in one batch."""
 
     @abstractmethod
     def _retrieve(self, ids: list[Any], fields: list[str] | None = None) -> dict[Any, dict[str, Any]]:
@@ -383,7 +370,7 @@ class VectorIndex(ABC):
         limit = candidates or max(50, 10 * top_k)
         fusing = fusion if mode == "hybrid" else None
         while True:  # the lists carry ids and scores only: reading a payload costs more than the search
-            lists = [canonical(r) for r in self._query(queries, where, limit, NO_PAYLOAD)]
+            lists = [canonical(r) for r in self._query(Ask(queries, where, limit, NO_PAYLOAD))]
             fused = fused_ranking(lists, fusing, weights, rrf_k)
             project_of: dict[Any, str] = {}
             best = best_points(self, fused, top_k, project_of)

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from budgetscope.messages import disk_full, first_line, is_disk_full
-from budgetscope.vector.base import Point, Query, Status, VectorIndex, second_encoder
+from budgetscope.vector.base import Ask, Point, Status, VectorIndex, second_encoder
 from budgetscope.vector.query import (
     DENSE,
     FILTER_FIELDS,
@@ -299,17 +299,10 @@ class ClientIndex(VectorIndex):
     def finish(self, status: Status | None = None) -> None:
         """Nothing: a server builds its HNSW graph itself, local mode has none."""
 
-    def _query(
-        self,
-        queries: list[Query],
-        where: list[Condition],
-        limit: int,
-        fields: list[str] | None = None,
-        threshold: float | None = None,
-    ) -> Sequence[Sequence[ScoredPoint]]:
+    def _query(self, ask: Ask) -> Sequence[Sequence[ScoredPoint]]:
         from qdrant_client import models
 
-        selector = build_filter(where)
+        selector, limit, fields = build_filter(ask.where), ask.limit, ask.fields
         requests = [
             models.QueryRequest(
                 query=_sparse(q.vector) if isinstance(q.vector, SparseTerms) else q.vector,
@@ -317,12 +310,12 @@ class ClientIndex(VectorIndex):
                 filter=selector,
                 limit=limit,
                 with_payload=fields if fields else fields is None,
-                score_threshold=threshold,
+                score_threshold=ask.threshold,
                 params=models.SearchParams(hnsw_ef=self.hnsw_ef)  # local mode has no HNSW (and warns)
                 if self.url and not isinstance(q.vector, SparseTerms)
                 else None,
             )
-            for q in queries
+            for q in ask.queries
         ]
         with self._engine():
             responses = self.client.query_batch_points(self.collection, requests=requests)

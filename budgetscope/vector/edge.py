@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Any, cast
 import qdrant_edge as qe
 
 from budgetscope.messages import DISK_LOW, disk_full, first_line
-from budgetscope.vector.base import Point, Query, Status, VectorIndex, second_encoder
+from budgetscope.vector.base import Ask, Point, Status, VectorIndex, second_encoder
 from budgetscope.vector.lock import PathLock
 from budgetscope.vector.query import (
     DENSE,
@@ -296,18 +296,11 @@ class EdgeIndex(VectorIndex):
         with self._engine("read"):
             return int(self.shard.count(qe.CountRequest(exact=True, filter=edge_filter(where))))
 
-    def _query(
-        self,
-        queries: list[Query],
-        where: list[Condition],
-        limit: int,
-        fields: list[str] | None = None,
-        threshold: float | None = None,
-    ) -> Sequence[Sequence[ScoredPoint]]:
-        selector = edge_filter(where)
-        payload: Any = fields if fields else fields is None or False
+    def _query(self, ask: Ask) -> Sequence[Sequence[ScoredPoint]]:
+        selector = edge_filter(ask.where)
+        payload: Any = ask.fields if ask.fields else ask.fields is None or False
         requests = []
-        for q in queries:
+        for q in ask.queries:
             if isinstance(q.vector, SparseTerms):
                 vector: Any = _sparse(q.vector)
                 params = None
@@ -315,12 +308,12 @@ class EdgeIndex(VectorIndex):
                 vector, params = q.vector, qe.SearchParams(hnsw_ef=self.hnsw_ef)
             requests.append(
                 qe.QueryRequest(
-                    limit=limit,
+                    limit=ask.limit,
                     query=qe.Query.Nearest(vector, using=q.using),
                     filter=selector,
                     with_payload=payload,
                     params=params,
-                    score_threshold=threshold,
+                    score_threshold=ask.threshold,
                 )
             )
         with self._engine("search"):

@@ -10,20 +10,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
-from budgetscope.vector.query import Condition, ScoredPoint, best_scores, canonical
+from budgetscope.vector.query import Ask, Condition, ScoredPoint, best_scores, canonical
 
 
 class Engine(Protocol):
     """What lazy reading asks of an index (:class:`~budgetscope.vector.base.VectorIndex`)."""
 
-    def _query(
-        self,
-        queries: list[Any],
-        where: list[Condition],
-        limit: int,
-        fields: list[str] | None = None,
-        threshold: float | None = None,
-    ) -> Sequence[Sequence[ScoredPoint]]: ...
+    def _query(self, ask: Ask) -> Sequence[Sequence[ScoredPoint]]: ...
 
     def _retrieve(self, ids: list[Any], fields: list[str] | None = None) -> dict[Any, dict[str, Any]]: ...
 
@@ -77,7 +70,7 @@ def best_scores_in(
     size = 4 * len(missing)
     while missing:
         [points] = index._query(
-            [query], [*where, ("project_id", missing)], size, ["project_id"], threshold=threshold
+            Ask([query], [*where, ("project_id", missing)], size, ["project_id"], threshold)
         )
         found: dict[str, float] = {}
         for p in canonical(points):

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any, Literal, NamedTuple, Protocol
 
 from budgetscope.vector.fusion import RRF_K, rrf, weighted_sum
+from budgetscope.vector.sparse import SparseTerms
 
 DENSE = "dense"
 """Name of the dense vector."""
@@ -76,6 +77,25 @@ class Hit:
 
 Condition = tuple[str, Any]
 """One payload condition: ``(field, value)`` matches the value exactly, ``(field, [values])`` any of them."""
+
+
+class Query(NamedTuple):
+    """One ranked list to fetch: the vector's name and the query vector (dense list or sparse terms)."""
+
+    using: str
+    vector: list[float] | SparseTerms
+
+
+class Ask(NamedTuple):
+    """What :meth:`VectorIndex._query` is asked in one batch: one ranked list per query, best first, of at
+    most ``limit`` points matching every condition of ``where``, with the payload's ``fields`` (all for
+    None, none for ``[]``); with ``threshold``, only points scoring at least that."""
+
+    queries: list[Query]
+    where: list[Condition]
+    limit: int
+    fields: list[str] | None = None
+    threshold: float | None = None
 
 
 def conditions(filters: Mapping[str, Any] | None) -> list[Condition]:
@@ -180,11 +200,13 @@ __all__ = [
     "LEXICAL",
     "SCORE_DIGITS",
     "SECOND",
+    "Ask",
     "Condition",
     "EncoderMismatch",
     "Fusion",
     "Hit",
     "IndexLocked",
+    "Query",
     "Scored",
     "ScoredPoint",
     "SearchMode",

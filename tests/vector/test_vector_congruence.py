@@ -264,8 +264,7 @@ def test_vector_congruence_pair_stores_and_ranks_the_second_vector(
 def test_vector_congruence_clause_pieces_hold_the_first_dense_vector_only(
     pair_backends: dict[str, VectorIndex],
 ) -> None:
-    from budgetscope.vector.base import Query
-    from budgetscope.vector.query import DENSE, LEXICAL, SECOND
+    from budgetscope.vector.query import DENSE, LEXICAL, SECOND, Ask, Query
     from budgetscope.vector.sparse import query_vector
 
     query = "科技馆建筑体大修，更换空调"
@@ -278,7 +277,7 @@ def test_vector_congruence_clause_pieces_hold_the_first_dense_vector_only(
             LEXICAL: query_vector(query),
         }
         found = {
-            using: index._query([Query(using, vector)], [], 500, ["piece"])[0]
+            using: index._query(Ask([Query(using, vector)], [], 500, ["piece"]))[0]
             for using, vector in vectors.items()
         }
         assert any("piece" in (p.payload or {}) for p in found[DENSE]), name  # USE's list holds pieces

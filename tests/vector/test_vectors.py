@@ -14,7 +14,7 @@ import pytest
 from budgetscope.index.chunks import Chunk, record_points
 from budgetscope.index.encoders import Encoder, HashEncoder, get_encoder
 from budgetscope.models import Citation, Record
-from budgetscope.vector.base import Query, VectorIndex
+from budgetscope.vector.base import VectorIndex
 from budgetscope.vector.client import ClientIndex, build_filter
 from budgetscope.vector.edge import EdgeIndex, edge_filter
 from budgetscope.vector.points import CHUNK_CHARS, DEFAULT_CHUNK_CHARS
@@ -22,8 +22,10 @@ from budgetscope.vector.query import (
     DENSE,
     FILTER_FIELDS,
     LEXICAL,
+    Ask,
     EncoderMismatch,
     IndexLocked,
+    Query,
     VectorIndexError,
     canonical,
     conditions,
@@ -249,7 +251,7 @@ def eager_search(index: VectorIndex, query: str, top_k: int, limit: int, year: i
     ]
     where = conditions({"year": year})
     while True:
-        lists = [canonical(r) for r in index._query(queries, where, limit, ["project_id"])]
+        lists = [canonical(r) for r in index._query(Ask(queries, where, limit, ["project_id"]))]
         project = {p.id: str((p.payload or {})["project_id"]) for ranked in lists for p in ranked}
         best: dict[str, tuple] = {}
         for point_id, score in fused_ranking(lists, "rrf", (1.0, 1.0)):
