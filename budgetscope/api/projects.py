@@ -90,8 +90,9 @@ def project_view(store: EntityStore, project_id: str) -> ProjectView | None:
         other = store.get_records([other_id])
         if other:
             o = other[0]
-            linked = LinkedProject(id=o.id, kind=o.kind, doc=o.doc, line=o.line, name=o.name or o.title,
-                                   budget_total_yuan=o.budget_total_yuan, confidence=link["confidence"])  # fmt: skip
+            linked = LinkedProject(id=o.id, kind=o.kind, doc=o.doc, line=o.line, page=o.page, name=o.name or o.title,
+                                   budget_total_yuan=o.budget_total_yuan, confidence=link["confidence"],
+                                   indicators=o.form.indicators if o.form else [])  # fmt: skip
     about = [
         *store.select("checks", {"project_id": project_id}),
         *store.select("checks", {"other_id": project_id}),

@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator
 
 from budgetscope.models.links import Check
 from budgetscope.models.money import _num
-from budgetscope.models.records import SECTION_KEYS, Record, section_key
+from budgetscope.models.records import SECTION_KEYS, Indicator, Record, section_key
 
 
 class _View(BaseModel):
@@ -136,11 +136,14 @@ class Series(_View):
 
 
 class LinkedProject(_ProjectPlace):
-    """The narrative's performance form, or the form's narrative."""
+    """The narrative's performance form, or the form's narrative; ``indicators``: the form's
+    performance targets (a narrative whose 绩效目标 section points to its form shows them)."""
 
+    page: int | None = None
     name: str
     budget_total_yuan: Decimal | None = None
     confidence: float
+    indicators: list[Indicator] = Field(default_factory=list)
 
 
 class ProjectSummary(_ProjectPlace):

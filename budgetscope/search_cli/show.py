@@ -122,6 +122,18 @@ def render(details: dict[str, Any]) -> Group:
         o = details["linked"]
         parts.append(Text(f"{'form' if o['kind'] == 'form' else 'narrative'} of the same project: {o['name']} "
                           f"({place(o['doc'], o['line'], o.get('page'))}, {o['id']})"))  # fmt: skip
+        if o.get("indicators") and not (p["form"] and p["form"]["indicators"]):
+            ind = _table(
+                "一级",
+                "二级",
+                "三级",
+                "target",
+                title="indicators (of the linked form)",
+                title_justify="left",
+            )
+            for i in o["indicators"]:
+                ind.add_row(*(escape(str(i[k] or "")) for k in ("level1", "level2", "level3", "target")))
+            parts.append(ind)
     if details["checks"]:
         checks = _table("severity", "status", "kind", "message", "id", title="checks", title_justify="left")
         for c in details["checks"]:

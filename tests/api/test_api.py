@@ -229,3 +229,29 @@ def test_api_search_before_indexing_says_so(corpus: Path, tmp_path: Path) -> Non
         with pytest.raises(NoSearchIndex, match="run `budgetscope ingest` first"):
             fresh.search("科普")
         assert fresh.cites("全民科学素质纲要")  # exact look-ups need no index
+
+
+def test_api_project_view_of_a_narrative_carries_its_linked_forms_targets(tmp_path: Path) -> None:
+    """The central template's narrative (信息化运行维护项目) says 项目绩效目标表 under 绩效目标: its
+    targets are the form printed after it, and the narrative's view, `show` and the page carry them."""
+    from typer.testing import CliRunner
+
+    import budgetscope
+    from budgetscope.search_cli.app import app
+    from tests.conftest import CORPUS
+
+    excerpt = CORPUS / "excerpts" / "central-letters-and-calls-2026-p26-30.pdf"
+    with budgetscope.open(tmp_path) as bs:
+        assert not bs.ingest([excerpt], index=False).failed
+        (narrative,) = [p for p in bs.projects() if p.kind == "narrative"]
+        view = bs.project(narrative.id)
+        form = bs.project(view.linked.id).record.form if view.linked else None
+    assert view.linked is not None and view.linked.kind == "form" and view.linked.page == 5
+    assert form is not None and form.indicators and view.linked.indicators == form.indicators
+    assert "设备完好率" in {i.level3 for i in view.linked.indicators}  # 设备完好率 ≥96%, p.30 of the budget
+    shown = CliRunner().invoke(app, ["show", narrative.id, "--home", str(tmp_path)], env={"COLUMNS": "200"})
+    assert (
+        shown.exit_code == 0
+        and "indicators (of the linked form)" in shown.stdout
+        and "设备完好率" in shown.stdout
+    )

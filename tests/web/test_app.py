@@ -213,3 +213,19 @@ def test_app_search_page_with_a_citation_question_on_a_short_name_links_each_can
     assert status == 200 and 'id="candidates"' in page and "“纲要”" in page
     for c in candidates:
         assert f'href="/cites?q={quote(c["title"])}"' in page
+
+
+def test_app_narrative_page_shows_its_linked_forms_indicators(tmp_path: Path) -> None:
+    """The central narrative's 绩效目标 is its form: the narrative's page lists the form's indicators."""
+    import budgetscope
+    from tests.conftest import CORPUS
+
+    home = tmp_path / "home"
+    with budgetscope.open(home) as bs:
+        assert not bs.ingest(
+            [CORPUS / "excerpts" / "central-letters-and-calls-2026-p26-30.pdf"], index=False
+        ).failed
+        (narrative,) = [p for p in bs.projects() if p.kind == "narrative"]
+    with serving(home) as server:
+        status, page, _ = get(f"{server}/project/{narrative.id}")
+    assert status == 200 and 'id="linked-indicators"' in page and "设备完好率" in page
