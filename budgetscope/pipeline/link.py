@@ -42,21 +42,16 @@ from budgetscope.pipeline.policy_aliases import (
     split_version,
     title_key,
 )
+from budgetscope.pipeline.policy_groups import UnionFind, issuerless, link_issuers, link_published
 
 _GENERIC_TITLE = re.compile(
     r"(?:本|该|此)?(?:纲要|规划|条例|办法|意见|通知|方案|细则|章程|决定|规定|报告|标准|指南|法)"
 )
-_ISSUER = re.compile(r"^(?P<issuer>[^关]{2,40}?)(?P<rest>关于.+)$")
 _QUESTION_HEAD = re.compile(
     r"^(?:请问)?(?:有)?(?:哪些|哪个|什么|那些)?(?:项目|单位|部门|文件|预算)?(?:都|还|曾)?"
     r"(?:引用|提到|提及|依据|根据|援引|涉及|落实|贯彻|参照|按照)(?:了|过)?"
 )
 _QUESTION_TAIL = re.compile(r"(?:的)?(?:项目|文件|政策)?(?:有哪些|是哪些|有什么|是什么|吗|呢)?[？?。!！\s]*$")
-
-
-def _issuerless(key: str) -> str | None:
-    m = _ISSUER.match(key)
-    return m.group("rest") if m else None
 
 
 def _number_key(text: str | None) -> str | None:
@@ -120,7 +115,7 @@ class PolicyIndex:
         keys = sorted({s.key for s in self._seen} | {k for seed in seeds for k, _, _ in seed})
         versioned = {split_version(k)[0] for k in keys if split_version(k)[1]}
         firm = [k for k in keys if not _is_bare(k, versioned)]
-        uf = _UnionFind(keys)
+        uf = UnionFind(keys)
         numbers: dict[str, set[str]] = defaultdict(set)
         for seed in seeds:
             for k, n, _ in seed:
@@ -139,8 +134,8 @@ class PolicyIndex:
         by_version: dict[tuple[str, str | None], str] = {}
         for k in keys:
             uf.union(by_version.setdefault(split_version(k), k), k)
-        _link_published(uf, firm, {s.key for s in self._seen if s.key in firm and is_notice(s.title)})
-        unsure = _link_issuers(uf, firm)
+        link_published(uf, firm, {s.key for s in self._seen if s.key in firm and is_notice(s.title)})
+        unsure = link_issuers(uf, firm)
         number_root = {n: r.pop() for n, ks in numbers.items() if len(r := {uf.find(k) for k in ks}) == 1}
         groups: dict[str, list[_Seen]] = defaultdict(list)
         bare: list[_Seen] = []
@@ -239,7 +234,7 @@ class PolicyIndex:
                 )
             chosen = _choose(self._versions[family], year)
             return chosen if chosen in self._docs else self._unclear.get(family)
-        rest = _issuerless(key)
+        rest = issuerless(key)
         return self._by_key.get(rest) if rest else None
 
     def documents(self) -> list[PolicyDocument]:
@@ -302,56 +297,10 @@ def _is_bare(key: str, versioned: set[str]) -> bool:
     return version is None and family in versioned
 
 
-class _UnionFind:
-    """Groups of title keys."""
-
-    def __init__(self, keys: Iterable[str]) -> None:
-        self.parent = {k: k for k in keys}
-
-    def find(self, key: str) -> str:
-        while self.parent[key] != key:
-            self.parent[key] = self.parent[self.parent[key]]
-            key = self.parent[key]
-        return key
-
-    def union(self, a: str, b: str) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
-
-
-def _link_issuers(uf: _UnionFind, firm: list[str]) -> set[str]:
-    """Join an issuer-less 关于… title to the one issuer's title; return those with several issuers."""
-    issued: dict[str, list[str]] = defaultdict(list)
-    for k in firm:
-        if (rest := _issuerless(k)) is not None:
-            issued[rest].append(k)
-    unsure: set[str] = set()
-    for k in firm:
-        owners = {uf.find(o) for o in issued.get(k, [])}
-        if len(owners) == 1:
-            uf.union(k, owners.pop())
-        elif owners:
-            unsure.add(k)
-    return unsure
-
-
-def _link_published(uf: _UnionFind, firm: list[str], published: set[str]) -> None:
-    """Join a notice's plan (关于印发上海市科普事业十四五规划的通知) to the one document whose title it
-    names up to quotes and 发展 (上海市科普事业“十四五”发展规划); several such documents: none."""
-    loose: dict[str, set[str]] = defaultdict(set)
-    for k in firm:
-        loose[k.replace("发展", "")].add(k)
-    for k in sorted(published):
-        others = {uf.find(o) for o in loose[k.replace("发展", "")]} - {uf.find(k)}
-        if len(others) == 1:
-            uf.union(k, others.pop())
-
-
 def _representatives(
     roots: set[str],
     anchors: dict[str, tuple[str, str | None, str]],
-    uf: _UnionFind,
+    uf: UnionFind,
     firm: list[str],
 ) -> dict[str, str]:
     """The key that names each group: its anchored official title, else its longest dated key.
