@@ -7,16 +7,12 @@ import json
 from pathlib import Path
 
 import pytest
-import typer
 from typer.testing import CliRunner
 
 import budgetscope
-from budgetscope.search_cli import extract, ingest
+from budgetscope.search_cli.app import app  # the shipped app, as the console script runs it
 
 runner = CliRunner()
-app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
-app.command("extract")(extract.command)
-app.command("ingest")(ingest.command)
 B26 = "sast-2026-department-budget.txt"
 T26 = "sast-2026-performance-targets.txt"
 

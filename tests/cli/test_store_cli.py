@@ -7,18 +7,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-import typer
 from typer.testing import CliRunner
 
 from budgetscope.models import SECTION_KEYS
-from budgetscope.search_cli import check, export, ingest, show
+from budgetscope.search_cli.app import app  # the shipped app, as the console script runs it
 
 runner = CliRunner()
-app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
-app.command("ingest")(ingest.command)
-app.command("show")(show.command)
-app.command("check")(check.command)
-app.command("export")(export.command)
 
 
 @pytest.fixture(scope="module")
