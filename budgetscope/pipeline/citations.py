@@ -306,7 +306,7 @@ def find_short_names(text: str) -> dict[str, str]:
     >>> find_short_names("《全民科学素质行动计划纲要（2006—2010—2020年）》（以下\\n简称《纲要》）")
     {'纲要': '全民科学素质行动计划纲要（2006—2010—2020年）'}
     """
-    if "称" not in text:
+    if "称" not in text or "《" not in text:  # no 简称《…》 to define: spare the 《》 pass
         return {}
     return _bracketed(text, None, list(text))[1]
 
