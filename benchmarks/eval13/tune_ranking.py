@@ -25,7 +25,7 @@ sys.path.insert(0, str(HERE.parent))
 
 from eval_search13 import catalog, ndcg, project_of  # noqa: E402
 
-from budgetscope.index.ranking import coverage, is_weak, project_partners, term_groups  # noqa: E402
+from budgetscope.index.ranking import coverage, mark_weak, project_partners, term_groups  # noqa: E402
 from budgetscope.index.search import query_terms  # noqa: E402
 from budgetscope.index.translate import lexical_query  # noqa: E402
 from budgetscope.store.sqlite import open_store  # noqa: E402
@@ -80,11 +80,7 @@ def replay(
         if partners.get(h["id"]) not in seen:
             seen.add(h["id"])
             out.append(h)
-    weak = [is_weak(h) for h in out]
-    return (
-        [h for h, w in zip(out, weak, strict=True) if not w]
-        + [h for h, w in zip(out, weak, strict=True) if w][:3]
-    )[:10]
+    return mark_weak([dict(h) for h in out], 10)
 
 
 def evaluate(queries: list[dict[str, Any]], partners: dict[str, str], params: tuple) -> dict[str, float]:

@@ -11,10 +11,12 @@ dense cosine and BM25 score):
   project's name holds (the name is the project's title: a match there outweighs one in its prose);
 - :func:`merge_partners` makes a narrative and the form of the same project (the store's
   ``project_links``) one result, listing both under ``sources``;
-- :func:`mark_weak` flags hits whose relevance is below the calibrated cut-off: a cosine below
-  :data:`DENSE_CUTOFF` and a :func:`coverage` of the query's distinctive terms below
-  :data:`COVERAGE_CUTOFF`; they are shown after the others, marked weak, at most
-  :data:`WEAK_SHOWN` of them. (BM25 sums are no cut-off: an unrelated query shares 建设, 工程 …)
+- :func:`relevance` gives each hit a calibrated probability of being relevant, from its cosine, its
+  :func:`coverage` of the query's distinctive terms, and how far both fall below the best candidate's
+  (:data:`RELEVANCE_MODELS`, fitted on benchmarks/eval13's tuning half); :func:`mark_weak` marks the
+  hits below :data:`RELEVANCE_CUTOFF` weak, in place in the ranking (the order stays the score's), and
+  when every hit is weak ("no close match") keeps only the best :data:`WEAK_SHOWN`. (BM25 sums are no
+  cut-off: an unrelated query shares 建设, 工程 …)
 
 Example:
     >>> hits = [{"id": "f", "doc": "t.txt", "line": 5, "page": None, "name": "甲", "kind": "form",
@@ -49,17 +51,24 @@ TIE = 1e-6
 """Scores this close (relatively) are equal in :func:`fuse`: projects of the very same text score
 alike up to the engines' last float bits, and that noise must not order them."""
 """Weight of :func:`coverage` (the share of the query's distinctive terms in the hit), in the same units."""
-DENSE_CUTOFF: dict[str, float] = {"use": 0.5}
-"""By encoder: below this cosine (and below :data:`COVERAGE_CUTOFF`) a hit is weak. Calibrated on
-the tuning half of benchmarks/eval13 (no query without a relevant project answered with a
-confident hit); an encoder not listed is judged by coverage alone."""
-COVERAGE_CUTOFF = 0.4
-"""Below this share of the query's distinctive terms in the hit (and below the cosine cut-off) a hit is weak."""
+RELEVANCE_MODELS: dict[str, tuple[float, float, float, float, float]] = {
+    "use": (-2.721, 1.984, 4.228, -7.946, -1.752),
+    "": (-2.825, 0.0, 3.624, 0.0, -2.687),
+}
+"""By encoder, a logistic model of "relevant" over a hit's :func:`signals`: the intercept, then the
+weights of its cosine, its coverage, the best cosine of the candidates minus its own, and the best
+coverage minus its own. Fitted on the first 10 hits of the tuning half of benchmarks/eval13 (its
+judgments; ``benchmarks/eval13/calibrate_cutoff.py``). ``""``: coverage alone, for an encoder whose
+cosines were not calibrated (and a search without a dense side)."""
+RELEVANCE_CUTOFF = 0.3
+"""Below this probability of being relevant a hit is weak: the cut-off of the best F1 of "confident"
+against "judged relevant" on the tuning half (precision 0.68, recall 0.73 there; the earlier cut-off,
+a cosine of 0.5 or a coverage of 0.4, gave 0.31 and 0.88)."""
 _GENERIC_TEXT = "项目 建设 工作 管理 服务 发展 经费 费用 资金 开展 提升 推进 加强 相关 活动 保障 工程 支持 平台 中心 上海 上海市"
 GENERIC_TERMS = frozenset(_GENERIC_TEXT.split())
 """Words nearly every project holds: they count for no coverage."""
 WEAK_SHOWN = 3
-"""How many weak hits are shown, after the others."""
+"""How many hits are shown when every one is weak (no close match)."""
 SOURCE_FIELDS = ("doc", "line", "page", "id", "name", "kind")
 
 
@@ -201,20 +210,44 @@ def coverage(groups: Sequence[Sequence[str]], text: str) -> float:
     return sum(1 for g in groups if any(t.lower() in lowered for t in g)) / len(groups)
 
 
-def is_weak(hit: Mapping[str, Any], encoder: str = "use") -> bool:
-    """True when neither the cosine nor the query's term coverage of a hit reaches its cut-off."""
-    dense, cover = hit.get("dense"), hit.get("coverage")
+def signals(hits: Sequence[Mapping[str, Any]]) -> list[list[float]]:
+    """Each hit's cosine, coverage, and how far each is below the best of ``hits`` (a missing cosine
+    counts 0): what :data:`RELEVANCE_MODELS` weigh."""
+    cosines = [float(h.get("dense") or 0.0) for h in hits]
+    covers = [float(h.get("coverage") or 0.0) for h in hits]
+    best_cos, best_cover = max(cosines, default=0.0), max(covers, default=0.0)
+    return [[c, v, best_cos - c, best_cover - v] for c, v in zip(cosines, covers, strict=True)]
+
+
+def relevance(hits: list[dict[str, Any]], encoder: str = "use") -> None:
+    """Set each hit's ``relevance``: the calibrated probability that it is relevant to the query
+    (:data:`RELEVANCE_MODELS`; an encoder not calibrated, or hits without a cosine, by coverage alone).
+
+    >>> hits = [{"dense": 0.62, "coverage": 1.0}, {"dense": 0.45, "coverage": 0.0}]
+    >>> relevance(hits); [h["relevance"] for h in hits]
+    [0.939, 0.007]
+    """
     from budgetscope.index.encoders import primary_name
 
-    cutoff = DENSE_CUTOFF.get(primary_name(encoder))  # a pair (use+e5): its first encoder's cosine
-    low_dense = dense is None or cutoff is None or dense < cutoff
-    return low_dense and (cover is None or cover < COVERAGE_CUTOFF)
+    name = primary_name(encoder)  # a pair (use+e5): its first encoder's cosine
+    dense = any(h.get("dense") is not None for h in hits)
+    model = RELEVANCE_MODELS[name if dense and name in RELEVANCE_MODELS else ""]
+    for h, s in zip(hits, signals(hits), strict=True):
+        z = model[0] + sum(w * v for w, v in zip(model[1:], s, strict=True))
+        h["relevance"] = round(1 / (1 + math.exp(-z)), 3)
+
+
+def is_weak(hit: Mapping[str, Any]) -> bool:
+    """True when a hit's :func:`relevance` is below :data:`RELEVANCE_CUTOFF` (or unknown)."""
+    return float(hit.get("relevance") or 0.0) < RELEVANCE_CUTOFF
 
 
 def mark_weak(hits: list[dict[str, Any]], top_k: int, encoder: str = "use") -> list[dict[str, Any]]:
-    """At most ``top_k`` hits: the confident ones best first, then up to :data:`WEAK_SHOWN` weak ones."""
+    """At most ``top_k`` hits in the order of their score, each below the cut-off marked ``weak`` where it
+    stands; when every hit is weak (no close match), only the best :data:`WEAK_SHOWN`."""
+    relevance(hits, encoder)
     for h in hits:
-        h["weak"] = is_weak(h, encoder)
-    confident = [h for h in hits if not h["weak"]]
-    weak = [h for h in hits if h["weak"]][:WEAK_SHOWN]
-    return (confident + weak)[:top_k]
+        h["weak"] = is_weak(h)
+    if all(h["weak"] for h in hits):
+        return hits[: min(top_k, WEAK_SHOWN)]
+    return hits[:top_k]

@@ -83,11 +83,13 @@ class HitSource(_View):
 class SearchHit(HitSource):
     """One project found by a search or a cites query (DESIGN.md's hit), best first.
 
-    ``highlights``: offsets in ``snippet`` of the query's words (search); ``sources``: every place
-    the project is written (narrative and form); ``weak``: below the relevance cut-off (listed last);
-    ``dense``, ``lexical``, ``coverage``: the raw scores the rank was fused from (search); ``cited``
-    and ``canonical``: the wordings cited and the policy documents matched (cites). Its first fields
-    are its own source's (:class:`HitSource`).
+        ``highlights``: offsets in ``snippet`` of the query's words (search); ``sources``: every place
+        the project is written (narrative and form); ``relevance``: the calibrated probability that the
+    hit is relevant (search; :func:`~budgetscope.index.ranking.relevance`); ``weak``: below the
+    relevance cut-off (marked where it stands in the ranking);
+        ``dense``, ``lexical``, ``coverage``: the raw scores the rank was fused from (search); ``cited``
+        and ``canonical``: the wordings cited and the policy documents matched (cites). Its first fields
+        are its own source's (:class:`HitSource`).
     """
 
     year: int | None = None
@@ -98,6 +100,7 @@ class SearchHit(HitSource):
     highlights: list[list[int]] = Field(default_factory=list)
     sources: list[HitSource] = Field(default_factory=list)
     weak: bool = False
+    relevance: float | None = None
     dense: float | None = None
     lexical: float | None = None
     coverage: float | None = None

@@ -231,27 +231,27 @@ def _print(results: list[dict[str, Any]], format: SearchFormat, *, many: bool) -
 def hit_table(query: str, hits: list[dict[str, Any]]) -> Group:
     """Hits as a compact list: rank, score, project, year, department, where (every source of the
     project: narrative and form); then the snippet with the query's terms highlighted. Hits below
-    the relevance cut-off come last, marked weak; with none above it, "no close match" heads them."""
+    the relevance cut-off are marked weak where they stand; with none above it, "no close match"
+    heads them."""
     weak = sum(1 for h in hits if h.get("weak"))
     rows: list[Text] = [
         Text(
             f"{query}  ({counted(len(hits), 'project')}" + (f", {weak} weak)" if weak else ")"), style="bold"
         )
     ]
+    if hits and weak == len(hits):
+        rows.append(Text("no close match; nearest, weak:", style="yellow"))
     for i, h in enumerate(hits, start=1):
-        if h.get("weak") and (i == 1 or not hits[i - 2].get("weak")):
-            rows.append(
-                Text("no close match; nearest, weak:" if i == 1 else "weaker matches:", style="yellow")
-            )
         sources = h.get("sources") or [h]
         where = ", ".join(place(s.get("doc"), s.get("line"), s.get("page")) for s in sources)
         head = Text(f"{i:>2}. ")
         head.append(h.get("name") or "", style="dim" if h.get("weak") else "bold")
         head.append(
-            f"  {h.get('year') or ''} {h.get('department') or ''}  {where}  [{h.get('section')}]  {h['score']:.3f}"
-            + ("  weak" if h.get("weak") else ""),
+            f"  {h.get('year') or ''} {h.get('department') or ''}  {where}  [{h.get('section')}]  {h['score']:.3f}",
             style="dim",
         )
+        if h.get("weak"):
+            head.append("  weak", style="yellow")
         snippet = Text("    " + (h.get("snippet") or "").replace("\n", " "))
         for start, end in h.get("highlights") or []:
             snippet.stylize("bold yellow", start + 4, end + 4)

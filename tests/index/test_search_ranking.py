@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from budgetscope.index.ranking import (
+    RELEVANCE_CUTOFF,
     WEAK_SHOWN,
     coverage,
     fuse,
@@ -12,6 +13,7 @@ from budgetscope.index.ranking import (
     mark_weak,
     merge_partners,
     name_bonus,
+    relevance,
 )
 
 
@@ -51,12 +53,33 @@ def test_ranking_name_bonus_lifts_a_project_named_by_the_query() -> None:
     assert hits[0]["id"] == "b"
 
 
-def test_ranking_weak_hits_come_last_and_top_k_is_a_maximum() -> None:
+def test_ranking_weak_hits_are_marked_in_place_and_top_k_is_a_maximum() -> None:
+    """A hit below the cut-off keeps its place in the score's order (a weak hit never outranks a
+    confident one it scores below, nor the reverse); ``top_k`` caps the list."""
     strong = [hit(f"s{i}", "d.txt", "甲", 0.05 - i / 1000) for i in range(3)]
-    weak = [hit(f"w{i}", "d.txt", "乙", 0.06, dense=0.1, cover=0.0) for i in range(5)]
-    shown = mark_weak(weak + strong, top_k=10)
-    assert [h["weak"] for h in shown] == [False] * 3 + [True] * WEAK_SHOWN
-    assert len(mark_weak(weak + strong, top_k=2)) == 2
+    weak = [hit(f"w{i}", "d.txt", "乙", 0.06 - i / 1000, dense=0.1, cover=0.0) for i in range(5)]
+    ranked = sorted(weak[:1] + strong + weak[1:], key=lambda h: -h["score"])
+    shown = mark_weak(ranked, top_k=10)
+    assert [h["id"] for h in shown] == [h["id"] for h in ranked]
+    assert [h["weak"] for h in shown] == [True, True, True, True, True, False, False, False]
+    assert [h["score"] for h in shown] == sorted((h["score"] for h in shown), reverse=True)
+    assert len(mark_weak(ranked, top_k=2)) == 2
+
+
+def test_ranking_relevance_is_calibrated_on_cosine_coverage_and_the_gap_to_the_best() -> None:
+    """The probability rises with the cosine and the coverage, and falls with the distance to the
+    best candidate's: the same hit is confident among its peers and weak below a much better one."""
+    alone = [hit("a", "d.txt", "甲", 0.05, dense=0.40, cover=0.5)]
+    relevance(alone)
+    better = [hit("b", "d.txt", "乙", 0.06, dense=0.70, cover=1.0), *[dict(h) for h in alone]]
+    relevance(better)
+    assert 0 < better[1]["relevance"] < RELEVANCE_CUTOFF <= alone[0]["relevance"] < better[0]["relevance"] < 1
+    # no cosine at all (a lexical search): coverage alone decides
+    lexical = [hit("c", "d.txt", "丙", 0.05, cover=1.0), hit("d", "d.txt", "丁", 0.04, cover=0.0)]
+    for h in lexical:
+        h["dense"] = None
+    relevance(lexical, "use")
+    assert lexical[0]["relevance"] >= RELEVANCE_CUTOFF > lexical[1]["relevance"]
 
 
 def test_ranking_no_close_match_keeps_only_the_best_few_marked_weak() -> None:

@@ -229,3 +229,17 @@ def test_app_narrative_page_shows_its_linked_forms_indicators(tmp_path: Path) ->
     with serving(home) as server:
         status, page, _ = get(f"{server}/project/{narrative.id}")
     assert status == 200 and 'id="linked-indicators"' in page and "设备完好率" in page
+
+
+def test_app_search_page_marks_weak_hits_and_says_no_close_match(server: str) -> None:
+    """The page shows what the CLI says: no close match for high-speed railways, the nearest few
+    marked weak; a query with a close match has its weaker hits marked, its first not."""
+    status, page, _ = get(f"{server}/search?q={quote('高速铁路建设')}")
+    hits = get_json(f"{server}/api/search?q={quote('高速铁路建设')}")
+    assert status == 200 and 'id="noclose"' in page and hits and all(h["weak"] for h in hits)
+    assert page.count('class="result weak"') == len(hits) <= 3
+    status, page, _ = get(f"{server}/search?q={quote('科普资源库和智慧科普平台')}")
+    hits = get_json(f"{server}/api/search?q={quote('科普资源库和智慧科普平台')}")
+    assert status == 200 and 'id="noclose"' not in page and not hits[0]["weak"]
+    assert page.count('class="result weak"') == sum(h["weak"] for h in hits)
+    assert page.count('class="result"') == sum(not h["weak"] for h in hits)
