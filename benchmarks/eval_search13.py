@@ -13,7 +13,7 @@ The home holds the bundled corpus's documents and the other cities' PDFs
 (``../shared/corpus-national``); ``--ingest`` builds it when it holds no store yet (once; reuse
 it with ``--home``). The excerpts under corpus/excerpts are left out: they repeat pages of those PDFs.
 
-usage: python benchmarks/eval_search13.py --home DIR [--ingest] [--split tune|heldout|all] [--dev] [--json]
+usage: python benchmarks/eval_search13.py --home DIR [--ingest] [--split tune|heldout|all] [--dev] [--json] [--pooled]
 """
 
 from __future__ import annotations
@@ -192,6 +192,22 @@ def dev(home: str) -> str:
         return subprocess.run(args, capture_output=True, text=True, check=True).stdout.strip()
 
 
+def add_pooled(queries: list[dict[str, Any]]) -> None:
+    """Add the grades of eval13/pooled.jsonl (a second round, judged blind from the projects' text: see
+    eval13/pool_unjudged.py) to the queries' judgments; a no-answer query given a relevant project by
+    it is scored by nDCG in a group of its own ("nomatch_pooled")."""
+    pooled: dict[str, list[list[Any]]] = {}
+    for line in (HERE / "pooled.jsonl").read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            p = json.loads(line)
+            pooled[p["query"] + json.dumps(p["filters"], sort_keys=True)] = p["judged"]
+    for q in queries:
+        extra = [j for j in pooled.get(q["query"] + json.dumps(q["filters"], sort_keys=True), []) if j[0] > 0]
+        if extra and q["group"] == "nomatch":
+            q["group"] = "nomatch_pooled"
+        q["judged"] = [*q["judged"], *extra]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--home", required=True, help="an ingested BUDGETSCOPE_HOME (the bundled corpus)")
@@ -201,10 +217,16 @@ def main() -> None:
     ap.add_argument("--dev", action="store_true", help="also score the development queries")
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--dump", help="write the queries with their hits to this JSON file")
+    ap.add_argument(
+        "--pooled", action="store_true",
+        help="add the second, blind round of judgments of the unjudged first-10 hits (eval13/pooled.jsonl)",
+    )  # fmt: skip
     a = ap.parse_args()
     if a.ingest:
         ingest(a.home)
     queries = [json.loads(x) for x in (HERE / "queries.jsonl").read_text(encoding="utf-8").splitlines()]
+    if a.pooled:
+        add_pooled(queries)
     queries = [q for q in queries if (a.split == "all" or q["split"] == a.split)
                and (not a.group or q["group"] == a.group)]  # fmt: skip
     result = score(a.home, queries, a.dump)
