@@ -202,6 +202,8 @@ def add_pooled(queries: list[dict[str, Any]]) -> None:
             p = json.loads(line)
             pooled[p["query"] + json.dumps(p["filters"], sort_keys=True)] = p["judged"]
     for q in queries:
+        if "judged" not in q:  # cites questions: judged by their own rule
+            continue
         extra = [j for j in pooled.get(q["query"] + json.dumps(q["filters"], sort_keys=True), []) if j[0] > 0]
         if extra and q["group"] == "nomatch":
             q["group"] = "nomatch_pooled"
