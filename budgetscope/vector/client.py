@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from budgetscope.messages import disk_full, first_line, is_disk_full
-from budgetscope.vector.base import Ask, Point, Status, VectorIndex, second_encoder
+from budgetscope.vector.base import HNSW_EF_CONSTRUCT, HNSW_M, Ask, Point, Status, VectorIndex, second_encoder
 from budgetscope.vector.query import (
     DENSE,
     FILTER_FIELDS,
@@ -204,6 +204,7 @@ class ClientIndex(VectorIndex):
                 self.collection,
                 vectors_config=vectors,
                 sparse_vectors_config={LEXICAL: models.SparseVectorParams(modifier=models.Modifier.IDF)},
+                hnsw_config=models.HnswConfigDiff(m=HNSW_M, ef_construct=HNSW_EF_CONSTRUCT),
                 metadata={"encoder": encoder.name, "dim": encoder.dim},
             )
             schemas = {

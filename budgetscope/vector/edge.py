@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Any, cast
 import qdrant_edge as qe
 
 from budgetscope.messages import DISK_LOW, disk_full, first_line
-from budgetscope.vector.base import Ask, Point, Status, VectorIndex, second_encoder
+from budgetscope.vector.base import HNSW_EF_CONSTRUCT, HNSW_M, Ask, Point, Status, VectorIndex, second_encoder
 from budgetscope.vector.lock import PathLock
 from budgetscope.vector.query import (
     DENSE,
@@ -232,6 +232,9 @@ class EdgeIndex(VectorIndex):
         config = qe.EdgeConfig(
             vectors=vectors,
             sparse_vectors={LEXICAL: qe.EdgeSparseVectorParams(modifier=qe.Modifier.Idf)},
+            hnsw_config=qe.HnswIndexConfig(
+                m=HNSW_M, ef_construct=HNSW_EF_CONSTRUCT, full_scan_threshold=10_000
+            ),
         )
         if self.path.exists():  # a folder without a shard (a create that was killed): start afresh
             shutil.rmtree(self.path)

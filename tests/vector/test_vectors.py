@@ -3,6 +3,7 @@ real section texts; every behaviour test runs on each backend."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -14,7 +15,7 @@ import pytest
 from budgetscope.index.chunks import Chunk, record_points
 from budgetscope.index.encoders import Encoder, HashEncoder, get_encoder
 from budgetscope.models import Citation, Record
-from budgetscope.vector.base import VectorIndex
+from budgetscope.vector.base import HNSW_EF_CONSTRUCT, HNSW_M, VectorIndex
 from budgetscope.vector.client import ClientIndex, build_filter
 from budgetscope.vector.edge import EdgeIndex, edge_filter
 from budgetscope.vector.points import CHUNK_CHARS, DEFAULT_CHUNK_CHARS
@@ -369,6 +370,34 @@ def test_vectors_edge_shard_gets_payload_indexes(tmp_path: Path) -> None:
     assert {
         field: str(info.data_type).rsplit(".", 1)[-1].lower() for field, info in schema.items()
     } == FILTER_FIELDS
+
+
+def test_vectors_edge_shard_builds_the_denser_hnsw_graph(tmp_path: Path) -> None:
+    """The graph is built with HNSW_M links and HNSW_EF_CONSTRUCT candidates (not Qdrant's 16 / 100, which
+    miss neighbours at a million chunks), as the engine records it and its built segment says."""
+    with EdgeIndex(tmp_path / "vectors", encoder=HashEncoder()) as index:
+        index.create()
+    config = json.loads((tmp_path / "vectors" / "edge_config.json").read_text(encoding="utf-8"))
+    assert (config["hnsw_config"]["m"], config["hnsw_config"]["ef_construct"]) == (HNSW_M, HNSW_EF_CONSTRUCT)
+    assert (HNSW_M, HNSW_EF_CONSTRUCT) > (16, 100)
+
+
+def test_vectors_server_collection_asks_for_the_same_hnsw_graph(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A collection created on a Qdrant server (here the client's local mode, which records the request)
+    asks for the same graph as the embedded engine builds."""
+    from qdrant_client import QdrantClient
+
+    asked: dict[str, Any] = {}
+    real = QdrantClient.create_collection
+
+    def spy(self: QdrantClient, collection_name: str, **kwargs: Any) -> Any:
+        asked.update(kwargs)
+        return real(self, collection_name, **kwargs)
+
+    monkeypatch.setattr(QdrantClient, "create_collection", spy)
+    with ClientIndex(location=":memory:", encoder=HashEncoder()) as index:
+        index.create()
+    assert (asked["hnsw_config"].m, asked["hnsw_config"].ef_construct) == (HNSW_M, HNSW_EF_CONSTRUCT)
 
 
 def test_vectors_new_collection_gets_payload_indexes(monkeypatch: pytest.MonkeyPatch) -> None:
