@@ -13,7 +13,7 @@ The home holds the bundled corpus's documents and the other cities' PDFs
 (``../shared/corpus-national``); ``--ingest`` builds it when it holds no store yet (once; reuse
 it with ``--home``). The excerpts under corpus/excerpts are left out: they repeat pages of those PDFs.
 
-usage: python benchmarks/eval_search13.py --home DIR [--ingest] [--split tune|heldout|all] [--dev] [--json] [--pooled]
+usage: python benchmarks/eval_search13.py --home DIR [--ingest] [--split tune|heldout|all] [--dev] [--json] [--pooled] [--queries FILE]
 """
 
 from __future__ import annotations
@@ -192,6 +192,25 @@ def dev(home: str) -> str:
         return subprocess.run(args, capture_output=True, text=True, check=True).stdout.strip()
 
 
+def load_queries(path: Path) -> list[dict[str, Any]]:
+    """Queries as queries.jsonl holds them, or written in queries.txt's format (a .txt file: ``group |
+    query | filters | judgements``, documents by the aliases of build_queries.py), whose queries are all
+    scored as "heldout" (nobody tuned on them), as is a JSON query without a split."""
+    text = path.read_text(encoding="utf-8")
+    if path.suffix == ".txt":
+        sys.path.insert(0, str(HERE))
+        from build_queries import parse
+
+        queries = [{**q, "split": "heldout"} for q in parse(text.splitlines())]
+    else:
+        queries = [json.loads(x) for x in text.splitlines() if x.strip()]
+    for q in queries:
+        q.setdefault("split", "heldout")
+        q.setdefault("filters", {})
+        q.setdefault("corpus", "bundled")
+    return queries
+
+
 def add_pooled(queries: list[dict[str, Any]]) -> None:
     """Add the grades of eval13/pooled.jsonl (a second round, judged blind from the projects' text: see
     eval13/pool_unjudged.py) to the queries' judgments; a no-answer query given a relevant project by
@@ -220,13 +239,18 @@ def main() -> None:
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--dump", help="write the queries with their hits to this JSON file")
     ap.add_argument(
+        "--queries",
+        help="score these queries instead (queries.jsonl's format, or a .txt in queries.txt's): queries "
+        "written by others over the same corpus",
+    )
+    ap.add_argument(
         "--pooled", action="store_true",
         help="add the second, blind round of judgments of the unjudged first-10 hits (eval13/pooled.jsonl)",
     )  # fmt: skip
     a = ap.parse_args()
     if a.ingest:
         ingest(a.home)
-    queries = [json.loads(x) for x in (HERE / "queries.jsonl").read_text(encoding="utf-8").splitlines()]
+    queries = load_queries(Path(a.queries) if a.queries else HERE / "queries.jsonl")
     if a.pooled:
         add_pooled(queries)
     queries = [q for q in queries if (a.split == "all" or q["split"] == a.split)

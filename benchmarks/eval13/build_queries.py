@@ -65,9 +65,10 @@ def source(token: str) -> list[str]:
     return [DOCS[alias], name.strip()]
 
 
-def main() -> None:
+def parse(lines: list[str]) -> list[dict]:
+    """Queries in the format of queries.txt (``group | query | filters | judgements``), as JSON items."""
     out = []
-    for line in (HERE / "queries.txt").read_text(encoding="utf-8").splitlines():
+    for line in lines:
         if not line.strip() or line.startswith("#"):
             continue
         group, query, filters_text, judged = (part.strip() for part in line.split("|", 3))
@@ -85,6 +86,11 @@ def main() -> None:
         else:
             item["judged"] = [[int(t.split(" ", 1)[0]), *source(t.split(" ", 1)[1])] for t in items]
         out.append(item)
+    return out
+
+
+def main() -> None:
+    out = parse((HERE / "queries.txt").read_text(encoding="utf-8").splitlines())
     (HERE / "queries.jsonl").write_text(
         "".join(json.dumps(q, ensure_ascii=False) + "\n" for q in out), encoding="utf-8"
     )
