@@ -81,20 +81,23 @@ def is_relevant(h: dict[str, Any], gains: dict[str, int], cat: dict[tuple[str, s
 
 
 def examples(queries: list[dict[str, Any]], cat: dict[tuple[str, str], str]) -> tuple[np.ndarray, np.ndarray]:
-    """The first 10 hits of each query: their signals (:func:`signals`) and whether they are judged relevant."""
+    """The first 10 hits of each query: their signals (:func:`signals`, NaN for a missing one) and whether
+    they are judged relevant."""
     x, y = [], []
     for q in queries:
         gains = gains_of(q, cat)
         for h, s in zip(q["pool"][:10], signals(q["pool"]), strict=False):
-            x.append(s)
+            x.append([math.nan if v is None else v for v in s])
             y.append(float(is_relevant(h, gains, cat)))
     return np.array(x), np.array(y)
 
 
 def fit(x: np.ndarray, y: np.ndarray, columns: list[int]) -> list[float]:
-    """Logistic regression by Newton's method (a little ridge): the intercept, then a weight per signal
-    (0 for a signal not in ``columns``)."""
-    a = np.hstack([np.ones((len(x), 1)), x[:, columns]])
+    """Logistic regression by Newton's method (a little ridge) over the rows that have every signal of
+    ``columns``: the intercept, then a weight per signal (0 for a signal not in ``columns``)."""
+    rows = ~np.isnan(x[:, columns]).any(axis=1)
+    a = np.hstack([np.ones((int(rows.sum()), 1)), x[rows][:, columns]])
+    y = y[rows]
     w = np.zeros(a.shape[1])
     for _ in range(50):
         p = 1 / (1 + np.exp(-a @ w))
@@ -107,19 +110,28 @@ def fit(x: np.ndarray, y: np.ndarray, columns: list[int]) -> list[float]:
     return [round(v, 3) for v in out]
 
 
-def probability(model: list[float], s: list[float]) -> float:
-    z = model[0] + sum(w * v for w, v in zip(model[1:], s, strict=True))
+def probability(models: dict[str, list[float]], s: list[float | None]) -> float:
+    """The relevance of a hit as :func:`budgetscope.index.ranking.relevance` gives it, with these models."""
+    if s[0] is not None and s[1] is not None:
+        model = models["use"]
+    elif s[0] is not None:
+        model = models["use-dense"]
+    elif s[1] is not None:
+        model = models[""]
+    else:
+        return 0.0
+    z = model[0] + sum(w * (v or 0.0) for w, v in zip(model[1:], s, strict=True) if w)
     return 1 / (1 + math.exp(-z))
 
 
 def report(
-    queries: list[dict[str, Any]], model: list[float], cut: float, cat: dict[tuple[str, str], str]
+    queries: list[dict[str, Any]], models: dict[str, list[float]], cut: float, cat: dict[tuple[str, str], str]
 ) -> dict[str, Any]:
     conf = conf_rel = rel = 0
     first, nomatch, scores = [], [], []
     for q in queries:
         gains = gains_of(q, cat)
-        pool = [(h, probability(model, s) < cut) for h, s in zip(q["pool"], signals(q["pool"]), strict=True)]
+        pool = [(h, probability(models, s) < cut) for h, s in zip(q["pool"], signals(q["pool"]), strict=True)]
         shown = pool[:10] if any(not w for _, w in pool) else pool[:WEAK_SHOWN]
         if not gains:
             nomatch.append(all(w for _, w in pool))
@@ -169,22 +181,26 @@ def main() -> None:
     cat = catalog()
     halves = {h: [q for q in queries if q["split"] == h] for h in ("tune", "heldout")}
     if a.current:
-        models = {
-            "in the code (use)": RELEVANCE_MODELS["use"],
-            "in the code (coverage only)": RELEVANCE_MODELS[""],
-        }
+        models = {k: list(v) for k, v in RELEVANCE_MODELS.items()}
         cuts = [RELEVANCE_CUTOFF]
     else:
         x, y = examples(halves["tune"], cat)
-        models = {"cosine and coverage": fit(x, y, [0, 1, 2, 3]), "coverage only": fit(x, y, [1, 3])}
+        models = {"use": fit(x, y, [0, 1, 2, 3]), "use-dense": fit(x, y, [0]), "": fit(x, y, [1, 3])}
         cuts = [0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5]
+    print("intercept and weights (cosine, coverage, best cosine − cosine, best coverage − coverage):")
     for name, model in models.items():
-        print(
-            f"{name}: intercept and weights (cosine, coverage, best cosine − cosine, best coverage − coverage) {model}"
-        )
-        for cut in cuts:
-            for half, qs in halves.items():
-                print(f"  cut-off {cut}  {half:8s} {json.dumps(report(qs, model, cut, cat))}")
+        print(f"  {name or 'coverage only'}: {model}")
+    for cut in cuts:
+        for half, qs in halves.items():
+            print(f"  cut-off {cut}  {half:8s} {json.dumps(report(qs, models, cut, cat))}")
+    only = {
+        **models,
+        "use": models[""],
+        "use-dense": models[""],
+    }  # coverage alone, as for an encoder not calibrated
+    for cut in cuts:
+        for half, qs in halves.items():
+            print(f"  coverage alone, cut-off {cut}  {half:8s} {json.dumps(report(qs, only, cut, cat))}")
 
 
 if __name__ == "__main__":

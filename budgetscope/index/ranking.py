@@ -52,17 +52,20 @@ TIE = 1e-6
 alike up to the engines' last float bits, and that noise must not order them."""
 """Weight of :func:`coverage` (the share of the query's distinctive terms in the hit), in the same units."""
 RELEVANCE_MODELS: dict[str, tuple[float, float, float, float, float]] = {
-    "use": (-2.721, 1.984, 4.228, -7.946, -1.752),
-    "": (-2.825, 0.0, 3.624, 0.0, -2.687),
+    "use": (-3.047, 2.187, 4.469, -8.31, -1.052),
+    "use-dense": (-3.676, 5.991, 0.0, 0.0, 0.0),
+    "": (-3.13, 0.0, 3.873, 0.0, -1.902),
 }
 """By encoder, a logistic model of "relevant" over a hit's :func:`signals`: the intercept, then the
 weights of its cosine, its coverage, the best cosine of the candidates minus its own, and the best
 coverage minus its own. Fitted on the first 10 hits of the tuning half of benchmarks/eval13 (its
-judgments; ``benchmarks/eval13/calibrate_cutoff.py``). ``""``: coverage alone, for an encoder whose
-cosines were not calibrated (and a search without a dense side)."""
+judgments; ``benchmarks/eval13/calibrate_cutoff.py``). ``"use-dense"``: the cosine alone, for a query
+without distinctive words (a typo, a word no dictionary knows: its coverage means nothing, and the best
+candidate's cosine is no yardstick); ``""``:
+coverage alone, for an encoder whose cosines were not calibrated (and a hit without a cosine)."""
 RELEVANCE_CUTOFF = 0.3
 """Below this probability of being relevant a hit is weak: the cut-off of the best F1 of "confident"
-against "judged relevant" on the tuning half (precision 0.68, recall 0.73 there; the earlier cut-off,
+against "judged relevant" on the tuning half (precision 0.68, recall 0.72 there; the earlier cut-off,
 a cosine of 0.5 or a coverage of 0.4, gave 0.31 and 0.88)."""
 _GENERIC_TEXT = "项目 建设 工作 管理 服务 发展 经费 费用 资金 开展 提升 推进 加强 相关 活动 保障 工程 支持 平台 中心 上海 上海市"
 GENERIC_TERMS = frozenset(_GENERIC_TEXT.split())
@@ -189,17 +192,26 @@ def merge_partners(
 
 
 def term_groups(query: str) -> list[list[str]]:
-    """The query's distinctive terms, each with its alternatives (an English word's translations)."""
+    """The query's distinctive words, each with its alternatives (an English word's translations).
+
+    Words as a reader splits them (:func:`~budgetscope.vector.sparse.words`), not the shorter words
+    search mode finds inside them: 量子计算机 asks for 量子 and 计算机, and a text holding 计算 alone
+    holds neither.
+
+    >>> term_groups("量子计算机"), term_groups("科技馆大修项目")
+    ([['量子'], ['计算机']], [['科技馆'], ['大修']])
+    """
     from budgetscope.index.translate import is_english, translate_groups
-    from budgetscope.vector.sparse import tokenize
+    from budgetscope.vector.sparse import words
 
     if is_english(query):
         return translate_groups(query)
-    return [[t] for t in dict.fromkeys(tokenize(query)) if len(t) >= 2 and t not in GENERIC_TERMS]
+    return [[t] for t in dict.fromkeys(words(query)) if len(t) >= 2 and t not in GENERIC_TERMS]
 
 
 def coverage(groups: Sequence[Sequence[str]], text: str) -> float:
-    """The share of term groups with a term in ``text`` (1.0 for a query with no distinctive term).
+    """The share of term groups with a term in ``text`` (1.0 for a query with no distinctive term; search
+    records None then, see :func:`relevance`).
 
     >>> coverage([["高速"], ["铁路"]], "科技馆建筑体大修"), coverage([["智库"]], "科技创新智库建设")
     (0.0, 1.0)
@@ -210,30 +222,54 @@ def coverage(groups: Sequence[Sequence[str]], text: str) -> float:
     return sum(1 for g in groups if any(t.lower() in lowered for t in g)) / len(groups)
 
 
-def signals(hits: Sequence[Mapping[str, Any]]) -> list[list[float]]:
-    """Each hit's cosine, coverage, and how far each is below the best of ``hits`` (a missing cosine
-    counts 0): what :data:`RELEVANCE_MODELS` weigh."""
-    cosines = [float(h.get("dense") or 0.0) for h in hits]
-    covers = [float(h.get("coverage") or 0.0) for h in hits]
-    best_cos, best_cover = max(cosines, default=0.0), max(covers, default=0.0)
-    return [[c, v, best_cos - c, best_cover - v] for c, v in zip(cosines, covers, strict=True)]
+def signals(hits: Sequence[Mapping[str, Any]]) -> list[list[float | None]]:
+    """Each hit's cosine, coverage, and how far each is below the best of ``hits``: what
+    :data:`RELEVANCE_MODELS` weigh. A hit without a cosine (or a query without distinctive words, no
+    coverage) has None for it and its distance."""
+    cosines = [h.get("dense") for h in hits]
+    covers = [h.get("coverage") for h in hits]
+    best_cos = max((float(c) for c in cosines if c is not None), default=0.0)
+    best_cover = max((float(v) for v in covers if v is not None), default=0.0)
+    return [
+        [
+            None if c is None else float(c),
+            None if v is None else float(v),
+            None if c is None else best_cos - float(c),
+            None if v is None else best_cover - float(v),
+        ]
+        for c, v in zip(cosines, covers, strict=True)
+    ]
+
+
+def model_for(encoder: str, s: Sequence[float | None]) -> tuple[float, ...] | None:
+    """The model of :data:`RELEVANCE_MODELS` for a hit's signals ``s``: cosine and coverage, the cosine
+    alone (a query without distinctive words), coverage alone (no cosine, or an encoder not
+    calibrated); None when neither is known."""
+    from budgetscope.index.encoders import primary_name
+
+    name = primary_name(encoder)  # a pair (use+e5): its first encoder's cosine
+    dense = s[0] is not None and name in RELEVANCE_MODELS
+    if dense and s[1] is not None:
+        return RELEVANCE_MODELS[name]
+    if dense:
+        return RELEVANCE_MODELS[f"{name}-dense"]
+    return RELEVANCE_MODELS[""] if s[1] is not None else None
 
 
 def relevance(hits: list[dict[str, Any]], encoder: str = "use") -> None:
     """Set each hit's ``relevance``: the calibrated probability that it is relevant to the query
-    (:data:`RELEVANCE_MODELS`; an encoder not calibrated, or hits without a cosine, by coverage alone).
+    (:data:`RELEVANCE_MODELS`, by :func:`model_for`); None when the hit has neither signal.
 
     >>> hits = [{"dense": 0.62, "coverage": 1.0}, {"dense": 0.45, "coverage": 0.0}]
     >>> relevance(hits); [h["relevance"] for h in hits]
-    [0.939, 0.007]
+    [0.941, 0.011]
     """
-    from budgetscope.index.encoders import primary_name
-
-    name = primary_name(encoder)  # a pair (use+e5): its first encoder's cosine
-    dense = any(h.get("dense") is not None for h in hits)
-    model = RELEVANCE_MODELS[name if dense and name in RELEVANCE_MODELS else ""]
     for h, s in zip(hits, signals(hits), strict=True):
-        z = model[0] + sum(w * v for w, v in zip(model[1:], s, strict=True))
+        model = model_for(encoder, s)
+        if model is None:
+            h["relevance"] = None
+            continue
+        z = model[0] + sum(w * (v or 0.0) for w, v in zip(model[1:], s, strict=True) if w)
         h["relevance"] = round(1 / (1 + math.exp(-z)), 3)
 
 

@@ -34,7 +34,9 @@ DENSE_WEIGHT = 1.0
 SPARSE_WEIGHT = 1.0
 """Weights of the dense and the lexical list in the fused ranking (see benchmarks/bench_search.py)."""
 CANDIDATE_PROJECTS = 30
-"""Projects fetched before re-ranking, merging and the cut-off (at least 3 × top_k)."""
+"""Projects fetched before re-ranking, merging and the cut-off (or top_k if more). The same pool for any
+top_k up to it: the first hits, their scores and their relevance do not depend on how many are asked
+for (the CLI's 10 are the web page's first 10 of 30)."""
 SNIPPET_CHARS = 120
 HIT_FIELDS = ("project_id", "doc", "line", "page", "name", "kind", "year", "department", "section", "text")
 """The payload fields a hit reads (:func:`hit_of`, coverage): only these are fetched for the winners."""
@@ -94,7 +96,7 @@ def search(
 
     f = filters.as_dict() if isinstance(filters, SearchFilters) else dict(filters or {})
     lexical = lexical_query(query)
-    pool = max(3 * top_k, CANDIDATE_PROJECTS)
+    pool = max(top_k, CANDIDATE_PROJECTS)
     found = index.search(
         query, filters=f, top_k=pool, mode=mode, weights=weights, lexical=lexical, fields=HIT_FIELDS
     )
@@ -110,7 +112,8 @@ def search(
         hit["lexical"] = None if bm25 is None else round(bm25, 6)
         if second is not None:
             hit["second"] = round(second, 6)
-        hit["coverage"] = round(coverage(groups, f"{hit['name']}\n{h.payload.get('text') or ''}"), 3)
+        text = f"{hit['name']}\n{h.payload.get('text') or ''}"
+        hit["coverage"] = round(coverage(groups, text), 3) if groups else None  # no distinctive word
         hits.append(hit)
     if mode == "hybrid":
         fuse(hits)

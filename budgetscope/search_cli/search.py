@@ -229,8 +229,8 @@ def _print(results: list[dict[str, Any]], format: SearchFormat, *, many: bool) -
 
 
 def hit_table(query: str, hits: list[dict[str, Any]]) -> Group:
-    """Hits as a compact list: rank, score, project, year, department, where (every source of the
-    project: narrative and form); then the snippet with the query's terms highlighted. Hits below
+    """Hits as a compact list: rank, project, year, department, where (every source of the project:
+    narrative and form), score and relevance; then the snippet with the query's terms highlighted. Hits below
     the relevance cut-off are marked weak where they stand; with none above it, "no close match"
     heads them."""
     weak = sum(1 for h in hits if h.get("weak"))
@@ -247,7 +247,8 @@ def hit_table(query: str, hits: list[dict[str, Any]]) -> Group:
         head = Text(f"{i:>2}. ")
         head.append(h.get("name") or "", style="dim" if h.get("weak") else "bold")
         head.append(
-            f"  {h.get('year') or ''} {h.get('department') or ''}  {where}  [{h.get('section')}]  {h['score']:.3f}",
+            f"  {h.get('year') or ''} {h.get('department') or ''}  {where}  [{h.get('section')}]  {h['score']:.3f}"
+            + (f" (relevance {h['relevance']:.3f})" if h.get("relevance") is not None else ""),
             style="dim",
         )
         if h.get("weak"):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -21,6 +22,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner, Result
 
+from budgetscope.index.ranking import RELEVANCE_CUTOFF
 from budgetscope.models import Record
 from budgetscope.search_cli.app import app
 
@@ -185,8 +187,13 @@ def test_search_cli_table_says_no_close_match_and_marks_weak_hits(home: Path) ->
     some = invoke("search", "科普资源库和智慧科普平台", "--home", home)
     heads = [x for x in some.stdout.splitlines() if x[:3].strip().rstrip(".").isdigit()]
     assert "no close match" not in some.stdout and not heads[0].endswith("weak")
-    scores = [float(x.removesuffix("  weak").rsplit(" ", 1)[1]) for x in heads]
+    shown = [re.search(r"  (\d\.\d{3}) \(relevance (\d\.\d{3})\)(  weak)?$", x) for x in heads]
+    assert all(shown), heads
+    scores = [float(m[1]) for m in shown if m]
     assert scores == sorted(scores, reverse=True)
+    assert all((float(m[2]) < RELEVANCE_CUTOFF) == bool(m[3]) for m in shown if m), (
+        "weak: relevance below the cut-off"
+    )
 
 
 @pytest.mark.parametrize(

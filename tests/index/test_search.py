@@ -184,6 +184,22 @@ def test_search_weak_hits_are_marked_in_place_and_no_close_match_is_few(index: V
     assert unrelated and all(h.weak for h in unrelated) and len(unrelated) <= 3
 
 
+def test_search_first_hits_do_not_depend_on_top_k(index: VectorIndex) -> None:
+    """The CLI's 10 hits are the web page's first 10 of 30: the same projects, scores, relevance and marks."""
+    few = search(index, "科普资源库和智慧科普平台", top_k=10)
+    many = search(index, "科普资源库和智慧科普平台", top_k=30)
+    keep = ("id", "score", "relevance", "weak")
+    assert [h.model_dump(include=set(keep)) for h in few] == [
+        h.model_dump(include=set(keep)) for h in many[:10]
+    ]
+
+
+def test_search_typo_is_no_close_match(index: VectorIndex) -> None:
+    """A query with no word the dictionaries know (a typo) has no coverage to go by: no close match."""
+    hits = search(index, "zzqqxx")
+    assert hits and len(hits) <= 3 and all(h.weak and h.coverage is None for h in hits)
+
+
 @pytest.mark.parametrize("mode", ["dense", "sparse", "hybrid"])
 def test_search_modes_all_find_the_lexical_match(index: VectorIndex, mode: Any) -> None:
     assert search(index, "科技社团党建工作", top_k=1, mode=mode)[0].line == 453

@@ -82,6 +82,21 @@ def test_ranking_relevance_is_calibrated_on_cosine_coverage_and_the_gap_to_the_b
     assert lexical[0]["relevance"] >= RELEVANCE_CUTOFF > lexical[1]["relevance"]
 
 
+def test_ranking_query_without_distinctive_words_is_judged_by_the_cosine_alone() -> None:
+    """A typo or a word no dictionary knows has no term to cover (coverage None): the best of poor
+    cosines is no yardstick, so only an absolute cosine makes a hit confident."""
+    typo = [
+        hit(f"t{i}", "d.txt", "甲", 0.05 - i / 100, dense=c, cover=0.0) for i, c in enumerate((0.32, 0.30))
+    ]
+    close = [hit("c", "d.txt", "乙", 0.05, dense=0.75, cover=0.0)]
+    for h in typo + close:
+        h["coverage"] = None
+    relevance(typo)
+    relevance(close)
+    assert all(h["relevance"] < RELEVANCE_CUTOFF for h in typo) and close[0]["relevance"] >= RELEVANCE_CUTOFF
+    assert all(h["weak"] for h in mark_weak(typo, top_k=10))
+
+
 def test_ranking_no_close_match_keeps_only_the_best_few_marked_weak() -> None:
     weak = [hit(f"w{i}", "d.txt", "乙", 0.06, dense=0.1, cover=0.0) for i in range(8)]
     shown = mark_weak(weak, top_k=10)
