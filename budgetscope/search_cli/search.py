@@ -246,6 +246,8 @@ def hit_table(query: str, hits: list[dict[str, Any]]) -> Group:
         where = ", ".join(place(s.get("doc"), s.get("line"), s.get("page")) for s in sources)
         head = Text(f"{i:>2}. ")
         head.append(h.get("name") or "", style="dim" if h.get("weak") else "bold")
+        if h.get("kind") == "department_form":  # its name is the department's: say what it is
+            head.append(" (部门整体绩效目标表 department-wide form)", style="dim")
         head.append(
             f"  {h.get('year') or ''} {h.get('department') or ''}  {where}  [{h.get('section')}]  {h['score']:.3f}"
             + (f" (relevance {h['relevance']:.3f})" if h.get("relevance") is not None else ""),

@@ -614,3 +614,19 @@ def test_search_cli_department_by_a_unique_part_of_its_name(home: Path) -> None:
 def test_search_cli_routed_question_respects_top_k(home: Path) -> None:
     hits = search_json(home, "哪些项目引用了上海市科学技术普及条例", "--top-k", "2")
     assert len(hits) == 2 and all(h["score"] == 1.0 for h in hits)
+
+
+def test_search_cli_table_says_a_department_wide_form_is_one() -> None:
+    """A department-wide form is named after its department: the table says what it is."""
+    from rich.console import Console
+
+    from budgetscope.search_cli.search import hit_table
+
+    hit = {"doc": "chongqing.pdf", "line": None, "page": 30, "id": "x", "name": "重庆市水利局",
+           "kind": "department_form", "year": 2026, "department": "重庆市水利局", "section": "overview",
+           "score": 0.1, "relevance": 0.04, "weak": True, "snippet": "重庆市水利局"}  # fmt: skip
+    console = Console(width=200, record=True)
+    console.print(hit_table("waterways", [hit, {**hit, "id": "y", "name": "水利专项资金", "kind": "form"}]))
+    lines = console.export_text().splitlines()
+    assert "重庆市水利局 (部门整体绩效目标表 department-wide form)" in lines[2]
+    assert "department-wide" not in lines[4]
