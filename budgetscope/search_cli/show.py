@@ -75,6 +75,8 @@ def render(details: dict[str, Any]) -> Group:
     sections = [(k, p["sections"].get(k)) for k in SECTION_KEYS if k in p["sections"]]
     for key, text in sections:
         parts.append(Panel(Text(text if text else "—"), title=key, title_align="left"))
+    for label, text in ((p["form"] or {}).get("texts") or {}).items():  # a form's 年度绩效目标 …, as written
+        parts.append(Panel(Text(text if text else "—"), title=Text(label), title_align="left"))
     if p["form"]:
         f = p["form"]
         form = _table("field", "value", "finding", title="form", title_justify="left")
