@@ -8,14 +8,14 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console, Group
+from rich.console import Group
 from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Column, Table
 from rich.text import Text
 
 from budgetscope.models import SECTION_KEYS, to_json
-from budgetscope.search_cli.common import HomeOption, fail, place
+from budgetscope.search_cli.common import DataConsole, HomeOption, fail, place
 
 
 class ShowFormat(StrEnum):
@@ -163,4 +163,4 @@ def command(
     if format is ShowFormat.json:
         print(to_json(details, indent=1))
     else:
-        Console(file=sys.stdout, highlight=False).print(render(details))
+        DataConsole(file=sys.stdout, highlight=False).print(render(details))
