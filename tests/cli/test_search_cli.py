@@ -351,6 +351,20 @@ def test_cites_cli_table_says_which_version_each_project_cites(corpus_home: Path
     assert {line[-2] for line in lines} == set(label.values())  # both versions are cited
 
 
+@pytest.mark.parametrize("format", ["json", "table"])
+def test_cites_cli_ambiguous_short_name_is_an_error_in_every_format(home: Path, format: str) -> None:
+    """纲要 may mean several documents: exit 1 and the candidates on stderr, as `search --cites 纲要`;
+    no empty JSON list a script would read as "nobody cites it"; the table lists the candidates."""
+    result = invoke("cites", "纲要", "--home", home, "--format", format)
+    line = one_line_error(result)
+    assert line == one_line_error(invoke("search", "科普", "--home", home, "--cites", "纲要"))
+    assert "'纲要' is ambiguous" in line and "全民科学素质行动规划纲要（2021—2035年） (" in line
+    if format == "json":
+        assert result.stdout == ""
+    else:
+        assert result.stdout.startswith("纲要 is ambiguous") and "知识产权强国建设纲要" in result.stdout
+
+
 def test_cites_cli_unknown_document(home: Path) -> None:
     result = invoke("cites", "不存在的管理办法", "--home", home)
     assert "不存在的管理办法" in one_line_error(result) and result.stdout == ""
