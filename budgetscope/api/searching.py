@@ -103,8 +103,7 @@ def answer(
     :class:`UnknownPolicyDocument` or, for a ``cites`` filter or a citation question naming a short
     name that may mean several documents (纲要), :class:`AmbiguousPolicyDocument` with the candidates.
     """
-    from budgetscope.index.cites import cites, resolve
-    from budgetscope.index.search import cites_target
+    from budgetscope.index.cites import cites, cites_target, resolve
 
     filters = {k: v for k, v in filters.items() if v is not None}
     if filters.get("department"):

@@ -309,6 +309,20 @@ def test_cites_cli_exactly_the_projects_citing_the_document(
     assert len({h["id"] for h in hits}) == len(hits)
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "who cites the Fire Protection Law",
+        "projects citing the Fire Protection Law",
+        "谁引用了中华人民共和国消防法",
+    ],
+)
+def test_cites_cli_question_forms_reach_the_document(home: Path, question: str) -> None:
+    expected = [h["id"] for h in cites_json(home, "中华人民共和国消防法")]
+    assert expected and [h["id"] for h in cites_json(home, question)] == expected
+    assert [h["id"] for h in search_json(home, question)] == expected  # search answers it as cites
+
+
 def test_cites_cli_json_hit_carries_the_exact_wording(home: Path) -> None:
     hits = cites_json(home, "科普法")
     assert all(set(h) >= HIT_KEYS | {"cited", "canonical"} for h in hits)
