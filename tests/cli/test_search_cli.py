@@ -208,6 +208,25 @@ def test_search_cli_filter_restricts_every_hit(home: Path, option: str, value: s
     assert hits and all(str(h[key]) == value for h in hits)
 
 
+def test_search_cli_year_no_document_has_says_so_and_names_the_stored_years(
+    home: Path, tmp_path: Path
+) -> None:
+    """An empty answer for a year the home has no document of says why (one line on stderr, exit 0):
+    the years stored; a year the home has gives no such line, nor does a queries file twice."""
+    result = invoke("search", "科普", "--home", home, "--year", "2030")
+    assert result.exit_code == 0 and "(0 projects)" in result.stdout
+    assert result.stderr.splitlines() == [
+        "warning: no stored document is of 2030: the home has documents of 2025, 2026"
+    ]
+    assert invoke("search", "科普", "--home", home, "--year", "2025").stderr == ""
+    queries = tmp_path / "queries.jsonl"
+    queries.write_text(
+        '{"query": "科普", "filters": {"year": 2030}}\n{"query": "科技馆", "filters": {"year": 2030}}\n'
+    )
+    result = invoke("search", "--queries", queries, "--format", "jsonl", "--home", home)
+    assert result.exit_code == 0 and len(result.stderr.splitlines()) == 1
+
+
 def test_search_cli_year_filter_finds_every_project_of_the_year(
     home: Path, records: list[dict[str, Any]]
 ) -> None:
