@@ -15,7 +15,10 @@ from budgetscope.search_cli.common import HomeOption, OutputFormat, fail, place,
 
 def command(
     query: Annotated[
-        str, typer.Argument(help="A title, 简称, 文号, or a question like 哪些项目引用了全民科学素质纲要.")
+        str,
+        typer.Argument(
+            help="A title, 简称, 文号, or a question: 哪些项目引用了全民科学素质纲要, who cites the Fire Protection Law."
+        ),
     ],
     year: Annotated[int | None, typer.Option("--year", help="Only projects of this budget year.")] = None,
     department: Annotated[str | None, typer.Option("--department", help="Only this department.")] = None,
