@@ -29,7 +29,7 @@ def wire(hit: SearchHit) -> dict[str, Any]:
 def search_answer(home: Path, store: Any, index: Any, request: dict[str, Any]) -> dict[str, Any]:
     """``{"results": [{"query", "hits"}], "warnings": [...]}`` on an open store and index; raises
     :class:`NoSearchIndex` before any ingest."""
-    from budgetscope.api.searching import answer, departments, index_lag
+    from budgetscope.api.searching import answer, departments, index_lag, unknown_year, years
     from budgetscope.index.search import search
     from budgetscope.messages import one_line
 
@@ -49,9 +49,15 @@ def search_answer(home: Path, store: Any, index: Any, request: dict[str, Any]) -
         raise BudgetscopeError(f"unknown search mode {request['mode']!r}: expected {', '.join(MODES)}")
     mode: Literal["hybrid", "dense", "sparse"] = request["mode"]
     results: list[dict[str, Any]] = []
+    stored_years: set[int] | None = None
     for item in request["batch"]:
         q = str(item["query"])
         filters = {**request["base"], **(item.get("filters") or {})}
+        if filters.get("year") is not None:
+            stored_years = years(store) if stored_years is None else stored_years
+            note = unknown_year(filters["year"], stored_years)
+            if note and note not in warnings:
+                warnings.append(note)
         if cites and "cites" not in filters:
             filters["cites"] = cites
         hits = answer(

@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +19,13 @@ SearchIndex = Callable[[str, dict[str, Any]], "list[SearchHit]"]
 """``search_index(query, filters)``: the index's hits for a query (filters with resolved ids)."""
 
 
+def relevance_cutoff() -> float:
+    """The calibrated relevance below which a search hit is ``weak`` (:data:`budgetscope.index.ranking.RELEVANCE_CUTOFF`)."""
+    from budgetscope.index.ranking import RELEVANCE_CUTOFF
+
+    return RELEVANCE_CUTOFF
+
+
 def short(text: str, limit: int = 60) -> str:
     """``text`` cut to ``limit`` characters (with …), for messages."""
     return text if len(text) <= limit else text[:limit] + "…"
@@ -27,6 +34,27 @@ def short(text: str, limit: int = 60) -> str:
 def departments(store: EntityStore) -> set[str]:
     """The departments of the stored documents."""
     return {row["department"] for row in store.select("documents") if row["department"]}
+
+
+def years(store: EntityStore) -> set[int]:
+    """The years of the stored documents."""
+    return {row["year"] for row in store.select("documents") if row["year"] is not None}
+
+
+def unknown_year(year: int | None, known: Collection[int]) -> str | None:
+    """One line when a year filter matches no stored document, naming the years the home has (an
+    empty answer with no hint reads as "nothing of that year matches the query"); None otherwise.
+
+    >>> unknown_year(2030, {2026, 2019})
+    'no stored document is of 2030: the home has documents of 2019, 2026'
+    >>> unknown_year(2026, {2026}) is None
+    True
+    """
+    if year is None or year in known:
+        return None
+    return f"no stored document is of {year}: the home has " + (
+        f"documents of {', '.join(str(y) for y in sorted(known))}" if known else "no document with a year"
+    )
 
 
 def resolve_department(given: str, known: set[str]) -> str:
@@ -103,8 +131,7 @@ def answer(
     :class:`UnknownPolicyDocument` or, for a ``cites`` filter or a citation question naming a short
     name that may mean several documents (纲要), :class:`AmbiguousPolicyDocument` with the candidates.
     """
-    from budgetscope.index.cites import cites, resolve
-    from budgetscope.index.search import cites_target
+    from budgetscope.index.cites import cites, cites_target, resolve
 
     filters = {k: v for k, v in filters.items() if v is not None}
     if filters.get("department"):

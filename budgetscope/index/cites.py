@@ -1,8 +1,9 @@
 """Which projects cite a policy document: exact look-ups through the canonical identities.
 
-A query is a title, a 简称, a 文号 or a question ("哪些项目引用了全民科学素质纲要"). It resolves to
-canonical policy documents with :meth:`PolicyIndex.lookup`; the projects are those whose stored
-citations carry one of those canonical ids. No embedding is involved, so the answer is exact.
+A query is a title, a 简称, a 文号 or a question (哪些项目引用了全民科学素质纲要, who cites the Fire
+Protection Law: :func:`cites_target`). It resolves to canonical policy documents with
+:meth:`PolicyIndex.lookup`; the projects are those whose stored citations carry one of those
+canonical ids. No embedding is involved, so the answer is exact.
 
 Example:
     >>> from budgetscope.store.sqlite import open_store  # doctest: +SKIP
@@ -12,15 +13,64 @@ Example:
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import Any
 
-from budgetscope.index.search import cites_target
 from budgetscope.index.translate import is_english, policy_title
 from budgetscope.models import CitedWording, PolicyDocument, SearchHit
 from budgetscope.pipeline.link import PolicyIndex
 from budgetscope.pipeline.policy_aliases import fold_spelling
 from budgetscope.store.protocol import EntityStore
+
+_ZH_VERB = r"(?:引用|援引|依据|根据|提到|提及|引|用)"
+_EN_WHO = r"(?:who|what|which)(?:\s+(?:projects?|departments?|units?|budgets?|programs?|programmes?|ones?))?"
+_EN_THEY = r"(?:(?:all\s+)?(?:the\s+)?(?:projects?|departments?|units?|budgets?|programs?|programmes?))"
+_EN_AUX = r"(?:\s+(?:has|have|had|do|does|did|is|are|was|were|still|also))*"
+_EN_VERB = (
+    r"(?:cite[sd]?|citing|referenc(?:e[sd]?|ing)|refer(?:s|red|ring)?\s+to|quot(?:e[sd]?|ing)"
+    r"|mention(?:s|ed|ing)?|invok(?:e[sd]?|ing)|(?:is|are|was|were)\s+based\s+on|rel(?:y|ies|ied|ying)\s+on)"
+)
+_EN_PASSIVE = r"(?:cited|referenced|quoted|mentioned|invoked|referred\s+to)"
+_EN_ASK = r"(?:(?:please\s+)?(?:(?:list|show|find|get|give|tell)(?:\s+me)?\s+)?)"
+_END = r"\s*[？?。.!！]?$"
+CITES_QUESTIONS = tuple(
+    re.compile(pattern, re.IGNORECASE)
+    for pattern in (
+        # 哪些项目引用了全民科学素质纲要 · 请问哪些部门依据了… · 谁引用了…
+        rf"^(?:请问|查询|列出|找出|找)?(?:(?:有)?哪些(?:项目|部门|单位)?|谁|哪个(?:项目|部门|单位)){_ZH_VERB}(?:了|过)?(?P<q>.+?){_END}",
+        # 科协发学字〔2017〕42号被哪些项目引用
+        rf"^(?P<q>.+?)(?:被)?(?:哪些项目|哪些部门|哪些单位|谁)(?:引用|援引|依据|提到)(?:了|过)?{_END}",
+        # 引用了中华人民共和国消防法的项目（有哪些）
+        rf"^(?:请问|列出|找出)?(?:引用|援引|提到|提及)(?:了|过)?(?P<q>.+?)的(?:项目|部门|单位)(?:有|都有|是)?(?:哪些)?{_END}",
+        # which projects cite X · who cites X · what cites X · tell me who has cited X
+        rf"^{_EN_ASK}{_EN_WHO}{_EN_AUX}\s+{_EN_VERB}\s+(?P<q>.+?){_END}",
+        # projects citing X · list all projects that reference X · departments which have cited X
+        rf"^{_EN_ASK}{_EN_THEY}\s+(?:(?:that|which|who)\s+)?(?:(?:has|have|had|do|does|did|are|were)\s+)?{_EN_VERB}\s+(?P<q>.+?){_END}",
+        # X cited by which projects · X is referenced by what projects
+        rf"^(?P<q>.+?)\s+(?:(?:is|was|are|were|has\s+been|have\s+been|being)\s+)?{_EN_PASSIVE}\s+by\s+(?:which|what|whom|who|any)(?:\s+{_EN_THEY})?{_END}",
+        # where is X cited
+        rf"^(?:where|by\s+whom)\s+(?:is|was|are|were|has|have)\s+(?P<q>.+?)\s+(?:been\s+)?{_EN_PASSIVE}(?:\s+by)?{_END}",
+    )
+)
+"""Citation questions, in Chinese and in English; the group ``q`` is the document asked about."""
+
+
+def cites_target(query: str) -> str | None:
+    """The document a citation question asks about, or None for any other query.
+
+    >>> cites_target("哪些项目引用了全民科学素质纲要"), cites_target("who cites the Fire Protection Law")
+    ('全民科学素质纲要', 'the Fire Protection Law')
+    >>> cites_target("科技馆大修"), cites_target("party building in scientific societies")
+    (None, None)
+    """
+    text = " ".join(query.split())
+    for pattern in CITES_QUESTIONS:
+        m = pattern.match(text)
+        if m:
+            target = re.sub(r"^the\s+(?=[《\u3400-\u9fff])", "", m.group("q").strip(" 《》\"“”'"), flags=re.I)
+            return target.strip(" 《》\"“”',，:：") or None
+    return None
 
 
 def policy_documents(store: EntityStore) -> list[PolicyDocument]:

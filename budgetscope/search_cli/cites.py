@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from typing import Annotated, Any
 
 import typer
@@ -16,7 +15,10 @@ from budgetscope.search_cli.common import HomeOption, OutputFormat, fail, place,
 
 def command(
     query: Annotated[
-        str, typer.Argument(help="A title, 简称, 文号, or a question like 哪些项目引用了全民科学素质纲要.")
+        str,
+        typer.Argument(
+            help="A title, 简称, 文号, or a question: 哪些项目引用了全民科学素质纲要, who cites the Fire Protection Law."
+        ),
     ],
     year: Annotated[int | None, typer.Option("--year", help="Only projects of this budget year.")] = None,
     department: Annotated[str | None, typer.Option("--department", help="Only this department.")] = None,
@@ -47,21 +49,22 @@ def command(
 
 
 def _print(query: str, answered: dict[str, Any], format: OutputFormat) -> None:
+    """The answer in ``format``; a short name that may mean several documents (纲要) is an error in
+    every format (exit 1, the candidates on stderr; the table lists them on stdout too), as for
+    ``search --cites``: no empty list a script would read as "nobody cites it"."""
     documents, options, hits = answered["documents"], answered["options"], answered["hits"]
+    if options:
+        if format is OutputFormat.table:
+            out = stdout(markup=True)
+            out.print(f"[bold]{escape(query)}[/bold] is ambiguous: {len(options)} candidates")
+            for d, n in options:
+                numbers = f"  ({', '.join(d['doc_numbers'])})" if d["doc_numbers"] else ""
+                out.print(f"  {escape(d['title'])}{escape(numbers)}  [dim]{_projects(n)}  {d['id']}[/dim]")
+        raise fail(_ambiguous(query, options))
     if format is OutputFormat.json:
-        if options:
-            listed = "; ".join(f"{d['title']} ({_projects(n)})" for d, n in options[:5])
-            more = f"; … {len(options) - 5} more" if len(options) > 5 else ""
-            print(f"{query!r} may mean {len(options)} documents; name one: {listed}{more}", file=sys.stderr)
         print(json.dumps(hits, ensure_ascii=False, indent=1))
         return
     out = stdout(markup=True)  # every piece of document text below is escaped
-    if options:
-        out.print(f"[bold]{escape(query)}[/bold] is ambiguous: {len(options)} candidates")
-        for d, n in options:
-            numbers = f"  ({', '.join(d['doc_numbers'])})" if d["doc_numbers"] else ""
-            out.print(f"  {escape(d['title'])}{escape(numbers)}  [dim]{_projects(n)}  {d['id']}[/dim]")
-        return
     if not documents:
         raise fail(f"no cited policy document matches {query!r}")
     # several documents (the versions of a plan): each is numbered, and each project says which it cites
@@ -82,6 +85,15 @@ def _print(query: str, answered: dict[str, Any], format: OutputFormat) -> None:
         )
         out.print(Text(f"      {h['snippet']}"))
     out.print(f"[dim]{counted(len(hits), 'project')}[/dim]")
+
+
+def _ambiguous(query: str, options: list[Any]) -> str:
+    """The one-line message of :class:`~budgetscope.api.errors.AmbiguousPolicyDocument` (as ``search
+    --cites`` prints it) for the candidates of an answer (``[document fields, projects]``)."""
+    from budgetscope.api.errors import AmbiguousPolicyDocument
+    from budgetscope.models import PolicyDocument
+
+    return str(AmbiguousPolicyDocument(query, [(PolicyDocument.model_validate(d), n) for d, n in options]))
 
 
 def _projects(n: int) -> str:

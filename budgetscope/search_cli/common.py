@@ -19,6 +19,16 @@ if TYPE_CHECKING:  # imported where used: `search` and `cites` do not pay for th
 T = TypeVar("T")
 
 
+class DataConsole(Console):
+    """A rich console for data on stdout: a closed pipe (``budgetscope cites … | head -1``) raises
+    BrokenPipeError, which the app ends quietly with exit 0 (rich's own handling exits 1), as for
+    everything else a command prints."""
+
+    def on_broken_pipe(self) -> None:
+        self.quiet = True
+        raise BrokenPipeError(32, "Broken pipe")
+
+
 def stdout(*, markup: bool = False) -> Console:
     """A console on the current stdout (data only); when it is not a terminal, nothing is cropped.
 
@@ -27,7 +37,7 @@ def stdout(*, markup: bool = False) -> Console:
     escapes every piece of document text (``rich.markup.escape``) or passes ``Text`` objects.
     """
     wide = None if sys.stdout.isatty() else 200
-    return Console(file=sys.stdout, soft_wrap=True, highlight=False, width=wide, markup=markup)
+    return DataConsole(file=sys.stdout, soft_wrap=True, highlight=False, width=wide, markup=markup)
 
 
 def place(doc: object, line: object = None, page: object = None) -> str:

@@ -8,14 +8,14 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console, Group
+from rich.console import Group
 from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Column, Table
 from rich.text import Text
 
 from budgetscope.models import SECTION_KEYS, to_json
-from budgetscope.search_cli.common import HomeOption, fail, place
+from budgetscope.search_cli.common import DataConsole, HomeOption, fail, place
 
 
 class ShowFormat(StrEnum):
@@ -75,6 +75,8 @@ def render(details: dict[str, Any]) -> Group:
     sections = [(k, p["sections"].get(k)) for k in SECTION_KEYS if k in p["sections"]]
     for key, text in sections:
         parts.append(Panel(Text(text if text else "—"), title=key, title_align="left"))
+    for label, text in ((p["form"] or {}).get("texts") or {}).items():  # a form's 年度绩效目标 …, as written
+        parts.append(Panel(Text(text if text else "—"), title=Text(label), title_align="left"))
     if p["form"]:
         f = p["form"]
         form = _table("field", "value", "finding", title="form", title_justify="left")
@@ -161,4 +163,4 @@ def command(
     if format is ShowFormat.json:
         print(to_json(details, indent=1))
     else:
-        Console(file=sys.stdout, highlight=False).print(render(details))
+        DataConsole(file=sys.stdout, highlight=False).print(render(details))

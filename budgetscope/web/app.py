@@ -23,6 +23,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from budgetscope.api import AmbiguousPolicyDocument, BudgetscopeError, ProjectNotFound
+from budgetscope.api.searching import relevance_cutoff, unknown_year
 from budgetscope.models import SECTION_KEYS, PolicyDocument, SearchFilters, to_json
 from budgetscope.web import charts, views
 from budgetscope.web.data import UNAVAILABLE, Data, flagged_budgets, group_projects
@@ -62,9 +63,10 @@ def create_app(data: Data, *, allow_upload: bool = False, cli_token: str | None 
         q = clean_query(request.query_params.get("q"))
         out: dict[str, Any] = {
             "q": q, "hits": [], "error": None, "candidates": [], "filters": {}, "cites_candidates": [],
-            "cites_query": "", "cites_question": False,
+            "cites_query": "", "cites_question": False, "filter_note": None,
         }  # fmt: skip
         try:
+            top_k = views.top_k_param(request.query_params.get("top_k"), TOP_K)
             filters = SearchFilters(
                 year=views.year_param(request.query_params.get("year")),
                 department=clean_query(request.query_params.get("department")) or None,
@@ -77,7 +79,10 @@ def create_app(data: Data, *, allow_upload: bool = False, cli_token: str | None 
         out["filters"] = filters.as_dict()
         if q:
             try:
-                out["hits"] = data.bs.search(q, filters, top_k=TOP_K)
+                out["hits"] = data.bs.search(q, filters, top_k=top_k)
+                if not out["hits"] and filters.year is not None:
+                    known = {d.year for d in data.bs.documents() if d.year is not None}
+                    out["filter_note"] = unknown_year(filters.year, known)
                 if not any(h.cited for h in out["hits"]):
                     out["candidates"] = data.bs.policy_documents(q)
             except AmbiguousPolicyDocument as exc:
@@ -94,13 +99,15 @@ def create_app(data: Data, *, allow_upload: bool = False, cli_token: str | None 
     def search_page(request: Request) -> Response:
         answer = search_answer(request)
         hits = answer["hits"]
+        counted = [h for h in hits if not h.weak] or hits  # the confident hits; all weak: every hit
         facets = {
-            "year": Counter(str(h.year) for h in hits if h.year is not None),
-            "department": Counter(h.department for h in hits if h.department),
+            "year": Counter(str(h.year) for h in counted if h.year is not None),
+            "department": Counter(h.department for h in counted if h.department),
         }
         return page(
             request, "search.html", status=400 if answer["error"] and not answer["q"] else 200,
-            options=views.filter_options(data.bs.projects()), facets=facets, highlights=highlights, **answer,
+            options=views.filter_options(data.bs.projects()), facets=facets, highlights=highlights,
+            facet_note=views.facet_note(len(hits), sum(h.weak for h in hits)), **answer,
         )  # fmt: skip
 
     def api_search(request: Request) -> Response:
@@ -230,7 +237,8 @@ def create_app(data: Data, *, allow_upload: bool = False, cli_token: str | None 
         return Response(text, media_type="text/plain; charset=utf-8")
 
     def docs_page(request: Request) -> Response:
-        return page(request, "docs.html", sections=SECTION_KEYS)
+        return page(request, "docs.html", sections=SECTION_KEYS, top_k=TOP_K, max_top_k=views.MAX_TOP_K,
+                    cutoff=relevance_cutoff())  # fmt: skip
 
     routes = [
         Route("/", home),

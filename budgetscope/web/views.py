@@ -61,6 +61,46 @@ def year_param(value: str | None, *, strict: bool = True) -> int | None:
     return None
 
 
+MAX_TOP_K = 100
+"""The most hits ``/api/search?top_k=`` gives."""
+
+
+def top_k_param(value: str | None, default: int) -> int:
+    """How many hits a request asks for (``top_k``, 1 to :data:`MAX_TOP_K`); ``default`` when it asks
+    nothing; a bad value is a ValueError.
+
+    >>> top_k_param("5", 30), top_k_param(None, 30)
+    (5, 30)
+    >>> top_k_param("0", 30)
+    Traceback (most recent call last):
+    ...
+    ValueError: top_k must be a number from 1 to 100, not '0'
+    """
+    if value is None or value == "":
+        return default
+    if value.isascii() and value.isdigit() and 1 <= int(value) <= MAX_TOP_K:
+        return int(value)
+    raise ValueError(f"top_k must be a number from 1 to {MAX_TOP_K}, not {value[:20]!r}")
+
+
+def facet_note(hits: int, weak: int) -> str:
+    """What the search page's facet counts count: the confident hits, or every hit when all are weak.
+
+    >>> facet_note(30, 23)
+    '计数只含 7 个较强的结果 Counts of the 7 confident hits: the 23 weak hits are not counted'
+    >>> facet_note(3, 3)
+    '结果都较弱，全部计入 Every hit is weak: all 3 are counted'
+    """
+    if weak == 0:
+        return f"计数含全部 {hits} 个结果 Counts of all {hits} hits"
+    if weak == hits:
+        return f"结果都较弱，全部计入 Every hit is weak: all {hits} are counted"
+    return (
+        f"计数只含 {hits - weak} 个较强的结果 Counts of the {hits - weak} confident hits: "
+        f"the {weak} weak hits are not counted"
+    )
+
+
 def first_error(exc: Exception) -> str:
     """One line for a bad filter."""
     if isinstance(exc, ValidationError):

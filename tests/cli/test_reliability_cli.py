@@ -264,6 +264,32 @@ def test_app_full_disk_and_closed_pipe_on_stdout(home: Path) -> None:
     assert exporter.stderr is not None and exporter.stderr.read() == b""
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["cites", "社会团体登记管理条例"],
+        ["cites", "社会团体登记管理条例", "--format", "json"],
+        ["show", "{id}"],
+        ["search", "学会改革"],
+        ["check", "--all"],
+    ],
+)
+def test_app_closed_pipe_is_a_normal_end_for_every_command(home: Path, args: list[str]) -> None:
+    """`budgetscope cites … | head -1`: stdout a pipe nobody reads any more (closed before the command
+    writes, so the end is certain) is exit 0 and nothing on stderr, as for `export --out -`."""
+    hits = json.loads(invoke("cites", "社会团体登记管理条例", "--format", "json", "--home", home).stdout)
+    assert hits
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        p = subprocess.run(_cli(*(a.format(id=hits[0]["id"]) for a in args), home=home), stdout=write,
+                           stderr=subprocess.PIPE, text=True, env=env, timeout=120)  # fmt: skip
+    finally:
+        os.close(write)
+    assert (p.returncode, p.stderr) == (0, "")
+
+
 def test_app_disk_full_error_is_one_line() -> None:
     import errno
 

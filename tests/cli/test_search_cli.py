@@ -215,6 +215,25 @@ def test_search_cli_filter_restricts_every_hit(home: Path, option: str, value: s
     assert hits and all(str(h[key]) == value for h in hits)
 
 
+def test_search_cli_year_no_document_has_says_so_and_names_the_stored_years(
+    home: Path, tmp_path: Path
+) -> None:
+    """An empty answer for a year the home has no document of says why (one line on stderr, exit 0):
+    the years stored; a year the home has gives no such line, nor does a queries file twice."""
+    result = invoke("search", "科普", "--home", home, "--year", "2030")
+    assert result.exit_code == 0 and "(0 projects)" in result.stdout
+    assert result.stderr.splitlines() == [
+        "warning: no stored document is of 2030: the home has documents of 2025, 2026"
+    ]
+    assert invoke("search", "科普", "--home", home, "--year", "2025").stderr == ""
+    queries = tmp_path / "queries.jsonl"
+    queries.write_text(
+        '{"query": "科普", "filters": {"year": 2030}}\n{"query": "科技馆", "filters": {"year": 2030}}\n'
+    )
+    result = invoke("search", "--queries", queries, "--format", "jsonl", "--home", home)
+    assert result.exit_code == 0 and len(result.stderr.splitlines()) == 1
+
+
 def test_search_cli_year_filter_finds_every_project_of_the_year(
     home: Path, records: list[dict[str, Any]]
 ) -> None:
@@ -316,6 +335,20 @@ def test_cites_cli_exactly_the_projects_citing_the_document(
     assert len({h["id"] for h in hits}) == len(hits)
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "who cites the Fire Protection Law",
+        "projects citing the Fire Protection Law",
+        "谁引用了中华人民共和国消防法",
+    ],
+)
+def test_cites_cli_question_forms_reach_the_document(home: Path, question: str) -> None:
+    expected = [h["id"] for h in cites_json(home, "中华人民共和国消防法")]
+    assert expected and [h["id"] for h in cites_json(home, question)] == expected
+    assert [h["id"] for h in search_json(home, question)] == expected  # search answers it as cites
+
+
 def test_cites_cli_json_hit_carries_the_exact_wording(home: Path) -> None:
     hits = cites_json(home, "科普法")
     assert all(set(h) >= HIT_KEYS | {"cited", "canonical"} for h in hits)
@@ -356,6 +389,20 @@ def test_cites_cli_table_says_which_version_each_project_cites(corpus_home: Path
             f"cites [{','.join(label[c] for c in hit['canonical'])}]"
         )
     assert {line[-2] for line in lines} == set(label.values())  # both versions are cited
+
+
+@pytest.mark.parametrize("format", ["json", "table"])
+def test_cites_cli_ambiguous_short_name_is_an_error_in_every_format(home: Path, format: str) -> None:
+    """纲要 may mean several documents: exit 1 and the candidates on stderr, as `search --cites 纲要`;
+    no empty JSON list a script would read as "nobody cites it"; the table lists the candidates."""
+    result = invoke("cites", "纲要", "--home", home, "--format", format)
+    line = one_line_error(result)
+    assert line == one_line_error(invoke("search", "科普", "--home", home, "--cites", "纲要"))
+    assert "'纲要' is ambiguous" in line and "全民科学素质行动规划纲要（2021—2035年） (" in line
+    if format == "json":
+        assert result.stdout == ""
+    else:
+        assert result.stdout.startswith("纲要 is ambiguous") and "知识产权强国建设纲要" in result.stdout
 
 
 def test_cites_cli_unknown_document(home: Path) -> None:

@@ -82,6 +82,21 @@ def test_store_cli_show_a_project_as_a_table(home: Path) -> None:
     assert "2026-01-01" in out and "中华人民共和国消防法" in out
 
 
+def test_store_cli_show_a_form_with_its_goal_text(home: Path) -> None:
+    """A performance form's free text (年度总体目标: what a `[goals]` search hit matched) is in the
+    table, as written: the form's own <p> markup shows as text."""
+    key = "sast-2026-performance-targets.txt:115"  # 上海市灾害防御协会工作经费
+    details = json.loads(runner.invoke(app, ["show", key, "--home", str(home), "-f", "json"]).stdout)
+    texts = details["project"]["form"]["texts"]
+    assert texts
+    result = runner.invoke(app, ["show", key, "--home", str(home)], env={"COLUMNS": "120"})
+    assert result.exit_code == 0, result.output
+    flat = "".join(c for c in result.stdout if not c.isspace() and c not in "│╭╮╰╯─")
+    for label, text in texts.items():
+        assert label in result.stdout and "".join(text.split()) in flat
+    assert "<p>面向社区" in result.stdout
+
+
 def test_store_cli_show_json_has_everything(home: Path) -> None:
     result = runner.invoke(
         app, ["show", "sast-2026-department-budget.txt:1172", "--home", str(home), "-f", "json"]

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from budgetscope.index.cites import cites, policy_documents, resolve
+from budgetscope.index.cites import cites, cites_target, policy_documents, resolve
 from budgetscope.store.protocol import EntityStore
 from budgetscope.store.sqlite import open_store
 
@@ -56,6 +56,16 @@ def number(*numbers: str) -> Callable[[Row], bool]:
         ("科协发学字[2014]86号", number("科协发学字〔2014〕86号", "科协发学字[2014]86号")),
         ("哪些项目引用了上海市科学技术普及条例", title("上海市科学技术普及条例")),
         ("哪些项目引用了《中华人民共和国消防法》？", title("中华人民共和国消防法")),
+        ("谁引用了上海市科学技术普及条例", title("上海市科学技术普及条例")),
+        ("引用了中华人民共和国消防法的项目有哪些？", title("中华人民共和国消防法")),
+        ("Which projects cite the Fire Protection Law?", title("中华人民共和国消防法")),
+        ("who cites the Fire Protection Law", title("中华人民共和国消防法")),
+        ("what cites the Fire Protection Law?", title("中华人民共和国消防法")),
+        ("projects citing the Fire Protection Law", title("中华人民共和国消防法")),
+        ("Who has cited the Fire Protection Law?", title("中华人民共和国消防法")),
+        ("list the projects that reference the Fire Protection Law", title("中华人民共和国消防法")),
+        ("the Fire Protection Law is cited by which projects?", title("中华人民共和国消防法")),
+        ("who cites 科普法", title("中华人民共和国科学技术普及法", "科普法")),
     ],
 )
 def test_cites_exactly_the_citing_projects(
@@ -138,3 +148,38 @@ def test_cites_reaches_a_project_through_the_notice_that_implements_the_document
     found = {h.id for h in cites(store, inner)}
     assert {r["project_id"] for r in notice + direct} <= found
     assert {h.id for h in cites(store, "人社部发〔2017〕20号")} == {r["project_id"] for r in notice}
+
+
+@pytest.mark.parametrize(
+    ("query", "target"),
+    [
+        ("哪些项目引用了全民科学素质纲要", "全民科学素质纲要"),
+        ("哪些项目引用了《中华人民共和国消防法》？", "中华人民共和国消防法"),
+        ("请问哪些部门依据了上海市科学技术普及条例", "上海市科学技术普及条例"),
+        ("列出哪些项目援引了科普法", "科普法"),
+        ("科协发学字〔2017〕42号被哪些项目引用", "科协发学字〔2017〕42号"),
+        ("谁引用了全民科学素质纲要", "全民科学素质纲要"),
+        ("引用了《中华人民共和国消防法》的项目", "中华人民共和国消防法"),
+        ("which projects cite 全民科学素质纲要?", "全民科学素质纲要"),
+        ("Which projects reference 中华人民共和国消防法", "中华人民共和国消防法"),
+        ("who cites the 全民科学素质纲要", "全民科学素质纲要"),
+        ("Who cites the Fire Protection Law", "the Fire Protection Law"),
+        ("What cites the Fire Protection Law?", "the Fire Protection Law"),
+        ("which departments are citing the Fire Protection Law", "the Fire Protection Law"),
+        ("projects citing the Fire Protection Law", "the Fire Protection Law"),
+        (
+            "show me all projects which refer to the Science Popularization Law",
+            "the Science Popularization Law",
+        ),
+        ("the Fire Protection Law, cited by which projects?", "the Fire Protection Law"),
+        ("Where is the Fire Protection Law cited?", "the Fire Protection Law"),
+        ("科技馆大修", None),
+        ("消防演习和安防监控存储", None),
+        ("依照《中华人民共和国科学技术普及法》，弘扬科学精神", None),
+        ("party building in scientific societies", None),
+        ("science popularisation for young people", None),
+        ("projects on fire safety", None),
+    ],
+)
+def test_cites_target_of_a_question(query: str, target: str | None) -> None:
+    assert cites_target(query) == target

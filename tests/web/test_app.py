@@ -243,3 +243,73 @@ def test_app_search_page_marks_weak_hits_and_says_no_close_match(server: str) ->
     assert status == 200 and 'id="noclose"' not in page and not hits[0]["weak"]
     assert page.count('class="result weak"') == sum(h["weak"] for h in hits)
     assert page.count('class="result"') == sum(not h["weak"] for h in hits)
+
+
+def facet_counts(page: str) -> dict[str, int]:
+    """The search page's facet counts: value -> count, years and departments together."""
+    import html
+    import re
+
+    aside = page[page.index('id="facets"') : page.index("</aside>")]
+    found = re.findall(r'<a href="[^"]*">([^<]+)</a> <span class="count"[^>]*>(\d+)</span>', aside)
+    return {html.unescape(value): int(count) for value, count in found}
+
+
+def test_app_search_facets_count_the_confident_hits_only(server: str) -> None:
+    """科普 has confident and weak hits: the facets count the confident ones and say so; a query with
+    no close match counts every (weak) hit."""
+    from collections import Counter
+
+    for query in ("科普", "高速铁路建设"):
+        status, page, _ = get(f"{server}/search?q={quote(query)}")
+        hits = get_json(f"{server}/api/search?q={quote(query)}")
+        counted = [h for h in hits if not h["weak"]] or hits
+        expected = Counter(str(h["year"]) for h in counted) + Counter(h["department"] for h in counted)
+        assert status == 200 and facet_counts(page) == dict(expected)
+        if query == "科普":
+            assert 0 < len(counted) < len(hits)  # the case the counts differ in
+            assert f"Counts of the {len(counted)} confident hits" in page
+        else:
+            assert all(h["weak"] for h in hits) and "Every hit is weak" in page
+
+
+def test_app_api_search_top_k(server: str) -> None:
+    every = get_json(f"{server}/api/search?q={quote('科普')}")
+    assert len(every) > 5
+    assert [h["id"] for h in get_json(f"{server}/api/search?q={quote('科普')}&top_k=5")] == [
+        h["id"] for h in every[:5]
+    ]
+    for bad in ("0", "101", "x", "3.5", "-1"):
+        status, body, _ = get(f"{server}/api/search?q={quote('科普')}&top_k={bad}")
+        error = json.loads(body)["error"]
+        assert status == 400 and "top_k must be a number from 1 to 100" in error and "\n" not in error
+
+
+def test_app_docs_page_lists_every_hit_field_and_top_k(server: str) -> None:
+    from budgetscope.index.ranking import RELEVANCE_CUTOFF
+    from budgetscope.models import SearchHit
+
+    status, page, _ = get(f"{server}/docs")
+    api_search = page[page.index('id="api-search"') : page.index("</tr>", page.index('id="api-search"'))]
+    assert status == 200
+    for field in SearchHit.model_fields:
+        assert f"&#34;{field}&#34;" in api_search or f'"{field}"' in api_search, field
+    assert "<code>top_k</code>" in api_search and f"cut-off, {RELEVANCE_CUTOFF}" in api_search
+
+
+def test_app_search_for_a_year_no_document_has_names_the_stored_years(server: str) -> None:
+    status, page, _ = get(f"{server}/search?q={quote('科普')}&year=2030")
+    assert status == 200 and 'id="noresult"' in page
+    note = page[page.index('id="filternote"') :].split("</p>", 1)[0]
+    assert "no stored document is of 2030" in note and "2019, 2023, 2025, 2026" in note
+    status, page, _ = get(f"{server}/search?q={quote('科普')}&year=2019")
+    assert status == 200 and 'id="filternote"' not in page
+
+
+def test_app_cites_english_question_forms(server: str) -> None:
+    expected = get_json(f"{server}/api/cites?q={quote('中华人民共和国消防法')}")
+    assert expected
+    for question in ("who cites the Fire Protection Law", "projects citing the Fire Protection Law"):
+        assert get_json(f"{server}/api/cites?q={quote(question)}") == expected
+    status, page, _ = get(f"{server}/cites?q={quote('who cites the Fire Protection Law')}")
+    assert status == 200 and all(h["name"] in page for h in expected)
