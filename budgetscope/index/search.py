@@ -40,26 +40,6 @@ for (the CLI's 10 are the web page's first 10 of 30)."""
 SNIPPET_CHARS = 120
 HIT_FIELDS = ("project_id", "doc", "line", "page", "name", "kind", "year", "department", "section", "text")
 """The payload fields a hit reads (:func:`hit_of`, coverage): only these are fetched for the winners."""
-CITES_QUESTION = re.compile(
-    r"^(?:请问|查询|列出|找出|找)?(?:有)?哪些(?:项目|部门|单位)?(?:引用|援引|依据|根据|提到|提及|引|用)了?"
-    r"(?P<q>.+?)[？?。]?$"
-    r"|^(?P<q2>.+?)(?:被)?(?:哪些项目|哪些部门)(?:引用|援引|依据|提到)(?:了|过)?[？?。]?$"
-    r"|^(?:which|what) projects? (?:cite|cites|reference|references|quote|quotes) (?P<q3>.+?)\??$",
-    re.IGNORECASE,
-)
-
-
-def cites_target(query: str) -> str | None:
-    """The document a citation question asks about, or None for any other query.
-
-    >>> cites_target("哪些项目引用了全民科学素质纲要"), cites_target("科技馆大修")
-    ('全民科学素质纲要', None)
-    """
-    m = CITES_QUESTION.match(query.strip())
-    if not m:
-        return None
-    target = next(g for g in (m.group("q"), m.group("q2"), m.group("q3")) if g)
-    return target.strip(' 《》"“”') or None
 
 
 def search(

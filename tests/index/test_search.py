@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from budgetscope.index.ingest import ingest
 from budgetscope.index.ranking import RELEVANCE_CUTOFF
-from budgetscope.index.search import SearchFilters, cites_target, query_terms, search, snippet_of
+from budgetscope.index.search import SearchFilters, query_terms, search, snippet_of
 from budgetscope.models import Record
 from budgetscope.store.sqlite import open_store
 from budgetscope.vector.base import VectorIndex
@@ -276,29 +276,6 @@ def test_search_a_clause_query_is_answered_by_its_piece(index: VectorIndex) -> N
     assert "piece" in payloads(index)[hit.point_id]
     hits = search(index, clause, top_k=3)
     assert hits[0].id == piece["project_id"] and hits[0].snippet in piece["text"]
-
-
-# -- cites_target ---------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("query", "target"),
-    [
-        ("哪些项目引用了全民科学素质纲要", "全民科学素质纲要"),
-        ("哪些项目引用了《中华人民共和国消防法》？", "中华人民共和国消防法"),
-        ("请问哪些部门依据了上海市科学技术普及条例", "上海市科学技术普及条例"),
-        ("列出哪些项目援引了科普法", "科普法"),
-        ("科协发学字〔2017〕42号被哪些项目引用", "科协发学字〔2017〕42号"),
-        ("which projects cite 全民科学素质纲要?", "全民科学素质纲要"),
-        ("Which projects reference 中华人民共和国消防法", "中华人民共和国消防法"),
-        ("科技馆大修", None),
-        ("消防演习和安防监控存储", None),
-        ("依照《中华人民共和国科学技术普及法》，弘扬科学精神", None),
-        ("party building in scientific societies", None),
-    ],
-)
-def test_search_cites_target(query: str, target: str | None) -> None:
-    assert cites_target(query) == target
 
 
 # -- snippets -------------------------------------------------------------------------------------
