@@ -11,6 +11,10 @@ rectangles and curves built from each painted path as pdfminer builds them — s
 Pages whose coordinates need more than a flip (rotated pages, a MediaBox not at the origin,
 rotated or skewed text) return None: the caller reads them with pdfplumber.
 
+Each character also says whether it is ``visible``: False where its text object's clipping path
+leaves its centre out (a merged cell continued from the previous page is printed again, its
+first lines drawn above the body of the table and clipped away; pdfplumber keeps such text).
+
 Example:
     >>> import pypdfium2 as pdfium  # doctest: +SKIP
     >>> g = page_geometry(pdfium.PdfDocument("../shared/corpus-national/xian-audit-2026-department-budget.pdf"), 36)  # doctest: +SKIP
@@ -81,6 +85,7 @@ def _chars(page: Any, height: float) -> list[Obj] | None:
     unicode, matrix, loose_box, font_size = (
         raw.FPDFText_GetUnicode, raw.FPDFText_GetMatrix, raw.FPDFText_GetLooseCharBox, raw.FPDFText_GetFontSize
     )  # fmt: skip
+    clips: dict[int | None, tuple[float, float, float, float] | None] = {}
     try:
         box, m = raw.FS_RECTF(), raw.FS_MATRIX()
         out: list[Obj] = []
@@ -103,11 +108,43 @@ def _chars(page: Any, height: float) -> list[Obj] | None:
             loose_box(tp, i, box)
             size = font_size(tp, i) * m.d
             bottom = height - box.bottom
+            obj = raw.FPDFText_GetTextObject(tp, i)
+            key = ctypes.cast(obj, ctypes.c_void_p).value
+            if key not in clips:
+                clips[key] = _clip_box(obj, height) if key else None
+            clip = clips[key]
+            x, y = (box.left + box.right) / 2, bottom - size / 2
+            visible = clip is None or (clip[0] - 1 <= x <= clip[2] + 1 and clip[1] - 1 <= y <= clip[3] + 1)
             out.append({"text": text, "x0": box.left, "x1": box.right, "top": bottom - size, "bottom": bottom,
-                        "size": size})  # fmt: skip
+                        "size": size, "visible": visible})  # fmt: skip
         return out
     finally:
         textpage.close()
+
+
+def _clip_box(obj: Any, height: float) -> tuple[float, float, float, float] | None:
+    """The box (x0, top, x1, bottom) a page object's clipping path leaves visible: the intersection
+    of its paths' bounding boxes; None when it has none (or one without area)."""
+    import pypdfium2.raw as raw
+
+    clip = raw.FPDFPageObj_GetClipPath(obj)
+    if not clip:
+        return None
+    x, y = ctypes.c_float(), ctypes.c_float()
+    out: tuple[float, float, float, float] | None = None
+    for k in range(max(raw.FPDFClipPath_CountPaths(clip), 0)):
+        xs, ys = [], []
+        for s in range(max(raw.FPDFClipPath_CountPathSegments(clip, k), 0)):
+            raw.FPDFPathSegment_GetPoint(raw.FPDFClipPath_GetPathSegment(clip, k, s), x, y)
+            xs.append(x.value)
+            ys.append(height - y.value)
+        if not xs or max(xs) - min(xs) < 1 or max(ys) - min(ys) < 1:
+            continue
+        b = (min(xs), min(ys), max(xs), max(ys))
+        if out is not None:
+            b = (max(out[0], b[0]), max(out[1], b[1]), min(out[2], b[2]), min(out[3], b[3]))
+        out = b
+    return out
 
 
 def _multiply(a: Matrix, b: Matrix) -> Matrix:
