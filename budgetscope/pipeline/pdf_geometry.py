@@ -124,27 +124,46 @@ def _chars(page: Any, height: float) -> list[Obj] | None:
 
 def _clip_box(obj: Any, height: float) -> tuple[float, float, float, float] | None:
     """The box (x0, top, x1, bottom) a page object's clipping path leaves visible: the intersection
-    of its paths' bounding boxes; None when it has none (or one without area)."""
+    of its paths' bounding boxes; None when it has none (or one without area). A path of an
+    upright rectangle (``re``: four or five segments) is read by three corners, any other by all
+    its points."""
     import pypdfium2.raw as raw
 
     clip = raw.FPDFPageObj_GetClipPath(obj)
     if not clip:
         return None
+    segment, point, count = (
+        raw.FPDFClipPath_GetPathSegment,
+        raw.FPDFPathSegment_GetPoint,
+        raw.FPDFClipPath_CountPathSegments,
+    )
     x, y = ctypes.c_float(), ctypes.c_float()
+    px, py = ctypes.byref(x), ctypes.byref(y)
     out: tuple[float, float, float, float] | None = None
-    for k in range(max(raw.FPDFClipPath_CountPaths(clip), 0)):
-        xs, ys = [], []
-        for s in range(max(raw.FPDFClipPath_CountPathSegments(clip, k), 0)):
-            raw.FPDFPathSegment_GetPoint(raw.FPDFClipPath_GetPathSegment(clip, k, s), x, y)
+    for k in range(raw.FPDFClipPath_CountPaths(clip)):
+        n = count(clip, k)
+        xs: list[float] = []
+        ys: list[float] = []
+        for i in range(n):
+            if i == 3 and n in (4, 5) and _upright(xs, ys):
+                break  # a rectangle: its box is known from three corners
+            point(segment(clip, k, i), px, py)
             xs.append(x.value)
-            ys.append(height - y.value)
-        if not xs or max(xs) - min(xs) < 1 or max(ys) - min(ys) < 1:
+            ys.append(y.value)
+        if not xs:
             continue
-        b = (min(xs), min(ys), max(xs), max(ys))
-        if out is not None:
-            b = (max(out[0], b[0]), max(out[1], b[1]), min(out[2], b[2]), min(out[3], b[3]))
-        out = b
+        b = (min(xs), height - max(ys), max(xs), height - min(ys))
+        if b[2] - b[0] < 1 or b[3] - b[1] < 1:
+            continue
+        out = (
+            b if out is None else (max(out[0], b[0]), max(out[1], b[1]), min(out[2], b[2]), min(out[3], b[3]))
+        )
     return out
+
+
+def _upright(xs: list[float], ys: list[float]) -> bool:
+    """Three corners of an upright rectangle, in either turning order."""
+    return (xs[0] == xs[1] and ys[1] == ys[2]) or (ys[0] == ys[1] and xs[1] == xs[2])
 
 
 def _multiply(a: Matrix, b: Matrix) -> Matrix:
