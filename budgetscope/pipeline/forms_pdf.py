@@ -10,7 +10,9 @@ of rows, so a form continued on the next page joins its start:
   项目名称 label starts a new form;
 - a *body row* under a header gives an indicator (level1/level2/level3, target = comparison +
   value + unit; weights, scores and 评（扣）分标准 kept out), and, in a multi-project table, the
-  project it belongs to (its name cell, merged over all its rows, repeated after a page break).
+  project it belongs to (its name cell, merged over all its rows, repeated after a page break;
+  rows at a page bottom with no name cell below a project's begin the next project, whose name
+  is printed on the next page, in the middle of its merged cell).
 
 Tables titled 部门整体… are department-wide forms (record kind ``department_form``); tables titled
 …自评表 (self-evaluations of last year) are not targets and give nothing.
@@ -88,6 +90,8 @@ class _Reader:
         self.department: str | None = None
         self.unit_name: str | None = None
         self.new_page = False
+        self.name_slot: Cell | None = None  # the name-column cell of the last body row
+        self.unnamed: PdfForm | None = None  # a project begun at a page bottom, named on the next page
 
     # -- regions -------------------------------------------------------------------------------
     def title_line(self, text: str, page: int) -> None:
@@ -253,12 +257,21 @@ class _Reader:
                 by[lab] = c
         name_cell = by.get(("name", "name"))
         if self.cols.has("name"):
-            if name_cell is None or not name_cell.text:
+            opened = name_cell is None and self.name_slot is not None and self.name_slot.page == page
+            self.name_slot = name_cell
+            if opened:
+                # below a project's cells, a row with no name cell: the next project's cells, cut
+                # by the page break before its name (printed on the next page, in the cell's middle)
+                self.unnamed = self.new_form(page)
+            elif name_cell is None or not name_cell.text:
                 if self.cur is None:
                     return
             elif TOTAL_ROW.match(squash(name_cell.text)):
                 self.flush()
                 return
+            elif self.unnamed is not None and self.unnamed is self.cur and name_cell.page > self.cur.page:
+                self.cur.name, self.cur.name_cell = name_cell.text, name_cell
+                self.unnamed = None
             elif not self._same_project(name_cell):
                 form = self.new_form(page)
                 if form.kind == "form":

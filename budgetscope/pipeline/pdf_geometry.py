@@ -11,6 +11,10 @@ rectangles and curves built from each painted path as pdfminer builds them — s
 Pages whose coordinates need more than a flip (rotated pages, a MediaBox not at the origin,
 rotated or skewed text) return None: the caller reads them with pdfplumber.
 
+Each character also says whether it is ``visible``: False where its text object's clipping path
+leaves its centre out (a merged cell continued from the previous page is printed again, its
+first lines drawn above the body of the table and clipped away; pdfplumber keeps such text).
+
 Example:
     >>> import pypdfium2 as pdfium  # doctest: +SKIP
     >>> g = page_geometry(pdfium.PdfDocument("../shared/corpus-national/xian-audit-2026-department-budget.pdf"), 36)  # doctest: +SKIP
@@ -81,6 +85,7 @@ def _chars(page: Any, height: float) -> list[Obj] | None:
     unicode, matrix, loose_box, font_size = (
         raw.FPDFText_GetUnicode, raw.FPDFText_GetMatrix, raw.FPDFText_GetLooseCharBox, raw.FPDFText_GetFontSize
     )  # fmt: skip
+    clips: dict[int | None, tuple[float, float, float, float] | None] = {}
     try:
         box, m = raw.FS_RECTF(), raw.FS_MATRIX()
         out: list[Obj] = []
@@ -103,11 +108,62 @@ def _chars(page: Any, height: float) -> list[Obj] | None:
             loose_box(tp, i, box)
             size = font_size(tp, i) * m.d
             bottom = height - box.bottom
+            obj = raw.FPDFText_GetTextObject(tp, i)
+            key = ctypes.cast(obj, ctypes.c_void_p).value
+            if key not in clips:
+                clips[key] = _clip_box(obj, height) if key else None
+            clip = clips[key]
+            x, y = (box.left + box.right) / 2, bottom - size / 2
+            visible = clip is None or (clip[0] - 1 <= x <= clip[2] + 1 and clip[1] - 1 <= y <= clip[3] + 1)
             out.append({"text": text, "x0": box.left, "x1": box.right, "top": bottom - size, "bottom": bottom,
-                        "size": size})  # fmt: skip
+                        "size": size, "visible": visible})  # fmt: skip
         return out
     finally:
         textpage.close()
+
+
+def _clip_box(obj: Any, height: float) -> tuple[float, float, float, float] | None:
+    """The box (x0, top, x1, bottom) a page object's clipping path leaves visible: the intersection
+    of its paths' bounding boxes; None when it has none (or one without area). A path of an
+    upright rectangle (``re``: four or five segments) is read by three corners, any other by all
+    its points."""
+    import pypdfium2.raw as raw
+
+    clip = raw.FPDFPageObj_GetClipPath(obj)
+    if not clip:
+        return None
+    segment, point, count = (
+        raw.FPDFClipPath_GetPathSegment,
+        raw.FPDFPathSegment_GetPoint,
+        raw.FPDFClipPath_CountPathSegments,
+    )
+    x, y = ctypes.c_float(), ctypes.c_float()
+    px, py = ctypes.byref(x), ctypes.byref(y)
+    out: tuple[float, float, float, float] | None = None
+    for k in range(raw.FPDFClipPath_CountPaths(clip)):
+        n = count(clip, k)
+        xs: list[float] = []
+        ys: list[float] = []
+        for i in range(n):
+            if i == 3 and n in (4, 5) and _upright(xs, ys):
+                break  # a rectangle: its box is known from three corners
+            point(segment(clip, k, i), px, py)
+            xs.append(x.value)
+            ys.append(y.value)
+        if not xs:
+            continue
+        b = (min(xs), height - max(ys), max(xs), height - min(ys))
+        if b[2] - b[0] < 1 or b[3] - b[1] < 1:
+            continue
+        out = (
+            b if out is None else (max(out[0], b[0]), max(out[1], b[1]), min(out[2], b[2]), min(out[3], b[3]))
+        )
+    return out
+
+
+def _upright(xs: list[float], ys: list[float]) -> bool:
+    """Three corners of an upright rectangle, in either turning order."""
+    return (xs[0] == xs[1] and ys[1] == ys[2]) or (ys[0] == ys[1] and xs[1] == xs[2])
 
 
 def _multiply(a: Matrix, b: Matrix) -> Matrix:

@@ -4,7 +4,7 @@ The geometry comes from pdfplumber's table finder (ruling lines → cell boxes);
 cell is the page's characters whose centres fall inside its box, lines joined (no space between
 CJK characters). A merged cell is one :class:`Cell` that every grid position it spans points to,
 so a level cell spanning five indicator rows is read on each of them. Characters outside the
-page's visible box (clipped text) are ignored. Only the pages the caller names are read: the
+page's visible box or clipped away by their clipping path (:mod:`.pdf_geometry`) are ignored. Only the pages the caller names are read: the
 fast pypdfium2 text stays the path for prose (see :func:`form_pages`).
 
 Example:
@@ -189,15 +189,27 @@ def _fill_gaps(
     loose: list[dict[str, Any]],
     page_no: int,
 ) -> None:
-    """Grid slots no detected cell covers but with text in them (a cell whose closing rule is cut
-    by the page break) become cells of their own; ``loose`` are the characters outside every cell."""
+    """Grid slots no detected cell covers but with text in them become cells of their own;
+    ``loose`` are the characters outside every cell.
+
+    Such slots are a cell whose closing rule is cut by the page break: a merged cell (a project's
+    name, amounts and goal beside its indicator rows) that runs on to the next page has no bottom
+    rule, so the table finder misses it. Slots one above the other in a column are one cell, read
+    as a whole (a name wrapped over three lines stays one name, a goal one text), spanning all
+    their rows.
+    """
     if not loose:
         return
-    for r, row in enumerate(rows):
-        for c, cell in enumerate(row):
-            if cell is not None or r + 1 >= len(ys) or c + 1 >= len(xs):
+    for c in range(min(len(xs) - 1, min((len(row) for row in rows), default=0))):
+        r = 0
+        while r < len(rows):
+            if rows[r][c] is not None or r + 1 >= len(ys):
+                r += 1
                 continue
-            box = (xs[c], ys[r], xs[c + 1], ys[r + 1])
+            end = r
+            while end + 1 < len(rows) and end + 2 < len(ys) and rows[end + 1][c] is None:
+                end += 1
+            box = (xs[c], ys[r], xs[c + 1], ys[end + 1])
             inside = [
                 ch
                 for ch in loose
@@ -205,9 +217,11 @@ def _fill_gaps(
                 and box[1] <= (ch["top"] + ch["bottom"]) / 2 <= box[3]
             ]
             if inside:
-                new = Cell(_text(inside), page_no, box, r, c)
+                new = Cell(_text(inside), page_no, box, r, c, end - r + 1)
                 cells.append(new)
-                row[c] = new
+                for slot in range(r, end + 1):
+                    rows[slot][c] = new
+            r = end + 1
 
 
 def _lines_outside(chars: list[dict[str, Any]], tables: list[Grid]) -> list[tuple[float, str]]:
@@ -280,6 +294,7 @@ def page_tables(pdf: PdfPages, page_no: int) -> list[Grid]:
         and ch["top"] >= top - 1
         and ch["bottom"] <= bottom + 1
         and ch["text"].strip()
+        and ch.get("visible", True)
     ]
     found = sorted(tables, key=lambda t: (t.bbox[1], t.bbox[0]))
     grids = [_grid(t, chars, page_no) for t in found if len(t.cells) > 1]

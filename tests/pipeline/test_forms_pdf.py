@@ -37,6 +37,16 @@ def test_pdf_tables_merged_cell_carried_to_every_row_it_spans() -> None:
     assert cell.page == 1 and cell.bbox[2] > cell.bbox[0]
 
 
+def test_pdf_tables_cell_cut_by_the_page_break_read_whole() -> None:
+    # no closing rule under a project's name cell at the page bottom: one cell over all its rows
+    (grid,) = read_tables(NATIONAL / "beijing-commerce-2026-budget-tables-p35-37.pdf", [1])
+    name = next(c for c in grid.cells if c.text.endswith("搭建促消费平台"))
+    assert name.text == "11000022T00000043 3643-搭建促消费平台"
+    assert name.rowspan == 11 and grid.cell(len(grid.rows) - 1, name.col) is name
+    goal = grid.cell(name.row, name.col + 4)
+    assert goal is not None and goal.rowspan == 11 and goal.text.startswith("以北京消费季")
+
+
 def test_forms_pdf_one_form_per_project_yantai() -> None:
     (form,) = forms("yantai-civil-affairs-2026-p34.pdf")
     assert form.kind == "form" and form.name == "民政业务工作经费"
@@ -120,6 +130,84 @@ def test_forms_pdf_beijing_wide_multi_project_table() -> None:
         "project_total": Decimal("86100"),
         "other": Decimal("86100"),
     }
+
+
+def test_forms_pdf_beijing_name_wrapped_in_a_cell_cut_by_the_page_break() -> None:
+    # pp35-37: a project's merged cells run to the page bottom (no closing rule), its name wraps
+    # over lines ("…搭建促消费平" / "台", "11000023T00000205" / "6675-境内外展览展示") and its
+    # rows, goal and indicators go on over the next page under the repeated header
+    records = forms("beijing-commerce-2026-budget-tables-p35-37.pdf")
+    assert [r.name for r in records] == [
+        "11000022T000000433196-助学金",
+        "11000022T000000433643-搭建促消费平台",
+        "11000022Y000000431501-政府投资建设信息化平台运行维护费",
+        "11000022Y000000459362-北京市商务局资产购置",
+        "11000023T000002010106-“两区”展示会客厅展项更新",
+        "11000023T000002056675-境内外展览展示",
+    ]
+    grant = by_name(records, "11000022T000000433196-助学金")
+    assert grant.form is not None
+    assert [i.level3 for i in grant.form.indicators] == [
+        "受助学生覆盖率",
+        "学生满意度",
+        "发放月数",
+        "每月数据精准度",
+    ]
+    platform = by_name(records, "11000022T000000433643-搭建促消费平台")
+    assert platform.page == 1 and platform.form is not None
+    assert platform.form.amounts == {
+        "project_total": Decimal("8900000"),
+        "fiscal_current": Decimal("8900000"),
+    }
+    inds = platform.form.indicators
+    assert len(inds) == 19  # 11 rows on page 1, 8 on page 2
+    assert (inds[0].level3, inds[0].target) == ("帮扶促消费活动系列活动场次", "≥5场次")
+    assert (inds[-1].level1, inds[-1].level3, inds[-1].target) == (
+        "满意度指标",
+        "参与活动消费者满意度",
+        "≥90%",
+    )
+    goal = platform.form.texts["年度绩效目标"]
+    assert goal.startswith("以北京消费季“京彩四季”品牌活动为统领")
+    assert goal.endswith("助力实现2026年总消费增长目标。")
+    upkeep = by_name(records, "11000022Y000000431501-政府投资建设信息化平台运行维护费")
+    assert upkeep.form is not None and upkeep.form.amounts["project_total"] == Decimal("577545")
+    assert upkeep.form.texts["年度绩效目标"].endswith("以便各系统继续发挥重要作用。")  # its page-3 rows
+    expo = by_name(records, "11000023T000002056675-境内外展览展示")
+    assert expo.form is not None and expo.form.amounts["project_total"] == Decimal("6000000")
+    assert expo.form.indicators[0].level3 == "北京展区搭建面积"
+
+
+def test_forms_pdf_beijing_project_begun_at_a_page_bottom_and_clipped_repeats() -> None:
+    # pp44-47: a project's first rows at a page bottom with its name printed on the next page
+    # (in the middle of its merged cell); continued cells are printed again on the next page with
+    # their first lines clipped away under the repeated header
+    records = forms("beijing-commerce-2026-budget-tables-p44-47.pdf")
+    assert [r.name for r in records] == [
+        "11000024T000002848623-口岸综合服务保障以及年鉴工作经费",
+        "11000024T000002861752-北京市商业服务业服务质量提升系列活动",
+        "11000024T000002965657-会展发展执行项目",
+        "11000024Y000002861899-信息化系统运行维护",
+        "11000024Y000002967065-商务信息化系统运维项目",
+        "11000024Y000002967651-电子口岸平台日常运维项目",
+        "11000025T000003326334-支持商圈、商街、商场品质提升项目",
+    ]
+    port = records[0]
+    assert port.form is not None and len(port.form.indicators) == 3
+    assert port.form.texts["年度绩效目标"].endswith("有效宣传北京口岸典型事例和工作经验。")
+    service = records[1]
+    assert service.page == 1 and service.form is not None
+    assert service.form.amounts == {"project_total": Decimal("5400000"), "fiscal_current": Decimal("5400000")}
+    assert len(service.form.indicators) == 12  # 4 rows on page 1, 8 on page 2
+    assert service.form.indicators[0].level3 == "北京市优质服务品牌培育和推广活动培育示范街数量"
+    assert service.form.texts["年度绩效目标"].startswith("通过组织开展提升商业服务业服务质量促消费系列活动")
+    fair = records[2]
+    assert fair.form is not None and fair.form.texts["年度绩效目标"].startswith(
+        "按时完成每年春、秋两届广交会"
+    )
+    it = records[3]
+    assert it.form is not None and it.form.amounts["project_total"] == Decimal("9000000")
+    assert len(it.form.indicators) == 6
 
 
 def test_forms_pdf_guangzhou_coded_inline_levels() -> None:

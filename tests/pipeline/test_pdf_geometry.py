@@ -63,3 +63,18 @@ def test_pdf_geometry_rotated_page_is_read_by_pdfplumber(tmp_path: Path) -> None
 
     grids = read_tables(rotated, [1])  # by pdfplumber, in the rotated page's coordinates
     assert grids and any("民政" in c.text for g in grids for c in g.cells)
+
+
+def test_pdf_geometry_text_clipped_away_is_not_visible() -> None:
+    # a merged cell continued from the previous page is printed again, its first lines drawn
+    # above the table body and clipped away: pdfplumber keeps them, the table reader must not
+    path = EXCERPTS / "beijing-commerce-2026-budget-tables-p35-37.pdf"
+    geometry = page_geometry(pdfium.PdfDocument(path), 2)
+    assert geometry is not None
+    hidden = [c for c in geometry.chars if not c["visible"]]
+    assert "11000022T00000043" in "".join(c["text"] for c in hidden)
+    (table,) = read_tables(path, [2])
+    header_bottom = max(c.bbox[3] for c in table.row_cells(0))
+    # all of it above the table's body (under the header) or below its last rule
+    assert all(c["bottom"] <= header_bottom + 1 or c["top"] >= table.bbox[3] - 1 for c in hidden)
+    assert {"项目名称", "项目总额"} <= {c.text for c in table.row_cells(0)}  # not "890.000000项目总额"
