@@ -57,13 +57,14 @@ def second_encoder(encoder: Encoder | None) -> Encoder | None:
     return getattr(encoder, "second", None)
 
 
-HNSW_EF = 128
-"""Candidates a dense HNSW search keeps (``hnsw_ef``; search()'s lists ask for more and keep as many)."""
+HNSW_EF = 256
+"""Candidates a dense HNSW search keeps (``hnsw_ef``; search()'s lists ask for more and keep as many):
+dense recall@10 0.98 at 1,000,000 chunks with the graph below (0.90 at 128; ``bench_scale.py``)."""
 HNSW_M = 32
 HNSW_EF_CONSTRUCT = 256
 """The HNSW graph an index is built with: links per node and candidates kept while linking (Qdrant's
 defaults are 16 and 100). At 1,000,000 chunks the default graph gives dense recall@10 of 0.84 at
-hnsw_ef 128 and 0.95 at 512 against exact search; a denser one is needed for 0.98
+hnsw_ef 128 and 0.95 at 512 against exact search, this one 0.98 at 256 and 0.99 at 512
 (``benchmarks/bench_scale.py``). Fixed when the index is created: an index built before keeps its graph
 until ``budgetscope index --rebuild``."""
 
