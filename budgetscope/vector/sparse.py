@@ -19,6 +19,7 @@ import hashlib
 import logging
 import unicodedata
 from collections import Counter
+from collections.abc import Iterable
 from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -84,13 +85,7 @@ def tokenize(text: str) -> list[str]:
     >>> tokenize("做好长三角 G60 科创走廊工作。")
     ['做好', '长三', '三角', '长三角', 'g60', '科创', '走廊', '工作']
     """
-    normalized = unicodedata.normalize("NFKC", text)
-    terms = []
-    for token in _segmenter().cut_for_search(normalized):
-        term = token.strip().lower()
-        if term and _is_term(term) and term not in STOPWORDS:
-            terms.append(term)
-    return terms
+    return _kept(_segmenter().cut_for_search(unicodedata.normalize("NFKC", text)))
 
 
 def words(text: str) -> list[str]:
@@ -100,13 +95,13 @@ def words(text: str) -> list[str]:
     >>> words("量子计算机"), tokenize("量子计算机")
     (['量子', '计算机'], ['量子', '计算', '算机', '计算机'])
     """
-    normalized = unicodedata.normalize("NFKC", text)
-    out = []
-    for token in _segmenter().cut(normalized):
-        term = token.strip().lower()
-        if term and _is_term(term) and term not in STOPWORDS:
-            out.append(term)
-    return out
+    return _kept(_segmenter().cut(unicodedata.normalize("NFKC", text)))
+
+
+def _kept(tokens: Iterable[str]) -> list[str]:
+    """Tokens stripped and lowercased, without punctuation, symbols, whitespace and :data:`STOPWORDS`."""
+    terms = (token.strip().lower() for token in tokens)
+    return [t for t in terms if t and _is_term(t) and t not in STOPWORDS]
 
 
 def term_id(term: str) -> int:
