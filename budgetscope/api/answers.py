@@ -97,17 +97,21 @@ def search_here(
 
 
 def cites_answer(store: Any, request: dict[str, Any]) -> dict[str, Any]:
-    """The documents the query names, the candidates when it is ambiguous, the citing projects."""
+    """The documents the query names, the candidates when it is ambiguous, the citing projects, and
+    ``warnings`` (a year filter no stored document has, as for ``search``)."""
+    from budgetscope.api.searching import unknown_year, years
     from budgetscope.index.cites import candidates, cites, resolve
 
     query = str(request["query"])
     documents = resolve(store, query)
     options = candidates(store, query)
     hits = cites(store, query, year=request.get("year"), department=request.get("department"))
+    note = unknown_year(request.get("year"), years(store)) if request.get("year") is not None else None
     return {
         "documents": [d.model_dump(mode="json") for d in documents],
         "options": [[d.model_dump(mode="json"), n] for d, n in options],
         "hits": [wire(h) for h in hits],
+        "warnings": [note] if note else [],
     }
 
 

@@ -10,7 +10,7 @@ from rich.markup import escape
 from rich.text import Text
 
 from budgetscope.messages import counted
-from budgetscope.search_cli.common import HomeOption, OutputFormat, fail, place, stdout
+from budgetscope.search_cli.common import HomeOption, OutputFormat, fail, place, stdout, warn
 
 
 def command(
@@ -45,6 +45,8 @@ def command(
             answered = cites_here(home_dir, request)
         except BudgetscopeError as exc:
             raise fail(str(exc)) from None
+    for message in answered.get("warnings", []):  # a serve of an older version sends none
+        warn(message)
     _print(query, answered, format)
 
 

@@ -364,6 +364,16 @@ def test_cites_cli_filters_by_year_and_department(home: Path) -> None:
     assert len(cites_json(home, "中华人民共和国消防法", "--year", "2026", "--department", SAST)) == 2
 
 
+def test_cites_cli_year_no_document_has_says_so_and_names_the_stored_years(home: Path) -> None:
+    """As for ``search``: an empty answer for a year the home has no document of says why, on stderr."""
+    result = invoke("cites", "科普法", "--home", home, "--year", "2030", "--format", "json")
+    assert result.exit_code == 0 and json.loads(result.stdout) == []
+    assert result.stderr.splitlines() == [
+        "warning: no stored document is of 2030: the home has documents of 2025, 2026"
+    ]
+    assert invoke("cites", "科普法", "--home", home, "--year", "2025").stderr == ""
+
+
 def test_cites_cli_table_lists_document_then_projects(home: Path) -> None:
     result = invoke("cites", "中华人民共和国消防法", "--home", home)
     assert result.exit_code == 0, result.output
