@@ -192,21 +192,25 @@ def merge_partners(
 
 
 def term_groups(query: str) -> list[list[str]]:
-    """The query's distinctive words, each with its alternatives (an English word's translations).
+    """The query's distinctive words, each with its alternatives: an English word's translations, a
+    Chinese word's synonyms (:mod:`.synonyms`).
 
     Words as a reader splits them (:func:`~budgetscope.vector.sparse.words`), not the shorter words
     search mode finds inside them: 量子计算机 asks for 量子 and 计算机, and a text holding 计算 alone
     holds neither.
 
-    >>> term_groups("量子计算机"), term_groups("科技馆大修项目")
-    ([['量子'], ['计算机']], [['科技馆'], ['大修']])
+    >>> [g[0] for g in term_groups("量子计算机")], term_groups("科技馆大修项目")
+    (['量子', '计算机'], [['科技馆'], ['大修']])
+    >>> term_groups("老人洗澡")[1]
+    ['洗澡', '沐浴', '冲凉', '擦澡', '淋洗', '洗浴']
     """
+    from budgetscope.index.synonyms import synonyms
     from budgetscope.index.translate import is_english, translate_groups
     from budgetscope.vector.sparse import words
 
     if is_english(query):
         return translate_groups(query)
-    return [[t] for t in dict.fromkeys(words(query)) if len(t) >= 2 and t not in GENERIC_TERMS]
+    return [[t, *synonyms(t)] for t in dict.fromkeys(words(query)) if len(t) >= 2 and t not in GENERIC_TERMS]
 
 
 def coverage(groups: Sequence[Sequence[str]], text: str) -> float:

@@ -114,6 +114,32 @@ def test_ranking_coverage_counts_distinctive_terms_of_the_text(corpus) -> None: 
     assert coverage(term_groups("think tank"), "科技创新智库建设") == 1.0
 
 
+def test_ranking_coverage_counts_a_synonym_of_a_query_word(corpus) -> None:  # type: ignore[no-untyped-def]
+    """sast-2023's 科协大院 upkeep writes 修缮 where a user asks for 整修, and sast-2026's 基层科普 writes
+    老年人 where a user asks for 老人: the synonym covers the word (without it, half the query is missing)."""
+    from budgetscope.index.ranking import term_groups
+
+    text = (corpus / "sast-2023-department-budget.txt").read_text(encoding="utf-8")
+    upkeep = text[text.index("2023年度科协大院日常运行与维护项目") :][:2000]
+    assert "整修" not in upkeep and "修缮" in upkeep
+    assert coverage(term_groups("大院整修"), upkeep) == 1.0
+    assert coverage([g[:1] for g in term_groups("大院整修")], upkeep) == 0.5
+    text = (corpus / "sast-2026-department-budget.txt").read_text(encoding="utf-8")
+    elderly = text[text.index("整合优质科普活动资源") :][:200]
+    assert "老人" not in elderly and coverage(term_groups("给老人的科普活动"), elderly) == 1.0
+
+
+def test_ranking_synonyms_leave_out_what_the_encoder_disputes() -> None:
+    """Cilin puts 科普 among 广泛 / 普遍 and 老人 among 上下; the table keeps a pair only when the encoder
+    agrees, so a query's 科普 is not covered by any text that says 广泛."""
+    from budgetscope.index.synonyms import synonyms
+
+    assert "沐浴" in synonyms("洗澡") and "医疗" in synonyms("看病") and "老年人" in synonyms("老人")
+    assert not {"广泛", "普遍"} & set(synonyms("科普")) and "上下" not in synonyms("老人")
+    assert all(len(s) >= 2 and s != w for w in ("老人", "看病", "整修", "培训") for s in synonyms(w))
+    assert synonyms("科技馆") == () and synonyms("") == () and synonyms("老人\t") == ()
+
+
 def test_ranking_fuse_second_encoder_list_reorders_when_present() -> None:
     """On an index of a pair of encoders (use+e5) the second cosine is a third ranked list; without it
     (a single encoder) the ranking is that of the cosine and BM25 alone."""
