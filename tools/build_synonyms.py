@@ -9,7 +9,7 @@ multilingual USE encoder, which learned its meanings elsewhere, agrees: the cosi
 least ``MIN_COSINE`` (科普–广泛 0.29, 老人–上下 0.23 go; 老人–老年人 0.84, 洗澡–沐浴 0.78,
 看病–医疗 0.55 stay). The file lists each word with its synonyms, tab-separated, sorted.
 
-usage: python tools/build_synonyms.py [--min-cosine 0.5] [--max-group 20] [--out FILE]
+usage: python tools/build_synonyms.py [--min-cosine 0.4] [--max-group 20] [--out FILE]
 """
 
 from __future__ import annotations
