@@ -29,7 +29,7 @@ def wire(hit: SearchHit) -> dict[str, Any]:
 def search_answer(home: Path, store: Any, index: Any, request: dict[str, Any]) -> dict[str, Any]:
     """``{"results": [{"query", "hits"}], "warnings": [...]}`` on an open store and index; raises
     :class:`NoSearchIndex` before any ingest."""
-    from budgetscope.api.searching import answer, departments, index_lag, unknown_year, years
+    from budgetscope.api.searching import answer, departments, index_lag, year_note
     from budgetscope.index.search import search
     from budgetscope.messages import one_line
 
@@ -49,13 +49,14 @@ def search_answer(home: Path, store: Any, index: Any, request: dict[str, Any]) -
         raise BudgetscopeError(f"unknown search mode {request['mode']!r}: expected {', '.join(MODES)}")
     mode: Literal["hybrid", "dense", "sparse"] = request["mode"]
     results: list[dict[str, Any]] = []
-    stored_years: set[int] | None = None
+    notes: dict[int, str | None] = {}
     for item in request["batch"]:
         q = str(item["query"])
         filters = {**request["base"], **(item.get("filters") or {})}
         if filters.get("year") is not None:
-            stored_years = years(store) if stored_years is None else stored_years
-            note = unknown_year(filters["year"], stored_years)
+            if filters["year"] not in notes:
+                notes[filters["year"]] = year_note(store, filters["year"])
+            note = notes[filters["year"]]
             if note and note not in warnings:
                 warnings.append(note)
         if cites and "cites" not in filters:
@@ -99,14 +100,14 @@ def search_here(
 def cites_answer(store: Any, request: dict[str, Any]) -> dict[str, Any]:
     """The documents the query names, the candidates when it is ambiguous, the citing projects, and
     ``warnings`` (a year filter no stored document has, as for ``search``)."""
-    from budgetscope.api.searching import unknown_year, years
+    from budgetscope.api.searching import year_note
     from budgetscope.index.cites import candidates, cites, resolve
 
     query = str(request["query"])
     documents = resolve(store, query)
     options = candidates(store, query)
     hits = cites(store, query, year=request.get("year"), department=request.get("department"))
-    note = unknown_year(request.get("year"), years(store)) if request.get("year") is not None else None
+    note = year_note(store, request.get("year"))
     return {
         "documents": [d.model_dump(mode="json") for d in documents],
         "options": [[d.model_dump(mode="json"), n] for d, n in options],

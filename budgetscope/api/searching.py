@@ -57,6 +57,29 @@ def unknown_year(year: int | None, known: Collection[int]) -> str | None:
     )
 
 
+def year_note(store: EntityStore, year: int | None) -> str | None:
+    """One line when a year filter can find nothing: no stored document is of that year
+    (:func:`unknown_year`), or the documents of that year hold no projects (a final account, an
+    evaluation report), naming them and the years that have projects; None otherwise."""
+    from budgetscope.messages import one_line
+
+    if year is None:
+        return None
+    stored = years(store)
+    if year not in stored:
+        return unknown_year(year, stored)
+    if next(store.select("projects", {"year": year}), None) is not None:
+        return None
+    docs = sorted(str(row["doc"]) for row in store.select("documents", {"year": year}))
+    names = ", ".join(one_line(d) for d in docs[:3]) + (", …" if len(docs) > 3 else "")
+    having = sorted({int(row["year"]) for row in store.select("projects") if row["year"] is not None})
+    return f"the stored documents of {year} ({names}) hold no projects: " + (
+        f"projects are of {', '.join(str(y) for y in having)}"
+        if having
+        else "the home holds no project with a year"
+    )
+
+
 def resolve_department(given: str, known: set[str]) -> str:
     """The stored department a department filter names: exact, else the one that contains it.
 

@@ -182,6 +182,14 @@ class Budgetscope:
             hits = answer(store, query, (filters or SearchFilters()).as_dict(), search_index, top_k=top_k)
         return Rows(hits)
 
+    def year_note(self, year: int | None) -> str | None:
+        """Why a search or cites filtered to ``year`` can find nothing (no stored document of that year, or
+        its documents hold no projects), in one line; None when the year has projects."""
+        from budgetscope.api.searching import year_note
+
+        with self._store() as store:
+            return year_note(store, year)
+
     def index_lag(self) -> list[str]:
         """The stored documents the search index does not hold yet or holds an older version of
         (an ingest whose index update failed or was stopped); ``budgetscope index`` catches up."""

@@ -23,7 +23,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from budgetscope.api import AmbiguousPolicyDocument, BudgetscopeError, ProjectNotFound
-from budgetscope.api.searching import relevance_cutoff, unknown_year
+from budgetscope.api.searching import relevance_cutoff
 from budgetscope.models import SECTION_KEYS, PolicyDocument, SearchFilters, to_json
 from budgetscope.web import charts, views
 from budgetscope.web.data import UNAVAILABLE, Data, flagged_budgets, group_projects
@@ -81,8 +81,7 @@ def create_app(data: Data, *, allow_upload: bool = False, cli_token: str | None 
             try:
                 out["hits"] = data.bs.search(q, filters, top_k=top_k)
                 if not out["hits"] and filters.year is not None:
-                    known = {d.year for d in data.bs.documents() if d.year is not None}
-                    out["filter_note"] = unknown_year(filters.year, known)
+                    out["filter_note"] = data.bs.year_note(filters.year)
                 if not any(h.cited for h in out["hits"]):
                     out["candidates"] = data.bs.policy_documents(q)
             except AmbiguousPolicyDocument as exc:

@@ -374,6 +374,32 @@ def test_cites_cli_year_no_document_has_says_so_and_names_the_stored_years(home:
     assert invoke("cites", "科普法", "--home", home, "--year", "2025").stderr == ""
 
 
+def test_cites_cli_year_whose_documents_hold_no_projects_says_so(corpus: Path, tmp_path: Path) -> None:
+    """A final account (决算) of 2024 is stored but holds no projects: `cites --year 2024` says so and
+    names it and the years that have projects, instead of an empty answer that reads as "nobody cites it"."""
+    from budgetscope.api.searching import year_note
+    from budgetscope.index.ingest import ingest
+    from budgetscope.store.sqlite import open_store
+
+    accounts = (
+        Path(__file__).resolve().parents[2]
+        / "corpus"
+        / "excerpts"
+        / "central-letters-and-calls-2024-final-accounts-p30.pdf"
+    )
+    assert not ingest([corpus / "sast-2023-department-budget.txt", accounts], tmp_path, workers=1).failed
+    result = invoke(
+        "cites", "全民科学素质行动规划纲要", "--home", tmp_path, "--year", "2024", "--format", "json"
+    )
+    assert result.exit_code == 0 and json.loads(result.stdout) == []
+    assert result.stderr.splitlines() == [
+        f"warning: the stored documents of 2024 ({accounts.name}) hold no projects: projects are of 2023"
+    ]
+    with open_store(tmp_path) as store:
+        assert year_note(store, 2023) is None and year_note(store, None) is None
+        assert year_note(store, 2030) == "no stored document is of 2030: the home has documents of 2023, 2024"
+
+
 def test_cites_cli_table_lists_document_then_projects(home: Path) -> None:
     result = invoke("cites", "中华人民共和国消防法", "--home", home)
     assert result.exit_code == 0, result.output
