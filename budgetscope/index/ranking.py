@@ -202,7 +202,7 @@ def term_groups(query: str) -> list[list[str]]:
     >>> [g[0] for g in term_groups("量子计算机")], term_groups("科技馆大修项目")
     (['量子', '计算机'], [['科技馆'], ['大修']])
     >>> term_groups("老人洗澡")[1]
-    ['洗澡', '沐浴', '冲凉', '擦澡', '淋洗', '洗浴']
+    ['洗澡', '助浴', '沐浴', '冲凉', '擦澡', '淋洗', '洗浴']
     """
     from budgetscope.index.synonyms import synonyms
     from budgetscope.index.translate import is_english, translate_groups

@@ -192,13 +192,18 @@ def translate_groups(query: str) -> list[list[str]]:
 
 
 def lexical_query(query: str) -> str:
-    """The text the lexical (BM25) side searches: an English query with its Chinese terms added.
+    """The text the lexical (BM25) side searches: an English query with its Chinese terms added, a
+    Chinese one with the official terms of its everyday words (:func:`~budgetscope.index.synonyms.official_terms`).
 
-    >>> lexical_query("科技馆大修")
-    '科技馆大修'
+    >>> lexical_query("科技馆大修"), lexical_query("上访的人")
+    ('科技馆大修', '上访的人 信访 来访 接访')
     """
     if not is_english(query):
-        return query
+        from budgetscope.index.synonyms import official_terms
+        from budgetscope.vector.sparse import words
+
+        extra = [t for w in dict.fromkeys(words(query)) for t in official_terms(w) if t not in query]
+        return " ".join([query, *dict.fromkeys(extra)])
     return " ".join([query, *translate(query)])
 
 

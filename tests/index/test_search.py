@@ -194,6 +194,17 @@ def test_search_first_hits_do_not_depend_on_top_k(index: VectorIndex) -> None:
     ]
 
 
+def test_search_everyday_word_reaches_the_official_term(index: VectorIndex) -> None:
+    """义工 (volunteers, as people say it) is 志愿服务 in the budget: the lexical side searches the official
+    term too, the hit's snippet marks it, and it covers the query's word."""
+    from budgetscope.index.translate import lexical_query
+
+    assert "志愿服务" in lexical_query("科技义工队伍")
+    hit = search(index, "科技义工队伍", top_k=3)[0]
+    assert "志愿服务" in hit.snippet and hit.lexical and hit.coverage == 1.0 and not hit.weak
+    assert "志愿" in {hit.snippet[a:b] for a, b in hit.highlights}
+
+
 def test_search_typo_is_no_close_match(index: VectorIndex) -> None:
     """A query with no word the dictionaries know (a typo) has no coverage to go by: no close match."""
     hits = search(index, "zzqqxx")

@@ -140,6 +140,24 @@ def test_ranking_synonyms_leave_out_what_the_encoder_disputes() -> None:
     assert synonyms("科技馆") == () and synonyms("") == () and synonyms("老人\t") == ()
 
 
+def test_ranking_glossary_keys_are_words_and_its_terms_are_specific() -> None:
+    """Each everyday word of the glossary is one word as the query's words are split (a key split in
+    two is never looked up), and none of its official terms is a word nearly every project holds."""
+    from importlib import resources
+
+    from budgetscope.index.ranking import GENERIC_TERMS
+    from budgetscope.vector.sparse import words
+
+    text = resources.files("budgetscope.data").joinpath("colloquial_zh.tsv").read_text(encoding="utf-8")
+    rows = [line.split("\t") for line in text.splitlines() if line and not line.startswith("#")]
+    assert len(rows) > 500 and all(len(r) == 2 for r in rows)
+    keys = [k for k, _ in rows]
+    assert len(set(keys)) == len(keys)
+    assert [k for k in keys if words(k) != [k]] == []
+    terms = [t for _, v in rows for t in v.split()]
+    assert all(len(t) >= 2 for t in terms) and not GENERIC_TERMS & set(terms)
+
+
 def test_ranking_fuse_second_encoder_list_reorders_when_present() -> None:
     """On an index of a pair of encoders (use+e5) the second cosine is a third ranked list; without it
     (a single encoder) the ranking is that of the cosine and BM25 alone."""
