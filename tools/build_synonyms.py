@@ -28,12 +28,55 @@ sys.path.insert(0, str(ROOT))
 MIN_COSINE = 0.4
 MAX_GROUP = 20
 BROAD = frozenset(
-    "单位 部门 技术 创新 条件 运行 实施 组织 系统 改革 改造 更新 教育 学生 网络 培训 安全 工作 管理 服务 保障 "
-    "维护 业务 事务 职业 事业 机构 活动 环境 情况 问题 方面 内容 措施 办法 能力 水平 质量 标准 制度 体系".split()
+    [
+        "单位",
+        "部门",
+        "技术",
+        "创新",
+        "条件",
+        "运行",
+        "实施",
+        "组织",
+        "系统",
+        "改革",
+        "改造",
+        "更新",
+        "教育",
+        "学生",
+        "网络",
+        "培训",
+        "安全",
+        "工作",
+        "管理",
+        "服务",
+        "保障",
+        "维护",
+        "业务",
+        "事务",
+        "职业",
+        "事业",
+        "机构",
+        "活动",
+        "环境",
+        "情况",
+        "问题",
+        "方面",
+        "内容",
+        "措施",
+        "办法",
+        "能力",
+        "水平",
+        "质量",
+        "标准",
+        "制度",
+        "体系",
+    ]
 )
 """Words so common in budgets that, as a synonym, they would cover a query's word in most projects (治理 →
 管理, 劳务 → 服务, 技能 → 技术): never kept as a synonym (they still count when the query has them)."""
-SLURS = frozenset("非人 废人 残废 废物 瘸子 瞎子 聋子 哑巴 傻子 白痴 疯子 残疾 畸形人".split())
+SLURS = frozenset(
+    ["非人", "废人", "残废", "废物", "瘸子", "瞎子", "聋子", "哑巴", "傻子", "白痴", "疯子", "残疾", "畸形人"]
+)
 """Offensive words Cilin lists beside neutral ones (残疾人 → 废人): never offered."""
 WRONG = {
     ("热线", "红外线"), ("进口", "通道口"), ("进口", "入口"), ("接待", "待遇"), ("污染", "传染"),
