@@ -210,7 +210,11 @@ def term_groups(query: str) -> list[list[str]]:
 
     if is_english(query):
         return translate_groups(query)
-    return [[t, *synonyms(t)] for t in dict.fromkeys(words(query)) if len(t) >= 2 and t not in GENERIC_TERMS]
+    return [
+        [t, *(s for s in synonyms(t) if s not in GENERIC_TERMS)]
+        for t in dict.fromkeys(words(query))
+        if len(t) >= 2 and t not in GENERIC_TERMS
+    ]
 
 
 def coverage(groups: Sequence[Sequence[str]], text: str) -> float:
@@ -228,9 +232,18 @@ def coverage(groups: Sequence[Sequence[str]], text: str) -> float:
 
 def signals(hits: Sequence[Mapping[str, Any]]) -> list[list[float | None]]:
     """Each hit's cosine, coverage, and how far each is below the best of ``hits``: what
-    :data:`RELEVANCE_MODELS` weigh. A hit without a cosine (or a query without distinctive words, no
-    coverage) has None for it and its distance."""
-    cosines = [h.get("dense") for h in hits]
+    :data:`RELEVANCE_MODELS` weigh. A hit the dense list did not reach (found by its words alone) is
+    given the lowest cosine of the others: its own is no higher than the last the list kept, and judging
+    it by its coverage alone made one passing mention of a word confident. Without any cosine (a lexical
+    search), or a query without distinctive words (no coverage), a hit has None for it and its distance.
+
+    >>> hits = [{"dense": 0.6, "coverage": 0.5}, {"dense": 0.4, "coverage": 0.0}, {"dense": None, "coverage": 1.0}]
+    >>> [round(v, 3) for v in signals(hits)[2]]
+    [0.4, 1.0, 0.2, 0.0]
+    """
+    known = [float(h["dense"]) for h in hits if h.get("dense") is not None]
+    floor = min(known) if known else None
+    cosines = [floor if h.get("dense") is None else h.get("dense") for h in hits]
     covers = [h.get("coverage") for h in hits]
     best_cos = max((float(c) for c in cosines if c is not None), default=0.0)
     best_cover = max((float(v) for v in covers if v is not None), default=0.0)
