@@ -5,7 +5,7 @@ A user asks for 给行动不便的老人洗澡 where the budget writes 老年人
 信访. Two tables answer:
 
 - :func:`official_terms`: the official words (公文用语) a budget uses for an everyday one (上访 → 信访
-  来访 接访, 臭水沟 → 黑臭水体), from ``budgetscope/data/colloquial_zh.tsv``: 562 everyday words
+  来访 接访, 臭水沟 → 黑臭水体), from ``budgetscope/data/colloquial_zh.tsv``: 561 everyday words
   across departments (health, civil affairs, housing, water, transport, petitions, police, schools,
   running costs …), written for this project from the documents' vocabulary, each key a word as
   jieba splits it. They are added to the lexical (BM25) query (:func:`~budgetscope.index.translate.lexical_query`)
@@ -57,7 +57,7 @@ def official_terms(word: str) -> tuple[str, ...]:
     glossary lacks it).
 
     >>> official_terms("臭水沟")[:2], official_terms("科技馆")
-    (('黑臭水体', '水环境'), ())
+    (('黑臭水体', '河道整治'), ())
     """
     return _line(GLOSSARY, word)
 
