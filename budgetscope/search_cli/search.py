@@ -166,7 +166,9 @@ def _checked_filters(filters: dict[str, Any], where: str) -> dict[str, Any]:
         )
     year = filters.get("year")
     if year is not None and (not isinstance(year, int) or isinstance(year, bool) or not 0 < year < 10000):
-        raise fail(f"{prefix}year must be a number, not {short(json.dumps(year, ensure_ascii=False))}")
+        raise fail(
+            f"{prefix}year must be a whole number from 1 to 9999, not {short(json.dumps(year, ensure_ascii=False))}"
+        )
     section = filters.get("section")
     if section is not None:
         # imported only when asked: a serve may answer
