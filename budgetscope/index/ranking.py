@@ -191,9 +191,14 @@ def merge_partners(
     return out
 
 
-def term_groups(query: str) -> list[list[str]]:
+Term = str | tuple[str, ...]
+"""One way a text holds a query's word: a string it contains, or pieces it contains all of."""
+
+
+def term_groups(query: str) -> list[list[Term]]:
     """The query's distinctive words, each with its alternatives: an English word's translations, a
-    Chinese word's synonyms (:mod:`.synonyms`).
+    Chinese word's synonyms (:mod:`.synonyms`), and a word of four characters or more that is made of
+    shorter words (业务培训: 业务 + 培训) is also held by a text holding all of them apart ("业务的专题培训").
 
     Words as a reader splits them (:func:`~budgetscope.vector.sparse.words`), not the shorter words
     search mode finds inside them: 量子计算机 asks for 量子 and 计算机, and a text holding 计算 alone
@@ -209,15 +214,26 @@ def term_groups(query: str) -> list[list[str]]:
     from budgetscope.vector.sparse import words
 
     if is_english(query):
-        return translate_groups(query)
+        return [list(g) for g in translate_groups(query)]
     return [
-        [t, *(s for s in synonyms(t) if s not in GENERIC_TERMS)]
+        [t, *(s for s in synonyms(t) if s not in GENERIC_TERMS), *_pieces(t)]
         for t in dict.fromkeys(words(query))
         if len(t) >= 2 and t not in GENERIC_TERMS
     ]
 
 
-def coverage(groups: Sequence[Sequence[str]], text: str) -> float:
+def _pieces(word: str) -> list[Term]:
+    """``[(piece, …)]`` when a word of four characters or more is exactly the shorter words jieba's search
+    mode finds in it (业务培训 → 业务, 培训), else ``[]``."""
+    from budgetscope.vector.sparse import tokenize
+
+    if len(word) < 4:
+        return []
+    parts = tuple(p for p in tokenize(word) if p != word and len(p) >= 2)
+    return [parts] if parts and "".join(parts) == word else []
+
+
+def coverage(groups: Sequence[Sequence[Term]], text: str) -> float:
     """The share of term groups with a term in ``text`` (1.0 for a query with no distinctive term; search
     records None then, see :func:`relevance`).
 
@@ -227,7 +243,11 @@ def coverage(groups: Sequence[Sequence[str]], text: str) -> float:
     if not groups:
         return 1.0
     lowered = text.lower()
-    return sum(1 for g in groups if any(t.lower() in lowered for t in g)) / len(groups)
+
+    def held(t: Term) -> bool:
+        return all(p.lower() in lowered for p in t) if isinstance(t, tuple) else t.lower() in lowered
+
+    return sum(1 for g in groups if any(held(t) for t in g)) / len(groups)
 
 
 def signals(hits: Sequence[Mapping[str, Any]]) -> list[list[float | None]]:

@@ -129,6 +129,17 @@ def test_ranking_coverage_counts_a_synonym_of_a_query_word(corpus) -> None:  # t
     assert "老人" not in elderly and coverage(term_groups("给老人的科普活动"), elderly) == 1.0
 
 
+def test_ranking_coverage_counts_a_compound_word_written_apart(corpus) -> None:  # type: ignore[no-untyped-def]
+    """jieba keeps 业务培训 as one word; sast-2026's 科普及继续教育培训项目 writes 培训 and 业务 apart
+    ("按预算编制培训项目内容进行业务活动"): it holds the query's word, where 3 characters of a word do not split."""
+    from budgetscope.index.ranking import term_groups
+
+    text = (corpus / "sast-2026-department-budget.txt").read_text(encoding="utf-8")
+    line = next(x for x in text.splitlines() if "编制培训项目内容进行业务活动" in x)
+    assert "业务培训" not in line and coverage(term_groups("业务培训"), line) == 1.0
+    assert coverage(term_groups("信息化"), "信息系统") == 0.0  # 信息化 is not 信息 + 化
+
+
 def test_ranking_synonyms_leave_out_what_the_encoder_disputes() -> None:
     """Cilin puts 科普 among 广泛 / 普遍 and 老人 among 上下; the table keeps a pair only when the encoder
     agrees, so a query's 科普 is not covered by any text that says 广泛."""
