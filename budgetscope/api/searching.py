@@ -68,11 +68,15 @@ def year_note(store: EntityStore, year: int | None) -> str | None:
     stored = years(store)
     if year not in stored:
         return unknown_year(year, stored)
-    if next(store.select("projects", {"year": year}), None) is not None:
+
+    def has_projects(y: int) -> bool:  # the first row answers: no scan of every project
+        return next(store.select("projects", {"year": y}), None) is not None
+
+    if has_projects(year):
         return None
     docs = sorted(str(row["doc"]) for row in store.select("documents", {"year": year}))
     names = ", ".join(one_line(d) for d in docs[:3]) + (", …" if len(docs) > 3 else "")
-    having = sorted({int(row["year"]) for row in store.select("projects") if row["year"] is not None})
+    having = sorted(y for y in stored if y != year and has_projects(y))
     return f"the stored documents of {year} ({names}) hold no projects: " + (
         f"projects are of {', '.join(str(y) for y in having)}"
         if having
