@@ -1,7 +1,7 @@
 """Tune the ranking constants of budgetscope.index.ranking on the tuning half of eval13.
 
 Fetches each search query's candidate projects once from an ingested home (the real index:
-best cosine, best BM25 score, name, best chunk), then replays the ranking for a grid of
+best cosine, best BM25 score, name, best chunk, coverage with near words), then replays the ranking for a grid of
 (lexical weight, rank constant k, name weight, coverage weight, weight of the
 chunk-level RRF rank the index returns) and prints the best settings on
 the chosen split with nDCG@10 per group. Project keys and scoring are those of
@@ -26,7 +26,7 @@ sys.path.insert(0, str(HERE.parent))
 from eval_search13 import catalog, ndcg, project_of  # noqa: E402
 
 from budgetscope.index.ranking import coverage, mark_weak, project_partners, term_groups  # noqa: E402
-from budgetscope.index.search import query_terms  # noqa: E402
+from budgetscope.index.search import near_words, query_terms  # noqa: E402
 from budgetscope.index.translate import lexical_query  # noqa: E402
 from budgetscope.store.sqlite import open_store  # noqa: E402
 from budgetscope.vector.sync import open_index  # noqa: E402
@@ -48,9 +48,11 @@ def pools(home: Path, queries: list[dict[str, Any]]) -> dict[str, str]:
             q["pool"] = [
                 {"id": h.project_id, "doc": h.payload["doc"], "name": h.payload["name"],
                  "fused": h.score, "dense": h.raw[0] if h.raw else None, "lexical": h.raw[1] if len(h.raw) > 1 else None,
-                 "coverage": coverage(groups, f"{h.payload['name']}\n{h.payload.get('text') or ''}")}
+                 "coverage": coverage(groups, f"{h.payload['name']}\n{h.payload.get('text') or ''}"),
+                 "text": f"{h.payload['name']}\n{h.payload.get('text') or ''}"}
                 for h in index.search(q["query"], filters=filters, top_k=40, lexical=lexical)
             ]  # fmt: skip
+            near_words(q["pool"], [h.pop("text") for h in q["pool"]], groups, q["query"], index)
     return partners
 
 
@@ -64,7 +66,7 @@ def replay(
     chunks: float = 0.0,
 ) -> list:
     """The top 10 of a query's pool under these constants (the order search() gives, cut-off included)."""
-    score = {h["id"]: cover * h["coverage"] / (k + 1) for h in q["pool"]}
+    score = {h["id"]: cover * h.get("near", h["coverage"]) / (k + 1) for h in q["pool"]}
     for key, weight in (("dense", 1.0), ("lexical", lex), ("fused", chunks)):
         ranked = sorted((h for h in q["pool"] if h[key] is not None), key=lambda h: -h[key])
         for rank, h in enumerate(ranked, start=1):

@@ -6,7 +6,7 @@ dense cosine and BM25 score):
 - :func:`fuse` ranks the candidate projects by weighted RRF of their best cosine and best BM25
   score (and, on an index of a pair of encoders such as ``use+e5``, their best cosine of the
   second encoder, weight :data:`SECOND_WEIGHT`), plus :data:`COVERAGE_WEIGHT` times the share of
-  the query's distinctive terms they hold;
+  the query's distinctive terms they hold (a near word counting in part, :mod:`.nearwords`);
 - :func:`name_bonus` adds to the fused score the share of the query's lexical terms that the
   project's name holds (the name is the project's title: a match there outweighs one in its prose);
 - :func:`merge_partners` makes a narrative and the form of the same project (the store's
@@ -95,7 +95,9 @@ def fuse(
     [0.0909, 0.0833, 0.0769]
     """
     for h in hits:
-        h["score"] = COVERAGE_WEIGHT * float(h.get("coverage") or 0.0) / (k + 1)
+        held = h.get("near")  # the coverage counting near words (:mod:`.nearwords`), when search gave it
+        held = h.get("coverage") if held is None else held
+        h["score"] = COVERAGE_WEIGHT * float(held or 0.0) / (k + 1)
     lists = (("dense", "lexical", weights[0]), ("lexical", "dense", weights[1]), ("second", "dense", second))
     for key, then, weight in lists:
         for rank, h in enumerate(tie_ordered(hits, key, then), start=1):
@@ -242,12 +244,21 @@ def coverage(groups: Sequence[Sequence[Term]], text: str) -> float:
     """
     if not groups:
         return 1.0
+    return sum(held_groups(groups, text)) / len(groups)
+
+
+def held_groups(groups: Sequence[Sequence[Term]], text: str) -> list[bool]:
+    """For each term group, whether ``text`` holds one of its terms (a compound's pieces all, apart).
+
+    >>> held_groups([["业务培训", ("业务", "培训")], ["老人", "老年人"]], "业务的专题培训")
+    [True, False]
+    """
     lowered = text.lower()
 
     def held(t: Term) -> bool:
         return all(p.lower() in lowered for p in t) if isinstance(t, tuple) else t.lower() in lowered
 
-    return sum(1 for g in groups if any(held(t) for t in g)) / len(groups)
+    return [any(held(t) for t in g) for g in groups]
 
 
 def signals(hits: Sequence[Mapping[str, Any]]) -> list[list[float | None]]:

@@ -81,7 +81,7 @@ def search(
         query, filters=f, top_k=pool, mode=mode, weights=weights, lexical=lexical, fields=HIT_FIELDS
     )
     groups = term_groups(query)
-    hits = []
+    hits, texts = [], []
     for h in found:
         hit = hit_of(h, lexical)
         raw = list(h.raw)
@@ -95,7 +95,9 @@ def search(
         text = f"{hit['name']}\n{h.payload.get('text') or ''}"
         hit["coverage"] = round(coverage(groups, text), 3) if groups else None  # no distinctive word
         hits.append(hit)
+        texts.append(text)
     if mode == "hybrid":
+        near_words(hits, texts, groups, query, index)
         fuse(hits)
     name_bonus(hits, query_terms(lexical))
     hits.sort(key=lambda h: -h["score"])
@@ -106,10 +108,30 @@ def search(
     else:
         hits = merge_partners(hits, {})
     encoder = index.encoder.name if index.encoder else DEFAULT_ENCODER
-    for kept in hits:  # the hit contract has no field for it: it served the ranking only
+    for kept in hits:  # the hit contract has no field for them: they served the ranking only
         kept.pop("second", None)
+        kept.pop("near", None)
     chosen = mark_weak(hits, top_k, encoder) if cutoff else hits[:top_k]
     return [SearchHit.model_validate(h) for h in chosen]
+
+
+def near_words(
+    hits: list[dict[str, Any]], texts: list[str], groups: list[Any], query: str, index: VectorIndex
+) -> None:
+    """Give each hit ``near``, the coverage of its text with near words counting in part
+    (:mod:`.nearwords`), for a Chinese query on an index of the USE encoder (the one it was tuned with)
+    when some hit misses a word."""
+    from budgetscope.index.encoders import get_encoder
+    from budgetscope.index.nearwords import near_coverage
+    from budgetscope.index.translate import is_english
+
+    name = index.encoder.name if index.encoder else ""
+    if not groups or is_english(query) or name.split("+")[0] != "use":
+        return
+    if all(h.get("coverage") == 1.0 for h in hits):
+        return
+    for h, near in zip(hits, near_coverage(groups, texts, get_encoder("use")), strict=True):
+        h["near"] = near
 
 
 def hit_of(hit: Hit, query: str) -> dict[str, Any]:

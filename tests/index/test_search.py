@@ -365,3 +365,18 @@ def test_search_server_and_embedded_agree(home: Path, tmp_path: Path) -> None:
                     assert got == expected, query
         finally:
             server.drop()
+
+
+def test_search_near_words_serve_chinese_queries_on_use(index: VectorIndex, monkeypatch: Any) -> None:
+    """A Chinese query some candidate misses a word of is scored with near words; an English one is not
+    (its words are translations, not the encoder's); hits carry no trace of them."""
+    import budgetscope.index.nearwords as nearwords
+
+    calls: list[int] = []
+    real = nearwords.near_coverage
+    monkeypatch.setattr(nearwords, "near_coverage", lambda g, t, e: calls.append(len(t)) or real(g, t, e))
+    hits = search(index, "党支部活动", top_k=3)
+    assert calls and hits[0].name == "科技社团党建工作项目"
+    assert all("near" not in h.model_dump() for h in hits)
+    calls.clear()
+    assert search(index, "party branch activities", top_k=3) and not calls

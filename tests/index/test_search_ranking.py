@@ -181,3 +181,61 @@ def test_ranking_fuse_second_encoder_list_reorders_when_present() -> None:
     fuse(pair)
     assert pair[0]["score"] > pair[1]["score"]
     assert all("second" in h for h in pair)
+
+
+def _sast23_sections(corpus) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    text = (corpus / "sast-2023-department-budget.txt").read_text(encoding="utf-8")
+    names = (
+        "2023年度科协大院日常运行与维护项目",
+        "国际及台港澳地区科技合作与交流服务项目",
+        "科技社团党建工作项目",
+    )
+    return {name: text[text.index(name) :][:600] for name in names}
+
+
+def test_ranking_near_word_counts_in_part_where_no_word_is_held(corpus) -> None:  # type: ignore[no-untyped-def]
+    """sast-2023's 科技社团党建 project writes 党建, never 党支部; its upkeep project writes 维修 and 修缮 of the
+    大院, never 大楼 or 水电: the exact coverage of these queries is 0 for all three projects, while the
+    near words (USE's cosine between the query's word and the text's nearest) single out the right one."""
+    from budgetscope.index.encoders import get_encoder
+    from budgetscope.index.nearwords import NEAR_MAX, near_coverage
+    from budgetscope.index.ranking import term_groups
+
+    sections = _sast23_sections(corpus)
+    texts = list(sections.values())
+    use = get_encoder("use")
+    for query, expected in (
+        ("党支部活动", "科技社团党建工作项目"),
+        ("大楼的水电维修", "2023年度科协大院日常运行与维护项目"),
+    ):
+        groups = term_groups(query)
+        assert [coverage(groups, t) for t in texts] == [0.0, 0.0, 0.0]
+        near = near_coverage(groups, texts, use)
+        best = max(range(len(texts)), key=lambda i: near[i])
+        assert list(sections)[best] == expected and 0 < near[best] <= NEAR_MAX
+
+
+def test_ranking_held_word_outweighs_a_near_one(corpus) -> None:  # type: ignore[no-untyped-def]
+    """A word held counts 1, a near word at most NEAR_MAX: 党员 is in the 党建 project's text, so it
+    covers 党员教育 whole, and a text holding every word needs no encoder."""
+    from budgetscope.index.nearwords import NEAR_MAX, near_coverage
+    from budgetscope.index.ranking import term_groups
+
+    party = _sast23_sections(corpus)["科技社团党建工作项目"]
+
+    class NoEncoder:
+        name = "none"
+
+        def encode_documents(self, texts: list[str]) -> Any:
+            raise AssertionError(f"encoded {texts}")
+
+    assert near_coverage(term_groups("党员教育"), [party], NoEncoder()) == [1.0]  # type: ignore[arg-type]
+    assert coverage(term_groups("党支部"), "党支部") == 1.0 > NEAR_MAX
+
+
+def test_ranking_fuse_scores_the_near_coverage_when_given() -> None:
+    """fuse counts a hit's ``near`` coverage (near words in part) in place of its exact one."""
+    a = {"id": "a", "dense": 0.5, "lexical": 3.0, "coverage": 0.0, "near": 0.75}
+    b = {"id": "0", "dense": 0.5, "lexical": 3.0, "coverage": 0.0}  # first of the tie by id
+    fuse([a, b])
+    assert a["score"] > b["score"]
