@@ -30,6 +30,7 @@ import os
 import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -153,6 +154,22 @@ def serving_for(
     return serving
 
 
+def exact_money(value: Any, key: str = "") -> Any:
+    """JSON read with ``parse_float=Decimal``, its numbers floats again but for money (``*_yuan``):
+    an amount crosses from a serve exact, a score stays a float.
+
+    >>> exact_money({"score": Decimal("0.5"), "hits": [{"budget_yuan": Decimal("1234567890123.45")}]})
+    {'score': 0.5, 'hits': [{'budget_yuan': Decimal('1234567890123.45')}]}
+    """
+    if isinstance(value, dict):
+        return {k: exact_money(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [exact_money(v, key) for v in value]
+    if isinstance(value, Decimal) and not key.endswith("yuan"):
+        return float(value)
+    return value
+
+
 def _post(serving: Serving, path: str, payload: dict[str, Any]) -> urllib.request.Request:
     """A JSON POST of ``payload`` to a running serve's ``path``, with its token."""
     import urllib.request
@@ -177,7 +194,7 @@ def ask(serving: Serving, path: str, payload: dict[str, Any], *, timeout: float 
     request = _post(serving, path, payload)
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
-            return json.loads(response.read().decode("utf-8"))
+            return exact_money(json.loads(response.read().decode("utf-8"), parse_float=Decimal))
     except urllib.error.HTTPError as exc:
         try:
             message = json.loads(exc.read().decode("utf-8")).get("error")

@@ -22,8 +22,12 @@ MODES = ("hybrid", "dense", "sparse")
 
 def wire(hit: SearchHit) -> dict[str, Any]:
     """A hit as ``search``/``cites`` print it and a serve sends it: the fields the answer set (a
-    search hit has no ``cited``, a cites hit no ``dense``), JSON-ready."""
-    return hit.model_dump(mode="json", exclude_unset=True)
+    search hit has no ``cited``, a cites hit no ``dense``), JSON-ready but for ``budget_yuan``, kept a
+    :class:`~decimal.Decimal` for :func:`~budgetscope.models.to_json` to write exactly."""
+    out = hit.model_dump(mode="json", exclude_unset=True)
+    if "budget_yuan" in out:
+        out["budget_yuan"] = hit.budget_yuan
+    return out
 
 
 def search_answer(home: Path, store: Any, index: Any, request: dict[str, Any]) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from decimal import Decimal
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -38,7 +39,9 @@ CANDIDATE_PROJECTS = 30
 top_k up to it: the first hits, their scores and their relevance do not depend on how many are asked
 for (the CLI's 10 are the web page's first 10 of 30)."""
 SNIPPET_CHARS = 120
-HIT_FIELDS = ("project_id", "doc", "line", "page", "name", "kind", "year", "department", "section", "text")
+HIT_FIELDS = (
+    "project_id", "doc", "line", "page", "name", "kind", "year", "department", "section", "text", "budget_total_yuan"
+)  # fmt: skip
 """The payload fields a hit reads (:func:`hit_of`, coverage): only these are fetched for the winners."""
 
 
@@ -105,6 +108,13 @@ def search(
         partners = project_partners(store)
         missing = [partners[str(h["id"])] for h in hits if str(h["id"]) in partners]
         hits = merge_partners(hits, partners, partner_sources(store, missing))
+        units = units_of(store, [str(merged["id"]) for merged in hits])
+        flagged = flagged_of(store, {str(merged["doc"]) for merged in hits})
+        for merged in hits:
+            if str(merged["id"]) in units:
+                merged["unit"] = units[str(merged["id"])]
+            if merged.get("budget_yuan") is not None:
+                merged["budget_flagged"] = str(merged["id"]) in flagged
     else:
         hits = merge_partners(hits, {})
     encoder = index.encoder.name if index.encoder else DEFAULT_ENCODER
@@ -134,12 +144,33 @@ def near_words(
         h["near"] = near
 
 
+def units_of(store: EntityStore, ids: list[str]) -> dict[str, str]:
+    """The implementing unit of each form among ``ids`` that names one other than its department."""
+    out = {}
+    for record in store.get_records(ids):
+        unit = record.form.implementer if record.form else None
+        if unit and unit != record.department:
+            out[record.id] = unit
+    return out
+
+
+def flagged_of(store: EntityStore, docs: set[str]) -> set[str]:
+    """Ids of the projects of ``docs`` whose numbers an unreviewed error-level finding concerns (a unit
+    slip, a total the form contradicts): their budget is shown flagged, never as fact."""
+    return {
+        str(row["project_id"])
+        for doc in sorted(docs)
+        for row in store.select("findings", {"doc": doc})
+        if row["project_id"] and row["severity"] == "error"
+    }
+
+
 def hit_of(hit: Hit, query: str) -> dict[str, Any]:
     """The fields of a search hit (:class:`~budgetscope.models.SearchHit`) for a found chunk, with a
     snippet around the query's terms: the working copy the ranking (:mod:`.ranking`) scores."""
     p = hit.payload
     snippet, marks = snippet_of(str(p.get("text") or ""), query)
-    return {
+    out = {
         "doc": p.get("doc"),
         "line": p.get("line"),
         "page": p.get("page"),
@@ -153,6 +184,9 @@ def hit_of(hit: Hit, query: str) -> dict[str, Any]:
         "snippet": snippet,
         "highlights": marks,
     }
+    if p.get("budget_total_yuan") is not None:  # the payload's exact amount: an int, or its decimal text
+        out["budget_yuan"] = Decimal(str(p["budget_total_yuan"]))
+    return out
 
 
 def query_terms(query: str) -> list[str]:

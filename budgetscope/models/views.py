@@ -94,6 +94,9 @@ class SearchHit(HitSource):
 
     year: int | None = None
     department: str | None = None
+    unit: str | None = None
+    budget_yuan: Decimal | None = None
+    budget_flagged: bool = False
     section: str | None = None
     score: float = 0.0
     snippet: str = ""

@@ -24,6 +24,7 @@ from budgetscope.pipeline.normalize import Text, normalize_text
 from budgetscope.pipeline.segment import segment_narratives, segment_parts
 
 NARRATIVE_KINDS = ("department_budget", "unit_budget", "final_accounts")
+NOT_BUDGET = "not a budget document: no narratives or forms segmented"
 NO_TARGETS = ("final_accounts", "evaluation_report")
 """Kinds whose tables are never targets (self-evaluations of a past year, evaluation reports)."""
 
@@ -44,6 +45,9 @@ def read_document(path: Path | str) -> Document:
         if forms or not any(r.kind == "form" and r.form and r.form.indicators for r in document.records):
             document.records = [r for r in document.records if r.kind == "narrative"] + forms
         # else: forms printed as text lines without ruling (a text template put into a PDF) stay as read
+        if document.kind == "other" and forms:  # pages of forms without the document's title (an excerpt)
+            document.kind = "performance_targets"
+            document.warnings = [w for w in document.warnings if w != NOT_BUDGET]
         if not any(r.kind != "narrative" for r in document.records):
             tables = unread_form_pages(source.page_texts())
             if tables:
@@ -82,7 +86,7 @@ def segment_text(
         # department budgets may carry their projects' performance forms after the narratives
         document.records += segment_forms(text, doc=doc, department=c.department, year=c.year)
     if c.kind in ("other", "evaluation_report"):
-        document.warnings.append("not a budget document: no narratives or forms segmented")
+        document.warnings.append(NOT_BUDGET)
     return _with_coverage(document, text) if coverage else document
 
 

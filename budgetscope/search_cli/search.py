@@ -6,6 +6,7 @@ Citation questions ("哪些项目引用了全民科学素质纲要") are answere
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -15,6 +16,7 @@ from rich.console import Group
 from rich.text import Text
 
 from budgetscope.messages import counted
+from budgetscope.models import to_json
 from budgetscope.search_cli.common import (
     EncoderOption,
     HomeOption,
@@ -221,9 +223,9 @@ def _read_queries(path: Path) -> list[dict[str, Any]]:
 def _print(results: list[dict[str, Any]], format: SearchFormat, *, many: bool) -> None:
     if format is SearchFormat.jsonl or (many and format is not SearchFormat.table):
         for r in results:
-            print(json.dumps(r, ensure_ascii=False))
+            print(to_json(r))
     elif format is SearchFormat.json:
-        print(json.dumps(results[0]["hits"], ensure_ascii=False, indent=1))
+        print(to_json(results[0]["hits"], indent=1))
     else:
         out = stdout()
         for r in results:
@@ -231,7 +233,7 @@ def _print(results: list[dict[str, Any]], format: SearchFormat, *, many: bool) -
 
 
 def hit_table(query: str, hits: list[dict[str, Any]]) -> Group:
-    """Hits as a compact list: rank, project, year, department, where (every source of the project:
+    """Hits as a compact list: rank, project, year, department (and a form's unit), budget, where (every source of the project:
     narrative and form), score and relevance; then the snippet with the query's terms highlighted. Hits below
     the relevance cut-off are marked weak where they stand; with none above it, "no close match"
     heads them."""
@@ -250,8 +252,12 @@ def hit_table(query: str, hits: list[dict[str, Any]]) -> Group:
         head.append(h.get("name") or "", style="dim" if h.get("weak") else "bold")
         if h.get("kind") == "department_form":  # its name is the department's: say what it is
             head.append(" (部门整体绩效目标表 department-wide form)", style="dim")
+        unit = f" / {h['unit']}" if h.get("unit") else ""  # the unit of a form: same-named forms differ by it
+        budget = f"  {Decimal(str(h['budget_yuan'])):,} 元" if h.get("budget_yuan") is not None else ""
+        budget += " (flagged: see `budgetscope check`)" if h.get("budget_flagged") else ""
         head.append(
-            f"  {h.get('year') or ''} {h.get('department') or ''}  {where}  [{h.get('section')}]  {h['score']:.3f}"
+            f"  {h.get('year') or ''} {h.get('department') or ''}{unit}{budget}  {where}  [{h.get('section')}]"
+            f"  {h['score']:.3f}"
             + (f" (relevance {h['relevance']:.3f})" if h.get("relevance") is not None else ""),
             style="dim",
         )

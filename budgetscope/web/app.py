@@ -35,6 +35,11 @@ HERE = Path(__file__).parent
 TOP_K = 30
 
 
+def hit_json(hit: Any) -> dict[str, Any]:
+    """A hit for the JSON API: every field, its budget an exact number (:func:`~budgetscope.models.to_json`)."""
+    return {**hit.model_dump(mode="json"), "budget_yuan": hit.budget_yuan}
+
+
 def candidates_json(candidates: list[tuple[PolicyDocument, int]]) -> dict[str, Any]:
     """The candidate documents of an ambiguous short name for the JSON API: ``{"candidates": [the
     document's fields + "projects": how many projects cite it]}``, nothing when there are none."""
@@ -115,7 +120,7 @@ def create_app(data: Data, *, allow_upload: bool = False, cli_token: str | None 
             return JSONResponse(
                 {"error": answer["error"], **candidates_json(answer["cites_candidates"])}, status_code=400
             )
-        return JSONResponse([h.model_dump(mode="json") for h in answer["hits"]])
+        return Response(to_json([hit_json(h) for h in answer["hits"]]), media_type="application/json")
 
     # -- who cites what ----------------------------------------------------------------------------
 
@@ -150,7 +155,7 @@ def create_app(data: Data, *, allow_upload: bool = False, cli_token: str | None 
             return JSONResponse(
                 {"error": answer["error"], **candidates_json(answer["candidates"])}, status_code=400
             )
-        return JSONResponse([h.model_dump(mode="json") for h in answer["hits"]])
+        return Response(to_json([hit_json(h) for h in answer["hits"]]), media_type="application/json")
 
     # -- a project --------------------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from budgetscope.models import to_json
 from budgetscope.remote import TOKEN_HEADER
 from budgetscope.web.data import UNAVAILABLE, Data
 
@@ -87,7 +88,7 @@ def cli_routes(data: Data, token: str) -> list[Route]:
             except ValueError:
                 return JSONResponse({"error": "the request is not JSON"}, status_code=400)
             try:
-                return JSONResponse(await run_in_threadpool(work, body))
+                return Response(to_json(await run_in_threadpool(work, body)), media_type="application/json")
             except expected as exc:
                 message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
                 return JSONResponse({"error": message}, status_code=400)

@@ -1,0 +1,70 @@
+"""What a search hit tells apart: the unit of a form, the project's budget (exact, flagged when a finding
+concerns it), through the API, the CLI's JSON and the serve's JSON."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+import budgetscope
+from budgetscope.api import Budgetscope
+
+HANGZHOU = Path(__file__).resolve().parents[2] / "corpus" / "excerpts" / "hangzhou-transport-2026-p39.pdf"
+B23 = "sast-2023-department-budget.txt"
+
+
+@pytest.fixture(scope="module")
+def home(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Hangzhou's transport bureau's page 39 (two forms named 日常保障运行, of two units) and sast-2023
+    (its 科技社团党建工作项目 says 60000.00万元 where the sums say 元: a unit slip), embedded with the hash
+    encoder (the fields under test do not depend on the ranking)."""
+    home = tmp_path_factory.mktemp("hits-home")
+    with budgetscope.open(home, encoder="hash") as session:
+        summary = session.ingest([HANGZHOU, corpus / B23])
+        assert summary.written == 2 and not summary.failed
+    return home
+
+
+@pytest.fixture()
+def bs(home: Path) -> Iterator[Budgetscope]:
+    with budgetscope.open(home) as session:
+        yield session
+
+
+def test_hits_name_the_unit_of_same_named_forms(bs: Budgetscope) -> None:
+    """The page prints 日常保障运行 twice, for the bureau itself (649,000 元) and for its 道路运输管理服务中心
+    (6,964,300 元): the hits differ by unit and budget, not only by score."""
+    hits = [h for h in bs.search("日常保障运行", top_k=5) if h.name == "日常保障运行"]
+    assert len(hits) == 2
+    by_budget = {h.budget_yuan: h.unit for h in hits}
+    assert by_budget == {Decimal("649000"): None, Decimal("6964300"): "杭州市道路运输管理服务中心"}
+    assert all(h.department == "杭州市交通运输局" and not h.budget_flagged for h in hits)
+
+
+def test_hits_flag_a_budget_a_finding_disputes(bs: Budgetscope) -> None:
+    """sast-2023's party-building project states 60000.00万元 (600,000,000 元), 4× the department's whole
+    budget: `check` finds it, and the hit shows the number flagged, not as fact."""
+    hit = next(h for h in bs.search("科技社团党建工作", top_k=3) if h.name == "科技社团党建工作项目")
+    assert hit.budget_yuan == Decimal("600000000") and hit.budget_flagged
+    assert any(c.project_id == hit.id and c.severity == "error" for c in bs.checks())
+
+
+def test_hits_budget_is_an_exact_json_number(home: Path) -> None:
+    """The CLI's JSON writes the budget as a number of its exact digits (never through float), as
+    `show` does; a hit without a unit has none."""
+    from typer.testing import CliRunner
+
+    from budgetscope.search_cli.app import app
+
+    result = CliRunner().invoke(
+        app, ["search", "日常保障运行", "--home", str(home), "--top-k", "5", "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    hits = json.loads(result.stdout, parse_float=Decimal)
+    forms = {h["budget_yuan"]: h.get("unit") for h in hits if h["name"] == "日常保障运行"}
+    assert forms == {649000: None, 6964300: "杭州市道路运输管理服务中心"}
+    assert '"budget_yuan": 6964300,' in result.stdout
