@@ -36,29 +36,14 @@ from budgetscope.pipeline.forms_pdf_labels import (
     target,
     to_yuan,
 )
+from budgetscope.pipeline.forms_pdf_pages import form_pages, unread_form_pages
 from budgetscope.pipeline.forms_pdf_records import PdfForm, form_records
 from budgetscope.pipeline.pdf_tables import Cell, Grid, PdfPages, page_tables
 
-CUE = re.compile(r"绩效目标|绩效指标|指标值|三级指标|一级指标|指标名称")
 TITLE = re.compile(r"绩效.{0,8}表|绩效目标(?:情况|表)|重点项目|评价报告")
 DEPARTMENT_WIDE = re.compile(r"部门整体|整体支出|整体绩效|整体预算")
 NOT_TARGETS = re.compile(r"自评|评价")
 TOTAL_ROW = re.compile(r"^(?:合计|总计|小计)$")
-
-
-def form_pages(page_texts: list[str]) -> list[int]:
-    """1-based pages that may hold performance forms (by the fast text); the pages a table runs
-    on to are added while reading (:func:`read_pdf_forms`)."""
-    hits = [i + 1 for i, t in enumerate(page_texts) if CUE.search(re.sub(r"\s+", "", t))]
-    return hits
-
-
-INDICATOR_TABLE = re.compile(r"三级指标|指标值")
-
-
-def unread_form_pages(page_texts: list[str]) -> list[int]:
-    """Pages whose text shows an indicator table (for the warning when no form was read there)."""
-    return [i + 1 for i, t in enumerate(page_texts) if INDICATOR_TABLE.search(re.sub(r"\s+", "", t))]
 
 
 @dataclass

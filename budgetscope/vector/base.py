@@ -27,6 +27,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from budgetscope.vector.fusion import RRF_K
+from budgetscope.vector.hnsw import HNSW_EF, HNSW_EF_CONSTRUCT, HNSW_M
 from budgetscope.vector.lazy import best_points, best_scores_in
 from budgetscope.vector.query import (
     DENSE,
@@ -56,18 +57,6 @@ def second_encoder(encoder: Encoder | None) -> Encoder | None:
     """The encoder of the second named vector (:data:`SECOND`) of a pair of encoders, else None."""
     return getattr(encoder, "second", None)
 
-
-HNSW_EF = 512
-"""Candidates a dense HNSW search keeps (``hnsw_ef``; search()'s lists ask for more and keep as many):
-dense recall@10 0.99 at 1,000,000 chunks with the graph below, in two builds (0.95 and 0.98 at 256;
-the graph build is not deterministic), at 7 ms p95 for the dense query (``bench_scale.py``)."""
-HNSW_M = 32
-HNSW_EF_CONSTRUCT = 256
-"""The HNSW graph an index is built with: links per node and candidates kept while linking (Qdrant's
-defaults are 16 and 100). At 1,000,000 chunks the default graph gives dense recall@10 of 0.84 at
-hnsw_ef 128 and 0.95 at 512 against exact search, this one 0.98 at 256 and 0.99 at 512
-(``benchmarks/bench_scale.py``). Fixed when the index is created: an index built before keeps its graph
-until ``budgetscope index --rebuild``."""
 
 NO_TERMS = SparseTerms([], [])
 """The sparse vector of a point the lexical side does not count (a clause piece)."""
