@@ -108,7 +108,7 @@ def search(
         partners = project_partners(store)
         missing = [partners[str(h["id"])] for h in hits if str(h["id"]) in partners]
         hits = merge_partners(hits, partners, partner_sources(store, missing))
-        units = units_of(store, [str(merged["id"]) for merged in hits])
+        units = units_of(store, hits)
         flagged = flagged_of(store, {str(merged["doc"]) for merged in hits})
         for merged in hits:
             if str(merged["id"]) in units:
@@ -144,13 +144,15 @@ def near_words(
         h["near"] = near
 
 
-def units_of(store: EntityStore, ids: list[str]) -> dict[str, str]:
-    """The implementing unit of each form among ``ids`` that names one other than its department."""
+def units_of(store: EntityStore, hits: list[dict[str, Any]]) -> dict[str, str]:
+    """The implementing unit of each form among ``hits`` that names one other than its department."""
     out = {}
-    for record in store.get_records(ids):
-        unit = record.form.implementer if record.form else None
-        if unit and unit != record.department:
-            out[record.id] = unit
+    for h in hits:
+        if h.get("kind") != "form":
+            continue
+        for row in store.select("forms", {"project_id": str(h["id"])}):
+            if row["implementer"] and row["implementer"] != h.get("department"):
+                out[str(h["id"])] = str(row["implementer"])
     return out
 
 
