@@ -7,6 +7,7 @@ reads the store the same way.
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -27,20 +28,24 @@ if TYPE_CHECKING:
 
 
 def resolve_project_id(store: EntityStore, key: str) -> str | None:
-    """The project id for an id, a unique id prefix (6+ characters), ``DOC:LINE`` or an exact project
-    name; None when none.
+    """The project id for an id, a unique id prefix (6+ characters), ``DOC:LINE``, ``DOC p.N`` (or
+    ``DOC:p.N``, a PDF's page) or an exact project name; None when none.
 
-    Raises :class:`AmbiguousProject` when a prefix or a name matches more than one project (a name
-    told by a narrative and its form, or in several years, lists them: pick one by its id).
+    Raises :class:`AmbiguousProject` when a prefix, a page or a name matches more than one project (a
+    name told by a narrative and its form, or in several years, or a page of several forms, lists them
+    with where each is printed, its unit and its budget: pick one by its id).
     """
     if next(store.select("projects", {"id": key}), None) is not None:
         return key
-    if ":" in key:
-        doc, _, line = key.rpartition(":")
-        if line.isdigit():
-            row = next(store.select("projects", {"doc": doc, "line": int(line)}), None)
-            if row is not None:
-                return str(row["id"])
+    if m := _PLACE.fullmatch(key.strip()):
+        where = {"doc": m["doc"], "page" if m["page"] else "line": int(m["page"] or m["line"])}
+        rows = list(store.select("projects", where))
+        if len(rows) > 1:
+            raise AmbiguousProject(
+                f"{len(rows)} projects are printed at {key.strip()!r}: {_listed(store, rows)}"
+            )
+        if rows:
+            return str(rows[0]["id"])
     if len(key) >= 6:
         matches = [row["id"] for row in store.select("projects") if str(row["id"]).startswith(key)]
         if len(matches) > 1:
@@ -50,10 +55,32 @@ def resolve_project_id(store: EntityStore, key: str) -> str | None:
             return str(matches[0])
     named = [row for row in store.select("projects", {"name": key})]
     if len(named) > 1:
-        listed = ", ".join(f"{r['id']} ({r['kind']}, {r['year']}, {r['doc']})" for r in named[:5])
-        more = f", … ({len(named) - 5} more)" if len(named) > 5 else ""
-        raise AmbiguousProject(f"{len(named)} projects are named {key!r}: {listed}{more}")
+        raise AmbiguousProject(f"{len(named)} projects are named {key!r}: {_listed(store, named)}")
     return str(named[0]["id"]) if named else None
+
+
+_PLACE = re.compile(r"(?P<doc>.+?)(?::(?P<line>\d+)|(?::|\s+)p\.?\s*(?P<page>\d+))")
+"""Where a project is printed, as the CLI's lists write it: ``DOC:LINE``, ``DOC p.N`` or ``DOC:p.N``."""
+LISTED = 10
+"""How many projects an ambiguous name lists."""
+
+
+def _listed(store: EntityStore, rows: list[dict[str, Any]]) -> str:
+    """Projects told apart: id, kind, year, where printed, and a form's unit and the budget when known."""
+    out = []
+    for r in rows[:LISTED]:
+        where = (
+            f"{r['doc']}:{r['line']}" if r["line"] else f"{r['doc']} p.{r['page']}" if r["page"] else r["doc"]
+        )
+        facts = [str(r["kind"]), str(r["year"]), where]
+        form = next(store.select("forms", {"project_id": r["id"]}), None) if r["kind"] == "form" else None
+        if form and form["implementer"] and form["implementer"] != r["department"]:
+            facts.append(str(form["implementer"]))
+        if r["budget_total_yuan"] is not None:
+            facts.append(f"{Decimal(str(r['budget_total_yuan'])):,} 元")
+        out.append(f"{r['id']} ({', '.join(facts)})")
+    more = f", … ({len(rows) - LISTED} more)" if len(rows) > LISTED else ""
+    return ", ".join(out) + more
 
 
 def project_view(store: EntityStore, project_id: str) -> ProjectView | None:

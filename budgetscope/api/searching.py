@@ -11,6 +11,22 @@ from typing import TYPE_CHECKING, Any
 
 from budgetscope.api.errors import AmbiguousPolicyDocument, UnknownDepartment, UnknownPolicyDocument
 
+MAX_QUERY_CHARS = 1000
+"""The longest query the CLI, the web page and the JSON API take (characters): a longer one is an error
+saying so, never cut."""
+
+
+def query_too_long(query: str) -> str | None:
+    """The one-line error for a query over :data:`MAX_QUERY_CHARS`, else None.
+
+    >>> query_too_long("科技馆"), query_too_long("字" * 1001)
+    (None, 'query of 1,001 characters; the limit is 1,000')
+    """
+    if len(query) > MAX_QUERY_CHARS:
+        return f"query of {len(query):,} characters; the limit is {MAX_QUERY_CHARS:,}"
+    return None
+
+
 if TYPE_CHECKING:
     from budgetscope.models import SearchHit
     from budgetscope.store.protocol import EntityStore
@@ -85,24 +101,34 @@ def year_note(store: EntityStore, year: int | None) -> str | None:
 
 
 def resolve_department(given: str, known: set[str]) -> str:
-    """The stored department a department filter names: exact, else the one that contains it.
+    """The stored department a department filter names: exact, else the one that contains it, else the
+    one it abbreviates (简称: its characters in order, 科协 → 上海市科学技术协会, 市科委 → 上海市科学技术委员会).
 
-    >>> resolve_department("科协", {"上海市科学技术协会", "上海市科学技术委员会"})
+    >>> known = {"上海市科学技术协会", "上海市科学技术委员会"}
+    >>> resolve_department("协会", known), resolve_department("上海市科协", known), resolve_department("科委", known)
+    ('上海市科学技术协会', '上海市科学技术协会', '上海市科学技术委员会')
+    >>> resolve_department("科学技术", known)
     Traceback (most recent call last):
     ...
-    budgetscope.api.errors.UnknownDepartment: department '科协' is not in the store: 上海市科学技术协会; 上海市科学技术委员会
-    >>> resolve_department("协会", {"上海市科学技术协会", "上海市科学技术委员会"})
-    '上海市科学技术协会'
+    budgetscope.api.errors.UnknownDepartment: department '科学技术' is ambiguous: 上海市科学技术协会; 上海市科学技术委员会
     """
     if given in known or not known:
         return given
     matches = sorted(d for d in known if given in d)
+    if not matches and len(given) >= 2:
+        matches = sorted(d for d in known if _abbreviates(given, d))
     if len(matches) == 1:
         return matches[0]
     listed = "; ".join(matches or sorted(known))
     raise UnknownDepartment(
         f"department {short(given)!r} is {'ambiguous' if matches else 'not in the store'}: {listed}"
     )
+
+
+def _abbreviates(short_name: str, name: str) -> bool:
+    """Whether ``short_name``'s characters occur in ``name`` in order (a Chinese 简称)."""
+    rest = iter(name)
+    return all(ch in rest for ch in short_name)
 
 
 def unit_departments(store: EntityStore, unit: str) -> list[str]:

@@ -116,7 +116,8 @@ def ingest(
         if corpus is None:
             raise IngestError("no bundled corpus in this installation; give files or folders to ingest")
         paths = bundled_documents(corpus)
-    files = list({os.path.realpath(f): f for f in expand(paths)}.values())  # a file given twice is read once
+    # a file given twice is read once; stored by its absolute path (a serve started elsewhere finds it)
+    files = list({os.path.realpath(f): Path(os.path.abspath(f)) for f in expand(paths)}.values())
     own_store = store is None
     if store is None:
         store = open_store(home, create=True)

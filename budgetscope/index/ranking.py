@@ -154,11 +154,11 @@ def project_partners(store: EntityStore) -> dict[str, str]:
 
 
 def partner_sources(store: EntityStore, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
-    """The source fields (doc, line, page, id, name, kind) of some records, by id."""
-    out = {}
+    """The source fields (doc, line, page, id, name, kind) of some records, and their budget, by id."""
+    out: dict[str, dict[str, Any]] = {}
     for r in store.get_records(ids):
         out[r.id] = {"doc": r.doc, "line": r.line, "page": r.page, "id": r.id, "name": r.name or r.title}
-        out[r.id]["kind"] = r.kind
+        out[r.id].update(kind=r.kind, budget_yuan=r.budget_total_yuan)
     return out
 
 
@@ -170,7 +170,9 @@ def merge_partners(
     """One hit per project: a record's linked partner folds into the better of the two.
 
     Every hit gets ``sources``: its own source fields, then its partner's (from the partner's hit,
-    else from ``sources``), so both the narrative and the form are shown.
+    else from ``sources``), so both the narrative and the form are shown. Its ``budget_yuan`` is the
+    project's whichever half ranked first: the form's (its exact figure; a narrative may round it to
+    万元), else the narrative's.
     """
     out: list[dict[str, Any]] = []
     seen: dict[str, dict[str, Any]] = {}
@@ -185,9 +187,12 @@ def merge_partners(
         h["sources"] = [own]
         if partner:
             extra = next((x for x in hits if x.get("id") == partner), None)
-            info = {k: extra.get(k) for k in SOURCE_FIELDS} if extra else (sources or {}).get(partner)
+            info = extra if extra else (sources or {}).get(partner)
             if info:
-                h["sources"].append(dict(info))
+                h["sources"].append({k: info.get(k) for k in SOURCE_FIELDS})
+                theirs = info.get("budget_yuan")
+                if theirs is not None and (h.get("budget_yuan") is None or info.get("kind") == "form"):
+                    h["budget_yuan"] = theirs
         seen[str(h.get("id"))] = h
         out.append(h)
     return out

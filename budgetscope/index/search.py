@@ -109,12 +109,12 @@ def search(
         missing = [partners[str(h["id"])] for h in hits if str(h["id"]) in partners]
         hits = merge_partners(hits, partners, partner_sources(store, missing))
         units = units_of(store, hits)
-        flagged = flagged_of(store, {str(merged["doc"]) for merged in hits})
+        flagged = flagged_of(store, {str(s["doc"]) for merged in hits for s in merged["sources"]})
         for merged in hits:
-            if str(merged["id"]) in units:
-                merged["unit"] = units[str(merged["id"])]
-            if merged.get("budget_yuan") is not None:
-                merged["budget_flagged"] = str(merged["id"]) in flagged
+            merged["unit"] = units.get(str(merged["id"]))
+            merged["budget_flagged"] = merged["budget_yuan"] is not None and any(
+                str(s["id"]) in flagged for s in merged["sources"]
+            )
     else:
         hits = merge_partners(hits, {})
     encoder = index.encoder.name if index.encoder else DEFAULT_ENCODER
@@ -186,8 +186,9 @@ def hit_of(hit: Hit, query: str) -> dict[str, Any]:
         "snippet": snippet,
         "highlights": marks,
     }
-    if p.get("budget_total_yuan") is not None:  # the payload's exact amount: an int, or its decimal text
-        out["budget_yuan"] = Decimal(str(p["budget_total_yuan"]))
+    budget = p.get("budget_total_yuan")  # the payload's exact amount: an int, or its decimal text
+    out["budget_yuan"] = None if budget is None else Decimal(str(budget))
+    out["unit"], out["budget_flagged"] = None, False  # known with a store (:func:`search`)
     return out
 
 

@@ -27,7 +27,6 @@ from budgetscope.search_cli.common import (
     warn,
 )
 
-MAX_QUERY_CHARS = 1000
 """Longest query accepted (a question or a paragraph; a 300,000-character query took a minute and 4 GB)."""
 
 
@@ -138,12 +137,15 @@ def search_or_wait_for_serve(
 
 
 def _checked_query(query: str, where: str) -> None:
-    """A query is non-empty and at most :data:`MAX_QUERY_CHARS` long; else a one-line error."""
+    """A query is non-empty and at most :data:`~budgetscope.api.searching.MAX_QUERY_CHARS` long; else a
+    one-line error."""
+    from budgetscope.api.searching import query_too_long
+
     prefix = "" if where == "query" else f"{where}: "
     if not query.strip():
         raise fail(f"{prefix}empty query")
-    if len(query) > MAX_QUERY_CHARS:
-        raise fail(f"{prefix}query of {len(query)} characters; the limit is {MAX_QUERY_CHARS}")
+    if (error := query_too_long(query)) is not None:
+        raise fail(prefix + error)
 
 
 def _checked_filters(filters: dict[str, Any], where: str) -> dict[str, Any]:
@@ -161,11 +163,15 @@ def _checked_filters(filters: dict[str, Any], where: str) -> dict[str, Any]:
             raise fail(
                 f"{prefix}{key} must be a non-empty text, not {short(json.dumps(value, ensure_ascii=False))}"
             )
+        if value is not None:
+            filters[key] = value.strip()  # " 上海市科学技术协会 " as pasted
     cited = filters.get("cites")
     if cited is not None and not (isinstance(cited, str) and cited.strip()):
         raise fail(
             f"{prefix}cites must be a non-empty text, not {short(json.dumps(cited, ensure_ascii=False))}"
         )
+    if cited is not None:
+        filters["cites"] = cited.strip()
     year = filters.get("year")
     if year is not None and (not isinstance(year, int) or isinstance(year, bool) or not 0 < year < 10000):
         raise fail(
@@ -233,10 +239,10 @@ def _print(results: list[dict[str, Any]], format: SearchFormat, *, many: bool) -
 
 
 def hit_table(query: str, hits: list[dict[str, Any]]) -> Group:
-    """Hits as a compact list: rank, project, year, department (and a form's unit), budget, where (every source of the project:
-    narrative and form), score and relevance; then the snippet with the query's terms highlighted. Hits below
-    the relevance cut-off are marked weak where they stand; with none above it, "no close match"
-    heads them."""
+    """Hits as a compact list: rank, project, year, department (and a form's unit), budget, where (every
+    source of the project: narrative and form), score and relevance, and the id's first 8 characters
+    (for `show`); then the snippet with the query's terms highlighted. Hits below the relevance cut-off
+    are marked weak where they stand; with none above it, "no close match" heads them."""
     weak = sum(1 for h in hits if h.get("weak"))
     rows: list[Text] = [
         Text(
@@ -261,6 +267,7 @@ def hit_table(query: str, hits: list[dict[str, Any]]) -> Group:
             + (f" (relevance {h['relevance']:.3f})" if h.get("relevance") is not None else ""),
             style="dim",
         )
+        head.append(f"  #{str(h.get('id') or '')[:8]}", style="dim")  # `budgetscope show` takes it
         if h.get("weak"):
             head.append("  weak", style="yellow")
         snippet = Text("    " + (h.get("snippet") or "").replace("\n", " "))

@@ -23,7 +23,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from budgetscope.api import AmbiguousPolicyDocument, BudgetscopeError, ProjectNotFound
-from budgetscope.api.searching import relevance_cutoff
+from budgetscope.api.searching import query_too_long, relevance_cutoff
 from budgetscope.models import SECTION_KEYS, PolicyDocument, SearchFilters, to_json
 from budgetscope.web import charts, views
 from budgetscope.web.data import UNAVAILABLE, Data, flagged_budgets, group_projects
@@ -70,6 +70,9 @@ def create_app(data: Data, *, allow_upload: bool = False, cli_token: str | None 
             "q": q, "hits": [], "error": None, "candidates": [], "filters": {}, "cites_candidates": [],
             "cites_query": "", "cites_question": False, "filter_note": None,
         }  # fmt: skip
+        if (too_long := query_too_long(q)) is not None:
+            out["error"] = too_long
+            return out
         try:
             top_k = views.top_k_param(request.query_params.get("top_k"), TOP_K)
             filters = SearchFilters(
@@ -130,6 +133,8 @@ def create_app(data: Data, *, allow_upload: bool = False, cli_token: str | None 
         q = clean_query(request.query_params.get("q"))
         if not q:
             return {"q": q, "documents": [], "hits": [], "candidates": []}
+        if (too_long := query_too_long(q)) is not None:
+            return {"q": q, "documents": [], "hits": [], "candidates": [], "error": too_long}
         try:
             hits = data.bs.cites(q)
         except AmbiguousPolicyDocument as exc:
@@ -151,6 +156,8 @@ def create_app(data: Data, *, allow_upload: bool = False, cli_token: str | None 
         """A list of hits; a short name that may mean several documents: 400 with ``{"error",
         "candidates": [document fields + "projects": how many projects cite it]}``."""
         answer = cites_answer(request)
+        if answer.get("error") and not answer["candidates"]:
+            return JSONResponse({"error": answer["error"]}, status_code=400)
         if answer["candidates"]:
             return JSONResponse(
                 {"error": answer["error"], **candidates_json(answer["candidates"])}, status_code=400

@@ -1,10 +1,10 @@
-"""Safe by default: response headers that keep document text inert, bounded query strings.
+"""Safe by default: response headers that keep document text inert, query strings without control characters.
 
 Example:
     >>> clean_query("  科技馆\\x00大修 ")
     '科技馆大修'
     >>> len(clean_query("字" * 5000))
-    300
+    5000
 """
 
 from __future__ import annotations
@@ -12,9 +12,6 @@ from __future__ import annotations
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 from starlette.requests import Request
 from starlette.responses import Response
-
-MAX_QUERY = 300
-"""Longest query, filter value or title accepted (characters); the rest is cut."""
 
 HEADERS = {
     # no script runs but ours (none inline); pygal's SVG charts carry inline <style>
@@ -29,10 +26,11 @@ HEADERS = {
 
 
 def clean_query(value: str | None) -> str:
-    """A query parameter stripped of control characters and surrounding space, at most MAX_QUERY long."""
+    """A query parameter stripped of control characters and surrounding space (its length is checked
+    by the caller: :func:`~budgetscope.api.searching.query_too_long`, never cut)."""
     if not value:
         return ""
-    return "".join(ch for ch in value if ch.isprintable() or ch == " ").strip()[:MAX_QUERY]
+    return "".join(ch for ch in value if ch.isprintable() or ch == " ").strip()
 
 
 class SecurityHeaders(BaseHTTPMiddleware):

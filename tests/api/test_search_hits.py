@@ -68,3 +68,23 @@ def test_hits_budget_is_an_exact_json_number(home: Path) -> None:
     forms = {h["budget_yuan"]: h.get("unit") for h in hits if h["name"] == "日常保障运行"}
     assert forms == {649000: None, 6964300: "杭州市道路运输管理服务中心"}
     assert '"budget_yuan": 6964300,' in result.stdout
+
+
+def test_hits_table_gives_an_id_show_takes_and_show_tells_same_named_forms_apart(home: Path) -> None:
+    """The CLI's list ends each hit with its id's first 8 characters, which `show` takes; `show` with the
+    name of two forms, or their page (`DOC p.N`, `DOC:p.N`), lists both with their unit and budget."""
+    from typer.testing import CliRunner
+
+    from budgetscope.search_cli.app import app
+
+    runner = CliRunner()
+    listed = runner.invoke(app, ["search", "日常保障运行", "--home", str(home), "--top-k", "2"])
+    assert listed.exit_code == 0, listed.output
+    short = listed.stdout.split("#")[1].split()[0]
+    assert len(short) == 8
+    shown = runner.invoke(app, ["show", short, "--home", str(home)])
+    assert shown.exit_code == 0 and "日常保障运行" in shown.stdout
+    for key in ("日常保障运行", f"{HANGZHOU.name} p.1", f"{HANGZHOU.name}:p.1"):
+        ambiguous = runner.invoke(app, ["show", key, "--home", str(home)])
+        assert ambiguous.exit_code != 0
+        assert "杭州市道路运输管理服务中心, 6,964,300" in ambiguous.stderr and "649,000" in ambiguous.stderr

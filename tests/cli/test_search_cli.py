@@ -187,7 +187,7 @@ def test_search_cli_table_says_no_close_match_and_marks_weak_hits(home: Path) ->
     some = invoke("search", "科普资源库和智慧科普平台", "--home", home)
     heads = [x for x in some.stdout.splitlines() if x[:3].strip().rstrip(".").isdigit()]
     assert "no close match" not in some.stdout and not heads[0].endswith("weak")
-    shown = [re.search(r"  (\d\.\d{3}) \(relevance (\d\.\d{3})\)(  weak)?$", x) for x in heads]
+    shown = [re.search(r"  (\d\.\d{3}) \(relevance (\d\.\d{3})\)  #[0-9a-f]{8}(  weak)?$", x) for x in heads]
     assert all(shown), heads
     scores = [float(m[1]) for m in shown if m]
     assert scores == sorted(scores, reverse=True)
@@ -693,6 +693,9 @@ def test_search_cli_department_by_a_unique_part_of_its_name(home: Path) -> None:
     assert hits and {h["department"] for h in hits} == {"上海市科学技术委员会"}
     result = invoke("search", "科技馆", "--department", "教育局", "--home", home)
     assert result.exit_code == 1 and "not in the store" in result.stderr
+    # its 简称 (the characters in order) and a name pasted with spaces around it
+    assert search_json(home, "科技馆", "--department", "市科委") == hits
+    assert search_json(home, "科技馆", "--department", " 上海市科学技术委员会 ") == hits
 
 
 def test_search_cli_routed_question_respects_top_k(home: Path) -> None:

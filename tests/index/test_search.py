@@ -165,8 +165,17 @@ def test_search_query_reaches_the_project(index: VectorIndex, query: str, line: 
 def test_search_hits_follow_the_contract(index: VectorIndex, home: Path) -> None:
     hits = search(index, "学会能力提升", cutoff=False)
     assert len(hits) == 7  # every project of sast-2023, once
-    ranking = {"highlights", "dense", "lexical", "coverage", "sources"}
-    assert all(h.model_fields_set - {"budget_yuan"} == HIT_KEYS | ranking for h in hits)
+    ranking = {
+        "highlights",
+        "dense",
+        "lexical",
+        "coverage",
+        "sources",
+        "unit",
+        "budget_yuan",
+        "budget_flagged",
+    }
+    assert all(h.model_fields_set == HIT_KEYS | ranking for h in hits)
     budgets = {r.id: r.budget_total_yuan for r in records(home)}  # the payload's, exact, where one was read
     assert all(h.budget_yuan == budgets[h.id] for h in hits) and any(h.budget_yuan for h in hits)
     assert len({h.id for h in hits}) == 7 and all(h.year == 2023 and h.doc == B23 for h in hits)

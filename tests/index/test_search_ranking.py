@@ -239,3 +239,25 @@ def test_ranking_fuse_scores_the_near_coverage_when_given() -> None:
     b = {"id": "0", "dense": 0.5, "lexical": 3.0, "coverage": 0.0}  # first of the tie by id
     fuse([a, b])
     assert a["score"] > b["score"]
+
+
+def test_ranking_merged_hit_carries_the_projects_budget_whichever_half_ranked_first() -> None:
+    """sast-2026 writes 市科协组织机构管理 as 152.43万元 in the narrative and 1,524,325 元 in the form: the one
+    hit says the form's exact figure, first or second; a narrative with no budget read takes its form's."""
+    from decimal import Decimal
+
+    narrative = hit("n", "b.txt", "市科协组织机构管理", 0.05) | {
+        "kind": "narrative",
+        "budget_yuan": Decimal("1524300"),
+    }
+    form = hit("f", "t.txt", "市科协组织机构管理", 0.04) | {"kind": "form", "budget_yuan": Decimal("1524325")}
+    partners = {"n": "f", "f": "n"}
+    for order in ([narrative, form], [form, narrative]):
+        (merged,) = merge_partners([dict(h) for h in order], partners)
+        assert merged["budget_yuan"] == Decimal("1524325") and len(merged["sources"]) == 2
+        assert all(set(s) == {"doc", "line", "page", "id", "name", "kind"} for s in merged["sources"])
+    alone = hit("n", "b.txt", "上海市灾害防御协会工作经费", 0.05) | {"kind": "narrative", "budget_yuan": None}
+    stored = {"f": {"doc": "t.txt", "line": 9, "page": None, "id": "f", "name": "上海市灾害防御协会工作经费",
+                    "kind": "form", "budget_yuan": Decimal("150000")}}  # fmt: skip
+    (merged,) = merge_partners([alone], {"n": "f"}, stored)
+    assert merged["budget_yuan"] == Decimal("150000") and [s["id"] for s in merged["sources"]] == ["n", "f"]

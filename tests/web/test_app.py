@@ -88,6 +88,17 @@ def test_app_json_api_has_the_cli_shapes(server: str) -> None:
     assert status == 404 and "no project" in json.loads(body)["error"]
 
 
+def test_app_query_over_the_limit_is_an_error_not_cut(server: str) -> None:
+    """The CLI's limit (1,000 characters) everywhere: an error saying so, never a shorter query answered."""
+    long = "科普" * 501
+    for path in ("/api/search", "/api/cites"):
+        status, body, _ = get(f"{server}{path}?q={quote(long)}")
+        assert status == 400 and json.loads(body)["error"] == "query of 1,002 characters; the limit is 1,000"
+    status, page, _ = get(f"{server}/search?q={quote(long)}")
+    assert "the limit is 1,000" in page and 'id="results"' not in page
+    assert get_json(f"{server}/api/search?q={quote('科普' * 450)}")  # 900 characters: answered
+
+
 def test_app_no_request_path_reaches_outside_the_home(server: str) -> None:
     for path in ("/source/..%2F..%2F..%2Fetc%2Fpasswd", "/source/%2Fetc%2Fpasswd", "/document/..%2Fpyproject.toml",
                  "/static/..%2F..%2Fapi%2F__init__.py", "/static/%2E%2E/app.py", "/source/pyproject.toml"):  # fmt: skip
