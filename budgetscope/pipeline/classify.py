@@ -12,7 +12,9 @@ a place ("上海市2026年市级部门预算"), else from a labelled line (预�
 预算单位 …), else from a notice's issuer ("XX办公厅文件"); （汇总）/（本级） and number codes are
 dropped. A department never is a bare place name: a wrong department is worse than none. The year
 is the budget (or accounts, or evaluated) year: the title's, else a labelled year, else one in the
-file name, else a date's.
+file name, else the one most of the document's one-year periods and dates give. Never a year of a
+cited title (《…（2021-2035年）的通知》: never a title's first line either), of a range (2021-2035年)
+or of a name (a 项目名称 cell, or a line below a table's 项目名称 column head).
 
 Example:
     >>> from budgetscope.pipeline.normalize import normalize_text
@@ -27,10 +29,12 @@ Example:
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from itertools import pairwise
 
 from budgetscope.models import DocumentKind
+from budgetscope.pipeline.dates import find_periods
 from budgetscope.pipeline.normalize import PAGE_NUMBER, Text, fold
 
 HEAD_LINES = 40
@@ -47,6 +51,18 @@ YEAR = re.compile(r"(?<!\d)(20\d{2})\s*年")
 DATE = re.compile(r"(?<!\d)20\d{2}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?")
 NAME_YEAR = re.compile(r"(?<![0-9])(20[0-4]\d)(?![0-9])")
 DOC_NUMBER_YEAR = re.compile(r"[〔\[［(（](20\d{2})[〕\]］)）]\s*\d+\s*号")
+CITED = re.compile(r"《[^》]*(?:》|$)|^[^《]*》")
+"""A cited title, or the piece of one broken over lines: its years are the cited document's."""
+CITATION_LINE = re.compile(r"^(?:根据|依据|按照|依照|落实|贯彻)?《")
+YEAR_RANGE = re.compile(r"(?<!\d)20\d{2}\s*年?度?\s*(?:[-~—–―]{1,2}|至|到)\s*(?:20)?\d{2}(?!\d)\s*年?度?")
+YEAR_ONLY = re.compile(r"20\d{2}\s*(?:年\s*)?(?:度|全年)?")
+NAME_CELL = re.compile(r"(?<!评价项目)名称\s*(?:[(（][^)）]*[)）]?)?\s*[:：]?\s*\S*")
+"""A 名称 label and the name after it ("项目名称：2025年…项目"): a name's year is not the document's (but
+an evaluation report's 评价项目名称 "2020年度…专项资金绩效评价" dates what it evaluates)."""
+NAME_COLUMN = re.compile(
+    r"名称\s*(?:[(（][^)）]*[)）]?)?(?:\s*$|\s+(?:\S*名称|金额|预算数|绩效目标)(?:[(（]万元[)）])?(?=\s|$))"
+)
+"""A table's name column head ("项目名称（资金使", "单位名称 项目名称 金额"): the lines below are its cells."""
 KINDS = r"部门(?:综合)?预算|单位预算|部门决算|单位决算|决算|绩效目标(?:申报|填报|汇总|申请)?表|绩效表"
 TITLE = re.compile(
     rf"^(?P<pre>.*?)(?P<year>20\d{{2}})年度?(?P<mid>.*?)(?P<kind>{KINDS})"
@@ -94,7 +110,7 @@ def classify(text: Text, name: str | None = None) -> Classification:
     department = department or _labelled_department(head) or _issuer(squashed, title)
     if department is None and kind in ("department_budget", "performance_targets", "final_accounts"):
         department = _labelled_department([ln.text for ln in text.lines], strict=True)
-    year = _year(squashed, title, name, text)
+    year = _year(head, title, name, text)
     return Classification(kind=kind, department=department, year=year)
 
 
@@ -118,7 +134,13 @@ def _kind(squashed: list[str]) -> tuple[DocumentKind, str | None]:
     """The kind and the title it was read from: the first of one to three joined short lines that names a kind."""
     lines = squashed[:TITLE_LINES]
     for i, line in enumerate(lines):
-        if not line or len(line) > MAX_TITLE_PIECE * 2 or line.startswith("-") or _toc_entry(line):
+        if (
+            not line
+            or len(line) > MAX_TITLE_PIECE * 2
+            or line.startswith("-")
+            or _toc_entry(line)
+            or CITATION_LINE.match(line)  # a title never opens with a cited one
+        ):
             continue
         windows, joined = [], ""
         for piece in lines[i : i + 3]:
@@ -203,15 +225,15 @@ def _issuer(squashed: list[str], title: str | None) -> str | None:
     return None
 
 
-def _year(squashed: list[str], title: str | None, name: str | None, text: Text) -> int | None:
-    if title:
-        m = YEAR.search(DATE.sub("", title)) or re.search(r"[（(](20\d{2})年?度?[)）]", title)
-        if m:
-            return int(m.group(1))
-    for line in squashed[:TITLE_LINES]:
-        m = YEAR.search(DATE.sub("", line)) or re.search(r"[（(](20\d{2})年?度?[)）]", line)
-        if m and not _toc_entry(line):
-            return int(m.group(1))
+def _year(head: list[str], title: str | None, name: str | None, text: Text) -> int | None:
+    if title and (year := _stated_year(title)):
+        return year
+    for line in head[:TITLE_LINES]:
+        folded = fold(line)
+        if NAME_COLUMN.search(folded):
+            break  # a table's rows below: names and targets, not the document's year
+        if not _toc_entry(_squash(folded)) and (year := _stated_year(_squash(NAME_CELL.sub("", folded)))):
+            return year
     for ln in text.lines:  # a table attachment's only year: a "（2026年度）" line under a table title
         m = re.fullmatch(r"[（(](20\d{2})年度?[)）]", _squash(ln.text))
         if m:
@@ -220,10 +242,33 @@ def _year(squashed: list[str], title: str | None, name: str | None, text: Text) 
         years = NAME_YEAR.findall(name)
         if len(set(years)) == 1:
             return int(years[0])
-    for line in squashed[:HEAD_LINES]:
-        m = DOC_NUMBER_YEAR.search(line) or DATE.search(line)
+    return _dated_year(text) or _doc_number_year([_squash(t) for t in head[:HEAD_LINES]])
+
+
+def _stated_year(line: str) -> int | None:
+    """The year a squashed line states ("2026年", "（2026年度）"), not one cited, of a range or of a date."""
+    line = YEAR_RANGE.sub("", CITED.sub("", DATE.sub("", line)))
+    m = YEAR.search(line) or re.search(r"[（(](20\d{2})年?度?[)）]", line)
+    return int(m.group(1)) if m else None
+
+
+def _dated_year(text: Text) -> int | None:
+    """The year most of the document's one-year periods ("2026年1月1日-12月31日") and dates give; a bare
+    "2026年度" is not one (it opens project names: "2026年度广州12345热线平台运营项目")."""
+    years: Counter[int] = Counter()
+    for ln in text.lines:
+        line = CITED.sub("", fold(ln.text))
+        periods = [p for p in find_periods(line) if not YEAR_ONLY.fullmatch(p.text)]
+        years.update(p.start.year for p in periods if p.start.year == p.end.year)
+        years.update(int(m.group(0)[:4]) for m in DATE.finditer(YEAR_RANGE.sub("", line)))
+    return years.most_common(1)[0][0] if years else None
+
+
+def _doc_number_year(squashed: list[str]) -> int | None:
+    for line in squashed:
+        m = DOC_NUMBER_YEAR.search(line)
         if m:
-            return int(m.group(1) if m.re is DOC_NUMBER_YEAR else m.group(0)[:4])
+            return int(m.group(1))
     return None
 
 

@@ -139,3 +139,42 @@ def test_classify_pages_naming_a_line_of_work_预决算_are_not_final_accounts()
     assert document.kind != "final_accounts"
     assert [r.name for r in document.records][:2] == ["预决算管理业务", "财政综合管理业务"]
     assert classify(normalize_text("2024年度部门决算\n深圳市财政局\n")).kind == "final_accounts"
+
+
+def test_classify_year_not_a_project_name_below_a_name_column() -> None:
+    """Guangzhou's target table without its title: "广州市数字政府 / 运营中心2025年 / SM信息化运维项 / 目" is a
+    project's name in the 项目名称 column, not the budget year; the file name's 2026 is."""
+    from tests.conftest import CORPUS
+
+    src = load(CORPUS / "excerpts" / "guangzhou-data-bureau-2026-p7-8.pdf")
+    text = normalize_text(src.text, src.page_starts)
+    assert classify(text, "guangzhou-data-bureau-2026-p7-8.pdf").year == 2026
+    assert classify(text, "targets-p7-8.pdf").year is None  # the text states no year of its own
+
+
+CITED_PLAN = "《关于印发全民科学素质行动计划纲要（2021-2035年）的通知》"
+
+
+@pytest.mark.parametrize("cited_before_title", [False, True])
+def test_classify_yearless_title_citing_a_plan_is_not_the_plan_s_year(
+    corpus: Path, cited_before_title: bool
+) -> None:
+    """A 部门预算 whose title has no year and whose first lines cite a plan （2021-2035年）: 2035 is the
+    cited plan's; a cited line is not a title's first line either (nor a department)."""
+    lines = (corpus / "sast-2026-department-budget.txt").read_text(encoding="utf-8").split("\n")
+    assert lines[2] == "上海市2026年市级部门预算"
+    lines[2:3] = (
+        [CITED_PLAN, "上海市测试局部门预算"] if cited_before_title else ["上海市测试局部门预算", CITED_PLAN]
+    )
+    c = classify(normalize_text("\n".join(lines)), "shanghai-test-department-budget.txt")
+    assert (c.kind, c.department, c.year) == ("department_budget", "上海市科学技术协会", 2026)
+
+
+def test_classify_year_from_periods_not_a_cited_range() -> None:
+    """No year but the cited plan's in the head: the year the projects' periods give."""
+    head = f"上海市测试局部门预算\n\n根据{CITED_PLAN}\n\n预算主管部门：上海市科学技术协会\n\n"
+    narrative = (
+        "五、实施周期\n\n项目实施周期：2026年1月1日-12月31日。\n\n五、实施周期\n\n2026年1月至2026年12月\n"
+    )
+    assert classify(normalize_text(head + narrative)).year == 2026
+    assert classify(normalize_text(head)).year is None
