@@ -30,9 +30,13 @@ _UNBRACKETED = re.compile(
 _CITING_VERB = (
     "根据|依据|依照|按照|遵照|参照|遵循|对照|贯彻落实|贯彻执行|贯彻|落实|执行|推进|推动|实现|围绕|结合|学习"
 )
+# "以满足X规划要求", "符合X规划": X is what the clause meets; the name starts after the verb
+_MEETING_VERB = "满足|符合(?!性)|达到"
 _STOP = re.compile(
-    rf"(?:{_CITING_VERB}|签署的|发布的|印发的|制定的|颁布的|下发的|出台的|通过的|批准的|在|的)"
+    rf"(?:{_CITING_VERB}|{_MEETING_VERB}|签署的|发布的|印发的|制定的|颁布的|下发的|出台的|通过的|批准的|在|的)"
 )
+# a name never opens with a purpose marker: "以提升…规划" is a clause whose verb no stop word knows
+_CLAUSE_START = re.compile(r"^(?:以|为了?|用以|借以|从而|进而)")
 _CITING_LEFT = re.compile(rf"(?:{_CITING_VERB})$")
 _ITEM_START = re.compile(
     r"(?:^|\n|[。；;：:])[ \t\u3000\-]*(?:\d{1,2}\s*[、.．]|[（(]\s*\d{1,2}\s*[）)]|[一二三四五六七八九十]{1,3}\s*、)\s*$"
@@ -95,7 +99,7 @@ def _accept_unbracketed(name: str, suffix: str, context: str, left: str, right: 
     body = name[: len(name) - len(suffix)] if name.endswith(suffix) else name
     if _LAW_SHORT.match(name):
         return bool(_CITING_LEFT.search(left) or _RIGHT_CUE.match(right))
-    if len(body) < 5 or GENERIC_START.match(name):
+    if len(body) < 5 or GENERIC_START.match(name) or _CLAUSE_START.match(name):
         return False
     if suffix == "法":
         return name.startswith("中华人民共和国")

@@ -384,6 +384,29 @@ def test_citations_title_mark_variants(text: str, expected: list[tuple[str, str 
     assert [(c.title, c.doc_number, c.bracketed) for c in find_citations(text)] == expected
 
 
+# guangzhou-data-bureau-2026-project-performance-targets.pdf p. 6, 年度绩效目标 of the 视频资源服务
+# project, verbatim: the plan the clause meets was cited as "以满足视频“十四五”规划" (the clause whole)
+GUANGZHOU_VIDEO = "租赁期1年，以满足视频“十四五”规划要求。"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (GUANGZHOU_VIDEO, [("视频“十四五”规划", None, False)]),
+        # corpus: "、《上海市科学技术协会改革实施方案》、上海市科协事业发展十四五规划。", put in clauses
+        ("为满足上海市科协事业发展十四五规划要求，", [("上海市科协事业发展十四五规划", None, False)]),
+        ("为落实上海市科协事业发展十四五规划要求，", [("上海市科协事业发展十四五规划", None, False)]),
+        ("，符合上海市科协事业发展十四五规划要求。", [("上海市科协事业发展十四五规划", None, False)]),
+        # a verb no stop word knows: the clause is no name, and nothing is cited
+        ("，以对接上海市科协事业发展十四五规划要求。", []),
+    ],
+)
+def test_citations_unbracketed_name_is_no_clause(
+    text: str, expected: list[tuple[str, str | None, bool]]
+) -> None:
+    assert [(c.title, c.doc_number, c.bracketed) for c in find_citations(text)] == expected
+
+
 def test_citations_unclosed_title_needs_a_document_type() -> None:
     assert find_citations("依据《关于贯彻落实海外高层次人才") == []  # truncated (the 2019 forms)
     assert find_citations("举办《上海科普大讲坛，邀请专家") == []  # no document type word
