@@ -145,6 +145,7 @@ text string amount as written
 amount money amount in yuan (exact, 2 decimals) | value
 currency string ISO 4217 currency code (CNY)
 line integer 1-based line (project heading or table row)
+page integer PDF page the project is printed on (its first page; empty for text documents and department tables)
 start integer character offset within the section
 end integer character offset of the amount's end within the section
 """),

@@ -187,7 +187,8 @@ SELECT * FROM (
   SELECT a.id, a.project_id, p.doc, p.kind AS source, p.name AS project, p.year AS fiscal_year,
     p.department AS administrative_classification, NULL AS functional_classification,
     NULL AS economic_classification, a.role, a.section, NULL AS column_label, a.text,
-    a.yuan AS amount, a.fen AS amount_fen, 'CNY' AS currency, p.line, a.start, a."end", 0 AS k1, p.position AS k2,
+    a.yuan AS amount, a.fen AS amount_fen, 'CNY' AS currency, p.line, p.page, a.start, a."end", 0 AS k1,
+    p.position AS k2,
     a.position AS k3
   FROM amounts a JOIN projects p ON p.id = a.project_id
   UNION ALL
@@ -196,17 +197,17 @@ SELECT * FROM (
       WHEN p.kind = 'form' AND m.key = (SELECT t.key FROM form_amounts t WHERE t.project_id = m.project_id
         AND t.key IN ('annual_total', 'project_total') ORDER BY t.key = 'project_total' LIMIT 1) THEN 'total'
       ELSE 'other' END,
-    'form', m.key, NULL, m.yuan, m.fen, 'CNY', p.line, NULL, NULL, 0, p.position, 1000 + m.position
+    'form', m.key, NULL, m.yuan, m.fen, 'CNY', p.line, p.page, NULL, NULL, 0, p.position, 1000 + m.position
   FROM form_amounts m JOIN projects p ON p.id = m.project_id
   UNION ALL
   SELECT c.id, p.id, p.doc, 'component', COALESCE(p.name, '') || ' / ' || c.name, p.year, p.department, NULL, NULL,
-    'component', 'form', 'component', NULL, c.yuan, c.fen, 'CNY', p.line, NULL, NULL, 0, p.position,
+    'component', 'form', 'component', NULL, c.yuan, c.fen, 'CNY', p.line, p.page, NULL, NULL, 0, p.position,
     2000 + c.position
   FROM components c JOIN projects p ON p.id = c.project_id WHERE c.yuan IS NOT NULL
   UNION ALL
   SELECT b.id, NULL, d.doc, 'table', b.name, d.year, d.department,
     CASE b.scheme WHEN 'functional' THEN b.code END, CASE b.scheme WHEN 'economic' THEN b.code END,
-    NULL, b.table_title, b.column_label, b.text, b.yuan, b.fen, 'CNY', b.line, NULL, NULL, 1, 0, b.position
+    NULL, b.table_title, b.column_label, b.text, b.yuan, b.fen, 'CNY', b.line, NULL, NULL, NULL, 1, 0, b.position
   FROM budget_lines b JOIN documents d ON d.id = b.document_id
 ) ORDER BY doc, k1, k2, k3;
 CREATE VIEW export_citations AS

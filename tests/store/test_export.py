@@ -189,6 +189,19 @@ def test_export_amounts_form_totals_have_role_total_in_text_and_pdf_forms(forms_
     assert {("annual_total", "total"), ("project_total", "total"), ("fiscal_current", "fiscal")} <= roles
 
 
+def test_export_amounts_of_a_pdf_name_their_page(forms_store: SQLiteStore) -> None:
+    """A PDF's amounts say the page their project is printed on (its line means nothing to a reader of
+    the PDF); a text document's have none. Xi'an's excerpt prints its form on its first two pages."""
+    rows = list(export_rows(forms_store, "amounts"))
+    pages = {r["doc"].rsplit(".", 1)[1]: set() for r in rows}
+    for r in rows:
+        pages[r["doc"].rsplit(".", 1)[1]].add(r["page"])
+    assert pages["txt"] == {None}
+    assert None not in pages["pdf"] and pages["pdf"] <= {1, 2}
+    projects = {p["id"]: p["page"] for p in export_rows(forms_store, "projects")}
+    assert all(r["page"] == projects[r["project_id"]] for r in rows if r["project_id"])
+
+
 def test_export_projects_carry_series_and_links(store: SQLiteStore) -> None:
     rows = {(r["doc"], r["line"]): r for r in export_rows(store, "projects")}
     old = rows[("sast-2023-department-budget.txt", 402)]
