@@ -109,7 +109,7 @@ def cites_answer(store: Any, request: dict[str, Any]) -> dict[str, Any]:
 
     query = str(request["query"])
     documents = resolve(store, query)
-    options = candidates(store, query)
+    options = candidates(store, query, year=request.get("year"), department=request.get("department"))
     hits = cites(store, query, year=request.get("year"), department=request.get("department"))
     note = year_note(store, request.get("year"))
     return {

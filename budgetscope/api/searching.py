@@ -156,12 +156,15 @@ def stored_hits(store: EntityStore, hits: list[SearchHit]) -> list[SearchHit]:
     return [h for h in hits if h.id in known]
 
 
-def unambiguous(store: EntityStore, query: str) -> None:
+def unambiguous(
+    store: EntityStore, query: str, *, year: int | None = None, department: str | None = None
+) -> None:
     """Raise :class:`AmbiguousPolicyDocument` when ``query`` is a short name that may mean several
-    cited policy documents (:func:`budgetscope.index.cites.candidates`)."""
+    cited policy documents (:func:`budgetscope.index.cites.candidates`, counted in ``year`` and
+    ``department`` when given)."""
     from budgetscope.index.cites import candidates
 
-    options = candidates(store, query)
+    options = candidates(store, query, year=year, department=department)
     if options:
         raise AmbiguousPolicyDocument(query, options)
 
@@ -202,13 +205,14 @@ def answer(
             ) from error
     target = cites_target(query)
     if target:
-        unambiguous(store, target)  # "哪些项目引用了纲要": which 纲要, rather than no project or a search
+        # "哪些项目引用了纲要": which 纲要, rather than no project or a search
+        unambiguous(store, target, year=filters.get("year"), department=filters.get("department"))
     if target and resolve(store, target):
         hits = cites(store, target, year=filters.get("year"), department=filters.get("department"))
     else:
         wanted = filters.get("cites")
         if isinstance(wanted, str):
-            unambiguous(store, wanted)
+            unambiguous(store, wanted, year=filters.get("year"), department=filters.get("department"))
             ids = [d.id for d in resolve(store, wanted)]
             if not ids:
                 raise UnknownPolicyDocument(f"no policy document matches --cites {short(wanted)!r}")

@@ -214,7 +214,7 @@ class Budgetscope:
         from budgetscope.index.cites import cites
 
         with self._store() as store:
-            unambiguous(store, query)
+            unambiguous(store, query, year=year, department=department)
             return Rows(cites(store, query, year=year, department=department))
 
     def policy_documents(self, query: str | None = None) -> Rows[PolicyDocument]:

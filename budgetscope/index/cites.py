@@ -109,8 +109,11 @@ SHORT_NAME_CHARS = 6
 """A query of at most this many characters that names no document clearly is a short name."""
 
 
-def candidates(store: EntityStore, query: str) -> list[tuple[PolicyDocument, int]]:
-    """The documents an ambiguous short name may mean, with how many projects cite each, most first.
+def candidates(
+    store: EntityStore, query: str, *, year: int | None = None, department: str | None = None
+) -> list[tuple[PolicyDocument, int]]:
+    """The documents an ambiguous short name may mean, with how many projects cite each, most first
+    (only projects of ``year`` and ``department`` when given: a document none of them cites is left out).
 
     A query is ambiguous when it is short (:data:`SHORT_NAME_CHARS`) and resolves to no document,
     to an ``ambiguous`` one (a bare 《纲要》 in the text) or to documents of several families;
@@ -129,8 +132,17 @@ def candidates(store: EntityStore, query: str) -> list[tuple[PolicyDocument, int
     ]  # fmt: skip
     if len(matching) < 2 and not any(d.ambiguous for d in found):
         return []
-    counts = {d.id: len({r["project_id"] for r in store.select("citations", {"canonical": d.id})})
-              for d in matching}  # fmt: skip
+    where = {k: v for k, v in (("year", year), ("department", department)) if v is not None}
+
+    def citing(document: PolicyDocument) -> int:
+        ids = {r["project_id"] for r in store.select("citations", {"canonical": document.id})}
+        if where:
+            ids = {
+                pid for pid in ids if next(store.select("projects", {"id": pid, **where}), None) is not None
+            }
+        return len(ids)
+
+    counts = {d.id: citing(d) for d in matching}
     return sorted(((d, counts[d.id]) for d in matching if counts[d.id]), key=lambda x: (-x[1], x[0].title))
 
 

@@ -183,3 +183,16 @@ def test_cites_reaches_a_project_through_the_notice_that_implements_the_document
 )
 def test_cites_target_of_a_question(query: str, target: str | None) -> None:
     assert cites_target(query) == target
+
+
+def test_cites_candidates_count_only_the_filtered_years_projects(store: EntityStore) -> None:
+    """纲要 may mean several plans; asked with --year 2019, the candidates are those 2019's projects cite,
+    counted in 2019: the 2021–2035 plan (国发〔2021〕9号), cited from 2023 on, is not among them."""
+    from budgetscope.index.cites import candidates
+
+    every = {d.title: n for d, n in candidates(store, "纲要")}
+    in_2019 = {d.title: n for d, n in candidates(store, "纲要", year=2019)}
+    assert any("2021—2035" in t for t in every) and not any("2021—2035" in t for t in in_2019)
+    assert in_2019 and all(0 < n <= every[t] for t, n in in_2019.items())
+    with_department = candidates(store, "纲要", year=2019, department="上海市科学技术协会")
+    assert {d.title: n for d, n in with_department} == in_2019  # the 2019 forms are the association's
