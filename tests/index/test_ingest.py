@@ -377,3 +377,20 @@ def test_ingest_counts_documents_with_coverage_gaps(tmp_path: Path, corpus: Path
         stored = store.get_document("edited-performance-targets.txt")
     assert stored is not None and stored.coverage is not None
     assert (stored.coverage.forms_read, stored.coverage.forms_expected) == (12, 13)
+
+
+def test_ingest_warns_when_every_project_is_stored_already_from_another_document(
+    corpus: Path, tmp_path: Path
+) -> None:
+    """A second edition of sast-2023 (the same projects, one line added: not the same content) is stored,
+    with a warning naming the document that holds its projects already; another budget draws none."""
+    first = corpus / SAST_2023
+    edition = tmp_path / "sast-2023-department-budget-revised.txt"
+    edition.write_text(first.read_text(encoding="utf-8") + "\n（本版为修订版）\n", encoding="utf-8")
+    ingest([first, corpus / STCSM_2025], tmp_path / "home", workers=1)
+    summary = ingest([edition], tmp_path / "home", workers=1)
+    assert summary.written == 1 and not summary.failed
+    [warning] = [w for w in summary.warnings if "stored already" in w]
+    assert "its 7 projects are all stored already from sast-2023-department-budget.txt" in warning
+    assert f"budgetscope remove {edition.name}" in warning
+    assert not any("stored already" in w for w in ingest([first], tmp_path / "other", workers=1).warnings)
