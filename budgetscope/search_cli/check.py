@@ -62,16 +62,24 @@ def _where(doc: str | None, page: int | None, line: int | None) -> str:
 
 
 def render(rows: list[dict[str, Any]], *, every: bool = False) -> None:
-    """One table per document: severity, line, check, message, the other number's place, the id."""
+    """One table per document: severity, line, check, message, the other number's place, the id; for
+    the findings marked as reviewed (``check --reviewed``), when and why."""
     out = stdout(markup=True)  # every piece of document text below is escaped
     if not rows:
         out.print("no checks" if every else "no findings")
+    reviews = bool(rows) and "review_note" in rows[0]
+    headers = (
+        "severity",
+        "line",
+        "check",
+        "message",
+        "compared with",
+        "id",
+        *(("reviewed",) if reviews else ()),
+    )
     for name in dict.fromkeys(row["doc"] for row in rows):
         table = Table(
-            *(
-                Column(h, overflow="fold")
-                for h in ("severity", "line", "check", "message", "compared with", "id")
-            ),
+            *(Column(h, overflow="fold") for h in headers),
             title=escape(name or ""),
             title_justify="left",
         )
@@ -84,6 +92,15 @@ def render(rows: list[dict[str, Any]], *, every: bool = False) -> None:
                 escape(row["message"]),
                 escape(other),
                 row["id"].removeprefix("check:")[:12],
+                *(
+                    (
+                        escape(
+                            " ".join(filter(None, (str(row["reviewed_at"] or "")[:10], row["review_note"])))
+                        ),
+                    )
+                    if reviews
+                    else ()
+                ),
             )
         out.print(table)
 

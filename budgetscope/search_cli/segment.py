@@ -52,8 +52,8 @@ def tree(doc: Document) -> Tree:
         c = doc.coverage
         root.add(
             Text(
-                f"coverage: {c.forms_read}/{c.forms_expected} forms, "
-                f"{c.narratives_read}/{c.narratives_expected} narratives read/shown",
+                f"coverage: {c.forms_read} forms read (the document shows at least {c.forms_expected}), "
+                f"{c.narratives_read} of {c.narratives_expected} narratives",
                 style="yellow" if c.short else "green",
             )
         )
@@ -68,7 +68,15 @@ def tree(doc: Document) -> Tree:
                 node.add(f"{key}: " + ("—" if body is None else f"{len(body)} chars"))
         elif r.form:
             f = r.form
-            node.add(Text(f"{f.nature or '?'} / {f.category or '?'}  {f.start or '?'} → {f.end or '?'}"))
+            facts = [
+                x
+                for x in (f.nature, f.category, f.implementer if f.implementer != doc.department else None)
+                if x
+            ]
+            if f.start or f.end:
+                facts.append(f"{f.start or '?'} → {f.end or '?'}")
+            if facts:  # a PDF's form often gives none of them: no row of question marks
+                node.add(Text("  ".join(str(x) for x in facts)))
             node.add(Text("amounts: " + ", ".join(f"{k}={v}" for k, v in f.amounts.items())))
             node.add(Text(f"indicators: {len(f.indicators)}, components: {len(f.components)}"))
     for w in doc.warnings:

@@ -62,7 +62,8 @@ def test_show_series_review_hides_the_finding(home: Path) -> None:
     listed = json.loads(runner.invoke(app, ["check", "--home", str(home), "-f", "json"]).stdout)
     slip = [f for f in listed if f["kind"] == "magnitude"]
     ids = [f["id"].removeprefix("check:")[:12] for f in slip]
-    result = runner.invoke(app, ["check", "--home", str(home), *[x for i in ids for x in ("--review", i)]])
+    review = [x for i in ids for x in ("--review", i)]
+    result = runner.invoke(app, ["check", "--home", str(home), *review, "--note", "元 checked on paper"])
     assert result.exit_code == 0 and result.stderr.count("reviewed (hidden)") == 2
     after = json.loads(runner.invoke(app, ["check", "--home", str(home), "-f", "json"]).stdout)
     assert not [f for f in after if f["kind"] == "magnitude"]
@@ -73,6 +74,8 @@ def test_show_series_review_hides_the_finding(home: Path) -> None:
         runner.invoke(app, ["check", "--home", str(home), "--reviewed", "-f", "json"]).stdout
     )
     assert {f["id"] for f in reviewed} == {f["id"] for f in slip}
+    table = runner.invoke(app, ["check", "--home", str(home), "--reviewed"], env={"COLUMNS": "250"}).stdout
+    assert "reviewed" in table and table.count("元 checked on paper") == 2  # the note kept with --review
 
 
 def test_check_kind_takes_the_name_the_table_shows(home: Path) -> None:
