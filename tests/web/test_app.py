@@ -199,6 +199,9 @@ def test_app_browse_marks_budgets_a_check_calls_an_error(server: str) -> None:
     assert "⚠ 1" in row_2023
     row_2026 = next(r for r in year_rows.split("<tr>") if ">2026<" in r)
     assert "⚠" not in row_2026
+    assert 'id="nolisted"' not in body
+    empty = get(f"{server}/browse?year=2099")[1]  # a year with no project says so, not a bare empty list
+    assert 'id="nolisted"' in empty and "in 2099" in empty
 
 
 def test_app_cites_page_lists_the_candidates_of_a_short_name(server: str) -> None:
@@ -212,7 +215,11 @@ def test_app_cites_page_lists_the_candidates_of_a_short_name(server: str) -> Non
 
 def test_app_search_page_with_an_ambiguous_cites_filter_links_each_candidate(server: str) -> None:
     status, page, _ = get(f"{server}/search?q={quote('科普')}&cites={quote('纲要')}&year=2026")
-    candidates = json.loads(get(f"{server}/api/cites?q={quote('纲要')}")[1])["candidates"]
+    every = json.loads(get(f"{server}/api/cites?q={quote('纲要')}")[1])["candidates"]
+    answer = get(f"{server}/api/search?q={quote('科普')}&cites={quote('纲要')}&year=2026")
+    candidates = json.loads(answer[1])["candidates"]  # those 2026's projects cite, counted in 2026
+    assert answer[0] == 400 and 0 < len(candidates) < len(every)
+    assert {c["title"] for c in candidates} < {c["title"] for c in every}
     assert status == 200 and 'id="error"' in page and "ambiguous" in page
     for c in candidates:
         assert (
