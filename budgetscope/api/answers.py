@@ -104,13 +104,14 @@ def search_here(
 def cites_answer(store: Any, request: dict[str, Any]) -> dict[str, Any]:
     """The documents the query names, the candidates when it is ambiguous, the citing projects, and
     ``warnings`` (a year filter no stored document has, as for ``search``)."""
-    from budgetscope.api.searching import year_note
+    from budgetscope.api.searching import department_filter, year_note
     from budgetscope.index.cites import candidates, cites, resolve
 
     query = str(request["query"])
     documents = resolve(store, query)
-    options = candidates(store, query, year=request.get("year"), department=request.get("department"))
-    hits = cites(store, query, year=request.get("year"), department=request.get("department"))
+    department = department_filter(store, request["department"]) if request.get("department") else None
+    options = candidates(store, query, year=request.get("year"), department=department)
+    hits = cites(store, query, year=request.get("year"), department=department)
     note = year_note(store, request.get("year"))
     return {
         "documents": [d.model_dump(mode="json") for d in documents],

@@ -13,6 +13,10 @@ class BudgetscopeError(Exception):
     """A request the API cannot answer; ``str(exc)`` is a one-line message naming what and why."""
 
 
+class InvalidQuery(BudgetscopeError, ValueError):
+    """A query or its options the API does not take: empty, over the length limit, ``top_k`` below 1."""
+
+
 class NoSearchIndex(BudgetscopeError):
     """Searching before anything was indexed."""
 

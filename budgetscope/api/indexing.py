@@ -93,25 +93,40 @@ def vector_index(
     return open_index(home, qdrant_url=qdrant_url, encoder=enc, read_only=read_only, wait=wait)
 
 
+SERVE_WAIT = 2.0
+"""Seconds a search waits for an index that a running serve advertised in the home holds (it keeps it
+while it runs: waiting longer cannot help) before :class:`~budgetscope.api.errors.IndexBusy` names it."""
+
+
 def search_index(
     home: Path, *, qdrant_url: str | None = None, encoder: str | None = None, wait: float | None = None
 ) -> VectorIndex:
     """The vector index opened for searching (read only), waiting up to ``wait`` seconds (default
     :func:`lock_wait` of :data:`SEARCH_WAIT`) for an embedded index another process holds, then
-    :class:`~budgetscope.api.errors.IndexBusy`."""
+    :class:`~budgetscope.api.errors.IndexBusy` (after :data:`SERVE_WAIT`, naming it, when a serve advertised
+    in ``home`` holds it)."""
     from budgetscope.api.errors import IndexBusy
+    from budgetscope.remote import running
     from budgetscope.vector.query import IndexLocked
 
+    serving = None if qdrant_url else running(home)
+    serve = serving is not None and serving.pid != os.getpid()  # a serve holds the index while it runs
+    wait = lock_wait(SEARCH_WAIT) if wait is None else wait
     index = vector_index(
         home,
         qdrant_url=qdrant_url,
         encoder=encoder,
         read_only=True,
-        wait=lock_wait(SEARCH_WAIT) if wait is None else wait,
+        wait=min(wait, SERVE_WAIT) if serve else wait,
     )
     try:
         return index.open()
     except IndexLocked as exc:
+        if serve and serving is not None:  # no wait helps: say who holds it
+            raise IndexBusy(
+                f"the search index of {home} is held by `budgetscope serve` (pid {serving.pid}, {serving.url}): "
+                "ask it (/api/search, or the CLI, which forwards to it), or stop it"
+            ) from None
         raise IndexBusy(str(exc)) from None
 
 

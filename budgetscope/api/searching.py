@@ -125,6 +125,22 @@ def resolve_department(given: str, known: set[str]) -> str:
     )
 
 
+def department_filter(store: EntityStore, given: str, known: set[str] | None = None) -> str:
+    """The stored department a department filter names (:func:`resolve_department` over ``known``, by
+    default the stored documents' departments); a unit that implements projects is told the
+    department its projects are under (:class:`UnknownDepartment`)."""
+    try:
+        return resolve_department(given, departments(store) if known is None else known)
+    except UnknownDepartment as error:
+        above = unit_departments(store, given)
+        if not above:
+            raise
+        raise UnknownDepartment(
+            f"{short(given)!r} is no department but a unit implementing projects of "
+            f"{'; '.join(above)}: filter on that department"
+        ) from error
+
+
 def _abbreviates(short_name: str, name: str) -> bool:
     """Whether ``short_name``'s characters occur in ``name`` in order (a Chinese 简称)."""
     rest = iter(name)
@@ -191,18 +207,7 @@ def answer(
 
     filters = {k: v for k, v in filters.items() if v is not None}
     if filters.get("department"):
-        known = departments(store) if known_departments is None else known_departments
-        given = str(filters["department"])
-        try:
-            filters["department"] = resolve_department(given, known)
-        except UnknownDepartment as error:
-            above = unit_departments(store, given)
-            if not above:
-                raise
-            raise UnknownDepartment(
-                f"{short(given)!r} is no department but a unit implementing projects of "
-                f"{'; '.join(above)}: filter on that department"
-            ) from error
+        filters["department"] = department_filter(store, str(filters["department"]), known_departments)
     target = cites_target(query)
     if target:
         # "哪些项目引用了纲要": which 纲要, rather than no project or a search

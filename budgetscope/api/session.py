@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
@@ -160,7 +160,7 @@ class Budgetscope:
     def search(
         self,
         query: str,
-        filters: SearchFilters | None = None,
+        filters: SearchFilters | Mapping[str, Any] | None = None,
         top_k: int = 10,
         *,
         mode: SearchMode = "hybrid",
@@ -168,11 +168,26 @@ class Budgetscope:
         """The best ``top_k`` projects for ``query`` (Chinese or English), one hit per project.
 
         A citation question ("哪些项目引用了全民科学素质纲要") is answered exactly, as :meth:`cites`.
-        ``filters.department`` may be part of a stored department's name when it names one only;
-        ``filters.cites`` naming several documents (纲要) raises :class:`AmbiguousPolicyDocument`.
+        ``filters`` (a :class:`SearchFilters` or a mapping of its fields): ``department`` may be part of a
+        stored department's name, or its 简称, when it names one only; ``cites`` naming several documents
+        (纲要) raises :class:`AmbiguousPolicyDocument`. An empty query, one over the CLI's length limit or
+        ``top_k`` below 1 raises :class:`InvalidQuery`, as the CLI refuses them.
         """
-        from budgetscope.api.searching import answer
+        from budgetscope.api.errors import InvalidQuery
+        from budgetscope.api.searching import answer, query_too_long
         from budgetscope.index.search import search
+
+        if not query.strip():
+            raise InvalidQuery("empty query")
+        if (too_long := query_too_long(query)) is not None:
+            raise InvalidQuery(too_long)
+        if isinstance(top_k, bool) or not isinstance(top_k, int) or top_k < 1:
+            raise InvalidQuery(f"top_k must be a whole number of 1 or more, not {top_k!r}")
+        if filters is not None and not isinstance(filters, SearchFilters):
+            try:
+                filters = SearchFilters(**dict(filters))
+            except (TypeError, ValueError) as exc:
+                raise InvalidQuery(f"filters: {str(exc).splitlines()[0]}") from None
 
         def search_index(q: str, f: dict[str, Any]) -> list[SearchHit]:
             with self._lock:
@@ -210,10 +225,12 @@ class Budgetscope:
             except AmbiguousPolicyDocument as exc:
                 hits = bs.cites(exc.candidates[0][0].title)
         """
-        from budgetscope.api.searching import unambiguous
+        from budgetscope.api.searching import department_filter, unambiguous
         from budgetscope.index.cites import cites
 
         with self._store() as store:
+            if department:
+                department = department_filter(store, department)
             unambiguous(store, query, year=year, department=department)
             return Rows(cites(store, query, year=year, department=department))
 

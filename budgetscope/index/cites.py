@@ -170,7 +170,8 @@ def cites(
     An ambiguous short name (:func:`candidates`) gives no hits: the candidates are the answer.
 
     Each hit has the DESIGN.md hit fields plus ``cited``: the exact wordings cited (title, 文号,
-    section) and ``canonical``: the policy documents matched.
+    section) and ``canonical``: the policy documents matched; and, as a search hit, the project's
+    ``budget_yuan`` and a form's ``unit``.
     """
     documents = resolve(store, query)
     wanted = {d.id: d for d in documents}
@@ -180,8 +181,12 @@ def cites(
     for canonical in wanted:
         for row in store.select("citations", {"canonical": canonical}):
             by_project.setdefault(row["project_id"], []).append(row)
+    from budgetscope.index.search import flagged_of
+
+    records = store.get_records(by_project)
+    flagged = flagged_of(store, {r.doc for r in records})
     hits = []
-    for record in store.get_records(by_project):
+    for record in records:
         if year is not None and record.year != year:
             continue
         if department is not None and record.department != department:
@@ -206,6 +211,11 @@ def cites(
                 kind=record.kind,
                 year=record.year,
                 department=record.department,
+                unit=record.form.implementer
+                if record.form and record.form.implementer != record.department
+                else None,
+                budget_yuan=record.budget_total_yuan,
+                budget_flagged=record.budget_total_yuan is not None and record.id in flagged,
                 section=rows[0]["section"],
                 score=1.0,
                 snippet=wordings_line(cited),

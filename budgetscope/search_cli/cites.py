@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any
 
 import typer
@@ -10,6 +9,7 @@ from rich.markup import escape
 from rich.text import Text
 
 from budgetscope.messages import counted
+from budgetscope.models import to_json
 from budgetscope.search_cli.common import HomeOption, OutputFormat, fail, place, stdout, warn
 
 
@@ -64,7 +64,7 @@ def _print(query: str, answered: dict[str, Any], format: OutputFormat) -> None:
                 out.print(f"  {escape(d['title'])}{escape(numbers)}  [dim]{_projects(n)}  {d['id']}[/dim]")
         raise fail(_ambiguous(query, options))
     if format is OutputFormat.json:
-        print(json.dumps(hits, ensure_ascii=False, indent=1))
+        print(to_json(hits, indent=1))
         return
     out = stdout(markup=True)  # every piece of document text below is escaped
     if not documents:

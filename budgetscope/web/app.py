@@ -136,9 +136,13 @@ def create_app(data: Data, *, allow_upload: bool = False, cli_token: str | None 
         if (too_long := query_too_long(q)) is not None:
             return {"q": q, "documents": [], "hits": [], "candidates": [], "error": too_long}
         try:
-            hits = data.bs.cites(q)
+            year = views.year_param(request.query_params.get("year"))
+            department = clean_query(request.query_params.get("department")) or None
+            hits = data.bs.cites(q, year=year, department=department)
         except AmbiguousPolicyDocument as exc:
             return {"q": q, "documents": [], "hits": [], "candidates": exc.candidates, "error": str(exc)}
+        except (ValueError, BudgetscopeError) as exc:  # a bad year, an unknown department
+            return {"q": q, "documents": [], "hits": [], "candidates": [], "error": str(exc)}
         return {"q": q, "documents": data.bs.policy_documents(q), "hits": hits, "candidates": []}
 
     def cites_page(request: Request) -> Response:
@@ -206,10 +210,13 @@ def create_app(data: Data, *, allow_upload: bool = False, cli_token: str | None 
         )  # fmt: skip
 
     def api_projects(request: Request) -> Response:
-        year = views.year_param(request.query_params.get("year"), strict=False)
+        try:
+            year = views.year_param(request.query_params.get("year"))
+        except ValueError as exc:
+            return JSONResponse({"error": str(exc)}, status_code=400)
         department = clean_query(request.query_params.get("department")) or None
         rows = data.bs.projects(year=year, department=department)
-        return JSONResponse([p.model_dump(mode="json") for p in rows])
+        return Response(to_json([p.model_dump() for p in rows]), media_type="application/json")
 
     def document_page(request: Request) -> Response:
         info = data.document(request.path_params["doc"])
@@ -228,7 +235,7 @@ def create_app(data: Data, *, allow_upload: bool = False, cli_token: str | None 
         if info is None:
             return JSONResponse({"error": "no such document"}, status_code=404)
         out = info.contract()
-        out["projects"] = [p.model_dump(mode="json") for p in data.bs.projects(doc=info.doc)]
+        out["projects"] = [p.model_dump() for p in data.bs.projects(doc=info.doc)]  # money exact: to_json
         return Response(to_json(out), media_type="application/json")
 
     def source(request: Request) -> Response:

@@ -74,14 +74,17 @@ def group_projects(
     projects: Iterable[ProjectSummary], by: str, flagged: Collection[str] = frozenset()
 ) -> list[Group]:
     """Projects grouped by ``department`` or ``year`` (sorted by key), with counts and exact totals;
-    ``flagged``: ids of projects whose budget a check calls an error, counted so that a total that
-    holds one is never shown as plain fact.
+    ``flagged``: ids of projects whose budget a check calls an error (a likely 万元/元 slip): left out
+    of the totals and counted apart, so that no total states a disputed number as fact.
 
     >>> from budgetscope.models import ProjectSummary as P
     >>> gs = group_projects([P(id="a", kind="form", doc="d", name="x", year=2026, budget_total_yuan=Decimal("1.5")),
     ...                      P(id="b", kind="form", doc="d", name="y", year=2026)], "year")
     >>> [(g.key, g.count, g.kinds["form"], g.unknown) for g in gs]
     [('2026', 2, (2, Decimal('1.5')), 1)]
+    >>> [(g.kinds["form"], g.flagged) for g in group_projects(
+    ...     [P(id="a", kind="form", doc="d", name="x", year=2026, budget_total_yuan=Decimal("6e8"))], "year", {"a"})]
+    [((1, Decimal('0')), 1)]
     """
     groups: dict[str, Group] = {}
     for p in projects:
@@ -92,10 +95,11 @@ def group_projects(
         count, total = g.kinds.get(p.kind, (0, Decimal(0)))
         if p.budget_total_yuan is None:
             g.unknown += 1
+        elif p.id in flagged:
+            g.flagged += 1
         else:
             g.total_yuan += p.budget_total_yuan
             total += p.budget_total_yuan
-            g.flagged += p.id in flagged
         g.kinds[p.kind] = (count + 1, total)
     return [groups[k] for k in sorted(groups)]
 

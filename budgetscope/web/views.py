@@ -151,6 +151,8 @@ def project_context(view: ProjectView, data: Data) -> dict[str, Any]:
         "members": members,
         "chart": chart,
         "findings": view.findings,
+        # an unreviewed error-level finding on the project's numbers: its budget is shown flagged
+        "budget_flagged": any(c.severity == "error" for c in view.findings),
         "form_amounts": FORM_AMOUNTS,
         "has_source": data.source_file(record.doc) is not None,
         "is_pdf": record.doc.lower().endswith(".pdf"),

@@ -200,6 +200,18 @@ def test_app_browse_marks_budgets_a_check_calls_an_error(server: str) -> None:
     row_2026 = next(r for r in year_rows.split("<tr>") if ">2026<" in r)
     assert "⚠" not in row_2026
     assert 'id="nolisted"' not in body
+    # the disputed 600,000,000 is left out of the 2023 totals, and flagged on the project's page
+    assert "600,000,000" not in row_2023 and "610,980,000" not in body
+    pid = (
+        next(r for r in body.split("<tr>") if "科技社团党建工作项目" in r)
+        .split('href="/project/')[1]
+        .split('"')[0]
+    )
+    project = get(f"{server}/project/{pid}")[1]
+    assert 'id="budget-flagged"' in project.split('id="budget-total"')[1].split("</dd>")[0]
+    projects = get(f"{server}/api/projects?year=2023")[1]  # money as exact JSON numbers
+    assert '"budget_total_yuan": 600000000.00' in projects
+    assert get(f"{server}/api/projects?year=abc")[0] == 400
     empty = get(f"{server}/browse?year=2099")[1]  # a year with no project says so, not a bare empty list
     assert 'id="nolisted"' in empty and "in 2099" in empty
 

@@ -123,6 +123,20 @@ def test_remote_serve_advertisement_is_private_and_names_the_serve(
     assert serving is not None and serving.pid == served.pid
 
 
+def test_remote_serve_holding_the_index_fails_a_library_search_at_once(
+    home: Path, served: subprocess.Popen[str]
+) -> None:
+    """The Python API cannot open the embedded index a serve holds: it says so at once, naming the serve,
+    instead of waiting out the lock (which cannot be given up while the serve runs)."""
+    import budgetscope
+    from budgetscope.api import IndexBusy
+
+    started = time.monotonic()
+    with budgetscope.open(home) as bs, pytest.raises(IndexBusy, match=f"pid {served.pid}"):
+        bs.search("科普")
+    assert time.monotonic() - started < 10
+
+
 def test_remote_serve_endpoint_wants_the_token(home: Path, served: subprocess.Popen[str]) -> None:
     import httpx
 
