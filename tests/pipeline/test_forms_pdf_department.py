@@ -96,3 +96,15 @@ def test_forms_pdf_department_goal_label_above_its_text_chongqing() -> None:
     assert form.texts["年度绩效目标"].startswith("完善全市水网建设布局")
     assert form.texts["年度绩效目标"].endswith("监测断面684个以上。")
     assert len(form.indicators) == 6
+
+
+def test_forms_pdf_department_level_cell_cut_by_the_page_break_labelled_on_the_next_page_xian() -> None:
+    # 提交审计报告和信息 and 提交的审计建议数量 end p42 with blank level cells under 成本指标 / 经济成本指标;
+    # their merged cell goes on over p43, where it prints 产出指标 / 数量指标
+    form = department_form("xian-audit-2026-p42-43.pdf")
+    rows = {i.level3: (i.level1, i.level2, i.target) for i in form.indicators}
+    assert rows["造价员（元/人/天）"] == ("成本指标", "经济成本指标", "≤550")
+    assert rows["提交审计报告和信息（篇）"] == ("产出指标", "数量指标", "≥150")
+    assert rows["提交的审计建议数量（条）"] == ("产出指标", "数量指标", "≥100")
+    assert rows["审计培训人次"] == ("产出指标", "数量指标", "≥250")
+    assert len(form.indicators) == 22
