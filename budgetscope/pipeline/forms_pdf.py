@@ -312,8 +312,11 @@ class _Reader:
             form.indicators.append(ind)
 
     def _row_fields(self, form: PdfForm, by: dict[tuple[str, str], Cell]) -> None:
-        """The amounts, fields and goal a body row prints in columns of their own."""
+        """The amounts, fields and goal a body row prints in columns of their own (a label is no value:
+        a header row repeated on the next page and not recognised whole)."""
         for lab, c in by.items():
+            if label(c.text) is not None:
+                continue
             if lab[0] in ("amount", "kv") and c.text:
                 self._put(form, lab, c.text)
             elif lab[0] == "goal" and c.text and c not in form.goal_cells:

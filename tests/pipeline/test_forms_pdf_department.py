@@ -79,14 +79,18 @@ def test_forms_pdf_department_label_pairs_under_a_group_cell_guangzhou() -> None
 
 def test_forms_pdf_department_amounts_and_goal_in_columns_beside_indicators_changsha() -> None:
     # 资金总额 | 一般公共预算 | … | 基本支出 | 项目支出 | 整体绩效目标 | 一级指标 …, all on one merged row
-    form = department_form("changsha-letters-and-calls-2026-p30.pdf")
+    form = department_form("changsha-letters-and-calls-2026-p30-31.pdf")
     assert form.amounts == {
         "project_total": Decimal("19353600.00"),
         "fiscal_current": Decimal("19353600.00"),
         "basic_expenditure": Decimal("15179500.00"),
         "project_expenditure": Decimal("4174100.00"),
     }
-    assert form.texts["年度绩效目标"].startswith("1.落实中央部署")
+    goal = form.texts["年度绩效目标"]
+    assert goal.startswith("1.落实中央部署") and goal.endswith(
+        "助推全市信访人才队伍不断成长。"
+    )  # not its header again
+    assert len(form.indicators) == 20  # ten rows a page
     assert form.indicators[0].level3 == "基本支出不超预算（不含年中调整数）"
 
 
