@@ -15,25 +15,29 @@ of rows, so a form continued on the next page joins its start:
   is printed on the next page, in the middle of its merged cell).
 
 Tables titled 部门整体… are department-wide forms (record kind ``department_form``); tables titled
-…自评表 (self-evaluations of last year) are not targets and give nothing.
+…自评表 (self-evaluations of last year) are not targets and give nothing. A department-wide form keeps
+its goal (整体绩效目标 beside its text, or 当年整体绩效目标 alone on a row over it) and its budget:
+label → value pairs, columns beside the indicators, or columns of amount labels over a value row
+(:mod:`.forms_pdf_columns`), with basic and project spending as ``basic_expenditure`` and
+``project_expenditure``.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from budgetscope.models import Indicator, Record
+from budgetscope.models import Record
 from budgetscope.pipeline.forms_inline import inline_indicators
+from budgetscope.pipeline.forms_pdf_columns import Columns, column_amounts, is_amount_head, is_header_row
+from budgetscope.pipeline.forms_pdf_indicators import IndicatorRows
 from budgetscope.pipeline.forms_pdf_labels import (
     amount_unit,
     clean_department,
     label,
     squash,
-    target,
     to_yuan,
 )
 from budgetscope.pipeline.forms_pdf_pages import form_pages, unread_form_pages
@@ -46,37 +50,21 @@ NOT_TARGETS = re.compile(r"自评|评价")
 TOTAL_ROW = re.compile(r"^(?:合计|总计|小计)$")
 
 
-@dataclass
-class _Columns:
-    """Column x-ranges of the last header, by field."""
-
-    spans: list[tuple[float, float, tuple[str, str]]] = field(default_factory=list)
-
-    def field_of(self, cell: Cell) -> tuple[str, str] | None:
-        best, overlap = None, 0.0
-        for x0, x1, lab in self.spans:
-            o = min(x1, cell.x1) - max(x0, cell.x0)
-            if o > overlap:
-                best, overlap = lab, o
-        return best if overlap > 0.3 * max(cell.x1 - cell.x0, 1) else None
-
-    def has(self, group: str, key: str | None = None) -> bool:
-        return any(lab[0] == group and (key is None or lab[1] == key) for _, _, lab in self.spans)
-
-
 class _Reader:
     def __init__(self, unit: Decimal) -> None:
         self.forms: list[PdfForm] = []
         self.cur: PdfForm | None = None
-        self.cols: _Columns | None = None
+        self.cols: Columns | None = None
         self.unit = unit
         self.region = "form"
         self.title = ""
         self.department: str | None = None
         self.unit_name: str | None = None
-        self.new_page = False
+        self.levels = IndicatorRows()
         self.name_slot: Cell | None = None  # the name-column cell of the last body row
         self.unnamed: PdfForm | None = None  # a project begun at a page bottom, named on the next page
+        self.amount_head: list[list[Cell]] = []  # a department's budget block: its rows of amount labels
+        self.label_above: tuple[str, str] | None = None  # a goal label alone on its row, its text below
 
     # -- regions -------------------------------------------------------------------------------
     def title_line(self, text: str, page: int) -> None:
@@ -96,6 +84,7 @@ class _Reader:
             return  # a title repeated on a continuation page continues the table
         self.flush()
         self.cols = None
+        self.amount_head = []
         self.title = s
         if NOT_TARGETS.search(s):
             self.region = "skip"
@@ -119,7 +108,7 @@ class _Reader:
 
     # -- rows ----------------------------------------------------------------------------------
     def grid(self, g: Grid) -> None:
-        self.new_page = True
+        self.levels.new_page = True
         for line in g.above:
             self.title_line(line, g.page)
         header: list[Cell] = []
@@ -136,7 +125,11 @@ class _Reader:
                 self.title_line(texts[0], g.page)
                 continue
             labs = [label(c.text) for c in cells]
-            if self._name_cut(g, r, texts, labs):
+            if (
+                self._name_cut(g, r, texts, labs)
+                or self._budget_block(cells)
+                or self._text_below(cells, g.page)
+            ):
                 continue
             col_labels = [x for x in labs if x and x[0] in ("ind", "name", "amount", "goal", "inline")]
             known = sum(1 for x in labs if x)
@@ -144,7 +137,7 @@ class _Reader:
                 len(col_labels) >= 4 and known >= 0.6 * len(texts)
             )
             if is_header:
-                header = header + cells if header and r > 0 and _is_header_row(g, r - 1) else cells
+                header = header + cells if header and r > 0 and is_header_row(g, r - 1) else cells
                 self._set_columns(header)
                 continue
             header = []
@@ -152,6 +145,17 @@ class _Reader:
                 continue
             full = [c for c in cells if c.text]
             flabs = [label(c.text) for c in full]
+            if (
+                len(full) > 2
+                and flabs[0] is None
+                and full[0].rowspan > 1
+                and flabs[1]
+                and flabs[1][0] == "amount"
+            ):
+                full, flabs = (
+                    full[1:],
+                    flabs[1:],
+                )  # 预算整体情况 over rows of 基本支出 | 12,634.14 | 财政拨款 | …
             if (
                 flabs[0]
                 and flabs[0][0] in ("name", "kv", "amount", "amount_group", "goal", "text")
@@ -162,6 +166,34 @@ class _Reader:
                 continue
             if self.cols is not None:
                 self._body(cells, g.page)
+
+    def _budget_block(self, cells: list[Cell]) -> bool:
+        """A department's amount labels (kept, the row read on) or the value row under them (read)."""
+        if self.region != "department_form" or self.cur is None:
+            return False
+        if is_amount_head(cells):
+            self.amount_head.append(cells)
+            return False
+        amounts = column_amounts(self.amount_head, cells, self.unit) if self.amount_head else None
+        if amounts is None:
+            return False
+        for key, yuan in amounts.items():
+            self.cur.amounts.setdefault(key, yuan)
+        self.amount_head = []
+        return True
+
+    def _text_below(self, cells: list[Cell], page: int) -> bool:
+        """A goal label alone on its row (当年整体绩效目标), its text alone on the row below."""
+        full = [c for c in cells if c.text]
+        lab = label(full[0].text) if len(full) == 1 else None
+        if lab is not None and lab[0] in ("goal", "text"):
+            self.label_above = lab
+            return True
+        above, self.label_above = self.label_above, None
+        if above is None or len(full) != 1 or lab is not None or self.region == "skip":
+            return False
+        self._put(self.cur or self.new_form(page), above, full[0].text)
+        return True
 
     def _name_cut(self, g: Grid, r: int, texts: list[str], labs: list[tuple[str, str] | None]) -> bool:
         """The end of a name cell cut by the page break: one unlabelled text on top of the next page,
@@ -186,7 +218,7 @@ class _Reader:
         ) or bool(labs and labs[0] and labs[0][0] == "amount_group")
 
     def _set_columns(self, cells: list[Cell]) -> None:
-        cols = _Columns()
+        cols = Columns()
         # later (deeper) header cells override the group labels above them
         for c in cells:
             lab = label(c.text)
@@ -264,14 +296,9 @@ class _Reader:
             form = self.cur  # type: ignore[assignment]
             if form is None:
                 return
-            for lab, c in by.items():
-                if lab[0] in ("amount", "kv") and c.text:
-                    self._put(form, lab, c.text)
-                elif lab[0] == "goal" and c.text and c not in form.goal_cells:
-                    # a goal cell cut by a page break goes on in the next page's cell; a repeat is skipped
-                    form.goal_cells.append(c)
-                    if squash(c.text) not in squash(form.texts.get(lab[1], "")):
-                        self._put(form, lab, c.text)
+            self._row_fields(form, by)
+        elif self.cur is not None and self.cur.kind == "department_form":
+            self._row_fields(self.cur, by)  # a department's amounts and goal in columns beside its indicators
         form = self.cur or self.new_form(page)
         inline = by.get(("inline", "indicators"))
         if inline is not None and inline.text and not any(lab[0] == "ind" for lab in by):
@@ -280,9 +307,23 @@ class _Reader:
             }:
                 form.indicators.extend(inline_indicators(inline.text))
             return
-        ind = self._indicator(by, form)
+        ind = self.levels.read(by, form, self.cols)
         if ind is not None:
             form.indicators.append(ind)
+
+    def _row_fields(self, form: PdfForm, by: dict[tuple[str, str], Cell]) -> None:
+        """The amounts, fields and goal a body row prints in columns of their own (a label is no value:
+        a header row repeated on the next page and not recognised whole)."""
+        for lab, c in by.items():
+            if label(c.text) is not None:
+                continue
+            if lab[0] in ("amount", "kv") and c.text:
+                self._put(form, lab, c.text)
+            elif lab[0] == "goal" and c.text and c not in form.goal_cells:
+                # a goal cell cut by a page break goes on in the next page's cell; a repeat is skipped
+                form.goal_cells.append(c)
+                if squash(c.text) not in squash(form.texts.get(lab[1], "")):
+                    self._put(form, lab, c.text)
 
     def _same_project(self, cell: Cell) -> bool:
         cur = self.cur
@@ -297,59 +338,9 @@ class _Reader:
         a, b = squash(cell.text), squash(cur.name)
         return bool(a) and (a == b or b.endswith(a) or a in b)
 
-    def _indicator(self, by: dict[tuple[str, str], Cell], form: PdfForm) -> Indicator | None:
-        def get(key: str) -> str:
-            c = by.get(("ind", key))
-            return c.text.strip() if c is not None else ""
-
-        level3 = get("level3")
-        if not level3:
-            return None
-        l1, l2 = get("level1"), get("level2")
-        prev = form.indicators[-1] if form.indicators else None
-        if prev is not None and self.new_page:
-            l1, l2 = self._join_cut(form, "level1", l1), self._join_cut(form, "level2", l2)
-        self.new_page = False
-        if prev is not None and self.cols is not None:
-            # a level cell cut by a page break, or blank under a merged cell: the row above's level
-            if not l1 and self.cols.has("ind", "level1"):
-                l1 = prev.level1 or ""
-            if not l2 and self.cols.has("ind", "level2") and (not get("level1") or l1 == prev.level1):
-                l2 = prev.level2 or ""
-        value = get("value") or get("period_value")
-        if not value and not get("comparison"):
-            return None
-        return Indicator(
-            level1=l1 or None,
-            level2=l2 or None,
-            level3=level3,
-            target=target(get("comparison"), value, get("unit")) or None,
-        )
-
-    def _join_cut(self, form: PdfForm, key: str, text: str) -> str:
-        """A level cell cut by the page break: its last characters on top of the next page ("标")."""
-        prev = getattr(form.indicators[-1], key) or ""
-        if not prev or not text or len(text) > 2 or prev.endswith("指标") or not (prev + text).endswith("标"):
-            return text
-        joined = prev + text
-        for ind in reversed(form.indicators):
-            if getattr(ind, key) != prev:
-                break
-            setattr(ind, key, joined)
-        return joined
-
     def finish(self, doc: str, department: str | None, year: int | None) -> list[Record]:
         self.flush()
         return form_records(self.forms, doc=doc, department=self.department or department, year=year)
-
-
-def _is_header_row(g: Grid, r: int) -> bool:
-    labs = [label(c.text) for c in g.row_cells(r) if c.text]
-    return (
-        bool(labs)
-        and sum(1 for x in labs if x) >= len(labs) - 1
-        and any(x and x[0] != "ignore" for x in labs)
-    )
 
 
 def read_pdf_forms(

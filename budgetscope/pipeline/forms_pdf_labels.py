@@ -76,6 +76,8 @@ _add(
     "项目总金额",
     "年度资金",
     "预算资金",
+    "总额",
+    "预算支出总额",
 )
 _add(
     "amount",
@@ -90,6 +92,8 @@ _add(
 )
 _add("amount", "other", "其他资金", "自筹资金", "单位资金", "自筹")
 _add("amount", "carryover", "上年结转", "上年结转资金")
+_add("amount", "basic_expenditure", "基本支出")
+_add("amount", "project_expenditure", "项目支出")
 _add("amount_group", "group", "项目资金", "资金金额", "专项资金情况", "资金情况", "项目资金情况")
 _add(
     "goal",
@@ -107,6 +111,8 @@ _add(
     "整体绩效目标",
     "部门整体支出年度绩效目标",
     "部门年度绩效目标",
+    "总体绩效目标",
+    "当年整体绩效目标",
 )
 _add("text", "项目概况", "项目概况", "项目概述", "主要政策任务")
 _add("ind", "level1", "一级指标")
@@ -217,6 +223,23 @@ def target(comparison: str, value: str, unit: str) -> str:
     return f"{comp}{value}{unit}"
 
 
+LEVELS_FIRST = re.compile(r"((?:产出|效益|满意度|成本)指标)(.{2,8}?指标)(.+)")
+
+
+def split_levels(text: str) -> tuple[str, str, str]:
+    """An indicator cell that prints its first and second levels before its name, split; a plain
+    name has no levels.
+
+    >>> split_levels("产出指标数量指标便民生活圈年度评价报告")
+    ('产出指标', '数量指标', '便民生活圈年度评价报告')
+    >>> split_levels("满意度指标服务对象满意度指标使用人员满意度"), split_levels("续建大中型水库")
+    (('满意度指标', '服务对象满意度指标', '使用人员满意度'), ('', '', '续建大中型水库'))
+    """
+    s = re.sub(r"\s+", "", text)
+    m = LEVELS_FIRST.fullmatch(s)
+    return (m.group(1), m.group(2), m.group(3)) if m else ("", "", text.strip())
+
+
 def clean_department(text: str) -> str | None:
     """A department name without number codes and （本级）/（汇总）.
 
@@ -228,4 +251,13 @@ def clean_department(text: str) -> str | None:
     return s or None
 
 
-__all__ = ["amount_unit", "clean_department", "label", "squash", "target", "to_yuan"]
+__all__ = [
+    "NUMBER",
+    "amount_unit",
+    "clean_department",
+    "label",
+    "split_levels",
+    "squash",
+    "target",
+    "to_yuan",
+]

@@ -40,6 +40,8 @@ FORM_AMOUNTS = {
     "other": "其他资金 Other",
     "project_total": "项目总额 Project total",
     "previous_year": "上年预算 Previous year",
+    "basic_expenditure": "基本支出 Basic expenditure",
+    "project_expenditure": "项目支出 Project expenditure",
 }
 
 
