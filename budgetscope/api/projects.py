@@ -149,10 +149,12 @@ def project_summaries(
     """The stored projects (in document order), filtered by year, department, kind, source file."""
     where = {k: v for k, v in (("year", year), ("department", department), ("kind", kind), ("doc", doc)) if v}
     rows = sorted(store.select("projects", where), key=lambda r: (r["doc"], r["position"]))
+    units = {f["project_id"]: f["implementer"] for f in store.select("forms") if f["implementer"]}
     return [
         ProjectSummary(id=r["id"], kind=r["kind"], doc=r["doc"], line=r["line"], page=r["page"],
                        department=r["department"], year=r["year"], name=r["name"] or r["title"],
-                       budget_total_yuan=Decimal(r["budget_total_yuan"]) if r["budget_total_yuan"] else None)
+                       budget_total_yuan=Decimal(r["budget_total_yuan"]) if r["budget_total_yuan"] else None,
+                       unit=units[r["id"]] if units.get(r["id"], r["department"]) != r["department"] else None)
         for r in rows
     ]  # fmt: skip
 

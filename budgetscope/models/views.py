@@ -153,13 +153,15 @@ class LinkedProject(_ProjectPlace):
 
 
 class ProjectSummary(_ProjectPlace):
-    """One project as a listing shows it."""
+    """One project as a listing shows it (``unit``: a form's implementing unit when it is not the
+    department: same-named forms of one budget differ by it)."""
 
     page: int | None = None
     department: str | None = None
     year: int | None = None
     name: str
     budget_total_yuan: Decimal | None = None
+    unit: str | None = None
 
 
 class DocumentSummary(_View):

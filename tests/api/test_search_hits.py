@@ -88,3 +88,11 @@ def test_hits_table_gives_an_id_show_takes_and_show_tells_same_named_forms_apart
         ambiguous = runner.invoke(app, ["show", key, "--home", str(home)])
         assert ambiguous.exit_code != 0
         assert "杭州市道路运输管理服务中心, 6,964,300" in ambiguous.stderr and "649,000" in ambiguous.stderr
+
+
+def test_project_lists_name_a_forms_unit(bs: Budgetscope) -> None:
+    """The project lists (`bs.projects`, /browse, /document) tell the page's two 日常保障运行 forms apart
+    by unit, as search hits do; a narrative, and a form of the department itself, have none."""
+    listed = [p for p in bs.projects(doc=HANGZHOU.name) if p.name == "日常保障运行"]
+    assert {p.unit for p in listed} == {None, "杭州市道路运输管理服务中心"}
+    assert all(p.unit is None for p in bs.projects(doc=B23))
