@@ -208,17 +208,24 @@ def to_yuan(text: str, unit: Decimal) -> Decimal | None:
 
 
 def target(comparison: str, value: str, unit: str) -> str:
-    """Comparison + value + unit as one string; 定性/定量 are natures, not signs.
+    """Comparison + value + unit as one string; 定性/定量 are natures, not signs. A qualitative value
+    without a number (a sentence, 良好) takes no unit: a 度量单位 cell left over from the table's
+    column (项) glued to it would make "…话语权。项".
 
     >>> target("≥", "96", "天"), target("定性", "良好", ""), target("≥", "≥90%", "%")
     ('≥96天', '良好', '≥90%')
+    >>> target("定性", "进一步提升服贸会话语权。", "项"), target("定性", "≥3", "项")
+    ('进一步提升服贸会话语权。', '≥3项')
     """
+    qualitative = squash(comparison) == "定性"
     comp = "" if re.fullmatch(r"定性|定量|[-—/]|无", squash(comparison)) else comparison.strip()
     value = value.strip()
     if comp and SIGN.match(value):
         comp = ""
     unit = unit.strip()
     if unit in ("-", "/", "—", "无") or (unit and value.endswith(unit)):
+        unit = ""
+    if qualitative and not re.search(r"\d", value):
         unit = ""
     return f"{comp}{value}{unit}"
 

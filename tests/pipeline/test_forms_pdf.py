@@ -281,3 +281,14 @@ def test_forms_pdf_every_cell_keeps_page_and_box(name: str) -> None:
     for grid in read_tables(NATIONAL / name, [1]):
         for cell in grid.cells:
             assert cell.page == 1 and cell.bbox[0] <= cell.bbox[2] and cell.bbox[1] <= cell.bbox[3]
+
+
+def test_forms_pdf_qualitative_target_takes_no_unit_left_in_its_column() -> None:
+    """Beijing's 会展发展执行项目 (p.45 of the budget tables) prints 参展企业品牌影响力价值 as 定性 /
+    效果显著 with 项 still in its 度量单位 column: the target is 效果显著, not 效果显著项; numeric targets keep
+    their units."""
+    records = forms("beijing-commerce-2026-budget-tables-p44-47.pdf")
+    form = next(r.form for r in records if (r.name or "").endswith("会展发展执行项目") and r.form)
+    brand = next(i for i in form.indicators if i.level3 == "参展企业品牌影响力价值")
+    assert brand.target == "效果显著"
+    assert any(i.target and i.target[-1] in "个家次项场人%" for i in form.indicators)
