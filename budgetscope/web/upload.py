@@ -42,7 +42,12 @@ def safe_name(name: str) -> str:
 
 
 def check_file(name: str, head: bytes, size: int) -> str | None:
-    """Why an uploaded file is refused (one line), or None when it may be ingested."""
+    r"""Why an uploaded file is refused (one line), or None when it may be ingested. A PDF named
+    ``.txt`` is taken, as ``budgetscope ingest`` reads it (by its header).
+
+    >>> check_file("a.txt", b"%PDF-1.7\n\x00\x01", 10) is None, check_file("b.txt", b"\x00\x01", 2)
+    (True, 'b.txt: not a text file (binary content)')
+    """
     suffix = Path(name).suffix.lower()
     if suffix not in SUFFIXES:
         return f"{name}: only .pdf and .txt files are accepted"
@@ -52,7 +57,7 @@ def check_file(name: str, head: bytes, size: int) -> str | None:
         return f"{name}: empty file"
     if suffix == ".pdf" and not head.startswith(b"%PDF-"):
         return f"{name}: not a PDF (no %PDF- header)"
-    if suffix == ".txt" and b"\x00" in head:
+    if suffix == ".txt" and b"\x00" in head and not head.startswith(b"%PDF-"):
         return f"{name}: not a text file (binary content)"
     return None
 
