@@ -140,6 +140,19 @@ def test_ranking_coverage_counts_a_compound_word_written_apart(corpus) -> None: 
     assert coverage(term_groups("信息化"), "信息系统") == 0.0  # 信息化 is not 信息 + 化
 
 
+def test_ranking_coverage_counts_a_four_character_words_short_form(corpus) -> None:  # type: ignore[no-untyped-def]
+    """Chinese shortens a two-word name to its first characters (科学技术 → 科技, 公务用车 → 公车):
+    sast-2026's 全国科普月 line writes 科技 and 普及, never 科学技术; it holds the query 科学技术普及 whole."""
+    from budgetscope.index.ranking import term_groups
+
+    text = (corpus / "sast-2026-department-budget.txt").read_text(encoding="utf-8")
+    line = next(x for x in text.splitlines() if "全国科普月" in x and "普及科学知识" in x)
+    assert "科学技术" not in line and coverage(term_groups("科学技术普及"), line) == 1.0
+    assert coverage([g[:1] for g in term_groups("科学技术普及")], line) == 0.5
+    assert coverage(term_groups("公务用车"), "实施公车统管费用") == 1.0
+    assert coverage(term_groups("信息化"), "信息") == 0.0  # three characters: no short form
+
+
 def test_ranking_synonyms_leave_out_what_the_encoder_disputes() -> None:
     """Cilin puts 科普 among 广泛 / 普遍 and 老人 among 上下; the table keeps a pair only when the encoder
     agrees, so a query's 科普 is not covered by any text that says 广泛."""
