@@ -207,7 +207,8 @@ def term_groups(query: str) -> list[list[Term]]:
     """The query's distinctive words, each with its alternatives: an English word's translations, a
     Chinese word's synonyms (:mod:`.synonyms`), and a word of four characters or more that is made of
     shorter words (业务培训: 业务 + 培训) is also held by a text holding all of them apart ("业务的专题培训"),
-    a word of four characters by its 简称 (公务用车 by 公车: :func:`_pieces`).
+    a word of four characters by its 简称 (公务用车 by 公车), a cost word by what it pays for (培训费 by 培训:
+    :func:`_pieces`).
 
     Words as a reader splits them (:func:`~budgetscope.vector.sparse.words`), not the shorter words
     search mode finds inside them: 量子计算机 asks for 量子 and 计算机, and a text holding 计算 alone
@@ -232,26 +233,29 @@ def term_groups(query: str) -> list[list[Term]]:
 
 
 def _pieces(word: str) -> list[Term]:
-    """Other ways a text writes a word of four characters or more: ``[(piece, …)]`` when it is exactly the
-    shorter words jieba's search mode finds in it (业务培训 → 业务, 培训), and for a word of four Chinese
+    """Other ways a text writes a word: ``[(piece, …)]`` when a word of four characters or more is exactly
+    the shorter words jieba's search mode finds in it (业务培训 → 业务, 培训); for a word of four Chinese
     characters its 简称, the first character with the third or the fourth (医疗保险 → 医保, 城市管理 → 城管,
-    公务用车 → 公车), the way Chinese shortens a name of two words.
+    公务用车 → 公车), the way Chinese shortens a name of two words; and for a cost word of three (会议费,
+    培训费, 会议类) the thing it pays for (会议, 培训): a budget writes 会议类项目 or 审计培训.
 
-    >>> _pieces("公务用车"), _pieces("信息化")
-    ([('公务', '用车'), '公用', '公车'], [])
+    >>> _pieces("公务用车"), _pieces("信息化"), _pieces("培训费")
+    ([('公务', '用车'), '公用', '公车'], [], ['培训'])
     """
     from budgetscope.vector.sparse import tokenize
 
+    if len(word) == 3 and word[-1] in "费类" and _HAN.fullmatch(word):
+        return [word[:2]]
     if len(word) < 4:
         return []
     parts = tuple(p for p in tokenize(word) if p != word and len(p) >= 2)
     out: list[Term] = [parts] if parts and "".join(parts) == word else []
-    if _FOUR_HAN.fullmatch(word):
+    if len(word) == 4 and _HAN.fullmatch(word):
         out += [word[0] + word[2], word[0] + word[3]]
     return out
 
 
-_FOUR_HAN = re.compile(r"[\u4e00-\u9fff]{4}")
+_HAN = re.compile(r"[\u4e00-\u9fff]+")
 
 
 def coverage(groups: Sequence[Sequence[Term]], text: str) -> float:

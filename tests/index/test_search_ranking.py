@@ -142,7 +142,8 @@ def test_ranking_coverage_counts_a_compound_word_written_apart(corpus) -> None: 
 
 def test_ranking_coverage_counts_a_four_character_words_short_form(corpus) -> None:  # type: ignore[no-untyped-def]
     """Chinese shortens a two-word name to its first characters (科学技术 → 科技, 公务用车 → 公车):
-    sast-2026's 全国科普月 line writes 科技 and 普及, never 科学技术; it holds the query 科学技术普及 whole."""
+    sast-2026's 全国科普月 line writes 科技 and 普及, never 科学技术; it holds the query 科学技术普及 whole.
+    A cost word (培训费) is held by what it pays for (培训)."""
     from budgetscope.index.ranking import term_groups
 
     text = (corpus / "sast-2026-department-budget.txt").read_text(encoding="utf-8")
@@ -151,6 +152,9 @@ def test_ranking_coverage_counts_a_four_character_words_short_form(corpus) -> No
     assert coverage([g[:1] for g in term_groups("科学技术普及")], line) == 0.5
     assert coverage(term_groups("公务用车"), "实施公车统管费用") == 1.0
     assert coverage(term_groups("信息化"), "信息") == 0.0  # three characters: no short form
+    # a cost word is held by what it pays for: the training project writes 培训, never 培训费
+    training = next(x for x in text.splitlines() if "培训" in x and "培训费" not in x)
+    assert coverage(term_groups("培训费"), training) == 1.0 and coverage([["培训费"]], training) == 0.0
 
 
 def test_ranking_synonyms_leave_out_what_the_encoder_disputes() -> None:
