@@ -60,6 +60,7 @@ class _Reader:
         self.title = ""
         self.department: str | None = None
         self.unit_name: str | None = None
+        self.row_unit: str | None = None  # the unit of a subtotal row over the projects (unit_rows)
         self.levels = IndicatorRows()
         self.name_slot: Cell | None = None  # the name-column cell of the last body row
         self.unnamed: PdfForm | None = None  # a project begun at a page bottom, named on the next page
@@ -85,6 +86,7 @@ class _Reader:
         self.flush()
         self.cols = None
         self.amount_head = []
+        self.row_unit = None
         self.title = s
         if NOT_TARGETS.search(s):
             self.region = "skip"
@@ -103,7 +105,9 @@ class _Reader:
         if self.region == "department_form" and self.cur is not None:
             return self.cur
         self.flush()
-        self.cur = PdfForm(title=self.title, page=page, kind=self.region, unit_name=self.unit_name)
+        self.cur = PdfForm(
+            title=self.title, page=page, kind=self.region, unit_name=self.row_unit or self.unit_name
+        )
         return self.cur
 
     # -- rows ----------------------------------------------------------------------------------
@@ -230,6 +234,7 @@ class _Reader:
                 if not (c.x0 >= s[0] - 1 and c.x1 <= s[1] + 1 and (s[1] - s[0]) > (c.x1 - c.x0) + 2)
             ]
             cols.spans.append((c.x0, c.x1, lab))
+            cols.unit_rows |= lab == ("name", "name") and "单位" in squash(c.text)
         if cols.has("ind") or cols.has("name"):
             self.cols = cols
 
@@ -285,6 +290,12 @@ class _Reader:
                     return
             elif TOTAL_ROW.match(squash(name_cell.text)):
                 self.flush()
+                return
+            elif self.cols.unit_rows and not any(
+                c.text for lab, c in by.items() if lab[0] in ("goal", "ind", "inline")
+            ):
+                self.flush()  # a unit's subtotal row: the projects below are the unit's (their implementer)
+                self.row_unit = squash(name_cell.text)
                 return
             elif self.unnamed is not None and self.unnamed is self.cur and name_cell.page > self.cur.page:
                 self.cur.name, self.cur.name_cell = name_cell.text, name_cell

@@ -27,6 +27,9 @@ class Columns:
     """Column x-ranges of the last header, by field."""
 
     spans: list[tuple[float, float, tuple[str, str]]] = field(default_factory=list)
+    unit_rows: bool = False
+    """The name column holds units too (项目名称（资金使用单位）): a row of a name and amounts only is a
+    unit's subtotal, and the projects below it are that unit's."""
 
     def field_of(self, cell: Cell) -> tuple[str, str] | None:
         best, overlap = None, 0.0

@@ -292,3 +292,15 @@ def test_forms_pdf_qualitative_target_takes_no_unit_left_in_its_column() -> None
     brand = next(i for i in form.indicators if i.level3 == "参展企业品牌影响力价值")
     assert brand.target == "效果显著"
     assert any(i.target and i.target[-1] in "个家次项场人%" for i in form.indicators)
+
+
+def test_forms_pdf_unit_subtotal_row_names_the_implementer_of_the_projects_below() -> None:
+    """Guangzhou's table heads its name column 项目名称（资金使用单位）: on p.4 the row 广州市数字政府运营中心
+    67,756.88 (no goal, no indicators) is a unit's subtotal, not a project, and the projects below it are
+    that unit's; the two above it (the bureau's, whose row is on p.1) have none here."""
+    records = forms("guangzhou-data-bureau-2026-p4.pdf")
+    names = [r.name for r in records]
+    assert "广州市数字政府运营中心" not in names and len(records) == 7
+    units = [r.form.implementer for r in records if r.form]
+    assert units[:2] == [None, None] and set(units[2:]) == {"广州市数字政府运营中心"}
+    assert by_name(records, "机构运行辅助经费").form.implementer == "广州市数字政府运营中心"  # type: ignore[union-attr]
