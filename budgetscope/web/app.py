@@ -53,7 +53,12 @@ def create_app(data: Data, *, allow_upload: bool = False, cli_token: str | None 
     same home asks (:mod:`budgetscope.web.cli_api`)."""
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.globals.update(
-        SECTION_NAMES=views.SECTION_NAMES, money=views.money, allow_upload=allow_upload, urlencode=urlencode
+        SECTION_NAMES=views.SECTION_NAMES,
+        KIND_NAMES=views.KIND_NAMES,
+        ROLE_NAMES=views.ROLE_NAMES,
+        money=views.money,
+        allow_upload=allow_upload,
+        urlencode=urlencode,
     )
 
     def page(request: Request, name: str, status: int = 200, **context: Any) -> Response:

@@ -45,6 +45,25 @@ FORM_AMOUNTS = {
 }
 
 
+KIND_NAMES = {
+    "department_budget": "部门预算 department budget",
+    "unit_budget": "单位预算 unit budget",
+    "performance_targets": "绩效目标表 performance targets",
+    "final_accounts": "部门决算 final accounts",
+    "evaluation_report": "绩效评价报告 evaluation report",
+    "other": "其他文件 other document",
+}
+"""A document's kind as the bilingual pages name it."""
+ROLE_NAMES = {
+    "total": "总额 total",
+    "fiscal": "财政拨款 fiscal",
+    "self_raised": "自筹 self-raised",
+    "other": "其他 other",
+    "component": "子项目 component",
+}
+"""An amount's role as the bilingual pages name it."""
+
+
 def money(yuan: Decimal | int | float | None) -> str:
     """Exact yuan with thousands separators (as many decimals as the source gave)."""
     if yuan is None:
