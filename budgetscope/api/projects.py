@@ -21,6 +21,7 @@ from budgetscope.models import (
     ProjectView,
     Series,
     SeriesMember,
+    form_unit,
 )
 
 if TYPE_CHECKING:
@@ -67,15 +68,17 @@ LISTED = 10
 
 def _listed(store: EntityStore, rows: list[dict[str, Any]]) -> str:
     """Projects told apart: id, kind, year, where printed, and a form's unit and the budget when known."""
+    from budgetscope.index.search import units_of
+
+    units = units_of(store, rows[:LISTED])
     out = []
     for r in rows[:LISTED]:
         where = (
             f"{r['doc']}:{r['line']}" if r["line"] else f"{r['doc']} p.{r['page']}" if r["page"] else r["doc"]
         )
         facts = [str(r["kind"]), str(r["year"]), where]
-        form = next(store.select("forms", {"project_id": r["id"]}), None) if r["kind"] == "form" else None
-        if form and form["implementer"] and form["implementer"] != r["department"]:
-            facts.append(str(form["implementer"]))
+        if r["id"] in units:
+            facts.append(units[r["id"]])
         if r["budget_total_yuan"] is not None:
             facts.append(f"{Decimal(str(r['budget_total_yuan'])):,} 元")
         out.append(f"{r['id']} ({', '.join(facts)})")
@@ -149,12 +152,12 @@ def project_summaries(
     """The stored projects (in document order), filtered by year, department, kind, source file."""
     where = {k: v for k, v in (("year", year), ("department", department), ("kind", kind), ("doc", doc)) if v}
     rows = sorted(store.select("projects", where), key=lambda r: (r["doc"], r["position"]))
-    units = {f["project_id"]: f["implementer"] for f in store.select("forms") if f["implementer"]}
+    units = {f["project_id"]: f["implementer"] for f in store.select("forms")}  # one read, not one a row
     return [
         ProjectSummary(id=r["id"], kind=r["kind"], doc=r["doc"], line=r["line"], page=r["page"],
                        department=r["department"], year=r["year"], name=r["name"] or r["title"],
                        budget_total_yuan=Decimal(r["budget_total_yuan"]) if r["budget_total_yuan"] else None,
-                       unit=units[r["id"]] if units.get(r["id"], r["department"]) != r["department"] else None)
+                       unit=form_unit(units.get(r["id"]), r["department"]))
         for r in rows
     ]  # fmt: skip
 

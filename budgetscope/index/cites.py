@@ -18,7 +18,7 @@ from collections import Counter
 from typing import Any
 
 from budgetscope.index.translate import is_english, policy_title
-from budgetscope.models import CitedWording, PolicyDocument, SearchHit
+from budgetscope.models import CitedWording, PolicyDocument, SearchHit, form_unit
 from budgetscope.pipeline.link import PolicyIndex
 from budgetscope.pipeline.policy_aliases import fold_spelling
 from budgetscope.store.protocol import EntityStore
@@ -211,9 +211,7 @@ def cites(
                 kind=record.kind,
                 year=record.year,
                 department=record.department,
-                unit=record.form.implementer
-                if record.form and record.form.implementer != record.department
-                else None,
+                unit=form_unit(record.form.implementer if record.form else None, record.department),
                 budget_yuan=record.budget_total_yuan,
                 budget_flagged=record.budget_total_yuan is not None and record.id in flagged,
                 section=rows[0]["section"],

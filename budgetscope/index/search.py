@@ -18,12 +18,12 @@ Example:
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from budgetscope.models import SearchFilters, SearchHit
+from budgetscope.models import SearchFilters, SearchHit, form_unit
 from budgetscope.vector.points import DEFAULT_ENCODER
 
 if TYPE_CHECKING:
@@ -144,15 +144,16 @@ def near_words(
         h["near"] = near
 
 
-def units_of(store: EntityStore, hits: list[dict[str, Any]]) -> dict[str, str]:
-    """The implementing unit of each form among ``hits`` that names one other than its department."""
+def units_of(store: EntityStore, hits: Iterable[Mapping[str, Any]]) -> dict[str, str]:
+    """The unit (:func:`~budgetscope.models.form_unit`) of each form among ``hits`` (hits or project
+    rows: ``id``, ``kind``, ``department``) that names one, by id."""
     out = {}
     for h in hits:
         if h.get("kind") != "form":
             continue
         for row in store.select("forms", {"project_id": str(h["id"])}):
-            if row["implementer"] and row["implementer"] != h.get("department"):
-                out[str(h["id"])] = str(row["implementer"])
+            if (unit := form_unit(row["implementer"], h.get("department"))) is not None:
+                out[str(h["id"])] = unit
     return out
 
 

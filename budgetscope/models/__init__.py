@@ -36,6 +36,7 @@ from budgetscope.models.records import (
     RecordKind,
     Section,
     document_id,
+    form_unit,
     stable_id,
 )
 from budgetscope.models.statements import BudgetLine, BudgetTable, StatedTotal, row_key
@@ -94,6 +95,7 @@ __all__ = [
     "StatedTotal",
     "document_id",
     "fen",
+    "form_unit",
     "row_key",
     "section_key",
     "stable_id",

@@ -205,6 +205,16 @@ class Form(_Record):
     """Free-text fields of the form (项目概况, 立项依据, 年度总体目标 …), keyed by their label."""
 
 
+def form_unit(implementer: str | None, department: str | None) -> str | None:
+    """The unit a hit or a list names for a form: its implementer when that is not its department
+    (forms of one name in one budget, 日常保障运行, differ by it), else None.
+
+    >>> form_unit("杭州市道路运输管理服务中心", "杭州市交通运输局"), form_unit("杭州市交通运输局", "杭州市交通运输局")
+    ('杭州市道路运输管理服务中心', None)
+    """
+    return implementer if implementer and implementer != department else None
+
+
 class Record(_Record):
     """One project: a narrative (项目经费情况说明) or a performance form."""
 
