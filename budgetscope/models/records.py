@@ -183,10 +183,13 @@ class Indicator(_Record):
 
 
 class Component(_Record):
-    """A sub-project (子项目) of a form with its amount."""
+    """A sub-project (子项目) of a form with its amount; in a department-wide form, one of its key tasks
+    (年度主要任务, 年度重点工作任务) with what it does (``text``) and is to achieve (``goal``)."""
 
     name: str
     yuan: Decimal | None = None
+    text: str | None = None
+    goal: str | None = None
 
 
 class Form(_Record):
@@ -301,12 +304,16 @@ def _form_contract(form: Form) -> dict[str, Any]:
         "start": form.start.isoformat() if form.start else None,
         "end": form.end.isoformat() if form.end else None,
         "amounts": {k: _num(v) for k, v in form.amounts.items()},
-        "components": [
-            {"name": c.name, "yuan": _num(c.yuan) if c.yuan is not None else None} for c in form.components
-        ],
+        "components": [_component_contract(c) for c in form.components],
         "indicators": [i.model_dump() for i in form.indicators],
         "texts": dict(form.texts),
     }
+
+
+def _component_contract(c: Component) -> dict[str, Any]:
+    out: dict[str, Any] = {"name": c.name, "yuan": _num(c.yuan) if c.yuan is not None else None}
+    out.update({k: v for k, v in (("text", c.text), ("goal", c.goal)) if v})  # a department's task
+    return out
 
 
 class Part(_Record):

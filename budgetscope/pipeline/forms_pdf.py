@@ -42,6 +42,7 @@ from budgetscope.pipeline.forms_pdf_labels import (
 )
 from budgetscope.pipeline.forms_pdf_pages import form_pages, unread_form_pages
 from budgetscope.pipeline.forms_pdf_records import PdfForm, form_records
+from budgetscope.pipeline.forms_pdf_tasks import TaskRows
 from budgetscope.pipeline.pdf_tables import Cell, Grid, PdfPages, page_tables
 
 TITLE = re.compile(r"绩效.{0,8}表|绩效目标(?:情况|表)|重点项目|评价报告")
@@ -66,6 +67,7 @@ class _Reader:
         self.unnamed: PdfForm | None = None  # a project begun at a page bottom, named on the next page
         self.amount_head: list[list[Cell]] = []  # a department's budget block: its rows of amount labels
         self.label_above: tuple[str, str] | None = None  # a goal label alone on its row, its text below
+        self.tasks = TaskRows()  # a department's key tasks (年度主要任务 rows)
 
     # -- regions -------------------------------------------------------------------------------
     def title_line(self, text: str, page: int) -> None:
@@ -129,8 +131,10 @@ class _Reader:
                 self.title_line(texts[0], g.page)
                 continue
             labs = [label(c.text) for c in cells]
+            dept_form = self.cur if self.region == "department_form" else None
             if (
-                self._name_cut(g, r, texts, labs)
+                self.tasks.row(cells, dept_form.components if dept_form else None, self.unit)
+                or self._name_cut(g, r, texts, labs)
                 or self._budget_block(cells)
                 or self._text_below(cells, g.page)
             ):

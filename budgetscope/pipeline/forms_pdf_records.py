@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from budgetscope.models import Form, Indicator, Record, stable_id
+from budgetscope.models import Component, Form, Indicator, Record, stable_id
 from budgetscope.pipeline.forms_pdf_labels import clean_department
 from budgetscope.pipeline.pdf_tables import Cell
 
@@ -28,6 +28,8 @@ class PdfForm:
     amounts: dict[str, Decimal] = field(default_factory=dict)
     texts: dict[str, str] = field(default_factory=dict)
     indicators: list[Indicator] = field(default_factory=list)
+    components: list[Component] = field(default_factory=list)
+    """A department-wide form's key tasks (:mod:`.forms_pdf_tasks`)."""
     goal_cells: list[Cell] = field(default_factory=list)
     unit_name: str | None = None
     """The unit a 单位名称：… line over the table names (a row's or the form's own 单位名称 goes first)."""
@@ -46,7 +48,7 @@ def form_records(forms: list[PdfForm], *, doc: str, department: str | None, year
     for n, f in enumerate(forms):
         if f.kind == "form" and (not f.name or (not f.indicators and not f.texts)):
             continue
-        if f.kind == "department_form" and not (f.indicators or f.texts or f.amounts):
+        if f.kind == "department_form" and not (f.indicators or f.texts or f.amounts or f.components):
             continue
         unit = f.fields.get("unit_name") or f.unit_name
         dept = (
@@ -57,6 +59,7 @@ def form_records(forms: list[PdfForm], *, doc: str, department: str | None, year
             department=dept,
             implementer=f.fields.get("implementer") or unit,
             amounts=f.amounts,
+            components=f.components,
             indicators=f.indicators,
             texts=f.texts,
         )

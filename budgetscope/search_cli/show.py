@@ -85,6 +85,13 @@ def render(details: dict[str, Any]) -> Group:
         for name, yuan in f["amounts"].items():
             form.add_row(name, _money(yuan), _flags(findings, f"form.{name}"))
         parts.append(form)
+        if f["components"]:  # 子项目, or a department's key tasks with what they do and are to achieve
+            more = [k for k in ("text", "goal") if any(c.get(k) for c in f["components"])]
+            comp = _table("name", "yuan", *({"text": "content"}.get(k, k) for k in more),
+                          title="key tasks" if more else "components", title_justify="left")  # fmt: skip
+            for c in f["components"]:
+                comp.add_row(escape(c["name"]), _money(c["yuan"]), *(escape(c.get(k) or "") for k in more))
+            parts.append(comp)
         if f["indicators"]:
             ind = _table("一级", "二级", "三级", "target", title="indicators", title_justify="left")
             for i in f["indicators"]:

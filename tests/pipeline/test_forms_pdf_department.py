@@ -64,6 +64,41 @@ def test_forms_pdf_department_task_rows_closed_by_a_total_row_xian() -> None:
     assert form.texts["年度绩效目标"].startswith("履行审计监督职责")
 
 
+def test_forms_pdf_department_key_tasks_with_content_and_amount_xian() -> None:
+    # 年度主要任务: five rows of 任务名称 | 主要内容 | 总额 · 财政拨款 · 其他资金 (万元); 总额 is the task's,
+    # 审计专项补助经费's 财政拨款 of 0 is a part of it; the 金额合计 row is no task
+    form = department_form("xian-audit-2026-p42-43.pdf")
+    assert [(c.name, c.yuan) for c in form.components] == [
+        ("机关运转", Decimal("33544200.00")),
+        ("审计事务", Decimal("2858700.00")),
+        ("购买中介机构审计服务", Decimal("3500000")),
+        ("审计培训", Decimal("150000")),
+        ("审计专项补助经费", Decimal("1981800.00")),
+    ]
+    assert sum(c.yuan or 0 for c in form.components) == form.amounts["project_total"]
+    assert form.components[1].text == "审计外勤经费、差旅费、劳务费、审计普法宣传费等。"
+    assert form.components[0].goal is None
+
+
+def test_forms_pdf_department_key_tasks_over_two_pages_with_goals_guangzhou() -> None:
+    # 年度重点工作任务: 名称 | 主要实施内容 | 拟投入的资金（万元） | 期望达到的目标（概述）, three rows on p1
+    # and two on p2, where the group's cell goes on without a header; 其他需完成的任务 ends them
+    form = department_form("guangzhou-data-bureau-2026-department-p1-2.pdf")
+    tasks = form.components
+    assert [c.yuan for c in tasks] == [
+        Decimal("1648500.00"), Decimal("120000000.00"), Decimal("11080000.00"),
+        Decimal("17569000.00"), Decimal("513659600.00"),
+    ]  # fmt: skip
+    assert tasks[1].name == "为市民群众提供全方位、多渠道、一体化的热线服务"
+    assert tasks[1].text is not None and tasks[1].text.startswith(
+        "广州12345政务服务便民热线已完成全市资源整合工作"
+    )
+    assert tasks[1].goal is not None and tasks[1].goal.startswith("通过实施2026年度广州12345热线平台运营项目")
+    assert tasks[4].name == "统筹全市电子政务基础设施、信息系统、数据资源等安全保障工作。"
+    assert "其他需完成的任务" not in "".join(c.name for c in tasks)
+    assert len(form.indicators) == 21  # the indicator rows after the tasks are read as before
+
+
 def test_forms_pdf_department_label_pairs_under_a_group_cell_guangzhou() -> None:
     # 预算整体情况 over rows of 基本支出 | 12,634.14 | 财政拨款 | 98,880.78; 总体绩效目标 | text
     form = department_form("guangzhou-data-bureau-2026-department-p1-2.pdf")

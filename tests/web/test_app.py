@@ -348,3 +348,24 @@ def test_app_cites_english_question_forms(server: str) -> None:
         assert get_json(f"{server}/api/cites?q={quote(question)}") == expected
     status, page, _ = get(f"{server}/cites?q={quote('who cites the Fire Protection Law')}")
     assert status == 200 and all(h["name"] in page for h in expected)
+
+
+def test_app_project_page_lists_a_department_s_key_tasks(tmp_path: Path, embed_once: Any) -> None:
+    # Xi'an's 部门整体支出绩效目标表 (p42): five 年度主要任务 rows, each a name, what it pays for and its
+    # 总额 in 万元; the page and the JSON carry them exactly, with their content
+    import budgetscope
+
+    excerpt = Path(__file__).resolve().parents[2] / "corpus" / "excerpts" / "xian-audit-2026-p42-43.pdf"
+    with embed_once(), budgetscope.open(tmp_path) as bs:
+        assert not bs.ingest([excerpt]).failed
+        (dept,) = [p.id for p in bs.projects() if p.kind == "department_form"]
+    with serving(tmp_path) as url:
+        status, html, _ = get(f"{url}/project/{dept}")
+        assert status == 200
+        table = html.split('id="tasks"', 1)[1].split("</table>", 1)[0]
+        assert "审计外勤经费、差旅费、劳务费、审计普法宣传费等。" in table
+        assert "购买中介机构审计服务" in table and "3,500,000.00" in table
+        tasks = get_json(f"{url}/api/project/{dept}")["project"]["form"]["components"]
+    assert [(t["name"], t["yuan"]) for t in tasks][:2] == [("机关运转", 33544200), ("审计事务", 2858700)]
+    assert tasks[3]["text"] == "通过教育培训，全面提高审计干部的审计业务工作能力。"
+    assert "goal" not in tasks[3]  # this layout prints no goal per task
