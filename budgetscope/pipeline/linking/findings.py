@@ -81,7 +81,8 @@ def _total_precision(record: Record) -> tuple[str | None, Decimal]:
 
 
 def link_narratives_forms(records: Sequence[Record]) -> list[ProjectLink]:
-    """Match narratives to forms of the same department and year, one to one, best pairs first.
+    """Match narratives to forms of the same department and year, one to one, best pairs first
+    (:func:`_same_department`: a record without a department only within its own document).
 
     The two may be in one document (the central template prints each project's form after its
     narrative) or in two. Names that state different years (``2025年…项目`` and ``2026年…项目``
@@ -97,7 +98,7 @@ def link_narratives_forms(records: Sequence[Record]) -> list[ProjectLink]:
             continue
         key = NameKey.of(n.name or n.title)
         for f, form_key in forms.get(n.year, []):
-            if (n.department and f.department and n.department != f.department) or key.other_years(form_key):
+            if not _same_department(n, f) or key.other_years(form_key):
                 continue
             name = key_similarity(key, form_key)
             if name < 0.45:
@@ -120,6 +121,15 @@ def link_narratives_forms(records: Sequence[Record]) -> list[ProjectLink]:
         used |= {nid, fid}
         links.append(ProjectLink(narrative_id=nid, form_id=fid, confidence=min(score, 1.0)))
     return sorted(links, key=lambda link: (link.narrative_id, link.form_id))
+
+
+def _same_department(a: Record, b: Record) -> bool:
+    """Known to be one department's: both name it alike, or (one names none) both are in one document.
+    A form whose department was not read is not linked to another document's narrative: it may be any
+    city's (a page excerpt of a Beijing budget matched a Shanghai narrative by its name)."""
+    if a.department and b.department:
+        return a.department == b.department
+    return a.doc == b.doc
 
 
 def narrative_form_checks(records: Sequence[Record], links: Sequence[ProjectLink]) -> list[Check]:

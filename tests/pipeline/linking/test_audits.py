@@ -227,3 +227,20 @@ def test_audits_check_fail_on_exits_for_scripts(corpus_home: Path, fail_on: str,
     assert result.exit_code == code
     if code:
         assert "at or above " + fail_on in result.stderr
+
+
+def test_audits_form_of_no_department_is_no_other_document_s_narrative(corpus: Path) -> None:
+    # a page excerpt of Beijing's tables prints no department; its 商务信息化系统运维项目 must not become the
+    # form of the Shanghai association's 信息化运维项目 (and lend it a budget the narrative never states)
+    excerpts = Path(__file__).resolve().parents[3] / "corpus" / "excerpts"
+    beijing = process_file(excerpts / "beijing-commerce-2026-budget-tables-p44-47.pdf").document
+    sast = process_file(corpus / "sast-2026-department-budget.txt").document
+    assert beijing is not None and sast is not None
+    assert {r.department for r in beijing.records if r.kind == "form"} == {None}
+    narrative = next(r for r in sast.records if r.name == "信息化运维项目")
+    form = next(r for r in beijing.records if r.name.endswith("商务信息化系统运维项目"))
+    links = link_narratives_forms([narrative, form])
+    assert links == []
+    # within one document, a record without a department still meets its partner
+    same_doc = form.model_copy(update={"doc": narrative.doc, "department": None})
+    assert [link.form_id for link in link_narratives_forms([narrative, same_doc])] == [form.id]
