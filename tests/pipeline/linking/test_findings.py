@@ -206,3 +206,24 @@ def test_findings_forms_total_agrees_when_the_forms_add_up() -> None:
     check = forms_total_check(document)
     assert check is not None and check.status == "agree" and check.severity == "ok"
     assert forms_total_check(Document(doc="d.pdf", path="d.pdf", kind="department_budget")) is None
+
+
+def test_findings_forms_total_drift_of_rounded_cells_is_rounding() -> None:
+    """Guangzhou's 70 forms print their amounts in 万元 to 0.01 and add up to 86,246.66 against its
+    "合计 86,246.64": 200元 apart, within the half-unit drift of 71 printed numbers (3,550元); the
+    same 200元 between one form and its total is a real difference."""
+    from budgetscope.models import Record
+    from budgetscope.pipeline.document import segment_text
+    from budgetscope.pipeline.linking.findings import forms_total_check
+    from tests.pipeline.national_text import national
+
+    text, name = national("guangzhou-data-bureau-2026-project-performance-targets")
+    document = segment_text(text, doc=name)
+    assert document.coverage is not None
+    coverage = document.coverage.model_copy(update={"read_total_yuan": Decimal("862466600")})
+    forms = [Record(id=f"f{i}", kind="form", doc=name, title="", name=f"项目{i}") for i in range(70)]
+    check = forms_total_check(document.model_copy(update={"coverage": coverage, "records": forms}))
+    assert check is not None and check.status == "rounded" and check.severity == "info"
+    assert "is, rounded," in check.message
+    one = forms_total_check(document.model_copy(update={"coverage": coverage, "records": forms[:1]}))
+    assert one is not None and one.status == "disagree"
