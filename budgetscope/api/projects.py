@@ -153,11 +153,12 @@ def project_summaries(
     where = {k: v for k, v in (("year", year), ("department", department), ("kind", kind), ("doc", doc)) if v}
     rows = sorted(store.select("projects", where), key=lambda r: (r["doc"], r["position"]))
     units = {f["project_id"]: f["implementer"] for f in store.select("forms")}  # one read, not one a row
+    flagged = {f["project_id"] for f in store.select("findings", {"severity": "error"}) if f["project_id"]}
     return [
         ProjectSummary(id=r["id"], kind=r["kind"], doc=r["doc"], line=r["line"], page=r["page"],
                        department=r["department"], year=r["year"], name=r["name"] or r["title"],
                        budget_total_yuan=Decimal(r["budget_total_yuan"]) if r["budget_total_yuan"] else None,
-                       unit=form_unit(units.get(r["id"]), r["department"]))
+                       unit=form_unit(units.get(r["id"]), r["department"]), budget_flagged=r["id"] in flagged)
         for r in rows
     ]  # fmt: skip
 

@@ -162,6 +162,8 @@ class ProjectSummary(_ProjectPlace):
     name: str
     budget_total_yuan: Decimal | None = None
     unit: str | None = None
+    budget_flagged: bool = False
+    """An unreviewed error-level finding disputes the project's numbers: its budget is not fact."""
 
 
 class DocumentSummary(_View):

@@ -86,7 +86,7 @@ EXPORTS: dict[ExportKind, tuple[str, str, list[Field]]] = {
         "Project narratives (项目经费情况说明) and performance forms (绩效目标申报表)",
         _f("""
 id string project id (stable: same input, same id)
-kind string narrative or form
+kind string narrative, form, or department_form (a department-wide form, not a project)
 doc string source file name
 line integer 1-based line of the heading (text input)
 page integer 1-based page (PDF input)
@@ -108,6 +108,7 @@ series_id string the same project across years and documents
 series_confidence number how sure the series membership is (0-1)
 linked_project_id string the form of this narrative (or the narrative of this form), same year
 findings integer number of findings about the project
+budget_flagged boolean an unreviewed error-level finding disputes the project's numbers (a likely 万元/元 slip, a total its form contradicts): its budget is not fact (see budgetscope check)
 """),
     ),
     ExportKind.sections: (
@@ -240,6 +241,8 @@ previous_year integer the nearest earlier year with a budget total
 change_yuan money budget_total_yuan minus that year's
 change_percent number change in percent of that year's (1 decimal)
 findings integer findings about the year's projects
+budget_flagged boolean an unreviewed error-level finding disputes the numbers of the year's projects: budget_total_yuan is not fact
+change_flagged boolean this year's or the previous year's budget is flagged: the change is not fact either
 """),
     ),
 }

@@ -173,7 +173,8 @@ SELECT p.id, p.kind, p.doc, p.line, p.page, p.department, p.year, p.title, p.nam
   s.series_id, s.confidence AS series_confidence,
   COALESCE((SELECT l.form_id FROM project_links l WHERE l.narrative_id = p.id),
            (SELECT l.narrative_id FROM project_links l WHERE l.form_id = p.id)) AS linked_project_id,
-  (SELECT count(*) FROM findings k WHERE k.project_id = p.id OR k.other_id = p.id) AS findings
+  (SELECT count(*) FROM findings k WHERE k.project_id = p.id OR k.other_id = p.id) AS findings,
+  EXISTS (SELECT 1 FROM findings k WHERE k.project_id = p.id AND k.severity = 'error') AS budget_flagged
 FROM projects p JOIN documents d ON d.id = p.document_id
 LEFT JOIN forms f ON f.project_id = p.id LEFT JOIN project_series s ON s.project_id = p.id
 ORDER BY p.doc, p.position;

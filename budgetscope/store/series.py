@@ -28,9 +28,14 @@ def series_years(store: EntityStore, series_id: str | None = None) -> list[dict[
         if a["project_id"] in members
     }
     counted: Counter[str] = Counter()
+    flagged: set[str] = (
+        set()
+    )  # the projects whose numbers an error-level finding disputes (as search flags them)
     for f in store.select("findings"):
         for pid in {f["project_id"], f["other_id"]} - {None}:
             counted[pid] += 1
+        if f["project_id"] and f["severity"] == "error":
+            flagged.add(f["project_id"])
     groups: dict[tuple[str, int], list[dict[str, Any]]] = defaultdict(list)
     for p in projects:
         groups[(members[p["id"]]["series_id"], p["year"])].append(p)
@@ -56,6 +61,7 @@ def series_years(store: EntityStore, series_id: str | None = None) -> list[dict[
                 "projects": len(group), "budget_total_yuan": total if total is not None else form_total,
                 "form_total_yuan": form_total, "previous_year": None, "change_yuan": None, "change_percent": None,
                 "findings": sum(counted[p["id"]] for p in group),
+                "budget_flagged": any(p["id"] in flagged for p in group), "change_flagged": False,
             }
         )  # fmt: skip
     previous: dict[str, dict[str, Any]] = {}
@@ -65,6 +71,7 @@ def series_years(store: EntityStore, series_id: str | None = None) -> list[dict[
         if before is not None and total is not None:
             row["previous_year"] = before["year"]
             row["change_yuan"] = total - before["budget_total_yuan"]
+            row["change_flagged"] = row["budget_flagged"] or before["budget_flagged"]
             if before["budget_total_yuan"]:
                 ratio = row["change_yuan"] * 100 / before["budget_total_yuan"]
                 row["change_percent"] = ratio.quantize(Decimal("0.1"))

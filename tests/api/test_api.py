@@ -171,6 +171,9 @@ def test_api_projects_and_checks_as_frames(bs: Budgetscope, api_home: Path) -> N
     assert list(frame["id"]) == [p.id for p in projects]
     totals = [t for t in frame["budget_total_yuan"] if t is not None]
     assert totals and all(isinstance(t, Decimal) for t in totals)
+    # 科技社团党建工作项目's 60000.00万元 (2023), a likely slip, is flagged in the listing and the frame
+    assert [(p.year, p.name) for p in projects if p.budget_flagged] == [(2023, "科技社团党建工作项目")]
+    assert frame["budget_flagged"].sum() == 1
     every = bs.checks(every=True)
     assert every and B23 in {c.doc for c in every} <= {B23, T19, T26}
     assert all(isinstance(c, Check) for c in every)

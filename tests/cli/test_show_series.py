@@ -54,8 +54,20 @@ def test_show_series_export_one_row_per_project_per_year(home: Path) -> None:
     assert [(r["year"], r["budget_total_yuan"], r["change_yuan"], r["previous_year"]) for r in party] == [
         ("2023", "600000000.00", "", ""), ("2026", "50000.00", "-599950000.00", "2023"),
     ]  # fmt: skip
+    # 60000.00万元 is a likely slip (check: error): that year's budget and the change from it are flagged
+    assert [(r["budget_flagged"], r["change_flagged"]) for r in party] == [
+        ("true", "false"),
+        ("false", "true"),
+    ]
     science = next(r for r in rows if r["name"] == "学术交流与发展项目")  # narrative and form of 2026
     assert (science["budget_total_yuan"], science["form_total_yuan"]) == ("1600000.00", "1600000.00")
+    exported = runner.invoke(
+        app, ["export", "--home", str(home), "-w", "projects", "-f", "jsonl", "--out", "-"]
+    )
+    projects = [json.loads(line) for line in exported.stdout.splitlines()]
+    assert [(p["year"], p["name"]) for p in projects if p["budget_flagged"]] == [
+        (2023, "科技社团党建工作项目")
+    ]
 
 
 def test_show_series_review_hides_the_finding(home: Path) -> None:
@@ -76,6 +88,10 @@ def test_show_series_review_hides_the_finding(home: Path) -> None:
     assert {f["id"] for f in reviewed} == {f["id"] for f in slip}
     table = runner.invoke(app, ["check", "--home", str(home), "--reviewed"], env={"COLUMNS": "250"}).stdout
     assert "reviewed" in table and table.count("元 checked on paper") == 2  # the note kept with --review
+    exported = runner.invoke(
+        app, ["export", "--home", str(home), "-w", "projects", "-f", "jsonl", "--out", "-"]
+    )
+    assert not any(json.loads(line)["budget_flagged"] for line in exported.stdout.splitlines())
 
 
 def test_check_kind_takes_the_name_the_table_shows(home: Path) -> None:
