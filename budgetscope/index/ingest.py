@@ -25,12 +25,12 @@ import os
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from budgetscope.index.overlap import overlap_of
 from budgetscope.index.processing import file_sha1, pipeline_version, process_all
-from budgetscope.messages import counted, quoted
+from budgetscope.messages import quoted
 from budgetscope.models import Coverage, Document
 from budgetscope.paths import bundled_corpus, bundled_documents, data_home, expand
 from budgetscope.pipeline.linking.audits import department_totals, project_checks
@@ -260,34 +260,6 @@ def duplicate_of(document: Document, contents: dict[str, tuple[str, str]]) -> st
     return (
         f"{quoted(document.path)}: the same document as {quoted(twin[0])} (stored from {quoted(twin[1])}); "
         "not stored again (give --force to store it under this name too)"
-    )
-
-
-def overlap_of(document: Document, store: EntityStore) -> str | None:
-    """A warning when every project of ``document`` is stored already from one other document (same
-    department, year, name and budget): pages cut from a stored PDF, or a copy of it in another
-    layout. It is stored all the same; search would show those projects twice."""
-    records = [r for r in document.records if r.name]
-    if not records:
-        return None
-    shared: set[str] | None = None
-    for r in records:
-        docs = {
-            str(row["doc"])
-            for row in store.select("projects", {"name": r.name})
-            if row["doc"] != document.doc and row["year"] == r.year and row["department"] == r.department
-            and (row["budget_total_yuan"] is None) == (r.budget_total_yuan is None)
-            and (r.budget_total_yuan is None or Decimal(str(row["budget_total_yuan"])) == r.budget_total_yuan)
-        }  # fmt: skip
-        shared = docs if shared is None else shared & docs
-        if not shared:
-            return None
-    other = sorted(shared or ())[0]
-    which = "its one project is" if len(records) == 1 else f"its {counted(len(records), 'project')} are all"
-    return (
-        f"{quoted(document.doc)}: {which} stored already from "
-        f"{quoted(other)} (pages of it, or a copy?): search shows them twice; "
-        f"`budgetscope remove {document.doc}` takes this one out"
     )
 
 

@@ -394,3 +394,20 @@ def test_ingest_warns_when_every_project_is_stored_already_from_another_document
     assert "its 7 projects are all stored already from sast-2023-department-budget.txt" in warning
     assert f"budgetscope remove {edition.name}" in warning
     assert not any("stored already" in w for w in ingest([first], tmp_path / "other", workers=1).warnings)
+
+
+def test_ingest_warns_when_a_stored_excerpt_is_pages_of_the_new_document(corpus: Path, tmp_path: Path) -> None:
+    """The cover and first two project narratives of sast-2023 cut into a file of their own and stored
+    first, then the whole budget: its projects include the excerpt's, and the warning names the excerpt
+    as the one to take out."""
+    lines = (corpus / SAST_2023).read_text(encoding="utf-8").splitlines()
+    heads = [i for i, line in enumerate(lines) if line.strip().endswith("项目经费情况说明")]  # contents first
+    excerpt = tmp_path / "sast-2023-pages.txt"
+    excerpt.write_text("\n".join(lines[: heads[3]]) + "\n", encoding="utf-8")
+    first = ingest([excerpt], tmp_path / "home", workers=1)
+    assert first.written == 1 and not any("twice" in w for w in first.warnings)
+    summary = ingest([corpus / SAST_2023], tmp_path / "home", workers=1)
+    assert summary.written == 1
+    [warning] = [w for w in summary.warnings if "twice" in w]
+    assert warning.startswith(f"{SAST_2023}: the 2 projects of sast-2023-pages.txt are all in it too")
+    assert "`budgetscope remove sast-2023-pages.txt` takes the pages out" in warning
