@@ -70,6 +70,8 @@ class IngestSummary:
     projects: int = 0
     narratives: int = 0
     forms: int = 0
+    department_forms: int = 0
+    """Department-wide forms (部门整体绩效目标表): records of their own kind, among ``projects``."""
     amounts: int = 0
     citations: int = 0
     policy_documents: int = 0
@@ -342,6 +344,7 @@ def _totals(store: EntityStore, summary: IngestSummary) -> None:
     for row in store.select("projects"):
         kinds[row["kind"]] = kinds.get(row["kind"], 0) + 1
     summary.narratives, summary.forms = kinds.get("narrative", 0), kinds.get("form", 0)
+    summary.department_forms = kinds.get("department_form", 0)
     summary.series = len({row["series_id"] for row in store.select("project_series")})
     summary.coverage_gaps = sum(_coverage_short(row["extra"]) for row in store.select("documents"))
 

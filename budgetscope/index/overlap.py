@@ -38,8 +38,14 @@ def overlap_of(document: Document, store: EntityStore) -> str | None:
             hits[doc] += 1
         for row in rows:
             matched[str(row["doc"])].add(str(row["id"]))
+    contained = [
+        other for other in sorted(matched)
+        if (named := [row for row in store.select("projects", {"doc": other}) if row["name"]])
+        and len(matched[other]) == len(named)
+    ]  # fmt: skip
     within = sorted(doc for doc, n in hits.items() if n == len(records))
-    if within:
+    pages = {str(row["doc"]): row["pages"] or 0 for row in store.select("documents")}
+    if within and not (within[0] in contained and pages.get(within[0], 0) < (document.pages or 0)):
         which = (
             "its one project is" if len(records) == 1 else f"its {counted(len(records), 'project')} are all"
         )
@@ -48,15 +54,14 @@ def overlap_of(document: Document, store: EntityStore) -> str | None:
             f"{quoted(within[0])} (pages of it, or a copy?): search shows them twice; "
             f"`budgetscope remove {document.doc}` takes this one out"
         )
-    for other in sorted(matched):
-        named = [row for row in store.select("projects", {"doc": other}) if row["name"]]
-        if named and len(matched[other]) == len(named):
-            which = "the one project" if len(named) == 1 else f"the {len(named)} projects"
-            return (
-                f"{quoted(document.doc)}: {which} of {quoted(other)} {'is' if len(named) == 1 else 'are all'} in "
-                f"it too ({quoted(other)}: pages of this one?): search shows them twice; "
-                f"`budgetscope remove {other}` takes the pages out"
-            )
+    if contained:  # stored before: pages of this document (the one of fewer pages, when both hold the same)
+        names = ", ".join(quoted(d) for d in contained[:3]) + (
+            f" and {len(contained) - 3} more" if len(contained) > 3 else ""
+        )
+        return (
+            f"{quoted(document.doc)}: the projects of {names} are all in it too (pages of this one?): "
+            f"search shows them twice; `budgetscope remove {' '.join(contained)}` takes the pages out"
+        )
     return None
 
 

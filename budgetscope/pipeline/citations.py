@@ -43,12 +43,14 @@ _NOT_DOCUMENT_END = re.compile(
 _NOT_DOCUMENT_AFTER = re.compile(
     r"^(?:[\u3400-\u9fff]{0,2}(?:杂志社?|期刊|月刊|周刊|报社|节目|栏目|专栏|丛书|一书|图书|画册|专刊|简报|展览|"
     r"大赛|比赛|竞赛|晚会|论坛|研讨会|座谈会|讲座|直播|纪录片|电视剧)|(?:主题|系列|专题)[\u3400-\u9fff]|"
-    r"\d+\s*(?:份|期|册|本|篇|部|集|场))"
+    r"\d+\s*(?:份|期|册|本|篇|部|集|场|门|套))"
 )
-_ENUMERATED_EVENTS = re.compile(r"^等[^，。；\n]{0,14}(?:活动|节目|栏目|赛事|比赛|展览|会议|论坛)")
+_ENUMERATED_EVENTS = re.compile(
+    r"^等[^，。；\n]{0,14}(?:活动|节目|栏目|赛事|比赛|展览|会议|论坛|课程|教材|课件|微课|作品|图书|书籍|软件)"
+)
 # right before 《: making, printing or broadcasting it (the project's own product)
 _PRODUCT_BEFORE = re.compile(
-    r"(?:编辑出版|编辑印制|出版|编印|印制|撰写|编写|完成|形成|制作|拍摄|播出|播放|办好|广播版|电视版|网络版|"
+    r"(?:编辑出版|编辑印制|出版|编印|印制|撰写|编写|完成|形成|制作|拍摄|录制|播出|播放|办好|开发|研发|开设|讲授|广播版|电视版|网络版|"
     r"详见(?:单位)?|填报|填写|签订|签署|订立|续签)了?$"
 )
 _WS = re.compile(r"\s+")
@@ -68,7 +70,14 @@ _LEADING_DATE = re.compile(r"(?:19|20)\d{2}\s*年(?:\s*\d{1,2}\s*月)?(?:\s*\d{1
 _GAP_AFTER = re.compile(
     r"(?:[（(][^（）()]{1,12}[）)])?(?:(?:的|有关问题的|有关事项的)?(?:通知|批复|决定|意见|函))?(?:文件|文)?[（(【\[〔［]?(?:文号|发文字号|文件编号)?[:：]?"
 )
-_GAP_BEFORE = re.compile(r"(?:文件|文)?(?:关于印发|印发|下发|的)?")
+_GAP_BEFORE = re.compile(
+    r"(?:文件|文)?(?:(?:[\u3400-\u9fff]{2,24}?(?:办公厅|办公室|人民政府|委员会|政府|厅|局|委|院|部|办|中心))?"
+    r"(?:关于印发|印发)|下发|的)?"
+)
+"""Between a 文号 and the 《 of the title it published: 文件, the issuer, 关于印发 (榕政办〔2017〕285号文件
+福州市人民政府办公厅关于印发《…》)."""
+_CHAINED = re.compile(r"[、，,和及与]?")
+"""Between two 《》 titles of one enumeration (开发《A》《B》、《C》): the second is what the first is."""
 MAX_UNCLOSED = 60
 _UNCLOSED_END = re.compile(
     rf"(?:{DOC_TYPES})(?:[（(][^（）()\n]{{1,20}}[）)])?(?=$|[^\u3400-\u9fff0-9A-Za-z“”\"]|等|中|第|要求|精神|规定|文件)"
@@ -129,7 +138,7 @@ def _doc_number_before(text: str, open_: int, floor: int, claimed: set[int]) -> 
         found = dn
     if found is None or window_start + found.start in claimed:
         return None
-    gap = squeeze(text[window_start + found.end : open_])
+    gap = _WS.sub("", text[window_start + found.end : open_])
     if gap and not _GAP_BEFORE.fullmatch(gap):
         return None
     return found.number.text
@@ -177,6 +186,7 @@ def _bracketed(text: str, section: str | None, masked: list[str]) -> tuple[list[
     short_names: dict[str, str] = {}
     for p_start, p_end in _paragraphs(text):
         pairs, stray, unclosed = _pairs(text, p_start, p_end)
+        dropped = -2  # the 》 of the last title found to be no document (a course, a book of the project's)
         for open_, close in pairs:
             for i in range(open_, close + 1):
                 masked[i] = "\x00"
@@ -214,7 +224,9 @@ def _bracketed(text: str, section: str | None, masked: list[str]) -> tuple[list[
             if number is None:
                 inner = next(iter(find_doc_numbers(title)), None)
                 number = inner.number.text if inner is not None and inner.start == 0 else None
-            if not _is_document(title, before, after, number is not None):
+            chained = dropped >= 0 and _CHAINED.fullmatch(squeeze(text[dropped + 1 : open_])) is not None
+            if not _is_document(title, before, after, number is not None) or (chained and number is None):
+                dropped = close
                 continue
             cite = Citation(
                 title=title,

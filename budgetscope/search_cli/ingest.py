@@ -128,7 +128,9 @@ def render(summary: dict[str, Any], points: int | None) -> None:
         f"{s['written']} written, {s['unchanged']} unchanged, {len(s['failed'])} failed, "
         f"{counted(len(s['warnings']), 'warning')} ({s['seconds']:.2f} s) → "
         f"{s['store']}\nstore: {counted(s['documents'], 'document')}, {counted(s['projects'], 'project')} "
-        f"({counted(s['narratives'], 'narrative')}, {counted(s['forms'], 'form')}), "
+        f"({counted(s['narratives'], 'narrative')}, {counted(s['forms'], 'form')}"
+        + (f", {counted(s['department_forms'], 'department-wide form')}" if s.get("department_forms") else "")
+        + "), "
         f"{counted(s['amounts'], 'amount')}, {counted(s['citations'], 'citation')}, "
         f"{counted(s['policy_documents'], 'policy document')}, {counted(s['series'], 'project series', 'project series')}, "
         f"{counted(s['findings'], 'finding')}, "

@@ -45,7 +45,9 @@ def tree(doc: Document) -> Tree:
     label = Text(one_line(doc.doc), style="bold")
     label.append(
         f"  {doc.kind}  {doc.department or '?'}  {doc.year or '?'}  "
-        f"({sum(r.kind == 'narrative' for r in doc.records)} narratives, {sum(r.kind == 'form' for r in doc.records)} forms)"
+        f"({sum(r.kind == 'narrative' for r in doc.records)} narratives, {sum(r.kind == 'form' for r in doc.records)} forms"
+        + (f", {n} department-wide" if (n := sum(r.kind == "department_form" for r in doc.records)) else "")
+        + ")"
     )
     root = Tree(label)  # Text, never markup: names and titles are the document's own text
     if doc.coverage is not None:

@@ -141,8 +141,8 @@ functional_classification string 支出功能分类科目 code (类款项) where
 economic_classification string 部门预算经济分类科目 code where a table gives it | economic-classification:generic:code
 role string total, fiscal, self_raised, component or other (a project form's total: its annual_total, else its project_total)
 section string narrative section key, 'form', or the table's title
-column_label string form field or table column
-text string amount as written
+column_label string form field (annual_total, project_total, fiscal_current … as in form.amounts) or table column
+text string amount as written (narratives and tables; empty for a form's amounts, read from its cells: see column_label and page)
 amount money amount in yuan (exact, 2 decimals) | value
 currency string ISO 4217 currency code (CNY)
 line integer 1-based line (project heading or table row)

@@ -184,7 +184,9 @@ SELECT x.id, x.project_id, p.doc, p.year, p.department, p.name AS project, x.sou
 FROM sections x JOIN projects p ON p.id = x.project_id
 WHERE x.present = 1 ORDER BY p.doc, p.position, x.position;
 CREATE VIEW export_amounts AS
-SELECT * FROM (
+SELECT id, project_id, doc, source, project, fiscal_year, administrative_classification,
+  functional_classification, economic_classification, role, section, column_label, text, amount, amount_fen,
+  currency, line, page, start, "end" FROM (
   SELECT a.id, a.project_id, p.doc, p.kind AS source, p.name AS project, p.year AS fiscal_year,
     p.department AS administrative_classification, NULL AS functional_classification,
     NULL AS economic_classification, a.role, a.section, NULL AS column_label, a.text,

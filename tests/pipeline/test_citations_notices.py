@@ -101,3 +101,25 @@ def test_link_forwarding_notice_is_its_own_document_yet_found_by_its_inner_title
     # a publishing notice stays the document it publishes
     published = find_citations(PUBLISHING)[0]
     assert title_key("关于印发《博士后管理工作规定》的通知") == title_key(published.title)
+
+
+def test_citations_courses_a_project_develops_are_not_cited_documents() -> None:
+    # Beijing commerce tables p.55 (数智电商专业群建设): three course titles in a row after 开发, then one more
+    text = (
+        "打造“AI直播电商运营”微专业，开发《短视频拍摄与剪辑》《数据可视化技术应用》《数字化零售运营》3门课程标准，"
+        "开发《数字化零售运营》课程资源，开发《服务器配置与管理》1本新形态教材。"
+    )
+    assert find_citations(text, section="goals") == []
+    # a policy document after them is still one
+    cited = find_citations(text + "依据《职业教育提质培优行动计划》开展。", section="goals")
+    assert [c.title for c in cited] == ["职业教育提质培优行动计划"]
+
+
+def test_citations_doc_number_before_the_issuer_and_its_publishing_notice() -> None:
+    # Fuzhou healthcare security p.31: 文号, 文件, the issuer, then 关于印发《X》的通知: X has that 文号
+    text = (
+        "榕政办〔2017〕285号文件 福州市人民政府办公厅关于印发《福州市城乡居民基本医疗保险管理办法》的通知，"
+        "本项目的目标为完成市政府下达城乡基本医疗保险补助任务。"
+    )
+    (cite,) = find_citations(text, section="goals")
+    assert (cite.title, cite.doc_number) == ("福州市城乡居民基本医疗保险管理办法", "榕政办〔2017〕285号")
