@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from budgetscope.api.errors import BudgetscopeError, NoSearchIndex
+from budgetscope.api.errors import NO_INDEX_HINT, BudgetscopeError, NoSearchIndex
 
 if TYPE_CHECKING:
     from budgetscope.models import SearchHit
@@ -38,7 +38,7 @@ def search_answer(home: Path, store: Any, index: Any, request: dict[str, Any]) -
     from budgetscope.messages import one_line
 
     if not index.exists() or index.count() == 0:
-        raise NoSearchIndex(f"no search index at {index.where}: run `budgetscope ingest` first")
+        raise NoSearchIndex(f"no search index at {index.where}: {NO_INDEX_HINT}")
     warnings = []
     lagging = index_lag(home, store)
     if lagging:

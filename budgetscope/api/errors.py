@@ -21,6 +21,12 @@ class NoSearchIndex(BudgetscopeError):
     """Searching before anything was indexed."""
 
 
+NO_INDEX_HINT = (
+    "run `budgetscope ingest` first (or `budgetscope index`, when documents were stored with --no-index)"
+)
+"""What to do about :class:`NoSearchIndex`."""
+
+
 class IndexNotUpdated(BudgetscopeError):
     """The store was written but the search index could not be brought in line with it."""
 

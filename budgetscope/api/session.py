@@ -9,7 +9,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal
 
-from budgetscope.api.errors import NoSearchIndex, ProjectNotFound
+from budgetscope.api.errors import NO_INDEX_HINT, NoSearchIndex, ProjectNotFound
 from budgetscope.api.frames import Rows
 from budgetscope.api.indexing import Progress
 from budgetscope.models import (
@@ -91,7 +91,7 @@ class Budgetscope:
             index = search_index(self.home, qdrant_url=self.qdrant_url, encoder=self.encoder)
             if not index.exists() or index.count() == 0:
                 index.close()
-                raise NoSearchIndex(f"no search index at {index.where}: run `budgetscope ingest` first")
+                raise NoSearchIndex(f"no search index at {index.where}: {NO_INDEX_HINT}")
             self._index = index
         return self._index
 
