@@ -40,7 +40,7 @@ from budgetscope.pipeline.linking.findings import (
 )
 from budgetscope.pipeline.linking.series import link_series
 from budgetscope.store import index_state
-from budgetscope.store.protocol import DocumentEntry, EntityStore, Links
+from budgetscope.store.protocol import DocumentEntry, EntityStore, Links, WriteRefused
 from budgetscope.store.schema import citation_id
 from budgetscope.store.sqlite import open_store
 
@@ -153,14 +153,20 @@ def ingest(
                     "performance forms found); not stored (--strict)"
                 )
             else:
+                overlap = overlap_of(document, store)
+                entry = DocumentEntry(document, item.tables, item.stated, item.checks, pipeline_version())
+                try:
+                    summary.written += store.write_documents([entry], guard=_guard(store, force))
+                except WriteRefused as exc:  # another ingest stored a clashing document meanwhile
+                    summary.failed.append(str(exc))
+                    if on_progress is not None:
+                        on_progress(done, len(files), Path(item.path).name)
+                    continue
                 contents[document.content_sha1] = (document.doc, document.path)
                 if item.path in moved:
                     summary.warnings.append(
                         f"{quoted(item.path)}: replaces {quoted(document.doc)} stored from {quoted(moved[item.path].path)}"
                     )
-                overlap = overlap_of(document, store)
-                entry = DocumentEntry(document, item.tables, item.stated, item.checks, pipeline_version())
-                summary.written += store.write_documents([entry])
                 if overlap is not None:
                     summary.warnings.append(overlap)
                 log.info(
@@ -265,6 +271,26 @@ def duplicate_of(document: Document, contents: dict[str, tuple[str, str]]) -> st
     )
 
 
+def _guard(store: EntityStore, force: bool) -> Callable[[Document], str | None]:
+    """The checks of a document against the store done again as it is written, inside the store's write
+    lock: another ``ingest`` running at once may have stored a document of the same name from another
+    path, or the same content under another name, since this one planned (:func:`name_clash`,
+    :func:`duplicate_of`)."""
+
+    def guard(document: Document) -> str | None:
+        if force:
+            return None
+        for row in store.select("documents", {"doc": document.doc}):
+            same_file = row["path"] and os.path.realpath(row["path"]) == os.path.realpath(document.path)
+            if not same_file:
+                stored = StoredAs(row["path"] or "", row["kind"], row["department"], row["year"])
+                if (clash := name_clash(document, stored)) is not None:
+                    return clash
+        return duplicate_of(document, stored_contents(store))
+
+    return guard
+
+
 def _plan(
     files: list[Path], store: EntityStore, force: bool, summary: IngestSummary
 ) -> tuple[list[Path], dict[str, StoredAs]]:
@@ -303,6 +329,7 @@ def relink(store: EntityStore) -> Links:
     """Everything that spans documents, recomputed from the store's records alone."""
     from budgetscope.pipeline.link import PolicyIndex
 
+    seq = index_state.sequence(store)  # before reading: a writer after this makes write_links skip them
     documents = list(store.documents())
     records = [r for d in documents for r in d.records]
     index = PolicyIndex()
@@ -321,6 +348,7 @@ def relink(store: EntityStore) -> Links:
     series = link_series(records, form_links)
     totals = department_totals(store.select("department_totals"))
     return Links(
+        seq=seq,
         policy_documents=index.documents(),
         canonical=canonical,
         series=series,

@@ -10,7 +10,7 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Protocol, runtime_checkable
@@ -33,6 +33,10 @@ class StoreError(Exception):
 
 class DuplicateDocumentError(StoreError):
     """A document of the same name is already stored and the policy is ``FAIL``."""
+
+
+class WriteRefused(StoreError):
+    """A write guard refused the document (another process stored a clashing one meanwhile)."""
 
 
 class DuplicatePolicy(StrEnum):
@@ -75,6 +79,9 @@ class Links:
     series: list[SeriesLink] = field(default_factory=list)
     project_links: list[ProjectLink] = field(default_factory=list)
     checks: list[Check] = field(default_factory=list)
+    seq: int | None = None
+    """The store's write sequence the links were computed at: :meth:`EntityStore.write_links` writes
+    nothing when another process has written or removed a document since (they are computed again)."""
 
 
 @runtime_checkable
@@ -82,9 +89,14 @@ class EntityStore(Protocol):
     """The store interface every backend implements (one contract test suite runs against each)."""
 
     def write_documents(
-        self, entries: Iterable[DocumentEntry | Document], policy: DuplicatePolicy = DuplicatePolicy.OVERWRITE
+        self,
+        entries: Iterable[DocumentEntry | Document],
+        policy: DuplicatePolicy = DuplicatePolicy.OVERWRITE,
+        guard: Callable[[Document], str | None] | None = None,
     ) -> int:
-        """Write each document in its own transaction; return how many were written."""
+        """Write each document in its own transaction; return how many were written. ``guard``, called
+        inside the transaction (another writer's documents are in view), may refuse a document: its
+        reason is raised as :class:`WriteRefused` and nothing of it is written."""
         ...
 
     def delete_documents(self, names: Iterable[str]) -> int:
@@ -140,4 +152,5 @@ __all__ = [
     "Fingerprint",
     "Links",
     "StoreError",
+    "WriteRefused",
 ]

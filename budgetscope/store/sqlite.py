@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +33,7 @@ from budgetscope.store.protocol import (
     Fingerprint,
     Links,
     StoreError,
+    WriteRefused,
 )
 from budgetscope.store.rows import (
     build_document,
@@ -142,26 +143,35 @@ class SQLiteStore:
     # -- writing --------------------------------------------------------------------------------
 
     def write_documents(
-        self, entries: Iterable[DocumentEntry | Document], policy: DuplicatePolicy = DuplicatePolicy.OVERWRITE
+        self,
+        entries: Iterable[DocumentEntry | Document],
+        policy: DuplicatePolicy = DuplicatePolicy.OVERWRITE,
+        guard: Callable[[Document], str | None] | None = None,
     ) -> int:
         """Write each document in its own transaction; return how many were written.
 
         A document is identified by its file name. With ``OVERWRITE`` a stored document of that
-        name is deleted with everything in it first, in the same transaction.
+        name is deleted with everything in it first, in the same transaction. ``guard(document)``
+        runs inside the transaction, with every other writer's committed documents in view (the
+        store is locked for writing): a reason it returns is raised as :class:`WriteRefused`.
         """
         written = 0
         for entry in entries:
             if isinstance(entry, Document):
                 entry = DocumentEntry(entry)
-            written += self._write_one(entry, policy)
+            written += self._write_one(entry, policy, guard)
         return written
 
-    def _write_one(self, entry: DocumentEntry, policy: DuplicatePolicy) -> int:
+    def _write_one(
+        self, entry: DocumentEntry, policy: DuplicatePolicy, guard: Callable[[Document], str | None] | None
+    ) -> int:
         doc = entry.document
         rows = document_rows(doc, tables=entry.tables, stated=entry.stated, pipeline=entry.pipeline)
         rows["checks"] = [check_row(c) for c in entry.checks]
         db = self.db
         with transaction(db, self.path):
+            if guard is not None and (reason := guard(doc)) is not None:
+                raise WriteRefused(reason)
             exists = db.execute("SELECT 1 FROM documents WHERE doc = ?", (doc.doc,)).fetchone()
             if exists:
                 if policy is DuplicatePolicy.SKIP:
@@ -189,6 +199,9 @@ class SQLiteStore:
         """Replace policy documents, canonical ids, series, narrative ↔ form links and their checks."""
         db = self.db
         with transaction(db, self.path):
+            row = db.execute("SELECT value FROM meta WHERE key = 'index_seq'").fetchone()
+            if links.seq is not None and int(row[0] if row else 0) != links.seq:
+                return  # a document was written or removed since they were computed: they stay stale
             for table in LINK_TABLES:
                 if table == "checks":
                     db.execute("DELETE FROM checks WHERE document_id IS NULL")

@@ -413,3 +413,76 @@ def test_ingest_warns_when_a_stored_excerpt_is_pages_of_the_new_document(
     [warning] = [w for w in summary.warnings if "twice" in w]
     assert warning.startswith(f"{SAST_2023}: the projects of sast-2023-pages.txt are all in it too")
     assert "`budgetscope remove sast-2023-pages.txt` takes the pages out" in warning
+
+
+EXCERPTS = Path(__file__).resolve().parents[2] / "corpus" / "excerpts"
+
+
+def _ingest_meanwhile(monkeypatch: pytest.MonkeyPatch, home: Path, other: Path) -> None:
+    """Right before the ingest writes its document (after every check it made on its own), a second
+    ingest of ``other`` into the same home: what another process running at once may do."""
+    import budgetscope.index.ingest as module
+
+    overlap_of = module.overlap_of
+    done: list[bool] = []
+
+    def meanwhile(document: Document, store: EntityStore) -> str | None:
+        if not done:
+            done.append(True)
+            summary = ingest([other], home, workers=1)
+            assert summary.written == 1, summary.failed
+        return overlap_of(document, store)
+
+    monkeypatch.setattr(module, "overlap_of", meanwhile)
+
+
+def test_ingest_at_once_a_document_of_the_same_name_from_elsewhere_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two budgets both named doc.pdf (Xi'an's and Changsha's pages), ingested at once: the one stored
+    second is refused as it would be one after the other, never written over the first."""
+    (tmp_path / "a").mkdir(), (tmp_path / "b").mkdir()
+    xian = shutil.copy(EXCERPTS / "xian-audit-2026-p37-38.pdf", tmp_path / "a" / "doc.pdf")
+    changsha = shutil.copy(
+        EXCERPTS / "changsha-letters-and-calls-2026-p22-23.pdf", tmp_path / "b" / "doc.pdf"
+    )
+    home = tmp_path / "home"
+    _ingest_meanwhile(monkeypatch, home, Path(changsha))
+    summary = ingest([xian], home, workers=1)
+    assert summary.written == 0
+    [refused] = summary.failed
+    assert "another document named doc.pdf is stored from" in refused and str(changsha) in refused
+    with open_store(home) as store:
+        [row] = store.select("documents")
+        assert (row["doc"], row["department"]) == ("doc.pdf", "长沙市信访局")
+
+
+def test_ingest_at_once_the_same_content_under_two_names_is_stored_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = shutil.copy(EXCERPTS / "xian-audit-2026-p37-38.pdf", tmp_path / "a.pdf")
+    second = shutil.copy(first, tmp_path / "b.pdf")
+    home = tmp_path / "home"
+    _ingest_meanwhile(monkeypatch, home, Path(second))
+    summary = ingest([first], home, workers=1)
+    assert summary.written == 0
+    assert summary.failed and "the same document as b.pdf" in summary.failed[0]
+    with open_store(home) as store:
+        assert [row["doc"] for row in store.select("documents")] == ["b.pdf"]
+
+
+def test_ingest_links_computed_before_another_write_are_not_written(corpus: Path, tmp_path: Path) -> None:
+    """Links computed, then a document stored by another process, then the links written: they would
+    name projects as they were (a removed project's series row fails its foreign key), so they are
+    skipped and stay stale, to be computed again."""
+    home = tmp_path / "home"
+    ingest([corpus / SAST_2023], home, workers=1)
+    with open_store(home) as store:
+        links = relink(store)
+        ingest([corpus / STCSM_2025], home, workers=1)  # the other process
+        with open_store(home) as other:
+            other.delete_documents([SAST_2023])
+        store.write_links(links)
+        assert store.links_stale()
+        store.write_links(relink(store))
+        assert not store.links_stale()
