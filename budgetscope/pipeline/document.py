@@ -55,7 +55,28 @@ def read_document(path: Path | str) -> Document:
                     f"pages {', '.join(map(str, tables))} print indicator tables (三级指标/指标值) "
                     "but no performance form was read: unknown layout?"
                 )
-    return _with_coverage(document, text)
+    scanned, n = _page_ranges(source.image_pages), len(source.image_pages)
+    problems = (
+        [f"page{'s' if n > 1 else ''} {scanned} {'are images' if n > 1 else 'is an image'} without text "
+         "(scanned?): what they print was not read"]
+        if scanned else []
+    )  # fmt: skip
+    return _with_coverage(document, text, problems)
+
+
+def _page_ranges(pages: tuple[int, ...]) -> str:
+    """``37–38, 41``: page numbers with runs joined.
+
+    >>> _page_ranges((3, 37, 38, 39, 41)), _page_ranges(())
+    ('3, 37–39, 41', '')
+    """
+    runs: list[list[int]] = []
+    for p in pages:
+        if runs and p == runs[-1][-1] + 1:
+            runs[-1].append(p)
+        else:
+            runs.append([p])
+    return ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs)
 
 
 def segment_text(
@@ -90,9 +111,11 @@ def segment_text(
     return _with_coverage(document, text) if coverage else document
 
 
-def _with_coverage(document: Document, text: Text) -> Document:
-    """Compare what the document shows of its projects with the records read (last, after every reader)."""
+def _with_coverage(document: Document, text: Text, problems: list[str] | None = None) -> Document:
+    """Compare what the document shows of its projects with the records read (last, after every reader);
+    ``problems``: what the reader knows it could not read (scanned pages)."""
     document.coverage = assess(text, document.records)
+    document.coverage.problems += problems or []
     if document.coverage.short:
         document.warnings.append(coverage_warning(document.coverage))
     document.content_sha1 = content_hash(document, text.source)

@@ -17,6 +17,7 @@ import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from budgetscope.messages import quoted
 
@@ -52,6 +53,8 @@ class Source:
     encoding: str
     sha1: str
     page_starts: tuple[int, ...] | None = None
+    image_pages: tuple[int, ...] = ()
+    """PDF pages (1-based) that print no text but an image over much of the page: scanned, unread."""
 
     @property
     def name(self) -> str:
@@ -101,8 +104,8 @@ def load(path: Path | str) -> Source:
         raise LoadError(path, _os_reason(path, exc)) from None
     sha1 = hashlib.sha1(data).hexdigest()
     if data.startswith(b"%PDF") or pdf:
-        text, starts = _pdf_text(path, data)
-        return Source(path, text, "pdf", sha1, starts)
+        text, starts, images = _pdf_text(path, data)
+        return Source(path, text, "pdf", sha1, starts, images)
     text, encoding = decode(data, path)
     if not text.strip():
         raise LoadError(path, "no text (only whitespace)")
@@ -231,7 +234,24 @@ def _cjk_share(text: str) -> float:
     return cjk / len(sample)
 
 
-def _pdf_text(path: Path, data: bytes) -> tuple[str, tuple[int, ...]]:
+IMAGE_PAGE_SHARE = 0.3
+"""A page without text whose images cover this share of it is a scanned page (text not read)."""
+
+
+def _image_share(page: Any) -> float:
+    """How much of a page its images cover (0 to 1, overlaps counted twice)."""
+    import pypdfium2.raw as pdfium_c
+
+    width, height = page.get_size()
+    area = 0.0
+    for image in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE]):
+        left, bottom, right, top = image.get_bounds()
+        area += max(0.0, right - left) * max(0.0, top - bottom)
+    return area / (width * height) if width and height else 0.0
+
+
+def _pdf_text(path: Path, data: bytes) -> tuple[str, tuple[int, ...], tuple[int, ...]]:
+    """The text of a PDF with a form feed after each page, each page's start, and its scanned pages."""
     import pypdfium2 as pdfium
 
     try:
@@ -241,12 +261,15 @@ def _pdf_text(path: Path, data: bytes) -> tuple[str, tuple[int, ...]]:
             path, f"not a readable PDF ({str(exc).splitlines()[0] if str(exc) else 'damaged'})"
         ) from None
     pages: list[str] = []
+    images: list[int] = []
     try:
         for i in range(len(pdf)):
             page = pdf[i]
             textpage = page.get_textpage()
             pages.append(_clean(textpage.get_text_range()))
             textpage.close()
+            if len(pages[-1].strip()) < 20 and _image_share(page) >= IMAGE_PAGE_SHARE:
+                images.append(i + 1)
             page.close()
     except Exception as exc:
         raise LoadError(path, f"PDF is truncated or damaged at page {len(pages) + 1} ({exc})") from None
@@ -265,4 +288,4 @@ def _pdf_text(path: Path, data: bytes) -> tuple[str, tuple[int, ...]]:
         chunk += "\f\n"
         out.append(chunk)
         pos += len(chunk)
-    return "".join(out), tuple(starts)
+    return "".join(out), tuple(starts), tuple(images)

@@ -59,6 +59,8 @@ def tree(doc: Document) -> Tree:
                 style="yellow" if c.short else "green",
             )
         )
+        for problem in c.problems:
+            root.add(Text(f"⚠ {problem}", style="yellow"))
     for r in doc.records:
         where = " ".join(
             filter(None, (f"L{r.line}" if r.line is not None else "", f"p.{r.page}" if r.page else ""))

@@ -103,3 +103,39 @@ def test_load_pdf_pages(district_pdf: tuple[Path, Path]) -> None:
     src = load(district_pdf[0])
     assert src.pages is not None and src.pages > 5
     assert "学会改革与发展项目" in src.text
+
+
+def test_load_partly_scanned_pdf_says_which_pages_were_not_read(tmp_path: Path) -> None:
+    """Changsha's two pages of forms, the second printed as an image (rendered from the real page): the
+    form on it is not read, and the document's coverage names the page instead of staying silent."""
+    import pypdfium2 as pdfium
+
+    from budgetscope.pipeline.document import read_document
+
+    excerpt = (
+        Path(__file__).resolve().parents[2]
+        / "corpus"
+        / "excerpts"
+        / "changsha-letters-and-calls-2026-p22-23.pdf"
+    )
+    src = pdfium.PdfDocument(excerpt)
+    out = pdfium.PdfDocument.new()
+    out.import_pages(src, [0])
+    width, height = src[1].get_size()
+    image = pdfium.PdfImage.new(out)
+    image.set_bitmap(src[1].render(scale=1))
+    image.set_matrix(pdfium.PdfMatrix().scale(width, height))
+    page = out.new_page(width, height)
+    page.insert_obj(image)
+    page.gen_content()
+    out.save(tmp_path / "partly-scanned.pdf")
+
+    assert load(tmp_path / "partly-scanned.pdf").image_pages == (2,)
+    assert load(excerpt).image_pages == ()
+    document = read_document(tmp_path / "partly-scanned.pdf")
+    assert document.coverage is not None and document.coverage.short
+    assert (
+        "page 2 is an image without text (scanned?): what they print was not read"
+        in document.coverage.problems
+    )
+    assert any("page 2 is an image" in w for w in document.warnings)
