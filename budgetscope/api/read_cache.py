@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import stat
 import tempfile
 import time
 from functools import cache
@@ -61,6 +62,8 @@ def entry_key(path: Path) -> str | None:
     """The key of a file's entry: its path as given and its content; None when it cannot be read
     (the reader then says why)."""
     try:
+        if not stat.S_ISREG(path.stat().st_mode):  # a FIFO or a device would block or never end
+            return None
         content = hashlib.sha1(path.read_bytes()).hexdigest()
     except OSError:
         return None

@@ -132,7 +132,7 @@ def command(
         writer.writeheader()
         for row in out_rows:
             writer.writerow({k: "; ".join(map(str, v)) if isinstance(v, list) else v for k, v in row.items()})
-    else:
+    elif rows or not errors:  # every file failed: the errors say so, no empty table
         table = Table(*fields)
         for row in out_rows:  # plain strings: the console takes no markup (document text is untrusted)
             table.add_row(

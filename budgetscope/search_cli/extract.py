@@ -51,7 +51,7 @@ def command(
             print(to_json(r.contract()))
     elif format is ExtractFormat.json:
         print(to_json([r.contract() for r in records], indent=1))
-    else:
+    elif docs:  # every file failed: the errors say so, no empty table
         table = Table("doc", "line", "kind", "name", "period", "total (yuan)", "amounts", "citations")
         for r in records:
             table.add_row(*table_row(r))

@@ -124,6 +124,24 @@ def test_load_unreadable_inputs_each_one_line_others_still_stored(tmp_path: Path
     assert store_rows(tmp_path / "h")[0][0] == "budget-2031.txt"
 
 
+@pytest.mark.parametrize("command", ["extract", "segment", "citations"])
+def test_load_a_fifo_is_an_error_not_a_hang(tmp_path: Path, command: str) -> None:
+    """A named pipe among the files (nothing ever writes to it): the reader refuses it at once (before,
+    the read cache's hash of the file waited on it forever), and prints no empty table."""
+    import threading
+
+    os.mkfifo(tmp_path / "pipe.txt")
+    result: list[Result] = []
+    worker = threading.Thread(
+        target=lambda: result.append(invoke(command, tmp_path / "pipe.txt")), daemon=True
+    )
+    worker.start()
+    worker.join(timeout=60)
+    assert result, f"{command} on a FIFO did not return"
+    assert clean_failure(result[0]) == [f"error: {tmp_path / 'pipe.txt'}: not a regular file"]
+    assert result[0].stdout == ""
+
+
 # an unreadable file, subfolder and named file, for real even as root:
 # tests/reliability/test_unreadable_and_full_disk.py
 
