@@ -17,6 +17,7 @@ import typer
 from rich.markup import escape
 from rich.table import Column, Table
 
+from budgetscope.messages import one_line
 from budgetscope.models import SEVERITY_ORDER
 from budgetscope.search_cli.common import HomeOption, fail, stderr, stdout
 
@@ -89,13 +90,17 @@ def render(rows: list[dict[str, Any]], *, every: bool = False) -> None:
                 row["severity"] if row["status"] != "rounded" else "ok (rounded)",
                 " ".join(filter(None, (str(row["line"] or ""), f"p.{row['page']}" if row["page"] else ""))),
                 SHORT_KIND.get(row["kind"], escape(row["kind"])),
-                escape(row["message"]),
-                escape(other),
+                escape(one_line(row["message"])),
+                escape(one_line(other)),
                 row["id"].removeprefix("check:")[:12],
                 *(
                     (
                         escape(
-                            " ".join(filter(None, (str(row["reviewed_at"] or "")[:10], row["review_note"])))
+                            one_line(
+                                " ".join(
+                                    filter(None, (str(row["reviewed_at"] or "")[:10], row["review_note"]))
+                                )
+                            )
                         ),
                     )
                     if reviews

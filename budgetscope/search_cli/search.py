@@ -15,7 +15,7 @@ import typer
 from rich.console import Group
 from rich.text import Text
 
-from budgetscope.messages import counted
+from budgetscope.messages import counted, one_line
 from budgetscope.models import to_json
 from budgetscope.search_cli.common import (
     EncoderOption,
@@ -246,7 +246,8 @@ def hit_table(query: str, hits: list[dict[str, Any]]) -> Group:
     weak = sum(1 for h in hits if h.get("weak"))
     rows: list[Text] = [
         Text(
-            f"{query}  ({counted(len(hits), 'project')}" + (f", {weak} weak)" if weak else ")"), style="bold"
+            f"{one_line(query)}  ({counted(len(hits), 'project')}" + (f", {weak} weak)" if weak else ")"),
+            style="bold",
         )
     ]
     if hits and weak == len(hits):

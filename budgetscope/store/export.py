@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -74,13 +75,21 @@ def export_rows(store: EntityStore, what: ExportKind | str) -> Iterator[dict[str
         yield {n: row[n] for n in names}
 
 
-def _cell(value: Any) -> Any:
-    """A CSV cell: lists as JSON arrays (the Table Schema ``array`` form), booleans as true/false,
-    amounts as their exact decimal text (never through float).
+_CSV_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+"""Control characters a CSV cell may not carry raw (a terminal would act on ESC …); tab and line
+breaks stay, quoted as CSV quotes them."""
 
-    >>> _cell(Decimal("7150000.00")), _cell([1, "a"]), _cell(True)
-    ('7150000.00', '[1, "a"]', 'true')
+
+def _cell(value: Any) -> Any:
+    r"""A CSV cell: lists as JSON arrays (the Table Schema ``array`` form), booleans as true/false,
+    amounts as their exact decimal text (never through float), control characters of untrusted text (a
+    file name with ESC in it) written as ``\x1b``.
+
+    >>> _cell(Decimal("7150000.00")), _cell([1, "a"]), _cell(True), _cell("evil\x1b[7m.txt")
+    ('7150000.00', '[1, "a"]', 'true', 'evil\\x1b[7m.txt')
     """
+    if isinstance(value, str):
+        return _CSV_CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", value)
     if isinstance(value, Decimal):
         return format(value, "f")
     if isinstance(value, list):

@@ -73,6 +73,27 @@ def test_app_show_and_search_print_markup_as_written(home: Path) -> None:
     assert table.exit_code == 0 and "[/注]" in table.stdout
 
 
+def test_app_control_characters_of_queries_notes_and_names_are_escaped(home: Path, tmp_path: Path) -> None:
+    """ESC in a query echoed by search, in a review note listed by check, in a stored file name
+    exported as CSV: written as \\x1b, never raw (a terminal would act on it)."""
+    searched = invoke("search", "学会改革\x1b[2J", "--home", home)
+    assert searched.exit_code == 0, searched.output
+    assert "\x1b" not in searched.stdout and "学会改革\\x1b[2J" in searched.stdout
+    copy = tmp_path / "home"
+    shutil.copytree(home, copy)
+    evil = tmp_path / "evil\x1b[7m-2033.txt"
+    evil.write_text(small_budget(2033), encoding="utf-8")
+    assert invoke("ingest", evil, "--home", copy, "--no-index", "-q").exit_code == 0
+    exported = invoke("export", "--home", copy, "-w", "projects", "-f", "csv", "--out", "-")
+    assert exported.exit_code == 0, exported.output
+    assert "\x1b" not in exported.stdout and "evil\\x1b[7m-2033.txt" in exported.stdout
+    listed = json.loads(invoke("check", "--home", copy, "--all", "-f", "json").stdout)
+    first = listed[0]["id"]
+    assert invoke("check", "--home", copy, "--review", first, "--note", "ok\x1b[31mRED").exit_code == 0
+    reviewed = invoke("check", "--home", copy, "--reviewed")
+    assert "\x1b" not in reviewed.stdout and "ok\\x1b[31mRED" in reviewed.stdout
+
+
 # -- 3. search says when the index lags the store, and never returns ids show does not know ---------
 
 
