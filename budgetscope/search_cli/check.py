@@ -163,6 +163,12 @@ def command(
                 for cid in bs.review(ids, note=note, reviewed=mark) if ids else []:
                     stderr().print(f"{cid}: {verb}", highlight=False, markup=False)
             return
+        if doc is not None and doc not in (stored := sorted(d.doc for d in bs.documents())):
+            near = [d for d in stored if doc.lower() in d.lower()] or stored
+            shown = ", ".join(near[:5]) + (", …" if len(near) > 5 else "")
+            raise fail(
+                f"no document {doc!r} in the store ({'did you mean' if near is not stored else 'stored'}: {shown or 'none'})"
+            )
         found = bs.checks(every=every, kind=kind, doc=doc, reviewed=reviewed)
     except (StoreError, budgetscope.BudgetscopeError) as exc:
         raise fail(str(exc)) from None

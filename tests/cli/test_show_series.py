@@ -117,3 +117,14 @@ def test_show_series_escapes_document_text(home: Path) -> None:
     assert "[red]x[/red]" in out
     out = runner.invoke(app, ["check", "--home", str(home)], env={"COLUMNS": "250"}).stdout
     assert "[red]x[/red]" in out
+
+
+def test_show_series_check_of_an_unknown_document_is_an_error(home: Path) -> None:
+    # a typo in a CI gate (`check --doc … --fail-on info`) must fail, not pass with "no findings"
+    result = runner.invoke(app, ["check", "--home", str(home), "--doc", "sast-2023", "--fail-on", "info"])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        "error: no document 'sast-2023' in the store (did you mean: sast-2023-department-budget.txt)"
+    )
+    known = runner.invoke(app, ["check", "--home", str(home), "--doc", "sast-2023-department-budget.txt"])
+    assert known.exit_code == 0 and "60000.00万元" in known.stdout  # its unit slip
