@@ -67,7 +67,7 @@ def search_answer(home: Path, store: Any, index: Any, request: dict[str, Any]) -
             filters["cites"] = cites
         hits = answer(
             store, q, filters,
-            lambda q, f: search(index, q, filters=f, top_k=top_k, mode=mode, store=store),
+            lambda q, f, k: search(index, q, filters=f, top_k=k, mode=mode, store=store),
             top_k=top_k, known_departments=known,
         )  # fmt: skip
         results.append({"query": q, "hits": [wire(h) for h in hits]})

@@ -31,8 +31,9 @@ if TYPE_CHECKING:
     from budgetscope.models import SearchHit
     from budgetscope.store.protocol import EntityStore
 
-SearchIndex = Callable[[str, dict[str, Any]], "list[SearchHit]"]
-"""``search_index(query, filters)``: the index's hits for a query (filters with resolved ids)."""
+SearchIndex = Callable[[str, dict[str, Any], int], "list[SearchHit]"]
+"""``search_index(query, filters, top_k)``: the index's best ``top_k`` hits for a query (filters with
+resolved ids)."""
 
 
 def relevance_cutoff() -> float:
@@ -199,7 +200,7 @@ def answer(
     A citation question ("哪些项目引用了全民科学素质纲要") naming a known policy document is answered
     exactly by :func:`budgetscope.index.cites.cites`, without the index; any other query goes to
     ``search_index`` with its ``cites`` filter resolved to canonical ids. Hits of projects no longer
-    in the store (an index lagging the store) are dropped. Raises :class:`UnknownDepartment`,
+    in the store (an index lagging the store) are dropped, the next ones taking their places. Raises :class:`UnknownDepartment`,
     :class:`UnknownPolicyDocument` or, for a ``cites`` filter or a citation question naming a short
     name that may mean several documents (纲要), :class:`AmbiguousPolicyDocument` with the candidates.
     """
@@ -213,7 +214,9 @@ def answer(
         # "哪些项目引用了纲要": which 纲要, rather than no project or a search
         unambiguous(store, target, year=filters.get("year"), department=filters.get("department"))
     if target and resolve(store, target):
-        hits = cites(store, target, year=filters.get("year"), department=filters.get("department"))
+        hits = stored_hits(
+            store, cites(store, target, year=filters.get("year"), department=filters.get("department"))
+        )
     else:
         wanted = filters.get("cites")
         if isinstance(wanted, str):
@@ -222,5 +225,11 @@ def answer(
             if not ids:
                 raise UnknownPolicyDocument(f"no policy document matches --cites {short(wanted)!r}")
             filters["cites"] = ids
-        hits = search_index(query, filters)
-    return stored_hits(store, hits)[:top_k]
+        k = top_k
+        while True:  # hits of projects gone from the store are dropped, and the next ones fill in
+            found = search_index(query, filters, k)
+            hits = stored_hits(store, found)
+            if len(hits) >= top_k or len(found) < k or k >= 4 * top_k:
+                break
+            k *= 2
+    return hits[:top_k]

@@ -189,9 +189,9 @@ class Budgetscope:
             except (TypeError, ValueError) as exc:
                 raise InvalidQuery(f"filters: {str(exc).splitlines()[0]}") from None
 
-        def search_index(q: str, f: dict[str, Any]) -> list[SearchHit]:
+        def search_index(q: str, f: dict[str, Any], k: int) -> list[SearchHit]:
             with self._lock:
-                return search(self._search_index(), q, filters=f, top_k=top_k, mode=mode, store=store)
+                return search(self._search_index(), q, filters=f, top_k=k, mode=mode, store=store)
 
         with self._store() as store:
             hits = answer(store, query, (filters or SearchFilters()).as_dict(), search_index, top_k=top_k)

@@ -404,3 +404,18 @@ def test_app_verbose_shows_the_traceback_of_an_unexpected_error(monkeypatch: pyt
 
     logger = logging.getLogger("budgetscope")
     assert logger.handlers == [] and logger.level == logging.NOTSET, "--verbose lasts one command"
+
+
+def test_search_fills_the_places_of_hits_dropped_for_a_lagging_index(home: Path, tmp_path: Path) -> None:
+    """A document removed from the store but not yet from the index: its projects' hits are dropped
+    and the next best projects take their places, up to --top-k (before: fewer hits, or none)."""
+    lagging = tmp_path / "home"
+    shutil.copytree(home, lagging)
+    query = ["search", "学会改革与发展", "--home", lagging, "-f", "json", "-k", "2"]
+    first = json.loads(invoke(*query).stdout)
+    assert {h["doc"] for h in first} == {"budget-2031.txt", "budget-2032.txt"}
+    assert invoke("remove", "budget-2031.txt", "--home", lagging, "--no-index").exit_code == 0
+    result = invoke(*query)
+    assert result.exit_code == 0 and "lags the store" in result.stderr
+    hits = json.loads(result.stdout)
+    assert len(hits) == 2 and {h["doc"] for h in hits} == {"budget-2032.txt"}
