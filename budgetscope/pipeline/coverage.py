@@ -337,11 +337,17 @@ def _swallowed(records: list[Record]) -> list[str]:
     return out
 
 
+WARNING_PROBLEMS = 3
+"""How many of a short document's problems its one-line warning names (the report keeps them all)."""
+
+
 def warning(coverage: Coverage) -> str:
     """The one-line coverage warning of a short document (prefixed with the document's name where shown).
 
     >>> warning(Coverage(forms_expected=3, problems=["x"]))
     'coverage short: read 0 of 3 project forms the document shows; x'
+    >>> warning(Coverage(problems=list("abcde")))  # doctest: +ELLIPSIS
+    'coverage short: a; b; c; and 2 more (see ...)'
     """
     parts = []
     if coverage.forms_read < coverage.forms_expected:
@@ -349,5 +355,9 @@ def warning(coverage: Coverage) -> str:
     if coverage.narratives_read < coverage.narratives_expected:
         parts.append(f"read {coverage.narratives_read} of {coverage.narratives_expected} narratives")
     head = "coverage short: " + (" and ".join(parts) + " the document shows" if parts else "")
-    detail = "; ".join(coverage.problems)
+    shown = coverage.problems[:WARNING_PROBLEMS]
+    more = len(coverage.problems) - len(shown)
+    detail = "; ".join(shown) + (
+        f"; and {more} more (see `budgetscope segment` or the coverage report)" if more else ""
+    )
     return head + "; " + detail if parts and detail else head + detail
