@@ -21,6 +21,7 @@ Example:
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 from pathlib import Path
@@ -29,6 +30,10 @@ from budgetscope.vector.query import IndexLocked
 
 POLL = 0.2
 """Seconds between two tries while waiting for the lock."""
+SAY_WAITING = 1.0
+"""After this many seconds of waiting, say so (a WARNING of this module's logger: on stderr from the CLI)."""
+
+log = logging.getLogger(__name__)
 
 
 class PathLock:
@@ -54,11 +59,18 @@ class PathLock:
             return
         self.file.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.file, os.O_RDWR | os.O_CREAT, 0o644)
-        deadline = time.monotonic() + wait
+        start = time.monotonic()
+        deadline, said = start + wait, False
         while True:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
+                if not said and time.monotonic() - start >= SAY_WAITING and deadline - start > SAY_WAITING:
+                    said = True
+                    log.warning(
+                        "index %s is open in another process (an ingest, index or serve): waiting up to %.0f s",
+                        self.path, wait,
+                    )  # fmt: skip
                 if time.monotonic() >= deadline:
                     os.close(fd)
                     raise IndexLocked(

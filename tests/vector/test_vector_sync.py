@@ -70,3 +70,18 @@ def test_vector_sync_lock_waits_for_the_holder(tmp_path: Path) -> None:
     waiter.acquire(wait=10)
     assert waiter.held and 0.3 < time.monotonic() - started < 10
     waiter.release()
+
+
+def test_vector_sync_lock_says_it_waits(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """A search waiting for an ingest's index says so after a second (on stderr from the CLI), once."""
+    holder, waiter = PathLock(tmp_path / "vectors"), PathLock(tmp_path / "vectors")
+    holder.acquire()
+    threading.Timer(1.6, holder.release).start()
+    with caplog.at_level("WARNING", logger="budgetscope.vector.lock"):
+        waiter.acquire(wait=10)
+    waiter.release()
+    said = [r.getMessage() for r in caplog.records if r.name == "budgetscope.vector.lock"]
+    assert (
+        len(said) == 1
+        and "is open in another process (an ingest, index or serve): waiting up to 10 s" in said[0]
+    )
