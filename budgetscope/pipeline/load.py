@@ -161,8 +161,8 @@ def decode(data: bytes, path: Path | str = "<bytes>") -> tuple[str, str]:
         return utf16
     try:
         return _clean(data.decode("utf-8")), "utf-8"
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        utf8_error = exc
     candidates = []
     for encoding in ("gb18030", "big5"):
         try:
@@ -172,9 +172,28 @@ def decode(data: bytes, path: Path | str = "<bytes>") -> tuple[str, str]:
         if _cjk_share(text) >= 0.2:
             candidates.append((_common_share(text), encoding, text))
     if not candidates:
-        raise LoadError(path, "unknown text encoding (neither UTF-8, GB18030/GBK, Big5 nor UTF-16)")
+        raise LoadError(
+            path,
+            _utf8_damage(data, utf8_error)
+            or "unknown text encoding (neither UTF-8, GB18030/GBK, Big5 nor UTF-16)",
+        )
     _, encoding, text = max(candidates)
     return _clean(text), encoding
+
+
+def _utf8_damage(data: bytes, exc: UnicodeDecodeError) -> str | None:
+    """Why UTF-8 text (all but a few bytes of it) does not decode: cut inside a character, or a few
+    bad bytes (a damaged file); None when the bytes are not UTF-8 at all.
+
+    >>> _utf8_damage("预算".encode()[:-1], UnicodeDecodeError("utf-8", b"", 3, 5, "unexpected end of data"))
+    'UTF-8 text cut inside a character at its end (truncated file?)'
+    """
+    bad = len(data.decode("utf-8", errors="replace")) - len(data.decode("utf-8", errors="ignore"))
+    if exc.reason == "unexpected end of data" and exc.end >= len(data) - 3:
+        return "UTF-8 text cut inside a character at its end (truncated file?)"
+    if bad <= max(3, len(data) // 10000):
+        return f"UTF-8 text with {bad} invalid byte{'s' if bad > 1 else ''}, the first at offset {exc.start} (damaged file?)"
+    return None
 
 
 COMMON_HANZI = set(

@@ -139,3 +139,20 @@ def test_load_partly_scanned_pdf_says_which_pages_were_not_read(tmp_path: Path) 
         in document.coverage.problems
     )
     assert any("page 2 is an image" in w for w in document.warnings)
+
+
+def test_load_damaged_utf8_says_so(tmp_path: Path, corpus: Path) -> None:
+    """Real UTF-8 text with one bad byte, or cut inside its last character: the error says what is
+    wrong with it, not "unknown text encoding"."""
+    raw = (corpus / "sast-2023-department-budget.txt").read_bytes()
+    damaged = tmp_path / "damaged.txt"
+    damaged.write_bytes(raw[:1000] + b"\xff" + raw[1000:])
+    with pytest.raises(
+        LoadError, match=r"UTF-8 text with 1 invalid byte, the first at offset 1000 \(damaged file\?\)"
+    ):
+        load(damaged)
+    cut = tmp_path / "cut.txt"
+    end = raw.rindex("。".encode()) + 2  # inside the last 。 (3 bytes in UTF-8)
+    cut.write_bytes(raw[:end])
+    with pytest.raises(LoadError, match=r"cut inside a character at its end \(truncated file\?\)"):
+        load(cut)
