@@ -250,14 +250,15 @@ class SQLiteStore:
 
         db = self.db
         full: list[str] = []
-        for key in ids:
-            if not key.startswith("check:"):
-                key = "check:" + key
+        for given in ids:
+            key = given if given.startswith("check:") else "check:" + given
             rows = db.execute("SELECT id FROM checks WHERE id = ? OR (length(?) >= 14 AND id LIKE ? || '%')",
                               (key, key, key)).fetchall()  # fmt: skip
             exact = [r[0] for r in rows if r[0] == key]
             matches = exact or sorted({r[0] for r in rows})
             if len(matches) != 1:
+                if not matches and len(key) < 14:
+                    raise StoreError(f"{given!r}: give a finding's id or its first 8 or more characters")
                 what = "no finding" if not matches else f"{len(matches)} findings match"
                 raise StoreError(f"{what} {key!r}; see `budgetscope check --format json` for ids")
             full.append(matches[0])

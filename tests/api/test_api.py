@@ -27,6 +27,7 @@ from budgetscope.api import (
 )
 from budgetscope.models import Check, ProjectView, SearchFilters, SearchHit, to_json
 from budgetscope.search_cli.app import app
+from budgetscope.store.protocol import StoreError
 from tests.api.conftest import B23, T19, T26
 
 SAST = "上海市科学技术协会"
@@ -197,6 +198,9 @@ def test_api_review_hides_a_finding_until_unreviewed(bs: Budgetscope) -> None:
     finally:
         assert bs.review([first.id], reviewed=False) == [first.id]
     assert bs.checks() == findings
+    short = first.id.removeprefix("check:")[:4]
+    with pytest.raises(StoreError, match=f"'{short}': give a finding's id or its first 8 or more characters"):
+        bs.review([short])
 
 
 def test_api_export_writes_a_data_package(bs: Budgetscope, tmp_path: Path) -> None:
