@@ -96,6 +96,21 @@ def expand(paths: Iterable[Path | str]) -> Iterator[Path]:
             yield p
 
 
+def empty_folders(paths: Iterable[Path | str]) -> list[str]:
+    """One line for each folder among ``paths`` that holds no document file (a mistyped or wrong folder).
+
+    >>> import tempfile; empty_folders([tempfile.mkdtemp()])[0].endswith("no .txt or .pdf file in this folder")
+    True
+    """
+    from budgetscope.messages import quoted
+
+    return [
+        f"{quoted(p)}: no .txt or .pdf file in this folder"
+        for p in map(Path, paths)
+        if p.is_dir() and next(iter(_documents_under(p)), None) is None
+    ]
+
+
 def _documents_under(folder: Path) -> Iterator[Path]:
     """The document files under a folder, not looking into hidden folders; symlinked folders once.
 

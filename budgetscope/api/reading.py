@@ -145,10 +145,11 @@ def read_documents(
     """Read every file (folders expanded), in parallel when worth it, from the read cache when read
     before (see :func:`read_all`); the documents in input order and, for each file that cannot be
     read, its one-line error."""
-    from budgetscope.paths import expand
+    from budgetscope.paths import empty_folders, expand
 
+    paths = list(paths)
     docs: list[Document] = []
-    errors: list[str] = []
+    errors: list[str] = empty_folders(paths)
     for doc, error in read_all(list(expand(paths)), workers, cache=cache):
         if doc is not None:
             docs.append(doc)

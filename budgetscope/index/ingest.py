@@ -32,7 +32,7 @@ from budgetscope.index.overlap import overlap_of
 from budgetscope.index.processing import file_sha1, pipeline_version, process_all
 from budgetscope.messages import quoted
 from budgetscope.models import Coverage, Document
-from budgetscope.paths import bundled_corpus, bundled_documents, data_home, expand
+from budgetscope.paths import bundled_corpus, bundled_documents, data_home, empty_folders, expand
 from budgetscope.pipeline.linking.audits import department_totals, project_checks
 from budgetscope.pipeline.linking.findings import (
     link_narratives_forms,
@@ -125,7 +125,7 @@ def ingest(
     if store is None:
         store = open_store(home, create=True)
         index_state.migrate(data_home(home), store)
-    summary = IngestSummary(files=len(files), store=getattr(store, "path", ""))
+    summary = IngestSummary(files=len(files), store=getattr(store, "path", ""), failed=empty_folders(paths))
     try:
         todo, moved = _plan(files, store, force, summary)
         if workers is None:

@@ -419,3 +419,14 @@ def test_search_fills_the_places_of_hits_dropped_for_a_lagging_index(home: Path,
     assert result.exit_code == 0 and "lags the store" in result.stderr
     hits = json.loads(result.stdout)
     assert len(hits) == 2 and {h["doc"] for h in hits} == {"budget-2032.txt"}
+
+
+@pytest.mark.parametrize("command", ["extract", "segment", "ingest"])
+def test_load_a_folder_without_documents_is_an_error(tmp_path: Path, command: str) -> None:
+    """A mistyped or wrong folder (nothing .txt or .pdf in it) is said, with exit 1, not a silent success."""
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "readme.md").write_text("预算", encoding="utf-8")
+    extra = ["--home", tmp_path / "h", "--no-index"] if command == "ingest" else []
+    result = invoke(command, tmp_path / "notes", *extra)
+    errors = [line for line in clean_failure(result) if line.startswith("error: ")]
+    assert errors == [f"error: {tmp_path / 'notes'}: no .txt or .pdf file in this folder"]
