@@ -22,7 +22,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from budgetscope.api import AmbiguousPolicyDocument, BudgetscopeError, ProjectNotFound
+from budgetscope.api import AmbiguousPolicyDocument, BudgetscopeError, DocumentNotFound, ProjectNotFound
 from budgetscope.api.searching import query_too_long, relevance_cutoff
 from budgetscope.models import SECTION_KEYS, PolicyDocument, SearchFilters, to_json
 from budgetscope.web import charts, views
@@ -64,8 +64,8 @@ def create_app(data: Data, *, allow_upload: bool = False, cli_token: str | None 
     def page(request: Request, name: str, status: int = 200, **context: Any) -> Response:
         return templates.TemplateResponse(request, name, context, status_code=status)
 
-    def error_page(request: Request, message: str, status: int) -> Response:
-        return page(request, "error.html", status, message=message)
+    def error_page(request: Request, message: str, status: int, exc: BaseException | None = None) -> Response:
+        return page(request, "error.html", status, message=message, message_zh=views.zh_error(exc, status))
 
     # -- search ----------------------------------------------------------------------------------
 
@@ -73,10 +73,10 @@ def create_app(data: Data, *, allow_upload: bool = False, cli_token: str | None 
         q = clean_query(request.query_params.get("q"))
         out: dict[str, Any] = {
             "q": q, "hits": [], "error": None, "candidates": [], "filters": {}, "cites_candidates": [],
-            "cites_query": "", "cites_question": False, "filter_note": None,
+            "cites_query": "", "cites_question": False, "filter_note": None, "error_zh": None,
         }  # fmt: skip
         if (too_long := query_too_long(q)) is not None:
-            out["error"] = too_long
+            out["error"], out["error_zh"] = too_long, views.zh_error("too_long")
             return out
         try:
             top_k = views.top_k_param(request.query_params.get("top_k"), TOP_K)
@@ -87,7 +87,7 @@ def create_app(data: Data, *, allow_upload: bool = False, cli_token: str | None 
                 cites=clean_query(request.query_params.get("cites")) or None,
             )
         except (ValidationError, ValueError) as exc:
-            out["error"] = views.first_error(exc)
+            out["error"], out["error_zh"] = views.first_error(exc), views.zh_error(exc)
             return out
         out["filters"] = filters.as_dict()
         if q:
@@ -100,8 +100,9 @@ def create_app(data: Data, *, allow_upload: bool = False, cli_token: str | None 
             except AmbiguousPolicyDocument as exc:
                 out["error"], out["cites_candidates"] = str(exc), exc.candidates
                 out["cites_query"], out["cites_question"] = exc.query, not filters.cites
+                out["error_zh"] = views.zh_error(exc)
             except BudgetscopeError as exc:
-                out["error"] = str(exc)
+                out["error"], out["error_zh"] = str(exc), views.zh_error(exc)
         return out
 
     def home(request: Request) -> Response:
@@ -139,15 +140,18 @@ def create_app(data: Data, *, allow_upload: bool = False, cli_token: str | None 
         if not q:
             return {"q": q, "documents": [], "hits": [], "candidates": []}
         if (too_long := query_too_long(q)) is not None:
-            return {"q": q, "documents": [], "hits": [], "candidates": [], "error": too_long}
+            return {"q": q, "documents": [], "hits": [], "candidates": [], "error": too_long,
+                    "error_zh": views.zh_error("too_long")}  # fmt: skip
         try:
             year = views.year_param(request.query_params.get("year"))
             department = clean_query(request.query_params.get("department")) or None
             hits = data.bs.cites(q, year=year, department=department)
         except AmbiguousPolicyDocument as exc:
-            return {"q": q, "documents": [], "hits": [], "candidates": exc.candidates, "error": str(exc)}
+            return {"q": q, "documents": [], "hits": [], "candidates": exc.candidates, "error": str(exc),
+                    "error_zh": views.zh_error(exc)}  # fmt: skip
         except (ValueError, BudgetscopeError) as exc:  # a bad year, an unknown department
-            return {"q": q, "documents": [], "hits": [], "candidates": [], "error": str(exc)}
+            return {"q": q, "documents": [], "hits": [], "candidates": [], "error": str(exc),
+                    "error_zh": views.zh_error(exc)}  # fmt: skip
         return {"q": q, "documents": data.bs.policy_documents(q), "hits": hits, "candidates": []}
 
     def cites_page(request: Request) -> Response:
@@ -179,9 +183,9 @@ def create_app(data: Data, *, allow_upload: bool = False, cli_token: str | None 
         try:
             view = data.bs.project(request.path_params["id"])
         except ProjectNotFound as exc:
-            return error_page(request, str(exc), 404)
+            return error_page(request, str(exc), 404, exc)
         except BudgetscopeError as exc:
-            return error_page(request, str(exc), 400)
+            return error_page(request, str(exc), 400, exc)
         return page(request, "project.html", **views.project_context(view, data))
 
     def api_project(request: Request) -> Response:
@@ -226,7 +230,8 @@ def create_app(data: Data, *, allow_upload: bool = False, cli_token: str | None 
     def document_page(request: Request) -> Response:
         info = data.document(request.path_params["doc"])
         if info is None:
-            return error_page(request, f"no document {request.path_params['doc'][:80]!r} in the store", 404)
+            return error_page(request, f"no document {request.path_params['doc'][:80]!r} in the store", 404,
+                              DocumentNotFound())  # fmt: skip
         return page(
             request, "document.html", info=info, projects=data.bs.projects(doc=info.doc),
             findings=data.bs.checks(doc=info.doc), has_source=data.source_file(info.doc) is not None,

@@ -103,7 +103,7 @@ def upload_routes(data: Data, page: Callable[..., Response]) -> list[Route]:
     async def receive(request: Request) -> Response:
         length = int(request.headers.get("content-length") or 0)
         if length > MAX_FILE_BYTES * MAX_FILES:
-            return page(request, "error.html", 413, message="upload too large")
+            return page(request, "error.html", 413, message="upload too large", message_zh="上传过大")
         form_data = await request.form(max_files=MAX_FILES)
         job = Job(id=uuid.uuid4().hex, files=[])
         saved: list[Path] = []
@@ -134,7 +134,7 @@ def upload_routes(data: Data, page: Callable[..., Response]) -> list[Route]:
     def status(request: Request) -> Response:
         job = jobs.get(request.path_params["job"])
         if job is None:
-            return page(request, "error.html", 404, message="no such upload")
+            return page(request, "error.html", 404, message="no such upload", message_zh="找不到这次上传")
         return page(request, "upload.html", job=job, limit=MAX_FILE_BYTES // (1024 * 1024))
 
     return [

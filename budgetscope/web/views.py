@@ -122,6 +122,41 @@ def facet_note(hits: int, weak: int) -> str:
     )
 
 
+ZH_ERRORS: dict[str, str] = {
+    "InvalidQuery": "查询无效",
+    "NoSearchIndex": "尚未建立搜索索引",
+    "IndexNotUpdated": "搜索索引未能更新",
+    "UnknownDepartment": "库中没有这个部门",
+    "UnknownPolicyDocument": "库中没有与之对应的政策文件",
+    "AmbiguousPolicyDocument": "这个简称可能指多份文件，请从下列文件中选择",
+    "DocumentNotFound": "库中没有这份文件",
+    "ProjectNotFound": "库中没有这个项目",
+    "AmbiguousProject": "有多个项目与之对应",
+    "IndexBusy": "搜索索引正被其他进程占用，请稍后再试",
+    "ValidationError": "参数无效",
+    "ValueError": "参数无效",
+    "too_long": "查询过长",
+}
+"""The Chinese lead of an error shown on a page (the English message follows it), by the error's kind."""
+ZH_STATUS = {400: "请求有误", 404: "找不到", 413: "上传过大", 503: "暂时无法服务"}
+"""The Chinese lead of an error page, by HTTP status, when the error's kind is not known."""
+
+
+def zh_error(exc: BaseException | str | None, status: int | None = None) -> str:
+    """The Chinese lead of an error: by its exception's class (or a kind name), else by the status.
+
+    >>> zh_error(ValueError("year must be a number")), zh_error("too_long"), zh_error(None, 404)
+    ('参数无效', '查询过长', '找不到')
+    """
+    kinds = (
+        [exc] if isinstance(exc, str) else [c.__name__ for c in type(exc).__mro__] if exc is not None else []
+    )
+    for kind in kinds:
+        if kind in ZH_ERRORS:
+            return ZH_ERRORS[kind]
+    return ZH_STATUS.get(status or 0, "出错了")
+
+
 def first_error(exc: Exception) -> str:
     """One line for a bad filter."""
     if isinstance(exc, ValidationError):

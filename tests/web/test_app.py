@@ -369,3 +369,19 @@ def test_app_project_page_lists_a_department_s_key_tasks(tmp_path: Path, embed_o
     assert [(t["name"], t["yuan"]) for t in tasks][:2] == [("机关运转", 33544200), ("审计事务", 2858700)]
     assert tasks[3]["text"] == "通过教育培训，全面提高审计干部的审计业务工作能力。"
     assert "goal" not in tasks[3]  # this layout prints no goal per task
+
+
+def test_app_error_pages_lead_in_chinese(server: str) -> None:
+    # the pages are bilingual: an error says in Chinese what is wrong, the English line follows
+    cases = [
+        (f"/search?q={quote('字' * 1001)}", "查询过长", "query of 1,001 characters; the limit is 1,000"),
+        (f"/search?q={quote('科普')}&department={quote('火星局')}", "库中没有这个部门", "火星局"),
+        (f"/search?q={quote('科普')}&year=abc", "参数无效", "year"),
+        (f"/cites?q={quote('纲要')}&year=abc", "参数无效", "year"),
+        ("/project/0000000000000000", "库中没有这个项目", "0000000000000000"),
+        (f"/document/{quote('nosuch.txt')}", "库中没有这份文件", "nosuch.txt"),
+    ]
+    for path, zh, en in cases:
+        _, html, _ = get(server + path)
+        error = html.split('id="error">', 1)[1].split("</p>", 1)[0]
+        assert f'<span class="zh" lang="zh-Hans">{zh}</span>' in error and en in error, (path, error)
