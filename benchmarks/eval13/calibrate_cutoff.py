@@ -36,7 +36,7 @@ sys.path.insert(0, str(HERE.parent.parent))
 
 from eval_search13 import catalog, hit_projects, mean, ndcg, project_of  # noqa: E402
 
-from budgetscope.index.ranking import WEAK_SHOWN, signals  # noqa: E402
+from budgetscope.index.ranking import WEAK_SHOWN, cut_in_place, signals  # noqa: E402
 
 
 def pools(home: Path, queries: list[dict[str, Any]]) -> None:
@@ -131,7 +131,8 @@ def report(
     first, nomatch, scores = [], [], []
     for q in queries:
         gains = gains_of(q, cat)
-        pool = [(h, probability(models, s) < cut) for h, s in zip(q["pool"], signals(q["pool"]), strict=True)]
+        below = [probability(models, s) < cut for s in signals(q["pool"])]
+        pool = list(zip(q["pool"], cut_in_place(below), strict=True))  # the cut-off at one place, as search
         shown = pool[:10] if any(not w for _, w in pool) else pool[:WEAK_SHOWN]
         if not gains:
             nomatch.append(all(w for _, w in pool))

@@ -349,12 +349,42 @@ def is_weak(hit: Mapping[str, Any]) -> bool:
     return float(hit.get("relevance") or 0.0) < RELEVANCE_CUTOFF
 
 
+CUT_WINDOW = 10
+"""The first hits in which the cut-off is placed (a first page: the same for any ``top_k``)."""
+
+
+def cut_in_place(below: Sequence[bool]) -> list[bool]:
+    """The weak marks of ranked hits, from whether each is below the calibrated relevance: weak from the
+    end of the first run of hits above it that starts within the first :data:`CUT_WINDOW` (all weak when
+    none starts there).
+
+    >>> cut_in_place([True, False, True, False]), cut_in_place([True] * 3)
+    ([False, False, True, True], [True, True, True])
+    """
+    first = next((i for i, b in enumerate(below[:CUT_WINDOW]) if not b), None)
+    end = 0 if first is None else next((i for i in range(first, len(below)) if below[i]), len(below))
+    return [i >= end for i in range(len(below))]
+
+
 def mark_weak(hits: list[dict[str, Any]], top_k: int, encoder: str = "use") -> list[dict[str, Any]]:
-    """At most ``top_k`` hits in the order of their score, each below the cut-off marked ``weak`` where it
-    stands; when every hit is weak (no close match), only the best :data:`WEAK_SHOWN`."""
+    """At most ``top_k`` hits in the order of their score, those after the cut-off marked ``weak``; when
+    every hit is weak (no close match), only the best :data:`WEAK_SHOWN`.
+
+    The cut-off is one place in the ranking: after the first run of hits above the calibrated relevance
+    (:func:`is_weak`) that starts within the first :data:`CUT_WINDOW` (none there: no close match). Hits
+    ranked above that run count as confident too, and every hit after it as weak, so that a weak hit never
+    stands above a confident one
+    (on the tuning half of benchmarks/eval13: precision of the confident hits 0.676 → 0.709, recall 0.736
+    → 0.731, the first relevant hit confident in 0.902 of queries as before; held-back 0.572 → 0.584,
+    0.754, 0.93 → 0.95).
+
+    >>> hits = [{"dense": d, "coverage": c} for d, c in ((0.5, 0.0), (0.62, 1.0), (0.4, 0.0), (0.6, 1.0))]
+    >>> [h["weak"] for h in mark_weak(hits, 10)]
+    [False, False, True, True]
+    """
     relevance(hits, encoder)
-    for h in hits:
-        h["weak"] = is_weak(h)
+    for h, weak in zip(hits, cut_in_place([is_weak(h) for h in hits]), strict=True):
+        h["weak"] = weak
     if all(h["weak"] for h in hits):
         return hits[: min(top_k, WEAK_SHOWN)]
     return hits[:top_k]

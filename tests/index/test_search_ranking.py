@@ -53,15 +53,21 @@ def test_ranking_name_bonus_lifts_a_project_named_by_the_query() -> None:
     assert hits[0]["id"] == "b"
 
 
-def test_ranking_weak_hits_are_marked_in_place_and_top_k_is_a_maximum() -> None:
-    """A hit below the cut-off keeps its place in the score's order (a weak hit never outranks a
-    confident one it scores below, nor the reverse); ``top_k`` caps the list."""
-    strong = [hit(f"s{i}", "d.txt", "甲", 0.05 - i / 1000) for i in range(3)]
-    weak = [hit(f"w{i}", "d.txt", "乙", 0.06 - i / 1000, dense=0.1, cover=0.0) for i in range(5)]
-    ranked = sorted(weak[:1] + strong + weak[1:], key=lambda h: -h["score"])
+def test_ranking_the_cut_off_is_one_place_in_the_order_and_top_k_is_a_maximum() -> None:
+    """Hits keep the score's order; the cut-off falls after the first run of hits above the calibrated
+    relevance: a hit ranked above that run counts as confident, every hit after it as weak (a weak mark
+    never stands above a confident one); ``top_k`` caps the list."""
+    strong = [hit(f"s{i}", "d.txt", "甲", 0.05 - i / 100) for i in range(3)]
+    weak = [hit(f"w{i}", "d.txt", "乙", 0.055 - i / 100, dense=0.1, cover=0.0) for i in range(4)]
+    ranked = sorted(weak + strong, key=lambda h: -h["score"])
+    assert [h["id"] for h in ranked] == ["w0", "s0", "w1", "s1", "w2", "s2", "w3"]
+    assert [is_weak(h) for h in mark_weak([dict(h) for h in ranked], top_k=10)] == [True, False] + [
+        True,
+        False,
+    ] * 2 + [True]
     shown = mark_weak(ranked, top_k=10)
     assert [h["id"] for h in shown] == [h["id"] for h in ranked]
-    assert [h["weak"] for h in shown] == [True, True, True, True, True, False, False, False]
+    assert [h["weak"] for h in shown] == [False, False, True, True, True, True, True]
     assert [h["score"] for h in shown] == sorted((h["score"] for h in shown), reverse=True)
     assert len(mark_weak(ranked, top_k=2)) == 2
 
