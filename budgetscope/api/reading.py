@@ -21,7 +21,7 @@ Example:
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from budgetscope.models import Document
@@ -63,10 +63,15 @@ def workers_for(paths: Sequence[Path]) -> int:
 
 
 def read_all(
-    paths: Sequence[Path], workers: int | None = None, *, cache: bool | None = None
+    paths: Sequence[Path],
+    workers: int | None = None,
+    *,
+    cache: bool | None = None,
+    on_progress: Callable[[int, int, str], None] | None = None,
 ) -> list[_Result]:
     """Each file read (document or error), in the order of ``paths``; with ``cache`` (default: unless
-    ``BUDGETSCOPE_NO_CACHE``) documents read before by this pipeline come from the read cache."""
+    ``BUDGETSCOPE_NO_CACHE``) documents read before by this pipeline come from the read cache.
+    ``on_progress(done, total, name)`` is called as each file is read."""
     from budgetscope.api import read_cache
 
     use_cache = read_cache.enabled() if cache is None else cache
@@ -74,11 +79,22 @@ def read_all(
     results: list[_Result] = [(read_cache.get(k), None) for k in keys]
     todo = [i for i, (doc, _) in enumerate(results) if doc is None]
     todo_paths = [paths[i] for i in todo]
+    done = len(paths) - len(todo)
+
+    def progress(path: Path) -> None:
+        nonlocal done
+        done += 1
+        if on_progress is not None:
+            on_progress(done, len(paths), path.name)
+
+    if on_progress is not None and done:
+        on_progress(done, len(paths), "")
     n = workers_for(todo_paths) if workers is None else min(workers, len(todo_paths))
-    read = _read_parallel(todo_paths, n) if n > 1 else [(None, None)] * len(todo_paths)
+    read = _read_parallel(todo_paths, n, progress) if n > 1 else [(None, None)] * len(todo_paths)
     for i, path, (doc, error) in zip(todo, todo_paths, read, strict=True):
         if doc is None and error is None:  # not read by a worker: read here, the errors are the usual ones
             doc, error = _read_here(path)
+            progress(path)
         if doc is not None and use_cache:
             read_cache.put(keys[i], doc)
         results[i] = (doc, error)
@@ -95,9 +111,11 @@ def _read_here(path: Path) -> _Result:
         return None, str(exc)
 
 
-def _read_parallel(paths: Sequence[Path], workers: int) -> list[_Result]:
+def _read_parallel(
+    paths: Sequence[Path], workers: int, progress: Callable[[Path], None] | None = None
+) -> list[_Result]:
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import ProcessPoolExecutor, as_completed
     from concurrent.futures.process import BrokenProcessPool
 
     import budgetscope.pipeline.document  # noqa: F401 - loaded once, here, for forked workers
@@ -113,9 +131,12 @@ def _read_parallel(paths: Sequence[Path], workers: int) -> list[_Result]:
             initializer=die_with_parent,
             initargs=(os.getpid(),),
         ) as pool:
-            futures = {i: pool.submit(read_one, paths[i]) for i in order}
-            for i, future in futures.items():
+            futures = {pool.submit(read_one, paths[i]): i for i in order}
+            for future in as_completed(futures):
+                i = futures[future]
                 results[i] = future.result()
+                if progress is not None and results[i] != (None, None):
+                    progress(paths[i])
     except BrokenProcessPool:
         pass  # what the pool did not read is read by the caller
     return results
@@ -140,7 +161,11 @@ def _size(path: Path) -> int:
 
 
 def read_documents(
-    paths: Iterable[Path], workers: int | None = None, *, cache: bool | None = None
+    paths: Iterable[Path],
+    workers: int | None = None,
+    *,
+    cache: bool | None = None,
+    on_progress: Callable[[int, int, str], None] | None = None,
 ) -> tuple[list[Document], list[str]]:
     """Read every file (folders expanded), in parallel when worth it, from the read cache when read
     before (see :func:`read_all`); the documents in input order and, for each file that cannot be
@@ -150,7 +175,7 @@ def read_documents(
     paths = list(paths)
     docs: list[Document] = []
     errors: list[str] = empty_folders(paths)
-    for doc, error in read_all(list(expand(paths)), workers, cache=cache):
+    for doc, error in read_all(list(expand(paths)), workers, cache=cache, on_progress=on_progress):
         if doc is not None:
             docs.append(doc)
         elif error is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Iterable
 from enum import StrEnum
 from pathlib import Path
@@ -66,6 +67,8 @@ def warn(message: str) -> None:
 
 
 PROGRESS_EVERY = 10
+PROGRESS_AFTER = 2.0
+"""Reading files (extract, segment, citations) shows progress once it has taken this many seconds."""
 """When stderr is not a terminal (a log, CI), progress is one line per this many documents."""
 
 
@@ -76,10 +79,14 @@ class Progress:
     a new count (e.g. ``index`` after ``ingest``).
     """
 
-    def __init__(self, label: str, *, quiet: bool = False, every: int = PROGRESS_EVERY) -> None:
+    def __init__(
+        self, label: str, *, quiet: bool = False, every: int = PROGRESS_EVERY, after: float = 0.0
+    ) -> None:
         self.label = label
         self.quiet = quiet
         self.every = every
+        self.after = after  # seconds: quick work shows nothing (a line per file would be noise)
+        self._started = time.monotonic()
         self.console = stderr()
         self._bar: Any = None
         self._task: Any = None
@@ -110,7 +117,7 @@ class Progress:
             self._bar.update(self._task, completed=0, total=None, description="", label=label)
 
     def __call__(self, done: int, total: int, name: str) -> None:
-        if self.quiet:
+        if self.quiet or time.monotonic() - self._started < self.after:
             return
         if self._bar is not None:
             self._bar.update(self._task, completed=done, total=total, description=one_line(name))
@@ -131,10 +138,12 @@ def warn_coverage(docs: Iterable[Document]) -> None:
 
 def read_documents(paths: Iterable[Path], *, cache: bool = True) -> tuple[list[Document], list[str]]:
     """Read every file (in parallel processes when worth it; from the read cache unless ``cache`` is
-    False); failures become one-line error strings."""
+    False), with progress on stderr once it takes :data:`PROGRESS_AFTER` seconds; failures become
+    one-line error strings."""
     from budgetscope.api.reading import read_documents as read_in_parallel
 
-    return read_in_parallel(paths, cache=None if cache else False)
+    with Progress("read", after=PROGRESS_AFTER) as progress:
+        return read_in_parallel(paths, cache=None if cache else False, on_progress=progress)
 
 
 def report_errors(errors: list[str]) -> None:

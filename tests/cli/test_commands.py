@@ -158,3 +158,25 @@ def test_cli_coverage_gap_is_a_warning_line(tmp_path: Path, corpus: Path, comman
             (12, 13, True),
             (13, 13, False),
         ]
+
+
+@pytest.mark.parametrize("command", ["extract", "segment", "citations"])
+def test_cli_reading_many_files_shows_progress_on_stderr(
+    corpus: Path, command: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reading that takes a while says how far it is on stderr (a line per 10 files and at the end, when
+    stderr is no terminal); stdout keeps the data only. Quick reads say nothing (PROGRESS_AFTER)."""
+    import budgetscope.search_cli.common as common
+
+    files = sorted(str(p) for p in corpus.glob("*.txt"))
+    monkeypatch.setattr(common, "PROGRESS_AFTER", 0.0)
+    options = ["--format", "jsonl"] if command == "citations" else ["--format", "json", "--no-cache"]
+    result = runner.invoke(app, [command, *files, *options])
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.stderr.splitlines() if line.startswith("read: ")]
+    assert lines and lines[-1].startswith(f"read: {len(files)}/{len(files)}")
+    data = result.stdout.splitlines() if command == "citations" else [result.stdout]
+    assert all(json.loads(x) is not None for x in data)  # stdout: data only
+    monkeypatch.setattr(common, "PROGRESS_AFTER", 60.0)
+    quick = runner.invoke(app, [command, files[0], *options])
+    assert "read: " not in quick.stderr
