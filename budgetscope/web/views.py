@@ -43,6 +43,12 @@ FORM_AMOUNTS = {
     "basic_expenditure": "基本支出 Basic expenditure",
     "project_expenditure": "项目支出 Project expenditure",
 }
+DEPARTMENT_FORM_AMOUNTS = {
+    **FORM_AMOUNTS,
+    "fiscal_current": "财政拨款 Fiscal appropriation",
+    "project_total": "预算总额 Total budget",
+}
+"""A department-wide form's amounts are the whole department's: its 财政拨款 is no part of a project."""
 
 
 KIND_NAMES = {
@@ -209,7 +215,7 @@ def project_context(view: ProjectView, data: Data) -> dict[str, Any]:
         "findings": view.findings,
         # an unreviewed error-level finding on the project's numbers: its budget is shown flagged
         "budget_flagged": any(c.severity == "error" for c in view.findings),
-        "form_amounts": FORM_AMOUNTS,
+        "form_amounts": DEPARTMENT_FORM_AMOUNTS if record.kind == "department_form" else FORM_AMOUNTS,
         "has_source": data.source_file(record.doc) is not None,
         "is_pdf": record.doc.lower().endswith(".pdf"),
         "document": info,

@@ -365,6 +365,7 @@ def test_app_project_page_lists_a_department_s_key_tasks(tmp_path: Path, embed_o
         table = html.split('id="tasks"', 1)[1].split("</table>", 1)[0]
         assert "审计外勤经费、差旅费、劳务费、审计普法宣传费等。" in table
         assert "购买中介机构审计服务" in table and "3,500,000.00" in table
+        assert 'id="department-wide"' in html and "未读出 not read" not in html  # its amounts are the form's
         tasks = get_json(f"{url}/api/project/{dept}")["project"]["form"]["components"]
     assert [(t["name"], t["yuan"]) for t in tasks][:2] == [("机关运转", 33544200), ("审计事务", 2858700)]
     assert tasks[3]["text"] == "通过教育培训，全面提高审计干部的审计业务工作能力。"
