@@ -75,7 +75,8 @@ def group_projects(
 ) -> list[Group]:
     """Projects grouped by ``department`` or ``year`` (sorted by key), with counts and exact totals;
     ``flagged``: ids of projects whose budget a check calls an error (a likely 万元/元 slip): left out
-    of the totals and counted apart, so that no total states a disputed number as fact.
+    of the totals and counted apart, so that no total states a disputed number as fact. A
+    department-wide form is no project: it is left out.
 
     >>> from budgetscope.models import ProjectSummary as P
     >>> gs = group_projects([P(id="a", kind="form", doc="d", name="x", year=2026, budget_total_yuan=Decimal("1.5")),
@@ -85,9 +86,13 @@ def group_projects(
     >>> [(g.kinds["form"], g.flagged) for g in group_projects(
     ...     [P(id="a", kind="form", doc="d", name="x", year=2026, budget_total_yuan=Decimal("6e8"))], "year", {"a"})]
     [((1, Decimal('0')), 1)]
+    >>> [g.count for g in group_projects([P(id="w", kind="department_form", doc="d", name="局", year=2026)], "year")]
+    []
     """
     groups: dict[str, Group] = {}
     for p in projects:
+        if p.kind == "department_form":  # the department's whole budget, not one of its projects
+            continue
         value = getattr(p, by)
         key = "—" if value is None else str(value)
         g = groups.setdefault(key, Group(key))
