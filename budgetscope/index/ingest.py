@@ -134,19 +134,12 @@ def ingest(
         done = len(files) - len(todo)
         if on_progress is not None:
             on_progress(done, len(files), "")
-        contents = stored_contents(store)
         for item in process_all(todo, workers):
             done += 1
             document = item.document
-            clash = None if document is None else name_clash(document, moved.get(item.path), force=force)
-            twin = None if document is None or force else duplicate_of(document, contents)
             if item.error or document is None:
                 log.info("not stored: %s", item.error or item.path)
                 summary.failed.append(item.error or item.path)
-            elif clash is not None:
-                summary.failed.append(clash)
-            elif twin is not None:
-                summary.failed.append(twin)
             elif strict and document.kind == "other":
                 summary.failed.append(
                     f"{quoted(document.path)}: not a budget document (no 部门预算 parts, project narratives or "
@@ -155,14 +148,13 @@ def ingest(
             else:
                 overlap = overlap_of(document, store)
                 entry = DocumentEntry(document, item.tables, item.stated, item.checks, pipeline_version())
-                try:
+                try:  # the name and content checks, inside the write lock (another ingest may run at once)
                     summary.written += store.write_documents([entry], guard=_guard(store, force))
-                except WriteRefused as exc:  # another ingest stored a clashing document meanwhile
+                except WriteRefused as exc:
                     summary.failed.append(str(exc))
                     if on_progress is not None:
                         on_progress(done, len(files), Path(item.path).name)
                     continue
-                contents[document.content_sha1] = (document.doc, document.path)
                 if item.path in moved:
                     summary.warnings.append(
                         f"{quoted(item.path)}: replaces {quoted(document.doc)} stored from {quoted(moved[item.path].path)}"
@@ -272,10 +264,9 @@ def duplicate_of(document: Document, contents: dict[str, tuple[str, str]]) -> st
 
 
 def _guard(store: EntityStore, force: bool) -> Callable[[Document], str | None]:
-    """The checks of a document against the store done again as it is written, inside the store's write
-    lock: another ``ingest`` running at once may have stored a document of the same name from another
-    path, or the same content under another name, since this one planned (:func:`name_clash`,
-    :func:`duplicate_of`)."""
+    """The checks of a document against the store, made as it is written, inside the store's write
+    lock, so that another ``ingest`` running at once is seen: a document of the same name stored from
+    another path (:func:`name_clash`) or the same content under another name (:func:`duplicate_of`)."""
 
     def guard(document: Document) -> str | None:
         if force:
