@@ -83,9 +83,11 @@ def table_kind(title: str) -> str | None:
     ('overall', 'fiscal', None)
     """
     title = re.sub(r"\s+", "", title)
-    if re.search(r"财政拨款收支(?:预算)?总表$", title):
+    if re.search(r"财政拨款收支(?:预算)?(?:总表|总体情况表)$", title):
         return "fiscal"
-    if re.search(r"收支(?:预算)?总表$", title) and not re.search(r"财政拨款|政府性基金|国有资本|决算", title):
+    if re.search(r"收支(?:预算)?(?:总表|总体情况表)$", title) and not re.search(
+        r"财政拨款|政府性基金|国有资本|决算", title
+    ):
         return "overall"
     return None
 

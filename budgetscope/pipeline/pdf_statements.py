@@ -13,7 +13,9 @@ its repeated header rows dropped. The grid's rows then go through the text reade
 Nothing unsure is asserted. A table is dropped whole when its unit is not printed, when a cell
 under a value column prints digits that are not one number (a number cut or run together), or,
 for a 收支 table, when its 收入总计 and 支出总计 (else 收入合计 and 支出合计) are not both read and
-equal — every 收支 table balances, so a misread total shows there.
+equal — every 收支 table balances, so a misread total shows there. The column labels of a 收支
+table are kept apart from the sums of :mod:`.linking.table_checks` (``收支/合计``): which side a
+column belongs to is not read.
 
 Stated totals: in the sentences of the prose pages that name the budget year (``2026年收入预算
 665964.37万元``), read by :func:`.statements.stated_totals`, not where the words before the label
@@ -31,6 +33,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from budgetscope.models.statements import BudgetTable, StatedTotal, row_key
@@ -42,9 +45,9 @@ from budgetscope.pipeline.statements import (
     table_from_rows,
 )
 
-TITLE = re.compile(r"(?:收支|收入|支出)(?:预算)?总表$")
+TITLE = re.compile(r"(?:收支|收入|支出)(?:预算)?(?:总表|总体情况表)$")
 """A summary table's title (spaces removed): the department's 收支, 收入 and 支出 tables."""
-_NOT_TITLE = re.compile(r"决算|目录|说明|情况")
+_NOT_TITLE = re.compile(r"决算|目录|说明")
 _UNIT = re.compile(r"单位\s*[:：]\s*(?P<unit>万元|亿元|元)")
 _DIGITS_ONLY = re.compile(r"^[\d,.，．\s\-−]+$")
 _NIL = {"-", "—", "－", "--", "——", "/"}
@@ -207,7 +210,13 @@ def _table(title: str, unit: str | None, rows: list[tuple[int, list[str]]]) -> B
     if _unsure(body) or _whole_codes(headers, body):
         return None
     table = table_from_rows(title, 0, unit, headers, body, pages=pages)
-    return table if table is not None and _balanced(table) else None
+    if table is None or not _balanced(table):
+        return None
+    if "收支" in title:  # two sides side by side: a column's label names its side, so that no
+        # 合计 column is summed across the sides (收入 金额 + 支出 一般公共预算)
+        lines = tuple(b if "/" in b.column else replace(b, column=f"收支/{b.column}") for b in table.lines)
+        table = replace(table, lines=lines)
+    return table
 
 
 def summary_pages(page_texts: Sequence[str]) -> list[int]:

@@ -159,7 +159,7 @@ CREATE VIEW reviewed_findings AS SELECT c.*, r.reviewed_at, r.note AS review_not
 CREATE VIEW department_totals AS
 SELECT d.department, d.year, d.doc, b.name AS label, b.yuan, b.fen, b.line, b.page FROM budget_lines b
 JOIN documents d ON d.id = b.document_id WHERE b.name = '支出总计'
-  AND (b.table_title LIKE '%收支总表' OR b.table_title LIKE '%收支预算总表')
+  AND (b.table_title LIKE '%收支总表' OR b.table_title LIKE '%收支预算总表' OR b.table_title LIKE '%收支总体情况表')
   AND b.table_title NOT LIKE '%财政拨款%' AND b.table_title NOT LIKE '%政府性基金%'
   AND b.table_title NOT LIKE '%国有资本%' AND b.table_title NOT LIKE '%决算%'
 UNION ALL

@@ -27,7 +27,7 @@ def test_pdf_statements_table_over_a_page_break_and_a_larger_last_digit() -> Non
     assert table.value("本年收入合计") == Decimal("6481055200.00")
     assert table.value("事业收入") == Decimal("96809700.00")  # 三、事业收入 9,680.97
     total = next(b for b in table.lines if b.name == "支出总计")
-    assert total.page == 3 and total.column == "预算数"
+    assert total.page == 3 and total.column == "收支/预算数"  # side not read: kept out of column sums
     assert [(s.label, s.text, s.yuan, s.page) for s in stated] == [
         ("收入预算", "665964.37万元", Decimal("6659643700"), 1)
     ]
@@ -111,5 +111,7 @@ def test_pdf_statements_table_kind() -> None:
     assert table_kind("部门综合预算收支总表") == "overall"
     assert table_kind("2026年度财政拨款收支预算总表") == "fiscal"
     assert table_kind("2026年度收入预算总表") is None
+    assert table_kind("2026年部门收支总体情况表") == "overall"
+    assert table_kind("公开表4 财政拨款收支总体情况表") == "fiscal"
     line = BudgetLine("t", 1, "收入总计", "预算数", Decimal(1), "1", "元", page=2)
     assert BudgetTable("t", 0, "元", (line,), page=2).value("收入总计") == 1
