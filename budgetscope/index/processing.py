@@ -20,6 +20,7 @@ from pathlib import Path
 from budgetscope.messages import quoted
 from budgetscope.models import BudgetTable, Check, Document, StatedTotal
 from budgetscope.pipeline.linking.findings import department_checks
+from budgetscope.pipeline.pdf_statements import pdf_statements
 from budgetscope.pipeline.statements import department_statements
 
 STATEMENT_KINDS = ("department_budget", "unit_budget", "final_accounts")
@@ -76,7 +77,13 @@ def process_file(path: Path | str) -> Processed:
         tables: list[BudgetTable] = []
         stated: list[StatedTotal] = []
         if document.kind in STATEMENT_KINDS:
-            tables, stated = department_statements(load(path).text)
+            source = load(path)
+            if source.page_starts is None:
+                tables, stated = department_statements(source.text)
+            else:
+                tables, stated = pdf_statements(path, source.page_texts(), year=document.year)
+                if document.kind == "final_accounts":  # its prose states what was spent, not the budget
+                    stated = []
         checks = department_checks(document, tables, stated)
         return Processed(str(path), document, tuple(tables), tuple(stated), tuple(checks))
     except LoadError as exc:

@@ -39,7 +39,7 @@ from budgetscope.models.records import (
     form_unit,
     stable_id,
 )
-from budgetscope.models.statements import BudgetLine, BudgetTable, StatedTotal, row_key
+from budgetscope.models.statements import BudgetLine, BudgetTable, StatedTotal, row_key, table_kind
 from budgetscope.models.views import (
     CitedWording,
     DocumentSummary,
@@ -99,5 +99,6 @@ __all__ = [
     "row_key",
     "section_key",
     "stable_id",
+    "table_kind",
     "to_json",
 ]

@@ -31,17 +31,23 @@ class BudgetLine:
     code: str | None = None
     scheme: str | None = None
     """``functional`` (功能分类科目编码), ``economic`` (经济分类科目编码) or None."""
+    page: int | None = None
+    """The 1-based page of a PDF table's row; ``line`` is then the row's number in its table."""
 
 
 @dataclass(frozen=True)
 class BudgetTable:
-    """A titled table of a department budget with its numeric cells and the names of all its rows."""
+    """A titled table of a department budget with its numeric cells and the names of all its rows.
+
+    ``line`` is the 1-based line of its title in a text; in a PDF ``page`` is set (see the fields)."""
 
     title: str
     line: int
     unit: str
     lines: tuple[BudgetLine, ...]
     row_names: tuple[str, ...] = field(default=())
+    page: int | None = None
+    """The 1-based page a PDF table starts on (its title); ``line`` is then 0."""
 
     def value(self, name: str, column: str | None = None) -> Decimal | None:
         """The first value in the row called ``name`` (ordinal prefixes ignored), in ``column`` if given.
@@ -65,6 +71,25 @@ class StatedTotal:
     line: int
     quantum: Decimal
     """The unit of the last written digit, in yuan: ``15,544万元`` → 10000, ``17.95万元`` → 100."""
+    page: int | None = None
+    """The 1-based page of a PDF's statement; ``line`` is then the line on that page."""
+
+
+def table_kind(title: str) -> str | None:
+    """``overall`` for a department's whole 收支 table (财务收支预算总表, 部门收支总表, 收支预算总表 …),
+    ``fiscal`` for its 财政拨款收支(预算)总表, else None (titles as printed, spaces ignored).
+
+    >>> table_kind("2026年部门财务收支预算总表"), table_kind("表4：部门财政拨款收支总表"), table_kind("收入总表")
+    ('overall', 'fiscal', None)
+    """
+    title = re.sub(r"\s+", "", title)
+    if re.search(r"财政拨款收支(?:预算)?(?:总表|总体情况表)$", title):
+        return "fiscal"
+    if re.search(r"收支(?:预算)?(?:总表|总体情况表)$", title) and not re.search(
+        r"财政拨款|政府性基金|国有资本|决算", title
+    ):
+        return "overall"
+    return None
 
 
 def row_key(name: str) -> str:
@@ -77,4 +102,4 @@ def row_key(name: str) -> str:
     return re.sub(r"^(?:[一二三四五六七八九十]+、|\d+[.．、]|[（(][一二三四五六七八九十\d]+[)）])", "", name)
 
 
-__all__ = ["BudgetLine", "BudgetTable", "StatedTotal", "row_key"]
+__all__ = ["BudgetLine", "BudgetTable", "StatedTotal", "row_key", "table_kind"]

@@ -105,16 +105,25 @@ def join_lines(lines: Sequence[str]) -> str:
 
 
 def _visible(chars: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Drop text drawn under a cell's own text: where characters of two sizes share lines (a merged
-    cell's text continued from the previous page, hidden under the repeated header), the larger
-    print is the visible one."""
+    """Drop text drawn under a cell's own text: where characters of two sizes are drawn over each
+    other (a merged cell's text continued from the previous page, hidden under the repeated header),
+    the larger print is the visible one."""
     sizes = sorted({round(ch["size"], 1) for ch in chars})
     if len(sizes) < 2 or sizes[-1] < sizes[0] * 1.03:
         return chars
     big = [ch for ch in chars if round(ch["size"], 1) == sizes[-1]]
     small = [ch for ch in chars if round(ch["size"], 1) != sizes[-1]]
-    overlaps = any(b["top"] < s["bottom"] and s["top"] < b["bottom"] for b in big for s in small)
+    overlaps = any(_on_top(b, s) for b in big for s in small)
     return big if overlaps else chars
+
+
+def _on_top(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """Two characters drawn over each other: their boxes share lines and more than half the narrower
+    width (a last digit printed a little larger beside its number only touches its neighbour)."""
+    if not (a["top"] < b["bottom"] and b["top"] < a["bottom"]):
+        return False
+    shared = min(a["x1"], b["x1"]) - max(a["x0"], b["x0"])
+    return shared > min(a["x1"] - a["x0"], b["x1"] - b["x0"]) / 2
 
 
 def _text(chars: list[dict[str, Any]]) -> str:

@@ -40,6 +40,14 @@ STATED_LABELS: tuple[str, ...] = (
 )
 """What a 编制说明 states in words, longest match wins (一般公共预算拨款支出预算 over 支出预算)."""
 
+STATED_ALIASES: dict[str, str] = {
+    "收入预算总计": "收入预算",
+    "收入预算合计": "收入预算",
+    "支出预算总计": "支出预算",
+    "支出预算合计": "支出预算",
+}
+"""Other words for a stated total (收入预算总计 50,616.94万元 is the 收入预算)."""
+
 _TITLE = re.compile(r"^[^\t\-•·]{2,40}表$")
 _UNIT = re.compile(r"^单位\s*[:：]\s*(?P<unit>元|万元|亿元)\s*$")
 _NUMBER = re.compile(r"^[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
@@ -62,7 +70,7 @@ def stated_precision(text: str) -> Decimal:
     return Decimal(10) ** (exponent - decimals)
 
 
-def _cell_number(cell: str) -> Decimal | None:
+def cell_number(cell: str) -> Decimal | None:
     c = cell.strip().replace("−", "-")
     if not _NUMBER.match(c):
         return None
@@ -108,7 +116,7 @@ def _row_columns(headers: list[list[str]], rows: list[list[str]], skip: set[int]
     """
     positional = _column_labels(headers)
     numeric = {
-        p for cells in rows for p, c in enumerate(cells) if p not in skip and _cell_number(c) is not None
+        p for cells in rows for p, c in enumerate(cells) if p not in skip and cell_number(c) is not None
     }
     if all(p < len(positional) and _is_value_label(positional[p].split("/")[-1]) for p in numeric):
         return [{p: positional[p] for p in numeric} for _ in rows]
@@ -119,7 +127,7 @@ def _row_columns(headers: list[list[str]], rows: list[list[str]], skip: set[int]
             best = labels
     out = []
     for cells in rows:
-        keys = [p for p, c in enumerate(cells) if c.strip() and (p in skip or _cell_number(c) is None)]
+        keys = [p for p, c in enumerate(cells) if c.strip() and (p in skip or cell_number(c) is None)]
         start = max((keys[-1] + 1) if keys else 0, len(cells) - len(best))
         out.append({start + j: label for j, label in enumerate(best)})
     return out
@@ -144,7 +152,7 @@ def _row_lines(
         text = cell.strip()
         if not text or (i in codes and _CODE.match(text)):
             continue
-        value = _cell_number(text)
+        value = cell_number(text)
         if value is None or i not in columns:
             current = text
             names.append(text)
@@ -165,7 +173,7 @@ def _row_lines(
     return names, out
 
 
-def _named(tables: list[BudgetTable]) -> list[BudgetTable]:
+def named_by_code(tables: list[BudgetTable]) -> list[BudgetTable]:
     """Give rows that carry only a code the name another table of the document gives that code."""
     names = {(b.scheme, b.code): b.name for t in tables for b in t.lines if b.code and b.name}
     out = []
@@ -197,7 +205,7 @@ def find_tables(text: str) -> list[BudgetTable]:
         table, i = _read_table(lines, i, title)
         if table is not None:
             tables.append(table)
-    return _named(tables)
+    return named_by_code(tables)
 
 
 def _read_table(lines: list[str], start: int, title: str) -> tuple[BudgetTable | None, int]:
@@ -218,12 +226,32 @@ def _read_table(lines: list[str], start: int, title: str) -> tuple[BudgetTable |
             i -= 1
             break
         cells = raw.split("\t")
-        if not rows and not any(_cell_number(c) is not None for c in cells):
+        if not rows and not any(cell_number(c) is not None for c in cells):
             headers.append(cells)
         elif [c.strip() for c in cells] not in ([c.strip() for c in h] for h in headers):
             rows.append((i, cells))
     if unit is None or not rows:
         return None, max(i, start + 1)
+    return table_from_rows(title, start + 1, unit, headers, rows), i
+
+
+def table_from_rows(
+    title: str,
+    line: int,
+    unit: str,
+    headers: list[list[str]],
+    rows: list[tuple[int, list[str]]],
+    *,
+    pages: dict[int, int] | None = None,
+) -> BudgetTable | None:
+    """A table from its header rows and its numbered rows of cells (None if no cell holds a number).
+
+    ``pages`` (PDF tables) gives each row number's page; the table's page is its first row's.
+
+    >>> t = table_from_rows("收支总表", 0, "万元", [["项目", "预算数"]], [(2, ["收入总计", "1.5"])], pages={2: 7})
+    >>> [(b.name, b.column, b.yuan, b.page) for b in t.lines], t.page
+    ([('收入总计', '预算数', Decimal('15000.0'), 7)], 7)
+    """
     positional = _column_labels(headers)
     codes = _code_positions(positional)
     ordinals = {p for p, lab in enumerate(positional) if "序号" in lab}
@@ -232,13 +260,16 @@ def _read_table(lines: list[str], start: int, title: str) -> tuple[BudgetTable |
     found: list[BudgetLine] = []
     names: list[str] = []
     for (number, cells), row_columns in zip(rows, columns, strict=True):
-        cells = [("" if p in ordinals and _cell_number(c) is not None else c) for p, c in enumerate(cells)]
+        cells = [("" if p in ordinals and cell_number(c) is not None else c) for p, c in enumerate(cells)]
         row_names, row = _row_lines(cells, number, title, unit, row_columns, codes, scheme)
         names += row_names
-        found.extend(row)
+        found.extend(replace(b, page=pages.get(number)) if pages else b for b in row)
     if not found:
-        return None, i
-    return BudgetTable(title=title, line=start + 1, unit=unit, lines=tuple(found), row_names=tuple(names)), i
+        return None
+    page = pages.get(rows[0][0]) if pages else None
+    return BudgetTable(
+        title=title, line=line, unit=unit, lines=tuple(found), row_names=tuple(names), page=page
+    )
 
 
 def explanation_text(text: str) -> tuple[int, str] | None:
@@ -274,7 +305,9 @@ def stated_totals(text: str, *, first_line: int = 1) -> list[StatedTotal]:
         subject = _SUBJECT.search(clause)
         label = subject["subject"] if subject else None
         if label is None:
-            label = max((lab for lab in STATED_LABELS if clause.endswith(lab)), key=len, default=None)
+            label = max((lab for lab in (*STATED_LABELS, *STATED_ALIASES) if clause.endswith(lab)), key=len,
+                        default=None)  # fmt: skip
+            label = STATED_ALIASES.get(label, label) if label else None
         if label is None:
             continue
         line = first_line + before.count("\n")
@@ -302,15 +335,19 @@ def department_statements(text: str) -> tuple[list[BudgetTable], list[StatedTota
 
 
 __all__ = [
+    "STATED_ALIASES",
     "STATED_LABELS",
     "UNIT_SCALE",
     "BudgetLine",
     "BudgetTable",
     "StatedTotal",
+    "cell_number",
     "department_statements",
     "explanation_text",
     "find_tables",
+    "named_by_code",
     "row_key",
     "stated_precision",
     "stated_totals",
+    "table_from_rows",
 ]

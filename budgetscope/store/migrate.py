@@ -6,12 +6,13 @@ checks' evidence (page, the other place, the field concerned) and the ``reviews`
 amounts are rewritten from their exact text, so nothing is re-read from the source files; the
 checks added in version 2 appear at the next ``budgetscope ingest``. Version 3 keeps the documents
 the search index lags in the documents table (``index_seq``) instead of a table of their own.
+Version 4 adds the page of a PDF's budget-table rows and stated totals.
 
 Example:
     >>> import sqlite3
     >>> conn = sqlite3.connect(":memory:", isolation_level=None)
     >>> _ = conn.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
-    >>> migrate(conn, 3, ":memory:")  # nothing to do at the current version
+    >>> migrate(conn, 4, ":memory:")  # nothing to do at the current version
 """
 
 from __future__ import annotations
@@ -99,7 +100,14 @@ def _to_3(conn: sqlite3.Connection) -> None:
         conn.execute("DROP TABLE index_pending")
 
 
-STEPS = {1: _to_2, 2: _to_3}
+def _to_4(conn: sqlite3.Connection) -> None:
+    """The page of a PDF's table rows and stated totals (read from PDFs at the next ingest)."""
+    for table in ("budget_lines", "stated_totals"):
+        if "page" not in _columns(conn, table):
+            conn.execute(f"ALTER TABLE {table} ADD COLUMN page INTEGER")
+
+
+STEPS = {1: _to_2, 2: _to_3, 3: _to_4}
 """From each version, the step to the next."""
 
 

@@ -86,14 +86,14 @@ def document_rows(
             {
                 "id": stable_id(did, "line", position), "document_id": did, "position": position,
                 "table_title": line.table, "table_line": table_line, "line": line.line, "name": line.name, "column_label": line.column, **money_columns("", line.yuan),
-                "text": line.text, "unit": line.unit, "code": line.code, "scheme": line.scheme,
+                "text": line.text, "unit": line.unit, "code": line.code, "scheme": line.scheme, "page": line.page,
             }
         )  # fmt: skip
     for position, s in enumerate(stated):
         out["stated_totals"].append(
             {
                 "id": stable_id(did, "stated", position), "document_id": did, "position": position,
-                "label": s.label, "text": s.text, **money_columns("", s.yuan), "line": s.line, "quantum": money(s.quantum),
+                "label": s.label, "text": s.text, **money_columns("", s.yuan), "line": s.line, "quantum": money(s.quantum), "page": s.page,
             }
         )  # fmt: skip
     return out

@@ -18,7 +18,7 @@ from decimal import Decimal
 
 from budgetscope.models import fen, stable_id
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 """Bumped when the tables change; an older store is migrated on open (:mod:`.migrate`), a newer refused."""
 
 _MONEY = "yuan TEXT{null}, fen INTEGER"
@@ -82,13 +82,13 @@ CREATE TABLE IF NOT EXISTS budget_lines (
   id TEXT PRIMARY KEY, document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
   position INTEGER NOT NULL, table_title TEXT NOT NULL, table_line INTEGER, line INTEGER, name TEXT,
   column_label TEXT NOT NULL, {_MONEY.format(null=" NOT NULL")}, text TEXT NOT NULL, unit TEXT NOT NULL,
-  code TEXT, scheme TEXT);
+  code TEXT, scheme TEXT, page INTEGER);
 CREATE INDEX IF NOT EXISTS budget_lines_document ON budget_lines(document_id, position);
 CREATE INDEX IF NOT EXISTS budget_lines_code ON budget_lines(scheme, code);
 CREATE TABLE IF NOT EXISTS stated_totals (
   id TEXT PRIMARY KEY, document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
   position INTEGER NOT NULL, label TEXT NOT NULL, text TEXT NOT NULL, {_MONEY.format(null=" NOT NULL")},
-  line INTEGER, quantum TEXT NOT NULL);
+  line INTEGER, quantum TEXT NOT NULL, page INTEGER);
 CREATE INDEX IF NOT EXISTS stated_totals_document ON stated_totals(document_id, position);
 CREATE TABLE IF NOT EXISTS policy_documents (
   id TEXT PRIMARY KEY, title TEXT NOT NULL, family TEXT, version TEXT, ambiguous INTEGER NOT NULL, extra TEXT);
@@ -157,10 +157,13 @@ CREATE VIEW findings AS SELECT * FROM checks WHERE status NOT IN ('agree', 'roun
 CREATE VIEW reviewed_findings AS SELECT c.*, r.reviewed_at, r.note AS review_note FROM checks c
   JOIN reviews r ON r.check_id = c.id WHERE c.status NOT IN ('agree', 'rounded');
 CREATE VIEW department_totals AS
-SELECT d.department, d.year, d.doc, b.name AS label, b.yuan, b.fen, b.line FROM budget_lines b
-JOIN documents d ON d.id = b.document_id WHERE b.name = '支出总计' AND b.table_title LIKE '%财务收支预算总表'
+SELECT d.department, d.year, d.doc, b.name AS label, b.yuan, b.fen, b.line, b.page FROM budget_lines b
+JOIN documents d ON d.id = b.document_id WHERE b.name = '支出总计'
+  AND (b.table_title LIKE '%收支总表' OR b.table_title LIKE '%收支预算总表' OR b.table_title LIKE '%收支总体情况表')
+  AND b.table_title NOT LIKE '%财政拨款%' AND b.table_title NOT LIKE '%政府性基金%'
+  AND b.table_title NOT LIKE '%国有资本%' AND b.table_title NOT LIKE '%决算%'
 UNION ALL
-SELECT d.department, d.year, d.doc, s.label, s.yuan, s.fen, s.line FROM stated_totals s
+SELECT d.department, d.year, d.doc, s.label, s.yuan, s.fen, s.line, s.page FROM stated_totals s
 JOIN documents d ON d.id = s.document_id WHERE s.label = '支出预算';
 CREATE VIEW export_projects AS
 SELECT p.id, p.kind, p.doc, p.line, p.page, p.department, p.year, p.title, p.name,
@@ -210,7 +213,8 @@ SELECT id, project_id, doc, source, project, fiscal_year, administrative_classif
   UNION ALL
   SELECT b.id, NULL, d.doc, 'table', b.name, d.year, d.department,
     CASE b.scheme WHEN 'functional' THEN b.code END, CASE b.scheme WHEN 'economic' THEN b.code END,
-    NULL, b.table_title, b.column_label, b.text, b.yuan, b.fen, 'CNY', b.line, NULL, NULL, NULL, 1, 0, b.position
+    NULL, b.table_title, b.column_label, b.text, b.yuan, b.fen, 'CNY',
+    CASE WHEN b.page IS NULL THEN b.line END, b.page, NULL, NULL, 1, 0, b.position
   FROM budget_lines b JOIN documents d ON d.id = b.document_id
 ) ORDER BY doc, k1, k2, k3;
 CREATE VIEW export_citations AS

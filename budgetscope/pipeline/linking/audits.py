@@ -57,6 +57,11 @@ class DepartmentTotal:
     label: str
     doc: str
     line: int | None
+    page: int | None = None
+
+    @property
+    def where(self) -> str:
+        return f"{self.doc}:{self.line}" if self.page is None else f"{self.doc} p. {self.page}"
 
 
 @dataclass(frozen=True)
@@ -130,11 +135,12 @@ def _magnitude(
         times = a.yuan / other.yuan
         message = (
             f"{_name(r)}: annual budget {a.text} ({yuan_text(a.yuan)}) is {times:,.1f}× the department's whole "
-            f"{r.year} budget ({other.label} {yuan_text(other.yuan)}, {other.doc}:{other.line}); "
+            f"{r.year} budget ({other.label} {yuan_text(other.yuan)}, {other.where}); "
             + slip_hint(a, True, 3 if "千" in a.text else 4)
         )
         evidence = {"found": f"{other.label} {yuan_text(other.yuan)}", "found_yuan": other.yuan,
-                    "other_doc": other.doc, "other_line": other.line}  # fmt: skip
+                    "other_doc": other.doc, "other_line": None if other.page else other.line,
+                    "other_page": other.page}  # fmt: skip
         other_id = None
     else:
         power = near_power(a.yuan, other.yuan)
@@ -313,15 +319,18 @@ def department_totals(rows: Iterable[dict[str, Any]]) -> dict[tuple[str, int], D
     """Each department's whole budget per year from the store's ``department_totals`` view.
 
     Rows carry ``department``, ``year``, ``doc``, ``label``, ``yuan`` and ``line``; a table's
-    支出总计 is preferred to a total stated in words (支出预算).
+    支出总计 is preferred to a total stated in words (支出预算). Rows may carry ``page`` (PDF).
     """
     out: dict[tuple[str, int], DepartmentTotal] = {}
-    for row in sorted(rows, key=lambda r: r["label"] != "支出总计"):
+    # a 支出总计 row of several columns (合计, 基本支出, 项目支出 …): its largest cell is the whole
+    for row in sorted(rows, key=lambda r: (r["label"] != "支出总计", -Decimal(r["yuan"] or 0))):
         if row["department"] is None or row["year"] is None or row["yuan"] is None:
             continue
         key = (row["department"], int(row["year"]))
         if key not in out and Decimal(row["yuan"]) > 0:
-            out[key] = DepartmentTotal(Decimal(row["yuan"]), row["label"], row["doc"], row["line"])
+            out[key] = DepartmentTotal(
+                Decimal(row["yuan"]), row["label"], row["doc"], row["line"], row.get("page")
+            )
     return out
 
 

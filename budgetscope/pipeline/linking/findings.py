@@ -37,6 +37,7 @@ from budgetscope.models import (
     document_id,
     row_key,
     stable_id,
+    table_kind,
 )
 from budgetscope.pipeline.linking.checks import compare, yuan_text
 from budgetscope.pipeline.linking.series import NameKey, body_similarity, key_similarity, series_key
@@ -196,8 +197,11 @@ def narrative_form_checks(records: Sequence[Record], links: Sequence[ProjectLink
 
 
 def _table(tables: Sequence[BudgetTable], ending: str) -> BudgetTable | None:
+    """The document's table of that kind: its 财务收支预算总表 (any city's 收支总表) or its
+    财政拨款收支预算总表 (财政拨款收支总表)."""
+    kind = "fiscal" if ending == FISCAL_TABLE else "overall" if ending == INCOME_TABLE else None
     for t in tables:
-        if t.title.endswith(ending) and not (ending == INCOME_TABLE and FISCAL_TABLE in t.title):
+        if (table_kind(t.title) == kind) if kind else t.title.endswith(ending):
             return t
     return None
 
@@ -225,9 +229,10 @@ def department_checks(
                 id="check:" + stable_id("department_total", document.doc, position, s.label),
                 kind="department_total", status=status, subject=s.label,
                 message=f"编制说明 {s.label}{s.text} {verb} {where} {yuan_text(found)}",
-                doc=document.doc, line=s.line, document_id=did, stated=s.text,
+                doc=document.doc, line=None if s.page else s.line, page=s.page, document_id=did, stated=s.text,
                 stated_yuan=s.yuan, found=f"{where} {yuan_text(found)}", found_yuan=found, other_doc=document.doc,
-                other_line=cell.line if cell else table.line, field=f"stated:{s.label}",
+                other_line=None if table.page else cell.line if cell else table.line,
+                other_page=(cell.page if cell else table.page) if table.page else None, field=f"stated:{s.label}",
             )
         )  # fmt: skip
     out.extend(c.model_copy(update={"document_id": did}) for c in table_sum_checks(document.doc, tables))

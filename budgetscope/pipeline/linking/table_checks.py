@@ -49,7 +49,12 @@ def _check(doc: str, table: BudgetTable, key: str, stated: BudgetLine | None, st
     difference = abs(found - stated_yuan)
     status = "agree" if difference == 0 else "rounded" if difference <= tolerance else "disagree"
     line = stated.line if stated else table.line
-    where = f"{table.title} line {line} {subject}"
+    page = (stated.page if stated else None) or table.page
+    where = (
+        f"{table.title} p. {page} row {line} {subject}"
+        if table.page
+        else f"{table.title} line {line} {subject}"
+    )
     stated_text = f"{stated.column if stated else subject} {yuan_text(stated_yuan)}"
     message = (
         f"{where}: {stated_text} = {what}"
@@ -59,10 +64,13 @@ def _check(doc: str, table: BudgetTable, key: str, stated: BudgetLine | None, st
         else f"{where}: {stated_text} but {what} = {yuan_text(found)}"
     )
     other = parts[0].line if parts else None
+    pdf = table.page is not None
+    places = {"line": None, "page": page, "other_line": None, "other_page": parts[0].page if parts else page} if pdf else {
+        "line": line, "other_line": other}  # fmt: skip
     return Check(
         id="check:" + stable_id("table_sum", doc, table.title, table.line, key), kind="table_sum", status=status,
-        subject=f"{table.title} {subject}", message=message, doc=doc, line=line, stated=stated.text if stated else None,
-        stated_yuan=stated_yuan, found=what, found_yuan=found, other_doc=doc, other_line=other, field=key,
+        subject=f"{table.title} {subject}", message=message, doc=doc, stated=stated.text if stated else None,
+        stated_yuan=stated_yuan, found=what, found_yuan=found, other_doc=doc, field=key, **places,
     )  # fmt: skip
 
 
