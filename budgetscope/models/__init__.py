@@ -36,7 +36,6 @@ from budgetscope.models.records import (
     RecordKind,
     Section,
     document_id,
-    form_unit,
     stable_id,
 )
 from budgetscope.models.statements import BudgetLine, BudgetTable, StatedTotal, row_key, table_kind
@@ -51,6 +50,7 @@ from budgetscope.models.views import (
     SearchHit,
     Series,
     SeriesMember,
+    form_unit,
     section_key,
 )
 

@@ -208,16 +208,6 @@ class Form(_Record):
     """Free-text fields of the form (项目概况, 立项依据, 年度总体目标 …), keyed by their label."""
 
 
-def form_unit(implementer: str | None, department: str | None) -> str | None:
-    """The unit a hit or a list names for a form: its implementer when that is not its department
-    (forms of one name in one budget, 日常保障运行, differ by it), else None.
-
-    >>> form_unit("杭州市道路运输管理服务中心", "杭州市交通运输局"), form_unit("杭州市交通运输局", "杭州市交通运输局")
-    ('杭州市道路运输管理服务中心', None)
-    """
-    return implementer if implementer and implementer != department else None
-
-
 class Record(_Record):
     """One project: a narrative (项目经费情况说明) or a performance form."""
 
@@ -304,16 +294,16 @@ def _form_contract(form: Form) -> dict[str, Any]:
         "start": form.start.isoformat() if form.start else None,
         "end": form.end.isoformat() if form.end else None,
         "amounts": {k: _num(v) for k, v in form.amounts.items()},
-        "components": [_component_contract(c) for c in form.components],
+        "components": [  # name, yuan; a department's task also its text and goal
+            {
+                **c.model_dump(exclude_none=True, exclude={"yuan"}),
+                "yuan": None if c.yuan is None else _num(c.yuan),
+            }
+            for c in form.components
+        ],
         "indicators": [i.model_dump() for i in form.indicators],
         "texts": dict(form.texts),
     }
-
-
-def _component_contract(c: Component) -> dict[str, Any]:
-    out: dict[str, Any] = {"name": c.name, "yuan": _num(c.yuan) if c.yuan is not None else None}
-    out.update({k: v for k, v in (("text", c.text), ("goal", c.goal)) if v})  # a department's task
-    return out
 
 
 class Part(_Record):

@@ -25,6 +25,16 @@ from budgetscope.models.money import _num
 from budgetscope.models.records import SECTION_KEYS, Indicator, Record, section_key
 
 
+def form_unit(implementer: str | None, department: str | None) -> str | None:
+    """The unit a hit or a list names for a form: its implementer when that is not its department
+    (forms of one name in one budget, 日常保障运行, differ by it), else None.
+
+    >>> form_unit("杭州市道路运输管理服务中心", "杭州市交通运输局"), form_unit("杭州市交通运输局", "杭州市交通运输局")
+    ('杭州市道路运输管理服务中心', None)
+    """
+    return implementer if implementer and implementer != department else None
+
+
 class _View(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
