@@ -245,4 +245,5 @@ __all__ = [
     "SearchHit",
     "Series",
     "SeriesMember",
+    "form_unit",
 ]
