@@ -87,7 +87,8 @@ def link_narratives_forms(records: Sequence[Record]) -> list[ProjectLink]:
     (:func:`_same_department`: a record without a department only within its own document).
 
     The two may be in one document (the central template prints each project's form after its
-    narrative) or in two. Names that state different years (``2025年…项目`` and ``2026年…项目``
+    narrative) or in two; a form of the narrative's own document goes first (pages cut from the
+    document, stored too, hold a copy of it). Names that state different years (``2025年…项目`` and ``2026年…项目``
     of one budget) are two projects, however alike the rest of the names.
     """
     forms: dict[int | None, list[tuple[Record, NameKey]]] = defaultdict(list)
@@ -113,6 +114,7 @@ def link_narratives_forms(records: Sequence[Record]) -> list[ProjectLink]:
                 continue
             score = name + (0.2 if agrees else -0.1 if agrees is False else 0.0)
             score += 0.05 * (body_similarity(n, f) or 0.0)
+            score += 0.5 if n.doc == f.doc else 0.0  # its own document's form before a copy's (pages of it)
             scored.append((score, n.id, f.id))
     scored.sort(key=lambda s: (-s[0], s[1], s[2]))
     used: set[str] = set()

@@ -244,3 +244,20 @@ def test_audits_form_of_no_department_is_no_other_document_s_narrative(corpus: P
     # within one document, a record without a department still meets its partner
     same_doc = form.model_copy(update={"doc": narrative.doc, "department": None})
     assert [link.form_id for link in link_narratives_forms([narrative, same_doc])] == [form.id]
+
+
+def test_audits_a_narrative_links_to_the_form_of_its_own_document_before_a_copy() -> None:
+    # the central budget's 信息化运行维护项目 narrative and its form (pp.26-30), and the same form cut out
+    # on its own (p.30), all of 国家信访局: the narrative's form is the one of its own document
+    excerpts = Path(__file__).resolve().parents[3] / "corpus" / "excerpts"
+    whole = process_file(excerpts / "central-letters-and-calls-2026-p26-30.pdf").document
+    pages = process_file(excerpts / "central-letters-and-calls-2026-p30.pdf").document
+    assert whole is not None and pages is not None
+    dept = {"department": "国家信访局"}
+    narrative, own = (
+        r.model_copy(update=dept) for r in sorted(whole.records, key=lambda r: r.kind != "narrative")
+    )
+    (copy,) = (r.model_copy(update=dept) for r in pages.records)
+    assert (narrative.kind, own.kind, copy.kind) == ("narrative", "form", "form")
+    for records in ([narrative, copy, own], [copy, own, narrative]):
+        assert [link.form_id for link in link_narratives_forms(records)] == [own.id]
