@@ -257,7 +257,7 @@ def test_audits_a_narrative_links_to_the_form_of_its_own_document_before_a_copy(
     narrative, own = (
         r.model_copy(update=dept) for r in sorted(whole.records, key=lambda r: r.kind != "narrative")
     )
-    (copy,) = (r.model_copy(update=dept) for r in pages.records)
+    (copy,) = (r.model_copy(update={**dept, "id": "0" * 16}) for r in pages.records)  # first of equal pairs
     assert (narrative.kind, own.kind, copy.kind) == ("narrative", "form", "form")
     for records in ([narrative, copy, own], [copy, own, narrative]):
         assert [link.form_id for link in link_narratives_forms(records)] == [own.id]
