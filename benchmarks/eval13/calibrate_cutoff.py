@@ -131,8 +131,10 @@ def report(
     first, nomatch, scores = [], [], []
     for q in queries:
         gains = gains_of(q, cat)
-        below = [probability(models, s) < cut for s in signals(q["pool"])]
-        pool = list(zip(q["pool"], cut_in_place(below), strict=True))  # the cut-off at one place, as search
+        relevances = [probability(models, s) for s in signals(q["pool"])]
+        pool = list(
+            zip(q["pool"], cut_in_place(relevances, cut), strict=True)
+        )  # the cut-off as search places it
         shown = pool[:10] if any(not w for _, w in pool) else pool[:WEAK_SHOWN]
         if not gains:
             nomatch.append(all(w for _, w in pool))

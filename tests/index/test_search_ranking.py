@@ -55,21 +55,23 @@ def test_ranking_name_bonus_lifts_a_project_named_by_the_query() -> None:
 
 def test_ranking_the_cut_off_is_one_place_in_the_order_and_top_k_is_a_maximum() -> None:
     """Hits keep the score's order; the cut-off falls after the first run of hits above the calibrated
-    relevance: a hit ranked above that run counts as confident, every hit after it as weak (a weak mark
-    never stands above a confident one); ``top_k`` caps the list."""
-    strong = [hit(f"s{i}", "d.txt", "甲", 0.05 - i / 100) for i in range(3)]
+    relevance (or after a later hit that is nearly sure): a hit ranked above counts as confident, every
+    hit after it as weak (a weak mark never stands above a confident one); ``top_k`` caps the list."""
+    sure = hit("s0", "d.txt", "甲", 0.05)  # relevance 0.94
+    fair = [hit(f"s{i}", "d.txt", "甲", 0.05 - i / 100, dense=0.55, cover=0.5) for i in (1, 2)]  # ~0.33
     weak = [hit(f"w{i}", "d.txt", "乙", 0.055 - i / 100, dense=0.1, cover=0.0) for i in range(4)]
-    ranked = sorted(weak + strong, key=lambda h: -h["score"])
+    ranked = sorted([*weak, sure, *fair], key=lambda h: -h["score"])
     assert [h["id"] for h in ranked] == ["w0", "s0", "w1", "s1", "w2", "s2", "w3"]
-    assert [is_weak(h) for h in mark_weak([dict(h) for h in ranked], top_k=10)] == [True, False] + [
-        True,
-        False,
-    ] * 2 + [True]
-    shown = mark_weak(ranked, top_k=10)
-    assert [h["id"] for h in shown] == [h["id"] for h in ranked]
-    assert [h["weak"] for h in shown] == [False, False, True, True, True, True, True]
-    assert [h["score"] for h in shown] == sorted((h["score"] for h in shown), reverse=True)
-    assert len(mark_weak(ranked, top_k=2)) == 2
+    marked = mark_weak([dict(h) for h in ranked], top_k=10)
+    assert [is_weak(h) for h in marked] == [True, False, True, False, True, False, True]
+    assert [h["weak"] for h in marked] == [False, False, True, True, True, True, True]
+    assert [h["id"] for h in marked] == [h["id"] for h in ranked]
+    assert [h["score"] for h in marked] == sorted((h["score"] for h in marked), reverse=True)
+    assert len(mark_weak([dict(h) for h in ranked], top_k=2)) == 2
+    # a nearly sure hit further down is not marked weak, nor anything above it
+    late = sorted([*weak, *fair, hit("s3", "d.txt", "甲", 0.028)], key=lambda h: -h["score"])
+    assert [h["id"] for h in late] == ["w0", "w1", "s1", "w2", "s2", "s3", "w3"]
+    assert [h["weak"] for h in mark_weak(late, top_k=10)] == [False] * 6 + [True]
 
 
 def test_ranking_relevance_is_calibrated_on_cosine_coverage_and_the_gap_to_the_best() -> None:
