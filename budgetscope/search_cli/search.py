@@ -6,6 +6,7 @@ Citation questions ("哪些项目引用了全民科学素质纲要") are answere
 from __future__ import annotations
 
 import json
+import sys
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
@@ -118,7 +119,8 @@ def search_or_wait_for_serve(
     from budgetscope.api.errors import BudgetscopeError, IndexBusy
     from budgetscope.api.indexing import SEARCH_WAIT, lock_wait
 
-    deadline = time.monotonic() + lock_wait(SEARCH_WAIT)
+    wait = lock_wait(SEARCH_WAIT)
+    deadline, said = time.monotonic() + wait, False
     while True:
         step = max(0.0, min(SERVE_RECHECK, deadline - time.monotonic()))
         try:
@@ -126,6 +128,13 @@ def search_or_wait_for_serve(
         except IndexBusy as exc:
             if time.monotonic() >= deadline:
                 raise fail(str(exc)) from None
+            if not said:  # once, on stderr: a silent minute looks like a hang
+                said = True
+                print(
+                    f"the search index is held by another process (an ingest, index or serve): waiting up to "
+                    f"{wait:.0f} s for it, or for a serve to answer",
+                    file=sys.stderr,
+                )
             logging.getLogger("budgetscope.search_cli").info(
                 "the index is held by another process: waiting for it, or for a serve to answer"
             )
