@@ -76,6 +76,7 @@ def test_forms_pdf_department_key_tasks_with_content_and_amount_xian() -> None:
         ("审计专项补助经费", Decimal("1981800.00")),
     ]
     assert sum(c.yuan or 0 for c in form.components) == form.amounts["project_total"]
+    assert form.department == "西安市审计局"  # 部门（单位）名称 | 西安市审计局, on the page
     assert form.components[1].text == "审计外勤经费、差旅费、劳务费、审计普法宣传费等。"
     assert form.components[0].goal is None
 
