@@ -81,7 +81,7 @@ def render(rows: list[dict[str, Any]], *, every: bool = False) -> None:
     for name in dict.fromkeys(row["doc"] for row in rows):
         table = Table(
             *(Column(h, overflow="fold") for h in headers),
-            title=escape(name or ""),
+            title=escape(one_line(name or "")),
             title_justify="left",
         )
         for row in (r for r in rows if r["doc"] == name):

@@ -75,9 +75,9 @@ def export_rows(store: EntityStore, what: ExportKind | str) -> Iterator[dict[str
         yield {n: row[n] for n in names}
 
 
-_CSV_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-"""Control characters a CSV cell may not carry raw (a terminal would act on ESC …); tab and line
-breaks stay, quoted as CSV quotes them."""
+_CSV_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+"""Control characters a CSV cell may not carry raw (a terminal would act on ESC …; a reader splits a
+row at a bare carriage return); tab and line feed stay, quoted as CSV quotes them."""
 
 
 def _cell(value: Any) -> Any:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import shutil
@@ -81,12 +83,17 @@ def test_app_control_characters_of_queries_notes_and_names_are_escaped(home: Pat
     assert "\x1b" not in searched.stdout and "学会改革\\x1b[2J" in searched.stdout
     copy = tmp_path / "home"
     shutil.copytree(home, copy)
-    evil = tmp_path / "evil\x1b[7m-2033.txt"
+    evil = tmp_path / "evil\x1b[7m\r-2033.txt"
     evil.write_text(small_budget(2033), encoding="utf-8")
     assert invoke("ingest", evil, "--home", copy, "--no-index", "-q").exit_code == 0
     exported = invoke("export", "--home", copy, "-w", "projects", "-f", "csv", "--out", "-")
     assert exported.exit_code == 0, exported.output
-    assert "\x1b" not in exported.stdout and "evil\\x1b[7m-2033.txt" in exported.stdout
+    assert "\x1b" not in exported.stdout and "\r" not in exported.stdout
+    assert "evil\\x1b[7m\\x0d-2033.txt" in exported.stdout
+    jsonl = invoke("export", "--home", copy, "-w", "projects", "-f", "jsonl", "--out", "-").stdout
+    assert len(list(csv.reader(io.StringIO(exported.stdout)))) == 1 + len(jsonl.splitlines())  # no row split
+    checked = invoke("check", "--home", copy, "--all")
+    assert "\x1b" not in checked.stdout and "evil\\x1b[7m\\r-2033.txt" in checked.stdout
     listed = json.loads(invoke("check", "--home", copy, "--all", "-f", "json").stdout)
     first = listed[0]["id"]
     assert invoke("check", "--home", copy, "--review", first, "--note", "ok\x1b[31mRED").exit_code == 0
