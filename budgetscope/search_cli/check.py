@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import sys
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -60,6 +61,27 @@ def _where(doc: str | None, page: int | None, line: int | None) -> str:
     if not doc:
         return ""
     return f"{doc}:{line}" if line else f"{doc} p.{page}" if page else doc
+
+
+def _stored_doc(doc: str, stored: list[str]) -> str:
+    """The stored document a ``--doc`` names: its file name (a path given is taken by its name), else a
+    one-line error naming the nearest stored names.
+
+    >>> _stored_doc("/data/a.txt", ["a.txt"])
+    'a.txt'
+    """
+    import difflib
+
+    name = Path(doc).name if doc.strip() else doc
+    if name in stored:
+        return name
+    near = [d for d in stored if name and name.lower() in d.lower()] or difflib.get_close_matches(
+        name, stored, n=5, cutoff=0.4
+    )
+    shown = ", ".join(near[:5]) if near else ", ".join(stored[:5]) + (", …" if len(stored) > 5 else "")
+    raise fail(
+        f"no document {doc!r} in the store ({'did you mean' if near else 'stored'}: {shown or 'none'})"
+    )
 
 
 def render(rows: list[dict[str, Any]], *, every: bool = False) -> None:
@@ -163,12 +185,8 @@ def command(
                 for cid in bs.review(ids, note=note, reviewed=mark) if ids else []:
                     stderr().print(f"{cid}: {verb}", highlight=False, markup=False)
             return
-        if doc is not None and doc not in (stored := sorted(d.doc for d in bs.documents())):
-            near = [d for d in stored if doc.lower() in d.lower()] or stored
-            shown = ", ".join(near[:5]) + (", …" if len(near) > 5 else "")
-            raise fail(
-                f"no document {doc!r} in the store ({'did you mean' if near is not stored else 'stored'}: {shown or 'none'})"
-            )
+        if doc is not None:
+            doc = _stored_doc(doc, sorted(d.doc for d in bs.documents()))
         found = bs.checks(every=every, kind=kind, doc=doc, reviewed=reviewed)
     except (StoreError, budgetscope.BudgetscopeError) as exc:
         raise fail(str(exc)) from None

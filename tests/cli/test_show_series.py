@@ -128,3 +128,13 @@ def test_show_series_check_of_an_unknown_document_is_an_error(home: Path) -> Non
     )
     known = runner.invoke(app, ["check", "--home", str(home), "--doc", "sast-2023-department-budget.txt"])
     assert known.exit_code == 0 and "60000.00万元" in known.stdout  # its unit slip
+    by_path = runner.invoke(
+        app, ["check", "--home", str(home), "--doc", "/any/where/sast-2023-department-budget.txt"]
+    )
+    assert by_path.exit_code == 0 and by_path.stdout == known.stdout  # a path given: its file name
+    typo = runner.invoke(app, ["check", "--home", str(home), "--doc", "sast-2032-department-budget.txt"])
+    assert (
+        typo.exit_code == 1
+        and "did you mean: " in typo.stderr
+        and "sast-2023-department-budget.txt" in typo.stderr
+    )
