@@ -33,8 +33,18 @@ def to_frame(items: Iterable[BaseModel]) -> Any:
 
 
 class Rows(list[M]):
-    """A list of models that also gives itself as a DataFrame."""
+    """A list of models that also gives itself as a DataFrame; ``model``, the rows' class, gives an
+    empty list its columns."""
+
+    def __init__(self, items: Iterable[M] = (), model: type[BaseModel] | None = None) -> None:
+        super().__init__(items)
+        self.model = model
 
     def to_frame(self) -> Any:
-        """The rows as a pandas DataFrame (see :func:`to_frame`)."""
-        return to_frame(self)
+        """The rows as a pandas DataFrame (see :func:`to_frame`); no rows: no rows, with the columns."""
+        frame = to_frame(self)
+        if not self and self.model is not None:
+            import pandas as pd
+
+            frame = pd.DataFrame(columns=list(self.model.model_fields))
+        return frame

@@ -195,7 +195,7 @@ class Budgetscope:
 
         with self._store() as store:
             hits = answer(store, query, (filters or SearchFilters()).as_dict(), search_index, top_k=top_k)
-        return Rows(hits)
+        return Rows(hits, SearchHit)
 
     def year_note(self, year: int | None) -> str | None:
         """Why a search or cites filtered to ``year`` can find nothing (no stored document of that year, or
@@ -232,7 +232,7 @@ class Budgetscope:
             if department:
                 department = department_filter(store, department)
             unambiguous(store, query, year=year, department=department)
-            return Rows(cites(store, query, year=year, department=department))
+            return Rows(cites(store, query, year=year, department=department), SearchHit)
 
     def policy_documents(self, query: str | None = None) -> Rows[PolicyDocument]:
         """The canonical policy documents a query names (every one without a query), with aliases and 文号."""
@@ -266,18 +266,25 @@ class Budgetscope:
         kind: Literal["narrative", "form"] | None = None,
         doc: str | None = None,
     ) -> Rows[ProjectSummary]:
-        """The stored projects in document order, filtered by year, department, kind, source file."""
+        """The stored projects in document order, filtered by year, department (its full name, or a 简称
+        as search takes it; :class:`UnknownDepartment` when the store has none such), kind, source file."""
         from budgetscope.api.projects import project_summaries
+        from budgetscope.api.searching import department_filter
 
         with self._store() as store:
-            return Rows(project_summaries(store, year=year, department=department, kind=kind, doc=doc))
+            department = (
+                department_filter(store, department.strip()) if department and department.strip() else None
+            )
+            return Rows(
+                project_summaries(store, year=year, department=department, kind=kind, doc=doc), ProjectSummary
+            )
 
     def documents(self) -> Rows[DocumentSummary]:
         """The stored source documents (kind, department, year, pages, number of projects, warnings)."""
         from budgetscope.api.projects import document_summaries
 
         with self._store() as store:
-            return Rows(document_summaries(store))
+            return Rows(document_summaries(store), DocumentSummary)
 
     def checks(
         self, *, every: bool = False, kind: str | None = None, doc: str | None = None, reviewed: bool = False
@@ -287,7 +294,7 @@ class Budgetscope:
         from budgetscope.api.projects import checks
 
         with self._store() as store:
-            return Rows(checks(store, every=every, kind=kind, doc=doc, reviewed=reviewed))
+            return Rows(checks(store, every=every, kind=kind, doc=doc, reviewed=reviewed), Check)
 
     def check_kinds(self) -> set[str]:
         """The kinds of check the store holds (``unit_slip``, ``narrative_form_amount``, …)."""

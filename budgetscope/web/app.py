@@ -224,7 +224,10 @@ def create_app(data: Data, *, allow_upload: bool = False, cli_token: str | None 
         except ValueError as exc:
             return JSONResponse({"error": str(exc)}, status_code=400)
         department = clean_query(request.query_params.get("department")) or None
-        rows = data.bs.projects(year=year, department=department)
+        try:
+            rows = data.bs.projects(year=year, department=department)
+        except BudgetscopeError as exc:  # a department the store does not hold
+            return JSONResponse({"error": str(exc)}, status_code=400)
         return Response(to_json([p.model_dump() for p in rows]), media_type="application/json")
 
     def document_page(request: Request) -> Response:

@@ -175,6 +175,11 @@ def test_api_projects_and_checks_as_frames(bs: Budgetscope, api_home: Path) -> N
     # 科技社团党建工作项目's 60000.00万元 (2023), a likely slip, is flagged in the listing and the frame
     assert [(p.year, p.name) for p in projects if p.budget_flagged] == [(2023, "科技社团党建工作项目")]
     assert frame["budget_flagged"].sum() == 1
+    empty = bs.projects(year=1999).to_frame()  # no rows, the columns all the same
+    assert empty.shape == (0, len(frame.columns)) and list(empty.columns) == list(frame.columns)
+    assert bs.projects(department="市科协") == bs.projects(department=SAST)  # its 简称, as search takes it
+    with pytest.raises(BudgetscopeError, match="is not in the store"):
+        bs.projects(department="火星局")
     every = bs.checks(every=True)
     assert every and B23 in {c.doc for c in every} <= {B23, T19, T26}
     assert all(isinstance(c, Check) for c in every)

@@ -212,6 +212,10 @@ def test_app_browse_marks_budgets_a_check_calls_an_error(server: str) -> None:
     projects = get(f"{server}/api/projects?year=2023")[1]  # money as exact JSON numbers
     assert '"budget_total_yuan": 600000000.00' in projects
     assert get(f"{server}/api/projects?year=abc")[0] == 400
+    status, unknown, _ = get(f"{server}/api/projects?department={quote('火星局')}")
+    assert status == 400 and "is not in the store" in json.loads(unknown)["error"]
+    short = get_json(f"{server}/api/projects?department={quote('市科协')}&year=2023")
+    assert short and {p["department"] for p in short} == {"上海市科学技术协会"}
     assert "部门预算 department budget" in body and "<td>department_budget</td>" not in body  # kinds named
     empty = get(f"{server}/browse?year=2099")[1]  # a year with no project says so, not a bare empty list
     assert 'id="nolisted"' in empty and "in 2099" in empty
