@@ -24,6 +24,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import stat
 import time
 import types
 import typing
@@ -167,13 +168,19 @@ def load_jsonl(
     from budgetscope.store.sqlite import open_store
 
     started = time.perf_counter()
+    given_files = list(files)
     files = [
         f
-        for given in files
+        for given in given_files
         for f in (sorted(Path(given).glob("*.jsonl")) if Path(given).is_dir() else [given])
     ]
+    for given in given_files:  # a folder without a map step's file is a mistake, not nothing to do
+        if Path(given).is_dir() and not any(Path(given).glob("*.jsonl")):
+            raise BulkLoadError(f"{quoted(given)}: no .jsonl file in this folder")
     for file in files:  # a missing or unreadable file stops the load before anything is written
         try:
+            if not stat.S_ISREG(os.stat(file).st_mode):  # a FIFO would never end
+                raise BulkLoadError(f"{quoted(file)}: not a regular file")
             open(file, "rb").close()
         except OSError as exc:
             raise BulkLoadError(f"{quoted(file)}: cannot read ({exc.strerror or exc})") from None

@@ -213,6 +213,8 @@ def short(text: str, limit: int = 60) -> str:
 def _read_queries(path: Path) -> list[dict[str, Any]]:
     """The lines of a queries file, each checked: {"query": non-empty text, "filters": {...}}."""
     try:
+        if path.exists() and not path.is_file():  # a folder, or a FIFO that would never end
+            raise fail(f"{path}: not a regular file")
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
         raise fail(f"{path}: cannot read queries ({exc})") from None

@@ -460,3 +460,25 @@ def test_search_says_once_that_it_waits_for_the_index(home: Path) -> None:
         "or for a serve to answer"
     )
     assert len(lines) == 2 and lines[1].startswith("error: ") and "open in another process" in lines[1]
+
+
+def test_load_map_step_and_queries_refuse_a_fifo_and_an_empty_folder(home: Path, tmp_path: Path) -> None:
+    """`ingest --from-jsonl` and `search --queries` say at once what is wrong with what they were given
+    (before: a FIFO hung them, an empty folder was "0 written")."""
+    import threading
+
+    os.mkfifo(tmp_path / "pipe.jsonl")
+    (tmp_path / "empty").mkdir()
+    cases = [
+        (["ingest", "--home", tmp_path / "h", "--from-jsonl", tmp_path / "pipe.jsonl"], "pipe.jsonl: not a regular file"),
+        (["ingest", "--home", tmp_path / "h", "--from-jsonl", tmp_path / "empty"], "empty: no .jsonl file in this folder"),
+        (["search", "--home", home, "--queries", tmp_path / "pipe.jsonl"], "pipe.jsonl: not a regular file"),
+    ]  # fmt: skip
+    for args, reason in cases:
+        result: list[Result] = []
+        worker = threading.Thread(target=lambda a=args, r=result: r.append(invoke(*a)), daemon=True)
+        worker.start()
+        worker.join(timeout=60)
+        assert result, f"{args[0]} did not return"
+        lines = clean_failure(result[0])
+        assert lines[-1].startswith("error: ") and lines[-1].endswith(reason), lines
