@@ -191,7 +191,7 @@ def _utf8_damage(data: bytes, exc: UnicodeDecodeError) -> str | None:
     bad = len(data.decode("utf-8", errors="replace")) - len(data.decode("utf-8", errors="ignore"))
     if exc.reason == "unexpected end of data" and exc.end >= len(data) - 3:
         return "UTF-8 text cut inside a character at its end (truncated file?)"
-    if bad <= max(3, len(data) // 10000):
+    if bad <= max(8, len(data) // 2000):  # a few bad bytes; another encoding gives thousands
         return f"UTF-8 text with {bad} invalid byte{'s' if bad > 1 else ''}, the first at offset {exc.start} (damaged file?)"
     return None
 
