@@ -53,6 +53,8 @@ _PRODUCT_BEFORE = re.compile(
     r"(?:编辑出版|编辑印制|出版|编印|印制|撰写|编写|完成|形成|制作|拍摄|录制|播出|播放|办好|开发|研发|开设|讲授|广播版|电视版|网络版|"
     r"详见(?:单位)?|填报|填写|签订|签署|订立|续签)了?$"
 )
+# right before 《: making a course, a book, a film (what it names is the project's own, even 《科学方法》)
+_MAKING_BEFORE = re.compile(r"(?:开发|研发|开设|讲授|编写|撰写|编印|出版|拍摄|录制)了?$")
 _WS = re.compile(r"\s+")
 _SHORT_NAME_BEFORE = re.compile(r"(?:以下|下文)?(?:简称|称)[为：:]?[“\"]?$")
 _HAS_TYPE = re.compile(rf"(?:{DOC_TYPES})(?:[（(][^（）()]{{1,20}}[）)])?$")
@@ -71,11 +73,11 @@ _GAP_AFTER = re.compile(
     r"(?:[（(][^（）()]{1,12}[）)])?(?:(?:的|有关问题的|有关事项的)?(?:通知|批复|决定|意见|函))?(?:文件|文)?[（(【\[〔［]?(?:文号|发文字号|文件编号)?[:：]?"
 )
 _GAP_BEFORE = re.compile(
-    r"(?:文件|文)?(?:(?:[\u3400-\u9fff]{2,24}?(?:办公厅|办公室|人民政府|委员会|政府|厅|局|委|院|部|办|中心))?"
-    r"(?:关于印发|印发)|下发|的)?"
+    r"(?:文件|文)?(?:[\u3400-\u9fff]{2,24}?(?:办公厅|办公室|人民政府|委员会|政府|厅|局|委|院|部|办|中心))?"
+    r"(?:关于印发|印发|下发|的)?"
 )
-"""Between a 文号 and the 《 of the title it published: 文件, the issuer, 关于印发 (榕政办〔2017〕285号文件
-福州市人民政府办公厅关于印发《…》)."""
+"""Between a 文号 and the 《 of the title it numbers: 文件, the issuer, 关于印发 (榕政办〔2017〕285号文件
+福州市人民政府办公厅关于印发《…》, 国办发〔2022〕7号 国务院办公厅《…》)."""
 _CHAINED = re.compile(r"[、，,和及与]?")
 """Between two 《》 titles of one enumeration (开发《A》《B》、《C》): the second is what the first is."""
 MAX_UNCLOSED = 60
@@ -173,6 +175,8 @@ def _is_document(title: str, before: str, after: str, has_number: bool) -> bool:
         return True
     bare = re.sub(r"[（(][^（）()]*[）)]$", "", title)
     if _NOT_DOCUMENT_AFTER.match(after) or _NOT_DOCUMENT_END.search(bare):
+        return False
+    if _MAKING_BEFORE.search(before):  # 开发《科学方法》课程: made by the project, whatever its name ends in
         return False
     if _HAS_TYPE.search(title):
         return True

@@ -145,13 +145,13 @@ def find_bare_numbers(text: str, section: str | None, taken: list[Citation]) -> 
     """A 文号 standing alone as the thing cited ("依据国发〔2021〕9号文件"): the number is the title.
 
     Only when a citing verb comes right before it and 文件/文/精神/要求/规定 right after, and no
-    citation found otherwise holds it.
+    citation found otherwise holds it or has it as its 文号.
     """
     out = []
     for dn in find_doc_numbers(text):
         start, end = dn.start, dn.end
-        if any(c.start <= start < c.end for c in taken):
-            continue
+        if any(c.start <= start < c.end or c.doc_number == dn.number.text for c in taken):
+            continue  # inside a citation, or the 文号 of a title cited beside it (…12号文件《X》)
         left, right = text[max(0, start - 8) : start], text[end : end + 8]
         if _BARE_NUMBER_LEFT.search(left) and _BARE_NUMBER_RIGHT.match(right):
             number = dn.number.text

@@ -123,3 +123,29 @@ def test_citations_doc_number_before_the_issuer_and_its_publishing_notice() -> N
     )
     (cite,) = find_citations(text, section="goals")
     assert (cite.title, cite.doc_number) == ("福州市城乡居民基本医疗保险管理办法", "榕政办〔2017〕285号")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "开发《科学方法》课程。",  # a title ending in 法, made by the project
+        "开发《科学方法》《AI与未来》《智能硬件》3门课程",
+        "编写《科技馆管理办法》读本",
+    ],
+)
+def test_citations_what_a_project_makes_is_no_cited_document_whatever_its_name(text: str) -> None:
+    assert find_citations(text, section="goals") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "number"),
+    [
+        # the 文号, 文件, then the title: one document with its 文号, not a second one of the bare number
+        ("根据沪科协〔2024〕12号文件《上海市科协关于加强科普工作的意见》开展。", "上海市科协关于加强科普工作的意见", "沪科协〔2024〕12号"),
+        # the 文号, the issuer, then the title
+        ("根据国办发〔2022〕7号 国务院办公厅《关于进一步加强科学技术普及工作的意见》开展。",
+         "关于进一步加强科学技术普及工作的意见", "国办发〔2022〕7号"),
+    ],
+)  # fmt: skip
+def test_citations_a_doc_number_before_its_title_is_the_title_s(text: str, title: str, number: str) -> None:
+    assert [(c.title, c.doc_number) for c in find_citations(text, section="legal_basis")] == [(title, number)]
