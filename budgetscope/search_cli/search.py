@@ -103,6 +103,9 @@ def ask_serve(
 
 
 SERVE_RECHECK = 1.0
+SAY_WAITING = 3.0
+"""After this many seconds of waiting for the index, search says so on stderr (a script that waits less
+sees only the error)."""
 """Seconds between two looks for a serve while the embedded index is held by another process."""
 
 
@@ -120,7 +123,8 @@ def search_or_wait_for_serve(
     from budgetscope.api.indexing import SEARCH_WAIT, lock_wait
 
     wait = lock_wait(SEARCH_WAIT)
-    deadline, said = time.monotonic() + wait, False
+    started = time.monotonic()
+    deadline, said = started + wait, False
     while True:
         step = max(0.0, min(SERVE_RECHECK, deadline - time.monotonic()))
         try:
@@ -128,7 +132,7 @@ def search_or_wait_for_serve(
         except IndexBusy as exc:
             if time.monotonic() >= deadline:
                 raise fail(str(exc)) from None
-            if not said:  # once, on stderr: a silent minute looks like a hang
+            if not said and time.monotonic() - started >= SAY_WAITING:  # once: a silent minute looks hung
                 said = True
                 print(
                     f"the search index is held by another process (an ingest, index or serve): waiting up to "
