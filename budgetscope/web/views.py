@@ -167,7 +167,8 @@ def first_error(exc: Exception) -> str:
     """One line for a bad filter."""
     if isinstance(exc, ValidationError):
         err = exc.errors()[0]
-        return f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}"
+        msg = str(err["msg"]).removeprefix("Value error, ")  # pydantic's wording of a ValueError
+        return f"{'.'.join(str(p) for p in err['loc'])}: {msg}"
     return str(exc)
 
 

@@ -341,6 +341,7 @@ def test_app_search_for_a_year_no_document_has_names_the_stored_years(server: st
     assert status == 200 and 'id="noresult"' in page
     note = page[page.index('id="filternote"') :].split("</p>", 1)[0]
     assert "no stored document is of 2030" in note and "2019, 2023, 2025, 2026" in note
+    assert '<span class="zh" lang="zh-Hans">这一年没有可查的项目</span>' in note  # the pages are bilingual
     status, page, _ = get(f"{server}/search?q={quote('科普')}&year=2019")
     assert status == 200 and 'id="filternote"' not in page
 
@@ -383,6 +384,11 @@ def test_app_error_pages_lead_in_chinese(server: str) -> None:
         (f"/search?q={quote('科普')}&department={quote('火星局')}", "库中没有这个部门", "火星局"),
         (f"/search?q={quote('科普')}&year=abc", "参数无效", "year"),
         (f"/cites?q={quote('纲要')}&year=abc", "参数无效", "year"),
+        (
+            f"/search?q={quote('科普')}&section=zzz",
+            "参数无效",
+            "section: unknown section &#39;zzz&#39; (known:",
+        ),
         ("/project/0000000000000000", "库中没有这个项目", "0000000000000000"),
         (f"/document/{quote('nosuch.txt')}", "库中没有这份文件", "nosuch.txt"),
     ]
