@@ -134,6 +134,7 @@ def ingest(
         done = len(files) - len(todo)
         if on_progress is not None:
             on_progress(done, len(files), "")
+        guard = _Guard(store, force)
         for item in process_all(todo, workers):
             done += 1
             document = item.document
@@ -149,12 +150,13 @@ def ingest(
                 overlap = overlap_of(document, store)
                 entry = DocumentEntry(document, item.tables, item.stated, item.checks, pipeline_version())
                 try:  # the name and content checks, inside the write lock (another ingest may run at once)
-                    summary.written += store.write_documents([entry], guard=_guard(store, force))
+                    summary.written += store.write_documents([entry], guard=guard)
                 except WriteRefused as exc:
                     summary.failed.append(str(exc))
                     if on_progress is not None:
                         on_progress(done, len(files), Path(item.path).name)
                     continue
+                guard.written(document)
                 if item.path in moved:
                     summary.warnings.append(
                         f"{quoted(item.path)}: replaces {quoted(document.doc)} stored from {quoted(moved[item.path].path)}"
@@ -263,23 +265,34 @@ def duplicate_of(document: Document, contents: dict[str, tuple[str, str]]) -> st
     )
 
 
-def _guard(store: EntityStore, force: bool) -> Callable[[Document], str | None]:
-    """The checks of a document against the store, made as it is written, inside the store's write
-    lock, so that another ``ingest`` running at once is seen: a document of the same name stored from
-    another path (:func:`name_clash`) or the same content under another name (:func:`duplicate_of`)."""
+class _Guard:
+    """The checks of a document as it is written, inside the store's write lock (another ``ingest``
+    at once is seen): a name stored from another path (:func:`name_clash`), the same content under
+    another name (:func:`duplicate_of`; the contents re-read only when another writer wrote)."""
 
-    def guard(document: Document) -> str | None:
-        if force:
+    def __init__(self, store: EntityStore, force: bool) -> None:
+        self.store, self.force = store, force
+        self.seq: int | None = None
+        self.contents: dict[str, tuple[str, str]] = {}
+
+    def __call__(self, document: Document) -> str | None:
+        if self.force:
             return None
-        for row in store.select("documents", {"doc": document.doc}):
+        for row in self.store.select("documents", {"doc": document.doc}):
             same_file = row["path"] and os.path.realpath(row["path"]) == os.path.realpath(document.path)
             if not same_file:
                 stored = StoredAs(row["path"] or "", row["kind"], row["department"], row["year"])
                 if (clash := name_clash(document, stored)) is not None:
                     return clash
-        return duplicate_of(document, stored_contents(store))
+        if (seq := index_state.sequence(self.store)) != self.seq:
+            self.contents, self.seq = stored_contents(self.store), seq
+        return duplicate_of(document, self.contents)
 
-    return guard
+    def written(self, document: Document) -> None:
+        """After ``document`` is stored: its content is known without reading the store again."""
+        if document.content_sha1:
+            self.contents[document.content_sha1] = (document.doc, document.path)
+        self.seq = index_state.sequence(self.store)
 
 
 def _plan(
