@@ -93,7 +93,13 @@ class Progress:
         self._printed = -1
 
     def __enter__(self) -> Progress:
-        if not self.quiet and self.console.is_terminal:
+        if not self.after:
+            self._start_bar()
+        return self
+
+    def _start_bar(self) -> None:
+        """The live bar, on a terminal (with ``after``: once the work has taken that long)."""
+        if self._bar is None and not self.quiet and self.console.is_terminal:
             from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
             from rich.progress import Progress as Bar
 
@@ -104,7 +110,6 @@ class Progress:
             )  # fmt: skip
             self._task = self._bar.add_task("", total=None, label=self.label)
             self._bar.start()
-        return self
 
     def __exit__(self, *exc: object) -> None:
         if self._bar is not None:
@@ -119,6 +124,7 @@ class Progress:
     def __call__(self, done: int, total: int, name: str) -> None:
         if self.quiet or time.monotonic() - self._started < self.after:
             return
+        self._start_bar()
         if self._bar is not None:
             self._bar.update(self._task, completed=done, total=total, description=one_line(name))
         elif done > 0 and done != self._printed and (done % self.every == 0 or done == total):
