@@ -34,10 +34,11 @@ if TYPE_CHECKING:
 DENSE_WEIGHT = 1.0
 SPARSE_WEIGHT = 1.0
 """Weights of the dense and the lexical list in the fused ranking (see benchmarks/bench_search.py)."""
-CANDIDATE_PROJECTS = 30
-"""Projects fetched before re-ranking, merging and the cut-off (or top_k if more). The same pool for any
-top_k up to it: the first hits, their scores and their relevance do not depend on how many are asked
-for (the CLI's 10 are the web page's first 10 of 30)."""
+CANDIDATE_PROJECTS = 60
+"""Records fetched before re-ranking, merging and the cut-off (or twice top_k if more). The same pool
+for any top_k up to half of it: the first hits, their scores and their relevance do not depend on how
+many are asked for (the CLI's 10 are the web page's first 10 of 30). Twice the hits shown, because a
+narrative and its form merge into one hit: 30 asked are 30 given even when every project has both."""
 SNIPPET_CHARS = 120
 HIT_FIELDS = (
     "project_id", "doc", "line", "page", "name", "kind", "year", "department", "section", "text", "budget_total_yuan"
@@ -79,7 +80,7 @@ def search(
 
     f = filters.as_dict() if isinstance(filters, SearchFilters) else dict(filters or {})
     lexical = lexical_query(query)
-    pool = max(top_k, CANDIDATE_PROJECTS)
+    pool = max(2 * top_k, CANDIDATE_PROJECTS)
     found = index.search(
         query, filters=f, top_k=pool, mode=mode, weights=weights, lexical=lexical, fields=HIT_FIELDS
     )

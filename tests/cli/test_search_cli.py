@@ -168,6 +168,15 @@ def test_search_cli_top_k(home: Path) -> None:
     assert len(search_json(home, "科普资源库", "--top-k", "4")) == 4
 
 
+def test_search_cli_top_k_is_met_though_narratives_and_forms_merge(home: Path) -> None:
+    """sast-2026's narratives and their forms are one hit each: 30 asked are still 30 given."""
+    every = search_json(home, "科普活动", "--top-k", "100")
+    assert len(every) > 30, "the home holds more projects than asked for"
+    hits = search_json(home, "科普活动", "--top-k", "30")
+    assert len(hits) == 30 and len({h["id"] for h in hits}) == 30
+    assert sum(len(h["sources"]) == 2 for h in hits) >= 10, "many of them merge a narrative and a form"
+
+
 def test_search_cli_table_names_project_and_place(home: Path) -> None:
     result = invoke("search", "消防演习和安防监控存储", "--home", home, "--top-k", "2")
     assert result.exit_code == 0, result.output
