@@ -100,10 +100,14 @@ def project_view(store: EntityStore, project_id: str) -> ProjectView | None:
         rows = {
             m["project_id"]: m for m in store.select("project_series", {"series_id": membership["series_id"]})
         }
+        flagged = {
+            pid for pid in rows
+            if any(f["severity"] == "error" for f in store.select("findings", {"project_id": pid}))
+        }  # fmt: skip
         members = [
             SeriesMember(id=r.id, kind=r.kind, doc=r.doc, line=r.line, year=r.year, name=r.name or r.title,
                          confidence=rows[r.id]["confidence"], this=r.id == project_id,
-                         budget_total_yuan=r.budget_total_yuan)
+                         budget_total_yuan=r.budget_total_yuan, budget_flagged=r.id in flagged)
             for r in store.get_records(rows)
         ]  # fmt: skip
         members.sort(key=lambda m: (m.year or 0, m.doc, m.line or 0))

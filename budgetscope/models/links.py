@@ -22,6 +22,11 @@ from budgetscope.models.money import fen
 SEVERITY = {"agree": "ok", "rounded": "info", "missing": "info", "differs": "info", "disagree": "warning"}
 """Severity of each status (a check may set its own: a unit slip is an ``error``)."""
 
+MUTUAL_KINDS = frozenset({"narrative_form_amount", "narrative_form_period", "narrative_form_name"})
+"""Checks comparing two projects' numbers with neither as the yardstick: both numbers are in question.
+In any other check naming an ``other_id`` (a unit slip against another year's budget, against its form),
+the other project is only the yardstick: its number is not disputed."""
+
 SEVERITY_ORDER = {"error": 3, "warning": 2, "info": 1, "ok": 0}
 """Severities from the gravest; ``check --fail-on`` compares with it."""
 
@@ -70,6 +75,17 @@ class Check(_Link):
     reviewed: bool = False
     reviewed_at: str | None = None
     review_note: str | None = None
+
+    def disputes(self, project_id: str) -> bool:
+        """Whether this check puts ``project_id``'s number in question: the project checked, or the other
+        side of a :data:`MUTUAL_KINDS` comparison (not the yardstick of a unit slip).
+
+        >>> slip = Check(id="c", kind="magnitude", status="disagree", subject="s", message="m",
+        ...              project_id="p2023", other_id="p2026", severity="error")
+        >>> slip.disputes("p2023"), slip.disputes("p2026")
+        (True, False)
+        """
+        return self.project_id == project_id or (self.other_id == project_id and self.kind in MUTUAL_KINDS)
 
     @model_validator(mode="before")
     @classmethod

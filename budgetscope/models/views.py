@@ -138,6 +138,8 @@ class SeriesMember(_ProjectPlace):
     confidence: float
     this: bool = False
     budget_total_yuan: Decimal | None = None
+    budget_flagged: bool = False
+    """An unreviewed error-level finding disputes this member's budget (a likely 万元/元 slip): not fact."""
 
 
 class Series(_View):

@@ -15,6 +15,7 @@ from rich.table import Column, Table
 from rich.text import Text
 
 from budgetscope.models import SECTION_KEYS, to_json
+from budgetscope.models.links import MUTUAL_KINDS
 from budgetscope.search_cli.common import DataConsole, HomeOption, fail, place
 
 
@@ -55,7 +56,12 @@ def _table(*headers: str, title: str | None = None, title_justify: str = "left")
 def render(details: dict[str, Any]) -> Group:
     """A readable rendering of a project's view (:meth:`budgetscope.models.ProjectView.contract`)."""
     p = details["project"]
-    findings = details["findings"]
+    # the findings that dispute this project's own numbers (flagged beside them); a finding that only
+    # measured another project against this one is listed with the findings below, not here
+    findings = [
+        f for f in details["findings"]
+        if f["project_id"] == p["id"] or (f["other_id"] == p["id"] and f["kind"] in MUTUAL_KINDS)
+    ]  # fmt: skip
     head = Text()
     head.append(f"{p['name'] or p['title']}\n", style="bold")
     head.append(
@@ -123,8 +129,11 @@ def render(details: dict[str, Any]) -> Group:
         for y in s["years"]:
             change = "" if y["change_yuan"] is None else ("+" if Decimal(str(y["change_yuan"])) > 0 else "")
             change += _money(y["change_yuan"])
+            if change and y.get("change_flagged"):  # one of the two years' budgets is disputed
+                change += " ⚠"
             percent = "" if y["change_percent"] is None else f"{Decimal(str(y['change_percent'])):+}%"
-            years.add_row(str(y["year"]), _money(y["budget_total_yuan"]), _money(y["form_total_yuan"]), change,
+            flag = " ⚠ flagged" if y.get("budget_flagged") else ""  # a finding calls the year's budget an error
+            years.add_row(str(y["year"]), _money(y["budget_total_yuan"]) + flag, _money(y["form_total_yuan"]), change,
                           percent, str(y["findings"] or ""))  # fmt: skip
         parts.append(years)
     if details["linked"]:

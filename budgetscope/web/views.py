@@ -199,11 +199,15 @@ def project_context(view: ProjectView, data: Data) -> dict[str, Any]:
     members = view.series.members if view.series else []
     chart = None
     if members:
-        labels = [f"{m.year or '?'} {'说明' if m.kind == 'narrative' else '表'}" for m in members]
+        # a flagged budget (a likely unit slip) is not drawn: it would be a bar 10,000× the others
+        labels = [
+            f"{m.year or '?'} {'说明' if m.kind == 'narrative' else '表'}{' ⚠ 存疑' if m.budget_flagged else ''}"
+            for m in members
+        ]
         chart = charts.money_chart(
             "历年预算（万元） Budget across years, 10k yuan",
             labels,
-            [m.budget_total_yuan for m in members],
+            [None if m.budget_flagged else m.budget_total_yuan for m in members],
             "预算 budget",
         )
     info = data.document(record.doc)
@@ -214,8 +218,9 @@ def project_context(view: ProjectView, data: Data) -> dict[str, Any]:
         "members": members,
         "chart": chart,
         "findings": view.findings,
-        # an unreviewed error-level finding on the project's numbers: its budget is shown flagged
-        "budget_flagged": any(c.severity == "error" for c in view.findings),
+        # an unreviewed error-level finding disputing the project's numbers (not one that only
+        # measured another year's number against them): its budget is shown flagged
+        "budget_flagged": any(c.severity == "error" and c.disputes(record.id) for c in view.findings),
         "form_amounts": DEPARTMENT_FORM_AMOUNTS if record.kind == "department_form" else FORM_AMOUNTS,
         "has_source": data.source_file(record.doc) is not None,
         "is_pdf": record.doc.lower().endswith(".pdf"),

@@ -16,6 +16,7 @@ from budgetscope.search_cli.app import app
 
 runner = CliRunner()
 SLIP = "sast-2023-department-budget.txt:453"  # 科技社团党建工作项目, "60000.00万元"
+BUDGET_2026 = "sast-2026-department-budget.txt"
 
 
 @pytest.fixture
@@ -33,6 +34,19 @@ def test_show_series_finding_beside_the_annual_budget(home: Path) -> None:
     assert "⚠ error" in lines[budget + 1] and "the department's whole 2023 budget" in lines[budget + 1]
     table = result.stdout[result.stdout.index("budget by year") :]
     assert "600,000,000.00" in table and "50,000.00" in table and "-599,950,000.00" in table
+
+
+def test_show_series_yardstick_of_a_slip_is_not_flagged(home: Path) -> None:
+    """2026's 50,000元 only measured 2023's 60000.00万元: no ⚠ beside 2026's budget; the 2023 row and the
+    change from it are marked in the years' table, and the finding is listed with the checks."""
+    later = runner.invoke(app, ["show", f"{BUDGET_2026}:591", "--home", str(home)], env={"COLUMNS": "200"})
+    assert later.exit_code == 0, later.output
+    lines = later.stdout.splitlines()
+    budget = next(i for i, line in enumerate(lines) if "annual budget: 50,000.00 元" in line)
+    assert "⚠" not in lines[budget + 1]
+    table = later.stdout[later.stdout.index("budget by year") :]
+    assert "600,000,000.00 ⚠ flagged" in table and "-599,950,000.00 ⚠" in table
+    assert "magnitude" in later.stdout[later.stdout.index("checks") :]
 
 
 def test_show_series_years_in_json(home: Path) -> None:

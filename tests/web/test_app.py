@@ -209,6 +209,18 @@ def test_app_browse_marks_budgets_a_check_calls_an_error(server: str) -> None:
     )
     project = get(f"{server}/project/{pid}")[1]
     assert 'id="budget-flagged"' in project.split('id="budget-total"')[1].split("</dd>")[0]
+    # 2026's 科技社团党建项目 (50,000元) is only the yardstick of that slip: its own budget is not flagged,
+    # and its page marks the 2023 number in the years' table and leaves it out of the chart
+    later = next(m for m in project.split("<tr") if "科技社团党建项目" in m and "/project/" in m)
+    later_id = later.split('href="/project/')[1].split('"')[0]
+    later_page = get(f"{server}/project/{later_id}")[1]
+    assert "50,000.00" in later_page.split('id="budget-total"')[1].split("</dd>")[0]
+    assert 'id="budget-flagged"' not in later_page
+    years = later_page.split('id="years-table"')[1].split("</table>")[0]
+    row_2023 = next(r for r in years.split("<tr") if "科技社团党建工作项目" in r)
+    assert "⚠ 600,000,000.00 元 存疑" in row_2023
+    chart = later_page.split('id="chart"')[1].split('id="years-table"')[0]
+    assert "存疑" in chart and "60000" not in chart.replace(",", "")
     projects = get(f"{server}/api/projects?year=2023")[1]  # money as exact JSON numbers
     assert '"budget_total_yuan": 600000000.00' in projects
     assert get(f"{server}/api/projects?year=abc")[0] == 400

@@ -148,9 +148,11 @@ def _magnitude(
             return None
         bigger = a.yuan > other.yuan
         o = other.record
+        ratio = a.yuan / other.yuan if bigger else other.yuan / a.yuan
         message = (
-            f"{_name(r)}: annual budget {a.text} ({yuan_text(a.yuan)}) is {'1,000' if power == 3 else '10,000'}× "
-            f"{'larger' if bigger else 'smaller'} than {what} ({other.text}, {other.where}); "
+            f"{_name(r)}: annual budget {a.text} ({yuan_text(a.yuan)}) is {ratio:,.0f}× "
+            f"{'larger' if bigger else 'smaller'} than {what} ({other.text}, {other.where}), near "
+            f"{'1,000' if power == 3 else '10,000'}×; "
             + slip_hint(a, bigger, power)
         )
         evidence = {"found": f"{other.where} {other.text}", "found_yuan": other.yuan, "other_doc": o.doc,

@@ -64,7 +64,8 @@ def test_audits_finds_the_60000_wanyuan_slip_of_2023_in_the_corpus(corpus_home: 
     assert "likely 元 written as 万元" in department["message"] and "60,000元" in department["message"]
     year = next(r for r in found if r["other_id"] is not None)
     assert year["other_doc"] == BUDGET_2026 and year["found_yuan"] == "50000.00"
-    assert "10,000× larger than the same project in 2026" in year["message"]
+    assert "12,000× larger than the same project in 2026" in year["message"]  # 600,000,000 / 50,000
+    assert "near 10,000×" in year["message"]
 
 
 def test_audits_magnitude_against_the_projects_form(
@@ -86,7 +87,7 @@ def test_audits_magnitude_against_the_projects_form(
     assert "国际科技人文交流与合作" in c.subject and c.severity == "error" and c.field == "budget_total"
     assert c.line == 1042 and c.stated == "460000万元"
     assert (c.stated_yuan, c.found_yuan, c.other_doc) == (Decimal(4600000000), Decimal(460000), FORMS_2026)
-    assert "10,000× larger than its form" in c.message
+    assert "10,000× larger than its form" in c.message and "near 10,000×" in c.message
     assert "likely 元 written as 万元 (460000万元 read as 元: 460,000元)" in c.message
 
 
