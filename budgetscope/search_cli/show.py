@@ -132,7 +132,8 @@ def render(details: dict[str, Any]) -> Group:
             if change and y.get("change_flagged"):  # one of the two years' budgets is disputed
                 change += " ⚠"
             percent = "" if y["change_percent"] is None else f"{Decimal(str(y['change_percent'])):+}%"
-            flag = " ⚠ flagged" if y.get("budget_flagged") else ""  # a finding calls the year's budget an error
+            # a finding calls the year's budget an error
+            flag = " ⚠ flagged" if y.get("budget_flagged") else ""
             years.add_row(str(y["year"]), _money(y["budget_total_yuan"]) + flag, _money(y["form_total_yuan"]), change,
                           percent, str(y["findings"] or ""))  # fmt: skip
         parts.append(years)

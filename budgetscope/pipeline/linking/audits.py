@@ -152,8 +152,7 @@ def _magnitude(
         message = (
             f"{_name(r)}: annual budget {a.text} ({yuan_text(a.yuan)}) is {ratio:,.0f}× "
             f"{'larger' if bigger else 'smaller'} than {what} ({other.text}, {other.where}), near "
-            f"{'1,000' if power == 3 else '10,000'}×; "
-            + slip_hint(a, bigger, power)
+            f"{'1,000' if power == 3 else '10,000'}×; " + slip_hint(a, bigger, power)
         )
         evidence = {"found": f"{other.where} {other.text}", "found_yuan": other.yuan, "other_doc": o.doc,
                     "other_line": o.line, "other_page": o.page}  # fmt: skip
