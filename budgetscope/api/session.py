@@ -171,9 +171,11 @@ class Budgetscope:
         ``filters`` (a :class:`SearchFilters` or a mapping of its fields): ``department`` may be part of a
         stored department's name, or its 简称, when it names one only; ``cites`` naming several documents
         (纲要) raises :class:`AmbiguousPolicyDocument`. An empty query, one over the CLI's length limit or
-        ``top_k`` below 1 raises :class:`InvalidQuery`, as the CLI refuses them.
+        ``top_k`` below 1 raises :class:`InvalidQuery`, as the CLI refuses them. While a ``budgetscope
+        serve`` holds this home's embedded index, it answers (the same hits); another process holding it
+        beyond the wait raises :class:`IndexBusy`.
         """
-        from budgetscope.api.errors import InvalidQuery
+        from budgetscope.api.errors import IndexBusy, InvalidQuery
         from budgetscope.api.searching import answer, query_too_long
         from budgetscope.index.search import search
 
@@ -193,9 +195,33 @@ class Budgetscope:
             with self._lock:
                 return search(self._search_index(), q, filters=f, top_k=k, mode=mode, store=store)
 
-        with self._store() as store:
-            hits = answer(store, query, (filters or SearchFilters()).as_dict(), search_index, top_k=top_k)
+        wanted = (filters or SearchFilters()).as_dict()
+        try:
+            with self._store() as store:
+                hits = answer(store, query, wanted, search_index, top_k=top_k)
+        except IndexBusy:
+            served = self._served_search(query, wanted, top_k, mode)
+            if served is None:
+                raise
+            hits = served
         return Rows(hits, SearchHit)
+
+    def _served_search(
+        self, query: str, filters: dict[str, Any], top_k: int, mode: SearchMode
+    ) -> list[SearchHit] | None:
+        """The hits a ``budgetscope serve`` holding this home's index gives (the CLI's endpoint, the same
+        code and output), or None when none is up to answer."""
+        from budgetscope.api.errors import BudgetscopeError
+        from budgetscope.remote import ServeError, answer_from_serve
+
+        request = {"batch": [{"query": query, "filters": filters}], "base": {}, "top_k": top_k, "mode": mode}
+        try:
+            got = answer_from_serve(self.home, self.qdrant_url, self.encoder, "/api/cli/search", request)
+        except ServeError as exc:
+            raise BudgetscopeError(str(exc)) from None
+        if got is None:
+            return None
+        return [SearchHit.model_validate(h) for h in got["results"][0]["hits"]]
 
     def year_note(self, year: int | None) -> str | None:
         """Why a search or cites filtered to ``year`` can find nothing (no stored document of that year, or
