@@ -7,13 +7,16 @@ Tables: a page whose text prints a summary table's title (收支总表, 收支�
 (:func:`.pdf_tables.page_tables`). A table is the ruled grid under such a title (printed above the
 grid, or as the grid's own first row spanning it), with a ``单位：元`` / ``单位：万元`` line; an
 untitled grid of the same width at the top of the following pages continues it (page breaks),
-its repeated header rows dropped. The grid's rows then go through the text reader's own logic
-(:func:`.statements.table_from_rows`): header rows, value columns, codes, row names.
+its repeated header rows dropped; a grid under another table's title (``2026年一般公共预算支出情况表``)
+does not. The grid's rows then go through the text reader's own logic
+(:func:`.statements.table_from_rows`): header rows, value columns, codes, row names. A code column
+printing whole codes (``2130101``) is read by :mod:`.pdf_codes`.
 
 Nothing unsure is asserted. A table is dropped whole when its unit is not printed, when a cell
 under a value column prints digits that are not one number (a number cut or run together), or,
-for a 收支 table, when its 收入总计 and 支出总计 (else 收入合计 and 支出合计) are not both read and
-equal — every 收支 table balances, so a misread total shows there. The column labels of a 收支
+when its whole codes do not read as a tree of 类, 款 and 项 (:func:`.pdf_codes.whole_codes`), or,
+for a 收支 table, when its 收入总计 and 支出总计 (else 收入合计 and 支出合计, else a row ``合计 X
+合计 X``) are not both read and equal — every 收支 table balances, so a misread total shows there. The column labels of a 收支
 table are kept apart from the sums of :mod:`.linking.table_checks` (``收支/合计``): which side a
 column belongs to is not read.
 
@@ -37,6 +40,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from budgetscope.models.statements import BudgetTable, StatedTotal, row_key
+from budgetscope.pipeline.pdf_codes import whole_codes, with_codes
 from budgetscope.pipeline.pdf_tables import Grid, PdfPages, page_tables
 from budgetscope.pipeline.statements import (
     cell_number,
@@ -55,6 +59,8 @@ _NIL = {"-", "—", "－", "--", "——", "/"}
 _QUALIFIED = re.compile(r"经费|[“”\"]|基本|项目|采购|上年|执行|决算|增加|减少")
 """Words before a label that make it a part or another year (“三公”经费财政拨款支出预算, 基本支出预算)."""
 _BALANCES = (("收入总计", "支出总计"), ("收入合计", "支出合计"))
+_BOTH_SIDES = {"合计", "总计"}
+"""A 收支 table's row naming both sides' total alike: ``合计 186,549.30 合计 186,549.30``."""
 _CLOSING = {"收入总计", "支出总计", "总计"}
 MAX_PAGES = 8
 """The most pages one table is followed over."""
@@ -136,13 +142,15 @@ def _closes(cells: list[str]) -> bool:
     return any(cell_number(c) is not None for c in cells) and any(row_key(c) in _CLOSING for c in cells if c)
 
 
-def _whole_codes(headers: list[list[str]], rows: list[tuple[int, list[str]]]) -> bool:
-    """A code column printing whole codes (``2010605``) rather than 类 / 款 / 项 cells: not read."""
-    labels = [
-        squash("".join(h[i] for h in headers if i < len(h))) for i in range(max(map(len, headers), default=0))
-    ]
-    positions = {i for i, label in enumerate(labels) if "编码" in label or label[-1:] in ("类", "款", "项")}
-    return any(i < len(cells) and re.fullmatch(r"\d{4,}", cells[i]) for _, cells in rows for i in positions)
+def _another_title(lines: Sequence[str]) -> bool:
+    """A line printed above a grid that titles some other table (``2026年一般公共预算支出情况表``):
+    the grid starts that table, it does not continue this one."""
+    for line in lines:
+        text = squash(line)
+        cjk = len(re.findall(r"[\u4e00-\u9fff]", text))
+        if text.endswith("表") and cjk >= 5 and len(text) <= 60 and title_of([line]) is None:
+            return True
+    return False
 
 
 def _unsure(rows: list[tuple[int, list[str]]]) -> bool:
@@ -150,14 +158,22 @@ def _unsure(rows: list[tuple[int, list[str]]]) -> bool:
     return any(c and _DIGITS_ONLY.match(c) and cell_number(c) is None for _, cells in rows for c in cells)
 
 
-def _balanced(table: BudgetTable) -> bool:
-    """A 收支 table's two sides close on the same total (both read)."""
+def _balanced(table: BudgetTable, rows: list[tuple[int, list[str]]]) -> bool:
+    """A 收支 table's two sides close on the same total (both read): 收入总计 = 支出总计, else
+    收入合计 = 支出合计, else one row printing ``合计 X 合计 X`` (each side's total after its name)."""
     if "收支" not in table.title:
         return True
     for income, expense in _BALANCES:
         a, b = table.value(income), table.value(expense)
         if a is not None or b is not None:
             return a is not None and a == b and a > 0
+    for _, cells in rows:
+        names = [i for i, c in enumerate(cells) if c and cell_number(c) is None]
+        if len(names) != 2 or any(row_key(cells[i]) not in _BOTH_SIDES for i in names):
+            continue
+        sides = [next((cell_number(c) for c in cells[i + 1 :] if c), None) for i in names]
+        if sides[0] is not None and sides[0] == sides[1] and sides[0] > 0:
+            return True
     return False
 
 
@@ -181,7 +197,11 @@ def read_summary_tables(pdf: PdfPages, pages: Sequence[int]) -> list[BudgetTable
                 if not grids or len(grids[0].rows[0]) != width:
                     break
                 more_title, more_unit, start = _head(grids[0])
-                if (more_title not in (None, title)) or (more_unit not in (None, unit)):
+                if (
+                    more_title not in (None, title)
+                    or more_unit not in (None, unit)
+                    or _another_title(grids[0].above)
+                ):
                     break
                 rows += [(nxt, _cells(grids[0], r)) for r in range(start, len(grids[0].rows))]
                 done.add(nxt)
@@ -207,11 +227,13 @@ def _table(title: str, unit: str | None, rows: list[tuple[int, list[str]]]) -> B
             continue
         body.append((number, cells))
         pages[number] = page
-    if _unsure(body) or _whole_codes(headers, body):
+    codes = whole_codes(headers, body)
+    if _unsure(body) or codes is None:
         return None
     table = table_from_rows(title, 0, unit, headers, body, pages=pages)
-    if table is None or not _balanced(table):
+    if table is None or not _balanced(table, body):
         return None
+    table = with_codes(table, codes, headers)
     if "收支" in title:  # two sides side by side: a column's label names its side, so that no
         # 合计 column is summed across the sides (收入 金额 + 支出 一般公共预算)
         lines = tuple(b if "/" in b.column else replace(b, column=f"收支/{b.column}") for b in table.lines)

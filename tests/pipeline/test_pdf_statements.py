@@ -10,6 +10,7 @@ from pathlib import Path
 from budgetscope.models import BudgetLine, BudgetTable, Document, table_kind
 from budgetscope.pipeline.linking.audits import department_totals
 from budgetscope.pipeline.linking.findings import department_checks
+from budgetscope.pipeline.linking.table_checks import table_sum_checks
 from budgetscope.pipeline.pdf_statements import _table, pdf_stated_totals, pdf_statements
 
 EXCERPTS = Path(__file__).resolve().parents[2] / "corpus" / "excerpts"
@@ -115,3 +116,62 @@ def test_pdf_statements_table_kind() -> None:
     assert table_kind("公开表4 财政拨款收支总体情况表") == "fiscal"
     line = BudgetLine("t", 1, "收入总计", "预算数", Decimal(1), "1", "元", page=2)
     assert BudgetTable("t", 0, "元", (line,), page=2).value("收入总计") == 1
+
+
+def test_pdf_statements_whole_codes_read_as_a_tree() -> None:
+    # Fuzhou 三、支出预算总表: 科目编码 prints whole codes (208, 20805, 2080501) in one column
+    [table] = pdf_statements(EXCERPTS / "fuzhou-healthcare-security-2026-p12.pdf", year=2026)[0]
+    assert table.title == "2026年度支出预算总表" and table.unit == "万元"
+    assert table.value("合计", "合计") == Decimal("3519049000.00")  # 351904.90
+    cell = next(b for b in table.lines if b.code == "2101202" and b.column == "项目支出")
+    assert (cell.name, cell.yuan, cell.scheme) == (
+        "财政对城乡居民基本医疗保险基金的补助",
+        Decimal("3334050000.00"),
+        "functional",
+    )
+    assert {b.code for b in table.lines if b.name == "医疗保障管理事务"} == {"21015"}
+    assert not any(n.isdigit() for n in table.row_names)  # the codes are not taken for row names
+    sums = [c for c in table_sum_checks("f.pdf", [table]) if c.field == "code:21015:合计"]
+    assert [c.status for c in sums] == ["agree"]  # 8972.30 = 3530.82 + 1306.00 + 1160.00 + 2230.48 + 745.00
+
+
+def test_pdf_statements_whole_codes_over_pages_and_a_total_row_on_both_sides() -> None:
+    # Chongqing 表一 (合计 186,549.30 on both sides, no 收入总计), 表三 (whole codes over three pages),
+    # 表四 (closed by 收入合计 / 支出合计; the next page's grid, as wide, is 表五 under its own title)
+    overall, spending, fiscal = pdf_statements(
+        EXCERPTS / "chongqing-water-resources-2026-p12-18-22.pdf", year=2026
+    )[0]
+    assert overall.title == "2026年部门收支总体情况表" and overall.value("合计") == Decimal("1865493000.00")
+    assert overall.value("其他收入资金") == Decimal("15120400.00")
+    assert spending.title == "2026年部门支出总体情况表" and {b.page for b in spending.lines} == {2, 3, 4}
+    assert spending.value("水文测报", "总计") == Decimal("38903800.00")  # 2130313, p. 3
+    assert {b.code for b in spending.lines if b.name == "信息管理"} == {"2130333"}  # p. 4
+    assert fiscal.value("收入合计") == fiscal.value("支出合计") == Decimal("1722831500.00")
+    assert {b.page for b in fiscal.lines} == {5}
+
+
+def test_pdf_statements_unit_codes_are_not_classification_codes() -> None:
+    # Xi'an 表2 / 表3: 单位编码 117 and 117001 (the department and its unit) beside 单位名称
+    income, spending = pdf_statements(EXCERPTS / "xian-audit-2026-p23-24.pdf", year=2026)[0]
+    assert income.title == "部门综合预算收入总表" and income.unit == "元"
+    assert income.value("合计", "部门预算/合计") == Decimal("42034723.58")
+    assert income.value("合计", "其他收入") == Decimal("1000000.00")
+    assert spending.title == "部门综合预算支出总表" and spending.value("合计") == Decimal("42034723.58")
+    assert all(b.code is None for t in (income, spending) for b in t.lines)
+
+
+def test_pdf_statements_whole_codes_that_are_no_tree_are_not_asserted() -> None:
+    header = [["科目编码", "科目名称", "合计", "基本支出"]]
+    rows = [["208", "社会保障和就业支出", "1073.21", "1073.21"], ["20805", "行政事业单位养老支出", "1073.21", "1073.21"],
+            ["2080501", "行政单位离退休", "178.51", "178.51"]]  # fmt: skip
+    numbered = [(1, h) for h in header] + [(1, r) for r in rows]
+    table = _table("支出总表", "万元", numbered)
+    assert table is not None and [b.code for b in table.lines if b.column == "合计"] == [
+        "208",
+        "20805",
+        "2080501",
+    ]
+    cut = [(1, r) for r in [rows[0], ["2080", "行政事业单位养老支出", "1073.21", "1073.21"], rows[2]]]
+    assert _table("支出总表", "万元", [(1, h) for h in header] + cut) is None  # a code cut to 4 digits
+    stray = [(1, r) for r in [rows[0], ["21005", "行政事业单位养老支出", "1073.21", "1073.21"], rows[2]]]
+    assert _table("支出总表", "万元", [(1, h) for h in header] + stray) is None  # 21005 is not under 208
