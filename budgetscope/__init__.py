@@ -56,6 +56,11 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'budgetscope' has no attribute {name!r}")
 
 
+def __dir__() -> list[str]:
+    """The public names too (they are loaded on first use): ``dir(budgetscope)`` and tab completion list them."""
+    return sorted({*__all__, *(n for n in globals() if n.startswith("__"))})
+
+
 __all__ = [
     "Budgetscope",
     "BudgetscopeError",

@@ -36,15 +36,14 @@ def resolve_project_id(store: EntityStore, key: str) -> str | None:
     name told by a narrative and its form, or in several years, or a page of several forms, lists them
     with where each is printed, its unit and its budget: pick one by its id).
     """
+    key = key.strip().removeprefix("#")  # search's lists end a hit with #id8
     if next(store.select("projects", {"id": key}), None) is not None:
         return key
-    if m := _PLACE.fullmatch(key.strip()):
+    if m := _PLACE.fullmatch(key):
         where = {"doc": m["doc"], "page" if m["page"] else "line": int(m["page"] or m["line"])}
         rows = list(store.select("projects", where))
         if len(rows) > 1:
-            raise AmbiguousProject(
-                f"{len(rows)} projects are printed at {key.strip()!r}: {_listed(store, rows)}"
-            )
+            raise AmbiguousProject(f"{len(rows)} projects are printed at {key!r}: {_listed(store, rows)}")
         if rows:
             return str(rows[0]["id"])
     if len(key) >= 6:
@@ -58,6 +57,26 @@ def resolve_project_id(store: EntityStore, key: str) -> str | None:
     if len(named) > 1:
         raise AmbiguousProject(f"{len(named)} projects are named {key!r}: {_listed(store, named)}")
     return str(named[0]["id"]) if named else None
+
+
+def page_hint(store: EntityStore, key: str) -> str:
+    """For ``DOC p.N`` where no project starts: the project printed last before that page (a form may
+    run over two pages), as a hint for the not-found message; empty otherwise."""
+    m = _PLACE.fullmatch(key.strip())
+    if m is None or not m["page"]:
+        return ""
+    page = int(m["page"])
+    before = [
+        r for r in store.select("projects", {"doc": m["doc"]}) if r["page"] is not None and r["page"] < page
+    ]
+    if not before:
+        return ""
+    last = max(r["page"] for r in before)
+    rows = [r for r in before if r["page"] == last]
+    return (
+        f"; no project starts on p.{page}, and the last one printed before it (it may run on to p.{page}) "
+        f"starts on p.{last}: {'、'.join(str(r['name']) for r in rows[:LISTED])} — {_listed(store, rows)}"
+    )
 
 
 _PLACE = re.compile(r"(?P<doc>.+?)(?::(?P<line>\d+)|(?::|\s+)p\.?\s*(?P<page>\d+))")

@@ -270,17 +270,19 @@ class Budgetscope:
     # -- reading -----------------------------------------------------------------------------------
 
     def project(self, id: str) -> ProjectView:
-        """One project by id, unique id prefix (6+ characters) or ``DOC:LINE``: its record (sections,
+        """One project by id (``#id8`` as search lists it), unique id prefix (6+ characters), ``DOC:LINE`` or
+        ``DOC p.N``: its record (sections,
         amounts, period, citations, form), the same project in other years, its linked form or
         narrative, and its checks and findings. :class:`ProjectNotFound`, :class:`AmbiguousProject`."""
-        from budgetscope.api.projects import project_view, resolve_project_id
+        from budgetscope.api.projects import page_hint, project_view, resolve_project_id
 
         with self._store() as store:
             key = resolve_project_id(store, id)
             view = project_view(store, key) if key else None
+            hint = page_hint(store, id) if view is None else ""
         if view is None:
-            short_prefix = len(id) < 6 and all(c in "0123456789abcdef" for c in id)
-            hint = " (an id prefix needs 6 or more characters)" if short_prefix else ""
+            short_prefix = len(id) < 6 and all(c in "0123456789abcdef" for c in id.removeprefix("#"))
+            hint = " (an id prefix needs 6 or more characters)" if short_prefix else hint
             raise ProjectNotFound(f"no project {id!r} in the store{hint}")
         return view
 

@@ -96,3 +96,21 @@ def test_project_lists_name_a_forms_unit(bs: Budgetscope) -> None:
     listed = [p for p in bs.projects(doc=HANGZHOU.name) if p.name == "日常保障运行"]
     assert {p.unit for p in listed} == {None, "杭州市道路运输管理服务中心"}
     assert all(p.unit is None for p in bs.projects(doc=B23))
+
+
+def test_project_by_a_page_a_form_runs_on_to_names_the_form(tmp_path: Path) -> None:
+    """Xi'an's 购买中介机构审计服务 form starts on the excerpt's p.1 and runs on to p.2: `DOC p.2` finds no
+    project starting there, and the error names the one printed before it; `#id8` (as search lists it) is
+    taken as the id."""
+    from budgetscope.api import ProjectNotFound
+
+    xian = HANGZHOU.with_name("xian-audit-2026-p37-38.pdf")
+    with budgetscope.open(tmp_path / "home", encoder="hash") as session:
+        assert not session.ingest([xian], index=False).failed
+        first = session.project(f"{xian.name} p.1")
+        assert first.record.name == "购买中介机构审计服务"
+        with pytest.raises(ProjectNotFound, match=r"starts on p\.1") as raised:
+            session.project(f"{xian.name} p.2")
+        told = str(raised.value)
+        assert "购买中介机构审计服务" in told and first.record.id in told and "3,500,000.00 元" in told
+        assert session.project("#" + first.record.id[:8]).record.id == first.record.id
