@@ -102,7 +102,7 @@ implementing_bodies array organizations named as implementing the project
 nature string form: 项目性质
 category string form: 项目类别
 implementer string form: 实施单位
-amounts integer number of amounts found in the narrative
+amounts integer number of amounts found in the narrative's text (0 for a form: its amounts are its fields, in export --what amounts)
 citations integer number of cited policy documents
 series_id string the same project across years and documents
 series_confidence number how sure the series membership is (0-1)
@@ -146,7 +146,7 @@ text string amount as written (narratives and tables; empty for a form's amounts
 amount money amount in yuan (exact, 2 decimals) | value
 currency string ISO 4217 currency code (CNY)
 line integer 1-based line (project heading or table row)
-page integer PDF page the project is printed on (its first page; empty for text documents and department tables)
+page integer PDF page: the project's (its first page) for a narrative's or a form's amounts, the row's for a department table's; empty for text documents
 start integer character offset within the section
 end integer character offset of the amount's end within the section
 """),
