@@ -143,9 +143,40 @@ def _lookup(phrase: str) -> list[str]:
         if key in glossary():
             return glossary()[key]
     if len(phrase.replace("-", " ").split()) <= 3:
-        # every form's headwords, most common first ("services" alone gives 劳务, "service" 服务)
+        # every form's headwords, most common first ("services" alone gives 劳务, "service" 服务), with
+        # those of "<word> area" and the like (rural area: 农村) and, for an adjective CC-CEDICT
+        # barely glosses, its noun's (agricultural: agriculture, 农业)
         found = dict.fromkeys(w for key in keys for w in cedict().get(key, []))
+        if " " not in phrase:
+            if len(found) < CEDICT_TERMS:
+                found.update(dict.fromkeys(w for key in _nouns(phrase) for w in cedict().get(key, [])))
+            found.update(
+                dict.fromkeys(w for key in keys for h in _HEADS for w in cedict().get(f"{key} {h}", []))
+            )
         return sorted(found, key=lambda w: -_frequency(w))[:CEDICT_TERMS]
+    return []
+
+
+_HEADS = ("area", "areas", "region", "people", "industry", "sector")
+"""Nouns CC-CEDICT glosses an adjective's headwords with (rural area, fishing industry, poor people)."""
+_ADJECTIVE = (
+    ("ical", ("y",)),
+    ("ial", ("e", "y", "iety")),
+    ("al", ("", "e")),
+    ("ic", ("y",)),
+    ("ious", ("ion",)),
+)
+
+
+def _nouns(word: str) -> list[str]:
+    """The nouns an adjective may come from, for an adjective CC-CEDICT lacks or glosses oddly.
+
+    >>> _nouns("ecological"), _nouns("social"), _nouns("environmental"), _nouns("economic")
+    (['ecology'], ['soce', 'socy', 'society'], ['environment', 'environmente'], ['economy'])
+    """
+    for suffix, endings in _ADJECTIVE:
+        if word.endswith(suffix) and len(word) > len(suffix) + 2:
+            return [word[: -len(suffix)] + e for e in endings]
     return []
 
 

