@@ -32,7 +32,7 @@ _STOP_TEXT = (
     "a an the of in on at to for and or with by from as is are be this that its it which what who how "
     "about into over under across their there some any all more most other such than then these those "
     "do does did was were been being have has had i we you they he she me my our your projects project "
-    "spending money budget budgets cost costs fund funds funding "
+    "spending money budget budgets cost costs fund funds funding management platform platforms shanghai "
     "same year years every each across over per different various also between during within through"
 )
 _STOP = frozenset(_STOP_TEXT.split())
@@ -61,8 +61,9 @@ def _lines(name: str) -> list[tuple[str, list[str]]]:
 
 @lru_cache(maxsize=1)
 def glossary() -> dict[str, list[str]]:
-    """The budget and government glossary: lower-case English term -> Chinese terms."""
-    return dict(_lines("glossary_en_zh.tsv"))
+    """The budget and government glossary: lower-case English term (its words as a query is split,
+    so "seniors' allowance" is "seniors allowance") -> Chinese terms."""
+    return {" ".join(_WORD.findall(english)): chinese for english, chinese in _lines("glossary_en_zh.tsv")}
 
 
 @lru_cache(maxsize=1)
@@ -143,9 +144,40 @@ def _lookup(phrase: str) -> list[str]:
         if key in glossary():
             return glossary()[key]
     if len(phrase.replace("-", " ").split()) <= 3:
-        # every form's headwords, most common first ("services" alone gives 劳务, "service" 服务)
+        # every form's headwords, most common first ("services" alone gives 劳务, "service" 服务), with
+        # those of "<word> area" and the like (rural area: 农村) and, for an adjective CC-CEDICT
+        # barely glosses, its noun's (agricultural: agriculture, 农业)
         found = dict.fromkeys(w for key in keys for w in cedict().get(key, []))
+        if " " not in phrase:
+            if len(found) < CEDICT_TERMS:
+                found.update(dict.fromkeys(w for key in _nouns(phrase) for w in cedict().get(key, [])))
+            found.update(
+                dict.fromkeys(w for key in keys for h in _HEADS for w in cedict().get(f"{key} {h}", []))
+            )
         return sorted(found, key=lambda w: -_frequency(w))[:CEDICT_TERMS]
+    return []
+
+
+_HEADS = ("area", "areas", "region", "people", "industry", "sector")
+"""Nouns CC-CEDICT glosses an adjective's headwords with (rural area, fishing industry, poor people)."""
+_ADJECTIVE = (
+    ("ical", ("y",)),
+    ("ial", ("e", "y", "iety")),
+    ("al", ("", "e")),
+    ("ic", ("y",)),
+    ("ious", ("ion",)),
+)
+
+
+def _nouns(word: str) -> list[str]:
+    """The nouns an adjective may come from, for an adjective CC-CEDICT lacks or glosses oddly.
+
+    >>> _nouns("ecological"), _nouns("social"), _nouns("environmental"), _nouns("economic")
+    (['ecology'], ['soce', 'socy', 'society'], ['environment', 'environmente'], ['economy'])
+    """
+    for suffix, endings in _ADJECTIVE:
+        if word.endswith(suffix) and len(word) > len(suffix) + 2:
+            return [word[: -len(suffix)] + e for e in endings]
     return []
 
 
@@ -180,11 +212,12 @@ def translate_groups(query: str) -> list[list[str]]:
     i = 0
     while i < len(words):
         n, found = 1, []
-        if words[i] not in _STOP:
-            for n in range(min(MAX_PHRASE, len(words) - i), 0, -1):
-                found = _lookup(" ".join(words[i : i + n]))
-                if found:
-                    break
+        for n in range(min(MAX_PHRASE, len(words) - i), 0, -1):
+            # a glossary phrase may begin with a dropped word (budget execution, per diem); nothing else does
+            phrase = " ".join(words[i : i + n])
+            found = _lookup(phrase) if words[i] not in _STOP else glossary().get(phrase, []) if n > 1 else []
+            if found:
+                break
         if found:
             groups.append(list(found))
         i += max(n, 1)

