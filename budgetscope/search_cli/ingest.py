@@ -139,6 +139,6 @@ def render(summary: dict[str, Any], points: int | None) -> None:
         soft_wrap=True,
     )
     if points is not None:
-        stderr().print(f"search index: {points} points embedded", highlight=False)
+        stderr().print(f"search index: {points} points embedded by this run", highlight=False)
     for w in s["warnings"]:
         warn(w)
