@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,6 +26,22 @@ def query_too_long(query: str) -> str | None:
     """
     if len(query) > MAX_QUERY_CHARS:
         return f"query of {len(query):,} characters; the limit is {MAX_QUERY_CHARS:,}"
+    return None
+
+
+_WORDISH = re.compile(r"[^\W_]")
+"""A letter, a digit or a CJK character: what a query must hold to be searched."""
+
+
+def query_without_words(query: str) -> str | None:
+    """The one-line error for a query of punctuation and symbols only (nothing to search for: every hit
+    would be noise), else None.
+
+    >>> query_without_words("。，！？"), query_without_words("科普？"), query_without_words("C++")
+    ('query holds no word, only punctuation or symbols', None, None)
+    """
+    if query.strip() and not _WORDISH.search(query):
+        return "query holds no word, only punctuation or symbols"
     return None
 
 

@@ -170,19 +170,19 @@ class Budgetscope:
         A citation question ("哪些项目引用了全民科学素质纲要") is answered exactly, as :meth:`cites`.
         ``filters`` (a :class:`SearchFilters` or a mapping of its fields): ``department`` may be part of a
         stored department's name, or its 简称, when it names one only; ``cites`` naming several documents
-        (纲要) raises :class:`AmbiguousPolicyDocument`. An empty query, one over the CLI's length limit or
-        ``top_k`` below 1 raises :class:`InvalidQuery`, as the CLI refuses them. While a ``budgetscope
+        (纲要) raises :class:`AmbiguousPolicyDocument`. An empty query, one of punctuation only, one over the CLI's
+        length limit or ``top_k`` below 1 raises :class:`InvalidQuery`, as the CLI refuses them. While a ``budgetscope
         serve`` holds this home's embedded index, it answers (the same hits); another process holding it
         beyond the wait raises :class:`IndexBusy`.
         """
         from budgetscope.api.errors import IndexBusy, InvalidQuery
-        from budgetscope.api.searching import answer, query_too_long
+        from budgetscope.api.searching import answer, query_too_long, query_without_words
         from budgetscope.index.search import search
 
         if not query.strip():
             raise InvalidQuery("empty query")
-        if (too_long := query_too_long(query)) is not None:
-            raise InvalidQuery(too_long)
+        if (bad := query_too_long(query) or query_without_words(query)) is not None:
+            raise InvalidQuery(bad)
         if isinstance(top_k, bool) or not isinstance(top_k, int) or top_k < 1:
             raise InvalidQuery(f"top_k must be a whole number of 1 or more, not {top_k!r}")
         if filters is not None and not isinstance(filters, SearchFilters):

@@ -152,12 +152,12 @@ def search_or_wait_for_serve(
 def _checked_query(query: str, where: str) -> None:
     """A query is non-empty and at most :data:`~budgetscope.api.searching.MAX_QUERY_CHARS` long; else a
     one-line error."""
-    from budgetscope.api.searching import query_too_long
+    from budgetscope.api.searching import query_too_long, query_without_words
 
     prefix = "" if where == "query" else f"{where}: "
     if not query.strip():
         raise fail(f"{prefix}empty query")
-    if (error := query_too_long(query)) is not None:
+    if (error := query_too_long(query) or query_without_words(query)) is not None:
         raise fail(prefix + error)
 
 

@@ -23,7 +23,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from budgetscope.api import AmbiguousPolicyDocument, BudgetscopeError, DocumentNotFound, ProjectNotFound
-from budgetscope.api.searching import query_too_long, relevance_cutoff
+from budgetscope.api.searching import query_too_long, query_without_words, relevance_cutoff
 from budgetscope.models import SECTION_KEYS, PolicyDocument, SearchFilters, to_json
 from budgetscope.web import charts, views
 from budgetscope.web.data import UNAVAILABLE, Data, flagged_budgets, group_projects
@@ -77,6 +77,9 @@ def create_app(data: Data, *, allow_upload: bool = False, cli_token: str | None 
         }  # fmt: skip
         if (too_long := query_too_long(q)) is not None:
             out["error"], out["error_zh"] = too_long, views.zh_error("too_long")
+            return out
+        if (no_words := query_without_words(q)) is not None:
+            out["error"], out["error_zh"] = no_words, views.zh_error("no_words")
             return out
         try:
             top_k = views.top_k_param(request.query_params.get("top_k"), TOP_K)

@@ -142,6 +142,7 @@ ZH_ERRORS: dict[str, str] = {
     "ValidationError": "参数无效",
     "ValueError": "参数无效",
     "too_long": "查询过长",
+    "no_words": "查询中没有字词，只有标点或符号",
 }
 """The Chinese lead of an error shown on a page (the English message follows it), by the error's kind."""
 ZH_STATUS = {400: "请求有误", 404: "找不到", 413: "上传过大", 503: "暂时无法服务"}

@@ -270,11 +270,12 @@ def test_api_project_view_of_a_narrative_carries_its_linked_forms_targets(tmp_pa
 
 
 def test_api_search_refuses_what_the_cli_refuses(bs: Budgetscope) -> None:
-    """An empty query, one over the length limit and top_k below 1 are errors, as the CLI's; filters may
+    """An empty query, one of punctuation only, one over the length limit and top_k below 1 are errors,
+    as the CLI's; filters may
     be a mapping of SearchFilters' fields."""
     from budgetscope.api import InvalidQuery
 
-    for query, top_k in (("", 10), ("   ", 10), ("字" * 1001, 10), ("科普", 0), ("科普", -1)):
+    for query, top_k in (("", 10), ("   ", 10), ("？？？", 10), ("字" * 1001, 10), ("科普", 0), ("科普", -1)):
         with pytest.raises(InvalidQuery):
             bs.search(query, top_k=top_k)
     assert bs.search("科普", {"year": 2019}, top_k=3) == bs.search("科普", SearchFilters(year=2019), top_k=3)

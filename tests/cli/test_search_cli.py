@@ -679,7 +679,12 @@ def test_search_cli_queries_file_errors_name_the_line(
 
 
 @pytest.mark.parametrize(
-    ("args", "message"), [(["   "], "empty query"), (["党建", "--section", "foo"], "unknown section")]
+    ("args", "message"),
+    [
+        (["   "], "empty query"),
+        (["。，！？"], "no word, only punctuation"),  # every hit would be noise
+        (["党建", "--section", "foo"], "unknown section"),
+    ],
 )
 def test_search_cli_rejects_empty_query_and_unknown_section(
     home: Path, args: list[str], message: str

@@ -393,6 +393,7 @@ def test_app_error_pages_lead_in_chinese(server: str) -> None:
     # the pages are bilingual: an error says in Chinese what is wrong, the English line follows
     cases = [
         (f"/search?q={quote('字' * 1001)}", "查询过长", "query of 1,001 characters; the limit is 1,000"),
+        (f"/search?q={quote('？！。')}", "查询中没有字词，只有标点或符号", "query holds no word"),
         (f"/search?q={quote('科普')}&department={quote('火星局')}", "库中没有这个部门", "火星局"),
         (f"/search?q={quote('科普')}&year=abc", "参数无效", "year"),
         (f"/cites?q={quote('纲要')}&year=abc", "参数无效", "year"),
