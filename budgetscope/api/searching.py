@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import re
-
 from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
