@@ -50,6 +50,11 @@ _RIGHT_CUE = re.compile(
 _RIGHT_BOUNDARY = re.compile(
     r"^(?:$|[^\u3400-\u9fff]|中|第|的|要求|精神|规定|提出|指出|明确|等|相关|有关|和|及|与|实施|落实|贯彻|执行)"
 )
+# after a name ended by its document type and cited by a verb on its left, the clause's own verb may
+# follow at once: 依据…的若干意见开展工作
+_VERB_AFTER = re.compile(r"^(?:开展|组织|做好|进行|推进|加强|部署|安排|制定|编制|实施)")
+_CONJUNCTION = re.compile(r"^(?:以及|和|及|与)")
+_NOTICE_TYPES = ("通知", "意见", "决定", "批复", "函")
 _VAGUE = re.compile(r"有关|相关|各项|一系列|各类|各级|上述|以上|下列|等")
 _FORMAL = re.compile(
     r"中华人民共和国|中国|全国|全民|国家|国务院|中共|中央|党的|党中央|市委|市政府|上海|省|科协|科学技术协会|"
@@ -103,8 +108,8 @@ def _accept_unbracketed(name: str, suffix: str, context: str, left: str, right: 
         return False
     if suffix == "法":
         return name.startswith("中华人民共和国")
-    if suffix in ("通知", "意见", "决定", "批复", "函"):
-        return "关于" in name and name.rstrip("）)").endswith(f"的{suffix}")
+    if suffix in _NOTICE_TYPES:
+        return "关于" in name and bool(re.search(rf"的(?:若干|实施|指导)?{suffix}$", name.rstrip("）)")))
     if _VAGUE.search(name):
         return False
     if suffix in _MEETING_TYPES and not _MEETING_NAMED.search(name):
@@ -114,26 +119,60 @@ def _accept_unbracketed(name: str, suffix: str, context: str, left: str, right: 
     return bool(_CITING_LEFT.search(left) or _ITEM_START.search(left) or _RIGHT_CUE.match(right) or listed)
 
 
+def _number_after(text: str, end: int) -> str | None:
+    """The 文号 printed right after a name, in parentheses or not: …的通知（国发〔2021〕9号）."""
+    for dn in find_doc_numbers(text[end : end + 40]):
+        if squeeze(text[end : end + dn.start]) in ("", "（", "("):
+            return dn.number.text
+        break
+    return None
+
+
 def find_unbracketed(text: str, section: str | None, masked_text: str) -> list[Citation]:
+    """Names of documents without 《》 (see the module), each with the 文号 printed right after it.
+
+    >>> text = "依据国务院关于印发全民科学素质行动规划纲要（2021—2035年）的通知（国发〔2021〕9号）开展工作。"
+    >>> [(c.title, c.doc_number) for c in find_unbracketed(text, None, text)]
+    [('国务院关于印发全民科学素质行动规划纲要（2021—2035年）的通知', '国发〔2021〕9号')]
+    """
     out: list[Citation] = []
     for m in _UNBRACKETED.finditer(masked_text):
         suffix_end = m.start() + len(m.group(0)) - len(m.group("paren") or "")
         suffix = text[m.start() : suffix_end]
-        right = squeeze(masked_text[m.end() : m.end() + 12])
-        if not _RIGHT_BOUNDARY.match(right):
+        paren = m.group("paren") or ""
+        if paren and "号" in paren and any(find_doc_numbers(paren)):  # （国发〔2021〕9号）: the name's 文号, not a part of its name
+            paren = ""
+        end = suffix_end + len(paren)
+        right = squeeze(masked_text[end : end + 12])
+        bounded = bool(_RIGHT_BOUNDARY.match(right) or paren)  # a year's parentheses end a name
+        if not bounded and not _VERB_AFTER.match(right):
             continue
+        previous = out[-1] if out else None
+        if suffix in _NOTICE_TYPES and previous and previous.end == m.start() - 1 and text[previous.end] == "的":
+            # 国务院关于印发X纲要（…）的通知: the notice that issued X is the document cited, X its content
+            whole = text[previous.start : end]
+            if "关于" in whole:
+                out[-1] = Citation(title=whole, doc_number=_number_after(text, end), section=section,
+                                   bracketed=False, start=previous.start, end=end)  # fmt: skip
+                continue
         start, run = name_start(masked_text, m.start(), 0)
         if start >= m.start():
             continue
-        name = text[start : m.end()]
+        name = text[start : end]
         while name[:1] in '“”"‘’—-－·' and name:
             name, start = name[1:], start + 1
+        conjunction = _CONJUNCTION.match(name)
+        if conjunction and len(name) - conjunction.end() >= 5:  # 《A》和B纲要: B is listed after A
+            name, start = name[conjunction.end() :], start + conjunction.end()
         left = masked_text[max(0, run - 16) : start].rstrip('“"‘')
+        if not bounded and not _CITING_LEFT.search(left):
+            continue
         before_run = masked_text[max(0, run - 2) : run]
-        listed = before_run.endswith(("\x00、", "\x00和", "\x00及"))
-        context = masked_text[run : m.end()]
+        listed = before_run.endswith(("\x00、", "\x00和", "\x00及")) or bool(conjunction and "\x00" in before_run)
+        context = masked_text[run : end]
         if _accept_unbracketed(name, suffix, context, left, right, listed):
-            out.append(Citation(title=name, section=section, bracketed=False, start=start, end=m.end()))
+            out.append(Citation(title=name, doc_number=_number_after(text, end), section=section,
+                                bracketed=False, start=start, end=end))  # fmt: skip
     return out
 
 

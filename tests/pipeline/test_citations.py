@@ -546,3 +546,42 @@ def test_citations_resolve_short_titles_by_definition_then_context() -> None:
     assert (
         resolve_short_titles(used, context=context)[0].short_for == "全民科学素质行动规划纲要（2021—2035年）"
     )
+
+
+# sast-2026's 立项依据 lists 《国务院关于印发全民科学素质行动规划纲要（2021—2035年）的通知》（国发〔2021〕9号);
+# the same title written without 《》, as other departments' prose does
+NOTICE = "国务院关于印发全民科学素质行动规划纲要（2021—2035年）的通知"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the notice is cited, with the 文号 printed after it (not the 纲要 alone, not a year paren)
+        (f"依据{NOTICE}（国发〔2021〕9号）开展工作。", [(NOTICE, "国发〔2021〕9号", False)]),
+        # after a 《》 title and 和: listed with it
+        (
+            f"贯彻《中华人民共和国科学技术普及法》和{NOTICE}（国发〔2021〕9号），开展工作。",
+            [("中华人民共和国科学技术普及法", None, True), (NOTICE, "国发〔2021〕9号", False)],
+        ),
+        # a year's parentheses end the name, whatever follows
+        (
+            "依据全民科学素质行动规划纲要（2021—2035年）开展工作。",
+            [("全民科学素质行动规划纲要（2021—2035年）", None, False)],
+        ),
+        # 若干意见 after a citing verb, the clause's own verb right after it
+        (
+            "根据国务院关于加强科学技术普及工作的若干意见开展工作。",
+            [("国务院关于加强科学技术普及工作的若干意见", None, False)],
+        ),
+    ],
+)
+def test_citations_unbracketed_notices_and_years(
+    text: str, expected: list[tuple[str, str | None, bool]]
+) -> None:
+    assert [(c.title, c.doc_number, c.bracketed) for c in find_citations(text)] == expected
+
+
+def test_citations_unbracketed_notice_is_the_corpus_title(corpus: Path) -> None:
+    assert f"《{NOTICE}》（国发〔2021〕9号）" in (corpus / "sast-2026-department-budget.txt").read_text(
+        encoding="utf-8"
+    )
