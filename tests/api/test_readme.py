@@ -8,13 +8,13 @@ from pathlib import Path
 README = Path(__file__).resolve().parents[2] / "README.md"
 
 
-def test_readme_python_api_example_runs(tmp_path: Path) -> None:
+def test_readme_python_api_example_runs() -> None:
     from decimal import Decimal
 
     result = doctest.testfile(
         str(README),
         module_relative=False,
-        globs={"home": tmp_path / "home", "Decimal": Decimal},
+        globs={"Decimal": Decimal},
         optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE,
         raise_on_error=False,
         verbose=False,
