@@ -140,7 +140,9 @@ def find_unbracketed(text: str, section: str | None, masked_text: str) -> list[C
         suffix_end = m.start() + len(m.group(0)) - len(m.group("paren") or "")
         suffix = text[m.start() : suffix_end]
         paren = m.group("paren") or ""
-        if paren and "号" in paren and any(find_doc_numbers(paren)):  # （国发〔2021〕9号）: the name's 文号, not a part of its name
+        if (
+            paren and "号" in paren and any(find_doc_numbers(paren))
+        ):  # （国发〔2021〕9号）: the name's 文号, not a part of its name
             paren = ""
         end = suffix_end + len(paren)
         right = squeeze(masked_text[end : end + 12])
@@ -148,7 +150,12 @@ def find_unbracketed(text: str, section: str | None, masked_text: str) -> list[C
         if not bounded and not _VERB_AFTER.match(right):
             continue
         previous = out[-1] if out else None
-        if suffix in _NOTICE_TYPES and previous and previous.end == m.start() - 1 and text[previous.end] == "的":
+        if (
+            suffix in _NOTICE_TYPES
+            and previous
+            and previous.end == m.start() - 1
+            and text[previous.end] == "的"
+        ):
             # 国务院关于印发X纲要（…）的通知: the notice that issued X is the document cited, X its content
             whole = text[previous.start : end]
             if "关于" in whole:
@@ -158,7 +165,7 @@ def find_unbracketed(text: str, section: str | None, masked_text: str) -> list[C
         start, run = name_start(masked_text, m.start(), 0)
         if start >= m.start():
             continue
-        name = text[start : end]
+        name = text[start:end]
         while name[:1] in '“”"‘’—-－·' and name:
             name, start = name[1:], start + 1
         conjunction = _CONJUNCTION.match(name)
@@ -168,8 +175,10 @@ def find_unbracketed(text: str, section: str | None, masked_text: str) -> list[C
         if not bounded and not _CITING_LEFT.search(left):
             continue
         before_run = masked_text[max(0, run - 2) : run]
-        listed = before_run.endswith(("\x00、", "\x00和", "\x00及")) or bool(conjunction and "\x00" in before_run)
-        context = masked_text[run : end]
+        listed = before_run.endswith(("\x00、", "\x00和", "\x00及")) or bool(
+            conjunction and "\x00" in before_run
+        )
+        context = masked_text[run:end]
         if _accept_unbracketed(name, suffix, context, left, right, listed):
             out.append(Citation(title=name, doc_number=_number_after(text, end), section=section,
                                 bracketed=False, start=start, end=end))  # fmt: skip

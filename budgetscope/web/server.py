@@ -4,6 +4,7 @@ encoder, one open index), many users served by uvicorn and Starlette's thread po
 from __future__ import annotations
 
 import signal
+import socket
 import sys
 import threading
 from collections.abc import Callable
@@ -53,15 +54,14 @@ def serve(
     from budgetscope import remote
     from budgetscope.web.app import create_app
 
-    with budgetscope.open(home, qdrant_url=qdrant_url, encoder=encoder) as bs:
+    sock = _listening_socket(host, port)  # first: a port in use is an OSError at once, before any work
+    with sock, budgetscope.open(home, qdrant_url=qdrant_url, encoder=encoder) as bs:
         data = Data(bs)
         warm(data)
         token = remote.new_token()
         app = create_app(data, allow_upload=allow_upload, cli_token=token)
         shown = f"[{host}]" if ":" in host else host
         url = f"http://{shown}:{port}/"
-        if on_ready is not None:
-            on_ready(url)
         local = {"0.0.0.0": "127.0.0.1", "::": "[::1]"}.get(host, shown)
         advertised: list[remote.Serving] = []
 
@@ -70,6 +70,8 @@ def serve(
                 await super().startup(sockets)
                 if not self.started:
                     return
+                if on_ready is not None:  # said once it listens, never before
+                    on_ready(url)
                 try:  # listening: the CLI may come
                     advertised.append(
                         remote.advertise(
@@ -93,12 +95,27 @@ def serve(
         main = threading.current_thread() is threading.main_thread()
         previous = signal.signal(signal.SIGTERM, _exit_on_sigterm) if main else None
         try:
-            Server(config).run()
+            Server(config).run(sockets=[sock])
         finally:
             for serving in advertised:
                 remote.withdraw(bs.home, serving)
             if main:
                 signal.signal(signal.SIGTERM, previous)
+
+
+def _listening_socket(host: str, port: int) -> socket.socket:
+    """A socket bound to ``host:port`` for uvicorn to serve on; :class:`OSError` when the port is taken."""
+    family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        sock.listen(128)
+    except OSError:
+        sock.close()
+        raise
+    sock.set_inheritable(True)
+    return sock
 
 
 def _exit_on_sigterm(signum: int, frame: Any) -> None:

@@ -280,3 +280,24 @@ def test_remote_serve_stale_advertisement_is_ignored(
         assert result.returncode == 0, result.stderr
         assert "answering here" in result.stderr
     assert result.stdout == alone["cites"]
+
+
+def test_remote_serve_on_a_port_in_use_fails_in_one_line_without_announcing(home: Path) -> None:
+    """A port another program listens on: one error line naming it and exit 1, at once (before the
+    encoder loads), and never the "serving" line, which is said only once it listens."""
+    import socket
+
+    before = running(home)  # another test's serve may be up: the failed one must not replace it
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen(1)
+    try:
+        port = taken.getsockname()[1]
+        started = time.monotonic()
+        result = cli(home, "serve", "--port", str(port), timeout=60)
+    finally:
+        taken.close()
+    assert result.returncode == 1, result.stderr
+    assert f"cannot listen on 127.0.0.1:{port}" in result.stderr and "serving" not in result.stderr
+    assert time.monotonic() - started < 30
+    assert running(home) == before
