@@ -62,6 +62,10 @@ def _print(query: str, answered: dict[str, Any], format: OutputFormat) -> None:
             for d, n in options:
                 numbers = f"  ({', '.join(d['doc_numbers'])})" if d["doc_numbers"] else ""
                 out.print(f"  {escape(d['title'])}{escape(numbers)}  [dim]{_projects(n)}  {d['id']}[/dim]")
+            # the candidates are listed just above: the error says what to do, without a second list
+            raise fail(
+                f"{query!r} is ambiguous: {len(options)} cited documents (above); ask by a fuller title, a 文号 or an id"
+            )
         raise fail(_ambiguous(query, options))
     if format is OutputFormat.json:
         print(to_json(hits, indent=1))

@@ -56,7 +56,12 @@ def command(
         for r in records:
             table.add_row(*table_row(r))
         stdout().print(table)
-    warn_coverage(docs)
+    from budgetscope.pipeline.document import NOT_BUDGET
+
+    # another kind of document (a notice, an evaluation report): nothing to extract is an error, not an
+    # empty silence (ingest stores it with a warning instead: `--strict` refuses it there)
+    errors += [f"{d.doc}: {NOT_BUDGET}" for d in docs if NOT_BUDGET in d.warnings]
+    warn_coverage(d for d in docs if NOT_BUDGET not in d.warnings)
     report_errors(errors)
 
 

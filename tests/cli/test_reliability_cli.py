@@ -209,6 +209,14 @@ def test_ingest_other_kind_is_warned_and_strict_refuses(tmp_path: Path) -> None:
     )
     lenient = invoke("ingest", english, "--home", h, "--no-index")
     assert lenient.exit_code == 0 and "warning: notes.txt: not a budget document" in lenient.stderr
+    # extract has nothing to give for it: an error naming it (exit 1), the other files still extracted
+    extracted = invoke(
+        "extract", english, ROOT / "corpus" / "sast-2019-performance-targets.txt", "--format", "jsonl"
+    )
+    assert extracted.exit_code == 1 and extracted.stdout.count("\n") > 0
+    assert extracted.stderr.strip().splitlines() == [
+        "error: notes.txt: not a budget document: no narratives or forms segmented"
+    ]
 
 
 def test_load_a_ten_megabyte_line_and_a_too_large_file_are_refused(tmp_path: Path) -> None:
