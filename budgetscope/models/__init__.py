@@ -12,10 +12,12 @@ Example:
     Decimal('600000')
 """
 
+from budgetscope.models.indicators import Comparison, Target
 from budgetscope.models.links import SEVERITY, SEVERITY_ORDER, Check, ProjectLink, SeriesLink
 from budgetscope.models.money import fen, to_json
 from budgetscope.models.records import (
     FORM_TEXT_SECTIONS,
+    FORM_TOTAL_KEYS,
     SECTION_KEYS,
     SECTION_TITLES,
     Amount,
@@ -56,6 +58,7 @@ from budgetscope.models.views import (
 
 __all__ = [
     "FORM_TEXT_SECTIONS",
+    "FORM_TOTAL_KEYS",
     "SECTION_KEYS",
     "SECTION_TITLES",
     "SEVERITY",
@@ -67,6 +70,7 @@ __all__ = [
     "Check",
     "Citation",
     "CitedWording",
+    "Comparison",
     "Component",
     "Coverage",
     "DocNumber",
@@ -93,6 +97,7 @@ __all__ = [
     "SeriesLink",
     "SeriesMember",
     "StatedTotal",
+    "Target",
     "document_id",
     "fen",
     "form_unit",

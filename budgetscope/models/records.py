@@ -18,6 +18,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from budgetscope.models.indicators import Indicator
 from budgetscope.models.money import _num
 
 SECTION_KEYS: tuple[str, ...] = (
@@ -75,6 +76,9 @@ DocumentKind = Literal[
 RecordKind = Literal["narrative", "form", "department_form"]
 """department_form: a department-wide performance form (部门整体支出绩效目标表), not a project."""
 AmountRole = Literal["total", "fiscal", "self_raised", "other", "component"]
+FORM_TOTAL_KEYS: tuple[str, ...] = ("annual_total", "project_total", "fiscal_current")
+"""A project form's budget total is its first of these amounts (the annual total, else the only total other
+layouts print: 项目总额, 年度预算资金总额, 预算数 …, else the year's fiscal funds)."""
 
 
 def stable_id(*parts: object) -> str:
@@ -173,15 +177,6 @@ class PolicyDocument(_Record):
     ambiguous: bool = False
 
 
-class Indicator(_Record):
-    """One row of a performance form's three-level indicator table."""
-
-    level1: str | None = None
-    level2: str | None = None
-    level3: str | None = None
-    target: str | None = None
-
-
 class Component(_Record):
     """A sub-project (子项目) of a form with its amount; in a department-wide form, one of its key tasks
     (年度主要任务, 年度重点工作任务) with what it does (``text``) and is to achieve (``goal``)."""
@@ -202,6 +197,8 @@ class Form(_Record):
     start: date | None = None
     end: date | None = None
     amounts: dict[str, Decimal] = Field(default_factory=dict)
+    amount_labels: dict[str, str] = Field(default_factory=dict)
+    """The label each amount is printed under (``{"project_total": "年度资金总额"}``), where the reader saw it."""
     components: list[Component] = Field(default_factory=list)
     indicators: list[Indicator] = Field(default_factory=list)
     texts: dict[str, str] = Field(default_factory=dict)
@@ -301,7 +298,8 @@ def _form_contract(form: Form) -> dict[str, Any]:
             }
             for c in form.components
         ],
-        "indicators": [i.model_dump() for i in form.indicators],
+        "amount_labels": dict(form.amount_labels),
+        "indicators": [i.contract() for i in form.indicators],
         "texts": dict(form.texts),
     }
 

@@ -226,6 +226,7 @@ class ProjectView(_View):
             linked = self.linked.model_dump(mode="json")
             total = self.linked.budget_total_yuan
             linked["budget_total_yuan"] = _num(total) if total is not None else None
+            linked["indicators"] = [i.contract() for i in self.linked.indicators]
         checks = [c.model_dump(mode="json", exclude={"reviewed_at", "review_note"}) for c in self.checks]
         return {
             "project": project,

@@ -22,6 +22,7 @@ from budgetscope.pipeline.forms_pdf import read_pdf_forms, unread_form_pages
 from budgetscope.pipeline.load import load
 from budgetscope.pipeline.normalize import Text, normalize_text
 from budgetscope.pipeline.segment import segment_narratives, segment_parts
+from budgetscope.pipeline.targets import read_targets
 
 NARRATIVE_KINDS = ("department_budget", "unit_budget", "final_accounts")
 NOT_BUDGET = "not a budget document: no narratives or forms segmented"
@@ -112,8 +113,9 @@ def segment_text(
 
 
 def _with_coverage(document: Document, text: Text, problems: list[str] | None = None) -> Document:
-    """Compare what the document shows of its projects with the records read (last, after every reader);
-    ``problems``: what the reader knows it could not read (scanned pages)."""
+    """Read the forms' targets and compare what the document shows of its projects with the records read
+    (last, after every reader); ``problems``: what the reader knows it could not read (scanned pages)."""
+    read_targets(document.records)
     document.coverage = assess(text, document.records)
     document.coverage.problems += problems or []
     if document.coverage.short:

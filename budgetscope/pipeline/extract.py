@@ -16,7 +16,16 @@ import re
 from collections.abc import Iterable
 from decimal import Decimal
 
-from budgetscope.models import FORM_TEXT_SECTIONS, SECTION_KEYS, Amount, Citation, Document, Period, Record
+from budgetscope.models import (
+    FORM_TEXT_SECTIONS,
+    FORM_TOTAL_KEYS,
+    SECTION_KEYS,
+    Amount,
+    Citation,
+    Document,
+    Period,
+    Record,
+)
 from budgetscope.pipeline.citations import find_citations, find_short_names, resolve_short_titles
 from budgetscope.pipeline.dates import parse_period
 from budgetscope.pipeline.link import PolicyIndex
@@ -153,9 +162,7 @@ def _extract_form(record: Record) -> Record:
     # the year's budget of the project: the form's annual total, else the only total other layouts
     # print (项目总额 / 年度预算资金总额 / 预算数), else what the year's fiscal funds give
     amounts = record.form.amounts
-    total = next(
-        (amounts[k] for k in ("annual_total", "project_total", "fiscal_current") if k in amounts), None
-    )
+    total = next((amounts[k] for k in FORM_TOTAL_KEYS if k in amounts), None)
     if record.kind != "form":
         total = None  # a department-wide form is no project: its amounts are no project budget
     bodies = [b for b in (record.form.implementer, record.form.department) if b]

@@ -152,6 +152,15 @@ def label_key(cell: str) -> str:
     return re.sub(r"\(万?元\)$", "", key)
 
 
+def printed_label(cell: str) -> str:
+    """An amount's label as printed, without 其中, colons, white space and a unit suffix.
+
+    >>> printed_label("其中: 当年财政拨款"), printed_label("项目当年预算（元）")
+    ('当年财政拨款', '项目当年预算')
+    """
+    return re.sub(r"^其中", "", label_key(cell)) or label_key(cell)
+
+
 def is_label(cell: str) -> bool:
     """True for a cell that names a field of the form (not a value)."""
     key = label_key(cell)

@@ -31,15 +31,15 @@ from pathlib import Path
 
 from budgetscope.models import Record
 from budgetscope.pipeline.forms_inline import inline_indicators
-from budgetscope.pipeline.forms_pdf_columns import Columns, column_amounts, is_amount_head, is_header_row
-from budgetscope.pipeline.forms_pdf_indicators import IndicatorRows
-from budgetscope.pipeline.forms_pdf_labels import (
-    amount_unit,
-    clean_department,
-    label,
-    squash,
-    to_yuan,
+from budgetscope.pipeline.forms_pdf_columns import (
+    Columns,
+    column_amounts,
+    header_columns,
+    is_amount_head,
+    is_header_row,
 )
+from budgetscope.pipeline.forms_pdf_indicators import IndicatorRows
+from budgetscope.pipeline.forms_pdf_labels import amount_unit, bare, clean_department, label, squash, to_yuan
 from budgetscope.pipeline.forms_pdf_pages import form_pages, unread_form_pages
 from budgetscope.pipeline.forms_pdf_records import PdfForm, form_records
 from budgetscope.pipeline.forms_pdf_tasks import TaskRows
@@ -226,19 +226,7 @@ class _Reader:
         ) or bool(labs and labs[0] and labs[0][0] == "amount_group")
 
     def _set_columns(self, cells: list[Cell]) -> None:
-        cols = Columns()
-        # later (deeper) header cells override the group labels above them
-        for c in cells:
-            lab = label(c.text)
-            if lab is None:
-                continue
-            cols.spans = [
-                s
-                for s in cols.spans
-                if not (c.x0 >= s[0] - 1 and c.x1 <= s[1] + 1 and (s[1] - s[0]) > (c.x1 - c.x0) + 2)
-            ]
-            cols.spans.append((c.x0, c.x1, lab))
-            cols.unit_rows |= lab == ("name", "name") and "单位" in squash(c.text)
+        cols = header_columns(cells)
         if cols.has("ind") or cols.has("name"):
             self.cols = cols
 
@@ -260,15 +248,17 @@ class _Reader:
                 self.cols = None
             elif value is not None:
                 form = self.cur or self.new_form(page)
-                self._put(form, lab, value.text)
+                self._put(form, lab, value.text, bare(cells[i].text))
             i += 2 if value is not None else 1
 
-    def _put(self, form: PdfForm, lab: tuple[str, str], text: str) -> None:
-        group, key = lab
+    def _put(self, form: PdfForm, lab: tuple[str, str], text: str, printed: str | None = None) -> None:
+        group, key = lab  # printed: the label it is printed under (an amount's is kept)
         if group == "amount":
             yuan = to_yuan(text, self.unit)
             if yuan is not None and key not in form.amounts:
                 form.amounts[key] = yuan
+                if printed:
+                    form.amount_labels[key] = printed
         elif group in ("goal", "text") and text:
             form.texts[key] = form.texts.get(key, "") + text if key in form.texts else text
         elif group == "kv" and text and key not in form.fields:
@@ -333,7 +323,7 @@ class _Reader:
             if label(c.text) is not None:
                 continue
             if lab[0] in ("amount", "kv") and c.text:
-                self._put(form, lab, c.text)
+                self._put(form, lab, c.text, self.cols.printed.get(lab) if self.cols else None)
             elif lab[0] == "goal" and c.text and c not in form.goal_cells:
                 # a goal cell cut by a page break goes on in the next page's cell; a repeat is skipped
                 form.goal_cells.append(c)

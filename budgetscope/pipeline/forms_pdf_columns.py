@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from budgetscope.pipeline.forms_pdf_labels import NUMBER, amount_unit, label, squash, to_yuan
+from budgetscope.pipeline.forms_pdf_labels import NUMBER, WEIGHTS, amount_unit, bare, label, squash, to_yuan
 from budgetscope.pipeline.pdf_tables import Cell, Grid
 
 TOTAL_LABEL = re.compile(r"^(?:金额|资金)?(?:合计|总计)$")
@@ -27,6 +27,8 @@ class Columns:
     """Column x-ranges of the last header, by field."""
 
     spans: list[tuple[float, float, tuple[str, str]]] = field(default_factory=list)
+    printed: dict[tuple[str, str], str] = field(default_factory=dict)
+    """The label each amount column is printed under (年度资金总额)."""
     unit_rows: bool = False
     """The name column holds units too (项目名称（资金使用单位）): a row of a name and amounts only is a
     unit's subtotal, and the projects below it are that unit's."""
@@ -41,6 +43,28 @@ class Columns:
 
     def has(self, group: str, key: str | None = None) -> bool:
         return any(lab[0] == group and (key is None or lab[1] == key) for _, _, lab in self.spans)
+
+
+def header_columns(cells: list[Cell]) -> Columns:
+    """The columns a header row's label cells span; later (deeper) header cells override the group
+    labels above them. A weight column (分值（90）, 指标权重(%)) is kept as ``("weight", "weight")``."""
+    cols = Columns()
+    for c in cells:
+        lab = label(c.text)
+        if lab is None:
+            continue
+        if lab == ("ignore", "score") and bare(c.text) in WEIGHTS:
+            lab = ("weight", "weight")
+        cols.spans = [
+            s
+            for s in cols.spans
+            if not (c.x0 >= s[0] - 1 and c.x1 <= s[1] + 1 and (s[1] - s[0]) > (c.x1 - c.x0) + 2)
+        ]
+        cols.spans.append((c.x0, c.x1, lab))
+        if lab[0] == "amount":
+            cols.printed[lab] = bare(c.text)
+        cols.unit_rows |= lab == ("name", "name") and "单位" in squash(c.text)
+    return cols
 
 
 def is_header_row(g: Grid, r: int) -> bool:
@@ -104,4 +128,4 @@ def _column_key(chain: list[Cell]) -> str | None:
     return leaf[1]
 
 
-__all__ = ["Columns", "column_amounts", "is_amount_head", "is_header_row"]
+__all__ = ["Columns", "column_amounts", "header_columns", "is_amount_head", "is_header_row"]

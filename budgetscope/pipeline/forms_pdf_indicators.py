@@ -8,14 +8,17 @@ breaks (:mod:`.forms_pdf` finds the rows and their columns).
   the next block: a merged cell cut by the page break, its label printed on the next page (Xi'an's
   提交审计报告和信息 under 产出指标 / 数量指标, below 成本指标); they take the next page's first label;
 - an indicator cell that prints its levels before its name (产出指标数量指标便民生活圈年度评价报告)
-  is split when the table has no level columns.
+  is split when the table has no level columns;
+- a weight column (分值, 指标权重(%)) gives each row's weight when its cell is one plain number.
 """
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from budgetscope.models import Indicator
 from budgetscope.pipeline.forms_pdf_columns import Columns
-from budgetscope.pipeline.forms_pdf_labels import split_levels, target
+from budgetscope.pipeline.forms_pdf_labels import WEIGHT, split_levels, squash, target
 from budgetscope.pipeline.forms_pdf_records import PdfForm
 from budgetscope.pipeline.pdf_tables import Cell
 
@@ -60,11 +63,13 @@ class IndicatorRows:
         value = get("value") or get("period_value")
         if not value and not get("comparison"):
             return None
+        weight = by.get(("weight", "weight"))
         ind = Indicator(
             level1=l1 or None,
             level2=l2 or None,
             level3=level3,
             target=target(get("comparison"), value, get("unit")) or None,
+            weight=Decimal(squash(weight.text)) if weight and WEIGHT.match(squash(weight.text)) else None,
         )
         page = next(iter(by.values())).page
         for key in ("level1", "level2"):

@@ -157,6 +157,10 @@ _add(
     "评分规则",
 )
 
+WEIGHTS = frozenset({"分值", "权重", "指标权重", "指标权重(%)", "分值权重"})
+"""Header labels of an indicator's weight column (a 执行率分值 beside the amounts is none)."""
+WEIGHT = re.compile(r"^\d{1,3}(?:\.\d{1,2})?$")
+
 UNIT_IN = re.compile(r"[(（]\s*(万元|亿元|元)\s*[)）]")
 UNIT_LINE = re.compile(r"(?:金额)?单位\s*[:：]\s*(万元|亿元|元)")
 CODE = re.compile(r"^[\[【(（]?\d{3,}[\]】)）]?[_\s\-—]*")
@@ -173,16 +177,27 @@ def label(text: str | None) -> Label | None:
     s = squash(text)
     if not s or len(s) > 16:
         return None
-    s = re.sub(r"^其中[:：]?", "", s) or s
-    s = UNIT_IN.sub("", s)
-    s = re.sub(r"\(\d+(?:分)?\)$", "", s)  # 分值（90）, 执行率分值（10分）
-    s = s.rstrip(":：")
+    s = bare(s)
     hit = _EXACT.get(s)
     if hit:
         return hit
     if re.search(r"分值|权重|评分|扣分", s):
         return ("ignore", "score")
     return None
+
+
+def bare(text: str | None) -> str:
+    """A label cell as printed without 其中：, a unit or a weight in brackets and trailing colons (what
+    :func:`label` looks up; an amount's printed label).
+
+    >>> bare("其中：财政拨款"), bare("年度资金总额（万元）："), bare("执行率分值（10分）")
+    ('财政拨款', '年度资金总额', '执行率分值')
+    """
+    s = squash(text)
+    s = re.sub(r"^其中[:：]?", "", s) or s
+    s = UNIT_IN.sub("", s)
+    s = re.sub(r"\(\d+(?:分)?\)$", "", s)  # 分值（90）, 执行率分值（10分）
+    return s.rstrip(":：")
 
 
 def amount_unit(text: str | None) -> Decimal | None:
@@ -261,7 +276,10 @@ def clean_department(text: str) -> str | None:
 
 __all__ = [
     "NUMBER",
+    "WEIGHT",
+    "WEIGHTS",
     "amount_unit",
+    "bare",
     "clean_department",
     "label",
     "split_levels",

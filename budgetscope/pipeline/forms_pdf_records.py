@@ -26,6 +26,7 @@ class PdfForm:
     name_cell: Cell | None = None
     fields: dict[str, str] = field(default_factory=dict)
     amounts: dict[str, Decimal] = field(default_factory=dict)
+    amount_labels: dict[str, str] = field(default_factory=dict)
     texts: dict[str, str] = field(default_factory=dict)
     indicators: list[Indicator] = field(default_factory=list)
     components: list[Component] = field(default_factory=list)
@@ -59,6 +60,7 @@ def form_records(forms: list[PdfForm], *, doc: str, department: str | None, year
             department=dept,
             implementer=f.fields.get("implementer") or unit,
             amounts=f.amounts,
+            amount_labels={k: v for k, v in f.amount_labels.items() if k in f.amounts},
             components=f.components,
             indicators=f.indicators,
             texts=f.texts,

@@ -34,6 +34,7 @@ from budgetscope.pipeline.form_labels import (
     level_of,
     parse_date,
     parse_yuan,
+    printed_label,
     repair_name,
     squash,
     unit_scale,
@@ -153,6 +154,7 @@ def _field_row(vals: list[Cell], form: Form, parse: FormParse, scale: Decimal) -
             yuan = parse_yuan(value) if value else None
             if yuan is not None:
                 form.amounts[target] = yuan * (new_scale or scale)
+                form.amount_labels[target] = printed_label(cell)
             continue
         if value is not None and key in TEXT_LABELS:
             form.texts[key] = value

@@ -28,6 +28,7 @@ from budgetscope.pipeline.form_labels import (
     choice,
     parse_date,
     parse_yuan,
+    printed_label,
     repair_name,
     squash,
     unit_scale,
@@ -246,6 +247,7 @@ def _read_amounts(region: str, form: Form) -> None:
         if key is not None and yuan is not None:
             scale = unit_scale(m.group("unit") or "") if m.group("unit") else Decimal(1)
             form.amounts[key] = yuan * scale
+            form.amount_labels[key] = printed_label(m.group("label"))
 
 
 def _component_line(t: str, pending: str, out: list[Component]) -> str:

@@ -14,7 +14,7 @@ from rich.panel import Panel
 from rich.table import Column, Table
 from rich.text import Text
 
-from budgetscope.models import SECTION_KEYS, to_json
+from budgetscope.models import FORM_TOTAL_KEYS, SECTION_KEYS, to_json
 from budgetscope.models.links import MUTUAL_KINDS
 from budgetscope.search_cli.common import DataConsole, HomeOption, fail, place
 
@@ -53,6 +53,50 @@ def _table(*headers: str, title: str | None = None, title_justify: str = "left")
     return Table(*(Column(h, overflow="fold") for h in headers), title=title, title_justify="left")
 
 
+def total_name(p: dict[str, Any]) -> str:
+    """What a project's budget total is: a narrative's is its annual budget (六、年度预算安排); a form's is
+    named by the label its amount is printed under (年度资金总额 (project_total)), else "annual budget" for
+    an annual total and "budget" for another.
+
+    >>> total_name({"kind": "form", "form": {"amounts": {"project_total": 1}, "amount_labels": {"project_total": "实施期资金总额"}}})
+    '实施期资金总额 (project_total)'
+    >>> total_name({"kind": "form", "form": {"amounts": {"project_total": 1}}}), total_name({"kind": "narrative", "form": None})
+    ('budget', 'annual budget')
+    """
+    form = p.get("form")
+    if p["kind"] != "form" or not form:
+        return "annual budget"
+    key = next((k for k in FORM_TOTAL_KEYS if k in form["amounts"]), None)
+    printed = (form.get("amount_labels") or {}).get(key)
+    if key is not None and printed:
+        return f"{printed} ({key})"
+    return "annual budget" if key == "annual_total" else "budget"
+
+
+def _reading(i: dict[str, Any]) -> str:
+    """How a target reads (``≥ 96 天``, ``qualitative``), empty when it does not read surely."""
+    if i.get("qualitative"):
+        return "qualitative"
+    if i.get("value") is None:
+        return ""
+    return " ".join(str(x) for x in (i.get("comparison"), i["value"], i.get("unit")) if x is not None)
+
+
+def _indicators(rows: list[dict[str, Any]], title: str) -> Table:
+    """A form's indicator table: the levels, the target as printed and as read (and the weight, when printed)."""
+    weights = any(i.get("weight") is not None for i in rows)
+    table = _table(
+        "一级", "二级", "三级", "target", "reads as", *(["weight"] if weights else []), title=title
+    )
+    for i in rows:
+        cells = [escape(str(i[k] or "")) for k in ("level1", "level2", "level3", "target")]
+        cells.append(escape(_reading(i)))
+        if weights:
+            cells.append("" if i.get("weight") is None else str(i["weight"]))
+        table.add_row(*cells)
+    return table
+
+
 def render(details: dict[str, Any]) -> Group:
     """A readable rendering of a project's view (:meth:`budgetscope.models.ProjectView.contract`)."""
     p = details["project"]
@@ -72,7 +116,7 @@ def render(details: dict[str, Any]) -> Group:
         if flags := _flags(findings, "period"):
             head.append_text(Text.from_markup("  ⚠ " + flags + "\n"))
     if p["budget_total_yuan"] is not None:
-        head.append(f"annual budget: {_money(p['budget_total_yuan'])} 元\n")
+        head.append(f"{total_name(p)}: {_money(p['budget_total_yuan'])} 元\n")
         if flags := _flags(findings, "budget_total"):
             head.append_text(Text.from_markup("  ⚠ " + flags.replace("\n", "\n  ⚠ ") + "\n"))
     if p["implementing_bodies"]:
@@ -88,8 +132,10 @@ def render(details: dict[str, Any]) -> Group:
         form = _table("field", "value", "finding", title="form", title_justify="left")
         for name in ("nature", "category", "department", "implementer", "start", "end"):
             form.add_row(name, escape(str(f[name] or "")), "")
+        printed = f.get("amount_labels") or {}
         for name, yuan in f["amounts"].items():
-            form.add_row(name, _money(yuan), _flags(findings, f"form.{name}"))
+            shown = f"{printed[name]} ({name})" if name in printed else name
+            form.add_row(escape(shown), _money(yuan), _flags(findings, f"form.{name}"))
         parts.append(form)
         if f["components"]:  # 子项目, or a department's key tasks with what they do and are to achieve
             more = [k for k in ("text", "goal") if any(c.get(k) for c in f["components"])]
@@ -99,10 +145,7 @@ def render(details: dict[str, Any]) -> Group:
                 comp.add_row(escape(c["name"]), _money(c["yuan"]), *(escape(c.get(k) or "") for k in more))
             parts.append(comp)
         if f["indicators"]:
-            ind = _table("一级", "二级", "三级", "target", title="indicators", title_justify="left")
-            for i in f["indicators"]:
-                ind.add_row(*(escape(str(i[k] or "")) for k in ("level1", "level2", "level3", "target")))
-            parts.append(ind)
+            parts.append(_indicators(f["indicators"], "indicators"))
     if p["amounts"]:
         amounts = _table("text", "yuan", "role", "section", "finding", title="amounts", title_justify="left")
         for a in p["amounts"]:
@@ -142,17 +185,7 @@ def render(details: dict[str, Any]) -> Group:
         parts.append(Text(f"{'form' if o['kind'] == 'form' else 'narrative'} of the same project: {o['name']} "
                           f"({place(o['doc'], o['line'], o.get('page'))}, {o['id']})"))  # fmt: skip
         if o.get("indicators") and not (p["form"] and p["form"]["indicators"]):
-            ind = _table(
-                "一级",
-                "二级",
-                "三级",
-                "target",
-                title="indicators (of the linked form)",
-                title_justify="left",
-            )
-            for i in o["indicators"]:
-                ind.add_row(*(escape(str(i[k] or "")) for k in ("level1", "level2", "level3", "target")))
-            parts.append(ind)
+            parts.append(_indicators(o["indicators"], "indicators (of the linked form)"))
     if details["checks"]:
         checks = _table("severity", "status", "kind", "message", "id", title="checks", title_justify="left")
         for c in details["checks"]:

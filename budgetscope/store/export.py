@@ -49,6 +49,9 @@ class ExportFormat(StrEnum):
 
 MONEY_TYPE = ("decimal128", 20, 2)
 """Parquet type of amounts: 18 digits of yuan and 2 of fen, exact."""
+DECIMAL_TYPE = ("decimal128", 26, 8)
+"""Parquet type of other exact numbers (a target's number, a weight): 18 digits and 8 decimals, the most
+:func:`budgetscope.pipeline.targets.parse_target` reads."""
 
 
 def export_rows(store: EntityStore, what: ExportKind | str) -> Iterator[dict[str, Any]]:
@@ -57,7 +60,7 @@ def export_rows(store: EntityStore, what: ExportKind | str) -> Iterator[dict[str
     view, _, fields = EXPORTS[kind]
     arrays = [f.name for f in fields if f.type == "array"]
     booleans = [f.name for f in fields if f.type == "boolean"]
-    money = [f.name for f in fields if f.money]
+    money = [f.name for f in fields if f.exact]
     names = [f.name for f in fields]
     if not view:
         from budgetscope.store.series import series_years
@@ -140,7 +143,8 @@ def arrow_schema(fields: Sequence[Field]) -> Any:
     import pyarrow as pa
 
     types = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64(), "boolean": pa.bool_(),
-             "date": pa.date32(), "array": pa.list_(pa.string()), "money": pa.decimal128(*MONEY_TYPE[1:])}  # fmt: skip
+             "date": pa.date32(), "array": pa.list_(pa.string()), "money": pa.decimal128(*MONEY_TYPE[1:]),
+             "decimal": pa.decimal128(*DECIMAL_TYPE[1:])}  # fmt: skip
     return pa.schema([pa.field(f.name, types[f.type]) for f in fields])
 
 

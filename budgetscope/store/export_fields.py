@@ -50,10 +50,16 @@ class Field:
         JSON number written from that text, Parquet ``decimal128``; Table Schema ``number``."""
         return self.type == "money"
 
+    @property
+    def exact(self) -> bool:
+        """An exact number: an amount, or a ``decimal`` (a target's number, a weight) — a :class:`~decimal.Decimal`
+        in rows, decimal text in the store and CSV, Parquet ``decimal128`` (see :data:`DECIMAL_TYPE`)."""
+        return self.type in ("money", "decimal")
+
     def descriptor(self) -> dict[str, Any]:
-        kind = "number" if self.money else self.type
+        kind = "number" if self.exact else self.type
         out: dict[str, Any] = {"name": self.name, "type": kind, "description": self.description}
-        if self.money:
+        if self.exact:
             out["bareNumber"] = True
         if self.column_type:
             out["columnType"] = self.column_type
@@ -142,6 +148,7 @@ economic_classification string 部门预算经济分类科目 code where a table
 role string total, fiscal, self_raised, component or other (a project form's total: its annual_total, else its project_total)
 section string narrative section key, 'form', or the table's title
 column_label string form field (annual_total, project_total, fiscal_current … as in form.amounts) or table column
+label string the label the amount is printed under: a form's (年度资金总额, 实施期资金总额, 项目当年预算 … whatever its key), a table's column; empty for a narrative's amounts and where the form reader did not see it
 text string amount as written (narratives and tables; empty for a form's amounts, read from its cells: see column_label and page)
 amount money amount in yuan (exact, 2 decimals) | value
 currency string ISO 4217 currency code (CNY)
@@ -192,7 +199,12 @@ position integer row number within the form (0-based)
 level1 string 一级指标
 level2 string 二级指标
 level3 string 三级指标
-target string 指标值 as written
+target string 指标值 as written (verbatim; the columns below are read from it, empty when it does not read surely: a range, a date, words around the number)
+comparison string the target's comparison: ≥, ≤, =, > or < (≧ >= ＞＝ 不少于 … normalized; empty when none is printed)
+value decimal the target's number as printed (exact; a multiplier stays in the unit: ≥1.8万人次 is 1.8 万人次)
+unit string the target's unit as printed (天, 个, %, 万元, 元/人 …; (%) without its parentheses)
+qualitative boolean true for a target of words only (良好, 有效提升), false for a number, empty when it does not read
+weight decimal the row's 分值 / 权重 where the form prints one
 """),
     ),
     ExportKind.findings: (

@@ -188,11 +188,11 @@ FROM sections x JOIN projects p ON p.id = x.project_id
 WHERE x.present = 1 ORDER BY p.doc, p.position, x.position;
 CREATE VIEW export_amounts AS
 SELECT id, project_id, doc, source, project, fiscal_year, administrative_classification,
-  functional_classification, economic_classification, role, section, column_label, text, amount, amount_fen,
+  functional_classification, economic_classification, role, section, column_label, label, text, amount, amount_fen,
   currency, line, page, start, "end" FROM (
   SELECT a.id, a.project_id, p.doc, p.kind AS source, p.name AS project, p.year AS fiscal_year,
     p.department AS administrative_classification, NULL AS functional_classification,
-    NULL AS economic_classification, a.role, a.section, NULL AS column_label, a.text,
+    NULL AS economic_classification, a.role, a.section, NULL AS column_label, NULL AS label, a.text,
     a.yuan AS amount, a.fen AS amount_fen, 'CNY' AS currency, p.line, p.page, a.start, a."end", 0 AS k1,
     p.position AS k2,
     a.position AS k3
@@ -203,17 +203,18 @@ SELECT id, project_id, doc, source, project, fiscal_year, administrative_classif
       WHEN p.kind = 'form' AND m.key = (SELECT t.key FROM form_amounts t WHERE t.project_id = m.project_id
         AND t.key IN ('annual_total', 'project_total') ORDER BY t.key = 'project_total' LIMIT 1) THEN 'total'
       ELSE 'other' END,
-    'form', m.key, NULL, m.yuan, m.fen, 'CNY', p.line, p.page, NULL, NULL, 0, p.position, 1000 + m.position
-  FROM form_amounts m JOIN projects p ON p.id = m.project_id
+    'form', m.key, json_extract(f.extra, '$.amount_labels."' || m.key || '"'), NULL, m.yuan, m.fen, 'CNY', p.line,
+    p.page, NULL, NULL, 0, p.position, 1000 + m.position
+  FROM form_amounts m JOIN projects p ON p.id = m.project_id JOIN forms f ON f.project_id = m.project_id
   UNION ALL
   SELECT c.id, p.id, p.doc, 'component', COALESCE(p.name, '') || ' / ' || c.name, p.year, p.department, NULL, NULL,
-    'component', 'form', 'component', NULL, c.yuan, c.fen, 'CNY', p.line, p.page, NULL, NULL, 0, p.position,
+    'component', 'form', 'component', NULL, NULL, c.yuan, c.fen, 'CNY', p.line, p.page, NULL, NULL, 0, p.position,
     2000 + c.position
   FROM components c JOIN projects p ON p.id = c.project_id WHERE c.yuan IS NOT NULL
   UNION ALL
   SELECT b.id, NULL, d.doc, 'table', b.name, d.year, d.department,
     CASE b.scheme WHEN 'functional' THEN b.code END, CASE b.scheme WHEN 'economic' THEN b.code END,
-    NULL, b.table_title, b.column_label, b.text, b.yuan, b.fen, 'CNY',
+    NULL, b.table_title, b.column_label, b.column_label, b.text, b.yuan, b.fen, 'CNY',
     CASE WHEN b.page IS NULL THEN b.line END, b.page, NULL, NULL, 1, 0, b.position
   FROM budget_lines b JOIN documents d ON d.id = b.document_id
 ) ORDER BY doc, k1, k2, k3;
@@ -235,7 +236,9 @@ SELECT pd.id, pd.title, pd.family, pd.version, pd.ambiguous,
 FROM policy_documents pd ORDER BY pd.family, pd.version, pd.id;
 CREATE VIEW export_indicators AS
 SELECT i.id, i.project_id, p.doc, p.year, p.department, p.name AS project, i.position, i.level1, i.level2,
-  i.level3, i.target
+  i.level3, i.target, json_extract(i.extra, '$.comparison') AS comparison, json_extract(i.extra, '$.value') AS value,
+  json_extract(i.extra, '$.unit') AS unit, json_extract(i.extra, '$.qualitative') AS qualitative,
+  json_extract(i.extra, '$.weight') AS weight
 FROM indicators i JOIN projects p ON p.id = i.project_id ORDER BY p.doc, p.position, i.position;
 CREATE VIEW export_findings AS
 SELECT id, kind, status, severity, doc, page, line, project_id, other_id, field, subject, stated, stated_yuan,

@@ -57,6 +57,7 @@ def create_app(data: Data, *, allow_upload: bool = False, cli_token: str | None 
         KIND_NAMES=views.KIND_NAMES,
         ROLE_NAMES=views.ROLE_NAMES,
         money=views.money,
+        reading=views.target_reading,
         allow_upload=allow_upload,
         urlencode=urlencode,
     )

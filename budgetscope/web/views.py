@@ -15,7 +15,15 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from budgetscope.models import FORM_TEXT_SECTIONS, SECTION_KEYS, ProjectSummary, ProjectView
+from budgetscope.models import (
+    FORM_TEXT_SECTIONS,
+    FORM_TOTAL_KEYS,
+    SECTION_KEYS,
+    Indicator,
+    ProjectSummary,
+    ProjectView,
+    Record,
+)
 from budgetscope.web import charts
 from budgetscope.web.marks import section_marks
 
@@ -182,6 +190,38 @@ def filter_options(projects: list[ProjectSummary]) -> dict[str, list[Any]]:
     }
 
 
+def target_reading(indicator: Indicator) -> str:
+    """How an indicator's target reads (``≥ 96 天``, ``定性 qualitative``); empty when it does not read surely.
+
+    >>> target_reading(Indicator(target="≥96天", comparison="≥", value=Decimal("96"), unit="天", qualitative=False))
+    '≥ 96 天'
+    """
+    if indicator.qualitative:
+        return "定性 qualitative"
+    if indicator.value is None:
+        return ""
+    return " ".join(str(x) for x in (indicator.comparison, indicator.value, indicator.unit) if x is not None)
+
+
+def amount_names(record: Record) -> dict[str, str]:
+    """Each form amount's name on the page: the label the form prints it under, with its key
+    (年度资金总额 · project_total), else the key's bilingual name."""
+    generic = DEPARTMENT_FORM_AMOUNTS if record.kind == "department_form" else FORM_AMOUNTS
+    if record.form is None:
+        return dict(generic)
+    printed = record.form.amount_labels
+    return {**generic, **{k: f"{v} · {k}" for k, v in printed.items()}}
+
+
+def total_label(record: Record) -> str | None:
+    """The printed label of the amount a form's budget total is (None: a narrative's, or not printed)."""
+    if record.kind != "form" or record.form is None:
+        return None
+    key = next((k for k in FORM_TOTAL_KEYS if k in record.form.amounts), None)
+    printed = record.form.amount_labels.get(key) if key else None
+    return f"{printed} · {key}" if printed else None
+
+
 def project_context(view: ProjectView, data: Data) -> dict[str, Any]:
     """What the project page shows: marked sections, form table, other years with a chart, findings."""
     record = view.record
@@ -222,7 +262,8 @@ def project_context(view: ProjectView, data: Data) -> dict[str, Any]:
         # an unreviewed error-level finding disputing the project's numbers (not one that only
         # measured another year's number against them): its budget is shown flagged
         "budget_flagged": any(c.severity == "error" and c.disputes(record.id) for c in view.findings),
-        "form_amounts": DEPARTMENT_FORM_AMOUNTS if record.kind == "department_form" else FORM_AMOUNTS,
+        "form_amounts": amount_names(record),
+        "total_label": total_label(record),
         "has_source": data.source_file(record.doc) is not None,
         "is_pdf": record.doc.lower().endswith(".pdf"),
         "document": info,

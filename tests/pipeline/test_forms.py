@@ -583,3 +583,18 @@ def test_forms_table_newer_template_title(title: str) -> None:
     record = _variant(_edit(_real_form(), ("财政项目支出绩效目标申报表", title)))
     assert (record.title, record.line, record.year) == (title, 1, 2026)
     assert len(_rows(record)) == 5
+
+
+@pytest.mark.parametrize(
+    ("name", "labels"),
+    [
+        (TABLE, {"annual_total": "年度资金申请总额", "fiscal_current": "当年财政拨款", "carryover": "上年结转资金",
+                 "other": "其他资金"}),
+        (WRAPPED, {"project_total": "项目总预算", "annual_total": "项目当年预算", "previous_year": "同名项目上年预算额"}),
+    ],
+)  # fmt: skip
+def test_forms_text_amounts_keep_their_printed_label(name: str, labels: dict[str, str]) -> None:
+    """Shanghai's tab table (年度资金申请总额, 其中：当年财政拨款) and the 2019 wrapped form (项目总预算 /
+    项目当年预算): each amount's label as printed, without 其中 and its unit."""
+    form = _forms(name)[0].form
+    assert form is not None and form.amount_labels == labels and set(form.amounts) == set(labels)

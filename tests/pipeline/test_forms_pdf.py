@@ -304,3 +304,48 @@ def test_forms_pdf_unit_subtotal_row_names_the_implementer_of_the_projects_below
     units = [r.form.implementer for r in records if r.form]
     assert units[:2] == [None, None] and set(units[2:]) == {"广州市数字政府运营中心"}
     assert by_name(records, "机构运行辅助经费").form.implementer == "广州市数字政府运营中心"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("excerpt", "name", "total"),
+    [
+        ("central-letters-and-calls-2026-p30.pdf", "信息化运行维护", 90),  # 分值（90）
+        ("xian-audit-2026-p37-38.pdf", "购买中介机构审计服务", 90),  # 分值权重（90分）
+        ("chongqing-water-resources-2026-p30-33.pdf", "水库移民后期扶持", 100),  # 指标权重(%)
+    ],
+)
+def test_forms_pdf_weight_column_read_per_indicator(excerpt: str, name: str, total: int) -> None:
+    """Each indicator's 分值 / 权重 cell is its weight; a form's weights add up to the total its header prints."""
+    form = by_name(forms(excerpt), name).form
+    assert form is not None and form.indicators
+    weights = [i.weight for i in form.indicators]
+    assert None not in weights and sum(w for w in weights if w is not None) == total
+
+
+def test_forms_pdf_weight_of_a_row_as_printed() -> None:
+    form = by_name(forms("central-letters-and-calls-2026-p30.pdf"), "信息化运行维护").form
+    assert form is not None
+    rows = {i.level3: (i.target, i.weight) for i in form.indicators}
+    assert rows["项目总成本"] == ("≤2134.87万元", Decimal(20)) and rows["设备完好率"] == ("≥96%", Decimal(8))
+
+
+def test_forms_pdf_no_weight_where_none_is_printed() -> None:
+    rows = [i for r in forms("guangzhou-data-bureau-2026-p12.pdf") if r.form for i in r.form.indicators]
+    assert rows and all(i.weight is None for i in rows)
+
+
+@pytest.mark.parametrize(
+    ("excerpt", "name", "labels"),
+    [
+        # the keys stay (the only total on a form is project_total); the label is what the form prints
+        ("central-letters-and-calls-2026-p30.pdf", "信息化运行维护",
+         {"project_total": "年度资金总额", "fiscal_current": "财政拨款", "carryover": "上年结转"}),
+        ("xian-audit-2026-p37-38.pdf", "购买中介机构审计服务",
+         {"project_total": "实施期资金总额", "fiscal_current": "财政拨款"}),
+        ("chongqing-water-resources-2026-p30-33.pdf", "水库移民后期扶持", {"project_total": "当年预算"}),
+        ("hangzhou-transport-2026-p39.pdf", "综合交通规划及发展研究", {"project_total": "金额"}),
+    ],
+)  # fmt: skip
+def test_forms_pdf_amounts_keep_their_printed_label(excerpt: str, name: str, labels: dict[str, str]) -> None:
+    form = by_name(forms(excerpt), name).form
+    assert form is not None and form.amount_labels == labels and set(form.amounts) == set(labels)

@@ -68,7 +68,7 @@ def _reread(folder: Path, kind: ExportKind, fmt: str) -> list[dict[str, Any]]:
                     typed[f.name] = None if f.type != "array" else []
                 elif f.type == "integer":
                     typed[f.name] = int(v)
-                elif f.money:
+                elif f.exact:
                     typed[f.name] = Decimal(v)
                 elif f.type == "number":
                     typed[f.name] = float(v)
@@ -200,6 +200,44 @@ def test_export_amounts_of_a_pdf_name_their_page(forms_store: SQLiteStore) -> No
     assert None not in pages["pdf"] and pages["pdf"] <= {1, 2}
     projects = {p["id"]: p["page"] for p in export_rows(forms_store, "projects")}
     assert all(r["page"] == projects[r["project_id"]] for r in rows if r["project_id"])
+
+
+def test_export_amounts_name_the_label_a_form_prints(forms_store: SQLiteStore) -> None:
+    """The key stays (project_total, annual_total …); ``label`` is what the form prints: Xi'an's total is
+    its 实施期资金总额, Shanghai's text form its 年度资金申请总额, Hangzhou's goal table its 金额."""
+    rows = [r for r in export_rows(forms_store, "amounts") if r["section"] == "form"]
+    labels = {(r["doc"].split("-")[0], r["column_label"], r["label"]) for r in rows}
+    assert ("xian", "project_total", "实施期资金总额") in labels
+    assert ("xian", "fiscal_current", "财政拨款") in labels
+    assert ("sast", "annual_total", "年度资金申请总额") in labels
+    assert ("hangzhou", "project_total", "金额") in labels
+    assert all(r["label"] for r in rows)
+    narrative = [r for r in export_rows(forms_store, "amounts") if r["source"] == "narrative"]
+    assert all(r["label"] is None for r in narrative)
+
+
+@pytest.mark.parametrize("fmt", [f.value for f in ExportFormat])
+def test_export_indicators_carry_the_targets_reading(
+    forms_store: SQLiteStore, tmp_path: Path, fmt: str
+) -> None:
+    """Xi'an's 中介机构 rates (≤1200, ≤800) and Shanghai's ≥100.00(人) come back with the target verbatim
+    and its comparison, exact number and unit, in every format."""
+    export(forms_store, ["indicators"], fmt, tmp_path)
+    rows = {(r["project"], r["level3"]): r for r in _reread(tmp_path, ExportKind.indicators, fmt)}
+    rate = rows[("购买中介机构审计服务", "注册会计师、高级会计师（元/人/天）")]
+    assert (rate["target"], rate["comparison"], rate["value"], rate["unit"]) == (
+        "≤1200",
+        "≤",
+        Decimal(1200),
+        None,
+    )
+    experts = rows[("创新服务与发展项目", "专家参与人数")]
+    assert (experts["target"], experts["comparison"], experts["value"], experts["unit"], experts["qualitative"]) == (
+        "≥100.00(人)", "≥", Decimal("100.00"), "人", False
+    )  # fmt: skip
+    assert isinstance(experts["value"], Decimal)
+    date = next(r for r in rows.values() if r["target"] == "2026 年 12 月 31 日前完成")
+    assert (date["comparison"], date["value"], date["unit"], date["qualitative"]) == (None, None, None, None)
 
 
 def test_export_projects_carry_series_and_links(store: SQLiteStore) -> None:

@@ -256,3 +256,23 @@ def test_store_open_store_home_that_is_a_file_is_a_store_error(tmp_path: Path, c
         open_store(home, create=create)
     with pytest.raises(StoreError, match="cannot create data home"):
         open_store(home / "below", create=True)
+
+
+def test_store_keeps_a_targets_reading_and_the_printed_amount_labels(
+    store: EntityStore, extracted: list[Any]
+) -> None:
+    """A target's number comes back with its printed digits (100.00, not 100 or a float), next to the
+    verbatim target; a form's amounts keep the label each is printed under."""
+    _, doc = _by_name(extracted, "sast-2026-performance-targets.txt")
+    store.write_documents([doc])
+    back = store.get_document(doc.doc)
+    assert back is not None
+    form = next(r.form for r in back.records if r.form and r.name == "创新服务与发展项目")
+    assert form is not None and form.amount_labels["annual_total"] == "年度资金申请总额"
+    experts = next(i for i in form.indicators if i.level3 == "专家参与人数")
+    assert (experts.target, experts.comparison, str(experts.value), experts.unit) == (
+        "≥100.00(人)",
+        "≥",
+        "100.00",
+        "人",
+    )

@@ -282,6 +282,32 @@ def test_app_narrative_page_shows_its_linked_forms_indicators(tmp_path: Path) ->
     assert status == 200 and 'id="linked-indicators"' in page and "设备完好率" in page
 
 
+def test_app_form_page_names_amounts_by_their_printed_label_and_reads_targets(tmp_path: Path) -> None:
+    """The central bureau's form prints 年度资金总额: the page names its total so (with its key), not as
+    a generic 项目总额; each target is shown as printed and as read, with the 分值 the form prints."""
+    import budgetscope
+    from tests.conftest import CORPUS
+
+    home = tmp_path / "home"
+    with budgetscope.open(home) as bs:
+        assert not bs.ingest(
+            [CORPUS / "excerpts" / "central-letters-and-calls-2026-p26-30.pdf"], index=False
+        ).failed
+        (form,) = [p for p in bs.projects() if p.kind == "form" and p.name == "信息化运行维护"]
+        narrative = next(p for p in bs.projects() if p.kind == "narrative")
+    with serving(home) as server:
+        status, page, _ = get(f"{server}/project/{form.id}")
+        _, linked, _ = get(f"{server}/project/{narrative.id}")
+    assert status == 200
+    fields = page[page.index('id="form-fields"') :]
+    assert "<th>年度资金总额 · project_total</th>" in fields and "项目总额 Project total" not in page
+    assert '<small id="total-label">年度资金总额 · project_total</small>' in page
+    indicators = page[page.index('id="indicators"') :]
+    assert "<th>分值 Weight</th>" in indicators
+    assert '<td>≥96%</td><td class="reading">≥ 96 %</td><td class="num">8</td>' in indicators
+    assert '<td class="reading">≥ 96 %</td>' in linked  # the narrative's page lists its form's, read too
+
+
 def test_app_search_page_marks_weak_hits_and_says_no_close_match(server: str) -> None:
     """The page shows what the CLI says: no close match for high-speed railways, the nearest few
     marked weak; a query with a close match has its weaker hits marked, its first not."""
