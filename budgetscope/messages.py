@@ -59,6 +59,9 @@ def quoted(name: object) -> str:
     return text
 
 
+NOT_BUDGET = "not a budget document: no narratives or forms segmented"
+"""The warning a document of another kind carries (a notice, an evaluation report): nothing was read."""
+
 DISK_LOW = 1 << 20
 """Free bytes below which an I/O error of SQLite on a file system is taken for a full disk."""
 

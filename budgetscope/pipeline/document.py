@@ -13,6 +13,7 @@ import json
 import re
 from pathlib import Path
 
+from budgetscope.messages import NOT_BUDGET
 from budgetscope.models import Document
 from budgetscope.pipeline.classify import classify
 from budgetscope.pipeline.coverage import assess
@@ -25,7 +26,6 @@ from budgetscope.pipeline.segment import segment_narratives, segment_parts
 from budgetscope.pipeline.targets import read_targets
 
 NARRATIVE_KINDS = ("department_budget", "unit_budget", "final_accounts")
-NOT_BUDGET = "not a budget document: no narratives or forms segmented"
 NO_TARGETS = ("final_accounts", "evaluation_report")
 """Kinds whose tables are never targets (self-evaluations of a past year, evaluation reports)."""
 

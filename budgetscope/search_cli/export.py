@@ -35,8 +35,12 @@ def command(
         result = budgetscope.open(home).export(what or [], format, out if out == "-" else Path(out), bom=bom)
     except BrokenPipeError:
         raise  # `export --out - | head`: a closed pipe is a normal end (the app exits 0)
-    except (StoreError, ExportError, OSError) as exc:
+    except (StoreError, ExportError) as exc:
         raise fail(str(exc)) from None
+    except OSError as exc:  # the folder or a file in it cannot be written: say which, and why, in words
+        where = exc.filename or out
+        reason = (exc.strerror or str(exc)).lower() if exc.filename else str(exc)
+        raise fail(f"cannot write {where}: {reason}") from None
     if not quiet and out != "-":
         console = stderr()
         for kind, path, rows in result.files:

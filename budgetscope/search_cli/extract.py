@@ -56,7 +56,7 @@ def command(
         for r in records:
             table.add_row(*table_row(r))
         stdout().print(table)
-    from budgetscope.pipeline.document import NOT_BUDGET
+    from budgetscope.messages import NOT_BUDGET
 
     # another kind of document (a notice, an evaluation report): nothing to extract is an error, not an
     # empty silence (ingest stores it with a warning instead: `--strict` refuses it there)

@@ -58,9 +58,9 @@ class Group:
     total_yuan: Decimal = Decimal(0)
     unknown: int = 0
     """Projects without a stated budget (not in the total)."""
-    kinds: dict[str, tuple[int, Decimal]] = field(default_factory=dict)
-    """Count and total per kind (narrative, form): a project may be told both ways, so the two
-    totals are shown apart, never added up."""
+    kinds: dict[str, tuple[int, Decimal, int]] = field(default_factory=dict)
+    """Count, total and how many projects the total adds up, per kind (narrative, form): a project may
+    be told both ways, so the two totals are shown apart, never added up."""
     flagged: int = 0
     """Projects in the totals whose budget a check calls an error (a likely 万元/元 slip …)."""
 
@@ -82,10 +82,10 @@ def group_projects(
     >>> gs = group_projects([P(id="a", kind="form", doc="d", name="x", year=2026, budget_total_yuan=Decimal("1.5")),
     ...                      P(id="b", kind="form", doc="d", name="y", year=2026)], "year")
     >>> [(g.key, g.count, g.kinds["form"], g.unknown) for g in gs]
-    [('2026', 2, (2, Decimal('1.5')), 1)]
+    [('2026', 2, (2, Decimal('1.5'), 1), 1)]
     >>> [(g.kinds["form"], g.flagged) for g in group_projects(
     ...     [P(id="a", kind="form", doc="d", name="x", year=2026, budget_total_yuan=Decimal("6e8"))], "year", {"a"})]
-    [((1, Decimal('0')), 1)]
+    [((1, Decimal('0'), 0), 1)]
     >>> [g.count for g in group_projects([P(id="w", kind="department_form", doc="d", name="局", year=2026)], "year")]
     []
     """
@@ -97,7 +97,7 @@ def group_projects(
         key = "—" if value is None else str(value)
         g = groups.setdefault(key, Group(key))
         g.count += 1
-        count, total = g.kinds.get(p.kind, (0, Decimal(0)))
+        count, total, summed = g.kinds.get(p.kind, (0, Decimal(0), 0))
         if p.budget_total_yuan is None:
             g.unknown += 1
         elif p.id in flagged:
@@ -105,7 +105,8 @@ def group_projects(
         else:
             g.total_yuan += p.budget_total_yuan
             total += p.budget_total_yuan
-        g.kinds[p.kind] = (count + 1, total)
+            summed += 1
+        g.kinds[p.kind] = (count + 1, total, summed)
     return [groups[k] for k in sorted(groups)]
 
 

@@ -216,6 +216,12 @@ def test_app_browse_marks_budgets_a_check_calls_an_error(server: str) -> None:
     later_page = get(f"{server}/project/{later_id}")[1]
     assert "50,000.00" in later_page.split('id="budget-total"')[1].split("</dd>")[0]
     assert 'id="budget-flagged"' not in later_page
+    by_year = later_page.split('id="by-year"')[1].split("</table>")[0]  # the change, marked disputed
+    row_2026 = next(r for r in by_year.split("<tr>") if "<td>2026</td>" in r)
+    assert "-599,950,000" in row_2026 and "⚠" in row_2026
+    found = later_page.split('id="findings"')[1].split("</ul>")[0]  # listed, as the other one's yardstick
+
+    assert '<li class="yardstick">' in found and "只是对照" in found and "difference" not in found
     years = later_page.split('id="years-table"')[1].split("</table>")[0]
     row_2023 = next(r for r in years.split("<tr") if "科技社团党建工作项目" in r)
     assert "⚠ 600,000,000.00 元 存疑" in row_2023
