@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import importlib
 import os
+import re
+import sys
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -126,8 +128,41 @@ def main_options(
 
 
 def main() -> None:
-    """Entry point of the console script."""
-    app()
+    """Entry point of the console script: a usage mistake (an unknown command or option, a bad value) is
+    one line on stderr naming what to read, exit 2, as every other error is one line."""
+    try:
+        code = app(standalone_mode=False, prog_name="budgetscope")
+    except click.exceptions.NoArgsIsHelpError as exc:  # `budgetscope` alone: its help
+        exc.show()
+        sys.exit(0)
+    except click.exceptions.UsageError as exc:
+        print(f"error: {usage_error(exc)}", file=sys.stderr)
+        sys.exit(exc.exit_code)
+    except click.exceptions.ClickException as exc:
+        print(f"error: {exc.format_message()}", file=sys.stderr)
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        print("aborted", file=sys.stderr)
+        sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+def usage_error(exc: Any) -> str:
+    """A click usage error in one line: the message, a near command name when one was mistyped, and the
+    help to read (``budgetscope search --help``)."""
+    import difflib
+
+    from budgetscope.messages import one_line
+
+    message = one_line(exc.format_message())
+    ctx = exc.ctx
+    path = ctx.command_path if ctx is not None else "budgetscope"
+    unknown = re.match(r"No such command '(.+)'", message)
+    if unknown and ctx is not None and hasattr(ctx.command, "list_commands"):
+        near = difflib.get_close_matches(unknown.group(1), ctx.command.list_commands(ctx), n=1)
+        if near:
+            message += f" Did you mean '{near[0]}'?"
+    return f"{message} (see `{path} --help`)"
 
 
 if __name__ == "__main__":

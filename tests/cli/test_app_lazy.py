@@ -58,3 +58,30 @@ def test_app_lazy_listed_line_is_the_commands_own_first_docstring_line() -> None
     for name, line in COMMANDS.items():
         module = importlib.import_module(f"budgetscope.search_cli.{name}")
         assert (inspect.getdoc(module.command) or "").splitlines()[0] == line, name
+
+
+def test_app_usage_mistakes_are_one_line_with_the_help_to_read() -> None:
+    """A mistyped command or option, a bad value: one line on stderr (a near command named), exit 2,
+    as every other error is one line; `budgetscope` alone still prints its help, exit 0."""
+    cases = [
+        (
+            ["serch", "科普"],
+            "error: No such command 'serch'. Did you mean 'search'? (see `budgetscope --help`)",
+        ),
+        (["search", "科普", "--yeer", "2026"], "No such option: --yeer"),
+        (["search", "科普", "--top-k", "0"], "(see `budgetscope search --help`)"),
+    ]
+    for args, expected in cases:
+        result = subprocess.run(
+            [sys.executable, "-m", "budgetscope.search_cli.app", *args],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        lines = result.stderr.strip().splitlines()
+        assert result.returncode == 2 and len(lines) == 1 and lines[0].startswith("error: "), result.stderr
+        assert expected in lines[0] and result.stdout == ""
+    bare = subprocess.run(
+        [sys.executable, "-m", "budgetscope.search_cli.app"], capture_output=True, text=True, timeout=120
+    )
+    assert bare.returncode == 0 and "Usage: budgetscope" in bare.stdout
