@@ -239,6 +239,17 @@ def test_app_browse_marks_budgets_a_check_calls_an_error(server: str) -> None:
     assert 'id="nolisted"' in empty and "in 2099" in empty
 
 
+def test_app_cites_page_of_two_versions_says_which_each_project_cites(server: str) -> None:
+    """全民科学素质纲要 names the 2006 and the 2021 纲要: the projects of both are listed, each row numbering
+    the one it cites, as the CLI's `cites [1]`/`[2]`."""
+    page = get(f"{server}/cites?q={quote('全民科学素质纲要')}")[1]
+    cited = get_json(f"{server}/api/cites?q={quote('全民科学素质纲要')}")
+    rows = page.split('id="citing"')[1].split("</table>")[0].split("<tr>")[2:]
+    assert len(rows) == len(cited) and all('class="which">[' in r for r in rows)
+    assert {r.split('class="which">')[1][:3] for r in rows} == {"[1]", "[2]"}
+    assert "each row says which" in page
+
+
 def test_app_cites_page_lists_the_candidates_of_a_short_name(server: str) -> None:
     status, page, _ = get(f"{server}/cites?q={quote('纲要')}")
     candidates = get(f"{server}/api/cites?q={quote('纲要')}")[1]
@@ -255,7 +266,8 @@ def test_app_search_page_with_an_ambiguous_cites_filter_links_each_candidate(ser
     candidates = json.loads(answer[1])["candidates"]  # those 2026's projects cite, counted in 2026
     assert answer[0] == 400 and 0 < len(candidates) < len(every)
     assert {c["title"] for c in candidates} < {c["title"] for c in every}
-    assert status == 200 and 'id="error"' in page and "ambiguous" in page
+    # the candidates once, as links (not again in an error box above them)
+    assert status == 200 and 'id="candidates"' in page and 'id="error"' not in page and "可指以下" in page
     for c in candidates:
         assert (
             "/search?" + urlencode({"year": 2026, "cites": c["title"], "q": "科普"}).replace("&", "&amp;")
