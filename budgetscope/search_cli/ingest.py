@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import time
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -89,6 +90,7 @@ def command(
     serving = holder(home, qdrant_url, writes_index=not no_index)  # a serve holds the index: it ingests
     if serving is not None and encoder and encoder != serving.encoder:
         raise fail(f"the `budgetscope serve` holding this index (pid {serving.pid}) runs another encoder")
+    started = time.monotonic()
     try:
         with Progress("load" if from_jsonl else "ingest", quiet=quiet) as progress:
             done = None
@@ -117,12 +119,13 @@ def command(
     if format is IngestFormat.json:
         print(json.dumps(summary, ensure_ascii=False))
     elif not quiet:
-        render(summary, points)
+        render(summary, points, time.monotonic() - started)
     report_errors(summary["failed"])
 
 
-def render(summary: dict[str, Any], points: int | None) -> None:
-    """The summary of an ingest on stderr, then its warnings."""
+def render(summary: dict[str, Any], points: int | None, seconds: float | None = None) -> None:
+    """The summary of an ingest on stderr, then its warnings; ``seconds``: the whole run's (the summary's
+    own are the store's, before the search index)."""
     s = summary
     stderr().print(
         f"{s['written']} written, {s['unchanged']} unchanged, {len(s['failed'])} failed, "
@@ -139,6 +142,7 @@ def render(summary: dict[str, Any], points: int | None) -> None:
         soft_wrap=True,
     )
     if points is not None:
-        stderr().print(f"search index: {points} points embedded by this run", highlight=False)
+        whole = f" ({seconds:.2f} s in all)" if seconds is not None else ""
+        stderr().print(f"search index: {points} points embedded by this run{whole}", highlight=False)
     for w in s["warnings"]:
         warn(w)
