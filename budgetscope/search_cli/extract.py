@@ -16,6 +16,7 @@ from budgetscope.search_cli.common import (
     extract_files,
     report_errors,
     stdout,
+    warn,
     warn_coverage,
 )
 from budgetscope.search_cli.errors import one_line
@@ -40,6 +41,14 @@ def command(
         ),
     ] = ExtractFormat.table,
     no_cache: NoCacheOption = False,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict",
+            help="A document of another kind (no narratives or forms: a notice, an evaluation report) is an "
+            "error, exit 1 (default: a warning, as ingest stores it).",
+        ),
+    ] = False,
 ) -> None:
     """Extract projects with sections, amounts, periods and cited policy documents."""
     if format is ExtractFormat.processed:
@@ -58,9 +67,15 @@ def command(
         stdout().print(table)
     from budgetscope.messages import NOT_BUDGET
 
-    # another kind of document (a notice, an evaluation report): nothing to extract is an error, not an
-    # empty silence (ingest stores it with a warning instead: `--strict` refuses it there)
-    errors += [f"{d.doc}: {NOT_BUDGET}" for d in docs if NOT_BUDGET in d.warnings]
+    # another kind of document (a notice, an evaluation report) has nothing to extract: said, never an
+    # empty silence; a warning as `ingest` gives (a folder of mixed documents still exits 0), an error
+    # with --strict as there
+    other = [f"{d.doc}: {NOT_BUDGET}" for d in docs if NOT_BUDGET in d.warnings]
+    if strict:
+        errors += other
+    else:
+        for line in other:
+            warn(line)
     warn_coverage(d for d in docs if NOT_BUDGET not in d.warnings)
     report_errors(errors)
 

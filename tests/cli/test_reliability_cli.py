@@ -209,12 +209,17 @@ def test_ingest_other_kind_is_warned_and_strict_refuses(tmp_path: Path) -> None:
     )
     lenient = invoke("ingest", english, "--home", h, "--no-index")
     assert lenient.exit_code == 0 and "warning: notes.txt: not a budget document" in lenient.stderr
-    # extract has nothing to give for it: an error naming it (exit 1), the other files still extracted
-    extracted = invoke(
-        "extract", english, ROOT / "corpus" / "sast-2019-performance-targets.txt", "--format", "jsonl"
-    )
-    assert extracted.exit_code == 1 and extracted.stdout.count("\n") > 0
+    # extract has nothing to give for it: a warning naming it (the other files still extracted, exit 0,
+    # as ingest stores it), an error with --strict (exit 1)
+    sast = ROOT / "corpus" / "sast-2019-performance-targets.txt"
+    extracted = invoke("extract", english, sast, "--format", "jsonl")
+    assert extracted.exit_code == 0 and extracted.stdout.count("\n") > 0
     assert extracted.stderr.strip().splitlines() == [
+        "warning: notes.txt: not a budget document: no narratives or forms segmented"
+    ]
+    refused = invoke("extract", english, sast, "--format", "jsonl", "--strict")
+    assert refused.exit_code == 1 and refused.stdout == extracted.stdout
+    assert refused.stderr.strip().splitlines() == [
         "error: notes.txt: not a budget document: no narratives or forms segmented"
     ]
 
