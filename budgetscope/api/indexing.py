@@ -171,6 +171,8 @@ def update_index(
                     f"rebuilding it from the store on the Qdrant engine (qdrant-edge), once; {legacy} goes after"
                 )
             if rebuild or legacy is not None:
+                if index.encoder is not None:  # an encoder that cannot load must not cost the working index
+                    index.encoder.encode_documents(["预算"])
                 index.drop()  # before the encoder is checked, so that a rebuild may change the encoder
             index_state.record_encoder(store, spec, index.encoder.dim if index.encoder else None)
             written = sync_index(store, index, changed, on_progress=on_progress, on_status=on_status)
@@ -208,6 +210,8 @@ def ingest_and_index(
     """
     from budgetscope.index.ingest import ingest
 
+    if index and encoder:
+        check_encoder(encoder)
     changed: list[str] = []
 
     def on_document(document: Document) -> None:
@@ -218,6 +222,18 @@ def ingest_and_index(
         strict=strict,
     )  # fmt: skip
     return summary, _index_after(changed, home, index, qdrant_url, encoder, on_progress, before_index)
+
+
+def check_encoder(spec: str) -> None:
+    """An encoder asked for by name loads, or :class:`IndexNotUpdated` before anything is stored (an
+    unknown name or a missing model must not leave the store written and the index behind)."""
+    from budgetscope.index.encoders import EncoderError
+    from budgetscope.messages import first_line
+
+    try:
+        shared_encoder(spec).encode_documents(["预算"])
+    except (EncoderError, OSError) as exc:
+        raise IndexNotUpdated(f"nothing stored: {first_line(exc)}") from None
 
 
 def _index_after(
@@ -257,6 +273,8 @@ def load_and_index(
     :func:`budgetscope.api.process` (``budgetscope extract --format processed``) stored as ``ingest``
     stores them (no document read again; unchanged ones left alone), then, with ``index``, embedded.
     Raises :class:`UnreadableLoad` for a file that cannot be read (what was stored before it stays)."""
+    if index and encoder:
+        check_encoder(encoder)
     from budgetscope.api.errors import UnreadableLoad
     from budgetscope.index.bulk import BulkLoadError, load_jsonl
 

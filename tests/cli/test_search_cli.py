@@ -588,6 +588,19 @@ def test_search_cli_index_rebuild_with_another_encoder(small_home: Path) -> None
     )  # the recorded encoder
 
 
+def test_search_cli_an_encoder_that_cannot_load_costs_nothing(small_home: Path, tmp_path: Path) -> None:
+    """`index --rebuild` with a model that is not on this machine fails before the working index is
+    dropped (search still answers); `ingest` with an unknown encoder fails before anything is stored."""
+    before = points(small_home)
+    result = invoke("index", "--rebuild", "--encoder", "st:/nonexistent/model", "--home", small_home)
+    assert result.exit_code == 1 and "model not found on this machine" in result.stderr
+    assert points(small_home) == before and search_json(small_home, "科技馆建筑体大修", "--top-k", "1")
+    fresh = tmp_path / "fresh"
+    result = invoke("ingest", small_home / "nothing.txt", "--home", fresh, "--encoder", "bogus")
+    assert result.exit_code == 1 and "nothing stored: unknown encoder 'bogus'" in result.stderr
+    assert not (fresh / "budgetscope.sqlite").exists()
+
+
 def test_search_cli_index_without_rebuild_embeds_nothing_new(small_home: Path) -> None:
     before = points(small_home)
     result = invoke("index", "--home", small_home)
