@@ -119,26 +119,31 @@ def _read_parallel(
     from concurrent.futures.process import BrokenProcessPool
 
     import budgetscope.pipeline.document  # noqa: F401 - loaded once, here, for forked workers
-    from budgetscope.index.processing import die_with_parent
+    from budgetscope.index.processing import end_workers, worker_start
 
     # the largest files first, so that no process is left with a big one at the end
     order = sorted(range(len(paths)), key=lambda i: -_size(paths[i]))
     results: list[_Result] = [(None, None)] * len(paths)
+    pool = ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context(_start_method()),
+        initializer=worker_start,
+        initargs=(os.getpid(),),
+    )
     try:
-        with ProcessPoolExecutor(
-            max_workers=workers,
-            mp_context=multiprocessing.get_context(_start_method()),
-            initializer=die_with_parent,
-            initargs=(os.getpid(),),
-        ) as pool:
-            futures = {pool.submit(read_one, paths[i]): i for i in order}
-            for future in as_completed(futures):
-                i = futures[future]
-                results[i] = future.result()
-                if progress is not None and results[i] != (None, None):
-                    progress(paths[i])
+        futures = {pool.submit(read_one, paths[i]): i for i in order}
+        for future in as_completed(futures):
+            i = futures[future]
+            results[i] = future.result()
+            if progress is not None and results[i] != (None, None):
+                progress(paths[i])
     except BrokenProcessPool:
-        pass  # what the pool did not read is read by the caller
+        pool.shutdown(wait=False, cancel_futures=True)  # what the pool did not read is read by the caller
+        return results
+    except BaseException:  # Ctrl+C: end the workers at once, never wait on them
+        end_workers(pool)
+        raise
+    pool.shutdown(wait=True)
     return results
 
 

@@ -115,15 +115,41 @@ def process_all(paths: Sequence[Path], workers: int) -> Iterator[Processed]:
 
     context = multiprocessing.get_context("spawn")
     done = 0
+    pool = ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=worker_start, initargs=(os.getpid(),)
+    )
     try:
-        with ProcessPoolExecutor(
-            max_workers=workers, mp_context=context, initializer=die_with_parent, initargs=(os.getpid(),)
-        ) as pool:
-            for item in pool.map(process_file, paths, chunksize=max(1, min(8, len(paths) // (workers * 4)))):
-                done += 1
-                yield item
+        for item in pool.map(process_file, paths, chunksize=max(1, min(8, len(paths) // (workers * 4)))):
+            done += 1
+            yield item
     except BrokenProcessPool:
+        pool.shutdown(wait=False, cancel_futures=True)
         yield from map(process_file, paths[done:])
+        return
+    except BaseException:  # Ctrl+C, or the caller stopped: end the workers now, never wait on them (a
+        # worker blocked on a full result pipe and a shutdown waiting for it deadlocked on Ctrl+C)
+        end_workers(pool)
+        raise
+    pool.shutdown(wait=True)
+
+
+def end_workers(pool: ProcessPoolExecutor) -> None:
+    """Cancel what is queued and terminate the pool's processes (they hold nothing: results are
+    written by the parent alone)."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())  # no public handle on them
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join(timeout=5)
+
+
+def worker_start(parent: int) -> None:
+    """In a worker process: leave Ctrl+C to the parent (which ends the workers), and die with it."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    die_with_parent(parent)
 
 
 def die_with_parent(parent: int) -> None:
@@ -147,8 +173,10 @@ __all__ = [
     "STATEMENT_KINDS",
     "Processed",
     "die_with_parent",
+    "end_workers",
     "file_sha1",
     "pipeline_version",
     "process_all",
     "process_file",
+    "worker_start",
 ]

@@ -141,9 +141,17 @@ def main() -> None:
     except click.exceptions.ClickException as exc:
         print(f"error: {exc.format_message()}", file=sys.stderr)
         sys.exit(exc.exit_code)
-    except typer.Abort:
-        print("aborted", file=sys.stderr)
-        sys.exit(1)
+    except (typer.Abort, KeyboardInterrupt):
+        print(
+            "error: interrupted (what was written before stays; run the command again to finish)",
+            file=sys.stderr,
+        )
+        sys.exit(130)
+    if code == 130:  # Ctrl+C (the command's own Exit): said, not a silent end
+        print(
+            "error: interrupted (what was written before stays; run the command again to finish)",
+            file=sys.stderr,
+        )
     sys.exit(code if isinstance(code, int) else 0)
 
 

@@ -11,6 +11,7 @@ import os
 import random
 import re
 import signal
+import subprocess
 import time
 from pathlib import Path
 
@@ -19,6 +20,7 @@ import pytest
 from tests.reliability.conftest import cli, run, write_budgets
 from tests.reliability.test_concurrency import indexed_docs, store_state
 
+NATIONAL = Path(__file__).resolve().parents[2].parent / "shared" / "corpus-national"
 pytestmark = pytest.mark.skipif(not Path("/proc").is_dir(), reason="looks for processes in /proc")
 
 
@@ -85,3 +87,37 @@ def test_kill_during_index_then_rerun_embeds_only_what_was_not_indexed(tmp_path:
     docs, _projects, pending, integrity = store_state(home)
     assert pending == [] and integrity == "ok"
     assert set(indexed_docs(home)) == set(docs)
+
+
+@pytest.mark.parametrize("seed", [3, 4])
+def test_ctrl_c_during_parse_ends_at_once_says_so_and_a_rerun_completes(
+    tmp_path: Path, seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl+C (SIGINT to the whole process group, as a terminal sends it) while workers read: the ingest
+    ends within seconds with one line and exit 130, its workers with it (a worker blocked on its result
+    pipe and a shutdown waiting for it used to hang forever), and a re-run completes."""
+    home = tmp_path / "home"
+    if not NATIONAL.is_dir():
+        pytest.skip("needs ../shared/corpus-national (PDFs long enough to read to be interrupted)")
+    files = sorted(NATIONAL.glob("*.pdf"))
+    monkeypatch.setenv("BUDGETSCOPE_NO_CACHE", "1")  # read, not taken from the read cache
+    p = cli("ingest", *files, "--workers", "2", "--no-index", home=home)
+    time.sleep(random.Random(seed).uniform(3.0, 6.0))
+    os.killpg(p.pid, signal.SIGINT)
+    try:
+        _, err = p.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(p.pid, signal.SIGKILL)
+        raise AssertionError("the interrupted ingest hung") from None
+    if p.returncode == 0:
+        pytest.skip("the ingest ended before the signal")
+    assert p.returncode == 130 and "Traceback" not in err, err
+    assert err.strip().splitlines()[-1].startswith("error: interrupted")
+    deadline = time.monotonic() + 20
+    while group_members(p.pid) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert group_members(p.pid) == [], "worker processes outlived the interrupted ingest"
+    code, _, err = run("ingest", *files, "--no-index", "--workers", "2", home=home)
+    assert code == 0 and "Traceback" not in err, err
+    docs, projects, _, integrity = store_state(home)
+    assert integrity == "ok" and docs == sorted(f.name for f in files) and projects > len(files)
