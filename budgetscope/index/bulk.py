@@ -131,20 +131,43 @@ def read_line(line: str) -> Line:
     return Line(item, pipeline)
 
 
+NOT_A_MAP_FILE = 3
+"""A file whose first this many lines are none of the map step's is another kind of file altogether."""
+
+
 def _lines(files: Iterable[Path | str]) -> Iterator[tuple[str, Line | str]]:
     """``(where, item)`` for every line of the files; item is the one-line error of a bad line."""
     for file in files:
         try:
             with open(file, encoding="utf-8") as f:
-                for n, line in enumerate(f, start=1):
-                    if line.strip():
-                        try:
-                            yield f"{file}:{n}", read_line(line)
-                        except (ValueError, KeyError, TypeError) as exc:
+                read_any, pending = False, []  # bad lines before any good one: held until it is known
+                for n, line in enumerate(f, start=1):  # whether the file is one at all
+                    if not line.strip():
+                        continue
+                    try:
+                        item = read_line(line)
+                    except (ValueError, KeyError, TypeError) as exc:
+                        bad = (
+                            f"{file}:{n}",
+                            f"{quoted(file)}:{n}: not a line of the map step ({str(exc)[:80]})",
+                        )
+                        if read_any:
+                            yield bad
+                            continue
+                        pending.append(bad)
+                        if len(pending) == NOT_A_MAP_FILE:  # another kind of file: said once, not a line each
                             yield (
                                 f"{file}:{n}",
-                                f"{quoted(file)}:{n}: not a line of the map step ({str(exc)[:80]})",
+                                f"{quoted(file)}: not a file of `extract --format processed` (its first "
+                                f"{NOT_A_MAP_FILE} lines are none: {str(exc)[:80]})",
                             )
+                            pending = []
+                            break
+                        continue
+                    yield from pending
+                    pending, read_any = [], True
+                    yield f"{file}:{n}", item
+                yield from pending
         except (OSError, UnicodeDecodeError) as exc:
             raise BulkLoadError(
                 f"{quoted(file)}: cannot read ({getattr(exc, 'strerror', None) or exc})"

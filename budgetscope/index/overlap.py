@@ -52,7 +52,7 @@ def overlap_of(document: Document, store: EntityStore) -> str | None:
         return (
             f"{quoted(document.doc)}: {which} stored already from "
             f"{quoted(within[0])} (pages of it, or a copy?): search shows them twice; "
-            f"`budgetscope remove {document.doc}` takes this one out"
+            f"`budgetscope remove {'-- ' if document.doc.startswith('-') else ''}{document.doc}` takes this one out"
         )
     if contained:  # stored before: pages of this document (the one of fewer pages, when both hold the same)
         names = ", ".join(quoted(d) for d in contained[:3]) + (

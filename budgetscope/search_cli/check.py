@@ -201,5 +201,5 @@ def command(
         render(rows, every=every)
     bad = failing([r for r in rows if r["status"] not in ("agree", "rounded")], fail_on)
     if bad:
-        print(f"{bad} finding(s) at or above {fail_on.value}", file=sys.stderr)
+        print(f"error: {bad} finding(s) at or above {fail_on.value}", file=sys.stderr)
         raise typer.Exit(1)

@@ -31,6 +31,8 @@ def command(
     from budgetscope.store.export import ExportError
     from budgetscope.store.protocol import StoreError
 
+    if not out.strip():
+        raise fail("--out is empty: give a folder, or - for stdout")
     try:
         result = budgetscope.open(home).export(what or [], format, out if out == "-" else Path(out), bom=bom)
     except BrokenPipeError:

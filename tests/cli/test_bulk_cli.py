@@ -115,3 +115,23 @@ def test_bulk_cli_api_process_and_load(corpus: Path, tmp_path: Path) -> None:
         summary = bs.load([tmp_path / "part.jsonl"], index=False)
         assert summary.written == 1 and summary.failed == []
         assert {p.doc for p in bs.projects()} == {T26}
+
+
+def test_bulk_cli_load_of_a_document_instead_of_its_map_step_is_one_error(
+    corpus: Path, tmp_path: Path
+) -> None:
+    """A budget's text given to --from-jsonl (not `extract --format processed` output): one error line for
+    the file, not one a line (it printed 538)."""
+    args = [
+        "ingest",
+        "--from-jsonl",
+        str(corpus / T26),
+        "--home",
+        str(tmp_path / "h"),
+        "--no-index",
+        "--quiet",
+    ]
+    result = runner.invoke(app, args)
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert result.exit_code == 1 and len(errors) == 1
+    assert "not a file of `extract --format processed`" in errors[0] and T26 in errors[0]
