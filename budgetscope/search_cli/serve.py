@@ -29,6 +29,13 @@ def command(
         raise fail(
             f"serve needs the web extra: pip install 'budgetscope[web]' ({exc.name} missing)"
         ) from None
+    from budgetscope.paths import data_home, store_path
+
+    where = data_home(home)
+    if where.exists() and not where.is_dir():
+        raise fail(f"data home {where} is not a folder; give --home (or BUDGETSCOPE_HOME) a folder")
+    if not allow_upload and not store_path(where).exists():  # pages of nothing: say so, as search does
+        raise fail(f"no store at {where}; run `budgetscope ingest` first (or serve with --allow-upload)")
     if host not in ("127.0.0.1", "localhost", "::1"):
         print(f"warning: listening on {host}: anyone who can reach it may read the store", file=sys.stderr)
 

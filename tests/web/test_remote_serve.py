@@ -301,3 +301,14 @@ def test_remote_serve_on_a_port_in_use_fails_in_one_line_without_announcing(home
     assert f"cannot listen on 127.0.0.1:{port}" in result.stderr and "serving" not in result.stderr
     assert time.monotonic() - started < 30
     assert running(home) == before
+
+
+def test_remote_serve_on_a_home_with_no_store_or_a_file_fails_in_one_line(tmp_path: Path) -> None:
+    """Pages of nothing are refused as search refuses them (one line, exit 1), unless uploads may fill it;
+    a file given as the home too."""
+    empty = cli(tmp_path / "empty", "serve", "--port", "1", timeout=60)
+    assert empty.returncode == 1 and "no store at" in empty.stderr and "serving" not in empty.stderr
+    afile = tmp_path / "afile"
+    afile.write_text("x", encoding="utf-8")
+    result = cli(afile, "serve", timeout=60)
+    assert result.returncode == 1 and "is not a folder" in result.stderr
