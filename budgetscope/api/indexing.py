@@ -182,7 +182,7 @@ def update_index(
     except (VectorIndexError, EncoderError, OSError, sqlite3.Error) as exc:
         if isinstance(exc, BrokenPipeError):
             raise
-        raise IndexNotUpdated(f"search index not updated (the store is): {describe(exc)}") from None
+        raise IndexNotUpdated(f"search index not updated (the store is): {describe(exc)}") from exc
     finally:
         store.close()
 

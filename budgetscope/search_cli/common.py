@@ -62,6 +62,20 @@ def fail(message: str, code: int = 1) -> typer.Exit:
     return typer.Exit(code)
 
 
+def fail_from(exc: BaseException) -> typer.Exit:
+    """:func:`fail` with the exception's message; with ``--verbose`` its traceback first, with what caused
+    it (the "run with --verbose for the traceback" that an unexpected error's message promises)."""
+    import os
+
+    from budgetscope.search_cli.errors import VERBOSE_ENV
+
+    if os.environ.get(VERBOSE_ENV):
+        import traceback
+
+        traceback.print_exception(exc, file=sys.stderr)
+    return fail(str(exc))
+
+
 def warn(message: str) -> None:
     print(f"warning: {one_line(message)}", file=sys.stderr)
 

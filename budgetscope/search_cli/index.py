@@ -23,7 +23,7 @@ def command(
     from budgetscope.api.indexing import update_index
     from budgetscope.paths import data_home
     from budgetscope.remote import refuse_writes
-    from budgetscope.search_cli.common import fail
+    from budgetscope.search_cli.common import fail, fail_from
     from budgetscope.store.protocol import StoreError
 
     # a serve holds the embedded index: one line naming it
@@ -37,6 +37,6 @@ def command(
                 on_progress=progress,
             )  # fmt: skip
         except (StoreError, BudgetscopeError) as exc:
-            raise fail(str(exc)) from None
+            raise fail_from(exc) from None
     if not quiet:
         console.print(f"{points} points embedded")

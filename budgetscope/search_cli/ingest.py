@@ -80,7 +80,7 @@ def command(
     from budgetscope.api.indexing import ingest_and_index, load_and_index
     from budgetscope.index.ingest import IngestError
     from budgetscope.remote import ServeError, ServeUnavailable, hand_over, holder
-    from budgetscope.search_cli.common import fail
+    from budgetscope.search_cli.common import fail, fail_from
     from budgetscope.store.protocol import StoreError
 
     if from_jsonl and not paths:
@@ -115,7 +115,7 @@ def command(
                 )  # fmt: skip
                 summary = ingested.as_dict()
     except (IngestError, StoreError, BudgetscopeError, ServeError) as exc:
-        raise fail(str(exc)) from None
+        raise fail_from(exc) from None
     if format is IngestFormat.json:
         print(json.dumps(summary, ensure_ascii=False))
     elif not quiet:

@@ -595,6 +595,8 @@ def test_search_cli_an_encoder_that_cannot_load_costs_nothing(small_home: Path, 
     result = invoke("index", "--rebuild", "--encoder", "st:/nonexistent/model", "--home", small_home)
     assert result.exit_code == 1 and "model not found on this machine" in result.stderr
     assert points(small_home) == before and search_json(small_home, "科技馆建筑体大修", "--top-k", "1")
+    verbose = invoke("--verbose", "index", "--encoder", "st:/nonexistent/model", "--home", small_home)
+    assert verbose.exit_code == 1 and "Traceback" in verbose.stderr and "EncoderUnavailable" in verbose.stderr
     fresh = tmp_path / "fresh"
     result = invoke("ingest", small_home / "nothing.txt", "--home", fresh, "--encoder", "bogus")
     assert result.exit_code == 1 and "nothing stored: unknown encoder 'bogus'" in result.stderr
