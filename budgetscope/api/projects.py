@@ -119,10 +119,7 @@ def project_view(store: EntityStore, project_id: str) -> ProjectView | None:
         rows = {
             m["project_id"]: m for m in store.select("project_series", {"series_id": membership["series_id"]})
         }
-        flagged = {
-            pid for pid in rows
-            if any(f["severity"] == "error" for f in store.select("findings", {"project_id": pid}))
-        }  # fmt: skip
+        flagged = flagged_projects(store)
         members = [
             SeriesMember(id=r.id, kind=r.kind, doc=r.doc, line=r.line, year=r.year, name=r.name or r.title,
                          confidence=rows[r.id]["confidence"], this=r.id == project_id,
@@ -164,6 +161,12 @@ def project_view(store: EntityStore, project_id: str) -> ProjectView | None:
     )
 
 
+def flagged_projects(store: EntityStore) -> set[str]:
+    """Ids of the projects whose numbers an unreviewed error-level finding disputes (a likely 万元/元 slip):
+    their budget is shown flagged, never as fact."""
+    return {f["project_id"] for f in store.select("findings", {"severity": "error"}) if f["project_id"]}
+
+
 def project_summaries(
     store: EntityStore,
     *,
@@ -176,7 +179,7 @@ def project_summaries(
     where = {k: v for k, v in (("year", year), ("department", department), ("kind", kind), ("doc", doc)) if v}
     rows = sorted(store.select("projects", where), key=lambda r: (r["doc"], r["position"]))
     units = {f["project_id"]: f["implementer"] for f in store.select("forms")}  # one read, not one a row
-    flagged = {f["project_id"] for f in store.select("findings", {"severity": "error"}) if f["project_id"]}
+    flagged = flagged_projects(store)
     return [
         ProjectSummary(id=r["id"], kind=r["kind"], doc=r["doc"], line=r["line"], page=r["page"],
                        department=r["department"], year=r["year"], name=r["name"] or r["title"],

@@ -44,6 +44,18 @@ def query_without_words(query: str) -> str | None:
     return None
 
 
+def query_error(query: str) -> str | None:
+    """Why a query cannot be searched, in one line (empty, over the length limit, or no word at all),
+    else None: the CLI and the Python API refuse the same queries.
+
+    >>> query_error(" "), query_error("？？"), query_error("科普")
+    ('empty query', 'query holds no word, only punctuation or symbols', None)
+    """
+    if not query.strip():
+        return "empty query"
+    return query_too_long(query) or query_without_words(query)
+
+
 if TYPE_CHECKING:
     from budgetscope.models import SearchHit
     from budgetscope.store.protocol import EntityStore

@@ -176,12 +176,10 @@ class Budgetscope:
         beyond the wait raises :class:`IndexBusy`.
         """
         from budgetscope.api.errors import IndexBusy, InvalidQuery
-        from budgetscope.api.searching import answer, query_too_long, query_without_words
+        from budgetscope.api.searching import answer, query_error
         from budgetscope.index.search import search
 
-        if not query.strip():
-            raise InvalidQuery("empty query")
-        if (bad := query_too_long(query) or query_without_words(query)) is not None:
+        if (bad := query_error(query)) is not None:
             raise InvalidQuery(bad)
         if isinstance(top_k, bool) or not isinstance(top_k, int) or top_k < 1:
             raise InvalidQuery(f"top_k must be a whole number of 1 or more, not {top_k!r}")

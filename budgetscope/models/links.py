@@ -13,7 +13,9 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
@@ -26,6 +28,14 @@ MUTUAL_KINDS = frozenset({"narrative_form_amount", "narrative_form_period", "nar
 """Checks comparing two projects' numbers with neither as the yardstick: both numbers are in question.
 In any other check naming an ``other_id`` (a unit slip against another year's budget, against its form),
 the other project is only the yardstick: its number is not disputed."""
+
+
+def disputes(check: Mapping[str, Any], project_id: str) -> bool:
+    """:meth:`Check.disputes` on a check as its contract writes it (``show --format json``'s findings)."""
+    return check["project_id"] == project_id or (
+        check["other_id"] == project_id and check["kind"] in MUTUAL_KINDS
+    )
+
 
 SEVERITY_ORDER = {"error": 3, "warning": 2, "info": 1, "ok": 0}
 """Severities from the gravest; ``check --fail-on`` compares with it."""
@@ -85,7 +95,7 @@ class Check(_Link):
         >>> slip.disputes("p2023"), slip.disputes("p2026")
         (True, False)
         """
-        return self.project_id == project_id or (self.other_id == project_id and self.kind in MUTUAL_KINDS)
+        return disputes(self.model_dump(include={"project_id", "other_id", "kind"}), project_id)
 
     @model_validator(mode="before")
     @classmethod

@@ -150,15 +150,11 @@ def search_or_wait_for_serve(
 
 
 def _checked_query(query: str, where: str) -> None:
-    """A query is non-empty and at most :data:`~budgetscope.api.searching.MAX_QUERY_CHARS` long; else a
-    one-line error."""
-    from budgetscope.api.searching import query_too_long, query_without_words
+    """A query that can be searched (:func:`~budgetscope.api.searching.query_error`); else a one-line error."""
+    from budgetscope.api.searching import query_error
 
-    prefix = "" if where == "query" else f"{where}: "
-    if not query.strip():
-        raise fail(f"{prefix}empty query")
-    if (error := query_too_long(query) or query_without_words(query)) is not None:
-        raise fail(prefix + error)
+    if (error := query_error(query)) is not None:
+        raise fail(("" if where == "query" else f"{where}: ") + error)
 
 
 def _checked_filters(filters: dict[str, Any], where: str) -> dict[str, Any]:

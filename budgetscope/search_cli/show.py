@@ -15,7 +15,7 @@ from rich.table import Column, Table
 from rich.text import Text
 
 from budgetscope.models import FORM_TOTAL_KEYS, SECTION_KEYS, to_json
-from budgetscope.models.links import MUTUAL_KINDS
+from budgetscope.models.links import disputes
 from budgetscope.search_cli.common import DataConsole, HomeOption, fail, place
 
 
@@ -102,10 +102,7 @@ def render(details: dict[str, Any]) -> Group:
     p = details["project"]
     # the findings that dispute this project's own numbers (flagged beside them); a finding that only
     # measured another project against this one is listed with the findings below, not here
-    findings = [
-        f for f in details["findings"]
-        if f["project_id"] == p["id"] or (f["other_id"] == p["id"] and f["kind"] in MUTUAL_KINDS)
-    ]  # fmt: skip
+    findings = [f for f in details["findings"] if disputes(f, p["id"])]
     head = Text()
     head.append(f"{p['name'] or p['title']}\n", style="bold")
     head.append(
