@@ -4,7 +4,9 @@ while the shared homes that search are built, USE embeds each batch of texts onc
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -22,8 +24,11 @@ settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True
 settings.register_profile("dev", deadline=None)
 settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
-# the read cache of `segment`/`extract` goes to a folder of this test run, not the user's cache
-os.environ.setdefault("BUDGETSCOPE_CACHE_DIR", tempfile.mkdtemp(prefix="budgetscope-test-cache-"))
+# the read cache of `segment`/`extract` goes to a folder of this test run, not the user's cache; the
+# process that made it (pytest-xdist's workers inherit the variable) removes it when the run ends
+if "BUDGETSCOPE_CACHE_DIR" not in os.environ:
+    os.environ["BUDGETSCOPE_CACHE_DIR"] = tempfile.mkdtemp(prefix="budgetscope-test-cache-")
+    atexit.register(shutil.rmtree, os.environ["BUDGETSCOPE_CACHE_DIR"], ignore_errors=True)
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -51,7 +56,6 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
 @pytest.fixture(scope="session")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A folder of the bundled corpus's whole documents (corpus/excerpts/ holds test pages, not documents)."""
-    import shutil
 
     from budgetscope.paths import bundled_documents
 
