@@ -131,7 +131,7 @@ def main() -> None:
     """Entry point of the console script: a usage mistake (an unknown command or option, a bad value) is
     one line on stderr naming what to read, exit 2, as every other error is one line."""
     try:
-        code = app(standalone_mode=False, prog_name="budgetscope")
+        code = app(args=verbose_first(sys.argv[1:]), standalone_mode=False, prog_name="budgetscope")
     except click.exceptions.NoArgsIsHelpError as exc:  # `budgetscope` alone: its help
         exc.show()
         sys.exit(0)
@@ -153,6 +153,18 @@ def main() -> None:
             file=sys.stderr,
         )
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def verbose_first(args: list[str]) -> list[str]:
+    """``-v``/``--verbose`` given after the command (``budgetscope search 科普 -v``) moved before it, where
+    the option is (no command has a ``-v`` of its own); after ``--`` an argument is left as it is.
+
+    >>> verbose_first(["search", "科普", "-v"]), verbose_first(["search", "--", "-v"])
+    (['-v', 'search', '科普'], ['search', '--', '-v'])
+    """
+    end = args.index("--") if "--" in args else len(args)
+    moved = [a for a in args[:end] if a in ("-v", "--verbose")]
+    return [*moved, *(a for a in args[:end] if a not in moved), *args[end:]] if moved else args
 
 
 def usage_error(exc: Any) -> str:

@@ -20,7 +20,7 @@ from rich.table import Column, Table
 
 from budgetscope.messages import one_line
 from budgetscope.models import SEVERITY_ORDER
-from budgetscope.search_cli.common import HomeOption, fail, stderr, stdout
+from budgetscope.search_cli.common import HomeOption, fail, stderr, stdout, usage
 
 CHECK_FIELDS = ["severity", "status", "kind", "doc", "page", "line", "subject", "stated", "stated_yuan", "found",
                 "found_yuan", "other_doc", "other_page", "other_line", "difference_yuan", "field", "message",
@@ -168,6 +168,8 @@ def command(
     import budgetscope
     from budgetscope.store.protocol import StoreError
 
+    if note is not None and not review:
+        raise usage("--note is kept with --review: give the findings it explains (--review ID)")
     try:
         bs = budgetscope.open(home)
         kind = LONG_KIND.get(kind, kind) if kind is not None else None

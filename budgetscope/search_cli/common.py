@@ -62,6 +62,14 @@ def fail(message: str, code: int = 1) -> typer.Exit:
     return typer.Exit(code)
 
 
+def usage(message: str) -> Exception:
+    """The usage mistake to raise (options that do not go together, a missing argument, a bad value):
+    the console script prints it in one line with the command's help to read, exit 2, as click's own."""
+    from typer import _click as click
+
+    return click.exceptions.UsageError(message)
+
+
 def fail_from(exc: BaseException) -> typer.Exit:
     """:func:`fail` with the exception's message; with ``--verbose`` its traceback first, with what caused
     it (the "run with --verbose for the traceback" that an unexpected error's message promises)."""

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from budgetscope.search_cli.common import HomeOption, fail, stderr
+from budgetscope.search_cli.common import HomeOption, fail, stderr, usage
 from budgetscope.store.export import ExportFormat, ExportKind
 
 
@@ -32,7 +32,7 @@ def command(
     from budgetscope.store.protocol import StoreError
 
     if not out.strip():
-        raise fail("--out is empty: give a folder, or - for stdout")
+        raise usage("--out is empty: give a folder, or - for stdout")
     try:
         result = budgetscope.open(home).export(what or [], format, out if out == "-" else Path(out), bom=bom)
     except BrokenPipeError:

@@ -80,13 +80,13 @@ def command(
     from budgetscope.api.indexing import ingest_and_index, load_and_index
     from budgetscope.index.ingest import IngestError
     from budgetscope.remote import ServeError, ServeUnavailable, hand_over, holder
-    from budgetscope.search_cli.common import fail, fail_from
+    from budgetscope.search_cli.common import fail, fail_from, usage
     from budgetscope.store.protocol import StoreError
 
     if from_jsonl and not paths:
-        raise fail("--from-jsonl needs the JSONL files to load")
+        raise usage("--from-jsonl needs the JSONL files to load")
     if from_jsonl and (strict or workers):
-        raise fail("--strict and --workers apply to reading documents, not to --from-jsonl")
+        raise usage("--strict and --workers apply to reading documents, not to --from-jsonl")
     serving = holder(home, qdrant_url, writes_index=not no_index)  # a serve holds the index: it ingests
     if serving is not None and encoder and encoder != serving.encoder:
         raise fail(f"the `budgetscope serve` holding this index (pid {serving.pid}) runs another encoder")

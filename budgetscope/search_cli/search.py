@@ -25,6 +25,7 @@ from budgetscope.search_cli.common import (
     fail,
     place,
     stdout,
+    usage,
     warn,
 )
 
@@ -74,7 +75,7 @@ def command(
     from budgetscope.paths import data_home
 
     if (query is None) == (queries is None):
-        raise fail("give a QUERY or --queries FILE (one of them)")
+        raise usage("give a QUERY or --queries FILE (one of them)")
     if query is not None:
         _checked_query(query, "query")
     options = {"year": year, "department": department, "section": section, "cites": cites}
@@ -154,7 +155,12 @@ def _checked_query(query: str, where: str) -> None:
     from budgetscope.api.searching import query_error
 
     if (error := query_error(query)) is not None:
-        raise fail(("" if where == "query" else f"{where}: ") + error)
+        raise usage(error) if where == "query" else fail(f"{where}: {error}")
+
+
+def _bad(prefix: str, message: str) -> Exception:
+    """A bad filter: a usage mistake on the command line (no ``prefix``), else a line of a --queries file's."""
+    return fail(prefix + message) if prefix else usage(message)
 
 
 def _checked_filters(filters: dict[str, Any], where: str) -> dict[str, Any]:
@@ -163,28 +169,29 @@ def _checked_filters(filters: dict[str, Any], where: str) -> dict[str, Any]:
     prefix = f"{where}: " if where else ""
     unknown = set(filters) - {"year", "department", "section", "cites", "kind"}
     if unknown:
-        raise fail(
-            f"{prefix}unknown filter {sorted(unknown)[0]!r} (known: year, department, section, cites, kind)"
+        raise _bad(
+            prefix, f"unknown filter {sorted(unknown)[0]!r} (known: year, department, section, cites, kind)"
         )
     for key in ("department", "section", "kind"):
         value = filters.get(key)
         if value is not None and (not isinstance(value, str) or not value.strip()):
-            raise fail(
-                f"{prefix}{key} must be a non-empty text, not {short(json.dumps(value, ensure_ascii=False))}"
+            raise _bad(
+                prefix, f"{key} must be a non-empty text, not {short(json.dumps(value, ensure_ascii=False))}"
             )
         if value is not None:
             filters[key] = value.strip()  # " 上海市科学技术协会 " as pasted
     cited = filters.get("cites")
     if cited is not None and not (isinstance(cited, str) and cited.strip()):
-        raise fail(
-            f"{prefix}cites must be a non-empty text, not {short(json.dumps(cited, ensure_ascii=False))}"
+        raise _bad(
+            prefix, f"cites must be a non-empty text, not {short(json.dumps(cited, ensure_ascii=False))}"
         )
     if cited is not None:
         filters["cites"] = cited.strip()
     year = filters.get("year")
     if year is not None and (not isinstance(year, int) or isinstance(year, bool) or not 0 < year < 10000):
-        raise fail(
-            f"{prefix}year must be a whole number from 1 to 9999, not {short(json.dumps(year, ensure_ascii=False))}"
+        raise _bad(
+            prefix,
+            f"year must be a whole number from 1 to 9999, not {short(json.dumps(year, ensure_ascii=False))}",
         )
     section = filters.get("section")
     if section is not None:
@@ -193,9 +200,10 @@ def _checked_filters(filters: dict[str, Any], where: str) -> dict[str, Any]:
 
         named = section_key(section)
         if named is None:
-            raise fail(
-                f"{prefix}unknown section {short(str(section))!r} (known: {', '.join(SECTION_KEYS)}, "
-                "or their headings: 项目概述, 立项依据 …)"
+            raise _bad(
+                prefix,
+                f"unknown section {short(str(section))!r} (known: {', '.join(SECTION_KEYS)}, "
+                "or their headings: 项目概述, 立项依据 …)",
             )
         filters["section"] = named
     return filters

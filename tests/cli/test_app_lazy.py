@@ -70,6 +70,13 @@ def test_app_usage_mistakes_are_one_line_with_the_help_to_read() -> None:
         ),
         (["search", "科普", "--yeer", "2026"], "No such option: --yeer"),
         (["search", "科普", "--top-k", "0"], "(see `budgetscope search --help`)"),
+        (
+            ["search", "--top-k", "3"],
+            "error: give a QUERY or --queries FILE (one of them) (see `budgetscope search",
+        ),
+        (["search", "科普", "--year", "-2026"], "year must be a whole number from 1 to 9999, not -2026"),
+        (["check", "--note", "checked by hand"], "--note is kept with --review"),
+        (["search", "科普", "-v", "--top-k", "0"], "--top-k"),  # -v after the command is the global option
     ]
     for args, expected in cases:
         result = subprocess.run(
