@@ -91,6 +91,11 @@ def describe(exc: BaseException) -> str:
 
     if is_disk_full(exc):
         return disk_full(quoted(exc.filename) if isinstance(exc, OSError) and exc.filename else "")
+    if isinstance(exc, sqlite3.DatabaseError) and "malformed" in str(exc):  # pages of the file overwritten
+        return (
+            f"store damaged ({exc}): restore a copy of budgetscope.sqlite, or ingest the documents again "
+            "into a new --home"
+        )
     if isinstance(exc, sqlite3.Error):
         return f"store: {exc}"
     if isinstance(exc, OSError):

@@ -164,7 +164,11 @@ def update_index(
         index_state.migrate(home, store)
         spec = encoder or index_state.encoder_of(store) or DEFAULT_ENCODER
         index = vector_index(home, qdrant_url=qdrant_url, encoder=spec, wait=lock_wait(INDEX_WAIT))
+        if rebuild and hasattr(index, "replace_damaged"):  # the index is the store's copy: a damaged one goes
+            index.replace_damaged = True
         with index:
+            if (damaged := getattr(index, "damaged", None)) and on_status:
+                on_status(f"the search index {index.where} was damaged ({damaged}): building it again")
             if legacy is not None and on_status:
                 on_status(
                     f"the search index under {home} was made by an older budgetscope (qdrant-client): "

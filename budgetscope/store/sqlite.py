@@ -105,6 +105,13 @@ class SQLiteStore:
         except sqlite3.DatabaseError as exc:
             if is_disk_full(exc, self.path):
                 raise store_error(self.path, exc) from exc
+            if "malformed" in str(
+                exc
+            ):  # a store whose pages were overwritten (a disk fault, a copy cut short)
+                raise StoreError(
+                    f"{self.path}: store damaged ({exc}): restore a copy of it, or ingest the documents again "
+                    "into a new --home"
+                ) from exc
             raise StoreError(f"{self.path}: not a budgetscope store ({exc})") from exc
         if version is not None and int(version[0]) > SCHEMA_VERSION:
             raise StoreError(

@@ -120,6 +120,10 @@ class EdgeIndex(VectorIndex):
         self._lock = PathLock(self.path)
         self._shard: qe.EdgeShard | None = None
         self._written = 0
+        self.replace_damaged = False
+        """Set before opening to rebuild: a folder the engine cannot load is then no error but an empty
+        index (:meth:`drop` deletes the folder), and :attr:`damaged` says why it could not be loaded."""
+        self.damaged: str | None = None
 
     @property
     def where(self) -> str:
@@ -183,10 +187,12 @@ class EdgeIndex(VectorIndex):
                 except Exception as exc:
                     if self._disk_full(exc):
                         raise VectorIndexError(disk_full(f"search index {self.where}")) from None
-                    raise VectorIndexError(
-                        f"index {self.where} is damaged ({first_line(exc)}); delete that folder and run "
-                        "`budgetscope index --rebuild`"
-                    ) from None
+                    if not (self.replace_damaged and not self.read_only):
+                        raise VectorIndexError(
+                            f"index {self.where} is damaged ({first_line(exc)}); run "
+                            "`budgetscope index --rebuild` to build it again from the store"
+                        ) from None
+                    self.damaged = first_line(exc)
         except BaseException:
             self._lock.release()
             raise

@@ -284,7 +284,22 @@ def test_search_damaged_store_and_index_are_one_line(home: Path, tmp_path: Path)
     shutil.copytree(home, damaged)
     (damaged / "vectors" / "edge_config.json").write_text("{garbage", encoding="utf-8")
     lines = clean_failure(invoke("search", "党建", "--home", damaged))
-    assert len(lines) == 1 and "damaged" in lines[0]
+    assert len(lines) == 1 and "damaged" in lines[0] and "index --rebuild" in lines[0]
+    # what the message says to run works: the index is the store's copy, built again from it
+    (updating,) = clean_failure(invoke("index", "--home", damaged))  # an update needs the old index
+    assert "is damaged" in updating and "run `budgetscope index --rebuild`" in updating
+    rebuilt = invoke("index", "--rebuild", "--home", damaged)
+    assert rebuilt.exit_code == 0 and "was damaged" in rebuilt.stderr, rebuilt.output
+    assert (
+        invoke("search", "学会改革", "--home", damaged, "--format", "json").stdout
+        == invoke("search", "学会改革", "--home", home, "--format", "json").stdout
+    )
+    store = damaged / "budgetscope.sqlite"
+    with store.open("r+b") as f:  # its pages overwritten, not its header: "malformed", and what to do
+        f.seek(4096)
+        f.write(b"x" * (store.stat().st_size - 4096))
+    (line,) = clean_failure(invoke("search", "党建", "--home", damaged))
+    assert "store damaged (database disk image is malformed): restore a copy" in line, line
     (damaged / "budgetscope.sqlite").write_bytes(b"not a database" * 100)
     for f in damaged.glob("budgetscope.sqlite-*"):
         f.unlink()
