@@ -80,11 +80,17 @@ DOCUMENT_SUFFIXES = (".txt", ".pdf")
 """The files a folder expands to."""
 
 
+SKIP_MARKER = ".budgetscope-skip"
+"""A folder holding a file of this name is not read when a folder above it is given (named itself, it is)."""
+
+
 def expand(paths: Iterable[Path | str]) -> Iterator[Path]:
     """Files as given; folders expanded to the .txt and .pdf files inside them, sorted.
 
     Inside a folder, hidden files and folders (names starting with ".", such as ``.venv`` or
-    ``.git``) are skipped; a hidden file named explicitly is taken.
+    ``.git``) are skipped, and so are the folders below it that hold a file named
+    :data:`SKIP_MARKER` (the bundled corpus's ``excerpts/``: test pages of documents it also holds
+    whole); a hidden file or a marked folder named explicitly is taken.
 
     >>> [p.name for p in expand(["corpus"])][:1]  # doctest: +SKIP
     ['sast-2019-performance-targets.txt']
@@ -126,7 +132,11 @@ def _documents_under(folder: Path) -> Iterator[Path]:
             dirs.clear()
             continue
         seen.add(real)
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        dirs[:] = [
+            d
+            for d in dirs
+            if not d.startswith(".") and not os.path.exists(os.path.join(root, d, SKIP_MARKER))
+        ]
         for name in files:
             if not name.startswith(".") and Path(name).suffix.lower() in DOCUMENT_SUFFIXES:
                 path = Path(root, name)
@@ -169,6 +179,7 @@ def bundled_documents(corpus: Path) -> list[Path]:
 __all__ = [
     "DOCUMENT_SUFFIXES",
     "HOME_ENV",
+    "SKIP_MARKER",
     "STORE_FILE",
     "HomeError",
     "bundled_corpus",

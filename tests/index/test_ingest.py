@@ -361,6 +361,18 @@ def test_ingest_folder_skips_hidden_files_and_folders(corpus: Path, tmp_path: Pa
     assert (summary.files, summary.written, summary.failed) == (1, 1, [])
 
 
+def test_ingest_folder_skips_marked_folders_as_the_bundled_excerpts() -> None:
+    """`ingest corpus/` reads the bundled documents, not the page excerpts of corpus/excerpts/ (marked
+    with .budgetscope-skip), which duplicated projects and refused whole documents as copies of them."""
+    from budgetscope.paths import SKIP_MARKER, bundled_documents, expand
+
+    root = Path(__file__).resolve().parents[2] / "corpus"
+    assert (root / "excerpts" / SKIP_MARKER).is_file()
+    assert list(expand([root])) == bundled_documents(root)
+    named = list(expand([root / "excerpts"]))  # named itself, the folder is read
+    assert len(named) > 10 and all(p.suffix == ".pdf" and p.parent.name == "excerpts" for p in named)
+
+
 def test_ingest_counts_documents_with_coverage_gaps(tmp_path: Path, corpus: Path) -> None:
     source = (corpus / "sast-2026-performance-targets.txt").read_text(encoding="utf-8")
     edited = tmp_path / "in" / "edited-performance-targets.txt"
