@@ -205,7 +205,8 @@ def record_points(
     :data:`MIN_PART_CHARS` or more characters, then one part ``brief`` joining the shorter
     sections one per line (section: the first one's key). Forms: each free-text field in
     ``form.texts`` (section by :data:`FORM_TEXT_SECTIONS`) and the indicator rows
-    (``level3：target`` lines, part ``indicators``, section ``goals``). Their embedded text is
+    (``level3：target`` lines, part ``indicators``, section ``goals``). A department-wide form has none
+    (its goals and tasks among the projects lowered #13's nDCG@10). Their embedded text is
     ``name + "\\n" + chunk``; the payload holds ``project_id doc page line year department name
     title kind section part chunk start end cites budget_total_yuan encoder text``, where
     ``start``/``end`` are offsets in the part's text and ``text`` is the chunk without the name.
@@ -215,6 +216,8 @@ def record_points(
     >>> [(c.payload["part"], c.payload["section"], c.text) for c in record_points(rec, "use")]
     [('name', 'overview', '科技社团党建项目'), ('brief', 'overview', '科技社团党建项目\\n开展党建工作。\\n2026年度')]
     """
+    if record.kind == "department_form":  # the whole department's, not a project: search finds projects
+        return []
     name = record.name or record.title or ""
     base = {
         "project_id": record.id,

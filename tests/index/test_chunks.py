@@ -443,3 +443,20 @@ def test_chunks_points_of_records_pieces_by_encoder(
     assert all(not c.piece for c in points_of_records([party_record], "hash"))
     monkeypatch.setenv("BUDGETSCOPE_PIECE_CHARS", "0")
     assert all(not c.piece for c in points_of_records([party_record], "use"))
+
+
+def test_record_points_leave_department_wide_forms_out_of_the_index() -> None:
+    """A department-wide form (部门整体支出绩效目标表) is the whole department's budget, not a project:
+    its name (the department's) came up as a search hit among projects; it has no points, the
+    project forms of the same pages do."""
+    from budgetscope.pipeline.document import read_document
+
+    excerpts = Path(__file__).resolve().parents[2] / "corpus" / "excerpts"
+    records = [
+        *read_document(excerpts / "xian-audit-2026-p42-43.pdf").records,  # a department-wide form
+        *read_document(excerpts / "xian-audit-2026-p37-38.pdf").records,  # project forms
+    ]
+    assert {r.kind for r in records} == {"department_form", "form"}
+    for record in records:
+        points = record_points(record, "use")
+        assert (points == []) == (record.kind == "department_form"), record.name
