@@ -207,11 +207,35 @@ QdrantUrlOption = Annotated[
         help="A Qdrant server or cluster (default: embedded Qdrant under the data home).",
     ),
 ]
+
+
+def encoder_spec(value: str | None) -> str | None:
+    """An ``--encoder`` of a known form (``use``, ``e5``, ``hash``, ``st:<model>``, or two joined by ``+``),
+    else a usage mistake (exit 2) before anything is read or written; whether the model loads is the
+    encoder's own check.
+
+    >>> encoder_spec("use+e5"), encoder_spec("st:/models/minilm")
+    ('use+e5', 'st:/models/minilm')
+    """
+    if value is None:
+        return None
+    spec = value.strip()
+    parts = [spec] if spec.startswith("st:") else [p.strip() for p in spec.split("+")]
+    if len(parts) > 2 or not all(
+        p in ("use", "e5", "hash") or (p.startswith("st:") and p[3:].strip()) for p in parts
+    ):
+        raise typer.BadParameter(
+            f"unknown encoder {spec[:60]!r}: expected use, e5, st:<model name or path> or two joined by + (use+e5)"
+        )
+    return value
+
+
 EncoderOption = Annotated[
     str | None,
     typer.Option(
         "--encoder",
         envvar="BUDGETSCOPE_ENCODER",
+        callback=encoder_spec,
         show_default=False,
         help="use (USE-multilingual), e5 (multilingual-e5-small), st:<model name or path>, or two joined "
         "by + (use+e5: e5 as a second vector) (default: the one the index was built with, else use).",

@@ -33,8 +33,12 @@ def command(
 
     if not out.strip():
         raise usage("--out is empty: give a folder, or - for stdout")
+    if out == "-" and (format is ExportFormat.parquet or len(set(what or [])) != 1):
+        raise usage("--out - (stdout) takes one --what in jsonl or csv")
     try:
-        result = budgetscope.open(home).export(what or [], format, out if out == "-" else Path(out), bom=bom)
+        result = budgetscope.open(home).export(
+            list(dict.fromkeys(what or [])), format, out if out == "-" else Path(out), bom=bom
+        )
     except BrokenPipeError:
         raise  # `export --out - | head`: a closed pipe is a normal end (the app exits 0)
     except (StoreError, ExportError) as exc:

@@ -387,6 +387,9 @@ def test_search_limits_and_usage_errors(home: Path) -> None:
     mistake = invoke("search", "党建", "--department", "", "--home", home)  # a usage mistake: exit 2
     assert mistake.exit_code == 2 and "department must be a non-empty text" in mistake.output
     assert invoke("check", "--kind", "bogus", "--home", home).exit_code == 2
+    for kind in ("forms_total", "forms", "table_sum"):  # every kind is known, found in this store or not
+        none = invoke("check", "--kind", kind, "--home", home, "--format", "json")
+        assert (none.exit_code, json.loads(none.stdout)) == (0, []), none.output
 
 
 # -- also: the CLI as users expect it ---------------------------------------------------------------
