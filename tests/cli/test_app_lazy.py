@@ -80,7 +80,7 @@ def test_app_usage_mistakes_are_one_line_with_the_help_to_read() -> None:
     ]
     for args, expected in cases:
         result = subprocess.run(
-            [sys.executable, "-m", "budgetscope.search_cli.app", *args],
+            [sys.executable, "-m", "budgetscope", *args],  # python -m budgetscope, as the console script
             capture_output=True,
             text=True,
             timeout=120,
