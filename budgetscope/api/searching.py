@@ -130,9 +130,13 @@ def year_note(store: EntityStore, year: int | None) -> str | None:
     )
 
 
-def resolve_department(given: str, known: set[str]) -> str:
+def resolve_department(
+    given: str, known: set[str], with_projects: Callable[[], set[str]] | None = None
+) -> str:
     """The stored department a department filter names: exact, else the one that contains it, else the
     one it abbreviates (简称: its characters in order, 科协 → 上海市科学技术协会, 市科委 → 上海市科学技术委员会).
+    Of several, the one holding projects when only one does (``with_projects``, asked only then: 杭州 is
+    the transport bureau's budget, not a notice of the city's 办公厅).
 
     >>> known = {"上海市科学技术协会", "上海市科学技术委员会"}
     >>> resolve_department("协会", known), resolve_department("上海市科协", known), resolve_department("科委", known)
@@ -141,12 +145,17 @@ def resolve_department(given: str, known: set[str]) -> str:
     Traceback (most recent call last):
     ...
     budgetscope.api.errors.UnknownDepartment: department '科学技术' is ambiguous: 上海市科学技术协会; 上海市科学技术委员会
+    >>> resolve_department("杭州", {"杭州市交通运输局", "杭州市人民政府办公厅"}, lambda: {"杭州市交通运输局"})
+    '杭州市交通运输局'
     """
     if given in known or not known:
         return given
     matches = sorted(d for d in known if given in d)
     if not matches and len(given) >= 2:
         matches = sorted(d for d in known if _abbreviates(given, d))
+    if len(matches) > 1 and with_projects is not None:
+        holding = with_projects()
+        matches = [d for d in matches if d in holding] or matches
     if len(matches) == 1:
         return matches[0]
     listed = "; ".join(matches or sorted(known))
@@ -160,7 +169,11 @@ def department_filter(store: EntityStore, given: str, known: set[str] | None = N
     default the stored documents' departments); a unit that implements projects is told the
     department its projects are under (:class:`UnknownDepartment`)."""
     try:
-        return resolve_department(given, departments(store) if known is None else known)
+        return resolve_department(
+            given,
+            departments(store) if known is None else known,
+            lambda: {row["department"] for row in store.select("projects") if row["department"]},
+        )
     except UnknownDepartment as error:
         above = unit_departments(store, given)
         if not above:
