@@ -15,6 +15,7 @@ from typing import Annotated, Any
 
 import typer
 from typer import _click as click
+from typer.core import TyperOption
 
 from budgetscope.search_cli.errors import VERBOSE_ENV, SafeGroup, log_to_stderr
 
@@ -58,11 +59,12 @@ class LazyGroup(SafeGroup):
             from typer.main import CommandInfo, get_command_from_info
 
             module = importlib.import_module(f"budgetscope.search_cli.{cmd_name}")
-            self.commands[cmd_name] = get_command_from_info(
+            command = get_command_from_info(
                 CommandInfo(name=cmd_name, callback=module.command),
                 pretty_exceptions_short=True,
                 rich_markup_mode=app.rich_markup_mode,
             )
+            self.commands[cmd_name] = command
         return self.commands[cmd_name]
 
     def format_help(self, ctx: click.Context, formatter: Any) -> None:
@@ -125,6 +127,18 @@ def main_options(
     if verbose:
         os.environ[VERBOSE_ENV] = "1"
         log_to_stderr()
+
+
+def _flag_type(self: Any, ctx: click.Context) -> str | None:
+    """On/off flags (``--quiet``, ``--no-index``, ``--help``) show no ``<bool>`` value in the help:
+    typer (0.29) prints one, as if they took a value."""
+    if getattr(self, "is_flag", False) and self.metavar is None:
+        return None
+    return _option_type(self, ctx)
+
+
+_option_type = TyperOption.display_type_rich
+TyperOption.display_type_rich = _flag_type  # type: ignore[method-assign]
 
 
 def main() -> None:

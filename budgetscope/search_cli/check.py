@@ -8,7 +8,6 @@ marks a finding as a false positive so it stops showing.
 
 from __future__ import annotations
 
-import json
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -19,7 +18,7 @@ from rich.markup import escape
 from rich.table import Column, Table
 
 from budgetscope.messages import one_line
-from budgetscope.models import SEVERITY_ORDER
+from budgetscope.models import SEVERITY_ORDER, to_json
 from budgetscope.search_cli.common import HomeOption, fail, stderr, stdout, usage
 
 CHECK_FIELDS = ["severity", "status", "kind", "doc", "page", "line", "subject", "stated", "stated_yuan", "found",
@@ -194,12 +193,15 @@ def command(
     except (StoreError, budgetscope.BudgetscopeError) as exc:
         raise fail(str(exc)) from None
     fields = [*CHECK_FIELDS, *(("reviewed_at", "review_note") if reviewed else ())]
-    rows = [{k: row[k] for k in fields} for row in (c.model_dump(mode="json") for c in found)]
+    rows = [
+        {k: getattr(c, k) if k.endswith("_yuan") else row[k] for k in fields}  # money: JSON numbers, exact
+        for c, row in ((c, c.model_dump(mode="json")) for c in found)
+    ]
     if format is CheckFormat.json:
-        print(json.dumps(rows, ensure_ascii=False, indent=1))
+        print(to_json(rows, indent=1))
     elif format is CheckFormat.jsonl:
         for row in rows:
-            print(json.dumps(row, ensure_ascii=False))
+            print(to_json(row))
     else:
         render(rows, every=every)
     bad = failing([r for r in rows if r["status"] not in ("agree", "rounded")], fail_on)

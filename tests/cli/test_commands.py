@@ -23,6 +23,7 @@ def test_cli_every_command_has_help(name: str) -> None:
     result = runner.invoke(app, [name, "--help"])
     assert result.exit_code == 0
     assert "Usage" in result.output and len(result.output.splitlines()) > 3
+    assert "<bool>" not in result.output  # on/off flags take no value
 
 
 def test_cli_segment_json_follows_contract(corpus: Path) -> None:

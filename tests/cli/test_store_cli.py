@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -146,13 +147,15 @@ def test_store_cli_show_unknown_project(home: Path) -> None:
 def test_store_cli_check_lists_findings(home: Path) -> None:
     result = runner.invoke(app, ["check", "--home", str(home), "-f", "json"])
     assert result.exit_code == 0
-    findings = json.loads(result.stdout)
+    findings = json.loads(result.stdout, parse_float=Decimal)  # money: JSON numbers of exact digits
     assert findings and all(f["status"] in ("disagree", "missing", "differs") for f in findings)
     assert findings[0]["severity"] == "error" and findings[0]["kind"] == "magnitude"  # gravest first
     assert [f["severity"] for f in findings] == sorted((f["severity"] for f in findings),
                                                         key=["error", "warning", "info"].index)  # fmt: skip
     income = next(f for f in findings if f["subject"] == "收入预算")
-    assert income["doc"] == "sast-2026-department-budget.txt" and income["difference_yuan"] == "13389035.00"
+    assert (
+        income["doc"] == "sast-2026-department-budget.txt" and str(income["difference_yuan"]) == "13389035.00"
+    )
     assert (income["other_doc"], income["other_line"]) == ("sast-2026-department-budget.txt", 107)
     table = runner.invoke(app, ["check", "--home", str(home)], env={"COLUMNS": "200"})
     assert "收入预算15,544万元" in table.stdout and "sast-2026-department-budget.txt" in table.stdout
