@@ -312,7 +312,7 @@ def remove_documents(
         unknown = [n for n in names if n not in stored]
         if unknown:
             raise DocumentNotFound(
-                f"no stored document named {quoted(unknown[0])} (nothing removed; see `budgetscope export`)"
+                f"no stored document named {quoted(unknown[0])} (nothing removed; `budgetscope list` lists the stored ones)"
             )
         removed = store.delete_documents(names)
         if store.links_stale():

@@ -28,6 +28,7 @@ COMMANDS = {
     "search": "Find projects by meaning and by words, filtered by year, department, section or cited document.",
     "cites": "List the projects that cite a policy document, with the exact wording they cite.",
     "show": "Show one project: sections, amounts, period, citations, the same project in other years, findings.",
+    "list": "List the stored documents, or their projects (with --year, --department, --doc), ids for `show`.",
     "check": "List findings: unit slips, sums, periods, narrative vs form, 编制说明 totals vs the document's tables.",
     "export": "Export entities as JSONL, CSV or Parquet with a Frictionless datapackage.json describing them.",
     "remove": "Remove documents (with their projects, amounts, citations, findings) from the store and the index.",

@@ -1,0 +1,119 @@
+"""`budgetscope list [documents|projects]`: what the store holds, as a table, JSON, JSONL or CSV."""
+
+from __future__ import annotations
+
+import csv
+import sys
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from budgetscope.models import to_json
+from budgetscope.search_cli.common import HomeOption, fail, place, stdout
+
+
+class ListWhat(StrEnum):
+    documents = "documents"
+    projects = "projects"
+
+
+class ListFormat(StrEnum):
+    table = "table"
+    json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+DOCUMENT_COLUMNS: tuple[str, ...] = ("doc", "kind", "department", "year", "pages", "chars", "projects", "warnings", "path")
+PROJECT_COLUMNS: tuple[str, ...] = ("id", "kind", "year", "department", "unit", "name", "budget_total_yuan", "budget_flagged",
+                   "doc", "page", "line")  # fmt: skip
+
+
+def command(
+    what: Annotated[
+        ListWhat, typer.Argument(help="documents (default) or projects.", show_default=False)
+    ] = ListWhat.documents,
+    year: Annotated[int | None, typer.Option("--year", help="Only those of this budget year.")] = None,
+    department: Annotated[
+        str | None, typer.Option("--department", help="Only this department (its name or a 简称).")
+    ] = None,
+    doc: Annotated[
+        str | None, typer.Option("--doc", help="Only the projects of this stored document.")
+    ] = None,
+    format: Annotated[
+        ListFormat, typer.Option("--format", "-f", help="table, json, jsonl or csv.")
+    ] = ListFormat.table,
+    home: HomeOption = None,
+) -> None:
+    """List the stored documents, or their projects (with --year, --department, --doc), ids for `show`."""
+    import budgetscope
+    from budgetscope.store.protocol import StoreError
+
+    try:
+        bs = budgetscope.open(home)
+        if what is ListWhat.documents:
+            rows = [d.model_dump() for d in bs.documents()]
+            if department and department.strip():
+                named = {p.department for p in bs.projects(department=department)} | {department.strip()}
+                rows = [
+                    r
+                    for r in rows
+                    if r["department"] in named or department.strip() in (r["department"] or "")
+                ]
+            rows = [r for r in rows if year is None or r["year"] == year]
+            rows = [r for r in rows if doc is None or r["doc"] == doc]
+            columns = DOCUMENT_COLUMNS
+        else:
+            stored = {d.doc for d in bs.documents()}
+            if doc is not None and doc not in stored:
+                raise fail(f"no stored document named {doc!r} (`budgetscope list` lists them)")
+            rows = [p.model_dump() for p in bs.projects(year, department, doc=doc)]
+            columns = PROJECT_COLUMNS
+    except (StoreError, budgetscope.BudgetscopeError) as exc:
+        raise fail(str(exc)) from None
+    rows = [{k: r.get(k) for k in columns} for r in rows]
+    if format is ListFormat.json:
+        print(to_json(rows, indent=1))
+    elif format is ListFormat.jsonl:
+        for row in rows:
+            print(to_json(row))
+    elif format is ListFormat.csv:
+        writer = csv.writer(sys.stdout)
+        writer.writerow(columns)
+        writer.writerows([_cell(r[k]) for k in columns] for r in rows)
+    else:
+        _table(what, rows)
+
+
+def _cell(value: Any) -> str:
+    """A CSV cell: an amount's exact digits (never through float), a list joined by "; "."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return f"{value:f}"
+    if isinstance(value, list):
+        return "; ".join(map(str, value))
+    return str(value)
+
+
+def _table(what: ListWhat, rows: list[dict[str, Any]]) -> None:
+    out = stdout()
+    if what is ListWhat.documents:
+        table = Table("document", "kind", "department", "year", "pages", "projects", "warnings")
+        for r in rows:
+            table.add_row(r["doc"], r["kind"], r["department"] or "", _cell(r["year"]), _cell(r["pages"]),
+                          str(r["projects"]), str(len(r["warnings"])))  # fmt: skip
+    else:
+        table = Table("id", "year", "department", "project", "budget (元)", "where")
+        for r in rows:
+            budget = f"{r['budget_total_yuan']:,}" if r["budget_total_yuan"] is not None else ""
+            unit = f" / {r['unit']}" if r["unit"] else ""
+            table.add_row(
+                r["id"][:8], _cell(r["year"]), f"{r['department'] or ''}{unit}", r["name"],
+                budget + (" (flagged)" if r["budget_flagged"] and budget else ""), place(r["doc"], r["line"], r["page"]),
+            )  # fmt: skip
+    out.print(table)
+    print(f"{len(rows)} {what.value if len(rows) != 1 else what.value[:-1]}", file=sys.stderr)
