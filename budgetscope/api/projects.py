@@ -121,7 +121,7 @@ def project_view(store: EntityStore, project_id: str) -> ProjectView | None:
         }
         flagged = flagged_projects(store)
         members = [
-            SeriesMember(id=r.id, kind=r.kind, doc=r.doc, line=r.line, year=r.year, name=r.name or r.title,
+            SeriesMember(id=r.id, kind=r.kind, doc=r.doc, line=r.line, page=r.page, year=r.year, name=r.name or r.title,
                          confidence=rows[r.id]["confidence"], this=r.id == project_id,
                          budget_total_yuan=r.budget_total_yuan, budget_flagged=r.id in flagged)
             for r in store.get_records(rows)

@@ -133,6 +133,7 @@ class _ProjectPlace(_View):
 class SeriesMember(_ProjectPlace):
     """One project of a series: the same project in another year or document."""
 
+    page: int | None = None
     year: int | None = None
     name: str
     confidence: float

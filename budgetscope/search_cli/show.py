@@ -158,7 +158,7 @@ def render(details: dict[str, Any]) -> Group:
         parts.append(cites)
     if details["series"] and len(details["series"]["members"]) > 1:
         s = details["series"]
-        series = _table("", "year", "kind", "name", "doc:line", "confidence",
+        series = _table("", "year", "kind", "name", "where", "confidence",
                        title=f"the same project elsewhere ({s['id']})", title_justify="left")  # fmt: skip
         for m in s["members"]:
             series.add_row("▶" if m["this"] else "", str(m["year"] or ""), m["kind"], escape(m["name"]),

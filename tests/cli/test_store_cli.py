@@ -192,7 +192,7 @@ def test_store_cli_export_parquet_to_stdout_is_refused(home: Path) -> None:
     result = runner.invoke(
         app, ["export", "--home", str(home), "-w", "findings", "-f", "parquet", "--out", "-"]
     )
-    assert result.exit_code == 1 and "one --what in jsonl or csv" in result.stderr
+    assert result.exit_code == 2 and "one --what in jsonl or csv" in result.output  # a usage mistake
 
 
 @pytest.mark.parametrize(
@@ -244,3 +244,25 @@ def _stored_department(home: Path) -> list[tuple[str, str]]:
 
     with open_store(home) as store:
         return [(row["path"], row["department"]) for row in store.select("documents")]
+
+
+def test_store_cli_show_places_series_members_of_a_pdf_by_page(tmp_path: Path) -> None:
+    """The same project elsewhere in a PDF is placed by its page (a bare file name told nothing)."""
+    pdf = (
+        Path(__file__).resolve().parents[2]
+        / "corpus"
+        / "excerpts"
+        / "central-letters-and-calls-2026-p26-30.pdf"
+    )
+    home = tmp_path / "home"
+    assert runner.invoke(app, ["ingest", str(pdf), "--home", str(home), "--no-index", "-q"]).exit_code == 0
+    listed = json.loads(runner.invoke(app, ["list", "projects", "--home", str(home), "-f", "json"]).stdout)
+    narrative = next(p for p in listed if p["kind"] == "narrative")
+    shown = json.loads(
+        runner.invoke(app, ["show", narrative["id"], "--home", str(home), "-f", "json"]).stdout
+    )
+    members = shown["series"]["members"]
+    assert len(members) == 2 and all(m["page"] for m in members)
+    table = runner.invoke(app, ["show", narrative["id"], "--home", str(home)], env={"COLUMNS": "250"}).stdout
+    form = next(m for m in members if m["kind"] == "form")
+    assert f"{pdf.name} p.{form['page']}" in table
