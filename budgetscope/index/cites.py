@@ -13,6 +13,7 @@ Example:
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from typing import Any
@@ -147,19 +148,31 @@ def candidates(
 
 
 def wordings_line(cited: list[CitedWording]) -> str:
-    """The wordings a project cites, as one line: each distinct wording once, in the order first
-    cited, with how often it is cited when more than once.
+    """The wordings a project cites as the document writes them (:attr:`CitedWording.quoted`), as one
+    line: each distinct wording once, in the order first cited, with how often it is cited when more
+    than once.
 
-    >>> wordings_line([CitedWording(title="科普法"), CitedWording(title="科普法"),
-    ...                CitedWording(title="国务院关于加强科普工作的若干意见", bracketed=False, doc_number="中发〔1994〕11号")])
-    '《科普法》 ×2；国务院关于加强科普工作的若干意见（中发〔1994〕11号）'
+    >>> wordings_line([CitedWording(title="科普法", wording="《科普法》"), CitedWording(title="科普法", wording="《科普法》"),
+    ...                CitedWording(title="福州市城乡居民基本医疗保险管理办法", doc_number="榕政办〔2017〕285号",
+    ...                             wording="榕政办〔2017〕285号文件福州市人民政府办公厅关于印发《福州市城乡居民基本医疗保险管理办法》的通知")])
+    '《科普法》 ×2；榕政办〔2017〕285号文件福州市人民政府办公厅关于印发《福州市城乡居民基本医疗保险管理办法》的通知'
     """
-    wordings = [
-        (f"《{c.title}》" if c.bracketed else c.title) + (f"（{c.doc_number}）" if c.doc_number else "")
-        for c in cited
-    ]
+    wordings = [c.quoted for c in cited]
     counts = Counter(wordings)
     return "；".join(w + (f" ×{counts[w]}" if counts[w] > 1 else "") for w in dict.fromkeys(wordings))
+
+
+def cited_wording(row: Any) -> CitedWording:
+    """A stored citation row as the wording it cites (its ``extra`` holds the wording as written)."""
+    extra = json.loads(row["extra"]) if row["extra"] else {}
+    return CitedWording(
+        title=row["title"],
+        doc_number=row["doc_number"],
+        section=row["section"],
+        bracketed=bool(row["bracketed"]),
+        wording=extra.get("wording"),
+        doc_number_inferred=bool(extra.get("doc_number_inferred")),
+    )
 
 
 def cites(
@@ -169,8 +182,9 @@ def cites(
 
     An ambiguous short name (:func:`candidates`) gives no hits: the candidates are the answer.
 
-    Each hit has the DESIGN.md hit fields plus ``cited``: the exact wordings cited (title, 文号,
-    section) and ``canonical``: the policy documents matched; and, as a search hit, the project's
+    Each hit has the DESIGN.md hit fields plus ``cited``: the wordings cited as the document writes
+    them, with the title and 文号 read from each and its section (the ``snippet`` lists the wordings),
+    and ``canonical``: the policy documents matched; and, as a search hit, the project's
     ``budget_yuan`` and a form's ``unit``.
     """
     documents = resolve(store, query)
@@ -192,15 +206,7 @@ def cites(
         if department is not None and record.department != department:
             continue
         rows = sorted(by_project[record.id], key=lambda r: r["position"])
-        cited = [
-            CitedWording(
-                title=r["title"],
-                doc_number=r["doc_number"],
-                section=r["section"],
-                bracketed=bool(r["bracketed"]),
-            )
-            for r in rows
-        ]
+        cited = [cited_wording(r) for r in rows]
         hits.append(
             SearchHit(
                 doc=record.doc,

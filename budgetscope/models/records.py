@@ -163,6 +163,13 @@ class Citation(_Record):
     short_for: str | None = None
     """When the title is a short name: the full title it stands for, defined as a 简称 ("（以下简称《纲要》）")
     in the project, or the document of its type (《条例》) the project or its document cites."""
+    wording: str | None = None
+    """The citation as the document writes it: the title with its 《》 and the 文号 beside it, from the
+    first to the last in the document's order (沪档〔2018〕44号关于印发《上海市数字档案室建设评价办法》),
+    line breaks dropped. None in a record read before wordings were kept."""
+    doc_number_inferred: bool = False
+    """The 文号 is written without its 号, which the last 文号 of its list carries (闽人社文〔2009〕60及
+    榕劳社保〔2010〕38号): ``doc_number`` has the 号 added, ``wording`` is as written."""
 
 
 class PolicyDocument(_Record):
@@ -275,6 +282,8 @@ class Record(_Record):
                 "section": c.section,
                 "bracketed": c.bracketed,
                 "canonical": c.canonical,
+                "wording": c.wording,
+                "doc_number_inferred": c.doc_number_inferred,
             }
             for c in self.citations
         ]

@@ -15,6 +15,8 @@ from budgetscope.models import Citation
 from budgetscope.pipeline.docnumbers import find_doc_numbers
 
 _BREAK = re.compile(r"[ \t\u3000]*\r?\n[ \t\u3000]*")
+CLOSING = re.compile(r"[ \t\u3000]*[）)】\]〕］]")
+"""The bracket that closes a 文号 printed in brackets after a title: …》（国发〔2021〕9号）."""
 
 DOC_TYPES = (
     "实施细则|细则|条例|规定|办法|规则|规划|纲要|意见|通知|决定|决议|方案|报告|协议|章程|标准|准则|指南|"
@@ -119,13 +121,16 @@ def _accept_unbracketed(name: str, suffix: str, context: str, left: str, right: 
     return bool(_CITING_LEFT.search(left) or _ITEM_START.search(left) or _RIGHT_CUE.match(right) or listed)
 
 
-def _number_after(text: str, end: int) -> str | None:
-    """The 文号 printed right after a name, in parentheses or not: …的通知（国发〔2021〕9号）."""
+def _number_after(text: str, end: int) -> tuple[str | None, int]:
+    """The 文号 printed right after a name, in parentheses or not (…的通知（国发〔2021〕9号）), and
+    where the citation's wording ends: after the 文号 and its closing parenthesis, else at ``end``."""
     for dn in find_doc_numbers(text[end : end + 40]):
-        if squeeze(text[end : end + dn.start]) in ("", "（", "("):
-            return dn.number.text
+        opening = squeeze(text[end : end + dn.start])
+        if opening in ("", "（", "("):
+            closing = CLOSING.match(text, end + dn.end) if opening else None
+            return dn.number.text, closing.end() if closing else end + dn.end
         break
-    return None
+    return None, end
 
 
 def find_unbracketed(text: str, section: str | None, masked_text: str) -> list[Citation]:
@@ -159,8 +164,9 @@ def find_unbracketed(text: str, section: str | None, masked_text: str) -> list[C
             # 国务院关于印发X纲要（…）的通知: the notice that issued X is the document cited, X its content
             whole = text[previous.start : end]
             if "关于" in whole:
-                out[-1] = Citation(title=whole, doc_number=_number_after(text, end), section=section,
-                                   bracketed=False, start=previous.start, end=end)  # fmt: skip
+                number, until = _number_after(text, end)
+                out[-1] = Citation(title=whole, doc_number=number, section=section, bracketed=False,
+                                   start=previous.start, end=end, wording=squeeze(text[previous.start : until]))  # fmt: skip
                 continue
         start, run = name_start(masked_text, m.start(), 0)
         if start >= m.start():
@@ -180,8 +186,9 @@ def find_unbracketed(text: str, section: str | None, masked_text: str) -> list[C
         )
         context = masked_text[run:end]
         if _accept_unbracketed(name, suffix, context, left, right, listed):
-            out.append(Citation(title=name, doc_number=_number_after(text, end), section=section,
-                                bracketed=False, start=start, end=end))  # fmt: skip
+            number, until = _number_after(text, end)
+            out.append(Citation(title=name, doc_number=number, section=section, bracketed=False, start=start,
+                                end=end, wording=squeeze(text[start:until])))  # fmt: skip
     return out
 
 
@@ -204,8 +211,16 @@ def find_bare_numbers(text: str, section: str | None, taken: list[Citation]) -> 
         if _BARE_NUMBER_LEFT.search(left) and _BARE_NUMBER_RIGHT.match(right):
             number = dn.number.text
             out.append(Citation(title=number, doc_number=number, section=section, bracketed=False,
-                                start=start, end=end))  # fmt: skip
+                                start=start, end=end, wording=squeeze(text[start:end])))  # fmt: skip
     return out
 
 
-__all__ = ["DOC_TYPES", "GENERIC_START", "find_bare_numbers", "find_unbracketed", "name_start", "squeeze"]
+__all__ = [
+    "CLOSING",
+    "DOC_TYPES",
+    "GENERIC_START",
+    "find_bare_numbers",
+    "find_unbracketed",
+    "name_start",
+    "squeeze",
+]

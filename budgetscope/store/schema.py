@@ -220,7 +220,8 @@ SELECT id, project_id, doc, source, project, fiscal_year, administrative_classif
 ) ORDER BY doc, k1, k2, k3;
 CREATE VIEW export_citations AS
 SELECT c.id, c.project_id, p.doc, p.year, p.department, p.name AS project, p.line, c.section, c.title,
-  c.doc_number, c.bracketed, c.canonical, pd.title AS canonical_title
+  c.doc_number, c.bracketed, c.canonical, pd.title AS canonical_title, json_extract(c.extra, '$.wording') AS wording,
+  COALESCE(json_extract(c.extra, '$.doc_number_inferred'), 0) AS doc_number_inferred
 FROM citations c JOIN projects p ON p.id = c.project_id LEFT JOIN policy_documents pd ON pd.id = c.canonical
 ORDER BY p.doc, p.position, c.position;
 CREATE VIEW export_policy_documents AS

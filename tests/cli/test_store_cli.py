@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import shutil
 from pathlib import Path
@@ -111,6 +113,29 @@ def test_store_cli_show_json_has_everything(home: Path) -> None:
     assert [m["kind"] for m in details["series"]["members"]] == ["narrative", "form"]
     assert {f["kind"] for f in details["findings"]} == {"narrative_form_name"}
     assert {c["status"] for c in details["checks"]} == {"rounded", "differs", "agree"}
+
+
+def test_store_cli_show_and_export_quote_citations_as_written(home: Path) -> None:
+    """科技工作者之家建设 (sast-2026 line 1136) cites 沪档〔2018〕44号关于印发《上海市数字档案室建设评价办法》
+    (line 1144): `show` and `export` quote it in the document's order, title and 文号 beside it."""
+    wording = "沪档〔2018〕44号关于印发《上海市数字档案室建设评价办法》"
+    place = ["sast-2026-department-budget.txt:1136", "--home", str(home)]
+    details = json.loads(runner.invoke(app, ["show", *place, "-f", "json"]).stdout)
+    (cited,) = [c for c in details["project"]["citations"] if c["doc_number"] == "沪档〔2018〕44号"]
+    assert (cited["wording"], cited["title"], cited["doc_number_inferred"]) == (
+        wording,
+        "上海市数字档案室建设评价办法",
+        False,
+    )
+    table = runner.invoke(app, ["show", *place], env={"COLUMNS": "300"})
+    assert table.exit_code == 0 and wording in table.stdout and "as written" in table.stdout
+    result = runner.invoke(
+        app, ["export", "--what", "citations", "--format", "csv", "--out", "-", "--home", str(home)]
+    )
+    rows = [r for r in csv.DictReader(io.StringIO(result.stdout)) if r["doc_number"] == "沪档〔2018〕44号"]
+    assert [(r["wording"], r["title"], r["doc_number_inferred"]) for r in rows] == [
+        (wording, "上海市数字档案室建设评价办法", "false")
+    ]
 
 
 def test_store_cli_show_by_id_and_prefix(home: Path) -> None:
