@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from budgetscope.models import Citation
-from budgetscope.pipeline.docnumbers import find_doc_numbers
+from budgetscope.pipeline.docnumbers import find_doc_number_lists, find_doc_numbers
 
 _BREAK = re.compile(r"[ \t\u3000]*\r?\n[ \t\u3000]*")
 CLOSING = re.compile(r"[ \t\u3000]*[）)】\]〕］]")
@@ -200,18 +200,21 @@ def find_bare_numbers(text: str, section: str | None, taken: list[Citation]) -> 
     """A 文号 standing alone as the thing cited ("依据国发〔2021〕9号文件"): the number is the title.
 
     Only when a citing verb comes right before it and 文件/文/精神/要求/规定 right after, and no
-    citation found otherwise holds it or has it as its 文号.
+    citation found otherwise holds it or has it as its 文号. A list of 文号 (根据闽人社文〔2009〕60及
+    榕劳社保〔2010〕38号文件精神) is cited whole: the verb before its first, the cue after its last; a
+    member written without its 号 has it added (``doc_number_inferred``), its wording as written.
     """
     out = []
-    for dn in find_doc_numbers(text):
-        start, end = dn.start, dn.end
-        if any(c.start <= start < c.end or c.doc_number == dn.number.text for c in taken):
-            continue  # inside a citation, or the 文号 of a title cited beside it (…12号文件《X》)
-        left, right = text[max(0, start - 8) : start], text[end : end + 8]
-        if _BARE_NUMBER_LEFT.search(left) and _BARE_NUMBER_RIGHT.match(right):
-            number = dn.number.text
-            out.append(Citation(title=number, doc_number=number, section=section, bracketed=False,
-                                start=start, end=end, wording=squeeze(text[start:end])))  # fmt: skip
+    for run in find_doc_number_lists(text):
+        left, right = text[max(0, run[0].start - 8) : run[0].start], text[run[-1].end : run[-1].end + 8]
+        if not (_BARE_NUMBER_LEFT.search(left) and _BARE_NUMBER_RIGHT.match(right)):
+            continue
+        for dn in run:
+            start, end, number = dn.start, dn.end, dn.number.text
+            if any(c.start <= start < c.end or c.doc_number == number for c in taken):
+                continue  # inside a citation, or the 文号 of a title cited beside it (…12号文件《X》)
+            out.append(Citation(title=number, doc_number=number, section=section, bracketed=False, start=start,
+                                end=end, wording=squeeze(text[start:end]), doc_number_inferred=dn.inferred))  # fmt: skip
     return out
 
 

@@ -138,6 +138,52 @@ def test_store_cli_show_and_export_quote_citations_as_written(home: Path) -> Non
     ]
 
 
+# the goals of two Fuzhou healthcare-security 2026 forms, as their cells read (p.31, p.35)
+FUZHOU_P31 = (
+    "榕政办〔2017〕285号文件福州市人民政府办公厅关于印发《福州市城乡居民基本医疗保险管理办法》的通知，本项目的目标为"
+    "完成市政府下达城乡基本医疗保险参保扩面任务，参保达到应保尽保，确保城乡居民保险待遇按时足额发放。"
+)
+FUZHOU_P35 = "根据闽人社文〔2009〕60及榕劳社保〔2010〕38号文件精神，预计市属困难国有集体企业在职职工119人，市财政需补助7.14万元。"
+
+
+def fuzhou_goals_document(corpus: Path, out: Path) -> Path:
+    """The 2023 department budget's cover and first project narrative (real text), its 立项依据 opening
+    with the two Fuzhou goals."""
+    lines = (corpus / "sast-2023-department-budget.txt").read_text(encoding="utf-8").splitlines()
+    start = lines.index("学会改革与发展项目经费情况说明")
+    end = next(i for i in range(start + 1, len(lines)) if lines[i].endswith("项目经费情况说明"))
+    body = "\n".join(lines[start:end]).replace(
+        "二、立项依据\n\n", f"二、立项依据\n\n{FUZHOU_P31}{FUZHOU_P35}\n\n", 1
+    )
+    path = out / "goals-2023-department-budget.txt"
+    path.write_text("\n".join(lines[:30]) + "\n\n" + body + "\n", encoding="utf-8")
+    return path
+
+
+def test_store_cli_cites_every_doc_number_of_a_list_sharing_one_hao(corpus: Path, tmp_path: Path) -> None:
+    """根据闽人社文〔2009〕60及榕劳社保〔2010〕38号文件精神: both are cited, the first with its 号 added
+    and quoted as written; 榕政办〔2017〕285号文件…关于印发《X》的通知 is quoted whole."""
+    home = ["--home", str(tmp_path / "home")]
+    result = runner.invoke(app, ["ingest", str(fuzhou_goals_document(corpus, tmp_path)), *home, "--no-index"])
+    assert result.exit_code == 0, result.output
+    for number, wording, inferred in [
+        ("闽人社文〔2009〕60号", "闽人社文〔2009〕60", True),
+        ("榕劳社保〔2010〕38号", "榕劳社保〔2010〕38号", False),
+    ]:
+        result = runner.invoke(app, ["cites", number, *home, "--format", "json"])
+        (hit,) = json.loads(result.stdout)
+        assert hit["name"] == "学会改革与发展项目"
+        assert [(c["wording"], c["doc_number"], c["doc_number_inferred"]) for c in hit["cited"]] == [
+            (wording, number, inferred)
+        ]
+    table = runner.invoke(app, ["cites", "闽人社文〔2009〕60号", *home]).stdout
+    assert "      闽人社文〔2009〕60" in table and "闽人社文〔2009〕60号: 号 added" in table
+    (hit,) = json.loads(
+        runner.invoke(app, ["cites", "榕政办〔2017〕285号", *home, "--format", "json"]).stdout
+    )
+    assert hit["snippet"] == FUZHOU_P31.split("，")[0]
+
+
 def test_store_cli_show_by_id_and_prefix(home: Path) -> None:
     details = json.loads(runner.invoke(app, ["show", "sast-2023-department-budget.txt:483", "--home", str(home),
                                              "-f", "json"]).stdout)  # fmt: skip
