@@ -184,6 +184,27 @@ def test_store_cli_cites_every_doc_number_of_a_list_sharing_one_hao(corpus: Path
     assert hit["snippet"] == FUZHOU_P31.split("，")[0]
 
 
+def test_store_cli_cites_english_names_in_other_words(home: Path) -> None:
+    """The review's queries: another word order finds the 纲要, a part of its name lists the candidate
+    documents (exit 1, as 纲要), an unrelated phrase finds nothing."""
+    ordered = runner.invoke(app, ["cites", "Outline of National Scientific Literacy", "--home", str(home)])
+    usual = runner.invoke(app, ["cites", "National Scientific Literacy Outline", "--home", str(home)])
+    assert (
+        ordered.exit_code == 0
+        and ordered.stdout == usual.stdout
+        and "全民科学素质行动规划纲要" in usual.stdout
+    )
+    part = runner.invoke(app, ["cites", "scientific literacy", "--home", str(home)])
+    chinese = runner.invoke(app, ["cites", "科学素质", "--home", str(home)])
+    assert part.exit_code == 1 and "scientific literacy is ambiguous: 5 candidates" in part.stdout
+    assert part.stdout.splitlines()[1:] == chinese.stdout.splitlines()[1:]  # the candidates of 科学素质
+    unrelated = runner.invoke(app, ["cites", "high-speed railway", "--home", str(home)])
+    assert (
+        unrelated.exit_code == 1
+        and "no cited policy document matches 'high-speed railway'" in unrelated.stderr
+    )
+
+
 def test_store_cli_show_by_id_and_prefix(home: Path) -> None:
     details = json.loads(runner.invoke(app, ["show", "sast-2023-department-budget.txt:483", "--home", str(home),
                                              "-f", "json"]).stdout)  # fmt: skip
