@@ -13,7 +13,6 @@ Example:
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from typing import Any
@@ -192,15 +191,15 @@ def wordings_line(cited: list[CitedWording]) -> str:
 
 
 def cited_wording(row: Any) -> CitedWording:
-    """A stored citation row as the wording it cites (its ``extra`` holds the wording as written)."""
-    extra = json.loads(row["extra"]) if row["extra"] else {}
+    """A stored citation row as the wording it cites (``wording`` is None in a row stored before
+    wordings were kept: :attr:`CitedWording.quoted` rebuilds one)."""
     return CitedWording(
         title=row["title"],
         doc_number=row["doc_number"],
         section=row["section"],
         bracketed=bool(row["bracketed"]),
-        wording=extra.get("wording"),
-        doc_number_inferred=bool(extra.get("doc_number_inferred")),
+        wording=row["wording"],
+        doc_number_inferred=bool(row["doc_number_inferred"]),
     )
 
 
