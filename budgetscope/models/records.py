@@ -164,12 +164,10 @@ class Citation(_Record):
     """When the title is a short name: the full title it stands for, defined as a 简称 ("（以下简称《纲要》）")
     in the project, or the document of its type (《条例》) the project or its document cites."""
     wording: str | None = None
-    """The citation as the document writes it: the title with its 《》 and the 文号 beside it, from the
-    first to the last in the document's order (沪档〔2018〕44号关于印发《上海市数字档案室建设评价办法》),
-    line breaks dropped. None in a record read before wordings were kept."""
+    """The title (with its 《》) and 文号 as written, in the document's order, line breaks dropped
+    (沪档〔2018〕44号关于印发《上海市数字档案室建设评价办法》); None if read before wordings were kept."""
     doc_number_inferred: bool = False
-    """The 文号 is written without its 号, which the last 文号 of its list carries (闽人社文〔2009〕60及
-    榕劳社保〔2010〕38号): ``doc_number`` has the 号 added, ``wording`` is as written."""
+    """The 文号 lacks the 号 its list's last 文号 carries (闽人社文〔2009〕60及榕劳社保〔2010〕38号): added."""
 
 
 class PolicyDocument(_Record):
