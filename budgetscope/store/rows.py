@@ -251,11 +251,11 @@ def build_records(
                    end=a["end"], approximate=bool(a["approximate"]), **_load_extra(a["extra"])[0])
             for a in rows("amounts")
         ]  # fmt: skip
-        citations = [
-            Citation(title=c["title"], doc_number=c["doc_number"], section=c["section"], bracketed=bool(c["bracketed"]),
-                     canonical=c["canonical"], start=c["start"], end=c["end"], short_for=c["short_for"],
-                     wording=c["wording"], doc_number_inferred=bool(c["doc_number_inferred"]),
-                     **_load_extra(c["extra"])[0])
+        citations = [  # a column wins over the same field in extra (kept there before it had a column)
+            Citation(**{**_load_extra(c["extra"])[0], "title": c["title"], "doc_number": c["doc_number"],
+                        "section": c["section"], "bracketed": bool(c["bracketed"]), "canonical": c["canonical"],
+                        "start": c["start"], "end": c["end"], "short_for": c["short_for"],
+                        "wording": c["wording"], "doc_number_inferred": bool(c["doc_number_inferred"])})
             for c in rows("citations")
         ]  # fmt: skip
         form = None

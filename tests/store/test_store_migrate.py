@@ -151,6 +151,24 @@ def test_store_migrate_a_version_4_store_quotes_its_citations_again_after_the_ne
         assert hit.snippet.startswith("沪档〔2018〕44号关于印发《上海市数字档案室建设评价办法》")
 
 
+def test_store_migrate_a_citation_field_kept_in_extra_yields_to_its_column(
+    corpus_home: Path, tmp_path: Path
+) -> None:
+    """Stores written while the wording had no column kept it in ``extra``: they read, the column wins."""
+    path = tmp_path / "budgetscope.sqlite"
+    shutil.copy(corpus_home / "budgetscope.sqlite", path)
+    with SQLiteStore(path) as store:
+        row = next(r for r in store.select("citations") if r["doc_number"] == "沪档〔2018〕44号")
+        store.db.execute(
+            "UPDATE citations SET wording = NULL, extra = json_object('wording', 'x', 'doc_number_inferred', "
+            "json('true')) WHERE id = ?",
+            (row["id"],),
+        )
+        (record,) = store.get_records([row["project_id"]])
+        (cited,) = [c for c in record.citations if c.doc_number == "沪档〔2018〕44号"]
+        assert (cited.wording, cited.doc_number_inferred) == (None, False)
+
+
 def test_store_migrate_refuses_a_newer_store(tmp_path: Path) -> None:
     path = tmp_path / "budgetscope.sqlite"
     SQLiteStore(path).close()
