@@ -17,7 +17,8 @@ import re
 from collections import Counter
 from typing import Any
 
-from budgetscope.index.translate import is_english, policy_title
+from budgetscope.index.policy_names import match_policy_name
+from budgetscope.index.translate import is_english
 from budgetscope.models import CitedWording, PolicyDocument, SearchHit, form_unit
 from budgetscope.pipeline.link import PolicyIndex
 from budgetscope.pipeline.policy_aliases import fold_spelling
@@ -98,11 +99,19 @@ def policy_documents(store: EntityStore) -> list[PolicyDocument]:
 def resolve(store: EntityStore, query: str) -> list[PolicyDocument]:
     """The policy documents a query names (a question is reduced to the document it asks about).
 
-    A law or plan named in English is looked up by its Chinese title (:func:`.translate.policy_title`).
+    A document named in English is looked up by the Chinese title of the listed name it is
+    (:func:`.policy_names.match_policy_name`: Regulation on Letters and Visits → 信访工作条例); a part of
+    listed names (scientific literacy) by its Chinese (科学素质) when the glossary has it and that
+    names a document, else by the titles of every name it is part of.
     """
     target = cites_target(query) or query
-    target = policy_title(target) or target
-    return PolicyIndex(policy_documents(store)).lookup(target)
+    index = PolicyIndex(policy_documents(store))
+    english = match_policy_name(target)
+    if english is None:
+        return index.lookup(target)
+    if english.chinese and (found := index.lookup(english.chinese)):
+        return found
+    return list({d.id: d for title in english.titles for d in index.lookup(title)}.values())
 
 
 SHORT_NAME_CHARS = 6
@@ -118,9 +127,21 @@ def candidates(
     A query is ambiguous when it is short (:data:`SHORT_NAME_CHARS`) and resolves to no document,
     to an ``ambiguous`` one (a bare 《纲要》 in the text) or to documents of several families;
     the candidates are the documents whose title or an alias contains it (spelling folded: 十四五规划
-    is in 上海市科协事业发展“十四五”规划). Empty otherwise.
+    is in 上海市科协事业发展“十四五”规划). A part of English names (scientific literacy) has the
+    candidates of its Chinese (科学素质), else, when the names it is part of are of several
+    families of documents, those documents. Empty otherwise.
     """
     target = (cites_target(query) or query).strip(' 《》"“”')
+    english = match_policy_name(target)
+    if english is not None:
+        if not english.partial:
+            return []
+        if english.chinese and (
+            options := candidates(store, english.chinese, year=year, department=department)
+        ):
+            return options
+        found = resolve(store, query)
+        return _counted(store, found, year, department) if len({d.family for d in found}) > 1 else []
     found = resolve(store, query)
     clear = found and not any(d.ambiguous for d in found) and len({d.family for d in found}) == 1
     if clear or not 2 <= len(target) <= SHORT_NAME_CHARS or is_english(target):
@@ -132,6 +153,14 @@ def candidates(
     ]  # fmt: skip
     if len(matching) < 2 and not any(d.ambiguous for d in found):
         return []
+    return _counted(store, matching, year, department)
+
+
+def _counted(
+    store: EntityStore, documents: list[PolicyDocument], year: int | None, department: str | None
+) -> list[tuple[PolicyDocument, int]]:
+    """Each document with how many projects (of ``year`` and ``department``) cite it, most first; a
+    document none of them cites is left out."""
     where = {k: v for k, v in (("year", year), ("department", department)) if v is not None}
 
     def citing(document: PolicyDocument) -> int:
@@ -142,24 +171,36 @@ def candidates(
             }
         return len(ids)
 
-    counts = {d.id: citing(d) for d in matching}
-    return sorted(((d, counts[d.id]) for d in matching if counts[d.id]), key=lambda x: (-x[1], x[0].title))
+    counts = {d.id: citing(d) for d in documents}
+    return sorted(((d, counts[d.id]) for d in documents if counts[d.id]), key=lambda x: (-x[1], x[0].title))
 
 
 def wordings_line(cited: list[CitedWording]) -> str:
-    """The wordings a project cites, as one line: each distinct wording once, in the order first
-    cited, with how often it is cited when more than once.
+    """The wordings a project cites as the document writes them (:attr:`CitedWording.quoted`), as one
+    line: each distinct wording once, in the order first cited, with how often it is cited when more
+    than once.
 
-    >>> wordings_line([CitedWording(title="科普法"), CitedWording(title="科普法"),
-    ...                CitedWording(title="国务院关于加强科普工作的若干意见", bracketed=False, doc_number="中发〔1994〕11号")])
-    '《科普法》 ×2；国务院关于加强科普工作的若干意见（中发〔1994〕11号）'
+    >>> wordings_line([CitedWording(title="科普法", wording="《科普法》"), CitedWording(title="科普法", wording="《科普法》"),
+    ...                CitedWording(title="福州市城乡居民基本医疗保险管理办法", doc_number="榕政办〔2017〕285号",
+    ...                             wording="榕政办〔2017〕285号文件福州市人民政府办公厅关于印发《福州市城乡居民基本医疗保险管理办法》的通知")])
+    '《科普法》 ×2；榕政办〔2017〕285号文件福州市人民政府办公厅关于印发《福州市城乡居民基本医疗保险管理办法》的通知'
     """
-    wordings = [
-        (f"《{c.title}》" if c.bracketed else c.title) + (f"（{c.doc_number}）" if c.doc_number else "")
-        for c in cited
-    ]
+    wordings = [c.quoted for c in cited]
     counts = Counter(wordings)
     return "；".join(w + (f" ×{counts[w]}" if counts[w] > 1 else "") for w in dict.fromkeys(wordings))
+
+
+def cited_wording(row: Any) -> CitedWording:
+    """A stored citation row as the wording it cites (``wording`` is None in a row stored before
+    wordings were kept: :attr:`CitedWording.quoted` rebuilds one)."""
+    return CitedWording(
+        title=row["title"],
+        doc_number=row["doc_number"],
+        section=row["section"],
+        bracketed=bool(row["bracketed"]),
+        wording=row["wording"],
+        doc_number_inferred=bool(row["doc_number_inferred"]),
+    )
 
 
 def cites(
@@ -169,8 +210,9 @@ def cites(
 
     An ambiguous short name (:func:`candidates`) gives no hits: the candidates are the answer.
 
-    Each hit has the DESIGN.md hit fields plus ``cited``: the exact wordings cited (title, 文号,
-    section) and ``canonical``: the policy documents matched; and, as a search hit, the project's
+    Each hit has the DESIGN.md hit fields plus ``cited``: the wordings cited as the document writes
+    them, with the title and 文号 read from each and its section (the ``snippet`` lists the wordings),
+    and ``canonical``: the policy documents matched; and, as a search hit, the project's
     ``budget_yuan`` and a form's ``unit``.
     """
     documents = resolve(store, query)
@@ -192,15 +234,7 @@ def cites(
         if department is not None and record.department != department:
             continue
         rows = sorted(by_project[record.id], key=lambda r: r["position"])
-        cited = [
-            CitedWording(
-                title=r["title"],
-                doc_number=r["doc_number"],
-                section=r["section"],
-                bracketed=bool(r["bracketed"]),
-            )
-            for r in rows
-        ]
+        cited = [cited_wording(r) for r in rows]
         hits.append(
             SearchHit(
                 doc=record.doc,

@@ -99,6 +99,26 @@ _BRITISH = ((re.compile(r"isation"), "ization"), (re.compile(r"is(e|ed|es|ing)$"
 """British spellings folded to the American ones the dictionaries use (organisation, popularise)."""
 
 
+def american(word: str) -> str:
+    """A word in the American spelling the dictionaries use.
+
+    >>> american("organisations"), american("popularise"), american("subsidies")
+    ('organizations', 'popularize', 'subsidies')
+    """
+    for pattern, repl in _BRITISH:
+        word = pattern.sub(repl, word)
+    return word
+
+
+def english_words(text: str) -> list[str]:
+    """The words of an English text, lower case, as queries and glossary entries are split.
+
+    >>> english_words("Seniors' Allowance (high-speed)")
+    ['seniors', 'allowance', 'high-speed']
+    """
+    return _WORD.findall(unicodedata.normalize("NFKC", text).lower())
+
+
 def _forms(word: str) -> list[str]:
     """A word, its American spelling, and the base forms it may be inflected from (plural, -ing, -ed),
     most likely first.
@@ -106,11 +126,8 @@ def _forms(word: str) -> list[str]:
     >>> _forms("dredging"), _forms("subsidies"), _forms("organisations")
     (['dredging', 'dredg', 'dredge'], ['subsidies', 'subsidy'], ['organisations', 'organizations', 'organization'])
     """
-    american = word
-    for pattern, repl in _BRITISH:
-        american = pattern.sub(repl, american)
-    if american != word:
-        return list(dict.fromkeys([word, *_forms(american)]))
+    if (us := american(word)) != word:
+        return list(dict.fromkeys([word, *_forms(us)]))
     out = [word]
     if word.endswith("ies") and len(word) > 4:
         out.append(word[:-3] + "y")
@@ -207,7 +224,7 @@ def translate_groups(query: str) -> list[list[str]]:
     >>> translate_groups("think tank research reports")[0]
     ['智库']
     """
-    words = _WORD.findall(unicodedata.normalize("NFKC", query).lower())
+    words = english_words(query)
     groups: list[list[str]] = []
     i = 0
     while i < len(words):
@@ -238,39 +255,3 @@ def lexical_query(query: str) -> str:
         extra = [t for w in dict.fromkeys(words(query)) for t in official_terms(w) if t not in query]
         return " ".join([query, *dict.fromkeys(extra)])
     return " ".join([query, *translate(query)])
-
-
-_POLICY_NOISE = re.compile(
-    r"\b(?:the|prc|china's|of the people's republic of china|people's republic of china)\b"
-)
-
-
-def _policy_key(name: str) -> str:
-    text = unicodedata.normalize("NFKC", name).lower().replace("’", "'")
-    text = _POLICY_NOISE.sub(" ", text)
-    return " ".join(_WORD.findall(text))
-
-
-@lru_cache(maxsize=1)
-def policy_names() -> dict[str, str]:
-    """English names of laws, regulations and plans (folded by :func:`_policy_key`) -> Chinese title."""
-    return {_policy_key(english): chinese[0] for english, chinese in _lines("policy_names_en.tsv")}
-
-
-def policy_title(name: str) -> str | None:
-    """The Chinese title of a law or plan named in English, or None when the glossary lacks it.
-
-    >>> policy_title("the Science Popularization Law of the People's Republic of China")
-    '中华人民共和国科学技术普及法'
-    >>> policy_title("Fire Protection Law (PRC)"), policy_title("tax law of Mars")
-    ('中华人民共和国消防法', None)
-    """
-    if not is_english(name):
-        return None
-    key = _policy_key(name)
-    if key in policy_names():
-        return policy_names()[key]
-    words = set(key.split())
-    best = max(policy_names(), key=lambda k: len(words & set(k.split())) / len(words | set(k.split())))
-    overlap = len(words & set(best.split())) / len(words | set(best.split()))
-    return policy_names()[best] if overlap >= 0.75 else None

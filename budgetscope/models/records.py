@@ -163,6 +163,11 @@ class Citation(_Record):
     short_for: str | None = None
     """When the title is a short name: the full title it stands for, defined as a 简称 ("（以下简称《纲要》）")
     in the project, or the document of its type (《条例》) the project or its document cites."""
+    wording: str | None = None
+    """The title (with its 《》) and 文号 as written, in the document's order, line breaks dropped
+    (沪档〔2018〕44号关于印发《上海市数字档案室建设评价办法》); None if read before wordings were kept."""
+    doc_number_inferred: bool = False
+    """The 文号 lacks the 号 its list's last 文号 carries (闽人社文〔2009〕60及榕劳社保〔2010〕38号): added."""
 
 
 class PolicyDocument(_Record):
@@ -275,6 +280,8 @@ class Record(_Record):
                 "section": c.section,
                 "bracketed": c.bracketed,
                 "canonical": c.canonical,
+                "wording": c.wording,
+                "doc_number_inferred": c.doc_number_inferred,
             }
             for c in self.citations
         ]

@@ -71,12 +71,33 @@ class SearchFilters(_View):
 
 
 class CitedWording(_View):
-    """How a project cites a policy document: the exact title, its 文号, where."""
+    """How a project cites a policy document: the words as the document writes them (``wording``), the
+    title and 文号 read from them, where."""
 
     title: str
     doc_number: str | None = None
     section: str | None = None
     bracketed: bool = True
+    wording: str | None = None
+    """The title and its 文号 as written, in the document's order (:attr:`Citation.wording`)."""
+    doc_number_inferred: bool = False
+    """The 文号 is written without its 号 (the last 文号 of its list carries it); ``doc_number`` has it added."""
+
+    @property
+    def quoted(self) -> str:
+        """The wording as written; for a citation stored before wordings were kept, the title in 《》 (when
+        it was) and its 文号 in parentheses.
+
+        >>> CitedWording(title="X", doc_number="国发〔2021〕9号", wording="国发〔2021〕9号文件《X》").quoted
+        '国发〔2021〕9号文件《X》'
+        >>> CitedWording(title="X", doc_number="国发〔2021〕9号").quoted
+        '《X》（国发〔2021〕9号）'
+        """
+        if self.wording:
+            return self.wording
+        return (f"《{self.title}》" if self.bracketed else self.title) + (
+            f"（{self.doc_number}）" if self.doc_number else ""
+        )
 
 
 class HitSource(_View):

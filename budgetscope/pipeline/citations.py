@@ -22,6 +22,7 @@ from collections.abc import Mapping, Sequence
 
 from budgetscope.models import Citation
 from budgetscope.pipeline.citations_unbracketed import (
+    CLOSING,
     DOC_TYPES,
     GENERIC_START,
     find_bare_numbers,
@@ -29,7 +30,7 @@ from budgetscope.pipeline.citations_unbracketed import (
     name_start,
     squeeze,
 )
-from budgetscope.pipeline.docnumbers import find_doc_numbers
+from budgetscope.pipeline.docnumbers import DocNumberMatch, find_doc_numbers
 
 MAX_TITLE = 160
 _PARAGRAPH = re.compile(r"\n[ \t\u3000]*\n")
@@ -78,6 +79,7 @@ _GAP_BEFORE = re.compile(
 )
 """Between a 文号 and the 《 of the title it numbers: 文件, the issuer, 关于印发 (榕政办〔2017〕285号文件
 福州市人民政府办公厅关于印发《…》, 国办发〔2022〕7号 国务院办公厅《…》)."""
+_NOTICE_END = re.compile(r"的通知")
 _CHAINED = re.compile(r"[、，,和及与]?")
 """Between two 《》 titles of one enumeration (开发《A》《B》、《C》): the second is what the first is."""
 MAX_UNCLOSED = 60
@@ -122,18 +124,24 @@ def _pairs(text: str, start: int, end: int) -> tuple[list[tuple[int, int]], list
     return sorted(outer), stray, stack
 
 
-def _doc_number_after(text: str, close: int, limit: int, claimed: set[int]) -> str | None:
+def _doc_number_after(text: str, close: int, limit: int, claimed: set[int]) -> DocNumberMatch | None:
+    """The 文号 right after a title ending at ``close``, its span in ``text`` up to the bracket that
+    closes it when one opens before it (《X》（国发〔2021〕9号）)."""
     window_end = min(limit, close + 60)
     for dn in find_doc_numbers(text[close + 1 : window_end]):
         gap = squeeze(text[close + 1 : close + 1 + dn.start])
         if _GAP_AFTER.fullmatch(gap):
             claimed.add(close + 1 + dn.start)
-            return dn.number.text
+            end = close + 1 + dn.end
+            closing = CLOSING.match(text, end, window_end)
+            if closing and re.search(r"[（(【\[〔［]", gap):
+                end = closing.end()
+            return DocNumberMatch(dn.number, close + 1 + dn.start, end)
         break
     return None
 
 
-def _doc_number_before(text: str, open_: int, floor: int, claimed: set[int]) -> str | None:
+def _doc_number_before(text: str, open_: int, floor: int, claimed: set[int]) -> DocNumberMatch | None:
     window_start = max(floor, open_ - 60)
     found = None
     for dn in find_doc_numbers(text[window_start:open_]):
@@ -143,7 +151,28 @@ def _doc_number_before(text: str, open_: int, floor: int, claimed: set[int]) -> 
     gap = _WS.sub("", text[window_start + found.end : open_])
     if gap and not _GAP_BEFORE.fullmatch(gap):
         return None
-    return found.number.text
+    return DocNumberMatch(found.number, window_start + found.start, window_start + found.end)
+
+
+def _wording(text: str, start: int, end: int, number: DocNumberMatch | None = None, floor: int = 0) -> str:
+    """The citation as written from ``start`` to ``end`` and over its 文号, line breaks dropped. A 文号
+    that numbers the notice publishing the title takes in the whole notice: 关于印发《X》的通知（文号）,
+    文号文件…关于印发《X》的通知."""
+    if number is None:
+        return squeeze(text[start:end]).strip()
+    notice = _NOTICE_END.match(squeeze(text[end : end + 8]))
+    if notice and _PUBLISHING.search(squeeze(text[max(floor, start - 8) : start])):
+        end = _walk(text, end, notice.end())
+        start = name_start(text, start, floor)[0]
+    return squeeze(text[min(start, number.start) : max(end, number.end)]).strip()
+
+
+def _walk(text: str, at: int, n: int) -> int:
+    """The offset ``n`` non-space characters on from ``at``."""
+    while n > 0 and at < len(text):
+        n -= not text[at].isspace()
+        at += 1
+    return at
 
 
 def _embedding(text: str, open_: int, close: int, after: str, floor: int) -> tuple[int, int] | None:
@@ -161,12 +190,7 @@ def _embedding(text: str, open_: int, close: int, after: str, floor: int) -> tup
         start, _ = name_start(text, open_, floor)
     date = _LEADING_DATE.match(text, start)  # "根据2023年5月23日市科委关于同意《X》的批复"
     start = date.end() if date and date.end() < open_ else start
-    end, n = close + 1, 0
-    while n < suffix.end() and end < len(text):  # walk the squeezed suffix back onto the text
-        if not text[end].isspace():
-            n += 1
-        end += 1
-    return start, end
+    return start, _walk(text, close + 1, suffix.end())  # the squeezed suffix walked back onto the text
 
 
 def _is_document(title: str, before: str, after: str, has_number: bool) -> bool:
@@ -208,23 +232,25 @@ def _bracketed(text: str, section: str | None, masked: list[str]) -> tuple[list[
                 start, end = embedding
                 for i in range(start, end):
                     masked[i] = "\x00"
-                number = _doc_number_after(text, end - 1, p_end, claimed)
+                own = _doc_number_after(text, end - 1, p_end, claimed)
                 cite = Citation(
                     title=squeeze(text[start:end]),
-                    doc_number=number,
+                    doc_number=own.number.text if own else None,
                     section=section,
                     bracketed=False,
                     start=start,
                     end=end,
+                    wording=_wording(text, start, end, own),
                 )
                 found.append(cite)
                 continue
-            number = (
+            beside = (
                 None  # "转发《X》（文号）": the 文号 is the forwarding notice's, not X's
                 if _FORWARDING.search(before)
                 else _doc_number_after(text, close, p_end, claimed)
                 or _doc_number_before(text, open_, p_start, claimed)
             )
+            number = beside.number.text if beside else None
             if number is None:
                 inner = next(iter(find_doc_numbers(title)), None)
                 number = inner.number.text if inner is not None and inner.start == 0 else None
@@ -239,6 +265,7 @@ def _bracketed(text: str, section: str | None, masked: list[str]) -> tuple[list[
                 start=open_ + 1,
                 end=close,
                 short_for=short_names.get(title),
+                wording=_wording(text, open_, close + 1, beside, p_start),
             )
             found.append(cite)
         for close in stray:  # 》 without its 《: "、中央财政科研项目专家咨询费管理办法》财科教〔2017〕128号"
@@ -246,10 +273,11 @@ def _bracketed(text: str, section: str | None, masked: list[str]) -> tuple[list[
             title = squeeze(text[start:close])
             if len(title) < 4 or not _HAS_TYPE.search(title) or GENERIC_START.match(title):
                 continue
-            number = _doc_number_after(text, close, p_end, claimed)
+            own = _doc_number_after(text, close, p_end, claimed)
             for i in range(start, close + 1):
                 masked[i] = "\x00"
-            found.append(Citation(title=title, doc_number=number, section=section, start=start, end=close))
+            found.append(Citation(title=title, doc_number=own.number.text if own else None, section=section,
+                                  start=start, end=close, wording=_wording(text, start, close + 1, own)))  # fmt: skip
         found += _unclosed(text, unclosed, (p_start, p_end), section, masked, claimed)
     return found, short_names
 
@@ -275,7 +303,8 @@ def _unclosed(
         number = _doc_number_after(text, stop - 1, paragraph[1], claimed)
         for i in range(open_, stop):
             masked[i] = "\x00"
-        found.append(Citation(title=title, doc_number=number, section=section, start=open_ + 1, end=stop))
+        found.append(Citation(title=title, doc_number=number.number.text if number else None, section=section,
+                              start=open_ + 1, end=stop, wording=_wording(text, open_, stop, number)))  # fmt: skip
     return found
 
 

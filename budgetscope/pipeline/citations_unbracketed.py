@@ -12,9 +12,11 @@ from __future__ import annotations
 import re
 
 from budgetscope.models import Citation
-from budgetscope.pipeline.docnumbers import find_doc_numbers
+from budgetscope.pipeline.docnumbers import find_doc_number_lists, find_doc_numbers
 
 _BREAK = re.compile(r"[ \t\u3000]*\r?\n[ \t\u3000]*")
+CLOSING = re.compile(r"[ \t\u3000]*[）)】\]〕］]")
+"""The bracket that closes a 文号 printed in brackets after a title: …》（国发〔2021〕9号）."""
 
 DOC_TYPES = (
     "实施细则|细则|条例|规定|办法|规则|规划|纲要|意见|通知|决定|决议|方案|报告|协议|章程|标准|准则|指南|"
@@ -119,13 +121,16 @@ def _accept_unbracketed(name: str, suffix: str, context: str, left: str, right: 
     return bool(_CITING_LEFT.search(left) or _ITEM_START.search(left) or _RIGHT_CUE.match(right) or listed)
 
 
-def _number_after(text: str, end: int) -> str | None:
-    """The 文号 printed right after a name, in parentheses or not: …的通知（国发〔2021〕9号）."""
+def _number_after(text: str, end: int) -> tuple[str | None, int]:
+    """The 文号 printed right after a name, in parentheses or not (…的通知（国发〔2021〕9号）), and
+    where the citation's wording ends: after the 文号 and its closing parenthesis, else at ``end``."""
     for dn in find_doc_numbers(text[end : end + 40]):
-        if squeeze(text[end : end + dn.start]) in ("", "（", "("):
-            return dn.number.text
+        opening = squeeze(text[end : end + dn.start])
+        if opening in ("", "（", "("):
+            closing = CLOSING.match(text, end + dn.end) if opening else None
+            return dn.number.text, closing.end() if closing else end + dn.end
         break
-    return None
+    return None, end
 
 
 def find_unbracketed(text: str, section: str | None, masked_text: str) -> list[Citation]:
@@ -159,8 +164,9 @@ def find_unbracketed(text: str, section: str | None, masked_text: str) -> list[C
             # 国务院关于印发X纲要（…）的通知: the notice that issued X is the document cited, X its content
             whole = text[previous.start : end]
             if "关于" in whole:
-                out[-1] = Citation(title=whole, doc_number=_number_after(text, end), section=section,
-                                   bracketed=False, start=previous.start, end=end)  # fmt: skip
+                number, until = _number_after(text, end)
+                out[-1] = Citation(title=whole, doc_number=number, section=section, bracketed=False,
+                                   start=previous.start, end=end, wording=squeeze(text[previous.start : until]))  # fmt: skip
                 continue
         start, run = name_start(masked_text, m.start(), 0)
         if start >= m.start():
@@ -180,8 +186,9 @@ def find_unbracketed(text: str, section: str | None, masked_text: str) -> list[C
         )
         context = masked_text[run:end]
         if _accept_unbracketed(name, suffix, context, left, right, listed):
-            out.append(Citation(title=name, doc_number=_number_after(text, end), section=section,
-                                bracketed=False, start=start, end=end))  # fmt: skip
+            number, until = _number_after(text, end)
+            out.append(Citation(title=name, doc_number=number, section=section, bracketed=False, start=start,
+                                end=end, wording=squeeze(text[start:until])))  # fmt: skip
     return out
 
 
@@ -193,19 +200,30 @@ def find_bare_numbers(text: str, section: str | None, taken: list[Citation]) -> 
     """A 文号 standing alone as the thing cited ("依据国发〔2021〕9号文件"): the number is the title.
 
     Only when a citing verb comes right before it and 文件/文/精神/要求/规定 right after, and no
-    citation found otherwise holds it or has it as its 文号.
+    citation found otherwise holds it or has it as its 文号. A list of 文号 (根据闽人社文〔2009〕60及
+    榕劳社保〔2010〕38号文件精神) is cited whole: the verb before its first, the cue after its last; a
+    member written without its 号 has it added (``doc_number_inferred``), its wording as written.
     """
     out = []
-    for dn in find_doc_numbers(text):
-        start, end = dn.start, dn.end
-        if any(c.start <= start < c.end or c.doc_number == dn.number.text for c in taken):
-            continue  # inside a citation, or the 文号 of a title cited beside it (…12号文件《X》)
-        left, right = text[max(0, start - 8) : start], text[end : end + 8]
-        if _BARE_NUMBER_LEFT.search(left) and _BARE_NUMBER_RIGHT.match(right):
-            number = dn.number.text
-            out.append(Citation(title=number, doc_number=number, section=section, bracketed=False,
-                                start=start, end=end))  # fmt: skip
+    for run in find_doc_number_lists(text):
+        left, right = text[max(0, run[0].start - 8) : run[0].start], text[run[-1].end : run[-1].end + 8]
+        if not (_BARE_NUMBER_LEFT.search(left) and _BARE_NUMBER_RIGHT.match(right)):
+            continue
+        for dn in run:
+            start, end, number = dn.start, dn.end, dn.number.text
+            if any(c.start <= start < c.end or c.doc_number == number for c in taken):
+                continue  # inside a citation, or the 文号 of a title cited beside it (…12号文件《X》)
+            out.append(Citation(title=number, doc_number=number, section=section, bracketed=False, start=start,
+                                end=end, wording=squeeze(text[start:end]), doc_number_inferred=dn.inferred))  # fmt: skip
     return out
 
 
-__all__ = ["DOC_TYPES", "GENERIC_START", "find_bare_numbers", "find_unbracketed", "name_start", "squeeze"]
+__all__ = [
+    "CLOSING",
+    "DOC_TYPES",
+    "GENERIC_START",
+    "find_bare_numbers",
+    "find_unbracketed",
+    "name_start",
+    "squeeze",
+]

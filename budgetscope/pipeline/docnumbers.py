@@ -66,11 +66,15 @@ _WS = re.compile(r"\s+")
 
 @dataclass(frozen=True)
 class DocNumberMatch:
-    """A 文号 found in text: the parsed number and its character span (the agency's start to 号)."""
+    """A 文号 found in text: the parsed number and its character span (the agency's start to 号).
+
+    ``inferred``: written without its 号, which a later 文号 of its list carries; ``number`` has it added.
+    """
 
     number: DocNumber
     start: int
     end: int
+    inferred: bool = False
 
 
 def _trim_agency(agency: str, cut_words: re.Pattern[str] = _AGENCY_CUT) -> tuple[str, int]:
@@ -125,6 +129,43 @@ def find_doc_numbers(text: str) -> Iterator[DocNumberMatch]:
             yield found
 
 
+_WITHOUT_HAO = re.compile(
+    rf"{_AGENCY}{_S}[{_OPEN}]{_S}{_YEAR}{_S}[{_CLOSE}]{_S}第?{_S}{_SERIAL}(?={_S}(?:以及|[及和与、，,]))"
+)
+"""A 文号 written without its 号 before a joiner (闽人社文〔2009〕60及…): a member of a list, when a 文号
+with its 号 ends the list."""
+_JOINER = re.compile(rf"{_S}(?:以及|[及和与、，,]){_S}")
+
+
+def find_doc_number_lists(text: str) -> Iterator[list[DocNumberMatch]]:
+    """Every 文号 in text, in order, grouped into the lists they are written in (joined by 及, 和, 与,
+    、 or ，; a 文号 alone is a list of one). The 号 that ends a list may stand for every member: a
+    member written without it is completed (``inferred``); one that no 文号 with 号 follows is no 文号.
+
+    >>> [[(d.number.text, d.inferred) for d in run]
+    ...  for run in find_doc_number_lists("根据闽人社文〔2009〕60及榕劳社保〔2010〕38号文件精神")]
+    [[('闽人社文〔2009〕60号', True), ('榕劳社保〔2010〕38号', False)]]
+    """
+    whole = list(find_doc_numbers(text))
+    partial = []
+    for m in _WITHOUT_HAO.finditer(text):
+        found = _build(m, 0)
+        if found is not None and not any(d.start <= found.start < d.end for d in whole):
+            number = found.number.model_copy(update={"text": found.number.text + "号"})
+            partial.append(DocNumberMatch(number, found.start, found.end, inferred=True))
+    runs: list[list[DocNumberMatch]] = []
+    for dn in sorted([*whole, *partial], key=lambda d: d.start):
+        if runs and _JOINER.fullmatch(text, runs[-1][-1].end, dn.start):
+            runs[-1].append(dn)
+        else:
+            runs.append([dn])
+    for run in runs:
+        while run and run[-1].inferred:  # no 文号 with its 号 after it: nothing to complete it from
+            run.pop()
+        if run:
+            yield run
+
+
 def parse_doc_number(text: str) -> DocNumber | None:
     """Parse a string that is one 文号 (optionally in parentheses); None when it is not one.
 
@@ -158,4 +199,11 @@ def format_doc_number(number: DocNumber) -> str:
     return number.key()
 
 
-__all__ = ["DOC_NUMBER", "DocNumberMatch", "find_doc_numbers", "format_doc_number", "parse_doc_number"]
+__all__ = [
+    "DOC_NUMBER",
+    "DocNumberMatch",
+    "find_doc_number_lists",
+    "find_doc_numbers",
+    "format_doc_number",
+    "parse_doc_number",
+]

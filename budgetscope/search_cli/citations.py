@@ -32,7 +32,9 @@ ROW_FIELDS = [
     "line",
     "section",
     "title",
+    "wording",
     "doc_number",
+    "doc_number_inferred",
     "canonical",
     "bracketed",
 ]
@@ -49,7 +51,8 @@ GROUP_FIELDS = [
 
 
 def citation_rows(docs: list[Document]) -> Iterator[dict[str, Any]]:
-    """One row per citation with its document, year, department, project and section."""
+    """One row per citation with its document, year, department, project and section; ``title`` and
+    ``doc_number`` as read, ``wording`` as the document writes them."""
     for d in docs:
         for r in d.records:
             for c in r.citations:
@@ -62,7 +65,9 @@ def citation_rows(docs: list[Document]) -> Iterator[dict[str, Any]]:
                     "line": r.line,
                     "section": c.section,
                     "title": c.title,
+                    "wording": c.wording,
                     "doc_number": c.doc_number,
+                    "doc_number_inferred": c.doc_number_inferred,
                     "canonical": c.canonical,
                     "bracketed": c.bracketed,
                 }

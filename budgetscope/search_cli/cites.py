@@ -90,6 +90,11 @@ def _print(query: str, answered: dict[str, Any], format: OutputFormat) -> None:
             + (f"  cites {escape('[' + ','.join(which) + ']')}" if which else "")
         )
         out.print(Text(f"      {h['snippet']}"))
+        for c in h.get("cited") or []:
+            if c.get("doc_number_inferred"):  # written without its 号: say what was added
+                out.print(
+                    Text(f"      {c['doc_number']}: 号 added, the list's last 文号 carries it", style="dim")
+                )
     out.print(f"[dim]{counted(len(hits), 'project')}[/dim]")
 
 

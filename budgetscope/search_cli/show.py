@@ -14,7 +14,7 @@ from rich.panel import Panel
 from rich.table import Column, Table
 from rich.text import Text
 
-from budgetscope.models import FORM_TOTAL_KEYS, SECTION_KEYS, to_json
+from budgetscope.models import FORM_TOTAL_KEYS, SECTION_KEYS, CitedWording, to_json
 from budgetscope.models.links import disputes
 from budgetscope.search_cli.common import DataConsole, HomeOption, fail, place
 
@@ -150,10 +150,13 @@ def render(details: dict[str, Any]) -> Group:
             amounts.add_row(escape(a["text"]), _money(a["yuan"]), a["role"], escape(a["section"] or ""), flag)
         parts.append(amounts)
     if p["citations"]:
-        cites = _table("title", "文号", "section", "canonical", title="citations", title_justify="left")
+        cites = _table("as written", "文号", "section", "canonical", title="citations", title_justify="left")
         for c in p["citations"]:
+            number = (c["doc_number"] or "") + (" (号 added)" if c.get("doc_number_inferred") else "")
             cites.add_row(
-                *(escape(c[k] or "") for k in ("title", "doc_number", "section", "canonical_title"))
+                escape(_as_written(c)),
+                escape(number),
+                *(escape(c[k] or "") for k in ("section", "canonical_title")),
             )
         parts.append(cites)
     if details["series"] and len(details["series"]["members"]) > 1:
@@ -211,3 +214,9 @@ def command(
         print(to_json(details, indent=1))
     else:
         DataConsole(file=sys.stdout, highlight=False).print(render(details))
+
+
+def _as_written(citation: dict[str, Any]) -> str:
+    """A citation of ``show --format json`` as the document writes it (:attr:`CitedWording.quoted`)."""
+    fields = ("title", "doc_number", "bracketed", "wording")
+    return CitedWording(**{k: citation[k] for k in fields if citation.get(k) is not None}).quoted

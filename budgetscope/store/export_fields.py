@@ -171,6 +171,8 @@ doc_number string 文号 given with it
 bracketed boolean written inside 《》
 canonical string canonical policy document id
 canonical_title string canonical policy document title
+wording string the citation as the document writes it: the title with its 《》 and its 文号, in the document's order (empty for a citation stored by an earlier version, until the next ingest)
+doc_number_inferred boolean the 文号 is written without its 号, which the last 文号 of its list carries; doc_number has it added
 """),
     ),
     ExportKind.policy_documents: (

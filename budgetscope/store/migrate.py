@@ -6,13 +6,15 @@ checks' evidence (page, the other place, the field concerned) and the ``reviews`
 amounts are rewritten from their exact text, so nothing is re-read from the source files; the
 checks added in version 2 appear at the next ``budgetscope ingest``. Version 3 keeps the documents
 the search index lags in the documents table (``index_seq``) instead of a table of their own.
-Version 4 adds the page of a PDF's budget-table rows and stated totals.
+Version 4 adds the page of a PDF's budget-table rows and stated totals. Version 5 keeps a citation's
+wording as the document writes it and whether its 文号 was completed (an older budgetscope refuses
+the store rather than failing on every citation).
 
 Example:
     >>> import sqlite3
     >>> conn = sqlite3.connect(":memory:", isolation_level=None)
     >>> _ = conn.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
-    >>> migrate(conn, 4, ":memory:")  # nothing to do at the current version
+    >>> migrate(conn, 5, ":memory:")  # nothing to do at the current version
 """
 
 from __future__ import annotations
@@ -107,7 +109,17 @@ def _to_4(conn: sqlite3.Connection) -> None:
             conn.execute(f"ALTER TABLE {table} ADD COLUMN page INTEGER")
 
 
-STEPS = {1: _to_2, 2: _to_3, 3: _to_4}
+def _to_5(conn: sqlite3.Connection) -> None:
+    """A citation's wording as the document writes it and whether its 文号 was completed (read at the
+    next ingest: the reading code changed, so every document is read again)."""
+    columns = _columns(conn, "citations")
+    if "wording" not in columns:
+        conn.execute("ALTER TABLE citations ADD COLUMN wording TEXT")
+    if "doc_number_inferred" not in columns:
+        conn.execute("ALTER TABLE citations ADD COLUMN doc_number_inferred INTEGER NOT NULL DEFAULT 0")
+
+
+STEPS = {1: _to_2, 2: _to_3, 3: _to_4, 4: _to_5}
 """From each version, the step to the next."""
 
 

@@ -142,8 +142,9 @@ def _record_rows(r: Record, did: str, position: int, out: dict[str, list[dict[st
                 "id": citation_id(r.id, i), "project_id": r.id, "position": i, "title": c.title,
                 "doc_number": c.doc_number, "section": c.section, "bracketed": int(c.bracketed),
                 "canonical": c.canonical, "start": c.start, "end": c.end, "short_for": c.short_for,
+                "wording": c.wording, "doc_number_inferred": int(c.doc_number_inferred),
                 "extra": _extra(c, ("title", "doc_number", "section", "bracketed", "canonical", "start", "end",
-                                    "short_for")),
+                                    "short_for", "wording", "doc_number_inferred")),
             }
         )  # fmt: skip
     for i, name in enumerate(r.implementing_bodies):
@@ -250,10 +251,11 @@ def build_records(
                    end=a["end"], approximate=bool(a["approximate"]), **_load_extra(a["extra"])[0])
             for a in rows("amounts")
         ]  # fmt: skip
-        citations = [
-            Citation(title=c["title"], doc_number=c["doc_number"], section=c["section"], bracketed=bool(c["bracketed"]),
-                     canonical=c["canonical"], start=c["start"], end=c["end"], short_for=c["short_for"],
-                     **_load_extra(c["extra"])[0])
+        citations = [  # a column wins over the same field in extra (kept there before it had a column)
+            Citation(**{**_load_extra(c["extra"])[0], "title": c["title"], "doc_number": c["doc_number"],
+                        "section": c["section"], "bracketed": bool(c["bracketed"]), "canonical": c["canonical"],
+                        "start": c["start"], "end": c["end"], "short_for": c["short_for"],
+                        "wording": c["wording"], "doc_number_inferred": bool(c["doc_number_inferred"])})
             for c in rows("citations")
         ]  # fmt: skip
         form = None

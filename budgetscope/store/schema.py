@@ -18,7 +18,7 @@ from decimal import Decimal
 
 from budgetscope.models import fen, stable_id
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 """Bumped when the tables change; an older store is migrated on open (:mod:`.migrate`), a newer refused."""
 
 _MONEY = "yuan TEXT{null}, fen INTEGER"
@@ -55,7 +55,8 @@ CREATE INDEX IF NOT EXISTS amounts_role ON amounts(role);
 CREATE TABLE IF NOT EXISTS citations (
   id TEXT PRIMARY KEY, project_id TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
   position INTEGER NOT NULL, title TEXT NOT NULL, doc_number TEXT, section TEXT, bracketed INTEGER NOT NULL,
-  canonical TEXT, start INTEGER, "end" INTEGER, short_for TEXT, extra TEXT);
+  canonical TEXT, start INTEGER, "end" INTEGER, short_for TEXT, extra TEXT, wording TEXT,
+  doc_number_inferred INTEGER NOT NULL DEFAULT 0);
 CREATE INDEX IF NOT EXISTS citations_project ON citations(project_id, position);
 CREATE INDEX IF NOT EXISTS citations_canonical ON citations(canonical);
 CREATE INDEX IF NOT EXISTS citations_title ON citations(title);
@@ -220,7 +221,7 @@ SELECT id, project_id, doc, source, project, fiscal_year, administrative_classif
 ) ORDER BY doc, k1, k2, k3;
 CREATE VIEW export_citations AS
 SELECT c.id, c.project_id, p.doc, p.year, p.department, p.name AS project, p.line, c.section, c.title,
-  c.doc_number, c.bracketed, c.canonical, pd.title AS canonical_title
+  c.doc_number, c.bracketed, c.canonical, pd.title AS canonical_title, c.wording, c.doc_number_inferred
 FROM citations c JOIN projects p ON p.id = c.project_id LEFT JOIN policy_documents pd ON pd.id = c.canonical
 ORDER BY p.doc, p.position, c.position;
 CREATE VIEW export_policy_documents AS

@@ -56,10 +56,14 @@ def section_marks(record: Record, key: str, text: str) -> Markup:
         if a.section == key and (s := _span(text, a.text, a.start, a.end)):
             spans.append((*s, "amount"))
     for c in record.citations:
-        if c.section == key and (s := _span(text, c.title, c.start, c.end)):
-            spans.append((*s, "citation"))
-        if c.section == key and c.doc_number and (s := _span(text, c.doc_number, 0, 0)):
-            spans.append((*s, "citation"))
+        if c.section != key:
+            continue
+        found = [
+            s for s in (_span(text, c.title, c.start, c.end), _span(text, c.doc_number or "", 0, 0)) if s
+        ]
+        if not found and (s := _span(text, c.wording or "", 0, 0)):  # a 文号 written without its 号
+            found.append(s)
+        spans += [(*s, "citation") for s in found]
     if record.period is not None and (s := _span(text, record.period.text, 0, 0)):
         spans.append((*s, "date"))
     return marked(text, spans)

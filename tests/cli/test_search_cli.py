@@ -367,6 +367,23 @@ def test_cites_cli_json_hit_carries_the_exact_wording(home: Path) -> None:
     assert canonical.startswith("pd:")
 
 
+def test_cites_cli_quotes_the_citation_as_the_document_writes_it(home: Path) -> None:
+    """sast-2026 line 1144 writes the 文号 before the title it numbers (根据上海市档案局沪档〔2018〕44号关于印发
+    《上海市数字档案室建设评价办法》): the table and the JSON quote it so, not as 《title》（文号）."""
+    wording = "沪档〔2018〕44号关于印发《上海市数字档案室建设评价办法》"
+    (hit,) = cites_json(home, "沪档〔2018〕44号")
+    assert hit["snippet"].split("；") == [
+        wording,
+        "《上海市数字档案室建设评价办法》",
+    ]  # cited again at line 1150
+    assert (wording, "上海市数字档案室建设评价办法", "沪档〔2018〕44号") in [
+        (c["wording"], c["title"], c["doc_number"]) for c in hit["cited"]
+    ]
+    result = invoke("cites", "沪档〔2018〕44号", "--home", home)
+    assert result.exit_code == 0 and f"      {hit['snippet']}" in result.stdout.splitlines()
+    assert "《上海市数字档案室建设评价办法》（沪档〔2018〕44号）" not in result.stdout
+
+
 def test_cites_cli_filters_by_year_and_department(home: Path) -> None:
     assert cites_json(home, "中华人民共和国消防法", "--year", "2025") == []
     assert cites_json(home, "中华人民共和国消防法", "--department", STCSM) == []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import shutil
 from decimal import Decimal
@@ -112,6 +114,96 @@ def test_store_cli_show_json_has_everything(home: Path) -> None:
     assert [m["kind"] for m in details["series"]["members"]] == ["narrative", "form"]
     assert {f["kind"] for f in details["findings"]} == {"narrative_form_name"}
     assert {c["status"] for c in details["checks"]} == {"rounded", "differs", "agree"}
+
+
+def test_store_cli_show_and_export_quote_citations_as_written(home: Path) -> None:
+    """科技工作者之家建设 (sast-2026 line 1136) cites 沪档〔2018〕44号关于印发《上海市数字档案室建设评价办法》
+    (line 1144): `show` and `export` quote it in the document's order, title and 文号 beside it."""
+    wording = "沪档〔2018〕44号关于印发《上海市数字档案室建设评价办法》"
+    place = ["sast-2026-department-budget.txt:1136", "--home", str(home)]
+    details = json.loads(runner.invoke(app, ["show", *place, "-f", "json"]).stdout)
+    (cited,) = [c for c in details["project"]["citations"] if c["doc_number"] == "沪档〔2018〕44号"]
+    assert (cited["wording"], cited["title"], cited["doc_number_inferred"]) == (
+        wording,
+        "上海市数字档案室建设评价办法",
+        False,
+    )
+    table = runner.invoke(app, ["show", *place], env={"COLUMNS": "300"})
+    assert table.exit_code == 0 and wording in table.stdout and "as written" in table.stdout
+    result = runner.invoke(
+        app, ["export", "--what", "citations", "--format", "csv", "--out", "-", "--home", str(home)]
+    )
+    rows = [r for r in csv.DictReader(io.StringIO(result.stdout)) if r["doc_number"] == "沪档〔2018〕44号"]
+    assert [(r["wording"], r["title"], r["doc_number_inferred"]) for r in rows] == [
+        (wording, "上海市数字档案室建设评价办法", "false")
+    ]
+
+
+# the goals of two Fuzhou healthcare-security 2026 forms, as their cells read (p.31, p.35)
+FUZHOU_P31 = (
+    "榕政办〔2017〕285号文件福州市人民政府办公厅关于印发《福州市城乡居民基本医疗保险管理办法》的通知，本项目的目标为"
+    "完成市政府下达城乡基本医疗保险参保扩面任务，参保达到应保尽保，确保城乡居民保险待遇按时足额发放。"
+)
+FUZHOU_P35 = "根据闽人社文〔2009〕60及榕劳社保〔2010〕38号文件精神，预计市属困难国有集体企业在职职工119人，市财政需补助7.14万元。"
+
+
+def fuzhou_goals_document(corpus: Path, out: Path) -> Path:
+    """The 2023 department budget's cover and first project narrative (real text), its 立项依据 opening
+    with the two Fuzhou goals."""
+    lines = (corpus / "sast-2023-department-budget.txt").read_text(encoding="utf-8").splitlines()
+    start = lines.index("学会改革与发展项目经费情况说明")
+    end = next(i for i in range(start + 1, len(lines)) if lines[i].endswith("项目经费情况说明"))
+    body = "\n".join(lines[start:end]).replace(
+        "二、立项依据\n\n", f"二、立项依据\n\n{FUZHOU_P31}{FUZHOU_P35}\n\n", 1
+    )
+    path = out / "goals-2023-department-budget.txt"
+    path.write_text("\n".join(lines[:30]) + "\n\n" + body + "\n", encoding="utf-8")
+    return path
+
+
+def test_store_cli_cites_every_doc_number_of_a_list_sharing_one_hao(corpus: Path, tmp_path: Path) -> None:
+    """根据闽人社文〔2009〕60及榕劳社保〔2010〕38号文件精神: both are cited, the first with its 号 added
+    and quoted as written; 榕政办〔2017〕285号文件…关于印发《X》的通知 is quoted whole."""
+    home = ["--home", str(tmp_path / "home")]
+    result = runner.invoke(app, ["ingest", str(fuzhou_goals_document(corpus, tmp_path)), *home, "--no-index"])
+    assert result.exit_code == 0, result.output
+    for number, wording, inferred in [
+        ("闽人社文〔2009〕60号", "闽人社文〔2009〕60", True),
+        ("榕劳社保〔2010〕38号", "榕劳社保〔2010〕38号", False),
+    ]:
+        result = runner.invoke(app, ["cites", number, *home, "--format", "json"])
+        (hit,) = json.loads(result.stdout)
+        assert hit["name"] == "学会改革与发展项目"
+        assert [(c["wording"], c["doc_number"], c["doc_number_inferred"]) for c in hit["cited"]] == [
+            (wording, number, inferred)
+        ]
+    table = runner.invoke(app, ["cites", "闽人社文〔2009〕60号", *home]).stdout
+    assert "      闽人社文〔2009〕60" in table and "闽人社文〔2009〕60号: 号 added" in table
+    (hit,) = json.loads(
+        runner.invoke(app, ["cites", "榕政办〔2017〕285号", *home, "--format", "json"]).stdout
+    )
+    assert hit["snippet"] == FUZHOU_P31.split("，")[0]
+
+
+def test_store_cli_cites_english_names_in_other_words(home: Path) -> None:
+    """The review's queries: another word order finds the 纲要, a part of its name lists the candidate
+    documents (exit 1, as 纲要), an unrelated phrase finds nothing."""
+    ordered = runner.invoke(app, ["cites", "Outline of National Scientific Literacy", "--home", str(home)])
+    usual = runner.invoke(app, ["cites", "National Scientific Literacy Outline", "--home", str(home)])
+    assert (
+        ordered.exit_code == 0
+        and ordered.stdout == usual.stdout
+        and "全民科学素质行动规划纲要" in usual.stdout
+    )
+    part = runner.invoke(app, ["cites", "scientific literacy", "--home", str(home)])
+    chinese = runner.invoke(app, ["cites", "科学素质", "--home", str(home)])
+    assert part.exit_code == 1 and "scientific literacy is ambiguous: 5 candidates" in part.stdout
+    assert part.stdout.splitlines()[1:] == chinese.stdout.splitlines()[1:]  # the candidates of 科学素质
+    unrelated = runner.invoke(app, ["cites", "high-speed railway", "--home", str(home)])
+    assert (
+        unrelated.exit_code == 1
+        and "no cited policy document matches 'high-speed railway'" in unrelated.stderr
+    )
 
 
 def test_store_cli_show_by_id_and_prefix(home: Path) -> None:

@@ -100,7 +100,32 @@ def test_cites_hit_names_the_exact_wording(store: EntityStore) -> None:
     assert hit.score == 1.0 and hit.kind == "narrative" and hit.section == "overview"
     (cited,) = [h for h in cites(store, "国发[2021]9号") if h.line == 522 and h.year == 2026]
     assert {"title": "国务院关于印发全民科学素质行动规划纲要（2021—2035年）的通知", "doc_number": "国发〔2021〕9号",
-            "section": "legal_basis", "bracketed": True} in [c.model_dump() for c in cited.cited]  # fmt: skip
+            "section": "legal_basis", "bracketed": True,
+            "wording": "《国务院关于印发全民科学素质行动规划纲要（2021—2035年）的通知》（国发〔2021〕9号）",
+            "doc_number_inferred": False} in [c.model_dump() for c in cited.cited]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("query", "doc", "line", "wording", "title"),
+    [
+        # sast-2026 line 1144: 根据上海市档案局沪档〔2018〕44号关于印发《上海市数字档案室建设评价办法》，…
+        ("沪档〔2018〕44号", "sast-2026-department-budget.txt", 1136,
+         "沪档〔2018〕44号关于印发《上海市数字档案室建设评价办法》", "上海市数字档案室建设评价办法"),
+        # stcsm-2025 line 1374: 6、上海市人力资源和社会保障局关于印发《…》的通知（沪人社专〔2020〕379号）。
+        ("上海市博士后管理工作实施办法", "stcsm-2025-department-budget.txt", None,
+         "上海市人力资源和社会保障局关于印发《上海市博士后管理工作实施办法》的通知（沪人社专〔2020〕379号）",
+         "上海市博士后管理工作实施办法"),
+    ],
+)  # fmt: skip
+def test_cites_quotes_the_wording_as_the_document_writes_it(
+    store: EntityStore, query: str, doc: str, line: int | None, wording: str, title: str
+) -> None:
+    """The quote is the document's own span, in its order; the title and 文号 read from it stay fields."""
+    (hit,) = cites(store, query)
+    assert hit.doc == doc and (line is None or hit.line == line)
+    (cited,) = [c for c in hit.cited if c.title == title and c.doc_number]  # not the 《title》 alone
+    assert cited.wording == wording and cited.quoted == wording and wording in hit.snippet
+    assert cited.doc_number is not None and cited.doc_number in wording
 
 
 def test_cites_snippet_names_a_wording_cited_twice_once(store: EntityStore) -> None:

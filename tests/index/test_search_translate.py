@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from budgetscope.index.translate import glossary, is_english, lexical_query, policy_title, translate
+from budgetscope.index.policy_names import policy_title
+from budgetscope.index.translate import glossary, is_english, lexical_query, translate
 from budgetscope.vector.sparse import tokenize
 
 CORPUS_TEXT = "corpus/sast-2026-department-budget.txt"

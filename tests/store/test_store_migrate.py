@@ -16,9 +16,22 @@ from budgetscope.store.schema import SCHEMA_VERSION
 from budgetscope.store.sqlite import SQLiteStore, open_store
 
 
+def _as_version_4(path: Path) -> None:
+    """Turn a current store into what version 4 wrote: citations without their wording."""
+    db = sqlite3.connect(path, isolation_level=None)
+    for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type='view'").fetchall():
+        db.execute(f'DROP VIEW "{name}"')
+    db.execute("ALTER TABLE citations DROP COLUMN wording")
+    db.execute("ALTER TABLE citations DROP COLUMN doc_number_inferred")
+    db.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
+    db.execute("DELETE FROM meta WHERE key = 'views'")
+    db.close()
+
+
 def _as_version_2(path: Path, pending: dict[str, int]) -> None:
     """Turn a current store into what version 2 wrote: the documents the index lags in a table of their
     own (``index_pending``, with its triggers), no ``documents.index_seq``."""
+    _as_version_4(path)
     db = sqlite3.connect(path, isolation_level=None)
     for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type='view'").fetchall():
         db.execute(f'DROP VIEW "{name}"')
@@ -111,6 +124,49 @@ def test_store_migrate_moves_the_index_pending_table_into_documents(
     raw = sqlite3.connect(path)
     assert raw.execute("SELECT type FROM sqlite_master WHERE name = 'index_pending'").fetchone() == ("view",)
     raw.close()
+
+
+def test_store_migrate_a_version_4_store_quotes_its_citations_again_after_the_next_ingest(
+    corpus_home: Path, corpus: Path, tmp_path: Path
+) -> None:
+    """A store of version 4 keeps no wording: it opens, cites shows the rebuilt 《title》（文号）, and the
+    next ingest (the reading code changed) reads the documents again and stores the wording."""
+    from budgetscope.index.cites import cites
+    from budgetscope.index.ingest import ingest
+
+    home = tmp_path / "home"
+    home.mkdir()
+    shutil.copy(corpus_home / "budgetscope.sqlite", home / "budgetscope.sqlite")
+    _as_version_4(home / "budgetscope.sqlite")
+    with open_store(home) as store:
+        (hit,) = cites(store, "沪档〔2018〕44号")
+        assert hit.snippet.startswith("《上海市数字档案室建设评价办法》（沪档〔2018〕44号）")
+        assert {c.wording for c in hit.cited} == {None}
+        stored = {r["doc"]: r["pipeline"] for r in store.select("documents")}
+    with open_store(home) as store:  # what an ingest by the version that wrote it left
+        store.db.execute("UPDATE documents SET pipeline = 'older'")
+    assert ingest([corpus], home, workers=1).written == len(stored)
+    with open_store(home) as store:
+        (hit,) = cites(store, "沪档〔2018〕44号")
+        assert hit.snippet.startswith("沪档〔2018〕44号关于印发《上海市数字档案室建设评价办法》")
+
+
+def test_store_migrate_a_citation_field_kept_in_extra_yields_to_its_column(
+    corpus_home: Path, tmp_path: Path
+) -> None:
+    """Stores written while the wording had no column kept it in ``extra``: they read, the column wins."""
+    path = tmp_path / "budgetscope.sqlite"
+    shutil.copy(corpus_home / "budgetscope.sqlite", path)
+    with SQLiteStore(path) as store:
+        row = next(r for r in store.select("citations") if r["doc_number"] == "沪档〔2018〕44号")
+        store.db.execute(
+            "UPDATE citations SET wording = NULL, extra = json_object('wording', 'x', 'doc_number_inferred', "
+            "json('true')) WHERE id = ?",
+            (row["id"],),
+        )
+        (record,) = store.get_records([row["project_id"]])
+        (cited,) = [c for c in record.citations if c.doc_number == "沪档〔2018〕44号"]
+        assert (cited.wording, cited.doc_number_inferred) == (None, False)
 
 
 def test_store_migrate_refuses_a_newer_store(tmp_path: Path) -> None:

@@ -250,6 +250,19 @@ def test_app_cites_page_of_two_versions_says_which_each_project_cites(server: st
     assert "each row says which" in page
 
 
+def test_app_cites_and_project_pages_quote_citations_as_written(server: str) -> None:
+    """sast-2026 line 1144 (根据上海市档案局沪档〔2018〕44号关于印发《上海市数字档案室建设评价办法》): the
+    cites page, its JSON and the project's page quote the 文号 before the title, as the document does."""
+    wording = "沪档〔2018〕44号关于印发《上海市数字档案室建设评价办法》"
+    (hit,) = get_json(f"{server}/api/cites?q={quote('沪档〔2018〕44号')}")
+    assert wording in [c["wording"] for c in hit["cited"]] and hit["snippet"].startswith(wording)
+    page = get(f"{server}/cites?q={quote('沪档〔2018〕44号')}")[1]
+    rows = page.split('id="citing"')[1].split("</table>")[0]
+    assert f"<div>{wording}</div>" in rows and "（沪档〔2018〕44号）" not in rows
+    project = get(f"{server}/project/{hit['id']}")[1]
+    assert f'<mark class="citation">{wording}</mark>' in project.split('class="citations"')[1]
+
+
 def test_app_cites_page_lists_the_candidates_of_a_short_name(server: str) -> None:
     status, page, _ = get(f"{server}/cites?q={quote('纲要')}")
     candidates = get(f"{server}/api/cites?q={quote('纲要')}")[1]
