@@ -1,5 +1,6 @@
 """Upload (only with ``serve --allow-upload``): PDFs and text files saved under ``HOME/uploads`` and
 ingested by the API in a background thread; a job page shows progress and one line per bad file.
+The serve's searches go on meanwhile (:mod:`budgetscope.api.held_index`).
 
 Files are size-limited and type-checked (a ``.pdf`` must start ``%PDF-``, a ``.txt`` must not hold
 NUL bytes); the saved name is the upload's base name reduced to safe characters, always inside
@@ -73,6 +74,8 @@ class Job:
     total: int = 0
     current: str = ""
     finished: bool = False
+    indexing: bool = False
+    """The files are stored; their texts are being embedded for search."""
     summary: dict[str, Any] | None = None
 
 
@@ -85,8 +88,11 @@ def upload_routes(data: Data, page: Callable[..., Response]) -> list[Route]:
         def progress(done: int, total: int, name: str) -> None:
             job.done, job.total, job.current = done, total, name
 
+        def on_index() -> None:
+            job.indexing, job.done, job.total, job.current = True, 0, 0, ""
+
         try:
-            summary = data.bs.ingest(paths, progress=progress)
+            summary = data.bs.ingest(paths, progress=progress, on_index=on_index)
             job.errors += list(summary.failed)
             job.summary = {"written": summary.written, "unchanged": summary.unchanged,
                            "projects": summary.projects, "documents": summary.documents}  # fmt: skip
