@@ -1,5 +1,5 @@
-"""`serve --allow-upload`: searches answer while an upload is indexed, and a SIGTERM mid-upload stops the
-serve at once and leaves the store whole."""
+"""`serve --allow-upload`: searches answer while an upload is indexed, a SIGTERM mid-upload stops the
+serve at once and leaves the store whole, and uploads are limited as `budgetscope ingest` limits files."""
 
 from __future__ import annotations
 
@@ -15,7 +15,11 @@ from urllib.error import HTTPError
 from urllib.parse import quote
 from urllib.request import Request, urlopen
 
+import pytest
+
+from budgetscope.pipeline.load import MAX_PDF_BYTES, MAX_TEXT_BYTES, LoadError, load
 from budgetscope.remote import running
+from budgetscope.web.upload import MIB, check_file
 from tests.web.conftest import free_port
 
 SLOW_COPIES = 10
@@ -131,3 +135,46 @@ def test_upload_search_answers_while_an_upload_is_indexed_and_sigterm_stops_serv
         "vectors",
         "vectors.lock",
     ]
+
+
+@pytest.mark.parametrize(
+    ("name", "head", "size", "refused"),
+    [
+        ("a.txt", b"2026", MAX_TEXT_BYTES, None),
+        ("a.txt", b"2026", MAX_TEXT_BYTES + 1, "a.txt: larger than 20 MiB, the limit for a text file (a PDF may be 100 MiB)"),
+        ("a.pdf", b"%PDF-1.7", MAX_TEXT_BYTES + 1, None),
+        ("a.txt", b"%PDF-1.7", MAX_TEXT_BYTES + 1, None),  # a PDF named .txt is read as a PDF
+        ("a.pdf", b"%PDF-1.7", MAX_PDF_BYTES, None),
+        ("a.pdf", b"%PDF-1.7", MAX_PDF_BYTES + 1, "a.pdf: larger than 100 MiB, the limit for a PDF"),
+    ],
+)  # fmt: skip
+def test_upload_limits_are_the_readers(name: str, head: bytes, size: int, refused: str | None) -> None:
+    assert check_file(name, head, size) == refused
+
+
+def test_upload_refuses_what_the_reader_refuses(tmp_path: Path) -> None:
+    """A text one byte over the reader's limit: refused by the reader and by the upload alike."""
+    over = tmp_path / "over.txt"
+    with over.open("wb") as f:
+        f.write(b"2026")
+        f.truncate(MAX_TEXT_BYTES + 1)
+    with pytest.raises(LoadError, match="file too large"):
+        load(over)
+    assert check_file(over.name, b"2026", over.stat().st_size) is not None
+
+
+def test_upload_page_says_the_limits_and_refuses_a_text_over_its_limit(
+    hostile_server: str, hostile_home: Path, corpus: Path
+) -> None:
+    status, page = get(f"{hostile_server}/upload")
+    assert status == 200
+    assert (
+        f"PDF files at most {MAX_PDF_BYTES // MIB} MiB each, text files at most {MAX_TEXT_BYTES // MIB} MiB"
+        in page
+    )
+    text = (corpus / "stcsm-2025-department-budget.txt").read_bytes()
+    too_big = (text * (MAX_TEXT_BYTES // len(text) + 1))[: MAX_TEXT_BYTES + 1]
+    page = get(upload(hostile_server, [("too-big.txt", too_big)]))[1]
+    assert "完成 Done" in page
+    assert "too-big.txt: larger than 20 MiB, the limit for a text file" in page
+    assert not (hostile_home / "uploads" / "too-big.txt").exists()
