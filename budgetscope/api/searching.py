@@ -10,7 +10,12 @@ from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from budgetscope.api.errors import AmbiguousPolicyDocument, UnknownDepartment, UnknownPolicyDocument
+from budgetscope.api.errors import (
+    AmbiguousDepartment,
+    AmbiguousPolicyDocument,
+    UnknownDepartment,
+    UnknownPolicyDocument,
+)
 
 MAX_QUERY_CHARS = 1000
 """The longest query the CLI, the web page and the JSON API take (characters): a longer one is an error
@@ -140,7 +145,7 @@ def resolve_department(given: str, known: set[str]) -> str:
     >>> resolve_department("科学技术", known)
     Traceback (most recent call last):
     ...
-    budgetscope.api.errors.UnknownDepartment: department '科学技术' is ambiguous: 上海市科学技术协会; 上海市科学技术委员会
+    budgetscope.api.errors.AmbiguousDepartment: department '科学技术' is ambiguous: 上海市科学技术协会; 上海市科学技术委员会
     """
     if given in known or not known:
         return given
@@ -149,10 +154,9 @@ def resolve_department(given: str, known: set[str]) -> str:
         matches = sorted(d for d in known if _abbreviates(given, d))
     if len(matches) == 1:
         return matches[0]
-    listed = "; ".join(matches or sorted(known))
-    raise UnknownDepartment(
-        f"department {short(given)!r} is {'ambiguous' if matches else 'not in the store'}: {listed}"
-    )
+    if matches:
+        raise AmbiguousDepartment(f"department {short(given)!r} is ambiguous: {'; '.join(matches)}")
+    raise UnknownDepartment(f"department {short(given)!r} is not in the store: {'; '.join(sorted(known))}")
 
 
 def department_filter(store: EntityStore, given: str, known: set[str] | None = None) -> str:
