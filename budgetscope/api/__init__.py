@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from budgetscope.api.errors import (
+    AmbiguousDepartment,
     AmbiguousPolicyDocument,
     AmbiguousProject,
     BudgetscopeError,
@@ -78,6 +79,7 @@ def process(paths: Iterable[Path | str], *, workers: int | None = None) -> Itera
 
 
 __all__ = [
+    "AmbiguousDepartment",
     "AmbiguousPolicyDocument",
     "AmbiguousProject",
     "Budgetscope",

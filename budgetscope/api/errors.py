@@ -35,6 +35,11 @@ class UnknownDepartment(BudgetscopeError):
     """A department filter names no stored department, or several."""
 
 
+class AmbiguousDepartment(UnknownDepartment):
+    """A department filter that may mean several stored departments (杭州: 杭州市交通运输局, 杭州市…);
+    the message lists them."""
+
+
 class UnknownPolicyDocument(BudgetscopeError):
     """A ``cites`` filter names no known policy document."""
 

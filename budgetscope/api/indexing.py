@@ -9,6 +9,7 @@ import os
 import sys
 import threading
 from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,6 +23,10 @@ if TYPE_CHECKING:
 
 Progress = Callable[[int, int, str], None]
 """``progress(done, total, name)``: called after each file or document."""
+
+Updating = Callable[[], "AbstractContextManager[VectorIndex]"]
+"""``updating()``: the index an update writes, opened and kept open by its holder (a session's, shared
+with its searches: :meth:`budgetscope.api.held_index.HeldIndex.updating`)."""
 
 _encoders: dict[str, Encoder] = {}
 _encoders_lock = threading.Lock()
@@ -139,9 +144,11 @@ def update_index(
     rebuild: bool = False,
     on_progress: Progress | None = None,
     on_status: Status | None = stderr_status,
+    index: VectorIndex | None = None,
 ) -> int:
     """Bring the search index in line with the store (embedding changed and pending documents);
     returns the number of points written. :class:`IndexNotUpdated` on failure (the store is kept).
+    ``index``: the index to write, open, left open (see :data:`Updating`); by default one is opened.
 
     The embedded index of an older home (qdrant-client's folder ``home/qdrant``) is rebuilt from the
     store on the Qdrant engine, said on ``on_status``; the old folder is deleted once that is done.
@@ -149,6 +156,7 @@ def update_index(
     and never sees it half-written."""
     import shutil
     import sqlite3
+    from contextlib import ExitStack
 
     from budgetscope.api.errors import describe
     from budgetscope.index.encoders import EncoderError
@@ -163,10 +171,12 @@ def update_index(
     try:
         index_state.migrate(home, store)
         spec = encoder or index_state.encoder_of(store) or DEFAULT_ENCODER
-        index = vector_index(home, qdrant_url=qdrant_url, encoder=spec, wait=lock_wait(INDEX_WAIT))
-        if rebuild and hasattr(index, "replace_damaged"):  # the index is the store's copy: a damaged one goes
-            index.replace_damaged = True
-        with index:
+        with ExitStack() as opened:
+            if index is None:
+                index = vector_index(home, qdrant_url=qdrant_url, encoder=spec, wait=lock_wait(INDEX_WAIT))
+                if rebuild and hasattr(index, "replace_damaged"):  # the store's copy: a damaged one goes
+                    index.replace_damaged = True
+                opened.enter_context(index)
             if (damaged := getattr(index, "damaged", None)) and on_status:
                 on_status(f"the search index {index.where} was damaged ({damaged}): building it again")
             if legacy is not None and on_status:
@@ -203,9 +213,11 @@ def ingest_and_index(
     encoder: str | None = None,
     on_progress: Progress | None = None,
     before_index: Callable[[], None] | None = None,
+    updating: Updating | None = None,
 ) -> tuple[IngestSummary, int | None]:
     """Ingest files and folders (default: the bundled corpus) into the store, then, with ``index``,
-    embed what changed; returns the summary and the points written (None without ``index``).
+    embed what changed (``before_index()`` called first; into ``updating()``'s index when given);
+    returns the summary and the points written (None without ``index``).
 
     The store notes each document as pending for the index in the transaction that writes it, so an
     index update that fails or is killed is completed by the next run. With ``strict``, documents
@@ -225,7 +237,9 @@ def ingest_and_index(
         paths, home, force=force, workers=workers, on_progress=on_progress, on_document=on_document,
         strict=strict,
     )  # fmt: skip
-    return summary, _index_after(changed, home, index, qdrant_url, encoder, on_progress, before_index)
+    return summary, _index_after(
+        changed, home, index, qdrant_url, encoder, on_progress, before_index, updating
+    )
 
 
 def check_encoder(spec: str) -> None:
@@ -248,18 +262,27 @@ def _index_after(
     encoder: str | None,
     on_progress: Progress | None,
     before_index: Callable[[], None] | None,
+    updating: Updating | None = None,
 ) -> int | None:
     """With ``index``: the points written for the ``changed`` documents of a store (``before_index``
-    called first); else None."""
+    called first; into ``updating()``'s index when given); else None."""
+    from contextlib import nullcontext
+
     from budgetscope.paths import data_home
 
     if not index:
         return None
     if before_index is not None:
         before_index()
-    return update_index(
-        data_home(home), changed, qdrant_url=qdrant_url, encoder=encoder, on_progress=on_progress
-    )
+    with updating() if updating is not None else nullcontext() as shared:
+        return update_index(
+            data_home(home),
+            changed,
+            qdrant_url=qdrant_url,
+            encoder=encoder,
+            on_progress=on_progress,
+            index=shared,
+        )
 
 
 def load_and_index(
@@ -272,6 +295,7 @@ def load_and_index(
     encoder: str | None = None,
     on_progress: Progress | None = None,
     before_index: Callable[[], None] | None = None,
+    updating: Updating | None = None,
 ) -> tuple[IngestSummary, int | None]:
     """The load step of a parallel ingest: the documents of JSONL files written by
     :func:`budgetscope.api.process` (``budgetscope extract --format processed``) stored as ``ingest``
@@ -286,7 +310,9 @@ def load_and_index(
         summary, written = load_jsonl(files, home, force=force, on_progress=on_progress)
     except BulkLoadError as exc:
         raise UnreadableLoad(str(exc)) from None
-    return summary, _index_after(written, home, index, qdrant_url, encoder, on_progress, before_index)
+    return summary, _index_after(
+        written, home, index, qdrant_url, encoder, on_progress, before_index, updating
+    )
 
 
 def remove_documents(
@@ -296,6 +322,7 @@ def remove_documents(
     index: bool = True,
     qdrant_url: str | None = None,
     encoder: str | None = None,
+    updating: Updating | None = None,
 ) -> int:
     """Remove stored documents by name (with their projects, amounts, citations, findings), relink
     the rest and, with ``index``, drop their points; returns how many were removed. An unknown name
@@ -317,6 +344,5 @@ def remove_documents(
         removed = store.delete_documents(names)
         if store.links_stale():
             store.write_links(relink(store))
-    if index:
-        update_index(home, [], qdrant_url=qdrant_url, encoder=encoder)
+    _index_after([], home, index, qdrant_url, encoder, None, None, updating)
     return removed

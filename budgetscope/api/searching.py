@@ -10,7 +10,12 @@ from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from budgetscope.api.errors import AmbiguousPolicyDocument, UnknownDepartment, UnknownPolicyDocument
+from budgetscope.api.errors import (
+    AmbiguousDepartment,
+    AmbiguousPolicyDocument,
+    UnknownDepartment,
+    UnknownPolicyDocument,
+)
 
 MAX_QUERY_CHARS = 1000
 """The longest query the CLI, the web page and the JSON API take (characters): a longer one is an error
@@ -144,7 +149,7 @@ def resolve_department(
     >>> resolve_department("科学技术", known)
     Traceback (most recent call last):
     ...
-    budgetscope.api.errors.UnknownDepartment: department '科学技术' is ambiguous: 上海市科学技术协会; 上海市科学技术委员会
+    budgetscope.api.errors.AmbiguousDepartment: department '科学技术' is ambiguous: 上海市科学技术协会; 上海市科学技术委员会
     >>> resolve_department("杭州", {"杭州市交通运输局", "杭州市人民政府办公厅"}, lambda: {"杭州市交通运输局"})
     '杭州市交通运输局'
     """
@@ -158,10 +163,9 @@ def resolve_department(
         matches = [d for d in matches if d in holding] or matches
     if len(matches) == 1:
         return matches[0]
-    listed = "; ".join(matches or sorted(known))
-    raise UnknownDepartment(
-        f"department {short(given)!r} is {'ambiguous' if matches else 'not in the store'}: {listed}"
-    )
+    if matches:
+        raise AmbiguousDepartment(f"department {short(given)!r} is ambiguous: {'; '.join(matches)}")
+    raise UnknownDepartment(f"department {short(given)!r} is not in the store: {'; '.join(sorted(known))}")
 
 
 def department_filter(store: EntityStore, given: str, known: set[str] | None = None) -> str:

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal
 
-from budgetscope.api.errors import NO_INDEX_HINT, NoSearchIndex, ProjectNotFound
+from budgetscope.api.errors import ProjectNotFound
 from budgetscope.api.frames import Rows
+from budgetscope.api.held_index import HeldIndex
 from budgetscope.api.indexing import Progress
 from budgetscope.models import (
     Check,
@@ -37,7 +37,8 @@ class Budgetscope:
 
     Opening is cheap: the store is opened per call, the search index and the encoder on the first
     search or ingest that needs them, once. Safe to share between threads (a web server): searches
-    from several threads take turns on the one open index and the one loaded encoder.
+    from several threads take turns on the one open index and the one loaded encoder, and go on
+    while another thread ingests (see :mod:`budgetscope.api.held_index`).
     Use it as a context manager, or call :meth:`close`. Open it with :func:`budgetscope.open`.
     """
 
@@ -49,8 +50,7 @@ class Budgetscope:
         self.home: Path = data_home(home)
         self.qdrant_url = qdrant_url
         self.encoder = encoder
-        self._lock = threading.RLock()
-        self._index: VectorIndex | None = None
+        self._held = HeldIndex(self.home, qdrant_url=qdrant_url, encoder=encoder)
 
     def __repr__(self) -> str:
         return f"Budgetscope(home={str(self.home)!r})"
@@ -58,11 +58,10 @@ class Budgetscope:
     # -- lifecycle -------------------------------------------------------------------------------
 
     def close(self) -> None:
-        """Close the search index (releasing the embedded index's lock); the next search reopens it."""
-        with self._lock:
-            if self._index is not None:
-                self._index.close()
-                self._index = None
+        """Close the search index (releasing the embedded index's lock); the next search reopens it. An
+        ingest or remove running in another thread stops at its next write on the index: the documents
+        it stored stay, those not indexed yet are indexed by the next ingest or ``budgetscope index``."""
+        self._held.close()
 
     def __enter__(self) -> Budgetscope:
         return self
@@ -82,18 +81,10 @@ class Budgetscope:
         finally:
             store.close()
 
-    def _search_index(self) -> VectorIndex:
-        """The open search index (call with the lock held); :class:`NoSearchIndex` before any ingest,
-        :class:`IndexBusy` when another process holds it beyond the wait."""
-        if self._index is None:
-            from budgetscope.api.indexing import search_index
-
-            index = search_index(self.home, qdrant_url=self.qdrant_url, encoder=self.encoder)
-            if not index.exists() or index.count() == 0:
-                index.close()
-                raise NoSearchIndex(f"no search index at {index.where}: {NO_INDEX_HINT}")
-            self._index = index
-        return self._index
+    def _updating(self) -> Callable[[], AbstractContextManager[VectorIndex]]:
+        """The index an update begun now writes (this session's, shared with its searches)."""
+        since = self._held.closes
+        return lambda: self._held.updating(since)
 
     # -- writing ---------------------------------------------------------------------------------
 
@@ -106,19 +97,20 @@ class Budgetscope:
         workers: int | None = None,
         strict: bool = False,
         progress: Progress | None = None,
+        on_index: Callable[[], None] | None = None,
     ) -> IngestSummary:
         """Read files and folders (default: the bundled corpus) into the store, idempotently, and
         with ``index`` embed what changed. Bad files are listed in ``summary.failed``, nothing
         stored is lost; with ``strict`` documents that are not budget documents are refused (else
         stored as kind other, warned). ``progress(done, total, name)`` is called after each file and
-        document."""
+        document; ``on_index()`` once the files are stored, as the index update begins. Searches in
+        other threads go on meanwhile, on the index as it is."""
         from budgetscope.api.indexing import ingest_and_index
 
-        with self._lock:
-            summary, _ = ingest_and_index(
-                paths, self.home, index=index, force=force, workers=workers, strict=strict, qdrant_url=self.qdrant_url,
-                encoder=self.encoder, on_progress=progress, before_index=self.close,
-            )  # fmt: skip
+        summary, _ = ingest_and_index(
+            paths, self.home, index=index, force=force, workers=workers, strict=strict, qdrant_url=self.qdrant_url,
+            encoder=self.encoder, on_progress=progress, before_index=on_index, updating=self._updating(),
+        )  # fmt: skip
         return summary
 
     def load(
@@ -128,19 +120,19 @@ class Budgetscope:
         index: bool = True,
         force: bool = False,
         progress: Progress | None = None,
+        on_index: Callable[[], None] | None = None,
     ) -> IngestSummary:
         """Store the documents of JSONL files made by :func:`budgetscope.api.process` (the map step
         of a parallel ingest, run anywhere) without reading any document again, as :meth:`ingest`
         stores them, and with ``index`` embed what changed. A bad line is listed in ``summary.failed``
         with its file and line number; a file that cannot be read raises
-        :class:`UnreadableLoad`."""
+        :class:`UnreadableLoad`. ``progress`` and ``on_index`` as for :meth:`ingest`."""
         from budgetscope.api.indexing import load_and_index
 
-        with self._lock:
-            summary, _ = load_and_index(
-                files, self.home, index=index, force=force, qdrant_url=self.qdrant_url, encoder=self.encoder,
-                on_progress=progress, before_index=self.close,
-            )  # fmt: skip
+        summary, _ = load_and_index(
+            files, self.home, index=index, force=force, qdrant_url=self.qdrant_url, encoder=self.encoder,
+            on_progress=progress, before_index=on_index, updating=self._updating(),
+        )  # fmt: skip
         return summary
 
     def remove(self, docs: Iterable[str], *, index: bool = True) -> int:
@@ -149,11 +141,10 @@ class Budgetscope:
         name (nothing is removed)."""
         from budgetscope.api.indexing import remove_documents
 
-        with self._lock:
-            self.close()
-            return remove_documents(
-                self.home, docs, index=index, qdrant_url=self.qdrant_url, encoder=self.encoder
-            )
+        return remove_documents(
+            self.home, docs, index=index, qdrant_url=self.qdrant_url, encoder=self.encoder,
+            updating=self._updating(),
+        )  # fmt: skip
 
     # -- searching ---------------------------------------------------------------------------------
 
@@ -190,8 +181,8 @@ class Budgetscope:
                 raise InvalidQuery(f"filters: {str(exc).splitlines()[0]}") from None
 
         def search_index(q: str, f: dict[str, Any], k: int) -> list[SearchHit]:
-            with self._lock:
-                return search(self._search_index(), q, filters=f, top_k=k, mode=mode, store=store)
+            with self._held.searching() as index:
+                return search(index, q, filters=f, top_k=k, mode=mode, store=store)
 
         wanted = (filters or SearchFilters()).as_dict()
         try:

@@ -27,7 +27,17 @@ class ListFormat(StrEnum):
     csv = "csv"
 
 
-DOCUMENT_COLUMNS: tuple[str, ...] = ("doc", "kind", "department", "year", "pages", "chars", "projects", "warnings", "path")
+DOCUMENT_COLUMNS: tuple[str, ...] = (
+    "doc",
+    "kind",
+    "department",
+    "year",
+    "pages",
+    "chars",
+    "projects",
+    "warnings",
+    "path",
+)
 PROJECT_COLUMNS: tuple[str, ...] = ("id", "kind", "year", "department", "unit", "name", "budget_total_yuan", "budget_flagged",
                    "doc", "page", "line")  # fmt: skip
 

@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING, Any, cast
 import qdrant_edge as qe
 
 from budgetscope.messages import DISK_LOW, disk_full, first_line
+from budgetscope.vector.aside import put_back, replaced
 from budgetscope.vector.base import HNSW_EF_CONSTRUCT, HNSW_M, Ask, Point, Status, VectorIndex, second_encoder
 from budgetscope.vector.lock import PathLock
 from budgetscope.vector.query import (
@@ -179,6 +180,7 @@ class EdgeIndex(VectorIndex):
             return  # nothing there, nothing to lock (and no folder made by a search)
         self._lock.acquire(self.wait)
         try:
+            put_back(self.path)  # a graph built aside whose swap was cut short
             if not self.read_only:
                 self._room()
             if is_edge_index(self.path):
@@ -251,6 +253,27 @@ class EdgeIndex(VectorIndex):
             self._shard = shard
             for field, schema in FILTER_FIELDS.items():
                 shard.update(qe.UpdateOperation.create_field_index(field, _SCHEMAS[schema]))
+
+    @property
+    def unbuilt(self) -> int:
+        """Points written since the search graph was last built (:meth:`finish`)."""
+        return self._written
+
+    def swap_in(self, built: Path) -> None:
+        """Put ``built``, a copy of this index's folder with its search graph built (see
+        :mod:`~budgetscope.vector.aside`), in the folder's place, the lock kept."""
+        shard, self._shard = self._shard, None
+        with self._engine("close"):
+            if shard is not None:
+                shard.close()
+        try:
+            with replaced(self.path, built), self._engine("load"):
+                self._shard = qe.EdgeShard.load(str(self.path))
+            self._written = 0
+        finally:
+            if self._shard is None:  # the copy did not load: the folder as it was, again
+                with self._engine("load"):
+                    self._shard = qe.EdgeShard.load(str(self.path))
 
     def drop(self) -> None:
         self.open()

@@ -74,13 +74,13 @@ def create_app(data: Data, *, allow_upload: bool = False, cli_token: str | None 
         q = clean_query(request.query_params.get("q"))
         out: dict[str, Any] = {
             "q": q, "hits": [], "error": None, "candidates": [], "filters": {}, "cites_candidates": [],
-            "cites_query": "", "cites_question": False, "filter_note": None, "error_zh": None,
+            "cites_query": "", "cites_question": False, "filter_note": None, "error_zh": None, "status": 200,
         }  # fmt: skip
         if (too_long := query_too_long(q)) is not None:
-            out["error"], out["error_zh"] = too_long, views.zh_error("too_long")
+            out["error"], out["error_zh"], out["status"] = too_long, views.zh_error("too_long"), 400
             return out
         if (no_words := query_without_words(q)) is not None:
-            out["error"], out["error_zh"] = no_words, views.zh_error("no_words")
+            out["error"], out["error_zh"], out["status"] = no_words, views.zh_error("no_words"), 400
             return out
         try:
             top_k = views.top_k_param(request.query_params.get("top_k"), TOP_K)
@@ -91,7 +91,7 @@ def create_app(data: Data, *, allow_upload: bool = False, cli_token: str | None 
                 cites=clean_query(request.query_params.get("cites")) or None,
             )
         except (ValidationError, ValueError) as exc:
-            out["error"], out["error_zh"] = views.first_error(exc), views.zh_error(exc)
+            out["error"], out["error_zh"], out["status"] = views.first_error(exc), views.zh_error(exc), 400
             return out
         out["filters"] = filters.as_dict()
         if q:
@@ -104,9 +104,10 @@ def create_app(data: Data, *, allow_upload: bool = False, cli_token: str | None 
             except AmbiguousPolicyDocument as exc:
                 out["error"], out["cites_candidates"] = str(exc), exc.candidates
                 out["cites_query"], out["cites_question"] = exc.query, not filters.cites
-                out["error_zh"] = views.zh_error(exc)
+                out["error_zh"], out["status"] = views.zh_error(exc), 400
             except BudgetscopeError as exc:
                 out["error"], out["error_zh"] = str(exc), views.zh_error(exc)
+                out["status"] = views.error_status(exc)  # 503: no index yet, or held by another process
         return out
 
     def home(request: Request) -> Response:
@@ -121,8 +122,12 @@ def create_app(data: Data, *, allow_upload: bool = False, cli_token: str | None 
             "year": Counter(str(h.year) for h in counted if h.year is not None),
             "department": Counter(h.department for h in counted if h.department),
         }
+        # a refused request is its status (400; 503: no index yet); the candidates of a short name (纲要)
+        # are a page to pick from, as the cites page lists them
+        status = answer.pop("status")
+        status = 200 if answer["cites_candidates"] else status
         return page(
-            request, "search.html", status=400 if answer["error"] and not answer["q"] else 200,
+            request, "search.html", status=status,
             options=views.filter_options(data.bs.projects()), facets=facets, highlights=highlights,
             facet_note=views.facet_note(len(hits), sum(h.weak for h in hits)), **answer,
         )  # fmt: skip
@@ -131,7 +136,8 @@ def create_app(data: Data, *, allow_upload: bool = False, cli_token: str | None 
         answer = search_answer(request)
         if answer["error"]:
             return JSONResponse(
-                {"error": answer["error"], **candidates_json(answer["cites_candidates"])}, status_code=400
+                {"error": answer["error"], **candidates_json(answer["cites_candidates"])},
+                status_code=answer["status"],
             )
         return Response(to_json([hit_json(h) for h in answer["hits"]]), media_type="application/json")
 
@@ -167,7 +173,8 @@ def create_app(data: Data, *, allow_upload: bool = False, cli_token: str | None 
                              [per_year[y] for y in years], "项目 projects")
             if years else None
         )  # fmt: skip
-        return page(request, "cites.html", chart=chart, **answer)
+        status = 400 if answer.get("error") and not answer["candidates"] else 200  # a bad year, department
+        return page(request, "cites.html", status, chart=chart, **answer)
 
     def api_cites(request: Request) -> Response:
         """A list of hits; a short name that may mean several documents: 400 with ``{"error",

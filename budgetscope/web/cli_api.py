@@ -67,10 +67,8 @@ def cli_routes(data: Data, token: str) -> list[Route]:
         from budgetscope.api.answers import search_answer
 
         request = _search_request(body)
-        with bs._lock:  # the session's one open index, as its own searches take it
-            index = bs._search_index()
-            with bs._store() as store:
-                return search_answer(bs.home, store, index, request)
+        with bs._held.searching() as index, bs._store() as store:  # the one open index, as its searches
+            return search_answer(bs.home, store, index, request)
 
     def run_cites(body: Any) -> dict[str, Any]:
         from budgetscope.api.answers import cites_answer

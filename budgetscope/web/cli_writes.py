@@ -87,13 +87,14 @@ def write_routes(data: Data, token: str) -> list[Route]:
     bs = data.bs
 
     def hold_index() -> None:
-        """Open the index again after a write closed it: the serve holds it between its searches, so
-        no other process takes it meanwhile (nothing indexed yet: nothing to hold)."""
+        """Hold the index after a write that opened it (the first of a home, none held before): the serve
+        holds it between its searches, so no other process takes it meanwhile (nothing indexed yet:
+        nothing to hold)."""
         from budgetscope.vector.query import VectorIndexError
 
         try:
-            with bs._lock:
-                bs._search_index()
+            with bs._held.searching():
+                pass
         except (*expected, VectorIndexError):
             pass  # the next search reopens it, or says why it cannot
 
@@ -105,23 +106,19 @@ def write_routes(data: Data, token: str) -> list[Route]:
             say.put({"progress": [done, total, name]})
 
         def before_index() -> None:
-            bs.close()  # the update opens the index itself
             say.put({"phase": "index"})
 
+        # the serve's searches go on meanwhile: the update writes the index they search, batch by batch
         common = {"index": not request["no_index"], "force": request["force"], "qdrant_url": bs.qdrant_url,
-                  "encoder": bs.encoder, "on_progress": progress, "before_index": before_index}  # fmt: skip
+                  "encoder": bs.encoder, "on_progress": progress, "before_index": before_index,
+                  "updating": bs._updating()}  # fmt: skip
         try:
-            with bs._lock:  # no search of this serve uses the index meanwhile
-                if request["from_jsonl"]:
-                    summary, points = load_and_index(request["paths"], bs.home, **common)
-                else:
-                    summary, points = ingest_and_index(
-                        request["paths"],
-                        bs.home,
-                        workers=request["workers"],
-                        strict=request["strict"],
-                        **common,
-                    )
+            if request["from_jsonl"]:
+                summary, points = load_and_index(request["paths"], bs.home, **common)
+            else:
+                summary, points = ingest_and_index(
+                    request["paths"], bs.home, workers=request["workers"], strict=request["strict"], **common
+                )
             hold_index()
             say.put({"summary": summary.as_dict(), "points": points})
         except (*expected, IngestError) as exc:

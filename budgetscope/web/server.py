@@ -16,6 +16,10 @@ from budgetscope.web.data import Data
 WARM_CHARS = 1000
 """How much of the projects' names the warm-up search reads."""
 
+STOP_WAIT = 3
+"""Seconds a stopping serve gives the requests under way to finish (then it ends them and closes the
+home: an upload being ingested stops at its next write on the index, what it stored kept)."""
+
 
 def warm(data: Data) -> None:
     """Load the encoder and open the index before the first user asks (a failure is only reported:
@@ -89,7 +93,14 @@ def serve(
                         file=sys.stderr,
                     )
 
-        config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False)
+        config = uvicorn.Config(
+            app,
+            host=host,
+            port=port,
+            log_level="warning",
+            access_log=False,
+            timeout_graceful_shutdown=STOP_WAIT,
+        )
         # uvicorn stops gracefully on SIGTERM, then raises it again: end with SystemExit then, so that
         # the advertisement is withdrawn (a SIGINT already ends in KeyboardInterrupt)
         main = threading.current_thread() is threading.main_thread()

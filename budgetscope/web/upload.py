@@ -1,9 +1,11 @@
 """Upload (only with ``serve --allow-upload``): PDFs and text files saved under ``HOME/uploads`` and
 ingested by the API in a background thread; a job page shows progress and one line per bad file.
+The serve's searches go on meanwhile (:mod:`budgetscope.api.held_index`).
 
-Files are size-limited and type-checked (a ``.pdf`` must start ``%PDF-``, a ``.txt`` must not hold
-NUL bytes); the saved name is the upload's base name reduced to safe characters, always inside
-the uploads folder.
+Files are size-limited as ``budgetscope ingest`` limits them (:data:`~budgetscope.pipeline.load.MAX_PDF_BYTES`
+for a PDF, :data:`~budgetscope.pipeline.load.MAX_TEXT_BYTES` for text) and type-checked (a ``.pdf``
+must start ``%PDF-``, a ``.txt`` must not hold NUL bytes); the saved name is the upload's base name
+reduced to safe characters, always inside the uploads folder.
 
 Example:
     >>> safe_name("../../etc/passwd.txt"), safe_name("预算 2026<script>.PDF")
@@ -24,11 +26,15 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from budgetscope.pipeline.load import MAX_BYTES, MAX_PDF_BYTES, MAX_TEXT_BYTES
+
 if TYPE_CHECKING:
     from budgetscope.web.data import Data
 
-MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_FILES = 20
+MIB = 1024 * 1024
+LIMITS = {"pdf": MAX_PDF_BYTES // MIB, "text": MAX_TEXT_BYTES // MIB}
+"""The upload page's limits in MiB, the reader's own."""
 SUFFIXES = (".txt", ".pdf")
 _UNSAFE = re.compile(r"[^\w.\-]+")
 
@@ -43,16 +49,21 @@ def safe_name(name: str) -> str:
 
 def check_file(name: str, head: bytes, size: int) -> str | None:
     r"""Why an uploaded file is refused (one line), or None when it may be ingested. A PDF named
-    ``.txt`` is taken, as ``budgetscope ingest`` reads it (by its header).
+    ``.txt`` is taken, as ``budgetscope ingest`` reads it (by its header), with the PDF size limit.
 
     >>> check_file("a.txt", b"%PDF-1.7\n\x00\x01", 10) is None, check_file("b.txt", b"\x00\x01", 2)
     (True, 'b.txt: not a text file (binary content)')
+    >>> check_file("big.txt", b"2026", 21 * MIB)
+    'big.txt: larger than 20 MiB, the limit for a text file (a PDF may be 100 MiB)'
     """
     suffix = Path(name).suffix.lower()
     if suffix not in SUFFIXES:
         return f"{name}: only .pdf and .txt files are accepted"
-    if size > MAX_FILE_BYTES:
-        return f"{name}: larger than {MAX_FILE_BYTES // (1024 * 1024)} MB"
+    if head.startswith(b"%PDF") or suffix == ".pdf":  # read as a PDF
+        if size > MAX_PDF_BYTES:
+            return f"{name}: larger than {LIMITS['pdf']} MiB, the limit for a PDF"
+    elif size > MAX_TEXT_BYTES:
+        return f"{name}: larger than {LIMITS['text']} MiB, the limit for a text file (a PDF may be {LIMITS['pdf']} MiB)"
     if size == 0:
         return f"{name}: empty file"
     if suffix == ".pdf" and not head.startswith(b"%PDF-"):
@@ -73,6 +84,8 @@ class Job:
     total: int = 0
     current: str = ""
     finished: bool = False
+    indexing: bool = False
+    """The files are stored; their texts are being embedded for search."""
     summary: dict[str, Any] | None = None
 
 
@@ -85,8 +98,11 @@ def upload_routes(data: Data, page: Callable[..., Response]) -> list[Route]:
         def progress(done: int, total: int, name: str) -> None:
             job.done, job.total, job.current = done, total, name
 
+        def on_index() -> None:
+            job.indexing, job.done, job.total, job.current = True, 0, 0, ""
+
         try:
-            summary = data.bs.ingest(paths, progress=progress)
+            summary = data.bs.ingest(paths, progress=progress, on_index=on_index)
             job.errors += list(summary.failed)
             job.summary = {"written": summary.written, "unchanged": summary.unchanged,
                            "projects": summary.projects, "documents": summary.documents}  # fmt: skip
@@ -98,11 +114,11 @@ def upload_routes(data: Data, page: Callable[..., Response]) -> list[Route]:
             job.finished = True
 
     def form(request: Request) -> Response:
-        return page(request, "upload.html", job=None, limit=MAX_FILE_BYTES // (1024 * 1024))
+        return page(request, "upload.html", job=None, limits=LIMITS)
 
     async def receive(request: Request) -> Response:
         length = int(request.headers.get("content-length") or 0)
-        if length > MAX_FILE_BYTES * MAX_FILES:
+        if length > MAX_BYTES * MAX_FILES:
             return page(request, "error.html", 413, message="upload too large", message_zh="上传过大")
         form_data = await request.form(max_files=MAX_FILES)
         job = Job(id=uuid.uuid4().hex, files=[])
@@ -112,7 +128,7 @@ def upload_routes(data: Data, page: Callable[..., Response]) -> list[Route]:
             if isinstance(item, str):
                 continue
             name = safe_name(item.filename or "upload")
-            content = await item.read(MAX_FILE_BYTES + 1)
+            content = await item.read(MAX_BYTES + 1)
             reason = check_file(name, content[:1024], len(content))
             if reason:
                 job.errors.append(reason)
@@ -135,7 +151,7 @@ def upload_routes(data: Data, page: Callable[..., Response]) -> list[Route]:
         job = jobs.get(request.path_params["job"])
         if job is None:
             return page(request, "error.html", 404, message="no such upload", message_zh="找不到这次上传")
-        return page(request, "upload.html", job=job, limit=MAX_FILE_BYTES // (1024 * 1024))
+        return page(request, "upload.html", job=job, limits=LIMITS)
 
     return [
         Route("/upload", form, methods=["GET"]),

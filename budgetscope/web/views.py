@@ -141,6 +141,7 @@ ZH_ERRORS: dict[str, str] = {
     "NoSearchIndex": "尚未建立搜索索引",
     "IndexNotUpdated": "搜索索引未能更新",
     "UnknownDepartment": "库中没有这个部门",
+    "AmbiguousDepartment": "这个部门名称可指多个部门，请写得更完整",
     "UnknownPolicyDocument": "库中没有与之对应的政策文件",
     "AmbiguousPolicyDocument": "这个简称可能指多份文件，请从下列文件中选择",
     "DocumentNotFound": "库中没有这份文件",
@@ -170,6 +171,21 @@ def zh_error(exc: BaseException | str | None, status: int | None = None) -> str:
         if kind in ZH_ERRORS:
             return ZH_ERRORS[kind]
     return ZH_STATUS.get(status or 0, "出错了")
+
+
+UNAVAILABLE_NOW = ("NoSearchIndex", "IndexBusy")
+"""Errors of a home that cannot answer a search now (nothing indexed yet, the index held by another
+process): 503, where any other refused request is a 400."""
+
+
+def error_status(exc: BaseException) -> int:
+    """The HTTP status of a request the API refused: 503 when the home cannot answer now, else 400.
+
+    >>> from budgetscope.api import IndexBusy, UnknownDepartment
+    >>> error_status(IndexBusy("held")), error_status(UnknownDepartment("x")), error_status(ValueError("year"))
+    (503, 400, 400)
+    """
+    return 503 if any(c.__name__ in UNAVAILABLE_NOW for c in type(exc).__mro__) else 400
 
 
 def first_error(exc: Exception) -> str:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import json
+import re
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -10,6 +12,8 @@ from typing import Any
 from urllib.error import HTTPError
 from urllib.parse import quote, urlencode
 from urllib.request import Request, urlopen
+
+import pytest
 
 from tests.web.conftest import HOSTILE_DEPARTMENT, HOSTILE_NAME, serving
 
@@ -466,3 +470,34 @@ def test_app_error_pages_lead_in_chinese(server: str) -> None:
         _, html, _ = get(server + path)
         error = html.split('id="error">', 1)[1].split("</p>", 1)[0]
         assert f'<span class="zh" lang="zh-Hans">{zh}</span>' in error and en in error, (path, error)
+
+
+@pytest.mark.parametrize(
+    ("query", "zh", "en"),
+    [
+        ("q=x&year=abc", "参数无效", "year must be a year such as 2026, not 'abc'"),
+        ("q=x&top_k=0", "参数无效", "top_k must be a number from 1 to 100, not '0'"),
+        (f"q={quote('科普')}&department={quote('火星局')}", "库中没有这个部门",
+         "department '火星局' is not in the store: 上海市科学技术协会; 上海市科学技术委员会"),
+        (f"q={quote('科普')}&department={quote('科学技术')}", "这个部门名称可指多个部门，请写得更完整",
+         "department '科学技术' is ambiguous: 上海市科学技术协会; 上海市科学技术委员会"),
+    ],
+)  # fmt: skip
+def test_app_bad_search_request_is_a_400_page_with_its_one_message(
+    server: str, query: str, zh: str, en: str
+) -> None:
+    """As /api/search answers 400, so does the page, with one message: the Chinese lead of its own error."""
+    status, page, _ = get(f"{server}/search?{query}")
+    errors = [
+        html.unescape(re.sub(r"<[^>]+>", "", e)) for e in re.findall(r'id="error">(.*?)</p>', page, re.S)
+    ]
+    assert status == 400 and errors == [f"{zh} {en}"]
+    status, body, _ = get(f"{server}/api/search?{query}")
+    assert status == 400 and en in json.loads(body)["error"]
+
+
+def test_app_bad_cites_request_is_a_400_page(server: str) -> None:
+    status, page, _ = get(f"{server}/cites?q={quote('全民科学素质纲要')}&year=abc")
+    assert status == 400 and "year must be a year such as 2026" in html.unescape(page)
+    assert get(f"{server}/api/cites?q={quote('全民科学素质纲要')}&year=abc")[0] == 400
+    assert get(f"{server}/cites?q={quote('全民科学素质纲要')}&year=2026")[0] == 200
