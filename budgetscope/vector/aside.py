@@ -6,17 +6,17 @@ process runs meanwhile, not even a signal handler (measured: a graph of 60,000 r
 12 minutes on 2 busy cores, in which a ticking thread never ran). A process that answers searches (a
 ``serve``) therefore builds it aside: :func:`build_aside` copies the shard's folder beside it
 (``vectors.graph``), a child process builds the graph there, and the copy then takes the folder's place
-in one short turn (:meth:`~budgetscope.vector.edge.EdgeIndex.swap_in`, :func:`replaced`). Nothing is
+in one short turn (:meth:`~budgetscope.vector.edge.EdgeIndex.swap_in`, :func:`~budgetscope.vector.folders.replaced`). Nothing is
 written to the index meanwhile (the caller is its one writer). A process killed at any point leaves
-the index as it was or as built (:func:`put_back` on the next open), and the child dies with it.
+the index as it was or as built (:func:`~budgetscope.vector.folders.put_back` on the next open), and the child dies with it.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -28,8 +28,6 @@ if TYPE_CHECKING:
 
 BUILDING = ".graph"
 """The suffix of the copy a graph is built in (``vectors.graph``)."""
-OLD = ".old"
-"""The suffix of the folder a built copy replaces, until the copy is loaded (``vectors.old``)."""
 POLL = 0.2
 """Seconds between two looks at the child and at whether the index was closed meanwhile."""
 
@@ -37,33 +35,6 @@ POLL = 0.2
 def folder_bytes(path: Path) -> int:
     """The bytes of the files under ``path``."""
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
-
-
-def put_back(path: Path) -> None:
-    """After a swap cut short (the process killed between its two renames): the old folder in its place."""
-    from budgetscope.vector.edge import is_edge_index
-
-    old = path.with_name(path.name + OLD)
-    if not is_edge_index(path) and is_edge_index(old):
-        shutil.rmtree(path, ignore_errors=True)
-        old.rename(path)
-
-
-@contextmanager
-def replaced(path: Path, built: Path) -> Iterator[None]:
-    """``built`` in ``path``'s place for the body (which loads it); the old folder goes once the body
-    succeeded, else comes back."""
-    old = path.with_name(path.name + OLD)
-    shutil.rmtree(old, ignore_errors=True)
-    path.rename(old)
-    built.rename(path)
-    try:
-        yield
-    except BaseException:
-        shutil.rmtree(path, ignore_errors=True)
-        old.rename(path)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
 
 
 def build_aside(
@@ -135,4 +106,4 @@ def _build(path: str, parent: int) -> None:
     shard.close()
 
 
-__all__ = ["BUILDING", "OLD", "build_aside", "folder_bytes", "put_back", "replaced"]
+__all__ = ["BUILDING", "build_aside", "folder_bytes"]

@@ -41,8 +41,8 @@ from typing import TYPE_CHECKING, Any, cast
 import qdrant_edge as qe
 
 from budgetscope.messages import DISK_LOW, disk_full, first_line
-from budgetscope.vector.aside import put_back, replaced
 from budgetscope.vector.base import HNSW_EF_CONSTRUCT, HNSW_M, Ask, Point, Status, VectorIndex, second_encoder
+from budgetscope.vector.folders import CONFIG_FILE, is_edge_index, put_back, replaced
 from budgetscope.vector.lock import PathLock
 from budgetscope.vector.query import (
     DENSE,
@@ -59,9 +59,6 @@ from budgetscope.vector.sparse import SparseTerms
 if TYPE_CHECKING:
     from budgetscope.index.encoders import Encoder
 
-CONFIG_FILE = "edge_config.json"
-"""The file qdrant-edge keeps a shard's configuration in (its presence marks a shard)."""
-
 MIN_FREE = 64 << 20
 """Bytes a write to the shard leaves free at least. qdrant-edge maps its files into memory, and a full
 disk under a mapped page kills the process (SIGBUS) instead of failing a write, so a write that
@@ -71,11 +68,6 @@ ANNOUNCE_AFTER = 5_000
 """Points written since the last :meth:`EdgeIndex.finish` from which it says what it is doing."""
 
 _SCHEMAS = {"integer": qe.PayloadSchemaType.Integer, "keyword": qe.PayloadSchemaType.Keyword}
-
-
-def is_edge_index(path: Path) -> bool:
-    """True when ``path`` holds a qdrant-edge shard."""
-    return (Path(path) / CONFIG_FILE).is_file()
 
 
 def edge_filter(where: list[Condition]) -> qe.Filter | None:
