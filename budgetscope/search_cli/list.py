@@ -66,13 +66,9 @@ def command(
         bs = budgetscope.open(home)
         if what is ListWhat.documents:
             rows = [d.model_dump() for d in bs.documents()]
-            if department and department.strip():
-                named = {p.department for p in bs.projects(department=department)} | {department.strip()}
-                rows = [
-                    r
-                    for r in rows
-                    if r["department"] in named or department.strip() in (r["department"] or "")
-                ]
+            if department and department.strip():  # resolved as for projects (a 简称, one of several)
+                named = {p.department for p in bs.projects(department=department)}
+                rows = [r for r in rows if r["department"] in named]
             rows = [r for r in rows if year is None or r["year"] == year]
             rows = [r for r in rows if doc is None or r["doc"] == doc]
             columns = DOCUMENT_COLUMNS

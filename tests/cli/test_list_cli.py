@@ -36,6 +36,10 @@ def test_list_documents_of_the_bundled_corpus(corpus_home: Path, corpus: Path) -
     )
     only_2025 = json.loads(invoke("list", "--year", "2025", "--home", corpus_home, "-f", "json").stdout)
     assert [d["doc"] for d in only_2025] == ["stcsm-2025-department-budget.txt"]
+    by_short_name = json.loads(
+        invoke("list", "--department", "市科委", "--home", corpus_home, "-f", "json").stdout
+    )
+    assert [d["doc"] for d in by_short_name] == ["stcsm-2025-department-budget.txt"]  # as search resolves it
 
 
 def test_list_projects_filtered_with_exact_amounts_and_ids_show_takes(corpus_home: Path) -> None:
