@@ -1,7 +1,7 @@
 """What ``search`` and ``cites`` print, as JSON-ready data, answered in this process or in a serve's.
 
 A request is plain data (it travels to a running ``serve`` as JSON): for :func:`search_answer`
-``{"batch": [{"query", "filters"}], "base": filters, "cites", "top_k", "mode"}``, for
+``{"batch": [{"query", "filters"}], "base": filters, "cites", "top_k", "mode", "each"}``, for
 :func:`cites_answer` ``{"query", "year", "department"}``. The CLI calls :func:`search_here` /
 :func:`cites_here` when no serve holds the home; a serve calls :func:`search_answer` /
 :func:`cites_answer` on its open store and index. Every failure is a :class:`BudgetscopeError`.
@@ -12,7 +12,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from budgetscope.api.errors import NO_INDEX_HINT, BudgetscopeError, NoSearchIndex
+from budgetscope.api.errors import (
+    NO_INDEX_HINT,
+    AmbiguousPolicyDocument,
+    BudgetscopeError,
+    NoSearchIndex,
+    UnknownDepartment,
+    UnknownPolicyDocument,
+)
 
 if TYPE_CHECKING:
     from budgetscope.models import SearchHit
@@ -32,7 +39,9 @@ def wire(hit: SearchHit) -> dict[str, Any]:
 
 def search_answer(home: Path, store: Any, index: Any, request: dict[str, Any]) -> dict[str, Any]:
     """``{"results": [{"query", "hits"}], "warnings": [...]}`` on an open store and index; raises
-    :class:`NoSearchIndex` before any ingest."""
+    :class:`NoSearchIndex` before any ingest. A query's own mistake (an unknown or ambiguous department
+    or cited document) raises, or with ``request["each"]`` (a queries file: every line answered or
+    reported) is that query's result, ``{"query", "hits": [], "error"}``, and the others are answered."""
     from budgetscope.api.searching import answer, departments, index_lag, year_note
     from budgetscope.index.search import search
     from budgetscope.messages import one_line
@@ -65,11 +74,17 @@ def search_answer(home: Path, store: Any, index: Any, request: dict[str, Any]) -
                 warnings.append(note)
         if cites and "cites" not in filters:
             filters["cites"] = cites
-        hits = answer(
-            store, q, filters,
-            lambda q, f, k: search(index, q, filters=f, top_k=k, mode=mode, store=store),
-            top_k=top_k, known_departments=known,
-        )  # fmt: skip
+        try:
+            hits = answer(
+                store, q, filters,
+                lambda q, f, k: search(index, q, filters=f, top_k=k, mode=mode, store=store),
+                top_k=top_k, known_departments=known,
+            )  # fmt: skip
+        except (UnknownDepartment, UnknownPolicyDocument, AmbiguousPolicyDocument) as exc:
+            if not request.get("each"):
+                raise
+            results.append({"query": q, "hits": [], "error": str(exc)})
+            continue
         results.append({"query": q, "hits": [wire(h) for h in hits]})
     return {"results": results, "warnings": warnings}
 

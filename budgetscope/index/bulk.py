@@ -184,7 +184,8 @@ def load_jsonl(
     """Store the documents of the map step's JSONL files (a folder: the ``*.jsonl`` files in it) in the
     home's store; the summary (as ``ingest`` gives it) and the names of the documents written (for
     the index update). A file that cannot be read stops the load before anything is written."""
-    from budgetscope.index.ingest import StoredAs, _totals, duplicate_of, name_clash, relink, stored_contents
+    from budgetscope.index.clashes import StoredAs, duplicate_of, name_clash, stored_contents
+    from budgetscope.index.ingest import _totals, relink
     from budgetscope.paths import data_home
     from budgetscope.store import index_state
     from budgetscope.store.protocol import DocumentEntry

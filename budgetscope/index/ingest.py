@@ -5,7 +5,7 @@ SHA-1 and pipeline version is skipped (ingesting twice changes nothing); a chang
 its old records; a file that cannot be read is reported and skipped. Documents are stored by file
 name: a file named like a stored document but read from another path updates it only when it is
 the same document (same kind, department and year), else it is refused unless ``force``; two files
-of the same name in one ingest are refused (see :func:`name_clash`). When documents changed,
+of the same name in one ingest are refused (see :func:`~budgetscope.index.clashes.name_clash`). When documents changed,
 :func:`relink` recomputes everything that spans documents — canonical policy documents, project
 series, narrative ↔ form links and their checks — from the store alone, so the result does not
 depend on the order or the batches documents came in, and an interrupted ingest is completed by
@@ -28,6 +28,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from budgetscope.index.clashes import Guard, StoredAs
 from budgetscope.index.overlap import overlap_of
 from budgetscope.index.processing import file_sha1, pipeline_version, process_all
 from budgetscope.messages import quoted
@@ -107,8 +108,8 @@ def ingest(
     total, name)`` is called after each file. ``workers``: processes running the pipeline (default:
     one per core, up to 4, when there are at least :data:`PARALLEL_MIN_FILES` files to process).
     ``force``: read unchanged files again, and let a file replace a different stored document of
-    its name (see :func:`name_clash`), and store a document whose content is already stored under
-    another name (see :func:`duplicate_of`); refused files are listed in ``failed``. ``strict``:
+    its name (see :func:`~budgetscope.index.clashes.name_clash`), and store a document whose content is already stored under
+    another name (see :func:`~budgetscope.index.clashes.duplicate_of`); refused files are listed in ``failed``. ``strict``:
     refuse documents of kind ``other`` (not a budget document) instead of storing them with a warning.
     Raises :class:`IngestError` when there is nothing to ingest.
     """
@@ -127,14 +128,14 @@ def ingest(
         index_state.migrate(data_home(home), store)
     summary = IngestSummary(files=len(files), store=getattr(store, "path", ""), failed=empty_folders(paths))
     try:
-        todo, moved = _plan(files, store, force, summary)
+        todo, moved = _plan(files, store, force, summary, strict)
         if workers is None:
             cores = os.cpu_count() or 1
             workers = min(cores, 4) if len(todo) >= PARALLEL_MIN_FILES else 1
         done = len(files) - len(todo)
         if on_progress is not None:
             on_progress(done, len(files), "")
-        guard = _Guard(store, force)
+        guard = Guard(store, force)
         for item in process_all(todo, workers):
             done += 1
             document = item.document
@@ -189,117 +190,12 @@ def ingest(
     return summary
 
 
-@dataclass(frozen=True)
-class StoredAs:
-    """How a stored document was classified, and the path it was read from."""
-
-    path: str
-    kind: str
-    department: str | None
-    year: int | None
-
-    def describe(self) -> str:
-        return f"{self.kind}, {self.department or 'department unknown'}, {self.year or 'year unknown'}"
-
-
-def name_clash(document: Document, stored: StoredAs | None, *, force: bool = False) -> str | None:
-    """Why ``document`` may not replace the stored document of its name read from another path, or None.
-
-    It may when it is the same document — same kind, department and year, the department and the
-    year known — or with ``force``. The reason is one line naming both paths.
-
-    >>> stored = StoredAs("a/部门预算.txt", "department_budget", "上海市科学技术协会", 2023)
-    >>> new = Document(doc="部门预算.txt", path="b/部门预算.txt", kind="department_budget",
-    ...                department="上海市科学技术委员会", year=2025, sha1="1")
-    >>> print(name_clash(new, stored))  # doctest: +ELLIPSIS
-    b/部门预算.txt: another document named 部门预算.txt is stored from a/部门预算.txt (...); rename ...
-    >>> name_clash(new, stored, force=True) is None
-    True
-    """
-    if stored is None or force:
-        return None
-    this = StoredAs(document.path, document.kind, document.department, document.year)
-    same = (this.kind, this.department, this.year) == (stored.kind, stored.department, stored.year)
-    if same and this.department is not None and this.year is not None:
-        return None
-    return (
-        f"{quoted(document.path)}: another document named {quoted(document.doc)} is stored from {quoted(stored.path)} "
-        f"({stored.describe()}; this file: {this.describe()}); rename one of the files, "
-        "or give --force to replace the stored one"
-    )
-
-
-def stored_contents(store: EntityStore) -> dict[str, tuple[str, str]]:
-    """The stored documents by content hash: ``{content_sha1: (doc, path)}``."""
-    import json
-
-    out: dict[str, tuple[str, str]] = {}
-    for row in store.select("documents"):
-        try:
-            extra = json.loads(row.get("extra") or "{}")
-        except ValueError:
-            continue
-        if isinstance(extra, dict) and extra.get("content_sha1"):
-            out[str(extra["content_sha1"])] = (row["doc"], row["path"] or row["doc"])
-    return out
-
-
-def duplicate_of(document: Document, contents: dict[str, tuple[str, str]]) -> str | None:
-    """Why ``document`` is not stored: the same content is stored under another name (or None).
-
-    The content hash (:func:`budgetscope.pipeline.document.content_hash`) is blind to encoding,
-    layout and file name: a GBK copy, the PDF printed from a text, ``file (1).pdf``.
-
-    >>> d = Document(doc="b.txt", path="in/b.txt", kind="other", content_sha1="c1")
-    >>> print(duplicate_of(d, {"c1": ("a.txt", "old/a.txt")}))  # doctest: +ELLIPSIS
-    in/b.txt: the same document as a.txt (stored from old/a.txt); not stored again ...
-    >>> duplicate_of(d, {"c1": ("b.txt", "in/b.txt")}) is None
-    True
-    """
-    twin = contents.get(document.content_sha1) if document.content_sha1 else None
-    if twin is None or twin[0] == document.doc:
-        return None
-    return (
-        f"{quoted(document.path)}: the same document as {quoted(twin[0])} (stored from {quoted(twin[1])}); "
-        "not stored again (give --force to store it under this name too)"
-    )
-
-
-class _Guard:
-    """The checks of a document as it is written, inside the store's write lock (another ``ingest``
-    at once is seen): a name stored from another path (:func:`name_clash`), the same content under
-    another name (:func:`duplicate_of`; the contents re-read only when another writer wrote)."""
-
-    def __init__(self, store: EntityStore, force: bool) -> None:
-        self.store, self.force = store, force
-        self.seq: int | None = None
-        self.contents: dict[str, tuple[str, str]] = {}
-
-    def __call__(self, document: Document) -> str | None:
-        if self.force:
-            return None
-        for row in self.store.select("documents", {"doc": document.doc}):
-            same_file = row["path"] and os.path.realpath(row["path"]) == os.path.realpath(document.path)
-            if not same_file:
-                stored = StoredAs(row["path"] or "", row["kind"], row["department"], row["year"])
-                if (clash := name_clash(document, stored)) is not None:
-                    return clash
-        if (seq := index_state.sequence(self.store)) != self.seq:
-            self.contents, self.seq = stored_contents(self.store), seq
-        return duplicate_of(document, self.contents)
-
-    def written(self, document: Document) -> None:
-        """After ``document`` is stored: its content is known without reading the store again."""
-        if document.content_sha1:
-            self.contents[document.content_sha1] = (document.doc, document.path)
-        self.seq = index_state.sequence(self.store)
-
-
 def _plan(
-    files: list[Path], store: EntityStore, force: bool, summary: IngestSummary
+    files: list[Path], store: EntityStore, force: bool, summary: IngestSummary, strict: bool = False
 ) -> tuple[list[Path], dict[str, StoredAs]]:
     """The files to read — all of them with ``force``, else those new or changed since stored — and
-    for each changed file whose name is stored from another path, how that document was stored.
+    for each changed file whose name is stored from another path, how that document was stored. With
+    ``strict``, an unchanged file stored as no budget document (kind ``other``) is a failure.
 
     Documents are stored by file name: a second file of a name already seen in this ingest is refused.
     """
@@ -319,7 +215,14 @@ def _plan(
         known = stored.get(f.name)
         sha1 = file_sha1(f) if known is not None else None
         if known is not None and known.sha1 == sha1 and known.pipeline == version and not force:
-            summary.unchanged += 1
+            kinds = [row["kind"] for row in store.select("documents", {"doc": f.name})] if strict else []
+            if "other" in kinds:  # stored before, without --strict: unchanged, but no budget document
+                summary.failed.append(
+                    f"{quoted(f)}: not a budget document (no 部门预算 parts, project narratives or performance forms "
+                    f"found), stored earlier without --strict; left stored (`budgetscope remove {f.name}` removes it)"
+                )
+            else:
+                summary.unchanged += 1
             continue
         todo.append(f)
         if known is not None and known.sha1 != sha1:
@@ -390,10 +293,6 @@ def _coverage_short(extra: str | None) -> bool:
 __all__ = [
     "IngestError",
     "IngestSummary",
-    "StoredAs",
-    "duplicate_of",
     "ingest",
-    "name_clash",
     "relink",
-    "stored_contents",
 ]

@@ -80,15 +80,30 @@ def command(
         _checked_query(query, "query")
     options = {"year": year, "department": department, "section": section, "cites": cites}
     base = {k: v for k, v in _checked_filters(options, "").items() if k != "cites"}
-    batch = _read_queries(queries) if queries else [{"query": query, "filters": {}}]
-    home_dir = data_home(home)
-    request = {"batch": batch, "base": base, "cites": cites, "top_k": top_k, "mode": mode.value}
-    answered = ask_serve(home_dir, qdrant_url, encoder, "/api/cli/search", request)
-    if answered is None:
-        answered = search_or_wait_for_serve(home_dir, qdrant_url, encoder, request)
+    lines = _read_queries(queries) if queries else [{"query": query, "filters": {}}]
+    batch = [{"query": e["query"], "filters": e["filters"]} for e in lines if "error" not in e]
+    answered: dict[str, Any] = {"results": [], "warnings": []}
+    if batch:
+        home_dir = data_home(home)
+        request = {"batch": batch, "base": base, "cites": cites, "top_k": top_k, "mode": mode.value}
+        request["each"] = queries is not None  # a queries file: every line answered or reported
+        answered = ask_serve(home_dir, qdrant_url, encoder, "/api/cli/search", request) or (
+            search_or_wait_for_serve(home_dir, qdrant_url, encoder, request)
+        )
     for message in answered["warnings"]:
         warn(message)
-    _print(answered["results"], format, many=queries is not None)
+    found = iter(answered["results"])
+    results = [e if "error" in e else next(found) for e in lines]
+    failed = [(e.get("line"), r) for e, r in zip(lines, results, strict=True) if "error" in r]
+    for line, r in failed:  # each line named, as a file of `ingest` is
+        print(f"error: {queries}:{line}: {one_line(r['error'])}", file=sys.stderr)
+    _print(
+        [{k: r[k] for k in ("query", "hits", "error") if k in r} for r in results],
+        format,
+        many=queries is not None,
+    )
+    if failed:
+        raise typer.Exit(1)
 
 
 def ask_serve(
@@ -150,17 +165,22 @@ def search_or_wait_for_serve(
             return answered
 
 
+class LineMistake(ValueError):
+    """What is wrong with a line of a --queries file (the line is reported, the others answered)."""
+
+
 def _checked_query(query: str, where: str) -> None:
-    """A query that can be searched (:func:`~budgetscope.api.searching.query_error`); else a one-line error."""
+    """A query that can be searched (:func:`~budgetscope.api.searching.query_error`); else a usage mistake
+    (the command's QUERY) or a :class:`LineMistake` (a line of a queries file)."""
     from budgetscope.api.searching import query_error
 
     if (error := query_error(query)) is not None:
-        raise usage(error) if where == "query" else fail(f"{where}: {error}")
+        raise usage(error) if where == "query" else LineMistake(error)
 
 
 def _bad(prefix: str, message: str) -> Exception:
     """A bad filter: a usage mistake on the command line (no ``prefix``), else a line of a --queries file's."""
-    return fail(prefix + message) if prefix else usage(message)
+    return LineMistake(message) if prefix else usage(message)
 
 
 def _checked_filters(filters: dict[str, Any], where: str) -> dict[str, Any]:
@@ -226,23 +246,41 @@ def _read_queries(path: Path) -> list[dict[str, Any]]:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
         raise fail(f"{path}: cannot read queries ({exc})") from None
-    out = []
+    out: list[dict[str, Any]] = []
     for n, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:
-            item = json.loads(line)
-        except ValueError as exc:
-            raise fail(f"{path}:{n}: not JSON ({exc.args[0].split(':')[0]})") from None
-        if not isinstance(item, dict) or not isinstance(item.get("query"), str) or not item["query"].strip():
-            raise fail(f'{path}:{n}: expected an object with a non-empty "query"')
-        _checked_query(item["query"], f"{path}:{n}")
-        filters = item.get("filters") or {}
-        if not isinstance(filters, dict):
-            raise fail(f'{path}:{n}: "filters" must be an object')
-        item["filters"] = _checked_filters({k: v for k, v in filters.items() if v is not None}, f"{path}:{n}")
-        out.append(item)
+            out.append({**_query_line(line, f"{path}:{n}"), "line": n})
+        except LineMistake as exc:
+            out.append({"query": _query_of(line), "hits": [], "line": n, "error": str(exc)})
     return out
+
+
+def _query_of(line: str) -> str | None:
+    """The query text of a queries file's line, if it has one (for the result that reports the line)."""
+    try:
+        item = json.loads(line)
+    except ValueError:
+        return None
+    query = item.get("query") if isinstance(item, dict) else None
+    return query if isinstance(query, str) else None
+
+
+def _query_line(line: str, where: str) -> dict[str, Any]:
+    """A queries file's line as ``{"query", "filters"}``, checked; else :class:`LineMistake`."""
+    try:
+        item = json.loads(line)
+    except ValueError as exc:
+        raise LineMistake(f"not JSON ({exc.args[0].split(':')[0]})") from None
+    if not isinstance(item, dict) or not isinstance(item.get("query"), str) or not item["query"].strip():
+        raise LineMistake('expected an object with a non-empty "query"')
+    _checked_query(item["query"], where)
+    filters = item.get("filters") or {}
+    if not isinstance(filters, dict):
+        raise LineMistake('"filters" must be an object')
+    filters = _checked_filters({k: v for k, v in filters.items() if v is not None}, where)
+    return {"query": item["query"], "filters": filters}
 
 
 def _print(results: list[dict[str, Any]], format: SearchFormat, *, many: bool) -> None:
@@ -254,7 +292,8 @@ def _print(results: list[dict[str, Any]], format: SearchFormat, *, many: bool) -
     else:
         out = stdout()
         for r in results:
-            out.print(hit_table(r["query"], r["hits"]))
+            if "error" not in r:  # a line reported on stderr
+                out.print(hit_table(r["query"], r["hits"]))
 
 
 def hit_table(query: str, hits: list[dict[str, Any]]) -> Group:

@@ -209,6 +209,12 @@ def test_ingest_other_kind_is_warned_and_strict_refuses(tmp_path: Path) -> None:
     )
     lenient = invoke("ingest", english, "--home", h, "--no-index")
     assert lenient.exit_code == 0 and "warning: notes.txt: not a budget document" in lenient.stderr
+    # stored so, unchanged: --strict still says what it is (not "unchanged", exit 0), and keeps it
+    again = clean_failure(invoke("ingest", english, "--home", h, "--no-index", "--strict"))
+    assert "not a budget document" in again[-1] and "stored earlier without --strict" in again[-1]
+    assert "budgetscope remove notes.txt" in again[-1]
+    listed = invoke("list", "--home", h, "--format", "json")
+    assert [d["doc"] for d in json.loads(listed.stdout)] == ["notes.txt"]
     # extract has nothing to give for it: a warning naming it (the other files still extracted, exit 0,
     # as ingest stores it), an error with --strict (exit 1)
     sast = ROOT / "corpus" / "sast-2019-performance-targets.txt"

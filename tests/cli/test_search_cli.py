@@ -718,12 +718,43 @@ def test_search_cli_index_catches_up_after_no_index(files: list[Path], tmp_path:
 def test_search_cli_queries_file_errors_name_the_line(
     home: Path, tmp_path: Path, lines: list[str], message: str
 ) -> None:
+    """A bad line is reported on stderr naming the file and the line, and is its own output line (no
+    hits, the error), so the output stays one line per query in order; the good lines are answered."""
     f = tmp_path / "q.jsonl"
     f.write_text("\n".join(lines), encoding="utf-8")
     result = invoke("search", "--queries", f, "--format", "jsonl", "--home", home)
-    assert result.exit_code == 1 and result.stdout == ""
+    assert result.exit_code == 1
     errors = result.stderr.strip().splitlines()
-    assert len(errors) == 1 and message in errors[0] and "q.jsonl" in errors[0]
+    bad = len(lines)
+    assert len(errors) == 1 and message in errors[0] and f"q.jsonl:{bad}: " in errors[0]
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    said = message.removeprefix(f":{bad}: ")
+    assert len(out) == len(lines) and out[-1]["hits"] == [] and said in out[-1]["error"]
+    assert all("error" not in r and r["query"] == "党建" and r["hits"] for r in out[:-1])
+
+
+def test_search_cli_queries_file_answers_every_line_or_reports_it(home: Path, tmp_path: Path) -> None:
+    """A department or cited document a line names that the store lacks fails that line only: the lines
+    before and after it are answered in order, each failure named on stderr, and the exit is 1."""
+    f = tmp_path / "q.jsonl"
+    asked = [
+        {"query": "党建"},
+        {"query": "科普", "filters": {"department": "不存在的部门"}},
+        {"query": "科普", "filters": {"cites": "不存在的条例"}},
+        {"query": "智库建设", "filters": {"year": 2026}},
+    ]
+    f.write_text("".join(json.dumps(q, ensure_ascii=False) + "\n" for q in asked), encoding="utf-8")
+    result = invoke("search", "--queries", f, "--format", "jsonl", "--home", home)
+    assert result.exit_code == 1
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["query"] for r in out] == [q["query"] for q in asked]
+    assert out[0]["hits"] and out[3]["hits"] and "error" not in out[0] and "error" not in out[3]
+    assert out[1]["hits"] == out[2]["hits"] == [] and "不存在的部门" in out[1]["error"]
+    errors = result.stderr.strip().splitlines()
+    assert [e.split(": ")[1] for e in errors] == [f"{f}:2", f"{f}:3"]
+    assert "不存在的条例" in errors[1]
+    table = invoke("search", "--queries", f, "--home", home)  # the table shows the answered ones
+    assert table.exit_code == 1 and "党建" in table.stdout and "不存在的部门" not in table.stdout
 
 
 @pytest.mark.parametrize(

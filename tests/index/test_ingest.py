@@ -333,7 +333,7 @@ def test_ingest_name_clash_only_the_same_classified_document_is_an_update(
     year: int | None,
     same: bool,
 ) -> None:
-    from budgetscope.index.ingest import StoredAs, name_clash
+    from budgetscope.index.clashes import StoredAs, name_clash
 
     document = Document(
         doc=SAME_NAME, path=f"b/{SAME_NAME}", kind=kind, department=department, year=year, sha1="1"
