@@ -1,10 +1,10 @@
 """The writes the CLI of the same data home hands to this serve while it holds the embedded index
-(:mod:`budgetscope.remote`): ``POST /api/cli/ingest`` (files, or the map step's JSONL files) and
-``POST /api/cli/remove``. They run the same API calls the commands make in-process, in this process,
+(:mod:`budgetscope.remote`): ``POST /api/cli/ingest`` (files, or the map step's JSONL files), ``POST
+/api/cli/index`` (the update of ``budgetscope index``, without ``--rebuild``) and ``POST /api/cli/remove``. They run the same API calls the commands make in-process, in this process,
 which holds the index; the caller holds the token of the advertisement file (readable by its owner
 only), so the serve reads the files that user named.
 
-``ingest`` answers as it goes, one JSON object per line (``application/x-ndjson``): ``{"progress":
+``ingest`` and ``index`` answer as they go, one JSON object per line (``application/x-ndjson``): ``{"progress":
 [done, total, name]}`` after each file, ``{"phase": "index"}`` when embedding starts, ``{"alive":
 true}`` every :data:`HEARTBEAT` seconds of silence (an HNSW build says nothing for minutes), and last
 ``{"summary": {...}, "points": N}`` or ``{"error": "one line"}``.
@@ -128,9 +128,29 @@ def write_routes(data: Data, token: str) -> list[Route]:
         finally:
             say.put(None)
 
-    def lines(request: dict[str, Any]) -> Iterator[bytes]:
+    def run_index(request: dict[str, Any], say: queue.Queue[dict[str, Any] | None]) -> None:
+        """``budgetscope index`` (an update: what the store holds and the index lacks), into the held index."""
+        from budgetscope.api.indexing import update_index
+
+        def progress(done: int, total: int, name: str) -> None:
+            say.put({"progress": [done, total, name]})
+
+        try:
+            with bs._updating()() as shared:
+                points = update_index(bs.home, [], qdrant_url=bs.qdrant_url, encoder=bs.encoder,
+                                      on_progress=progress, on_status=None, index=shared)  # fmt: skip
+            hold_index()
+            say.put({"summary": {}, "points": points})
+        except expected as exc:
+            say.put({"error": _one_line(exc)})
+        except Exception as exc:  # the store is untouched; the CLI prints one line
+            say.put({"error": f"index failed in the serve: {type(exc).__name__}: {_one_line(exc)}"})
+        finally:
+            say.put(None)
+
+    def lines(work: Any, request: dict[str, Any]) -> Iterator[bytes]:
         said: queue.Queue[dict[str, Any] | None] = queue.Queue()
-        threading.Thread(target=run_ingest, args=(request, said), daemon=True, name="cli-ingest").start()
+        threading.Thread(target=work, args=(request, said), daemon=True, name="cli-write").start()
         while True:
             try:
                 item = said.get(timeout=HEARTBEAT)
@@ -147,7 +167,18 @@ def write_routes(data: Data, token: str) -> list[Route]:
             checked = ingest_request(await request.json())
         except (ValueError, BadWrite) as exc:
             return JSONResponse({"error": _one_line(exc)}, status_code=400)
-        return StreamingResponse(lines(checked), media_type="application/x-ndjson")
+        return StreamingResponse(lines(run_ingest, checked), media_type="application/x-ndjson")
+
+    async def index(request: Request) -> Response:
+        if not _authorized(request, token):
+            return JSONResponse({"error": "forbidden"}, status_code=403)
+        try:
+            body = await request.json()
+        except ValueError:
+            return JSONResponse({"error": "the request is not JSON"}, status_code=400)
+        if not isinstance(body, dict):
+            return JSONResponse({"error": "expected an object"}, status_code=400)
+        return StreamingResponse(lines(run_index, body), media_type="application/x-ndjson")
 
     def run_remove(body: Any) -> dict[str, Any]:
         if not isinstance(body, dict) or not isinstance(body.get("docs"), list) or not body["docs"]:
@@ -169,5 +200,6 @@ def write_routes(data: Data, token: str) -> list[Route]:
 
     return [
         Route("/api/cli/ingest", ingest, methods=["POST"]),
+        Route("/api/cli/index", index, methods=["POST"]),
         Route("/api/cli/remove", remove, methods=["POST"]),
     ]

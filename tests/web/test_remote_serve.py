@@ -1,5 +1,6 @@
 """`budgetscope serve` as a real process, and the CLI of its home: `search` and `cites` answered by
-it with the output they give in-process, `ingest` and `remove` run by it, `index` refused in one line,
+it with the output they give in-process, `ingest`, `index` and `remove` run by it, `index --rebuild`
+refused in one line,
 a stale advertisement ignored."""
 
 from __future__ import annotations
@@ -170,12 +171,28 @@ def test_remote_serve_endpoint_wants_the_token(home: Path, served: subprocess.Po
     assert good.status_code == 200 and len(good.json()["results"][0]["hits"]) == 3
 
 
-def test_remote_serve_index_is_refused_in_one_line(home: Path, served: subprocess.Popen[str]) -> None:
-    result = cli(home, "index", timeout=60)
-    lines = result.stderr.strip().splitlines()
-    assert result.returncode == 1
+def test_remote_serve_takes_index_and_refuses_a_rebuild_in_one_line(
+    home: Path, served: subprocess.Popen[str], corpus: Path
+) -> None:
+    """`index` while the serve holds the index is run by the serve: a document stored with `ingest
+    --no-index` is found once it has run. `index --rebuild` would replace the index the serve has
+    open: one line naming the serve, nothing changed."""
+    extra = "sast-2023-department-budget.txt"
+    stored = cli(home, "ingest", str(corpus / extra), "--no-index")
+    assert stored.returncode == 0, stored.stderr
+    assert json.loads(cli(home, "search", "科普", "--year", "2023", "-f", "json").stdout) == []
+    result = cli(home, "index")
+    assert result.returncode == 0, result.stderr
+    assert "handed to the serve" in result.stderr and "points embedded" in result.stderr
+    assert int(result.stderr.split(" points embedded")[0].split()[-1]) > 0
+    hits = json.loads(cli(home, "search", "科普", "--year", "2023", "-f", "json").stdout)
+    assert hits and {h["doc"] for h in hits} == {extra}
+    rebuild = cli(home, "index", "--rebuild", timeout=60)
+    lines = rebuild.stderr.strip().splitlines()
+    assert rebuild.returncode == 1 and "Traceback" not in rebuild.stderr
     assert lines[-1].startswith("error: a `budgetscope serve`") and f"pid {served.pid}" in lines[-1]
-    assert "Traceback" not in result.stderr
+    assert cli(home, "remove", extra).returncode == 0  # as it was, for the tests after
+    assert json.loads(cli(home, "search", "科普", "--year", "2023", "-f", "json").stdout) == []
 
 
 def test_remote_serve_takes_ingest_and_remove(
