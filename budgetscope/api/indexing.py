@@ -315,6 +315,15 @@ def load_and_index(
     )
 
 
+def indexed(home: Path) -> bool:
+    """Whether a search index was ever built for the store under ``home`` (it records its encoder)."""
+    from budgetscope.store import index_state
+    from budgetscope.store.sqlite import open_store
+
+    with open_store(home) as store:
+        return index_state.encoder_of(store) is not None
+
+
 def remove_documents(
     home: Path,
     names: Iterable[str],
@@ -325,12 +334,14 @@ def remove_documents(
     updating: Updating | None = None,
 ) -> int:
     """Remove stored documents by name (with their projects, amounts, citations, findings), relink
-    the rest and, with ``index``, drop their points; returns how many were removed. An unknown name
+    the rest and, with ``index``, drop their points (a home never indexed stays so); returns how many
+    were removed. An unknown name
     is :class:`DocumentNotFound` and nothing is removed; the index catches up on its next update
     when ``index`` is off or fails (:class:`IndexNotUpdated`, the store is changed)."""
     from budgetscope.api.errors import DocumentNotFound
     from budgetscope.index.ingest import relink
     from budgetscope.messages import quoted
+    from budgetscope.store import index_state
     from budgetscope.store.sqlite import open_store
 
     names = [Path(d).name for d in names]  # a path names the file's document
@@ -344,5 +355,6 @@ def remove_documents(
         removed = store.delete_documents(names)
         if store.links_stale():
             store.write_links(relink(store))
-    _index_after([], home, index, qdrant_url, encoder, None, None, updating)
+        indexed = index_state.encoder_of(store) is not None  # never indexed: nothing to drop, none to build
+    _index_after([], home, index and indexed, qdrant_url, encoder, None, None, updating)
     return removed

@@ -28,7 +28,7 @@ def command(
     An unknown name is an error (exit 1) and nothing is removed.
     """
     from budgetscope.api import BudgetscopeError
-    from budgetscope.api.indexing import remove_documents
+    from budgetscope.api.indexing import indexed, remove_documents
     from budgetscope.paths import data_home
     from budgetscope.remote import ServeError, ServeUnavailable, ask, holder
     from budgetscope.store.protocol import StoreError
@@ -48,4 +48,6 @@ def command(
         raise fail(str(exc)) from None
     if not quiet:
         index = "store only; the index catches up on its next update" if no_index else "store and index"
+        if not no_index and serving is None and not indexed(data_home(home)):
+            index = "store; no search index was built yet"
         stderr().print(f"{counted(removed, 'document')} removed ({index})", soft_wrap=True)

@@ -421,6 +421,22 @@ def test_app_version_global_options_and_remove(home: Path, tmp_path: Path) -> No
         assert index.docs() == {"budget-2031.txt"}
 
 
+def test_remove_on_a_home_never_indexed_builds_no_index(tmp_path: Path) -> None:
+    """`ingest --no-index` then `remove`: the store loses the document, and no index is built from what is
+    left (it embedded every other document) nor claimed ("store and index")."""
+    from tests.reliability.conftest import write_budgets
+
+    files = write_budgets(tmp_path / "in", (2031, 2032))
+    h = tmp_path / "h"
+    assert invoke("ingest", *files, "--home", h, "--no-index").exit_code == 0
+    removed = invoke("--home", h, "remove", "budget-2031.txt")
+    assert removed.exit_code == 0, removed.output
+    assert "1 document removed (store; no search index was built yet)" in removed.stderr
+    assert not (h / "vectors").exists()
+    listed = json.loads(invoke("--home", h, "list", "--format", "json").stdout)
+    assert [d["doc"] for d in listed] == ["budget-2032.txt"]
+
+
 def test_app_progress_lines_when_stderr_is_not_a_terminal(tmp_path: Path) -> None:
     from tests.reliability.conftest import write_budgets
 
