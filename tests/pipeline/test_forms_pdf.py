@@ -237,6 +237,16 @@ def test_forms_pdf_chongqing_name_property_value_weight() -> None:
     assert last.form is not None and last.form.amounts == {"fiscal_current": Decimal("142991600.00")}
 
 
+def test_forms_pdf_title_keeps_a_year_printed_apart_chongqing() -> None:
+    """p32's title (excerpt page 3) prints 2026 in a Latin font, 1.85 points lower than the 年 beside it:
+    the year stays in the title line, not a line of its own after it (年市级…, then 2026). p31's is the
+    same, read whole before only as its tops happened to round together."""
+    (grid,) = [g for g in read_tables(NATIONAL / "chongqing-water-resources-2026-p30-33.pdf", [3]) if g.above]
+    assert grid.above[0] == "2026年市级重点专项资金绩效目标表（一级项目）"
+    titles = [r.title for r in forms("chongqing-water-resources-2026-p30-33.pdf")]
+    assert titles[1:3] == ["2026年市级重点专项资金绩效目标表(一级项目)"] * 2
+
+
 def test_forms_pdf_goal_only_tables_hangzhou_shenzhen() -> None:
     hangzhou = forms("hangzhou-transport-2026-p39.pdf")
     assert len(hangzhou) == 8 and all(r.form and not r.form.indicators for r in hangzhou)
