@@ -24,6 +24,7 @@ TITLE = re.compile(r"^(?!.*(?:汇总|见)).{0,40}绩效目标(?:申报|填报|�
 """A form's title line (whitespace removed); a summary table (汇总表) or a sentence ("详见…绩效目标表") is not."""
 
 YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+YEAR_GAP = re.compile(r"(?<!\d)((?:19|20)\d{2})[ \t\u3000]+(?=年)")
 DATE = re.compile(r"((?:19|20)\d{2})\s*[年./\-]\s*(\d{1,2})\s*[月./\-]\s*(\d{1,2})\s*日?")
 NUMBER = re.compile(r"^[-−]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^[-−]?\d+(?:\.\d+)?$")
 CJK_GAP = re.compile(r"(?<=[\u3400-\u9fff])[ \u3000]+(?=[\u3400-\u9fff])")
@@ -140,6 +141,16 @@ def squash(text: str) -> str:
     '项目绩效目标'
     """
     return re.sub(r"\s+", "", fold(text))
+
+
+def title_text(line: str) -> str:
+    """A form's title line as its title: stripped, a year set apart from its 年 by the PDF's text
+    (a Latin font's 2026 beside a CJK 年) joined to it again.
+
+    >>> title_text(" 2026 年市级重点专项资金绩效目标表（一级项目）")
+    '2026年市级重点专项资金绩效目标表（一级项目）'
+    """
+    return YEAR_GAP.sub(r"\1", line.strip())
 
 
 def label_key(cell: str) -> str:

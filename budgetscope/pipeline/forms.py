@@ -31,6 +31,7 @@ from budgetscope.pipeline.form_labels import (
     YEAR,
     FormParse,
     squash,
+    title_text,
 )
 from budgetscope.pipeline.normalize import Line, Text, fold
 
@@ -156,7 +157,7 @@ def segment_forms(text: Text, *, doc: str, department: str | None, year: int | N
                 page=title.page,
                 department=form.department or department,
                 year=_year_of(title, body) or parse.year or year,
-                title=title.text.strip(),
+                title=title_text(title.text),
                 name=parse.name,
                 form=form,
                 start=title.start,

@@ -39,7 +39,15 @@ from budgetscope.pipeline.forms_pdf_columns import (
     is_header_row,
 )
 from budgetscope.pipeline.forms_pdf_indicators import IndicatorRows
-from budgetscope.pipeline.forms_pdf_labels import amount_unit, bare, clean_department, label, squash, to_yuan
+from budgetscope.pipeline.forms_pdf_labels import (
+    amount_pairs,
+    amount_unit,
+    bare,
+    clean_department,
+    label,
+    squash,
+    to_yuan,
+)
 from budgetscope.pipeline.forms_pdf_pages import form_pages, unread_form_pages
 from budgetscope.pipeline.forms_pdf_records import PdfForm, form_records
 from budgetscope.pipeline.forms_pdf_tasks import TaskRows
@@ -153,23 +161,21 @@ class _Reader:
                 continue
             full = [c for c in cells if c.text]
             flabs = [label(c.text) for c in full]
+            pairs = amount_pairs([c.text for c in full[1:]])
             if (
                 len(full) > 2
                 and flabs[0] is None
                 and full[0].rowspan > 1
-                and flabs[1]
-                and flabs[1][0] == "amount"
+                and (pairs or (flabs[1] and flabs[1][0] == "amount"))
             ):
-                full, flabs = (
-                    full[1:],
-                    flabs[1:],
-                )  # 预算整体情况 over rows of 基本支出 | 12,634.14 | 财政拨款 | …
+                # 预算整体情况 over rows of 基本支出 | 12,634.14 | 财政拨款 | …
+                full, flabs = full[1:], flabs[1:]
             if (
                 flabs[0]
                 and flabs[0][0] in ("name", "kv", "amount", "amount_group", "goal", "text")
                 and (self.cols is None or not self.cols.has("name") or flabs[0][0] != "name")
                 and self._kv_row(full, flabs)
-            ):
+            ) or amount_pairs([c.text for c in full]):
                 self._kv(full, flabs, g.page)
                 continue
             if self.cols is not None:

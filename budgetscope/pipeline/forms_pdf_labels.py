@@ -93,6 +93,33 @@ _add(
 )
 _add("amount", "other", "其他资金", "自筹资金", "单位资金", "自筹")
 _add("amount", "carryover", "上年结转", "上年结转资金")
+_add(
+    "amount",
+    "own_level",
+    "市级支出",
+    "省级支出",
+    "区级支出",
+    "县级支出",
+    "本级支出",
+    "市本级支出",
+    "省本级支出",
+    "市本级使用资金",
+    "本级使用资金",
+)
+_add(
+    "amount",
+    "to_lower_levels",
+    "补助区县",
+    "补助县区",
+    "补助市县",
+    "补助下级",
+    "补助区县支出",
+    "补助市县支出",
+    "补助下级支出",
+    "对下转移支付",
+    "对下转移支付资金",
+    "拟用于对下转移支付资金",
+)
 _add("amount", "basic_expenditure", "基本支出")
 _add("amount", "project_expenditure", "项目支出")
 _add("amount_group", "group", "项目资金", "资金金额", "专项资金情况", "资金情况", "项目资金情况")
@@ -200,6 +227,23 @@ def bare(text: str | None) -> str:
     return s.rstrip(":：")
 
 
+def amount_pairs(texts: list[str]) -> bool:
+    """A row of label | amount pairs with an amount label among them, some labels maybe unknown
+    (财政专项资金 | 0.00 | 市本级使用资金 | 98,880.78): the known pairs are read, the others passed.
+
+    >>> amount_pairs(["财政专项资金", "0.00", "市本级使用资金", "98,880.78"]), amount_pairs(["指标", "90", "权重", "10"])
+    (True, False)
+    """
+    keys = [squash(t) for t in texts]
+    return (
+        len(keys) >= 4
+        and len(keys) % 2 == 0
+        and all(NUMBER.match(k) for k in keys[1::2])
+        and not any(NUMBER.match(k) for k in keys[::2])
+        and any((lab := label(k)) is not None and lab[0] == "amount" for k in keys[::2])
+    )
+
+
 def amount_unit(text: str | None) -> Decimal | None:
     """Yuan per printed unit when a label or line states one (（万元）, 单位：万元)."""
     s = squash(text)
@@ -278,6 +322,7 @@ __all__ = [
     "NUMBER",
     "WEIGHT",
     "WEIGHTS",
+    "amount_pairs",
     "amount_unit",
     "bare",
     "clean_department",

@@ -50,6 +50,8 @@ FORM_AMOUNTS = {
     "previous_year": "上年预算 Previous year",
     "basic_expenditure": "基本支出 Basic expenditure",
     "project_expenditure": "项目支出 Project expenditure",
+    "own_level": "本级支出 Spent at its own level",
+    "to_lower_levels": "补助下级 Granted to lower levels",
 }
 DEPARTMENT_FORM_AMOUNTS = {
     **FORM_AMOUNTS,

@@ -494,6 +494,14 @@ def test_forms_table_label_variants(edits: list[tuple[str, str]]) -> None:
     assert form.amounts == YUAN_600K
 
 
+def test_forms_title_keeps_its_year_whole() -> None:
+    # a PDF's text sets the year apart from its 年 ("2026 年…", the digits in a Latin font)
+    record = _variant(
+        _edit(_real_form(), ("财政项目支出绩效目标申报表", "2026 年财政项目支出绩效目标申报表"))
+    )
+    assert record.title == "2026年财政项目支出绩效目标申报表" and record.year == 2026
+
+
 def test_forms_table_missing_carryover_and_implementer_rows() -> None:
     # the "\t\t\t上年结转资金\t0.00\t" row removed; 实施单位 and its value cleared from the 主管部门 row
     lines = [ln for ln in _real_form() if "上年结转资金" not in ln]

@@ -230,11 +230,38 @@ def test_forms_pdf_chongqing_name_property_value_weight() -> None:
     assert [r.kind for r in records] == ["department_form", "form", "form", "form"]
     reservoir = by_name(records, "水库移民后期扶持")
     assert reservoir.form is not None
-    assert reservoir.form.amounts == {"project_total": Decimal("127000000.00")}
+    assert reservoir.form.amounts["project_total"] == Decimal("127000000.00")
     first = reservoir.form.indicators[0]
     assert (first.level1, first.level2, first.level3, first.target) == (None, None, "完工项目验收率", "≥90%")
     last = by_name(records, "水利行业业务经费")
     assert last.form is not None and last.form.amounts == {"fiscal_current": Decimal("142991600.00")}
+
+
+def test_forms_pdf_total_split_by_budget_level_chongqing() -> None:
+    """当年预算 over two rows, each beside a budget level: 市级支出 (spent by the city) and 补助区县 (granted
+    to the districts), 单位：万元. p31 prints 12,700.00 | blank | 12,700.00, p32 152,992.83 | 152,992.83 |
+    blank: a blank level is no amount (not 0)."""
+    records = forms("chongqing-water-resources-2026-p30-33.pdf")
+    reservoir, water = by_name(records, "水库移民后期扶持").form, by_name(records, "重庆市水利专项资金").form
+    assert reservoir is not None and water is not None
+    assert reservoir.amounts == {
+        "project_total": Decimal("127000000.00"),
+        "to_lower_levels": Decimal("127000000.00"),
+    }
+    assert water.amounts == {"project_total": Decimal("1529928300.00"), "own_level": Decimal("1529928300.00")}
+    assert water.amount_labels == {"project_total": "当年预算", "own_level": "市级支出"}
+    general = by_name(records, "水利行业业务经费").form  # p33: 当年财政拨款预算金额 alone, no split
+    assert general is not None and set(general.amounts) == {"fiscal_current"}
+
+
+def test_forms_pdf_title_keeps_a_year_printed_apart_chongqing() -> None:
+    """p32's title (excerpt page 3) prints 2026 in a Latin font, 1.85 points lower than the 年 beside it:
+    the year stays in the title line, not a line of its own after it (年市级…, then 2026). p31's is the
+    same, read whole before only as its tops happened to round together."""
+    (grid,) = [g for g in read_tables(NATIONAL / "chongqing-water-resources-2026-p30-33.pdf", [3]) if g.above]
+    assert grid.above[0] == "2026年市级重点专项资金绩效目标表（一级项目）"
+    titles = [r.title for r in forms("chongqing-water-resources-2026-p30-33.pdf")]
+    assert titles[1:3] == ["2026年市级重点专项资金绩效目标表(一级项目)"] * 2
 
 
 def test_forms_pdf_goal_only_tables_hangzhou_shenzhen() -> None:
@@ -342,7 +369,8 @@ def test_forms_pdf_no_weight_where_none_is_printed() -> None:
          {"project_total": "年度资金总额", "fiscal_current": "财政拨款", "carryover": "上年结转"}),
         ("xian-audit-2026-p37-38.pdf", "购买中介机构审计服务",
          {"project_total": "实施期资金总额", "fiscal_current": "财政拨款"}),
-        ("chongqing-water-resources-2026-p30-33.pdf", "水库移民后期扶持", {"project_total": "当年预算"}),
+        ("chongqing-water-resources-2026-p30-33.pdf", "水库移民后期扶持",
+         {"project_total": "当年预算", "to_lower_levels": "补助区县"}),
         ("hangzhou-transport-2026-p39.pdf", "综合交通规划及发展研究", {"project_total": "金额"}),
     ],
 )  # fmt: skip

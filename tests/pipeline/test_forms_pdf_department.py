@@ -101,14 +101,19 @@ def test_forms_pdf_department_key_tasks_over_two_pages_with_goals_guangzhou() ->
 
 
 def test_forms_pdf_department_label_pairs_under_a_group_cell_guangzhou() -> None:
-    # 预算整体情况 over rows of 基本支出 | 12,634.14 | 财政拨款 | 98,880.78; 总体绩效目标 | text
+    # 预算整体情况 over rows of 基本支出 | 12,634.14 | 财政拨款 | 98,880.78; 总体绩效目标 | text; under
+    # 按预算级次划分, 市本级使用资金 98,880.78 and 拟用于对下转移支付资金 0.00 beside rows of labels not
+    # kept (财政专项资金 | 0.00)
     form = department_form("guangzhou-data-bureau-2026-department-p1-2.pdf")
     assert form.amounts == {
         "basic_expenditure": Decimal("126341400.00"),
         "project_expenditure": Decimal("862466400.00"),
         "fiscal_current": Decimal("988807800.00"),
         "other": Decimal("0"),
+        "own_level": Decimal("988807800.00"),
+        "to_lower_levels": Decimal("0"),
     }
+    assert form.amount_labels["to_lower_levels"] == "拟用于对下转移支付资金"
     assert form.texts["年度绩效目标"].startswith("坚持以习近平新时代中国特色社会主义思想为指导")
     assert len(form.indicators) == 21
 

@@ -7,7 +7,7 @@ Pure over records (plus the department totals read from the store by :func:`depa
   components, or (a ``warning``) from the same project in the nearest other year — the likely
   万元/元 slip is named in the message (``60000.00万元`` next to 5万元 a year later: 元 written as 万元);
 - **sums** (``warning``): a form's parts (当年财政拨款 + 上年结转 + 其他资金, or 财政资金 + 其他资金)
-  against its 年度资金总额 / 项目总额; a form's or a narrative's components (子项目) against the
+  against its 年度资金总额 / 项目总额, and its split by budget level (市级支出 + 补助区县) against it too; a form's or a narrative's components (子项目) against the
   total; a narrative's 财政资金 + 自筹资金 against its stated total. Generic over form records:
   any template whose fields land in ``Form.amounts`` under these keys is checked alike;
 - **period** (``warning``): an implementation period that lies wholly outside the budget year.
@@ -41,6 +41,11 @@ FORM_TOTAL_KEYS = ("annual_total", "project_total")
 
 FORM_PART_KEYS = ("fiscal_current", "fiscal", "carryover", "other", "self_raised")
 """A form's amounts that add up to its total (当年财政拨款, 财政资金, 上年结转, 其他资金, 自筹)."""
+
+FORM_LEVEL_KEYS = ("own_level", "to_lower_levels")
+"""The same total split by budget level, where the money goes (市级支出 + 补助区县, 市本级使用资金 +
+对下转移支付资金). Spent at the form's own level or passed to the levels below: there is nowhere else,
+so one level alone (the other printed blank) is held against the total too."""
 
 POWERS = (3, 4)
 """Unit slips looked for: 1,000× (元/千元) and 10,000× (元/万元)."""
@@ -188,7 +193,11 @@ def _sum_check(r: Record, key: str, total: Decimal, total_text: str, parts: Sequ
 
 
 _FORM_LABELS = {"annual_total": "年度资金总额", "project_total": "项目总额", "fiscal_current": "当年财政拨款",
-                "fiscal": "财政资金", "carryover": "上年结转", "other": "其他资金", "self_raised": "自筹资金"}  # fmt: skip
+                "fiscal": "财政资金", "carryover": "上年结转", "other": "其他资金", "self_raised": "自筹资金",
+                "own_level": "本级支出", "to_lower_levels": "补助下级"}  # fmt: skip
+_SPLITS = ((FORM_PART_KEYS, "form-parts", 2), (FORM_LEVEL_KEYS, "form-levels", 1))
+"""A form's splits of its total: the keys, the check's key, how many parts are checked alone (one source
+of funds alone may leave the rest unnamed; one budget level alone leaves the rest to the other level)."""
 _CENT = Decimal("0.01")
 
 
@@ -199,14 +208,15 @@ def sum_checks(record: Record) -> list[Check]:
     if r.form is not None:
         amounts = r.form.amounts
         total_key = next((k for k in FORM_TOTAL_KEYS if k in amounts), None)
-        parts = [(_FORM_LABELS[k], amounts[k], _CENT) for k in FORM_PART_KEYS if k in amounts]
-        if total_key is not None and parts:
+        for keys, check_key, alone in _SPLITS:
+            printed = r.form.amount_labels if keys is FORM_LEVEL_KEYS else {}  # 补助区县, not 补助下级
+            parts = [(printed.get(k) or _FORM_LABELS[k], amounts[k], _CENT) for k in keys if k in amounts]
+            if total_key is None or not parts:
+                continue
             total = amounts[total_key]
-            found = sum((p[1] for p in parts), Decimal(0))
-            if len(parts) >= 2 or found > total:  # one part alone may leave the rest unnamed
-                label = _FORM_LABELS[total_key]
-                out.append(_sum_check(r, "form-parts", total, yuan_text(total), parts, f"form.{total_key}",
-                                      f"form {label}"))  # fmt: skip
+            if len(parts) >= alone or sum((p[1] for p in parts), Decimal(0)) > total:
+                out.append(_sum_check(r, check_key, total, yuan_text(total), parts, f"form.{total_key}",
+                                      f"form {_FORM_LABELS[total_key]}"))  # fmt: skip
         components = [(c.name, c.yuan, _CENT) for c in r.form.components if c.yuan is not None]
         if total_key is not None and len(components) >= 2:
             sums = {amounts[k] for k in FORM_TOTAL_KEYS if k in amounts}
@@ -350,6 +360,7 @@ def project_checks(
 
 
 __all__ = [
+    "FORM_LEVEL_KEYS",
     "FORM_PART_KEYS",
     "FORM_TOTAL_KEYS",
     "DepartmentTotal",

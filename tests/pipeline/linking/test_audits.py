@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from budgetscope.index.processing import Processed, process_file
-from budgetscope.models import Check, ProjectLink, Record
+from budgetscope.models import Check, Form, ProjectLink, Record
+from budgetscope.pipeline.forms_pdf import read_pdf_forms
 from budgetscope.pipeline.linking.audits import (
     department_totals,
     magnitude_checks,
@@ -20,8 +21,10 @@ from budgetscope.pipeline.linking.audits import (
 )
 from budgetscope.pipeline.linking.findings import department_checks, link_narratives_forms
 from budgetscope.pipeline.linking.series import link_series
+from budgetscope.pipeline.load import load
 from budgetscope.store.sqlite import open_store
 
+EXCERPTS = Path(__file__).resolve().parents[3] / "corpus" / "excerpts"
 BUDGET_2026 = "sast-2026-department-budget.txt"
 FORMS_2026 = "sast-2026-performance-targets.txt"
 
@@ -163,6 +166,36 @@ def test_audits_fiscal_and_self_raised_against_the_total(corpus: Path, tmp_path:
     (check,) = funds
     assert check.status == "disagree" and check.stated_yuan == Decimal("114567700")
     assert check.found_yuan == Decimal("113567700")
+
+
+def test_audits_form_split_by_budget_level_against_its_total() -> None:
+    """Chongqing p31: 当年预算 12,700.00万元, 市级支出 blank, 补助区县 12,700.00万元 — one level alone is
+    the whole (there is no third place for the money); an edited 补助区县 no longer adds up."""
+    path = EXCERPTS / "chongqing-water-resources-2026-p30-33.pdf"
+    records = read_pdf_forms(path, load(path).page_texts(), doc=path.name, department=None, year=2026)
+    reservoir = next(r for r in records if r.name == "水库移民后期扶持")
+    (check,) = sum_checks(reservoir)
+    assert check.status == "agree" and check.field == "form.project_total"
+    assert "补助区县 127,000,000" in check.message
+    assert reservoir.form is not None
+    amounts = {**reservoir.form.amounts, "to_lower_levels": Decimal("120000000.00")}
+    edited = reservoir.model_copy(update={"form": reservoir.form.model_copy(update={"amounts": amounts})})
+    (finding,) = _findings(sum_checks(edited))
+    assert (finding.stated_yuan, finding.found_yuan) == (Decimal("127000000.00"), Decimal("120000000.00"))
+
+
+def test_audits_form_splits_by_funds_and_by_level_are_checked_apart() -> None:
+    """Both splits of one total: 财政拨款 + 其他资金, and 本级支出 + 补助下级 (each adds up alone)."""
+    yuan = {"project_total": 100, "fiscal_current": 60, "other": 40, "own_level": 70, "to_lower_levels": 30}
+    form = Form(amounts={k: Decimal(v) for k, v in yuan.items()}, amount_labels={"own_level": "市级支出"})
+    record = Record(id="p", kind="form", doc="a.pdf", page=1, title="t", name="n", form=form)
+    checks = sum_checks(record)
+    assert [c.status for c in checks] == ["agree", "agree"] and len({c.id for c in checks}) == 2
+    assert "市级支出 70元 + 补助下级 30元" in checks[1].message  # the printed label, else the level's name
+    alone = record.model_copy(
+        update={"form": Form(amounts={"project_total": Decimal(100), "other": Decimal(40)})}
+    )
+    assert sum_checks(alone) == []  # one source of funds alone may leave the rest unnamed
 
 
 def test_audits_table_sums_in_the_corpus_hold_to_the_yuan(extracted: list[Any]) -> None:
