@@ -11,7 +11,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from budgetscope.models import to_json
+from budgetscope.models import decimal_text, to_json
 from budgetscope.search_cli.common import HomeOption, fail, place, stdout
 
 
@@ -95,11 +95,12 @@ def command(
 
 
 def _cell(value: Any) -> str:
-    """A CSV cell: an amount's exact digits (never through float), a list joined by "; "."""
+    """A CSV cell: an amount's exact digits (:func:`~budgetscope.models.decimal_text`, never through float),
+    a list joined by "; "."""
     if value is None:
         return ""
     if isinstance(value, Decimal):
-        return f"{value:f}"
+        return decimal_text(value)
     if isinstance(value, list):
         return "; ".join(map(str, value))
     return str(value)
