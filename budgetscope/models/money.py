@@ -48,6 +48,21 @@ def money_text(value: Decimal) -> str:
     return f"{whole}.{decimals.rstrip('0'):0<2}"
 
 
+def money_grouped(value: Decimal | int | float | str) -> str:
+    """:func:`money_text` with thousands separators, for people (tables, pages, messages); a float or
+    text is read from its decimal text, never computed with.
+
+    >>> money_grouped(Decimal("7150000")), money_grouped(Decimal("-599950000.00")), money_grouped("0.125")
+    ('7,150,000.00', '-599,950,000.00', '0.125')
+    """
+    text = money_text(value if isinstance(value, Decimal) else Decimal(str(value)))
+    whole, dot, decimals = text.partition(".")
+    if not whole.lstrip("-").isdigit():  # not finite
+        return text
+    sign = "-" if whole.startswith("-") else ""
+    return f"{sign}{int(whole.lstrip('-')):,}{dot}{decimals}"
+
+
 def money_decimal(value: Decimal) -> Decimal:
     """An amount as it is written (:func:`money_text`): equal to ``value``, its digits those of every output.
 
@@ -112,4 +127,13 @@ def to_json(value: Any, *, indent: int | None = None) -> str:
     return re.sub(f'"{token}(-?[0-9.]+){token}"', r"\1", text)
 
 
-__all__ = ["Number", "decimal_text", "fen", "money_decimal", "money_text", "number", "to_json"]
+__all__ = [
+    "Number",
+    "decimal_text",
+    "fen",
+    "money_decimal",
+    "money_grouped",
+    "money_text",
+    "number",
+    "to_json",
+]

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from budgetscope.models import decimal_text, to_json
+from budgetscope.models import decimal_text, money_grouped, to_json
 from budgetscope.search_cli.common import HomeOption, fail, place, stdout
 
 
@@ -116,7 +116,7 @@ def _table(what: ListWhat, rows: list[dict[str, Any]]) -> None:
     else:
         table = Table("id", "year", "department", "project", "budget (元)", "where")
         for r in rows:
-            budget = f"{r['budget_total_yuan']:,}" if r["budget_total_yuan"] is not None else ""
+            budget = money_grouped(r["budget_total_yuan"]) if r["budget_total_yuan"] is not None else ""
             unit = f" / {r['unit']}" if r["unit"] else ""
             table.add_row(
                 r["id"][:8], _cell(r["year"]), f"{r['department'] or ''}{unit}", r["name"],

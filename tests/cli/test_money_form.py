@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 import budgetscope
-from budgetscope.models import Number, money_text, to_json
+from budgetscope.models import Number, money_grouped, money_text, to_json
 from budgetscope.remote import exact_money
 from budgetscope.search_cli.app import app
 from budgetscope.store.schema import money
@@ -104,6 +104,15 @@ def test_money_form_rule_is_exact(value: Decimal) -> None:
     assert money_text(Decimal(text)) == text == money(value)  # one form: written again, the same
 
 
+def test_money_form_for_people_groups_the_same_digits() -> None:
+    """Tables and pages write the same text with thousands separators, never rounded (show's table wrote
+    0.125 as 0.12), never through float."""
+    assert [money_grouped(Decimal(t)) for t in ("7150000", "-599950000.000", "0.125", "999")] == [
+        "7,150,000.00", "-599,950,000.00", "0.125", "999.00"
+    ]  # fmt: skip
+    assert money_grouped(113567700) == money_grouped("113567700.00") == "113,567,700.00"
+
+
 def test_money_form_numbers_that_are_not_money_keep_their_digits() -> None:
     assert (
         to_json([Number("100"), Number("1.8"), Number("-41.2"), Decimal("100")])
@@ -130,6 +139,8 @@ def test_money_form_same_in_every_command(home: Path) -> None:
     }
     for command, text in outputs.items():
         assert Decimal(SCIENCE) in one_form(text) and f": {SCIENCE}" in text, command
+    assert "7,150,000.00 元" in run("search", "百万市民共享科普", *h, "--top-k", "1")  # its list, for people
+    assert "7,150,000.00" in run("show", pid, *h)
     lines = {
         "list": run("list", "projects", *h, "--format", "jsonl"),
         "check": run("check", *h, "--format", "jsonl", "--fail-on", "never"),
@@ -217,6 +228,8 @@ def test_money_form_web_api_and_python_api(home: Path) -> None:
             assert response.status_code == 200, url
             assert Decimal(SCIENCE) in one_form(response.text) and f": {SCIENCE}" in response.text, url
         one_form(client.get("/api/projects").text)
+        for url in ("/search?q=百万市民共享科普", f"/project/{pid}"):  # the pages: the same digits, grouped
+            assert "7,150,000.00 元" in client.get(url).text, url
         contract = bs.project(pid).contract()
     assert str(contract["project"]["budget_total_yuan"]) == SCIENCE
     assert str(contract["project"]["form"]["amounts"]["project_total"]) == SCIENCE
