@@ -156,18 +156,20 @@ def serving_for(
 
 def exact_money(value: Any, key: str = "") -> Any:
     """JSON read with ``parse_float=Decimal``, its numbers floats again but for money (``*_yuan``):
-    an amount crosses from a serve exact, a score stays a float.
+    an amount crosses from a serve exact (a Decimal, whole or not), a score stays a float.
 
     >>> exact_money({"score": Decimal("0.5"), "hits": [{"budget_yuan": Decimal("1234567890123.45")}]})
     {'score': 0.5, 'hits': [{'budget_yuan': Decimal('1234567890123.45')}]}
+    >>> exact_money({"budget_yuan": 7150000, "line": 2})  # a serve of an older version: written as an int
+    {'budget_yuan': Decimal('7150000'), 'line': 2}
     """
     if isinstance(value, dict):
         return {k: exact_money(v, k) for k, v in value.items()}
     if isinstance(value, list):
         return [exact_money(v, key) for v in value]
-    if isinstance(value, Decimal) and not key.endswith("yuan"):
-        return float(value)
-    return value
+    if not key.endswith("yuan"):
+        return float(value) if isinstance(value, Decimal) else value
+    return Decimal(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
 
 def _post(serving: Serving, path: str, payload: dict[str, Any]) -> urllib.request.Request:

@@ -22,6 +22,7 @@ from budgetscope.models import (
     Series,
     SeriesMember,
     form_unit,
+    money_grouped,
 )
 
 if TYPE_CHECKING:
@@ -99,7 +100,7 @@ def _listed(store: EntityStore, rows: list[dict[str, Any]]) -> str:
         if r["id"] in units:
             facts.append(units[r["id"]])
         if r["budget_total_yuan"] is not None:
-            facts.append(f"{Decimal(str(r['budget_total_yuan'])):,} 元")
+            facts.append(f"{money_grouped(r['budget_total_yuan'])} 元")
         out.append(f"{r['id']} ({', '.join(facts)})")
     more = f", … ({len(rows) - LISTED} more)" if len(rows) > LISTED else ""
     return ", ".join(out) + more

@@ -14,7 +14,16 @@ Example:
 
 from budgetscope.models.indicators import Comparison, Target
 from budgetscope.models.links import SEVERITY, SEVERITY_ORDER, Check, ProjectLink, SeriesLink
-from budgetscope.models.money import fen, to_json
+from budgetscope.models.money import (
+    Number,
+    decimal_text,
+    fen,
+    money_decimal,
+    money_grouped,
+    money_text,
+    number,
+    to_json,
+)
 from budgetscope.models.records import (
     FORM_TEXT_SECTIONS,
     FORM_TOTAL_KEYS,
@@ -82,6 +91,7 @@ __all__ = [
     "HitSource",
     "Indicator",
     "LinkedProject",
+    "Number",
     "Part",
     "Period",
     "PolicyDocument",
@@ -98,9 +108,14 @@ __all__ = [
     "SeriesMember",
     "StatedTotal",
     "Target",
+    "decimal_text",
     "document_id",
     "fen",
     "form_unit",
+    "money_decimal",
+    "money_grouped",
+    "money_text",
+    "number",
     "row_key",
     "section_key",
     "stable_id",

@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from budgetscope.models.money import _num
+from budgetscope.models.money import number
 
 Comparison = Literal["≥", "≤", "=", ">", "<"]
 """A target's comparison, normalized from its printed forms (≧ >= ＞＝ 不少于 … → ≥; ＝ → = …)."""
@@ -62,14 +62,15 @@ class Indicator(BaseModel):
     weight: Decimal | None = None
 
     def contract(self) -> dict[str, Any]:
-        """The indicator as the record contract writes it (JSON-ready; numbers exact, ints when whole).
+        """The indicator as the record contract writes it (JSON-ready; numbers exact, not money: ints when whole,
+        else :class:`~budgetscope.models.money.Number`).
 
         >>> Indicator(level3="天数", target="≥96天", comparison="≥", value=Decimal("96.0"), unit="天").contract()["value"]
         96
         """
         out = self.model_dump()
         for key in ("value", "weight"):
-            out[key] = None if out[key] is None else _num(out[key])
+            out[key] = None if out[key] is None else number(out[key])
         return out
 
 

@@ -19,7 +19,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from budgetscope.models.indicators import Indicator
-from budgetscope.models.money import _num
+from budgetscope.models.money import money_decimal
 
 SECTION_KEYS: tuple[str, ...] = (
     "overview",
@@ -234,7 +234,7 @@ class Record(_Record):
     end: int = 0
 
     def contract(self, *, extracted: bool = True) -> dict[str, Any]:
-        """The record as DESIGN.md's record contract (JSON-ready)."""
+        """The record as DESIGN.md's record contract (JSON-ready; amounts in their written form, :func:`.money.yuan`)."""
         out: dict[str, Any] = {
             "id": self.id,
             "kind": self.kind,
@@ -262,7 +262,7 @@ class Record(_Record):
         out["amounts"] = [
             {
                 "text": a.text,
-                "yuan": _num(a.yuan),
+                "yuan": money_decimal(a.yuan),
                 "role": a.role,
                 "section": a.section,
                 "start": a.start,
@@ -271,7 +271,7 @@ class Record(_Record):
             for a in self.amounts
         ]
         out["budget_total_yuan"] = (
-            _num(self.budget_total_yuan) if self.budget_total_yuan is not None else None
+            money_decimal(self.budget_total_yuan) if self.budget_total_yuan is not None else None
         )
         out["citations"] = [
             {
@@ -297,11 +297,11 @@ def _form_contract(form: Form) -> dict[str, Any]:
         "implementer": form.implementer,
         "start": form.start.isoformat() if form.start else None,
         "end": form.end.isoformat() if form.end else None,
-        "amounts": {k: _num(v) for k, v in form.amounts.items()},
+        "amounts": {k: money_decimal(v) for k, v in form.amounts.items()},
         "components": [  # name, yuan; a department's task also its text and goal
             {
                 **c.model_dump(exclude_none=True, exclude={"yuan"}),
-                "yuan": None if c.yuan is None else _num(c.yuan),
+                "yuan": None if c.yuan is None else money_decimal(c.yuan),
             }
             for c in form.components
         ],
@@ -363,7 +363,7 @@ class Coverage(_Record):
         out = self.model_dump(mode="json", exclude={"stated_total_yuan", "read_total_yuan"})
         for key in ("stated_total_yuan", "read_total_yuan"):
             value = getattr(self, key)
-            out[key] = _num(value) if value is not None else None
+            out[key] = money_decimal(value) if value is not None else None
         out["short"] = self.short
         return out
 

@@ -21,7 +21,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator
 
 from budgetscope.models.links import Check
-from budgetscope.models.money import _num
+from budgetscope.models.money import Number, money_decimal, number
 from budgetscope.models.records import SECTION_KEYS, Indicator, Record, section_key
 
 
@@ -231,7 +231,8 @@ class ProjectView(_View):
         return [c for c in self.checks if c.is_finding]
 
     def contract(self) -> dict[str, Any]:
-        """What ``budgetscope show --format json`` prints (amounts exact: int or Decimal, see :func:`~budgetscope.models.records.to_json`)."""
+        """What ``budgetscope show --format json`` prints (JSON-ready but for amounts, Decimal, and other exact
+        numbers, see :func:`~budgetscope.models.money.to_json`)."""
         project = self.record.contract()
         for c in project["citations"]:
             c["canonical_title"] = self.canonical_titles.get(c["canonical"])
@@ -240,16 +241,17 @@ class ProjectView(_View):
             series = self.series.model_dump(
                 mode="json", exclude={"members": {"__all__": {"budget_total_yuan"}}, "years": True}
             )
-            series["years"] = [
-                {k: _num(v) if isinstance(v, Decimal) else v for k, v in y.items()} for y in self.series.years
-            ]
+            series["years"] = [{k: _exact(v) for k, v in y.items()} for y in self.series.years]
         linked = None
         if self.linked is not None:
             linked = self.linked.model_dump(mode="json")
             total = self.linked.budget_total_yuan
-            linked["budget_total_yuan"] = _num(total) if total is not None else None
+            linked["budget_total_yuan"] = money_decimal(total) if total is not None else None
             linked["indicators"] = [i.contract() for i in self.linked.indicators]
-        checks = [c.model_dump(mode="json", exclude={"reviewed_at", "review_note"}) for c in self.checks]
+        checks = [
+            {k: _exact(v) for k, v in c.model_dump(exclude={"reviewed_at", "review_note"}).items()}
+            for c in self.checks
+        ]
         return {
             "project": project,
             "series": series,
@@ -257,6 +259,14 @@ class ProjectView(_View):
             "checks": checks,
             "findings": [row for row, c in zip(checks, self.checks, strict=True) if c.is_finding],
         }
+
+
+def _exact(value: Any) -> Any:
+    """A value for a contract: an amount (Decimal) in its written form, a :class:`Number` (a change in
+    percent) as :func:`~budgetscope.models.money.number` gives it, anything else as it is."""
+    if isinstance(value, Number):
+        return number(value)
+    return money_decimal(value) if isinstance(value, Decimal) else value
 
 
 __all__ = [

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from budgetscope.models import Record, to_json
+from budgetscope.models import Record, money_grouped, to_json
 from budgetscope.search_cli.common import (
     FilesArgument,
     NoCacheOption,
@@ -86,7 +86,7 @@ def table_row(r: Record) -> list[str]:
     (document text is untrusted)."""
     where = " ".join(filter(None, (str(r.line or ""), f"p.{r.page}" if r.page else "")))
     period = f"{r.period.start}→{r.period.end}" if r.period else ""
-    total = f"{r.budget_total_yuan:,.2f}" if r.budget_total_yuan is not None else ""
+    total = money_grouped(r.budget_total_yuan) if r.budget_total_yuan is not None else ""
     amounts = len(r.amounts) + (len(r.form.amounts) if r.form is not None else 0)
     name = r.name or r.title
     return [one_line(r.doc), where, r.kind, name, period, total, str(amounts), str(len(r.citations))]

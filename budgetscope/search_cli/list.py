@@ -11,7 +11,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from budgetscope.models import to_json
+from budgetscope.models import decimal_text, money_grouped, to_json
 from budgetscope.search_cli.common import HomeOption, fail, place, stdout
 
 
@@ -95,11 +95,12 @@ def command(
 
 
 def _cell(value: Any) -> str:
-    """A CSV cell: an amount's exact digits (never through float), a list joined by "; "."""
+    """A CSV cell: an amount's exact digits (:func:`~budgetscope.models.decimal_text`, never through float),
+    a list joined by "; "."""
     if value is None:
         return ""
     if isinstance(value, Decimal):
-        return f"{value:f}"
+        return decimal_text(value)
     if isinstance(value, list):
         return "; ".join(map(str, value))
     return str(value)
@@ -115,7 +116,7 @@ def _table(what: ListWhat, rows: list[dict[str, Any]]) -> None:
     else:
         table = Table("id", "year", "department", "project", "budget (元)", "where")
         for r in rows:
-            budget = f"{r['budget_total_yuan']:,}" if r["budget_total_yuan"] is not None else ""
+            budget = money_grouped(r["budget_total_yuan"]) if r["budget_total_yuan"] is not None else ""
             unit = f" / {r['unit']}" if r["unit"] else ""
             table.add_row(
                 r["id"][:8], _cell(r["year"]), f"{r['department'] or ''}{unit}", r["name"],

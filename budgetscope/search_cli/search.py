@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import sys
-from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -17,7 +16,7 @@ from rich.console import Group
 from rich.text import Text
 
 from budgetscope.messages import counted, one_line
-from budgetscope.models import to_json
+from budgetscope.models import money_grouped, to_json
 from budgetscope.search_cli.common import (
     EncoderOption,
     HomeOption,
@@ -318,7 +317,7 @@ def hit_table(query: str, hits: list[dict[str, Any]]) -> Group:
         if h.get("kind") == "department_form":  # its name is the department's: say what it is
             head.append(" (部门整体绩效目标表 department-wide form)", style="dim")
         unit = f" / {h['unit']}" if h.get("unit") else ""  # the unit of a form: same-named forms differ by it
-        budget = f"  {Decimal(str(h['budget_yuan'])):,} 元" if h.get("budget_yuan") is not None else ""
+        budget = f"  {money_grouped(h['budget_yuan'])} 元" if h.get("budget_yuan") is not None else ""
         budget += " (flagged: see `budgetscope check`)" if h.get("budget_flagged") else ""
         head.append(
             f"  {h.get('year') or ''} {h.get('department') or ''}{unit}{budget}  {where}  [{h.get('section')}]"

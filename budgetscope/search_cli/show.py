@@ -14,7 +14,7 @@ from rich.panel import Panel
 from rich.table import Column, Table
 from rich.text import Text
 
-from budgetscope.models import FORM_TOTAL_KEYS, SECTION_KEYS, CitedWording, to_json
+from budgetscope.models import FORM_TOTAL_KEYS, SECTION_KEYS, CitedWording, money_grouped, to_json
 from budgetscope.models.links import disputes
 from budgetscope.search_cli.common import DataConsole, HomeOption, fail, place
 
@@ -25,10 +25,10 @@ class ShowFormat(StrEnum):
 
 
 def _money(value: Any) -> str:
-    """``600,000,000.00``: an amount with its fen, never through float."""
+    """``600,000,000.00``: an amount with its fen, never through float, never rounded."""
     if value is None:
         return ""
-    return f"{Decimal(str(value)):,.2f}"
+    return money_grouped(value)
 
 
 def _flags(findings: list[dict[str, Any]], field: str, yuan: Any = None) -> str:

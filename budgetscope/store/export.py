@@ -27,6 +27,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import IO, Any
 
+from budgetscope.models import Number, decimal_text
 from budgetscope.store.export_fields import (
     EXPORTS,
     FDP_MODEL,
@@ -55,12 +56,14 @@ DECIMAL_TYPE = ("decimal128", 26, 8)
 
 
 def export_rows(store: EntityStore, what: ExportKind | str) -> Iterator[dict[str, Any]]:
-    """Stream one export kind's rows, typed: arrays as lists, booleans as bool, amounts as Decimal."""
+    """Stream one export kind's rows, typed: arrays as lists, booleans as bool, amounts as Decimal, other
+    exact numbers (a target's number, a weight, a change in percent) as :class:`~budgetscope.models.Number`."""
     kind = kind_of(what)
     view, _, fields = EXPORTS[kind]
     arrays = [f.name for f in fields if f.type == "array"]
     booleans = [f.name for f in fields if f.type == "boolean"]
-    money = [f.name for f in fields if f.exact]
+    money = [f.name for f in fields if f.money]
+    decimals = [f.name for f in fields if f.type == "decimal"]
     names = [f.name for f in fields]
     if not view:
         from budgetscope.store.series import series_years
@@ -70,6 +73,8 @@ def export_rows(store: EntityStore, what: ExportKind | str) -> Iterator[dict[str
     for row in store.select(view):
         for name in money:
             row[name] = None if row[name] is None else Decimal(row[name])
+        for name in decimals:  # exact numbers that are not money (a target's number, a weight)
+            row[name] = None if row[name] is None else Number(row[name])
         for name in arrays:
             value = json.loads(row[name]) if row[name] else []
             row[name] = [v for v in value if v is not None]
@@ -85,16 +90,16 @@ row at a bare carriage return); tab and line feed stay, quoted as CSV quotes the
 
 def _cell(value: Any) -> Any:
     r"""A CSV cell: lists as JSON arrays (the Table Schema ``array`` form), booleans as true/false,
-    amounts as their exact decimal text (never through float), control characters of untrusted text (a
-    file name with ESC in it) written as ``\x1b``.
+    amounts and other exact numbers as their decimal text (:func:`~budgetscope.models.decimal_text`, never
+    through float), control characters of untrusted text (a file name with ESC in it) written as ``\x1b``.
 
-    >>> _cell(Decimal("7150000.00")), _cell([1, "a"]), _cell(True), _cell("evil\x1b[7m.txt")
+    >>> _cell(Decimal("7150000")), _cell([1, "a"]), _cell(True), _cell("evil\x1b[7m.txt")
     ('7150000.00', '[1, "a"]', 'true', 'evil\\x1b[7m.txt')
     """
     if isinstance(value, str):
         return _CSV_CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", value)
     if isinstance(value, Decimal):
-        return format(value, "f")
+        return decimal_text(value)
     if isinstance(value, list):
         return json.dumps(value, ensure_ascii=False)
     if isinstance(value, bool):
@@ -103,14 +108,15 @@ def _cell(value: Any) -> Any:
 
 
 def json_object(row: dict[str, Any]) -> str:
-    """A flat row as one JSON object; a :class:`Decimal` becomes a JSON number written from its exact text.
+    """A flat row as one JSON object; a :class:`Decimal` becomes a JSON number written from its exact text
+    (:func:`~budgetscope.models.decimal_text`, as :func:`~budgetscope.models.to_json` writes it).
 
-    >>> json_object({"amount": Decimal("7150000.00"), "text": "715万元", "n": None})
-    '{"amount": 7150000.00, "text": "715万元", "n": null}'
+    >>> json_object({"amount": Decimal("7150000"), "text": "715万元", "value": Number("1.8"), "n": None})
+    '{"amount": 7150000.00, "text": "715万元", "value": 1.8, "n": null}'
     """
     parts = []
     for key, value in row.items():
-        text = format(value, "f") if isinstance(value, Decimal) else json.dumps(value, ensure_ascii=False)
+        text = decimal_text(value) if isinstance(value, Decimal) else json.dumps(value, ensure_ascii=False)
         parts.append(f"{json.dumps(key, ensure_ascii=False)}: {text}")
     return "{" + ", ".join(parts) + "}"
 

@@ -16,13 +16,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from budgetscope.models import fen, stable_id
+from budgetscope.models import fen, money_text, stable_id
 
 SCHEMA_VERSION = 5
 """Bumped when the tables change; an older store is migrated on open (:mod:`.migrate`), a newer refused."""
 
 _MONEY = "yuan TEXT{null}, fen INTEGER"
-CENT = Decimal("0.01")
 
 DDL_TABLES = f"""
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -276,15 +275,12 @@ LINK_TABLES: tuple[str, ...] = (
 
 
 def money(value: Decimal | None) -> str | None:
-    """Exact decimal text of an amount, without exponent, with two places (more only when needed).
+    """Exact decimal text of an amount, as every output writes it (:func:`~budgetscope.models.money_text`).
 
     >>> money(Decimal("6.272E+6")), money(Decimal("820000")), money(Decimal("0.125")), money(None)
     ('6272000.00', '820000.00', '0.125', None)
     """
-    if value is None:
-        return None
-    cents = value.quantize(CENT) if value.is_finite() else value
-    return format(cents if cents == value else value, "f")
+    return None if value is None else money_text(value)
 
 
 def money_columns(prefix: str, value: Decimal | None) -> dict[str, str | int | None]:

@@ -7,6 +7,7 @@ from collections import Counter, defaultdict
 from decimal import Decimal
 from typing import Any
 
+from budgetscope.models.money import Number
 from budgetscope.store.protocol import EntityStore
 
 
@@ -16,8 +17,8 @@ def series_years(store: EntityStore, series_id: str | None = None) -> list[dict[
     ``series_id`` limits the rows to one series. A year's ``budget_total_yuan`` is its narrative's annual budget (the
     form's when there is no narrative), ``form_total_yuan`` its form's 年度资金总额;
     ``change_yuan`` and ``change_percent`` compare ``budget_total_yuan`` with the nearest earlier
-    year of the series that has one. Amounts are :class:`~decimal.Decimal`; projects without a
-    year are left out.
+    year of the series that has one. Amounts are :class:`~decimal.Decimal`, ``change_percent`` a
+    :class:`~budgetscope.models.money.Number` (exact, not money); projects without a year are left out.
     """
     where = {"series_id": series_id} if series_id else None
     members = {m["project_id"]: m for m in store.select("project_series", where)}
@@ -74,7 +75,7 @@ def series_years(store: EntityStore, series_id: str | None = None) -> list[dict[
             row["change_flagged"] = row["budget_flagged"] or before["budget_flagged"]
             if before["budget_total_yuan"]:
                 ratio = row["change_yuan"] * 100 / before["budget_total_yuan"]
-                row["change_percent"] = ratio.quantize(Decimal("0.1"))
+                row["change_percent"] = Number(ratio.quantize(Decimal("0.1")))  # not money
         if total is not None:
             previous[row["series_id"]] = row
     return rows

@@ -23,6 +23,7 @@ from budgetscope.models import (
     ProjectSummary,
     ProjectView,
     Record,
+    money_grouped,
 )
 from budgetscope.web import charts
 from budgetscope.web.marks import section_marks
@@ -81,10 +82,10 @@ ROLE_NAMES = {
 
 
 def money(yuan: Decimal | int | float | None) -> str:
-    """Exact yuan with thousands separators (as many decimals as the source gave)."""
+    """Exact yuan with thousands separators and the fen (:func:`~budgetscope.models.money_grouped`)."""
     if yuan is None:
         return "—"
-    return f"{Decimal(str(yuan)):,} 元"
+    return f"{money_grouped(yuan)} 元"
 
 
 def year_param(value: str | None, *, strict: bool = True) -> int | None:

@@ -54,8 +54,8 @@ def test_hits_flag_a_budget_a_finding_disputes(bs: Budgetscope) -> None:
 
 
 def test_hits_budget_is_an_exact_json_number(home: Path) -> None:
-    """The CLI's JSON writes the budget as a number of its exact digits (never through float), as
-    `show` does; a hit without a unit has none."""
+    """The CLI's JSON writes the budget as a number of its exact digits with its fen (never through
+    float), as `show` does; a hit without a unit has none."""
     from typer.testing import CliRunner
 
     from budgetscope.search_cli.app import app
@@ -67,7 +67,7 @@ def test_hits_budget_is_an_exact_json_number(home: Path) -> None:
     hits = json.loads(result.stdout, parse_float=Decimal)
     forms = {h["budget_yuan"]: h.get("unit") for h in hits if h["name"] == "日常保障运行"}
     assert forms == {649000: None, 6964300: "杭州市道路运输管理服务中心"}
-    assert '"budget_yuan": 6964300,' in result.stdout
+    assert '"budget_yuan": 6964300.00,' in result.stdout and '"budget_yuan": 649000.00,' in result.stdout
 
 
 def test_hits_table_gives_an_id_show_takes_and_show_tells_same_named_forms_apart(home: Path) -> None:

@@ -66,10 +66,10 @@ def test_app_json_api_has_the_cli_shapes(server: str) -> None:
         "snippet",
     } <= set(hits[0])
     assert hits[0]["name"] == "科技馆建筑体大修项目"
-    # its budget (11,356.77万元) an exact JSON number, as `show` writes it; the page shows it with the hit
+    # its budget (11,356.77万元) an exact JSON number with its fen, as `show` writes it; the page shows it
     assert hits[0]["budget_yuan"] == 113567700 and hits[0]["budget_flagged"] is False
-    assert '"budget_yuan": 113567700,' in get(f"{server}/api/search?q={quote('科技馆大修')}")[1]
-    assert "113,567,700 元" in get(f"{server}/search?q={quote('科技馆大修')}")[1]
+    assert '"budget_yuan": 113567700.00,' in get(f"{server}/api/search?q={quote('科技馆大修')}")[1]
+    assert "113,567,700.00 元" in get(f"{server}/search?q={quote('科技馆大修')}")[1]
     filtered = get_json(f"{server}/api/search?q={quote('科普')}&year=2019")
     assert filtered and {h["year"] for h in filtered} == {2019}
     cited = get_json(f"{server}/api/cites?q={quote('全民科学素质纲要')}")
