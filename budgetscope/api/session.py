@@ -25,6 +25,7 @@ from budgetscope.models import (
 
 if TYPE_CHECKING:
     from budgetscope.index.ingest import IngestSummary
+    from budgetscope.models.changes import DepartmentChanges
     from budgetscope.store.export import ExportResult
     from budgetscope.store.sqlite import SQLiteStore
     from budgetscope.vector.base import VectorIndex
@@ -302,6 +303,24 @@ class Budgetscope:
 
         with self._store() as store:
             return Rows(document_summaries(store), DocumentSummary)
+
+    def changes(
+        self, department: str, *, year: int | None = None, since: int | None = None
+    ) -> DepartmentChanges:
+        """What changed in a department's budget from ``since`` to ``year`` (defaults: its latest stored
+        year, and the one before): projects new, dropped and continued (followed across a renaming),
+        their budgets and their forms' targets, with what each year's documents hold. The department as
+        :meth:`projects` takes it; :class:`BudgetscopeError` when a year holds none of its projects."""
+        from budgetscope.api.errors import BudgetscopeError
+        from budgetscope.api.searching import department_filter
+        from budgetscope.store.changes import NoChanges, department_changes
+
+        with self._store() as store:
+            named = department_filter(store, department.strip())
+            try:
+                return department_changes(store, named, year=year, since=since)
+            except NoChanges as exc:
+                raise BudgetscopeError(str(exc)) from None
 
     def checks(
         self, *, every: bool = False, kind: str | None = None, doc: str | None = None, reviewed: bool = False

@@ -29,6 +29,7 @@ COMMANDS = {
     "cites": "List the projects that cite a policy document, with the exact wording they cite.",
     "show": "Show one project: sections, amounts, period, citations, the same project in other years, findings.",
     "list": "List the stored documents, or their projects (with --year, --department, --doc), ids for `show`.",
+    "changes": "What changed in a department's budget from one year to another: projects new, dropped, continued.",
     "check": "List findings: unit slips, sums, periods, narrative vs form, 编制说明 totals vs the document's tables.",
     "export": "Export entities as JSONL, CSV or Parquet with a Frictionless datapackage.json describing them.",
     "remove": "Remove documents (with their projects, amounts, citations, findings) from the store and the index.",

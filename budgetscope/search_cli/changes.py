@@ -1,0 +1,130 @@
+"""`budgetscope changes DEPARTMENT`: a department's projects from one budget year to another — new,
+dropped and continued, their budgets and their forms' targets — as a table, JSON, JSONL or CSV."""
+
+from __future__ import annotations
+
+import csv
+import sys
+from enum import StrEnum
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from rich.table import Table
+from rich.text import Text
+
+from budgetscope.models import decimal_text, money_grouped, to_json
+from budgetscope.search_cli.common import HomeOption, fail, stdout, usage, warn
+
+if TYPE_CHECKING:
+    from budgetscope.models.changes import DepartmentChanges
+
+
+class ChangesFormat(StrEnum):
+    table = "table"
+    json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+CSV_COLUMNS = ("status", "name", "name_before", "budget_before_yuan", "budget_yuan", "change_yuan",
+               "change_percent", "flagged", "seen_in", "targets_compared", "targets_changed", "project_id",
+               "project_id_before", "series_id")  # fmt: skip
+
+
+def command(
+    department: Annotated[
+        str, typer.Argument(help="The department (its name or a 简称, as search takes it).")
+    ],
+    year: Annotated[
+        int | None, typer.Option("--year", help="The later year (default: the department's latest stored).")
+    ] = None,
+    since: Annotated[
+        int | None, typer.Option("--since", help="The earlier year (default: the stored year before --year).")
+    ] = None,
+    format: Annotated[
+        ChangesFormat, typer.Option("--format", "-f", help="table, json, jsonl (one project a line) or csv.")
+    ] = ChangesFormat.table,
+    home: HomeOption = None,
+) -> None:
+    """What changed in a department's budget from one year to another: projects new, dropped, continued."""
+    import budgetscope
+    from budgetscope.store.protocol import StoreError
+
+    if not department.strip():
+        raise usage("give a department")
+    if year is not None and since is not None and since >= year:
+        raise usage(f"--since {since} must be before --year {year}")
+    try:
+        with budgetscope.open(home) as bs:
+            changes = bs.changes(department, year=year, since=since)
+    except (StoreError, budgetscope.BudgetscopeError) as exc:
+        raise fail(str(exc)) from None
+    for note in changes.notes:  # a reader's caveats: on stderr, the data stays clean
+        warn(note)
+    out = changes.contract()
+    if format is ChangesFormat.json:
+        print(to_json(out, indent=1))
+    elif format is ChangesFormat.jsonl:
+        for project in out["projects"]:
+            print(to_json({"department": changes.department, "since": changes.since, "year": changes.year,
+                           **project}))  # fmt: skip
+    elif format is ChangesFormat.csv:
+        writer = csv.writer(sys.stdout)
+        writer.writerow(CSV_COLUMNS)
+        for p in out["projects"]:
+            row = {**p, "targets_changed": len(p["targets"]), "seen_in": "; ".join(map(str, p["seen_in"]))}
+            writer.writerow([_cell(row[k]) for k in CSV_COLUMNS])
+    else:
+        _table(changes)
+
+
+def _cell(value: Any) -> str:
+    """A CSV cell: exact digits (never through float), booleans as true/false."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value).lower()
+    return decimal_text(value) if hasattr(value, "as_tuple") else str(value)
+
+
+def _money(value: Any) -> str:
+    return money_grouped(value) if value is not None else ""
+
+
+def _table(changes: DepartmentChanges) -> None:
+    out = stdout()
+    before, after = changes.holdings
+    out.print(Text(f"{changes.department}: {before.year} → {after.year}", style="bold"))
+    for h in changes.holdings:
+        kept = f"; {h.flagged} flagged left out" if h.flagged else ""
+        out.print(
+            Text(
+                f"  {h.year}: {h.projects} projects ({h.narratives} narratives, {h.forms} forms) in "
+                f"{', '.join(h.documents)}; budgets stated {money_grouped(h.budget_total_yuan)} 元 "
+                f"({h.projects - h.without_budget - h.flagged} projects{kept})"
+            )
+        )
+    table = Table(
+        "", "project", f"{before.year} (元)", f"{after.year} (元)", "change (元)", "%", "targets", "id"
+    )
+    for p in changes.projects:
+        name = Text(p.name)
+        if p.name_before:
+            name.append(f"\nwas {p.name_before}", style="dim")
+        if p.seen_in:
+            name.append(f"\nalso in {', '.join(map(str, p.seen_in))}", style="dim")
+        change = _money(p.change_yuan) + (" (flagged)" if p.flagged and p.change_yuan is not None else "")
+        percent = f"{p.change_percent:+}" if p.change_percent is not None else ""
+        targets = ""
+        if p.targets_compared:  # how many the later year added, dropped, or set otherwise
+            added = sum(t.before is None for t in p.targets)
+            gone = sum(t.after is None for t in p.targets)
+            targets = f"+{added} −{gone} ~{len(p.targets) - added - gone}"
+        flag = " (flagged)" if p.flagged else ""  # a disputed number is never shown as fact
+        table.add_row(p.status, name, _money(p.budget_before_yuan) + (flag if p.budget_before_yuan is not None else ""),
+                      _money(p.budget_yuan) + (flag if p.budget_yuan is not None else ""), change, percent,
+                      targets, (p.project_id or p.project_id_before or "")[:8])  # fmt: skip
+    out.print(table)
+    for p in changes.projects:
+        for t in p.targets:
+            out.print(Text(f"  {p.name} · {t.indicator}: {t.before or '—'} → {t.after or '—'}"))
