@@ -347,6 +347,28 @@ class Budgetscope:
         with self._store() as store:
             return coverage_reports(store)
 
+    def frame(self, what: str) -> Any:
+        """One kind of :meth:`export` (``projects``, ``sections``, ``amounts``, ``citations``,
+        ``policy-documents``, ``indicators``, ``findings``, ``series``) as a pandas DataFrame with its
+        columns (``export``'s datapackage.json describes them): amounts exact (``Decimal``), lists as lists.
+        Sum ``projects`` budgets over ``budget_counted`` rows to count a narrative and its form once.
+        :class:`~budgetscope.api.errors.PandasMissing` without pandas; an unknown kind a
+        :class:`~budgetscope.api.errors.BudgetscopeError`."""
+        from budgetscope.api.errors import BudgetscopeError, PandasMissing
+        from budgetscope.store.export import export_rows
+        from budgetscope.store.export_fields import ExportError, fields_of
+
+        try:
+            import pandas as pd
+        except ImportError:
+            raise PandasMissing("frame needs pandas: pip install pandas") from None
+        try:
+            columns = [f.name for f in fields_of(what)]
+        except ExportError as exc:
+            raise BudgetscopeError(str(exc)) from None
+        with self._store() as store:
+            return pd.DataFrame.from_records(list(export_rows(store, what)), columns=columns)
+
     def review(self, ids: Sequence[str], *, note: str | None = None, reviewed: bool = True) -> list[str]:
         """Mark findings (id or its first 8+ characters) as reviewed false positives that stop
         showing, with an optional ``note``; ``reviewed=False`` shows them again. The full ids."""

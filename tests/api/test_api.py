@@ -191,6 +191,25 @@ def test_api_projects_and_checks_as_frames(bs: Budgetscope, api_home: Path) -> N
     assert [c["id"] for c in cli] == [c.id for c in bs.checks(every=True)]  # type: ignore[index]
 
 
+def test_api_frame_gives_every_export_kind_with_its_columns(bs: Budgetscope, tmp_path: Path) -> None:
+    """`bs.frame(kind)`: export's rows as a DataFrame in a notebook, no files; projects' `budget_counted`
+    (tests/store/test_export.py checks a narrative and its form are counted once)."""
+    from budgetscope.store.export_fields import fields_of
+
+    for kind in ("projects", "indicators", "citations", "amounts", "series", "findings"):
+        frame = bs.frame(kind)
+        assert list(frame.columns) == [f.name for f in fields_of(kind)] and len(frame) > 0, kind
+    bs.export(["indicators"], "jsonl", tmp_path)
+    lines = (tmp_path / "indicators.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(bs.frame("indicators")) == len(lines)
+    projects = bs.frame("projects")
+    year = projects[(projects.year == 2026) & projects.budget_total_yuan.notna()]
+    counted = year[year.budget_counted].budget_total_yuan.sum()
+    assert isinstance(counted, Decimal) and counted == year.budget_total_yuan.sum()  # 2026: forms alone
+    with pytest.raises(BudgetscopeError, match="unknown export"):
+        bs.frame("everything")
+
+
 def test_api_review_hides_a_finding_until_unreviewed(bs: Budgetscope) -> None:
     findings = bs.checks()
     assert findings, "the 2023 budget holds findings"
