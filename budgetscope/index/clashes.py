@@ -1,6 +1,7 @@
 """The checks a document passes as it is stored: a file name stored from another path
 (:func:`name_clash`), the same content stored under another name (:func:`duplicate_of`), both inside
-the store's write lock (:class:`Guard`, another ``ingest`` at once is seen)."""
+the store's write lock (:class:`Guard`, another ``ingest`` at once is seen), which also tells a file
+another ingest stored meanwhile (:class:`AlreadyStored`)."""
 
 from __future__ import annotations
 
@@ -89,13 +90,20 @@ def duplicate_of(document: Document, contents: dict[str, tuple[str, str]]) -> st
     )
 
 
+class AlreadyStored(Exception):
+    """Another ``ingest`` stored this very file (the same content, read by the same code) after this one
+    planned to: nothing to write, nothing to index again."""
+
+
 class Guard:
     """The checks of a document as it is written, inside the store's write lock (another ``ingest``
-    at once is seen): a name stored from another path (:func:`name_clash`), the same content under
-    another name (:func:`duplicate_of`; the contents re-read only when another writer wrote)."""
+    at once is seen): the same file stored meanwhile by another ingest (:class:`AlreadyStored`, with
+    ``pipeline``, the version of the reading code), a name stored from another path (:func:`name_clash`),
+    the same content under another name (:func:`duplicate_of`; the contents re-read only when another
+    writer wrote)."""
 
-    def __init__(self, store: EntityStore, force: bool) -> None:
-        self.store, self.force = store, force
+    def __init__(self, store: EntityStore, force: bool, pipeline: str | None = None) -> None:
+        self.store, self.force, self.pipeline = store, force, pipeline
         self.seq: int | None = None
         self.contents: dict[str, tuple[str, str]] = {}
 
@@ -104,6 +112,12 @@ class Guard:
             return None
         for row in self.store.select("documents", {"doc": document.doc}):
             same_file = row["path"] and os.path.realpath(row["path"]) == os.path.realpath(document.path)
+            if (
+                same_file
+                and self.pipeline
+                and (row["sha1"], row["pipeline"]) == (document.sha1, self.pipeline)
+            ):
+                raise AlreadyStored(document.doc)
             if not same_file:
                 stored = StoredAs(row["path"] or "", row["kind"], row["department"], row["year"])
                 if (clash := name_clash(document, stored)) is not None:

@@ -28,7 +28,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from budgetscope.index.clashes import Guard, StoredAs
+from budgetscope.index.clashes import AlreadyStored, Guard, StoredAs
 from budgetscope.index.overlap import overlap_of
 from budgetscope.index.processing import file_sha1, pipeline_version, process_all
 from budgetscope.messages import quoted
@@ -135,7 +135,7 @@ def ingest(
         done = len(files) - len(todo)
         if on_progress is not None:
             on_progress(done, len(files), "")
-        guard = Guard(store, force)
+        guard = Guard(store, force, pipeline_version())
         for item in process_all(todo, workers):
             done += 1
             document = item.document
@@ -152,6 +152,11 @@ def ingest(
                 entry = DocumentEntry(document, item.tables, item.stated, item.checks, pipeline_version())
                 try:  # the name and content checks, inside the write lock (another ingest may run at once)
                     summary.written += store.write_documents([entry], guard=guard)
+                except AlreadyStored:  # by an ingest running beside this one: unchanged since
+                    summary.unchanged += 1
+                    if on_progress is not None:
+                        on_progress(done, len(files), Path(item.path).name)
+                    continue
                 except WriteRefused as exc:
                     summary.failed.append(str(exc))
                     if on_progress is not None:

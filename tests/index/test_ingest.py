@@ -498,3 +498,37 @@ def test_ingest_links_computed_before_another_write_are_not_written(corpus: Path
         assert store.links_stale()
         store.write_links(relink(store))
         assert not store.links_stale()
+
+
+def test_ingest_beside_another_leaves_what_it_stored_meanwhile(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two ingests of the same files at once: both plan to read them, the first stores them, and the
+    second, writing after it, finds each file stored from the same content by the same code — unchanged,
+    not rewritten, not handed on to be indexed again (it rewrote and re-embedded all of them)."""
+    import budgetscope.index.ingest as ingesting
+
+    files = [corpus / "sast-2019-performance-targets.txt", corpus / "sast-2023-department-budget.txt"]
+    first = ingest(files, tmp_path, workers=1)
+    assert first.written == 2
+    with open_store(tmp_path) as store:
+        before = index_seq(store)
+    planned = ingesting._plan
+
+    def as_before_the_first(files, store, force, summary, strict=False):  # type: ignore[no-untyped-def]
+        todo, moved = planned(files, store, force, summary, strict)
+        summary.unchanged = 0  # the second planned while the store held nothing yet
+        return list(files), moved
+
+    monkeypatch.setattr(ingesting, "_plan", as_before_the_first)
+    handed: list[str] = []
+    second = ingest(files, tmp_path, workers=1, on_document=lambda d: handed.append(d.doc))
+    assert (second.written, second.unchanged, second.failed, handed) == (0, 2, [], [])
+    with open_store(tmp_path) as store:
+        assert index_seq(store) == before  # nothing written
+
+
+def index_seq(store: EntityStore) -> int:
+    from budgetscope.store import index_state
+
+    return index_state.sequence(store)
