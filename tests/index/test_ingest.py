@@ -516,7 +516,7 @@ def test_ingest_beside_another_leaves_what_it_stored_meanwhile(
     planned = ingesting._plan
 
     def as_before_the_first(files, store, force, summary, strict=False):  # type: ignore[no-untyped-def]
-        todo, moved = planned(files, store, force, summary, strict)
+        _todo, moved = planned(files, store, force, summary, strict)
         summary.unchanged = 0  # the second planned while the store held nothing yet
         return list(files), moved
 
