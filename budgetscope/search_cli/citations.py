@@ -30,6 +30,8 @@ ROW_FIELDS = [
     "project_id",
     "project",
     "line",
+    "page",
+    "citation_line",
     "section",
     "title",
     "wording",
@@ -51,7 +53,8 @@ GROUP_FIELDS = [
 
 
 def citation_rows(docs: list[Document]) -> Iterator[dict[str, Any]]:
-    """One row per citation with its document, year, department, project and section; ``title`` and
+    """One row per citation with its document, year, department, project (``line``: its heading; ``page``:
+    a PDF's) and section, the line the citation is on (``citation_line``, text documents); ``title`` and
     ``doc_number`` as read, ``wording`` as the document writes them."""
     for d in docs:
         for r in d.records:
@@ -63,6 +66,8 @@ def citation_rows(docs: list[Document]) -> Iterator[dict[str, Any]]:
                     "project_id": r.id,
                     "project": r.name or r.title,
                     "line": r.line,
+                    "page": r.page,
+                    "citation_line": citation_line(r, c),
                     "section": c.section,
                     "title": c.title,
                     "wording": c.wording,
@@ -71,6 +76,16 @@ def citation_rows(docs: list[Document]) -> Iterator[dict[str, Any]]:
                     "canonical": c.canonical,
                     "bracketed": c.bracketed,
                 }
+
+
+def citation_line(record: Any, citation: Any) -> int | None:
+    """The 1-based line of a text document a citation is on: its section's first line and the lines of
+    the section's text before it (None where the section has no line, a form's field, and for a PDF,
+    whose text's lines are no reader's: its ``page`` places it)."""
+    span = record.section_spans.get(citation.section)
+    if span is None or span.line is None or record.page is not None:
+        return None
+    return int(span.line) + span.text[: citation.start].count("\n")
 
 
 def group_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

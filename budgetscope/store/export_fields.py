@@ -166,6 +166,8 @@ end integer character offset of the amount's end within the section
 id string citation id
 {PROJECT_REF}
 line integer 1-based line of the project heading
+page integer 1-based page of the project (PDF input)
+citation_line integer 1-based line the citation is on (text input; empty where unknown: a PDF, a form's field)
 section string section key where the citation is
 title string cited title as written (inside 《》)
 doc_number string 文号 given with it

@@ -219,7 +219,11 @@ SELECT id, project_id, doc, source, project, fiscal_year, administrative_classif
   FROM budget_lines b JOIN documents d ON d.id = b.document_id
 ) ORDER BY doc, k1, k2, k3;
 CREATE VIEW export_citations AS
-SELECT c.id, c.project_id, p.doc, p.year, p.department, p.name AS project, p.line, c.section, c.title,
+SELECT c.id, c.project_id, p.doc, p.year, p.department, p.name AS project, p.line, p.page,
+  (SELECT s.line + length(substr(s.text, 1, c.start)) - length(replace(substr(s.text, 1, c.start), char(10), ''))
+   FROM sections s WHERE s.project_id = c.project_id AND s.key = c.section AND s.line IS NOT NULL
+     AND c.start IS NOT NULL AND p.page IS NULL ORDER BY s.position LIMIT 1) AS citation_line,
+  c.section, c.title,
   c.doc_number, c.bracketed, c.canonical, pd.title AS canonical_title, c.wording, c.doc_number_inferred
 FROM citations c JOIN projects p ON p.id = c.project_id LEFT JOIN policy_documents pd ON pd.id = c.canonical
 ORDER BY p.doc, p.position, c.position;

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from budgetscope.pipeline.load import load
 from budgetscope.store.export import (
     ExportError,
     ExportFormat,
@@ -348,3 +349,21 @@ def test_export_unusable_datapackage_in_the_folder_is_an_error(
     with pytest.raises(ExportError, match=r"datapackage\.json"):
         export(store, ["findings"], "csv", tmp_path)
     assert (tmp_path / "datapackage.json").read_text(encoding="utf-8") == content
+
+
+def test_export_citations_name_the_line_each_citation_is_on(store: SQLiteStore, corpus: Path) -> None:
+    """`line` is the project's heading; `citation_line` the line of the text document the citation is on,
+    so a reader goes from the row to the words (sast-2026's 科协大院日常修缮项目 cites 全民科学素质行动计划纲要
+    on the first line of its 立项依据, not on its heading's)."""
+    rows = [r for r in export_rows(store, "citations") if r["citation_line"] is not None]
+    assert len(rows) > 300
+    texts: dict[str, list[str]] = {}
+    for r in rows:
+        lines = texts.setdefault(r["doc"], load(corpus / r["doc"]).text.split("\n"))
+        assert r["title"][:6] in lines[r["citation_line"] - 1] or (
+            r["doc_number"] and r["doc_number"][:6] in lines[r["citation_line"] - 1]
+        ), r
+    lines = texts["sast-2026-department-budget.txt"]
+    upkeep = next(r for r in rows if r["project"] == "科协大院日常修缮项目")
+    assert upkeep["citation_line"] > upkeep["line"]
+    assert lines[upkeep["citation_line"] - 1].startswith("1、全民科学素质行动计划纲要")
