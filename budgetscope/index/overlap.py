@@ -26,6 +26,7 @@ def overlap_of(document: Document, store: EntityStore) -> str | None:
         return None
     hits: Counter[str] = Counter()  # per other document: how many of this document's projects it holds
     matched: dict[str, set[str]] = defaultdict(set)  # per other document: its projects this one holds
+    alike: Counter[str] = Counter()  # per other document: those of the same kind (narrative, form)
     for r in records:
         rows = [
             row for row in store.select("projects", {"name": r.name})
@@ -36,6 +37,8 @@ def overlap_of(document: Document, store: EntityStore) -> str | None:
         ]  # fmt: skip
         for doc in {str(row["doc"]) for row in rows}:
             hits[doc] += 1
+        for doc in {str(row["doc"]) for row in rows if row["kind"] == r.kind}:
+            alike[doc] += 1  # a narrative and its form are no copy of each other
         for row in rows:
             matched[str(row["doc"])].add(str(row["id"]))
     contained = [
@@ -62,7 +65,21 @@ def overlap_of(document: Document, store: EntityStore) -> str | None:
             f"{quoted(document.doc)}: the projects of {names} are all in it too (pages of this one?): "
             f"search shows them twice; `budgetscope remove {' '.join(contained)}` takes the pages out"
         )
+    near = [(doc, n) for doc, n in alike.most_common() if n >= NEAR_SHARED and n >= NEAR_SHARE * len(records)]
+    if near:  # an edited copy (a project renamed, a budget changed) is the same document all the same
+        doc, n = near[0]
+        return (
+            f"{quoted(document.doc)}: {n} of its {counted(len(records), 'project')} are stored already from "
+            f"{quoted(doc)} (an edited copy?): search shows them twice; "
+            f"`budgetscope remove {'-- ' if document.doc.startswith('-') else ''}{document.doc}` takes this one out"
+        )
     return None
+
+
+NEAR_SHARED = 3
+NEAR_SHARE = 0.75
+"""A document sharing at least this many projects and this share of its own with one stored document
+(the same year, name and budget) is taken for an edited copy of it, and warned."""
 
 
 __all__ = ["overlap_of"]

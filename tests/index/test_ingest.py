@@ -408,6 +408,26 @@ def test_ingest_warns_when_every_project_is_stored_already_from_another_document
     assert not any("stored already" in w for w in ingest([first], tmp_path / "other", workers=1).warnings)
 
 
+def test_ingest_warns_of_an_edited_copy_with_one_project_renamed(corpus: Path, tmp_path: Path) -> None:
+    """A copy of sast-2019's forms with one project renamed shares 4 of its 5 projects (same year, name and
+    budget) with the stored one: warned as an edited copy (it was stored silently, and cites listed the 4
+    twice). The narratives of sast-2026 and their forms, of one project each, are no copy of each other."""
+    source = corpus / "sast-2019-performance-targets.txt"
+    copy = tmp_path / "copy-2019.txt"
+    copy.write_text(
+        source.read_text(encoding="utf-8").replace("百万市民共享科普", "百万市民共享科学普及"),
+        encoding="utf-8",
+    )
+    ingest([source], tmp_path / "home", workers=1)
+    summary = ingest([copy], tmp_path / "home", workers=1)
+    [warning] = [w for w in summary.warnings if "stored already" in w]
+    assert "4 of its 5 projects are stored already from sast-2019-performance-targets.txt" in warning
+    assert "budgetscope remove copy-2019.txt" in warning
+    pair = ingest([corpus / "sast-2026-department-budget.txt", corpus / "sast-2026-performance-targets.txt"],
+                  tmp_path / "pair", workers=1)  # fmt: skip
+    assert not any("stored already" in w for w in pair.warnings)
+
+
 def test_ingest_warns_when_a_stored_excerpt_is_pages_of_the_new_document(
     corpus: Path, tmp_path: Path
 ) -> None:
