@@ -13,7 +13,7 @@ import typer
 from rich.table import Table
 
 from budgetscope.models import Document
-from budgetscope.search_cli.common import FilesArgument, extract_files, report_errors, stdout
+from budgetscope.search_cli.common import FilesArgument, extract_files, place, report_errors, stdout
 from budgetscope.search_cli.errors import one_line
 
 
@@ -40,6 +40,10 @@ ROW_FIELDS = [
     "canonical",
     "bracketed",
 ]
+TABLE_FIELDS = ["where", "project", "section", "wording", "doc_number", "canonical"]
+"""The table's columns (jsonl and csv have every field of :data:`ROW_FIELDS`): a row's place is the line the
+citation is on (text), else its project's heading line or page."""
+TABLE_HEADINGS = {"wording": "as written", "doc_number": "文号"}
 GROUP_FIELDS = [
     "canonical",
     "title",
@@ -153,12 +157,17 @@ def command(
         for row in out_rows:
             writer.writerow({k: "; ".join(map(str, v)) if isinstance(v, list) else v for k, v in row.items()})
     elif rows or not errors:  # every file failed: the errors say so, no empty table
-        table = Table(*fields)
+        shown = fields if group else TABLE_FIELDS  # every field: jsonl and csv
+        table = Table(*(TABLE_HEADINGS.get(f, f) for f in shown))
         for row in out_rows:  # plain strings: the console takes no markup (document text is untrusted)
+            if not group:
+                line = row["citation_line"] or (None if row["page"] else row["line"])  # a PDF: its page
+                row = {**row, "where": place(row["doc"], line, row["page"]),
+                       "doc_number": (row["doc_number"] or "") + (" (号 added)" if row["doc_number_inferred"] else "")}  # fmt: skip
             table.add_row(
                 *(
                     one_line("; ".join(map(str, v)) if isinstance(v, list) else ("" if v is None else str(v)))
-                    for v in (row[f] for f in fields)
+                    for v in (row[f] for f in shown)
                 )
             )
         stdout().print(table)

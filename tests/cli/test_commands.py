@@ -78,6 +78,23 @@ def test_cli_extract_jsonl_one_record_per_line(corpus: Path) -> None:
     assert any(c["canonical"] for r in rows for c in r["citations"])
 
 
+def test_cli_citations_table_places_each_citation_on_its_line(corpus: Path) -> None:
+    """The table is readable at 100 columns: where the citation is (the line of its words, not of the
+    project's heading), the project, the wording as written, the 文号; JSONL has every field."""
+    budget = corpus / "sast-2026-department-budget.txt"
+    result = runner.invoke(app, ["citations", str(budget)], env={"COLUMNS": "160"})
+    assert result.exit_code == 0, result.output
+    rows = [
+        json.loads(x)
+        for x in runner.invoke(app, ["citations", str(budget), "-f", "jsonl"]).stdout.splitlines()
+    ]
+    lines = budget.read_text(encoding="utf-8").split("\n")
+    first = rows[0]
+    assert first["citation_line"] != first["line"] and first["title"][:6] in lines[first["citation_line"] - 1]
+    assert f"sast-2026-department-budget.txt:{first['citation_line']}" in result.stdout
+    assert first["wording"] in result.stdout and "project_id" not in result.stdout
+
+
 def test_cli_citations_group(corpus: Path) -> None:
     result = runner.invoke(
         app, ["citations", str(corpus / "sast-2026-department-budget.txt"), "--group", "--format", "jsonl"]
