@@ -157,13 +157,17 @@ CREATE VIEW findings AS SELECT * FROM checks WHERE status NOT IN ('agree', 'roun
 CREATE VIEW reviewed_findings AS SELECT c.*, r.reviewed_at, r.note AS review_note FROM checks c
   JOIN reviews r ON r.check_id = c.id WHERE c.status NOT IN ('agree', 'rounded');
 CREATE VIEW department_totals AS
-SELECT d.department, d.year, d.doc, b.name AS label, b.yuan, b.fen, b.line, b.page FROM budget_lines b
+SELECT d.department, d.year, d.doc, b.name AS label, b.yuan, b.fen, b.line, b.page, b.table_title,
+  b.column_label FROM budget_lines b
 JOIN documents d ON d.id = b.document_id WHERE b.name = '支出总计'
   AND (b.table_title LIKE '%收支总表' OR b.table_title LIKE '%收支预算总表' OR b.table_title LIKE '%收支总体情况表')
   AND b.table_title NOT LIKE '%财政拨款%' AND b.table_title NOT LIKE '%政府性基金%'
   AND b.table_title NOT LIKE '%国有资本%' AND b.table_title NOT LIKE '%决算%'
+  AND b.position = (SELECT b2.position FROM budget_lines b2 WHERE b2.document_id = b.document_id
+    AND b2.table_title = b.table_title AND b2.name = b.name AND b2.line IS b.line AND b2.page IS b.page
+    ORDER BY b2.fen DESC, b2.position LIMIT 1)
 UNION ALL
-SELECT d.department, d.year, d.doc, s.label, s.yuan, s.fen, s.line, s.page FROM stated_totals s
+SELECT d.department, d.year, d.doc, s.label, s.yuan, s.fen, s.line, s.page, NULL, NULL FROM stated_totals s
 JOIN documents d ON d.id = s.document_id WHERE s.label = '支出预算';
 CREATE VIEW export_projects AS
 SELECT p.id, p.kind, p.doc, p.line, p.page, p.department, p.year, p.title, p.name,
@@ -214,7 +218,7 @@ SELECT id, project_id, doc, source, project, fiscal_year, administrative_classif
   UNION ALL
   SELECT b.id, NULL, d.doc, 'table', b.name, d.year, d.department,
     CASE b.scheme WHEN 'functional' THEN b.code END, CASE b.scheme WHEN 'economic' THEN b.code END,
-    NULL, b.table_title, b.column_label, b.column_label, b.text, b.yuan, b.fen, 'CNY',
+    NULL, b.table_title, b.column_label, COALESCE(b.name || ' / ', '') || b.column_label, b.text, b.yuan, b.fen, 'CNY',
     CASE WHEN b.page IS NULL THEN b.line END, b.page, NULL, NULL, 1, 0, b.position
   FROM budget_lines b JOIN documents d ON d.id = b.document_id
 ) ORDER BY doc, k1, k2, k3;

@@ -367,3 +367,27 @@ def test_export_citations_name_the_line_each_citation_is_on(store: SQLiteStore, 
     upkeep = next(r for r in rows if r["project"] == "科协大院日常修缮项目")
     assert upkeep["citation_line"] > upkeep["line"]
     assert lines[upkeep["citation_line"] - 1].startswith("1、全民科学素质行动计划纲要")
+
+
+def test_department_totals_is_one_row_per_stated_total_and_table_rows_say_their_row(tmp_path: Path) -> None:
+    """A 收支总表's 支出总计 row of several columns (合计, 人员经费, 公用经费, 项目支出: the Shanghai college's unit
+    budget) is one department total, its 合计 (the largest cell; it gave four "totals"); export's amounts
+    label a table's cell by its row and column."""
+    from budgetscope.models import Document
+    from budgetscope.models.statements import BudgetLine, BudgetTable
+    from budgetscope.store.protocol import DocumentEntry
+
+    title = "2026年预算单位财务收支预算总表"
+    cells = [("预算数/合计", "408696000"), ("基本支出/人员经费", "229442320"), ("基本支出/公用经费", "106868210"),
+             ("项目支出", "72385470")]  # fmt: skip
+    table = BudgetTable(title=title, line=3, unit="元", lines=tuple(
+        BudgetLine(table=title, line=16, name="支出总计", column=c, yuan=Decimal(v), text=v, unit="元")
+        for c, v in cells))  # fmt: skip
+    document = Document(doc="unit.txt", path=str(tmp_path / "unit.txt"), kind="department_budget",
+                        department="上海交通职业技术学院", year=2026, sha1="1")  # fmt: skip
+    with open_store(tmp_path, create=True) as store:
+        store.write_documents([DocumentEntry(document, tables=[table])])
+        totals = list(store.select("department_totals"))
+        amounts = [a for a in export_rows(store, "amounts") if a["source"] == "table"]
+    assert [(t["yuan"], t["column_label"]) for t in totals] == [("408696000.00", "预算数/合计")]
+    assert [a["label"] for a in amounts][:2] == ["支出总计 / 预算数/合计", "支出总计 / 基本支出/人员经费"]
