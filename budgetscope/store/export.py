@@ -37,6 +37,7 @@ from budgetscope.store.export_fields import (
     fields_of,
     kind_of,
 )
+from budgetscope.store.export_projects import counted_projects
 from budgetscope.store.protocol import EntityStore
 
 
@@ -67,26 +68,14 @@ def export_rows(store: EntityStore, what: ExportKind | str) -> Iterator[dict[str
         yield from ({n: row[n] for n in names} for row in series_years(store))
         return
     if kind is ExportKind.projects:
-        yield from _counted(_typed(store, view, fields))
+        yield from counted_projects(_typed(store, view, fields))
         return
     yield from _typed(store, view, fields)
 
 
-def _counted(rows: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-    """Projects with ``budget_counted``: a narrative and its linked form are one project, whose budget a
-    sum takes once (the narrative's when it states one, else the form's)."""
-    rows_ = list(rows)
-    stated = {r["id"] for r in rows_ if r["budget_total_yuan"] is not None}
-    for r in rows_:  # a form whose narrative states the budget is that project, counted there
-        in_narrative = r["kind"] == "form" and r["linked_project_id"] in stated
-        whole = r["kind"] == "department_form"  # the department's own, not a project's
-        r["budget_counted"] = r["budget_total_yuan"] is not None and not in_narrative and not whole
-        yield r
-
-
 def _typed(store: EntityStore, view: str, fields: Sequence[Field]) -> Iterator[dict[str, Any]]:
     """A view's rows with export's types (see :func:`export_rows`)."""
-    fields = [f for f in fields if f.name != "budget_counted"]  # computed after, not a view's column
+    fields = [f for f in fields if f.name not in ("budget_counted", "code")]  # computed after, not the view's
     arrays = [f.name for f in fields if f.type == "array"]
     booleans = [f.name for f in fields if f.type == "boolean"]
     money = [f.name for f in fields if f.money]

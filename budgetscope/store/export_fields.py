@@ -115,6 +115,7 @@ series_confidence number how sure the series membership is (0-1)
 linked_project_id string the form of this narrative (or the narrative of this form), same year
 findings integer number of findings about the project
 budget_flagged boolean an unreviewed error-level finding disputes the project's numbers (a likely 万元/元 slip, a total its form contradicts): its budget is not fact (see budgetscope check)
+code string the project's code when its name starts with one (Beijing's 11000022T000000428124-中国国际服务贸易交易会: 11000022T000000428124), a key across years
 budget_counted boolean the one record of the project whose budget a sum counts: the narrative's when it states one, else its linked form's (a project read as narrative and form is not counted twice); false without a budget and for a department-wide form
 """),
     ),
