@@ -2,7 +2,8 @@
 
 Unit slips (a project larger than its department, 10,000× its form or last year), sums that do
 not add up (parts vs totals of forms, narratives and tables), periods outside the budget year,
-narrative vs form, 编制说明 vs tables. ``--fail-on`` makes it exit 1 for scripts; ``--review``
+narrative vs form, 编制说明 vs tables, stated totals of the project forms vs the forms, a form's goal
+text vs its indicators. ``--fail-on`` makes it exit 1 for scripts; ``--review``
 marks a finding as a false positive so it stops showing.
 """
 
@@ -28,7 +29,7 @@ CHECK_FIELDS = ["severity", "status", "kind", "doc", "page", "line", "subject", 
 
 SHORT_KIND = {"department_total": "total", "narrative_form_amount": "amount", "narrative_form_period": "period",
               "narrative_form_name": "name", "magnitude": "unit", "project_sum": "sum", "table_sum": "table",
-              "period_year": "year", "forms_total": "forms"}  # fmt: skip
+              "period_year": "year", "forms_total": "forms", "goal_indicator": "goal"}  # fmt: skip
 """Every kind of check (whether the store holds findings of it or not) → its short name in the table."""
 
 KINDS = ", ".join(SHORT_KIND)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any
@@ -31,7 +32,7 @@ def _money(value: Any) -> str:
     return money_grouped(value)
 
 
-def _flags(findings: list[dict[str, Any]], field: str, yuan: Any = None) -> str:
+def _flags(findings: Sequence[dict[str, Any]], field: str, yuan: Any = None) -> str:
     """The findings about one number of the project (by field, or by the stated amount), for a table cell."""
     out = []
     for f in findings:
@@ -82,18 +83,19 @@ def _reading(i: dict[str, Any]) -> str:
     return " ".join(str(x) for x in (i.get("comparison"), i["value"], i.get("unit")) if x is not None)
 
 
-def _indicators(rows: list[dict[str, Any]], title: str) -> Table:
-    """A form's indicator table: the levels, the target as printed and as read (and the weight, when printed)."""
+def _indicators(rows: list[dict[str, Any]], title: str, findings: Sequence[dict[str, Any]] = ()) -> Table:
+    """A form's indicator table: the levels, the target as printed and as read (and the weight, when printed;
+    a finding about a row — its goal text states another target — beside it)."""
     weights = any(i.get("weight") is not None for i in rows)
-    table = _table(
-        "一级", "二级", "三级", "target", "reads as", *(["weight"] if weights else []), title=title
-    )
-    for i in rows:
+    flags = [_flags(findings, f"form.indicators.{n}") for n in range(len(rows))]
+    table = _table("一级", "二级", "三级", "target", "reads as", *(["weight"] if weights else []),
+                   *(["finding"] if any(flags) else []), title=title)  # fmt: skip
+    for i, flag in zip(rows, flags, strict=True):
         cells = [escape(str(i[k] or "")) for k in ("level1", "level2", "level3", "target")]
         cells.append(escape(_reading(i)))
         if weights:
             cells.append("" if i.get("weight") is None else str(i["weight"]))
-        table.add_row(*cells)
+        table.add_row(*cells, *([flag] if any(flags) else []))
     return table
 
 
@@ -142,7 +144,7 @@ def render(details: dict[str, Any]) -> Group:
                 comp.add_row(escape(c["name"]), _money(c["yuan"]), *(escape(c.get(k) or "") for k in more))
             parts.append(comp)
         if f["indicators"]:
-            parts.append(_indicators(f["indicators"], "indicators"))
+            parts.append(_indicators(f["indicators"], "indicators", findings))
     if p["amounts"]:
         amounts = _table("text", "yuan", "role", "section", "finding", title="amounts", title_justify="left")
         for a in p["amounts"]:

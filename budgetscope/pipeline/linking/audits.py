@@ -10,7 +10,8 @@ Pure over records (plus the department totals read from the store by :func:`depa
   against its 年度资金总额 / 项目总额, and its split by budget level (市级支出 + 补助区县) against it too; a form's or a narrative's components (子项目) against the
   total; a narrative's 财政资金 + 自筹资金 against its stated total. Generic over form records:
   any template whose fields land in ``Form.amounts`` under these keys is checked alike;
-- **period** (``warning``): an implementation period that lies wholly outside the budget year.
+- **period** (``warning``): an implementation period that lies wholly outside the budget year;
+- **goal** (``warning``): a form's goal text giving one of its indicators another number (:mod:`.goal_checks`).
 
 A sum is compared at the precision its amounts were written to (``rounded`` is not a finding).
 
@@ -34,6 +35,7 @@ from typing import Any
 
 from budgetscope.models import Check, ProjectLink, Record, SeriesLink, stable_id
 from budgetscope.pipeline.linking.checks import compare, yuan_text
+from budgetscope.pipeline.linking.goal_checks import goal_checks
 from budgetscope.pipeline.statements import stated_precision
 
 FORM_TOTAL_KEYS = ("annual_total", "project_total")
@@ -351,11 +353,12 @@ def project_checks(
     series: Sequence[SeriesLink],
     totals: dict[tuple[str, int], DepartmentTotal],
 ) -> list[Check]:
-    """Every project-level check: magnitude, sums, periods."""
+    """Every project-level check: magnitude, sums, periods, a form's goal text against its indicators."""
     out = magnitude_checks(records, links, series, totals)
     for r in records:
         out.extend(sum_checks(r))
         out.extend(period_checks(r))
+        out.extend(goal_checks(r))
     return out
 
 

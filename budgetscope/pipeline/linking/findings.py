@@ -4,7 +4,9 @@ Pure: records and parsed tables in, :class:`Check` values out. Two kinds of comp
 
 - narrative ↔ performance form of the same project and year (matched one to one by name, the
   amounts helping to break ties): the annual budget, the period and the name;
-- a department's 编制说明 totals (``收入预算15,544万元``) against its own tables (收入总计 in 单位：元).
+- a department's 编制说明 totals (``收入预算15,544万元``) against its own tables (收入总计 in 单位：元);
+  a forms table's 合计, and a stated count and sum of the project forms (:mod:`.stated_forms`), against
+  the forms read.
 
 A stated amount is compared at the precision it was written to: ``17.95万元`` against
 ``179,540.00`` is ``rounded`` (agrees to the 100 yuan it states), ``13,331万元`` against
@@ -212,6 +214,7 @@ def department_checks(
     document: Document, tables: Sequence[BudgetTable], stated: Sequence[StatedTotal]
 ) -> list[Check]:
     """Compare the totals a department budget states in words with its own tables."""
+    from budgetscope.pipeline.linking.stated_forms import stated_forms_checks
     from budgetscope.pipeline.linking.table_checks import table_sum_checks
 
     did = document_id(document.doc)
@@ -241,6 +244,7 @@ def department_checks(
     forms = forms_total_check(document)
     if forms is not None:
         out.append(forms.model_copy(update={"document_id": did}))
+    out.extend(c.model_copy(update={"document_id": did}) for c in stated_forms_checks(document))
     return out
 
 
