@@ -88,7 +88,7 @@ LISTED = 10
 
 def _listed(store: EntityStore, rows: list[dict[str, Any]]) -> str:
     """Projects told apart: id, kind, year, where printed, and a form's unit and the budget when known."""
-    from budgetscope.index.search import units_of
+    from budgetscope.index.merged import units_of
 
     units = units_of(store, rows[:LISTED])
     out = []

@@ -16,13 +16,14 @@ from rich.console import Group
 from rich.text import Text
 
 from budgetscope.messages import counted, one_line
-from budgetscope.models import money_grouped, to_json
+from budgetscope.models import to_json
 from budgetscope.search_cli.common import (
     EncoderOption,
     HomeOption,
     QdrantUrlOption,
     fail,
-    place,
+    hit_budget,
+    hit_places,
     stdout,
     usage,
     warn,
@@ -310,15 +311,13 @@ def hit_table(query: str, hits: list[dict[str, Any]]) -> Group:
     if hits and weak == len(hits):
         rows.append(Text("no close match; nearest, weak:", style="yellow"))
     for i, h in enumerate(hits, start=1):
-        sources = h.get("sources") or [h]
-        where = ", ".join(place(s.get("doc"), s.get("line"), s.get("page")) for s in sources)
+        where = hit_places(h)
         head = Text(f"{i:>2}. ")
         head.append(h.get("name") or "", style="dim" if h.get("weak") else "bold")
         if h.get("kind") == "department_form":  # its name is the department's: say what it is
             head.append(" (部门整体绩效目标表 department-wide form)", style="dim")
         unit = f" / {h['unit']}" if h.get("unit") else ""  # the unit of a form: same-named forms differ by it
-        budget = f"  {money_grouped(h['budget_yuan'])} 元" if h.get("budget_yuan") is not None else ""
-        budget += " (flagged: see `budgetscope check`)" if h.get("budget_flagged") else ""
+        budget = f"  {b}" if (b := hit_budget(h)) else ""
         head.append(
             f"  {h.get('year') or ''} {h.get('department') or ''}{unit}{budget}  {where}  [{h.get('section')}]"
             f"  {h['score']:.3f}"
