@@ -143,6 +143,7 @@ def project_view(store: EntityStore, project_id: str) -> ProjectView | None:
             o = other[0]
             linked = LinkedProject(id=o.id, kind=o.kind, doc=o.doc, line=o.line, page=o.page, name=o.name or o.title,
                                    budget_total_yuan=o.budget_total_yuan, confidence=link["confidence"],
+                                   budget_flagged=o.id in flagged_projects(store),
                                    indicators=o.form.indicators if o.form else [])  # fmt: skip
     about = [
         *store.select("checks", {"project_id": project_id}),

@@ -182,6 +182,8 @@ class LinkedProject(_ProjectPlace):
     page: int | None = None
     name: str
     budget_total_yuan: Decimal | None = None
+    budget_flagged: bool = False
+    """An unreviewed error-level finding disputes the linked record's numbers: its budget is not fact."""
     confidence: float
     indicators: list[Indicator] = Field(default_factory=list)
 
