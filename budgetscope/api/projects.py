@@ -17,12 +17,14 @@ from budgetscope.models import (
     Coverage,
     DocumentSummary,
     LinkedProject,
+    ProjectBudget,
     ProjectSummary,
     ProjectView,
     Series,
     SeriesMember,
     form_unit,
     money_grouped,
+    project_budget,
 )
 
 if TYPE_CHECKING:
@@ -188,6 +190,39 @@ def project_summaries(
                        budget_total_yuan=Decimal(r["budget_total_yuan"]) if r["budget_total_yuan"] else None,
                        unit=form_unit(units.get(r["id"]), r["department"]), budget_flagged=r["id"] in flagged)
         for r in rows
+    ]  # fmt: skip
+
+
+def project_budgets(
+    store: EntityStore, *, year: int | None = None, department: str | None = None
+) -> list[ProjectBudget]:
+    """Every project once (in document order), of ``year`` and ``department`` when given: a narrative
+    and the form linked to it (the store's ``project_links``) are one, with the project's budget
+    (:func:`~budgetscope.models.project_budget`), flagged when a finding disputes either record's
+    numbers. A department-wide form is no project: it is left out."""
+    records = [p for p in project_summaries(store) if p.kind != "department_form"]
+    by_id = {p.id: p for p in records}
+    partner: dict[str, str] = {}
+    for link in store.select("project_links"):
+        partner[link["narrative_id"]], partner[link["form_id"]] = link["form_id"], link["narrative_id"]
+    out: list[ProjectBudget] = []
+    seen: set[str] = set()
+    for p in records:
+        if p.id in seen:
+            continue
+        other = by_id.get(partner.get(p.id, ""))
+        told = sorted([p, *([other] if other else [])], key=lambda t: t.kind != "narrative")
+        seen.update(t.id for t in told)
+        budget = project_budget((t.kind, t.budget_total_yuan) for t in told)
+        first = told[0]
+        out.append(
+            ProjectBudget(id=first.id, ids=[t.id for t in told], kinds=[t.kind for t in told],
+                          department=first.department, year=first.year, name=first.name, budget_total_yuan=budget,
+                          budget_flagged=budget is not None and any(t.budget_flagged for t in told))
+        )  # fmt: skip
+    return [
+        b for b in out
+        if (year is None or b.year == year) and (department is None or b.department == department)
     ]  # fmt: skip
 
 
