@@ -13,6 +13,7 @@ from budgetscope.models import to_json
 from budgetscope.search_cli.common import (
     HomeOption,
     OutputFormat,
+    checked_query,
     fail,
     hit_budget,
     hit_places,
@@ -39,6 +40,7 @@ def command(
     from budgetscope.paths import data_home
     from budgetscope.remote import ServeError, answer_from_serve
 
+    checked_query(query)  # as search: '' or '？？' is a usage mistake, whether a serve answers or not
     home_dir = data_home(home)
     request = {"query": query, "year": year, "department": department}
     try:

@@ -95,6 +95,16 @@ def usage(message: str) -> Exception:
     return click.exceptions.UsageError(message)
 
 
+def checked_query(query: str) -> None:
+    """A QUERY that can be looked up (:func:`~budgetscope.api.searching.query_error`: not empty, not over
+    the length limit, not punctuation only), else its usage mistake (exit 2): ``search`` and ``cites``
+    refuse the same queries with the same line, before asking a serve or opening the home."""
+    from budgetscope.api.searching import query_error
+
+    if (error := query_error(query)) is not None:
+        raise usage(error)
+
+
 def fail_from(exc: BaseException) -> typer.Exit:
     """:func:`fail` with the exception's message; with ``--verbose`` its traceback first, with what caused
     it (the "run with --verbose for the traceback" that an unexpected error's message promises)."""

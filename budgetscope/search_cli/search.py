@@ -21,6 +21,7 @@ from budgetscope.search_cli.common import (
     EncoderOption,
     HomeOption,
     QdrantUrlOption,
+    checked_query,
     fail,
     hit_budget,
     hit_places,
@@ -174,8 +175,10 @@ def _checked_query(query: str, where: str) -> None:
     (the command's QUERY) or a :class:`LineMistake` (a line of a queries file)."""
     from budgetscope.api.searching import query_error
 
-    if (error := query_error(query)) is not None:
-        raise usage(error) if where == "query" else LineMistake(error)
+    if where == "query":
+        checked_query(query)
+    elif (error := query_error(query)) is not None:
+        raise LineMistake(error)
 
 
 def _bad(prefix: str, message: str) -> Exception:
