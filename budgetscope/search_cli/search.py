@@ -6,6 +6,7 @@ Citation questions ("哪些项目引用了全民科学素质纲要") are answere
 from __future__ import annotations
 
 import json
+import re
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -98,10 +99,15 @@ def command(
     failed = [(e.get("line"), r) for e, r in zip(lines, results, strict=True) if "error" in r]
     for line, r in failed:  # each line named, as a file of `ingest` is
         print(f"error: {queries}:{line}: {one_line(r['error'])}", file=sys.stderr)
+    notes = [citing_note(r) for r in results]  # a citation question whose citing projects --top-k cut
+    if format is not SearchFormat.table:
+        for note in filter(None, notes):
+            warn(note)
     _print(
         [{k: r[k] for k in ("query", "hits", "error") if k in r} for r in results],
         format,
         many=queries is not None,
+        notes=notes,
     )
     if failed:
         raise typer.Exit(1)
@@ -286,7 +292,41 @@ def _query_line(line: str, where: str) -> dict[str, Any]:
     return {"query": item["query"], "filters": filters}
 
 
-def _print(results: list[dict[str, Any]], format: SearchFormat, *, many: bool) -> None:
+def citing_note(result: dict[str, Any]) -> str | None:
+    """For a citation question answered by ``cites`` whose citing projects ``--top-k`` cut (the answer's
+    ``citing``), how many are shown of how many, and the ``cites`` command that lists them all.
+
+    >>> citing_note({"hits": [{}] * 3, "citing": {"document": "全民科学素质纲要", "total": 10, "year": 2026}})
+    '3 of 10 projects citing 全民科学素质纲要; `budgetscope cites 全民科学素质纲要 --year 2026` lists all'
+    """
+    citing = result.get("citing")
+    if not citing:
+        return None
+    command = f"budgetscope cites {_shell(citing['document'])}"
+    if citing.get("year") is not None:
+        command += f" --year {citing['year']}"
+    if citing.get("department"):
+        command += f" --department {_shell(citing['department'])}"
+    shown = len(result["hits"])
+    return (
+        f"{shown} of {citing['total']} projects citing {one_line(citing['document'])}; `{command}` lists all"
+    )
+
+
+_SHELL_SAFE = re.compile(r"[^\s'\"\\$`!*?;&|<>(){}\[\]#~^]+")
+
+
+def _shell(text: str) -> str:
+    """``text`` as one word of a shell command: as it is when no character needs quoting (国发〔2021〕9号),
+    else quoted ('the Fire Protection Law')."""
+    import shlex
+
+    return text if _SHELL_SAFE.fullmatch(text) else shlex.quote(text)
+
+
+def _print(
+    results: list[dict[str, Any]], format: SearchFormat, *, many: bool, notes: list[str | None] | None = None
+) -> None:
     if format is SearchFormat.jsonl or (many and format is not SearchFormat.table):
         for r in results:
             print(to_json(r))
@@ -294,22 +334,21 @@ def _print(results: list[dict[str, Any]], format: SearchFormat, *, many: bool) -
         print(to_json(results[0]["hits"], indent=1))
     else:
         out = stdout()
-        for r in results:
+        for r, note in zip(results, notes or [None] * len(results), strict=True):
             if "error" not in r:  # a line reported on stderr
-                out.print(hit_table(r["query"], r["hits"]))
+                out.print(hit_table(r["query"], r["hits"], note))
 
 
-def hit_table(query: str, hits: list[dict[str, Any]]) -> Group:
+def hit_table(query: str, hits: list[dict[str, Any]], note: str | None = None) -> Group:
     """Hits as a compact list: rank, project, year, department (and a form's unit), budget, where (every
     source of the project: narrative and form), score and relevance, and the id's first 8 characters
     (for `show`); then the snippet with the query's terms highlighted. Hits below the relevance cut-off
-    are marked weak where they stand; with none above it, "no close match" heads them."""
+    are marked weak where they stand; with none above it, "no close match" heads them. ``note`` (the
+    hits are some of more: :func:`citing_note`) stands in the heading in place of the count."""
     weak = sum(1 for h in hits if h.get("weak"))
+    count = note or counted(len(hits), "project")
     rows: list[Text] = [
-        Text(
-            f"{one_line(query)}  ({counted(len(hits), 'project')}" + (f", {weak} weak)" if weak else ")"),
-            style="bold",
-        )
+        Text(f"{one_line(query)}  ({count}" + (f", {weak} weak)" if weak else ")"), style="bold")
     ]
     if hits and weak == len(hits):
         rows.append(Text("no close match; nearest, weak:", style="yellow"))
