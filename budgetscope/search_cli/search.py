@@ -216,12 +216,16 @@ def _checked_filters(filters: dict[str, Any], where: str) -> dict[str, Any]:
         )
     if cited is not None:
         filters["cites"] = cited.strip()
-    year = filters.get("year")
+    given = year = filters.get("year")
+    if isinstance(year, str) and year.isascii() and year.isdigit():  # "2026", as the web's year=2026
+        year = int(year)
     if year is not None and (not isinstance(year, int) or isinstance(year, bool) or not 0 < year < 10000):
         raise _bad(
             prefix,
-            f"year must be a whole number from 1 to 9999, not {short(json.dumps(year, ensure_ascii=False))}",
+            f"year must be a whole number from 1 to 9999, not {short(json.dumps(given, ensure_ascii=False))}",
         )
+    if year is not None:
+        filters["year"] = year
     section = filters.get("section")
     if section is not None:
         # imported only when asked: a serve may answer
