@@ -231,7 +231,9 @@ class Budgetscope:
 
     def cites(self, query: str, *, year: int | None = None, department: str | None = None) -> Rows[SearchHit]:
         """The projects citing the policy document(s) a title, 简称, 文号 or question names, oldest
-        first, each with the exact wordings cited (``hit.cited``). Exact: no index involved.
+        first, each with the exact wordings cited (``hit.cited``) and, as a search hit, every place the
+        project is written (``hit.sources``: a narrative and the form linked to it are one) and its
+        budget (the form's, else the narrative's). Exact: no index involved.
 
         A short name that may mean several documents raises :class:`AmbiguousPolicyDocument`, whose
         ``candidates`` are the documents with how many projects cite each (pick one by its title)::
