@@ -38,11 +38,13 @@ def wire(hit: SearchHit) -> dict[str, Any]:
 
 
 def search_answer(home: Path, store: Any, index: Any, request: dict[str, Any]) -> dict[str, Any]:
-    """``{"results": [{"query", "hits"}], "warnings": [...]}`` on an open store and index; raises
+    """``{"results": [{"query", "hits"}], "warnings": [...]}`` on an open store and index (a citation
+    question whose citing projects ``top_k`` cut also has ``"citing": {"document", "total", "year",
+    "department"}``: how many projects cite it, counted where); raises
     :class:`NoSearchIndex` before any ingest. A query's own mistake (an unknown or ambiguous department
     or cited document) raises, or with ``request["each"]`` (a queries file: every line answered or
     reported) is that query's result, ``{"query", "hits": [], "error"}``, and the others are answered."""
-    from budgetscope.api.searching import answer, departments, index_lag, year_note
+    from budgetscope.api.searching import answered, departments, index_lag, year_note
     from budgetscope.index.search import search
     from budgetscope.messages import one_line
 
@@ -75,7 +77,7 @@ def search_answer(home: Path, store: Any, index: Any, request: dict[str, Any]) -
         if cites and "cites" not in filters:
             filters["cites"] = cites
         try:
-            hits = answer(
+            got = answered(
                 store, q, filters,
                 lambda q, f, k: search(index, q, filters=f, top_k=k, mode=mode, store=store),
                 top_k=top_k, known_departments=known,
@@ -85,7 +87,11 @@ def search_answer(home: Path, store: Any, index: Any, request: dict[str, Any]) -
                 raise
             results.append({"query": q, "hits": [], "error": str(exc)})
             continue
-        results.append({"query": q, "hits": [wire(h) for h in hits]})
+        results.append({"query": q, "hits": [wire(h) for h in got.hits]})
+        if got.cut:  # a citation question whose citing projects top_k cut: the CLI says so
+            results[-1]["citing"] = {
+                "document": got.citing, "total": got.citing_total, "year": got.year, "department": got.department,
+            }  # fmt: skip
     return {"results": results, "warnings": warnings}
 
 

@@ -17,12 +17,14 @@ from budgetscope.models import (
     Coverage,
     DocumentSummary,
     LinkedProject,
+    ProjectBudget,
     ProjectSummary,
     ProjectView,
     Series,
     SeriesMember,
     form_unit,
     money_grouped,
+    project_budget,
 )
 
 if TYPE_CHECKING:
@@ -88,7 +90,7 @@ LISTED = 10
 
 def _listed(store: EntityStore, rows: list[dict[str, Any]]) -> str:
     """Projects told apart: id, kind, year, where printed, and a form's unit and the budget when known."""
-    from budgetscope.index.search import units_of
+    from budgetscope.index.merged import units_of
 
     units = units_of(store, rows[:LISTED])
     out = []
@@ -143,6 +145,7 @@ def project_view(store: EntityStore, project_id: str) -> ProjectView | None:
             o = other[0]
             linked = LinkedProject(id=o.id, kind=o.kind, doc=o.doc, line=o.line, page=o.page, name=o.name or o.title,
                                    budget_total_yuan=o.budget_total_yuan, confidence=link["confidence"],
+                                   budget_flagged=o.id in flagged_projects(store),
                                    indicators=o.form.indicators if o.form else [])  # fmt: skip
     about = [
         *store.select("checks", {"project_id": project_id}),
@@ -187,6 +190,39 @@ def project_summaries(
                        budget_total_yuan=Decimal(r["budget_total_yuan"]) if r["budget_total_yuan"] else None,
                        unit=form_unit(units.get(r["id"]), r["department"]), budget_flagged=r["id"] in flagged)
         for r in rows
+    ]  # fmt: skip
+
+
+def project_budgets(
+    store: EntityStore, *, year: int | None = None, department: str | None = None
+) -> list[ProjectBudget]:
+    """Every project once (in document order), of ``year`` and ``department`` when given: a narrative
+    and the form linked to it (the store's ``project_links``) are one, with the project's budget
+    (:func:`~budgetscope.models.project_budget`), flagged when a finding disputes either record's
+    numbers. A department-wide form is no project: it is left out."""
+    records = [p for p in project_summaries(store) if p.kind != "department_form"]
+    by_id = {p.id: p for p in records}
+    partner: dict[str, str] = {}
+    for link in store.select("project_links"):
+        partner[link["narrative_id"]], partner[link["form_id"]] = link["form_id"], link["narrative_id"]
+    out: list[ProjectBudget] = []
+    seen: set[str] = set()
+    for p in records:
+        if p.id in seen:
+            continue
+        other = by_id.get(partner.get(p.id, ""))
+        told = sorted([p, *([other] if other else [])], key=lambda t: t.kind != "narrative")
+        seen.update(t.id for t in told)
+        budget = project_budget((t.kind, t.budget_total_yuan) for t in told)
+        first = told[0]
+        out.append(
+            ProjectBudget(id=first.id, ids=[t.id for t in told], kinds=[t.kind for t in told],
+                          department=first.department, year=first.year, name=first.name, budget_total_yuan=budget,
+                          budget_flagged=budget is not None and any(t.budget_flagged for t in told))
+        )  # fmt: skip
+    return [
+        b for b in out
+        if (year is None or b.year == year) and (department is None or b.department == department)
     ]  # fmt: skip
 
 

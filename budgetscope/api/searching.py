@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -241,6 +242,39 @@ def answer(
     top_k: int = 10,
     known_departments: set[str] | None = None,
 ) -> list[SearchHit]:
+    """The best ``top_k`` hits for ``query`` (DESIGN.md hits, one per project): :func:`answered`'s hits."""
+    return answered(
+        store, query, filters, search_index, top_k=top_k, known_departments=known_departments
+    ).hits
+
+
+@dataclass
+class Answered:
+    """The hits of :func:`answered`; for a citation question answered by ``cites``, also the document
+    asked about (``citing``), how many projects cite it in all (``citing_total``: more than the hits
+    when ``top_k`` cut the list) and the ``year`` and ``department`` they were counted in."""
+
+    hits: list[SearchHit]
+    citing: str | None = None
+    citing_total: int = 0
+    year: int | None = None
+    department: str | None = None
+
+    @property
+    def cut(self) -> bool:
+        """Whether more projects cite the document asked about than the hits show."""
+        return self.citing is not None and self.citing_total > len(self.hits)
+
+
+def answered(
+    store: EntityStore,
+    query: str,
+    filters: Mapping[str, Any],
+    search_index: SearchIndex,
+    *,
+    top_k: int = 10,
+    known_departments: set[str] | None = None,
+) -> Answered:
     """The best ``top_k`` hits for ``query`` (DESIGN.md hits, one per project).
 
     A citation question ("哪些项目引用了全民科学素质纲要") naming a known policy document is answered
@@ -249,6 +283,7 @@ def answer(
     in the store (an index lagging the store) are dropped, the next ones taking their places. Raises :class:`UnknownDepartment`,
     :class:`UnknownPolicyDocument` or, for a ``cites`` filter or a citation question naming a short
     name that may mean several documents (纲要), :class:`AmbiguousPolicyDocument` with the candidates.
+    A citation question's answer says how many projects cite the document in all (:class:`Answered`).
     """
     from budgetscope.index.cites import cites, cites_target, resolve
 
@@ -260,22 +295,21 @@ def answer(
         # "哪些项目引用了纲要": which 纲要, rather than no project or a search
         unambiguous(store, target, year=filters.get("year"), department=filters.get("department"))
     if target and resolve(store, target):
-        hits = stored_hits(
-            store, cites(store, target, year=filters.get("year"), department=filters.get("department"))
-        )
-    else:
-        wanted = filters.get("cites")
-        if isinstance(wanted, str):
-            unambiguous(store, wanted, year=filters.get("year"), department=filters.get("department"))
-            ids = [d.id for d in resolve(store, wanted)]
-            if not ids:
-                raise UnknownPolicyDocument(f"no policy document matches --cites {short(wanted)!r}")
-            filters["cites"] = ids
-        k = top_k
-        while True:  # hits of projects gone from the store are dropped, and the next ones fill in
-            found = search_index(query, filters, k)
-            hits = stored_hits(store, found)
-            if len(hits) >= top_k or len(found) < k or k >= 4 * top_k:
-                break
-            k *= 2
-    return hits[:top_k]
+        year, department = filters.get("year"), filters.get("department")
+        hits = stored_hits(store, cites(store, target, year=year, department=department))
+        return Answered(hits[:top_k], target, len(hits), year, department)
+    wanted = filters.get("cites")
+    if isinstance(wanted, str):
+        unambiguous(store, wanted, year=filters.get("year"), department=filters.get("department"))
+        ids = [d.id for d in resolve(store, wanted)]
+        if not ids:
+            raise UnknownPolicyDocument(f"no policy document matches --cites {short(wanted)!r}")
+        filters["cites"] = ids
+    k = top_k
+    while True:  # hits of projects gone from the store are dropped, and the next ones fill in
+        found = search_index(query, filters, k)
+        hits = stored_hits(store, found)
+        if len(hits) >= top_k or len(found) < k or k >= 4 * top_k:
+            break
+        k *= 2
+    return Answered(hits[:top_k])

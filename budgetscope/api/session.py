@@ -17,6 +17,7 @@ from budgetscope.models import (
     Coverage,
     DocumentSummary,
     PolicyDocument,
+    ProjectBudget,
     ProjectSummary,
     ProjectView,
     SearchFilters,
@@ -231,7 +232,9 @@ class Budgetscope:
 
     def cites(self, query: str, *, year: int | None = None, department: str | None = None) -> Rows[SearchHit]:
         """The projects citing the policy document(s) a title, 简称, 文号 or question names, oldest
-        first, each with the exact wordings cited (``hit.cited``). Exact: no index involved.
+        first, each with the exact wordings cited (``hit.cited``) and, as a search hit, every place the
+        project is written (``hit.sources``: a narrative and the form linked to it are one) and its
+        budget (the form's, else the narrative's). Exact: no index involved.
 
         A short name that may mean several documents raises :class:`AmbiguousPolicyDocument`, whose
         ``candidates`` are the documents with how many projects cite each (pick one by its title)::
@@ -296,6 +299,19 @@ class Budgetscope:
             return Rows(
                 project_summaries(store, year=year, department=department, kind=kind, doc=doc), ProjectSummary
             )
+
+    def project_budgets(self, year: int | None = None, department: str | None = None) -> Rows[ProjectBudget]:
+        """Every project once, with its budget as search and cites give it: a narrative and the form linked
+        to it are one project (``ids``), its budget the form's, else the narrative's; what a total of
+        budgets adds up (/browse) without counting a project twice. Filtered as :meth:`projects`."""
+        from budgetscope.api.projects import project_budgets
+        from budgetscope.api.searching import department_filter
+
+        with self._store() as store:
+            department = (
+                department_filter(store, department.strip()) if department and department.strip() else None
+            )
+            return Rows(project_budgets(store, year=year, department=department), ProjectBudget)
 
     def documents(self) -> Rows[DocumentSummary]:
         """The stored source documents (kind, department, year, pages, number of projects, warnings)."""

@@ -17,9 +17,10 @@ import re
 from collections import Counter
 from typing import Any
 
+from budgetscope.index.merged import one_per_project
 from budgetscope.index.policy_names import match_policy_name
 from budgetscope.index.translate import is_english
-from budgetscope.models import CitedWording, PolicyDocument, SearchHit, form_unit
+from budgetscope.models import CitedWording, PolicyDocument, SearchHit
 from budgetscope.pipeline.link import PolicyIndex
 from budgetscope.pipeline.policy_aliases import fold_spelling
 from budgetscope.store.protocol import EntityStore
@@ -212,8 +213,10 @@ def cites(
 
     Each hit has the DESIGN.md hit fields plus ``cited``: the wordings cited as the document writes
     them, with the title and 文号 read from each and its section (the ``snippet`` lists the wordings),
-    and ``canonical``: the policy documents matched; and, as a search hit, the project's
-    ``budget_yuan`` and a form's ``unit``.
+    and ``canonical``: the policy documents matched; and, as a search hit (the same code:
+    :func:`.merged.one_per_project`), ``sources`` (a narrative and the form linked to it are one hit),
+    the project's ``budget_yuan`` (the form's, else the narrative's), ``budget_flagged`` and a form's
+    ``unit``.
     """
     documents = resolve(store, query)
     wanted = {d.id: d for d in documents}
@@ -223,37 +226,22 @@ def cites(
     for canonical in wanted:
         for row in store.select("citations", {"canonical": canonical}):
             by_project.setdefault(row["project_id"], []).append(row)
-    from budgetscope.index.search import flagged_of
-
-    records = store.get_records(by_project)
-    flagged = flagged_of(store, {r.doc for r in records})
     hits = []
-    for record in records:
+    for record in store.get_records(by_project):
         if year is not None and record.year != year:
             continue
         if department is not None and record.department != department:
             continue
         rows = sorted(by_project[record.id], key=lambda r: r["position"])
-        cited = [cited_wording(r) for r in rows]
         hits.append(
-            SearchHit(
-                doc=record.doc,
-                line=record.line,
-                page=record.page,
-                id=record.id,
-                name=record.name or record.title,
-                kind=record.kind,
-                year=record.year,
-                department=record.department,
-                unit=form_unit(record.form.implementer if record.form else None, record.department),
-                budget_yuan=record.budget_total_yuan,
-                budget_flagged=record.budget_total_yuan is not None and record.id in flagged,
-                section=rows[0]["section"],
-                score=1.0,
-                snippet=wordings_line(cited),
-                cited=cited,
-                canonical=sorted({r["canonical"] for r in rows}),
-            )
-        )
-    hits.sort(key=lambda h: (h.year or 0, h.doc or "", h.line or 0))
-    return hits
+            {
+                "doc": record.doc, "line": record.line, "page": record.page, "id": record.id,
+                "name": record.name or record.title, "kind": record.kind, "year": record.year,
+                "department": record.department, "budget_yuan": record.budget_total_yuan,
+                "section": rows[0]["section"], "score": 1.0, "cited": [cited_wording(r) for r in rows],
+                "canonical": sorted({r["canonical"] for r in rows}),
+            }
+        )  # fmt: skip
+    hits.sort(key=lambda h: (h["year"] or 0, h["doc"] or "", h["line"] or 0))
+    merged = one_per_project(store, hits)  # as search: a narrative and its form are one hit
+    return [SearchHit.model_validate({**h, "snippet": wordings_line(h["cited"])}) for h in merged]

@@ -35,6 +35,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from budgetscope.models import project_budget
 from budgetscope.store.protocol import EntityStore
 
 DENSE_WEIGHT = 1.0
@@ -172,8 +173,8 @@ def merge_partners(
 
     Every hit gets ``sources``: its own source fields, then its partner's (from the partner's hit,
     else from ``sources``), so both the narrative and the form are shown. Its ``budget_yuan`` is the
-    project's whichever half ranked first: the form's (its exact figure; a narrative may round it to
-    万元), else the narrative's.
+    project's whichever half ranked first (:func:`~budgetscope.models.project_budget`): the form's
+    (its exact figure; a narrative may round it to 万元), else the narrative's.
     """
     out: list[dict[str, Any]] = []
     seen: dict[str, dict[str, Any]] = {}
@@ -191,9 +192,8 @@ def merge_partners(
             info = extra if extra else (sources or {}).get(partner)
             if info:
                 h["sources"].append({k: info.get(k) for k in SOURCE_FIELDS})
-                theirs = info.get("budget_yuan")
-                if theirs is not None and (h.get("budget_yuan") is None or info.get("kind") == "form"):
-                    h["budget_yuan"] = theirs
+                told = [(h.get("kind"), h.get("budget_yuan")), (info.get("kind"), info.get("budget_yuan"))]
+                h["budget_yuan"] = project_budget(told)
         seen[str(h.get("id"))] = h
         out.append(h)
     return out

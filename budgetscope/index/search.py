@@ -18,12 +18,12 @@ Example:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from decimal import Decimal
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from budgetscope.models import SearchFilters, SearchHit, form_unit
+from budgetscope.models import SearchFilters, SearchHit
 from budgetscope.vector.points import DEFAULT_ENCODER
 
 if TYPE_CHECKING:
@@ -72,8 +72,6 @@ def search(
         mark_weak,
         merge_partners,
         name_bonus,
-        partner_sources,
-        project_partners,
         term_groups,
     )
     from budgetscope.index.translate import lexical_query
@@ -106,16 +104,9 @@ def search(
     name_bonus(hits, query_terms(lexical))
     hits.sort(key=lambda h: -h["score"])
     if store is not None:
-        partners = project_partners(store)
-        missing = [partners[str(h["id"])] for h in hits if str(h["id"]) in partners]
-        hits = merge_partners(hits, partners, partner_sources(store, missing))
-        units = units_of(store, hits)
-        flagged = flagged_of(store, {str(s["doc"]) for merged in hits for s in merged["sources"]})
-        for merged in hits:
-            merged["unit"] = units.get(str(merged["id"]))
-            merged["budget_flagged"] = merged["budget_yuan"] is not None and any(
-                str(s["id"]) in flagged for s in merged["sources"]
-            )
+        from budgetscope.index.merged import one_per_project
+
+        hits = one_per_project(store, hits)
     else:
         hits = merge_partners(hits, {})
     encoder = index.encoder.name if index.encoder else DEFAULT_ENCODER
@@ -143,30 +134,6 @@ def near_words(
         return
     for h, near in zip(hits, near_coverage(groups, texts, get_encoder("use")), strict=True):
         h["near"] = near
-
-
-def units_of(store: EntityStore, hits: Iterable[Mapping[str, Any]]) -> dict[str, str]:
-    """The unit (:func:`~budgetscope.models.form_unit`) of each form among ``hits`` (hits or project
-    rows: ``id``, ``kind``, ``department``) that names one, by id."""
-    out = {}
-    for h in hits:
-        if h.get("kind") != "form":
-            continue
-        for row in store.select("forms", {"project_id": str(h["id"])}):
-            if (unit := form_unit(row["implementer"], h.get("department"))) is not None:
-                out[str(h["id"])] = unit
-    return out
-
-
-def flagged_of(store: EntityStore, docs: set[str]) -> set[str]:
-    """Ids of the projects of ``docs`` whose numbers an unreviewed error-level finding concerns (a unit
-    slip, a total the form contradicts): their budget is shown flagged, never as fact."""
-    return {
-        str(row["project_id"])
-        for doc in sorted(docs)
-        for row in store.select("findings", {"doc": doc})
-        if row["project_id"] and row["severity"] == "error"
-    }
 
 
 def hit_of(hit: Hit, query: str) -> dict[str, Any]:

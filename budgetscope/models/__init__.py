@@ -13,7 +13,7 @@ Example:
 """
 
 from budgetscope.models.indicators import Comparison, Target
-from budgetscope.models.links import SEVERITY, SEVERITY_ORDER, Check, ProjectLink, SeriesLink
+from budgetscope.models.links import SEVERITY, SEVERITY_ORDER, Check, ProjectLink, SeriesLink, project_budget
 from budgetscope.models.money import (
     Number,
     decimal_text,
@@ -55,6 +55,7 @@ from budgetscope.models.views import (
     DocumentSummary,
     HitSource,
     LinkedProject,
+    ProjectBudget,
     ProjectSummary,
     ProjectView,
     SearchFilters,
@@ -95,6 +96,7 @@ __all__ = [
     "Part",
     "Period",
     "PolicyDocument",
+    "ProjectBudget",
     "ProjectLink",
     "ProjectSummary",
     "ProjectView",
@@ -116,6 +118,7 @@ __all__ = [
     "money_grouped",
     "money_text",
     "number",
+    "project_budget",
     "row_key",
     "section_key",
     "stable_id",

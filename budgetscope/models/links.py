@@ -13,7 +13,7 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -35,6 +35,20 @@ def disputes(check: Mapping[str, Any], project_id: str) -> bool:
     return check["project_id"] == project_id or (
         check["other_id"] == project_id and check["kind"] in MUTUAL_KINDS
     )
+
+
+def project_budget(told: Iterable[tuple[str | None, Decimal | None]]) -> Decimal | None:
+    """The budget of a project told by several records (``(kind, budget)``: a narrative and the form linked
+    to it): the form's, its exact figure (a narrative may round it to 万元), else the narrative's. The one
+    rule of every answer that shows a project once: search and cites hits, ``show``'s header, /browse.
+
+    >>> project_budget([("narrative", Decimal("1524300")), ("form", Decimal("1524325"))])
+    Decimal('1524325')
+    >>> project_budget([("narrative", None), ("form", Decimal("1106700"))]), project_budget([("form", None)])
+    (Decimal('1106700'), None)
+    """
+    stated = [(kind, budget) for kind, budget in told if budget is not None]
+    return next((b for kind, b in stated if kind == "form"), next((b for _, b in stated), None))
 
 
 SEVERITY_ORDER = {"error": 3, "warning": 2, "info": 1, "ok": 0}

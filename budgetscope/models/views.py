@@ -182,6 +182,8 @@ class LinkedProject(_ProjectPlace):
     page: int | None = None
     name: str
     budget_total_yuan: Decimal | None = None
+    budget_flagged: bool = False
+    """An unreviewed error-level finding disputes the linked record's numbers: its budget is not fact."""
     confidence: float
     indicators: list[Indicator] = Field(default_factory=list)
 
@@ -198,6 +200,23 @@ class ProjectSummary(_ProjectPlace):
     unit: str | None = None
     budget_flagged: bool = False
     """An unreviewed error-level finding disputes the project's numbers: its budget is not fact."""
+
+
+class ProjectBudget(_View):
+    """One project counted once: a narrative and the form linked to it are one (``ids``, ``kinds``: the
+    records telling it, the narrative first), its budget the project's as search and cites give it
+    (:func:`~budgetscope.models.project_budget`: the form's, else the narrative's); ``id``, ``name``,
+    ``department`` and ``year`` are its first record's."""
+
+    id: str
+    ids: list[str]
+    kinds: list[str]
+    department: str | None = None
+    year: int | None = None
+    name: str
+    budget_total_yuan: Decimal | None = None
+    budget_flagged: bool = False
+    """An unreviewed error-level finding disputes the numbers of one of its records: its budget is not fact."""
 
 
 class DocumentSummary(_View):

@@ -10,7 +10,16 @@ from rich.text import Text
 
 from budgetscope.messages import counted
 from budgetscope.models import to_json
-from budgetscope.search_cli.common import HomeOption, OutputFormat, fail, place, stdout, warn
+from budgetscope.search_cli.common import (
+    HomeOption,
+    OutputFormat,
+    checked_query,
+    fail,
+    hit_budget,
+    hit_places,
+    stdout,
+    warn,
+)
 
 
 def command(
@@ -31,6 +40,7 @@ def command(
     from budgetscope.paths import data_home
     from budgetscope.remote import ServeError, answer_from_serve
 
+    checked_query(query)  # as search: '' or '？？' is a usage mistake, whether a serve answers or not
     home_dir = data_home(home)
     request = {"query": query, "year": year, "department": department}
     try:
@@ -82,11 +92,13 @@ def _print(query: str, answered: dict[str, Any], format: OutputFormat) -> None:
             + f"[bold]{escape(d['title'])}[/bold]{escape(numbers)}  {d['id']}"
             + ("  [yellow]ambiguous[/yellow]" if d["ambiguous"] else "")
         )
-    for h in hits:
+    for h in hits:  # as search lists a hit: the project's budget, and every place it is written
         which = [label[c] for c in h.get("canonical") or [] if c in label]
+        unit = f" / {h['unit']}" if h.get("unit") else ""
+        budget = f"  {b}" if (b := hit_budget(h)) else ""
         out.print(
-            f"  {h['year'] or ''} {escape(h['department'] or '')}  [bold]{escape(h['name'])}[/bold]  "
-            f"[dim]{escape(place(h['doc'], h['line'], h.get('page')))} {escape('[' + str(h['section']) + ']')}[/dim]"
+            f"  {h['year'] or ''} {escape(h['department'] or '')}{escape(unit)}  [bold]{escape(h['name'])}[/bold]"
+            f"{escape(budget)}  [dim]{escape(hit_places(h))} {escape('[' + str(h['section']) + ']')}[/dim]"
             + (f"  cites {escape('[' + ','.join(which) + ']')}" if which else "")
         )
         out.print(Text(f"      {h['snippet']}"))

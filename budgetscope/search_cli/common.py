@@ -51,6 +51,31 @@ def place(doc: object, line: object = None, page: object = None) -> str:
     return out + (f" p.{page}" if page else "")
 
 
+def hit_places(hit: dict[str, Any]) -> str:
+    """Every place a hit's project is written (its ``sources``: the narrative and the form linked to it),
+    as search and cites list them.
+
+    >>> hit_places({"doc": "a.txt", "line": 9, "sources": [{"doc": "a.txt", "line": 9}, {"doc": "f.txt", "line": 43}]})
+    'a.txt:9, f.txt:43'
+    """
+    return ", ".join(place(s.get("doc"), s.get("line"), s.get("page")) for s in hit.get("sources") or [hit])
+
+
+def hit_budget(hit: dict[str, Any]) -> str:
+    """A hit's budget as search and cites print it (the project's: the form's, else the narrative's), or
+    nothing when neither states one; flagged when a finding disputes it.
+
+    >>> hit_budget({"budget_yuan": 1106700}), hit_budget({"budget_yuan": 5, "budget_flagged": True}), hit_budget({})
+    ('1,106,700.00 元', '5.00 元 (flagged: see `budgetscope check`)', '')
+    """
+    from budgetscope.models import money_grouped
+
+    if hit.get("budget_yuan") is None:
+        return ""
+    flagged = " (flagged: see `budgetscope check`)" if hit.get("budget_flagged") else ""
+    return f"{money_grouped(hit['budget_yuan'])} 元{flagged}"
+
+
 def stderr() -> Console:
     """A console on stderr for progress, warnings and errors (no markup: messages quote file names)."""
     return Console(file=sys.stderr, highlight=False, markup=False)
@@ -68,6 +93,16 @@ def usage(message: str) -> Exception:
     from typer import _click as click
 
     return click.exceptions.UsageError(message)
+
+
+def checked_query(query: str) -> None:
+    """A QUERY that can be looked up (:func:`~budgetscope.api.searching.query_error`: not empty, not over
+    the length limit, not punctuation only), else its usage mistake (exit 2): ``search`` and ``cites``
+    refuse the same queries with the same line, before asking a serve or opening the home."""
+    from budgetscope.api.searching import query_error
+
+    if (error := query_error(query)) is not None:
+        raise usage(error)
 
 
 def fail_from(exc: BaseException) -> typer.Exit:

@@ -6,6 +6,7 @@ Citation questions ("哪些项目引用了全民科学素质纲要") are answere
 from __future__ import annotations
 
 import json
+import re
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -16,13 +17,15 @@ from rich.console import Group
 from rich.text import Text
 
 from budgetscope.messages import counted, one_line
-from budgetscope.models import money_grouped, to_json
+from budgetscope.models import to_json
 from budgetscope.search_cli.common import (
     EncoderOption,
     HomeOption,
     QdrantUrlOption,
+    checked_query,
     fail,
-    place,
+    hit_budget,
+    hit_places,
     stdout,
     usage,
     warn,
@@ -96,10 +99,15 @@ def command(
     failed = [(e.get("line"), r) for e, r in zip(lines, results, strict=True) if "error" in r]
     for line, r in failed:  # each line named, as a file of `ingest` is
         print(f"error: {queries}:{line}: {one_line(r['error'])}", file=sys.stderr)
+    notes = [citing_note(r) for r in results]  # a citation question whose citing projects --top-k cut
+    if format is not SearchFormat.table:
+        for note in filter(None, notes):
+            warn(note)
     _print(
         [{k: r[k] for k in ("query", "hits", "error") if k in r} for r in results],
         format,
         many=queries is not None,
+        notes=notes,
     )
     if failed:
         raise typer.Exit(1)
@@ -173,8 +181,10 @@ def _checked_query(query: str, where: str) -> None:
     (the command's QUERY) or a :class:`LineMistake` (a line of a queries file)."""
     from budgetscope.api.searching import query_error
 
-    if (error := query_error(query)) is not None:
-        raise usage(error) if where == "query" else LineMistake(error)
+    if where == "query":
+        checked_query(query)
+    elif (error := query_error(query)) is not None:
+        raise LineMistake(error)
 
 
 def _bad(prefix: str, message: str) -> Exception:
@@ -206,12 +216,16 @@ def _checked_filters(filters: dict[str, Any], where: str) -> dict[str, Any]:
         )
     if cited is not None:
         filters["cites"] = cited.strip()
-    year = filters.get("year")
+    given = year = filters.get("year")
+    if isinstance(year, str) and year.isascii() and year.isdigit():  # "2026", as the web's year=2026
+        year = int(year)
     if year is not None and (not isinstance(year, int) or isinstance(year, bool) or not 0 < year < 10000):
         raise _bad(
             prefix,
-            f"year must be a whole number from 1 to 9999, not {short(json.dumps(year, ensure_ascii=False))}",
+            f"year must be a whole number from 1 to 9999, not {short(json.dumps(given, ensure_ascii=False))}",
         )
+    if year is not None:
+        filters["year"] = year
     section = filters.get("section")
     if section is not None:
         # imported only when asked: a serve may answer
@@ -282,7 +296,41 @@ def _query_line(line: str, where: str) -> dict[str, Any]:
     return {"query": item["query"], "filters": filters}
 
 
-def _print(results: list[dict[str, Any]], format: SearchFormat, *, many: bool) -> None:
+def citing_note(result: dict[str, Any]) -> str | None:
+    """For a citation question answered by ``cites`` whose citing projects ``--top-k`` cut (the answer's
+    ``citing``), how many are shown of how many, and the ``cites`` command that lists them all.
+
+    >>> citing_note({"hits": [{}] * 3, "citing": {"document": "全民科学素质纲要", "total": 10, "year": 2026}})
+    '3 of 10 projects citing 全民科学素质纲要; `budgetscope cites 全民科学素质纲要 --year 2026` lists all'
+    """
+    citing = result.get("citing")
+    if not citing:
+        return None
+    command = f"budgetscope cites {_shell(citing['document'])}"
+    if citing.get("year") is not None:
+        command += f" --year {citing['year']}"
+    if citing.get("department"):
+        command += f" --department {_shell(citing['department'])}"
+    shown = len(result["hits"])
+    return (
+        f"{shown} of {citing['total']} projects citing {one_line(citing['document'])}; `{command}` lists all"
+    )
+
+
+_SHELL_SAFE = re.compile(r"[^\s'\"\\$`!*?;&|<>(){}\[\]#~^]+")
+
+
+def _shell(text: str) -> str:
+    """``text`` as one word of a shell command: as it is when no character needs quoting (国发〔2021〕9号),
+    else quoted ('the Fire Protection Law')."""
+    import shlex
+
+    return text if _SHELL_SAFE.fullmatch(text) else shlex.quote(text)
+
+
+def _print(
+    results: list[dict[str, Any]], format: SearchFormat, *, many: bool, notes: list[str | None] | None = None
+) -> None:
     if format is SearchFormat.jsonl or (many and format is not SearchFormat.table):
         for r in results:
             print(to_json(r))
@@ -290,35 +338,32 @@ def _print(results: list[dict[str, Any]], format: SearchFormat, *, many: bool) -
         print(to_json(results[0]["hits"], indent=1))
     else:
         out = stdout()
-        for r in results:
+        for r, note in zip(results, notes or [None] * len(results), strict=True):
             if "error" not in r:  # a line reported on stderr
-                out.print(hit_table(r["query"], r["hits"]))
+                out.print(hit_table(r["query"], r["hits"], note))
 
 
-def hit_table(query: str, hits: list[dict[str, Any]]) -> Group:
+def hit_table(query: str, hits: list[dict[str, Any]], note: str | None = None) -> Group:
     """Hits as a compact list: rank, project, year, department (and a form's unit), budget, where (every
     source of the project: narrative and form), score and relevance, and the id's first 8 characters
     (for `show`); then the snippet with the query's terms highlighted. Hits below the relevance cut-off
-    are marked weak where they stand; with none above it, "no close match" heads them."""
+    are marked weak where they stand; with none above it, "no close match" heads them. ``note`` (the
+    hits are some of more: :func:`citing_note`) stands in the heading in place of the count."""
     weak = sum(1 for h in hits if h.get("weak"))
+    count = note or counted(len(hits), "project")
     rows: list[Text] = [
-        Text(
-            f"{one_line(query)}  ({counted(len(hits), 'project')}" + (f", {weak} weak)" if weak else ")"),
-            style="bold",
-        )
+        Text(f"{one_line(query)}  ({count}" + (f", {weak} weak)" if weak else ")"), style="bold")
     ]
     if hits and weak == len(hits):
         rows.append(Text("no close match; nearest, weak:", style="yellow"))
     for i, h in enumerate(hits, start=1):
-        sources = h.get("sources") or [h]
-        where = ", ".join(place(s.get("doc"), s.get("line"), s.get("page")) for s in sources)
+        where = hit_places(h)
         head = Text(f"{i:>2}. ")
         head.append(h.get("name") or "", style="dim" if h.get("weak") else "bold")
         if h.get("kind") == "department_form":  # its name is the department's: say what it is
             head.append(" (部门整体绩效目标表 department-wide form)", style="dim")
         unit = f" / {h['unit']}" if h.get("unit") else ""  # the unit of a form: same-named forms differ by it
-        budget = f"  {money_grouped(h['budget_yuan'])} 元" if h.get("budget_yuan") is not None else ""
-        budget += " (flagged: see `budgetscope check`)" if h.get("budget_flagged") else ""
+        budget = f"  {b}" if (b := hit_budget(h)) else ""
         head.append(
             f"  {h.get('year') or ''} {h.get('department') or ''}{unit}{budget}  {where}  [{h.get('section')}]"
             f"  {h['score']:.3f}"

@@ -74,6 +74,19 @@ def total_name(p: dict[str, Any]) -> str:
     return "annual budget" if key == "annual_total" else "budget"
 
 
+def linked_budget(linked: dict[str, Any]) -> str:
+    """The budget line of a project that states none itself but whose linked form (or narrative) does:
+    the project's budget as search and cites give it, saying where it is from.
+
+    >>> linked_budget({"kind": "form", "doc": "t.txt", "line": 43, "budget_total_yuan": 1106700})
+    'budget: 1,106,700.00 元 (from the linked form, t.txt:43; not stated here)'
+    """
+    kind = "form" if linked["kind"] == "form" else "narrative"
+    flagged = "; flagged: see `budgetscope check`" if linked.get("budget_flagged") else ""
+    where = place(linked["doc"], linked["line"], linked.get("page"))
+    return f"budget: {_money(linked['budget_total_yuan'])} 元 (from the linked {kind}, {where}; not stated here{flagged})"
+
+
 def _reading(i: dict[str, Any]) -> str:
     """How a target reads (``≥ 96 天``, ``qualitative``), empty when it does not read surely."""
     if i.get("qualitative"):
@@ -118,6 +131,8 @@ def render(details: dict[str, Any]) -> Group:
         head.append(f"{total_name(p)}: {_money(p['budget_total_yuan'])} 元\n")
         if flags := _flags(findings, "budget_total"):
             head.append_text(Text.from_markup("  ⚠ " + flags.replace("\n", "\n  ⚠ ") + "\n"))
+    elif (o := details["linked"]) and o.get("budget_total_yuan") is not None:
+        head.append(linked_budget(o) + "\n")
     if p["implementing_bodies"]:
         head.append("implementing bodies: " + "、".join(p["implementing_bodies"]) + "\n")
     parts: list[Any] = [Panel(head, title="project", expand=True)]

@@ -213,13 +213,17 @@ def create_app(data: Data, *, allow_upload: bool = False, cli_token: str | None 
     def browse_page(request: Request) -> Response:
         projects = data.bs.projects()
         flagged = flagged_budgets(data.bs.checks())
-        years = group_projects(projects, "year", flagged)
-        departments = group_projects(projects, "department", flagged)
+        once = data.bs.project_budgets()  # a narrative and its linked form: one project, one budget
+        years = group_projects(once)
+        departments = group_projects(once, by_department=True)  # per department and year: never across years
         year = views.year_param(request.query_params.get("year"), strict=False)
         department = clean_query(request.query_params.get("department")) or None
         listed = [p for p in projects if (year is None or p.year == year)
                   and (department is None or p.department == department)]  # fmt: skip
-        chart = charts.grouped_money_chart("每年预算（万元） Budget per year, 10k yuan", years)
+        chart = charts.money_chart(
+            "每年预算（万元） Budget per year, 10k yuan", [g.key for g in years], [g.total_yuan for g in years],
+            "预算 budget",
+        )  # fmt: skip
         count_chart = charts.bar_chart(
             "每年项目数 Projects per year", [g.key for g in years], [g.count for g in years], "项目 projects"
         )

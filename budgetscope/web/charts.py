@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any
 
 from markupsafe import Markup
 
@@ -64,14 +63,3 @@ def money_chart(title: str, labels: Sequence[str], yuan: Sequence[Decimal | None
     """A bar chart of amounts in 万元 (exact amounts are in the table beside it)."""
     values = [None if y is None else float(y / 10000) for y in yuan]
     return bar_chart(title, labels, values, series)
-
-
-def grouped_money_chart(title: str, groups: Sequence[Any]) -> Markup:
-    """Budget totals per group (a :class:`~budgetscope.web.data.Group` list), one series per kind, in 万元."""
-    import pygal
-
-    chart = pygal.Bar(**{**_config(title), "show_legend": True, "legend_at_bottom": True},
-                      x_labels=[g.key for g in groups])  # fmt: skip
-    for kind, label in (("narrative", "项目说明 narratives"), ("form", "绩效目标表 forms")):
-        chart.add(label, [float(g.kinds[kind][1] / 10000) if kind in g.kinds else None for g in groups])
-    return Markup(_SCRIPT.sub("", chart.render(is_unicode=True)))

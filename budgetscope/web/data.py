@@ -8,13 +8,13 @@ Everything the pages show comes through :class:`Data`.
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from budgetscope.models import Check, Coverage, ProjectSummary
+from budgetscope.models import Check, Coverage, ProjectBudget
 from budgetscope.store.protocol import StoreError
 
 if TYPE_CHECKING:
@@ -51,18 +51,30 @@ class DocumentInfo:
 
 @dataclass
 class Group:
-    """Projects sharing a department or a year: how many, and the sums of their stated budgets."""
+    """The projects of one year, or of one department in one year (budgets of two years are never added
+    up): how many, each counted once (a narrative and the form linked to it are one project), and the
+    exact sum of their budgets, each the project's as search and cites give it (the form's, else the
+    narrative's)."""
 
-    key: str
+    year: int | None
+    department: str | None = None
     count: int = 0
     total_yuan: Decimal = Decimal(0)
+    summed: int = 0
+    """How many projects the total adds up."""
     unknown: int = 0
     """Projects without a stated budget (not in the total)."""
-    kinds: dict[str, tuple[int, Decimal, int]] = field(default_factory=dict)
-    """Count, total and how many projects the total adds up, per kind (narrative, form): a project may
-    be told both ways, so the two totals are shown apart, never added up."""
     flagged: int = 0
-    """Projects in the totals whose budget a check calls an error (a likely 万元/元 slip …)."""
+    """Projects whose budget a check calls an error (a likely 万元/元 slip …): left out of the total."""
+    narratives: int = 0
+    forms: int = 0
+    both: int = 0
+    """Projects told both ways (counted once, in ``narratives`` and in ``forms``)."""
+
+    @property
+    def key(self) -> str:
+        """The year as the page writes it (— for none)."""
+        return "—" if self.year is None else str(self.year)
 
 
 UNAVAILABLE: tuple[type[Exception], ...] = (StoreError,)
@@ -70,43 +82,36 @@ UNAVAILABLE: tuple[type[Exception], ...] = (StoreError,)
 cannot be read; the pages show them as one line."""
 
 
-def group_projects(
-    projects: Iterable[ProjectSummary], by: str, flagged: Collection[str] = frozenset()
-) -> list[Group]:
-    """Projects grouped by ``department`` or ``year`` (sorted by key), with counts and exact totals;
-    ``flagged``: ids of projects whose budget a check calls an error (a likely 万元/元 slip): left out
-    of the totals and counted apart, so that no total states a disputed number as fact. A
-    department-wide form is no project: it is left out.
+def group_projects(projects: Iterable[ProjectBudget], *, by_department: bool = False) -> list[Group]:
+    """Projects (each once: :meth:`~budgetscope.api.Budgetscope.project_budgets`) grouped by year, or by
+    department and year, sorted, with counts and exact totals; a project whose budget a check calls an
+    error is left out of the total and counted apart, so that no total states a disputed number as fact.
 
-    >>> from budgetscope.models import ProjectSummary as P
-    >>> gs = group_projects([P(id="a", kind="form", doc="d", name="x", year=2026, budget_total_yuan=Decimal("1.5")),
-    ...                      P(id="b", kind="form", doc="d", name="y", year=2026)], "year")
-    >>> [(g.key, g.count, g.kinds["form"], g.unknown) for g in gs]
-    [('2026', 2, (2, Decimal('1.5'), 1), 1)]
-    >>> [(g.kinds["form"], g.flagged) for g in group_projects(
-    ...     [P(id="a", kind="form", doc="d", name="x", year=2026, budget_total_yuan=Decimal("6e8"))], "year", {"a"})]
-    [((1, Decimal('0'), 0), 1)]
-    >>> [g.count for g in group_projects([P(id="w", kind="department_form", doc="d", name="局", year=2026)], "year")]
-    []
+    >>> from budgetscope.models import ProjectBudget as P
+    >>> gs = group_projects([P(id="n", ids=["n", "f"], kinds=["narrative", "form"], name="x", year=2026,
+    ...                        department="协会", budget_total_yuan=Decimal("1.5")),
+    ...                      P(id="n2", ids=["n2"], kinds=["narrative"], name="y", year=2023, department="协会"),
+    ...                      P(id="f2", ids=["f2"], kinds=["form"], name="z", year=2026, department="协会",
+    ...                        budget_total_yuan=Decimal("6e8"), budget_flagged=True)], by_department=True)
+    >>> [(g.department, g.key, g.count, g.total_yuan, g.summed, g.unknown, g.flagged, g.both) for g in gs]
+    [('协会', '2023', 1, Decimal('0'), 0, 1, 0, 0), ('协会', '2026', 2, Decimal('1.5'), 1, 0, 1, 1)]
     """
-    groups: dict[str, Group] = {}
+    groups: dict[tuple[str, int], Group] = {}
     for p in projects:
-        if p.kind == "department_form":  # the department's whole budget, not one of its projects
-            continue
-        value = getattr(p, by)
-        key = "—" if value is None else str(value)
-        g = groups.setdefault(key, Group(key))
+        department = p.department if by_department else None
+        key = (department or "", p.year if p.year is not None else 10**6)  # no year: last
+        g = groups.setdefault(key, Group(p.year, department))
         g.count += 1
-        count, total, summed = g.kinds.get(p.kind, (0, Decimal(0), 0))
+        g.narratives += "narrative" in p.kinds
+        g.forms += "form" in p.kinds
+        g.both += "narrative" in p.kinds and "form" in p.kinds
         if p.budget_total_yuan is None:
             g.unknown += 1
-        elif p.id in flagged:
+        elif p.budget_flagged:
             g.flagged += 1
         else:
             g.total_yuan += p.budget_total_yuan
-            total += p.budget_total_yuan
-            summed += 1
-        g.kinds[p.kind] = (count + 1, total, summed)
+            g.summed += 1
     return [groups[k] for k in sorted(groups)]
 
 

@@ -77,6 +77,33 @@ def alone(home: Path, queries: Path) -> dict[str, str]:
     return outputs(home, queries)
 
 
+QUESTION = "which projects cite the Outline of National Scientific Literacy"
+EDGES = {
+    "cites-empty": ("cites", ""),
+    "cites-punctuation": ("cites", "？？"),
+    "question-cut": ("search", QUESTION, "--top-k", "3"),
+    "question-cut-json": ("search", QUESTION, "--top-k", "3", "-f", "json"),
+}
+"""Runs whose exit code and stderr matter too: queries refused, a citation question --top-k cuts."""
+
+
+def edges(home: Path) -> dict[str, tuple[int, str, list[str], str]]:
+    """Each of :data:`EDGES`: exit code, stdout, the error and warning lines of stderr, who answered."""
+    out = {}
+    for name, args in EDGES.items():
+        result = cli(home, *args)
+        said = [line for line in result.stderr.splitlines() if line.startswith(("error:", "warning:"))]
+        who = "answered by the serve" if "answered by the serve" in result.stderr else "here"
+        out[name] = (result.returncode, result.stdout, said, who)
+    return out
+
+
+@pytest.fixture(scope="module")
+def edges_alone(home: Path) -> dict[str, tuple[int, str, list[str], str]]:
+    assert running(home) is None
+    return edges(home)
+
+
 def start_serve(home: Path) -> subprocess.Popen[str]:
     env = {**os.environ, "BUDGETSCOPE_HOME": str(home)}
     env.pop("BUDGETSCOPE_QDRANT_URL", None)
@@ -109,7 +136,10 @@ def library_alone(home: Path) -> list[dict[str, Any]]:
 
 @pytest.fixture(scope="module")
 def served(
-    home: Path, alone: dict[str, str], library_alone: list[dict[str, Any]]
+    home: Path,
+    alone: dict[str, str],
+    library_alone: list[dict[str, Any]],
+    edges_alone: dict[str, tuple[int, str, list[str], str]],
 ) -> Iterator[subprocess.Popen[str]]:
     serve = start_serve(home)
     try:
@@ -129,6 +159,28 @@ def test_remote_serve_answers_search_and_cites_with_the_same_output(
         assert forwarded[name + ":who"] == "answered by the serve", name
         assert forwarded[name] == alone[name], name
     assert json.loads(forwarded["json"]), "a real answer, not an empty one"
+
+
+def test_remote_serve_refuses_and_warns_as_the_cli_does_alone(
+    home: Path, edges_alone: dict[str, tuple[int, str, list[str], str]], served: subprocess.Popen[str]
+) -> None:
+    """`cites ''` is the usage mistake `search ''` is (exit 2, one line) whether a serve runs or not, and a
+    citation question --top-k cuts says how many projects cite the document, through the serve as alone."""
+    forwarded = edges(home)
+    for name in ("cites-empty", "cites-punctuation"):
+        code, stdout, said, _ = forwarded[name]
+        assert code == 2 and stdout == "" and len(said) == 1, said
+        assert forwarded[name][:3] == edges_alone[name][:3], name
+    assert edges_alone["cites-empty"][2] == ["error: empty query (see `budgetscope cites --help`)"]
+    for name in ("question-cut", "question-cut-json"):
+        assert edges_alone[name][3] == "here" and forwarded[name][3] == "answered by the serve", name
+        assert forwarded[name][:3] == edges_alone[name][:3], name
+    cited = len(json.loads(cli(home, "cites", QUESTION, "-f", "json").stdout))
+    assert cited > 3 and f"(3 of {cited} projects citing" in forwarded["question-cut"][1].splitlines()[0]
+    assert forwarded["question-cut-json"][2] == [
+        f"warning: 3 of {cited} projects citing the Outline of National Scientific Literacy; "
+        "`budgetscope cites 'the Outline of National Scientific Literacy'` lists all"
+    ]
 
 
 def test_remote_serve_advertisement_is_private_and_names_the_serve(
