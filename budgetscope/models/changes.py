@@ -32,8 +32,8 @@ class ProjectChange(BaseModel):
 
     ``status``: ``continued`` (in both years), ``new`` (in the later year only; ``seen_in`` the earlier
     years of its series, if any, before the one compared) or ``dropped`` (in the earlier year only;
-    ``seen_in`` the later years it is back in). Budgets are the year's (the narrative's, else the
-    form's); ``change_yuan``/``change_percent`` compare them, and ``flagged`` says an error-level finding
+    ``seen_in`` the later years it is back in). Budgets are the year's (the form's exact figure, else
+    the narrative's, as search shows them); ``change_yuan``/``change_percent`` compare them, and ``flagged`` says an error-level finding
     disputes either (the change is then no fact). ``targets``: the form's indicators whose target changed.
     """
 

@@ -116,7 +116,7 @@ linked_project_id string the form of this narrative (or the narrative of this fo
 findings integer number of findings about the project
 budget_flagged boolean an unreviewed error-level finding disputes the project's numbers (a likely 万元/元 slip, a total its form contradicts): its budget is not fact (see budgetscope check)
 code string the project's code when its name starts with one (Beijing's 11000022T000000428124-中国国际服务贸易交易会: 11000022T000000428124), a key across years
-budget_counted boolean the one record of the project whose budget a sum counts: the narrative's when it states one, else its linked form's (a project read as narrative and form is not counted twice); false without a budget and for a department-wide form
+budget_counted boolean the one record of the project whose budget a sum counts, as search shows it: the form's (its exact figure) when it states one, else its linked narrative's (a project read as narrative and form is not counted twice); false without a budget and for a department-wide form
 """),
     ),
     ExportKind.sections: (
@@ -253,7 +253,7 @@ form_id string the year's performance form
 doc string source file of project_id
 line integer 1-based line of its heading
 projects integer records of the series that year (narrative, form, other documents)
-budget_total_yuan money the year's annual budget (the narrative's, else the form's)
+budget_total_yuan money the year's annual budget (the form's exact figure, else the narrative's, as search shows it)
 form_total_yuan money the form's 年度资金总额
 previous_year integer the nearest earlier year with a budget total
 change_yuan money budget_total_yuan minus that year's

@@ -12,23 +12,24 @@ PROJECT_CODE = re.compile(r"^([0-9]{6,}[A-Z][0-9]{6,})[-－—]")
 
 def counted_projects(rows: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
     """Projects with their ``code`` (:data:`PROJECT_CODE`) and ``budget_counted``: a narrative and its
-    linked form are one project, whose budget a sum takes once (the narrative's when it states one, else
-    the form's; never a department-wide form's).
+    linked form are one project, whose budget a sum takes once, the one
+    :func:`~budgetscope.models.links.project_budget` shows (the form's exact figure when it states one,
+    else the narrative's; never a department-wide form's).
 
     >>> rows = [{"id": "n", "kind": "narrative", "name": "会议费", "budget_total_yuan": 1, "linked_project_id": "f"},
     ...         {"id": "f", "kind": "form", "name": "11000022T000000391737-会议费", "budget_total_yuan": 1,
     ...          "linked_project_id": "n"}]
     >>> [(r["code"], r["budget_counted"]) for r in counted_projects(iter(rows))]
-    [(None, True), ('11000022T000000391737', False)]
+    [(None, False), ('11000022T000000391737', True)]
     """
     rows_ = list(rows)
-    stated = {r["id"] for r in rows_ if r["budget_total_yuan"] is not None}
-    for r in rows_:  # a form whose narrative states the budget is that project, counted there
+    forms = {r["id"] for r in rows_ if r["kind"] == "form" and r["budget_total_yuan"] is not None}
+    for r in rows_:  # as project_budget: a linked form's exact figure, else the narrative's
         code = PROJECT_CODE.match(r["name"] or "")
         r["code"] = code.group(1) if code else None
-        in_narrative = r["kind"] == "form" and r["linked_project_id"] in stated
+        in_form = r["kind"] == "narrative" and r["linked_project_id"] in forms
         whole = r["kind"] == "department_form"  # the department's own, not a project's
-        r["budget_counted"] = r["budget_total_yuan"] is not None and not in_narrative and not whole
+        r["budget_counted"] = r["budget_total_yuan"] is not None and not in_form and not whole
         yield r
 
 

@@ -7,6 +7,7 @@ from collections import Counter, defaultdict
 from decimal import Decimal
 from typing import Any
 
+from budgetscope.models.links import project_budget
 from budgetscope.models.money import Number
 from budgetscope.store.protocol import EntityStore
 
@@ -14,8 +15,9 @@ from budgetscope.store.protocol import EntityStore
 def series_years(store: EntityStore, series_id: str | None = None) -> list[dict[str, Any]]:
     """One row per series and budget year: the year's budget total, form total and change (exact).
 
-    ``series_id`` limits the rows to one series. A year's ``budget_total_yuan`` is its narrative's annual budget (the
-    form's when there is no narrative), ``form_total_yuan`` its form's 年度资金总额;
+    ``series_id`` limits the rows to one series. A year's ``budget_total_yuan`` is the project's budget by
+    :func:`~budgetscope.models.links.project_budget` (its form's exact figure, else its narrative's), as
+    search and cites show it; ``form_total_yuan`` its form's 年度资金总额;
     ``change_yuan`` and ``change_percent`` compare ``budget_total_yuan`` with the nearest earlier
     year of the series that has one. Amounts are :class:`~decimal.Decimal`, ``change_percent`` a
     :class:`~budgetscope.models.money.Number` (exact, not money); projects without a year are left out.
@@ -51,15 +53,15 @@ def series_years(store: EntityStore, series_id: str | None = None) -> list[dict[
             form_total = annual.get(form["id"])
             if form_total is None and form["budget_total_yuan"] is not None:
                 form_total = Decimal(form["budget_total_yuan"])
-        total = (
-            Decimal(narrative["budget_total_yuan"]) if narrative and narrative["budget_total_yuan"] else None
-        )
+        told = [(p["kind"], Decimal(p["budget_total_yuan"]) if p["budget_total_yuan"] is not None else None)
+                for p in (narrative, form) if p is not None]  # fmt: skip
+        total = project_budget(told)  # the one rule of every answer showing a project once
         rows.append(
             {
                 "id": f"{sid}:{year}", "series_id": sid, "year": year, "department": first["department"],
                 "name": first["name"] or first["title"], "project_id": first["id"],
                 "form_id": form["id"] if form else None, "doc": first["doc"], "line": first["line"],
-                "projects": len(group), "budget_total_yuan": total if total is not None else form_total,
+                "projects": len(group), "budget_total_yuan": total,
                 "form_total_yuan": form_total, "previous_year": None, "change_yuan": None, "change_percent": None,
                 "findings": sum(counted[p["id"]] for p in group),
                 "budget_flagged": any(p["id"] in flagged for p in group), "change_flagged": False,

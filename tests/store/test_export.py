@@ -251,8 +251,9 @@ def test_export_projects_carry_series_and_links(store: SQLiteStore) -> None:
     form = rows[("sast-2026-performance-targets.txt", 206)]
     assert meeting["linked_project_id"] == form["id"] and form["linked_project_id"] == meeting["id"]
     assert meeting["findings"] == 1 and form["implementing_bodies"] == ["上海市科学技术协会"]
-    # the narrative states the project's budget (179,500元): its form is the same project, not counted again
-    assert meeting["budget_counted"] and not form["budget_counted"]
+    # the form states the project's exact budget (179,540元; its narrative rounds it to 179,500元): counted
+    # there, the narrative is the same project, not counted again
+    assert form["budget_counted"] and not meeting["budget_counted"]
     assert new["budget_counted"] and all(
         not r["budget_counted"] for r in rows.values() if r["budget_total_yuan"] is None
     )
@@ -260,15 +261,16 @@ def test_export_projects_carry_series_and_links(store: SQLiteStore) -> None:
 
 def test_export_budget_counted_counts_each_project_once(store: SQLiteStore) -> None:
     """Summed over `budget_counted`, a year's budgets count a project read as narrative and form once: the
-    sum of sast-2026's narratives' budgets plus those of forms whose narrative states none (or has none)."""
+    sum of sast-2026's forms' budgets plus those of narratives whose form states none (or that have none),
+    the budgets search and cites show."""
     rows = list(export_rows(store, "projects"))
     year = [r for r in rows if r["year"] == 2026 and r["department"] == "上海市科学技术协会"]
     counted = sum(r["budget_total_yuan"] for r in year if r["budget_counted"])
     stated = {r["id"] for r in year if r["budget_total_yuan"] is not None}
-    narratives = sum(r["budget_total_yuan"] for r in year if r["kind"] == "narrative" and r["id"] in stated)
+    forms = sum(r["budget_total_yuan"] for r in year if r["kind"] == "form" and r["id"] in stated)
     alone = sum(r["budget_total_yuan"] for r in year
-                if r["kind"] == "form" and r["id"] in stated and r["linked_project_id"] not in stated)  # fmt: skip
-    assert counted == narratives + alone < sum(r["budget_total_yuan"] for r in year if r["id"] in stated)
+                if r["kind"] == "narrative" and r["id"] in stated and r["linked_project_id"] not in stated)  # fmt: skip
+    assert counted == forms + alone < sum(r["budget_total_yuan"] for r in year if r["id"] in stated)
 
 
 def test_export_csv_bom_for_excel(store: SQLiteStore, tmp_path: Path) -> None:
