@@ -191,10 +191,11 @@ def wordings_line(cited: list[CitedWording]) -> str:
     return "；".join(w + (f" ×{counts[w]}" if counts[w] > 1 else "") for w in dict.fromkeys(wordings))
 
 
-def cited_wording(row: Any) -> CitedWording:
+def cited_wording(row: Any, *, version_inferred: bool = False) -> CitedWording:
     """A stored citation row as the wording it cites (``wording`` is None in a row stored before
     wordings were kept: :attr:`CitedWording.quoted` rebuilds one)."""
     return CitedWording(
+        version_inferred=version_inferred,
         title=row["title"],
         doc_number=row["doc_number"],
         section=row["section"],
@@ -226,6 +227,9 @@ def cites(
     for canonical in wanted:
         for row in store.select("citations", {"canonical": canonical}):
             by_project.setdefault(row["project_id"], []).append(row)
+    from budgetscope.store.versions import version_inferred
+
+    inferred = version_inferred(store)
     hits = []
     for record in store.get_records(by_project):
         if year is not None and record.year != year:
@@ -238,7 +242,8 @@ def cites(
                 "doc": record.doc, "line": record.line, "page": record.page, "id": record.id,
                 "name": record.name or record.title, "kind": record.kind, "year": record.year,
                 "department": record.department, "budget_yuan": record.budget_total_yuan,
-                "section": rows[0]["section"], "score": 1.0, "cited": [cited_wording(r) for r in rows],
+                "section": rows[0]["section"], "score": 1.0,
+                "cited": [cited_wording(r, version_inferred=inferred(dict(r))) for r in rows],
                 "canonical": sorted({r["canonical"] for r in rows}),
             }
         )  # fmt: skip

@@ -82,6 +82,9 @@ class CitedWording(_View):
     """The title and its 文号 as written, in the document's order (:attr:`Citation.wording`)."""
     doc_number_inferred: bool = False
     """The 文号 is written without its 号 (the last 文号 of its list carries it); ``doc_number`` has it added."""
+    version_inferred: bool = False
+    """The wording names no version of a document that has several (no years in its title, no 文号 of one):
+    the version matched is the one in force in the citing year (:mod:`budgetscope.store.versions`)."""
 
     @property
     def quoted(self) -> str:

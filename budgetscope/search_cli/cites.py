@@ -107,6 +107,14 @@ def _print(query: str, answered: dict[str, Any], format: OutputFormat) -> None:
                 out.print(
                     Text(f"      {c['doc_number']}: 号 added, the list's last 文号 carries it", style="dim")
                 )
+            if c.get("version_inferred"):  # which version: the citing year's, an inference
+                out.print(
+                    Text(
+                        f"      {c['title']}: no years or 文号 say which version; taken as the one in force "
+                        f"in {h['year']}",
+                        style="dim",
+                    )
+                )
     out.print(f"[dim]{counted(len(hits), 'project')}[/dim]")
 
 

@@ -70,12 +70,21 @@ def export_rows(store: EntityStore, what: ExportKind | str) -> Iterator[dict[str
     if kind is ExportKind.projects:
         yield from counted_projects(_typed(store, view, fields))
         return
+    if kind is ExportKind.citations:
+        from budgetscope.store.versions import with_versions_inferred
+
+        yield from with_versions_inferred(store, _typed(store, view, fields))
+        return
     yield from _typed(store, view, fields)
+
+
+COMPUTED = ("budget_counted", "code", "version_inferred")
+"""Export fields computed in Python after the store's view is read."""
 
 
 def _typed(store: EntityStore, view: str, fields: Sequence[Field]) -> Iterator[dict[str, Any]]:
     """A view's rows with export's types (see :func:`export_rows`)."""
-    fields = [f for f in fields if f.name not in ("budget_counted", "code")]  # computed after, not the view's
+    fields = [f for f in fields if f.name not in COMPUTED]  # computed after, not the view's
     arrays = [f.name for f in fields if f.type == "array"]
     booleans = [f.name for f in fields if f.type == "boolean"]
     money = [f.name for f in fields if f.money]

@@ -177,6 +177,7 @@ canonical string canonical policy document id
 canonical_title string canonical policy document title
 wording string the citation as the document writes it: the title with its 《》 and its 文号, in the document's order (empty for a citation stored by an earlier version, until the next ingest)
 doc_number_inferred boolean the 文号 is written without its 号, which the last 文号 of its list carries; doc_number has it added
+version_inferred boolean the citation names no version of a document that has several (no years in its title, no 文号 of one): canonical is the version in force in the citing year
 """),
     ),
     ExportKind.policy_documents: (

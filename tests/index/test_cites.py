@@ -221,3 +221,20 @@ def test_cites_candidates_count_only_the_filtered_years_projects(store: EntitySt
     assert in_2019 and all(0 < n <= every[t] for t, n in in_2019.items())
     with_department = candidates(store, "纲要", year=2019, department="上海市科学技术协会")
     assert {d.title: n for d, n in with_department} == in_2019  # the 2019 forms are the association's
+
+
+def test_cites_says_when_the_version_was_told_by_the_year_alone(store: EntityStore) -> None:
+    """《全民科学素质行动计划纲要》 without its years names either the 2006 outline or the one of 2021—2035:
+    sast-2019's 百万市民共享科普 is given the first, sast-2023's 基层科普服务项目 the second, by the year that
+    cites it — marked `version_inferred`; a citation printing its years, or a document of one version, is not."""
+    from budgetscope.store.export import export_rows
+
+    hits = cites(store, "全民科学素质行动计划纲要")
+    marked = {(h.year, h.name) for h in hits for c in h.cited if c.version_inferred}
+    assert {(2019, "百万市民共享科普"), (2023, "基层科普服务项目")} <= marked
+    dated = [c for h in hits for c in h.cited if "2021" in c.title or "2006" in c.title]
+    assert dated and not any(c.version_inferred for c in dated)
+    law = cites(store, "中华人民共和国科学技术普及法")
+    assert law and not any(c.version_inferred for h in law for c in h.cited)
+    rows = [r for r in export_rows(store, "citations") if r["version_inferred"]]
+    assert {r["title"] for r in rows} == {"全民科学素质行动计划纲要"}
