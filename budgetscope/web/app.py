@@ -233,6 +233,38 @@ def create_app(data: Data, *, allow_upload: bool = False, cli_token: str | None 
             flagged=flagged,
         )  # fmt: skip
 
+    def changes_answer(request: Request) -> tuple[Any, str | None, str | None]:
+        """The department's changes the page asks for (``department``, ``year``, ``since``), or why not."""
+        department = clean_query(request.query_params.get("department")) or None
+        if department is None:
+            return None, None, None
+        try:
+            year = views.year_param(request.query_params.get("year"))
+            since = views.year_param(request.query_params.get("since"))
+            if year is not None and since is not None and since >= year:
+                raise ValueError(f"since ({since}) must be before year ({year})")
+            return data.bs.changes(department, year=year, since=since), department, None
+        except (ValueError, BudgetscopeError) as exc:  # a bad year, a department or year not stored
+            return None, department, str(exc)
+
+    def changes_page(request: Request) -> Response:
+        answer, department, error = changes_answer(request)
+        years: dict[str, set[int]] = {}
+        for p in data.bs.projects():
+            if p.department and p.year is not None and p.kind != "department_form":
+                years.setdefault(p.department, set()).add(p.year)
+        options = {d: sorted(y) for d, y in sorted(years.items()) if len(y) > 1}  # something to compare
+        return page(request, "changes.html", status=400 if error else 200, answer=answer, error=error,
+                    department=department, options=options)  # fmt: skip
+
+    def api_changes(request: Request) -> Response:
+        answer, department, error = changes_answer(request)
+        if department is None:
+            return JSONResponse({"error": "give a department: /api/changes?department=…"}, status_code=400)
+        if error is not None:
+            return JSONResponse({"error": error}, status_code=400)
+        return Response(to_json(answer.contract()), media_type="application/json")
+
     def api_projects(request: Request) -> Response:
         try:
             year = views.year_param(request.query_params.get("year"))
@@ -292,6 +324,7 @@ def create_app(data: Data, *, allow_upload: bool = False, cli_token: str | None 
         Route("/cites", cites_page),
         Route("/project/{id}", project_page),
         Route("/browse", browse_page),
+        Route("/changes", changes_page),
         Route("/document/{doc}", document_page),
         Route("/source/{doc}", source),
         Route("/docs", docs_page),
@@ -299,6 +332,7 @@ def create_app(data: Data, *, allow_upload: bool = False, cli_token: str | None 
         Route("/api/cites", api_cites),
         Route("/api/project/{id}", api_project),
         Route("/api/projects", api_projects),
+        Route("/api/changes", api_changes),
         Route("/api/documents", api_documents),
         Route("/api/document/{doc}", api_document),
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),

@@ -130,3 +130,27 @@ def test_project_page_gives_the_budget_of_the_linked_form_and_says_so(
     total = page.split('id="budget-total"')[1].split("</dd>")[0]
     assert 'id="budget-linked"' in total and money(form.budget_total_yuan) in total
     assert "from the linked form" in total and "未读出" not in total
+
+
+def test_changes_page_and_api_compare_a_department_between_two_years(client: object, bs: Budgetscope) -> None:
+    """/changes answers what `budgetscope changes` answers: 科协大院's upkeep continued under a new name at
+    4,403,000元 less, its caveats shown; /api/changes is the same data as JSON (money exact); a year the
+    department does not have is a 400 with the reason."""
+    import json
+
+    page = client.get("/changes", params={"department": "科协", "since": "2023"})  # type: ignore[attr-defined]
+    assert page.status_code == 200
+    text = html.unescape(page.text)
+    assert f"{SAST}: 2023 → 2026" in text and "原名 was 2023年度科协大院日常运行与维护项目" in text
+    upkeep = next(r for r in rows(page.text, "changes") if r[1].startswith("科协大院日常修缮项目"))
+    assert upkeep[0] == "延续 continued" and upkeep[4] == "-4,403,000.00 元" and upkeep[5] == "-41.2"
+    assert "the two years' documents differ" in text
+    api = client.get("/api/changes", params={"department": SAST, "since": "2023"})  # type: ignore[attr-defined]
+    assert api.status_code == 200 and '"change_yuan": -4403000.00' in api.text
+    answer = json.loads(api.text)
+    assert [p["name"] for p in answer["projects"]] == [p.name for p in bs.changes(SAST, since=2023).projects]
+    missing = client.get("/changes", params={"department": SAST, "year": "2024"})  # type: ignore[attr-defined]
+    assert missing.status_code == 400 and "no projects in 2024" in html.unescape(missing.text)
+    assert client.get("/api/changes").status_code == 400  # type: ignore[attr-defined]
+    empty = client.get("/changes")  # type: ignore[attr-defined]
+    assert empty.status_code == 200 and f"{SAST} (2019, 2023, 2026)" in html.unescape(empty.text)
