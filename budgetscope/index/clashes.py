@@ -13,6 +13,11 @@ from budgetscope.models import Document
 from budgetscope.store import index_state
 from budgetscope.store.protocol import EntityStore
 
+CLASH_REMEDY = "rename one of the files, or give --force to replace the stored one"
+"""How a refused name clash (:func:`name_clash`) ends: what the user of ``ingest`` may do."""
+DUPLICATE_REMEDY = "give --force to store it under this name too"
+"""How a refused duplicate (:func:`duplicate_of`) ends, in parentheses."""
+
 
 @dataclass(frozen=True)
 class StoredAs:
@@ -49,8 +54,7 @@ def name_clash(document: Document, stored: StoredAs | None, *, force: bool = Fal
         return None
     return (
         f"{quoted(document.path)}: another document named {quoted(document.doc)} is stored from {quoted(stored.path)} "
-        f"({stored.describe()}; this file: {this.describe()}); rename one of the files, "
-        "or give --force to replace the stored one"
+        f"({stored.describe()}; this file: {this.describe()}); {CLASH_REMEDY}"
     )
 
 
@@ -86,7 +90,7 @@ def duplicate_of(document: Document, contents: dict[str, tuple[str, str]]) -> st
         return None
     return (
         f"{quoted(document.path)}: the same document as {quoted(twin[0])} (stored from {quoted(twin[1])}); "
-        "not stored again (give --force to store it under this name too)"
+        f"not stored again ({DUPLICATE_REMEDY})"
     )
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from budgetscope.messages import quoted
+from budgetscope.pipeline.pdfium_lock import PDFIUM
 
 MAX_TEXT_BYTES = 20 * 1024 * 1024
 """Text files above this size are refused: a department budget is well under 1 MB of text, and a
@@ -269,8 +270,9 @@ def _image_share(page: Any) -> float:
     return area / (width * height) if width and height else 0.0
 
 
-def _pdf_text(path: Path, data: bytes) -> tuple[str, tuple[int, ...], tuple[int, ...]]:
-    """The text of a PDF with a form feed after each page, each page's start, and its scanned pages."""
+def _pdf_pages(path: Path, data: bytes) -> tuple[list[str], list[int]]:
+    """Each page's text and the scanned pages of a PDF, read by pdfium (the caller holds
+    :data:`.pdfium_lock.PDFIUM`); every pdfium object is closed before returning."""
     import pypdfium2 as pdfium
 
     try:
@@ -294,6 +296,13 @@ def _pdf_text(path: Path, data: bytes) -> tuple[str, tuple[int, ...], tuple[int,
         raise LoadError(path, f"PDF is truncated or damaged at page {len(pages) + 1} ({exc})") from None
     finally:
         pdf.close()
+    return pages, images
+
+
+def _pdf_text(path: Path, data: bytes) -> tuple[str, tuple[int, ...], tuple[int, ...]]:
+    """The text of a PDF with a form feed after each page, each page's start, and its scanned pages."""
+    with PDFIUM:  # pdfium is not thread-safe: one thread at a time in it (:mod:`.pdfium_lock`)
+        pages, images = _pdf_pages(path, data)
     if not pages:
         raise LoadError(path, "PDF has no pages")
     if sum(len(p.strip()) for p in pages) < 20 * len(pages) and sum(len(p.strip()) for p in pages) < 200:

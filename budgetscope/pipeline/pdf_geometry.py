@@ -29,6 +29,8 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
 
+from budgetscope.pipeline.pdfium_lock import PDFIUM
+
 Obj = dict[str, Any]
 Point = tuple[float, float]
 Matrix = tuple[float, float, float, float, float, float]
@@ -53,7 +55,13 @@ class PageGeometry:
 
 def page_geometry(pdf: Any, page_no: int) -> PageGeometry | None:
     """Characters and ruling edges of one 1-based page of an open ``pypdfium2.PdfDocument``, or
-    None when the page's coordinates are not plain (then pdfplumber reads it)."""
+    None when the page's coordinates are not plain (then pdfplumber reads it). The page is read and
+    closed under the process's pdfium lock (:mod:`.pdfium_lock`)."""
+    with PDFIUM:
+        return _page_geometry(pdf, page_no)
+
+
+def _page_geometry(pdf: Any, page_no: int) -> PageGeometry | None:
     import pypdfium2.raw as raw
 
     page = pdf[page_no - 1]

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from budgetscope.pipeline.pdf_geometry import find_tables, page_geometry
+from budgetscope.pipeline.pdfium_lock import PDFIUM
 
 BBox = tuple[float, float, float, float]
 """x0, top, x1, bottom in PDF points, top-down (pdfplumber's convention)."""
@@ -274,11 +275,13 @@ class PdfPages:
         import pypdfium2 as pdfium
 
         self.path = str(path)
-        self._pdfium = pdfium.PdfDocument(self.path)
+        with PDFIUM:  # pdfium is not thread-safe: one thread at a time in it (:mod:`.pdfium_lock`)
+            self._pdfium = pdfium.PdfDocument(self.path)
         self._plumber: Any = None
 
     def __len__(self) -> int:
-        return len(self._pdfium)
+        with PDFIUM:
+            return len(self._pdfium)
 
     def __enter__(self) -> PdfPages:
         return self
@@ -287,13 +290,14 @@ class PdfPages:
         self.close()
 
     def close(self) -> None:
-        self._pdfium.close()
+        with PDFIUM:
+            self._pdfium.close()
         if self._plumber is not None:
             self._plumber.close()
 
     def page(self, page_no: int) -> tuple[BBox, list[dict[str, Any]], list[Any]]:
         """The box, characters and pdfplumber tables (ruled: cells from ruling lines) of a 1-based page."""
-        geometry = page_geometry(self._pdfium, page_no)
+        geometry = page_geometry(self._pdfium, page_no)  # under the pdfium lock; the table finder is not
         if geometry is not None:
             return geometry.bbox, geometry.chars, find_tables(geometry)
         if self._plumber is None:

@@ -1,11 +1,14 @@
 """Upload (only with ``serve --allow-upload``): PDFs and text files saved under ``HOME/uploads`` and
-ingested by the API in a background thread; a job page shows progress and one line per bad file.
-The serve's searches go on meanwhile (:mod:`budgetscope.api.held_index`).
+ingested by the API in a background thread; a job page shows progress, one line per file not
+stored and the ingest's warnings (a document that is no budget, a replaced version), naming files,
+never their paths on the server. The serve's searches go on meanwhile (:mod:`budgetscope.api.held_index`).
 
 Files are size-limited as ``budgetscope ingest`` limits them (:data:`~budgetscope.pipeline.load.MAX_PDF_BYTES`
 for a PDF, :data:`~budgetscope.pipeline.load.MAX_TEXT_BYTES` for text) and type-checked (a ``.pdf``
 must start ``%PDF-``, a ``.txt`` must not hold NUL bytes); the saved name is the upload's base name
-reduced to safe characters, always inside the uploads folder.
+reduced to safe characters, in a folder of its content inside the uploads folder, so that an upload
+never overwrites a stored document's source, and a different document under a stored name is
+refused as ``ingest`` refuses it (:mod:`.upload_files`). A file not stored is removed again.
 
 Example:
     >>> safe_name("../../etc/passwd.txt"), safe_name("预算 2026<script>.PDF")
@@ -27,6 +30,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from budgetscope.pipeline.load import MAX_BYTES, MAX_PDF_BYTES, MAX_TEXT_BYTES
+from budgetscope.web.upload_files import Uploads, path_names, shown
 
 if TYPE_CHECKING:
     from budgetscope.web.data import Data
@@ -80,6 +84,8 @@ class Job:
     id: str
     files: list[str]
     errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    """What the ingest noted about stored files (not a budget document, a replaced version …)."""
     done: int = 0
     total: int = 0
     current: str = ""
@@ -93,24 +99,45 @@ def upload_routes(data: Data, page: Callable[..., Response]) -> list[Route]:
     """The upload form, its POST, and the job pages."""
     jobs: dict[str, Job] = {}
     folder = data.home / "uploads"
+    uploads = Uploads(folder)
 
-    def run(job: Job, paths: list[Path]) -> None:
+    def stored() -> dict[str, str]:
+        """The stored documents' source paths, by name."""
+        return {d.doc: d.path or "" for d in data.bs.documents()}
+
+    def run(job: Job, saved: dict[Path, str]) -> None:
         def progress(done: int, total: int, name: str) -> None:
             job.done, job.total, job.current = done, total, name
 
         def on_index() -> None:
             job.indexing, job.done, job.total, job.current = True, 0, 0, ""
 
+        errors: list[str] = []
+        warnings: list[str] = []
+        before: dict[str, str] = {}
+        after: dict[str, str] | None = None
         try:
-            summary = data.bs.ingest(paths, progress=progress, on_index=on_index)
-            job.errors += list(summary.failed)
+            try:
+                before = stored()
+            except Exception:  # no store yet (the first upload makes it): nothing stored before
+                before = {}
+            summary = data.bs.ingest(list(saved), progress=progress, on_index=on_index)
+            errors += summary.failed
+            warnings += summary.warnings
             job.summary = {"written": summary.written, "unchanged": summary.unchanged,
                            "projects": summary.projects, "documents": summary.documents}  # fmt: skip
         except Exception as exc:  # shown on the job page; the store keeps what was committed
-            job.errors.append(
-                f"ingest failed: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"
-            )
+            errors.append(f"ingest failed: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}")
         finally:
+            try:
+                after = stored()
+            except Exception:  # not known what is stored: no file is removed
+                after = None
+            replaced = [before[name] for name in saved.values() if name in before]
+            uploads.release(saved, replaced, None if after is None else set(after.values()))
+            names = path_names(folder, saved, [*before.values(), *(after or {}).values()])
+            job.errors += [shown(e, names) for e in errors]
+            job.warnings += [shown(w, names) for w in warnings]
             job.finished = True
 
     def form(request: Request) -> Response:
@@ -122,8 +149,7 @@ def upload_routes(data: Data, page: Callable[..., Response]) -> list[Route]:
             return page(request, "error.html", 413, message="upload too large", message_zh="上传过大")
         form_data = await request.form(max_files=MAX_FILES)
         job = Job(id=uuid.uuid4().hex, files=[])
-        saved: list[Path] = []
-        folder.mkdir(parents=True, exist_ok=True)
+        saved: dict[Path, str] = {}
         for item in form_data.getlist("files"):
             if isinstance(item, str):
                 continue
@@ -133,12 +159,14 @@ def upload_routes(data: Data, page: Callable[..., Response]) -> list[Route]:
             if reason:
                 job.errors.append(reason)
                 continue
-            target = (folder / name).resolve()
-            if target.parent != folder.resolve():
+            target = uploads.keep(name, content)
+            if target is None:
                 job.errors.append(f"{name}: refused")
                 continue
-            target.write_bytes(content)
-            saved.append(target)
+            if target in saved:  # the same file twice in one upload: read once
+                uploads.release([target], [], None)
+                continue
+            saved[target] = name
             job.files.append(name)
         jobs[job.id] = job
         if saved:

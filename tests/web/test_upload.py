@@ -1,9 +1,12 @@
 """`serve --allow-upload`: searches answer while an upload is indexed, a SIGTERM mid-upload stops the
-serve at once and leaves the store whole, and uploads are limited as `budgetscope ingest` limits files."""
+serve at once and leaves the store whole, uploads are limited as `budgetscope ingest` limits files and
+checked as it checks them (a different document under a stored name refused, nothing overwritten), and
+a file not stored leaves nothing behind."""
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import sqlite3
@@ -20,7 +23,8 @@ import pytest
 from budgetscope.pipeline.load import MAX_PDF_BYTES, MAX_TEXT_BYTES, LoadError, load
 from budgetscope.remote import running
 from budgetscope.web.upload import MIB, check_file
-from tests.web.conftest import free_port
+from budgetscope.web.upload_files import Uploads, content_folder
+from tests.web.conftest import free_port, serving
 
 SLOW_COPIES = 10
 """Copies of stcsm-2025 (29 projects each) in one uploaded text: embedding its 290 projects for search
@@ -178,3 +182,128 @@ def test_upload_page_says_the_limits_and_refuses_a_text_over_its_limit(
     assert "完成 Done" in page
     assert "too-big.txt: larger than 20 MiB, the limit for a text file" in page
     assert not (hostile_home / "uploads" / "too-big.txt").exists()
+
+
+EXCERPTS = Path(__file__).resolve().parents[2] / "corpus" / "excerpts"
+XIAN = EXCERPTS / "xian-audit-2026-p37-38.pdf"  # 西安市审计局's form
+CHONGQING = EXCERPTS / "chongqing-water-resources-2026-p30-33.pdf"  # 重庆市水利局's forms
+STORED_AS = "xian-audit-2026.pdf"
+
+
+def finished(job: str) -> str:
+    """The job section of a finished upload's page, as text."""
+    page = wait_for(job, "完成 Done")
+    return re.sub(r"<[^>]+>", " ", page.split('<section id="job">', 1)[1].split("</section>", 1)[0])
+
+
+def uploaded(home: Path) -> dict[str, bytes]:
+    """The files under HOME/uploads (relative path: content)."""
+    folder = home / "uploads"
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_upload_of_another_document_under_a_stored_name_is_refused_and_overwrites_nothing(
+    tmp_path: Path, corpus: Path
+) -> None:
+    """The reviewer's lost data: Chongqing's forms uploaded under the name Xi'an's are stored by
+    replaced them, and the uploaded file overwrote Xi'an's in HOME/uploads. Now refused with the
+    CLI's reason, nothing stored or overwritten; the same file again is unchanged, and a new version
+    of a document replaces it (said on the page), its earlier upload removed."""
+    home = tmp_path / "home"
+    xian = XIAN.read_bytes()
+    with serving(home, allow_upload=True) as server:
+        text = finished(upload(server, [(STORED_AS, xian)]))
+        assert "written 1" in text and "upload-errors" not in text, text
+        docs = get(f"{server}/api/documents")[1]
+        assert "西安市审计局" in docs
+        assert list(uploaded(home).values()) == [xian]
+
+        text = finished(upload(server, [(STORED_AS, CHONGQING.read_bytes())]))
+        assert "written 0" in text
+        assert (
+            f"{STORED_AS}: another document named {STORED_AS} is stored from an earlier upload "
+            "(performance_targets, 西安市审计局, 2026; this file: performance_targets, 重庆市水利局, 2026); "
+            "rename the file and upload it again"
+        ) in " ".join(text.split()), text
+        assert str(home) not in text and "--force" not in text
+        assert get(f"{server}/api/documents")[1] == docs  # Xi'an's document and projects kept
+        assert list(uploaded(home).values()) == [xian]  # its source not overwritten, Chongqing's gone
+        with urlopen(f"{server}/source/{STORED_AS}", timeout=60) as r:
+            assert r.read() == xian  # the source page sends Xi'an's PDF
+
+        text = finished(upload(server, [(STORED_AS, xian)]))  # the same file again: unchanged
+        assert "written 0" in text and "unchanged 1" in text and "upload-errors" not in text, text
+        assert list(uploaded(home).values()) == [xian]
+
+        targets = (corpus / "sast-2026-performance-targets.txt").read_bytes()
+        finished(upload(server, [("targets.txt", targets)]))
+        revised = targets + "\n（修订）\n".encode()
+        text = " ".join(finished(upload(server, [("targets.txt", revised)])).split())
+        assert "written 1" in text
+        assert "targets.txt: replaces targets.txt stored from an earlier upload" in text
+        assert sorted(uploaded(home).values()) == sorted([xian, revised])
+
+
+def _scanned_pdf(out: Path) -> bytes:
+    """A page of Xi'an's forms printed as an image: a PDF without text (rendered from the real page)."""
+    import pypdfium2 as pdfium
+
+    from budgetscope.pipeline.pdfium_lock import PDFIUM
+
+    with PDFIUM:  # a serve in this process may be reading a PDF
+        src = pdfium.PdfDocument(XIAN)
+        pdf = pdfium.PdfDocument.new()
+        width, height = src[0].get_size()
+        image = pdfium.PdfImage.new(pdf)
+        image.set_bitmap(src[0].render(scale=1))
+        image.set_matrix(pdfium.PdfMatrix().scale(width, height))
+        page = pdf.new_page(width, height)
+        page.insert_obj(image)
+        page.gen_content()
+        pdf.save(out)
+        pdf.close()
+        src.close()
+    return out.read_bytes()
+
+
+def test_upload_refused_file_is_removed_named_without_its_path_and_warnings_shown(tmp_path: Path) -> None:
+    """A scanned PDF: its one-line error names the uploaded file (not /…/uploads/…/scanned.pdf) and
+    the file does not stay in HOME/uploads; a text that is no budget document is stored with the
+    ingest's warning on the page."""
+    home = tmp_path / "home"
+    scanned = _scanned_pdf(tmp_path / "scanned.pdf")
+    readme = (Path(__file__).resolve().parents[2] / "corpus" / "README.md").read_bytes()
+    with serving(home, allow_upload=True) as server:
+        text = " ".join(finished(upload(server, [("scanned.pdf", scanned), ("notes.txt", readme)])).split())
+        copy = " ".join(finished(upload(server, [("notes-copy.txt", readme)])).split())
+    assert "scanned.pdf: PDF has no text layer (scanned?); OCR is needed" in text, text
+    assert "written 1" in text
+    assert "notes.txt: not a budget document: no narratives or forms segmented" in text
+    assert str(home) not in text and "uploads" not in text
+    assert (
+        "notes-copy.txt: the same document as notes.txt (stored from an earlier upload); not stored again"
+        in copy
+    )
+    assert str(home) not in copy and "--force" not in copy
+    assert list(uploaded(home)) == [f"{content_folder(readme)}/notes.txt"]
+
+
+def test_upload_files_kept_by_content_and_removed_once_no_job_holds_them(tmp_path: Path) -> None:
+    """Two jobs with the same file share its path: it is removed only after the last one, and only
+    when no stored document is read from it; an earlier upload is removed when not stored, a file
+    outside the uploads folder never."""
+    folder = tmp_path / "uploads"
+    uploads = Uploads(folder)
+    first, second = uploads.keep("a.txt", b"2026"), uploads.keep("a.txt", b"2026")
+    assert first == second == (folder / content_folder(b"2026") / "a.txt").resolve()
+    other = uploads.keep("a.txt", b"2025")  # another file of the name: its own folder, nothing overwritten
+    assert other is not None and other != first and first.read_bytes() == b"2026"
+    uploads.release([first], [], set())
+    assert first.is_file()  # the other job still ingests it
+    uploads.release([second], [], {str(first)})
+    assert first.is_file()  # stored from it
+    outside = tmp_path / "elsewhere.txt"
+    outside.write_text("2024")
+    uploads.release([other], [str(first), str(outside)], set())
+    assert not first.exists() and not other.exists() and outside.is_file()
+    assert list(folder.iterdir()) == []
