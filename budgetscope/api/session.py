@@ -327,16 +327,10 @@ class Budgetscope:
         year, and the one before): projects new, dropped and continued (followed across a renaming),
         their budgets and their forms' targets, with what each year's documents hold. The department as
         :meth:`projects` takes it; :class:`BudgetscopeError` when a year holds none of its projects."""
-        from budgetscope.api.errors import BudgetscopeError
-        from budgetscope.api.searching import department_filter
-        from budgetscope.store.changes import NoChanges, department_changes
+        from budgetscope.api.tables import changes_of
 
         with self._store() as store:
-            named = department_filter(store, department.strip())
-            try:
-                return department_changes(store, named, year=year, since=since)
-            except NoChanges as exc:
-                raise BudgetscopeError(str(exc)) from None
+            return changes_of(store, department, year=year, since=since)
 
     def checks(
         self, *, every: bool = False, kind: str | None = None, doc: str | None = None, reviewed: bool = False
@@ -370,20 +364,10 @@ class Budgetscope:
         Sum ``projects`` budgets over ``budget_counted`` rows to count a narrative and its form once.
         :class:`~budgetscope.api.errors.PandasMissing` without pandas; an unknown kind a
         :class:`~budgetscope.api.errors.BudgetscopeError`."""
-        from budgetscope.api.errors import BudgetscopeError, PandasMissing
-        from budgetscope.store.export import export_rows
-        from budgetscope.store.export_fields import ExportError, fields_of
+        from budgetscope.api.tables import export_frame
 
-        try:
-            import pandas as pd
-        except ImportError:
-            raise PandasMissing("frame needs pandas: pip install pandas") from None
-        try:
-            columns = [f.name for f in fields_of(what)]
-        except ExportError as exc:
-            raise BudgetscopeError(str(exc)) from None
         with self._store() as store:
-            return pd.DataFrame.from_records(list(export_rows(store, what)), columns=columns)
+            return export_frame(store, what)
 
     def review(self, ids: Sequence[str], *, note: str | None = None, reviewed: bool = True) -> list[str]:
         """Mark findings (id or its first 8+ characters) as reviewed false positives that stop
