@@ -98,7 +98,9 @@ def command(
     results = [e if "error" in e else next(found) for e in lines]
     failed = [(e.get("line"), r) for e, r in zip(lines, results, strict=True) if "error" in r]
     for line, r in failed:  # each line named, as a file of `ingest` is
-        print(f"error: {queries}:{line}: {one_line(r['error'])}", file=sys.stderr)
+        print(
+            f"error: {one_line(f'{queries}:{line}: ' + r['error'])}", file=sys.stderr
+        )  # a path is untrusted too
     notes = [citing_note(r) for r in results]  # a citation question whose citing projects --top-k cut
     if format is not SearchFormat.table:
         for note in filter(None, notes):
