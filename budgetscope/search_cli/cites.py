@@ -102,12 +102,13 @@ def _print(query: str, answered: dict[str, Any], format: OutputFormat) -> None:
             + (f"  cites {escape('[' + ','.join(which) + ']')}" if which else "")
         )
         out.print(Text(f"      {h['snippet']}"))
+        told: set[str] = set()  # a wording cited twice is said once
         for c in h.get("cited") or []:
             if c.get("doc_number_inferred"):  # written without its 号: say what was added
                 out.print(
                     Text(f"      {c['doc_number']}: 号 added, the list's last 文号 carries it", style="dim")
                 )
-            if c.get("version_inferred"):  # which version: the citing year's, an inference
+            if c.get("version_inferred") and c["title"] not in told:  # which version: the citing year's
                 out.print(
                     Text(
                         f"      {c['title']}: no years or 文号 say which version; taken as the one in force "
@@ -115,6 +116,7 @@ def _print(query: str, answered: dict[str, Any], format: OutputFormat) -> None:
                         style="dim",
                     )
                 )
+                told.add(c["title"])
     out.print(f"[dim]{counted(len(hits), 'project')}[/dim]")
 
 
