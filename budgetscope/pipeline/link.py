@@ -54,7 +54,8 @@ _QUESTION_HEAD = re.compile(
 _QUESTION_TAIL = re.compile(r"(?:的)?(?:项目|文件|政策)?(?:有哪些|是哪些|有什么|是什么|吗|呢)?[？?。!！\s]*$")
 
 
-def _number_key(text: str | None) -> str | None:
+def number_key(text: str | None) -> str | None:
+    """The key a 文号 is matched by (its parsed parts, else its folded spelling); None for no text."""
     if not text:
         return None
     parsed = parse_doc_number(text)
@@ -107,11 +108,11 @@ class PolicyIndex:
     def add(self, citation: Citation, *, year: int | None, doc: str) -> None:
         """Record one citation of a document of the given (budget) year."""
         title = citation.short_for or citation.title
-        self._seen.append(_Seen(title, title_key(title), _number_key(citation.doc_number), year, doc))
+        self._seen.append(_Seen(title, title_key(title), number_key(citation.doc_number), year, doc))
 
     def resolve(self) -> None:
         """Group what was added into documents (call after all adds; adding more needs another call)."""
-        seeds = [[(title_key(t), _number_key(n), t) for t, n in seed] for seed in self._seeds]
+        seeds = [[(title_key(t), number_key(n), t) for t, n in seed] for seed in self._seeds]
         keys = sorted({s.key for s in self._seen} | {k for seed in seeds for k, _, _ in seed})
         versioned = {split_version(k)[0] for k in keys if split_version(k)[1]}
         firm = [k for k in keys if not _is_bare(k, versioned)]
@@ -208,14 +209,14 @@ class PolicyIndex:
                 if not _is_bare(key, set(versions)):
                     self._by_key.setdefault(key, d.id)
             for n in d.doc_numbers:
-                self._by_number.setdefault(_number_key(n) or n, d.id)
+                self._by_number.setdefault(number_key(n) or n, d.id)
 
     def canonical(self, citation: Citation, *, year: int | None) -> str | None:
         """The canonical id of the document a citation names (None when it names nothing known).
 
         Evidence in order: the citation's 文号, its title (with the years in it), the citing year.
         """
-        number = _number_key(citation.doc_number)
+        number = number_key(citation.doc_number)
         if number and number in self._by_number:
             return self._by_number[number]
         key = title_key(citation.short_for or citation.title)
@@ -278,7 +279,7 @@ def policy_id(numbers: Iterable[str], family: str, version: str | None) -> str:
     >>> policy_id([], "全民科学素质纲要", "2021-2035") == policy_id([], "全民科学素质纲要", None)
     False
     """
-    keys = {k for n in numbers if (k := _number_key(n))}
+    keys = {k for n in numbers if (k := number_key(n))}
     if keys:
         return "pd:" + stable_id("文号", min(keys, key=_issued))
     return "pd:" + stable_id(family, version or "")

@@ -12,7 +12,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from budgetscope.models import decimal_text, money_grouped, to_json
+from budgetscope.models import money_grouped, to_json
 from budgetscope.search_cli.common import HomeOption, fail, stdout, usage, warn
 
 if TYPE_CHECKING:
@@ -48,6 +48,7 @@ def command(
 ) -> None:
     """What changed in a department's budget from one year to another: projects new, dropped, continued."""
     import budgetscope
+    from budgetscope.store.export import csv_cell
     from budgetscope.store.protocol import StoreError
 
     if not department.strip():
@@ -72,19 +73,10 @@ def command(
         writer = csv.writer(sys.stdout)
         writer.writerow(CSV_COLUMNS)
         for p in out["projects"]:
-            row = {**p, "targets_changed": len(p["targets"]), "seen_in": "; ".join(map(str, p["seen_in"]))}
-            writer.writerow([_cell(row[k]) for k in CSV_COLUMNS])
+            row = {**p, "targets_changed": len(p["targets"])}
+            writer.writerow([csv_cell(row[k]) for k in CSV_COLUMNS])  # as export's CSV: exact, escaped
     else:
         _table(changes)
-
-
-def _cell(value: Any) -> str:
-    """A CSV cell: exact digits (never through float), booleans as true/false."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return str(value).lower()
-    return decimal_text(value) if hasattr(value, "as_tuple") else str(value)
 
 
 def _money(value: Any) -> str:

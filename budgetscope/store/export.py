@@ -108,12 +108,12 @@ _CSV_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 row at a bare carriage return); tab and line feed stay, quoted as CSV quotes them."""
 
 
-def _cell(value: Any) -> Any:
+def csv_cell(value: Any) -> Any:
     r"""A CSV cell: lists as JSON arrays (the Table Schema ``array`` form), booleans as true/false,
     amounts and other exact numbers as their decimal text (:func:`~budgetscope.models.decimal_text`, never
     through float), control characters of untrusted text (a file name with ESC in it) written as ``\x1b``.
 
-    >>> _cell(Decimal("7150000")), _cell([1, "a"]), _cell(True), _cell("evil\x1b[7m.txt")
+    >>> csv_cell(Decimal("7150000")), csv_cell([1, "a"]), csv_cell(True), csv_cell("evil\x1b[7m.txt")
     ('7150000.00', '[1, "a"]', 'true', 'evil\\x1b[7m.txt')
     """
     if isinstance(value, str):
@@ -159,7 +159,7 @@ def write_csv(rows: Iterable[dict[str, Any]], fields: Sequence[Field], out: IO[s
     writer.writeheader()
     n = 0
     for row in rows:
-        writer.writerow({k: _cell(v) for k, v in row.items()})
+        writer.writerow({k: csv_cell(v) for k, v in row.items()})
         n += 1
     return n
 
@@ -383,6 +383,7 @@ __all__ = [
     "ExportResult",
     "Field",
     "arrow_schema",
+    "csv_cell",
     "datapackage",
     "export",
     "export_rows",

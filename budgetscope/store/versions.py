@@ -10,14 +10,9 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from budgetscope.pipeline.docnumbers import parse_doc_number
-from budgetscope.pipeline.policy_aliases import fold_spelling, split_version, title_key
+from budgetscope.pipeline.link import number_key
+from budgetscope.pipeline.policy_aliases import split_version, title_key
 from budgetscope.store.protocol import EntityStore
-
-
-def _number_key(text: str | None) -> str | None:
-    parsed = parse_doc_number(text) if text else None
-    return parsed.key() if parsed else (fold_spelling(text) if text else None)
 
 
 def version_inferred(store: EntityStore) -> Callable[[dict[str, Any]], bool]:
@@ -27,13 +22,13 @@ def version_inferred(store: EntityStore) -> Callable[[dict[str, Any]], bool]:
     versions = Counter(d["family"] for d in documents.values() if d["version"])
     numbers: dict[str, set[str | None]] = defaultdict(set)
     for n in store.select("policy_doc_numbers"):
-        numbers[n["policy_id"]].add(_number_key(n["doc_number"]))
+        numbers[n["policy_id"]].add(number_key(n["doc_number"]))
 
     def inferred(row: dict[str, Any]) -> bool:
         document = documents.get(row.get("canonical") or "")
         if document is None or not document["version"] or versions[document["family"]] < 2:
             return False
-        if row.get("doc_number") and _number_key(row["doc_number"]) in numbers[document["id"]]:
+        if row.get("doc_number") and number_key(row["doc_number"]) in numbers[document["id"]]:
             return False
         return split_version(title_key(row.get("short_for") or row["title"]))[1] is None
 
