@@ -59,7 +59,8 @@ def search(
 ) -> list[SearchHit]:
     """At most ``top_k`` projects for ``query``: DESIGN.md hits, one per project, best first.
 
-    An English query's lexical side also searches its Chinese translation (:mod:`.translate`).
+    An English query's lexical side also searches its Chinese translation (:mod:`.translate`); the dense
+    side's query vector is blended with the query's budget wording (:func:`.translate.budget_wording`).
     Hybrid search ranks the candidate projects by their best cosine and best BM25 score (and their
     best cosine of the second encoder on an index built with a pair, ``use+e5``) (:func:`.ranking.fuse`); a name holding the query's terms lifts a project (:func:`.ranking.name_bonus`). With a
     ``store``, a narrative and the form of the same project are one hit listing both ``sources``.
@@ -74,13 +75,20 @@ def search(
         name_bonus,
         term_groups,
     )
-    from budgetscope.index.translate import lexical_query
+    from budgetscope.index.translate import budget_wording, lexical_query
 
     f = filters.as_dict() if isinstance(filters, SearchFilters) else dict(filters or {})
     lexical = lexical_query(query)
     pool = max(2 * top_k, CANDIDATE_PROJECTS)
     found = index.search(
-        query, filters=f, top_k=pool, mode=mode, weights=weights, lexical=lexical, fields=HIT_FIELDS
+        query,
+        filters=f,
+        top_k=pool,
+        mode=mode,
+        weights=weights,
+        lexical=lexical,
+        fields=HIT_FIELDS,
+        wording=budget_wording(query),
     )
     groups = term_groups(query)
     hits, texts = [], []

@@ -255,3 +255,20 @@ def lexical_query(query: str) -> str:
         extra = [t for w in dict.fromkeys(words(query)) for t in official_terms(w) if t not in query]
         return " ".join([query, *dict.fromkeys(extra)])
     return " ".join([query, *translate(query)])
+
+
+def budget_wording(query: str) -> str | None:
+    """The query as a budget would word it, for the dense side (None when that is the query itself): an
+    English query's Chinese terms alone, a Chinese one with the official terms of its everyday words.
+    Its vector is blended into the query's (:data:`~budgetscope.vector.base.WORDING_WEIGHT`): the
+    encoders are multilingual, but a Chinese text is nearest to Chinese words.
+
+    >>> budget_wording("think tank research reports")
+    '智库 研究 科研 报告 专报'
+    >>> budget_wording("上访的人"), budget_wording("科技馆大修")
+    ('上访的人 信访 来访 接访', None)
+    """
+    if is_english(query):
+        return " ".join(translate(query)) or None
+    lexical = lexical_query(query)
+    return None if lexical == query else lexical

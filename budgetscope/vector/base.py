@@ -44,6 +44,7 @@ from budgetscope.vector.query import (
     VectorIndexError,
     canonical,
     conditions,
+    dense_vector,
     fused_ranking,
 )
 from budgetscope.vector.sparse import SparseTerms, query_vector, sparse_vector
@@ -325,6 +326,7 @@ class VectorIndex(ABC):
         candidates: int | None = None,
         lexical: str | None = None,
         fields: Sequence[str] | None = None,
+        wording: str | None = None,
     ) -> list[Hit]:
         """The top_k projects for a query, one hit (the best chunk) per project, best first.
 
@@ -335,7 +337,8 @@ class VectorIndex(ABC):
         second cosine). ``filters``: see :func:`~budgetscope.vector.query.conditions`. Each list fetches
         ``candidates`` chunks (default ``max(50, 10 * top_k)``), doubled until top_k projects are
         found or the lists run dry. ``lexical``: the text the sparse side searches instead of
-        ``query`` (a translated query). ``fields``: the payload fields the hits carry (all for None;
+        ``query`` (a translated query); ``wording``: the query in the budget's words, blended into the
+        dense vector (:func:`~budgetscope.vector.query.dense_vector`). ``fields``: the payload fields the hits carry (all for None;
         the engines convert each field of each point, so naming the few a caller reads saves time).
         """
         if mode not in ("hybrid", "dense", "sparse"):
@@ -349,7 +352,7 @@ class VectorIndex(ABC):
         self.check_encoder()
         queries: list[Query] = []
         if mode in ("hybrid", "dense"):
-            queries.append(Query(DENSE, self._encoder().encode_queries([query])[0].tolist()))
+            queries.append(Query(DENSE, dense_vector(self._encoder(), query, wording)))
         terms = query_vector(lexical or query)
         if mode in ("hybrid", "sparse") and terms.indices:
             queries.append(Query(LEXICAL, terms))
@@ -378,9 +381,7 @@ class VectorIndex(ABC):
             best_scores_in(self, q, ranked, where, limit, project_of, best)
             for q, ranked in zip(queries, lists, strict=True)
         ]
-        if (
-            len(queries) == 2 and queries[-1].using == SECOND
-        ):  # no lexical list: raw is (cosine, None, second)
+        if len(queries) == 2 and queries[-1].using == SECOND:  # no lexical list: (cosine, None, second)
             raw.insert(1, {})
         wanted = None if fields is None else list(dict.fromkeys(["project_id", *fields]))
         payloads = self._retrieve([point_id for point_id, _ in best.values()], wanted)

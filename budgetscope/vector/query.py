@@ -98,6 +98,32 @@ class Ask(NamedTuple):
     threshold: float | None = None
 
 
+WORDING_WEIGHT = 0.6
+"""Weight of the query's budget wording (:func:`~budgetscope.index.translate.budget_wording`) in its dense
+vector, against 1 for the query as asked (:func:`dense_vector`). Chosen on the tuning half of
+benchmarks/eval13 (0.3: paraphrase −; 0.6 and 1.0 alike; 1.5: paraphrase and English −)."""
+
+
+def dense_vector(encoder: Any, query: str, wording: str | None = None) -> list[float]:
+    """The query's dense vector: its own, or, given a ``wording`` (the query in the budget's words), the
+    unit-length sum of its own and :data:`WORDING_WEIGHT` times the wording's (one batch of two).
+
+    >>> from budgetscope.index.encoders import get_encoder
+    >>> hashed = get_encoder("hash")
+    >>> dense_vector(hashed, "上访") == hashed.encode_queries(["上访"])[0].tolist()
+    True
+    >>> blended = dense_vector(hashed, "上访", "上访 信访 来访")
+    >>> round(sum(x * x for x in blended), 6)
+    1.0
+    """
+    if not wording or wording == query:
+        return [float(x) for x in encoder.encode_queries([query])[0]]
+    own, other = encoder.encode_queries([query, wording])
+    blended = own + WORDING_WEIGHT * other
+    norm = float((blended * blended).sum()) ** 0.5
+    return [float(x) for x in (blended / norm if norm else own)]
+
+
 def conditions(filters: Mapping[str, Any] | None) -> list[Condition]:
     """The payload conditions of a filter mapping, every one required; ``[]`` filters nothing.
 

@@ -232,3 +232,37 @@ def test_translate_cedict_adjectives_reach_the_ordinary_noun(monkeypatch: pytest
     assert translate("social")[0] == "社会"
     assert "渔业" in translate("fishing")
     assert "山区" in translate("mountain")
+
+
+def test_translate_budget_wording_is_the_query_in_the_documents_words() -> None:
+    from budgetscope.index.translate import budget_wording
+
+    assert budget_wording("think tank research reports") == " ".join(translate("think tank research reports"))
+    assert "运维" in (budget_wording("网站和局域网的维护工作") or "")  # an everyday word's official term
+    assert budget_wording("科技馆大修") is None  # no everyday word: the query as asked
+    assert budget_wording("zzqx") is None  # English without a translation
+
+
+@pytest.mark.parametrize(
+    ("query", "project"),
+    [("think tank research reports", "科技创新智库建设"), ("网站和局域网的维护工作", "信息化运维项目")],
+)
+def test_translate_blended_query_vector_is_nearer_the_budget_text(query: str, project: str) -> None:
+    """The dense side's query vector, blended with the budget wording (real USE encoder), is nearer the
+    project's name and first paragraph in the corpus than the query's own vector is."""
+    import numpy as np
+
+    from budgetscope.index.encoders import get_encoder
+    from budgetscope.index.translate import budget_wording
+    from budgetscope.vector.query import dense_vector
+
+    text_of = (Path(__file__).resolve().parents[2] / CORPUS_TEXT).read_text(encoding="utf-8")
+    lines = [x for x in text_of.splitlines() if x.strip()]
+    start = lines.index(project)
+    first = next(x for x in lines[start + 1 :] if not x.startswith(("一、", "二、")))
+    use = get_encoder("use")
+    text = use.encode_documents([f"{project}\n{first}"])[0]
+    own = np.array(dense_vector(use, query))
+    blended = np.array(dense_vector(use, query, budget_wording(query)))
+    assert abs(float(blended @ blended) - 1.0) < 1e-5
+    assert float(blended @ text) > float(own @ text) + 0.02
