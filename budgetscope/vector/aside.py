@@ -20,14 +20,13 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from budgetscope.vector.folders import BUILDING
 from budgetscope.vector.query import VectorIndexError
 
 if TYPE_CHECKING:
     from budgetscope.vector.base import Status
     from budgetscope.vector.edge import EdgeIndex
 
-BUILDING = ".graph"
-"""The suffix of the copy a graph is built in (``vectors.graph``)."""
 POLL = 0.2
 """Seconds between two looks at the child and at whether the index was closed meanwhile."""
 

@@ -172,7 +172,7 @@ class EdgeIndex(VectorIndex):
             return  # nothing there, nothing to lock (and no folder made by a search)
         self._lock.acquire(self.wait)
         try:
-            put_back(self.path)  # a graph built aside whose swap was cut short
+            put_back(self.path)  # a graph built aside whose swap was cut short, or its copy
             if not self.read_only:
                 self._room()
             if is_edge_index(self.path):

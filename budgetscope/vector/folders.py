@@ -12,6 +12,8 @@ CONFIG_FILE = "edge_config.json"
 """The file qdrant-edge keeps a shard's configuration in (its presence marks a shard)."""
 OLD = ".old"
 """The suffix of the folder a built copy replaces, until the copy is loaded (``vectors.old``)."""
+BUILDING = ".graph"
+"""The suffix of the copy a graph is built in (``vectors.graph``, :mod:`~budgetscope.vector.aside`)."""
 
 
 def is_edge_index(path: Path) -> bool:
@@ -20,11 +22,15 @@ def is_edge_index(path: Path) -> bool:
 
 
 def put_back(path: Path) -> None:
-    """After a swap cut short (the process killed between its two renames): the old folder in its place."""
+    """After a swap cut short (the process killed between its two renames): the old folder in its place.
+    A copy left by a graph build whose process was killed (``path`` + :data:`BUILDING`, a whole copy of the
+    index) is removed: the caller holds the index's lock, so no build of another process uses it (a build's
+    child dies with its parent)."""
     old = path.with_name(path.name + OLD)
     if not is_edge_index(path) and is_edge_index(old):
         shutil.rmtree(path, ignore_errors=True)
         old.rename(path)
+    shutil.rmtree(path.with_name(path.name + BUILDING), ignore_errors=True)
 
 
 @contextmanager
@@ -44,4 +50,4 @@ def replaced(path: Path, built: Path) -> Iterator[None]:
     shutil.rmtree(old, ignore_errors=True)
 
 
-__all__ = ["CONFIG_FILE", "OLD", "is_edge_index", "put_back", "replaced"]
+__all__ = ["BUILDING", "CONFIG_FILE", "OLD", "is_edge_index", "put_back", "replaced"]

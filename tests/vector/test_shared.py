@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import shutil
 import threading
 from pathlib import Path
 
@@ -112,3 +113,16 @@ def test_shared_swap_cut_short_is_put_back_on_the_next_open(tmp_path: Path) -> N
     with EdgeIndex(folder, encoder=HashEncoder(), read_only=True) as index:
         assert index.count() == count and top(index) == expected
     assert not (tmp_path / "vectors.old").exists()
+
+
+def test_shared_copy_of_a_killed_graph_build_is_removed_on_the_next_open(tmp_path: Path) -> None:
+    """A serve killed while its graph was built in another process leaves the copy (a whole index's
+    size on disk); the next process to open the index (holding its lock) removes it, the index intact."""
+    folder = tmp_path / "vectors"
+    with EdgeIndex(folder, encoder=HashEncoder()) as index:
+        index.upsert(chunks())
+        expected, count = top(index), index.count()
+    shutil.copytree(folder, tmp_path / "vectors.graph")  # the copy a build began in, its process killed
+    with EdgeIndex(folder, encoder=HashEncoder(), read_only=True) as index:
+        assert index.count() == count and top(index) == expected
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["vectors", "vectors.lock"]
