@@ -17,6 +17,8 @@ import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from budgetscope.errors import BudgetscopeError
+
 HOME_ENV = "BUDGETSCOPE_HOME"
 """Environment variable naming the data home."""
 
@@ -42,7 +44,7 @@ def data_home(home: Path | str | None = None) -> Path:
     return Path(platformdirs.user_data_dir("budgetscope", appauthor=False))
 
 
-class HomeError(Exception):
+class HomeError(BudgetscopeError):
     """The data home cannot be used (a file is in its place, or it cannot be created); one-line message."""
 
 

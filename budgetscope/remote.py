@@ -34,6 +34,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from budgetscope.errors import BudgetscopeError
+
 if TYPE_CHECKING:
     import urllib.request
 
@@ -66,7 +68,7 @@ class ServeUnavailable(Exception):
     """The advertised serve did not answer (gone, or another program on its port): answer in-process."""
 
 
-class ServeError(Exception):
+class ServeError(BudgetscopeError):
     """The serve answered with an error (one line, as the command would print it)."""
 
 

@@ -149,7 +149,11 @@ def test_package_imports_store_imports_no_linking_index_or_api() -> None:
 
 def test_package_imports_store_protocol_speaks_only_in_models() -> None:
     deps = {d for d in GRAPH["budgetscope.store.protocol"] if d.startswith("budgetscope")}
-    assert deps <= {"budgetscope.models"}
+    assert deps <= {"budgetscope.models", "budgetscope.errors"}  # errors: the root every layer's errors share
+
+
+def test_package_imports_the_root_error_imports_nothing_of_the_package() -> None:
+    assert not {d for d in GRAPH["budgetscope.errors"] if d.startswith("budgetscope")}
 
 
 SHARED_CLI = {"budgetscope.search_cli", "budgetscope.search_cli.common", "budgetscope.search_cli.errors"}

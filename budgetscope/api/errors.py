@@ -5,12 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from budgetscope.errors import BudgetscopeError
+
 if TYPE_CHECKING:
     from budgetscope.models import PolicyDocument
-
-
-class BudgetscopeError(Exception):
-    """A request the API cannot answer; ``str(exc)`` is a one-line message naming what and why."""
 
 
 class InvalidQuery(BudgetscopeError, ValueError):

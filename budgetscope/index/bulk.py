@@ -33,6 +33,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from budgetscope.errors import BudgetscopeError
 from budgetscope.index.ingest import PARALLEL_MIN_FILES, IngestSummary
 from budgetscope.index.processing import Processed, pipeline_version, process_all, process_file
 from budgetscope.messages import quoted
@@ -41,7 +42,7 @@ FORMAT = "budgetscope-processed/1"
 """The ``format`` of every line the map step writes."""
 
 
-class BulkLoadError(Exception):
+class BulkLoadError(BudgetscopeError):
     """A JSONL file that cannot be read; one line naming it."""
 
 

@@ -39,6 +39,8 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import numpy as np
 
+from budgetscope.errors import BudgetscopeError
+
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
@@ -47,7 +49,7 @@ else:
     Vectors = np.ndarray
 
 
-class EncoderError(Exception):
+class EncoderError(BudgetscopeError):
     """An encoder spec that cannot be used (unknown name, missing package, model not on disk)."""
 
 

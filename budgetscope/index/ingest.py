@@ -28,6 +28,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from budgetscope.errors import BudgetscopeError
 from budgetscope.index.clashes import AlreadyStored, Guard, StoredAs
 from budgetscope.index.overlap import overlap_of
 from budgetscope.index.processing import file_sha1, pipeline_version, process_all
@@ -54,7 +55,7 @@ Measured on 2 cores (benchmarks/bench_store.py, 100 text files): the pipeline pa
 cores were busy with other work, two processes were no faster."""
 
 
-class IngestError(Exception):
+class IngestError(BudgetscopeError):
     """Nothing to ingest: no path given and no bundled corpus in this installation; one-line message."""
 
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from budgetscope.errors import BudgetscopeError
 from budgetscope.messages import quoted
 from budgetscope.pipeline.pdfium_lock import PDFIUM
 
@@ -36,7 +37,7 @@ few thousand characters), and a single 10 MB line makes every later stage slow."
 PDF_SUFFIXES = {".pdf"}
 
 
-class LoadError(Exception):
+class LoadError(BudgetscopeError):
     """A file could not be read as a budget document; the message names the file and the reason."""
 
     def __init__(self, path: Path | str, reason: str) -> None:

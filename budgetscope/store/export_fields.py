@@ -16,8 +16,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from budgetscope.errors import BudgetscopeError
 
-class ExportError(Exception):
+
+class ExportError(BudgetscopeError):
     """An export cannot be written (bad combination of options, missing pyarrow); one-line message."""
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Protocol, runtime_checkable
 
+from budgetscope.errors import BudgetscopeError
 from budgetscope.models import (
     BudgetTable,
     Check,
@@ -27,7 +28,7 @@ from budgetscope.models import (
 )
 
 
-class StoreError(Exception):
+class StoreError(BudgetscopeError):
     """The store cannot be opened or written; the message says why in one line."""
 
 

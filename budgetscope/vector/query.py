@@ -23,6 +23,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, NamedTuple, Protocol
 
+from budgetscope.errors import BudgetscopeError
 from budgetscope.vector.fusion import RRF_K, rrf, weighted_sum
 from budgetscope.vector.sparse import SparseTerms
 
@@ -47,7 +48,7 @@ SearchMode = Literal["hybrid", "dense", "sparse"]
 Fusion = Literal["rrf", "weighted"]
 
 
-class VectorIndexError(Exception):
+class VectorIndexError(BudgetscopeError):
     """A vector index that cannot be used as asked; the message is one line for the CLI."""
 
 

@@ -196,7 +196,7 @@ def create_app(data: Data, *, allow_upload: bool = False, cli_token: str | None 
         except ProjectNotFound as exc:
             return error_page(request, str(exc), 404, exc)
         except BudgetscopeError as exc:
-            return error_page(request, str(exc), 400, exc)
+            return error_page(request, str(exc), views.error_status(exc), exc)
         return page(request, "project.html", **views.project_context(view, data))
 
     def api_project(request: Request) -> Response:
@@ -205,7 +205,7 @@ def create_app(data: Data, *, allow_upload: bool = False, cli_token: str | None 
         except ProjectNotFound as exc:
             return JSONResponse({"error": str(exc)}, status_code=404)
         except BudgetscopeError as exc:
-            return JSONResponse({"error": str(exc)}, status_code=400)
+            return JSONResponse({"error": str(exc)}, status_code=views.error_status(exc))
         return Response(to_json(view.contract()), media_type="application/json")
 
     # -- browsing and documents ---------------------------------------------------------------------

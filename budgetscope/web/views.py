@@ -179,16 +179,23 @@ def zh_error(exc: BaseException | str | None, status: int | None = None) -> str:
 UNAVAILABLE_NOW = ("NoSearchIndex", "IndexBusy")
 """Errors of a home that cannot answer a search now (nothing indexed yet, the index held by another
 process): 503, where any other refused request is a 400."""
+SERVER_SIDE = ("StoreError", "VectorIndexError", "EncoderError", "HomeError")
+"""Errors of the home's own data (a store or index damaged or unreadable, an encoder missing): 500."""
 
 
 def error_status(exc: BaseException) -> int:
-    """The HTTP status of a request the API refused: 503 when the home cannot answer now, else 400.
+    """The HTTP status of a request the API refused: 503 when the home cannot answer now, 500 when its
+    data cannot be used, else 400.
 
     >>> from budgetscope.api import IndexBusy, UnknownDepartment
+    >>> from budgetscope.store.protocol import StoreError
     >>> error_status(IndexBusy("held")), error_status(UnknownDepartment("x")), error_status(ValueError("year"))
     (503, 400, 400)
+    >>> error_status(StoreError("budgetscope.sqlite is damaged"))
+    500
     """
-    return 503 if any(c.__name__ in UNAVAILABLE_NOW for c in type(exc).__mro__) else 400
+    names = {c.__name__ for c in type(exc).__mro__}
+    return 503 if names & set(UNAVAILABLE_NOW) else 500 if names & set(SERVER_SIDE) else 400
 
 
 def first_error(exc: Exception) -> str:
