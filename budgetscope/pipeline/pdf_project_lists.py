@@ -12,8 +12,8 @@ no data. Each numeric cell becomes a line named by its row: the project's name, 
 as ``单位 / 项目`` when the table prints one (the way exports already name a form's component,
 ``项目 / 子项``; names are read without spaces, so the `` / `` is never part of a name). The rows
 that total the projects are kept apart (``total_rows``): 合计 / 总计, or the department's own row
-(深圳市财政局（本级）, named on the table's 部门名称 line); a unit's row without a project, or a
-小计, is neither a project nor the total.
+(深圳市财政局（本级）, named on the table's 部门名称 line), when the list prints one such row only; a
+unit's row without a project, or a 小计, is neither a project nor the total.
 
 Nothing unsure is asserted: a table is dropped whole when its unit is not printed, when its header
 names no project column, when a cell prints digits that are not one number, when a value column
@@ -165,7 +165,9 @@ def read_project_list(title: str, unit: str | None, above: Sequence[str], rows: 
         values = [(i, c) for i, c in enumerate(cells) if c and i not in skip]
         if any(cell_number(c) is None for _, c in values):
             return None  # text in a column of numbers: columns not where the header says
-        if values and not name:
+        if not values:
+            continue  # text only: a note, or the rest of a name wrapped onto a row of its own
+        if not name:
             return None  # amounts of no project
         if any(i >= len(labels) or not labels[i] for i, _ in values):
             return None
@@ -193,6 +195,8 @@ def read_project_list(title: str, unit: str | None, above: Sequence[str], rows: 
             )
     if not lines or not project_rows:
         return None
+    if len(total_rows) > 1:  # tables run together, or units' totals named 合计: which rows each totals
+        total_rows = []  # is not read
     return BudgetTable(
         title=title, line=0, unit=unit, lines=tuple(lines), row_names=tuple(names), page=rows[0][0],
         project_rows=tuple(project_rows), total_rows=tuple(total_rows),

@@ -162,7 +162,7 @@ def test_pdf_project_lists_sums_agree(path: Path, agree: int, rounded: int) -> N
 def test_pdf_project_lists_rounded_total_names_both_numbers() -> None:
     # Hangzhou's 合计 576,171.11 but 350,034.42 + 221,670.92 + 4,465.78 = 576,171.12 (0.01万元: rounding)
     checks = project_list_checks(HANGZHOU.name, [_list(HANGZHOU)])
-    [row] = [c for c in checks if c.status == "rounded" and c.field == "list-row:1:总计"]
+    [row] = [c for c in checks if c.status == "rounded" and c.field == "list-row:1:1:总计"]
     assert row.stated_yuan == Decimal("5761711100.00") and row.found_yuan == Decimal("5761711200.00")
     assert row.page == 1 and row.line is None
 
@@ -179,8 +179,8 @@ def test_pdf_project_lists_an_edited_cell_disagrees() -> None:
     checks = project_list_checks("h.pdf", [replace(table, lines=lines)])
     bad = sorted(c.field or "" for c in checks if c.status == "disagree")
     row = next(b.line for b in table.lines if b.name == school)
-    assert bad == [f"list-row:{row}:总计", "list-total:1:财政拨款收入/一般公共预算"]
-    [total] = [c for c in checks if c.field == "list-total:1:财政拨款收入/一般公共预算"]
+    assert bad == [f"list-row:1:{row}:总计", "list-total:1:1:财政拨款收入/一般公共预算"]
+    [total] = [c for c in checks if c.field == "list-total:1:1:财政拨款收入/一般公共预算"]
     assert total.found_yuan - total.stated_yuan == Decimal("8999900.00")  # 900万 more, less 0.01万 rounding
     assert "the 27 project rows" in total.message
 
@@ -195,7 +195,7 @@ def test_pdf_project_lists_subtotal_of_a_group() -> None:
     )
     checks = project_list_checks("y.pdf", [replace(table, lines=lines)])
     bad = {c.field for c in checks if c.status == "disagree"}
-    assert bad == {"list-row:2:财政拨款", "list-row:2:合计", "list-total:1:财政拨款/小计"}
+    assert bad == {"list-row:1:2:财政拨款", "list-row:1:2:合计", "list-total:1:1:财政拨款/小计"}
 
 
 def test_pdf_project_lists_sources_of_funds() -> None:
@@ -227,6 +227,14 @@ def test_pdf_project_lists_unsure_tables_are_not_asserted() -> None:
     assert read_project_list("项目支出预算表", "万元", [], cut) is None  # digits that are not one number
     text = _rows(["某局", "甲项目", "3.00", "3.00"], ["某局", "乙项目", "3.00", "见说明"])
     assert read_project_list("项目支出预算表", "万元", [], text) is None  # text under a column of numbers
+    two = _rows(
+        ["", "合计", "3.00", "3.00"], ["某局", "甲项目", "3.00", "3.00"], ["", "合计", "3.00", "3.00"]
+    )
+    table = read_project_list("项目支出预算表", "万元", [], two)  # two tables run together: totals not read
+    assert table is not None and table.total_rows == () and table.project_rows == (2,)
+    note = _rows(["某局", "甲项目", "3.00", "3.00"], ["", "（续）甲项目的说明", "", ""])
+    table = read_project_list("项目支出预算表", "万元", [], note)
+    assert table is not None and table.project_rows == (1,)  # a row of text only is no project
     nameless = [(1, ["单位", "金额"]), (1, ["某局", "3.00"])]
     assert read_project_list("项目支出预算表", "万元", [], nameless) is None  # no 项目 column
     assert numbering(["栏次", "1", "2", "3"]) and not numbering(["合计", "1", "2"])

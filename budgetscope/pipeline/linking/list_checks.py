@@ -10,7 +10,8 @@ off by no more than half a unit of each cell's last digit is ``rounded``). Two r
   sources (财政拨款: 一般公共预算, 政府性基金 …) counted by its 小计 when it prints one, else by
   its columns; and a group's 小计 = the sum of its columns.
 
-A list whose columns are not plain sources (上年预算数, 增减, %, 执行数) or nest deeper than a group
+Each check's ``field`` is ``list-total:PAGE:ROW:COLUMN`` or ``list-row:PAGE:ROW:COLUMN`` (the page the
+list starts on: two lists of one title are two). A list whose columns are not plain sources (上年预算数, 增减, %, 执行数) or nest deeper than a group
 and its columns is not summed by columns: how its columns add up is not read.
 
 Example:
@@ -94,7 +95,7 @@ def _total_checks(doc: str, table: BudgetTable, rows: dict[int, dict[str, Budget
                 continue
             found = sum((b.yuan for b in parts), Decimal(0))
             name = next(iter(rows[line].values())).name
-            yield sum_check(doc, table, f"list-total:{line}:{column}", stated, stated.yuan if stated else Decimal(0),
+            yield sum_check(doc, table, f"list-total:{table.page or 0}:{line}:{column}", stated, stated.yuan if stated else Decimal(0),
                             parts, found, what, f"{name}（{column}）")  # fmt: skip
 
 
@@ -117,14 +118,14 @@ def _source_checks(doc: str, table: BudgetTable, rows: dict[int, dict[str, Budge
             if stated is not None or group_cells:
                 found = sum((b.yuan for b in group_cells), Decimal(0))
                 what = " + ".join(b.column for b in group_cells) or "its columns"
-                yield sum_check(doc, table, f"list-row:{line}:{group}", stated, stated.yuan if stated else Decimal(0),
+                yield sum_check(doc, table, f"list-row:{table.page or 0}:{line}:{group}", stated, stated.yuan if stated else Decimal(0),
                                 group_cells, found, what, name)  # fmt: skip
         stated = cells.get(total)
         if stated is None and not parts:
             continue
         found = sum((b.yuan for b in parts), Decimal(0))
         what = " + ".join(b.column for b in parts) or "its sources"
-        yield sum_check(doc, table, f"list-row:{line}:{total}", stated, stated.yuan if stated else Decimal(0), parts,
+        yield sum_check(doc, table, f"list-row:{table.page or 0}:{line}:{total}", stated, stated.yuan if stated else Decimal(0), parts,
                         found, what, name)  # fmt: skip
 
 
