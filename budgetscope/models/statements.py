@@ -48,6 +48,10 @@ class BudgetTable:
     row_names: tuple[str, ...] = field(default=())
     page: int | None = None
     """The 1-based page a PDF table starts on (its title); ``line`` is then 0."""
+    project_rows: tuple[int, ...] = ()
+    """A project list's (项目支出预算表) rows (``line``) that are projects; empty for other tables."""
+    total_rows: tuple[int, ...] = ()
+    """A project list's rows (``line``) that total its projects: 合计 / 总计, or the department's own row."""
 
     def value(self, name: str, column: str | None = None) -> Decimal | None:
         """The first value in the row called ``name`` (ordinal prefixes ignored), in ``column`` if given.

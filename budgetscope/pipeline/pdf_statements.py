@@ -41,7 +41,9 @@ from pathlib import Path
 
 from budgetscope.models.statements import BudgetTable, StatedTotal, row_key
 from budgetscope.pipeline.pdf_codes import whole_codes, with_codes
-from budgetscope.pipeline.pdf_tables import Grid, PdfPages, page_tables
+from budgetscope.pipeline.pdf_project_lists import list_pages, read_project_lists
+from budgetscope.pipeline.pdf_tables import PdfPages
+from budgetscope.pipeline.pdf_titled import Rows, squash, titled_grids, unit_of
 from budgetscope.pipeline.statements import (
     cell_number,
     named_by_code,
@@ -51,24 +53,14 @@ from budgetscope.pipeline.statements import (
 
 TITLE = re.compile(r"(?:收支|收入|支出)(?:预算)?(?:总表|总体情况表)$")
 """A summary table's title (spaces removed): the department's 收支, 收入 and 支出 tables."""
-_NOT_TITLE = re.compile(r"决算|目录|说明")
-_UNIT = re.compile(r"单位\s*[:：]\s*(?P<unit>万元|亿元|元)")
+_NOT_TITLE = re.compile(r"决算|目录|说明|项目支出")
+"""Not a summary table: final accounts, a table of contents, a project list (:mod:`.pdf_project_lists`)."""
 _DIGITS_ONLY = re.compile(r"^[\d,.，．\s\-−]+$")
-_NIL = {"-", "—", "－", "--", "——", "/"}
-"""Cells printed for nothing (0 or not applicable): read as empty."""
 _QUALIFIED = re.compile(r"经费|[“”\"]|基本|项目|采购|上年|执行|决算|增加|减少")
 """Words before a label that make it a part or another year (“三公”经费财政拨款支出预算, 基本支出预算)."""
 _BALANCES = (("收入总计", "支出总计"), ("收入合计", "支出合计"))
 _BOTH_SIDES = {"合计", "总计"}
 """A 收支 table's row naming both sides' total alike: ``合计 186,549.30 合计 186,549.30``."""
-_CLOSING = {"收入总计", "支出总计", "总计"}
-MAX_PAGES = 8
-"""The most pages one table is followed over."""
-
-
-def squash(text: str) -> str:
-    """Text without whitespace (PDF tables space out short names: ``收 入 总 计``)."""
-    return re.sub(r"\s+", "", text)
 
 
 def title_of(lines: Sequence[str]) -> str | None:
@@ -86,79 +78,12 @@ def title_of(lines: Sequence[str]) -> str | None:
     return None
 
 
-def unit_of(lines: Sequence[str]) -> str | None:
-    """The unit a ``单位：…`` line names.
-
-    >>> unit_of(["部门名称：杭州市交通运输局单位：万元"]), unit_of(["金额单位：元"]), unit_of(["x"])
-    ('万元', '元', None)
-    """
-    for line in lines:
-        m = _UNIT.search(squash(line))
-        if m:
-            return m["unit"]
-    return None
-
-
-def _cells(grid: Grid, r: int) -> list[str]:
-    """Row r's text per grid column: a merged cell at the column and row it starts in, else empty."""
-    out = []
-    for c, cell in enumerate(grid.rows[r]):
-        text = cell.text.strip() if cell is not None and cell.row == r and cell.col == c else ""
-        text = "" if text in _NIL else text
-        out.append(
-            text
-            if cell_number(text) is not None
-            else squash(text)
-            if re.search(r"[\u4e00-\u9fff]", text)
-            else text
-        )
-    return out
-
-
-def _head(grid: Grid) -> tuple[str | None, str | None, int]:
-    """The title and unit printed above the grid or in its first rows (one cell spanning the row),
-    and the index of the grid's first row after them."""
-    title, unit = title_of(grid.above), unit_of(grid.above)
-    r = 0
-    while r < min(len(grid.rows), 4):
-        row = grid.row_cells(r)
-        texts = [c.text.strip() for c in row if c.text.strip()]
-        if not texts:
-            r += 1
-            continue
-        line = " ".join(texts)
-        if len(texts) == 1 and title_of([line]):
-            title = title_of([line])
-        elif unit_of([line]) and not any(cell_number(t) is not None for t in texts):
-            unit = unit or unit_of([line])
-        else:
-            break
-        r += 1
-    return title, unit, r
-
-
-def _closes(cells: list[str]) -> bool:
-    """A row of numbers named 收入总计 / 支出总计 / 总计: the table's last."""
-    return any(cell_number(c) is not None for c in cells) and any(row_key(c) in _CLOSING for c in cells if c)
-
-
-def _another_title(lines: Sequence[str]) -> bool:
-    """A line printed above a grid that titles some other table (``2026年一般公共预算支出情况表``):
-    the grid starts that table, it does not continue this one."""
-    for line in lines:
-        text = squash(line)
-        cjk = len(re.findall(r"[\u4e00-\u9fff]", text))
-        if text.endswith("表") and cjk >= 5 and len(text) <= 60 and title_of([line]) is None:
-            return True
-    return False
-
-
-def _unsure(rows: list[tuple[int, list[str]]]) -> bool:
+def _unsure(rows: Rows) -> bool:
     """Some cell prints digits that are not one number (cut, or two numbers run together)."""
     return any(c and _DIGITS_ONLY.match(c) and cell_number(c) is None for _, cells in rows for c in cells)
 
 
-def _balanced(table: BudgetTable, rows: list[tuple[int, list[str]]]) -> bool:
+def _balanced(table: BudgetTable, rows: Rows) -> bool:
     """A 收支 table's two sides close on the same total (both read): 收入总计 = 支出总计, else
     收入合计 = 支出合计, else one row printing ``合计 X 合计 X`` (each side's total after its name)."""
     if "收支" not in table.title:
@@ -179,40 +104,11 @@ def _balanced(table: BudgetTable, rows: list[tuple[int, list[str]]]) -> bool:
 
 def read_summary_tables(pdf: PdfPages, pages: Sequence[int]) -> list[BudgetTable]:
     """The summary tables that start on ``pages`` (1-based), each followed over the next pages."""
-    tables: list[BudgetTable] = []
-    done: set[int] = set()
-    for page in pages:
-        if page in done:
-            continue
-        for grid in page_tables(pdf, page):
-            title, unit, first = _head(grid)
-            if title is None:
-                continue
-            width = len(grid.rows[0])
-            raw = [_cells(grid, r) for r in range(first, len(grid.rows))]
-            rows = [(page, cells) for cells in raw]
-            nxt = page + 1
-            while not any(_closes(c) for _, c in rows) and nxt <= min(len(pdf), page + MAX_PAGES):
-                grids = page_tables(pdf, nxt)
-                if not grids or len(grids[0].rows[0]) != width:
-                    break
-                more_title, more_unit, start = _head(grids[0])
-                if (
-                    more_title not in (None, title)
-                    or more_unit not in (None, unit)
-                    or _another_title(grids[0].above)
-                ):
-                    break
-                rows += [(nxt, _cells(grids[0], r)) for r in range(start, len(grids[0].rows))]
-                done.add(nxt)
-                nxt += 1
-            table = _table(title, unit, rows)
-            if table is not None:
-                tables.append(table)
-    return tables
+    tables = (_table(title, unit, rows) for title, unit, _, rows in titled_grids(pdf, pages, title_of))
+    return [t for t in tables if t is not None]
 
 
-def _table(title: str, unit: str | None, rows: list[tuple[int, list[str]]]) -> BudgetTable | None:
+def _table(title: str, unit: str | None, rows: Rows) -> BudgetTable | None:
     """The table of the grid rows ``(page, cells)`` under ``title``, or None when unsure."""
     if unit is None:
         return None
@@ -220,7 +116,7 @@ def _table(title: str, unit: str | None, rows: list[tuple[int, list[str]]]) -> B
     if first is None:
         return None
     headers = [c for _, c in rows[:first]]
-    body: list[tuple[int, list[str]]] = []
+    body: Rows = []
     pages: dict[int, int] = {}
     for number, (page, cells) in enumerate(rows[first:], start=first + 1):
         if not any(cells) or cells in headers:
@@ -288,18 +184,19 @@ def pdf_stated_totals(page_texts: Sequence[str], year: int | None, skip: set[int
 def pdf_statements(
     path: Path | str, page_texts: Sequence[str] | None = None, *, year: int | None
 ) -> tuple[list[BudgetTable], list[StatedTotal]]:
-    """The summary tables and the stated totals of one PDF department budget."""
+    """The summary tables, the project lists (:mod:`.pdf_project_lists`) and the stated totals of one
+    PDF department budget."""
     if page_texts is None:
         from budgetscope.pipeline.load import load
 
         page_texts = load(path).page_texts()
-    pages = summary_pages(page_texts)
+    pages, lists = summary_pages(page_texts), list_pages(page_texts)
     tables: list[BudgetTable] = []
-    if pages:
+    if pages or lists:
         with PdfPages(path) as pdf:
-            tables = read_summary_tables(pdf, pages)
+            tables = read_summary_tables(pdf, pages) + read_project_lists(pdf, lists)
     table_pages = {b.page for t in tables for b in t.lines if b.page is not None}
-    return named_by_code(tables), pdf_stated_totals(page_texts, year, table_pages | set(pages))
+    return named_by_code(tables), pdf_stated_totals(page_texts, year, table_pages | set(pages) | set(lists))
 
 
 __all__ = ["TITLE", "pdf_stated_totals", "pdf_statements", "read_summary_tables", "summary_pages", "title_of",

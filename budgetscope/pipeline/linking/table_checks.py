@@ -42,8 +42,10 @@ _NOT_PARTS = ("小计", "/", "预算数", "上年", "增减", "%", "执行")
 """Column labels that are not plain parts of a row's 合计."""
 
 
-def _check(doc: str, table: BudgetTable, key: str, stated: BudgetLine | None, stated_yuan: Decimal,
+def sum_check(doc: str, table: BudgetTable, key: str, stated: BudgetLine | None, stated_yuan: Decimal,
            parts: Sequence[BudgetLine], found: Decimal, what: str, subject: str) -> Check:  # fmt: skip
+    """One comparison of a table: ``stated`` (its cell, or None for a blank one worth ``stated_yuan``)
+    against ``found``, the sum of ``parts``; within the rounding of every cell is ``rounded``."""
     terms = [*parts, *([stated] if stated else [])]
     tolerance = sum((_quantum(table, b) for b in terms), Decimal(0)) / 2
     difference = abs(found - stated_yuan)
@@ -101,7 +103,7 @@ def _column_checks(doc: str, table: BudgetTable) -> Iterable[Check]:
             continue
         found = sum((b.yuan for b in parts), Decimal(0))
         what = " + ".join(b.column for b in parts)
-        yield _check(doc, table, f"row:{line}", total, total.yuan, parts, found, what, total.name or "")
+        yield sum_check(doc, table, f"row:{line}", total, total.yuan, parts, found, what, total.name or "")
 
 
 def _code_checks(doc: str, table: BudgetTable) -> Iterable[Check]:
@@ -126,7 +128,7 @@ def _code_checks(doc: str, table: BudgetTable) -> Iterable[Check]:
             found = sum((b.yuan for b in parts), Decimal(0))
             name = next(iter(cells.values())).name or code
             what = f"its {len(children)} sub-items ({'、'.join(children)})"
-            yield _check(doc, table, f"code:{code}:{column}", stated, stated.yuan if stated else Decimal(0), parts,
+            yield sum_check(doc, table, f"code:{code}:{column}", stated, stated.yuan if stated else Decimal(0), parts,
                          found, what, f"{code} {name}（{column}）")  # fmt: skip
     tops = [c for c in by_code if len(c) == min(len(c) for c in by_code)]
     if not tops or len(tops[0]) != 3:
@@ -139,17 +141,20 @@ def _code_checks(doc: str, table: BudgetTable) -> Iterable[Check]:
         parts = [by_code[c][column] for c in tops if column in by_code[c]]
         found = sum((b.yuan for b in parts), Decimal(0))
         what = f"the {len(tops)} 类 rows ({'、'.join(tops)})"
-        yield _check(doc, table, f"total:{column}", stated, stated.yuan, parts, found, what,
+        yield sum_check(doc, table, f"total:{column}", stated, stated.yuan, parts, found, what,
                      f"{stated.name}（{column}）")  # fmt: skip
 
 
 def table_sum_checks(doc: str, tables: Sequence[BudgetTable]) -> list[Check]:
-    """Every sum a document's tables state, checked (see the module's rules)."""
+    """Every sum a document's tables state, checked (see the module's rules); project lists have their
+    own (:mod:`.list_checks`)."""
     out: list[Check] = []
     for table in tables:
+        if table.project_rows:
+            continue
         out.extend(_column_checks(doc, table))
         out.extend(_code_checks(doc, table))
     return out
 
 
-__all__ = ["TOTAL_COLUMN", "TOTAL_ROWS", "table_sum_checks"]
+__all__ = ["TOTAL_COLUMN", "TOTAL_ROWS", "sum_check", "table_sum_checks"]

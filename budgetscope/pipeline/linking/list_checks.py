@@ -1,0 +1,143 @@
+"""Sums inside a department's project list (项目支出预算表 …, read by :mod:`..pdf_project_lists`).
+
+Pure: a :class:`~budgetscope.models.BudgetTable` with ``project_rows`` in, ``table_sum``
+:class:`Check` values out, each made by :func:`.table_checks.sum_check` (so the same rounding rule:
+off by no more than half a unit of each cell's last digit is ``rounded``). Two rules:
+
+- **合计 row**: each row that totals the list (合计 / 总计, or the department's own row) = the sum
+  of the project rows, column by column (a blank cell of a row that is there is 0);
+- **sources**: in every row, the 合计 / 总计 column = the sum of its sources of funds, a group of
+  sources (财政拨款: 一般公共预算, 政府性基金 …) counted by its 小计 when it prints one, else by
+  its columns; and a group's 小计 = the sum of its columns.
+
+Each check's ``field`` is ``list-total:PAGE:ROW:COLUMN`` or ``list-row:PAGE:ROW:COLUMN`` (the page the
+list starts on: two lists of one title are two). A list whose columns are not plain sources (上年预算数, 增减, %, 执行数) or nest deeper than a group
+and its columns is not summed by columns: how its columns add up is not read.
+
+Example:
+    >>> from decimal import Decimal
+    >>> from budgetscope.models import BudgetLine, BudgetTable
+    >>> def cell(line, name, column, text):
+    ...     return BudgetLine("项目支出预算表", line, name, column, Decimal(text), text, "元")
+    >>> table = BudgetTable("项目支出预算表", 0, "元", (cell(1, "合计", "合计", "30.00"),
+    ...     cell(1, "合计", "单位资金", "30.00"), cell(2, "a", "合计", "10.00"), cell(2, "a", "单位资金", "10.00"),
+    ...     cell(3, "b", "合计", "20.00"), cell(3, "b", "单位资金", "21.00")), project_rows=(2, 3), total_rows=(1,))
+    >>> for c in project_list_checks("a.txt", [table]):
+    ...     if c.status != "agree":
+    ...         print(c.message)
+    项目支出预算表 line 1 合计（单位资金）: 单位资金 30元 but the 2 project rows = 31元
+    项目支出预算表 line 3 b: 合计 20元 but 单位资金 = 21元
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+
+from budgetscope.models import BudgetLine, BudgetTable, Check
+from budgetscope.pipeline.linking.table_checks import sum_check
+
+TOTALS = frozenset({"合计", "总计"})
+SUBTOTALS = frozenset({"小计", "合计"})
+_NOT_SOURCE = re.compile(r"预算数|上年预算|上年数|增减|%|执行|比上年")
+"""Column labels that are no source of funds (another year, a change, a share)."""
+
+Group = tuple[str, str | None, list[str]]
+"""A source of funds: its name, its 小计 column (or None) and its other columns."""
+
+
+def sources(columns: Sequence[str]) -> tuple[str, list[Group]] | None:
+    """The total column and the groups of sources the other columns form, or None when unsure.
+
+    >>> sources(["合计", "财政拨款/小计", "财政拨款/一般公共预算", "单位资金"])
+    ('合计', [('财政拨款', '财政拨款/小计', ['财政拨款/一般公共预算']), ('单位资金', None, ['单位资金'])])
+    """
+    totals = [c for c in columns if c in TOTALS]
+    if len(totals) != 1:
+        return None
+    parts = [c for c in columns if c != totals[0]]
+    if not parts or any(_NOT_SOURCE.search(c) for c in parts):
+        return None
+    split = [c.split("/") for c in parts]
+    while all(len(s) > 1 for s in split) and len({s[0] for s in split}) == 1:
+        split = [s[1:] for s in split]  # a heading over every source (2026年预算)
+    groups: dict[str, list[tuple[str, str | None]]] = defaultdict(list)
+    for label, segments in zip(parts, split, strict=True):
+        if len(segments) > 2:
+            return None
+        groups[segments[0]].append((label, segments[1] if len(segments) == 2 else None))
+    out: list[Group] = []
+    for name, members in groups.items():
+        if len(members) > 1 and any(rest is None for _, rest in members):
+            return None  # a column and columns under it, side by side
+        subtotal = next((label for label, rest in members if rest in SUBTOTALS), None)
+        out.append((name, subtotal, [label for label, _ in members if label != subtotal]))
+    return totals[0], out
+
+
+def _rows(table: BudgetTable) -> dict[int, dict[str, BudgetLine]]:
+    rows: dict[int, dict[str, BudgetLine]] = defaultdict(dict)
+    for b in table.lines:
+        rows[b.line].setdefault(b.column, b)
+    return rows
+
+
+def _total_checks(doc: str, table: BudgetTable, rows: dict[int, dict[str, BudgetLine]]) -> Iterable[Check]:
+    columns = list(dict.fromkeys(b.column for b in table.lines))
+    what = f"the {len(table.project_rows)} project rows"
+    for line in table.total_rows:
+        for column in columns:
+            stated = rows[line].get(column)
+            parts = [rows[r][column] for r in table.project_rows if column in rows[r]]
+            if stated is None and not parts:
+                continue
+            found = sum((b.yuan for b in parts), Decimal(0))
+            name = next(iter(rows[line].values())).name
+            yield sum_check(doc, table, f"list-total:{table.page or 0}:{line}:{column}", stated, stated.yuan if stated else Decimal(0),
+                            parts, found, what, f"{name}（{column}）")  # fmt: skip
+
+
+def _source_checks(doc: str, table: BudgetTable, rows: dict[int, dict[str, BudgetLine]]) -> Iterable[Check]:
+    found_sources = sources(list(dict.fromkeys(b.column for b in table.lines)))
+    if found_sources is None:
+        return
+    total, groups = found_sources
+    for line, cells in rows.items():
+        name = next(iter(cells.values())).name or ""
+        parts: list[BudgetLine] = []
+        for group, subtotal, members in groups:
+            group_cells = [cells[c] for c in members if c in cells]
+            if subtotal is None:
+                parts += group_cells
+                continue
+            stated = cells.get(subtotal)
+            if stated is not None:
+                parts.append(stated)
+            if stated is not None or group_cells:
+                found = sum((b.yuan for b in group_cells), Decimal(0))
+                what = " + ".join(b.column for b in group_cells) or "its columns"
+                yield sum_check(doc, table, f"list-row:{table.page or 0}:{line}:{group}", stated, stated.yuan if stated else Decimal(0),
+                                group_cells, found, what, name)  # fmt: skip
+        stated = cells.get(total)
+        if stated is None and not parts:
+            continue
+        found = sum((b.yuan for b in parts), Decimal(0))
+        what = " + ".join(b.column for b in parts) or "its sources"
+        yield sum_check(doc, table, f"list-row:{table.page or 0}:{line}:{total}", stated, stated.yuan if stated else Decimal(0), parts,
+                        found, what, name)  # fmt: skip
+
+
+def project_list_checks(doc: str, tables: Sequence[BudgetTable]) -> list[Check]:
+    """Every sum a document's project lists state, checked (see the module's rules)."""
+    out: list[Check] = []
+    for table in tables:
+        if table.project_rows:
+            rows = _rows(table)
+            out.extend(_total_checks(doc, table, rows))
+            out.extend(_source_checks(doc, table, rows))
+    return out
+
+
+__all__ = ["project_list_checks", "sources"]
