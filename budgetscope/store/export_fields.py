@@ -118,7 +118,7 @@ linked_project_id string the form of this narrative (or the narrative of this fo
 findings integer number of findings about the project
 budget_flagged boolean an unreviewed error-level finding disputes the project's numbers (a likely 万元/元 slip, a total its form contradicts): its budget is not fact (see budgetscope check)
 code string the project's code when its name starts with one (Beijing's 11000022T000000428124-中国国际服务贸易交易会: 11000022T000000428124), a key across years
-budget_counted boolean the one record of the project whose budget a sum counts, as search shows it: the form's (its exact figure) when it states one, else its linked narrative's (a project read as narrative and form is not counted twice); false without a budget and for a department-wide form
+budget_counted boolean the one record of the project whose budget a sum counts, as search shows it: the form's (its exact figure) when it states one, else its linked narrative's (a project read as narrative and form is not counted twice); false without a budget, for a department-wide form and for a budget an error-level finding disputes (budget_flagged: not fact, left out of sums as /browse and changes leave it out)
 """),
     ),
     ExportKind.sections: (

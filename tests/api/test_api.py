@@ -300,3 +300,17 @@ def test_api_search_refuses_what_the_cli_refuses(bs: Budgetscope) -> None:
     assert bs.search("科普", {"year": 2019}, top_k=3) == bs.search("科普", SearchFilters(year=2019), top_k=3)
     with pytest.raises(InvalidQuery, match="filters"):
         bs.search("科普", {"year": "last"})
+
+
+def test_api_budget_counted_leaves_out_a_disputed_budget_as_browse_does(bs: Budgetscope) -> None:
+    """A budget an error-level finding disputes (sast-2023's 科技社团党建工作项目: 60000.00万元, likely 元
+    written as 万元) is not fact: `budget_counted` leaves it out, so a sum over it is the total /browse
+    shows (`project_budgets` without the flagged ones)."""
+    projects = bs.frame("projects")
+    year = projects[projects.year == 2023]
+    flagged = year[year.budget_flagged & year.budget_total_yuan.notna()]
+    assert len(flagged) and not flagged.budget_counted.any()
+    counted = year[year.budget_counted].budget_total_yuan.sum()
+    browse = sum(p.budget_total_yuan for p in bs.project_budgets(year=2023) if p.budget_total_yuan is not None
+                 and not p.budget_flagged)  # fmt: skip
+    assert counted == browse
