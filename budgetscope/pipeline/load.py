@@ -14,6 +14,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
+import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
@@ -239,12 +240,20 @@ def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
     return None if best is None else (_clean(best[2]), "utf-16")
 
 
+_DROPPED = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+"""Control characters other than tab, newline and form feed (ESC, BEL, DEL, C1), and the bidirectional
+controls (U+202E RIGHT-TO-LEFT OVERRIDE and kin, which make a terminal or a page show a name or an amount
+reversed): no budget means them, and document text is untrusted."""
+
+
 def _clean(text: str) -> str:
-    """Unify line ends; drop control characters other than tab and newline."""
+    r"""Unify line ends; drop :data:`_DROPPED` characters.
+
+    >>> _clean("a\r\nb\x1b[31m\u202e000,01\x85")
+    'a\nb[31m000,01'
+    """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if any(ord(c) < 32 and c not in "\t\n\f" for c in text):
-        text = "".join(c for c in text if ord(c) >= 32 or c in "\t\n\f")
-    return text
+    return _DROPPED.sub("", text)
 
 
 def _cjk_share(text: str) -> float:

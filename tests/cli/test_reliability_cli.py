@@ -536,3 +536,17 @@ def test_load_map_step_and_queries_refuse_a_fifo_and_an_empty_folder(home: Path,
         assert result, f"{args[0]} did not return"
         lines = clean_failure(result[0])
         assert lines[-1].startswith("error: ") and lines[-1].endswith(reason), lines
+
+
+def test_app_bidi_and_c1_controls_in_document_text_are_dropped(tmp_path: Path) -> None:
+    """A right-to-left override (U+202E) in a project name would show it, and the amounts after it,
+    reversed in a terminal or a page; C1 controls (U+009B: CSI) act in some terminals. Neither reaches
+    the records: document text is untrusted."""
+    f = tmp_path / "bidi.txt"
+    f.write_text(small_budget(2031).replace("学会改革与发展项目", "学会改革\u202e与发展\u009b项目\u2066"),
+                 encoding="utf-8")  # fmt: skip
+    result = invoke("extract", f, "--format", "jsonl")
+    assert result.exit_code == 0, result.output
+    names = [json.loads(line)["name"] for line in result.stdout.splitlines()]
+    assert "学会改革与发展项目" in names
+    assert not any(c in result.stdout for c in "\u202e\u009b\u2066")
