@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from budgetscope.search_cli.common import HomeOption, fail, stderr, usage
+from budgetscope.search_cli.common import HomeOption, fail, stderr, usage, warn
 from budgetscope.store.export import ExportFormat, ExportKind
 
 
@@ -47,6 +47,8 @@ def command(
         where = exc.filename or out
         reason = (exc.strerror or str(exc)).lower() if exc.filename else str(exc)
         raise fail(f"cannot write {where}: {reason}") from None
+    for message in result.warnings:  # said even with --quiet: the folder mixes two states of the store
+        warn(message)
     if not quiet and out != "-":
         console = stderr()
         for kind, path, rows in result.files:

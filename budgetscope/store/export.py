@@ -38,6 +38,13 @@ from budgetscope.store.export_fields import (
     kind_of,
 )
 from budgetscope.store.export_projects import counted_projects
+from budgetscope.store.export_snapshot import (
+    merge_datapackage,
+    mixed_warning,
+    read_datapackage,
+    snapshot,
+    stamp,
+)
 from budgetscope.store.protocol import EntityStore
 
 
@@ -217,10 +224,12 @@ def write_parquet(
 
 @dataclass
 class ExportResult:
-    """What an export wrote: one file per kind (and its row count) and the data package."""
+    """What an export wrote: one file per kind (and its row count), the data package, and warnings (the
+    package also describes files of the folder written from another state of the store)."""
 
     files: list[tuple[str, Path, int]] = field(default_factory=list)
     datapackage: Path | None = None
+    warnings: list[str] = field(default_factory=list)
 
 
 def export(
@@ -265,6 +274,9 @@ def export(
     package = merge_datapackage(
         existing, datapackage([(k, p.name, n) for k, p, n in result.files], fmt, bom=bom)
     )
+    state = snapshot(store)
+    stamp(package, [k for k, _, _ in result.files], state)
+    result.warnings += mixed_warning(package, state, result.datapackage)
     result.datapackage.write_text(json.dumps(package, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return result
 
@@ -274,41 +286,6 @@ def _write(store: EntityStore, kind: ExportKind, fmt: ExportFormat, fh: IO[str],
         fh.write("\ufeff")
     rows = export_rows(store, kind)
     return write_jsonl(rows, fh) if fmt is ExportFormat.jsonl else write_csv(rows, fields_of(kind), fh)
-
-
-def read_datapackage(path: Path) -> dict[str, Any] | None:
-    """The data package at ``path``, None when there is none; :class:`ExportError` when it is unusable."""
-    if not path.exists():
-        return None
-    try:
-        package = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
-        raise ExportError(
-            f"{path}: cannot read it to merge with ({exc}); remove it or export to another folder"
-        ) from None
-    resources = package.get("resources") if isinstance(package, dict) else None
-    if not isinstance(resources, list) or not all(isinstance(r, dict) and "name" in r for r in resources):
-        raise ExportError(
-            f"{path}: not a data package with named resources; remove it or export to another folder"
-        )
-    return package
-
-
-def merge_datapackage(existing: dict[str, Any] | None, package: dict[str, Any]) -> dict[str, Any]:
-    """``package`` with the resources of ``existing`` it does not replace (by name), in their order.
-
-    Keys of ``existing`` that ``package`` does not set (a license added by hand) are kept.
-
-    >>> old = datapackage([("projects", "projects.csv", 2), ("findings", "findings.csv", 1)], "csv")
-    >>> new = datapackage([("findings", "findings.jsonl", 3)], "jsonl")
-    >>> [r["path"] for r in merge_datapackage(old, new)["resources"]]
-    ['projects.csv', 'findings.jsonl']
-    """
-    if existing is None:
-        return package
-    new = {r["name"]: r for r in package["resources"]}
-    resources = [new.pop(r["name"], r) for r in existing.get("resources", [])]
-    return {**existing, **package, "resources": [*resources, *new.values()]}
 
 
 PARQUET_MISSING = ["", "nan", "<NA>"]

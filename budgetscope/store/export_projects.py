@@ -35,7 +35,9 @@ def counted_projects(rows: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]
         in_form = r["kind"] == "narrative" and r["linked_project_id"] in forms
         whole = r["kind"] == "department_form"  # the department's own, not a project's
         disputed = bool(r.get("budget_flagged"))
-        r["budget_counted"] = r["budget_total_yuan"] is not None and not in_form and not whole and not disputed
+        r["budget_counted"] = (
+            r["budget_total_yuan"] is not None and not in_form and not whole and not disputed
+        )
         yield r
 
 

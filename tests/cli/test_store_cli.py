@@ -358,3 +358,26 @@ def test_store_cli_show_places_series_members_of_a_pdf_by_page(tmp_path: Path) -
     table = runner.invoke(app, ["show", narrative["id"], "--home", str(home)], env={"COLUMNS": "250"}).stdout
     form = next(m for m in members if m["kind"] == "form")
     assert f"{pdf.name} p.{form['page']}" in table
+
+
+def test_store_cli_export_again_after_an_ingest_warns_of_two_snapshots(corpus: Path, tmp_path: Path) -> None:
+    """One --what exported again into a folder after the store changed: the data package describes the new
+    file beside the older ones, and the command says that it mixes two states of the store (even with -q);
+    exporting everything again makes it one snapshot, and exporting one kind at a time from one state
+    warns of nothing."""
+    home, out = tmp_path / "home", tmp_path / "out"
+    docs = sorted(corpus.glob("*.txt"))
+    first = runner.invoke(app, ["ingest", str(docs[0]), "--home", str(home), "--no-index", "-q"])
+    assert first.exit_code == 0, first.output
+    for kind in ("projects", "amounts"):  # one at a time, one state
+        done = runner.invoke(app, ["export", "--home", str(home), "-w", kind, "-f", "csv", "--out", str(out)])
+        assert done.exit_code == 0 and "warning" not in done.stderr, done.output
+    more = runner.invoke(app, ["ingest", str(docs[1]), "--home", str(home), "--no-index", "-q"])
+    assert more.exit_code == 0, more.output
+    again = runner.invoke(
+        app, ["export", "--home", str(home), "-w", "projects", "-f", "csv", "--out", str(out), "-q"]
+    )
+    assert again.exit_code == 0, again.output
+    assert "warning:" in again.stderr and "amounts.csv" in again.stderr and "another state" in again.stderr
+    whole = runner.invoke(app, ["export", "--home", str(home), "-f", "csv", "--out", str(out)])
+    assert whole.exit_code == 0 and "warning" not in whole.stderr, whole.output
