@@ -238,3 +238,31 @@ def test_pdf_project_lists_unsure_tables_are_not_asserted() -> None:
     nameless = [(1, ["单位", "金额"]), (1, ["某局", "3.00"])]
     assert read_project_list("项目支出预算表", "万元", [], nameless) is None  # no 项目 column
     assert numbering(["栏次", "1", "2", "3"]) and not numbering(["合计", "1", "2"])
+
+
+def test_project_list_names_a_listed_project_no_record_reads() -> None:
+    """Hangzhou's 表10 lists projects by unit; a project of the list that no form or narrative of the
+    document reads (here: every listed one is given a form but 校园校舍建设, and 日常保障运行 only under
+    another unit) is a `listed_project` info with its amount; one read is not."""
+    from budgetscope.models import Form, Record
+    from budgetscope.pipeline.linking.list_checks import listed_without_record
+
+    table = _list(HANGZHOU)
+    rows = {b.line: b.name or "" for b in table.lines if b.line in table.project_rows}
+    school = next(n for n in rows.values() if n.endswith(" / 校园校舍建设"))
+    unit = school.rpartition(" / ")[0]
+    records = []
+    for i, name in enumerate(sorted(set(rows.values()))):
+        owner, _, project = name.rpartition(" / ")
+        if name == school:
+            continue
+        if owner == unit and project == "日常保障运行":
+            owner = "杭州市交通运输局"  # the same name, another unit's form
+        records.append(Record(id=f"f{i}", kind="form", doc=HANGZHOU.name, title=project, name=project,
+                              form=Form(implementer=owner)))  # fmt: skip
+    found = listed_without_record(HANGZHOU.name, [table], records)
+    assert sorted(c.subject for c in found) == sorted([school, f"{unit} / 日常保障运行"])
+    [c] = [c for c in found if c.subject == school]
+    assert c.kind == "listed_project" and c.status == "missing" and c.stated_yuan == Decimal("67000000.00")
+    assert c.page == 1 and "6,700.00万元" in c.message  # the excerpt's first page (p.37 of the budget)
+    assert listed_without_record(HANGZHOU.name, [table], []) == []  # no record read at all: coverage says so

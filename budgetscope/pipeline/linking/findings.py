@@ -214,7 +214,7 @@ def department_checks(
     document: Document, tables: Sequence[BudgetTable], stated: Sequence[StatedTotal]
 ) -> list[Check]:
     """Compare the totals a department budget states in words with its own tables."""
-    from budgetscope.pipeline.linking.list_checks import project_list_checks
+    from budgetscope.pipeline.linking.list_checks import listed_without_record, project_list_checks
     from budgetscope.pipeline.linking.stated_forms import stated_forms_checks
     from budgetscope.pipeline.linking.table_checks import table_sum_checks
 
@@ -243,6 +243,8 @@ def department_checks(
         )  # fmt: skip
     out.extend(c.model_copy(update={"document_id": did}) for c in table_sum_checks(document.doc, tables))
     out.extend(c.model_copy(update={"document_id": did}) for c in project_list_checks(document.doc, tables))
+    listed = listed_without_record(document.doc, tables, document.records)
+    out.extend(c.model_copy(update={"document_id": did}) for c in listed)
     forms = forms_total_check(document)
     if forms is not None:
         out.append(forms.model_copy(update={"document_id": did}))

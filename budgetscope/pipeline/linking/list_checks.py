@@ -10,6 +10,10 @@ off by no more than half a unit of each cell's last digit is ``rounded``). Two r
   sources (财政拨款: 一般公共预算, 政府性基金 …) counted by its 小计 when it prints one, else by
   its columns; and a group's 小计 = the sum of its columns.
 
+And one ``listed_project`` check per project row the document holds no record of (no form or narrative
+of that name, of that unit when the list names units, while the document holds some): ``missing``, an
+info (:func:`listed_without_record`) — the project is in the store's table lines only, not searchable.
+
 Each check's ``field`` is ``list-total:PAGE:ROW:COLUMN`` or ``list-row:PAGE:ROW:COLUMN`` (the page the
 list starts on: two lists of one title are two). A list whose columns are not plain sources (上年预算数, 增减, %, 执行数) or nest deeper than a group
 and its columns is not summed by columns: how its columns add up is not read.
@@ -36,7 +40,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
-from budgetscope.models import BudgetLine, BudgetTable, Check
+from budgetscope.models import BudgetLine, BudgetTable, Check, Record, stable_id
+from budgetscope.pipeline.linking.checks import yuan_text
 from budgetscope.pipeline.linking.table_checks import sum_check
 
 TOTALS = frozenset({"合计", "总计"})
@@ -140,4 +145,54 @@ def project_list_checks(doc: str, tables: Sequence[BudgetTable]) -> list[Check]:
     return out
 
 
-__all__ = ["project_list_checks", "sources"]
+def _plain(name: str | None) -> str:
+    return re.sub(r"\s+", "", name or "")
+
+
+def listed_without_record(doc: str, tables: Sequence[BudgetTable], records: Sequence[Record]) -> list[Check]:
+    """A ``listed_project`` info for each project row of the lists that no project record of the document
+    reads: same name (spaces aside), and, when the list names the unit (``单位 / 项目``) and the form its
+    implementer, that unit. Nothing when the document holds no project record (its coverage says so).
+
+    >>> from decimal import Decimal
+    >>> from budgetscope.models import BudgetLine, BudgetTable, Record
+    >>> cells = (BudgetLine("表10", 1, "校 / 校舍建设", "合计", Decimal("67000000"), "6,700.00", "万元", page=37),)
+    >>> table = BudgetTable("表10", 0, "万元", cells, page=37, project_rows=(1,), total_rows=())
+    >>> other = Record(id="f", kind="form", doc="a.pdf", title="t", name="日常保障运行")
+    >>> [c.message for c in listed_without_record("a.pdf", [table], [other])]
+    ['表10 p. 37 lists 校 / 校舍建设 6,700.00万元 (67,000,000元), a project of which no form or narrative was read']
+    """
+    projects = [r for r in records if r.kind in ("form", "narrative")]
+    if not projects:
+        return []
+    out: list[Check] = []
+    for table in tables:
+        rows = _rows(table)
+        for line in table.project_rows:
+            cells = rows[line]
+            first = next(iter(cells.values()))
+            unit, _, name = (first.name or "").rpartition(" / ")
+            same = [r for r in projects if _plain(r.name) == _plain(name)]
+            if unit:
+                same = [
+                    r
+                    for r in same
+                    if not (r.form and r.form.implementer) or _plain(r.form.implementer) == _plain(unit)
+                ]
+            if same:
+                continue
+            total = next((cells[c] for c in cells if c in TOTALS), first)
+            where = (
+                f"{table.title} p. {total.page or table.page}" if table.page else f"{table.title} line {line}"
+            )
+            out.append(Check(
+                id="check:" + stable_id("listed_project", doc, table.title, table.page or 0, line), kind="listed_project",
+                status="missing", subject=first.name or "", doc=doc, line=None if table.page else total.line,
+                page=total.page or table.page, stated=f"{total.text}{total.unit or table.unit}", stated_yuan=total.yuan,
+                message=f"{where} lists {first.name} {total.text}{total.unit or table.unit} ({yuan_text(total.yuan)}), a "
+                "project of which no form or narrative was read", field=f"listed:{table.page or 0}:{line}",
+            ))  # fmt: skip
+    return out
+
+
+__all__ = ["listed_without_record", "project_list_checks", "sources"]
