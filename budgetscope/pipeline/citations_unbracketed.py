@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from budgetscope.models import Citation
-from budgetscope.pipeline.docnumbers import find_doc_number_lists, find_doc_numbers
+from budgetscope.pipeline.docnumbers import find_doc_number_lists, find_doc_numbers, parse_doc_number
 
 _BREAK = re.compile(r"[ \t\u3000]*\r?\n[ \t\u3000]*")
 CLOSING = re.compile(r"[ \t\u3000]*[）)】\]〕］]")
@@ -194,20 +194,47 @@ def find_unbracketed(text: str, section: str | None, masked_text: str) -> list[C
 
 _BARE_NUMBER_LEFT = re.compile(r"(?:根据|依据|依照|按照|遵照|参照|贯彻落实|贯彻|落实|执行|见)[\s“\"]*$")
 _BARE_NUMBER_RIGHT = re.compile(r"^[\s”\"]*(?:号?文件|文|的?(?:精神|要求|规定))")
+_LISTED_GAP = re.compile(r"》?(?:文件|文)?(?:以及|[和及与、])")
+"""Between a citation and a 文号 listed after it: 《A》和, 《A》（国发〔2021〕9号）、, 国发〔2021〕9号文件及."""
+_WHITESPACE = re.compile(r"\s+")
+MAX_LISTED_GAP = 40
+
+
+def _listed_after(text: str, start: int, taken: list[Citation]) -> bool:
+    """Whether the 文号 at ``start`` is listed right after a citation (依据《A》和国发〔2021〕9号文件): the
+    text between is a joiner, after the citation's own 文号 if it has one (《A》（沪财绩〔2020〕6号）及…).
+    A 文号 in the brackets after a title (《A》（沪府发〔2020〕1号、沪府发〔2020〕2号）) is the title's: no joiner
+    stands between the title and it."""
+    before = [c for c in taken if c.end <= start]
+    if not before:
+        return False
+    citation = max(before, key=lambda c: c.end)
+    gap = _WHITESPACE.sub("", text[citation.end : start])
+    if len(gap) > MAX_LISTED_GAP:
+        return False
+    own = next(find_doc_numbers(gap), None)
+    mine = parse_doc_number(citation.doc_number) if citation.doc_number is not None else None
+    if own is not None and mine is not None and own.number.key() == mine.key():
+        if re.fullmatch(r"》?[（(【\[〔［]?", gap[: own.start]) is None:
+            return False
+        gap = re.sub(r"^[）)】\]〕］]", "", gap[own.end :])
+    return _LISTED_GAP.fullmatch(gap) is not None
 
 
 def find_bare_numbers(text: str, section: str | None, taken: list[Citation]) -> list[Citation]:
     """A 文号 standing alone as the thing cited ("依据国发〔2021〕9号文件"): the number is the title.
 
-    Only when a citing verb comes right before it and 文件/文/精神/要求/规定 right after, and no
-    citation found otherwise holds it or has it as its 文号. A list of 文号 (根据闽人社文〔2009〕60及
-    榕劳社保〔2010〕38号文件精神) is cited whole: the verb before its first, the cue after its last; a
-    member written without its 号 has it added (``doc_number_inferred``), its wording as written.
+    When a citing verb comes right before it and 文件/文/精神/要求/规定 right after, or when it is listed
+    after another citation (依据《中华人民共和国预算法》和国发〔2021〕9号文件), and no citation found otherwise
+    holds it or has it as its 文号. A list of 文号 (根据闽人社文〔2009〕60及榕劳社保〔2010〕38号文件精神) is
+    cited whole: the verb before its first, the cue after its last; a member written without its 号 has
+    it added (``doc_number_inferred``), its wording as written.
     """
-    out = []
+    out: list[Citation] = []
     for run in find_doc_number_lists(text):
         left, right = text[max(0, run[0].start - 8) : run[0].start], text[run[-1].end : run[-1].end + 8]
-        if not (_BARE_NUMBER_LEFT.search(left) and _BARE_NUMBER_RIGHT.match(right)):
+        cited = bool(_BARE_NUMBER_LEFT.search(left) and _BARE_NUMBER_RIGHT.match(right))
+        if not cited and not _listed_after(text, run[0].start, [*taken, *out]):
             continue
         for dn in run:
             start, end, number = dn.start, dn.end, dn.number.text

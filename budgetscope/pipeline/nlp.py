@@ -13,12 +13,15 @@ Each is a ``@Language.factory`` registered through the ``spacy_factories`` entry
 Results go to ``doc.spans[<component name>]`` (replaced, never appended, so running a component
 twice gives the same doc); each span carries the typed record in a Span extension: ``._.amount``
 (:class:`~budgetscope.models.Amount`), ``._.period`` (:class:`~budgetscope.models.Period`),
-``._.citation`` (:class:`~budgetscope.models.Citation`). The components hold primitives only in
-their config and round-trip through ``nlp.to_disk``/``spacy.load``.
+``._.citation`` (:class:`~budgetscope.models.Citation`). A span is exactly its record's text: a token
+the segmenter glued across a record's edge (jieba's 及榕劳 in 60及榕劳社保〔2010〕38号) is split there
+(:func:`split_tokens`). The components hold primitives only in their config and round-trip through
+``nlp.to_disk``/``spacy.load``.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 from collections.abc import Iterable
@@ -26,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, SpanGroup, Token
 
 from budgetscope.pipeline.citations import find_citations
 from budgetscope.pipeline.dates import find_periods
@@ -58,8 +61,10 @@ class _Component:
         raise NotImplementedError
 
     def __call__(self, doc: Doc) -> Doc:
+        found = self.find(doc.text)
+        split_tokens(doc, [offset for start, end, _ in found for offset in (start, end)])
         spans: list[Span] = []
-        for start, end, record in self.find(doc.text):
+        for start, end, record in found:
             span = doc.char_span(start, end, label=self.name, alignment_mode="expand")
             if span is None:
                 continue
@@ -83,6 +88,62 @@ class _Component:
             for k, v in json.loads(f.read_text()).items():
                 setattr(self, k, v)
         return self
+
+
+def split_tokens(doc: Doc, offsets: Iterable[int]) -> None:
+    """Split the tokens an offset falls inside, so that a span may start or end there.
+
+    A segmenter may glue a record's edge to its neighbour (jieba's 及榕劳 in 60及榕劳社保〔2010〕38号): the
+    span of 榕劳社保〔2010〕38号 would take in 及. Each piece keeps the token's tag, part of speech, dependency
+    label and entity type; the last piece its head (the others attach to it); none but the first starts
+    a sentence. The spans other components put in ``doc.spans`` are placed anew on the new tokens.
+    """
+    cuts: dict[int, list[int]] = {}
+    for offset in sorted(set(offsets)):
+        token = _token_at(doc, offset)
+        if token is not None and token.idx < offset:
+            cuts.setdefault(token.i, []).append(offset - token.idx)
+    if not cuts:
+        return
+    groups = {
+        key: [(s.start_char, s.end_char, s.label_, s.kb_id_, s.id_) for s in group]
+        for key, group in doc.spans.items()
+    }
+    inside = [doc[i].idx + p for i, points in cuts.items() if doc[i].sent_start for p in points]
+    with doc.retokenize() as retokenizer:
+        for i, points in cuts.items():
+            token = doc[i]
+            bounds = [0, *points, len(token.text)]
+            pieces = [token.text[a:b] for a, b in itertools.pairwise(bounds)]
+            last = len(pieces) - 1
+            head: Token | tuple[Token, int] = token.head if token.head.i != i else (token, last)
+            attrs: dict[str | int, list[Any]] = {
+                name: [value] * len(pieces)
+                for name, value in (("TAG", token.tag_), ("POS", token.pos_), ("DEP", token.dep_),
+                                    ("ENT_TYPE", token.ent_type_))
+            }  # fmt: skip
+            retokenizer.split(token, pieces, heads=[*([(token, last)] * last), head], attrs=attrs)
+    if not doc.has_annotation("DEP"):  # a parse sets sentence starts from the heads
+        for offset in inside:
+            piece = _token_at(doc, offset)
+            if piece is not None:
+                piece.is_sent_start = False
+    for key, spans in groups.items():
+        placed = [doc.char_span(a, b, label=label, kb_id=kb, span_id=id_) for a, b, label, kb, id_ in spans]
+        kept = [s for s in placed if s is not None]
+        doc.spans[key] = SpanGroup(doc, name=key, attrs=doc.spans[key].attrs, spans=kept)
+
+
+def _token_at(doc: Doc, offset: int) -> Token | None:
+    """The token whose text holds the character at ``offset``, None when none does (a space, the end)."""
+    lo, hi = 0, len(doc)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if doc[mid].idx + len(doc[mid].text) <= offset:
+            lo = mid + 1
+        else:
+            hi = mid
+    return doc[lo] if lo < len(doc) and doc[lo].idx <= offset else None
 
 
 class AmountComponent(_Component):

@@ -5,8 +5,9 @@ from pathlib import Path
 
 import pytest
 import spacy
+from spacy.tokens import Doc
 
-from budgetscope.pipeline.nlp import AMOUNTS, CITATIONS, DATES, nlp
+from budgetscope.pipeline.nlp import AMOUNTS, CITATIONS, DATES, nlp, split_tokens
 
 BUDGET = "根据项目的实际情况安排项目执行，该项目总资金为627.2万元。子项目1大院日常运维 351.6万元；"
 PERIOD = "项目实施周期：2026年1月1日-12月31日。"
@@ -60,3 +61,73 @@ def test_nlp_to_disk_round_trip(tmp_path: Path, pipeline: spacy.language.Languag
         ]
         assert got.spans[name]
     pipeline.get_pipe(AMOUNTS).unit = None
+
+
+# jieba glues a record's edge to the character beside it (60及榕劳, 9000元及, 2025年度预算): the span of each
+# record is exactly its text, not the whole token (Fuzhou healthcare security 2026 p.35, Guangzhou data
+# bureau 2026 project targets p.5, stcsm-2025 line 1514; the 预算法 sentence is a reviewer's)
+FUZHOU_P35 = "根据闽人社文〔2009〕60及榕劳社保〔2010〕38号文件精神，预计市属困难国有集体企业在职职工119人，市财政需补助7.14万元。"
+GUANGZHOU_P5 = (
+    "4、4-成本指标；41-经济成本指标；专家评审成本控制数；实施周期指标值:9000元及以内；年度指标值:0元。"
+)
+STCSM_1514 = "上海科技宣传工作2025年度预算安排730.13万元。"
+LISTED = "依据《中华人民共和国预算法》及国发〔2021〕9号文件。"
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "expected"),
+    [
+        (FUZHOU_P35, CITATIONS, ["闽人社文〔2009〕60", "榕劳社保〔2010〕38号"]),
+        (LISTED, CITATIONS, ["中华人民共和国预算法", "国发〔2021〕9号"]),
+        (GUANGZHOU_P5, AMOUNTS, ["9000元", "0元"]),
+        (STCSM_1514, DATES, ["2025年度"]),
+    ],
+    ids=["fuzhou-p35", "listed", "guangzhou-p5", "stcsm-1514"],
+)
+def test_nlp_span_is_exactly_the_record_s_text(
+    pipeline: spacy.language.Language, text: str, name: str, expected: list[str]
+) -> None:
+    doc = pipeline(text)
+    spans = doc.spans[name]
+    assert [s.text for s in spans] == expected
+    for s in spans:
+        record = s._.get({AMOUNTS: "amount", DATES: "period", CITATIONS: "citation"}[name])
+        start = record.offset if name == DATES else record.start
+        assert (s.start_char, s.end_char) == (start, start + len(s.text))
+    cites = [s._.citation for s in doc.spans[CITATIONS]]
+    assert [s.text for s in doc.spans[CITATIONS]] == [c.wording.strip("《》") for c in cites]
+
+
+def test_nlp_splitting_a_token_keeps_other_components_spans_and_sentences(
+    pipeline: spacy.language.Language,
+) -> None:
+    text = BUDGET + FUZHOU_P35 + PERIOD
+    doc = pipeline(text)  # amounts and dates are set before the citations split 及榕劳
+    with pipeline.select_pipes(disable=[CITATIONS]):
+        unsplit = pipeline(text)
+    assert "及榕劳" in [t.text for t in unsplit]
+    assert [t.text for t in doc if t.text in ("及", "榕劳", "及榕劳")] == ["及", "榕劳"]
+    for name in (AMOUNTS, DATES):
+        assert [(s.text, s.start_char, s.end_char) for s in doc.spans[name]] == [
+            (s.text, s.start_char, s.end_char) for s in unsplit.spans[name]
+        ]
+    assert doc.spans[AMOUNTS][-1].text == "7.14万元"
+    assert doc.spans[AMOUNTS][-1]._.amount.yuan == Decimal("71400")
+    assert [s.text for s in doc.sents] == [s.text for s in unsplit.sents]
+    again = pipeline.get_pipe(CITATIONS)(doc)  # nothing left to split: the same doc
+    assert [t.text for t in again] == [t.text for t in doc]
+    assert [s.text for s in again.spans[CITATIONS]] == ["闽人社文〔2009〕60", "榕劳社保〔2010〕38号"]
+
+
+def test_nlp_split_tokens_keeps_a_parse() -> None:
+    vocab = spacy.blank("zh").vocab
+    doc = Doc(vocab, words=["根据", "60及榕劳", "社保", "。"], spaces=[False] * 4, heads=[0, 0, 1, 0],
+              deps=["ROOT", "obj", "nmod", "punct"], pos=["VERB", "NOUN", "NOUN", "PUNCT"])  # fmt: skip
+    split_tokens(doc, [5, 5, 7])  # inside 60及榕劳 (twice), and an edge between two tokens
+    assert [(t.text, t.head.text, t.dep_, t.pos_) for t in doc] == [
+        ("根据", "根据", "ROOT", "VERB"),
+        ("60及", "榕劳", "obj", "NOUN"),  # the pieces before the last attach to it
+        ("榕劳", "根据", "obj", "NOUN"),  # the last keeps the token's head
+        ("社保", "60及", "nmod", "NOUN"),
+        ("。", "根据", "punct", "PUNCT"),
+    ]
