@@ -12,6 +12,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
+from budgetscope.messages import one_line
 from budgetscope.models import money_grouped, to_json
 from budgetscope.search_cli.common import HomeOption, fail, stdout, usage, warn
 
@@ -86,13 +87,13 @@ def _money(value: Any) -> str:
 def _table(changes: DepartmentChanges) -> None:
     out = stdout()
     before, after = changes.holdings
-    out.print(Text(f"{changes.department}: {before.year} → {after.year}", style="bold"))
+    out.print(Text(f"{one_line(changes.department)}: {before.year} → {after.year}", style="bold"))
     for h in changes.holdings:
         kept = f"; {h.flagged} flagged left out" if h.flagged else ""
         out.print(
             Text(
                 f"  {h.year}: {h.projects} projects ({h.narratives} narratives, {h.forms} forms) in "
-                f"{', '.join(h.documents)}; budgets stated {money_grouped(h.budget_total_yuan)} 元 "
+                f"{', '.join(map(one_line, h.documents))}; budgets stated {money_grouped(h.budget_total_yuan)} 元 "
                 f"({h.projects - h.without_budget - h.flagged} projects{kept})"
             )
         )
@@ -100,9 +101,9 @@ def _table(changes: DepartmentChanges) -> None:
         "", "project", f"{before.year} (元)", f"{after.year} (元)", "change (元)", "%", "targets", "id"
     )
     for p in changes.projects:
-        name = Text(p.name)
+        name = Text(one_line(p.name))
         if p.name_before:
-            name.append(f"\nwas {p.name_before}", style="dim")
+            name.append(f"\nwas {one_line(p.name_before)}", style="dim")
         if p.seen_in:
             name.append(f"\nalso in {', '.join(map(str, p.seen_in))}", style="dim")
         change = _money(p.change_yuan) + (" (flagged)" if p.flagged and p.change_yuan is not None else "")
@@ -119,4 +120,4 @@ def _table(changes: DepartmentChanges) -> None:
     out.print(table)
     for p in changes.projects:
         for t in p.targets:
-            out.print(Text(f"  {p.name} · {t.indicator}: {t.before or '—'} → {t.after or '—'}"))
+            out.print(Text(one_line(f"  {p.name} · {t.indicator}: {t.before or '—'} → {t.after or '—'}")))

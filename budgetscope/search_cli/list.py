@@ -11,6 +11,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from budgetscope.messages import one_line
 from budgetscope.models import decimal_text, money_grouped, to_json
 from budgetscope.search_cli.common import HomeOption, fail, place, stdout
 
@@ -111,7 +112,7 @@ def _table(what: ListWhat, rows: list[dict[str, Any]]) -> None:
     if what is ListWhat.documents:
         table = Table("document", "kind", "department", "year", "pages", "projects", "warnings")
         for r in rows:
-            table.add_row(r["doc"], r["kind"], r["department"] or "", _cell(r["year"]), _cell(r["pages"]),
+            table.add_row(one_line(r["doc"]), r["kind"], one_line(r["department"] or ""), _cell(r["year"]), _cell(r["pages"]),
                           str(r["projects"]), str(len(r["warnings"])))  # fmt: skip
     else:
         table = Table("id", "year", "department", "project", "budget (元)", "where")
@@ -119,7 +120,7 @@ def _table(what: ListWhat, rows: list[dict[str, Any]]) -> None:
             budget = money_grouped(r["budget_total_yuan"]) if r["budget_total_yuan"] is not None else ""
             unit = f" / {r['unit']}" if r["unit"] else ""
             table.add_row(
-                r["id"][:8], _cell(r["year"]), f"{r['department'] or ''}{unit}", r["name"],
+                r["id"][:8], _cell(r["year"]), one_line(f"{r['department'] or ''}{unit}"), one_line(r["name"] or ""),
                 budget + (" (flagged)" if r["budget_flagged"] and budget else ""), place(r["doc"], r["line"], r["page"]),
             )  # fmt: skip
     out.print(table)
