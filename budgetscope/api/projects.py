@@ -227,13 +227,17 @@ def project_budgets(
 
 
 def document_summaries(store: EntityStore) -> list[DocumentSummary]:
-    """The stored documents by name, each with its number of projects and its reading warnings."""
-    counts: dict[str, int] = {}
+    """The stored documents by name, each with its number of projects (a department-wide form is no
+    project, as /browse and search count: counted apart) and its reading warnings."""
+    from collections import Counter
+
+    counts: Counter[tuple[str, bool]] = Counter()
     for row in store.select("projects"):
-        counts[row["doc"]] = counts.get(row["doc"], 0) + 1
+        counts[row["doc"], row["kind"] == "department_form"] += 1
     return [
         DocumentSummary(doc=r["doc"], path=r["path"], kind=r["kind"], department=r["department"], year=r["year"],
-                        pages=r["pages"], chars=r["chars"], projects=counts.get(r["doc"], 0),
+                        pages=r["pages"], chars=r["chars"], projects=counts[r["doc"], False],
+                        department_forms=counts[r["doc"], True],
                         warnings=json.loads(r["warnings"] or "[]"))
         for r in sorted(store.select("documents"), key=lambda r: r["doc"])
     ]  # fmt: skip

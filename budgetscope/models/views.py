@@ -233,6 +233,8 @@ class DocumentSummary(_View):
     pages: int | None = None
     chars: int | None = None
     projects: int = 0
+    """Its projects: narratives and forms (a department-wide form is no project: ``department_forms``)."""
+    department_forms: int = 0
     warnings: list[str] = Field(default_factory=list)
 
 
