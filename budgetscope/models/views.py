@@ -39,6 +39,12 @@ class _View(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+MAX_TOP_K = 100
+"""The most projects one search lists through the command line (``search --top-k``) and the web
+(``/api/search?top_k=``, a serve answering others' requests): the same limit in both; the Python API's
+``top_k`` has none."""
+
+
 class SearchFilters(_View):
     """What a search may be restricted to (None = no restriction).
 

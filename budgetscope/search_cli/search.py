@@ -16,7 +16,7 @@ from rich.console import Group
 from rich.text import Text
 
 from budgetscope.messages import counted, one_line, shell_word
-from budgetscope.models import to_json
+from budgetscope.models import MAX_TOP_K, to_json
 from budgetscope.search_cli.common import (
     EncoderOption,
     HomeOption,
@@ -60,7 +60,10 @@ def command(
     cites: Annotated[
         str | None, typer.Option("--cites", help="Only projects citing this policy document.")
     ] = None,
-    top_k: Annotated[int, typer.Option("--top-k", "-k", min=1, help="How many projects.")] = 10,
+    top_k: Annotated[
+        int,
+        typer.Option("--top-k", "-k", min=1, max=MAX_TOP_K, help=f"How many projects (1 to {MAX_TOP_K})."),
+    ] = 10,
     mode: Annotated[Mode, typer.Option("--mode", help="hybrid, dense or sparse (BM25).")] = Mode.hybrid,
     queries: Annotated[
         Path | None, typer.Option("--queries", help='A JSONL file of {"query", "filters"} lines.')
