@@ -216,7 +216,13 @@ def render(details: dict[str, Any]) -> Group:
 
 
 def command(
-    project_id: Annotated[str, typer.Argument(help="Project id (or a unique prefix, or DOC:LINE).")],
+    project_id: Annotated[
+        str,
+        typer.Argument(
+            help="Project id, a unique id prefix (6+ characters; search's #id8), DOC:LINE (any line of the "
+            "project, as `list projects` and search print it), DOC p.N (a PDF's page) or the exact name."
+        ),
+    ],
     home: HomeOption = None,
     format: Annotated[ShowFormat, typer.Option("--format", "-f", help="table or json.")] = ShowFormat.table,
 ) -> None:
