@@ -59,6 +59,41 @@ def quoted(name: object) -> str:
     return text
 
 
+_SHELL_SAFE = re.compile(r"[^\s'\"\\$`!*?;&|<>(){}\[\]#~^]+")
+_ANSI_C = {"\\": "\\\\", "'": "\\'"}
+
+
+def shell_word(text: object) -> str:
+    r"""``text`` as one word of a shell command a message suggests (``budgetscope remove …``): as is when
+    no character needs quoting (国发〔2021〕9号), else single-quoted (``shlex.quote``); a name holding a
+    control character (a newline, a tab, ESC) as bash's ``$'…'`` with the character escaped, so the
+    command stays on one line, shows nothing raw and still names the file. A word starting with ``-``
+    is left for the caller to put ``--`` before.
+
+    >>> print(shell_word("a.txt"), shell_word("the Fire Law"), shell_word('we "q" <b>'))
+    a.txt 'the Fire Law' 'we "q" <b>'
+    >>> print(shell_word("tab\tname\x1b[31m.txt"), shell_word("b\\s 'q'\n"))
+    $'tab\tname\x1b[31m.txt' $'b\\s \'q\'\n'
+    """
+    import shlex
+
+    word = str(text)
+    if _CONTROL.search(word):
+        return "$'" + one_line("".join(_ANSI_C.get(c, c) for c in word)) + "'"
+    return word if _SHELL_SAFE.fullmatch(word) else shlex.quote(word)
+
+
+def remove_command(docs: list[str]) -> str:
+    """The ``budgetscope remove`` command that takes these stored documents out, each name one shell
+    word (:func:`shell_word`), after ``--`` when one starts with ``-``.
+
+    >>> remove_command(["a.txt", "-b.txt", "c d.txt"])
+    "budgetscope remove -- a.txt -b.txt 'c d.txt'"
+    """
+    dashes = "-- " if any(d.startswith("-") for d in docs) else ""
+    return f"budgetscope remove {dashes}" + " ".join(shell_word(d) for d in docs)
+
+
 NOT_BUDGET = "not a budget document: no narratives or forms segmented"
 """The warning a document of another kind carries (a notice, an evaluation report): nothing was read."""
 
@@ -101,4 +136,13 @@ def is_disk_full(exc: BaseException, path: str | Path | None = None) -> bool:
         return False
 
 
-__all__ = ["DISK_LOW", "disk_full", "first_line", "is_disk_full", "one_line", "quoted"]
+__all__ = [
+    "DISK_LOW",
+    "disk_full",
+    "first_line",
+    "is_disk_full",
+    "one_line",
+    "quoted",
+    "remove_command",
+    "shell_word",
+]

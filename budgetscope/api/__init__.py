@@ -27,6 +27,7 @@ from budgetscope.api.errors import (
     UnknownDepartment,
     UnknownPolicyDocument,
     UnreadableLoad,
+    YearsOutOfOrder,
 )
 from budgetscope.api.frames import Rows, to_frame
 from budgetscope.api.session import Budgetscope
@@ -96,6 +97,7 @@ __all__ = [
     "UnknownDepartment",
     "UnknownPolicyDocument",
     "UnreadableLoad",
+    "YearsOutOfOrder",
     "extract",
     "open",
     "process",

@@ -15,6 +15,15 @@ class InvalidQuery(BudgetscopeError, ValueError):
     """A query or its options the API does not take: empty, over the length limit, ``top_k`` below 1."""
 
 
+class YearsOutOfOrder(InvalidQuery):
+    """``changes``' earlier year (``since``) is not before the later one (``year``: given, or the
+    department's latest stored, ``latest``)."""
+
+    def __init__(self, since: int, year: int, *, latest: bool) -> None:
+        self.since, self.year, self.latest = since, year, latest
+        super().__init__(f"since {since} must be before {'the latest year' if latest else 'year'} {year}")
+
+
 class NoSearchIndex(BudgetscopeError):
     """Searching before anything was indexed."""
 

@@ -11,7 +11,7 @@ import re
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from budgetscope.api.errors import AmbiguousProject
+from budgetscope.api.errors import AmbiguousProject, ProjectNotFound
 from budgetscope.models import (
     Check,
     Coverage,
@@ -32,8 +32,9 @@ if TYPE_CHECKING:
 
 
 def resolve_project_id(store: EntityStore, key: str) -> str | None:
-    """The project id for an id, a unique id prefix (6+ characters), ``DOC:LINE``, ``DOC p.N`` (or
-    ``DOC:p.N``, a PDF's page) or an exact project name; None when none.
+    """The project id for an id, a unique id prefix (6+ characters), ``DOC:LINE`` (any line of the
+    project: :func:`project_at_line`), ``DOC p.N`` (or ``DOC:p.N``, a PDF's page) or an exact project
+    name; None when none.
 
     Raises :class:`AmbiguousProject` when a prefix, a page or a name matches more than one project (a
     name told by a narrative and its form, or in several years, or a page of several forms, lists them
@@ -49,6 +50,8 @@ def resolve_project_id(store: EntityStore, key: str) -> str | None:
             raise AmbiguousProject(f"{len(rows)} projects are printed at {key!r}: {_listed(store, rows)}")
         if rows:
             return str(rows[0]["id"])
+        if m["line"] and (inside := project_at_line(store, m["doc"], int(m["line"]))) is not None:
+            return inside
     if len(key) >= 6:
         matches = [row["id"] for row in store.select("projects") if str(row["id"]).startswith(key)]
         if len(matches) > 1:
@@ -60,6 +63,36 @@ def resolve_project_id(store: EntityStore, key: str) -> str | None:
     if len(named) > 1:
         raise AmbiguousProject(f"{len(named)} projects are named {key!r}: {_listed(store, named)}")
     return str(named[0]["id"]) if named else None
+
+
+def project_at_line(store: EntityStore, doc: str, line: int) -> str | None:
+    """The project a line of a stored text lies in: the one whose heading is the last at or before the
+    line, unless a part of the document (its summary tables, 其他相关情况说明) starts between them; None
+    when the store has no project of ``doc`` with lines. A line before the first project, or in a part
+    that holds none, raises :class:`ProjectNotFound` saying so. (The store keeps no count of a text's
+    lines: a line past the end of the document is taken for its last project's.)"""
+    rows = sorted((r for r in store.select("projects", {"doc": doc}) if r["line"] is not None),
+                  key=lambda r: (r["line"], r["position"]))  # fmt: skip
+    if not rows:
+        return None
+    where = f"line {line} of {doc}"
+    before = [r for r in rows if r["line"] <= line]
+    if not before:
+        first = rows[0]
+        raise ProjectNotFound(
+            f"{where} is in no project: the first, {first['name'] or first['title']}, starts at line {first['line']}"
+        )
+    project = before[-1]
+    document = next(store.select("documents", {"doc": doc}), None)
+    parts = json.loads(document["parts"] or "[]") if document else []
+    later = [p for p in parts if p.get("line") is not None and project["line"] < p["line"] <= line]
+    if later:  # a part of the document that is not this project's starts before the line
+        part = later[0]
+        raise ProjectNotFound(
+            f"{where} is in no project: it is in {part.get('title') or part.get('key')} (from line "
+            f"{part['line']}), after {project['name'] or project['title']} (line {project['line']})"
+        )
+    return str(project["id"])
 
 
 def page_hint(store: EntityStore, key: str) -> str:
@@ -227,13 +260,17 @@ def project_budgets(
 
 
 def document_summaries(store: EntityStore) -> list[DocumentSummary]:
-    """The stored documents by name, each with its number of projects and its reading warnings."""
-    counts: dict[str, int] = {}
+    """The stored documents by name, each with its number of projects (a department-wide form is no
+    project, as /browse and search count: counted apart) and its reading warnings."""
+    from collections import Counter
+
+    counts: Counter[tuple[str, bool]] = Counter()
     for row in store.select("projects"):
-        counts[row["doc"]] = counts.get(row["doc"], 0) + 1
+        counts[row["doc"], row["kind"] == "department_form"] += 1
     return [
         DocumentSummary(doc=r["doc"], path=r["path"], kind=r["kind"], department=r["department"], year=r["year"],
-                        pages=r["pages"], chars=r["chars"], projects=counts.get(r["doc"], 0),
+                        pages=r["pages"], chars=r["chars"], projects=counts[r["doc"], False],
+                        department_forms=counts[r["doc"], True],
                         warnings=json.loads(r["warnings"] or "[]"))
         for r in sorted(store.select("documents"), key=lambda r: r["doc"])
     ]  # fmt: skip

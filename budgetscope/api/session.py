@@ -263,8 +263,8 @@ class Budgetscope:
     # -- reading -----------------------------------------------------------------------------------
 
     def project(self, id: str) -> ProjectView:
-        """One project by id (``#id8`` as search lists it), unique id prefix (6+ characters), ``DOC:LINE`` or
-        ``DOC p.N``: its record (sections,
+        """One project by id (``#id8`` as search lists it), unique id prefix (6+ characters), ``DOC:LINE``
+        (any line of the project), ``DOC p.N`` or its exact name: its record (sections,
         amounts, period, citations, form), the same project in other years, its linked form or
         narrative, and its checks and findings. :class:`ProjectNotFound`, :class:`AmbiguousProject`."""
         from budgetscope.api.projects import page_hint, project_view, resolve_project_id

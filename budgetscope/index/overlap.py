@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from decimal import Decimal
 
-from budgetscope.messages import counted, quoted
+from budgetscope.messages import counted, quoted, remove_command
 from budgetscope.models import Document
 from budgetscope.store.protocol import EntityStore
 
@@ -55,7 +55,7 @@ def overlap_of(document: Document, store: EntityStore) -> str | None:
         return (
             f"{quoted(document.doc)}: {which} stored already from "
             f"{quoted(within[0])} (pages of it, or a copy?): search shows them twice; "
-            f"`budgetscope remove {'-- ' if document.doc.startswith('-') else ''}{document.doc}` takes this one out"
+            f"`{remove_command([document.doc])}` takes this one out"
         )
     if contained:  # stored before: pages of this document (the one of fewer pages, when both hold the same)
         names = ", ".join(quoted(d) for d in contained[:3]) + (
@@ -63,7 +63,7 @@ def overlap_of(document: Document, store: EntityStore) -> str | None:
         )
         return (
             f"{quoted(document.doc)}: the projects of {names} are all in it too (pages of this one?): "
-            f"search shows them twice; `budgetscope remove {' '.join(contained)}` takes the pages out"
+            f"search shows them twice; `{remove_command(contained)}` takes the pages out"
         )
     near = [(doc, n) for doc, n in alike.most_common() if n >= NEAR_SHARED and n >= NEAR_SHARE * len(records)]
     if near:  # an edited copy (a project renamed, a budget changed) is the same document all the same
@@ -71,7 +71,7 @@ def overlap_of(document: Document, store: EntityStore) -> str | None:
         return (
             f"{quoted(document.doc)}: {n} of its {counted(len(records), 'project')} are stored already from "
             f"{quoted(doc)} (an edited copy?): search shows them twice; "
-            f"`budgetscope remove {'-- ' if document.doc.startswith('-') else ''}{document.doc}` takes this one out"
+            f"`{remove_command([document.doc])}` takes this one out"
         )
     return None
 

@@ -51,6 +51,7 @@ from budgetscope.models.records import (
 )
 from budgetscope.models.statements import BudgetLine, BudgetTable, StatedTotal, row_key, table_kind
 from budgetscope.models.views import (
+    MAX_TOP_K,
     CitedWording,
     DocumentSummary,
     HitSource,
@@ -69,6 +70,7 @@ from budgetscope.models.views import (
 __all__ = [
     "FORM_TEXT_SECTIONS",
     "FORM_TOTAL_KEYS",
+    "MAX_TOP_K",
     "SECTION_KEYS",
     "SECTION_TITLES",
     "SEVERITY",

@@ -33,8 +33,10 @@ class ProjectChange(BaseModel):
     ``status``: ``continued`` (in both years), ``new`` (in the later year only; ``seen_in`` the earlier
     years of its series, if any, before the one compared) or ``dropped`` (in the earlier year only;
     ``seen_in`` the later years it is back in). Budgets are the year's (the form's exact figure, else
-    the narrative's, as search shows them); ``change_yuan``/``change_percent`` compare them, and ``flagged`` says an error-level finding
-    disputes either (the change is then no fact). ``targets``: the form's indicators whose target changed.
+    the narrative's, as search shows them); ``change_yuan``/``change_percent`` compare them.
+    ``budget_flagged``/``budget_before_flagged``: an error-level finding disputes that year's budget (as
+    ``list``, ``show`` and the series export say of it); ``flagged``: either is disputed, so the change is
+    no fact. ``targets``: the form's indicators whose target changed.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -51,6 +53,8 @@ class ProjectChange(BaseModel):
     change_percent: Decimal | None = None
     """A percent, not money (one decimal; :meth:`DepartmentChanges.contract` writes it as a :class:`Number`)."""
     flagged: bool = False
+    budget_flagged: bool = False
+    budget_before_flagged: bool = False
     seen_in: list[int] = Field(default_factory=list)
     targets: list[TargetChange] = Field(default_factory=list)
     targets_compared: bool = False

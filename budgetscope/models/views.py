@@ -39,6 +39,12 @@ class _View(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+MAX_TOP_K = 100
+"""The most projects one search lists through the command line (``search --top-k``) and the web
+(``/api/search?top_k=``, a serve answering others' requests): the same limit in both; the Python API's
+``top_k`` has none."""
+
+
 class SearchFilters(_View):
     """What a search may be restricted to (None = no restriction).
 
@@ -233,6 +239,8 @@ class DocumentSummary(_View):
     pages: int | None = None
     chars: int | None = None
     projects: int = 0
+    """Its projects: narratives and forms (a department-wide form is no project: ``department_forms``)."""
+    department_forms: int = 0
     warnings: list[str] = Field(default_factory=list)
 
 

@@ -12,6 +12,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
+from budgetscope.messages import one_line
 from budgetscope.models import money_grouped, to_json
 from budgetscope.search_cli.common import HomeOption, fail, stdout, usage, warn
 
@@ -27,7 +28,7 @@ class ChangesFormat(StrEnum):
 
 
 CSV_COLUMNS = ("status", "name", "name_before", "budget_before_yuan", "budget_yuan", "change_yuan",
-               "change_percent", "flagged", "seen_in", "targets_compared", "targets_changed", "project_id",
+               "change_percent", "flagged", "budget_before_flagged", "budget_flagged", "seen_in", "targets_compared", "targets_changed", "project_id",
                "project_id_before", "series_id")  # fmt: skip
 
 
@@ -48,6 +49,7 @@ def command(
 ) -> None:
     """What changed in a department's budget from one year to another: projects new, dropped, continued."""
     import budgetscope
+    from budgetscope.api import YearsOutOfOrder
     from budgetscope.store.export import csv_cell
     from budgetscope.store.protocol import StoreError
 
@@ -58,6 +60,10 @@ def command(
     try:
         with budgetscope.open(home) as bs:
             changes = bs.changes(department, year=year, since=since)
+    except YearsOutOfOrder as exc:  # --since the latest year (or after it): a usage mistake
+        raise usage(
+            f"--since {exc.since} must be before {'the latest year' if exc.latest else '--year'} {exc.year}"
+        ) from None
     except (StoreError, budgetscope.BudgetscopeError) as exc:
         raise fail(str(exc)) from None
     for note in changes.notes:  # a reader's caveats: on stderr, the data stays clean
@@ -86,13 +92,13 @@ def _money(value: Any) -> str:
 def _table(changes: DepartmentChanges) -> None:
     out = stdout()
     before, after = changes.holdings
-    out.print(Text(f"{changes.department}: {before.year} → {after.year}", style="bold"))
+    out.print(Text(f"{one_line(changes.department)}: {before.year} → {after.year}", style="bold"))
     for h in changes.holdings:
         kept = f"; {h.flagged} flagged left out" if h.flagged else ""
         out.print(
             Text(
                 f"  {h.year}: {h.projects} projects ({h.narratives} narratives, {h.forms} forms) in "
-                f"{', '.join(h.documents)}; budgets stated {money_grouped(h.budget_total_yuan)} 元 "
+                f"{', '.join(map(one_line, h.documents))}; budgets stated {money_grouped(h.budget_total_yuan)} 元 "
                 f"({h.projects - h.without_budget - h.flagged} projects{kept})"
             )
         )
@@ -100,9 +106,9 @@ def _table(changes: DepartmentChanges) -> None:
         "", "project", f"{before.year} (元)", f"{after.year} (元)", "change (元)", "%", "targets", "id"
     )
     for p in changes.projects:
-        name = Text(p.name)
+        name = Text(one_line(p.name))
         if p.name_before:
-            name.append(f"\nwas {p.name_before}", style="dim")
+            name.append(f"\nwas {one_line(p.name_before)}", style="dim")
         if p.seen_in:
             name.append(f"\nalso in {', '.join(map(str, p.seen_in))}", style="dim")
         change = _money(p.change_yuan) + (" (flagged)" if p.flagged and p.change_yuan is not None else "")
@@ -112,11 +118,12 @@ def _table(changes: DepartmentChanges) -> None:
             added = sum(t.before is None for t in p.targets)
             gone = sum(t.after is None for t in p.targets)
             targets = f"+{added} −{gone} ~{len(p.targets) - added - gone}"
-        flag = " (flagged)" if p.flagged else ""  # a disputed number is never shown as fact
-        table.add_row(p.status, name, _money(p.budget_before_yuan) + (flag if p.budget_before_yuan is not None else ""),
-                      _money(p.budget_yuan) + (flag if p.budget_yuan is not None else ""), change, percent,
-                      targets, (p.project_id or p.project_id_before or "")[:8])  # fmt: skip
+        # a disputed number is never shown as fact: the year's budget a finding disputes, and the change
+        before_flag = " (flagged)" if p.budget_before_flagged and p.budget_before_yuan is not None else ""
+        after_flag = " (flagged)" if p.budget_flagged and p.budget_yuan is not None else ""
+        table.add_row(p.status, name, _money(p.budget_before_yuan) + before_flag, _money(p.budget_yuan) + after_flag,
+                      change, percent, targets, (p.project_id or p.project_id_before or "")[:8])  # fmt: skip
     out.print(table)
     for p in changes.projects:
         for t in p.targets:
-            out.print(Text(f"  {p.name} · {t.indicator}: {t.before or '—'} → {t.after or '—'}"))
+            out.print(Text(one_line(f"  {p.name} · {t.indicator}: {t.before or '—'} → {t.after or '—'}")))

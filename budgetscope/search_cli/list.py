@@ -11,6 +11,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from budgetscope.messages import counted, one_line
 from budgetscope.models import decimal_text, money_grouped, to_json
 from budgetscope.search_cli.common import HomeOption, fail, place, stdout
 
@@ -35,6 +36,7 @@ DOCUMENT_COLUMNS: tuple[str, ...] = (
     "pages",
     "chars",
     "projects",
+    "department_forms",
     "warnings",
     "path",
 )
@@ -111,16 +113,31 @@ def _table(what: ListWhat, rows: list[dict[str, Any]]) -> None:
     if what is ListWhat.documents:
         table = Table("document", "kind", "department", "year", "pages", "projects", "warnings")
         for r in rows:
-            table.add_row(r["doc"], r["kind"], r["department"] or "", _cell(r["year"]), _cell(r["pages"]),
-                          str(r["projects"]), str(len(r["warnings"])))  # fmt: skip
+            table.add_row(one_line(r["doc"]), r["kind"], one_line(r["department"] or ""), _cell(r["year"]), _cell(r["pages"]),
+                          _projects(r), str(len(r["warnings"])))  # fmt: skip
     else:
-        table = Table("id", "year", "department", "project", "budget (元)", "where")
+        table = Table("id", "kind", "year", "department", "project", "budget (元)", "where")
         for r in rows:
             budget = money_grouped(r["budget_total_yuan"]) if r["budget_total_yuan"] is not None else ""
             unit = f" / {r['unit']}" if r["unit"] else ""
             table.add_row(
-                r["id"][:8], _cell(r["year"]), f"{r['department'] or ''}{unit}", r["name"],
+                r["id"][:8], KIND_SHOWN.get(r["kind"], r["kind"]), _cell(r["year"]), one_line(f"{r['department'] or ''}{unit}"), one_line(r["name"] or ""),
                 budget + (" (flagged)" if r["budget_flagged"] and budget else ""), place(r["doc"], r["line"], r["page"]),
             )  # fmt: skip
     out.print(table)
-    print(f"{len(rows)} {what.value if len(rows) != 1 else what.value[:-1]}", file=sys.stderr)
+    if what is ListWhat.documents:
+        print(counted(len(rows), "document"), file=sys.stderr)
+    else:  # a department-wide form is listed (`show` takes its id) but is no project: counted apart
+        whole = sum(r["kind"] == "department_form" for r in rows)
+        wide = f", {counted(whole, 'department-wide form')}" if whole else ""
+        print(counted(len(rows) - whole, "project") + wide, file=sys.stderr)
+
+
+KIND_SHOWN = {"department_form": "department-wide"}
+"""A kind as the projects table shows it: a department-wide form (部门整体绩效目标表) is said to be one."""
+
+
+def _projects(row: dict[str, Any]) -> str:
+    """A document's projects, and its department-wide forms (no projects) apart: ``4 +1 department-wide``."""
+    whole = row.get("department_forms") or 0
+    return str(row["projects"]) + (f" +{whole} department-wide" if whole else "")

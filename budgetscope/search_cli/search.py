@@ -6,7 +6,6 @@ Citation questions ("哪些项目引用了全民科学素质纲要") are answere
 from __future__ import annotations
 
 import json
-import re
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -16,8 +15,8 @@ import typer
 from rich.console import Group
 from rich.text import Text
 
-from budgetscope.messages import counted, one_line
-from budgetscope.models import to_json
+from budgetscope.messages import counted, one_line, shell_word
+from budgetscope.models import MAX_TOP_K, to_json
 from budgetscope.search_cli.common import (
     EncoderOption,
     HomeOption,
@@ -61,7 +60,10 @@ def command(
     cites: Annotated[
         str | None, typer.Option("--cites", help="Only projects citing this policy document.")
     ] = None,
-    top_k: Annotated[int, typer.Option("--top-k", "-k", min=1, help="How many projects.")] = 10,
+    top_k: Annotated[
+        int,
+        typer.Option("--top-k", "-k", min=1, max=MAX_TOP_K, help=f"How many projects (1 to {MAX_TOP_K})."),
+    ] = 10,
     mode: Annotated[Mode, typer.Option("--mode", help="hybrid, dense or sparse (BM25).")] = Mode.hybrid,
     queries: Annotated[
         Path | None, typer.Option("--queries", help='A JSONL file of {"query", "filters"} lines.')
@@ -308,26 +310,15 @@ def citing_note(result: dict[str, Any]) -> str | None:
     citing = result.get("citing")
     if not citing:
         return None
-    command = f"budgetscope cites {_shell(citing['document'])}"
+    command = f"budgetscope cites {shell_word(citing['document'])}"
     if citing.get("year") is not None:
         command += f" --year {citing['year']}"
     if citing.get("department"):
-        command += f" --department {_shell(citing['department'])}"
+        command += f" --department {shell_word(citing['department'])}"
     shown = len(result["hits"])
     return (
         f"{shown} of {citing['total']} projects citing {one_line(citing['document'])}; `{command}` lists all"
     )
-
-
-_SHELL_SAFE = re.compile(r"[^\s'\"\\$`!*?;&|<>(){}\[\]#~^]+")
-
-
-def _shell(text: str) -> str:
-    """``text`` as one word of a shell command: as it is when no character needs quoting (国发〔2021〕9号),
-    else quoted ('the Fire Protection Law')."""
-    import shlex
-
-    return text if _SHELL_SAFE.fullmatch(text) else shlex.quote(text)
 
 
 def _print(

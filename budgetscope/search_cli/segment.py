@@ -84,5 +84,5 @@ def tree(doc: Document) -> Tree:
             node.add(Text("amounts: " + ", ".join(f"{k}={v}" for k, v in f.amounts.items())))
             node.add(Text(f"indicators: {len(f.indicators)}, components: {len(f.components)}"))
     for w in doc.warnings:
-        root.add(Text(w, style="yellow"))
+        root.add(Text(one_line(w), style="yellow"))
     return root

@@ -15,6 +15,7 @@ from rich.panel import Panel
 from rich.table import Column, Table
 from rich.text import Text
 
+from budgetscope.messages import one_line
 from budgetscope.models import FORM_TOTAL_KEYS, SECTION_KEYS, CitedWording, money_grouped, to_json
 from budgetscope.models.links import disputes
 from budgetscope.search_cli.common import DataConsole, HomeOption, fail, place
@@ -119,9 +120,9 @@ def render(details: dict[str, Any]) -> Group:
     # measured another project against this one is listed with the findings below, not here
     findings = [f for f in details["findings"] if disputes(f, p["id"])]
     head = Text()
-    head.append(f"{p['name'] or p['title']}\n", style="bold")
+    head.append(f"{one_line(p['name'] or p['title'])}\n", style="bold")
     head.append(
-        f"{p['id']}  {p['kind']}  {place(p['doc'], p['line'], p.get('page'))}  {p['department'] or '?'}  {p['year'] or '?'}\n"
+        f"{p['id']}  {p['kind']}  {place(p['doc'], p['line'], p.get('page'))}  {one_line(p['department'] or '?')}  {p['year'] or '?'}\n"
     )
     if p["period"]:
         head.append(f"period: {p['period']['start']} → {p['period']['end']}  ({p['period']['text']})\n")
@@ -199,7 +200,7 @@ def render(details: dict[str, Any]) -> Group:
         parts.append(years)
     if details["linked"]:
         o = details["linked"]
-        parts.append(Text(f"{'form' if o['kind'] == 'form' else 'narrative'} of the same project: {o['name']} "
+        parts.append(Text(f"{'form' if o['kind'] == 'form' else 'narrative'} of the same project: {one_line(o['name'] or '')} "
                           f"({place(o['doc'], o['line'], o.get('page'))}, {o['id']})"))  # fmt: skip
         if o.get("indicators") and not (p["form"] and p["form"]["indicators"]):
             parts.append(_indicators(o["indicators"], "indicators (of the linked form)"))
@@ -215,7 +216,13 @@ def render(details: dict[str, Any]) -> Group:
 
 
 def command(
-    project_id: Annotated[str, typer.Argument(help="Project id (or a unique prefix, or DOC:LINE).")],
+    project_id: Annotated[
+        str,
+        typer.Argument(
+            help="Project id, a unique id prefix (6+ characters; search's #id8), DOC:LINE (any line of the "
+            "project, as `list projects` and search print it), DOC p.N (a PDF's page) or the exact name."
+        ),
+    ],
     home: HomeOption = None,
     format: Annotated[ShowFormat, typer.Option("--format", "-f", help="table or json.")] = ShowFormat.table,
 ) -> None:

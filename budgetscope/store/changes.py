@@ -25,6 +25,14 @@ class NoChanges(ValueError):
     """The years cannot be compared: the department has no projects in one of them, or only one year."""
 
 
+class YearsOutOfOrder(NoChanges):
+    """``since`` is not before the later year (given, or the department's latest stored: ``latest``)."""
+
+    def __init__(self, since: int, year: int, *, latest: bool) -> None:
+        self.since, self.year, self.latest = since, year, latest
+        super().__init__(f"since {since} must be before {'the latest year' if latest else 'year'} {year}")
+
+
 def department_changes(
     store: EntityStore, department: str, *, year: int | None = None, since: int | None = None
 ) -> DepartmentChanges:
@@ -34,6 +42,7 @@ def department_changes(
                 if p["year"] is not None and p["kind"] != "department_form"]  # fmt: skip
     years = sorted({p["year"] for p in projects})
     stored = ", ".join(map(str, years)) or "none"
+    latest = year is None
     if year is None and years:
         year = years[-1]
     if year is None or year not in years:
@@ -46,7 +55,9 @@ def department_changes(
                 "ingest an earlier year's budget, or give --since"
             )
         since = earlier[-1]
-    if since not in years or since == year:
+    if since >= year:  # --since 2026 when 2026 is the latest: a mistake of the request, not of the store
+        raise YearsOutOfOrder(since, year, latest=latest)
+    if since not in years:
         raise NoChanges(
             f"{department} has no projects in {since} to compare {year} with (stored years: {stored})"
         )
@@ -86,6 +97,8 @@ def _change(
         budget_yuan=after["budget_total_yuan"] if after else None,
         budget_before_yuan=before["budget_total_yuan"] if before else None,
         flagged=any(r["budget_flagged"] for r in (before, after) if r),
+        budget_flagged=bool(after and after["budget_flagged"]),
+        budget_before_flagged=bool(before and before["budget_flagged"]),
     )  # fmt: skip
     if before and after:
         if before["name"] != after["name"]:

@@ -23,7 +23,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from budgetscope.api import AmbiguousPolicyDocument, BudgetscopeError, DocumentNotFound, ProjectNotFound
-from budgetscope.api.searching import query_too_long, query_without_words, relevance_cutoff
+from budgetscope.api.searching import query_error, query_too_long, query_without_words, relevance_cutoff
 from budgetscope.models import SECTION_KEYS, PolicyDocument, SearchFilters, to_json
 from budgetscope.web import charts, views
 from budgetscope.web.data import UNAVAILABLE, Data, flagged_budgets, group_projects
@@ -133,6 +133,8 @@ def create_app(data: Data, *, allow_upload: bool = False, cli_token: str | None 
         )  # fmt: skip
 
     def api_search(request: Request) -> Response:
+        if not clean_query(request.query_params.get("q")):  # the page shows its empty form; the API refuses
+            return JSONResponse({"error": query_error("")}, status_code=400)  # as the CLI: "empty query"
         answer = search_answer(request)
         if answer["error"]:
             return JSONResponse(
@@ -149,9 +151,10 @@ def create_app(data: Data, *, allow_upload: bool = False, cli_token: str | None 
         q = clean_query(request.query_params.get("q"))
         if not q:
             return {"q": q, "documents": [], "hits": [], "candidates": []}
-        if (too_long := query_too_long(q)) is not None:
-            return {"q": q, "documents": [], "hits": [], "candidates": [], "error": too_long,
-                    "error_zh": views.zh_error("too_long")}  # fmt: skip
+        for refused, key in ((query_too_long(q), "too_long"), (query_without_words(q), "no_words")):
+            if refused is not None:  # as `budgetscope cites` refuses it (exit 2)
+                return {"q": q, "documents": [], "hits": [], "candidates": [], "error": refused,
+                        "error_zh": views.zh_error(key)}  # fmt: skip
         try:
             year = views.year_param(request.query_params.get("year"))
             department = clean_query(request.query_params.get("department")) or None
@@ -179,6 +182,8 @@ def create_app(data: Data, *, allow_upload: bool = False, cli_token: str | None 
     def api_cites(request: Request) -> Response:
         """A list of hits; a short name that may mean several documents: 400 with ``{"error",
         "candidates": [document fields + "projects": how many projects cite it]}``."""
+        if not clean_query(request.query_params.get("q")):
+            return JSONResponse({"error": query_error("")}, status_code=400)  # as the CLI: "empty query"
         answer = cites_answer(request)
         if answer.get("error") and not answer["candidates"]:
             return JSONResponse({"error": answer["error"]}, status_code=400)

@@ -32,6 +32,7 @@ class DocumentInfo:
     pages: int | None = None
     path: str | None = None
     projects: int = 0
+    department_forms: int = 0
     warnings: list[str] = field(default_factory=list)
     coverage: Coverage | None = None
 
@@ -44,6 +45,7 @@ class DocumentInfo:
             "year": self.year,
             "pages": self.pages,
             "projects": self.projects,
+            "department_forms": self.department_forms,
             "warnings": self.warnings,
             "coverage": self.coverage.contract() if self.coverage else None,
         }
@@ -137,7 +139,7 @@ class Data:
         infos = [
             DocumentInfo(
                 doc=d.doc, kind=d.kind, department=d.department, year=d.year, pages=d.pages, path=d.path,
-                projects=d.projects, warnings=list(d.warnings),
+                projects=d.projects, department_forms=d.department_forms, warnings=list(d.warnings),
                 coverage=getattr(d, "coverage", None) or coverage.get(d.doc),
             )
             for d in summaries

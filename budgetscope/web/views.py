@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from budgetscope.models import (
     FORM_TEXT_SECTIONS,
     FORM_TOTAL_KEYS,
+    MAX_TOP_K,
     SECTION_KEYS,
     Indicator,
     ProjectSummary,
@@ -97,10 +98,6 @@ def year_param(value: str | None, *, strict: bool = True) -> int | None:
     if strict:
         raise ValueError(f"year must be a year such as 2026, not {value[:20]!r}")
     return None
-
-
-MAX_TOP_K = 100
-"""The most hits ``/api/search?top_k=`` gives."""
 
 
 def top_k_param(value: str | None, default: int) -> int:

@@ -97,3 +97,39 @@ def test_changes_mistakes_are_one_line(corpus_home: Path) -> None:
     assert unknown.exit_code == 1 and "not in the store" in unknown.stderr
     backwards = invoke("changes", "科协", "--since", "2026", "--year", "2023", "--home", corpus_home)
     assert backwards.exit_code == 2
+
+
+def test_changes_since_the_latest_year_is_a_usage_mistake(corpus_home: Path) -> None:
+    """--since 2026 when 2026 is the 科协's latest stored year (29 projects in it) said "no projects in
+    2026"; like --since 2026 --year 2023 it is a one-line usage mistake (exit 2), as is a year after it."""
+    for since in ("2026", "2030"):
+        result = invoke("changes", "科协", "--since", since, "--home", corpus_home)
+        assert result.exit_code == 2, result.output
+        assert f"--since {since} must be before the latest year 2026" in result.stderr
+        assert "no projects" not in result.stderr
+
+
+def test_changes_flags_only_the_disputed_years_budget(corpus_home: Path) -> None:
+    """2023's 科技社团党建工作项目 states 60000.00万元 (a 万元 slip a check disputes), 2026's 科技社团党建项目
+    50,000.00: the 2023 budget and the change are flagged, the 2026 budget is not (as `list` says of it) —
+    in the table, JSON and CSV."""
+    table = invoke("changes", "科协", "--home", corpus_home)
+    [row] = [line for line in table.stdout.splitlines() if "科技社团党建项目" in line]
+    cells = [c.strip() for c in row.split("│")]
+    assert cells[3] == "600,000,000.00 (flagged)" and cells[4] == "50,000.00"
+    assert cells[5] == "-599,950,000.00 (flagged)"
+    party = by_name(json.loads(invoke("changes", "科协", "--home", corpus_home, "-f", "json").stdout))[
+        "科技社团党建项目"
+    ]
+    assert (party["budget_before_flagged"], party["budget_flagged"], party["flagged"]) == (True, False, True)
+    listed = json.loads(
+        invoke("list", "projects", "--year", "2026", "--home", corpus_home, "-f", "json").stdout
+    )
+    assert not next(p for p in listed if p["id"] == party["project_id"])["budget_flagged"]
+    rows = csv.DictReader(io.StringIO(invoke("changes", "科协", "--home", corpus_home, "-f", "csv").stdout))
+    row_csv = next(r for r in rows if r["name"] == "科技社团党建项目")
+    assert (row_csv["budget_before_flagged"], row_csv["budget_flagged"], row_csv["flagged"]) == (
+        "true",
+        "false",
+        "true",
+    )

@@ -85,3 +85,33 @@ def test_list_shows_document_text_as_written(corpus_home: Path, tmp_path: Path) 
         )
     table = invoke("list", "projects", "--home", home)
     assert "[bold red]注[/bold red]" in table.stdout
+
+
+def test_list_counts_a_department_wide_form_apart_as_browse_does(tmp_path: Path) -> None:
+    """Xi'an audit's forms (p.37-38) and its 部门整体绩效目标表 (p.42-43), a record of its own kind and no
+    project: `list documents` counts the projects as /browse does (the department-wide form apart), and
+    `list projects` lists it marked, its id for `show`, and counts it apart."""
+    import budgetscope
+    from budgetscope.index.ingest import ingest
+    from budgetscope.messages import counted
+
+    excerpts = Path(__file__).resolve().parents[2] / "corpus" / "excerpts"
+    home = tmp_path / "home"
+    files = [excerpts / "xian-audit-2026-p37-38.pdf", excerpts / "xian-audit-2026-p42-43.pdf"]
+    assert not ingest(files, home, workers=1).failed
+    with budgetscope.open(home) as bs:
+        browsed = len(bs.project_budgets())  # what /browse counts: each project once, no department-wide form
+        records = list(bs.projects())
+    wide = [p for p in records if p.kind == "department_form"]
+    assert wide and browsed == len(records) - len(wide)
+    docs = json.loads(invoke("list", "--home", home, "-f", "json").stdout)
+    assert sum(d["projects"] for d in docs) == browsed and sum(d["department_forms"] for d in docs) == len(
+        wide
+    )
+    whole = next(d for d in docs if d["doc"] == "xian-audit-2026-p42-43.pdf")
+    assert (whole["projects"], whole["department_forms"]) == (0, 1)
+    table = invoke("list", "projects", "--home", home)
+    assert table.stderr.strip() == f"{counted(browsed, 'project')}, 1 department-wide form"
+    [row] = [line for line in table.stdout.splitlines() if wide[0].id[:8] in line]
+    assert "department-wide" in row
+    assert "0 +1 department-wide" in invoke("list", "--home", home).stdout

@@ -381,3 +381,49 @@ def test_store_cli_export_again_after_an_ingest_warns_of_two_snapshots(corpus: P
     assert "warning:" in again.stderr and "amounts.csv" in again.stderr and "another state" in again.stderr
     whole = runner.invoke(app, ["export", "--home", str(home), "-f", "csv", "--out", str(out)])
     assert whole.exit_code == 0 and "warning" not in whole.stderr, whole.output
+
+
+def test_store_cli_show_any_line_inside_a_project(home: Path) -> None:
+    """sast-2026's line 430 is the 六、年度预算安排 heading of 科协大院日常修缮项目 (heading at 404): DOC:LINE
+    of any line of a project shows it (it said "no project … in the store"); a line before the first project
+    says it is in none; `show --help` names every form of the key."""
+    for line in (404, 430, 431):
+        result = runner.invoke(
+            app, ["show", f"sast-2026-department-budget.txt:{line}", "--home", str(home), "-f", "json"]
+        )
+        assert result.exit_code == 0, result.output
+        assert json.loads(result.stdout)["project"]["name"] == "科协大院日常修缮项目"
+    nxt = runner.invoke(
+        app, ["show", "sast-2026-department-budget.txt:432", "--home", str(home), "-f", "json"]
+    )
+    assert json.loads(nxt.stdout)["project"]["line"] == 432  # the next project's heading is its own
+    before = runner.invoke(app, ["show", "sast-2026-department-budget.txt:100", "--home", str(home)])
+    assert before.exit_code == 1 and before.stderr == (
+        "error: line 100 of sast-2026-department-budget.txt is in no project: the first, 科协大院日常修缮项目, "
+        "starts at line 404\n"
+    )
+    helped = runner.invoke(app, ["show", "--help"], env={"COLUMNS": "300"}).stdout
+    assert all(form in helped for form in ("id prefix", "DOC:LINE (any line of the", "DOC p.N", "exact name"))
+
+
+def test_store_cli_show_a_line_in_a_part_after_the_projects(corpus: Path, tmp_path: Path) -> None:
+    """sast-2023 with its 其他相关情况说明 moved after the project narratives: a line of that part is in no
+    project, a line of the last narrative is in it."""
+    lines = (corpus / "sast-2023-department-budget.txt").read_text(encoding="utf-8").split("\n")
+    notes = lines.index("其他相关情况说明")
+    first = next(k for k in range(notes, len(lines)) if lines[k].strip().endswith("项目经费情况说明"))
+    moved = tmp_path / "sast-2023-moved.txt"
+    moved.write_text("\n".join(lines[:notes] + lines[first:] + lines[notes:first]), encoding="utf-8")
+    result = runner.invoke(app, ["ingest", str(moved), "--home", str(tmp_path / "h"), "--no-index", "-q"])
+    assert result.exit_code == 0, result.output
+    part = len(lines) - (first - notes) + 1  # the moved part's heading line
+    last = runner.invoke(
+        app, ["show", f"{moved.name}:{part - 3}", "--home", str(tmp_path / "h"), "-f", "json"]
+    )
+    assert json.loads(last.stdout)["project"]["name"] == "网络建设及阵地建设项目"
+    inside = runner.invoke(app, ["show", f"{moved.name}:{part + 2}", "--home", str(tmp_path / "h")])
+    assert inside.exit_code == 1
+    assert (
+        f"is in no project: it is in 其他相关情况说明 (from line {part}), after 网络建设及阵地建设项目"
+        in inside.stderr
+    )

@@ -395,6 +395,14 @@ def test_app_api_search_top_k(server: str) -> None:
         status, body, _ = get(f"{server}/api/search?q={quote('科普')}&top_k={bad}")
         error = json.loads(body)["error"]
         assert status == 400 and "top_k must be a number from 1 to 100" in error and "\n" not in error
+    from typer.testing import CliRunner
+
+    from budgetscope.models import MAX_TOP_K
+    from budgetscope.search_cli.app import app
+
+    assert MAX_TOP_K == 100  # `search --top-k` takes what the API takes, no more
+    refused = CliRunner().invoke(app, ["search", "科普", "--top-k", "101", "--home", "/nonexistent"])
+    assert refused.exit_code == 2 and "100" in refused.stderr
 
 
 def test_app_docs_page_lists_every_hit_field_and_top_k(server: str) -> None:
@@ -501,3 +509,24 @@ def test_app_bad_cites_request_is_a_400_page(server: str) -> None:
     assert status == 400 and "year must be a year such as 2026" in html.unescape(page)
     assert get(f"{server}/api/cites?q={quote('全民科学素质纲要')}&year=abc")[0] == 400
     assert get(f"{server}/cites?q={quote('全民科学素质纲要')}&year=2026")[0] == 200
+
+
+@pytest.mark.parametrize("path", ["/api/search", "/api/cites"])
+def test_app_api_refuses_an_empty_query_as_the_cli_does(server: str, path: str) -> None:
+    """`search ''` and `cites ''` exit 2 with "empty query", and a query of punctuation only is refused: the
+    JSON API answers 400 with the same line (it answered 200 [] to an empty or missing q), while the pages
+    /search and /cites with an empty q still show their empty form."""
+    from typer.testing import CliRunner
+
+    from budgetscope.api.searching import query_error
+    from budgetscope.search_cli.app import app
+
+    command = path.rsplit("/", 1)[1]
+    for given in ("", "q=", "q=%20%20", f"q={quote('。。')}"):
+        status, body, _ = get(f"{server}{path}?{given}")
+        query = given.removeprefix("q=").replace("%20", " ").replace(quote("。。"), "。。")
+        assert status == 400 and json.loads(body) == {"error": query_error(query)}
+        refused = CliRunner().invoke(app, [command, query or "", "--home", "/nonexistent"])
+        assert refused.exit_code == 2 and query_error(query) in refused.stderr
+    page, form = get(f"{server}/{command}?q=")[:2]
+    assert page == 200 and 'id="error"' not in form and 'name="q"' in form

@@ -154,3 +154,24 @@ def test_changes_page_and_api_compare_a_department_between_two_years(client: obj
     assert client.get("/api/changes").status_code == 400  # type: ignore[attr-defined]
     empty = client.get("/changes")  # type: ignore[attr-defined]
     assert empty.status_code == 200 and f"{SAST} (2019, 2023, 2026)" in html.unescape(empty.text)
+
+
+def test_changes_page_flags_only_the_disputed_years_budget(client: object) -> None:
+    """2023's 科技社团党建工作项目 states 60000.00万元 (a 万元 slip a check disputes); 2026's 50,000.00 is not
+    disputed: /changes marks the 2023 budget and the change, not the 2026 budget, as `changes`, `list` and
+    the series export do; /api/changes says which year's is disputed. A --since that is the latest year
+    is a 400 saying so (it was "no projects in 2026")."""
+    import json
+
+    page = client.get("/changes", params={"department": SAST, "since": "2023"})  # type: ignore[attr-defined]
+    party = next(r for r in rows(page.text, "changes") if r[1].startswith("科技社团党建项目"))
+    assert party[2].startswith("⚠ 600,000,000.00") and party[4].startswith("⚠ ")
+    assert party[3] == "50,000.00 元"
+    answer = json.loads(client.get("/api/changes", params={"department": SAST}).text)  # type: ignore[attr-defined]
+    flags = next(p for p in answer["projects"] if p["name"] == "科技社团党建项目")
+    assert (flags["budget_before_flagged"], flags["budget_flagged"], flags["flagged"]) == (True, False, True)
+    latest = client.get("/api/changes", params={"department": SAST, "since": "2026"})  # type: ignore[attr-defined]
+    assert (
+        latest.status_code == 400
+        and latest.json()["error"] == "since 2026 must be before the latest year 2026"
+    )
