@@ -130,10 +130,12 @@ def render(summary: dict[str, Any], points: int | None, seconds: float | None = 
     stderr().print(
         f"{s['written']} written, {s['unchanged']} unchanged, {len(s['failed'])} failed, "
         f"{counted(len(s['warnings']), 'warning')} ({s['seconds']:.2f} s) → "
-        f"{s['store']}\nstore: {counted(s['documents'], 'document')}, {counted(s['projects'], 'project')} "
-        f"({counted(s['narratives'], 'narrative')}, {counted(s['forms'], 'form')}"
+        f"{s['store']}\nstore: {counted(s['documents'], 'document')}, "
+        # a department-wide form is no project (as list and /browse count): said apart
+        f"{counted(s['projects'] - s.get('department_forms', 0), 'project')} "
+        f"({counted(s['narratives'], 'narrative')}, {counted(s['forms'], 'form')})"
         + (f", {counted(s['department_forms'], 'department-wide form')}" if s.get("department_forms") else "")
-        + "), "
+        + ", "
         f"{counted(s['amounts'], 'amount')}, {counted(s['citations'], 'citation')}, "
         f"{counted(s['policy_documents'], 'policy document')}, {counted(s['series'], 'project series', 'project series')}, "
         f"{counted(s['findings'], 'finding')}, "

@@ -115,3 +115,18 @@ def test_list_counts_a_department_wide_form_apart_as_browse_does(tmp_path: Path)
     [row] = [line for line in table.stdout.splitlines() if wide[0].id[:8] in line]
     assert "department-wide" in row
     assert "0 +1 department-wide" in invoke("list", "--home", home).stdout
+
+
+def test_list_ingest_summary_counts_projects_as_list_does(tmp_path: Path) -> None:
+    """`ingest`'s summary says as many projects as `list` and /browse (a department-wide form apart)."""
+    from budgetscope.messages import counted
+
+    excerpts = Path(__file__).resolve().parents[2] / "corpus" / "excerpts"
+    home = tmp_path / "home"
+    files = [excerpts / "xian-audit-2026-p37-38.pdf", excerpts / "xian-audit-2026-p42-43.pdf"]
+    done = invoke("ingest", *files, "--home", home, "--no-index")
+    assert done.exit_code == 0, done.output
+    listed = invoke("list", "projects", "--home", home).stderr.strip()  # "N projects, 1 department-wide form"
+    projects = listed.split(",")[0]
+    assert f"store: 2 documents, {projects} (" in done.stderr
+    assert f"), {counted(1, 'department-wide form')}, " in done.stderr
