@@ -44,6 +44,7 @@ def search_answer(home: Path, store: Any, index: Any, request: dict[str, Any]) -
     :class:`NoSearchIndex` before any ingest. A query's own mistake (an unknown or ambiguous department
     or cited document) raises, or with ``request["each"]`` (a queries file: every line answered or
     reported) is that query's result, ``{"query", "hits": [], "error"}``, and the others are answered."""
+    from budgetscope.api.listed import listed_only, resolved
     from budgetscope.api.searching import answered, departments, index_lag, year_note
     from budgetscope.index.search import search
     from budgetscope.messages import one_line
@@ -88,6 +89,8 @@ def search_answer(home: Path, store: Any, index: Any, request: dict[str, Any]) -
             results.append({"query": q, "hits": [], "error": str(exc)})
             continue
         results.append({"query": q, "hits": [wire(h) for h in got.hits]})
+        if not got.citing and (listed := listed_only(store, q, resolved(store, filters, known))):
+            results[-1]["listed"] = listed  # named in a project list, never read as a project: no hit
         if got.cut:  # a citation question whose citing projects top_k cut: the CLI says so
             results[-1]["citing"] = {
                 "document": got.citing, "total": got.citing_total, "year": got.year, "department": got.department,
@@ -152,3 +155,19 @@ def cites_here(home: Path, request: dict[str, Any]) -> dict[str, Any]:
             return cites_answer(store, request)
     except StoreError as exc:
         raise BudgetscopeError(str(exc)) from None
+
+
+def served_hits(
+    home: Path, qdrant_url: str | None, encoder: str | None, query: str, filters: dict[str, Any], top_k: int,
+    mode: str,
+) -> list[SearchHit] | None:  # fmt: skip
+    """The hits a ``budgetscope serve`` holding the home's index gives (the CLI's endpoint, the same code
+    and output), or None when none is up to answer (a serve's error raises, a :class:`BudgetscopeError`)."""
+    from budgetscope.models import SearchHit
+    from budgetscope.remote import answer_from_serve
+
+    request = {"batch": [{"query": query, "filters": filters}], "base": {}, "top_k": top_k, "mode": mode}
+    got = answer_from_serve(home, qdrant_url, encoder, "/api/cli/search", request)
+    if got is None:
+        return None
+    return [SearchHit.model_validate(h) for h in got["results"][0]["hits"]]

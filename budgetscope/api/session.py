@@ -191,28 +191,25 @@ class Budgetscope:
             with self._store() as store:
                 hits = answer(store, query, wanted, search_index, top_k=top_k)
         except IndexBusy:
-            served = self._served_search(query, wanted, top_k, mode)
+            from budgetscope.api.answers import served_hits
+
+            served = served_hits(self.home, self.qdrant_url, self.encoder, query, wanted, top_k, mode)
             if served is None:
                 raise
             hits = served
         return Rows(hits, SearchHit)
 
-    def _served_search(
-        self, query: str, filters: dict[str, Any], top_k: int, mode: SearchMode
-    ) -> list[SearchHit] | None:
-        """The hits a ``budgetscope serve`` holding this home's index gives (the CLI's endpoint, the same
-        code and output), or None when none is up to answer."""
-        from budgetscope.api.errors import BudgetscopeError
-        from budgetscope.remote import ServeError, answer_from_serve
+    def listed(
+        self, query: str, filters: SearchFilters | Mapping[str, Any] | None = None
+    ) -> list[dict[str, Any]]:
+        """The projects a project list names that ``query`` names, of which no form or narrative was read
+        (``check``'s ``listed_project``; no hit shows them), within the filters (:mod:`.listed`)."""
+        from budgetscope.api.listed import listed_in
 
-        request = {"batch": [{"query": query, "filters": filters}], "base": {}, "top_k": top_k, "mode": mode}
-        try:
-            got = answer_from_serve(self.home, self.qdrant_url, self.encoder, "/api/cli/search", request)
-        except ServeError as exc:
-            raise BudgetscopeError(str(exc)) from None
-        if got is None:
-            return None
-        return [SearchHit.model_validate(h) for h in got["results"][0]["hits"]]
+        with self._store() as store:
+            return listed_in(
+                store, query, filters.as_dict() if isinstance(filters, SearchFilters) else filters or {}
+            )
 
     def year_note(self, year: int | None) -> str | None:
         """Why a search or cites filtered to ``year`` can find nothing (no stored document of that year, or

@@ -300,3 +300,20 @@ def extract_files(files: list[Path], *, cache: bool = True) -> tuple[list[Docume
 
     docs, errors = read_documents(files, cache=cache)
     return extract_documents(docs), errors
+
+
+def listed_note(result: dict[str, Any]) -> str | None:
+    """The projects a document's project list names that the query names, of which no form or narrative
+    was read (the answer's ``listed``): no hit can show them, so a line says where they are.
+
+    >>> listed_note({"listed": [{"name": "校 / 校舍建设", "stated": "6,700.00万元", "doc": "a.pdf", "page": 37}]})
+    'named in a project list, never read as a project (no form or narrative): 校 / 校舍建设 6,700.00万元 (a.pdf p.37)'
+    """
+    if not result.get("listed"):
+        return None
+    places = [f"p.{x['page']}" if x.get("page") else f"line {x.get('line')}" for x in result["listed"]]
+    named = "; ".join(
+        one_line(f"{x['name']} {x['stated']} ({x['doc']} {place})")
+        for x, place in zip(result["listed"], places, strict=True)
+    )
+    return f"named in a project list, never read as a project (no form or narrative): {named}"

@@ -25,6 +25,7 @@ from budgetscope.search_cli.common import (
     fail,
     hit_budget,
     hit_places,
+    listed_note,
     stdout,
     usage,
     warn,
@@ -104,14 +105,16 @@ def command(
             f"error: {one_line(f'{queries}:{line}: ' + r['error'])}", file=sys.stderr
         )  # a path is untrusted too
     notes = [citing_note(r) for r in results]  # a citation question whose citing projects --top-k cut
+    listed = [listed_note(r) for r in results]  # projects a project list names, never read as projects
     if format is not SearchFormat.table:
-        for note in filter(None, notes):
+        for note in filter(None, notes + listed):
             warn(note)
     _print(
-        [{k: r[k] for k in ("query", "hits", "error") if k in r} for r in results],
+        [{k: r[k] for k in ("query", "hits", "error", "listed") if k in r} for r in results],
         format,
         many=queries is not None,
         notes=notes,
+        listed=listed,
     )
     if failed:
         raise typer.Exit(1)
@@ -322,7 +325,12 @@ def citing_note(result: dict[str, Any]) -> str | None:
 
 
 def _print(
-    results: list[dict[str, Any]], format: SearchFormat, *, many: bool, notes: list[str | None] | None = None
+    results: list[dict[str, Any]],
+    format: SearchFormat,
+    *,
+    many: bool,
+    notes: list[str | None] | None = None,
+    listed: list[str | None] | None = None,
 ) -> None:
     if format is SearchFormat.jsonl or (many and format is not SearchFormat.table):
         for r in results:
@@ -331,9 +339,13 @@ def _print(
         print(to_json(results[0]["hits"], indent=1))
     else:
         out = stdout()
-        for r, note in zip(results, notes or [None] * len(results), strict=True):
+        for r, note, named in zip(
+            results, notes or [None] * len(results), listed or [None] * len(results), strict=True
+        ):
             if "error" not in r:  # a line reported on stderr
                 out.print(hit_table(r["query"], r["hits"], note))
+                if named:
+                    out.print(Text(named, style="yellow"))
 
 
 def hit_table(query: str, hits: list[dict[str, Any]], note: str | None = None) -> Group:

@@ -97,6 +97,7 @@ def create_app(data: Data, *, allow_upload: bool = False, cli_token: str | None 
         if q:
             try:
                 out["hits"] = data.bs.search(q, filters, top_k=top_k)
+                out["listed"] = data.bs.listed(q, filters)  # in a project list, never read as a project
                 if not out["hits"] and filters.year is not None:
                     out["filter_note"] = data.bs.year_note(filters.year)
                 if not any(h.cited for h in out["hits"]):

@@ -1,0 +1,86 @@
+"""Projects a document's project list names but no form or narrative of it was read (``check``'s
+``listed_project`` infos): not records, so search cannot rank them; an answer names those its query
+names, so that a reader asking for 校园校舍建设 learns it is listed (6,700万元, Hangzhou's 表10) instead of
+finding nothing.
+
+Example:
+    >>> listed_matches("校舍建设", "杭州技师学院（杭州交通高级技工学校） / 校园校舍建设")
+    True
+    >>> listed_matches("日常保障运行", "杭州技师学院 / 校园校舍建设"), listed_matches("学校", "杭州技师学院 / 校园校舍建设")
+    (False, False)
+    >>> listed_matches("教学管理经费", "杭州技师学院 / 教学及学生管理经费")  # 教学管理 held as 教学 + 管理
+    True
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from budgetscope.store.protocol import EntityStore
+
+KIND = "listed_project"
+
+
+def listed_matches(query: str, subject: str) -> bool:
+    """Whether a listed project's ``单位 / 项目`` name holds the query: the query whole (spaces aside), or
+    every distinctive word of it (an English word by one of its translations) in the project's name."""
+    from budgetscope.index.ranking import term_groups
+
+    name = subject.rpartition(" / ")[2]
+    plain = re.sub(r"\s+", "", query)
+    if plain and plain in re.sub(r"\s+", "", subject):
+        return True
+    groups = term_groups(query)
+    return bool(groups) and all(
+        any(t in name if isinstance(t, str) else all(part in name for part in t) for t in g) for g in groups
+    )
+
+
+def listed_only(store: EntityStore, query: str, filters: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The listed projects (no record) the query names, within its year and department filters: each
+    ``{"name", "budget_yuan", "stated", "doc", "page", "line", "department", "year"}``."""
+    from decimal import Decimal
+
+    wanted = [
+        c for c in store.select("findings", {"kind": KIND}) if listed_matches(query, str(c["subject"] or ""))
+    ]
+    if not wanted:
+        return []
+    documents = {d["id"]: d for d in store.select("documents")}
+    out = []
+    for c in wanted:
+        d = documents.get(c["document_id"]) or {}
+        if filters.get("year") is not None and d.get("year") != filters["year"]:
+            continue
+        department = filters.get("department")
+        if department and d.get("department") not in (
+            [department] if isinstance(department, str) else department
+        ):
+            continue
+        out.append({
+            "name": c["subject"], "budget_yuan": Decimal(str(c["stated_yuan"])) if c["stated_yuan"] is not None else None,
+            "stated": c["stated"], "doc": c["doc"], "page": c["page"], "line": c["line"],
+            "department": d.get("department"), "year": d.get("year"),
+        })  # fmt: skip
+    return out
+
+
+def resolved(store: EntityStore, filters: Mapping[str, Any], known: set[str]) -> dict[str, Any]:
+    """The filters with their department as stored (a 简称 resolved, as search resolves it)."""
+    from budgetscope.api.searching import department_filter
+
+    department = filters.get("department")
+    return {**filters, "department": department_filter(store, str(department), known) if department else None}
+
+
+def listed_in(store: EntityStore, query: str, filters: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """:func:`listed_only` with the filters' department resolved as search resolves it."""
+    from budgetscope.api.searching import departments
+
+    return listed_only(store, query, resolved(store, filters, departments(store)))
+
+
+__all__ = ["KIND", "listed_in", "listed_matches", "listed_only", "resolved"]
