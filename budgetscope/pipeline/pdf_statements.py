@@ -9,16 +9,19 @@ grid, or as the grid's own first row spanning it), with a ``单位：元`` / ``�
 untitled grid of the same width at the top of the following pages continues it (page breaks),
 its repeated header rows dropped; a grid under another table's title (``2026年一般公共预算支出情况表``)
 does not. The grid's rows then go through the text reader's own logic
-(:func:`.statements.table_from_rows`): header rows, value columns, codes, row names. A code column
-printing whole codes (``2130101``) is read by :mod:`.pdf_codes`.
+(:func:`.statements.table_from_rows`): header rows, value columns, codes, row names. A header cell
+spanning columns labels each of them (:func:`.pdf_titled.header_row_texts`: 基本支出 over 人员经费 and
+公用经费 gives ``…/基本支出/人员经费`` and ``…/基本支出/公用经费``). A code column printing whole
+codes (``2130101``) is read by :mod:`.pdf_codes`.
 
 Nothing unsure is asserted. A table is dropped whole when its unit is not printed, when a cell
 under a value column prints digits that are not one number (a number cut or run together), or,
 when its whole codes do not read as a tree of 类, 款 and 项 (:func:`.pdf_codes.whole_codes`), or,
 for a 收支 table, when its 收入总计 and 支出总计 (else 收入合计 and 支出合计, else a row ``合计 X
 合计 X``) are not both read and equal — every 收支 table balances, so a misread total shows there. The column labels of a 收支
-table are kept apart from the sums of :mod:`.linking.table_checks` (``收支/合计``): which side a
-column belongs to is not read.
+table are kept apart from the sums of :mod:`.linking.table_checks`: each names its side, the header
+cell over it (``支出/合计``, ``本年收入/预算数``), else ``收支/`` (``收支/合计``) when the header prints
+no side.
 
 Stated totals: in the sentences of the prose pages that name the budget year (``2026年收入预算
 665964.37万元``), read by :func:`.statements.stated_totals`, not where the words before the label
@@ -43,7 +46,7 @@ from budgetscope.models.statements import BudgetTable, StatedTotal, row_key
 from budgetscope.pipeline.pdf_codes import whole_codes, with_codes
 from budgetscope.pipeline.pdf_project_lists import list_pages, read_project_lists
 from budgetscope.pipeline.pdf_tables import PdfPages
-from budgetscope.pipeline.pdf_titled import Rows, squash, titled_grids, unit_of
+from budgetscope.pipeline.pdf_titled import Rows, header_row_texts, squash, titled_grids, unit_of
 from budgetscope.pipeline.statements import (
     cell_number,
     named_by_code,
@@ -104,7 +107,10 @@ def _balanced(table: BudgetTable, rows: Rows) -> bool:
 
 def read_summary_tables(pdf: PdfPages, pages: Sequence[int]) -> list[BudgetTable]:
     """The summary tables that start on ``pages`` (1-based), each followed over the next pages."""
-    tables = (_table(title, unit, rows) for title, unit, _, rows in titled_grids(pdf, pages, title_of))
+    tables = (
+        _table(title, unit, rows)
+        for title, unit, _, rows in titled_grids(pdf, pages, title_of, header_row_texts)
+    )
     return [t for t in tables if t is not None]
 
 
@@ -130,8 +136,8 @@ def _table(title: str, unit: str | None, rows: Rows) -> BudgetTable | None:
     if table is None or not _balanced(table, body):
         return None
     table = with_codes(table, codes, headers)
-    if "收支" in title:  # two sides side by side: a column's label names its side, so that no
-        # 合计 column is summed across the sides (收入 金额 + 支出 一般公共预算)
+    if "收支" in title:  # two sides side by side: a column's label names its side (the header's
+        # 收入 / 支出 cell over it, else 收支), so that no 合计 column is summed across the sides
         lines = tuple(b if "/" in b.column else replace(b, column=f"收支/{b.column}") for b in table.lines)
         table = replace(table, lines=lines)
     return table

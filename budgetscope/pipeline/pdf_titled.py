@@ -66,6 +66,22 @@ def row_texts(grid: Grid, r: int, *, fill: bool = False) -> list[str]:
     return out
 
 
+def header_row_texts(grid: Grid, r: int) -> list[str]:
+    """Row r's text per grid column (:func:`row_texts`); in the grid's header (the rows above its
+    first row of numbers) a merged cell's text at every column it spans, so that a column's label
+    names each header cell over it: 基本支出 over 人员经费 and 公用经费 heads both, not the first only.
+
+    The rows below keep a merged cell's text at its first column only (a row's name is read once)."""
+    out = row_texts(grid, r)
+    above = (row_texts(grid, i) for i in range(r + 1))
+    if any(cell_number(t) is not None for texts in above for t in texts):
+        return out
+    for c, cell in enumerate(grid.rows[r]):
+        if cell is not None and cell.row == r and cell.col < c and not out[c]:
+            out[c] = out[cell.col]
+    return out
+
+
 def _head(grid: Grid, titled: Titled) -> tuple[str | None, str | None, int]:
     """The title and unit printed above the grid or in its first rows (one cell spanning the row),
     and the index of the grid's first row after them."""
@@ -146,4 +162,14 @@ def titled_grids(
     return found
 
 
-__all__ = ["MAX_PAGES", "Rows", "Titled", "closed", "row_texts", "squash", "titled_grids", "unit_of"]
+__all__ = [
+    "MAX_PAGES",
+    "Rows",
+    "Titled",
+    "closed",
+    "header_row_texts",
+    "row_texts",
+    "squash",
+    "titled_grids",
+    "unit_of",
+]

@@ -152,7 +152,7 @@ economic_classification string 部门预算经济分类科目 code where a table
 role string total, fiscal, self_raised, component or other (a project form's total: its annual_total, else its project_total)
 section string narrative section key, 'form', or the table's title
 column_label string form field (annual_total, project_total, fiscal_current … as in form.amounts) or table column
-label string the label the amount is printed under: a form's (年度资金总额, 实施期资金总额, 项目当年预算 … whatever its key), a table's row and column (`一、财政拨款收入 / 收支/预算数`); empty for a narrative's amounts and where the form reader did not see it
+label string the label the amount is printed under: a form's (年度资金总额, 实施期资金总额, 项目当年预算 … whatever its key), a table's row and column (`一、财政拨款收入 / 收入/预算数`); empty for a narrative's amounts and where the form reader did not see it
 text string amount as written (narratives and tables; empty for a form's amounts, read from its cells: see column_label and page)
 amount money amount in yuan (exact, 2 decimals) | value
 currency string ISO 4217 currency code (CNY)

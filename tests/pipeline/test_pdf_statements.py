@@ -28,10 +28,24 @@ def test_pdf_statements_table_over_a_page_break_and_a_larger_last_digit() -> Non
     assert table.value("本年收入合计") == Decimal("6481055200.00")
     assert table.value("事业收入") == Decimal("96809700.00")  # 三、事业收入 9,680.97
     total = next(b for b in table.lines if b.name == "支出总计")
-    assert total.page == 3 and total.column == "收支/预算数"  # side not read: kept out of column sums
+    assert total.page == 3 and total.column == "支出/预算数"  # its side (收入 | 支出 over 项目 | 预算数)
     assert [(s.label, s.text, s.yuan, s.page) for s in stated] == [
         ("收入预算", "665964.37万元", Decimal("6659643700"), 1)
     ]
+
+
+def test_pdf_statements_header_cell_spanning_columns_labels_each() -> None:
+    # Shanghai college p7 财务收支预算总表: 本年支出 › 预算数 spans 合计 | 基本支出 | 项目支出, and
+    # 基本支出 spans 人员经费 | 公用经费; each cell is labelled by every header cell over its column
+    [table] = pdf_statements(EXCERPTS / "shanghai-transport-vocational-college-2026-p7.pdf", year=2026)[0]
+    assert table.title == "2026年预算单位财务收支预算总表" and table.unit == "元"
+    assert [(b.column, b.yuan) for b in table.lines if b.name == "支出总计"] == [
+        ("本年支出/预算数/合计", Decimal("408696000")),
+        ("本年支出/预算数/基本支出/人员经费", Decimal("229442320")),
+        ("本年支出/预算数/基本支出/公用经费", Decimal("106868210")),
+        ("本年支出/预算数/项目支出", Decimal("72385470")),
+    ]
+    assert [b.column for b in table.lines if b.name == "收入总计"] == ["本年收入/预算数"]
 
 
 def test_pdf_statements_stated_total_checked_against_the_table() -> None:
@@ -155,7 +169,7 @@ def test_pdf_statements_unit_codes_are_not_classification_codes() -> None:
     income, spending = pdf_statements(EXCERPTS / "xian-audit-2026-p23-24.pdf", year=2026)[0]
     assert income.title == "部门综合预算收入总表" and income.unit == "元"
     assert income.value("合计", "部门预算/合计") == Decimal("42034723.58")
-    assert income.value("合计", "其他收入") == Decimal("1000000.00")
+    assert income.value("合计", "部门预算/其他收入") == Decimal("1000000.00")  # 部门预算 spans every column
     assert spending.title == "部门综合预算支出总表" and spending.value("合计") == Decimal("42034723.58")
     assert all(b.code is None for t in (income, spending) for b in t.lines)
 

@@ -380,8 +380,8 @@ def test_department_totals_is_one_row_per_stated_total_and_table_rows_say_their_
     from budgetscope.store.protocol import DocumentEntry
 
     title = "2026年预算单位财务收支预算总表"
-    cells = [("预算数/合计", "408696000"), ("基本支出/人员经费", "229442320"), ("基本支出/公用经费", "106868210"),
-             ("项目支出", "72385470")]  # fmt: skip
+    cells = [("本年支出/预算数/合计", "408696000"), ("本年支出/预算数/基本支出/人员经费", "229442320"),
+             ("本年支出/预算数/基本支出/公用经费", "106868210"), ("本年支出/预算数/项目支出", "72385470")]  # fmt: skip
     table = BudgetTable(title=title, line=3, unit="元", lines=tuple(
         BudgetLine(table=title, line=16, name="支出总计", column=c, yuan=Decimal(v), text=v, unit="元")
         for c, v in cells))  # fmt: skip
@@ -391,5 +391,8 @@ def test_department_totals_is_one_row_per_stated_total_and_table_rows_say_their_
         store.write_documents([DocumentEntry(document, tables=[table])])
         totals = list(store.select("department_totals"))
         amounts = [a for a in export_rows(store, "amounts") if a["source"] == "table"]
-    assert [(t["yuan"], t["column_label"]) for t in totals] == [("408696000.00", "预算数/合计")]
-    assert [a["label"] for a in amounts][:2] == ["支出总计 / 预算数/合计", "支出总计 / 基本支出/人员经费"]
+    assert [(t["yuan"], t["column_label"]) for t in totals] == [("408696000.00", "本年支出/预算数/合计")]
+    assert [a["label"] for a in amounts][:2] == [
+        "支出总计 / 本年支出/预算数/合计",
+        "支出总计 / 本年支出/预算数/基本支出/人员经费",
+    ]
