@@ -106,6 +106,8 @@ def create_app(data: Data, *, allow_upload: bool = False, cli_token: str | None 
                 out["error"], out["cites_candidates"] = str(exc), exc.candidates
                 out["cites_query"], out["cites_question"] = exc.query, not filters.cites
                 out["error_zh"], out["status"] = views.zh_error(exc), 400
+            except UNAVAILABLE:  # no store, or one that cannot be read: the app's 503
+                raise
             except BudgetscopeError as exc:
                 out["error"], out["error_zh"] = str(exc), views.zh_error(exc)
                 out["status"] = views.error_status(exc)  # 503: no index yet, or held by another process
@@ -163,6 +165,8 @@ def create_app(data: Data, *, allow_upload: bool = False, cli_token: str | None 
         except AmbiguousPolicyDocument as exc:
             return {"q": q, "documents": [], "hits": [], "candidates": exc.candidates, "error": str(exc),
                     "error_zh": views.zh_error(exc)}  # fmt: skip
+        except UNAVAILABLE:  # no store, or one that cannot be read: the app's 503
+            raise
         except (ValueError, BudgetscopeError) as exc:  # a bad year, an unknown department
             return {"q": q, "documents": [], "hits": [], "candidates": [], "error": str(exc),
                     "error_zh": views.zh_error(exc)}  # fmt: skip
@@ -201,6 +205,8 @@ def create_app(data: Data, *, allow_upload: bool = False, cli_token: str | None 
             view = data.bs.project(request.path_params["id"])
         except ProjectNotFound as exc:
             return error_page(request, str(exc), 404, exc)
+        except UNAVAILABLE:  # no store, or one that cannot be read: the app's 503
+            raise
         except BudgetscopeError as exc:
             return error_page(request, str(exc), views.error_status(exc), exc)
         return page(request, "project.html", **views.project_context(view, data))
@@ -210,6 +216,8 @@ def create_app(data: Data, *, allow_upload: bool = False, cli_token: str | None 
             view = data.bs.project(request.path_params["id"])
         except ProjectNotFound as exc:
             return JSONResponse({"error": str(exc)}, status_code=404)
+        except UNAVAILABLE:  # no store, or one that cannot be read: the app's 503
+            raise
         except BudgetscopeError as exc:
             return JSONResponse({"error": str(exc)}, status_code=views.error_status(exc))
         return Response(to_json(view.contract()), media_type="application/json")
@@ -250,6 +258,8 @@ def create_app(data: Data, *, allow_upload: bool = False, cli_token: str | None 
             if year is not None and since is not None and since >= year:
                 raise ValueError(f"since ({since}) must be before year ({year})")
             return data.bs.changes(department, year=year, since=since), department, None
+        except UNAVAILABLE:  # no store, or one that cannot be read: the app's 503
+            raise
         except (ValueError, BudgetscopeError) as exc:  # a bad year, a department or year not stored
             return None, department, str(exc)
 
@@ -279,6 +289,8 @@ def create_app(data: Data, *, allow_upload: bool = False, cli_token: str | None 
         department = clean_query(request.query_params.get("department")) or None
         try:
             rows = data.bs.projects(year=year, department=department)
+        except UNAVAILABLE:  # no store, or one that cannot be read: the app's 503
+            raise
         except BudgetscopeError as exc:  # a department the store does not hold
             return JSONResponse({"error": str(exc)}, status_code=400)
         return Response(to_json([p.model_dump() for p in rows]), media_type="application/json")

@@ -80,8 +80,8 @@ class Group:
 
 
 UNAVAILABLE: tuple[type[Exception], ...] = (StoreError,)
-"""Errors the API raises (not yet as a BudgetscopeError) when the home has no store yet or it
-cannot be read; the pages show them as one line."""
+"""Errors the API raises when the home has no store yet or it cannot be read: 503, one line (a
+:class:`~budgetscope.api.BudgetscopeError` too, so each handler of those lets them through first)."""
 
 
 def group_projects(projects: Iterable[ProjectBudget], *, by_department: bool = False) -> list[Group]:

@@ -173,11 +173,12 @@ def zh_error(exc: BaseException | str | None, status: int | None = None) -> str:
     return ZH_STATUS.get(status or 0, "出错了")
 
 
-UNAVAILABLE_NOW = ("NoSearchIndex", "IndexBusy")
+UNAVAILABLE_NOW = ("NoSearchIndex", "IndexBusy", "StoreError")
 """Errors of a home that cannot answer a search now (nothing indexed yet, the index held by another
 process): 503, where any other refused request is a 400."""
-SERVER_SIDE = ("StoreError", "VectorIndexError", "EncoderError", "HomeError")
-"""Errors of the home's own data (a store or index damaged or unreadable, an encoder missing): 500."""
+SERVER_SIDE = ("VectorIndexError", "EncoderError", "HomeError")
+"""Errors of the home's own search index or encoder (damaged, unreadable, missing): 500. (No store or an
+unreadable one is the app's 503.)"""
 
 
 def error_status(exc: BaseException) -> int:
@@ -186,10 +187,11 @@ def error_status(exc: BaseException) -> int:
 
     >>> from budgetscope.api import IndexBusy, UnknownDepartment
     >>> from budgetscope.store.protocol import StoreError
+    >>> from budgetscope.vector.query import VectorIndexError
     >>> error_status(IndexBusy("held")), error_status(UnknownDepartment("x")), error_status(ValueError("year"))
     (503, 400, 400)
-    >>> error_status(StoreError("budgetscope.sqlite is damaged"))
-    500
+    >>> error_status(StoreError("no store at /h")), error_status(VectorIndexError("index /h/vectors is damaged"))
+    (503, 500)
     """
     names = {c.__name__ for c in type(exc).__mro__}
     return 503 if names & set(UNAVAILABLE_NOW) else 500 if names & set(SERVER_SIDE) else 400

@@ -175,3 +175,21 @@ def test_changes_page_flags_only_the_disputed_years_budget(client: object) -> No
         latest.status_code == 400
         and latest.json()["error"] == "since 2026 must be before the latest year 2026"
     )
+
+
+def test_browse_a_home_without_a_store_is_unavailable_on_every_page(tmp_path: Path) -> None:
+    """Nothing stored yet: every page and JSON answer says so with 503 (the home cannot answer now) and
+    the one line naming what to run, never a 4xx (no mistake of the client's) nor a 500."""
+    from starlette.testclient import TestClient
+
+    from budgetscope.web.app import create_app
+    from budgetscope.web.data import Data
+
+    with budgetscope.open(tmp_path / "empty") as empty:
+        client = TestClient(create_app(Data(empty)))
+        for path in ("/api/projects", "/api/changes?department=x", "/api/project/abcdef12", "/api/search?q=校舍",
+                     "/api/cites?q=纲要", "/api/documents", "/search?q=校舍", "/browse", "/changes?department=x",
+                     "/project/abcdef12", "/cites?q=纲要"):  # fmt: skip
+            answer = client.get(path)
+            assert answer.status_code == 503, (path, answer.status_code)
+            assert "budgetscope ingest" in answer.text, path
