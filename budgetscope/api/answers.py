@@ -44,7 +44,7 @@ def search_answer(home: Path, store: Any, index: Any, request: dict[str, Any]) -
     :class:`NoSearchIndex` before any ingest. A query's own mistake (an unknown or ambiguous department
     or cited document) raises, or with ``request["each"]`` (a queries file: every line answered or
     reported) is that query's result, ``{"query", "hits": [], "error"}``, and the others are answered."""
-    from budgetscope.api.listed import listed_only, resolved
+    from budgetscope.api.listed import listed_only
     from budgetscope.api.searching import answered, departments, index_lag, year_note
     from budgetscope.index.search import search
     from budgetscope.messages import one_line
@@ -89,7 +89,7 @@ def search_answer(home: Path, store: Any, index: Any, request: dict[str, Any]) -
             results.append({"query": q, "hits": [], "error": str(exc)})
             continue
         results.append({"query": q, "hits": [wire(h) for h in got.hits]})
-        if not got.citing and (listed := listed_only(store, q, resolved(store, filters, known))):
+        if not got.citing and (listed := listed_only(store, q, filters, known)):
             results[-1]["listed"] = listed  # named in a project list, never read as a project: no hit
         if got.cut:  # a citation question whose citing projects top_k cut: the CLI says so
             results[-1]["citing"] = {

@@ -39,26 +39,33 @@ def listed_matches(query: str, subject: str) -> bool:
     )
 
 
-def listed_only(store: EntityStore, query: str, filters: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """The listed projects (no record) the query names, within its year and department filters: each
-    ``{"name", "budget_yuan", "stated", "doc", "page", "line", "department", "year"}``."""
+def listed_only(
+    store: EntityStore, query: str, filters: Mapping[str, Any], known: set[str] | None = None
+) -> list[dict[str, Any]]:
+    """The listed projects (no record) the query names, within its year and department filters (the
+    department as a search filter names it, resolved over ``known``); none for a search restricted to
+    projects citing a document or to a section (a listed project has neither): each ``{"name",
+    "budget_yuan", "stated", "doc", "page", "line", "department", "year"}``."""
     from decimal import Decimal
 
-    wanted = [
-        c for c in store.select("findings", {"kind": KIND}) if listed_matches(query, str(c["subject"] or ""))
-    ]
+    from budgetscope.api.searching import department_filter
+
+    if filters.get("cites") or filters.get("section"):
+        return []
+    found = store.select("findings", {"status": "missing", "kind": KIND})  # the (status, kind) index
+    wanted = [c for c in found if listed_matches(query, str(c["subject"] or ""))]
     if not wanted:
         return []
+    given = filters.get("department")
+    names = [given] if isinstance(given, str) else list(given or [])
+    departments = {department_filter(store, str(n), known) for n in names if str(n).strip()}
     documents = {d["id"]: d for d in store.select("documents")}
     out = []
     for c in wanted:
         d = documents.get(c["document_id"]) or {}
         if filters.get("year") is not None and d.get("year") != filters["year"]:
             continue
-        department = filters.get("department")
-        if department and d.get("department") not in (
-            [department] if isinstance(department, str) else department
-        ):
+        if departments and d.get("department") not in departments:
             continue
         out.append({
             "name": c["subject"], "budget_yuan": Decimal(str(c["stated_yuan"])) if c["stated_yuan"] is not None else None,
@@ -68,19 +75,4 @@ def listed_only(store: EntityStore, query: str, filters: Mapping[str, Any]) -> l
     return out
 
 
-def resolved(store: EntityStore, filters: Mapping[str, Any], known: set[str]) -> dict[str, Any]:
-    """The filters with their department as stored (a 简称 resolved, as search resolves it)."""
-    from budgetscope.api.searching import department_filter
-
-    department = filters.get("department")
-    return {**filters, "department": department_filter(store, str(department), known) if department else None}
-
-
-def listed_in(store: EntityStore, query: str, filters: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """:func:`listed_only` with the filters' department resolved as search resolves it."""
-    from budgetscope.api.searching import departments
-
-    return listed_only(store, query, resolved(store, filters, departments(store)))
-
-
-__all__ = ["KIND", "listed_in", "listed_matches", "listed_only", "resolved"]
+__all__ = ["KIND", "listed_matches", "listed_only"]

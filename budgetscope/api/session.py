@@ -204,10 +204,10 @@ class Budgetscope:
     ) -> list[dict[str, Any]]:
         """The projects a project list names that ``query`` names, of which no form or narrative was read
         (``check``'s ``listed_project``; no hit shows them), within the filters (:mod:`.listed`)."""
-        from budgetscope.api.listed import listed_in
+        from budgetscope.api.listed import listed_only
 
         with self._store() as store:
-            return listed_in(
+            return listed_only(
                 store, query, filters.as_dict() if isinstance(filters, SearchFilters) else filters or {}
             )
 

@@ -159,8 +159,13 @@ def read_project_list(title: str, unit: str | None, above: Sequence[str], rows: 
     for number, (page, cells) in enumerate(body, start=1):
         if any(c and _DIGITS_ONLY.match(c) and cell_number(c) is None for c in cells):
             return None  # a number cut, or two run together
+        texts = {c for c in cells if c}
+        if len(texts) == 1 and cell_number(next(iter(texts))) is None:
+            continue  # one cell spanning the row (a note, a heading), its text in every column: text only
         project = cells[name_col] if name_col < len(cells) else ""
         body_unit = cells[unit_col] if unit_col is not None and unit_col < len(cells) else ""
+        if body_unit and project == body_unit:
+            project = ""  # the unit's own row, its name cell spanning the project column too: no project
         name = f"{body_unit} / {project}" if body_unit and project else project or body_unit
         values = [(i, c) for i, c in enumerate(cells) if c and i not in skip]
         if any(cell_number(c) is None for _, c in values):

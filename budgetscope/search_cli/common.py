@@ -313,7 +313,7 @@ def listed_note(result: dict[str, Any]) -> str | None:
         return None
     places = [f"p.{x['page']}" if x.get("page") else f"line {x.get('line')}" for x in result["listed"]]
     named = "; ".join(
-        one_line(f"{x['name']} {x['stated']} ({x['doc']} {place})")
+        one_line(f"{x['name']}{' ' + x['stated'] if x.get('stated') else ''} ({x['doc']} {place})")
         for x, place in zip(result["listed"], places, strict=True)
     )
     return f"named in a project list, never read as a project (no form or narrative): {named}"

@@ -266,3 +266,18 @@ def test_project_list_names_a_listed_project_no_record_reads() -> None:
     assert c.kind == "listed_project" and c.status == "missing" and c.stated_yuan == Decimal("67000000.00")
     assert c.page == 1 and "6,700.00万元" in c.message  # the excerpt's first page (p.37 of the budget)
     assert listed_without_record(HANGZHOU.name, [table], []) == []  # no record read at all: coverage says so
+
+
+def test_project_list_a_name_or_note_spanning_cells_is_no_project() -> None:
+    """Cells merged across columns are read into each column they span: a unit's row whose name spans the
+    unit and project columns is the unit's (no project named 甲学校 / 甲学校), and a note spanning the
+    whole row is text (it does not drop the list as text under a column of numbers)."""
+    header = ["单位名称", "项目名称", "合计"]
+    rows = [(1, header), (1, ["合计", "", "30.00"]), (1, ["甲学校", "甲学校", "30.00"]),
+            (1, ["甲学校", "a项目", "10.00"]), (1, ["甲学校", "b项目", "20.00"]),
+            (1, ["注：本表不含结转", "注：本表不含结转", "注：本表不含结转"])]  # fmt: skip
+    table = read_project_list("项目支出预算表", "万元", ["单位：万元"], rows)
+    assert table is not None
+    names = {b.line: b.name for b in table.lines}
+    assert [names[r] for r in table.project_rows] == ["甲学校 / a项目", "甲学校 / b项目"]
+    assert all(c.status == "agree" for c in project_list_checks("a.pdf", [table]))

@@ -145,6 +145,30 @@ def project_list_checks(doc: str, tables: Sequence[BudgetTable]) -> list[Check]:
     return out
 
 
+def _total_cell(cells: dict[str, BudgetLine]) -> BudgetLine | None:
+    """A project row's total: its one column labelled 合计 / 总计 (under any heading, ``2026年预算/合计``)
+    that is not another year's or a change (上年, 增减, 执行 …); None when there is no such one column.
+
+    >>> from decimal import Decimal
+    >>> def cell(column, text):
+    ...     return BudgetLine("表", 1, "a", column, Decimal(text), text, "万元")
+    >>> _total_cell({"上年执行数/合计": cell("上年执行数/合计", "1"), "本年/合计": cell("本年/合计", "2")}).text
+    '2'
+    >>> _total_cell({"2025年预算数": cell("2025年预算数", "1"), "2026年预算数": cell("2026年预算数", "2")}) is None
+    True
+    """
+    found = [
+        b
+        for label, b in cells.items()
+        if label.rsplit("/", 1)[-1] in TOTALS and not _OTHER_YEAR.search(label)
+    ]
+    return found[0] if len(found) == 1 else None
+
+
+_OTHER_YEAR = re.compile(r"上年|增减|%|执行|比上年")
+"""Labels of another year's figure or of a change, not the year's total."""
+
+
 def _plain(name: str | None) -> str:
     return re.sub(r"\s+", "", name or "")
 
@@ -181,16 +205,19 @@ def listed_without_record(doc: str, tables: Sequence[BudgetTable], records: Sequ
                 ]
             if same:
                 continue
-            total = next((cells[c] for c in cells if c in TOTALS), first)
+            total = _total_cell(cells)
+            cell = total or first
             where = (
-                f"{table.title} p. {total.page or table.page}" if table.page else f"{table.title} line {line}"
+                f"{table.title} p. {cell.page or table.page}" if table.page else f"{table.title} line {line}"
             )
+            amount = f" {total.text}{total.unit or table.unit} ({yuan_text(total.yuan)})" if total else ""
             out.append(Check(
                 id="check:" + stable_id("listed_project", doc, table.title, table.page or 0, line), kind="listed_project",
-                status="missing", subject=first.name or "", doc=doc, line=None if table.page else total.line,
-                page=total.page or table.page, stated=f"{total.text}{total.unit or table.unit}", stated_yuan=total.yuan,
-                message=f"{where} lists {first.name} {total.text}{total.unit or table.unit} ({yuan_text(total.yuan)}), a "
-                "project of which no form or narrative was read", field=f"listed:{table.page or 0}:{line}",
+                status="missing", subject=first.name or "", doc=doc, line=None if table.page else cell.line,
+                page=cell.page or table.page, stated=f"{total.text}{total.unit or table.unit}" if total else None,
+                stated_yuan=total.yuan if total else None, field=f"listed:{table.page or 0}:{line}",
+                message=f"{where} lists {first.name}{amount}, a project of which no form or narrative was read"
+                + ("" if total else " (which column is its total is not read)"),
             ))  # fmt: skip
     return out
 
