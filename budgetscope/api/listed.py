@@ -15,28 +15,27 @@ Example:
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from budgetscope.index.ranking import Term
     from budgetscope.store.protocol import EntityStore
 
 KIND = "listed_project"
 
 
-def listed_matches(query: str, subject: str) -> bool:
+def listed_matches(query: str, subject: str, groups: Sequence[Sequence[Term]] | None = None) -> bool:
     """Whether a listed project's ``单位 / 项目`` name holds the query: the query whole (spaces aside), or
-    every distinctive word of it (an English word by one of its translations) in the project's name."""
-    from budgetscope.index.ranking import term_groups
+    every distinctive word of it (``groups``, :func:`~budgetscope.index.ranking.term_groups`: an English
+    word by one of its translations) in the project's name (:func:`~budgetscope.index.ranking.held_groups`)."""
+    from budgetscope.index.ranking import held_groups, term_groups
 
-    name = subject.rpartition(" / ")[2]
     plain = re.sub(r"\s+", "", query)
     if plain and plain in re.sub(r"\s+", "", subject):
         return True
-    groups = term_groups(query)
-    return bool(groups) and all(
-        any(t in name if isinstance(t, str) else all(part in name for part in t) for t in g) for g in groups
-    )
+    groups = term_groups(query) if groups is None else groups
+    return bool(groups) and all(held_groups(groups, subject.rpartition(" / ")[2]))
 
 
 def listed_only(
@@ -52,8 +51,11 @@ def listed_only(
 
     if filters.get("cites") or filters.get("section"):
         return []
+    from budgetscope.index.ranking import term_groups
+
     found = store.select("findings", {"status": "missing", "kind": KIND})  # the (status, kind) index
-    wanted = [c for c in found if listed_matches(query, str(c["subject"] or ""))]
+    groups = term_groups(query)  # once for every listed project
+    wanted = [c for c in found if listed_matches(query, str(c["subject"] or ""), groups)]
     if not wanted:
         return []
     given = filters.get("department")

@@ -43,6 +43,7 @@ from decimal import Decimal
 from budgetscope.models import BudgetLine, BudgetTable, Check, Record, stable_id
 from budgetscope.pipeline.linking.checks import yuan_text
 from budgetscope.pipeline.linking.table_checks import sum_check
+from budgetscope.pipeline.pdf_titled import squash
 
 TOTALS = frozenset({"合计", "总计"})
 SUBTOTALS = frozenset({"小计", "合计"})
@@ -169,10 +170,6 @@ _OTHER_YEAR = re.compile(r"上年|增减|%|执行|比上年")
 """Labels of another year's figure or of a change, not the year's total."""
 
 
-def _plain(name: str | None) -> str:
-    return re.sub(r"\s+", "", name or "")
-
-
 def listed_without_record(doc: str, tables: Sequence[BudgetTable], records: Sequence[Record]) -> list[Check]:
     """A ``listed_project`` info for each project row of the lists that no project record of the document
     reads: same name (spaces aside), and, when the list names the unit (``单位 / 项目``) and the form its
@@ -196,12 +193,12 @@ def listed_without_record(doc: str, tables: Sequence[BudgetTable], records: Sequ
             cells = rows[line]
             first = next(iter(cells.values()))
             unit, _, name = (first.name or "").rpartition(" / ")
-            same = [r for r in projects if _plain(r.name) == _plain(name)]
+            same = [r for r in projects if squash(r.name or "") == squash(name)]
             if unit:
                 same = [
                     r
                     for r in same
-                    if not (r.form and r.form.implementer) or _plain(r.form.implementer) == _plain(unit)
+                    if not (r.form and r.form.implementer) or squash(r.form.implementer) == squash(unit)
                 ]
             if same:
                 continue
