@@ -57,8 +57,8 @@ def test_ranking_the_cut_off_is_one_place_in_the_order_and_top_k_is_a_maximum() 
     """Hits keep the score's order; the cut-off falls after the first run of hits above the calibrated
     relevance (or after a later hit that is nearly sure): a hit ranked above counts as confident, every
     hit after it as weak (a weak mark never stands above a confident one); ``top_k`` caps the list."""
-    sure = hit("s0", "d.txt", "甲", 0.05)  # relevance 0.94
-    fair = [hit(f"s{i}", "d.txt", "甲", 0.05 - i / 100, dense=0.55, cover=0.5) for i in (1, 2)]  # ~0.33
+    sure = hit("s0", "d.txt", "甲", 0.05)  # relevance 0.90
+    fair = [hit(f"s{i}", "d.txt", "甲", 0.05 - i / 100, dense=0.58, cover=0.5) for i in (1, 2)]  # ~0.38
     weak = [hit(f"w{i}", "d.txt", "乙", 0.055 - i / 100, dense=0.1, cover=0.0) for i in range(4)]
     ranked = sorted([*weak, sure, *fair], key=lambda h: -h["score"])
     assert [h["id"] for h in ranked] == ["w0", "s0", "w1", "s1", "w2", "s2", "w3"]
