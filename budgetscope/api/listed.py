@@ -43,13 +43,13 @@ def listed_only(
 ) -> list[dict[str, Any]]:
     """The listed projects (no record) the query names, within its year and department filters (the
     department as a search filter names it, resolved over ``known``); none for a search restricted to
-    projects citing a document or to a section (a listed project has neither): each ``{"name",
+    projects citing a document, to a section or to a kind of record (a listed project has none): each ``{"name",
     "budget_yuan", "stated", "doc", "page", "line", "department", "year"}``."""
     from decimal import Decimal
 
     from budgetscope.api.searching import department_filter
 
-    if filters.get("cites") or filters.get("section"):
+    if filters.get("cites") or filters.get("section") or filters.get("kind"):
         return []
     from budgetscope.index.ranking import term_groups
 

@@ -111,7 +111,7 @@ def page_hint(store: EntityStore, key: str) -> str:
     rows = [r for r in before if r["page"] == last]
     return (
         f"; no project starts on p.{page}, and the last one printed before it (it may run on to p.{page}) "
-        f"starts on p.{last}: {'、'.join(str(r['name']) for r in rows[:LISTED])} — {_listed(store, rows)}"
+        f"starts on p.{last}: {_listed(store, rows)}"
     )
 
 
@@ -119,11 +119,15 @@ _PLACE = re.compile(r"(?P<doc>.+?)(?::(?P<line>\d+)|(?::|\s+)p\.?\s*(?P<page>\d+
 """Where a project is printed, as the CLI's lists write it: ``DOC:LINE``, ``DOC p.N`` or ``DOC:p.N``."""
 LISTED = 10
 """How many projects an ambiguous name lists."""
+NAME_SHOWN = 60
+"""How many characters of a candidate's name an ambiguous name lists."""
 
 
 def _listed(store: EntityStore, rows: list[dict[str, Any]]) -> str:
-    """Projects told apart: id, kind, year, where printed, and a form's unit and the budget when known."""
+    """Projects told apart: id and name (document text: on one line, cut at :data:`NAME_SHOWN` characters),
+    then kind, year, where printed, and a form's unit and the budget when known."""
     from budgetscope.index.merged import units_of
+    from budgetscope.messages import one_line
 
     units = units_of(store, rows[:LISTED])
     out = []
@@ -136,7 +140,9 @@ def _listed(store: EntityStore, rows: list[dict[str, Any]]) -> str:
             facts.append(units[r["id"]])
         if r["budget_total_yuan"] is not None:
             facts.append(f"{money_grouped(r['budget_total_yuan'])} 元")
-        out.append(f"{r['id']} ({', '.join(facts)})")
+        name = str(r["name"] or r["title"] or "")
+        named = one_line(name if len(name) <= NAME_SHOWN else name[:NAME_SHOWN] + "…")
+        out.append(f"{r['id']} {named} ({', '.join(facts)})" if named else f"{r['id']} ({', '.join(facts)})")
     more = f", … ({len(rows) - LISTED} more)" if len(rows) > LISTED else ""
     return ", ".join(out) + more
 

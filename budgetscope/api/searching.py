@@ -50,6 +50,24 @@ def query_without_words(query: str) -> str | None:
     return None
 
 
+def filters_error(exc: Exception) -> str:
+    """One line for bad search filters: the first field's own message, not pydantic's count of errors.
+
+    >>> from budgetscope.models import SearchFilters
+    >>> try:
+    ...     SearchFilters(kind="bogus")
+    ... except ValueError as exc:
+    ...     filters_error(exc)
+    "kind: unknown kind 'bogus' (known: narrative, form)"
+    """
+    from pydantic import ValidationError
+
+    if isinstance(exc, ValidationError) and (errors := exc.errors()):
+        where = ".".join(str(p) for p in errors[0]["loc"])
+        return f"{where}: {str(errors[0]['msg']).removeprefix('Value error, ')}"
+    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+
+
 def query_error(query: str) -> str | None:
     """Why a query cannot be searched, in one line (empty, over the length limit, or no word at all),
     else None: the CLI and the Python API refuse the same queries.

@@ -169,7 +169,7 @@ class Budgetscope:
         beyond the wait raises :class:`IndexBusy`.
         """
         from budgetscope.api.errors import IndexBusy, InvalidQuery
-        from budgetscope.api.searching import answer, query_error
+        from budgetscope.api.searching import answer, filters_error, query_error
         from budgetscope.index.search import search
 
         if (bad := query_error(query)) is not None:
@@ -180,7 +180,7 @@ class Budgetscope:
             try:
                 filters = SearchFilters(**dict(filters))
             except (TypeError, ValueError) as exc:
-                raise InvalidQuery(f"filters: {str(exc).splitlines()[0]}") from None
+                raise InvalidQuery(f"filters: {filters_error(exc)}") from None
 
         def search_index(q: str, f: dict[str, Any], k: int) -> list[SearchHit]:
             with self._held.searching() as index:

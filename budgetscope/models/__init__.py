@@ -52,6 +52,7 @@ from budgetscope.models.records import (
 from budgetscope.models.statements import BudgetLine, BudgetTable, StatedTotal, row_key, table_kind
 from budgetscope.models.views import (
     MAX_TOP_K,
+    SEARCH_KINDS,
     CitedWording,
     DocumentSummary,
     HitSource,
@@ -71,6 +72,7 @@ __all__ = [
     "FORM_TEXT_SECTIONS",
     "FORM_TOTAL_KEYS",
     "MAX_TOP_K",
+    "SEARCH_KINDS",
     "SECTION_KEYS",
     "SECTION_TITLES",
     "SEVERITY",

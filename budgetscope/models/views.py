@@ -16,7 +16,7 @@ Example:
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator
 
@@ -45,6 +45,12 @@ MAX_TOP_K = 100
 ``top_k`` has none."""
 
 
+SearchKind = Literal["narrative", "form"]
+SEARCH_KINDS: tuple[str, ...] = get_args(SearchKind)
+"""The kinds of record a search finds and its ``kind`` filter takes (a department-wide form is not indexed:
+it is the department's, not a project)."""
+
+
 class SearchFilters(_View):
     """What a search may be restricted to (None = no restriction).
 
@@ -56,7 +62,15 @@ class SearchFilters(_View):
     department: str | None = None
     section: str | None = None
     cites: str | list[str] | None = None
-    kind: Literal["narrative", "form"] | None = None
+    kind: SearchKind | None = None
+
+    @field_validator("kind", mode="before")
+    @classmethod
+    def _known_kind(cls, value: Any) -> Any:
+        """One of :data:`SEARCH_KINDS`; anything else is refused naming them, as an unknown section is."""
+        if value is None or value in SEARCH_KINDS:
+            return value
+        raise ValueError(f"unknown kind {str(value)[:60]!r} (known: {', '.join(SEARCH_KINDS)})")
 
     @field_validator("section")
     @classmethod

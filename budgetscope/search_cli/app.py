@@ -25,7 +25,7 @@ COMMANDS = {
     "citations": "List the policy documents cited by each project (title, 文号, canonical identity).",
     "ingest": "Ingest budget documents into the entity store: idempotent, one transaction per document.",
     "index": "Update the search index from the store (with --rebuild: from scratch, e.g. with another --encoder).",
-    "search": "Find projects by meaning and by words, filtered by year, department, section or cited document.",
+    "search": "Find projects by meaning and by words, filtered by year, department, section, cited document or kind.",
     "cites": "List the projects that cite a policy document, with the exact wording they cite.",
     "show": "Show one project: sections, amounts, period, citations, the same project in other years, findings.",
     "list": "List the stored documents, or their projects (with --year, --department, --doc), ids for `show`.",

@@ -3,7 +3,6 @@ dropped and continued, their budgets and their forms' targets — as a table, JS
 
 from __future__ import annotations
 
-import csv
 import sys
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any
@@ -50,7 +49,7 @@ def command(
     """What changed in a department's budget from one year to another: projects new, dropped, continued."""
     import budgetscope
     from budgetscope.api import YearsOutOfOrder
-    from budgetscope.store.export import csv_cell
+    from budgetscope.store.export import write_csv
     from budgetscope.store.protocol import StoreError
 
     if not department.strip():
@@ -76,11 +75,8 @@ def command(
             print(to_json({"department": changes.department, "since": changes.since, "year": changes.year,
                            **project}))  # fmt: skip
     elif format is ChangesFormat.csv:
-        writer = csv.writer(sys.stdout)
-        writer.writerow(CSV_COLUMNS)
-        for p in out["projects"]:
-            row = {**p, "targets_changed": len(p["targets"])}
-            writer.writerow([csv_cell(row[k]) for k in CSV_COLUMNS])  # as export's CSV: exact, escaped
+        rows = ({**p, "targets_changed": len(p["targets"])} for p in out["projects"])
+        write_csv(({k: row[k] for k in CSV_COLUMNS} for row in rows), CSV_COLUMNS, sys.stdout)  # as export's
     else:
         _table(changes)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from collections.abc import Iterator
@@ -152,10 +151,9 @@ def command(
         for row in out_rows:
             print(json.dumps(row, ensure_ascii=False))
     elif format is CitationFormat.csv:
-        writer = csv.DictWriter(sys.stdout, fieldnames=fields)
-        writer.writeheader()
-        for row in out_rows:
-            writer.writerow({k: "; ".join(map(str, v)) if isinstance(v, list) else v for k, v in row.items()})
+        from budgetscope.store.export import write_csv
+
+        write_csv(out_rows, fields, sys.stdout)  # as export's CSV: true/false, lists as JSON, text escaped
     elif rows or not errors:  # every file failed: the errors say so, no empty table
         shown = fields if group else TABLE_FIELDS  # every field: jsonl and csv
         table = Table(*(TABLE_HEADINGS.get(f, f) for f in shown))

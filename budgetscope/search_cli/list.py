@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import sys
-from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -12,7 +10,7 @@ import typer
 from rich.table import Table
 
 from budgetscope.messages import counted, one_line
-from budgetscope.models import decimal_text, money_grouped, to_json
+from budgetscope.models import money_grouped, to_json
 from budgetscope.search_cli.common import HomeOption, fail, place, stdout
 
 
@@ -89,23 +87,16 @@ def command(
         for row in rows:
             print(to_json(row))
     elif format is ListFormat.csv:
-        writer = csv.writer(sys.stdout)
-        writer.writerow(columns)
-        writer.writerows([_cell(r[k]) for k in columns] for r in rows)
+        from budgetscope.store.export import write_csv
+
+        write_csv(rows, columns, sys.stdout)  # as export's CSV: true/false, lists as JSON, text escaped
     else:
         _table(what, rows)
 
 
 def _cell(value: Any) -> str:
-    """A CSV cell: an amount's exact digits (:func:`~budgetscope.models.decimal_text`, never through float),
-    a list joined by "; "."""
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return decimal_text(value)
-    if isinstance(value, list):
-        return "; ".join(map(str, value))
-    return str(value)
+    """A table cell of a number that may be missing (a year, a page count)."""
+    return "" if value is None else str(value)
 
 
 def _table(what: ListWhat, rows: list[dict[str, Any]]) -> None:

@@ -16,7 +16,7 @@ from rich.console import Group
 from rich.text import Text
 
 from budgetscope.messages import counted, one_line, shell_word
-from budgetscope.models import MAX_TOP_K, to_json
+from budgetscope.models import MAX_TOP_K, SEARCH_KINDS, to_json
 from budgetscope.search_cli.common import (
     EncoderOption,
     HomeOption,
@@ -40,6 +40,11 @@ class SearchFormat(StrEnum):
     jsonl = "jsonl"
 
 
+class Kind(StrEnum):  # budgetscope.models.SEARCH_KINDS
+    narrative = "narrative"
+    form = "form"
+
+
 class Mode(StrEnum):
     hybrid = "hybrid"
     dense = "dense"
@@ -61,6 +66,10 @@ def command(
     cites: Annotated[
         str | None, typer.Option("--cites", help="Only projects citing this policy document.")
     ] = None,
+    kind: Annotated[
+        Kind | None,
+        typer.Option("--kind", help="Only projects told by a narrative (项目说明) or a form (绩效目标表)."),
+    ] = None,
     top_k: Annotated[
         int,
         typer.Option("--top-k", "-k", min=1, max=MAX_TOP_K, help=f"How many projects (1 to {MAX_TOP_K})."),
@@ -76,7 +85,7 @@ def command(
     qdrant_url: QdrantUrlOption = None,
     encoder: EncoderOption = None,
 ) -> None:
-    """Find projects by meaning and by words, filtered by year, department, section or cited document."""
+    """Find projects by meaning and by words, filtered by year, department, section, cited document or kind."""
     from budgetscope.paths import data_home
 
     if (query is None) == (queries is None):
@@ -84,6 +93,7 @@ def command(
     if query is not None:
         _checked_query(query, "query")
     options = {"year": year, "department": department, "section": section, "cites": cites}
+    options["kind"] = kind and kind.value
     base = {k: v for k, v in _checked_filters(options, "").items() if k != "cites"}
     lines = _read_queries(queries) if queries else [{"query": query, "filters": {}}]
     batch = [{"query": e["query"], "filters": e["filters"]} for e in lines if "error" not in e]
@@ -233,6 +243,8 @@ def _checked_filters(filters: dict[str, Any], where: str) -> dict[str, Any]:
         )
     if year is not None:
         filters["year"] = year
+    if filters.get("kind") is not None and filters["kind"] not in SEARCH_KINDS:  # as --kind's choices
+        raise _bad(prefix, f"unknown kind {short(filters['kind'])!r} (known: {', '.join(SEARCH_KINDS)})")
     section = filters.get("section")
     if section is not None:
         # imported only when asked: a serve may answer

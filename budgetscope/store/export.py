@@ -157,12 +157,15 @@ def write_jsonl(rows: Iterable[dict[str, Any]], out: IO[str]) -> int:
     return n
 
 
-def write_csv(rows: Iterable[dict[str, Any]], fields: Sequence[Field], out: IO[str]) -> int:
-    """A header and one line per row (arrays as JSON); return the number of rows.
+def write_csv(rows: Iterable[dict[str, Any]], fields: Sequence[Field | str], out: IO[str]) -> int:
+    """A header and one line per row, each cell a :func:`csv_cell`; return the number of rows. The one CSV
+    writer of every command (`export`, `list`, `changes`, `citations`): ``fields`` are export fields or
+    column names.
 
     As in every CSV, an empty string and a missing value are both an empty cell.
     """
-    writer = csv.DictWriter(out, fieldnames=[f.name for f in fields], lineterminator="\n")
+    names = [f if isinstance(f, str) else f.name for f in fields]
+    writer = csv.DictWriter(out, fieldnames=names, lineterminator="\n")
     writer.writeheader()
     n = 0
     for row in rows:

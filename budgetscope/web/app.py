@@ -89,6 +89,7 @@ def create_app(data: Data, *, allow_upload: bool = False, cli_token: str | None 
                 department=clean_query(request.query_params.get("department")) or None,
                 section=request.query_params.get("section") or None,
                 cites=clean_query(request.query_params.get("cites")) or None,
+                kind=request.query_params.get("kind") or None,
             )
         except (ValidationError, ValueError) as exc:
             out["error"], out["error_zh"], out["status"] = views.first_error(exc), views.zh_error(exc), 400

@@ -13,12 +13,11 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
-
 from budgetscope.models import (
     FORM_TEXT_SECTIONS,
     FORM_TOTAL_KEYS,
     MAX_TOP_K,
+    SEARCH_KINDS,
     SECTION_KEYS,
     Indicator,
     ProjectSummary,
@@ -198,20 +197,19 @@ def error_status(exc: BaseException) -> int:
 
 
 def first_error(exc: Exception) -> str:
-    """One line for a bad filter."""
-    if isinstance(exc, ValidationError):
-        err = exc.errors()[0]
-        msg = str(err["msg"]).removeprefix("Value error, ")  # pydantic's wording of a ValueError
-        return f"{'.'.join(str(p) for p in err['loc'])}: {msg}"
-    return str(exc)
+    """One line for a bad filter (:func:`~budgetscope.api.searching.filters_error`, as the Python API's)."""
+    from budgetscope.api.searching import filters_error
+
+    return filters_error(exc)
 
 
 def filter_options(projects: list[ProjectSummary]) -> dict[str, list[Any]]:
-    """The choices of the search filters: the stored years and departments, the section keys."""
+    """The choices of the search filters: the stored years and departments, the section keys, the kinds."""
     return {
         "years": sorted({p.year for p in projects if p.year is not None}),
         "departments": sorted({p.department for p in projects if p.department}),
         "sections": list(SECTION_KEYS),
+        "kinds": list(SEARCH_KINDS),
     }
 
 

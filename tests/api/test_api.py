@@ -300,6 +300,12 @@ def test_api_search_refuses_what_the_cli_refuses(bs: Budgetscope) -> None:
     assert bs.search("科普", {"year": 2019}, top_k=3) == bs.search("科普", SearchFilters(year=2019), top_k=3)
     with pytest.raises(InvalidQuery, match="filters"):
         bs.search("科普", {"year": "last"})
+    # an unknown kind, as an unknown section: the one line says which value and the known ones
+    with pytest.raises(InvalidQuery, match=r"kind: unknown kind 'bogus' \(known: narrative, form\)"):
+        bs.search("科普", {"kind": "bogus"})
+    with pytest.raises(InvalidQuery, match="section: unknown section 'nowhere'"):
+        bs.search("科普", {"section": "nowhere"})
+    assert {h.kind for h in bs.search("科普", {"kind": "form"})} == {"form"}
 
 
 def test_api_budget_counted_leaves_out_a_disputed_budget_as_browse_does(bs: Budgetscope) -> None:

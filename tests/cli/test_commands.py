@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import csv
+import io
 import json
 from pathlib import Path
 
@@ -103,6 +105,23 @@ def test_cli_citations_group(corpus: Path) -> None:
     groups = [json.loads(line) for line in result.stdout.splitlines()]
     fire = next(g for g in groups if g["title"] == "中华人民共和国消防法")
     assert fire["projects"] == 2 and fire["years"] == [2026]
+
+
+def test_cli_citations_csv_writes_its_cells_as_export_does(corpus: Path) -> None:
+    """A citation's booleans are true/false and a group's lists JSON arrays, as `export` writes them."""
+    budget = str(corpus / "sast-2026-department-budget.txt")
+    rows = list(csv.DictReader(io.StringIO(runner.invoke(app, ["citations", budget, "-f", "csv"]).stdout)))
+    lines = [
+        json.loads(x) for x in runner.invoke(app, ["citations", budget, "-f", "jsonl"]).stdout.splitlines()
+    ]
+    assert {r["bracketed"] for r in rows} == {
+        "true",
+        "false",
+    }  # 《“科技工作者之家”建设标准》, and a title without 《》
+    assert [r["bracketed"] for r in rows] == [str(x["bracketed"]).lower() for x in lines]
+    grouped = runner.invoke(app, ["citations", budget, "--group", "-f", "csv"]).stdout
+    fire = next(r for r in csv.DictReader(io.StringIO(grouped)) if r["title"] == "中华人民共和国消防法")
+    assert json.loads(fire["years"]) == [2026] and json.loads(fire["doc_numbers"]) == []
 
 
 @pytest.mark.parametrize(

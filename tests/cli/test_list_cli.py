@@ -65,6 +65,25 @@ def test_list_projects_filtered_with_exact_amounts_and_ids_show_takes(corpus_hom
     assert by_department and {p["department"] for p in by_department} == {"上海市科学技术委员会"}
 
 
+def test_list_csv_writes_its_cells_as_export_does(corpus_home: Path) -> None:
+    """One CSV form everywhere: a boolean is true/false in `list` as in `export` (not Python's True/False),
+    a list a JSON array (a document's warnings)."""
+    listed = list(
+        csv.DictReader(io.StringIO(invoke("list", "projects", "--home", corpus_home, "-f", "csv").stdout))
+    )
+    exported = csv.DictReader(io.StringIO(invoke("export", "--what", "projects", "--format", "csv", "--out", "-",
+                                                 "--home", corpus_home).stdout))  # fmt: skip
+    flagged = {r["id"]: r["budget_flagged"] for r in exported}
+    assert {r["budget_flagged"] for r in listed} == {"true", "false"}  # 2023's 科技社团党建项目 is flagged
+    assert all(r["budget_flagged"] == flagged[r["id"]] for r in listed)
+    documents = list(csv.DictReader(io.StringIO(invoke("list", "--home", corpus_home, "-f", "csv").stdout)))
+    shown = {
+        d["doc"]: d["warnings"]
+        for d in json.loads(invoke("list", "--home", corpus_home, "-f", "json").stdout)
+    }
+    assert all(json.loads(d["warnings"]) == shown[d["doc"]] for d in documents)
+
+
 def test_list_mistakes_are_one_line(corpus_home: Path, tmp_path: Path) -> None:
     unknown = invoke("list", "projects", "--doc", "nope.txt", "--home", corpus_home)
     assert unknown.exit_code == 1 and unknown.stderr.startswith("error: no stored document named 'nope.txt'")

@@ -65,11 +65,14 @@ def test_listed_only_within_the_filters_and_what_the_query_names(home: Path, bs:
     assert [x["name"] for x in bs.listed("校舍", {"department": "杭州市交通"})] == [SCHOOL]
     assert bs.listed("校舍", {"year": 2025}) == [] and bs.listed("航道养护") == []
     assert [x["name"] for x in bs.listed("校舍", {"department": ["杭州市交通运输局"]})] == [SCHOOL]  # a list
-    # a search of projects citing a document, or of one section: a listed project has neither
+    # a search of projects citing a document, of one section or of one kind: a listed project has none
     assert (
         bs.listed("校舍", {"cites": "全民科学素质纲要"}) == []
         and bs.listed("校舍", {"section": "plan"}) == []
+        and bs.listed("校舍", {"kind": "form"}) == bs.listed("校舍", {"kind": "narrative"}) == []
     )
+    by_kind = search(home, "校舍", "--kind", "form", "--format", "json")
+    assert by_kind.exit_code == 0 and SCHOOL not in by_kind.stderr
     other = search(home, "航道养护", "--top-k", "2")
     assert other.exit_code == 0 and "never read as a project" not in other.output
 

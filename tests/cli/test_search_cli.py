@@ -713,6 +713,11 @@ def test_search_cli_index_catches_up_after_no_index(files: list[Path], tmp_path:
         (['{"query": "党建", "filters": {"year": 0}}'], "year must be a whole number from 1 to 9999, not 0"),
         (['{"query": "党建", "filters": {"section": "foo"}}'], "unknown section 'foo'"),
         (['{"query": "党建", "filters": {"colour": "red"}}'], "unknown filter 'colour'"),
+        (
+            ['{"query": "党建", "filters": {"kind": "bogus"}}'],
+            "unknown kind 'bogus' (known: narrative, form)",
+        ),
+        (['{"query": "党建", "filters": {"kind": "department_form"}}'], "unknown kind 'department_form'"),
     ],
 )
 def test_search_cli_queries_file_errors_name_the_line(
@@ -763,12 +768,30 @@ def test_search_cli_queries_file_answers_every_line_or_reports_it(home: Path, tm
         (["   "], "empty query"),
         (["。，！？"], "no word, only punctuation"),  # every hit would be noise
         (["党建", "--section", "foo"], "unknown section"),
+        (["党建", "--kind", "bogus"], "'bogus' is not one of 'narrative', 'form'"),
     ],
 )
 def test_search_cli_rejects_empty_query_and_unknown_section(
     home: Path, args: list[str], message: str
 ) -> None:
     assert message in usage_mistake(invoke("search", *args, "--home", home))
+
+
+@pytest.mark.parametrize("kind", ["narrative", "form"])
+def test_search_cli_kind_filter_keeps_that_kind_only(home: Path, tmp_path: Path, kind: str) -> None:
+    """--kind, and a queries file's "kind", keep the projects told by a narrative, or by a form, only: the
+    unfiltered hits have both, the filtered only that one (a hit's other half still listed in its sources)."""
+    query = "消防设施和设备更新"
+    assert {h["kind"] for h in search_json(home, query)} == {"narrative", "form"}
+    hits = search_json(home, query, "--kind", kind)
+    assert hits and {h["kind"] for h in hits} == {kind}
+    f = tmp_path / "q.jsonl"
+    f.write_text(json.dumps({"query": query, "filters": {"kind": kind}}) + "\n", encoding="utf-8")
+    result = invoke("search", "--queries", f, "--format", "jsonl", "--home", home)
+    assert result.exit_code == 0 and [h["id"] for h in json.loads(result.stdout)["hits"]] == [
+        h["id"] for h in hits
+    ]
+    assert "--kind" in invoke("search", "--help").stdout
 
 
 def test_search_cli_section_by_its_heading(home: Path) -> None:

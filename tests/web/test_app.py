@@ -385,6 +385,22 @@ def test_app_search_facets_count_the_confident_hits_only(server: str) -> None:
             assert all(h["weak"] for h in hits) and "Every hit is weak" in page
 
 
+def test_app_search_kind_filter_keeps_that_kind_only(server: str) -> None:
+    """/api/search and the page take ``kind`` (narrative or form) as the CLI's --kind: only hits of that kind;
+    the page's select keeps the choice and offers both."""
+    every = get_json(f"{server}/api/search?q={quote('科普')}")
+    assert {h["kind"] for h in every} == {"narrative", "form"}
+    for kind in ("narrative", "form"):
+        hits = get_json(f"{server}/api/search?q={quote('科普')}&kind={kind}")
+        assert hits and {h["kind"] for h in hits} == {kind}
+    status, page, _ = get(f"{server}/search?q={quote('科普')}&kind=form")
+    select = re.search(r'<select name="kind">(.*?)</select>', page, re.S)
+    assert status == 200 and select is not None
+    assert re.findall(r'<option value="(\w*)"', select[1]) == ["", "narrative", "form"]
+    assert re.search(r'<option value="form" selected>', select[1])
+    assert "项目说明 narrative" not in page.split('id="results"')[1]  # every hit a form
+
+
 def test_app_api_search_top_k(server: str) -> None:
     every = get_json(f"{server}/api/search?q={quote('科普')}")
     assert len(every) > 5
@@ -489,6 +505,7 @@ def test_app_error_pages_lead_in_chinese(server: str) -> None:
          "department '火星局' is not in the store: 上海市科学技术协会; 上海市科学技术委员会"),
         (f"q={quote('科普')}&department={quote('科学技术')}", "这个部门名称可指多个部门，请写得更完整",
          "department '科学技术' is ambiguous: 上海市科学技术协会; 上海市科学技术委员会"),
+        ("q=x&kind=bogus", "参数无效", "kind: unknown kind 'bogus' (known: narrative, form)"),
     ],
 )  # fmt: skip
 def test_app_bad_search_request_is_a_400_page_with_its_one_message(
