@@ -208,6 +208,19 @@ def test_remote_serve_answers_a_library_search(
     assert running(home) is not None and served.poll() is None
 
 
+def test_remote_serve_answers_a_library_search_of_any_top_k(
+    home: Path, served: subprocess.Popen[str]
+) -> None:
+    """The Python API takes any top_k of 1 or more (the CLI and /api/search 1 to 100): a serve holding the
+    index answers it too, rather than failing only while it is up (it refused above 10000)."""
+    import budgetscope
+
+    query, filters, _ = LIBRARY_QUERY
+    with budgetscope.open(home) as bs:
+        hits = bs.search(query, filters, 20_000)
+    assert len(hits) > LIBRARY_QUERY[2] and running(home) is not None
+
+
 def test_remote_serve_endpoint_wants_the_token(home: Path, served: subprocess.Popen[str]) -> None:
     import httpx
 
@@ -219,6 +232,10 @@ def test_remote_serve_endpoint_wants_the_token(home: Path, served: subprocess.Po
     assert httpx.post(url, json=body, headers={TOKEN_HEADER: "guess"}).status_code == 403
     bad = httpx.post(url, json={**body, "mode": "psychic"}, headers={TOKEN_HEADER: serving.token})
     assert bad.status_code == 400 and "mode" in bad.json()["error"]
+    zero = httpx.post(url, json={**body, "top_k": 0}, headers={TOKEN_HEADER: serving.token})
+    assert (
+        zero.status_code == 400 and zero.json()["error"] == "top_k must be a whole number of 1 or more, not 0"
+    )
     good = httpx.post(url, json=body, headers={TOKEN_HEADER: serving.token})
     assert good.status_code == 200 and len(good.json()["results"][0]["hits"]) == 3
 
