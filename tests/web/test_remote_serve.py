@@ -25,13 +25,15 @@ FILES = ("sast-2026-department-budget.txt", "sast-2026-performance-targets.txt")
 QUERIES = '{"query": "科普活动"}\n{"query": "学会党建", "filters": {"year": 2026}}\n'
 
 
-def cli(home: Path, *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    """A `budgetscope` command as a new process on ``home`` (verbose: it says who answered)."""
+def cli(
+    home: Path, *args: str, timeout: float = 300, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    """A `budgetscope` command as a new process on ``home`` (verbose: it says who answered), in ``cwd``."""
     env = {**os.environ, "BUDGETSCOPE_HOME": str(home)}
     env.pop("BUDGETSCOPE_QDRANT_URL", None)
     env.pop("BUDGETSCOPE_NO_SERVE", None)
     command = [sys.executable, "-m", "budgetscope.search_cli.app", "--verbose", *args]
-    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=timeout, cwd=cwd)
 
 
 def outputs(home: Path, queries: Path) -> dict[str, str]:
@@ -284,6 +286,12 @@ def test_remote_serve_takes_ingest_and_remove(
     assert missing.returncode == 1 and "Traceback" not in missing.stderr
     assert [line for line in missing.stderr.splitlines() if line.startswith("error:")] == [
         f"error: {corpus / 'missing.txt'}: no such file"
+    ]
+    relative = cli(
+        home, "ingest", "missing.txt", cwd=corpus
+    )  # handed over by its resolved path, named as given
+    assert [line for line in relative.stderr.splitlines() if line.startswith("error:")] == [
+        "error: missing.txt: no such file"
     ]
     removed = cli(home, "remove", extra)
     assert removed.returncode == 0 and "1 document removed" in removed.stderr, removed.stderr
