@@ -78,6 +78,10 @@ class ProjectNotFound(BudgetscopeError):
     """No project has this id, id prefix or ``DOC:LINE``."""
 
 
+class LineOutOfRange(ProjectNotFound):
+    """``DOC:LINE`` names a line past the end of the document's text (the message gives its last line)."""
+
+
 class AmbiguousProject(BudgetscopeError):
     """A project id prefix matches several projects."""
 

@@ -11,7 +11,7 @@ import re
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from budgetscope.api.errors import AmbiguousProject, ProjectNotFound
+from budgetscope.api.errors import AmbiguousProject, LineOutOfRange, ProjectNotFound
 from budgetscope.models import (
     Check,
     Coverage,
@@ -69,13 +69,18 @@ def project_at_line(store: EntityStore, doc: str, line: int) -> str | None:
     """The project a line of a stored text lies in: the one whose heading is the last at or before the
     line, unless a part of the document (its summary tables, 其他相关情况说明) starts between them; None
     when the store has no project of ``doc`` with lines. A line before the first project, or in a part
-    that holds none, raises :class:`ProjectNotFound` saying so. (The store keeps no count of a text's
-    lines: a line past the end of the document is taken for its last project's.)"""
+    that holds none, raises :class:`ProjectNotFound` saying so; a line past the end of the text,
+    :class:`LineOutOfRange` (a store written before the count of a text's lines was kept takes it for
+    the last project's, as it did)."""
     rows = sorted((r for r in store.select("projects", {"doc": doc}) if r["line"] is not None),
                   key=lambda r: (r["line"], r["position"]))  # fmt: skip
     if not rows:
         return None
     where = f"line {line} of {doc}"
+    document = next(store.select("documents", {"doc": doc}), None)
+    last = _last_line(document)
+    if last is not None and line > last:
+        raise LineOutOfRange(f"{where} is past the end of the document: its last line is {last}")
     before = [r for r in rows if r["line"] <= line]
     if not before:
         first = rows[0]
@@ -83,7 +88,6 @@ def project_at_line(store: EntityStore, doc: str, line: int) -> str | None:
             f"{where} is in no project: the first, {first['name'] or first['title']}, starts at line {first['line']}"
         )
     project = before[-1]
-    document = next(store.select("documents", {"doc": doc}), None)
     parts = json.loads(document["parts"] or "[]") if document else []
     later = [p for p in parts if p.get("line") is not None and project["line"] < p["line"] <= line]
     if later:  # a part of the document that is not this project's starts before the line
@@ -93,6 +97,17 @@ def project_at_line(store: EntityStore, doc: str, line: int) -> str | None:
             f"{part['line']}), after {project['name'] or project['title']} (line {project['line']})"
         )
     return str(project["id"])
+
+
+def _last_line(document: Any) -> int | None:
+    """A stored document's last line (:attr:`Document.lines`, kept in its ``extra``), or None when unknown."""
+    if document is None:
+        return None
+    try:
+        lines = json.loads(document["extra"] or "{}").get("lines")
+    except (ValueError, AttributeError):
+        return None
+    return lines if isinstance(lines, int) and not isinstance(lines, bool) else None
 
 
 def page_hint(store: EntityStore, key: str) -> str:

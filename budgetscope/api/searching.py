@@ -80,6 +80,20 @@ def query_error(query: str) -> str | None:
     return query_too_long(query) or query_without_words(query)
 
 
+def top_k_error(top_k: object) -> str | None:
+    """Why ``top_k`` cannot be asked for, in one line, else None: a whole number of 1 or more. No upper
+    limit: a notebook may want every project (the CLI and the web page, for people reading, take 1 to
+    :data:`~budgetscope.models.MAX_TOP_K`). The serve's ``/api/cli/search`` answers the Python API's
+    searches while it holds the index, so it takes what this takes.
+
+    >>> top_k_error(500), top_k_error(0)
+    (None, 'top_k must be a whole number of 1 or more, not 0')
+    """
+    if isinstance(top_k, bool) or not isinstance(top_k, int) or top_k < 1:
+        return f"top_k must be a whole number of 1 or more, not {top_k!r}"
+    return None
+
+
 if TYPE_CHECKING:
     from budgetscope.models import SearchHit
     from budgetscope.store.protocol import EntityStore

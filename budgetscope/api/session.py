@@ -169,13 +169,11 @@ class Budgetscope:
         beyond the wait raises :class:`IndexBusy`.
         """
         from budgetscope.api.errors import IndexBusy, InvalidQuery
-        from budgetscope.api.searching import answer, filters_error, query_error
+        from budgetscope.api.searching import answer, filters_error, query_error, top_k_error
         from budgetscope.index.search import search
 
-        if (bad := query_error(query)) is not None:
+        if (bad := query_error(query) or top_k_error(top_k)) is not None:
             raise InvalidQuery(bad)
-        if isinstance(top_k, bool) or not isinstance(top_k, int) or top_k < 1:
-            raise InvalidQuery(f"top_k must be a whole number of 1 or more, not {top_k!r}")
         if filters is not None and not isinstance(filters, SearchFilters):
             try:
                 filters = SearchFilters(**dict(filters))

@@ -257,7 +257,7 @@ def load_jsonl(
             contents[document.content_sha1] = (document.doc, document.path)
             entry = DocumentEntry(document, item.tables, item.stated, item.checks, line.pipeline)
             summary.written += store.write_documents([entry])
-            summary.warnings += [f"{quoted(document.doc)}: {w}" for w in document.warnings]
+            summary.warnings += [f"{quoted(document.path or document.doc)}: {w}" for w in document.warnings]
             written.append(document.doc)
         relinking = time.perf_counter()
         while store.links_stale():

@@ -179,16 +179,21 @@ def _counted(
 def wordings_line(cited: list[CitedWording]) -> str:
     """The wordings a project cites as the document writes them (:attr:`CitedWording.quoted`), as one
     line: each distinct wording once, in the order first cited, with how often it is cited when more
-    than once.
+    than once. A wording with several 文号 (《X》（A号、B号）) is one citing per 文号: counted once.
 
     >>> wordings_line([CitedWording(title="科普法", wording="《科普法》"), CitedWording(title="科普法", wording="《科普法》"),
     ...                CitedWording(title="福州市城乡居民基本医疗保险管理办法", doc_number="榕政办〔2017〕285号",
     ...                             wording="榕政办〔2017〕285号文件福州市人民政府办公厅关于印发《福州市城乡居民基本医疗保险管理办法》的通知")])
     '《科普法》 ×2；榕政办〔2017〕285号文件福州市人民政府办公厅关于印发《福州市城乡居民基本医疗保险管理办法》的通知'
+    >>> wordings_line([CitedWording(title="X", doc_number=n, wording="《X》（国发〔2021〕9号、国办发〔2022〕7号）")
+    ...                for n in ("国发〔2021〕9号", "国办发〔2022〕7号")])
+    '《X》（国发〔2021〕9号、国办发〔2022〕7号）'
     """
     wordings = [c.quoted for c in cited]
     counts = Counter(wordings)
-    return "；".join(w + (f" ×{counts[w]}" if counts[w] > 1 else "") for w in dict.fromkeys(wordings))
+    numbered = Counter(w for w, _ in {(c.quoted, c.doc_number) for c in cited})  # how many 文号 each has
+    times = {w: counts[w] // numbered[w] for w in counts}
+    return "；".join(w + (f" ×{times[w]}" if times[w] > 1 else "") for w in dict.fromkeys(wordings))
 
 
 def cited_wording(row: Any, *, version_inferred: bool = False) -> CitedWording:

@@ -173,7 +173,10 @@ def ingest(
                 log.info(
                     "stored %s (%s, %d projects)", quoted(document.doc), document.kind, len(document.records)
                 )
-                summary.warnings += [f"{quoted(document.doc)}: {w}" for w in document.warnings]
+                # the file by its path, as a file not stored is named (its stored name is its base name)
+                summary.warnings += [
+                    f"{quoted(document.path or document.doc)}: {w}" for w in document.warnings
+                ]
                 if on_document is not None:
                     on_document(document)
             if on_progress is not None:

@@ -20,7 +20,8 @@ def overlap_of(document: Document, store: EntityStore) -> str | None:
     and budget; the same department, or one of them names none): when every project of ``document`` is
     stored already from the other (pages cut from a stored PDF, or a copy of it in another layout), or
     every project of the other is in ``document`` (the other is pages of it, stored before). It is
-    stored all the same; search would show those projects twice."""
+    stored all the same; search would show those projects twice. The warning names ``document`` by its
+    path (as ``ingest`` names a file it does not store), the stored documents by their names."""
     records = [r for r in document.records if r.name]
     if not records:
         return None
@@ -53,7 +54,7 @@ def overlap_of(document: Document, store: EntityStore) -> str | None:
             "its one project is" if len(records) == 1 else f"its {counted(len(records), 'project')} are all"
         )
         return (
-            f"{quoted(document.doc)}: {which} stored already from "
+            f"{quoted(document.path or document.doc)}: {which} stored already from "
             f"{quoted(within[0])} (pages of it, or a copy?): search shows them twice; "
             f"`{remove_command([document.doc])}` takes this one out"
         )
@@ -62,14 +63,14 @@ def overlap_of(document: Document, store: EntityStore) -> str | None:
             f" and {len(contained) - 3} more" if len(contained) > 3 else ""
         )
         return (
-            f"{quoted(document.doc)}: the projects of {names} are all in it too (pages of this one?): "
+            f"{quoted(document.path or document.doc)}: the projects of {names} are all in it too (pages of this one?): "
             f"search shows them twice; `{remove_command(contained)}` takes the pages out"
         )
     near = [(doc, n) for doc, n in alike.most_common() if n >= NEAR_SHARED and n >= NEAR_SHARE * len(records)]
     if near:  # an edited copy (a project renamed, a budget changed) is the same document all the same
         doc, n = near[0]
         return (
-            f"{quoted(document.doc)}: {n} of its {counted(len(records), 'project')} are stored already from "
+            f"{quoted(document.path or document.doc)}: {n} of its {counted(len(records), 'project')} are stored already from "
             f"{quoted(doc)} (an edited copy?): search shows them twice; "
             f"`{remove_command([document.doc])}` takes this one out"
         )

@@ -379,6 +379,9 @@ class Document(_Record):
     year: int | None = None
     pages: int | None = None
     chars: int = 0
+    lines: int | None = None
+    """How many lines its text has (a line break at the end opens none): the last a ``DOC:LINE`` may name.
+    None in a store written before it was kept."""
     sha1: str = ""
     content_sha1: str = ""
     """A hash of what was read (projects, sections, form fields; else the text without white space),
@@ -390,11 +393,6 @@ class Document(_Record):
 
     def contract(self, *, extracted: bool = False) -> dict[str, Any]:
         """The document as `budgetscope segment --format json` prints it."""
-        return {
-            "doc": self.doc,
-            "kind": self.kind,
-            "department": self.department,
-            "year": self.year,
-            "coverage": self.coverage.contract() if self.coverage else None,
-            "records": [r.contract(extracted=extracted) for r in self.records],
-        }
+        return {"doc": self.doc, "kind": self.kind, "department": self.department, "year": self.year,
+                "coverage": self.coverage.contract() if self.coverage else None,
+                "records": [r.contract(extracted=extracted) for r in self.records]}  # fmt: skip

@@ -21,8 +21,8 @@ import re
 from collections.abc import Mapping, Sequence
 
 from budgetscope.models import Citation
+from budgetscope.pipeline.citations_numbers import number_before, numbers_after, wording_span
 from budgetscope.pipeline.citations_unbracketed import (
-    CLOSING,
     DOC_TYPES,
     GENERIC_START,
     find_bare_numbers,
@@ -70,15 +70,6 @@ _EMBEDDING_NOTICE = re.compile(
 _PUBLISHING = re.compile(r"(?:印发|颁布|发布|下发|公布)$")
 _FORWARDING = re.compile(r"(?:转发|转印|同意)$")
 _LEADING_DATE = re.compile(r"(?:19|20)\d{2}\s*年(?:\s*\d{1,2}\s*月)?(?:\s*\d{1,2}\s*日)?")
-_GAP_AFTER = re.compile(
-    r"(?:[（(][^（）()]{1,12}[）)])?(?:(?:的|有关问题的|有关事项的)?(?:通知|批复|决定|意见|函))?(?:文件|文)?[（(【\[〔［]?(?:文号|发文字号|文件编号)?[:：]?"
-)
-_GAP_BEFORE = re.compile(
-    r"(?:文件|文)?(?:[\u3400-\u9fff]{2,24}?(?:办公厅|办公室|人民政府|委员会|政府|厅|局|委|院|部|办|中心))?"
-    r"(?:关于印发|印发|下发|的)?"
-)
-"""Between a 文号 and the 《 of the title it numbers: 文件, the issuer, 关于印发 (榕政办〔2017〕285号文件
-福州市人民政府办公厅关于印发《…》, 国办发〔2022〕7号 国务院办公厅《…》)."""
 _NOTICE_END = re.compile(r"的通知")
 _CHAINED = re.compile(r"[、，,和及与]?")
 """Between two 《》 titles of one enumeration (开发《A》《B》、《C》): the second is what the first is."""
@@ -124,36 +115,6 @@ def _pairs(text: str, start: int, end: int) -> tuple[list[tuple[int, int]], list
     return sorted(outer), stray, stack
 
 
-def _doc_number_after(text: str, close: int, limit: int, claimed: set[int]) -> DocNumberMatch | None:
-    """The 文号 right after a title ending at ``close``, its span in ``text`` up to the bracket that
-    closes it when one opens before it (《X》（国发〔2021〕9号）)."""
-    window_end = min(limit, close + 60)
-    for dn in find_doc_numbers(text[close + 1 : window_end]):
-        gap = squeeze(text[close + 1 : close + 1 + dn.start])
-        if _GAP_AFTER.fullmatch(gap):
-            claimed.add(close + 1 + dn.start)
-            end = close + 1 + dn.end
-            closing = CLOSING.match(text, end, window_end)
-            if closing and re.search(r"[（(【\[〔［]", gap):
-                end = closing.end()
-            return DocNumberMatch(dn.number, close + 1 + dn.start, end)
-        break
-    return None
-
-
-def _doc_number_before(text: str, open_: int, floor: int, claimed: set[int]) -> DocNumberMatch | None:
-    window_start = max(floor, open_ - 60)
-    found = None
-    for dn in find_doc_numbers(text[window_start:open_]):
-        found = dn
-    if found is None or window_start + found.start in claimed:
-        return None
-    gap = _WS.sub("", text[window_start + found.end : open_])
-    if gap and not _GAP_BEFORE.fullmatch(gap):
-        return None
-    return DocNumberMatch(found.number, window_start + found.start, window_start + found.end)
-
-
 def _wording(text: str, start: int, end: int, number: DocNumberMatch | None = None, floor: int = 0) -> str:
     """The citation as written from ``start`` to ``end`` and over its 文号, line breaks dropped. A 文号
     that numbers the notice publishing the title takes in the whole notice: 关于印发《X》的通知（文号）,
@@ -165,6 +126,14 @@ def _wording(text: str, start: int, end: int, number: DocNumberMatch | None = No
         end = _walk(text, end, notice.end())
         start = name_start(text, start, floor)[0]
     return squeeze(text[min(start, number.start) : max(end, number.end)]).strip()
+
+
+def _each(cite: Citation, numbers: list[DocNumberMatch]) -> list[Citation]:
+    """The citation once per 文号 beside its title (《X》（A号、B号）: X as A, X as B, one wording), else as it is."""
+    return [
+        cite.model_copy(update={"doc_number": n.number.text, "doc_number_inferred": n.inferred})
+        for n in numbers
+    ] or [cite]
 
 
 def _walk(text: str, at: int, n: int) -> int:
@@ -232,24 +201,24 @@ def _bracketed(text: str, section: str | None, masked: list[str]) -> tuple[list[
                 start, end = embedding
                 for i in range(start, end):
                     masked[i] = "\x00"
-                own = _doc_number_after(text, end - 1, p_end, claimed)
+                own = numbers_after(text, end - 1, p_end, claimed)
                 cite = Citation(
                     title=squeeze(text[start:end]),
-                    doc_number=own.number.text if own else None,
                     section=section,
                     bracketed=False,
                     start=start,
                     end=end,
-                    wording=_wording(text, start, end, own),
+                    wording=_wording(text, start, end, wording_span(own)),
                 )
-                found.append(cite)
+                found += _each(cite, own)
                 continue
-            beside = (
-                None  # "转发《X》（文号）": the 文号 is the forwarding notice's, not X's
+            numbers = (
+                []  # "转发《X》（文号）": the 文号 is the forwarding notice's, not X's
                 if _FORWARDING.search(before)
-                else _doc_number_after(text, close, p_end, claimed)
-                or _doc_number_before(text, open_, p_start, claimed)
+                else numbers_after(text, close, p_end, claimed)
+                or [n for n in [number_before(text, open_, p_start, claimed)] if n is not None]
             )
+            beside = wording_span(numbers)
             number = beside.number.text if beside else None
             if number is None:
                 inner = next(iter(find_doc_numbers(title)), None)
@@ -267,17 +236,18 @@ def _bracketed(text: str, section: str | None, masked: list[str]) -> tuple[list[
                 short_for=short_names.get(title),
                 wording=_wording(text, open_, close + 1, beside, p_start),
             )
-            found.append(cite)
+            found += _each(cite, numbers)
         for close in stray:  # 》 without its 《: "、中央财政科研项目专家咨询费管理办法》财科教〔2017〕128号"
             start, _ = name_start(text, close, p_start)
             title = squeeze(text[start:close])
             if len(title) < 4 or not _HAS_TYPE.search(title) or GENERIC_START.match(title):
                 continue
-            own = _doc_number_after(text, close, p_end, claimed)
+            own = numbers_after(text, close, p_end, claimed)
             for i in range(start, close + 1):
                 masked[i] = "\x00"
-            found.append(Citation(title=title, doc_number=own.number.text if own else None, section=section,
-                                  start=start, end=close, wording=_wording(text, start, close + 1, own)))  # fmt: skip
+            cite = Citation(title=title, section=section, start=start, end=close,
+                            wording=_wording(text, start, close + 1, wording_span(own)))  # fmt: skip
+            found += _each(cite, own)
         found += _unclosed(text, unclosed, (p_start, p_end), section, masked, claimed)
     return found, short_names
 
@@ -300,11 +270,12 @@ def _unclosed(
         before = squeeze(text[max(paragraph[0], open_ - 12) : open_])
         if len(title) < 4 or GENERIC_START.match(title) or not _is_document(title, before, "", False):
             continue
-        number = _doc_number_after(text, stop - 1, paragraph[1], claimed)
+        numbers = numbers_after(text, stop - 1, paragraph[1], claimed)
         for i in range(open_, stop):
             masked[i] = "\x00"
-        found.append(Citation(title=title, doc_number=number.number.text if number else None, section=section,
-                              start=open_ + 1, end=stop, wording=_wording(text, open_, stop, number)))  # fmt: skip
+        cite = Citation(title=title, section=section, start=open_ + 1, end=stop,
+                        wording=_wording(text, open_, stop, wording_span(numbers)))  # fmt: skip
+        found += _each(cite, numbers)
     return found
 
 

@@ -99,6 +99,7 @@ def segment_text(
         year=c.year,
         pages=pages,
         chars=len(text.source),
+        lines=text.last_line,
         sha1=sha1,
     )
     if c.kind in NARRATIVE_KINDS:

@@ -89,6 +89,15 @@ class Text:
     line_starts: list[int] = field(default_factory=list)
     _widths: dict[int, float | None] | None = field(default=None, repr=False, compare=False)
 
+    @property
+    def last_line(self) -> int:
+        """The 1-based number of the source's last line (a line break at its end opens none).
+
+        >>> normalize_text("一\\n二\\n").last_line, normalize_text("一\\n二").last_line
+        (2, 2)
+        """
+        return max(1, len(self.line_starts) - self.source.endswith("\n"))
+
     def line_of(self, offset: int) -> int:
         """1-based source line of a source offset."""
         return bisect.bisect_right(self.line_starts, offset)

@@ -191,12 +191,14 @@ class Progress:
 
 
 def warn_coverage(docs: Iterable[Document]) -> None:
-    """One line on stderr per document that shows more than was read (its coverage report)."""
+    """One line on stderr per document that shows more than was read (its coverage report), naming the
+    file by its path as given, as the errors of files that cannot be read do."""
+    from budgetscope.messages import quoted
     from budgetscope.pipeline.coverage import warning
 
     for d in docs:
         if d.coverage is not None and d.coverage.short:
-            warn(f"{d.doc}: {warning(d.coverage)}")
+            warn(f"{quoted(d.path or d.doc)}: {warning(d.coverage)}")
 
 
 def read_documents(paths: Iterable[Path], *, cache: bool = True) -> tuple[list[Document], list[str]]:

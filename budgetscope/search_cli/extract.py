@@ -65,12 +65,12 @@ def command(
         for r in records:
             table.add_row(*table_row(r))
         stdout().print(table)
-    from budgetscope.messages import NOT_BUDGET
+    from budgetscope.messages import NOT_BUDGET, quoted
 
     # another kind of document (a notice, an evaluation report) has nothing to extract: said, never an
     # empty silence; a warning as `ingest` gives (a folder of mixed documents still exits 0), an error
-    # with --strict as there
-    other = [f"{d.doc}: {NOT_BUDGET}" for d in docs if NOT_BUDGET in d.warnings]
+    # with --strict as there; the file named by its path as given, as an unreadable one is
+    other = [f"{quoted(d.path or d.doc)}: {NOT_BUDGET}" for d in docs if NOT_BUDGET in d.warnings]
     if strict:
         errors += other
     else:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import time
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -116,11 +118,44 @@ def command(
                 summary = ingested.as_dict()
     except (IngestError, StoreError, BudgetscopeError, ServeError) as exc:
         raise fail_from(exc) from None
-    if format is IngestFormat.json:
+    if format is IngestFormat.json:  # data: the files by the paths they are stored by
         print(json.dumps(summary, ensure_ascii=False))
-    elif not quiet:
-        render(summary, points, time.monotonic() - started)
-    report_errors(summary["failed"])
+    said = as_given(paths if not from_jsonl else None)
+    if format is not IngestFormat.json and not quiet:
+        render(
+            {**summary, "warnings": [said(w) for w in summary["warnings"]]},
+            points,
+            time.monotonic() - started,
+        )
+    report_errors([said(e) for e in summary["failed"]])
+
+
+def as_given(paths: list[Path] | None) -> Callable[[str], str]:
+    """A message of the ingest with each file named as the command line gave it (``dir/a.pdf``): ingest
+    stores a file by its absolute path (a serve, which the CLI hands the files to, by its resolved one),
+    which its errors and warnings quote; ``segment`` and ``extract`` name files as given.
+
+    >>> said = as_given([Path("dir")])
+    >>> said(f"{Path('dir/a.pdf').absolute()}: not a readable PDF")
+    'dir/a.pdf: not a readable PDF'
+    """
+    import os
+
+    given: dict[str, str] = {}
+    for p in paths or []:
+        for where in (os.path.abspath(p), str(p.resolve())):
+            if where != str(p):
+                given.setdefault(where, str(p).rstrip(os.sep) or str(p))
+    if not given:
+        return lambda message: message
+    # a path ends at a separator (a file in a given folder), or where the name ends in a message
+    anywhere = re.compile(
+        "|".join(
+            f"{re.escape(w)}(?=$|{re.escape(os.sep)}|[:\\s'\",;)])"
+            for w in sorted(given, key=len, reverse=True)
+        )
+    )
+    return lambda message: anywhere.sub(lambda m: given[m.group(0)], message)
 
 
 def render(summary: dict[str, Any], points: int | None, seconds: float | None = None) -> None:

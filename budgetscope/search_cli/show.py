@@ -228,10 +228,13 @@ def command(
 ) -> None:
     """Show one project: sections, amounts, period, citations, the same project in other years, findings."""
     import budgetscope
+    from budgetscope.api import LineOutOfRange
     from budgetscope.store.protocol import StoreError
 
     try:
         details = budgetscope.open(home).project(project_id).contract()
+    except LineOutOfRange as exc:  # DOC:LINE past the end of the text: a bad argument, as click's exit 2
+        raise fail(str(exc), code=2) from None
     except (StoreError, budgetscope.BudgetscopeError) as exc:
         raise fail(str(exc)) from None
     if format is ShowFormat.json:

@@ -4,6 +4,12 @@ the commands run in-process (:func:`~budgetscope.api.answers.search_answer`,
 :func:`~budgetscope.api.answers.cites_answer`) on this process's open index and loaded
 encoder, and answer JSON the command prints as it would its own. Only a caller holding the token of
 the advertisement file (readable by its owner only) is answered.
+
+``/api/cli/search`` also answers the Python API's searches (``bs.search`` while this serve holds the
+index), so its ``top_k`` is the API's: any whole number of 1 or more
+(:func:`~budgetscope.api.searching.top_k_error`), refused with the API's message. The commands send 1 to
+100 (``--top-k``, as ``/api/search`` takes); a cap here would make a notebook's search fail only while a
+serve is up.
 """
 
 from __future__ import annotations
@@ -24,10 +30,12 @@ MODES = ("hybrid", "dense", "sparse")
 
 
 class BadRequest(ValueError):
-    """A request the CLI would never send."""
+    """A request the CLI (or the Python API) would never send."""
 
 
 def _search_request(body: Any) -> dict[str, Any]:
+    from budgetscope.api.searching import top_k_error
+
     if not isinstance(body, dict) or not isinstance(body.get("batch"), list) or not body["batch"]:
         raise BadRequest("expected a non-empty batch of queries")
     for item in body["batch"]:
@@ -37,9 +45,8 @@ def _search_request(body: Any) -> dict[str, Any]:
             raise BadRequest('"filters" must be an object')
     if not isinstance(body.get("base") or {}, dict):
         raise BadRequest('"base" must be an object')
-    top_k = body.get("top_k")
-    if not isinstance(top_k, int) or isinstance(top_k, bool) or not 0 < top_k <= 10_000:
-        raise BadRequest('"top_k" must be a number from 1 to 10000')
+    if (bad := top_k_error(body.get("top_k"))) is not None:  # the Python API's rule: it asks here too
+        raise BadRequest(bad)
     if body.get("mode") not in MODES:
         raise BadRequest(f'"mode" must be one of {", ".join(MODES)}')
     return {**body, "base": body.get("base") or {}}

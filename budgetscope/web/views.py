@@ -145,6 +145,7 @@ ZH_ERRORS: dict[str, str] = {
     "AmbiguousPolicyDocument": "这个简称可能指多份文件，请从下列文件中选择",
     "DocumentNotFound": "库中没有这份文件",
     "ProjectNotFound": "库中没有这个项目",
+    "LineOutOfRange": "行号超出文件末尾",
     "AmbiguousProject": "有多个项目与之对应",
     "IndexBusy": "搜索索引正被其他进程占用，请稍后再试",
     "ValidationError": "参数无效",

@@ -177,14 +177,19 @@ def test_cli_extract_table_gives_a_pdf_form_its_page_and_amounts() -> None:
 
 
 @pytest.mark.parametrize("command", ["segment", "extract"])
-def test_cli_coverage_gap_is_a_warning_line(tmp_path: Path, corpus: Path, command: str) -> None:
-    edited = _missed_form(tmp_path, corpus)
+def test_cli_coverage_gap_is_a_warning_line(
+    tmp_path: Path, corpus: Path, command: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "in").mkdir()
+    edited = _missed_form(tmp_path / "in", corpus)
     whole = corpus / "sast-2026-performance-targets.txt"
-    result = runner.invoke(app, [command, str(edited), str(whole), "--format", "json"])
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, [command, "in/" + edited.name, str(whole), "--format", "json"])
     assert result.exit_code == 0
     warnings = [line for line in result.stderr.splitlines() if line.strip()]
+    # the file named as given, as an unreadable one is (it was its base name alone)
     assert warnings == [
-        f"warning: {edited.name}: coverage short: read 12 of 13 project forms the document shows"
+        f"warning: in/{edited.name}: coverage short: read 12 of 13 project forms the document shows"
     ]
     if command == "segment":
         docs = json.loads(result.stdout)

@@ -194,21 +194,23 @@ def test_load_big5_is_detected_and_utf16_without_bom_is_text(tmp_path: Path) -> 
     assert load(utf16).encoding == "utf-16" and "上海市科学技术协会" in load(utf16).text
 
 
-def test_ingest_other_kind_is_warned_and_strict_refuses(tmp_path: Path) -> None:
-    english = tmp_path / "notes.txt"
-    english.write_text(
+def test_ingest_other_kind_is_warned_and_strict_refuses(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "notes.txt").write_text(
         "Meeting notes.\nThe budget review is next week; bring the figures.\n" * 5, encoding="utf-8"
     )
+    monkeypatch.chdir(tmp_path)
+    english = Path(
+        "in/notes.txt"
+    )  # each message names the file so, as given (ingest stores it by its absolute path)
     h = tmp_path / "h"
     strict = invoke("ingest", english, "--home", h, "--no-index", "--strict")
     errors = clean_failure(strict)
-    assert (
-        errors[-1].startswith("error: ")
-        and "not a budget document" in errors[-1]
-        and "notes.txt" in errors[-1]
-    )
+    assert errors[-1].startswith("error: in/notes.txt: not a budget document")
     lenient = invoke("ingest", english, "--home", h, "--no-index")
-    assert lenient.exit_code == 0 and "warning: notes.txt: not a budget document" in lenient.stderr
+    assert lenient.exit_code == 0 and "warning: in/notes.txt: not a budget document" in lenient.stderr
     # stored so, unchanged: --strict still says what it is (not "unchanged", exit 0), and keeps it
     again = clean_failure(invoke("ingest", english, "--home", h, "--no-index", "--strict"))
     assert "not a budget document" in again[-1] and "stored earlier without --strict" in again[-1]
@@ -221,12 +223,38 @@ def test_ingest_other_kind_is_warned_and_strict_refuses(tmp_path: Path) -> None:
     extracted = invoke("extract", english, sast, "--format", "jsonl")
     assert extracted.exit_code == 0 and extracted.stdout.count("\n") > 0
     assert extracted.stderr.strip().splitlines() == [
-        "warning: notes.txt: not a budget document: no narratives or forms segmented"
+        "warning: in/notes.txt: not a budget document: no narratives or forms segmented"
     ]
     refused = invoke("extract", english, sast, "--format", "jsonl", "--strict")
     assert refused.exit_code == 1 and refused.stdout == extracted.stdout
     assert refused.stderr.strip().splitlines() == [
-        "error: notes.txt: not a budget document: no narratives or forms segmented"
+        "error: in/notes.txt: not a budget document: no narratives or forms segmented"
+    ]
+
+
+def test_ingest_of_a_folder_names_its_files_as_given_in_warnings_and_errors(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`ingest in` (a folder, relative): the file it cannot read and the one it warns of are both named
+    in/…, as `extract in` names them (ingest stores files by their absolute paths; the warning named the
+    stored base name alone)."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "broken.pdf").write_bytes(b"not a pdf")
+    (folder / "notes.txt").write_text(
+        "Meeting notes.\nThe budget review is next week.\n" * 5, encoding="utf-8"
+    )
+    monkeypatch.chdir(tmp_path)
+    lines = clean_failure(invoke("ingest", "in", "--home", tmp_path / "h", "--no-index"))
+    said = [line for line in lines if line.startswith(("warning:", "error:"))]
+    assert [line.split(": ")[:2] for line in said] == [
+        ["warning", "in/notes.txt"],
+        ["error", "in/broken.pdf"],
+    ]
+    extracted = clean_failure(invoke("extract", "in", "--format", "jsonl"))
+    assert [line.split(": ")[:2] for line in extracted] == [
+        ["warning", "in/notes.txt"],
+        ["error", "in/broken.pdf"],
     ]
 
 

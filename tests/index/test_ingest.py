@@ -382,8 +382,8 @@ def test_ingest_counts_documents_with_coverage_gaps(tmp_path: Path, corpus: Path
     )
     summary = ingest([edited, corpus / "sast-2019-performance-targets.txt"], tmp_path / "home", workers=1)
     assert summary.coverage_gaps == 1
-    assert [w for w in summary.warnings if "coverage" in w] == [
-        "edited-performance-targets.txt: coverage short: read 12 of 13 project forms the document shows"
+    assert [w for w in summary.warnings if "coverage" in w] == [  # the file by the path it is stored by
+        f"{edited.absolute()}: coverage short: read 12 of 13 project forms the document shows"
     ]
     with open_store(tmp_path / "home") as store:
         stored = store.get_document("edited-performance-targets.txt")
@@ -443,7 +443,9 @@ def test_ingest_warns_when_a_stored_excerpt_is_pages_of_the_new_document(
     summary = ingest([corpus / SAST_2023], tmp_path / "home", workers=1)
     assert summary.written == 1
     [warning] = [w for w in summary.warnings if "twice" in w]
-    assert warning.startswith(f"{SAST_2023}: the projects of sast-2023-pages.txt are all in it too")
+    assert warning.startswith(
+        f"{(corpus / SAST_2023).absolute()}: the projects of sast-2023-pages.txt are all in it too"
+    )
     assert "`budgetscope remove sast-2023-pages.txt` takes the pages out" in warning
 
 

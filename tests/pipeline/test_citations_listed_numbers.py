@@ -92,16 +92,8 @@ def test_citations_bare_doc_number_listed_after_a_bare_one() -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        # 文号 in the brackets after a title are the title's (a jointly issued document has several)
-        (
-            "依据《上海市科学技术普及条例》（沪府发〔2020〕1号、沪府发〔2020〕2号）开展。",
-            [("上海市科学技术普及条例", "沪府发〔2020〕1号")],
-        ),
-        (
-            "依据《上海市科学技术普及条例》（沪府发〔2020〕1号和沪府发〔2020〕2号）开展。",
-            [("上海市科学技术普及条例", "沪府发〔2020〕1号")],
-        ),
-        # … and so are those right after it without brackets (sast-2026 立项依据 9., its second title a 文号)
+        # 文号 in the brackets after a title are the title's (test_citations_doc_numbers_in_one_bracket…);
+        # so is the first one right after it without brackets (sast-2026 立项依据 9., its second title a 文号)
         (
             "9. 《国务院关于同意设立“全国科技工作者日”的批复》国函〔2016〕194号、国发〔2021〕9号；",
             [("国务院关于同意设立“全国科技工作者日”的批复", "国函〔2016〕194号")],
@@ -125,3 +117,54 @@ def test_citations_doc_numbers_that_are_a_title_s_own_are_not_cited_alone(
     text: str, expected: list[tuple[str, str | None]]
 ) -> None:
     assert [(t, n) for t, n, _, _ in _cited(text)] == expected
+
+
+GUANGZHOU_P5_OPS_BOTH = "贯彻落实《广州市数字政府统一基础运维管理改革方\n案》（穗数建办〔2022〕13号、穗府（2021）7号）等相关政策文\n件要求"
+CENTRAL_P47_BOTH = "根据《项目支出绩效评价管理办法》（财\n预〔2020〕10 号，财预〔2018〕167号）有关要求设置"
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "numbers", "wording"),
+    [
+        (GUANGZHOU_P5_OPS_BOTH, "广州市数字政府统一基础运维管理改革方案", ["穗数建办〔2022〕13号", "穗府（2021）7号"],
+         "《广州市数字政府统一基础运维管理改革方案》（穗数建办〔2022〕13号、穗府（2021）7号）"),
+        (CENTRAL_P47_BOTH, "项目支出绩效评价管理办法", ["财预〔2020〕10号", "财预〔2018〕167号"],
+         "《项目支出绩效评价管理办法》（财预〔2020〕10 号，财预〔2018〕167号）"),
+        ("依据《上海市科学技术普及条例》（沪府发〔2020〕1号和沪府发〔2020〕2号）开展。", "上海市科学技术普及条例",
+         ["沪府发〔2020〕1号", "沪府发〔2020〕2号"], "《上海市科学技术普及条例》（沪府发〔2020〕1号和沪府发〔2020〕2号）"),
+        # a member written without its 号 takes the list's last one
+        ("依据《上海市科学技术普及条例》（沪府发〔2020〕1、沪府发〔2020〕2号）开展。", "上海市科学技术普及条例",
+         ["沪府发〔2020〕1号", "沪府发〔2020〕2号"], "《上海市科学技术普及条例》（沪府发〔2020〕1、沪府发〔2020〕2号）"),
+    ],
+    ids=["guangzhou-p5-ops", "central-p47", "he", "without-hao"],
+)  # fmt: skip
+def test_citations_doc_numbers_in_one_bracket_are_each_a_citation_of_the_title(
+    text: str, title: str, numbers: list[str], wording: str
+) -> None:
+    # one citation per 文号, each of the same title, its wording the whole bracket (closed), none a bare 文号
+    found = find_citations(text, section="overview")
+    assert [(c.title, c.doc_number, c.bracketed, c.wording) for c in found] == [
+        (title, n, True, wording) for n in numbers
+    ]
+    assert [c.doc_number_inferred for c in found] == [
+        n not in text.replace("\n", "").replace(" ", "") for n in numbers
+    ]
+    assert len({(c.start, c.end) for c in found}) == 1
+
+
+def test_citations_doc_numbers_in_a_bracket_the_title_s_notice_embeds() -> None:
+    # 关于转发《X》的通知（A号、B号）: the notice is cited, once per 文号, its wording closed
+    text = "根据市科委关于转发《上海市科学技术普及条例》的通知（沪科〔2021〕9号、沪财〔2022〕7号）要求开展。"
+    wording = "市科委关于转发《上海市科学技术普及条例》的通知（沪科〔2021〕9号、沪财〔2022〕7号）"
+    assert [(c.title, c.doc_number, c.bracketed, c.wording) for c in find_citations(text)] == [
+        ("市科委关于转发《上海市科学技术普及条例》的通知", n, False, wording)
+        for n in ["沪科〔2021〕9号", "沪财〔2022〕7号"]
+    ]
+
+
+def test_citations_doc_numbers_in_a_bracket_left_open_give_the_first() -> None:
+    # the bracket holds more than the list (…等): the first 文号 is the title's, as before
+    text = "依据《上海市科学技术普及条例》（沪府发〔2020〕1号、沪府发〔2020〕2号等）开展。"
+    assert [(c.title, c.doc_number) for c in find_citations(text)][:1] == [
+        ("上海市科学技术普及条例", "沪府发〔2020〕1号")
+    ]

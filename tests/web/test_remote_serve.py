@@ -25,13 +25,15 @@ FILES = ("sast-2026-department-budget.txt", "sast-2026-performance-targets.txt")
 QUERIES = '{"query": "科普活动"}\n{"query": "学会党建", "filters": {"year": 2026}}\n'
 
 
-def cli(home: Path, *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    """A `budgetscope` command as a new process on ``home`` (verbose: it says who answered)."""
+def cli(
+    home: Path, *args: str, timeout: float = 300, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    """A `budgetscope` command as a new process on ``home`` (verbose: it says who answered), in ``cwd``."""
     env = {**os.environ, "BUDGETSCOPE_HOME": str(home)}
     env.pop("BUDGETSCOPE_QDRANT_URL", None)
     env.pop("BUDGETSCOPE_NO_SERVE", None)
     command = [sys.executable, "-m", "budgetscope.search_cli.app", "--verbose", *args]
-    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=timeout, cwd=cwd)
 
 
 def outputs(home: Path, queries: Path) -> dict[str, str]:
@@ -208,6 +210,19 @@ def test_remote_serve_answers_a_library_search(
     assert running(home) is not None and served.poll() is None
 
 
+def test_remote_serve_answers_a_library_search_of_any_top_k(
+    home: Path, served: subprocess.Popen[str]
+) -> None:
+    """The Python API takes any top_k of 1 or more (the CLI and /api/search 1 to 100): a serve holding the
+    index answers it too, rather than failing only while it is up (it refused above 10000)."""
+    import budgetscope
+
+    query, filters, _ = LIBRARY_QUERY
+    with budgetscope.open(home) as bs:
+        hits = bs.search(query, filters, 20_000)
+    assert len(hits) > LIBRARY_QUERY[2] and running(home) is not None
+
+
 def test_remote_serve_endpoint_wants_the_token(home: Path, served: subprocess.Popen[str]) -> None:
     import httpx
 
@@ -219,6 +234,10 @@ def test_remote_serve_endpoint_wants_the_token(home: Path, served: subprocess.Po
     assert httpx.post(url, json=body, headers={TOKEN_HEADER: "guess"}).status_code == 403
     bad = httpx.post(url, json={**body, "mode": "psychic"}, headers={TOKEN_HEADER: serving.token})
     assert bad.status_code == 400 and "mode" in bad.json()["error"]
+    zero = httpx.post(url, json={**body, "top_k": 0}, headers={TOKEN_HEADER: serving.token})
+    assert (
+        zero.status_code == 400 and zero.json()["error"] == "top_k must be a whole number of 1 or more, not 0"
+    )
     good = httpx.post(url, json=body, headers={TOKEN_HEADER: serving.token})
     assert good.status_code == 200 and len(good.json()["results"][0]["hits"]) == 3
 
@@ -267,6 +286,12 @@ def test_remote_serve_takes_ingest_and_remove(
     assert missing.returncode == 1 and "Traceback" not in missing.stderr
     assert [line for line in missing.stderr.splitlines() if line.startswith("error:")] == [
         f"error: {corpus / 'missing.txt'}: no such file"
+    ]
+    relative = cli(
+        home, "ingest", "missing.txt", cwd=corpus
+    )  # handed over by its resolved path, named as given
+    assert [line for line in relative.stderr.splitlines() if line.startswith("error:")] == [
+        "error: missing.txt: no such file"
     ]
     removed = cli(home, "remove", extra)
     assert removed.returncode == 0 and "1 document removed" in removed.stderr, removed.stderr
