@@ -186,7 +186,7 @@ def load_jsonl(
     home's store; the summary (as ``ingest`` gives it) and the names of the documents written (for
     the index update). A file that cannot be read stops the load before anything is written."""
     from budgetscope.index.clashes import StoredAs, duplicate_of, name_clash, stored_contents
-    from budgetscope.index.ingest import _totals, relink
+    from budgetscope.index.ingest import _totals, not_stored, relink
     from budgetscope.paths import data_home
     from budgetscope.store import index_state
     from budgetscope.store.protocol import DocumentEntry
@@ -254,9 +254,13 @@ def load_jsonl(
             if refused is not None:
                 summary.failed.append(refused)
                 continue
-            contents[document.content_sha1] = (document.doc, document.path)
             entry = DocumentEntry(document, item.tables, item.stated, item.checks, line.pipeline)
-            summary.written += store.write_documents([entry])
+            try:
+                summary.written += store.write_documents([entry])
+            except Exception as exc:  # this document alone (rolled back), or the store itself (raised)
+                summary.failed.append(not_stored(document.path or where, exc))
+                continue
+            contents[document.content_sha1] = (document.doc, document.path)
             summary.warnings += [f"{quoted(document.path or document.doc)}: {w}" for w in document.warnings]
             written.append(document.doc)
         relinking = time.perf_counter()

@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import sqlite3
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
@@ -32,7 +33,7 @@ from budgetscope.errors import BudgetscopeError
 from budgetscope.index.clashes import AlreadyStored, Guard, StoredAs
 from budgetscope.index.overlap import overlap_of
 from budgetscope.index.processing import file_sha1, pipeline_version, process_all
-from budgetscope.messages import quoted
+from budgetscope.messages import first_line, quoted
 from budgetscope.models import Coverage, Document
 from budgetscope.paths import bundled_corpus, bundled_documents, data_home, empty_folders, expand
 from budgetscope.pipeline.linking.audits import department_totals, project_checks
@@ -42,7 +43,14 @@ from budgetscope.pipeline.linking.findings import (
 )
 from budgetscope.pipeline.linking.series import link_series
 from budgetscope.store import index_state
-from budgetscope.store.protocol import DocumentEntry, EntityStore, Links, WriteRefused
+from budgetscope.store.protocol import (
+    DocumentEntry,
+    DocumentNotStored,
+    EntityStore,
+    Links,
+    StoreError,
+    WriteRefused,
+)
 from budgetscope.store.schema import citation_id
 from budgetscope.store.sqlite import open_store
 
@@ -149,17 +157,17 @@ def ingest(
                     "performance forms found); not stored (--strict)"
                 )
             else:
-                overlap = overlap_of(document, store)
-                entry = DocumentEntry(document, item.tables, item.stated, item.checks, pipeline_version())
                 try:  # the name and content checks, inside the write lock (another ingest may run at once)
+                    overlap = overlap_of(document, store)
+                    entry = DocumentEntry(document, item.tables, item.stated, item.checks, pipeline_version())
                     summary.written += store.write_documents([entry], guard=guard)
                 except AlreadyStored:  # by an ingest running beside this one: unchanged since
                     summary.unchanged += 1
                     if on_progress is not None:
                         on_progress(done, len(files), Path(item.path).name)
                     continue
-                except WriteRefused as exc:
-                    summary.failed.append(str(exc))
+                except Exception as exc:  # this file alone (rolled back), or the store itself (raised)
+                    summary.failed.append(not_stored(item.path, exc))
                     if on_progress is not None:
                         on_progress(done, len(files), Path(item.path).name)
                     continue
@@ -197,6 +205,25 @@ def ingest(
             store.close()
     summary.seconds = round(time.perf_counter() - started, 3)
     return summary
+
+
+def not_stored(path: str, exc: Exception) -> str:
+    """The one line of a file whose document could not be stored for a reason of its own (its write was
+    rolled back; the other files go on); an error of the store itself (locked, a full disk, damaged) is
+    raised again, as it would stop every file.
+
+    >>> not_stored("/data/a.pdf", KeyError("x"))
+    "/data/a.pdf: not stored: KeyError: 'x'"
+    """
+    if isinstance(exc, WriteRefused):
+        return str(exc)
+    if isinstance(exc, DocumentNotStored):
+        reason = first_line(exc.__cause__ or exc)
+    elif isinstance(exc, (StoreError, sqlite3.Error, OSError)):
+        raise exc
+    else:  # a bug on one document must not stop the others (as in reading it)
+        reason = f"{type(exc).__name__}: {first_line(exc)}"
+    return f"{quoted(path)}: not stored: {reason}"
 
 
 def _plan(
@@ -303,5 +330,6 @@ __all__ = [
     "IngestError",
     "IngestSummary",
     "ingest",
+    "not_stored",
     "relink",
 ]

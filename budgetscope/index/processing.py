@@ -21,6 +21,7 @@ from budgetscope.messages import quoted
 from budgetscope.models import BudgetTable, Check, Document, StatedTotal
 from budgetscope.pipeline.linking.findings import department_checks
 from budgetscope.pipeline.pdf_statements import pdf_statements
+from budgetscope.pipeline.repeats import distinct_tables
 from budgetscope.pipeline.statements import department_statements
 
 STATEMENT_KINDS = ("department_budget", "unit_budget", "final_accounts")
@@ -84,6 +85,10 @@ def process_file(path: Path | str) -> Processed:
                 tables, stated = pdf_statements(path, source.page_texts(), year=document.year)
                 if document.kind == "final_accounts":  # its prose states what was spent, not the budget
                     stated = []
+            distinct = distinct_tables(tables)  # a table printed twice is one table, checked once
+            tables = distinct.kept
+            if distinct.note is not None:
+                document.warnings.append(distinct.note)
         checks = department_checks(document, tables, stated)
         return Processed(str(path), document, tuple(tables), tuple(stated), tuple(checks))
     except LoadError as exc:

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from itertools import accumulate
@@ -39,6 +40,7 @@ from itertools import accumulate
 from budgetscope.models import Coverage, Evidence, Record
 from budgetscope.pipeline.coverage_funds import funds_span
 from budgetscope.pipeline.normalize import Line, Text, fold
+from budgetscope.pipeline.repeats import unrepeated
 
 MAX_TITLE = 60
 CONTENT_LINES = 8
@@ -92,8 +94,9 @@ class _Occurrence:
     """The title as printed (its lines joined)."""
 
 
-def assess(text: Text, records: list[Record]) -> Coverage:
-    """The coverage of one document: its own evidence against ``records`` (pure)."""
+def assess(text: Text, records: list[Record], repeated: Sequence[Record] = ()) -> Coverage:
+    """The coverage of one document: its own evidence against ``records`` (pure). ``repeated``: projects
+    printed again and read once (:mod:`.repeats`): the form title or heading of each shows nothing more."""
     lines = [ln for ln in text.lines if ln.text.strip()]
     squashed = [_squash(ln.text) for ln in lines]
     coverage = Coverage(
@@ -108,6 +111,7 @@ def assess(text: Text, records: list[Record]) -> Coverage:
         occurrences = _form_occurrences(raw, raw_squashed)
         if occurrences:
             lines, squashed = raw, raw_squashed
+    occurrences = unrepeated(occurrences, lambda o: lines[o.index], [r for r in repeated if r.kind == "form"])
     forms = _count_forms(occurrences, coverage)
     statements = _statements(lines, squashed)
     coverage.evidence += statements
@@ -124,6 +128,7 @@ def assess(text: Text, records: list[Record]) -> Coverage:
         and not _in_toc(squashed, i)
         and any(LEGAL_BASIS_HEADING.match(x) for x in squashed[i + 1 : i + NARRATIVE_REACH])
     ]
+    headings = unrepeated(headings, lambda i: lines[i], [r for r in repeated if r.kind == "narrative"])
     for i in headings:
         coverage.evidence.append(
             Evidence(
@@ -238,19 +243,25 @@ def _statements(lines: list[Line], squashed: list[str]) -> list[Evidence]:
     joined = "".join(squashed)
     out: list[Evidence] = []
     seen: set[int] = set()
+    said: set[tuple[str, str]] = set()
     for pattern in STATEMENTS:
         for m in pattern.finditer(joined):
             context = joined[max(0, m.start() - STATEMENT_CONTEXT) : m.end() + STATEMENT_CONTEXT]
             if "绩效" not in context or m.start() in seen:
                 continue
             seen.add(m.start())
+            span = funds_span(joined, m.start(), m.end())  # …，涉及资金568,368.51万元
+            words = (m.group(0), joined[slice(*span)] if span else "")
+            if words in said:  # the same statement printed again (a page repeated): one statement
+                continue
+            said.add(words)
             k = bisect_right(starts, m.start()) - 1
             out.append(
                 Evidence(kind="statement", text=m.group(0), count=int(m.group("n")), page=lines[k].page,
                          line=lines[k].line)
             )  # fmt: skip
-            if (span := funds_span(joined, m.start(), m.end())) is not None:  # …，涉及资金568,368.51万元
-                out.append(out[-1].model_copy(update={"kind": "stated_funds", "text": joined[slice(*span)]}))
+            if span is not None:
+                out.append(out[-1].model_copy(update={"kind": "stated_funds", "text": words[1]}))
     return out
 
 

@@ -22,6 +22,7 @@ from budgetscope.pipeline.forms import segment_forms
 from budgetscope.pipeline.forms_pdf import read_pdf_forms, unread_form_pages
 from budgetscope.pipeline.load import load
 from budgetscope.pipeline.normalize import Text, normalize_text
+from budgetscope.pipeline.repeats import distinct_records
 from budgetscope.pipeline.segment import segment_narratives, segment_parts
 from budgetscope.pipeline.targets import read_targets
 
@@ -115,9 +116,14 @@ def segment_text(
 
 def _with_coverage(document: Document, text: Text, problems: list[str] | None = None) -> Document:
     """Read the forms' targets and compare what the document shows of its projects with the records read
-    (last, after every reader); ``problems``: what the reader knows it could not read (scanned pages)."""
+    (last, after every reader); ``problems``: what the reader knows it could not read (scanned pages).
+    A project printed twice is read once (:func:`~budgetscope.pipeline.repeats.distinct_records`)."""
+    distinct = distinct_records(document.records)
+    document.records = distinct.kept
+    if distinct.note is not None:
+        document.warnings.append(distinct.note)
     read_targets(document.records)
-    document.coverage = assess(text, document.records)
+    document.coverage = assess(text, document.records, distinct.repeated)
     document.coverage.problems += problems or []
     if document.coverage.short:
         document.warnings.append(coverage_warning(document.coverage))

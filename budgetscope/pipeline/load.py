@@ -167,21 +167,60 @@ def decode(data: bytes, path: Path | str = "<bytes>") -> tuple[str, str]:
     except UnicodeDecodeError as exc:
         utf8_error = exc
     candidates = []
-    for encoding in ("gb18030", "big5"):
+    damaged = []
+    for encoding in LEGACY_ENCODINGS:
         try:
             text = data.decode(encoding)
-        except UnicodeDecodeError:
+        except UnicodeDecodeError as exc:
+            if _chinese(data.decode(encoding, errors="replace")):  # Chinese, but for a few bytes
+                damaged.append((encoding, exc))
             continue
-        if _cjk_share(text) >= 0.2:
+        if _chinese(text):
             candidates.append((_common_share(text), encoding, text))
     if not candidates:
         raise LoadError(
             path,
             _utf8_damage(data, utf8_error)
+            or _legacy_damage(data, damaged)
             or "unknown text encoding (neither UTF-8, GB18030/GBK, Big5 nor UTF-16)",
         )
     _, encoding, text = max(candidates)
     return _clean(text), encoding
+
+
+LEGACY_ENCODINGS = {"gb18030": "GB18030/GBK", "big5": "Big5"}
+"""The Chinese encodings other than Unicode's that text is read in, with the names messages give them."""
+
+MIN_COMMON_SHARE = 0.4
+"""The least share of :data:`COMMON_HANZI` among the Chinese characters of a GB18030 or Big5 reading
+for it to be taken as Chinese text. Measured on the 38 texts of the corpus (corpus/, corpus/excerpts/text/
+and the text of ../shared/corpus-national's PDFs): 0.64–0.94 in GB18030, 0.53–0.82 in Big5 (made
+traditional), while the Big5 bytes read as GB18030 or the GB18030 bytes as Big5 give 0.06–0.29, and
+Shift-JIS, EUC-JP, EUC-KR, Cyrillic and Greek bytes read as either 0.00–0.25. Below it the bytes are
+another encoding: refused as unknown, never stored as mojibake."""
+
+
+def _chinese(text: str) -> bool:
+    """Whether a GB18030 or Big5 reading is Chinese text: mostly CJK, of ordinary characters."""
+    return _cjk_share(text) >= 0.2 and _common_share(text) >= MIN_COMMON_SHARE
+
+
+def _legacy_damage(data: bytes, damaged: list[tuple[str, UnicodeDecodeError]]) -> str | None:
+    """Why GB18030 or Big5 text (Chinese in all but a few bytes) does not decode, as :func:`_utf8_damage`
+    says it of UTF-8; None when no such reading is Chinese.
+
+    >>> cut = "预算说明".encode("gb18030")[:-1]
+    >>> _legacy_damage(cut, [("gb18030", UnicodeDecodeError("gb18030", cut, 6, 7, "incomplete multibyte sequence"))])
+    'GB18030/GBK text cut inside a character at its end (truncated file?)'
+    """
+    for encoding, exc in damaged:
+        name = LEGACY_ENCODINGS[encoding]
+        if exc.reason == "incomplete multibyte sequence" and exc.end >= len(data) - 3:
+            return f"{name} text cut inside a character at its end (truncated file?)"
+        bad = len(data.decode(encoding, errors="replace")) - len(data.decode(encoding, errors="ignore"))
+        if bad <= max(8, len(data) // 2000):
+            return f"{name} text with {bad} invalid byte{'s' if bad > 1 else ''}, the first at offset {exc.start} (damaged file?)"
+    return None
 
 
 def _utf8_damage(data: bytes, exc: UnicodeDecodeError) -> str | None:

@@ -36,7 +36,12 @@ class DuplicateDocumentError(StoreError):
     """A document of the same name is already stored and the policy is ``FAIL``."""
 
 
-class WriteRefused(StoreError):
+class DocumentNotStored(StoreError):
+    """One document could not be written, for a reason of its own (rows of it that clash); nothing of it
+    is written and the store is as before, so other documents may still be."""
+
+
+class WriteRefused(DocumentNotStored):
     """A write guard refused the document (another process stored a clashing one meanwhile)."""
 
 
@@ -147,6 +152,7 @@ class EntityStore(Protocol):
 
 __all__ = [
     "DocumentEntry",
+    "DocumentNotStored",
     "DuplicateDocumentError",
     "DuplicatePolicy",
     "EntityStore",

@@ -28,6 +28,7 @@ from budgetscope.models import Document, Record
 from budgetscope.store.migrate import migrate
 from budgetscope.store.protocol import (
     DocumentEntry,
+    DocumentNotStored,
     DuplicateDocumentError,
     DuplicatePolicy,
     Fingerprint,
@@ -160,7 +161,9 @@ class SQLiteStore:
         A document is identified by its file name. With ``OVERWRITE`` a stored document of that
         name is deleted with everything in it first, in the same transaction. ``guard(document)``
         runs inside the transaction, with every other writer's committed documents in view (the
-        store is locked for writing): a reason it returns is raised as :class:`WriteRefused`.
+        store is locked for writing): a reason it returns is raised as :class:`WriteRefused`. A document
+        whose rows cannot be written (two of one id) is :class:`DocumentNotStored`, naming it; either way
+        nothing of it is written, and the documents written before it stay.
         """
         written = 0
         for entry in entries:
@@ -187,7 +190,10 @@ class SQLiteStore:
                     raise DuplicateDocumentError(f"{doc.doc}: already stored")
                 db.execute("DELETE FROM documents WHERE doc = ?", (doc.doc,))
             for table in (*DOCUMENT_TABLES, "checks"):
-                insert(db, table, rows.get(table, []))
+                try:
+                    insert(db, table, rows.get(table, []))
+                except StoreError as exc:  # its own rows clash (two of one id): rolled back, alone
+                    raise DocumentNotStored(f"{doc.doc}: not stored: {exc}") from exc
             mark_links_stale(db)
         return 1
 

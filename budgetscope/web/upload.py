@@ -83,6 +83,11 @@ class Job:
 
     id: str
     files: list[str]
+    """The files read (each once), by their saved names."""
+    uploaded: list[str] = field(default_factory=list)
+    """Every file of the upload, in order, by its saved name (read, refused or given twice)."""
+    refused: list[str] = field(default_factory=list)
+    """The files refused on arrival (their reasons are among ``errors``)."""
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     """What the ingest noted about stored files (not a budget document, a replaced version …)."""
@@ -93,6 +98,8 @@ class Job:
     indexing: bool = False
     """The files are stored; their texts are being embedded for search."""
     summary: dict[str, Any] | None = None
+    failed: bool = False
+    """The ingest stopped (its error among ``errors``): what it stored before stays."""
 
 
 def upload_routes(data: Data, page: Callable[..., Response]) -> list[Route]:
@@ -127,6 +134,7 @@ def upload_routes(data: Data, page: Callable[..., Response]) -> list[Route]:
             job.summary = {"written": summary.written, "unchanged": summary.unchanged,
                            "projects": summary.projects, "documents": summary.documents}  # fmt: skip
         except Exception as exc:  # shown on the job page; the store keeps what was committed
+            job.failed = True
             errors.append(f"ingest failed: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}")
         finally:
             try:
@@ -154,17 +162,17 @@ def upload_routes(data: Data, page: Callable[..., Response]) -> list[Route]:
             if isinstance(item, str):
                 continue
             name = safe_name(item.filename or "upload")
+            job.uploaded.append(name)
             content = await item.read(MAX_BYTES + 1)
             reason = check_file(name, content[:1024], len(content))
-            if reason:
-                job.errors.append(reason)
-                continue
-            target = uploads.keep(name, content)
+            target = uploads.keep(name, content) if reason is None else None
             if target is None:
-                job.errors.append(f"{name}: refused")
+                job.errors.append(reason or f"{name}: refused")
+                job.refused.append(name)
                 continue
             if target in saved:  # the same file twice in one upload: read once
                 uploads.release([target], [], None)
+                job.warnings.append(f"{name}: the same file twice in this upload; read once")
                 continue
             saved[target] = name
             job.files.append(name)

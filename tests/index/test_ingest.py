@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from budgetscope.index.ingest import IngestError, ingest, relink
+from budgetscope.index.processing import file_sha1
 from budgetscope.models import Document
 from budgetscope.paths import store_path
 from budgetscope.store.protocol import EntityStore
@@ -554,3 +555,65 @@ def index_seq(store: EntityStore) -> int:
     from budgetscope.store import index_state
 
     return index_state.sequence(store)
+
+
+def _checks_twice_for(monkeypatch: pytest.MonkeyPatch, doc: str) -> None:
+    """The document-level checks of ``doc`` with its first check twice: rows its store refuses (two of
+    one id, as Yantai's repeated table gave before the ids were made unique)."""
+    import budgetscope.index.processing as processing
+
+    real = processing.department_checks
+
+    def doubled(document: Document, tables: Any, stated: Any) -> Any:
+        checks = list(real(document, tables, stated))
+        return [*checks, checks[0]] if document.doc == doc else checks
+
+    monkeypatch.setattr(processing, "department_checks", doubled)
+
+
+def test_ingest_a_document_the_store_refuses_is_one_line_and_the_others_are_stored(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Review 29 #1: one document's rows the store refused stopped the whole ingest with a raw SQLite
+    error naming no file, the files after it never read. Now: one line naming the file, that file
+    alone rolled back (its earlier version kept), the files after it stored."""
+    folder, home = tmp_path / "in", tmp_path / "home"
+    shutil.copytree(corpus, folder)
+    ingest([folder], home, workers=1)
+    with open_store(home) as store:
+        kept = sorted(_ids(store, "sast-2026-department-budget.txt"))
+    for name in ("sast-2026-department-budget.txt", "stcsm-2025-department-budget.txt"):  # both changed
+        with (folder / name).open("a", encoding="utf-8") as f:
+            f.write("\n（修订）\n")
+    _checks_twice_for(monkeypatch, "sast-2026-department-budget.txt")
+    summary = ingest([folder], home, workers=1)
+    assert summary.failed == [
+        f"{folder / 'sast-2026-department-budget.txt'}: not stored: cannot write checks: UNIQUE constraint "
+        "failed: checks.id"
+    ]
+    assert (summary.written, summary.unchanged, summary.documents) == (1, 3, 5)  # stcsm-2025, read after it
+    with open_store(home) as store:
+        assert sorted(_ids(store, "sast-2026-department-budget.txt")) == kept  # the earlier version
+        rows = {r["doc"]: r["sha1"] for r in store.select("documents")}
+    assert rows["stcsm-2025-department-budget.txt"] == file_sha1(folder / "stcsm-2025-department-budget.txt")
+    assert rows["sast-2026-department-budget.txt"] != file_sha1(folder / "sast-2026-department-budget.txt")
+
+
+def _ids(store: SQLiteStore, doc: str) -> list[str]:
+    return [r.id for d in store.documents() if d.doc == doc for r in d.records]
+
+
+def test_ingest_from_jsonl_a_document_the_store_refuses_is_one_line_and_the_others_are_stored(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from budgetscope.index.bulk import load_jsonl, process_to_line
+
+    _checks_twice_for(monkeypatch, "sast-2023-department-budget.txt")
+    lines = tmp_path / "processed.jsonl"
+    names = ["sast-2023-department-budget.txt", "sast-2026-performance-targets.txt"]
+    lines.write_text("".join(process_to_line(corpus / n) + "\n" for n in names), encoding="utf-8")
+    summary, written = load_jsonl([lines], tmp_path / "home")
+    assert summary.failed == [
+        f"{corpus / names[0]}: not stored: cannot write checks: UNIQUE constraint failed: checks.id"
+    ]
+    assert written == names[1:] and summary.documents == 1

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
 from budgetscope.pipeline.load import LoadError, decode, load
 
+CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 SAMPLE = "上海市2026年市级部门预算\n\n预算主管部门：上海市科学技术协会\n\n科协大院日常修缮项目经费情况说明"
 
 
@@ -160,3 +162,51 @@ def test_load_damaged_utf8_says_so(tmp_path: Path, corpus: Path) -> None:
     cut.write_bytes(raw[:end])
     with pytest.raises(LoadError, match=r"cut inside a character at its end \(truncated file\?\)"):
         load(cut)
+
+
+@pytest.mark.parametrize(("encoding", "name"), [("gb18030", "GB18030/GBK"), ("big5", "Big5")])
+def test_load_damaged_gb18030_and_big5_say_so_as_utf8_does(
+    tmp_path: Path, corpus: Path, encoding: str, name: str
+) -> None:
+    """Review 29 #9: a GBK budget cut inside its last character was "unknown text encoding" (the
+    encoding is right, one byte is missing); now the diagnosis UTF-8 gets, for each Chinese encoding.
+    (Big5: the corpus text's characters that Big5 has.)"""
+    raw = (corpus / "sast-2023-department-budget.txt").read_text(encoding="utf-8").encode(encoding, "ignore")
+    assert decode(raw)[1] == encoding
+    cut = tmp_path / "cut.txt"
+    end = raw.rindex("。".encode(encoding)) + 1  # inside the last 。 (2 bytes)
+    cut.write_bytes(raw[:end])
+    with pytest.raises(LoadError) as err:
+        load(cut)
+    assert str(err.value) == f"{cut}: {name} text cut inside a character at its end (truncated file?)"
+    damaged = tmp_path / "damaged.txt"
+    damaged.write_bytes(raw[:1000] + b"\xff" + raw[1000:])
+    with pytest.raises(
+        LoadError, match=rf"{re.escape(name)} text with \d invalid bytes?, the first at offset"
+    ):
+        load(damaged)
+
+
+@pytest.mark.parametrize("encoding", ["shift_jis", "euc_jp", "euc-kr"])
+def test_load_another_encoding_is_refused_not_stored_as_mojibake(
+    tmp_path: Path, corpus: Path, encoding: str
+) -> None:
+    """Review 29 #5: Shift-JIS / EUC-KR bytes read as GB18030 (偙傟偼擔杮岅…) were accepted and stored.
+    The corpus's text in those encodings (the characters they have) is refused as an unknown encoding."""
+    text = (corpus / "sast-2026-department-budget.txt").read_text(encoding="utf-8")
+    other = tmp_path / "other.txt"
+    other.write_bytes(text.encode(encoding, "ignore"))
+    with pytest.raises(LoadError) as err:
+        load(other)
+    assert str(err.value) == f"{other}: unknown text encoding (neither UTF-8, GB18030/GBK, Big5 nor UTF-16)"
+
+
+def test_load_every_corpus_text_in_gb18030_and_big5_is_read(corpus: Path) -> None:
+    """The threshold that refuses mojibake (:data:`~budgetscope.pipeline.load.MIN_COMMON_SHARE`) keeps
+    every corpus text, in GB18030 and in Big5 (the characters Big5 has)."""
+    texts = [p.read_text(encoding="utf-8") for p in sorted(corpus.glob("*.txt"))]
+    texts += [p.read_text(encoding="utf-8") for p in sorted((CORPUS / "excerpts" / "text").glob("*.text"))]
+    assert len(texts) == 21
+    for text in texts:
+        assert decode(text.encode("gb18030")) == (decode(text.encode("utf-8"))[0], "gb18030")
+        assert decode(text.encode("big5", "ignore"))[1] == "big5"

@@ -14,6 +14,7 @@ import pytest
 from budgetscope.models import Check, Document, PolicyDocument, SeriesLink
 from budgetscope.store.protocol import (
     DocumentEntry,
+    DocumentNotStored,
     DuplicateDocumentError,
     DuplicatePolicy,
     EntityStore,
@@ -111,6 +112,23 @@ def test_store_fail_policy_raises_and_writes_nothing(store: EntityStore, extract
     with pytest.raises(DuplicateDocumentError, match=r"sast-2023-department-budget\.txt"):
         store.write_documents([doc.model_copy(update={"records": []})], policy=DuplicatePolicy.FAIL)
     assert store.get_document(doc.doc) == doc
+
+
+def test_store_a_document_whose_rows_clash_is_not_stored_and_the_stored_version_stays(
+    store: EntityStore, extracted: list[Any]
+) -> None:
+    processed, doc = _by_name(extracted, "sast-2026-department-budget.txt")
+    store.write_documents([DocumentEntry(doc, processed.tables, processed.stated, processed.checks)])
+    before = sorted(r["id"] for r in store.select("checks"))
+    clashing = DocumentEntry(doc.model_copy(update={"records": doc.records[:1]}), processed.tables, processed.stated,
+                             (*processed.checks, processed.checks[0]))  # fmt: skip
+    with pytest.raises(DocumentNotStored) as refused:
+        store.write_documents([clashing])
+    assert str(refused.value) == (
+        "sast-2026-department-budget.txt: not stored: cannot write checks: UNIQUE constraint failed: checks.id"
+    )
+    assert store.get_document(doc.doc) == doc  # rolled back: every project of the stored version
+    assert sorted(r["id"] for r in store.select("checks")) == before
 
 
 def test_store_delete_removes_everything_in_the_document(store: EntityStore, extracted: list[Any]) -> None:

@@ -307,3 +307,55 @@ def test_upload_files_kept_by_content_and_removed_once_no_job_holds_them(tmp_pat
     uploads.release([other], [str(first), str(outside)], set())
     assert not first.exists() and not other.exists() and outside.is_file()
     assert list(folder.iterdir()) == []
+
+
+CHANGSHA = EXCERPTS / "changsha-letters-and-calls-2026-p22-23.pdf"  # 长沙市信访局's forms and 合计
+
+
+def test_upload_counts_every_file_and_names_one_not_stored_while_the_others_are(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Review 29 #13 and #1: three files uploaded, one refused on arrival, one whose rows the store
+    refuses (its checks twice, as Yantai's repeated table gave): the page counts the three, names
+    the refused one, stores the third, names the one not stored, and says not all were stored."""
+    from tests.index.test_ingest import _checks_twice_for
+
+    _checks_twice_for(monkeypatch, CHANGSHA.name)
+    home = tmp_path / "home"
+    with serving(home, allow_upload=True) as server:
+        files = [
+            ("<i>e</i>.txt", b""),
+            (CHANGSHA.name, CHANGSHA.read_bytes()),
+            (XIAN.name, XIAN.read_bytes()),
+        ]
+        text = " ".join(finished(upload(server, files)).split())
+        docs = get(f"{server}/api/documents")[1]
+    assert f"3 个文件 files: {CHANGSHA.name}、{XIAN.name}；未接受 refused: i.txt" in text, text
+    assert "完成 Done，有文件未存入 (not all stored: see below). 新写入 written 1" in text, text
+    assert "i.txt: empty file" in text
+    assert f"{CHANGSHA.name}: not stored: cannot write checks: UNIQUE constraint failed: checks.id" in text
+    assert XIAN.name in docs and CHANGSHA.name not in docs
+    assert str(home) not in text
+
+
+def test_upload_an_ingest_that_stops_says_failed_not_done(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Review 29 #13: the page said 完成 Done above "ingest failed: …"."""
+    from budgetscope.api.session import Budgetscope
+    from budgetscope.messages import disk_full
+    from budgetscope.store.protocol import StoreError
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise StoreError(disk_full("store budgetscope.sqlite"))
+
+    monkeypatch.setattr(Budgetscope, "ingest", full)
+    with serving(tmp_path / "home", allow_upload=True) as server:
+        page = wait_for(upload(server, [(XIAN.name, XIAN.read_bytes())]), "失败 Failed")
+    text = " ".join(re.sub(r"<[^>]+>", " ", page).split())
+    assert "完成 Done" not in text
+    assert (
+        "失败 Failed: 读取中止，之前已存入的不受影响 the ingest stopped (below); what was stored before stays."
+        in text
+    )
+    assert "ingest failed: no space left on the device (store budgetscope.sqlite)" in text

@@ -147,13 +147,21 @@ def _code_checks(doc: str, table: BudgetTable) -> Iterable[Check]:
 
 def table_sum_checks(doc: str, tables: Sequence[BudgetTable]) -> list[Check]:
     """Every sum a document's tables state, checked (see the module's rules); project lists have their
-    own (:mod:`.list_checks`)."""
+    own (:mod:`.list_checks`). Each check's id is its own: a second table of the same title and line
+    (two PDF tables of one title: their line is 0) has its page and an ordinal in its checks' ids."""
     out: list[Check] = []
+    ids: set[str] = set()
     for table in tables:
         if table.project_rows:
             continue
-        out.extend(_column_checks(doc, table))
-        out.extend(_code_checks(doc, table))
+        for check in (*_column_checks(doc, table), *_code_checks(doc, table)):
+            n = 0
+            while check.id in ids:  # another table of this title and line (a PDF table's line is 0)
+                n += 1
+                key = stable_id("table_sum", doc, table.title, table.line, check.field, table.page, n)
+                check = check.model_copy(update={"id": "check:" + key})
+            ids.add(check.id)
+            out.append(check)
     return out
 
 
