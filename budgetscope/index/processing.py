@@ -84,6 +84,7 @@ def process_file(path: Path | str) -> Processed:
                 tables, stated = pdf_statements(path, source.page_texts(), year=document.year)
                 if document.kind == "final_accounts":  # its prose states what was spent, not the budget
                     stated = []
+            document.warnings += [note for t in tables for note in t.notes]  # never silently short
         checks = department_checks(document, tables, stated)
         return Processed(str(path), document, tuple(tables), tuple(stated), tuple(checks))
     except LoadError as exc:
