@@ -193,9 +193,8 @@ def _read(title: str, unit: str | None, above: Sequence[str], rows: Rows) -> Bud
     names: list[str] = []
     pages: dict[int, int] = {}
     found: list[ListRow] = []
-    holder = (
-        ""  # the name of the last coded row (a unit's, 117001 西安市审计局): the unit of the rows after it
-    )
+    # the name of the last coded row (a unit's, 117001 西安市审计局): the unit of the uncoded rows after it
+    holder = ""
     for number, (page, cells) in enumerate(body, start=1):
         if any(c and _DIGITS_ONLY.match(c) and cell_number(c) is None for c in cells):
             raise _Unread(f"p. {page}: a cell prints digits that are not one number")
