@@ -67,8 +67,12 @@ def _decode(kind: Any, value: Any) -> Any:
         options = [k for k in typing.get_args(kind) if k is not type(None)]
         return _decode(options[0], value) if len(options) == 1 else value
     if origin is tuple:
-        item = typing.get_args(kind)[0]
-        return tuple(_decode(item, v) for v in value)
+        items = typing.get_args(kind)
+        if len(items) == 2 and items[1] is Ellipsis:
+            return tuple(_decode(items[0], v) for v in value)
+        return tuple(
+            _decode(item, v) for item, v in zip(items, value, strict=True)
+        )  # tuple[int, tuple[int, ...]]
     if origin is list:
         return [_decode(typing.get_args(kind)[0], v) for v in value]
     if kind is Decimal:

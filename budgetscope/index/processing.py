@@ -89,6 +89,7 @@ def process_file(path: Path | str) -> Processed:
             tables = distinct.kept
             if distinct.note is not None:
                 document.warnings.append(distinct.note)
+            document.warnings += [note for t in tables for note in t.notes]  # never silently short
         checks = department_checks(document, tables, stated)
         return Processed(str(path), document, tuple(tables), tuple(stated), tuple(checks))
     except LoadError as exc:

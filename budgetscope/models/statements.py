@@ -52,6 +52,11 @@ class BudgetTable:
     """A project list's (项目支出预算表) rows (``line``) that are projects; empty for other tables."""
     total_rows: tuple[int, ...] = ()
     """A project list's rows (``line``) that total its projects: 合计 / 总计, or the department's own row."""
+    groups: tuple[tuple[int, tuple[int, ...]], ...] = ()
+    """A nested project list's rows (``line``) that total the rows right under them as the list prints its
+    levels (a unit's code row over its units' rows, or over its projects), each with those rows."""
+    notes: tuple[str, ...] = ()
+    """What of the table is there but could not be read, each naming its page: a reading warning."""
 
     def value(self, name: str, column: str | None = None) -> Decimal | None:
         """The first value in the row called ``name`` (ordinal prefixes ignored), in ``column`` if given.

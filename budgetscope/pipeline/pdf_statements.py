@@ -109,7 +109,7 @@ def read_summary_tables(pdf: PdfPages, pages: Sequence[int]) -> list[BudgetTable
     """The summary tables that start on ``pages`` (1-based), each followed over the next pages."""
     tables = (
         _table(title, unit, rows)
-        for title, unit, _, rows in titled_grids(pdf, pages, title_of, header_row_texts)
+        for title, unit, _, rows, _ in titled_grids(pdf, pages, title_of, header_row_texts)
     )
     return [t for t in tables if t is not None]
 

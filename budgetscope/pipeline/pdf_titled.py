@@ -123,16 +123,31 @@ def _another_title(lines: Sequence[str], titled: Titled) -> bool:
     return False
 
 
+def _going_on(
+    pdf: PdfPages, page: int, width: int, title: str, unit: str | None, titled: Titled
+) -> Grid | None:
+    """The first grid of ``page`` when it goes on with a table of that title, unit and width (no other
+    title above it), else None."""
+    grids = page_tables(pdf, page)
+    if not grids or len(grids[0].rows[0]) != width:
+        return None
+    more_title, more_unit, _ = _head(grids[0], titled)
+    going_on = more_title in (None, title) and more_unit in (None, unit)
+    return grids[0] if going_on and not _another_title(grids[0].above, titled) else None
+
+
 def titled_grids(
     pdf: PdfPages,
     pages: Sequence[int],
     titled: Titled,
     cells: Callable[[Grid, int], list[str]] = row_texts,
     ends: Callable[[Rows], bool] = closed,
-) -> list[tuple[str, str | None, list[str], Rows]]:
+    max_pages: int = MAX_PAGES,
+) -> list[tuple[str, str | None, list[str], Rows, int | None]]:
     """The tables ``titled`` names that start on ``pages`` (1-based), each followed over the next
-    pages until its rows ``ends``: ``(title, unit, lines printed above, rows)``, rows read by ``cells``."""
-    found: list[tuple[str, str | None, list[str], Rows]] = []
+    pages (``max_pages`` at most) until its rows ``ends``: ``(title, unit, lines printed above, rows,
+    cut)``, rows read by ``cells``; ``cut`` is the page the table goes on to past ``max_pages``, else None."""
+    found: list[tuple[str, str | None, list[str], Rows, int | None]] = []
     done: set[int] = set()
     for page in pages:
         if page in done:
@@ -144,21 +159,23 @@ def titled_grids(
             width = len(grid.rows[0])
             rows = [(page, cells(grid, r)) for r in range(first, len(grid.rows))]
             nxt = page + 1
-            while not ends(rows) and nxt <= min(len(pdf), page + MAX_PAGES):
-                grids = page_tables(pdf, nxt)
-                if not grids or len(grids[0].rows[0]) != width:
+            while not ends(rows) and nxt <= min(len(pdf), page + max_pages):
+                more = _going_on(pdf, nxt, width, title, unit, titled)
+                if more is None:
                     break
-                more_title, more_unit, start = _head(grids[0], titled)
-                if (
-                    more_title not in (None, title)
-                    or more_unit not in (None, unit)
-                    or _another_title(grids[0].above, titled)
-                ):
-                    break
-                rows += [(nxt, cells(grids[0], r)) for r in range(start, len(grids[0].rows))]
+                start = _head(more, titled)[2]
+                rows += [(nxt, cells(more, r)) for r in range(start, len(more.rows))]
                 done.add(nxt)
                 nxt += 1
-            found.append((title, unit, grid.above, rows))
+            cut = (
+                nxt
+                if nxt == page + max_pages + 1
+                and nxt <= len(pdf)
+                and not ends(rows)
+                and _going_on(pdf, nxt, width, title, unit, titled) is not None
+                else None
+            )
+            found.append((title, unit, grid.above, rows, cut))
     return found
 
 

@@ -49,6 +49,14 @@ def test_bulk_line_round_trips_what_ingest_stores(corpus: Path) -> None:
     assert json.loads(process_to_line(corpus / B26))["format"] == "budgetscope-processed/1"
 
 
+def test_bulk_line_round_trips_a_nested_project_list() -> None:
+    """西安's 表10 (an excerpt): its groups, ``(row, (rows under it))``, come back as they were read."""
+    xian = ROOT / "corpus" / "excerpts" / "xian-audit-2026-p32-33.pdf"
+    item = process_file(xian)
+    assert any(t.groups == ((2, (3,)),) for t in item.tables)
+    assert read_line(process_to_line(xian)).item == item
+
+
 def test_bulk_load_stores_what_ingest_stores_and_a_rerun_changes_nothing(
     corpus: Path, tmp_path: Path
 ) -> None:

@@ -54,6 +54,9 @@ def _cell(table: BudgetTable, name: str, column: str) -> tuple[Decimal, str, int
         ("表5 项目支出总表", "表5项目支出总表"),
         ("2026年项目支出预算明细表", "2026年项目支出预算明细表"),
         ("项目支出表", "项目支出表"),
+        ("部门综合预算专项业务经费支出表", "部门综合预算专项业务经费支出表"),  # 西安's 表10
+        ("部门专项业务经费绩效目标表", None),  # 西安's 表14: a performance form
+        ("表10部门综合预算专项业务经费支出表", "表10部门综合预算专项业务经费支出表"),
         ("表11：2026年市级部门项目支出绩效表", None),
         ("项目支出绩效目标表", None),
         ("2024年度项目支出决算表", None),
@@ -281,3 +284,119 @@ def test_project_list_a_name_or_note_spanning_cells_is_no_project() -> None:
     names = {b.line: b.name for b in table.lines}
     assert [names[r] for r in table.project_rows] == ["甲学校 / a项目", "甲学校 / b项目"]
     assert all(c.status == "agree" for c in project_list_checks("a.pdf", [table]))
+
+
+XIAN = EXCERPTS / "xian-audit-2026-p32-33.pdf"
+XIAN_PROJECTS = [
+    "审计培训",
+    "购买中介机构审计服务",
+    "审计事务",
+    "审计专项补助经费",
+    "审计专项补助经费（结转）",
+]
+
+
+def _xian_rows() -> tuple[str, str | None, list[str], list[tuple[int, list[str]]]]:
+    from budgetscope.pipeline.pdf_project_lists import list_title_of as titled
+    from budgetscope.pipeline.pdf_tables import PdfPages
+    from budgetscope.pipeline.pdf_titled import row_texts, titled_grids
+
+    with PdfPages(XIAN) as pdf:
+        [(title, unit, above, rows, cut)] = titled_grids(
+            pdf, [1], titled, lambda g, r: row_texts(g, r, fill=True)
+        )
+    assert cut is None
+    return title, unit, above, rows
+
+
+def test_pdf_project_lists_levels_shown_by_codes_and_amounts() -> None:
+    """西安's 表10 部门综合预算专项业务经费支出表 (excerpt p.1; p.2 is 表11): 单位编码 / 单位（项目）名称 / 项目金额 /
+    项目简介. 合计, then 117 西安市审计局 over 117001 西安市审计局 (codes nest by prefix, indented), then rows
+    in one name column with no indent, numbering or level column: 通用项目 3,650,000.00 over 大型活动
+    150,000.00 (over 审计培训 150,000.00) and 购买服务（…） 3,500,000.00 (over 购买中介机构审计服务), 专用项目
+    4,840,507.50 over 审计业务经费 over three projects. Only the amounts show those levels: read from them,
+    the five bottom rows are the projects, each named by its unit's row."""
+    table = _list(XIAN)
+    assert table.title == "部门综合预算专项业务经费支出表" and table.unit == "元" and table.page == 1
+    names = {b.line: b.name for b in table.lines}
+    assert [names[r] for r in table.project_rows] == [f"西安市审计局 / {p}" for p in XIAN_PROJECTS]
+    assert [names[r] for r in table.total_rows] == ["合计"]
+    [(unit, under)] = table.groups  # the one level the list prints: 117 over 117001
+    assert names[unit] == names[under[0]] == "西安市审计局" and under == (unit + 1,)
+    assert _cell(table, "西安市审计局 / 审计专项补助经费（结转）", "项目金额") == (
+        Decimal("981827.50"),
+        "981,827.50",
+        1,
+    )
+    assert len(table.lines) == 13 and {b.column for b in table.lines} == {"项目金额"}  # 项目简介 is text
+    checks = project_list_checks(XIAN.name, [table])
+    assert sorted((c.field, c.status) for c in checks) == [
+        (f"list-group:1:{unit}:项目金额", "agree"),  # 117 = 117001
+        ("list-total:1:1:项目金额", "agree"),  # 合计 = the five projects, no group counted twice
+    ]
+
+
+def test_pdf_project_lists_a_misprinted_level_is_flagged() -> None:
+    """With 审计事务 printed 10元 more, no nesting of 117001's rows adds up: they are read flat, and both its
+    sum and the 合计's disagree (never a nesting that hides the slip)."""
+    title, unit, above, rows = _xian_rows()
+    edited = [(p, ["", "审计事务", "2,858,690.00", ""] if "审计事务" in c else c) for p, c in rows]
+    table = read_project_list(title, unit, above, edited)
+    assert table is not None and len(table.project_rows) == 10
+    bad = sorted(c.field or "" for c in project_list_checks(XIAN.name, [table]) if c.status == "disagree")
+    assert bad == ["list-group:1:3:项目金额", "list-total:1:1:项目金额"]
+
+
+def test_pdf_project_lists_levels_read_two_ways_are_not_read() -> None:
+    """A group over a row of 0.00 nests two ways (the 0 under it or beside it): those rows are no projects,
+    and a note names the table and page."""
+    title, unit, above, rows = _xian_rows()
+    edited = [*rows, (1, ["", "审计专项补助经费（结转）/其他", "0.00", ""])]
+    table = read_project_list(title, unit, above, edited)
+    assert table is not None and table.project_rows == ()
+    assert table.notes == (
+        "部门综合预算专项业务经费支出表 p. 1: 11 rows whose levels are not printed and whose amounts nest in more "
+        "than one way: not read as projects",
+    )
+
+
+def test_pdf_project_lists_a_list_not_read_is_said(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A list found but not read (here its 单位：元 line taken away) is a table of no lines with a note, which
+    ingest's reading makes a warning of the document."""
+    from budgetscope.index import processing
+    from budgetscope.pipeline import pdf_project_lists
+    from budgetscope.pipeline.pdf_tables import PdfPages
+
+    title, _, above, rows = _xian_rows()
+    monkeypatch.setattr(pdf_project_lists, "titled_grids", lambda *a: [(title, None, above, rows, None)])
+    with PdfPages(XIAN) as pdf:
+        [table] = pdf_project_lists.read_project_lists(pdf, [1])
+    assert table.lines == () and table.project_rows == ()
+    note = "部门综合预算专项业务经费支出表 p. 1: its unit (单位：元 / 万元) is not printed; not read"
+    assert table.notes == (note,)
+    monkeypatch.setattr(pdf_project_lists, "titled_grids", lambda *a: [(title, "元", above, rows, 3)])
+    with PdfPages(XIAN) as pdf:
+        [table] = pdf_project_lists.read_project_lists(pdf, [1])
+    cut = "部门综合预算专项业务经费支出表 p. 1: followed over 40 pages, it goes on at p. 3: the rest is not read"
+    assert len(table.project_rows) == 5 and table.notes == (cut,)
+    processed = processing.process_file(XIAN)
+    assert processed.document is not None and processed.document.warnings == [cut]
+
+
+def test_pdf_project_lists_a_carried_over_part_is_its_projects() -> None:
+    """西安's forms read 审计专项补助经费 (198.18万元: 100万 this year, 98.18万 carried over); the list's
+    审计专项补助经费（结转） row is that project's carried-over part, not a project without a form. Its one
+    column of amounts (项目金额) is its total."""
+    from budgetscope.models import Record
+    from budgetscope.pipeline.linking.list_checks import listed_without_record
+
+    table = _list(XIAN)
+    records = [Record(id=p, kind="form", doc=XIAN.name, title=p, name=p) for p in XIAN_PROJECTS[:4]]
+    assert listed_without_record(XIAN.name, [table], records) == []
+    found = listed_without_record(
+        XIAN.name, [table], records[:3]
+    )  # no form of 审计专项补助经费: both parts listed
+    assert [(c.subject, c.stated) for c in found] == [
+        ("西安市审计局 / 审计专项补助经费", "1,000,000.00元"),
+        ("西安市审计局 / 审计专项补助经费（结转）", "981,827.50元"),
+    ]

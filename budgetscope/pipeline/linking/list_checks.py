@@ -6,15 +6,20 @@ off by no more than half a unit of each cell's last digit is ``rounded``). Two r
 
 - **合计 row**: each row that totals the list (合计 / 总计, or the department's own row) = the sum
   of the project rows, column by column (a blank cell of a row that is there is 0);
+- **levels**: in a nested list, each row the list prints as a group (a unit's code row, 117 over
+  117001) = the sum of the rows right under it, column by column (:mod:`..list_levels`: levels read
+  from the amounts alone are not checked, they are what was read);
 - **sources**: in every row, the 合计 / 总计 column = the sum of its sources of funds, a group of
   sources (财政拨款: 一般公共预算, 政府性基金 …) counted by its 小计 when it prints one, else by
   its columns; and a group's 小计 = the sum of its columns.
 
 And one ``listed_project`` check per project row the document holds no record of (no form or narrative
-of that name, of that unit when the list names units, while the document holds some): ``missing``, an
-info (:func:`listed_without_record`) — the project is in the store's table lines only, not searchable.
+of that name, of that unit when the list names units, while the document holds some; a carried-over part,
+``审计专项补助经费（结转）``, is its project's): ``missing``, an info (:func:`listed_without_record`) — the
+project is in the store's table lines only, not searchable.
 
-Each check's ``field`` is ``list-total:PAGE:ROW:COLUMN`` or ``list-row:PAGE:ROW:COLUMN`` (the page the
+Each check's ``field`` is ``list-total:PAGE:ROW:COLUMN``, ``list-group:PAGE:ROW:COLUMN`` or
+``list-row:PAGE:ROW:COLUMN`` (the page the
 list starts on: two lists of one title are two). A list whose columns are not plain sources (上年预算数, 增减, %, 执行数) or nest deeper than a group
 and its columns is not summed by columns: how its columns add up is not read.
 
@@ -90,19 +95,28 @@ def _rows(table: BudgetTable) -> dict[int, dict[str, BudgetLine]]:
     return rows
 
 
-def _total_checks(doc: str, table: BudgetTable, rows: dict[int, dict[str, BudgetLine]]) -> Iterable[Check]:
+def _row_sums(doc: str, table: BudgetTable, rows: dict[int, dict[str, BudgetLine]], line: int, under: Sequence[int],
+              field: str, what: str) -> Iterable[Check]:  # fmt: skip
+    """Row ``line`` = the sum of the rows ``under`` it, column by column."""
     columns = list(dict.fromkeys(b.column for b in table.lines))
-    what = f"the {len(table.project_rows)} project rows"
+    for column in columns:
+        stated = rows[line].get(column)
+        parts = [rows[r][column] for r in under if column in rows[r]]
+        if stated is None and not parts:
+            continue
+        found = sum((b.yuan for b in parts), Decimal(0))
+        name = next(iter(rows[line].values())).name
+        yield sum_check(doc, table, f"{field}:{table.page or 0}:{line}:{column}", stated, stated.yuan if stated else Decimal(0),
+                        parts, found, what, f"{name}（{column}）")  # fmt: skip
+
+
+def _total_checks(doc: str, table: BudgetTable, rows: dict[int, dict[str, BudgetLine]]) -> Iterable[Check]:
     for line in table.total_rows:
-        for column in columns:
-            stated = rows[line].get(column)
-            parts = [rows[r][column] for r in table.project_rows if column in rows[r]]
-            if stated is None and not parts:
-                continue
-            found = sum((b.yuan for b in parts), Decimal(0))
-            name = next(iter(rows[line].values())).name
-            yield sum_check(doc, table, f"list-total:{table.page or 0}:{line}:{column}", stated, stated.yuan if stated else Decimal(0),
-                            parts, found, what, f"{name}（{column}）")  # fmt: skip
+        yield from _row_sums(doc, table, rows, line, table.project_rows, "list-total",
+                             f"the {len(table.project_rows)} project rows")  # fmt: skip
+    for line, under in table.groups:
+        what = "the row under it" if len(under) == 1 else f"the {len(under)} rows under it"
+        yield from _row_sums(doc, table, rows, line, under, "list-group", what)
 
 
 def _source_checks(doc: str, table: BudgetTable, rows: dict[int, dict[str, BudgetLine]]) -> Iterable[Check]:
@@ -146,18 +160,23 @@ def project_list_checks(doc: str, tables: Sequence[BudgetTable]) -> list[Check]:
     return out
 
 
-def _total_cell(cells: dict[str, BudgetLine]) -> BudgetLine | None:
+def _total_cell(cells: dict[str, BudgetLine], columns: Sequence[str]) -> BudgetLine | None:
     """A project row's total: its one column labelled 合计 / 总计 (under any heading, ``2026年预算/合计``)
-    that is not another year's or a change (上年, 增减, 执行 …); None when there is no such one column.
+    that is not another year's or a change (上年, 增减, 执行 …), or the list's one column of amounts
+    (西安's 项目金额); None when there is no such one column.
 
     >>> from decimal import Decimal
     >>> def cell(column, text):
     ...     return BudgetLine("表", 1, "a", column, Decimal(text), text, "万元")
-    >>> _total_cell({"上年执行数/合计": cell("上年执行数/合计", "1"), "本年/合计": cell("本年/合计", "2")}).text
+    >>> _total_cell({"上年执行数/合计": cell("上年执行数/合计", "1"), "本年/合计": cell("本年/合计", "2")}, []).text
     '2'
-    >>> _total_cell({"2025年预算数": cell("2025年预算数", "1"), "2026年预算数": cell("2026年预算数", "2")}) is None
+    >>> _total_cell({"2025年预算数": cell("2025年预算数", "1"), "2026年预算数": cell("2026年预算数", "2")}, []) is None
     True
+    >>> _total_cell({"项目金额": cell("项目金额", "3")}, ["项目金额"]).text
+    '3'
     """
+    if len(columns) == 1 and not _OTHER_YEAR.search(columns[0]):
+        return cells.get(columns[0])
     found = [
         b
         for label, b in cells.items()
@@ -168,6 +187,8 @@ def _total_cell(cells: dict[str, BudgetLine]) -> BudgetLine | None:
 
 _OTHER_YEAR = re.compile(r"上年|增减|%|执行|比上年")
 """Labels of another year's figure or of a change, not the year's total."""
+_CARRIED = re.compile(r"[（(](?:上年|以前年度)?结转(?:资金|项目)?[)）]$")
+"""A listed name's mark of the part of a project carried over from an earlier year: 审计专项补助经费（结转）."""
 
 
 def listed_without_record(doc: str, tables: Sequence[BudgetTable], records: Sequence[Record]) -> list[Check]:
@@ -189,10 +210,12 @@ def listed_without_record(doc: str, tables: Sequence[BudgetTable], records: Sequ
     out: list[Check] = []
     for table in tables:
         rows = _rows(table)
+        columns = list(dict.fromkeys(b.column for b in table.lines))
         for line in table.project_rows:
             cells = rows[line]
             first = next(iter(cells.values()))
             unit, _, name = (first.name or "").rpartition(" / ")
+            name = _CARRIED.sub("", name) or name  # the carried-over part is its project's
             same = [r for r in projects if squash(r.name or "") == squash(name)]
             if unit:
                 same = [
@@ -202,7 +225,7 @@ def listed_without_record(doc: str, tables: Sequence[BudgetTable], records: Sequ
                 ]
             if same:
                 continue
-            total = _total_cell(cells)
+            total = _total_cell(cells, columns)
             cell = total or first
             where = (
                 f"{table.title} p. {cell.page or table.page}" if table.page else f"{table.title} line {line}"
