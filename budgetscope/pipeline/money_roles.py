@@ -62,8 +62,9 @@ _SENTENCE_END = "。\n"
 def assign_roles(text: str, amounts: list[Amount], *, year: int | None = None) -> list[Amount]:
     """The role of each amount of a 六、年度预算安排 section (``text``), from the wording around it.
 
-    In order of precedence, the words between the previous amount (or the clause start) and the
-    amount decide: a quarter, month range or percentage share -> ``other``; 自筹 -> ``self_raised``;
+    In order of precedence, a negative amount is ``other`` (a change); then the words between the
+    previous amount (or the clause start) and the amount decide: a quarter, month range or percentage
+    share -> ``other``; 自筹 -> ``self_raised``;
     财政/拨款 -> ``fiscal``; 总额/总经费/合计/共计 -> ``total``; 子项目/分项, a 其中 earlier in the
     sentence, or a numbered list item -> ``component``. An amount with none of these is the
     ``total`` when it is the first such amount and the later ones break it down (their sum is no
@@ -146,6 +147,8 @@ def _cue(folded: str, amount: Amount, previous_end: int) -> tuple[AmountRole | N
         if ENUMERATOR.match(folded[clause_start : amount.start])
         else None
     )
+    if amount.yuan < 0:
+        return "other", item  # a change (增减 -50万元), neither the total nor a source
     reach = max(0, len(left) - _CUE_REACH)
     others = [m.end() for m in _OTHER.finditer(left, reach)]
     annual = _ANNUAL.search(
