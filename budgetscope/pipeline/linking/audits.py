@@ -33,6 +33,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from budgetscope.messages import place
 from budgetscope.models import Check, ProjectLink, Record, SeriesLink, stable_id
 from budgetscope.pipeline.linking.checks import compare, yuan_text
 from budgetscope.pipeline.linking.goal_checks import goal_checks
@@ -68,7 +69,7 @@ class DepartmentTotal:
 
     @property
     def where(self) -> str:
-        return f"{self.doc}:{self.line}" if self.page is None else f"{self.doc} p. {self.page}"
+        return place(self.doc, None if self.page else self.line, self.page)
 
 
 @dataclass(frozen=True)
@@ -82,8 +83,7 @@ class _Amount:
 
     @property
     def where(self) -> str:
-        r = self.record
-        return f"{r.doc}:{r.page or r.line}" if r.page and not r.line else f"{r.doc}:{r.line}"
+        return place(self.record.doc, self.record.line, self.record.page)
 
 
 def near_power(a: Decimal, b: Decimal) -> int | None:
