@@ -35,6 +35,7 @@ from typing import Any
 
 from budgetscope.messages import place
 from budgetscope.models import Check, ProjectLink, Record, SeriesLink, stable_id
+from budgetscope.pipeline.linking.annual_checks import annual_checks
 from budgetscope.pipeline.linking.checks import compare, yuan_text
 from budgetscope.pipeline.linking.goal_checks import goal_checks
 from budgetscope.pipeline.statements import stated_precision
@@ -353,12 +354,14 @@ def project_checks(
     series: Sequence[SeriesLink],
     totals: dict[tuple[str, int], DepartmentTotal],
 ) -> list[Check]:
-    """Every project-level check: magnitude, sums, periods, a form's goal text against its indicators."""
+    """Every project-level check: magnitude, sums, periods, a form's goal text against its indicators, a
+    narrative's annual budget its wording leaves unsure (:mod:`.annual_checks`)."""
     out = magnitude_checks(records, links, series, totals)
     for r in records:
         out.extend(sum_checks(r))
         out.extend(period_checks(r))
         out.extend(goal_checks(r))
+        out.extend(annual_checks(r))
     return out
 
 
