@@ -47,6 +47,17 @@ def one_line(message: str) -> str:
     return _CONTROL.sub(shown, message)
 
 
+def place(doc: object, line: object = None, page: object = None) -> str:
+    """Where a record or a number stands, on one line: ``doc:line``, ``doc p.N`` (a PDF has pages, not
+    lines) or both. The one form of every place a message, a check's ``found`` or a front end writes.
+
+    >>> place("a.txt", 12), place("b.pdf", None, 3), place("c.pdf", 4, 2), place("d.pdf")
+    ('a.txt:12', 'b.pdf p.3', 'c.pdf:4 p.2', 'd.pdf')
+    """
+    out = one_line(str(doc)) + (f":{line}" if line is not None else "")
+    return out + (f" p.{page}" if page else "")
+
+
 def quoted(name: object) -> str:
     """A file name for a message: as is when plain, else in quotes with control characters escaped.
 
@@ -142,6 +153,7 @@ __all__ = [
     "first_line",
     "is_disk_full",
     "one_line",
+    "place",
     "quoted",
     "remove_command",
     "shell_word",

@@ -282,17 +282,21 @@ def project_budgets(
 
 def document_summaries(store: EntityStore) -> list[DocumentSummary]:
     """The stored documents by name, each with its number of projects (a department-wide form is no
-    project, as /browse and search count: counted apart) and its reading warnings."""
+    project, as /browse and search count: counted apart), its reading warnings and what its checks say
+    it holds beyond what was read (:func:`~budgetscope.api.coverage_gaps.coverage_gaps`)."""
     from collections import Counter
+
+    from budgetscope.api.coverage_gaps import GAP_KINDS, coverage_gaps
 
     counts: Counter[tuple[str, bool]] = Counter()
     for row in store.select("projects"):
         counts[row["doc"], row["kind"] == "department_form"] += 1
+    gaps = coverage_gaps(c for kind in GAP_KINDS for c in checks(store, kind=kind))
     return [
         DocumentSummary(doc=r["doc"], path=r["path"], kind=r["kind"], department=r["department"], year=r["year"],
                         pages=r["pages"], chars=r["chars"], projects=counts[r["doc"], False],
                         department_forms=counts[r["doc"], True],
-                        warnings=json.loads(r["warnings"] or "[]"))
+                        warnings=json.loads(r["warnings"] or "[]"), gaps=gaps.get(r["doc"], []))
         for r in sorted(store.select("documents"), key=lambda r: r["doc"])
     ]  # fmt: skip
 

@@ -322,8 +322,8 @@ class Part(_Record):
 
 
 class Evidence(_Record):
-    """One sign, in a document's own text, of how many projects it holds (see :class:`Coverage`);
-    ``stated_funds``: a count with the money it states (共计24个一级项目，涉及资金568,368.51万元)."""
+    """One sign, in a document's own text, of how many projects it holds (see :class:`Coverage`); ``stated_funds``:
+    a count with the money it states (共计24个一级项目，涉及资金568,368.51万元), count 0 for the money alone."""
 
     kind: Literal["statement", "stated_funds", "form_title", "form_table", "narrative_heading", "stated_total"]  # fmt: skip
     text: str

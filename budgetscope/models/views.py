@@ -256,6 +256,9 @@ class DocumentSummary(_View):
     """Its projects: narratives and forms (a department-wide form is no project: ``department_forms``)."""
     department_forms: int = 0
     warnings: list[str] = Field(default_factory=list)
+    gaps: list[str] = Field(default_factory=list)
+    """What the document shows and was not read, or states and the forms read do not account for, as its
+    checks found it, one line each ("listed projects not read: 3 (77,520,000元)"): it is not complete."""
 
 
 class ProjectView(_View):

@@ -4,7 +4,8 @@ A document carries its own evidence of how many projects it describes:
 
 - statements: "涉及一级预算项目10个", "共计24个一级项目", "共17个项目纳入绩效目标管理",
   "设置并编报8个项目绩效目标", "编报绩效目标的项目共4个" — and the money stated with the count
-  (…，涉及资金568,368.51万元: a ``stated_funds`` evidence, :mod:`.coverage_funds`);
+  (…，涉及资金568,368.51万元: a ``stated_funds`` evidence, :mod:`.coverage_funds`), or alone (对项目支出
+  全面实施绩效目标管理，涉及预算拨款39,560.87万元: ``stated_funds`` of count 0, which counts no forms);
 - performance-form titles (…项目支出绩效目标表, 绩效目标申报表 / 填报表, …绩效表) followed by form
   content on their page, each with its 项目名称 cell: a titled form with a project name is one
   project (a page repeating it for another unit is another form); an empty 项目名称 is a blank
@@ -38,7 +39,7 @@ from decimal import Decimal, InvalidOperation
 from itertools import accumulate
 
 from budgetscope.models import Coverage, Evidence, Record
-from budgetscope.pipeline.coverage_funds import funds_span
+from budgetscope.pipeline.coverage_funds import funds_alone, funds_span
 from budgetscope.pipeline.normalize import Line, Text, fold
 from budgetscope.pipeline.repeats import unrepeated
 
@@ -244,6 +245,7 @@ def _statements(lines: list[Line], squashed: list[str]) -> list[Evidence]:
     out: list[Evidence] = []
     seen: set[int] = set()
     said: set[tuple[str, str]] = set()
+    taken: list[tuple[int, int]] = []
     for pattern in STATEMENTS:
         for m in pattern.finditer(joined):
             context = joined[max(0, m.start() - STATEMENT_CONTEXT) : m.end() + STATEMENT_CONTEXT]
@@ -252,6 +254,9 @@ def _statements(lines: list[Line], squashed: list[str]) -> list[Evidence]:
             seen.add(m.start())
             span = funds_span(joined, m.start(), m.end())  # …，涉及资金568,368.51万元
             words = (m.group(0), joined[slice(*span)] if span else "")
+            taken.append(m.span())
+            if span is not None:
+                taken.append(span)
             if words in said:  # the same statement printed again (a page repeated): one statement
                 continue
             said.add(words)
@@ -262,6 +267,13 @@ def _statements(lines: list[Line], squashed: list[str]) -> list[Evidence]:
             )  # fmt: skip
             if span is not None:
                 out.append(out[-1].model_copy(update={"kind": "stated_funds", "text": words[1]}))
+    for start, end in funds_alone(joined, taken):  # 对项目支出全面实施绩效目标管理，涉及预算拨款…: count 0
+        if ("", joined[start:end]) in said:  # printed again: one statement
+            continue
+        said.add(("", joined[start:end]))
+        k = bisect_right(starts, start) - 1
+        out.append(Evidence(kind="stated_funds", text=joined[start:end], count=0, page=lines[k].page,
+                            line=lines[k].line))  # fmt: skip
     return out
 
 

@@ -7,7 +7,11 @@ often states their money in the same sentence, after the count or just before it
   ``共17个项目纳入绩效目标管理，涉及财政性资金合计12,796.25万元`` · ``涉及一级预算项目10个，预算资金2385.28万元``
   (the first amount after the count, within the sentence, no other number between);
 - ``涉及预算资金26,361.57万元，设置并编报8个项目绩效目标`` (涉及 … an amount, then the count in the
-  next clause).
+  next clause);
+- the money alone, no count: ``对项目支出全面实施绩效目标管理，涉及预算拨款39,560.87万元`` (国家信访局),
+  ``2026年项目支出均实行了绩效目标管理，涉及一般公共预算财政拨款94823.35万元`` (Chongqing): the
+  sentence names the projects (项目), not the department as a whole (本部门整体支出…: its
+  department-wide form) nor all of it (本部门绩效目标管理全覆盖: projects and basic spending alike).
 
 The label before the amount ends in 资金, 金额, 预算 or 拨款 and is not a part (其中…). Read over the
 text with line breaks and white space removed (a PDF's lines break anywhere), width folded.
@@ -40,6 +44,8 @@ BEFORE = re.compile(rf"涉及{_LABEL}{_AMOUNT}[,，](?P<gap>[^,，。;；\d]{{0,
 FUNDS = re.compile(rf"{_LABEL}{_AMOUNT}")
 REACH = 60
 """How far before a count a 涉及 … amount may begin."""
+ALONE = re.compile(rf"绩效目标管理[^。;；\d]{{0,8}}?[,，]?涉及{_LABEL}{_AMOUNT}")
+"""The money of the projects under performance targets, stated without a count."""
 _SCALE = {"亿元": Decimal(100_000_000), "万元": Decimal(10_000), "元": Decimal(1)}
 
 
@@ -69,6 +75,19 @@ def funds_span(joined: str, start: int, end: int) -> tuple[int, int] | None:
     return None
 
 
+def funds_alone(joined: str, taken: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The spans of the money stated for the projects under performance targets without a count (see the
+    module), outside ``taken`` (the spans of the count statements and their money)."""
+    out = []
+    for m in ALONE.finditer(joined):
+        lead = joined[max(joined.rfind(ch, 0, m.start()) for ch in "。;；") + 1 : m.start()]
+        if "其中" in m["label"] or "项目" not in lead or "整体" in lead:
+            continue
+        if not any(start < m.end() and m.start() < end for start, end in taken):
+            out.append((m.start(), m.end()))
+    return out
+
+
 def stated_funds(phrase: str) -> StatedFunds | None:
     """The money of a ``stated_funds`` phrase (a count and the amount its projects come to).
 
@@ -84,4 +103,4 @@ def stated_funds(phrase: str) -> StatedFunds | None:
     )
 
 
-__all__ = ["AFTER", "BEFORE", "StatedFunds", "funds_span", "stated_funds"]
+__all__ = ["AFTER", "ALONE", "BEFORE", "StatedFunds", "funds_alone", "funds_span", "stated_funds"]

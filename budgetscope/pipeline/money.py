@@ -12,6 +12,12 @@ and phone numbers, foreign currencies (``4000亿欧元``) — none of them carri
 A range (``10-15万元``) gives two amounts, both ``approximate``: the low end's text is its number
 alone (``10``), its value takes the shared unit (100000 yuan); the high end is ``15万元``.
 
+A minus sign right before the number (``-``, ``−``, ``－``) is part of the amount: ``预算数为-50万元`` is
+−500,000 yuan, its text ``-50万元`` (an 增减 column, a correction). A dash after a digit, a letter, a
+closing bracket or ``%`` is no sign (``1-3月``, ``90(含)-100``, ``GZIT2022-50``): the number after it
+reads as before. :func:`assign_roles` gives a negative amount the role ``other`` (a change, neither
+the total nor a source).
+
 Example:
     >>> text = "科普之窗专项预计总经费99.90万元，申请财政经费99.90万元。其中资源配送预算经费55万。"
     >>> [(a.text, a.role) for a in assign_roles(text, find_amounts(text))]
@@ -38,8 +44,10 @@ from budgetscope.pipeline.cn_numerals import (
 from budgetscope.pipeline.money_roles import ENUMERATOR, assign_roles, budget_total
 
 _NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:[ ]?\.[ ]?\d+)?"
+_MINUS = r"(?:(?<![\dA-Za-z.,)%~\-−—–])(?P<minus>[-−])(?=¥|\d))?"
+"""A minus sign: right before the number (or its ¥), not after a digit, letter, bracket, % or dash."""
 _AR_AMOUNT = re.compile(
-    rf"(?<![\dA-Za-z.,])(?P<cur>¥[ ]?)?(?P<num>{_NUM})"
+    rf"{_MINUS}(?<![\dA-Za-z.,])(?P<cur>¥[ ]?)?(?P<num>{_NUM})"
     rf"(?:[ ]?(?P<sep>[-~—–]|至|到)[ ]?(?P<num2>{_NUM}))?"
     r"[ ]?(?P<more>余|多)?"
     r"(?:(?P<scale>千万|百万|亿|万|千|百)(?P<more2>余|多)?(?P<yuan>元|圆)|(?P<yuan0>元|圆)|(?P<bare>千万|百万|亿|万))?"
@@ -47,7 +55,9 @@ _AR_AMOUNT = re.compile(
 _CN_AMOUNT = re.compile(
     rf"[{CAPITAL_CHARS}{ORDINARY_CHARS}]+[元圆](?:[{ORDINARY_CHARS}{CAPITAL_CHARS}]角)?(?:零?[{ORDINARY_CHARS}{CAPITAL_CHARS}]分)?整?"
 )
-_BARE_NUMBER = re.compile(r"(?<![^\s|:;,(\[])(?P<num>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)(?=$|[\s|;,)\]。])")
+_BARE_NUMBER = re.compile(
+    r"(?<![^\s|:;,(\[])(?P<minus>[-−])?(?P<num>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)(?=$|[\s|;,)\]。])"
+)
 _SCALES = {"千万": 7, "百万": 6, "亿": 8, "万": 4, "千": 3, "百": 2, None: 0}
 _UNITS = {"元": 0, "万元": 4, "亿元": 8}
 _MAX_DIGITS = 20
@@ -85,7 +95,8 @@ def parse_money(text: str) -> Decimal | None:
     if match:
         if match["sep"]:
             return None
-        return _arabic_value(match["num"], match)
+        value = _arabic_value(match["num"], match)
+        return None if value is None else _signed(value, match)
     match = _CN_AMOUNT.fullmatch(body)
     return _cn_value(match[0]) if match else None
 
@@ -118,7 +129,9 @@ def find_amounts(text: str, *, section: str = "budget", unit: str | None = None)
         for match in _BARE_NUMBER.finditer(folded):
             value = _scaled(match["num"], _UNITS[unit])
             if value is not None:
-                found.append(_amount(text, folded, match.start(), match.end(), value, section))
+                found.append(
+                    _amount(text, folded, match.start(), match.end(), _signed(value, match), section)
+                )
     return _without_overlaps(found)
 
 
@@ -151,19 +164,26 @@ def _arabic_value(number: str, match: re.Match[str]) -> Decimal | None:
     return None
 
 
+def _signed(value: Decimal, match: re.Match[str]) -> Decimal:
+    """``value`` negated when the match has a minus sign (``-50万元``)."""
+    return -value if match["minus"] else value
+
+
 def _arabic_amounts(text: str, folded: str, match: re.Match[str], section: str) -> Iterable[Amount]:
     value = _arabic_value(match["num2"] or match["num"], match)
     if value is None or (match["bare"] and not _bare_scale_is_money(folded, match, section == "budget")):
         return []
     if not match["sep"]:
         approximate = bool(match["more"] or match["more2"])
-        return [_amount(text, folded, match.start(), match.end(), value, section, approximate)]
+        return [
+            _amount(text, folded, match.start(), match.end(), _signed(value, match), section, approximate)
+        ]
     low = _arabic_value(match["num"], match)
     if low is None:
         return []
     low_end = match.end("num")
-    return [
-        _amount(text, folded, match.start(), low_end, low, section, True),
+    return [  # -10-15万元: the sign is the low end's
+        _amount(text, folded, match.start(), low_end, _signed(low, match), section, True),
         _amount(text, folded, match.start("num2"), match.end(), value, section, True),
     ]
 

@@ -47,10 +47,11 @@ _ANNUAL = re.compile(
     r"(?P<words>[^,;。、()]{0,10}?(?:预算|安排|申请|投入|拨款|资金|经费)[^,;。、()]{0,6}|[\s:]*)$"
 )
 _MULTI_YEAR = re.compile(
-    r"总投资|总概算|累计|跨年度|分\s*[一二两三四五六七八九十\d]+\s*(?:年|个年度)|[一二两三四五六七八九十\d]+\s*年(?:总|合计|共计|累计)"
-    r"|(?:19|20)\d{2}\s*年?\s*[-—~至到]\s*(?:19|20)\d{2}"
+    r"总投资|总概算|累计|跨年度|每年|(?:分|共|为期|历时)\s*[一二两三四五六七八九十\d]+\s*(?:年|个年度)"
+    r"|[一二两三四五六七八九十\d]+\s*年(?:总|合计|共计|累计)|(?:19|20)\d{2}\s*年?\s*[-—~至到]\s*(?:19|20)\d{2}"
 )
-"""Words saying that a total spans several years (so a later amount for one year is the annual total)."""
+"""Words saying that a total spans several years (分三年实施, 共3年, 每年安排…), so the amount the same
+sentences give one year is the annual total, before or after it."""
 _Cue = AmountRole | None
 _RESTATED = re.compile(r"\s*[(]\s*(?:人民币|小写|大写|即)?[:]?\s*$")
 _CLAUSE_END = ";。\n"
@@ -62,14 +63,16 @@ _SENTENCE_END = "。\n"
 def assign_roles(text: str, amounts: list[Amount], *, year: int | None = None) -> list[Amount]:
     """The role of each amount of a 六、年度预算安排 section (``text``), from the wording around it.
 
-    In order of precedence, the words between the previous amount (or the clause start) and the
-    amount decide: a quarter, month range or percentage share -> ``other``; 自筹 -> ``self_raised``;
+    In order of precedence, a negative amount is ``other`` (a change); then the words between the
+    previous amount (or the clause start) and the amount decide: a quarter, month range or percentage
+    share -> ``other``; 自筹 -> ``self_raised``;
     财政/拨款 -> ``fiscal``; 总额/总经费/合计/共计 -> ``total``; 子项目/分项, a 其中 earlier in the
     sentence, or a numbered list item -> ``component``. An amount with none of these is the
     ``total`` when it is the first such amount and the later ones break it down (their sum is no
     larger, or the top-level ones add up to it); otherwise it and every later one is a
-    ``component``. A total said to span several years (总投资, 分三年, 2025-2027年) gives way to a
-    later amount for one year (2025年安排…; with ``year``, the budget year's "其中2025年…").
+    ``component``. A total said to span several years (总投资, 分三年, 共3年, 2025-2027年) gives way to
+    the amount the same sentences give one year, before or after it (2025年安排…; with ``year``, the
+    budget year's "其中2025年…"); where nothing says so, :func:`annual_doubt` names the two.
 
     >>> from budgetscope.pipeline.money import find_amounts
     >>> text = "该项目总资金为627.2万元。子项目1大院日常运维 351.6万元；"
@@ -146,6 +149,8 @@ def _cue(folded: str, amount: Amount, previous_end: int) -> tuple[AmountRole | N
         if ENUMERATOR.match(folded[clause_start : amount.start])
         else None
     )
+    if amount.yuan < 0:
+        return "other", item  # a change (增减 -50万元), neither the total nor a source
     reach = max(0, len(left) - _CUE_REACH)
     others = [m.end() for m in _OTHER.finditer(left, reach)]
     annual = _ANNUAL.search(
@@ -170,22 +175,72 @@ def _cue(folded: str, amount: Amount, previous_end: int) -> tuple[AmountRole | N
 def _annual_amount(
     folded: str, ordered: list[Amount], head: int, cues: list[_Cue], year: int | None
 ) -> int | None:
-    """The later amount for one budget year that the total ``ordered[head]``, stated over several
-    years, gives way to: "项目总投资1500万元，分三年实施，2025年安排500万元" (500万元 is the annual total)."""
-    for j in range(head + 1, len(ordered)):
-        amount = ordered[j]
-        if cues[j] not in (None, "component", "fiscal") or amount.yuan >= ordered[head].yuan:
+    """The amount for one budget year that the total ``ordered[head]``, stated over several years,
+    gives way to: "项目总投资1500万元，分三年实施，2025年安排500万元", "2025年安排500万元，项目总投资1500万元，
+    分三年实施" (500万元 is the annual total)."""
+    total = ordered[head]
+    for j, amount in enumerate(ordered):
+        if j == head or cues[j] not in (None, "component", "fiscal") or not 0 < amount.yuan < total.yuan:
             continue
-        clause_start = max(folded.rfind(ch, 0, amount.start) for ch in _CLAUSE_END) + 1
-        annual = _ANNUAL.search(folded[max(clause_start, ordered[j - 1].end) : amount.start])
+        annual = _year_words(folded, ordered, j)
         if annual is None or (year is not None and annual["y"] and int(annual["y"]) != year):
             continue
         if not annual["words"].strip(" :") and (year is None or not annual["y"]):
             continue  # a bare "2025年" names the budget year only when the caller says which year it is
-        span = folded[folded.rfind("。", 0, ordered[head].start) + 1 : amount.start]
-        if _MULTI_YEAR.search(span) or (cues[j] != "fiscal" and "其中" in span):
-            return j
+        if j > head:
+            span = folded[folded.rfind("。", 0, total.start) + 1 : amount.start]
+            if _MULTI_YEAR.search(span) or (cues[j] != "fiscal" and "其中" in span):
+                return j
+        else:  # the year's amount first: the total's own sentence says it spans several years
+            end = min(
+                (i for i in (folded.find(ch, total.end) for ch in _SENTENCE_END) if i != -1),
+                default=len(folded),
+            )
+            if _MULTI_YEAR.search(folded[amount.end : end]):
+                return j
     return None
+
+
+def _year_words(folded: str, ordered: list[Amount], j: int) -> re.Match[str] | None:
+    """The words naming one year (2025年安排, 本年度预算) right before ``ordered[j]``, within its clause."""
+    amount = ordered[j]
+    clause_start = max(folded.rfind(ch, 0, amount.start) for ch in _CLAUSE_END) + 1
+    return _ANNUAL.search(folded[max(clause_start, ordered[j - 1].end if j else 0) : amount.start])
+
+
+def annual_doubt(text: str, amounts: list[Amount], year: int | None) -> tuple[Amount, Amount] | None:
+    """``(the budget year's own amount, the total read)`` when a 六、年度预算安排 (``text``, its
+    ``amounts`` with their roles) names the budget year's amount ("2026年预算安排100万元", "本年度安排…")
+    and reads another, larger amount as the annual total ("项目总预算300万元") with nothing saying
+    whether that total spans several years: which one is the year's budget is unsure. None otherwise,
+    and without the budget ``year``. A part of a breakdown (其中…, 子项目, a numbered item) is no doubt.
+
+    >>> from budgetscope.pipeline.money import find_amounts
+    >>> text = "项目总预算300万元，2026年安排100万元。"
+    >>> [a.text for a in annual_doubt(text, assign_roles(text, find_amounts(text), year=2026), 2026)]
+    ['100万元', '300万元']
+    """
+    if year is None:
+        return None
+    folded = fold_chars(text)
+    ordered = sorted(amounts, key=lambda a: a.start)
+    head = next((i for i, a in enumerate(ordered) if a.role == "total"), None)
+    if head is None or _names_year(folded, ordered, head, year):
+        return None
+    for j, amount in enumerate(ordered):
+        if j == head or amount.role != "component" or not 0 < amount.yuan < ordered[head].yuan:
+            continue
+        if _cue(folded, amount, ordered[j - 1].end if j else 0) == (None, None) and _names_year(
+            folded, ordered, j, year
+        ):
+            return amount, ordered[head]
+    return None
+
+
+def _names_year(folded: str, ordered: list[Amount], j: int, year: int) -> bool:
+    """Whether ``ordered[j]`` is said to be the budget year's (2026年预算安排…, 本年度安排…)."""
+    m = _year_words(folded, ordered, j)
+    return m is not None and bool(m["words"].strip(" :")) and (not m["y"] or int(m["y"]) == year)
 
 
 def _breaks_down(folded: str, candidate: Amount, later: list[Amount]) -> bool:
@@ -202,4 +257,4 @@ def _depth(folded: str, offset: int) -> int:
     return max(0, folded.count("(", 0, offset) - folded.count(")", 0, offset))
 
 
-__all__ = ["ENUMERATOR", "assign_roles", "budget_total"]
+__all__ = ["ENUMERATOR", "annual_doubt", "assign_roles", "budget_total"]

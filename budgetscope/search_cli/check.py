@@ -29,7 +29,8 @@ CHECK_FIELDS = ["severity", "status", "kind", "doc", "page", "line", "subject", 
 
 SHORT_KIND = {"department_total": "total", "narrative_form_amount": "amount", "narrative_form_period": "period",
               "narrative_form_name": "name", "magnitude": "unit", "project_sum": "sum", "table_sum": "table",
-              "period_year": "year", "forms_total": "forms", "goal_indicator": "goal", "listed_project": "listed"}  # fmt: skip
+              "period_year": "year", "forms_total": "forms", "goal_indicator": "goal", "listed_project": "listed",
+              "annual_budget": "annual"}  # fmt: skip
 """Every kind of check (whether the store holds findings of it or not) → its short name in the table."""
 
 KINDS = ", ".join(SHORT_KIND)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 import typer
 from rich.console import Console
 
+from budgetscope.messages import place
 from budgetscope.search_cli.errors import one_line
 
 if TYPE_CHECKING:  # imported where used: `search` and `cites` do not pay for the models and the loader
@@ -39,16 +40,6 @@ def stdout(*, markup: bool = False) -> Console:
     """
     wide = None if sys.stdout.isatty() else 200
     return DataConsole(file=sys.stdout, soft_wrap=True, highlight=False, width=wide, markup=markup)
-
-
-def place(doc: object, line: object = None, page: object = None) -> str:
-    """Where a record stands, on one line: ``doc:line``, ``doc p.N`` (a PDF has pages, not lines) or both.
-
-    >>> place("a.txt", 12), place("b.pdf", None, 3), place("c.pdf", 4, 2)
-    ('a.txt:12', 'b.pdf p.3', 'c.pdf:4 p.2')
-    """
-    out = one_line(str(doc)) + (f":{line}" if line is not None else "")
-    return out + (f" p.{page}" if page else "")
 
 
 def hit_places(hit: dict[str, Any]) -> str:

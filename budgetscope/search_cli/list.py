@@ -36,6 +36,7 @@ DOCUMENT_COLUMNS: tuple[str, ...] = (
     "projects",
     "department_forms",
     "warnings",
+    "gaps",
     "path",
 )
 PROJECT_COLUMNS: tuple[str, ...] = ("id", "kind", "year", "department", "unit", "name", "budget_total_yuan", "budget_flagged",
@@ -102,10 +103,10 @@ def _cell(value: Any) -> str:
 def _table(what: ListWhat, rows: list[dict[str, Any]]) -> None:
     out = stdout()
     if what is ListWhat.documents:
-        table = Table("document", "kind", "department", "year", "pages", "projects", "warnings")
-        for r in rows:
+        table = Table("document", "kind", "department", "year", "pages", "projects", "warnings", "gaps")
+        for r in rows:  # gaps: what its checks say it holds and was not read (the lines: --format json)
             table.add_row(one_line(r["doc"]), r["kind"], one_line(r["department"] or ""), _cell(r["year"]), _cell(r["pages"]),
-                          _projects(r), str(len(r["warnings"])))  # fmt: skip
+                          _projects(r), str(len(r["warnings"])), str(len(r["gaps"])))  # fmt: skip
     else:
         table = Table("id", "kind", "year", "department", "project", "budget (元)", "where")
         for r in rows:

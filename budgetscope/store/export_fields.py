@@ -221,7 +221,7 @@ weight decimal the row's 分值 / 权重 where the form prints one
         "Disagreements: narrative vs form of a project, stated totals vs tables",
         _f("""
 id string finding id
-kind string magnitude, project_sum, table_sum, period_year, department_total, forms_total, listed_project, goal_indicator, narrative_form_amount, narrative_form_period or narrative_form_name
+kind string magnitude, project_sum, table_sum, period_year, annual_budget, department_total, forms_total, listed_project, goal_indicator, narrative_form_amount, narrative_form_period or narrative_form_name
 status string disagree, missing or differs
 severity string error, warning or info
 doc string source file name of the stated value

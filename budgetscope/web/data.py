@@ -35,6 +35,15 @@ class DocumentInfo:
     department_forms: int = 0
     warnings: list[str] = field(default_factory=list)
     coverage: Coverage | None = None
+    gaps: list[str] = field(default_factory=list)
+    """What its checks say it holds beyond what was read (:attr:`DocumentSummary.gaps`)."""
+
+    @property
+    def complete(self) -> bool:
+        """Everything the document shows was read: its coverage report, its reading warnings and its
+        checks say nothing is missing (a report alone would call Hangzhou complete, its list naming
+        three projects never read)."""
+        return self.coverage is not None and not self.coverage.short and not self.warnings and not self.gaps
 
     def contract(self) -> dict[str, Any]:
         """JSON-ready (the coverage object as ``segment --format json`` gives it)."""
@@ -47,6 +56,7 @@ class DocumentInfo:
             "projects": self.projects,
             "department_forms": self.department_forms,
             "warnings": self.warnings,
+            "gaps": self.gaps,
             "coverage": self.coverage.contract() if self.coverage else None,
         }
 
@@ -140,7 +150,7 @@ class Data:
             DocumentInfo(
                 doc=d.doc, kind=d.kind, department=d.department, year=d.year, pages=d.pages, path=d.path,
                 projects=d.projects, department_forms=d.department_forms, warnings=list(d.warnings),
-                coverage=getattr(d, "coverage", None) or coverage.get(d.doc),
+                coverage=getattr(d, "coverage", None) or coverage.get(d.doc), gaps=list(d.gaps),
             )
             for d in summaries
         ]  # fmt: skip

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from budgetscope.models import Coverage
-from budgetscope.pipeline.coverage_funds import funds_span, stated_funds
+from budgetscope.pipeline.coverage_funds import funds_alone, funds_span, stated_funds
 from budgetscope.pipeline.document import segment_text
 from tests.pipeline.national_text import national
 
@@ -51,13 +51,45 @@ def test_coverage_funds_stated_with_the_count(
     assert read is not None and (read.label, read.yuan, read.fiscal) == (label, Decimal(yuan), fiscal)
 
 
-def test_coverage_funds_none_without_a_count() -> None:
-    """国家信访局: "对项目支出全面实施绩效目标管理，涉及预算拨款 39,560.87 万元" counts no projects: no evidence;
-    a count with no money in its sentence has none either."""
+def test_coverage_funds_the_money_alone_without_a_count() -> None:
+    """国家信访局: "对项目支出全面实施绩效目标管理，涉及预算拨款 39,560.87 万元" counts no projects: the money
+    alone is a ``stated_funds`` evidence of count 0 (review 29 #7: it was none, so nothing compared it)."""
     c = _coverage("central-letters-and-calls-2026-department-budget")
-    assert not [e for e in c.evidence if e.kind == "stated_funds"]
+    funds = [e for e in c.evidence if e.kind == "stated_funds"]
+    assert [(e.text, e.count, e.page) for e in funds] == [("绩效目标管理,涉及预算拨款39,560.87万元", 0, 1)]
+    assert c.forms_expected == 1 and not c.short  # a count of 0 is no count: coverage is as it was
+    read = stated_funds(funds[0].text)
+    assert read is not None and (read.label, read.yuan, read.fiscal) == (
+        "预算拨款",
+        Decimal("395608700"),
+        True,
+    )
+    # a count with no money in its sentence has none
     text = "本部门共计3个一级项目纳入绩效目标管理。涉及资金100万元"
     assert funds_span(text, 2, 9) is None
+
+
+def test_coverage_funds_the_money_alone_of_the_projects() -> None:
+    """Chongqing p.8 (the whole PDF): "2026年项目支出均实行了绩效目标管理，涉及一般公共预算财政拨款94823.35万元"."""
+    text = "(三)绩效目标设置情况。2026年项目支出均实行了绩效目标管理,涉及一般公共预算财政拨款94823.35万元。"
+    ((start, end),) = funds_alone(text, [])
+    assert text[start:end] == "绩效目标管理,涉及一般公共预算财政拨款94823.35万元"
+    # Wuxi p.36's count of projects with its money is the count's (funds_span), not money alone
+    wuxi = "本部门共17个项目纳入绩效目标管理,涉及财政性资金合计12,796.25万元,"
+    assert funds_alone(wuxi, [(0, len(wuxi) - 1)]) == []
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # Wuxi p.36: the department as a whole (its department-wide form), not its projects
+        "2026年度,本部门整体支出纳入绩效目标管理,涉及财政性资金17,466.65万元;",
+        # Xi'an p.18: the whole department, projects and basic spending alike
+        "本部门绩效目标管理全覆盖,涉及当年一般公共预算拨款4005.29万元,",
+    ],
+)
+def test_coverage_funds_the_money_alone_of_the_whole_department_is_no_evidence(sentence: str) -> None:
+    assert funds_alone(sentence, []) == []
 
 
 def test_coverage_funds_a_part_is_not_the_total() -> None:

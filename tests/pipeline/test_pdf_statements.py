@@ -119,7 +119,7 @@ def test_pdf_statements_department_total_prefers_the_whole_of_a_multi_column_row
         for y in ("229442320", "408696000", "72385470")
     ]
     total = department_totals(rows)[("d", 2026)]
-    assert total.yuan == Decimal("408696000") and total.where == "a.pdf p. 7"
+    assert total.yuan == Decimal("408696000") and total.where == "a.pdf p.7"
 
 
 def test_pdf_statements_table_kind() -> None:

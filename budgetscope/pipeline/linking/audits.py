@@ -33,7 +33,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from budgetscope.messages import place
 from budgetscope.models import Check, ProjectLink, Record, SeriesLink, stable_id
+from budgetscope.pipeline.linking.annual_checks import annual_checks
 from budgetscope.pipeline.linking.checks import compare, yuan_text
 from budgetscope.pipeline.linking.goal_checks import goal_checks
 from budgetscope.pipeline.statements import stated_precision
@@ -68,7 +70,7 @@ class DepartmentTotal:
 
     @property
     def where(self) -> str:
-        return f"{self.doc}:{self.line}" if self.page is None else f"{self.doc} p. {self.page}"
+        return place(self.doc, None if self.page else self.line, self.page)
 
 
 @dataclass(frozen=True)
@@ -82,8 +84,7 @@ class _Amount:
 
     @property
     def where(self) -> str:
-        r = self.record
-        return f"{r.doc}:{r.page or r.line}" if r.page and not r.line else f"{r.doc}:{r.line}"
+        return place(self.record.doc, self.record.line, self.record.page)
 
 
 def near_power(a: Decimal, b: Decimal) -> int | None:
@@ -353,12 +354,14 @@ def project_checks(
     series: Sequence[SeriesLink],
     totals: dict[tuple[str, int], DepartmentTotal],
 ) -> list[Check]:
-    """Every project-level check: magnitude, sums, periods, a form's goal text against its indicators."""
+    """Every project-level check: magnitude, sums, periods, a form's goal text against its indicators, a
+    narrative's annual budget its wording leaves unsure (:mod:`.annual_checks`)."""
     out = magnitude_checks(records, links, series, totals)
     for r in records:
         out.extend(sum_checks(r))
         out.extend(period_checks(r))
         out.extend(goal_checks(r))
+        out.extend(annual_checks(r))
     return out
 
 

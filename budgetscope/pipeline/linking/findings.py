@@ -28,6 +28,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+from budgetscope.messages import place
 from budgetscope.models import (
     BudgetLine,
     BudgetTable,
@@ -174,7 +175,7 @@ def narrative_form_checks(records: Sequence[Record], links: Sequence[ProjectLink
                 Check(
                     id="check:" + stable_id("narrative_form_amount", n.id, f.id), kind="narrative_form_amount",
                     status=status, subject=subject, message=message, stated=text, stated_yuan=n.budget_total_yuan,
-                    found=f"{f.doc}:{f.line} {yuan_text(form_total)}", found_yuan=form_total, field="budget_total",
+                    found=f"{place(f.doc, f.line, f.page)} {yuan_text(form_total)}", found_yuan=form_total, field="budget_total",
                     **common,
                 )
             )  # fmt: skip

@@ -12,6 +12,10 @@ section counts the projects whose forms the document prints and states their mon
   no coarser than the stated one): ``agree``, ``rounded``, else ``disagree`` (a warning);
 - the count is not the number of forms read (the statement counts 一级 projects, the forms are of
   二级 ones; forms were missed): ``differs``, an info, the sum not compared;
+- the money stated alone, no count (对项目支出全面实施绩效目标管理，涉及预算拨款39,560.87万元; a central
+  department prints the forms of some key projects only): summed as above; the sum equal up to the
+  rounding ``agree`` / ``rounded``, larger ``disagree``, smaller ``differs`` — an info saying how much
+  of the stated money the forms read cover, so that a document is never silently complete;
 - a form without the amount to sum: ``missing``, an info;
 - a document that prints no forms (the statement only says how many have targets) is not checked:
   its coverage report notes it.
@@ -55,7 +59,7 @@ def _check(document: Document, position: int, e: Evidence, funds: StatedFunds, f
     keys = FISCAL_KEYS if funds.fiscal else TOTAL_KEYS
     amounts = [_amount(f, keys) for f in forms]
     found: Decimal | None = None
-    if e.count != n:
+    if e.count and e.count != n:
         status = "differs"
         message = (
             f"states {e.count} projects with {funds.amount} ({e.text}) but {n} project forms read: not summed"
@@ -74,11 +78,18 @@ def _check(document: Document, position: int, e: Evidence, funds: StatedFunds, f
         difference = abs(found - funds.yuan)
         status = "agree" if difference == 0 else "rounded" if difference <= tolerance else "disagree"
         shown = f"{e.text} ({yuan_text(funds.yuan)})"
+        if not e.count and status == "disagree" and found < funds.yuan:  # the money alone: the forms are some
+            status = "differs"
         message = {
             "agree": f"{shown} = the sum of the {n} project forms read",
             "rounded": f"{shown} is, rounded, the sum of the {n} project forms read ({yuan_text(found)})",
             "disagree": f"{shown} but the {n} project forms read sum to {yuan_text(found)} "
             f"({yuan_text(difference)} {'more' if found > funds.yuan else 'less'})",
+            "differs": f"{e.text}, with no count of projects: the {n} project "
+            f"{'form read covers' if n == 1 else 'forms read cover'} {yuan_text(found)} "
+            f"({'their 当年财政拨款' if funds.fiscal else 'their totals'}) of the stated "
+            f"{yuan_text(funds.yuan)} ({found / funds.yuan:.1%}); the document may print the forms of some "
+            "projects only",
         }[status]
     return Check(
         id="check:" + stable_id("forms_total", document.doc, "stated", position), kind="forms_total",

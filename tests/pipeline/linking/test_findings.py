@@ -130,6 +130,10 @@ def test_findings_links_a_narrative_to_its_form_in_the_same_pdf() -> None:
     assert (link.narrative_id, link.form_id) == (narrative.id, form.id)
     checks = {c.kind: c for c in narrative_form_checks(records, [link])}
     assert checks["narrative_form_amount"].status == "agree"
+    # the form's place is its page, as every check writes a PDF place (review 29 #10: ":None")
+    assert (
+        checks["narrative_form_amount"].found == "central-letters-and-calls-2026-p26-30.pdf p.5 21,348,700元"
+    )
     assert "narrative_form_name" not in checks  # 项目 is no difference
     series = {m.project_id: m.series_id for m in link_series(records, [link])}
     assert series[narrative.id] == series[form.id]

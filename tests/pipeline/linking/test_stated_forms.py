@@ -99,3 +99,24 @@ def test_stated_forms_statement_evidence_is_unchanged(hangzhou: Document) -> Non
     assert hangzhou.coverage is not None
     kinds = [(e.kind, e.text) for e in hangzhou.coverage.evidence if e.kind in ("statement", "stated_funds")]
     assert kinds == [("statement", "共计24个一级项目"), ("stated_funds", PHRASE)]
+
+
+def test_stated_forms_the_money_alone_against_the_forms_read() -> None:
+    """国家信访局 (p.26 of the budget, p.1 of the excerpt): "对项目支出全面实施绩效目标管理，涉及预算拨款
+    39,560.87万元 … 一级项目绩效情况具体如下" states no count, and prints the forms of some projects only (the
+    excerpt: one, 信息化运行维护, 当年财政拨款 1,384.87万元). The sum is said, an info, never silently complete
+    (review 29 #7); 预算拨款 is held against each form's 当年财政拨款."""
+    central = read_document(EXCERPTS / "central-letters-and-calls-2026-p26-30.pdf")
+    (check,) = stated_forms_checks(central)
+    assert (check.kind, check.status, check.severity) == ("forms_total", "differs", "info")
+    assert (check.stated_yuan, check.found_yuan) == (Decimal("395608700"), Decimal("13848700"))
+    assert check.page == 1 and check.other_page == 5
+    assert (
+        "the 1 project form read covers 13,848,700元 (their 当年财政拨款) of the stated 395,608,700元 (3.5%)"
+        in check.message
+    )
+    assert "may print the forms of some projects only" in check.message
+    # the forms read adding up to the stated money is an agreement; to more, a disagreement
+    for stated, status in (("1,384.87", "agree"), ("1,000.00", "disagree")):
+        edited = _stated(central, f"绩效目标管理,涉及预算拨款{stated}万元", 0)
+        assert [c.status for c in stated_forms_checks(edited)] == [status]
