@@ -102,12 +102,13 @@ def table_kind(title: str) -> str | None:
 
 
 def row_key(name: str) -> str:
-    """A row name without its ordinal and spaces: ``一、财政拨款收入`` → ``财政拨款收入``.
+    """A row's own name without its ordinal and spaces: ``一、财政拨款收入`` → ``财政拨款收入``; of a
+    row named with the rows it is printed under (``一、本年收入 / （一）一般公共预算拨款``), the last.
 
-    >>> row_key("1. 一般公共预算")
-    '一般公共预算'
+    >>> row_key("1. 一般公共预算"), row_key("三、单位资金 / 1.事业收入")
+    ('一般公共预算', '事业收入')
     """
-    name = re.sub(r"\s+", "", name)
+    name = re.sub(r"\s+", "", name.rsplit(" / ", 1)[-1])
     return re.sub(r"^(?:[一二三四五六七八九十]+、|\d+[.．、]|[（(][一二三四五六七八九十\d]+[)）])", "", name)
 
 

@@ -22,6 +22,7 @@ from typing import Any
 
 from budgetscope.errors import BudgetscopeError
 from budgetscope.messages import quoted
+from budgetscope.pipeline.pdf_upright import read_upright
 from budgetscope.pipeline.pdfium_lock import PDFIUM
 
 MAX_TEXT_BYTES = 20 * 1024 * 1024
@@ -335,9 +336,8 @@ def _pdf_pages(path: Path, data: bytes) -> tuple[list[str], list[int]]:
     try:
         for i in range(len(pdf)):
             page = pdf[i]
-            textpage = page.get_textpage()
-            pages.append(_clean(textpage.get_text_range()))
-            textpage.close()
+            with read_upright(page) as (textpage, _):  # as printed upright, whatever its /Rotate
+                pages.append(_clean(textpage.get_text_range()))
             if len(pages[-1].strip()) < 20 and _image_share(page) >= IMAGE_PAGE_SHARE:
                 images.append(i + 1)
             page.close()

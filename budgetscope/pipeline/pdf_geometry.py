@@ -8,8 +8,10 @@ bottom, size`` boxes from the font's advance and descent (pdfminer's box), edges
 rectangles and curves built from each painted path as pdfminer builds them — so the table finder
 (:class:`pdfplumber.table.TableFinder`) finds the same cells, about ten times faster.
 
-Pages whose coordinates need more than a flip (rotated pages, a MediaBox not at the origin,
-rotated or skewed text) return None: the caller reads them with pdfplumber.
+A page is read turned so that its text stands upright (:mod:`.pdf_upright`: a ``/Rotate``, or a
+table drawn turned by a quarter, reads as the page printed upright). Pages whose coordinates need
+more than that (an upright page's MediaBox not at the origin, characters turned differently from
+most of the page's or skewed) return None: the caller reads them with pdfplumber.
 
 Each character also says whether it is ``visible``: False where its text object's clipping path
 leaves its centre out (a merged cell continued from the previous page is printed again, its
@@ -29,6 +31,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
 
+from budgetscope.pipeline.pdf_upright import read_upright
 from budgetscope.pipeline.pdfium_lock import PDFIUM
 
 Obj = dict[str, Any]
@@ -39,6 +42,8 @@ IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 PDFIUM_HYPHEN = 0x02
 """pdfium's code for a hyphen ending a line (printed as "-")."""
 HYPHEN = "-"
+NEAR_ZERO = 1e-9
+"""A matrix entry this small is 0 written with rounding (a quarter turn's cos 90° as 6.1e-17)."""
 MAX_FORM_DEPTH = 8
 """Form XObjects nested deeper than this are not looked into (a malformed file could loop)."""
 
@@ -66,68 +71,64 @@ def _page_geometry(pdf: Any, page_no: int) -> PageGeometry | None:
 
     page = pdf[page_no - 1]
     try:
-        x0, y0, x1, y1 = page.get_mediabox()
-        if page.get_rotation() % 360 or x0 or y0:
-            return None
-        height = y1 - y0
-        chars = _chars(page, height)
-        if chars is None:
-            return None
-        lines: list[Obj] = []
-        rects: list[Obj] = []
-        curves: list[Obj] = []
-        for i in range(raw.FPDFPage_CountObjects(page.raw)):
-            _collect(raw.FPDFPage_GetObject(page.raw, i), IDENTITY, height, lines, rects, curves, 0)
-        return PageGeometry((0.0, 0.0, x1 - x0, height), chars, lines + rects + curves)
+        with read_upright(page) as (textpage, (x0, y0, x1, y1)):
+            if x0 or y0:
+                return None
+            height = y1 - y0
+            chars = _chars(textpage, height)
+            if chars is None:
+                return None
+            lines: list[Obj] = []
+            rects: list[Obj] = []
+            curves: list[Obj] = []
+            for i in range(raw.FPDFPage_CountObjects(page.raw)):
+                _collect(raw.FPDFPage_GetObject(page.raw, i), IDENTITY, height, lines, rects, curves, 0)
+            return PageGeometry((0.0, 0.0, x1 - x0, height), chars, lines + rects + curves)
     finally:
         page.close()
 
 
-def _chars(page: Any, height: float) -> list[Obj] | None:
+def _chars(textpage: Any, height: float) -> list[Obj] | None:
     """pdfminer's character boxes: advance width across, font descent up to descent + size; None
     when a character is rotated or skewed."""
     import pypdfium2.raw as raw
 
-    textpage = page.get_textpage()
     tp = textpage.raw
     unicode, matrix, loose_box, font_size = (
         raw.FPDFText_GetUnicode, raw.FPDFText_GetMatrix, raw.FPDFText_GetLooseCharBox, raw.FPDFText_GetFontSize
     )  # fmt: skip
     clips: dict[int | None, tuple[float, float, float, float] | None] = {}
-    try:
-        box, m = raw.FS_RECTF(), raw.FS_MATRIX()
-        out: list[Obj] = []
-        n = raw.FPDFText_CountChars(tp)
-        low = False
-        for i in range(n):
-            if low:
-                low = False
-                continue
-            code = unicode(tp, i)
-            if 0xD800 <= code < 0xDC00 and i + 1 < n:  # UTF-16 pair: a character beyond the BMP
-                code = 0x10000 + ((code - 0xD800) << 10) + (unicode(tp, i + 1) - 0xDC00)
-                low = True
-            text = HYPHEN if code == PDFIUM_HYPHEN else chr(code)
-            if not text.strip():
-                continue  # spaces and the line breaks pdfium adds
-            matrix(tp, i, m)
-            if m.b or m.c or m.a <= 0 or m.d <= 0:
-                return None
-            loose_box(tp, i, box)
-            size = font_size(tp, i) * m.d
-            bottom = height - box.bottom
-            obj = raw.FPDFText_GetTextObject(tp, i)
-            key = ctypes.cast(obj, ctypes.c_void_p).value
-            if key not in clips:
-                clips[key] = _clip_box(obj, height) if key else None
-            clip = clips[key]
-            x, y = (box.left + box.right) / 2, bottom - size / 2
-            visible = clip is None or (clip[0] - 1 <= x <= clip[2] + 1 and clip[1] - 1 <= y <= clip[3] + 1)
-            out.append({"text": text, "x0": box.left, "x1": box.right, "top": bottom - size, "bottom": bottom,
-                        "size": size, "visible": visible})  # fmt: skip
-        return out
-    finally:
-        textpage.close()
+    box, m = raw.FS_RECTF(), raw.FS_MATRIX()
+    out: list[Obj] = []
+    n = raw.FPDFText_CountChars(tp)
+    low = False
+    for i in range(n):
+        if low:
+            low = False
+            continue
+        code = unicode(tp, i)
+        if 0xD800 <= code < 0xDC00 and i + 1 < n:  # UTF-16 pair: a character beyond the BMP
+            code = 0x10000 + ((code - 0xD800) << 10) + (unicode(tp, i + 1) - 0xDC00)
+            low = True
+        text = HYPHEN if code == PDFIUM_HYPHEN else chr(code)
+        if not text.strip():
+            continue  # spaces and the line breaks pdfium adds
+        matrix(tp, i, m)
+        if abs(m.b) > NEAR_ZERO or abs(m.c) > NEAR_ZERO or m.a <= 0 or m.d <= 0:
+            return None
+        loose_box(tp, i, box)
+        size = font_size(tp, i) * m.d
+        bottom = height - box.bottom
+        obj = raw.FPDFText_GetTextObject(tp, i)
+        key = ctypes.cast(obj, ctypes.c_void_p).value
+        if key not in clips:
+            clips[key] = _clip_box(obj, height) if key else None
+        clip = clips[key]
+        x, y = (box.left + box.right) / 2, bottom - size / 2
+        visible = clip is None or (clip[0] - 1 <= x <= clip[2] + 1 and clip[1] - 1 <= y <= clip[3] + 1)
+        out.append({"text": text, "x0": box.left, "x1": box.right, "top": bottom - size, "bottom": bottom,
+                    "size": size, "visible": visible})  # fmt: skip
+    return out
 
 
 def _clip_box(obj: Any, height: float) -> tuple[float, float, float, float] | None:
@@ -174,6 +175,11 @@ def _upright(xs: list[float], ys: list[float]) -> bool:
     return (xs[0] == xs[1] and ys[1] == ys[2]) or (ys[0] == ys[1] and xs[1] == xs[2])
 
 
+def _snap(v: float) -> float:
+    """0 for a matrix entry that is 0 but for rounding (cos 90° written as 6.1e-17)."""
+    return 0.0 if abs(v) <= NEAR_ZERO else v
+
+
 def _multiply(a: Matrix, b: Matrix) -> Matrix:
     """a then b (PDF row-vector convention)."""
     return (
@@ -203,7 +209,7 @@ def _collect(
     fm = raw.FS_MATRIX()
     if not raw.FPDFPageObj_GetMatrix(obj, fm):
         return
-    matrix = _multiply((fm.a, fm.b, fm.c, fm.d, fm.e, fm.f), outer)
+    matrix = _multiply((_snap(fm.a), _snap(fm.b), _snap(fm.c), _snap(fm.d), fm.e, fm.f), outer)
     if kind == raw.FPDF_PAGEOBJ_FORM:
         if depth < MAX_FORM_DEPTH:
             for i in range(raw.FPDFFormObj_CountObjects(obj)):

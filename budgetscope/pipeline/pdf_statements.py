@@ -21,7 +21,9 @@ for a 收支 table, when its 收入总计 and 支出总计 (else 收入合计 an
 合计 X``) are not both read and equal — every 收支 table balances, so a misread total shows there. The column labels of a 收支
 table are kept apart from the sums of :mod:`.linking.table_checks`: each names its side, the header
 cell over it (``支出/合计``, ``本年收入/预算数``), else ``收支/`` (``收支/合计``) when the header prints
-no side.
+no side. Several name | amount pairs on one side are each named by their name column
+(``支出/部门预算支出经济分类科目/预算数``), and a numbered row by the rows it is printed under
+(``一、部门预算 / 2、专项业务经费支出 / (2)商品和服务支出``): :mod:`.table_outline`.
 
 Stated totals: in the sentences of the prose pages that name the budget year (``2026年收入预算
 665964.37万元``), read by :func:`.statements.stated_totals`, not where the words before the label
@@ -53,6 +55,7 @@ from budgetscope.pipeline.statements import (
     stated_totals,
     table_from_rows,
 )
+from budgetscope.pipeline.table_outline import outlined, paired_headers
 
 TITLE = re.compile(r"(?:收支|收入|支出)(?:预算)?(?:总表|总体情况表)$")
 """A summary table's title (spaces removed): the department's 收支, 收入 and 支出 tables."""
@@ -132,7 +135,8 @@ def _table(title: str, unit: str | None, rows: Rows) -> BudgetTable | None:
     codes = whole_codes(headers, body)
     if _unsure(body) or codes is None:
         return None
-    table = table_from_rows(title, 0, unit, headers, body, pages=pages)
+    # each amount column named by its own name column, each row by the rows it is printed under
+    table = table_from_rows(title, 0, unit, paired_headers(headers, body), outlined(body), pages=pages)
     if table is None or not _balanced(table, body):
         return None
     table = with_codes(table, codes, headers)

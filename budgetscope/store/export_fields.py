@@ -144,14 +144,14 @@ id string amount id
 project_id string project the amount belongs to (empty for department tables)
 doc string source file name
 source string narrative, form, component (子项目 of a form) or table (department budget table)
-project string project name, or the table row's name
+project string project name, or the table row's name (after the numbered rows it is printed under: `一、本年收入 / （一）一般公共预算拨款`)
 fiscal_year integer budget year | date:fiscal-year
 administrative_classification string department (预算主管部门) | administrative-classification:generic:name
 functional_classification string 支出功能分类科目 code (类款项) where a table gives it | functional-classification:generic:code
 economic_classification string 部门预算经济分类科目 code where a table gives it | economic-classification:generic:code
 role string total, fiscal, self_raised, component or other (a project form's total: its annual_total, else its project_total)
 section string narrative section key, 'form', or the table's title
-column_label string form field (annual_total, project_total, fiscal_current … as in form.amounts) or table column
+column_label string form field (annual_total, project_total, fiscal_current … as in form.amounts) or table column, by its header path (`支出/部门预算支出经济分类科目/预算数`)
 label string the label the amount is printed under: a form's (年度资金总额, 实施期资金总额, 项目当年预算 … whatever its key), a table's row and column (`一、财政拨款收入 / 收入/预算数`); empty for a narrative's amounts and where the form reader did not see it
 text string amount as written (narratives and tables; empty for a form's amounts, read from its cells: see column_label and page)
 amount money amount in yuan (exact, 2 decimals) | value

@@ -13,7 +13,7 @@ import pypdfium2 as pdfium
 import pytest
 
 from budgetscope.pipeline.pdf_geometry import find_tables, page_geometry
-from budgetscope.pipeline.pdf_tables import PdfPages, read_tables
+from budgetscope.pipeline.pdf_tables import read_tables
 
 EXCERPTS = Path(__file__).resolve().parents[2] / "corpus" / "excerpts"
 PAGES = [
@@ -66,20 +66,6 @@ def test_pdf_geometry_every_excerpt_holds_a_table(name: str) -> None:
     document = pdfium.PdfDocument(EXCERPTS / name)
     pages = [page_geometry(document, n) for n in range(1, len(document) + 1)]
     assert any(find_tables(g) for g in pages if g is not None)
-
-
-def test_pdf_geometry_rotated_page_is_read_by_pdfplumber(tmp_path: Path) -> None:
-    source = EXCERPTS / "yantai-civil-affairs-2026-p34.pdf"
-    doc = pdfium.PdfDocument(source)
-    doc[0].set_rotation(90)
-    rotated = tmp_path / "rotated.pdf"
-    doc.save(rotated)
-    assert page_geometry(pdfium.PdfDocument(rotated), 1) is None
-    with PdfPages(rotated) as pdf:
-        assert len(pdf) == 1
-
-    grids = read_tables(rotated, [1])  # by pdfplumber, in the rotated page's coordinates
-    assert grids and any("民政" in c.text for g in grids for c in g.cells)
 
 
 def test_pdf_geometry_text_clipped_away_is_not_visible() -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from budgetscope.models import BudgetLine, BudgetTable, Document, table_kind
+from budgetscope.models import BudgetLine, BudgetTable, Document, row_key, table_kind
 from budgetscope.pipeline.linking.audits import department_totals
 from budgetscope.pipeline.linking.findings import department_checks
 from budgetscope.pipeline.linking.table_checks import table_sum_checks
@@ -189,3 +189,48 @@ def test_pdf_statements_whole_codes_that_are_no_tree_are_not_asserted() -> None:
     assert _table("支出总表", "万元", [(1, h) for h in header] + cut) is None  # a code cut to 4 digits
     stray = [(1, r) for r in [rows[0], ["21005", "行政事业单位养老支出", "1073.21", "1073.21"], rows[2]]]
     assert _table("支出总表", "万元", [(1, h) for h in header] + stray) is None  # 21005 is not under 208
+
+
+def test_pdf_statements_column_pairs_side_by_side_each_named_by_its_classification() -> None:
+    # Xi'an 表1 部门综合预算收支总表 (p.22): under 支出 three name | 预算数 pairs side by side, 支出功能分类科目
+    # （按大类）, 部门预算支出经济分类科目（按大类） and 政府预算支出经济分类科目（按大类）; each closes on 支出总计
+    [table] = pdf_statements(EXCERPTS / "xian-audit-2026-p22.pdf", year=2026)[0]
+    assert table.title == "部门综合预算收支总表" and table.unit == "元"
+    columns = [
+        "支出/支出功能分类科目/预算数",
+        "支出/部门预算支出经济分类科目/预算数",
+        "支出/政府预算支出经济分类科目/预算数",
+    ]
+    assert [b.column for b in table.lines if b.name == "支出总计"] == columns
+    assert {b.column for b in table.lines} == {"收入/预算数", *columns}
+    for column in columns:  # one classification alone: its top rows sum to its 本年支出合计, counted once
+        cells = [b for b in table.lines if b.column == column]
+        assert sum(1 for b in cells if b.name == "本年支出合计") == 1
+        top = [
+            b.yuan
+            for b in cells
+            if b.name and b.name.startswith("一、部门预算 / ") and b.name.count(" / ") == 1
+        ]
+        assert sum(top) == table.value("本年支出合计", column) == Decimal("42034723.58")
+    assert table.value("支出总计", columns[1]) == table.value("收入总计") == Decimal("42034723.58")
+
+
+def test_pdf_statements_row_under_a_parent_named_after_it() -> None:
+    # Xi'an 表1: (2)商品和服务支出 printed under 1、人员经费和公用经费支出 (305.54万) and again under
+    # 2、专项业务经费支出 (849.05万), both under 一、部门预算; unnumbered or total rows keep their name
+    [table] = pdf_statements(EXCERPTS / "xian-audit-2026-p22.pdf", year=2026)[0]
+    goods = [(b.name, b.yuan) for b in table.lines if b.name and b.name.endswith("(2)商品和服务支出")]
+    assert goods == [
+        ("一、部门预算 / 1、人员经费和公用经费支出 / (2)商品和服务支出", Decimal("3055383.68")),
+        ("一、部门预算 / 2、专项业务经费支出 / (2)商品和服务支出", Decimal("8490507.50")),
+    ]
+    assert table.value("一、部门预算 / 1、财政拨款 / (1)一般公共预算拨款") == Decimal("40052896.08")
+    assert table.value("财政拨款") == Decimal("40052896.08")  # a row found by its own name
+    assert table.value("上年实户资金余额") == Decimal("981827.50")  # 上年… after 本年收入合计: no parent
+    assert {b.name for b in table.lines if "总计" in (b.name or "")} == {"收入总计", "支出总计"}
+    # Shenzhen 收支总表: 1.一般公共预算拨款 under 一、财政拨款, 1.事业收入 under 三、单位资金
+    [shenzhen] = pdf_statements(EXCERPTS / "shenzhen-finance-2026-p16-18.pdf", year=2026)[0]
+    names = {b.name for b in shenzhen.lines}
+    assert {"一、财政拨款 / 1.一般公共预算拨款", "二、财政专户管理资金"} <= names  # no 2、… on its level
+    assert shenzhen.value("一般公共预算拨款") == Decimal("369890500.00")  # as the 编制说明 names it
+    assert "三、单位资金 / 1.事业收入" in names and "事业收入" in {row_key(n) for n in names if n}
