@@ -20,7 +20,7 @@ Example:
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
 from budgetscope.models import Check
@@ -29,8 +29,12 @@ GAP_KINDS = ("listed_project", "forms_total")
 """The kinds of check that say a document holds more than was read (or than could be accounted for)."""
 
 
-def coverage_gaps(checks: Iterable[Check]) -> dict[str, list[str]]:
-    """By document, the lines its unreviewed ``listed_project`` and ``forms_total`` findings make."""
+def coverage_gaps(
+    checks: Iterable[Check], warned: Mapping[str, Decimal] | None = None
+) -> dict[str, list[str]]:
+    """By document, the lines its unreviewed ``listed_project`` and ``forms_total`` findings make; a
+    ``forms_total`` of the stated sum a document's reading warning already names (``warned``, by document:
+    "coverage short: stated 合计 …, forms read sum to …") is not said twice."""
     from budgetscope.pipeline.linking.checks import yuan_text
 
     listed: dict[str, list[Decimal | None]] = defaultdict(list)
@@ -42,6 +46,8 @@ def coverage_gaps(checks: Iterable[Check]) -> dict[str, list[str]]:
             listed[c.doc].append(c.stated_yuan)
             continue
         stated, found = c.stated_yuan, c.found_yuan
+        if stated is not None and (warned or {}).get(c.doc) == stated:
+            continue
         if stated is None or found is None:
             out[c.doc].append(f"stated {c.stated or c.subject}: not compared with the forms read")
         elif found < stated:

@@ -287,17 +287,25 @@ def document_summaries(store: EntityStore) -> list[DocumentSummary]:
     from collections import Counter
 
     from budgetscope.api.coverage_gaps import GAP_KINDS, coverage_gaps
+    from budgetscope.store.rows import document_coverage
 
     counts: Counter[tuple[str, bool]] = Counter()
     for row in store.select("projects"):
         counts[row["doc"], row["kind"] == "department_form"] += 1
-    gaps = coverage_gaps(c for kind in GAP_KINDS for c in checks(store, kind=kind))
+    documents = sorted(store.select("documents"), key=lambda r: r["doc"])
+    warned: dict[str, Decimal] = {}  # the stated 合计 a document's "coverage short" warning names already
+    for r in documents:
+        told = document_coverage(r)
+        stated, read = (told.stated_total_yuan, told.read_total_yuan) if told else (None, None)
+        if stated is not None and read is not None and read < stated:
+            warned[r["doc"]] = stated
+    gaps = coverage_gaps((c for kind in GAP_KINDS for c in checks(store, kind=kind)), warned)
     return [
         DocumentSummary(doc=r["doc"], path=r["path"], kind=r["kind"], department=r["department"], year=r["year"],
                         pages=r["pages"], chars=r["chars"], projects=counts[r["doc"], False],
                         department_forms=counts[r["doc"], True],
                         warnings=json.loads(r["warnings"] or "[]"), gaps=gaps.get(r["doc"], []))
-        for r in sorted(store.select("documents"), key=lambda r: r["doc"])
+        for r in documents
     ]  # fmt: skip
 
 

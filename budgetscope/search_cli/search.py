@@ -40,9 +40,7 @@ class SearchFormat(StrEnum):
     jsonl = "jsonl"
 
 
-class Kind(StrEnum):  # budgetscope.models.SEARCH_KINDS
-    narrative = "narrative"
-    form = "form"
+Kind = StrEnum("Kind", {k: k for k in SEARCH_KINDS})  # type: ignore[misc]  # --kind's choices
 
 
 class Mode(StrEnum):

@@ -23,7 +23,13 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from budgetscope.api import AmbiguousPolicyDocument, BudgetscopeError, DocumentNotFound, ProjectNotFound
-from budgetscope.api.searching import query_error, query_too_long, query_without_words, relevance_cutoff
+from budgetscope.api.searching import (
+    filters_error,
+    query_error,
+    query_too_long,
+    query_without_words,
+    relevance_cutoff,
+)
 from budgetscope.models import SECTION_KEYS, PolicyDocument, SearchFilters, to_json
 from budgetscope.web import charts, views
 from budgetscope.web.data import UNAVAILABLE, Data, flagged_budgets, group_projects
@@ -92,7 +98,7 @@ def create_app(data: Data, *, allow_upload: bool = False, cli_token: str | None 
                 kind=request.query_params.get("kind") or None,
             )
         except (ValidationError, ValueError) as exc:
-            out["error"], out["error_zh"], out["status"] = views.first_error(exc), views.zh_error(exc), 400
+            out["error"], out["error_zh"], out["status"] = filters_error(exc), views.zh_error(exc), 400
             return out
         out["filters"] = filters.as_dict()
         if q:

@@ -197,13 +197,6 @@ def error_status(exc: BaseException) -> int:
     return 503 if names & set(UNAVAILABLE_NOW) else 500 if names & set(SERVER_SIDE) else 400
 
 
-def first_error(exc: Exception) -> str:
-    """One line for a bad filter (:func:`~budgetscope.api.searching.filters_error`, as the Python API's)."""
-    from budgetscope.api.searching import filters_error
-
-    return filters_error(exc)
-
-
 def filter_options(projects: list[ProjectSummary]) -> dict[str, list[Any]]:
     """The choices of the search filters: the stored years and departments, the section keys, the kinds."""
     return {

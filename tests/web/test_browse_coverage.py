@@ -94,3 +94,20 @@ def test_browse_coverage_names_the_listed_projects_never_read(tmp_path: Path) ->
     with budgetscope.open(home) as bs:
         (document,) = bs.documents()
     assert document.gaps[0] == "listed projects not read: 3 (77,520,000元)"
+
+
+def test_browse_coverage_says_a_shortfall_once(tmp_path: Path) -> None:
+    """Changsha's pp.22-23 state a 合计 of their forms (4,174,100元) of which one form is printed there: the
+    reading warning ("coverage short: stated 合计 …") and the forms_total finding say the same thing, and
+    the coverage column says it once (review of 29's merge, #4)."""
+    from budgetscope.api.coverage_gaps import coverage_gaps
+
+    home = _home(tmp_path, EXCERPTS / "changsha-letters-and-calls-2026-p22-23.pdf")
+    with budgetscope.open(home) as bs:
+        findings = bs.checks(kind="forms_total")
+        (doc,) = bs.documents()
+    assert coverage_gaps(findings), "the forms_total finding is there"
+    assert doc.gaps == []
+    assert [w for w in doc.warnings if w.startswith("coverage short: stated 合计 4,174,100.00 yuan")]
+    cell = _coverage_cells(home)["changsha-letters-and-calls-2026-p22-23.pdf"]
+    assert cell.count("4,174,100") == 1, cell
