@@ -199,11 +199,20 @@ and the text of ../shared/corpus-national's PDFs): 0.64–0.94 in GB18030, 0.53�
 traditional), while the Big5 bytes read as GB18030 or the GB18030 bytes as Big5 give 0.06–0.29, and
 Shift-JIS, EUC-JP, EUC-KR, Cyrillic and Greek bytes read as either 0.00–0.25. Below it the bytes are
 another encoding: refused as unknown, never stored as mojibake."""
+MIN_SHARE_SAMPLE = 32
+"""The share is trusted only on a reading of at least this many Chinese characters. Measured on windows of
+the corpus texts above in GBK (real) and in Shift-JIS, EUC-JP, EUC-KR plus Japanese and Korean prose
+(mojibake), by the reading's count: below 32 the two overlap (real place-name lines 0.0–0.4, mojibake up to
+1.0); from 32 on real text gives ≥ 0.54 and mojibake ≤ 0.35. A shorter reading that decodes every byte is
+taken (the better of GB18030 and Big5 by share), as before the threshold."""
 
 
 def _chinese(text: str) -> bool:
-    """Whether a GB18030 or Big5 reading is Chinese text: mostly CJK, of ordinary characters."""
-    return _cjk_share(text) >= 0.2 and _common_share(text) >= MIN_COMMON_SHARE
+    """Whether a GB18030 or Big5 reading is Chinese text: mostly CJK, of ordinary characters (when there
+    are enough of them to tell, :data:`MIN_SHARE_SAMPLE`)."""
+    if _cjk_share(text) < 0.2:
+        return False
+    return len(_hanzi(text)) < MIN_SHARE_SAMPLE or _common_share(text) >= MIN_COMMON_SHARE
 
 
 def _legacy_damage(data: bytes, damaged: list[tuple[str, UnicodeDecodeError]]) -> str | None:
@@ -232,6 +241,8 @@ def _utf8_damage(data: bytes, exc: UnicodeDecodeError) -> str | None:
     'UTF-8 text cut inside a character at its end (truncated file?)'
     """
     bad = len(data.decode("utf-8", errors="replace")) - len(data.decode("utf-8", errors="ignore"))
+    if 2 * bad > sum(byte >= 0x80 for byte in data):
+        return None  # most of the non-ASCII bytes are invalid UTF-8: another encoding, not damage
     if exc.reason == "unexpected end of data" and exc.end >= len(data) - 3:
         return "UTF-8 text cut inside a character at its end (truncated file?)"
     if bad <= max(8, len(data) // 2000):  # a few bad bytes; another encoding gives thousands
@@ -255,8 +266,12 @@ COMMON_HANZI = set(
 Big5 bytes read as GB18030, or the reverse, give rare characters instead."""
 
 
+def _hanzi(text: str) -> list[str]:
+    return [c for c in text[:20000] if "\u4e00" <= c <= "\u9fff"]
+
+
 def _common_share(text: str) -> float:
-    sample = [c for c in text[:20000] if "\u4e00" <= c <= "\u9fff"]
+    sample = _hanzi(text)
     if not sample:
         return 0.0
     traditional = set("們這個會國時來說對發門過經還與現當學點業應開進體實動員長問關題開區務團當續報")

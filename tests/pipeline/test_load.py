@@ -210,3 +210,48 @@ def test_load_every_corpus_text_in_gb18030_and_big5_is_read(corpus: Path) -> Non
     for text in texts:
         assert decode(text.encode("gb18030")) == (decode(text.encode("utf-8"))[0], "gb18030")
         assert decode(text.encode("big5", "ignore"))[1] == "big5"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["衢州市柯城区\n", "嵊泗县渔港疏浚\n岱山县衢山镇鳗鱼苗\n", "预算主管部门：上海市科学技术协会\n"],
+)
+def test_load_short_gbk_text_is_read(tmp_path: Path, text: str) -> None:
+    """Review 29's code review #3: a short GBK text of place names has few common hanzi, so the share
+    that refuses mojibake refused it ("UTF-8 text with 8 invalid bytes", "unknown text encoding").
+    Below :data:`~budgetscope.pipeline.load.MIN_SHARE_SAMPLE` characters the share is not trusted."""
+    f = tmp_path / "short.txt"
+    f.write_bytes(text.encode("gbk"))
+    source = load(f)
+    assert (source.text, source.encoding) == (text, "gb18030")
+
+
+LEAD = "上海市科学技术协会是中国共产党领导下的人民团体，是党和政府联系科学技术工作者的桥梁和纽带。\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding"),
+    [
+        ("これは日本語のテキストです。予算の説明。" * 50, "shift_jis"),
+        ("이것은 한국어 예산 문서입니다. 총 예산은 100만원입니다.\n" * 50, "euc-kr"),
+        (LEAD, "shift_jis"),
+        (LEAD, "euc_jp"),
+    ],
+)
+def test_load_mojibake_of_enough_characters_is_refused(tmp_path: Path, text: str, encoding: str) -> None:
+    """Review 29 #5's Shift-JIS and EUC-KR files (50 repetitions of a sentence), and a corpus
+    sentence in Shift-JIS and EUC-JP (at least MIN_SHARE_SAMPLE characters read as GB18030) stay refused."""
+    f = tmp_path / "other.txt"
+    f.write_bytes(text.encode(encoding, "ignore"))  # the characters the encoding has
+    assert len([c for c in f.read_bytes().decode("gb18030") if "\u4e00" <= c <= "\u9fff"]) >= 32
+    with pytest.raises(LoadError, match=r"unknown text encoding \(neither UTF-8"):
+        load(f)
+
+
+def test_load_mostly_invalid_utf8_is_not_called_damaged_utf8(tmp_path: Path) -> None:
+    """A short Latin-1 text (every non-ASCII byte invalid UTF-8) is an unknown encoding, not
+    "UTF-8 text with 5 invalid bytes"."""
+    f = tmp_path / "latin1.txt"
+    f.write_bytes("Grüße aus Köln, café crème\n".encode("latin-1"))
+    with pytest.raises(LoadError, match=r"unknown text encoding \(neither UTF-8"):
+        load(f)
