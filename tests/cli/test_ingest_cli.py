@@ -113,5 +113,8 @@ def test_ingest_cli_a_pdf_printing_a_table_page_twice_is_stored_with_a_warning(t
     assert result.exit_code == 0, result.output
     assert errors(result) == []
     assert "3 written, 0 unchanged, 0 failed" in result.stderr
-    assert f"warning: {twice}: a table printed again, read once: 支出总体情况表 p. 57 (as p. 11)" in result.stderr
+    assert (
+        f"warning: {twice}: a table printed again, read once: 支出总体情况表 p. 57 (as p. 11)"
+        in result.stderr
+    )
     assert stored(home) == sorted([XIAN.name, twice.name, HANGZHOU.name])
