@@ -52,7 +52,7 @@ never after a unit or another word (``100万元-120万元``, ``第一阶段-30�
 _RANGE_DASH = re.compile(r"(?:/[人天次年月日个项])?[ ]?(?:[-~—–]|至|到)[ ]?")
 """Between two amounts, a range (``400元-550元``, ``1000元/人-2000元/人``): both ends are approximate."""
 _AR_AMOUNT = re.compile(
-    rf"{_MINUS}(?<![\dA-Za-z.,])(?P<cur>¥[ ]?)?(?P<num>{_NUM})"
+    rf"{_MINUS}(?<![\dA-Za-z.])(?<!\d,)(?P<cur>¥[ ]?)?(?P<num>{_NUM})"
     rf"(?:[ ]?(?P<sep>[-~—–]|至|到)[ ]?(?P<num2>{_NUM}))?"
     r"[ ]?(?P<more>余|多)?"
     r"(?:(?P<scale>千万|百万|亿|万|千|百)(?P<more2>余|多)?(?P<yuan>元|圆)|(?P<yuan0>元|圆)|(?P<bare>千万|百万|亿|万))?"
