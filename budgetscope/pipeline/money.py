@@ -14,8 +14,9 @@ alone (``10``), its value takes the shared unit (100000 yuan); the high end is `
 
 A minus sign right before the number (``-``, ``−``, ``－``) is part of the amount: ``预算数为-50万元`` is
 −500,000 yuan, its text ``-50万元`` (an 增减 column, a correction). A dash after a digit, a letter, a
-closing bracket or ``%`` is no sign (``1-3月``, ``90(含)-100``, ``GZIT2022-50``): the number after it
-reads as before. :func:`assign_roles` gives a negative amount the role ``other`` (a change, neither
+closing bracket, a unit or any other word is no sign (``1-3月``, ``90(含)-100``, ``GZIT2022-50``,
+``100万元-120万元``, ``第一阶段-30万元``): the number after it reads as before, and two amounts joined by a
+range's dash (``400元-550元``) are both approximate. :func:`assign_roles` gives a negative amount the role ``other`` (a change, neither
 the total nor a source).
 
 Example:
@@ -44,10 +45,14 @@ from budgetscope.pipeline.cn_numerals import (
 from budgetscope.pipeline.money_roles import ENUMERATOR, assign_roles, budget_total
 
 _NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:[ ]?\.[ ]?\d+)?"
-_MINUS = r"(?:(?<![\dA-Za-z.,)%~\-−—–])(?P<minus>[-−])(?=¥|\d))?"
-"""A minus sign: right before the number (or its ¥), not after a digit, letter, bracket, % or dash."""
+_MINUS = r"(?:(?:^|(?<=[\s|:=(为是计]))(?P<minus>[-−])(?=¥|\d))?"
+"""A minus sign: right before the number (or its ¥), where a sign can stand: at the start, after a space
+or a cell boundary, after ``:=(`` (full-width ones fold to these) or 为/是/计 (预算数为-50万元, 合计-1.20);
+never after a unit or another word (``100万元-120万元``, ``第一阶段-30万元``: a range's dash)."""
+_RANGE_DASH = re.compile(r"(?:/[人天次年月日个项])?[ ]?(?:[-~—–]|至|到)[ ]?")
+"""Between two amounts, a range (``400元-550元``, ``1000元/人-2000元/人``): both ends are approximate."""
 _AR_AMOUNT = re.compile(
-    rf"{_MINUS}(?<![\dA-Za-z.,])(?P<cur>¥[ ]?)?(?P<num>{_NUM})"
+    rf"{_MINUS}(?<![\dA-Za-z.])(?<!\d,)(?P<cur>¥[ ]?)?(?P<num>{_NUM})"
     rf"(?:[ ]?(?P<sep>[-~—–]|至|到)[ ]?(?P<num2>{_NUM}))?"
     r"[ ]?(?P<more>余|多)?"
     r"(?:(?P<scale>千万|百万|亿|万|千|百)(?P<more2>余|多)?(?P<yuan>元|圆)|(?P<yuan0>元|圆)|(?P<bare>千万|百万|亿|万))?"
@@ -132,7 +137,12 @@ def find_amounts(text: str, *, section: str = "budget", unit: str | None = None)
                 found.append(
                     _amount(text, folded, match.start(), match.end(), _signed(value, match), section)
                 )
-    return _without_overlaps(found)
+    kept = _without_overlaps(found)
+    for i in range(1, len(kept)):
+        low, high = kept[i - 1], kept[i]
+        if high.yuan >= 0 and _RANGE_DASH.fullmatch(folded[low.end : high.start]):
+            kept[i - 1], kept[i] = (a.model_copy(update={"approximate": True}) for a in (low, high))
+    return kept
 
 
 def format_yuan(yuan: Decimal, unit: str = "元") -> str:

@@ -39,7 +39,7 @@ _STRONG_TOTAL = re.compile(r"总[^,;。、]{0,4}?(?:额|资金|经费|预算|金
 _COMPONENT = re.compile(r"子项目|子项|分项|二级项目")
 ENUMERATOR = re.compile(
     r"^\s*(?:[-•·]\s*)?(?:\d{1,2}\s*[.、．](?!\d)|[(（]\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*[)）]"
-    r"|[一二三四五六七八九十]{1,3}\s*、|第[一二三四五六七八九十\d]+[项部])"
+    r"|[一二三四五六七八九十]{1,3}\s*、|第[一二三四五六七八九十\d]+[项部]|[一二三四五六七八九十]{1,2}是|首先|其次)"
 )
 _RIGHT_SOURCE = re.compile(r"^\s*[(（]\s*(?P<src>财政|自筹)")
 _ANNUAL = re.compile(
@@ -81,7 +81,7 @@ def assign_roles(text: str, amounts: list[Amount], *, year: int | None = None) -
     """
     folded = fold_chars(text)
     ordered = sorted(amounts, key=lambda a: a.start)
-    cued = [_cue(folded, a, ordered[i - 1].end if i else 0) for i, a in enumerate(ordered)]
+    cued = _cues(folded, ordered)
     items = {item for _, item in cued if item is not None}
     cues = [
         ("component" if cue is None and item is not None and len(items) > 1 else cue) for cue, item in cued
@@ -133,6 +133,11 @@ def budget_total(amounts: list[Amount]) -> Decimal | None:
     return sum(sources, Decimal(0)) if sources else None
 
 
+def _cues(folded: str, ordered: list[Amount]) -> list[tuple[AmountRole | None, int | None]]:
+    """:func:`_cue` of each of the ``ordered`` amounts, as :func:`assign_roles` and :func:`annual_doubt` see them."""
+    return [_cue(folded, a, ordered[i - 1].end if i else 0) for i, a in enumerate(ordered)]
+
+
 def _cue(folded: str, amount: Amount, previous_end: int) -> tuple[AmountRole | None, int | None]:
     """The role the words right before (or the bracket right after) ``amount`` give it, if any.
 
@@ -142,12 +147,14 @@ def _cue(folded: str, amount: Amount, previous_end: int) -> tuple[AmountRole | N
     sentence_start = max(folded.rfind(ch, 0, amount.start) for ch in _SENTENCE_END) + 1
     left = folded[max(clause_start, previous_end) : amount.start]
     sentence = folded[sentence_start : amount.start]
-    item = (
-        sentence_start
-        if ENUMERATOR.match(sentence)
-        else clause_start
-        if ENUMERATOR.match(folded[clause_start : amount.start])
-        else None
+    colon = folded.rfind(":", clause_start, amount.start) + 1  # "主要用于：一是…"
+    item = next(
+        (
+            s
+            for s in (sentence_start, clause_start, colon)
+            if s and ENUMERATOR.match(folded[s : amount.start])
+        ),
+        sentence_start if ENUMERATOR.match(sentence) else None,
     )
     if amount.yuan < 0:
         return "other", item  # a change (增减 -50万元), neither the total nor a source
@@ -213,7 +220,9 @@ def annual_doubt(text: str, amounts: list[Amount], year: int | None) -> tuple[Am
     ``amounts`` with their roles) names the budget year's amount ("2026年预算安排100万元", "本年度安排…")
     and reads another, larger amount as the annual total ("项目总预算300万元") with nothing saying
     whether that total spans several years: which one is the year's budget is unsure. None otherwise,
-    and without the budget ``year``. A part of a breakdown (其中…, 子项目, a numbered item) is no doubt.
+    and without the budget ``year``. A part of a breakdown (其中…, 子项目, a numbered item, 一是…) is no
+    doubt, nor is a year's amount that with the other parts adds up to the total exactly
+    ("项目预算136万元。本年度安排学会示范100万元，学会管理36万元。").
 
     >>> from budgetscope.pipeline.money import find_amounts
     >>> text = "项目总预算300万元，2026年安排100万元。"
@@ -227,13 +236,16 @@ def annual_doubt(text: str, amounts: list[Amount], year: int | None) -> tuple[Am
     head = next((i for i, a in enumerate(ordered) if a.role == "total"), None)
     if head is None or _names_year(folded, ordered, head, year):
         return None
+    total = ordered[head]
+    parts = [a for i, a in enumerate(ordered) if i != head and a.role == "component"]
+    if _adds_up(folded, total, parts):
+        return None
+    cued = _cues(folded, ordered)
     for j, amount in enumerate(ordered):
-        if j == head or amount.role != "component" or not 0 < amount.yuan < ordered[head].yuan:
+        if j == head or amount.role != "component" or not 0 < amount.yuan < total.yuan:
             continue
-        if _cue(folded, amount, ordered[j - 1].end if j else 0) == (None, None) and _names_year(
-            folded, ordered, j, year
-        ):
-            return amount, ordered[head]
+        if cued[j] == (None, None) and _names_year(folded, ordered, j, year):
+            return amount, total
     return None
 
 
@@ -247,9 +259,14 @@ def _breaks_down(folded: str, candidate: Amount, later: list[Amount]) -> bool:
     """Whether the uncued ``later`` amounts read as a breakdown of ``candidate`` (so it is the total)."""
     if not later or sum((a.yuan for a in later), Decimal(0)) <= candidate.yuan:
         return True
-    depth = _depth(folded, candidate.start)
-    top = sum((a.yuan for a in later if _depth(folded, a.start) == depth), Decimal(0))
-    return abs(top - candidate.yuan) <= candidate.yuan * Decimal("0.005")
+    return _adds_up(folded, candidate, later)
+
+
+def _adds_up(folded: str, total: Amount, parts: list[Amount]) -> bool:
+    """Whether the ``parts`` at the bracket depth of ``total`` add up to it (within 0.5%)."""
+    depth = _depth(folded, total.start)
+    top = [a.yuan for a in parts if _depth(folded, a.start) == depth]
+    return bool(top) and abs(sum(top, Decimal(0)) - total.yuan) <= total.yuan * Decimal("0.005")
 
 
 def _depth(folded: str, offset: int) -> int:

@@ -65,6 +65,7 @@ def test_money_annual_the_budget_year_s_amount_is_the_annual_budget(
     [
         "2026年预算安排100万元，项目总预算300万元。",
         "项目总预算300万元，2026年安排100万元。",
+        "项目预算金额为300万元，2026年预算100万元用于设备购置，150万元用于运维。",  # 250万 of 300万
         SAST.replace("218万元，", "218万元，项目总预算654万元，"),
     ],
 )
@@ -83,6 +84,11 @@ def test_money_annual_unsettled_wording_is_a_doubt(text: str) -> None:
         "该项目2026年预算较2025年减少20万元，为80万元。",  # a change
         "2026年预算安排100万元，其中：设备购置60万元，2026年安排劳务费40万元。",  # a part of the year's total
         "本年度安排项目预算60万元、1、宣传；2、积累资源，市科协的资源池。",  # the corpus: one amount
+        # code review 29 #2: the year's amount and the other parts add up to the total exactly
+        "项目预算136万元。本年度安排学会示范100万元，学会管理36万元。",
+        "项目预算金额为300万元，2026年预算100万元用于设备购置，200万元用于运维。",
+        # a numbered item (一是/二是), after a colon
+        "本项目预算300万元，主要用于：一是2026年安排会议费100万元；二是培训费150万元。",
     ],
 )
 def test_money_annual_no_doubt_where_there_is_none(text: str) -> None:

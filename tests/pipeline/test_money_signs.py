@@ -47,6 +47,39 @@ def test_money_signs_a_dash_that_is_no_sign(text: str) -> None:
     assert all(a.yuan >= 0 for a in find_amounts(text))
 
 
+@pytest.mark.parametrize(
+    ("text", "read"),
+    [  # review 29's code review (cr29 #1): a dash after a unit or a word joins a range, it is no sign
+        ("年度预算安排100万元-120万元。", [("100万元", "1000000"), ("120万元", "1200000")]),
+        ("培训费标准为每人每天400元-550元。", [("400元", "400"), ("550元", "550")]),
+        ("项目预算50万-100万元", [("50万", "500000"), ("100万元", "1000000")]),
+        ("劳务费1000元/人-2000元/人", [("1000元", "1000"), ("2000元", "2000")]),
+    ],
+)
+def test_money_signs_a_range_with_units_on_both_ends_is_two_approximate_positive_amounts(
+    text: str, read: list[tuple[str, str]]
+) -> None:
+    amounts = find_amounts(text)
+    assert [(a.text, str(a.yuan)) for a in amounts] == read
+    assert all(a.approximate for a in amounts)
+    doc = nlp([AMOUNTS])(text)  # the spaCy component reads the same
+    assert [(s.text, s._.amount.yuan) for s in doc.spans[AMOUNTS]] == [(t, Decimal(y)) for t, y in read]
+
+
+@pytest.mark.parametrize(
+    ("text", "read"),
+    [
+        ("第一阶段-30万元", ("30万元", "300000")),  # after a word: no sign
+        ("合计：-50万元", ("-50万元", "-500000")),  # after a colon (full width)
+        ("增减（-50万元）", ("-50万元", "-500000")),  # in a bracket
+        ("增减数是-50万元", ("-50万元", "-500000")),  # after 是, as after 为
+        ("-50万元", ("-50万元", "-500000")),  # at the start
+    ],
+)
+def test_money_signs_a_sign_only_where_a_sign_can_stand(text: str, read: tuple[str, str]) -> None:
+    assert [(a.text, str(a.yuan)) for a in find_amounts(text)] == [read]
+
+
 def test_money_signs_a_negative_amount_is_a_change_not_the_total() -> None:
     amounts = assign_roles(SENTENCE, find_amounts(SENTENCE))
     assert [(a.yuan, a.role) for a in amounts] == [(Decimal("-500000"), "other")]
