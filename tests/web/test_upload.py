@@ -29,9 +29,10 @@ from tests.web.conftest import free_port, serving
 SLOW_COPIES = 10
 """Copies of stcsm-2025 (29 projects each) in one uploaded text: embedding its 290 projects for search
 takes tens of seconds, well beyond the searches and the stop below."""
-SEARCH_BOUND = 5.0
+SEARCH_BOUND = 15.0
 """Seconds a search may take while the upload is indexed (before the fix: not answered until the whole
-upload was indexed, minutes)."""
+upload was indexed, minutes). The proof that it ran during the ingest is that the job is still indexing
+after it; the bound is loose for a busy machine (a search took 6-10 s at a load average of 13-20)."""
 STOP_BOUND = 6.0
 """Seconds a SIGTERM may take to end the serve mid-upload (before the fix: until the upload was done)."""
 
