@@ -18,7 +18,7 @@ from decimal import Decimal
 
 from budgetscope.models import fen, money_text, stable_id
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 """Bumped when the tables change; an older store is migrated on open (:mod:`.migrate`), a newer refused."""
 
 _MONEY = "yuan TEXT{null}, fen INTEGER"
@@ -121,8 +121,26 @@ CREATE INDEX IF NOT EXISTS checks_project ON checks(project_id);
 CREATE INDEX IF NOT EXISTS checks_other ON checks(other_id);
 CREATE INDEX IF NOT EXISTS checks_status ON checks(status, kind);
 CREATE TABLE IF NOT EXISTS reviews (
-  check_id TEXT PRIMARY KEY, reviewed_at TEXT NOT NULL, note TEXT);
+  check_id TEXT PRIMARY KEY, reviewed_at TEXT NOT NULL, note TEXT, evidence TEXT);
 """
+
+
+def review_evidence(alias: str) -> str:
+    """SQL of what a review of the check ``alias`` was made on: its status and the two figures (or, for a
+    check of names or dates, the two texts) it compares. A review holds while they do: a new version of
+    the document that changes the disputed number brings the finding back (the check's id stays).
+
+    >>> review_evidence("c")
+    "c.status || '|' || coalesce(c.stated_yuan, c.stated, '') || '|' || coalesce(c.found_yuan, c.found, '')"
+    """
+    return (
+        f"{alias}.status || '|' || coalesce({alias}.stated_yuan, {alias}.stated, '') || '|' "
+        f"|| coalesce({alias}.found_yuan, {alias}.found, '')"
+    )
+
+
+_REVIEW_HOLDS = f"(r.evidence IS NULL OR r.evidence = {review_evidence('c')})"
+"""A review made before evidence was kept (NULL) holds as it did."""
 
 
 INDEX_STATE = """
@@ -148,14 +166,14 @@ See :mod:`budgetscope.store.index_state`."""
 DDL = DDL_TABLES + INDEX_STATE
 """Everything a new store is created with."""
 
-VIEWS = """
+VIEWS = f"""
 CREATE VIEW index_pending AS
 SELECT doc, index_seq AS seq FROM documents WHERE index_seq IS NOT NULL
 UNION ALL SELECT doc, seq FROM index_removed;
-CREATE VIEW findings AS SELECT * FROM checks WHERE status NOT IN ('agree', 'rounded')
-  AND id NOT IN (SELECT check_id FROM reviews);
+CREATE VIEW findings AS SELECT * FROM checks c WHERE status NOT IN ('agree', 'rounded')
+  AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.check_id = c.id AND {_REVIEW_HOLDS});
 CREATE VIEW reviewed_findings AS SELECT c.*, r.reviewed_at, r.note AS review_note FROM checks c
-  JOIN reviews r ON r.check_id = c.id WHERE c.status NOT IN ('agree', 'rounded');
+  JOIN reviews r ON r.check_id = c.id AND {_REVIEW_HOLDS} WHERE c.status NOT IN ('agree', 'rounded');
 CREATE VIEW department_totals AS
 SELECT d.department, d.year, d.doc, b.name AS label, b.yuan, b.fen, b.line, b.page, b.table_title,
   b.column_label FROM budget_lines b
@@ -315,4 +333,5 @@ __all__ = [
     "citation_id",
     "money",
     "money_columns",
+    "review_evidence",
 ]
