@@ -22,6 +22,7 @@ def _as_version_5(path: Path) -> None:
     for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type='view'").fetchall():
         db.execute(f'DROP VIEW "{name}"')
     db.execute("ALTER TABLE reviews DROP COLUMN evidence")
+    db.execute("ALTER TABLE projects DROP COLUMN code")
     db.execute("UPDATE meta SET value = '5' WHERE key = 'schema_version'")
     db.execute("DELETE FROM meta WHERE key = 'views'")
     db.close()

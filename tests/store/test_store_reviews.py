@@ -63,3 +63,21 @@ def test_store_reviews_of_a_version_5_store_hold_after_the_upgrade(corpus_home: 
         assert finding["id"] not in {r["id"] for r in store.select("findings")}
         (row,) = [r for r in store.select("reviews") if r["check_id"] == finding["id"]]
         assert row["evidence"].startswith("disagree|600000000.00|")
+
+
+def test_store_reviews_upgrade_gives_beijing_projects_their_code(tmp_path: Path) -> None:
+    """Beijing prints a code before each project's name (11000025T000003327074-宿舍楼门窗改造): the store
+    keeps it in ``projects.code`` for SQL, an upgraded version-5 store too."""
+    from tests.conftest import CORPUS
+    from tests.store.test_store_migrate import _as_version_5
+
+    home = tmp_path / "home"
+    ingest([CORPUS / "excerpts" / "beijing-commerce-2026-budget-tables-p40-41.pdf"], home, workers=1)
+    path = home / "budgetscope.sqlite"
+    raw = sqlite3.connect(path)
+    codes = dict(raw.execute("SELECT name, code FROM projects"))
+    raw.close()
+    assert codes and all(code and name.startswith(code + "-") for name, code in codes.items())
+    _as_version_5(path)
+    with open_store(home) as store:
+        assert {r["name"]: r["code"] for r in store.select("export_projects")} == codes
