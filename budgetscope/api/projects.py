@@ -205,7 +205,7 @@ def project_view(store: EntityStore, project_id: str) -> ProjectView | None:
         *store.select("checks", {"project_id": project_id}),
         *store.select("checks", {"other_id": project_id}),
     ]
-    reviewed = {r["check_id"] for r in store.select("reviews")} if about else set()
+    reviewed = {r["id"] for r in store.select("reviewed_findings")} if about else set()
     checks = [
         Check(**c, reviewed=c["id"] in reviewed)
         for c in sorted({c["id"]: c for c in about}.values(), key=lambda c: (c["kind"], c["id"]))

@@ -37,7 +37,6 @@ from budgetscope.store.export_fields import (
     fields_of,
     kind_of,
 )
-from budgetscope.store.export_projects import counted_projects
 from budgetscope.store.export_snapshot import (
     merge_datapackage,
     mixed_warning,
@@ -74,9 +73,6 @@ def export_rows(store: EntityStore, what: ExportKind | str) -> Iterator[dict[str
 
         yield from ({n: row[n] for n in names} for row in series_years(store))
         return
-    if kind is ExportKind.projects:
-        yield from counted_projects(_typed(store, view, fields))
-        return
     if kind is ExportKind.citations:
         from budgetscope.store.versions import with_versions_inferred
 
@@ -85,7 +81,7 @@ def export_rows(store: EntityStore, what: ExportKind | str) -> Iterator[dict[str
     yield from _typed(store, view, fields)
 
 
-COMPUTED = ("budget_counted", "code", "version_inferred")
+COMPUTED = ("version_inferred",)
 """Export fields computed in Python after the store's view is read."""
 
 

@@ -36,7 +36,7 @@ def snapshot(store: EntityStore) -> str:
     digest = hashlib.sha256()
     for name, fp in sorted(store.fingerprints().items()):
         digest.update(f"{name}\t{fp.sha1}\t{fp.pipeline}\n".encode())
-    for r in sorted(str(r["check_id"]) for r in store.select("reviews")):
+    for r in sorted(f"{r['check_id']}\t{r.get('evidence') or ''}" for r in store.select("reviews")):
         digest.update(f"review\t{r}\n".encode())
     return digest.hexdigest()[:16]
 

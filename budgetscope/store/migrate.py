@@ -8,13 +8,15 @@ checks added in version 2 appear at the next ``budgetscope ingest``. Version 3 k
 the search index lags in the documents table (``index_seq``) instead of a table of their own.
 Version 4 adds the page of a PDF's budget-table rows and stated totals. Version 5 keeps a citation's
 wording as the document writes it and whether its 文号 was completed (an older budgetscope refuses
-the store rather than failing on every citation).
+the store rather than failing on every citation). Version 6 keeps what a review of a finding was made
+on (its status and figures, from the checks as they stand), so that a review holds only while they do,
+and a project's code (a key across years) in a column of its own, for SQL over the store.
 
 Example:
     >>> import sqlite3
     >>> conn = sqlite3.connect(":memory:", isolation_level=None)
     >>> _ = conn.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
-    >>> migrate(conn, 5, ":memory:")  # nothing to do at the current version
+    >>> migrate(conn, 6, ":memory:")  # nothing to do at the current version
 """
 
 from __future__ import annotations
@@ -119,7 +121,22 @@ def _to_5(conn: sqlite3.Connection) -> None:
         conn.execute("ALTER TABLE citations ADD COLUMN doc_number_inferred INTEGER NOT NULL DEFAULT 0")
 
 
-STEPS = {1: _to_2, 2: _to_3, 3: _to_4, 4: _to_5}
+def _to_6(conn: sqlite3.Connection) -> None:
+    """What each review was made on: the reviewed check's status and figures as they stand now; a
+    project's code (``projects.code``) from its name."""
+    from budgetscope.store.schema import project_code, review_evidence
+
+    if "code" not in _columns(conn, "projects"):
+        conn.execute("ALTER TABLE projects ADD COLUMN code TEXT")
+    conn.create_function("bs_code", 1, project_code, deterministic=True)
+    conn.execute("UPDATE projects SET code = bs_code(name)")
+    if "evidence" not in _columns(conn, "reviews"):
+        conn.execute("ALTER TABLE reviews ADD COLUMN evidence TEXT")
+    conn.execute(f"UPDATE reviews SET evidence = (SELECT {review_evidence('c')} FROM checks c "
+                 "WHERE c.id = reviews.check_id) WHERE evidence IS NULL")  # fmt: skip
+
+
+STEPS = {1: _to_2, 2: _to_3, 3: _to_4, 4: _to_5, 5: _to_6}
 """From each version, the step to the next."""
 
 

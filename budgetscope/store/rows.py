@@ -43,7 +43,7 @@ from budgetscope.models import (
     fen,
     stable_id,
 )
-from budgetscope.store.schema import citation_id, money, money_columns
+from budgetscope.store.schema import citation_id, money, money_columns, project_code
 
 
 def _extra(model: BaseModel, handled: Iterable[str]) -> str | None:
@@ -108,7 +108,7 @@ def _record_rows(r: Record, did: str, position: int, out: dict[str, list[dict[st
             "budget_total_yuan": money(r.budget_total_yuan), "budget_total_fen": fen(r.budget_total_yuan),
             "period_start": p.start.isoformat() if p else None, "period_end": p.end.isoformat() if p else None,
             "period_text": p.text if p else None, "period_offset": p.offset if p else None,
-            "start": r.start, "end": r.end,
+            "start": r.start, "end": r.end, "code": project_code(r.name),
             "extra": _merge_extra(_extra(r, _RECORD_FIELDS), "period", _extra(p, ("start", "end", "text", "offset")) if p else None),
         }
     )  # fmt: skip

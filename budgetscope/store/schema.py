@@ -14,11 +14,12 @@ Example:
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from budgetscope.models import fen, money_text, stable_id
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 """Bumped when the tables change; an older store is migrated on open (:mod:`.migrate`), a newer refused."""
 
 _MONEY = "yuan TEXT{null}, fen INTEGER"
@@ -34,7 +35,7 @@ CREATE TABLE IF NOT EXISTS projects (
   position INTEGER NOT NULL, kind TEXT NOT NULL CHECK (kind IN ('narrative', 'form', 'department_form')), doc TEXT NOT NULL,
   line INTEGER, page INTEGER, department TEXT, year INTEGER, title TEXT NOT NULL, name TEXT,
   budget_total_yuan TEXT, budget_total_fen INTEGER, period_start TEXT, period_end TEXT, period_text TEXT, period_offset INTEGER,
-  start INTEGER, "end" INTEGER, extra TEXT);
+  start INTEGER, "end" INTEGER, extra TEXT, code TEXT);
 CREATE INDEX IF NOT EXISTS projects_document ON projects(document_id, position);
 CREATE INDEX IF NOT EXISTS projects_year_department ON projects(year, department);
 CREATE INDEX IF NOT EXISTS projects_name ON projects(name);
@@ -121,8 +122,26 @@ CREATE INDEX IF NOT EXISTS checks_project ON checks(project_id);
 CREATE INDEX IF NOT EXISTS checks_other ON checks(other_id);
 CREATE INDEX IF NOT EXISTS checks_status ON checks(status, kind);
 CREATE TABLE IF NOT EXISTS reviews (
-  check_id TEXT PRIMARY KEY, reviewed_at TEXT NOT NULL, note TEXT);
+  check_id TEXT PRIMARY KEY, reviewed_at TEXT NOT NULL, note TEXT, evidence TEXT);
 """
+
+
+def review_evidence(alias: str) -> str:
+    """SQL of what a review of the check ``alias`` was made on: its status and the two figures (or, for a
+    check of names or dates, the two texts) it compares. A review holds while they do: a new version of
+    the document that changes the disputed number brings the finding back (the check's id stays).
+
+    >>> review_evidence("c")
+    "c.status || '|' || coalesce(c.stated_yuan, c.stated, '') || '|' || coalesce(c.found_yuan, c.found, '')"
+    """
+    return (
+        f"{alias}.status || '|' || coalesce({alias}.stated_yuan, {alias}.stated, '') || '|' "
+        f"|| coalesce({alias}.found_yuan, {alias}.found, '')"
+    )
+
+
+_REVIEW_HOLDS = f"(r.evidence IS NULL OR r.evidence = {review_evidence('c')})"
+"""A review made before evidence was kept (NULL) holds as it did."""
 
 
 INDEX_STATE = """
@@ -148,14 +167,14 @@ See :mod:`budgetscope.store.index_state`."""
 DDL = DDL_TABLES + INDEX_STATE
 """Everything a new store is created with."""
 
-VIEWS = """
+VIEWS = f"""
 CREATE VIEW index_pending AS
 SELECT doc, index_seq AS seq FROM documents WHERE index_seq IS NOT NULL
 UNION ALL SELECT doc, seq FROM index_removed;
-CREATE VIEW findings AS SELECT * FROM checks WHERE status NOT IN ('agree', 'rounded')
-  AND id NOT IN (SELECT check_id FROM reviews);
+CREATE VIEW findings AS SELECT * FROM checks c WHERE status NOT IN ('agree', 'rounded')
+  AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.check_id = c.id AND {_REVIEW_HOLDS});
 CREATE VIEW reviewed_findings AS SELECT c.*, r.reviewed_at, r.note AS review_note FROM checks c
-  JOIN reviews r ON r.check_id = c.id WHERE c.status NOT IN ('agree', 'rounded');
+  JOIN reviews r ON r.check_id = c.id AND {_REVIEW_HOLDS} WHERE c.status NOT IN ('agree', 'rounded');
 CREATE VIEW department_totals AS
 SELECT d.department, d.year, d.doc, b.name AS label, b.yuan, b.fen, b.line, b.page, b.table_title,
   b.column_label FROM budget_lines b
@@ -181,7 +200,14 @@ SELECT p.id, p.kind, p.doc, p.line, p.page, p.department, p.year, p.title, p.nam
   COALESCE((SELECT l.form_id FROM project_links l WHERE l.narrative_id = p.id),
            (SELECT l.narrative_id FROM project_links l WHERE l.form_id = p.id)) AS linked_project_id,
   (SELECT count(*) FROM findings k WHERE k.project_id = p.id OR k.other_id = p.id) AS findings,
-  EXISTS (SELECT 1 FROM findings k WHERE k.project_id = p.id AND k.severity = 'error') AS budget_flagged
+  EXISTS (SELECT 1 FROM findings k WHERE k.project_id = p.id AND k.severity = 'error') AS budget_flagged,
+  p.code,
+  -- budget_counted: the one record of a project whose budget a sum takes (a narrative linked to a form
+  -- stating one is the form's; never a department-wide form's, nor one an error-level finding disputes)
+  (p.budget_total_yuan IS NOT NULL AND p.kind <> 'department_form'
+   AND NOT EXISTS (SELECT 1 FROM findings k WHERE k.project_id = p.id AND k.severity = 'error')
+   AND NOT (p.kind = 'narrative' AND EXISTS (SELECT 1 FROM project_links l JOIN projects q ON q.id = l.form_id
+     WHERE l.narrative_id = p.id AND q.budget_total_yuan IS NOT NULL))) AS budget_counted
 FROM projects p JOIN documents d ON d.id = p.document_id
 LEFT JOIN forms f ON f.project_id = p.id LEFT JOIN project_series s ON s.project_id = p.id
 ORDER BY p.doc, p.position;
@@ -300,6 +326,20 @@ def money_columns(prefix: str, value: Decimal | None) -> dict[str, str | int | N
     return {f"{prefix}yuan": money(value), f"{prefix}fen": fen(value)}
 
 
+PROJECT_CODE = re.compile(r"^([0-9]{6,}[A-Z][0-9]{6,})[-－—]")
+"""A project code printed before a name (北京: ``11000022T000000428124-会议类项目``)."""
+
+
+def project_code(name: str | None) -> str | None:
+    """The code a project's name starts with (``projects.code``: a key across years), else None.
+
+    >>> project_code("11000022T000000428124-中国国际服务贸易交易会"), project_code("科普活动")
+    ('11000022T000000428124', None)
+    """
+    code = PROJECT_CODE.match(name or "")
+    return code.group(1) if code else None
+
+
 def citation_id(record_id: str, position: int) -> str:
     """The stored id of a record's ``position``-th citation."""
     return stable_id(record_id, "citation", position)
@@ -310,9 +350,12 @@ __all__ = [
     "DOCUMENT_TABLES",
     "INDEX_STATE",
     "LINK_TABLES",
+    "PROJECT_CODE",
     "SCHEMA_VERSION",
     "VIEWS",
     "citation_id",
     "money",
     "money_columns",
+    "project_code",
+    "review_evidence",
 ]

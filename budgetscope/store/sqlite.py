@@ -50,6 +50,7 @@ from budgetscope.store.schema import (
     LINK_TABLES,
     SCHEMA_VERSION,
     VIEWS,
+    review_evidence,
 )
 from budgetscope.store.sqlite_db import (
     chunks,
@@ -256,8 +257,9 @@ class SQLiteStore:
 
         An id may be a unique prefix (8+ characters after ``check:``, which may be left out);
         returns the full ids changed. Reviews are
-        kept across re-ingests and relinks (a check's id is stable), and by id only: a finding that
-        comes back changed has a new id and shows again. Unknown ids are a :class:`StoreError`.
+        kept across re-ingests and relinks (a check's id is stable) while the finding stays what was
+        reviewed: one that comes back with another status or other figures (a new version of the
+        document changes the disputed number) shows again, as an unreviewed finding. Unknown ids are a :class:`StoreError`.
         """
         from datetime import UTC, datetime
 
@@ -279,7 +281,9 @@ class SQLiteStore:
         with transaction(db, self.path):
             for cid in full:
                 if reviewed:
-                    db.execute("INSERT OR REPLACE INTO reviews VALUES (?, ?, ?)", (cid, now, note))
+                    db.execute("INSERT OR REPLACE INTO reviews (check_id, reviewed_at, note, evidence) "
+                               f"SELECT ?, ?, ?, {review_evidence('c')} FROM checks c WHERE c.id = ?",
+                               (cid, now, note, cid))  # fmt: skip
                 else:
                     db.execute("DELETE FROM reviews WHERE check_id = ?", (cid,))
         return full

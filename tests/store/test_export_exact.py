@@ -168,3 +168,26 @@ def test_export_exact_datapackage_validates_for_every_format(exported: dict[str,
 
     report = frictionless.validate(exported[fmt] / "datapackage.json")
     assert report.valid, report.flatten(["resourceName", "rowNumber", "fieldName", "message"])[:5]
+
+
+def test_export_exact_sql_over_the_store_counts_a_project_once(corpus_home: Path) -> None:
+    """A SQL user summing the ``export_projects`` view over ``budget_counted`` gets the year's total that
+    /browse and ``bs.project_budgets`` give (a narrative and its form once, a disputed budget left out), and
+    ``code`` is the projects export's."""
+    from budgetscope.api import open as open_home
+
+    db = sqlite3.connect(f"file:{corpus_home / 'budgetscope.sqlite'}?mode=ro", uri=True)
+    db.row_factory = sqlite3.Row
+    rows = [dict(r) for r in db.execute("SELECT * FROM export_projects")]
+    db.close()
+    bs = open_home(corpus_home)
+    for year in sorted({r["year"] for r in rows if r["year"]}):
+        sql = sum(r["budget_total_fen"] for r in rows if r["year"] == year and r["budget_counted"])
+        both = [r for r in rows if r["year"] == year and r["budget_total_fen"] is not None]
+        browse = sum(p.budget_total_yuan for p in bs.project_budgets(year=year)
+                     if p.budget_total_yuan is not None and not p.budget_flagged)  # fmt: skip
+        assert Decimal(sql) / 100 == browse, year
+        if year == 2026:  # the Shanghai narratives and their forms: summing every row would count them twice
+            assert sum(r["budget_total_fen"] for r in both) > sql
+    exported = {r["id"]: r["code"] for r in bs.frame("projects").to_dict("records")}
+    assert {r["id"]: r["code"] for r in rows} == exported

@@ -16,8 +16,21 @@ from budgetscope.store.schema import SCHEMA_VERSION
 from budgetscope.store.sqlite import SQLiteStore, open_store
 
 
+def _as_version_5(path: Path) -> None:
+    """Turn a current store into what version 5 wrote: reviews without what they were made on."""
+    db = sqlite3.connect(path, isolation_level=None)
+    for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type='view'").fetchall():
+        db.execute(f'DROP VIEW "{name}"')
+    db.execute("ALTER TABLE reviews DROP COLUMN evidence")
+    db.execute("ALTER TABLE projects DROP COLUMN code")
+    db.execute("UPDATE meta SET value = '5' WHERE key = 'schema_version'")
+    db.execute("DELETE FROM meta WHERE key = 'views'")
+    db.close()
+
+
 def _as_version_4(path: Path) -> None:
     """Turn a current store into what version 4 wrote: citations without their wording."""
+    _as_version_5(path)
     db = sqlite3.connect(path, isolation_level=None)
     for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type='view'").fetchall():
         db.execute(f'DROP VIEW "{name}"')
