@@ -2,8 +2,9 @@
 
 No I/O here, and nothing imported from the rest of the package. :mod:`.records` holds what the
 pipeline reads (records serialize to the record contract of DESIGN.md with :meth:`Record.contract`),
-:mod:`.statements` a budget's own tables, :mod:`.links` what linking across documents makes (checks,
-links, series) and :mod:`.views` what the application layer answers with.
+:mod:`.coverage` how much of a document was read, :mod:`.statements` a budget's own tables,
+:mod:`.links` what linking across documents makes (checks, links, series) and :mod:`.views` what the
+application layer answers with.
 
 Example:
     >>> from budgetscope.models import Amount
@@ -12,6 +13,7 @@ Example:
     Decimal('600000')
 """
 
+from budgetscope.models.coverage import Coverage, Evidence
 from budgetscope.models.indicators import Comparison, Target
 from budgetscope.models.links import SEVERITY, SEVERITY_ORDER, Check, ProjectLink, SeriesLink, project_budget
 from budgetscope.models.money import (
@@ -33,11 +35,9 @@ from budgetscope.models.records import (
     AmountRole,
     Citation,
     Component,
-    Coverage,
     DocNumber,
     Document,
     DocumentKind,
-    Evidence,
     Form,
     Indicator,
     Part,
