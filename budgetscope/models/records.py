@@ -12,6 +12,7 @@ Example:
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any, Literal
@@ -113,7 +114,8 @@ class Section(_Record):
 
 
 class Amount(_Record):
-    """A monetary amount, normalized to yuan, with its role in the narrative."""
+    """A monetary amount, normalized to yuan, with its role in the narrative; ``approximate`` when the text
+    says it is not exact (约27万元, 50万元左右, 100余万元, either end of a range 100万元-120万元)."""
 
     text: str
     yuan: Decimal
@@ -228,14 +230,26 @@ class Record(_Record):
     period: Period | None = None
     amounts: list[Amount] = Field(default_factory=list)
     budget_total_yuan: Decimal | None = None
+    budget_total_approximate: bool = False
+    """The budget total is read from an approximate amount (预算人民币约27万元): not an exact figure."""
     citations: list[Citation] = Field(default_factory=list)
     implementing_bodies: list[str] = Field(default_factory=list)
     form: Form | None = None
     start: int = 0
     end: int = 0
 
-    def contract(self, *, extracted: bool = True) -> dict[str, Any]:
-        """The record as DESIGN.md's record contract (JSON-ready; amounts in their written form, :func:`.money.yuan`)."""
+    def contract(self, *, extracted: bool = True, flags: Sequence[str] | None = None) -> dict[str, Any]:
+        """The record as DESIGN.md's record contract (JSON-ready; amounts in their written form, :func:`.money.yuan`).
+
+        Beyond DESIGN.md's fields: each amount's ``approximate``, ``budget_total_approximate``, and
+        ``budget_flagged`` with ``flags``, the kinds of the error-level checks that dispute the record's budget
+        (``annual_budget``, ``magnitude``), as given in ``flags`` (``extract``: the document's own checks;
+        ``show``: the store's findings); both null when no ``flags`` are given (not checked).
+
+        >>> r = Record(id="x", kind="narrative", doc="a.txt", title="t", budget_total_yuan=Decimal(5))
+        >>> [r.contract(flags=f)[k] for f in (["annual_budget"], None) for k in ("budget_flagged", "flags")]
+        [True, ['annual_budget'], None, None]
+        """
         out: dict[str, Any] = {
             "id": self.id,
             "kind": self.kind,
@@ -268,12 +282,17 @@ class Record(_Record):
                 "section": a.section,
                 "start": a.start,
                 "end": a.end,
+                "approximate": a.approximate,
             }
             for a in self.amounts
         ]
         out["budget_total_yuan"] = (
             money_decimal(self.budget_total_yuan) if self.budget_total_yuan is not None else None
         )
+        out["budget_total_approximate"] = self.budget_total_approximate
+        kinds = None if flags is None else sorted(set(flags))
+        out["budget_flagged"] = None if kinds is None else bool(kinds)
+        out["flags"] = kinds
         out["citations"] = [
             {
                 "title": c.title,

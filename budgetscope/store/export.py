@@ -74,8 +74,8 @@ def export_rows(store: EntityStore, what: ExportKind | str) -> Iterator[dict[str
 
         yield from ({n: row[n] for n in names} for row in series_years(store))
         return
-    if kind is ExportKind.projects:
-        yield from counted_projects(_typed(store, view, fields))
+    if kind is ExportKind.projects:  # in the fields' order: the computed ones are not the view's last
+        yield from ({n: row[n] for n in names} for row in counted_projects(_typed(store, view, fields)))
         return
     if kind is ExportKind.citations:
         from budgetscope.store.versions import with_versions_inferred
