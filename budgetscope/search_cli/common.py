@@ -295,6 +295,16 @@ def extract_files(files: list[Path], *, cache: bool = True) -> tuple[list[Docume
     return extract_documents(docs), errors
 
 
+def record_flags(docs: Iterable[Document]) -> dict[str, list[str]]:
+    """Per record id, the kinds of the error-level checks of its document's own that flag its budget, as ingest
+    would (``annual_budget``, ``magnitude`` against its components: :mod:`budgetscope.pipeline.linking.own_checks`;
+    the checks that need the store, against the project's form, its department's total or other years, are not
+    made). A record absent is not flagged."""
+    from budgetscope.pipeline.linking.own_checks import own_flags
+
+    return {rid: kinds for d in docs for rid, kinds in own_flags(d.records).items()}
+
+
 def listed_note(result: dict[str, Any]) -> str | None:
     """The projects a document's project list names that the query names, of which no form or narrative
     was read (the answer's ``listed``): no hit can show them, so a line says where they are.
