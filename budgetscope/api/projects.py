@@ -180,7 +180,8 @@ def project_view(store: EntityStore, project_id: str) -> ProjectView | None:
         members = [
             SeriesMember(id=r.id, kind=r.kind, doc=r.doc, line=r.line, page=r.page, year=r.year, name=r.name or r.title,
                          confidence=rows[r.id]["confidence"], this=r.id == project_id,
-                         budget_total_yuan=r.budget_total_yuan, budget_flagged=r.id in flagged)
+                         budget_total_yuan=r.budget_total_yuan, budget_flagged=r.id in flagged,
+                         budget_total_approximate=r.budget_total_approximate)
             for r in store.get_records(rows)
         ]  # fmt: skip
         members.sort(key=lambda m: (m.year or 0, m.doc, m.line or 0))
@@ -199,6 +200,7 @@ def project_view(store: EntityStore, project_id: str) -> ProjectView | None:
             o = other[0]
             linked = LinkedProject(id=o.id, kind=o.kind, doc=o.doc, line=o.line, page=o.page, name=o.name or o.title,
                                    budget_total_yuan=o.budget_total_yuan, confidence=link["confidence"],
+                                   budget_total_approximate=o.budget_total_approximate,
                                    budget_flagged=o.id in flagged_projects(store),
                                    indicators=o.form.indicators if o.form else [])  # fmt: skip
     about = [

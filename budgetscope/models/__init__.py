@@ -15,7 +15,15 @@ Example:
 
 from budgetscope.models.coverage import Coverage, Evidence
 from budgetscope.models.indicators import Comparison, Target
-from budgetscope.models.links import SEVERITY, SEVERITY_ORDER, Check, ProjectLink, SeriesLink, project_budget
+from budgetscope.models.links import (
+    SEVERITY,
+    SEVERITY_ORDER,
+    Check,
+    ProjectLink,
+    SeriesLink,
+    budget_teller,
+    project_budget,
+)
 from budgetscope.models.money import (
     Number,
     decimal_text,
@@ -114,6 +122,7 @@ __all__ = [
     "SeriesMember",
     "StatedTotal",
     "Target",
+    "budget_teller",
     "decimal_text",
     "document_id",
     "fen",

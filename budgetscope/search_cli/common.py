@@ -54,17 +54,21 @@ def hit_places(hit: dict[str, Any]) -> str:
 
 def hit_budget(hit: dict[str, Any]) -> str:
     """A hit's budget as search and cites print it (the project's: the form's, else the narrative's), or
-    nothing when neither states one; flagged when a finding disputes it.
+    nothing when neither states one; ``≈`` before one read from an approximate amount (约27万元), flagged
+    when a finding disputes it.
 
     >>> hit_budget({"budget_yuan": 1106700}), hit_budget({"budget_yuan": 5, "budget_flagged": True}), hit_budget({})
     ('1,106,700.00 元', '5.00 元 (flagged: see `budgetscope check`)', '')
+    >>> hit_budget({"budget_yuan": 270000, "budget_approximate": True})
+    '≈270,000.00 元'
     """
     from budgetscope.models import money_grouped
 
     if hit.get("budget_yuan") is None:
         return ""
     flagged = " (flagged: see `budgetscope check`)" if hit.get("budget_flagged") else ""
-    return f"{money_grouped(hit['budget_yuan'])} 元{flagged}"
+    about = "≈" if hit.get("budget_approximate") else ""
+    return f"{about}{money_grouped(hit['budget_yuan'])} 元{flagged}"
 
 
 def stderr() -> Console:

@@ -100,3 +100,34 @@ def test_extract_flags_what_ingest_flags(
     assert [extracted[pid]["name"] for pid in only_ingest] == ["科技社团党建工作项目"]
     messages = " ".join(f["message"] for f in findings if f["project_id"] == only_ingest[0])
     assert "the department's whole 2023 budget" in messages and "the same project in 2026" in messages
+
+
+def test_extract_flags_show_says_what_the_store_says(corpus_home: Path) -> None:
+    """`show` of the bundled corpus: 约27万元 reads as approximate, and sast-2023's 60000.00万元 carries the
+    store's flag in its contract as extract's does (``budget_flagged``, ``flags``)."""
+    from budgetscope.store.export import export_rows
+    from budgetscope.store.sqlite import open_store
+
+    with open_store(corpus_home) as store:
+        ids = {r["name"]: r["id"] for r in export_rows(store, "projects")}
+    table = runner.invoke(app, ["show", "--home", str(corpus_home), ids["博士后科研工作站建设项目"]])
+    assert table.exit_code == 0
+    assert "annual budget: ≈270,000.00 元 (approximate)" in table.stdout
+    assert "│ 27万元   │ ≈270,000.00 │ total │" in table.stdout and "≈108,000.00" in table.stdout
+    shown = runner.invoke(
+        app, ["show", "--home", str(corpus_home), ids["博士后科研工作站建设项目"], "-f", "json"]
+    )
+    project = json.loads(shown.stdout)["project"]
+    assert (project["budget_total_approximate"], project["budget_flagged"], project["flags"]) == (
+        True,
+        False,
+        [],
+    )
+    assert {a["approximate"] for a in project["amounts"]} == {True}
+    slip = runner.invoke(app, ["show", "--home", str(corpus_home), ids["科技社团党建工作项目"], "-f", "json"])
+    project = json.loads(slip.stdout)["project"]
+    assert (project["budget_flagged"], project["flags"], project["budget_total_approximate"]) == (
+        True,
+        ["magnitude"],
+        False,
+    )
