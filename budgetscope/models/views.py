@@ -229,6 +229,8 @@ class ProjectSummary(_ProjectPlace):
     unit: str | None = None
     budget_flagged: bool = False
     """An unreviewed error-level finding disputes the project's numbers: its budget is not fact."""
+    budget_total_approximate: bool = False
+    """The budget is read from an approximate amount (约27万元): not an exact figure."""
 
 
 class ProjectBudget(_View):
@@ -246,6 +248,8 @@ class ProjectBudget(_View):
     budget_total_yuan: Decimal | None = None
     budget_flagged: bool = False
     """An unreviewed error-level finding disputes the numbers of one of its records: its budget is not fact."""
+    budget_approximate: bool = False
+    """The record whose budget it is read it from an approximate amount (约27万元): not an exact figure."""
 
 
 class DocumentSummary(_View):

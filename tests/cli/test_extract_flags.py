@@ -131,3 +131,15 @@ def test_extract_flags_show_says_what_the_store_says(corpus_home: Path) -> None:
         ["magnitude"],
         False,
     )
+
+
+def test_extract_flags_list_marks_an_approximate_budget(corpus_home: Path) -> None:
+    table = runner.invoke(app, ["list", "projects", "--home", str(corpus_home)])
+    assert table.exit_code == 0
+    (row,) = [line for line in table.stdout.splitlines() if "博士后科研工作站建设项目" in line]
+    assert "≈270,000.00" in row
+    assert not [line for line in table.stdout.splitlines() if "≈" in line and line != row]
+    rows = json.loads(
+        runner.invoke(app, ["list", "projects", "--home", str(corpus_home), "-f", "json"]).stdout
+    )
+    assert [r["name"] for r in rows if r["budget_total_approximate"]] == ["博士后科研工作站建设项目"]

@@ -6,6 +6,8 @@ stcsm-2025-department-budget.txt's 博士后科研工作站建设项目: "预算
 
 from __future__ import annotations
 
+from decimal import Decimal
+from pathlib import Path
 from urllib.parse import quote
 
 from tests.web.test_app import get, get_json
@@ -43,3 +45,19 @@ def test_approximate_exact_figures_read_as_exact(server: str) -> None:
     assert hits[0]["budget_yuan"] == 113567700 and hits[0]["budget_approximate"] is False
     body = get(f"{server}/project/{hits[0]['id']}")[1]
     assert 'id="budget-approximate"' not in body and "约 ≈" not in body
+
+
+def test_approximate_browse_and_project_lists(server: str, web_home: Path) -> None:
+    import budgetscope
+
+    body = get(f"{server}/browse?year=2025")[1]
+    (row,) = [r for r in body.split("<tr>") if STATION in r]
+    assert "约 ≈</span> 270,000.00" in row
+    assert sum("约 ≈" in r for r in body.split("<tr>")) == 1
+    listed = get_json(f"{server}/api/projects?year=2025")
+    assert [p["name"] for p in listed if p["budget_total_approximate"]] == [STATION]
+    with budgetscope.open(web_home) as bs:
+        once = bs.project_budgets(2025)
+    assert [(p.name, p.budget_total_yuan) for p in once if p.budget_approximate] == [
+        (STATION, Decimal("270000"))
+    ]
