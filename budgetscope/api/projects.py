@@ -22,9 +22,9 @@ from budgetscope.models import (
     ProjectView,
     Series,
     SeriesMember,
+    budget_teller,
     form_unit,
     money_grouped,
-    project_budget,
 )
 
 if TYPE_CHECKING:
@@ -180,7 +180,8 @@ def project_view(store: EntityStore, project_id: str) -> ProjectView | None:
         members = [
             SeriesMember(id=r.id, kind=r.kind, doc=r.doc, line=r.line, page=r.page, year=r.year, name=r.name or r.title,
                          confidence=rows[r.id]["confidence"], this=r.id == project_id,
-                         budget_total_yuan=r.budget_total_yuan, budget_flagged=r.id in flagged)
+                         budget_total_yuan=r.budget_total_yuan, budget_flagged=r.id in flagged,
+                         budget_total_approximate=r.budget_total_approximate)
             for r in store.get_records(rows)
         ]  # fmt: skip
         members.sort(key=lambda m: (m.year or 0, m.doc, m.line or 0))
@@ -199,6 +200,7 @@ def project_view(store: EntityStore, project_id: str) -> ProjectView | None:
             o = other[0]
             linked = LinkedProject(id=o.id, kind=o.kind, doc=o.doc, line=o.line, page=o.page, name=o.name or o.title,
                                    budget_total_yuan=o.budget_total_yuan, confidence=link["confidence"],
+                                   budget_total_approximate=o.budget_total_approximate,
                                    budget_flagged=o.id in flagged_projects(store),
                                    indicators=o.form.indicators if o.form else [])  # fmt: skip
     about = [
@@ -242,7 +244,8 @@ def project_summaries(
         ProjectSummary(id=r["id"], kind=r["kind"], doc=r["doc"], line=r["line"], page=r["page"],
                        department=r["department"], year=r["year"], name=r["name"] or r["title"],
                        budget_total_yuan=Decimal(r["budget_total_yuan"]) if r["budget_total_yuan"] else None,
-                       unit=form_unit(units.get(r["id"]), r["department"]), budget_flagged=r["id"] in flagged)
+                       unit=form_unit(units.get(r["id"]), r["department"]), budget_flagged=r["id"] in flagged,
+                       budget_total_approximate=bool(json.loads(r["extra"] or "{}").get("budget_total_approximate")))
         for r in rows
     ]  # fmt: skip
 
@@ -267,12 +270,14 @@ def project_budgets(
         other = by_id.get(partner.get(p.id, ""))
         told = sorted([p, *([other] if other else [])], key=lambda t: t.kind != "narrative")
         seen.update(t.id for t in told)
-        budget = project_budget((t.kind, t.budget_total_yuan) for t in told)
+        teller = budget_teller([(t.kind, t.budget_total_yuan) for t in told])  # whose budget is the project's
+        budget = None if teller is None else told[teller].budget_total_yuan
         first = told[0]
         out.append(
             ProjectBudget(id=first.id, ids=[t.id for t in told], kinds=[t.kind for t in told],
                           department=first.department, year=first.year, name=first.name, budget_total_yuan=budget,
-                          budget_flagged=budget is not None and any(t.budget_flagged for t in told))
+                          budget_flagged=budget is not None and any(t.budget_flagged for t in told),
+                          budget_approximate=teller is not None and told[teller].budget_total_approximate)
         )  # fmt: skip
     return [
         b for b in out

@@ -13,24 +13,33 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from budgetscope.index.ranking import merge_partners, partner_sources, project_partners
-from budgetscope.models import form_unit
+from budgetscope.models import budget_teller, form_unit
 from budgetscope.store.protocol import EntityStore
 
 
 def one_per_project(store: EntityStore, hits: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """``hits`` (dicts of :class:`~budgetscope.models.SearchHit` fields, in their order) with a record's
     linked partner folded into the first of the two (:func:`~budgetscope.index.ranking.merge_partners`),
-    each with ``sources``, the project's ``budget_yuan``, ``unit`` and ``budget_flagged``."""
+    each with ``sources``, the project's ``budget_yuan``, ``unit``, ``budget_flagged`` and ``budget_approximate``
+    (the record whose budget it is, :func:`~budgetscope.models.budget_teller`, read it from an approximate amount)."""
     partners = project_partners(store)
     missing = [partners[str(h["id"])] for h in hits if str(h["id"]) in partners]
     kept = merge_partners(hits, partners, partner_sources(store, missing))
     _fold_citations(hits, kept)
     units = units_of(store, kept)
     flagged = flagged_of(store, {str(s["doc"]) for merged in kept for s in merged["sources"]})
+    tellers = {
+        r.id: r for r in store.get_records([str(s["id"]) for merged in kept for s in merged["sources"]])
+    }
     for merged in kept:
         merged["unit"] = units.get(str(merged["id"]))
         merged["budget_flagged"] = merged.get("budget_yuan") is not None and any(
             str(s["id"]) in flagged for s in merged["sources"]
+        )
+        told = [tellers[str(s["id"])] for s in merged["sources"] if str(s["id"]) in tellers]
+        i = budget_teller([(r.kind, r.budget_total_yuan) for r in told])  # whose budget the hit shows
+        merged["budget_approximate"] = (
+            merged.get("budget_yuan") is not None and i is not None and (told[i].budget_total_approximate)
         )
     return kept
 

@@ -2,8 +2,9 @@
 
 No I/O here, and nothing imported from the rest of the package. :mod:`.records` holds what the
 pipeline reads (records serialize to the record contract of DESIGN.md with :meth:`Record.contract`),
-:mod:`.statements` a budget's own tables, :mod:`.links` what linking across documents makes (checks,
-links, series) and :mod:`.views` what the application layer answers with.
+:mod:`.coverage` how much of a document was read, :mod:`.statements` a budget's own tables,
+:mod:`.links` what linking across documents makes (checks, links, series) and :mod:`.views` what the
+application layer answers with.
 
 Example:
     >>> from budgetscope.models import Amount
@@ -12,8 +13,17 @@ Example:
     Decimal('600000')
 """
 
+from budgetscope.models.coverage import Coverage, Evidence
 from budgetscope.models.indicators import Comparison, Target
-from budgetscope.models.links import SEVERITY, SEVERITY_ORDER, Check, ProjectLink, SeriesLink, project_budget
+from budgetscope.models.links import (
+    SEVERITY,
+    SEVERITY_ORDER,
+    Check,
+    ProjectLink,
+    SeriesLink,
+    budget_teller,
+    project_budget,
+)
 from budgetscope.models.money import (
     Number,
     decimal_text,
@@ -33,11 +43,9 @@ from budgetscope.models.records import (
     AmountRole,
     Citation,
     Component,
-    Coverage,
     DocNumber,
     Document,
     DocumentKind,
-    Evidence,
     Form,
     Indicator,
     Part,
@@ -114,6 +122,7 @@ __all__ = [
     "SeriesMember",
     "StatedTotal",
     "Target",
+    "budget_teller",
     "decimal_text",
     "document_id",
     "fen",

@@ -13,7 +13,7 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -47,8 +47,20 @@ def project_budget(told: Iterable[tuple[str | None, Decimal | None]]) -> Decimal
     >>> project_budget([("narrative", None), ("form", Decimal("1106700"))]), project_budget([("form", None)])
     (Decimal('1106700'), None)
     """
-    stated = [(kind, budget) for kind, budget in told if budget is not None]
-    return next((b for kind, b in stated if kind == "form"), next((b for _, b in stated), None))
+    told = list(told)
+    i = budget_teller(told)
+    return None if i is None else told[i][1]
+
+
+def budget_teller(told: Sequence[tuple[str | None, Decimal | None]]) -> int | None:
+    """Which of the records (``(kind, budget)``) tells the project's budget (:func:`project_budget`), None when
+    none states one: its budget is approximate when that record's is.
+
+    >>> budget_teller([("narrative", Decimal("270000")), ("form", None)]), budget_teller([("form", None)])
+    (0, None)
+    """
+    stated = [i for i, (_, budget) in enumerate(told) if budget is not None]
+    return next((i for i in stated if told[i][0] == "form"), next(iter(stated), None))
 
 
 SEVERITY_ORDER = {"error": 3, "warning": 2, "info": 1, "ok": 0}

@@ -12,12 +12,14 @@ Example:
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from budgetscope.models.coverage import Coverage
 from budgetscope.models.indicators import Indicator
 from budgetscope.models.money import money_decimal
 
@@ -112,7 +114,8 @@ class Section(_Record):
 
 
 class Amount(_Record):
-    """A monetary amount, normalized to yuan, with its role in the narrative."""
+    """A monetary amount, normalized to yuan, with its role in the narrative; ``approximate`` when the text
+    says it is not exact (约27万元, 50万元左右, 100余万元, either end of a range 100万元-120万元)."""
 
     text: str
     yuan: Decimal
@@ -227,14 +230,26 @@ class Record(_Record):
     period: Period | None = None
     amounts: list[Amount] = Field(default_factory=list)
     budget_total_yuan: Decimal | None = None
+    budget_total_approximate: bool = False
+    """The budget total is read from an approximate amount (预算人民币约27万元): not an exact figure."""
     citations: list[Citation] = Field(default_factory=list)
     implementing_bodies: list[str] = Field(default_factory=list)
     form: Form | None = None
     start: int = 0
     end: int = 0
 
-    def contract(self, *, extracted: bool = True) -> dict[str, Any]:
-        """The record as DESIGN.md's record contract (JSON-ready; amounts in their written form, :func:`.money.yuan`)."""
+    def contract(self, *, extracted: bool = True, flags: Sequence[str] | None = None) -> dict[str, Any]:
+        """The record as DESIGN.md's record contract (JSON-ready; amounts in their written form, :func:`.money.yuan`).
+
+        Beyond DESIGN.md's fields: each amount's ``approximate``, ``budget_total_approximate``, and
+        ``budget_flagged`` with ``flags``, the kinds of the error-level checks that dispute the record's budget
+        (``annual_budget``, ``magnitude``), as given in ``flags`` (``extract``: the document's own checks;
+        ``show``: the store's findings); both null when no ``flags`` are given (not checked).
+
+        >>> r = Record(id="x", kind="narrative", doc="a.txt", title="t", budget_total_yuan=Decimal(5))
+        >>> [r.contract(flags=f)[k] for f in (["annual_budget"], None) for k in ("budget_flagged", "flags")]
+        [True, ['annual_budget'], None, None]
+        """
         out: dict[str, Any] = {
             "id": self.id,
             "kind": self.kind,
@@ -267,12 +282,17 @@ class Record(_Record):
                 "section": a.section,
                 "start": a.start,
                 "end": a.end,
+                "approximate": a.approximate,
             }
             for a in self.amounts
         ]
         out["budget_total_yuan"] = (
             money_decimal(self.budget_total_yuan) if self.budget_total_yuan is not None else None
         )
+        out["budget_total_approximate"] = self.budget_total_approximate
+        kinds = None if flags is None else sorted(set(flags))
+        out["budget_flagged"] = None if kinds is None else bool(kinds)
+        out["flags"] = kinds
         out["citations"] = [
             {
                 "title": c.title,
@@ -319,54 +339,6 @@ class Part(_Record):
     line: int | None = None
     start: int = 0
     end: int = 0
-
-
-class Evidence(_Record):
-    """One sign, in a document's own text, of how many projects it holds (see :class:`Coverage`); ``stated_funds``:
-    a count with the money it states (共计24个一级项目，涉及资金568,368.51万元), count 0 for the money alone."""
-
-    kind: Literal["statement", "stated_funds", "form_title", "form_table", "narrative_heading", "stated_total"]  # fmt: skip
-    text: str
-    count: int = 1
-    page: int | None = None
-    line: int | None = None
-
-
-class Coverage(_Record):
-    """What a document appears to hold against what was read: never silently short.
-
-    ``forms_expected`` / ``narratives_expected`` are the least the document's own evidence shows
-    (its statements "涉及预算项目3个", form titles, 项目名称 cells, goal tables, narrative headings);
-    ``problems`` name what could not be read (an unknown layout, a section that swallowed text).
-    """
-
-    forms_read: int = 0
-    forms_expected: int = 0
-    narratives_read: int = 0
-    narratives_expected: int = 0
-    stated_total_yuan: Decimal | None = None
-    read_total_yuan: Decimal | None = None
-    evidence: list[Evidence] = Field(default_factory=list)
-    problems: list[str] = Field(default_factory=list)
-    notes: list[str] = Field(default_factory=list)
-
-    @property
-    def short(self) -> bool:
-        """True when the document shows more than was read, or something could not be read."""
-        return (
-            self.forms_read < self.forms_expected
-            or self.narratives_read < self.narratives_expected
-            or bool(self.problems)
-        )
-
-    def contract(self) -> dict[str, Any]:
-        """The ``coverage`` object of `segment --format json` (JSON-ready, money exact)."""
-        out = self.model_dump(mode="json", exclude={"stated_total_yuan", "read_total_yuan"})
-        for key in ("stated_total_yuan", "read_total_yuan"):
-            value = getattr(self, key)
-            out[key] = money_decimal(value) if value is not None else None
-        out["short"] = self.short
-        return out
 
 
 class Document(_Record):

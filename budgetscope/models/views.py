@@ -151,6 +151,8 @@ class SearchHit(HitSource):
     unit: str | None = None
     budget_yuan: Decimal | None = None
     budget_flagged: bool = False
+    budget_approximate: bool = False
+    """The budget is read from an approximate amount (预算人民币约27万元): not an exact figure."""
     section: str | None = None
     score: float = 0.0
     snippet: str = ""
@@ -185,6 +187,8 @@ class SeriesMember(_ProjectPlace):
     budget_total_yuan: Decimal | None = None
     budget_flagged: bool = False
     """An unreviewed error-level finding disputes this member's budget (a likely 万元/元 slip): not fact."""
+    budget_total_approximate: bool = False
+    """This member's budget is read from an approximate amount (约27万元): not an exact figure."""
 
 
 class Series(_View):
@@ -205,6 +209,8 @@ class LinkedProject(_ProjectPlace):
     page: int | None = None
     name: str
     budget_total_yuan: Decimal | None = None
+    budget_total_approximate: bool = False
+    """The linked record's budget is read from an approximate amount (约27万元): not an exact figure."""
     budget_flagged: bool = False
     """An unreviewed error-level finding disputes the linked record's numbers: its budget is not fact."""
     confidence: float
@@ -223,6 +229,8 @@ class ProjectSummary(_ProjectPlace):
     unit: str | None = None
     budget_flagged: bool = False
     """An unreviewed error-level finding disputes the project's numbers: its budget is not fact."""
+    budget_total_approximate: bool = False
+    """The budget is read from an approximate amount (约27万元): not an exact figure."""
 
 
 class ProjectBudget(_View):
@@ -240,6 +248,8 @@ class ProjectBudget(_View):
     budget_total_yuan: Decimal | None = None
     budget_flagged: bool = False
     """An unreviewed error-level finding disputes the numbers of one of its records: its budget is not fact."""
+    budget_approximate: bool = False
+    """The record whose budget it is read it from an approximate amount (约27万元): not an exact figure."""
 
 
 class DocumentSummary(_View):
@@ -280,7 +290,10 @@ class ProjectView(_View):
     def contract(self) -> dict[str, Any]:
         """What ``budgetscope show --format json`` prints (JSON-ready but for amounts, Decimal, and other exact
         numbers, see :func:`~budgetscope.models.money.to_json`)."""
-        project = self.record.contract()
+        rid = self.record.id  # the record's budget flagged by the store's findings, as ingest flags it
+        project = self.record.contract(
+            flags=[c.kind for c in self.findings if c.severity == "error" and c.disputes(rid)]
+        )
         for c in project["citations"]:
             c["canonical_title"] = self.canonical_titles.get(c["canonical"])
         series = None

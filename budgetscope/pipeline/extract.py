@@ -29,7 +29,8 @@ from budgetscope.models import (
 from budgetscope.pipeline.citations import find_citations, find_short_names, resolve_short_titles
 from budgetscope.pipeline.dates import parse_period
 from budgetscope.pipeline.link import PolicyIndex
-from budgetscope.pipeline.money import assign_roles, budget_total, find_amounts
+from budgetscope.pipeline.money import assign_roles, find_amounts
+from budgetscope.pipeline.money_roles import budget_total_amounts
 
 ORG_END = re.compile(
     r"(?:委员会|协会|学会|研究会|联合会|基金会|中心|办公室|管理局|(?<!格)局|厅|委|部门|部|处|室|研究院|研究所|学院|院|所|"
@@ -80,9 +81,8 @@ def _extract_narrative(record: Record, year: int | None) -> Record:
         amounts.extend(found)
         citations.extend(find_citations(body, section=key))
     budget = [a for a in amounts if a.section == "budget"]
-    total = budget_total(budget)
-    if total is None:
-        total = _total_stated_elsewhere(record, amounts, budget, year)
+    read = budget_total_amounts(budget) or _total_stated_elsewhere(record, amounts, budget, year)
+    total = sum((a.yuan for a in read), Decimal(0)) if read else None
     period_text = record.sections.get("period")
     period = parse_period(period_text, year=year) if period_text else None
     bodies = implementing_bodies(record.sections.get("implementing_body") or "")
@@ -90,6 +90,7 @@ def _extract_narrative(record: Record, year: int | None) -> Record:
         update={
             "amounts": amounts,
             "budget_total_yuan": total,
+            "budget_total_approximate": any(a.approximate for a in read),
             "period": period,
             "citations": citations,
             "implementing_bodies": bodies,
@@ -127,14 +128,15 @@ def _row_label(body: str, amount: Amount) -> bool:
 
 def _total_stated_elsewhere(
     record: Record, amounts: list[Amount], budget: list[Amount], year: int | None
-) -> Decimal | None:
-    """The budget year's amount as another section states it, when 六、年度预算安排 states no total.
+) -> list[Amount]:
+    """The budget year's amount as another section states it (none: it states none either), when 六、年度预算安排
+    states no total.
 
     "本项目2025年申请预算资金629万元" in the overview counts when the budget section has no amount,
     or only a timing split (1-3月100万元 …) that adds up to it.
     """
     if year is None or any(a.role != "other" for a in budget):
-        return None
+        return []
     cue = re.compile(STATED_ANNUAL.format(year=year))
     split = sum((a.yuan for a in budget), Decimal(0))
     for amount in amounts:
@@ -144,8 +146,8 @@ def _total_stated_elsewhere(
         if not cue.search(body[max(0, amount.start - 30) : amount.start]):
             continue
         if not budget or abs(split - amount.yuan) <= amount.yuan * Decimal("0.005"):
-            return amount.yuan
-    return None
+            return [amount]
+    return []
 
 
 def _extract_form(record: Record) -> Record:

@@ -126,11 +126,21 @@ def budget_total(amounts: list[Amount]) -> Decimal | None:
     >>> budget_total(assign_roles(text, find_amounts(text)))
     Decimal('113567700')
     """
-    for amount in amounts:
-        if amount.role == "total":
-            return amount.yuan
-    sources = [a.yuan for a in amounts if a.role in ("fiscal", "self_raised")]
-    return sum(sources, Decimal(0)) if sources else None
+    read = budget_total_amounts(amounts)
+    return sum((a.yuan for a in read), Decimal(0)) if read else None
+
+
+def budget_total_amounts(amounts: list[Amount]) -> list[Amount]:
+    """The amounts :func:`budget_total` reads the budget from: the first ``total``, else every ``fiscal`` and
+    ``self_raised`` amount (none: no budget stated). The total is approximate when one of them is.
+
+    >>> from budgetscope.pipeline.money import find_amounts
+    >>> text = "预算人民币约27万元。"
+    >>> [(a.text, a.approximate) for a in budget_total_amounts(assign_roles(text, find_amounts(text)))]
+    [('27万元', True)]
+    """
+    total = next((a for a in amounts if a.role == "total"), None)
+    return [total] if total is not None else [a for a in amounts if a.role in ("fiscal", "self_raised")]
 
 
 def _cues(folded: str, ordered: list[Amount]) -> list[tuple[AmountRole | None, int | None]]:
@@ -274,4 +284,4 @@ def _depth(folded: str, offset: int) -> int:
     return max(0, folded.count("(", 0, offset) - folded.count(")", 0, offset))
 
 
-__all__ = ["ENUMERATOR", "annual_doubt", "assign_roles", "budget_total"]
+__all__ = ["ENUMERATOR", "annual_doubt", "assign_roles", "budget_total", "budget_total_amounts"]

@@ -54,17 +54,21 @@ def hit_places(hit: dict[str, Any]) -> str:
 
 def hit_budget(hit: dict[str, Any]) -> str:
     """A hit's budget as search and cites print it (the project's: the form's, else the narrative's), or
-    nothing when neither states one; flagged when a finding disputes it.
+    nothing when neither states one; ``≈`` before one read from an approximate amount (约27万元), flagged
+    when a finding disputes it.
 
     >>> hit_budget({"budget_yuan": 1106700}), hit_budget({"budget_yuan": 5, "budget_flagged": True}), hit_budget({})
     ('1,106,700.00 元', '5.00 元 (flagged: see `budgetscope check`)', '')
+    >>> hit_budget({"budget_yuan": 270000, "budget_approximate": True})
+    '≈270,000.00 元'
     """
     from budgetscope.models import money_grouped
 
     if hit.get("budget_yuan") is None:
         return ""
     flagged = " (flagged: see `budgetscope check`)" if hit.get("budget_flagged") else ""
-    return f"{money_grouped(hit['budget_yuan'])} 元{flagged}"
+    about = "≈" if hit.get("budget_approximate") else ""
+    return f"{about}{money_grouped(hit['budget_yuan'])} 元{flagged}"
 
 
 def stderr() -> Console:
@@ -293,6 +297,16 @@ def extract_files(files: list[Path], *, cache: bool = True) -> tuple[list[Docume
 
     docs, errors = read_documents(files, cache=cache)
     return extract_documents(docs), errors
+
+
+def record_flags(docs: Iterable[Document]) -> dict[str, list[str]]:
+    """Per record id, the kinds of the error-level checks of its document's own that flag its budget, as ingest
+    would (``annual_budget``, ``magnitude`` against its components: :mod:`budgetscope.pipeline.linking.own_checks`;
+    the checks that need the store, against the project's form, its department's total or other years, are not
+    made). A record absent is not flagged."""
+    from budgetscope.pipeline.linking.own_checks import own_flags
+
+    return {rid: kinds for d in docs for rid, kinds in own_flags(d.records).items()}
 
 
 def listed_note(result: dict[str, Any]) -> str | None:

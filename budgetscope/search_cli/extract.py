@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -14,6 +15,7 @@ from budgetscope.search_cli.common import (
     FilesArgument,
     NoCacheOption,
     extract_files,
+    record_flags,
     report_errors,
     stdout,
     warn,
@@ -55,15 +57,18 @@ def command(
         return processed(files)
     docs, errors = extract_files(files, cache=not no_cache)
     records = [r for d in docs for r in d.records]
+    flags = record_flags(
+        docs
+    )  # the document's own checks, as ingest makes them: a budget they dispute is flagged
     if format is ExtractFormat.jsonl:
         for r in records:
-            print(to_json(r.contract()))
+            print(to_json(r.contract(flags=flags.get(r.id, []))))
     elif format is ExtractFormat.json:
-        print(to_json([r.contract() for r in records], indent=1))
+        print(to_json([r.contract(flags=flags.get(r.id, [])) for r in records], indent=1))
     elif docs:  # every file failed: the errors say so, no empty table
         table = Table("doc", "line", "kind", "name", "period", "total (yuan)", "amounts", "citations")
         for r in records:
-            table.add_row(*table_row(r))
+            table.add_row(*table_row(r, flags.get(r.id, [])))
         stdout().print(table)
     from budgetscope.messages import NOT_BUDGET, quoted
 
@@ -80,13 +85,24 @@ def command(
     report_errors(errors)
 
 
-def table_row(r: Record) -> list[str]:
-    """A record's row of the table: its line (a PDF's page, "p.37"), and its amounts counted, a
+def table_row(r: Record, flags: Sequence[str] = ()) -> list[str]:
+    """A record's row of the table: its line (a PDF's page, "p.37"), its total (``≈`` before an approximate
+    one, ``⚠ flagged (annual_budget)`` after one its document's own checks dispute), and its amounts counted, a
     narrative's and its form's (年度资金总额, 财政拨款 …). Plain strings: the console takes no markup
-    (document text is untrusted)."""
+    (document text is untrusted).
+
+    >>> from decimal import Decimal
+    >>> r = Record(id="x", kind="narrative", doc="a.txt", line=3, title="t", budget_total_yuan=Decimal(270000),
+    ...            budget_total_approximate=True)
+    >>> table_row(r, ["annual_budget"])[5]
+    '≈270,000.00 ⚠ flagged (annual_budget)'
+    """
     where = " ".join(filter(None, (str(r.line or ""), f"p.{r.page}" if r.page else "")))
     period = f"{r.period.start}→{r.period.end}" if r.period else ""
-    total = money_grouped(r.budget_total_yuan) if r.budget_total_yuan is not None else ""
+    total = ""
+    if r.budget_total_yuan is not None:
+        total = ("≈" if r.budget_total_approximate else "") + money_grouped(r.budget_total_yuan)
+        total += f" ⚠ flagged ({', '.join(flags)})" if flags else ""
     amounts = len(r.amounts) + (len(r.form.amounts) if r.form is not None else 0)
     name = r.name or r.title
     return [one_line(r.doc), where, r.kind, name, period, total, str(amounts), str(len(r.citations))]

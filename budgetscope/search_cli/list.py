@@ -40,7 +40,7 @@ DOCUMENT_COLUMNS: tuple[str, ...] = (
     "path",
 )
 PROJECT_COLUMNS: tuple[str, ...] = ("id", "kind", "year", "department", "unit", "name", "budget_total_yuan", "budget_flagged",
-                   "doc", "page", "line")  # fmt: skip
+                   "doc", "page", "line", "budget_total_approximate")  # fmt: skip
 
 
 def command(
@@ -111,6 +111,7 @@ def _table(what: ListWhat, rows: list[dict[str, Any]]) -> None:
         table = Table("id", "kind", "year", "department", "project", "budget (元)", "where")
         for r in rows:
             budget = money_grouped(r["budget_total_yuan"]) if r["budget_total_yuan"] is not None else ""
+            budget = ("≈" if budget and r["budget_total_approximate"] else "") + budget  # 约27万元: not exact
             unit = f" / {r['unit']}" if r["unit"] else ""
             table.add_row(
                 r["id"][:8], KIND_SHOWN.get(r["kind"], r["kind"]), _cell(r["year"]), one_line(f"{r['department'] or ''}{unit}"), one_line(r["name"] or ""),

@@ -85,7 +85,8 @@ def linked_budget(linked: dict[str, Any]) -> str:
     kind = "form" if linked["kind"] == "form" else "narrative"
     flagged = "; flagged: see `budgetscope check`" if linked.get("budget_flagged") else ""
     where = place(linked["doc"], linked["line"], linked.get("page"))
-    return f"budget: {_money(linked['budget_total_yuan'])} 元 (from the linked {kind}, {where}; not stated here{flagged})"
+    about = "≈" if linked.get("budget_total_approximate") else ""
+    return f"budget: {about}{_money(linked['budget_total_yuan'])} 元 (from the linked {kind}, {where}; not stated here{flagged})"
 
 
 def _reading(i: dict[str, Any]) -> str:
@@ -129,7 +130,10 @@ def render(details: dict[str, Any]) -> Group:
         if flags := _flags(findings, "period"):
             head.append_text(Text.from_markup("  ⚠ " + flags + "\n"))
     if p["budget_total_yuan"] is not None:
-        head.append(f"{total_name(p)}: {_money(p['budget_total_yuan'])} 元\n")
+        about = "≈" if p.get("budget_total_approximate") else ""  # 约27万元: the text says it is not exact
+        head.append(
+            f"{total_name(p)}: {about}{_money(p['budget_total_yuan'])} 元{' (approximate)' if about else ''}\n"
+        )
         if flags := _flags(findings, "budget_total"):
             head.append_text(Text.from_markup("  ⚠ " + flags.replace("\n", "\n  ⚠ ") + "\n"))
     elif (o := details["linked"]) and o.get("budget_total_yuan") is not None:
@@ -165,7 +169,8 @@ def render(details: dict[str, Any]) -> Group:
         amounts = _table("text", "yuan", "role", "section", "finding", title="amounts", title_justify="left")
         for a in p["amounts"]:
             flag = _flags(findings, "", a["yuan"]) if a["role"] in ("total", "fiscal") else ""
-            amounts.add_row(escape(a["text"]), _money(a["yuan"]), a["role"], escape(a["section"] or ""), flag)
+            yuan = ("≈" if a.get("approximate") else "") + _money(a["yuan"])  # 约5.4万元: its text is 5.4万元
+            amounts.add_row(escape(a["text"]), yuan, a["role"], escape(a["section"] or ""), flag)
         parts.append(amounts)
     if p["citations"]:
         cites = _table("as written", "文号", "section", "canonical", title="citations", title_justify="left")

@@ -73,6 +73,9 @@ def export_rows(store: EntityStore, what: ExportKind | str) -> Iterator[dict[str
 
         yield from ({n: row[n] for n in names} for row in series_years(store))
         return
+    if kind is ExportKind.projects:  # in the fields' order, which is not the view's
+        yield from ({n: row[n] for n in names} for row in _typed(store, view, fields))
+        return
     if kind is ExportKind.citations:
         from budgetscope.store.versions import with_versions_inferred
 

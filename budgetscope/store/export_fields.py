@@ -102,7 +102,7 @@ department string department (预算主管部门)
 year integer budget year
 title string heading verbatim
 name string project name
-budget_total_yuan money annual budget in yuan as stated (exact, 2 decimals)
+budget_total_yuan money annual budget in yuan as stated (exact, 2 decimals; an approximate figure where budget_total_approximate)
 period_start date start of the implementation period
 period_end date end of the implementation period
 period_text string period as written
@@ -119,6 +119,7 @@ findings integer number of findings about the project
 budget_flagged boolean an unreviewed error-level finding disputes the project's numbers (a likely 万元/元 slip, a total its form contradicts): its budget is not fact (see budgetscope check)
 code string the project's code when its name starts with one (Beijing's 11000022T000000428124-中国国际服务贸易交易会: 11000022T000000428124), a key across years
 budget_counted boolean the one record of the project whose budget a sum counts, as search shows it: the form's (its exact figure) when it states one, else its linked narrative's (a project read as narrative and form is not counted twice); false without a budget, for a department-wide form and for a budget an error-level finding disputes (budget_flagged: not fact, left out of sums as /browse and changes leave it out)
+budget_total_approximate boolean the budget total is read from an amount the text says is not exact (预算人民币约27万元, 100万元左右, a range's end): not an exact figure; empty for a project stored before it was kept (until the next ingest)
 """),
     ),
     ExportKind.sections: (
@@ -160,6 +161,7 @@ line integer 1-based line (project heading or table row)
 page integer PDF page: the project's (its first page) for a narrative's or a form's amounts, the row's for a department table's; empty for text documents
 start integer character offset within the section
 end integer character offset of the amount's end within the section
+approximate boolean the text says the amount is not exact: 约27万元 (约, 近, 逾 before it), 50万元左右 (左右, 上下 after it), 100余万元, either end of a range (100万元-120万元, 10-15万元); false for a form's, a component's and a table's amounts, read from their cells
 """),
     ),
     ExportKind.citations: (

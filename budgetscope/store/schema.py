@@ -207,7 +207,8 @@ SELECT p.id, p.kind, p.doc, p.line, p.page, p.department, p.year, p.title, p.nam
   (p.budget_total_yuan IS NOT NULL AND p.kind <> 'department_form'
    AND NOT EXISTS (SELECT 1 FROM findings k WHERE k.project_id = p.id AND k.severity = 'error')
    AND NOT (p.kind = 'narrative' AND EXISTS (SELECT 1 FROM project_links l JOIN projects q ON q.id = l.form_id
-     WHERE l.narrative_id = p.id AND q.budget_total_yuan IS NOT NULL))) AS budget_counted
+     WHERE l.narrative_id = p.id AND q.budget_total_yuan IS NOT NULL))) AS budget_counted,
+  json_extract(p.extra, '$.budget_total_approximate') AS budget_total_approximate
 FROM projects p JOIN documents d ON d.id = p.document_id
 LEFT JOIN forms f ON f.project_id = p.id LEFT JOIN project_series s ON s.project_id = p.id
 ORDER BY p.doc, p.position;
@@ -219,13 +220,12 @@ WHERE x.present = 1 ORDER BY p.doc, p.position, x.position;
 CREATE VIEW export_amounts AS
 SELECT id, project_id, doc, source, project, fiscal_year, administrative_classification,
   functional_classification, economic_classification, role, section, column_label, label, text, amount, amount_fen,
-  currency, line, page, start, "end" FROM (
+  currency, line, page, start, "end", approximate FROM (
   SELECT a.id, a.project_id, p.doc, p.kind AS source, p.name AS project, p.year AS fiscal_year,
     p.department AS administrative_classification, NULL AS functional_classification,
     NULL AS economic_classification, a.role, a.section, NULL AS column_label, NULL AS label, a.text,
-    a.yuan AS amount, a.fen AS amount_fen, 'CNY' AS currency, p.line, p.page, a.start, a."end", 0 AS k1,
-    p.position AS k2,
-    a.position AS k3
+    a.yuan AS amount, a.fen AS amount_fen, 'CNY' AS currency, p.line, p.page, a.start, a."end",
+    a.approximate AS approximate, 0 AS k1, p.position AS k2, a.position AS k3
   FROM amounts a JOIN projects p ON p.id = a.project_id
   UNION ALL
   SELECT p.id || ':' || m.key, p.id, p.doc, 'form', p.name, p.year, p.department, NULL, NULL,
@@ -234,18 +234,18 @@ SELECT id, project_id, doc, source, project, fiscal_year, administrative_classif
         AND t.key IN ('annual_total', 'project_total') ORDER BY t.key = 'project_total' LIMIT 1) THEN 'total'
       ELSE 'other' END,
     'form', m.key, json_extract(f.extra, '$.amount_labels."' || m.key || '"'), NULL, m.yuan, m.fen, 'CNY', p.line,
-    p.page, NULL, NULL, 0, p.position, 1000 + m.position
+    p.page, NULL, NULL, 0, 0, p.position, 1000 + m.position
   FROM form_amounts m JOIN projects p ON p.id = m.project_id JOIN forms f ON f.project_id = m.project_id
   UNION ALL
   SELECT c.id, p.id, p.doc, 'component', COALESCE(p.name, '') || ' / ' || c.name, p.year, p.department, NULL, NULL,
-    'component', 'form', 'component', NULL, NULL, c.yuan, c.fen, 'CNY', p.line, p.page, NULL, NULL, 0, p.position,
+    'component', 'form', 'component', NULL, NULL, c.yuan, c.fen, 'CNY', p.line, p.page, NULL, NULL, 0, 0, p.position,
     2000 + c.position
   FROM components c JOIN projects p ON p.id = c.project_id WHERE c.yuan IS NOT NULL
   UNION ALL
   SELECT b.id, NULL, d.doc, 'table', b.name, d.year, d.department,
     CASE b.scheme WHEN 'functional' THEN b.code END, CASE b.scheme WHEN 'economic' THEN b.code END,
     NULL, b.table_title, b.column_label, COALESCE(b.name || ' / ', '') || b.column_label, b.text, b.yuan, b.fen, 'CNY',
-    CASE WHEN b.page IS NULL THEN b.line END, b.page, NULL, NULL, 1, 0, b.position
+    CASE WHEN b.page IS NULL THEN b.line END, b.page, NULL, NULL, 0, 1, 0, b.position
   FROM budget_lines b JOIN documents d ON d.id = b.document_id
 ) ORDER BY doc, k1, k2, k3;
 CREATE VIEW export_citations AS

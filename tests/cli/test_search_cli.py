@@ -562,7 +562,9 @@ def test_search_cli_ingest_again_embeds_nothing(
 ) -> None:
     from budgetscope.vector.points import points_of_records
 
-    expected = {chunk.id for chunk in points_of_records(map(Record.model_validate, records), "use")}
+    verdict = ("budget_flagged", "flags")  # the checks' word on a record, not part of what was read
+    read = [Record.model_validate({k: v for k, v in r.items() if k not in verdict}) for r in records]
+    expected = {chunk.id for chunk in points_of_records(read, "use")}
     assert set(points(home)) == expected
     result = invoke("ingest", *files, "--home", home)
     assert result.exit_code == 0, result.output
