@@ -250,8 +250,10 @@ def check_encoder(spec: str) -> None:
 
     try:
         shared_encoder(spec).encode_documents(["预算"])
-    except (EncoderError, OSError) as exc:
-        raise IndexNotUpdated(f"nothing stored: {first_line(exc)}") from None
+    except (EncoderError, OSError) as exc:  # an EncoderError is one line of ours, however long its path
+        raise IndexNotUpdated(
+            f"nothing stored: {exc if isinstance(exc, EncoderError) else first_line(exc)}"
+        ) from None
 
 
 def _index_after(
