@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from budgetscope.errors import BudgetscopeError
 
 if TYPE_CHECKING:
+    from budgetscope.index.ingest import IngestSummary
     from budgetscope.models import PolicyDocument
 
 
@@ -35,7 +36,28 @@ NO_INDEX_HINT = (
 
 
 class IndexNotUpdated(BudgetscopeError):
-    """The store was written but the search index could not be brought in line with it."""
+    """The search index could not be brought in line with the store: ``reason`` says why in one line (the
+    server and what it answered, the disk full …). After an ingest or a load, ``summary`` is what it did
+    (the :class:`~budgetscope.index.ingest.IngestSummary`: the documents stored, the files that failed) and
+    the message says what the store holds; what was stored stays, pending for the next index update.
+
+    >>> str(IndexNotUpdated.because("cannot reach Qdrant at http://127.0.0.1:6399: connection refused"))
+    'search index not updated (the store is): cannot reach Qdrant at http://127.0.0.1:6399: connection refused'
+    """
+
+    def __init__(
+        self, message: str, *, reason: str | None = None, summary: IngestSummary | None = None
+    ) -> None:
+        super().__init__(message)
+        self.reason = reason or message
+        self.summary = summary
+
+    @classmethod
+    def because(
+        cls, reason: str, *, stored: str = "the store is", summary: IngestSummary | None = None
+    ) -> IndexNotUpdated:
+        """``search index not updated (STORED): REASON``, where ``stored`` says what the store holds."""
+        return cls(f"search index not updated ({stored}): {reason}", reason=reason, summary=summary)
 
 
 class UnknownDepartment(BudgetscopeError):
