@@ -5,15 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from budgetscope.errors import BudgetscopeError
+from budgetscope.errors import BudgetscopeError, InvalidFilter, InvalidQuery
 
 if TYPE_CHECKING:
     from budgetscope.index.ingest import IngestSummary
     from budgetscope.models import PolicyDocument
-
-
-class InvalidQuery(BudgetscopeError, ValueError):
-    """A query or its options the API does not take: empty, over the length limit, ``top_k`` below 1."""
 
 
 class YearsOutOfOrder(InvalidQuery):
@@ -23,6 +19,11 @@ class YearsOutOfOrder(InvalidQuery):
     def __init__(self, since: int, year: int, *, latest: bool) -> None:
         self.since, self.year, self.latest = since, year, latest
         super().__init__(f"since {since} must be before {'the latest year' if latest else 'year'} {year}")
+
+
+class UnknownCheckKind(InvalidQuery):
+    """A check kind that is none of :data:`~budgetscope.models.CHECK_KINDS` (nor their short names) and none
+    the store holds: ``check --kind`` refuses it as a usage mistake (exit 2), ``checks(kind=…)`` raises it."""
 
 
 class NoSearchIndex(BudgetscopeError):
@@ -146,3 +147,11 @@ def describe(exc: BaseException) -> str:
         return str(exc)
     first = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else ""
     return f"unexpected {type(exc).__name__}: {first} (run with --verbose for the traceback)"
+
+
+__all__ = [
+    "NO_INDEX_HINT", "AmbiguousDepartment", "AmbiguousPolicyDocument", "AmbiguousProject", "BudgetscopeError",
+    "DocumentNotFound", "IndexBusy", "IndexNotUpdated", "InvalidFilter", "InvalidQuery", "LineOutOfRange",
+    "NoSearchIndex", "PandasMissing", "ProjectNotFound", "UnknownCheckKind", "UnknownDepartment",
+    "UnknownPolicyDocument", "UnreadableLoad", "YearsOutOfOrder", "describe",
+]  # fmt: skip

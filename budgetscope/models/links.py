@@ -51,6 +51,13 @@ def project_budget(told: Iterable[tuple[str | None, Decimal | None]]) -> Decimal
     return next((b for kind, b in stated if kind == "form"), next((b for _, b in stated), None))
 
 
+CHECK_KINDS = {"department_total": "total", "narrative_form_amount": "amount", "narrative_form_period": "period",
+               "narrative_form_name": "name", "magnitude": "unit", "project_sum": "sum", "table_sum": "table",
+               "period_year": "year", "forms_total": "forms", "goal_indicator": "goal", "listed_project": "listed",
+               "annual_budget": "annual"}  # fmt: skip
+"""Every kind of check :mod:`budgetscope.pipeline.linking` makes (whether a store holds findings of it or not)
+→ its short name, as ``check``'s table shows it; ``check --kind`` and ``checks(kind=…)`` take either."""
+
 SEVERITY_ORDER = {"error": 3, "warning": 2, "info": 1, "ok": 0}
 """Severities from the gravest; ``check --fail-on`` compares with it."""
 
