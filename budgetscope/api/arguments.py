@@ -91,6 +91,28 @@ def search_filters(filters: SearchFilters | Mapping[str, Any] | None) -> SearchF
         ) from None
 
 
+def listed_filters(filters: SearchFilters | Mapping[str, Any] | None) -> dict[str, Any]:
+    """:meth:`~budgetscope.api.Budgetscope.listed`'s filters as the index takes them, checked as
+    :func:`search_filters` checks them; its ``department`` may also be a list of names (any of them).
+
+    >>> listed_filters({"department": ["杭州市交通运输局"], "year": 2026})
+    {'year': 2026, 'department': ['杭州市交通运输局']}
+    """
+    if filters is None or not isinstance(filters, Mapping) or not isinstance(filters.get("department"), list):
+        return (search_filters(filters) or _no_filters()).as_dict()
+    names = filters["department"]
+    if not all(isinstance(n, str) for n in names):
+        raise InvalidFilter(f"filters: department: give a name or a list of names, not {names!r}"[:300])
+    rest = search_filters({k: v for k, v in filters.items() if k != "department"}) or _no_filters()
+    return {**rest.as_dict(), "department": list(names)}
+
+
+def _no_filters() -> SearchFilters:
+    from budgetscope.models import SearchFilters
+
+    return SearchFilters()
+
+
 def check_kind(kind: str | None, stored: Collection[str]) -> str | None:
     """The check kind ``kind`` names: a kind of :data:`~budgetscope.models.CHECK_KINDS`, its short name (as
     ``check``'s table shows it) or a kind the store holds; else :class:`UnknownCheckKind` naming them all.
@@ -153,6 +175,7 @@ __all__ = [
     "SearchMode",
     "check_kind",
     "export_request",
+    "listed_filters",
     "one_or_many",
     "record_kind",
     "search_filters",

@@ -181,16 +181,17 @@ class Budgetscope(StoredReads):
         self, query: str, filters: SearchFilters | Mapping[str, Any] | None = None
     ) -> list[dict[str, Any]]:
         """The projects a project list names that ``query`` names, of which no form or narrative was read
-        (``check``'s ``listed_project``; no hit shows them), within the filters (:mod:`.listed`). The query
-        and the filters are refused as :meth:`search` refuses them."""
-        from budgetscope.api.arguments import search_filters
+        (``check``'s ``listed_project``; no hit shows them), within the filters (:mod:`.listed`; its
+        ``department`` may be a list of names). The query and the filters are refused as :meth:`search`
+        refuses them."""
+        from budgetscope.api.arguments import listed_filters
         from budgetscope.api.errors import InvalidQuery
         from budgetscope.api.listed import listed_only
         from budgetscope.api.searching import query_error
 
         if (bad := query_error(query)) is not None:
             raise InvalidQuery(bad)
-        wanted = (search_filters(filters) or SearchFilters()).as_dict()
+        wanted = listed_filters(filters)
         with self._store() as store:
             return listed_only(store, query, wanted)
 

@@ -61,6 +61,14 @@ def test_api_arguments_search_filters_are_invalid_filters(bs: Budgetscope) -> No
     assert _refused(lambda: bs.listed("科普", {"kind": "bogus"}), InvalidFilter) == (
         "filters: kind: unknown kind 'bogus' (known: narrative, form)"
     )  # was [] for any filter value
+    assert _refused(
+        lambda: bs.listed("科普", {"department": ["上海市科学技术协会"], "kind": "x"}), InvalidFilter
+    ) == (
+        "filters: kind: unknown kind 'x' (known: narrative, form)"
+    )  # a list of departments (listed takes one) does not spare the other filters their check
+    assert _refused(lambda: bs.listed("科普", {"department": [2026]}), InvalidFilter).startswith(
+        "filters: department: give a name or a list of names"
+    )
     assert _refused(lambda: bs.search("科普", mode="bm25"), InvalidQuery) == (  # type: ignore[arg-type]
         "unknown search mode 'bm25': expected hybrid, dense, sparse"
     )
