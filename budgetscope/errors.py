@@ -19,4 +19,22 @@ class BudgetscopeError(Exception):
     """A request that cannot be answered; ``str(exc)`` is a one-line message naming what and why."""
 
 
-__all__ = ["BudgetscopeError"]
+class InvalidQuery(BudgetscopeError, ValueError):
+    """A query or an argument the API does not take, as the CLI refuses its options (a usage mistake, exit 2
+    there): an empty query, ``top_k`` below 1, a year that is not a whole number, an unknown check kind …"""
+
+
+class InvalidFilter(InvalidQuery):
+    """A search filter the API does not take (an unknown ``kind`` or ``section``, a ``year`` that is not a
+    whole number): ``field: why``, as :class:`~budgetscope.models.SearchFilters` names the first bad field.
+
+    >>> from budgetscope.models import SearchFilters
+    >>> try:
+    ...     SearchFilters(year="2026")
+    ... except InvalidFilter as exc:
+    ...     print(exc)
+    year: Input should be a valid integer
+    """
+
+
+__all__ = ["BudgetscopeError", "InvalidFilter", "InvalidQuery"]

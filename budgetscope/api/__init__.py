@@ -20,11 +20,13 @@ from budgetscope.api.errors import (
     DocumentNotFound,
     IndexBusy,
     IndexNotUpdated,
+    InvalidFilter,
     InvalidQuery,
     LineOutOfRange,
     NoSearchIndex,
     PandasMissing,
     ProjectNotFound,
+    UnknownCheckKind,
     UnknownDepartment,
     UnknownPolicyDocument,
     UnreadableLoad,
@@ -66,7 +68,9 @@ def extract(path: Path | str) -> Document:
     return extract_documents([segment(path)])[0]
 
 
-def process(paths: Iterable[Path | str], *, workers: int | None = None) -> Iterator[tuple[str, str | None]]:
+def process(
+    paths: Path | str | Iterable[Path | str], *, workers: int | None = None
+) -> Iterator[tuple[str, str | None]]:
     """The map step of a parallel ingest: each file (in order) read as ``ingest`` reads it, as one JSON
     line for :meth:`Budgetscope.load`, with the file's one-line error (None when it was read).
     ``workers``: processes (default: one per core, up to 4, when a PDF is among the files or there are
@@ -74,10 +78,13 @@ def process(paths: Iterable[Path | str], *, workers: int | None = None) -> Itera
 
     >>> [(line[:40], error) for line, error in process(["corpus/sast-2026-performance-targets.txt"])]
     [('{"format": "budgetscope-processed/1", "p', None)]
+
+    One path alone may be given as it is; ``workers`` below 1 is :class:`InvalidQuery`.
     """
+    from budgetscope.api.arguments import one_or_many, worker_count
     from budgetscope.index.bulk import process_to_lines
 
-    return process_to_lines(paths, workers)
+    return process_to_lines(one_or_many(paths), worker_count(workers))
 
 
 __all__ = [
@@ -89,6 +96,7 @@ __all__ = [
     "DocumentNotFound",
     "IndexBusy",
     "IndexNotUpdated",
+    "InvalidFilter",
     "InvalidQuery",
     "LineOutOfRange",
     "NoSearchIndex",
@@ -96,6 +104,7 @@ __all__ = [
     "ProjectNotFound",
     "Rows",
     "SearchFilters",
+    "UnknownCheckKind",
     "UnknownDepartment",
     "UnknownPolicyDocument",
     "UnreadableLoad",

@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from budgetscope.api.arguments import MODES
 from budgetscope.api.errors import (
     NO_INDEX_HINT,
     AmbiguousPolicyDocument,
@@ -23,8 +24,6 @@ from budgetscope.api.errors import (
 
 if TYPE_CHECKING:
     from budgetscope.models import SearchHit
-
-MODES = ("hybrid", "dense", "sparse")
 
 
 def wire(hit: SearchHit) -> dict[str, Any]:

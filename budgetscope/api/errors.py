@@ -5,14 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from budgetscope.errors import BudgetscopeError
+from budgetscope.errors import BudgetscopeError, InvalidFilter, InvalidQuery
 
 if TYPE_CHECKING:
+    from budgetscope.index.ingest import IngestSummary
     from budgetscope.models import PolicyDocument
-
-
-class InvalidQuery(BudgetscopeError, ValueError):
-    """A query or its options the API does not take: empty, over the length limit, ``top_k`` below 1."""
 
 
 class YearsOutOfOrder(InvalidQuery):
@@ -22,6 +19,11 @@ class YearsOutOfOrder(InvalidQuery):
     def __init__(self, since: int, year: int, *, latest: bool) -> None:
         self.since, self.year, self.latest = since, year, latest
         super().__init__(f"since {since} must be before {'the latest year' if latest else 'year'} {year}")
+
+
+class UnknownCheckKind(InvalidQuery):
+    """A check kind that is none of :data:`~budgetscope.models.CHECK_KINDS` (nor their short names) and none
+    the store holds: ``check --kind`` refuses it as a usage mistake (exit 2), ``checks(kind=…)`` raises it."""
 
 
 class NoSearchIndex(BudgetscopeError):
@@ -35,7 +37,28 @@ NO_INDEX_HINT = (
 
 
 class IndexNotUpdated(BudgetscopeError):
-    """The store was written but the search index could not be brought in line with it."""
+    """The search index could not be brought in line with the store: ``reason`` says why in one line (the
+    server and what it answered, the disk full …). After an ingest or a load, ``summary`` is what it did
+    (the :class:`~budgetscope.index.ingest.IngestSummary`: the documents stored, the files that failed) and
+    the message says what the store holds; what was stored stays, pending for the next index update.
+
+    >>> str(IndexNotUpdated.because("cannot reach Qdrant at http://127.0.0.1:6399: connection refused"))
+    'search index not updated (the store is): cannot reach Qdrant at http://127.0.0.1:6399: connection refused'
+    """
+
+    def __init__(
+        self, message: str, *, reason: str | None = None, summary: IngestSummary | None = None
+    ) -> None:
+        super().__init__(message)
+        self.reason = reason or message
+        self.summary = summary
+
+    @classmethod
+    def because(
+        cls, reason: str, *, stored: str = "the store is", summary: IngestSummary | None = None
+    ) -> IndexNotUpdated:
+        """``search index not updated (STORED): REASON``, where ``stored`` says what the store holds."""
+        return cls(f"search index not updated ({stored}): {reason}", reason=reason, summary=summary)
 
 
 class UnknownDepartment(BudgetscopeError):
@@ -124,3 +147,11 @@ def describe(exc: BaseException) -> str:
         return str(exc)
     first = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else ""
     return f"unexpected {type(exc).__name__}: {first} (run with --verbose for the traceback)"
+
+
+__all__ = [
+    "NO_INDEX_HINT", "AmbiguousDepartment", "AmbiguousPolicyDocument", "AmbiguousProject", "BudgetscopeError",
+    "DocumentNotFound", "IndexBusy", "IndexNotUpdated", "InvalidFilter", "InvalidQuery", "LineOutOfRange",
+    "NoSearchIndex", "PandasMissing", "ProjectNotFound", "UnknownCheckKind", "UnknownDepartment",
+    "UnknownPolicyDocument", "UnreadableLoad", "YearsOutOfOrder", "describe",
+]  # fmt: skip

@@ -84,7 +84,7 @@ class HeldIndex:
         with self._updates:
             with self.lock:
                 if self.closes != since:
-                    raise IndexNotUpdated(f"search index not updated (the store is): {CLOSED}")
+                    raise IndexNotUpdated.because(CLOSED)
                 kept = self._index is not None
                 if self._index is None:
                     try:
@@ -96,7 +96,7 @@ class HeldIndex:
                         ).open()
                         self._opened_to_update = True
                     except VectorIndexError as exc:  # held by another process beyond the wait, damaged
-                        raise IndexNotUpdated(f"search index not updated (the store is): {exc}") from None
+                        raise IndexNotUpdated.because(str(exc)) from None
                 index = self._index
                 index.read_only = False
             try:

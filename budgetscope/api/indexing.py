@@ -8,8 +8,8 @@ from __future__ import annotations
 import os
 import sys
 import threading
-from collections.abc import Callable, Iterable
-from contextlib import AbstractContextManager
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -196,7 +196,7 @@ def update_index(
     except (VectorIndexError, EncoderError, OSError, sqlite3.Error) as exc:
         if isinstance(exc, BrokenPipeError):
             raise
-        raise IndexNotUpdated(f"search index not updated (the store is): {describe(exc)}") from exc
+        raise IndexNotUpdated.because(describe(exc)) from exc
     finally:
         store.close()
 
@@ -237,9 +237,28 @@ def ingest_and_index(
         paths, home, force=force, workers=workers, on_progress=on_progress, on_document=on_document,
         strict=strict,
     )  # fmt: skip
-    return summary, _index_after(
-        changed, home, index, qdrant_url, encoder, on_progress, before_index, updating
-    )
+    with _telling(summary):
+        return summary, _index_after(
+            changed, home, index, qdrant_url, encoder, on_progress, before_index, updating
+        )
+
+
+@contextmanager
+def _telling(summary: IngestSummary) -> Iterator[None]:
+    """An index update after an ingest or load that fails says what the store now holds, and carries the
+    summary (its files stored and failed, which a front end still reports): :class:`IndexNotUpdated`."""
+    from budgetscope.messages import counted
+
+    try:
+        yield
+    except IndexNotUpdated as exc:
+        n = summary.written
+        stored = (
+            f"{counted(n, 'document')} stored: `budgetscope index` adds {'it' if n == 1 else 'them'} later"
+            if n
+            else "nothing stored by this run"
+        )
+        raise IndexNotUpdated.because(exc.reason, stored=stored, summary=summary) from exc
 
 
 def check_encoder(spec: str) -> None:
@@ -250,8 +269,10 @@ def check_encoder(spec: str) -> None:
 
     try:
         shared_encoder(spec).encode_documents(["预算"])
-    except (EncoderError, OSError) as exc:
-        raise IndexNotUpdated(f"nothing stored: {first_line(exc)}") from None
+    except (EncoderError, OSError) as exc:  # an EncoderError is one line of ours, however long its path
+        raise IndexNotUpdated(
+            f"nothing stored: {exc if isinstance(exc, EncoderError) else first_line(exc)}"
+        ) from None
 
 
 def _index_after(
@@ -310,9 +331,10 @@ def load_and_index(
         summary, written = load_jsonl(files, home, force=force, on_progress=on_progress)
     except BulkLoadError as exc:
         raise UnreadableLoad(str(exc)) from None
-    return summary, _index_after(
-        written, home, index, qdrant_url, encoder, on_progress, before_index, updating
-    )
+    with _telling(summary):
+        return summary, _index_after(
+            written, home, index, qdrant_url, encoder, on_progress, before_index, updating
+        )
 
 
 def indexed(home: Path) -> bool:

@@ -62,9 +62,10 @@ def filters_error(exc: Exception) -> str:
     """
     from pydantic import ValidationError
 
-    if isinstance(exc, ValidationError) and (errors := exc.errors()):
-        where = ".".join(str(p) for p in errors[0]["loc"])
-        return f"{where}: {str(errors[0]['msg']).removeprefix('Value error, ')}"
+    from budgetscope.models.views import validation_message
+
+    if isinstance(exc, ValidationError):
+        return validation_message(exc)
     return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
 
 

@@ -26,7 +26,6 @@ Example:
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import hashlib
 import importlib.util
@@ -34,7 +33,6 @@ import itertools
 import os
 import threading
 import unicodedata
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import numpy as np
@@ -203,22 +201,6 @@ class E5Encoder:
         return normalize_rows(self._load().query(list(texts))) if texts else _empty(self.dim)
 
 
-@contextlib.contextmanager
-def _hub_offline() -> Iterator[None]:
-    """The Hugging Face hub offline while a model is imported and loaded, the caller's environment
-    restored afterwards (a library does not change its host's settings for good)."""
-    saved = {k: os.environ.get(k) for k in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE")}
-    for key, value in saved.items():
-        if value is None:
-            os.environ[key] = "1"
-    try:
-        yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-
-
 class SentenceTransformerEncoder:
     """A sentence-transformers model by Hugging Face name (already in the local cache) or directory.
 
@@ -239,12 +221,25 @@ class SentenceTransformerEncoder:
 
     def _load(self) -> Any:
         if self._model is None:
-            with _hub_offline():
+            from budgetscope.index.st_model import hub_offline, quiet_load
+
+            with hub_offline(), quiet_load():
                 self._model = self._load_offline()
         return self._model
 
     def _load_offline(self) -> Any:
-        """The model, from the local cache or directory only."""
+        """The model, from its folder or the local cache only; a folder with no model, or an id not in
+        the cache, is said in a few words before the library is asked (:mod:`.st_model`)."""
+        from budgetscope.index.st_model import is_folder_spec, missing_model, model_folder, uncached_id
+
+        folder = is_folder_spec(self.model)
+        if folder and (why := missing_model(self.model)):
+            raise EncoderUnavailable(f"encoder {self.name!r}: {why} (nothing is downloaded)")
+        if not folder and uncached_id(self.model, os.environ.get("SENTENCE_TRANSFORMERS_HOME")):
+            raise EncoderUnavailable(
+                f"encoder {self.name!r}: no folder {self.model!r} here, and no model of that name in the "
+                "Hugging Face cache of this machine (nothing is downloaded; give the model's folder, st:/path)"
+            )
         sentence_transformer = _model_class(self.name, "sentence_transformers", "SentenceTransformer")
         try:
             from transformers.utils import logging as transformers_logging
@@ -255,14 +250,19 @@ class SentenceTransformerEncoder:
         try:
             return _instance(
                 sentence_transformer,
-                model_name_or_path=self.model,
+                model_name_or_path=str(model_folder(self.model)) if folder else self.model,
                 device=self.device,
                 local_files_only=True,
             )
         except (OSError, ValueError) as exc:
             reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            where = (
+                f"the model folder {model_folder(self.model)}"
+                if folder
+                else f"the cached model {self.model!r}"
+            )
             raise EncoderUnavailable(
-                f"encoder {self.name!r}: model not found on this machine (no download is attempted): {reason}"
+                f"encoder {self.name!r}: cannot load {where} (nothing is downloaded): {reason}"
             ) from None
 
     @property

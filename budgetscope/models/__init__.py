@@ -1,6 +1,7 @@
 """Typed models: the vocabulary every layer of budgetscope speaks.
 
-No I/O here, and nothing imported from the rest of the package. :mod:`.records` holds what the
+No I/O here, and nothing imported from the rest of the package but the root of its errors
+(:mod:`budgetscope.errors`). :mod:`.records` holds what the
 pipeline reads (records serialize to the record contract of DESIGN.md with :meth:`Record.contract`),
 :mod:`.coverage` how much of a document was read, :mod:`.statements` a budget's own tables,
 :mod:`.links` what linking across documents makes (checks, links, series) and :mod:`.views` what the
@@ -16,6 +17,7 @@ Example:
 from budgetscope.models.coverage import Coverage, Evidence
 from budgetscope.models.indicators import Comparison, Target
 from budgetscope.models.links import (
+    CHECK_KINDS,
     SEVERITY,
     SEVERITY_ORDER,
     Check,
@@ -77,6 +79,7 @@ from budgetscope.models.views import (
 )
 
 __all__ = [
+    "CHECK_KINDS",
     "FORM_TEXT_SECTIONS",
     "FORM_TOTAL_KEYS",
     "MAX_TOP_K",

@@ -63,6 +63,13 @@ def budget_teller(told: Sequence[tuple[str | None, Decimal | None]]) -> int | No
     return next((i for i in stated if told[i][0] == "form"), next(iter(stated), None))
 
 
+CHECK_KINDS = {"department_total": "total", "narrative_form_amount": "amount", "narrative_form_period": "period",
+               "narrative_form_name": "name", "magnitude": "unit", "project_sum": "sum", "table_sum": "table",
+               "period_year": "year", "forms_total": "forms", "goal_indicator": "goal", "listed_project": "listed",
+               "annual_budget": "annual"}  # fmt: skip
+"""Every kind of check :mod:`budgetscope.pipeline.linking` makes (whether a store holds findings of it or not)
+→ its short name, as ``check``'s table shows it; ``check --kind`` and ``checks(kind=…)`` take either."""
+
 SEVERITY_ORDER = {"error": 3, "warning": 2, "info": 1, "ok": 0}
 """Severities from the gravest; ``check --fail-on`` compares with it."""
 

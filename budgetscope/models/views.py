@@ -1,16 +1,17 @@
 """What the application layer answers with: search hits, filters, checks, a project's whole view.
 
-No I/O here, and nothing imported from the rest of the package but the other :mod:`budgetscope.models` modules.
+No I/O here, and nothing imported from the rest of the package but the other :mod:`budgetscope.models` modules
+and the root of its errors (:mod:`budgetscope.errors`: a bad filter is an ``InvalidFilter``).
 
 Example:
     >>> SearchFilters(year=2026, section="plan").as_dict()
     {'year': 2026, 'section': 'plan'}
-    >>> from pydantic import ValidationError
+    >>> from budgetscope.errors import InvalidFilter
     >>> try:
     ...     SearchFilters(section="nowhere")
-    ... except ValidationError as exc:
-    ...     print(exc.errors()[0]["msg"][:38])
-    Value error, unknown section 'nowhere'
+    ... except InvalidFilter as exc:
+    ...     print(str(exc)[:39])
+    section: unknown section 'nowhere' (kno
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError, field_validator
 
+from budgetscope.errors import InvalidFilter
 from budgetscope.models.links import Check
 from budgetscope.models.money import Number, money_decimal, number
 from budgetscope.models.records import SECTION_KEYS, Indicator, Record, section_key
@@ -33,6 +35,15 @@ def form_unit(implementer: str | None, department: str | None) -> str | None:
     ('杭州市道路运输管理服务中心', None)
     """
     return implementer if implementer and implementer != department else None
+
+
+def validation_message(exc: ValidationError) -> str:
+    """The first bad field of a pydantic error and its own message, on one line: ``field: why``."""
+    errors = exc.errors()
+    if not errors:
+        return str(exc).splitlines()[0]
+    where = ".".join(str(p) for p in errors[0]["loc"]) or "filters"
+    return f"{where}: {str(errors[0]['msg']).removeprefix('Value error, ')}"
 
 
 class _View(BaseModel):
@@ -63,6 +74,14 @@ class SearchFilters(_View):
     section: str | None = None
     cites: str | list[str] | None = None
     kind: SearchKind | None = None
+
+    def __init__(self, **filters: Any) -> None:
+        """A bad value is an :class:`~budgetscope.errors.InvalidFilter` naming the first bad field and
+        why, on one line (not pydantic's count of errors and their links)."""
+        try:
+            super().__init__(**filters)
+        except ValidationError as exc:
+            raise InvalidFilter(validation_message(exc)) from None
 
     @field_validator("kind", mode="before")
     @classmethod

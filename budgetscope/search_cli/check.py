@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import sys
 from enum import StrEnum
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -19,7 +18,7 @@ from rich.markup import escape
 from rich.table import Column, Table
 
 from budgetscope.messages import one_line
-from budgetscope.models import SEVERITY_ORDER, to_json
+from budgetscope.models import CHECK_KINDS, SEVERITY_ORDER, to_json
 from budgetscope.search_cli.common import HomeOption, fail, stderr, stdout, usage
 
 CHECK_FIELDS = ["severity", "status", "kind", "doc", "page", "line", "subject", "stated", "stated_yuan", "found",
@@ -27,15 +26,7 @@ CHECK_FIELDS = ["severity", "status", "kind", "doc", "page", "line", "subject", 
                 "project_id", "other_id", "id"]  # fmt: skip
 
 
-SHORT_KIND = {"department_total": "total", "narrative_form_amount": "amount", "narrative_form_period": "period",
-              "narrative_form_name": "name", "magnitude": "unit", "project_sum": "sum", "table_sum": "table",
-              "period_year": "year", "forms_total": "forms", "goal_indicator": "goal", "listed_project": "listed",
-              "annual_budget": "annual"}  # fmt: skip
-"""Every kind of check (whether the store holds findings of it or not) → its short name in the table."""
-
-KINDS = ", ".join(SHORT_KIND)
-LONG_KIND = {short: kind for kind, short in SHORT_KIND.items()}
-"""The table's short name of a check → its kind: ``--kind`` takes either."""
+KINDS = ", ".join(CHECK_KINDS)
 
 
 class CheckFormat(StrEnum):
@@ -65,27 +56,6 @@ def _where(doc: str | None, page: int | None, line: int | None) -> str:
     return f"{doc}:{line}" if line else f"{doc} p.{page}" if page else doc
 
 
-def _stored_doc(doc: str, stored: list[str]) -> str:
-    """The stored document a ``--doc`` names: its file name (a path given is taken by its name), else a
-    one-line error naming the nearest stored names.
-
-    >>> _stored_doc("/data/a.txt", ["a.txt"])
-    'a.txt'
-    """
-    import difflib
-
-    name = Path(doc).name if doc.strip() else doc
-    if name in stored:
-        return name
-    near = [d for d in stored if name and name.lower() in d.lower()] or difflib.get_close_matches(
-        name, stored, n=5, cutoff=0.4
-    )
-    shown = ", ".join(near[:5]) if near else ", ".join(stored[:5]) + (", …" if len(stored) > 5 else "")
-    raise fail(
-        f"no document {doc!r} in the store ({'did you mean' if near else 'stored'}: {shown or 'none'})"
-    )
-
-
 def render(rows: list[dict[str, Any]], *, every: bool = False) -> None:
     """One table per document: severity, line, check, message, the other number's place, the id; for
     the findings marked as reviewed (``check --reviewed``), when and why."""
@@ -113,7 +83,7 @@ def render(rows: list[dict[str, Any]], *, every: bool = False) -> None:
             table.add_row(
                 row["severity"] if row["status"] != "rounded" else "ok (rounded)",
                 " ".join(filter(None, (str(row["line"] or ""), f"p.{row['page']}" if row["page"] else ""))),
-                SHORT_KIND.get(row["kind"], escape(row["kind"])),
+                CHECK_KINDS.get(row["kind"], escape(row["kind"])),
                 escape(one_line(row["message"])),
                 escape(one_line(other)),
                 row["id"].removeprefix("check:")[:12],
@@ -168,29 +138,24 @@ def command(
 ) -> None:
     """List findings: unit slips, sums, periods, narrative vs form, 编制说明 totals vs the document's tables."""
     import budgetscope
+    from budgetscope.api.arguments import check_kind
+    from budgetscope.api.errors import UnknownCheckKind
     from budgetscope.store.protocol import StoreError
 
     if note is not None and not review:
         raise usage("--note is kept with --review: give the findings it explains (--review ID)")
     try:
         bs = budgetscope.open(home)
-        kind = LONG_KIND.get(kind, kind) if kind is not None else None
-        if kind is not None and kind not in (
-            known := {*SHORT_KIND, *bs.check_kinds()}
-        ):  # a usage error: exit 2
-            raise typer.BadParameter(
-                f"unknown check kind {kind!r} (known: {', '.join(sorted(known))}, or as the table names them: "
-                f"{', '.join(sorted(LONG_KIND))})",
-                param_hint="--kind",
-            )
+        try:  # as the API refuses it (one list of kinds), but a usage mistake here: exit 2
+            kind = check_kind(kind, bs.check_kinds()) if kind is not None else None
+        except UnknownCheckKind as exc:
+            raise typer.BadParameter(str(exc), param_hint="--kind") from None
         if review or unreview:
             for ids, mark in ((review or [], True), (unreview or [], False)):
                 verb = "reviewed (hidden)" if mark else "shown again"
                 for cid in bs.review(ids, note=note, reviewed=mark) if ids else []:
                     stderr().print(f"{cid}: {verb}", highlight=False, markup=False)
             return
-        if doc is not None:
-            doc = _stored_doc(doc, sorted(d.doc for d in bs.documents()))
         found = bs.checks(every=every, kind=kind, doc=doc, reviewed=reviewed)
     except (StoreError, budgetscope.BudgetscopeError) as exc:
         raise fail(str(exc)) from None

@@ -206,11 +206,11 @@ def read_documents(paths: Iterable[Path], *, cache: bool = True) -> tuple[list[D
         return read_in_parallel(paths, cache=None if cache else False, on_progress=progress)
 
 
-def report_errors(errors: list[str]) -> None:
-    """Print each error on one line of stderr and exit non-zero when there were any."""
+def report_errors(errors: list[str], *, leave: bool = True) -> None:
+    """Print each error on one line of stderr and (with ``leave``) exit non-zero when there were any."""
     for e in errors:
         print(f"error: {one_line(e)}", file=sys.stderr)
-    if errors:
+    if errors and leave:
         raise typer.Exit(1)
 
 

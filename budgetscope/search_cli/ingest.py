@@ -78,7 +78,7 @@ def command(
     ] = False,
 ) -> None:
     """Ingest budget documents into the entity store: idempotent, one transaction per document."""
-    from budgetscope.api import BudgetscopeError
+    from budgetscope.api import BudgetscopeError, IndexNotUpdated
     from budgetscope.api.indexing import ingest_and_index, load_and_index
     from budgetscope.index.ingest import IngestError
     from budgetscope.remote import ServeError, ServeUnavailable, hand_over, holder
@@ -93,6 +93,9 @@ def command(
     if serving is not None and encoder and encoder != serving.encoder:
         raise fail(f"the `budgetscope serve` holding this index (pid {serving.pid}) runs another encoder")
     started = time.monotonic()
+    not_indexed: IndexNotUpdated | None = (
+        None  # the store written, the index not: summary and errors, then it
+    )
     try:
         with Progress("load" if from_jsonl else "ingest", quiet=quiet) as progress:
             done = None
@@ -116,6 +119,10 @@ def command(
                     before_index=lambda: progress.phase("index"),
                 )  # fmt: skip
                 summary = ingested.as_dict()
+    except IndexNotUpdated as exc:
+        if exc.summary is None:  # nothing stored (an encoder that cannot load)
+            raise fail_from(exc) from None
+        summary, points, not_indexed = exc.summary.as_dict(), None, exc
     except (IngestError, StoreError, BudgetscopeError, ServeError) as exc:
         raise fail_from(exc) from None
     if format is IngestFormat.json:  # data: the files by the paths they are stored by
@@ -127,6 +134,9 @@ def command(
             points,
             time.monotonic() - started,
         )
+    if not_indexed is not None:
+        report_errors([said(e) for e in summary["failed"]], leave=False)
+        raise fail_from(not_indexed)
     report_errors([said(e) for e in summary["failed"]])
 
 

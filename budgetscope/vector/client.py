@@ -16,6 +16,7 @@ Example (opening connects, creating is explicit):
 from __future__ import annotations
 
 import contextlib
+import re
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
@@ -39,6 +40,15 @@ if TYPE_CHECKING:
     from qdrant_client import QdrantClient, models
 
     from budgetscope.index.encoders import Encoder
+
+
+def _reason(exc: BaseException) -> str:
+    """Why a server did not answer, in words: the first line of the error without its ``[Errno N]``.
+
+    >>> _reason(ConnectionRefusedError(111, "Connection refused"))
+    'Connection refused'
+    """
+    return re.sub(r"^\[Errno -?\d+\]\s*", "", first_line(exc))
 
 
 def build_filter(where: list[Condition]) -> models.Filter | None:
@@ -121,7 +131,7 @@ class ClientIndex(VectorIndex):
         try:
             yield
         except ResponseHandlingException as exc:
-            raise VectorIndexError(f"cannot reach Qdrant at {self.where}: {first_line(exc)}") from None
+            raise VectorIndexError(f"cannot reach Qdrant at {self.where}: {_reason(exc)}") from None
         except (OSError, sqlite3.Error) as exc:
             if not is_disk_full(exc, self.path):
                 raise
@@ -138,7 +148,9 @@ class ClientIndex(VectorIndex):
         kwargs: dict[str, Any] = (
             {"path": str(self.path)}
             if self.path
-            else {"url": self.url, "api_key": self.api_key}
+            # no version check: qdrant-client runs it on a thread that warns on stderr when the server does
+            # not answer, which our first request says in one line (VectorIndexError) instead
+            else {"url": self.url, "api_key": self.api_key, "check_compatibility": False}
             if self.url
             else {"location": self.location}
         )
@@ -158,9 +170,7 @@ class ClientIndex(VectorIndex):
                 time.sleep(0.2)
             except (ValueError, KeyError, TypeError, EOFError, OSError) as exc:
                 if isinstance(exc, OSError) and self.path is None:
-                    raise VectorIndexError(
-                        f"cannot reach Qdrant at {self.where}: {first_line(exc)}"
-                    ) from None
+                    raise VectorIndexError(f"cannot reach Qdrant at {self.where}: {_reason(exc)}") from None
                 raise VectorIndexError(
                     f"index {self.where} is damaged ({type(exc).__name__}: {first_line(exc)}); "
                     "delete that folder and run `budgetscope index --rebuild`"

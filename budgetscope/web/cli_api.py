@@ -22,11 +22,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from budgetscope.api.arguments import MODES
 from budgetscope.models import to_json
 from budgetscope.remote import TOKEN_HEADER
 from budgetscope.web.data import UNAVAILABLE, Data
-
-MODES = ("hybrid", "dense", "sparse")
 
 
 class BadRequest(ValueError):

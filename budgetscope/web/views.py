@@ -136,6 +136,7 @@ def facet_note(hits: int, weak: int) -> str:
 
 
 ZH_ERRORS: dict[str, str] = {
+    "InvalidFilter": "参数无效",
     "InvalidQuery": "查询无效",
     "NoSearchIndex": "尚未建立搜索索引",
     "IndexNotUpdated": "搜索索引未能更新",

@@ -86,7 +86,9 @@ def test_list_csv_writes_its_cells_as_export_does(corpus_home: Path) -> None:
 
 def test_list_mistakes_are_one_line(corpus_home: Path, tmp_path: Path) -> None:
     unknown = invoke("list", "projects", "--doc", "nope.txt", "--home", corpus_home)
-    assert unknown.exit_code == 1 and unknown.stderr.startswith("error: no stored document named 'nope.txt'")
+    assert unknown.exit_code == 1 and unknown.stderr.startswith(
+        "error: no document 'nope.txt' in the store ("
+    )
     empty = invoke("list", "--home", tmp_path / "empty")
     assert empty.exit_code == 1 and "run `budgetscope ingest` first" in empty.stderr
     assert invoke("list", "things", "--home", corpus_home).exit_code == 2

@@ -621,7 +621,7 @@ def test_search_cli_an_encoder_that_cannot_load_costs_nothing(
     dropped (search still answers); `ingest` with an unknown encoder fails before anything is stored."""
     before = points(small_home)
     result = invoke("index", "--rebuild", "--encoder", "st:/nonexistent/model", "--home", small_home)
-    assert result.exit_code == 1 and "model not found on this machine" in result.stderr
+    assert result.exit_code == 1 and "no model folder at /nonexistent/model" in result.stderr
     assert points(small_home) == before and search_json(small_home, "科技馆建筑体大修", "--top-k", "1")
     verbose = invoke("--verbose", "index", "--encoder", "st:/nonexistent/model", "--home", small_home)
     assert verbose.exit_code == 1 and "Traceback" in verbose.stderr and "EncoderUnavailable" in verbose.stderr
@@ -632,7 +632,9 @@ def test_search_cli_an_encoder_that_cannot_load_costs_nothing(
         "ingest", corpus / "sast-2023-department-budget.txt", "--home", fresh, "--encoder", "st:/no/model"
     )
     assert (
-        result.exit_code == 1 and "nothing stored: " in result.stderr and "model not found" in result.stderr
+        result.exit_code == 1
+        and "nothing stored: " in result.stderr
+        and "no model folder at /no/model" in result.stderr
     )
     assert not (fresh / "budgetscope.sqlite").exists()
 
