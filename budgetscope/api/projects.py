@@ -287,8 +287,9 @@ def project_budgets(
 
 def document_summaries(store: EntityStore) -> list[DocumentSummary]:
     """The stored documents by name, each with its number of projects (a department-wide form is no
-    project, as /browse and search count: counted apart), its reading warnings and what its checks say
-    it holds beyond what was read (:func:`~budgetscope.api.coverage_gaps.coverage_gaps`)."""
+    project, as /browse and search count: counted apart), its reading warnings and what it holds beyond
+    what was read: its reading's notes (projects with targets stated, no form printed) and its checks'
+    findings (:func:`~budgetscope.api.coverage_gaps.coverage_gaps`)."""
     from collections import Counter
 
     from budgetscope.api.coverage_gaps import GAP_KINDS, coverage_gaps
@@ -299,17 +300,21 @@ def document_summaries(store: EntityStore) -> list[DocumentSummary]:
         counts[row["doc"], row["kind"] == "department_form"] += 1
     documents = sorted(store.select("documents"), key=lambda r: r["doc"])
     warned: dict[str, Decimal] = {}  # the stated 合计 a document's "coverage short" warning names already
+    noted: dict[
+        str, list[str]
+    ] = {}  # what its reading noted (17 projects with targets stated, no form printed)
     for r in documents:
         told = document_coverage(r)
         stated, read = (told.stated_total_yuan, told.read_total_yuan) if told else (None, None)
         if stated is not None and read is not None and read < stated:
             warned[r["doc"]] = stated
+        noted[r["doc"]] = list(told.notes) if told else []
     gaps = coverage_gaps((c for kind in GAP_KINDS for c in checks(store, kind=kind)), warned)
     return [
         DocumentSummary(doc=r["doc"], path=r["path"], kind=r["kind"], department=r["department"], year=r["year"],
                         pages=r["pages"], chars=r["chars"], projects=counts[r["doc"], False],
                         department_forms=counts[r["doc"], True],
-                        warnings=json.loads(r["warnings"] or "[]"), gaps=gaps.get(r["doc"], []))
+                        warnings=json.loads(r["warnings"] or "[]"), gaps=[*noted[r["doc"]], *gaps.get(r["doc"], [])])
         for r in documents
     ]  # fmt: skip
 

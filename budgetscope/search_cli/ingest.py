@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import re
 import time
 from collections.abc import Callable
@@ -100,7 +101,7 @@ def command(
         with Progress("load" if from_jsonl else "ingest", quiet=quiet) as progress:
             done = None
             if serving is not None:  # None when it does not answer (it is not our serve): write here
-                request = {"paths": [str(p.resolve()) for p in paths] if paths else None, "force": force,
+                request = {"paths": [_resolved(p) for p in paths] if paths else None, "force": force,
                            "workers": workers, "strict": strict, "from_jsonl": from_jsonl, "no_index": no_index}  # fmt: skip
                 with contextlib.suppress(ServeUnavailable):
                     done = hand_over(serving, "/api/cli/ingest", request, progress, progress.phase)
@@ -140,6 +141,17 @@ def command(
     report_errors([said(e) for e in summary["failed"]])
 
 
+def _resolved(path: Path) -> str:
+    """The file ``path`` names, for a serve started elsewhere; a broken link or a loop as given (absolute),
+    for the serve to say what it is.
+
+    >>> _resolved(Path("/nonexistent/a.pdf"))
+    '/nonexistent/a.pdf'
+    """
+    resolved = os.path.realpath(path)
+    return resolved if os.path.exists(resolved) else os.path.abspath(path)
+
+
 def as_given(paths: list[Path] | None) -> Callable[[str], str]:
     """A message of the ingest with each file named as the command line gave it (``dir/a.pdf``): ingest
     stores a file by its absolute path (a serve, which the CLI hands the files to, by its resolved one),
@@ -149,11 +161,9 @@ def as_given(paths: list[Path] | None) -> Callable[[str], str]:
     >>> said(f"{Path('dir/a.pdf').absolute()}: not a readable PDF")
     'dir/a.pdf: not a readable PDF'
     """
-    import os
-
     given: dict[str, str] = {}
-    for p in paths or []:
-        for where in (os.path.abspath(p), str(p.resolve())):
+    for p in paths or []:  # the resolved path only where it is the file (not a broken link's target, a loop)
+        for where in dict.fromkeys((os.path.abspath(p), _resolved(p))):
             if where != str(p):
                 given.setdefault(where, str(p).rstrip(os.sep) or str(p))
     if not given:

@@ -4,6 +4,8 @@ same through a running serve; a PDF printing a table page twice is stored, said 
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -38,6 +40,37 @@ def stored(home: Path) -> list[str]:
         return sorted(d.doc for d in bs.documents())
 
 
+@contextlib.contextmanager
+def serving(home: Path) -> Iterator[None]:
+    """A serve of ``home`` running in this process, advertised there (the CLI hands its ingests to it)."""
+    import threading
+    import time
+
+    import uvicorn
+
+    import budgetscope
+    from budgetscope.remote import advertise, new_token, withdraw
+    from budgetscope.web.app import create_app
+    from budgetscope.web.data import Data
+    from tests.web.conftest import free_port
+
+    token, port = new_token(), free_port()
+    with budgetscope.open(home) as bs:
+        app_ = create_app(Data(bs), cli_token=token)
+        server = uvicorn.Server(uvicorn.Config(app_, host="127.0.0.1", port=port, log_level="warning"))
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        while not server.started:
+            time.sleep(0.05)
+        advertised = advertise(home, url=f"http://127.0.0.1:{port}/", token=token, encoder=bs.encoder)
+        try:
+            yield
+        finally:
+            withdraw(home, advertised)
+            server.should_exit = True
+            thread.join(timeout=10)
+
+
 def test_ingest_cli_a_file_the_store_refuses_is_one_line_and_the_batch_goes_on(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -58,17 +91,7 @@ def test_ingest_cli_through_a_serve_a_file_the_store_refuses_is_one_line(
 ) -> None:
     """The ingest handed to a running serve (in this process, advertised in the home) reports the
     same: the serve stores the others and the CLI prints the one line."""
-    import threading
-    import time
-
-    import uvicorn
-
-    import budgetscope
     import budgetscope.remote as remote
-    from budgetscope.remote import advertise, new_token, withdraw
-    from budgetscope.web.app import create_app
-    from budgetscope.web.data import Data
-    from tests.web.conftest import free_port
 
     _checks_twice_for(monkeypatch, CHANGSHA.name)
     handed: list[str] = []
@@ -81,21 +104,8 @@ def test_ingest_cli_through_a_serve_a_file_the_store_refuses_is_one_line(
     monkeypatch.setattr(remote, "hand_over", hand_over)
     home = tmp_path / "home"
     assert invoke("ingest", HANGZHOU, "--home", home, "--encoder", "hash", "-q").exit_code == 0
-    token, port = new_token(), free_port()
-    with budgetscope.open(home) as bs:
-        app_ = create_app(Data(bs), cli_token=token)
-        server = uvicorn.Server(uvicorn.Config(app_, host="127.0.0.1", port=port, log_level="warning"))
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        while not server.started:
-            time.sleep(0.05)
-        serving = advertise(home, url=f"http://127.0.0.1:{port}/", token=token, encoder=bs.encoder)
-        try:
-            result = invoke("ingest", XIAN, CHANGSHA, "--home", home)
-        finally:
-            withdraw(home, serving)
-            server.should_exit = True
-            thread.join(timeout=10)
+    with serving(home):
+        result = invoke("ingest", XIAN, CHANGSHA, "--home", home)
     assert handed == ["/api/cli/ingest"]
     assert result.exit_code == 1, result.output
     assert errors(result) == [
@@ -118,3 +128,28 @@ def test_ingest_cli_a_pdf_printing_a_table_page_twice_is_stored_with_a_warning(t
         in result.stderr
     )
     assert stored(home) == sorted([XIAN.name, twice.name, HANGZHOU.name])
+
+
+@pytest.mark.parametrize("through_serve", [False, True])
+def test_ingest_cli_a_symlink_loop_or_broken_link_named_alone_is_one_line_each(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, through_serve: bool
+) -> None:
+    """A symlink loop named on the command line (review 30 #1: resolving it raised before any file was
+    read: "unexpected RuntimeError", no summary, and through a serve nothing of the batch stored) and a
+    broken link (#7: its target was named as the link itself) are one line each; the others stored."""
+    monkeypatch.chdir(tmp_path)
+    Path("loop1.pdf").symlink_to("loop2.pdf")
+    Path("loop2.pdf").symlink_to("loop1.pdf")
+    Path("broken.pdf").symlink_to(tmp_path / "nowhere.pdf")
+    home = tmp_path / "home"
+    assert invoke("ingest", HANGZHOU, "--home", home, "--encoder", "hash", "-q").exit_code == 0
+    with serving(home) if through_serve else contextlib.nullcontext():
+        result = invoke("ingest", "loop1.pdf", XIAN, "broken.pdf", "--home", home)
+    assert result.exit_code == 1, result.output
+    assert "unexpected" not in result.output
+    assert errors(result) == [
+        "error: loop1.pdf: symbolic link loop",
+        f"error: broken.pdf: broken symbolic link (to {tmp_path / 'nowhere.pdf'})",
+    ]
+    assert "1 written, 0 unchanged, 2 failed" in result.stderr
+    assert stored(home) == sorted([XIAN.name, HANGZHOU.name])

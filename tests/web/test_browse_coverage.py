@@ -111,3 +111,15 @@ def test_browse_coverage_says_a_shortfall_once(tmp_path: Path) -> None:
     assert [w for w in doc.warnings if w.startswith("coverage short: stated 合计 4,174,100.00 yuan")]
     cell = _coverage_cells(home)["changsha-letters-and-calls-2026-p22-23.pdf"]
     assert cell.count("4,174,100") == 1, cell
+
+
+def test_browse_coverage_a_budget_stating_projects_with_targets_and_printing_no_form(tmp_path: Path) -> None:
+    """Wuxi's budget (pp.1, 36 as text) says "本部门共17个项目纳入绩效目标管理，涉及财政性资金合计12,796.25万元"
+    and prints no form (review 30 #6): /browse and `list documents` say so, never "complete"."""
+    wuxi = tmp_path / "wuxi-commerce-2026-department-budget.txt"
+    shutil.copy(EXCERPTS / "text" / "wuxi-commerce-2026-department-budget.p1-36.text", wuxi)
+    home = _home(tmp_path, wuxi)
+    note = "states 17 projects with performance targets; prints no target forms"
+    assert _coverage_cells(home)[wuxi.name] == f"未能核全 not all accounted for {note}"
+    listed = runner.invoke(app, ["list", "--home", str(home), "--format", "json"])
+    assert {d["doc"]: d["gaps"] for d in json.loads(listed.stdout)} == {wuxi.name: [note]}
