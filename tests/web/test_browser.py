@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
+from urllib.request import urlopen
 
+import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from tests.web.conftest import HOSTILE_DEPARTMENT, HOSTILE_NAME
+from tests.web.conftest import HOSTILE_DEPARTMENT, HOSTILE_NAME, serving
+
+CENTRAL = "central-letters-and-calls-2026-p26-30.pdf"
+"""The 国家信访局 excerpt: the 信息化运行维护项目 narrative on its p.1 (the budget's p.26), its form on p.5 (p.30)."""
 
 
 def _open(driver: Any, url: str, shots: Path, name: str) -> None:
@@ -141,3 +148,45 @@ def test_browser_document_html_shows_as_text_on_every_page(
     assert HOSTILE_DEPARTMENT in _text(d, ".crumbs")
     assert d.execute_script("return window.__xss") is None
     assert not d.find_elements(By.CSS_SELECTOR, "main b, main img, main script, main i, option i")
+
+
+@pytest.fixture(scope="module")
+def pdf_server(tmp_path_factory: pytest.TempPathFactory, embed_once: Any) -> Iterator[str]:
+    """`serve` on a home holding the 国家信访局 excerpt (a PDF: a narrative and the form linked to it), indexed."""
+    import budgetscope
+    from tests.conftest import CORPUS
+
+    home = tmp_path_factory.mktemp("pdf-home")
+    with embed_once(), budgetscope.open(home) as bs:
+        assert not bs.ingest([CORPUS / "excerpts" / CENTRAL]).failed
+    with serving(home) as url:
+        yield url
+
+
+def test_browser_pdf_hit_gives_its_pages_and_linked_form_as_the_cli_does(
+    pdf_server: str, browser: Any, tmp_path: Path
+) -> None:
+    """A PDF narrative's hit gave the line of an internal text rendering (:19) and left out its linked form:
+    the page gives each place of the project as the CLI does (:func:`hit_places`: the narrative's page,
+    then the form's), on the search page and the cites page."""
+    from budgetscope.search_cli.common import hit_places
+
+    d = browser
+    with urlopen(f"{pdf_server}/api/search?q={quote('信访')}", timeout=120) as r:
+        (api_hit,) = [h for h in json.load(r) if h["name"] == "信息化运行维护项目"]
+    cli = hit_places(api_hit)
+    assert cli.endswith(f"p.1, {CENTRAL} p.5"), cli  # the narrative's page, then its form's
+    _open(d, f"{pdf_server}/search?q={quote('信访')}", tmp_path, "30-pdf-search")
+    (hit,) = [
+        h for h in d.find_elements(By.CSS_SELECTOR, "#results .result") if "信息化运行维护项目" in h.text
+    ]
+    where = hit.find_element(By.CSS_SELECTOR, ".where")
+    assert where.text == cli
+    links = where.find_elements(By.TAG_NAME, "a")
+    assert [a.text.rsplit(" ", 1)[-1] for a in links] == ["p.1", "p.5"]
+    assert all(a.get_attribute("href").endswith(f"/document/{CENTRAL}") for a in links)
+    _open(d, f"{pdf_server}/cites?q={quote('信访工作条例')}", tmp_path, "31-pdf-cites")
+    (row,) = [
+        r for r in d.find_elements(By.CSS_SELECTOR, "table#citing tbody tr") if "信息化运行维护项目" in r.text
+    ]
+    assert [div.text for div in row.find_elements(By.CSS_SELECTOR, "td.where div")] == cli.split(", ")
