@@ -35,7 +35,7 @@ from budgetscope.models import SECTION_KEYS, PolicyDocument, SearchFilters, to_j
 from budgetscope.web import charts, views
 from budgetscope.web.data import UNAVAILABLE, Data, flagged_budgets, group_projects
 from budgetscope.web.marks import highlights
-from budgetscope.web.safety import SecurityHeaders, clean_query
+from budgetscope.web.safety import SOURCE_CSP, SecurityHeaders, clean_query
 from budgetscope.web.upload import upload_routes
 
 HERE = Path(__file__).parent
@@ -330,9 +330,8 @@ def create_app(data: Data, *, allow_upload: bool = False, cli_token: str | None 
         if path is None:
             return error_page(request, "no source file for this document", 404)
         if path.suffix.lower() == ".pdf":
-            return FileResponse(
-                path, media_type="application/pdf", content_disposition_type="inline", filename=path.name
-            )
+            return FileResponse(path, media_type="application/pdf", content_disposition_type="inline",
+                                filename=path.name, headers={"Content-Security-Policy": SOURCE_CSP})  # fmt: skip
         from budgetscope.pipeline.load import LoadError, decode
 
         try:  # a text budget in GB18030 or Big5 is sent as the UTF-8 text it was read as

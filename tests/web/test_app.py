@@ -112,7 +112,7 @@ def test_app_no_request_path_reaches_outside_the_home(server: str) -> None:
     status, body, headers = get(f"{server}/source/sast-2026-department-budget.txt")
     assert status == 200 and "上海市科学技术协会" in body
     assert headers["X-Content-Type-Options"] == "nosniff"
-    assert "script-src 'self'" in headers["Content-Security-Policy"]
+    assert "script-src 'none'" in headers["Content-Security-Policy"]
 
 
 def test_app_serve_command_listens_on_localhost_by_default() -> None:

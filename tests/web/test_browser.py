@@ -190,3 +190,35 @@ def test_browser_pdf_hit_gives_its_pages_and_linked_form_as_the_cli_does(
         r for r in d.find_elements(By.CSS_SELECTOR, "table#citing tbody tr") if "信息化运行维护项目" in r.text
     ]
     assert [div.text for div in row.find_elements(By.CSS_SELECTOR, "td.where div")] == cli.split(", ")
+
+
+PROBE = """
+const done = arguments[arguments.length - 1], refused = [];
+document.addEventListener("securitypolicyviolation", (e) => refused.push(e.effectiveDirective));
+const script = document.createElement("script");
+script.src = "/static/probe.js";
+document.body.appendChild(script);
+const object = document.createElement("object");
+object.data = "/static/style.css";
+document.body.appendChild(object);
+setTimeout(() => done(refused), 1000);
+"""
+"""A script and an object of the page's own origin put in a page: what its policy refuses."""
+
+
+def test_browser_pages_run_no_script_and_embed_no_object(
+    server: str, pdf_server: str, browser: Any, tmp_path: Path
+) -> None:
+    """The README says pages run no script: the browser refuses any, even one of the server's own
+    origin (the policy said script-src 'self'), and any object; a stored PDF keeps its viewer."""
+    d = browser
+    pages = ["/", f"/search?q={quote('科普')}", "/browse", f"/cites?q={quote('全民科学素质纲要')}", "/docs"]
+    for i, path in enumerate(pages):
+        _open(d, server + path, tmp_path, f"40-policy-{i}")
+        assert d.find_elements(By.TAG_NAME, "script") == [], path  # no page has a script of its own
+        refused = d.execute_async_script(PROBE)
+        assert {"script-src-elem", "object-src"} <= set(refused), (path, refused)
+    with urlopen(f"{pdf_server}/source/{CENTRAL}", timeout=120) as r:
+        policy = r.headers["Content-Security-Policy"]
+    assert r.headers["Content-Type"] == "application/pdf" and "object-src 'self'" in policy
+    assert "script-src 'none'" in policy
