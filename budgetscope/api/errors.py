@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from budgetscope.errors import BudgetscopeError
+from budgetscope.errors import BudgetscopeError, NamesOptions, Option
 
 if TYPE_CHECKING:
     from budgetscope.models import PolicyDocument
@@ -15,13 +15,18 @@ class InvalidQuery(BudgetscopeError, ValueError):
     """A query or its options the API does not take: empty, over the length limit, ``top_k`` below 1."""
 
 
-class YearsOutOfOrder(InvalidQuery):
+class YearsOutOfOrder(NamesOptions, InvalidQuery):
     """``changes``' earlier year (``since``) is not before the later one (``year``: given, or the
-    department's latest stored, ``latest``)."""
+    department's latest stored, ``latest``).
+
+    >>> str(YearsOutOfOrder(2026, 2023, latest=False)), str(YearsOutOfOrder(2026, 2026, latest=True))
+    ('--since 2026 must be before --year 2023', '--since 2026 must be before the latest year 2026')
+    """
 
     def __init__(self, since: int, year: int, *, latest: bool) -> None:
         self.since, self.year, self.latest = since, year, latest
-        super().__init__(f"since {since} must be before {'the latest year' if latest else 'year'} {year}")
+        later = f"the latest year {year}" if latest else Option("year", year)
+        super().__init__(Option("since", since), " must be before ", later)
 
 
 class NoSearchIndex(BudgetscopeError):
@@ -47,7 +52,7 @@ class AmbiguousDepartment(UnknownDepartment):
     the message lists them."""
 
 
-class UnknownPolicyDocument(BudgetscopeError):
+class UnknownPolicyDocument(NamesOptions):
     """A ``cites`` filter names no known policy document."""
 
 

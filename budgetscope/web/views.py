@@ -13,6 +13,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from budgetscope.errors import NamesOptions, web_parameter
 from budgetscope.models import (
     FORM_TEXT_SECTIONS,
     FORM_TOTAL_KEYS,
@@ -133,6 +134,17 @@ def facet_note(hits: int, weak: int) -> str:
         f"计数只含 {hits - weak} 个较强的结果 Counts of the {hits - weak} confident hits: "
         f"the {weak} weak hits are not counted"
     )
+
+
+def said(exc: BaseException) -> str:
+    """An error's one line as the web says it: an option it names is the request's parameter
+    (``since=2026``), not the command line's ``--since 2026`` (:class:`~budgetscope.errors.NamesOptions`).
+
+    >>> from budgetscope.api import YearsOutOfOrder
+    >>> said(YearsOutOfOrder(2026, 2023, latest=False)), said(ValueError("year must be a year"))
+    ('since=2026 must be before year=2023', 'year must be a year')
+    """
+    return exc.said(web_parameter) if isinstance(exc, NamesOptions) else str(exc)
 
 
 ZH_ERRORS: dict[str, str] = {

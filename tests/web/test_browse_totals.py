@@ -173,7 +173,7 @@ def test_changes_page_flags_only_the_disputed_years_budget(client: object) -> No
     latest = client.get("/api/changes", params={"department": SAST, "since": "2026"})  # type: ignore[attr-defined]
     assert (
         latest.status_code == 400
-        and latest.json()["error"] == "since 2026 must be before the latest year 2026"
+        and latest.json()["error"] == "since=2026 must be before the latest year 2026"
     )
 
 
