@@ -263,9 +263,9 @@ def project_context(view: ProjectView, data: Data) -> dict[str, Any]:
                 heading = span.heading if span else SECTION_NAMES[key]
                 sections.append({"key": key, "heading": heading, "html": section_marks(record, key, text)})
     elif record.form is not None:
-        for label, text in record.form.texts.items():
-            key = FORM_TEXT_SECTIONS.get(label, "form")
-            sections.append({"key": key, "heading": label, "html": section_marks(record, key, text)})
+        for label, text in record.form.texts.items():  # headed by the label printed (总体目标), else the key
+            key, heading = FORM_TEXT_SECTIONS.get(label, "form"), record.form.text_labels.get(label, label)
+            sections.append({"key": key, "heading": heading, "html": section_marks(record, key, text)})
     members = view.series.members if view.series else []
     chart = None
     if members:

@@ -222,3 +222,17 @@ def test_browser_pages_run_no_script_and_embed_no_object(
         policy = r.headers["Content-Security-Policy"]
     assert r.headers["Content-Type"] == "application/pdf" and "object-src 'self'" in policy
     assert "script-src 'none'" in policy
+
+
+def test_browser_form_page_heads_its_goal_with_the_label_printed(
+    pdf_server: str, browser: Any, tmp_path: Path
+) -> None:
+    """The 国家信访局 form (p.30) prints its goal under 年度总体目标: its page heads the goal so (it was
+    headed 年度绩效目标, the name the reader files every goal under)."""
+    d = browser
+    with urlopen(f"{pdf_server}/api/projects", timeout=120) as r:
+        (form,) = [p for p in json.load(r) if p["kind"] == "form"]
+    _open(d, f"{pdf_server}/project/{form['id']}", tmp_path, "50-form-goal")
+    goal = d.find_element(By.ID, "section-goals")
+    assert goal.find_element(By.TAG_NAME, "h2").text == "年度总体目标"
+    assert "年度绩效目标" not in _text(d, "main")
