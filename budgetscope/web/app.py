@@ -178,8 +178,8 @@ def create_app(data: Data, *, allow_upload: bool = False, cli_token: str | None 
             department = clean_query(request.query_params.get("department")) or None
             hits = data.bs.cites(q, year=year, department=department)
         except AmbiguousPolicyDocument as exc:
-            return {"q": q, "documents": [], "hits": [], "candidates": exc.candidates, "error": views.said(exc),
-                    "error_zh": views.zh_error(exc)}  # fmt: skip
+            return {"q": q, "documents": [], "hits": [], "candidates": exc.candidates,
+                    "error": views.said(exc), "error_zh": views.zh_error(exc)}  # fmt: skip
         except UNAVAILABLE:  # no store, or one that cannot be read: the app's 503
             raise
         except (ValueError, BudgetscopeError) as exc:  # a bad year, an unknown department
@@ -337,7 +337,8 @@ def create_app(data: Data, *, allow_upload: bool = False, cli_token: str | None 
             return error_page(request, "no source file for this document", 404)
         if path.suffix.lower() == ".pdf":
             return FileResponse(path, media_type="application/pdf", content_disposition_type="inline",
-                                filename=path.name, headers={"Content-Security-Policy": SOURCE_CSP})  # fmt: skip
+                                filename=path.name,
+                                headers={"Content-Security-Policy": SOURCE_CSP})  # fmt: skip
         from budgetscope.pipeline.load import LoadError, decode
 
         try:  # a text budget in GB18030 or Big5 is sent as the UTF-8 text it was read as

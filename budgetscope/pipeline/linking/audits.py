@@ -218,8 +218,9 @@ def sum_checks(record: Record) -> list[Check]:
                 continue
             total = amounts[total_key]
             if len(parts) >= alone or sum((p[1] for p in parts), Decimal(0)) > total:
+                named = printed.get(total_key) or _FORM_LABELS[total_key]
                 out.append(_sum_check(r, check_key, total, yuan_text(total), parts, f"form.{total_key}",
-                                      f"form {printed.get(total_key) or _FORM_LABELS[total_key]}"))  # fmt: skip
+                                      f"form {named}"))  # fmt: skip
         components = [(c.name, c.yuan, _CENT) for c in r.form.components if c.yuan is not None]
         if total_key is not None and len(components) >= 2:
             sums = {amounts[k] for k in FORM_TOTAL_KEYS if k in amounts}
