@@ -5,20 +5,25 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from budgetscope.errors import BudgetscopeError, InvalidFilter, InvalidQuery
+from budgetscope.errors import BudgetscopeError, InvalidFilter, InvalidQuery, NamesOptions, Option
 
 if TYPE_CHECKING:
     from budgetscope.index.ingest import IngestSummary
     from budgetscope.models import PolicyDocument
 
 
-class YearsOutOfOrder(InvalidQuery):
+class YearsOutOfOrder(NamesOptions, InvalidQuery):
     """``changes``' earlier year (``since``) is not before the later one (``year``: given, or the
-    department's latest stored, ``latest``)."""
+    department's latest stored, ``latest``).
+
+    >>> str(YearsOutOfOrder(2026, 2023, latest=False)), str(YearsOutOfOrder(2026, 2026, latest=True))
+    ('--since 2026 must be before --year 2023', '--since 2026 must be before the latest year 2026')
+    """
 
     def __init__(self, since: int, year: int, *, latest: bool) -> None:
         self.since, self.year, self.latest = since, year, latest
-        super().__init__(f"since {since} must be before {'the latest year' if latest else 'year'} {year}")
+        later = f"the latest year {year}" if latest else Option("year", year)
+        super().__init__(Option("since", since), " must be before ", later)
 
 
 class UnknownCheckKind(InvalidQuery):
@@ -70,7 +75,7 @@ class AmbiguousDepartment(UnknownDepartment):
     the message lists them."""
 
 
-class UnknownPolicyDocument(BudgetscopeError):
+class UnknownPolicyDocument(NamesOptions):
     """A ``cites`` filter names no known policy document."""
 
 

@@ -17,6 +17,7 @@ from budgetscope.api.errors import (
     UnknownDepartment,
     UnknownPolicyDocument,
 )
+from budgetscope.errors import Option
 
 MAX_QUERY_CHARS = 1000
 """The longest query the CLI, the web page and the JSON API take (characters): a longer one is an error
@@ -336,7 +337,7 @@ def answered(
         unambiguous(store, wanted, year=filters.get("year"), department=filters.get("department"))
         ids = [d.id for d in resolve(store, wanted)]
         if not ids:
-            raise UnknownPolicyDocument(f"no policy document matches --cites {short(wanted)!r}")
+            raise UnknownPolicyDocument("no policy document matches ", Option("cites", repr(short(wanted))))
         filters["cites"] = ids
     k = top_k
     while True:  # hits of projects gone from the store are dropped, and the next ones fill in

@@ -34,16 +34,14 @@ def changes_of(
     """A department's changes (see ``Budgetscope.changes``), the department resolved as search does."""
     from budgetscope.api.errors import YearsOutOfOrder
     from budgetscope.api.searching import department_filter
-    from budgetscope.store.changes import NoChanges, department_changes
     from budgetscope.store.changes import YearsOutOfOrder as OutOfOrder
+    from budgetscope.store.changes import department_changes
 
     named = department_filter(store, department.strip())
-    try:
+    try:  # a year the store lacks is its NoChanges, a BudgetscopeError naming --since as each front end does
         return department_changes(store, named, year=year, since=since)
     except OutOfOrder as exc:  # a mistake of the request (exit 2, a 400), not a year the store lacks
         raise YearsOutOfOrder(exc.since, exc.year, latest=exc.latest) from None
-    except NoChanges as exc:
-        raise BudgetscopeError(str(exc)) from None
 
 
 __all__ = ["changes_of", "export_frame"]

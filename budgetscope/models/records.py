@@ -210,7 +210,8 @@ class Form(_Record):
     components: list[Component] = Field(default_factory=list)
     indicators: list[Indicator] = Field(default_factory=list)
     texts: dict[str, str] = Field(default_factory=dict)
-    """Free-text fields of the form (项目概况, 立项依据, 年度总体目标 …), keyed by their label."""
+    """Free-text fields of the form (项目概况, 立项依据, 年度总体目标 …), keyed by their label or meaning."""
+    text_labels: dict[str, str] = Field(default_factory=dict)  # {"年度绩效目标": "总体目标"}: as printed
 
 
 class Record(_Record):
@@ -328,6 +329,7 @@ def _form_contract(form: Form) -> dict[str, Any]:
         "amount_labels": dict(form.amount_labels),
         "indicators": [i.contract() for i in form.indicators],
         "texts": dict(form.texts),
+        "text_labels": dict(form.text_labels),
     }
 
 

@@ -74,7 +74,7 @@ class _Reader:
         self.name_slot: Cell | None = None  # the name-column cell of the last body row
         self.unnamed: PdfForm | None = None  # a project begun at a page bottom, named on the next page
         self.amount_head: list[list[Cell]] = []  # a department's budget block: its rows of amount labels
-        self.label_above: tuple[str, str] | None = None  # a goal label alone on its row, its text below
+        self.label_above: tuple[tuple[str, str], str] | None = None  # a goal label alone (and as printed)
         self.tasks = TaskRows()  # a department's key tasks (年度主要任务 rows)
 
     # -- regions -------------------------------------------------------------------------------
@@ -201,12 +201,12 @@ class _Reader:
         full = [c for c in cells if c.text]
         lab = label(full[0].text) if len(full) == 1 else None
         if lab is not None and lab[0] in ("goal", "text"):
-            self.label_above = lab
+            self.label_above = (lab, bare(full[0].text))
             return True
         above, self.label_above = self.label_above, None
         if above is None or len(full) != 1 or lab is not None or self.region == "skip":
             return False
-        self._put(self.cur or self.new_form(page), above, full[0].text)
+        self._put(self.cur or self.new_form(page), above[0], full[0].text, above[1])
         return True
 
     def _name_cut(self, g: Grid, r: int, texts: list[str], labs: list[tuple[str, str] | None]) -> bool:
@@ -258,7 +258,7 @@ class _Reader:
             i += 2 if value is not None else 1
 
     def _put(self, form: PdfForm, lab: tuple[str, str], text: str, printed: str | None = None) -> None:
-        group, key = lab  # printed: the label it is printed under (an amount's is kept)
+        group, key = lab  # printed: the label it is printed under (an amount's and a text's are kept)
         if group == "amount":
             yuan = to_yuan(text, self.unit)
             if yuan is not None and key not in form.amounts:
@@ -267,6 +267,7 @@ class _Reader:
                     form.amount_labels[key] = printed
         elif group in ("goal", "text") and text:
             form.texts[key] = form.texts.get(key, "") + text if key in form.texts else text
+            form.label_text(key, printed)
         elif group == "kv" and text and key not in form.fields:
             form.fields[key] = text
 
@@ -334,7 +335,7 @@ class _Reader:
                 # a goal cell cut by a page break goes on in the next page's cell; a repeat is skipped
                 form.goal_cells.append(c)
                 if squash(c.text) not in squash(form.texts.get(lab[1], "")):
-                    self._put(form, lab, c.text)
+                    self._put(form, lab, c.text, self.cols.printed.get(lab) if self.cols else None)
 
     def _same_project(self, cell: Cell) -> bool:
         cur = self.cur

@@ -28,7 +28,7 @@ class Columns:
 
     spans: list[tuple[float, float, tuple[str, str]]] = field(default_factory=list)
     printed: dict[tuple[str, str], str] = field(default_factory=dict)
-    """The label each amount column is printed under (年度资金总额)."""
+    """The label each amount or goal column is printed under (年度资金总额, 总体目标)."""
     unit_rows: bool = False
     """The name column holds units too (项目名称（资金使用单位）): a row of a name and amounts only is a
     unit's subtotal, and the projects below it are that unit's."""
@@ -61,7 +61,7 @@ def header_columns(cells: list[Cell]) -> Columns:
             if not (c.x0 >= s[0] - 1 and c.x1 <= s[1] + 1 and (s[1] - s[0]) > (c.x1 - c.x0) + 2)
         ]
         cols.spans.append((c.x0, c.x1, lab))
-        if lab[0] == "amount":
+        if lab[0] in ("amount", "goal"):
             cols.printed[lab] = bare(c.text)
         cols.unit_rows |= lab == ("name", "name") and "单位" in squash(c.text)
     return cols

@@ -28,12 +28,22 @@ class PdfForm:
     amounts: dict[str, Decimal] = field(default_factory=dict)
     amount_labels: dict[str, str] = field(default_factory=dict)
     texts: dict[str, str] = field(default_factory=dict)
+    text_labels: dict[str, str] = field(default_factory=dict)
+    """The label each text is printed under (总体目标 for the 年度绩效目标 it is keyed by)."""
     indicators: list[Indicator] = field(default_factory=list)
     components: list[Component] = field(default_factory=list)
     """A department-wide form's key tasks (:mod:`.forms_pdf_tasks`)."""
     goal_cells: list[Cell] = field(default_factory=list)
     unit_name: str | None = None
     """The unit a 单位名称：… line over the table names (a row's or the form's own 单位名称 goes first)."""
+
+    def label_text(self, key: str, printed: str | None) -> None:
+        """Keep the label ``printed`` of a text keyed ``key``; a text printed under two labels (实施期目标,
+        then 年度目标, both read as the year's goal) keeps both, as 实施期目标、年度目标."""
+        shown = self.text_labels.get(key)
+        if not printed or (shown and printed in shown.split("、")):
+            return
+        self.text_labels[key] = f"{shown}、{printed}" if shown else printed
 
 
 def form_records(forms: list[PdfForm], *, doc: str, department: str | None, year: int | None) -> list[Record]:
@@ -64,6 +74,7 @@ def form_records(forms: list[PdfForm], *, doc: str, department: str | None, year
             components=f.components,
             indicators=f.indicators,
             texts=f.texts,
+            text_labels={k: v for k, v in f.text_labels.items() if k in f.texts and v != k},
         )
         out.append(
             Record(

@@ -55,14 +55,12 @@ def command(
     if not department.strip():
         raise usage("give a department")
     if year is not None and since is not None and since >= year:
-        raise usage(f"--since {since} must be before --year {year}")
+        raise usage(str(YearsOutOfOrder(since, year, latest=False)))
     try:
         with budgetscope.open(home) as bs:
             changes = bs.changes(department, year=year, since=since)
     except YearsOutOfOrder as exc:  # --since the latest year (or after it): a usage mistake
-        raise usage(
-            f"--since {exc.since} must be before {'the latest year' if exc.latest else '--year'} {exc.year}"
-        ) from None
+        raise usage(str(exc)) from None
     except (StoreError, budgetscope.BudgetscopeError) as exc:
         raise fail(str(exc)) from None
     for note in changes.notes:  # a reader's caveats: on stderr, the data stays clean

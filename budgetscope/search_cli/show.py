@@ -144,8 +144,10 @@ def render(details: dict[str, Any]) -> Group:
     sections = [(k, p["sections"].get(k)) for k in SECTION_KEYS if k in p["sections"]]
     for key, text in sections:
         parts.append(Panel(Text(text if text else "—"), title=key, title_align="left"))
-    for label, text in ((p["form"] or {}).get("texts") or {}).items():  # a form's 年度绩效目标 …, as written
-        parts.append(Panel(Text(text if text else "—"), title=Text(label), title_align="left"))
+    headings = (p["form"] or {}).get("text_labels") or {}  # 总体目标: the form's label of its 年度绩效目标
+    for label, text in ((p["form"] or {}).get("texts") or {}).items():  # a form's 年度总体目标 …, as printed
+        title = Text(headings.get(label) or label)
+        parts.append(Panel(Text(text if text else "—"), title=title, title_align="left"))
     if p["form"]:
         f = p["form"]
         form = _table("field", "value", "finding", title="form", title_justify="left")

@@ -16,12 +16,13 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
+from budgetscope.errors import NamesOptions, Option
 from budgetscope.models.changes import DepartmentChanges, ProjectChange, TargetChange, YearHolding
 from budgetscope.store.protocol import EntityStore
 from budgetscope.store.series import series_years
 
 
-class NoChanges(ValueError):
+class NoChanges(NamesOptions, ValueError):
     """The years cannot be compared: the department has no projects in one of them, or only one year."""
 
 
@@ -52,7 +53,8 @@ def department_changes(
         if not earlier:
             raise NoChanges(
                 f"{department} has no year before {year} to compare with (stored years: {stored}); "
-                "ingest an earlier year's budget, or give --since"
+                "ingest an earlier year's budget, or give an earlier year with ",
+                Option("since"),
             )
         since = earlier[-1]
     if since >= year:  # --since 2026 when 2026 is the latest: a mistake of the request, not of the store

@@ -180,8 +180,9 @@ def _form_rows(pid: str, f: Form, first: int, out: dict[str, list[dict[str, Any]
         out["sections"].append(
             {
                 "id": stable_id(pid, "form-text", label), "project_id": pid, "position": first + i, "source": "form",
-                "key": label, "text": text, "present": 1, "heading": label, "line": None, "start": None,
-                "end": None, "spanned": 0, "extra": None,
+                "key": label, "text": text, "present": 1,
+                "heading": f.text_labels.get(label, label),  # as the form prints it (总体目标)
+                "line": None, "start": None, "end": None, "spanned": 0, "extra": None,
             }
         )  # fmt: skip
 

@@ -22,7 +22,13 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from budgetscope.api import AmbiguousPolicyDocument, BudgetscopeError, DocumentNotFound, ProjectNotFound
+from budgetscope.api import (
+    AmbiguousPolicyDocument,
+    BudgetscopeError,
+    DocumentNotFound,
+    ProjectNotFound,
+    YearsOutOfOrder,
+)
 from budgetscope.api.searching import (
     filters_error,
     query_error,
@@ -30,11 +36,12 @@ from budgetscope.api.searching import (
     query_without_words,
     relevance_cutoff,
 )
+from budgetscope.messages import place
 from budgetscope.models import SECTION_KEYS, PolicyDocument, SearchFilters, to_json
 from budgetscope.web import charts, views
 from budgetscope.web.data import UNAVAILABLE, Data, flagged_budgets, group_projects
 from budgetscope.web.marks import highlights
-from budgetscope.web.safety import SecurityHeaders, clean_query
+from budgetscope.web.safety import SOURCE_CSP, SecurityHeaders, clean_query
 from budgetscope.web.upload import upload_routes
 
 HERE = Path(__file__).parent
@@ -63,6 +70,7 @@ def create_app(data: Data, *, allow_upload: bool = False, cli_token: str | None 
         KIND_NAMES=views.KIND_NAMES,
         ROLE_NAMES=views.ROLE_NAMES,
         money=views.money,
+        place=place,
         reading=views.target_reading,
         allow_upload=allow_upload,
         urlencode=urlencode,
@@ -110,13 +118,13 @@ def create_app(data: Data, *, allow_upload: bool = False, cli_token: str | None 
                 if not any(h.cited for h in out["hits"]):
                     out["candidates"] = data.bs.policy_documents(q)
             except AmbiguousPolicyDocument as exc:
-                out["error"], out["cites_candidates"] = str(exc), exc.candidates
+                out["error"], out["cites_candidates"] = views.said(exc), exc.candidates
                 out["cites_query"], out["cites_question"] = exc.query, not filters.cites
                 out["error_zh"], out["status"] = views.zh_error(exc), 400
             except UNAVAILABLE:  # no store, or one that cannot be read: the app's 503
                 raise
             except BudgetscopeError as exc:
-                out["error"], out["error_zh"] = str(exc), views.zh_error(exc)
+                out["error"], out["error_zh"] = views.said(exc), views.zh_error(exc)
                 out["status"] = views.error_status(exc)  # 503: no index yet, or held by another process
         return out
 
@@ -170,12 +178,12 @@ def create_app(data: Data, *, allow_upload: bool = False, cli_token: str | None 
             department = clean_query(request.query_params.get("department")) or None
             hits = data.bs.cites(q, year=year, department=department)
         except AmbiguousPolicyDocument as exc:
-            return {"q": q, "documents": [], "hits": [], "candidates": exc.candidates, "error": str(exc),
-                    "error_zh": views.zh_error(exc)}  # fmt: skip
+            return {"q": q, "documents": [], "hits": [], "candidates": exc.candidates,
+                    "error": views.said(exc), "error_zh": views.zh_error(exc)}  # fmt: skip
         except UNAVAILABLE:  # no store, or one that cannot be read: the app's 503
             raise
         except (ValueError, BudgetscopeError) as exc:  # a bad year, an unknown department
-            return {"q": q, "documents": [], "hits": [], "candidates": [], "error": str(exc),
+            return {"q": q, "documents": [], "hits": [], "candidates": [], "error": views.said(exc),
                     "error_zh": views.zh_error(exc)}  # fmt: skip
         return {"q": q, "documents": data.bs.policy_documents(q), "hits": hits, "candidates": []}
 
@@ -211,22 +219,22 @@ def create_app(data: Data, *, allow_upload: bool = False, cli_token: str | None 
         try:
             view = data.bs.project(request.path_params["id"])
         except ProjectNotFound as exc:
-            return error_page(request, str(exc), 404, exc)
+            return error_page(request, views.said(exc), 404, exc)
         except UNAVAILABLE:  # no store, or one that cannot be read: the app's 503
             raise
         except BudgetscopeError as exc:
-            return error_page(request, str(exc), views.error_status(exc), exc)
+            return error_page(request, views.said(exc), views.error_status(exc), exc)
         return page(request, "project.html", **views.project_context(view, data))
 
     def api_project(request: Request) -> Response:
         try:
             view = data.bs.project(request.path_params["id"])
         except ProjectNotFound as exc:
-            return JSONResponse({"error": str(exc)}, status_code=404)
+            return JSONResponse({"error": views.said(exc)}, status_code=404)
         except UNAVAILABLE:  # no store, or one that cannot be read: the app's 503
             raise
         except BudgetscopeError as exc:
-            return JSONResponse({"error": str(exc)}, status_code=views.error_status(exc))
+            return JSONResponse({"error": views.said(exc)}, status_code=views.error_status(exc))
         return Response(to_json(view.contract()), media_type="application/json")
 
     # -- browsing and documents ---------------------------------------------------------------------
@@ -263,12 +271,12 @@ def create_app(data: Data, *, allow_upload: bool = False, cli_token: str | None 
             year = views.year_param(request.query_params.get("year"))
             since = views.year_param(request.query_params.get("since"))
             if year is not None and since is not None and since >= year:
-                raise ValueError(f"since ({since}) must be before year ({year})")
+                raise YearsOutOfOrder(since, year, latest=False)
             return data.bs.changes(department, year=year, since=since), department, None
         except UNAVAILABLE:  # no store, or one that cannot be read: the app's 503
             raise
         except (ValueError, BudgetscopeError) as exc:  # a bad year, a department or year not stored
-            return None, department, str(exc)
+            return None, department, views.said(exc)
 
     def changes_page(request: Request) -> Response:
         answer, department, error = changes_answer(request)
@@ -292,14 +300,14 @@ def create_app(data: Data, *, allow_upload: bool = False, cli_token: str | None 
         try:
             year = views.year_param(request.query_params.get("year"))
         except ValueError as exc:
-            return JSONResponse({"error": str(exc)}, status_code=400)
+            return JSONResponse({"error": views.said(exc)}, status_code=400)
         department = clean_query(request.query_params.get("department")) or None
         try:
             rows = data.bs.projects(year=year, department=department)
         except UNAVAILABLE:  # no store, or one that cannot be read: the app's 503
             raise
         except BudgetscopeError as exc:  # a department the store does not hold
-            return JSONResponse({"error": str(exc)}, status_code=400)
+            return JSONResponse({"error": views.said(exc)}, status_code=400)
         return Response(to_json([p.model_dump() for p in rows]), media_type="application/json")
 
     def document_page(request: Request) -> Response:
@@ -328,9 +336,9 @@ def create_app(data: Data, *, allow_upload: bool = False, cli_token: str | None 
         if path is None:
             return error_page(request, "no source file for this document", 404)
         if path.suffix.lower() == ".pdf":
-            return FileResponse(
-                path, media_type="application/pdf", content_disposition_type="inline", filename=path.name
-            )
+            return FileResponse(path, media_type="application/pdf", content_disposition_type="inline",
+                                filename=path.name,
+                                headers={"Content-Security-Policy": SOURCE_CSP})  # fmt: skip
         from budgetscope.pipeline.load import LoadError, decode
 
         try:  # a text budget in GB18030 or Big5 is sent as the UTF-8 text it was read as

@@ -13,12 +13,18 @@ from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoin
 from starlette.requests import Request
 from starlette.responses import Response
 
+CSP = (
+    "default-src 'self'; script-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+)
+"""No page runs a script or embeds an object (none has any: pages are HTML and CSS, charts SVG drawn on
+the server); pygal's SVG charts carry inline ``<style>``."""
+SOURCE_CSP = CSP.replace("object-src 'none'", "object-src 'self'")
+"""A stored PDF sent to the browser's own viewer (``/source``): a viewer that is a plugin loads the file
+as an object (Chrome's did), so objects of the page's own origin are allowed there; nothing else differs."""
+
 HEADERS = {
-    # no script runs but ours (none inline); pygal's SVG charts carry inline <style>
-    "Content-Security-Policy": (
-        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-        "object-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
-    ),
+    "Content-Security-Policy": CSP,
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
     "X-Frame-Options": "DENY",

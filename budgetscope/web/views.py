@@ -13,6 +13,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from budgetscope.errors import NamesOptions, web_parameter
 from budgetscope.models import (
     FORM_TEXT_SECTIONS,
     FORM_TOTAL_KEYS,
@@ -135,6 +136,17 @@ def facet_note(hits: int, weak: int) -> str:
     )
 
 
+def said(exc: BaseException) -> str:
+    """An error's one line as the web says it: an option it names is the request's parameter
+    (``since=2026``), not the command line's ``--since 2026`` (:class:`~budgetscope.errors.NamesOptions`).
+
+    >>> from budgetscope.api import YearsOutOfOrder
+    >>> said(YearsOutOfOrder(2026, 2023, latest=False)), said(ValueError("year must be a year"))
+    ('since=2026 must be before year=2023', 'year must be a year')
+    """
+    return exc.said(web_parameter) if isinstance(exc, NamesOptions) else str(exc)
+
+
 ZH_ERRORS: dict[str, str] = {
     "InvalidFilter": "参数无效",
     "InvalidQuery": "查询无效",
@@ -252,9 +264,9 @@ def project_context(view: ProjectView, data: Data) -> dict[str, Any]:
                 heading = span.heading if span else SECTION_NAMES[key]
                 sections.append({"key": key, "heading": heading, "html": section_marks(record, key, text)})
     elif record.form is not None:
-        for label, text in record.form.texts.items():
-            key = FORM_TEXT_SECTIONS.get(label, "form")
-            sections.append({"key": key, "heading": label, "html": section_marks(record, key, text)})
+        for label, text in record.form.texts.items():  # headed by the label printed (总体目标), else the key
+            key, heading = FORM_TEXT_SECTIONS.get(label, "form"), record.form.text_labels.get(label, label)
+            sections.append({"key": key, "heading": heading, "html": section_marks(record, key, text)})
     members = view.series.members if view.series else []
     chart = None
     if members:

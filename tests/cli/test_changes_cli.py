@@ -90,13 +90,14 @@ def test_changes_csv_and_jsonl_and_the_python_api_agree(corpus_home: Path) -> No
 def test_changes_mistakes_are_one_line(corpus_home: Path) -> None:
     stcsm = invoke("changes", "市科委", "--home", corpus_home)  # one year stored: nothing to compare with
     assert stcsm.exit_code == 1 and "no year before 2025" in stcsm.stderr
+    assert stcsm.stderr.rstrip().endswith("or give an earlier year with --since")  # the web says since=
     assert len(stcsm.stderr.strip().splitlines()) == 1
     missing = invoke("changes", "科协", "--year", "2024", "--home", corpus_home)
     assert missing.exit_code == 1 and "no projects in 2024 (stored years: 2019, 2023, 2026)" in missing.stderr
     unknown = invoke("changes", "财政局", "--home", corpus_home)
     assert unknown.exit_code == 1 and "not in the store" in unknown.stderr
     backwards = invoke("changes", "科协", "--since", "2026", "--year", "2023", "--home", corpus_home)
-    assert backwards.exit_code == 2
+    assert backwards.exit_code == 2 and "--since 2026 must be before --year 2023" in backwards.stderr
 
 
 def test_changes_since_the_latest_year_is_a_usage_mistake(corpus_home: Path) -> None:

@@ -55,3 +55,15 @@ def test_show_targets_indicator_table_reads_each_target(home: str) -> None:
     assert form["amount_labels"]["project_total"] == "实施期资金总额"
     rate = next(i for i in form["indicators"] if i["level3"] == "注册会计师、高级会计师（元/人/天）")
     assert (rate["target"], rate["comparison"], rate["value"], rate["unit"]) == ("≤1200", "≤", 1200, None)
+
+
+def test_show_targets_goal_and_sums_under_the_labels_printed(home: str) -> None:
+    """Xi'an p.37 prints its goal under 总体目标, the central bureau's p.30 under 年度总体目标: each panel is
+    headed so (both were headed 年度绩效目标, a label neither page prints). The central form's check
+    names its amounts as the form does: 年度资金总额 = 财政拨款 + 上年结转 (was 项目总额, 当年财政拨款)."""
+    xian = _show(home, "xian-audit-2026-p37-38.pdf p.1")
+    central = _show(home, "central-letters-and-calls-2026-p30.pdf p.1")
+    for out, label in ((xian, "总体目标"), (central, "年度总体目标")):
+        (heading,) = [line for line in out.splitlines() if line.startswith("╭─ ")]  # the goal's panel
+        assert heading.split()[1] == label and "年度绩效目标" not in out
+    assert "form 年度资金总额 21,348,700元 = 财政拨款 13,848,700元 + 上年结转 7,500,000元" in central

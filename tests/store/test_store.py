@@ -294,3 +294,25 @@ def test_store_keeps_a_targets_reading_and_the_printed_amount_labels(
         "100.00",
         "人",
     )
+
+
+def test_store_keeps_the_label_a_form_prints_its_goal_under(store: EntityStore) -> None:
+    """Xi'an p.37 prints its goal under 总体目标, read as the year's goal (key 年度绩效目标): the label comes
+    back with the form, and the sections export heads the goal with it ("heading as written")."""
+    import budgetscope
+    from budgetscope.store.export import export_rows
+
+    doc = budgetscope.extract(
+        Path(__file__).resolve().parents[2] / "corpus/excerpts/xian-audit-2026-p37-38.pdf"
+    )
+    store.write_documents([doc])
+    back = store.get_document(doc.doc)
+    assert back is not None
+    (form,) = [r.form for r in back.records if r.form and r.name == "购买中介机构审计服务"]
+    assert form is not None and form.text_labels == {"年度绩效目标": "总体目标"}
+    (goal,) = [
+        s
+        for s in export_rows(store, "sections")
+        if s["source"] == "form" and s["project"] == "购买中介机构审计服务"
+    ]
+    assert (goal["key"], goal["heading"]) == ("年度绩效目标", "总体目标")

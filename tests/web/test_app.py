@@ -112,7 +112,7 @@ def test_app_no_request_path_reaches_outside_the_home(server: str) -> None:
     status, body, headers = get(f"{server}/source/sast-2026-department-budget.txt")
     assert status == 200 and "上海市科学技术协会" in body
     assert headers["X-Content-Type-Options"] == "nosniff"
-    assert "script-src 'self'" in headers["Content-Security-Policy"]
+    assert "script-src 'none'" in headers["Content-Security-Policy"]
 
 
 def test_app_serve_command_listens_on_localhost_by_default() -> None:
@@ -506,6 +506,8 @@ def test_app_error_pages_lead_in_chinese(server: str) -> None:
         (f"q={quote('科普')}&department={quote('科学技术')}", "这个部门名称可指多个部门，请写得更完整",
          "department '科学技术' is ambiguous: 上海市科学技术协会; 上海市科学技术委员会"),
         ("q=x&kind=bogus", "参数无效", "kind: unknown kind 'bogus' (known: narrative, form)"),
+        (f"q={quote('科普')}&cites={quote('不存在的管理办法')}", "库中没有与之对应的政策文件",
+         "no policy document matches cites='不存在的管理办法'"),  # the parameter, not the CLI's --cites
     ],
 )  # fmt: skip
 def test_app_bad_search_request_is_a_400_page_with_its_one_message(
@@ -519,6 +521,25 @@ def test_app_bad_search_request_is_a_400_page_with_its_one_message(
     assert status == 400 and errors == [f"{zh} {en}"]
     status, body, _ = get(f"{server}/api/search?{query}")
     assert status == 400 and en in json.loads(body)["error"]
+
+
+@pytest.mark.parametrize(
+    ("query", "en"),
+    [
+        (f"department={quote('市科委')}", "上海市科学技术委员会 has no year before 2025 to compare with (stored "
+         "years: 2025); ingest an earlier year's budget, or give an earlier year with since="),
+        (f"department={quote('科协')}&since=2026", "since=2026 must be before the latest year 2026"),
+        (f"department={quote('科协')}&since=2026&year=2023", "since=2026 must be before year=2023"),
+    ],
+)  # fmt: skip
+def test_app_changes_errors_name_the_request_s_parameters(server: str, query: str, en: str) -> None:
+    """/api/changes told a reader of the web to "give --since", an option of the command line: the page
+    and the JSON API name their own parameter (since=), where `changes` names --since."""
+    status, body, _ = get(f"{server}/api/changes?{query}")
+    assert status == 400 and json.loads(body)["error"] == en
+    status, page, _ = get(f"{server}/changes?{query}")
+    errors = [html.unescape(e) for e in re.findall(r'id="error">(.*?)</p>', page, re.S)]
+    assert status == 400 and errors == [en]
 
 
 def test_app_bad_cites_request_is_a_400_page(server: str) -> None:

@@ -113,7 +113,7 @@ def test_cites_page_gives_the_budget_and_every_source_of_a_project(client: objec
     assert page.status_code == 200
     (row,) = [r for r in rows(page.text, "citing") if r[0] == "2026" and r[2] == narrative.name]
     assert money(form.budget_total_yuan) in row
-    assert f"{B26} :{narrative.line} {T26} :{form.line}" in row
+    assert f"{B26}:{narrative.line} {T26}:{form.line}" in row  # as the CLI writes places (messages.place)
     api = client.get("/api/cites", params={"q": "全民科学素质纲要"}).json()  # type: ignore[attr-defined]
     (hit,) = [h for h in api if h["id"] == narrative.id]
     assert Decimal(str(hit["budget_yuan"])) == form.budget_total_yuan
@@ -173,7 +173,7 @@ def test_changes_page_flags_only_the_disputed_years_budget(client: object) -> No
     latest = client.get("/api/changes", params={"department": SAST, "since": "2026"})  # type: ignore[attr-defined]
     assert (
         latest.status_code == 400
-        and latest.json()["error"] == "since 2026 must be before the latest year 2026"
+        and latest.json()["error"] == "since=2026 must be before the latest year 2026"
     )
 
 

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
+from urllib.request import urlopen
 
+import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from tests.web.conftest import HOSTILE_DEPARTMENT, HOSTILE_NAME
+from tests.web.conftest import HOSTILE_DEPARTMENT, HOSTILE_NAME, serving
+
+CENTRAL = "central-letters-and-calls-2026-p26-30.pdf"
+"""The 国家信访局 excerpt: the 信息化运行维护项目 narrative on its p.1 (the budget's p.26), its form on p.5 (p.30)."""
 
 
 def _open(driver: Any, url: str, shots: Path, name: str) -> None:
@@ -141,3 +148,91 @@ def test_browser_document_html_shows_as_text_on_every_page(
     assert HOSTILE_DEPARTMENT in _text(d, ".crumbs")
     assert d.execute_script("return window.__xss") is None
     assert not d.find_elements(By.CSS_SELECTOR, "main b, main img, main script, main i, option i")
+
+
+@pytest.fixture(scope="module")
+def pdf_server(tmp_path_factory: pytest.TempPathFactory, embed_once: Any) -> Iterator[str]:
+    """`serve` on a home holding the 国家信访局 excerpt (a PDF: a narrative and the form linked to it), indexed."""
+    import budgetscope
+    from tests.conftest import CORPUS
+
+    home = tmp_path_factory.mktemp("pdf-home")
+    with embed_once(), budgetscope.open(home) as bs:
+        assert not bs.ingest([CORPUS / "excerpts" / CENTRAL]).failed
+    with serving(home) as url:
+        yield url
+
+
+def test_browser_pdf_hit_gives_its_pages_and_linked_form_as_the_cli_does(
+    pdf_server: str, browser: Any, tmp_path: Path
+) -> None:
+    """A PDF narrative's hit gave the line of an internal text rendering (:19) and left out its linked form:
+    the page gives each place of the project as the CLI does (:func:`hit_places`: the narrative's page,
+    then the form's), on the search page and the cites page."""
+    from budgetscope.search_cli.common import hit_places
+
+    d = browser
+    with urlopen(f"{pdf_server}/api/search?q={quote('信访')}", timeout=120) as r:
+        (api_hit,) = [h for h in json.load(r) if h["name"] == "信息化运行维护项目"]
+    cli = hit_places(api_hit)
+    assert cli.endswith(f"p.1, {CENTRAL} p.5"), cli  # the narrative's page, then its form's
+    _open(d, f"{pdf_server}/search?q={quote('信访')}", tmp_path, "30-pdf-search")
+    (hit,) = [
+        h for h in d.find_elements(By.CSS_SELECTOR, "#results .result") if "信息化运行维护项目" in h.text
+    ]
+    where = hit.find_element(By.CSS_SELECTOR, ".where")
+    assert where.text == cli
+    links = where.find_elements(By.TAG_NAME, "a")
+    assert [a.text.rsplit(" ", 1)[-1] for a in links] == ["p.1", "p.5"]
+    assert all(a.get_attribute("href").endswith(f"/document/{CENTRAL}") for a in links)
+    _open(d, f"{pdf_server}/cites?q={quote('信访工作条例')}", tmp_path, "31-pdf-cites")
+    (row,) = [
+        r for r in d.find_elements(By.CSS_SELECTOR, "table#citing tbody tr") if "信息化运行维护项目" in r.text
+    ]
+    assert [div.text for div in row.find_elements(By.CSS_SELECTOR, "td.where div")] == cli.split(", ")
+
+
+PROBE = """
+const done = arguments[arguments.length - 1], refused = [];
+document.addEventListener("securitypolicyviolation", (e) => refused.push(e.effectiveDirective));
+const script = document.createElement("script");
+script.src = "/static/probe.js";
+document.body.appendChild(script);
+const object = document.createElement("object");
+object.data = "/static/style.css";
+document.body.appendChild(object);
+setTimeout(() => done(refused), 1000);
+"""
+"""A script and an object of the page's own origin put in a page: what its policy refuses."""
+
+
+def test_browser_pages_run_no_script_and_embed_no_object(
+    server: str, pdf_server: str, browser: Any, tmp_path: Path
+) -> None:
+    """The README says pages run no script: the browser refuses any, even one of the server's own
+    origin (the policy said script-src 'self'), and any object; a stored PDF keeps its viewer."""
+    d = browser
+    pages = ["/", f"/search?q={quote('科普')}", "/browse", f"/cites?q={quote('全民科学素质纲要')}", "/docs"]
+    for i, path in enumerate(pages):
+        _open(d, server + path, tmp_path, f"40-policy-{i}")
+        assert d.find_elements(By.TAG_NAME, "script") == [], path  # no page has a script of its own
+        refused = d.execute_async_script(PROBE)
+        assert {"script-src-elem", "object-src"} <= set(refused), (path, refused)
+    with urlopen(f"{pdf_server}/source/{CENTRAL}", timeout=120) as r:
+        policy = r.headers["Content-Security-Policy"]
+    assert r.headers["Content-Type"] == "application/pdf" and "object-src 'self'" in policy
+    assert "script-src 'none'" in policy
+
+
+def test_browser_form_page_heads_its_goal_with_the_label_printed(
+    pdf_server: str, browser: Any, tmp_path: Path
+) -> None:
+    """The 国家信访局 form (p.30) prints its goal under 年度总体目标: its page heads the goal so (it was
+    headed 年度绩效目标, the name the reader files every goal under)."""
+    d = browser
+    with urlopen(f"{pdf_server}/api/projects", timeout=120) as r:
+        (form,) = [p for p in json.load(r) if p["kind"] == "form"]
+    _open(d, f"{pdf_server}/project/{form['id']}", tmp_path, "50-form-goal")
+    goal = d.find_element(By.ID, "section-goals")
+    assert goal.find_element(By.TAG_NAME, "h2").text == "年度总体目标"
+    assert "年度绩效目标" not in _text(d, "main")

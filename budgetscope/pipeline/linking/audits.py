@@ -211,15 +211,16 @@ def sum_checks(record: Record) -> list[Check]:
     if r.form is not None:
         amounts = r.form.amounts
         total_key = next((k for k in FORM_TOTAL_KEYS if k in amounts), None)
+        printed = r.form.amount_labels  # what the form calls each (年度预算资金总额, 财政拨款, 补助区县)
         for keys, check_key, alone in _SPLITS:
-            printed = r.form.amount_labels if keys is FORM_LEVEL_KEYS else {}  # 补助区县, not 补助下级
             parts = [(printed.get(k) or _FORM_LABELS[k], amounts[k], _CENT) for k in keys if k in amounts]
             if total_key is None or not parts:
                 continue
             total = amounts[total_key]
             if len(parts) >= alone or sum((p[1] for p in parts), Decimal(0)) > total:
+                named = printed.get(total_key) or _FORM_LABELS[total_key]
                 out.append(_sum_check(r, check_key, total, yuan_text(total), parts, f"form.{total_key}",
-                                      f"form {_FORM_LABELS[total_key]}"))  # fmt: skip
+                                      f"form {named}"))  # fmt: skip
         components = [(c.name, c.yuan, _CENT) for c in r.form.components if c.yuan is not None]
         if total_key is not None and len(components) >= 2:
             sums = {amounts[k] for k in FORM_TOTAL_KEYS if k in amounts}
@@ -228,7 +229,7 @@ def sum_checks(record: Record) -> list[Check]:
             key = next(k for k in FORM_TOTAL_KEYS if k in amounts and amounts[k] == total)
             if near_power(total, found) is None:
                 out.append(_sum_check(r, "form-components", total, yuan_text(total), components, f"form.{key}",
-                                      f"form {_FORM_LABELS[key]}"))  # fmt: skip
+                                      f"form {printed.get(key) or _FORM_LABELS[key]}"))  # fmt: skip
     stated = [a for a in r.amounts if a.section == "budget" and not a.approximate]
     totals = [a for a in stated if a.role == "total"]
     if totals:
