@@ -75,6 +75,8 @@ from budgetscope.models.views import (
     Series,
     SeriesMember,
     form_unit,
+    number_added,
+    number_added_note,
     section_key,
 )
 
@@ -134,6 +136,8 @@ __all__ = [
     "money_grouped",
     "money_text",
     "number",
+    "number_added",
+    "number_added_note",
     "project_budget",
     "row_key",
     "section_key",

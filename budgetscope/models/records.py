@@ -170,7 +170,8 @@ class Citation(_Record):
     """The title (with its 《》) and 文号 as written, in the document's order, line breaks dropped
     (沪档〔2018〕44号关于印发《上海市数字档案室建设评价办法》); None if read before wordings were kept."""
     doc_number_inferred: bool = False
-    """The 文号 lacks the 号 its list's last 文号 carries (闽人社文〔2009〕60及榕劳社保〔2010〕38号): added."""
+    """The 文号 lacks the 号 its list's last 文号 carries (闽人社文〔2009〕60及榕劳社保〔2010〕38号), or the agency
+    its first carries (国科发火字〔1994〕304号和〔2003〕96号): added."""
 
 
 class PolicyDocument(_Record):

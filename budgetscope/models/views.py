@@ -16,6 +16,7 @@ Example:
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any, Literal, get_args
 
@@ -44,6 +45,30 @@ def validation_message(exc: ValidationError) -> str:
         return str(exc).splitlines()[0]
     where = ".".join(str(p) for p in errors[0]["loc"]) or "filters"
     return f"{where}: {str(errors[0]['msg']).removeprefix('Value error, ')}"
+
+
+def number_added(doc_number: str | None, wording: str | None) -> str:
+    """What was added to a 文号 written incomplete in its list (``doc_number_inferred``): its 号, which the
+    list's last 文号 carries, or its agency, which the list's first carries.
+
+    >>> number_added("闽人社文〔2009〕60号", "闽人社文〔2009〕60"), number_added("国科发火字〔2003〕96号", "〔2003〕96号")
+    ('号', '国科发火字')
+    """
+    if not doc_number:
+        return ""
+    written = "".join((wording or "").split())
+    if not written or doc_number.rstrip("号號") in written:
+        return "号"
+    return re.split(r"[〔【\[（(［〖]", doc_number, maxsplit=1)[0] or "号"
+
+
+def number_added_note(doc_number: str | None, wording: str | None) -> str:
+    """How a table says a 文号 was completed: "号 added", "国科发火字 added".
+
+    >>> number_added_note("国科发火字〔2003〕96号", "〔2003〕96号")
+    '国科发火字 added'
+    """
+    return f"{number_added(doc_number, wording)} added"
 
 
 class _View(BaseModel):
@@ -120,7 +145,8 @@ class CitedWording(_View):
     wording: str | None = None
     """The title and its 文号 as written, in the document's order (:attr:`Citation.wording`)."""
     doc_number_inferred: bool = False
-    """The 文号 is written without its 号 (the last 文号 of its list carries it); ``doc_number`` has it added."""
+    """The 文号 is written without its 号 (the last 文号 of its list carries it) or its agency (the first
+    carries it: 国科发火字〔1994〕304号和〔2003〕96号); ``doc_number`` has it added (:func:`number_added`)."""
     version_inferred: bool = False
     """The wording names no version of a document that has several (no years in its title, no 文号 of one):
     the version matched is the one in force in the citing year (:mod:`budgetscope.store.versions`)."""
@@ -360,4 +386,6 @@ __all__ = [
     "Series",
     "SeriesMember",
     "form_unit",
+    "number_added",
+    "number_added_note",
 ]

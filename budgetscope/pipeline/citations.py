@@ -30,7 +30,7 @@ from budgetscope.pipeline.citations_unbracketed import (
     name_start,
     squeeze,
 )
-from budgetscope.pipeline.docnumbers import DocNumberMatch, find_doc_numbers
+from budgetscope.pipeline.docnumbers import DocNumberMatch, find_doc_number_lists, find_doc_numbers
 
 MAX_TITLE = 160
 _PARAGRAPH = re.compile(r"\n[ \t\u3000]*\n")
@@ -136,6 +136,18 @@ def _each(cite: Citation, numbers: list[DocNumberMatch]) -> list[Citation]:
     ] or [cite]
 
 
+def _numbers_only(text: str, start: int, end: int) -> list[DocNumberMatch]:
+    """The 文号 of a title that is a list of them and nothing else (国发〔2021〕9号和〔2022〕3号), else none."""
+    runs = list(find_doc_number_lists(text[start:end]))
+    if (
+        len(runs) != 1
+        or len(runs[0]) < 2
+        or text[start:end].strip() != text[start + runs[0][0].start : start + runs[0][-1].end]
+    ):
+        return []
+    return [DocNumberMatch(d.number, start + d.start, start + d.end, d.inferred) for d in runs[0]]
+
+
 def _walk(text: str, at: int, n: int) -> int:
     """The offset ``n`` non-space characters on from ``at``."""
     while n > 0 and at < len(text):
@@ -220,6 +232,14 @@ def _bracketed(text: str, section: str | None, masked: list[str]) -> tuple[list[
             )
             beside = wording_span(numbers)
             number = beside.number.text if beside else None
+            listed = [] if number is not None else _numbers_only(text, open_ + 1, close)
+            if listed:  # 《国科发火字〔1994〕304号和〔2003〕96号》: each 文号 cited, as a 文号 alone is
+                found += [
+                    Citation(title=n.number.text, doc_number=n.number.text, doc_number_inferred=n.inferred,
+                             section=section, start=n.start, end=n.end, wording=squeeze(text[n.start : n.end]))
+                    for n in listed
+                ]  # fmt: skip
+                continue
             if number is None:
                 inner = next(iter(find_doc_numbers(title)), None)
                 number = inner.number.text if inner is not None and inner.start == 0 else None

@@ -193,9 +193,12 @@ def find_unbracketed(text: str, section: str | None, masked_text: str) -> list[C
 
 
 _BARE_NUMBER_LEFT = re.compile(r"(?:根据|依据|依照|按照|遵照|参照|贯彻落实|贯彻|落实|执行|见)[\s“\"]*$")
-_BARE_NUMBER_RIGHT = re.compile(r"^[\s”\"]*(?:号?文件|文|的?(?:精神|要求|规定))")
-_LISTED_GAP = re.compile(r"》?(?:文件|文)?(?:以及|[和及与、])")
-"""Between a citation and a 文号 listed after it: 《A》和, 《A》（国发〔2021〕9号）、, 国发〔2021〕9号文件及."""
+_BARE_NUMBER_TITLE_AFTER = re.compile(r"^[\s”\"]*[《〈]")
+"""After a 文号 cited by a verb: a title, whose 文号 it is (根据国发〔2021〕9号《X》), else the 文号 is what is
+cited, whatever follows (依据国发〔2021〕9号。, …9号文件, …9号要求)."""
+_LISTED_GAP = re.compile(r"》?(?:[（(][^（）()《》]{1,30}[）)])?(?:文件|文)?(?:以及|[和及与、])")
+"""Between a citation and a 文号 listed after it: 《A》和, 《A》（国发〔2021〕9号）、, 国发〔2021〕9号文件及,
+《A》（2002年通过，2018年修订）和."""
 _WHITESPACE = re.compile(r"\s+")
 MAX_LISTED_GAP = 40
 
@@ -224,16 +227,17 @@ def _listed_after(text: str, start: int, taken: list[Citation]) -> bool:
 def find_bare_numbers(text: str, section: str | None, taken: list[Citation]) -> list[Citation]:
     """A 文号 standing alone as the thing cited ("依据国发〔2021〕9号文件"): the number is the title.
 
-    When a citing verb comes right before it and 文件/文/精神/要求/规定 right after, or when it is listed
-    after another citation (依据《中华人民共和国预算法》和国发〔2021〕9号文件), and no citation found otherwise
-    holds it or has it as its 文号. A list of 文号 (根据闽人社文〔2009〕60及榕劳社保〔2010〕38号文件精神) is
-    cited whole: the verb before its first, the cue after its last; a member written without its 号 has
-    it added (``doc_number_inferred``), its wording as written.
+    When a citing verb comes right before it, whatever follows (依据国发〔2021〕9号。, …9号文件, …9号要求) but
+    a title it numbers, or when it is listed after another citation (依据《中华人民共和国预算法》和国发〔2021〕9号
+    文件, 《X》（2002年通过）和国发〔2021〕9号), and no citation found otherwise holds it or has it as its 文号.
+    A list of 文号 (根据闽人社文〔2009〕60及榕劳社保〔2010〕38号文件精神) is cited whole, the verb before its first;
+    a member written without its 号 or its agency (国科发火字〔1994〕304号和〔2003〕96号) has it added
+    (``doc_number_inferred``), its wording as written.
     """
     out: list[Citation] = []
     for run in find_doc_number_lists(text):
         left, right = text[max(0, run[0].start - 8) : run[0].start], text[run[-1].end : run[-1].end + 8]
-        cited = bool(_BARE_NUMBER_LEFT.search(left) and _BARE_NUMBER_RIGHT.match(right))
+        cited = bool(_BARE_NUMBER_LEFT.search(left)) and not _BARE_NUMBER_TITLE_AFTER.match(right)
         if not cited and not _listed_after(text, run[0].start, [*taken, *out]):
             continue
         for dn in run:

@@ -18,7 +18,8 @@ A document carries its own evidence of how many projects it describes:
 Statements count only where the document prints forms (a budget that merely says how many
 projects have targets, and prints none, holds no forms: that is a note, not a gap). The read side
 is the records segmented. ``problems`` also name a narrative section that swallowed thousands of
-characters or hundreds of amounts (a missed heading). Department-wide forms (部门整体…) and
+characters or hundreds of amounts (a missed heading), and a narrative with far fewer section headings
+than its document's others (cut off, or headings missed: :mod:`.coverage_narratives`). Department-wide forms (部门整体…) and
 self-evaluations (自评表) are not project forms.
 
 Example:
@@ -40,6 +41,7 @@ from itertools import accumulate
 
 from budgetscope.models import Coverage, Evidence, Record
 from budgetscope.pipeline.coverage_funds import funds_alone, funds_span
+from budgetscope.pipeline.coverage_narratives import cut_short
 from budgetscope.pipeline.normalize import Line, Text, fold
 from budgetscope.pipeline.repeats import unrepeated
 
@@ -138,6 +140,7 @@ def assess(text: Text, records: list[Record], repeated: Sequence[Record] = ()) -
         )
     coverage.narratives_expected = len(headings)
     coverage.problems += _swallowed(records)
+    coverage.problems += cut_short(records, text_end=len(text.source.rstrip()))
     if coverage.forms_expected and not coverage.forms_read:
         coverage.problems.append("performance forms in a layout that was not recognised (none read)")
     if coverage.narratives_expected and not coverage.narratives_read:

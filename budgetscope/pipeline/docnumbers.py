@@ -62,13 +62,15 @@ _DECREE_CUT = re.compile(
 _NOT_DECREE = re.compile(r"^.?令$|(?:指|命|口|号|条|禁|法|政)令$")
 """指令第3号, 命令…: an order's wording, not an issuing body's decree series."""
 _WS = re.compile(r"\s+")
+_HAO_END = re.compile(rf"{_HAO}$")
 
 
 @dataclass(frozen=True)
 class DocNumberMatch:
     """A 文号 found in text: the parsed number and its character span (the agency's start to 号).
 
-    ``inferred``: written without its 号, which a later 文号 of its list carries; ``number`` has it added.
+    ``inferred``: written without its 号, which a later 文号 of its list carries, or without its agency,
+    which an earlier one carries (国科发火字〔1994〕304号和〔2003〕96号); ``number`` has it added.
     """
 
     number: DocNumber
@@ -135,6 +137,30 @@ _WITHOUT_HAO = re.compile(
 """A 文号 written without its 号 before a joiner (闽人社文〔2009〕60及…): a member of a list, when a 文号
 with its 号 ends the list."""
 _JOINER = re.compile(rf"{_S}(?:以及|[及和与、，,]){_S}")
+_WITHOUT_AGENCY = re.compile(
+    rf"(?<=[及和与、，,\s])[{_OPEN}]{_S}{_YEAR}{_S}[{_CLOSE}]{_S}第?{_S}{_SERIAL}(?:{_S}(?P<hao>{_HAO}))?"
+)
+"""A 文号 written without its agency after a joiner (国科发火字〔1994〕304号和〔2003〕96号): a member of a
+list, when a 文号 with its agency comes first in the list."""
+
+
+def _without_agency(text: str, taken: list[DocNumberMatch]) -> Iterator[DocNumberMatch]:
+    """The members of ``text``'s lists written without their agency, the agency left to be filled in
+    (``number.agency`` empty); each marked ``inferred`` (its wording lacks part of its number)."""
+    for m in _WITHOUT_AGENCY.finditer(text):
+        if any(d.start <= m.start() < d.end for d in taken):
+            continue
+        raw = _WS.sub("", m.group(0))
+        hao = "" if m["hao"] else "号"
+        number = DocNumber(text=raw + hao, agency="", year=int(m["year"]), serial=m["serial"])
+        yield DocNumberMatch(number, m.start(), m.end(), inferred=True)
+
+
+def _with_agency(dn: DocNumberMatch, previous: DocNumberMatch) -> DocNumberMatch:
+    """A member written without its agency, given the agency of the member before it."""
+    agency = previous.number.agency
+    number = dn.number.model_copy(update={"agency": agency, "text": agency + dn.number.text})
+    return DocNumberMatch(number, dn.start, dn.end, inferred=True)
 
 
 def find_doc_number_lists(text: str) -> Iterator[list[DocNumberMatch]]:
@@ -153,14 +179,20 @@ def find_doc_number_lists(text: str) -> Iterator[list[DocNumberMatch]]:
         if found is not None and not any(d.start <= found.start < d.end for d in whole):
             number = found.number.model_copy(update={"text": found.number.text + "号"})
             partial.append(DocNumberMatch(number, found.start, found.end, inferred=True))
+    agencyless = list(_without_agency(text, [*whole, *partial]))
     runs: list[list[DocNumberMatch]] = []
-    for dn in sorted([*whole, *partial], key=lambda d: d.start):
-        if runs and _JOINER.fullmatch(text, runs[-1][-1].end, dn.start):
+    for dn in sorted([*whole, *partial, *agencyless], key=lambda d: d.start):
+        joined = bool(runs) and _JOINER.fullmatch(text, runs[-1][-1].end, dn.start) is not None
+        if not dn.number.agency:  # 〔2003〕96号: only as a member after one whose agency it shares
+            if joined:
+                runs[-1].append(_with_agency(dn, runs[-1][-1]))
+            continue
+        if joined:
             runs[-1].append(dn)
         else:
             runs.append([dn])
     for run in runs:
-        while run and run[-1].inferred:  # no 文号 with its 号 after it: nothing to complete it from
+        while run and not _HAO_END.search(text, run[-1].start, run[-1].end):  # no 文号 with 号 after it
             run.pop()
         if run:
             yield run

@@ -43,8 +43,10 @@ LEAD = re.compile(
 )
 VERB = re.compile(
     r"(?:负责|牵头|作为|组织|联系|成立|开展|建立|承担|主要|领导|项目管理(?![部处室科组])|管理人员|内设|下设|根据|目前|"
-    r"具体|专门|是)"
+    r"具体|专门|是|(?:共同|联合|协同|分别)(?=负责|实施|承担|执行|组织|开展|完成|推进))"
 )
+TRAIL = re.compile(r"(?:共同|联合|协同|合作|分别|一起)?(?:组织)?(?:实施|执行|承办)(?:本项目|该项目|项目)?$")
+"""A clause's verb after the bodies that carry it out (A和B实施, A与B合作实施): not part of the last name."""
 UNIT = re.compile(r"[，,。；;\n]")
 IMPLEMENTING = re.compile(r"负责(?!人、)|实施|承担|主体|牵头|执行|组织|内设|下设|设有|依托|委托|由|成立|组建")
 """Words of a clause that says who carries the project out (the other clauses describe the body)."""
@@ -185,6 +187,8 @@ def implementing_bodies(text: str) -> list[str]:
     ['上海市科普事业中心', '市科协科普部']
     >>> implementing_bodies("实施主体是上海集成电路技术与产业促进中心，由技术服务部、测试服务部负责")
     ['上海集成电路技术与产业促进中心', '技术服务部', '测试服务部']
+    >>> implementing_bodies("上海市教育委员会和上海市人力资源和社会保障局共同实施。")  # a 和 inside a name splits nothing
+    ['上海市教育委员会', '上海市人力资源和社会保障局']
     """
     if PLACEHOLDER in text:
         return []
@@ -199,7 +203,7 @@ def _organizations(units: list[str]) -> list[str]:
     for clause in (c for unit in units for c in CLAUSE.split(unit)):
         for piece in _split_conjoined(clause):
             for part in VERB.split(piece):
-                part = LEAD.sub("", part.strip())
+                part = TRAIL.sub("", LEAD.sub("", part.strip()))
                 part = re.sub(r"[一二三四五六七八九十\d]+个(?:部门|单位)$", "", part)
                 if 3 <= len(part) <= 40 and ORG_END.search(part) and part not in out:
                     out.append(part)

@@ -58,7 +58,7 @@ _UNIT_CHAR = r"[^\d\s=<>≥≤≧≦⩾⩽﹤﹥\-~～—–至到,;，；、。
 _UNIT = rf"{_UNIT_CHAR}{{1,6}}?"
 _TARGET = re.compile(
     rf"(?P<op>{_OPS})?(?P<num>-?(?:\d{{1,3}}(?:,\d{{3}}){{1,5}}|\d{{1,18}})(?:\.\d{{1,8}})?)"
-    rf"(?:\((?P<punit>{_UNIT_CHAR}{{1,6}})\)|(?P<unit>{_UNIT})(?:\((?P<remark>[^\d()]{{1,12}})\))?)?"
+    rf"(?:\((?P<punit>{_UNIT_CHAR}{{1,6}})\)|(?P<unit>{_UNIT})(?:\((?P<remark>[^\d()=<>≥≤≧≦⩾⩽﹤﹥\-~～]{{1,12}})\))?)?"
     rf"(?P<suffix>{'|'.join(_SUFFIXES)})?"
 )
 _SAYS_NOTHING = frozenset({"无", "不适用", "涉密", "涉密项目", "-", "—", "/", "／", "无此项"})

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from budgetscope.models import Document
+from budgetscope.models import Document, number_added_note
 from budgetscope.search_cli.common import FilesArgument, extract_files, place, report_errors, stdout
 from budgetscope.search_cli.errors import one_line
 
@@ -161,7 +161,8 @@ def command(
             if not group:
                 line = row["citation_line"] or (None if row["page"] else row["line"])  # a PDF: its page
                 row = {**row, "where": place(row["doc"], line, row["page"]),
-                       "doc_number": (row["doc_number"] or "") + (" (号 added)" if row["doc_number_inferred"] else "")}  # fmt: skip
+                       "doc_number": (row["doc_number"] or "")
+                       + (f" ({number_added_note(row['doc_number'], row['wording'])})" if row["doc_number_inferred"] else "")}  # fmt: skip
             table.add_row(
                 *(
                     one_line("; ".join(map(str, v)) if isinstance(v, list) else ("" if v is None else str(v)))

@@ -9,7 +9,7 @@ from rich.markup import escape
 from rich.text import Text
 
 from budgetscope.messages import counted
-from budgetscope.models import to_json
+from budgetscope.models import number_added, to_json
 from budgetscope.search_cli.common import (
     HomeOption,
     OutputFormat,
@@ -104,9 +104,14 @@ def _print(query: str, answered: dict[str, Any], format: OutputFormat) -> None:
         out.print(Text(f"      {h['snippet']}"))
         told: set[str] = set()  # a wording cited twice is said once
         for c in h.get("cited") or []:
-            if c.get("doc_number_inferred"):  # written without its 号: say what was added
+            if c.get("doc_number_inferred"):  # written without its 号 or agency: say what was added
+                added = number_added(c["doc_number"], c.get("wording"))
+                carrier = "last" if added == "号" else "first"
                 out.print(
-                    Text(f"      {c['doc_number']}: 号 added, the list's last 文号 carries it", style="dim")
+                    Text(
+                        f"      {c['doc_number']}: {added} added, the list's {carrier} 文号 carries it",
+                        style="dim",
+                    )
                 )
             if c.get("version_inferred") and c["title"] not in told:  # which version: the citing year's
                 out.print(

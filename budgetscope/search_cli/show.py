@@ -16,7 +16,14 @@ from rich.table import Column, Table
 from rich.text import Text
 
 from budgetscope.messages import one_line
-from budgetscope.models import FORM_TOTAL_KEYS, SECTION_KEYS, CitedWording, money_grouped, to_json
+from budgetscope.models import (
+    FORM_TOTAL_KEYS,
+    SECTION_KEYS,
+    CitedWording,
+    money_grouped,
+    number_added_note,
+    to_json,
+)
 from budgetscope.models.links import disputes
 from budgetscope.search_cli.common import DataConsole, HomeOption, fail, place
 
@@ -177,7 +184,8 @@ def render(details: dict[str, Any]) -> Group:
     if p["citations"]:
         cites = _table("as written", "文号", "section", "canonical", title="citations", title_justify="left")
         for c in p["citations"]:
-            number = (c["doc_number"] or "") + (" (号 added)" if c.get("doc_number_inferred") else "")
+            note = number_added_note(c["doc_number"], c.get("wording"))
+            number = (c["doc_number"] or "") + (f" ({note})" if c.get("doc_number_inferred") else "")
             cites.add_row(
                 escape(_as_written(c)),
                 escape(number),

@@ -37,7 +37,7 @@ from budgetscope.api.searching import (
     relevance_cutoff,
 )
 from budgetscope.messages import place
-from budgetscope.models import SECTION_KEYS, PolicyDocument, SearchFilters, to_json
+from budgetscope.models import SECTION_KEYS, PolicyDocument, SearchFilters, number_added, to_json
 from budgetscope.web import charts, views
 from budgetscope.web.data import UNAVAILABLE, Data, flagged_budgets, group_projects
 from budgetscope.web.marks import highlights
@@ -71,6 +71,7 @@ def create_app(data: Data, *, allow_upload: bool = False, cli_token: str | None 
         ROLE_NAMES=views.ROLE_NAMES,
         money=views.money,
         place=place,
+        number_added=number_added,
         reading=views.target_reading,
         allow_upload=allow_upload,
         urlencode=urlencode,

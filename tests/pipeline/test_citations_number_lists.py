@@ -63,7 +63,8 @@ def test_citations_number_list_whose_members_all_carry_hao() -> None:
     [
         FUZHOU_P35.replace("38号文件", "38文件"),  # no 号 at all: no 文号 to complete from
         FUZHOU_P35.replace("60及榕劳社保〔2010〕38号文件精神", "60，预计"),  # alone before a comma
-        FUZHOU_P35.replace("38号文件精神", "38号，预计"),  # a list, but nothing says it is cited
+        # a list, but nothing says it is cited (with 根据 before it, it is, whatever follows it)
+        FUZHOU_P35.replace("根据", "").replace("38号文件精神", "38号，预计"),
         "预计市属困难国有集体企业在职职工119人、2010〔38〕号",  # numbers that are no 文号 are left alone
     ],
 )

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from budgetscope.models import number_added
 from budgetscope.pipeline.citations import find_citations
 
 # (excerpt, title, 文号, wording)
@@ -104,5 +105,10 @@ def test_citations_wording_of_every_corpus_citation_is_in_its_text(extracted: li
     for record, c in cited:
         assert c.wording and any(c.wording in t for t in _texts(record)), (record.name, c)
         assert c.title in c.wording or c.title == c.doc_number, c
-        if c.doc_number:  # （科协发学字〔2017〕42）号 is read as 科协发学字〔2017〕42号
+        if (
+            c.doc_number_inferred
+        ):  # 〔2003〕96号 after 国科发火字〔1994〕304号和: the wording and what was added
+            added = number_added(c.doc_number, c.wording)
+            assert c.doc_number in (added + c.wording, c.wording + added), c
+        elif c.doc_number:  # （科协发学字〔2017〕42）号 is read as 科协发学字〔2017〕42号
             assert c.doc_number in re.sub(r"[）)]号", "号", c.wording), c
