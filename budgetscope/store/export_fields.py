@@ -296,6 +296,8 @@ change_percent decimal change in percent of that year's (exact, 1 decimal; Parqu
 findings integer findings about the year's projects
 budget_flagged boolean an unreviewed error-level finding disputes the numbers of the year's projects: budget_total_yuan is not fact
 change_flagged boolean this year's or the previous year's budget is flagged: the change is not fact either
+budget_approximate boolean the year's budget is read from an amount the text gives as approximate (约27万元, 100万元左右): not an exact figure
+change_approximate boolean this year's or the previous year's budget is approximate: the change is not exact either
 """),
     ),
 }
