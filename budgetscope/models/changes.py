@@ -36,7 +36,9 @@ class ProjectChange(BaseModel):
     the narrative's, as search shows them); ``change_yuan``/``change_percent`` compare them.
     ``budget_flagged``/``budget_before_flagged``: an error-level finding disputes that year's budget (as
     ``list``, ``show`` and the series export say of it); ``flagged``: either is disputed, so the change is
-    no fact. ``targets``: the form's indicators whose target changed.
+    no fact. ``budget_approximate``/``budget_before_approximate``: that year's budget is read from an
+    approximate amount (约27万元), so it and the change are not exact. ``targets``: the form's indicators
+    whose target changed.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -55,6 +57,8 @@ class ProjectChange(BaseModel):
     flagged: bool = False
     budget_flagged: bool = False
     budget_before_flagged: bool = False
+    budget_approximate: bool = False
+    budget_before_approximate: bool = False
     seen_in: list[int] = Field(default_factory=list)
     targets: list[TargetChange] = Field(default_factory=list)
     targets_compared: bool = False
@@ -64,7 +68,7 @@ class ProjectChange(BaseModel):
 class YearHolding(BaseModel):
     """What the store holds of the department for one year: its documents, and how many narratives and
     forms were read from them, and the sum of its projects' budgets (each project once; flagged ones
-    left out and counted)."""
+    left out and counted; ``approximate``: how many of those summed are approximate, 约27万元)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -76,6 +80,7 @@ class YearHolding(BaseModel):
     budget_total_yuan: Decimal = Decimal("0.00")
     without_budget: int = 0
     flagged: int = 0
+    approximate: int = 0
 
 
 class DepartmentChanges(BaseModel):

@@ -27,7 +27,7 @@ class ChangesFormat(StrEnum):
 
 
 CSV_COLUMNS = ("status", "name", "name_before", "budget_before_yuan", "budget_yuan", "change_yuan",
-               "change_percent", "flagged", "budget_before_flagged", "budget_flagged", "seen_in", "targets_compared", "targets_changed", "project_id",
+               "change_percent", "flagged", "budget_before_flagged", "budget_flagged", "budget_before_approximate", "budget_approximate", "seen_in", "targets_compared", "targets_changed", "project_id",
                "project_id_before", "series_id")  # fmt: skip
 
 
@@ -92,7 +92,8 @@ def _table(changes: DepartmentChanges) -> None:
         out.print(
             Text(
                 f"  {h.year}: {h.projects} projects ({h.narratives} narratives, {h.forms} forms) in "
-                f"{', '.join(map(one_line, h.documents))}; budgets stated {money_grouped(h.budget_total_yuan)} 元 "
+                f"{', '.join(map(one_line, h.documents))}; budgets stated {'≈' if h.approximate else ''}"
+                f"{money_grouped(h.budget_total_yuan)} 元 "
                 f"({h.projects - h.without_budget - h.flagged} projects{kept})"
             )
         )
@@ -115,7 +116,13 @@ def _table(changes: DepartmentChanges) -> None:
         # a disputed number is never shown as fact: the year's budget a finding disputes, and the change
         before_flag = " (flagged)" if p.budget_before_flagged and p.budget_before_yuan is not None else ""
         after_flag = " (flagged)" if p.budget_flagged and p.budget_yuan is not None else ""
-        table.add_row(p.status, name, _money(p.budget_before_yuan) + before_flag, _money(p.budget_yuan) + after_flag,
+        # an approximate budget (约27万元) is marked ≈, as list and show mark it, and so is its change
+        before_about = "≈" if p.budget_before_approximate and p.budget_before_yuan is not None else ""
+        after_about = "≈" if p.budget_approximate and p.budget_yuan is not None else ""
+        if change and (before_about or after_about):
+            change = "≈" + change
+        table.add_row(p.status, name, before_about + _money(p.budget_before_yuan) + before_flag,
+                      after_about + _money(p.budget_yuan) + after_flag,
                       change, percent, targets, (p.project_id or p.project_id_before or "")[:8])  # fmt: skip
     out.print(table)
     for p in changes.projects:

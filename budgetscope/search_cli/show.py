@@ -205,12 +205,15 @@ def render(details: dict[str, Any]) -> Group:
         for y in s["years"]:
             change = "" if y["change_yuan"] is None else ("+" if Decimal(str(y["change_yuan"])) > 0 else "")
             change += _money(y["change_yuan"])
+            if change and y.get("change_approximate"):  # one of the two years' budgets is approximate
+                change = "≈" + change
             if change and y.get("change_flagged"):  # one of the two years' budgets is disputed
                 change += " ⚠"
             percent = "" if y["change_percent"] is None else f"{Decimal(str(y['change_percent'])):+}%"
             # a finding calls the year's budget an error
             flag = " ⚠ flagged" if y.get("budget_flagged") else ""
-            years.add_row(str(y["year"]), _money(y["budget_total_yuan"]) + flag, _money(y["form_total_yuan"]), change,
+            about = "≈" if y.get("budget_approximate") and y["budget_total_yuan"] is not None else ""
+            years.add_row(str(y["year"]), about + _money(y["budget_total_yuan"]) + flag, _money(y["form_total_yuan"]), change,
                           percent, str(y["findings"] or ""))  # fmt: skip
         parts.append(years)
     if details["linked"]:

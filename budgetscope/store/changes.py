@@ -101,6 +101,8 @@ def _change(
         flagged=any(r["budget_flagged"] for r in (before, after) if r),
         budget_flagged=bool(after and after["budget_flagged"]),
         budget_before_flagged=bool(before and before["budget_flagged"]),
+        budget_approximate=bool(after and after["budget_approximate"]),
+        budget_before_approximate=bool(before and before["budget_approximate"]),
     )  # fmt: skip
     if before and after:
         if before["name"] != after["name"]:
@@ -147,6 +149,7 @@ def _holding(
             holding.without_budget += 1
         else:
             holding.budget_total_yuan += r["budget_total_yuan"]
+            holding.approximate += bool(r["budget_approximate"])
     return holding
 
 
@@ -168,6 +171,9 @@ def _notes(holdings: list[YearHolding]) -> list[str]:
         if h.flagged:
             notes.append(f"{h.year}: {h.flagged} budget(s) disputed by an error-level finding are left out of its "
                          "total (`budgetscope check`)")  # fmt: skip
+        if h.approximate:
+            notes.append(f"{h.year}: {h.approximate} budget(s) in its total are approximate in the text (约, 左右): "
+                         "the total is not exact")  # fmt: skip
         if h.without_budget:
             notes.append(
                 f"{h.year}: {h.without_budget} project(s) state no budget; the total is of the others"

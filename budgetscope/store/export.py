@@ -29,13 +29,16 @@ from typing import IO, Any
 
 from budgetscope.models import Number, decimal_text
 from budgetscope.store.export_fields import (
+    DECIMAL_TYPE,
     EXPORTS,
     FDP_MODEL,
+    MONEY_TYPE,
     ExportError,
     ExportKind,
     Field,
     fields_of,
     kind_of,
+    money_scale,
 )
 from budgetscope.store.export_snapshot import (
     merge_datapackage,
@@ -53,13 +56,6 @@ class ExportFormat(StrEnum):
     jsonl = "jsonl"
     csv = "csv"
     parquet = "parquet"
-
-
-MONEY_TYPE = ("decimal128", 20, 2)
-"""Parquet type of amounts: 18 digits of yuan and 2 of fen, exact."""
-DECIMAL_TYPE = ("decimal128", 26, 8)
-"""Parquet type of other exact numbers (a target's number, a weight): 18 digits and 8 decimals, the most
-:func:`budgetscope.pipeline.targets.parse_target` reads."""
 
 
 def export_rows(store: EntityStore, what: ExportKind | str) -> Iterator[dict[str, Any]]:
@@ -173,20 +169,27 @@ def write_csv(rows: Iterable[dict[str, Any]], fields: Sequence[Field | str], out
     return n
 
 
-def arrow_schema(fields: Sequence[Field]) -> Any:
-    """The Parquet (Arrow) schema of an export kind's fields."""
+def arrow_schema(fields: Sequence[Field], scale: int = MONEY_TYPE[2]) -> Any:
+    """The Parquet (Arrow) schema of an export kind's fields; money at ``scale`` decimals (:func:`money_scale`)."""
     import pyarrow as pa
 
+    money = pa.decimal128(MONEY_TYPE[1] - MONEY_TYPE[2] + scale, scale)
     types = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64(), "boolean": pa.bool_(),
-             "date": pa.date32(), "array": pa.list_(pa.string()), "money": pa.decimal128(*MONEY_TYPE[1:]),
+             "date": pa.date32(), "array": pa.list_(pa.string()), "money": money,
              "decimal": pa.decimal128(*DECIMAL_TYPE[1:])}  # fmt: skip
     return pa.schema([pa.field(f.name, types[f.type]) for f in fields])
 
 
 def write_parquet(
-    rows: Iterable[dict[str, Any]], fields: Sequence[Field], path: Path, *, batch_size: int = 4096
+    rows: Iterable[dict[str, Any]],
+    fields: Sequence[Field],
+    path: Path,
+    *,
+    batch_size: int = 4096,
+    scale: int = MONEY_TYPE[2],
 ) -> int:
-    """Record batches of ``batch_size`` rows into one Parquet file; return the number of rows."""
+    """Record batches of ``batch_size`` rows into one Parquet file, money at ``scale`` decimals (at least the
+    largest of the rows, :func:`money_scale`); return the number of rows."""
     try:
         import pyarrow as pa
         import pyarrow.parquet as pq
@@ -194,7 +197,7 @@ def write_parquet(
         raise ExportError("Parquet export needs pyarrow: pip install 'budgetscope[parquet]'") from exc
     from datetime import date
 
-    schema = arrow_schema(fields)
+    schema = arrow_schema(fields, scale)
     dates = [f.name for f in fields if f.type == "date"]
     arrays = [f.name for f in fields if f.type == "array"]
     numbers = [f.name for f in fields if f.type == "number"]
@@ -265,7 +268,8 @@ def export(
     for kind in kinds:
         path = folder / f"{kind.value}.{fmt.value}"
         if fmt is ExportFormat.parquet:
-            n = write_parquet(export_rows(store, kind), fields_of(kind), path)
+            scale = money_scale(export_rows(store, kind), fields_of(kind))  # a first pass: the file's scale
+            n = write_parquet(export_rows(store, kind), fields_of(kind), path, scale=scale)
         else:
             with path.open(
                 "w", encoding="utf-8-sig" if bom and fmt is ExportFormat.csv else "utf-8", newline=""
@@ -369,6 +373,7 @@ __all__ = [
     "fields_of",
     "json_object",
     "merge_datapackage",
+    "money_scale",
     "read_datapackage",
     "write_csv",
     "write_jsonl",

@@ -12,6 +12,7 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -34,6 +35,15 @@ class ExportKind(StrEnum):
     indicators = "indicators"
     findings = "findings"
     series = "series"
+
+
+MONEY_TYPE = ("decimal128", 20, 2)
+"""Parquet type of amounts: 18 digits of yuan and 2 of fen, exact. A file holding an amount finer than a fen
+(1.23456789万元 = 12345.6789元, flagged ``finer_than_fen``) widens its money columns to that amount's scale
+(:func:`money_scale`): ``decimal128(18 + s, s)``, never a rounded or a refused amount."""
+DECIMAL_TYPE = ("decimal128", 26, 8)
+"""Parquet type of other exact numbers (a target's number, a weight): 18 digits and 8 decimals, the most
+:func:`budgetscope.pipeline.targets.parse_target` reads."""
 
 
 @dataclass(frozen=True)
@@ -80,6 +90,24 @@ def _f(spec: str) -> list[Field]:
     return out
 
 
+def money_scale(rows: Iterable[dict[str, Any]], fields: Sequence[Field]) -> int:
+    """The decimals of a file's money columns: 2 (fen), more when an amount of ``rows`` has more.
+
+    >>> from decimal import Decimal
+    >>> money = [Field("amount", "money", "")]
+    >>> money_scale([{"amount": Decimal("7150000.00")}], money), money_scale([{"amount": Decimal("12345.6789")}], money)
+    (2, 4)
+    """
+    names = [f.name for f in fields if f.money]
+    scale = MONEY_TYPE[2]
+    for row in rows:
+        for name in names:
+            value = row[name]
+            if value is not None and value.is_finite():
+                scale = max(scale, -int(value.normalize().as_tuple().exponent))
+    return min(scale, 38 - 18)
+
+
 PROJECT_REF = """
 project_id string id of the project (narrative or form) it belongs to
 doc string source file name
@@ -102,7 +130,7 @@ department string department (预算主管部门)
 year integer budget year
 title string heading verbatim
 name string project name
-budget_total_yuan money annual budget in yuan as stated (exact, 2 decimals; an approximate figure where budget_total_approximate)
+budget_total_yuan money annual budget in yuan as stated (exact: 2 decimals, more when the text gives more, see budget_total_finer_than_fen; an approximate figure where budget_total_approximate)
 period_start date start of the implementation period
 period_end date end of the implementation period
 period_text string period as written
@@ -113,13 +141,14 @@ implementer string form: 实施单位
 amounts integer number of amounts found in the narrative's text (0 for a form: its amounts are its fields, in export --what amounts)
 citations integer number of cited policy documents
 series_id string the same project across years and documents
-series_confidence number how sure the series membership is (0-1)
+series_confidence number how sure the series membership is: a 0-1 score from the linker's similarity, not an exact figure (Parquet double)
 linked_project_id string the form of this narrative (or the narrative of this form), same year
 findings integer number of findings about the project
 budget_flagged boolean an unreviewed error-level finding disputes the project's numbers (a likely 万元/元 slip, a total its form contradicts): its budget is not fact (see budgetscope check)
 code string the project's code when its name starts with one (Beijing's 11000022T000000428124-中国国际服务贸易交易会: 11000022T000000428124), a key across years
 budget_counted boolean the one record of the project whose budget a sum counts, as search shows it: the form's (its exact figure) when it states one, else its linked narrative's (a project read as narrative and form is not counted twice); false without a budget, for a department-wide form and for a budget an error-level finding disputes (budget_flagged: not fact, left out of sums as /browse and changes leave it out)
 budget_total_approximate boolean the budget total is read from an amount the text says is not exact (预算人民币约27万元, 100万元左右, a range's end): not an exact figure; empty for a project stored before it was kept (until the next ingest)
+budget_total_finer_than_fen boolean the budget total has more decimals than fen (1.23456789万元 = 12345.6789元): a budget is never finer than a fen, so the figure is suspect (a misread or a slip); the store's fen column is empty for it (a SQL SUM of fen leaves it out), Parquet widens the file's money columns to hold it
 """),
     ),
     ExportKind.sections: (
@@ -155,13 +184,14 @@ section string narrative section key, 'form', or the table's title
 column_label string form field (annual_total, project_total, fiscal_current … as in form.amounts) or table column, by its header path (`支出/部门预算支出经济分类科目/预算数`)
 label string the label the amount is printed under: a form's (年度资金总额, 实施期资金总额, 项目当年预算 … whatever its key), a table's row and column (`一、财政拨款收入 / 收入/预算数`); empty for a narrative's amounts and where the form reader did not see it
 text string amount as written (narratives and tables; empty for a form's amounts, read from its cells: see column_label and page)
-amount money amount in yuan (exact, 2 decimals) | value
+amount money amount in yuan (exact: 2 decimals, more when the text gives more, see finer_than_fen) | value
 currency string ISO 4217 currency code (CNY)
 line integer 1-based line (project heading or table row)
 page integer PDF page: the project's (its first page) for a narrative's or a form's amounts, the row's for a department table's; empty for text documents
 start integer character offset within the section
 end integer character offset of the amount's end within the section
 approximate boolean the text says the amount is not exact: 约27万元 (约, 近, 逾 before it), 50万元左右 (左右, 上下 after it), 100余万元, either end of a range (100万元-120万元, 10-15万元); false for a form's, a component's and a table's amounts, read from their cells
+finer_than_fen boolean the amount has more decimals than fen (1.23456789万元 = 12345.6789元): a budget is never finer than a fen, so the figure is suspect (a misread or a slip); the store's fen column is empty for it (a SQL SUM of fen leaves it out), Parquet widens the file's money columns to hold it
 """),
     ),
     ExportKind.citations: (
@@ -262,10 +292,12 @@ budget_total_yuan money the year's annual budget (the form's exact figure, else 
 form_total_yuan money the form's 年度资金总额
 previous_year integer the nearest earlier year with a budget total
 change_yuan money budget_total_yuan minus that year's
-change_percent number change in percent of that year's (1 decimal)
+change_percent decimal change in percent of that year's (exact, 1 decimal; Parquet decimal128(26, 8))
 findings integer findings about the year's projects
 budget_flagged boolean an unreviewed error-level finding disputes the numbers of the year's projects: budget_total_yuan is not fact
 change_flagged boolean this year's or the previous year's budget is flagged: the change is not fact either
+budget_approximate boolean the year's budget is read from an amount the text gives as approximate (约27万元, 100万元左右): not an exact figure
+change_approximate boolean this year's or the previous year's budget is approximate: the change is not exact either
 """),
     ),
 }

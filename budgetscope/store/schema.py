@@ -3,7 +3,9 @@
 Money is stored twice, both exact: ``fen`` INTEGER (the amount in fen, 1/100 yuan) is the number
 every SQLite reader sums and sorts (Datasette, DuckDB's sqlite scanner see a 64-bit integer), and
 ``yuan`` TEXT is the same amount as decimal text with two places (``"820000.00"``), for reading and
-for the records' round trip. No REAL column or ``CAST(… AS REAL)`` anywhere: SQLite's REAL is a
+for the records' round trip. An amount finer than a fen (1.23456789万元 = ``"12345.6789"``) has no exact
+fen: its ``fen`` is NULL, never a rounded number, and the export views flag it (``finer_than_fen``,
+``budget_total_finer_than_fen``): a budget is never finer than a fen, so the figure is suspect. No REAL column or ``CAST(… AS REAL)`` anywhere: SQLite's REAL is a
 double and DuckDB reads a ``REAL`` declaration as a 32-bit float. Dates are ISO text. Row
 conversion lives in :mod:`budgetscope.store.rows`.
 
@@ -208,7 +210,8 @@ SELECT p.id, p.kind, p.doc, p.line, p.page, p.department, p.year, p.title, p.nam
    AND NOT EXISTS (SELECT 1 FROM findings k WHERE k.project_id = p.id AND k.severity = 'error')
    AND NOT (p.kind = 'narrative' AND EXISTS (SELECT 1 FROM project_links l JOIN projects q ON q.id = l.form_id
      WHERE l.narrative_id = p.id AND q.budget_total_yuan IS NOT NULL))) AS budget_counted,
-  json_extract(p.extra, '$.budget_total_approximate') AS budget_total_approximate
+  json_extract(p.extra, '$.budget_total_approximate') AS budget_total_approximate,
+  (p.budget_total_yuan IS NOT NULL AND p.budget_total_fen IS NULL) AS budget_total_finer_than_fen
 FROM projects p JOIN documents d ON d.id = p.document_id
 LEFT JOIN forms f ON f.project_id = p.id LEFT JOIN project_series s ON s.project_id = p.id
 ORDER BY p.doc, p.position;
@@ -220,7 +223,8 @@ WHERE x.present = 1 ORDER BY p.doc, p.position, x.position;
 CREATE VIEW export_amounts AS
 SELECT id, project_id, doc, source, project, fiscal_year, administrative_classification,
   functional_classification, economic_classification, role, section, column_label, label, text, amount, amount_fen,
-  currency, line, page, start, "end", approximate FROM (
+  currency, line, page, start, "end", approximate,
+  (amount IS NOT NULL AND amount_fen IS NULL) AS finer_than_fen FROM (
   SELECT a.id, a.project_id, p.doc, p.kind AS source, p.name AS project, p.year AS fiscal_year,
     p.department AS administrative_classification, NULL AS functional_classification,
     NULL AS economic_classification, a.role, a.section, NULL AS column_label, NULL AS label, a.text,

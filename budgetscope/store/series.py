@@ -3,11 +3,12 @@ series`` print); the series themselves are made by :mod:`budgetscope.pipeline.li
 
 from __future__ import annotations
 
+import json
 from collections import Counter, defaultdict
 from decimal import Decimal
 from typing import Any
 
-from budgetscope.models.links import project_budget
+from budgetscope.models.links import budget_teller, project_budget
 from budgetscope.models.money import Number
 from budgetscope.store.protocol import EntityStore
 
@@ -21,6 +22,9 @@ def series_years(store: EntityStore, series_id: str | None = None) -> list[dict[
     ``change_yuan`` and ``change_percent`` compare ``budget_total_yuan`` with the nearest earlier
     year of the series that has one. Amounts are :class:`~decimal.Decimal`, ``change_percent`` a
     :class:`~budgetscope.models.money.Number` (exact, not money); projects without a year are left out.
+    ``budget_approximate``: the year's budget is read from an approximate amount (约27万元, the record
+    telling it by :func:`~budgetscope.models.links.budget_teller`); ``change_approximate``: this year's or
+    the previous year's is, so the change is not exact either.
     """
     where = {"series_id": series_id} if series_id else None
     members = {m["project_id"]: m for m in store.select("project_series", where)}
@@ -56,6 +60,11 @@ def series_years(store: EntityStore, series_id: str | None = None) -> list[dict[
         told = [(p["kind"], Decimal(p["budget_total_yuan"]) if p["budget_total_yuan"] is not None else None)
                 for p in (narrative, form) if p is not None]  # fmt: skip
         total = project_budget(told)  # the one rule of every answer showing a project once
+        teller = budget_teller(told)  # whose budget it is: approximate when that record's is (约27万元)
+        tellers = [p for p in (narrative, form) if p is not None]
+        approximate = teller is not None and bool(
+            json.loads(tellers[teller]["extra"] or "{}").get("budget_total_approximate")
+        )
         rows.append(
             {
                 "id": f"{sid}:{year}", "series_id": sid, "year": year, "department": first["department"],
@@ -65,6 +74,7 @@ def series_years(store: EntityStore, series_id: str | None = None) -> list[dict[
                 "form_total_yuan": form_total, "previous_year": None, "change_yuan": None, "change_percent": None,
                 "findings": sum(counted[p["id"]] for p in group),
                 "budget_flagged": any(p["id"] in flagged for p in group), "change_flagged": False,
+                "budget_approximate": approximate, "change_approximate": False,
             }
         )  # fmt: skip
     previous: dict[str, dict[str, Any]] = {}
@@ -75,6 +85,7 @@ def series_years(store: EntityStore, series_id: str | None = None) -> list[dict[
             row["previous_year"] = before["year"]
             row["change_yuan"] = total - before["budget_total_yuan"]
             row["change_flagged"] = row["budget_flagged"] or before["budget_flagged"]
+            row["change_approximate"] = row["budget_approximate"] or before["budget_approximate"]
             if before["budget_total_yuan"]:
                 ratio = row["change_yuan"] * 100 / before["budget_total_yuan"]
                 row["change_percent"] = Number(ratio.quantize(Decimal("0.1")))  # not money

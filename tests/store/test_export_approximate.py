@@ -58,4 +58,4 @@ def test_export_approximate_in_every_format(corpus_home: Path, tmp_path: Path, f
     else:
         rows = [json.loads(line) for line in text.splitlines()]
         assert {r["approximate"] for r in rows if (r["project"], r["text"]) == (STATION, "27万元")} == {True}
-    assert list(rows[0])[-1] == "approximate"  # added after the columns it had, not among them
+    assert list(rows[0])[-2] == "approximate"  # added after the columns it had, not among them
