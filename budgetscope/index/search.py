@@ -67,14 +67,8 @@ def search(
     With ``cutoff``, hits below the calibrated relevance come last, marked ``weak``, at most
     :data:`.ranking.WEAK_SHOWN` of them (all weak: no close match).
     """
-    from budgetscope.index.ranking import (
-        coverage,
-        fuse,
-        mark_weak,
-        merge_partners,
-        name_bonus,
-        term_groups,
-    )
+    from budgetscope.index.ranking import fuse, mark_weak, merge_partners, name_bonus
+    from budgetscope.index.terms import coverage, term_groups
     from budgetscope.index.translate import budget_wording, lexical_query
 
     f = filters.as_dict() if isinstance(filters, SearchFilters) else dict(filters or {})
