@@ -71,7 +71,7 @@ def search(
     :data:`.ranking.WEAK_SHOWN` of them (all weak: no close match).
     """
     from budgetscope.index.ranking import fuse, mark_weak, merge_partners, name_bonus
-    from budgetscope.index.terms import coverage, term_groups
+    from budgetscope.index.terms import coverage, term_groups, unit_text
     from budgetscope.index.translate import budget_wording, lexical_query
 
     f = filters.as_dict() if isinstance(filters, SearchFilters) else dict(filters or {})
@@ -99,7 +99,7 @@ def search(
         hit["lexical"] = None if bm25 is None else round(bm25, 6)
         if second is not None:
             hit["second"] = round(second, 6)
-        text = "\n".join(str(t) for t in (hit["name"], hit["unit"], h.payload.get("text")) if t)
+        text = unit_text(groups, f"{hit['name']}\n{h.payload.get('text') or ''}", hit["unit"])
         hit["coverage"] = round(coverage(groups, text), 3) if groups else None  # no distinctive word
         hits.append(hit)
         texts.append(text)

@@ -136,4 +136,24 @@ def held_groups(groups: Sequence[Sequence[Term]], text: str) -> list[bool]:
     return [any(held(t) for t in g) for g in groups]
 
 
-__all__ = ["Term", "coverage", "english_groups", "held_groups", "term_groups"]
+def unit_text(groups: Sequence[Sequence[Term]], text: str, unit: str | None) -> str:
+    """A hit's text for its coverage: its own, and its unit's name (a form's 实施单位, when not its
+    department) when that holds every word of the query the text lacks: the query names the unit, with
+    or without what the project does (SOS儿童村; SOS儿童村 困难群众). A unit holding only some of them
+    does not count: 杭州交通高级技工学校 is a 学校, but not what 义务教育学校校舍建设 asks for.
+
+    >>> groups = term_groups("SOS儿童村 困难儿童")
+    >>> unit_text(groups, "困难群众资金\\n保障困难儿童基本生活", "中国烟台SOS儿童村").endswith("儿童村")
+    True
+    >>> unit_text(term_groups("义务教育学校校舍建设"), "技校教育条件保障支撑", "杭州汽车高级技工学校")
+    '技校教育条件保障支撑'
+    """
+    if not unit or not groups:
+        return text
+    held = held_groups(groups, text)
+    if all(held) or not all(h or u for h, u in zip(held, held_groups(groups, unit), strict=True)):
+        return text
+    return f"{text}\n{unit}"
+
+
+__all__ = ["Term", "coverage", "english_groups", "held_groups", "term_groups", "unit_text"]

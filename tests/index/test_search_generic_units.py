@@ -16,7 +16,7 @@ import pytest
 
 from budgetscope.index.ingest import ingest
 from budgetscope.index.search import search
-from budgetscope.index.terms import coverage, term_groups
+from budgetscope.index.terms import coverage, term_groups, unit_text
 from budgetscope.models import SearchHit
 from budgetscope.store.sqlite import open_store
 from budgetscope.vector.sync import open_index, save_index_settings, sync_index
@@ -81,3 +81,18 @@ def test_search_unit_name_finds_every_project_it_carries_out(found: Any) -> None
     hits = found("SOS儿童村")
     assert {h.name for h in hits[:4]} == SOS_PROJECTS == confident(hits)
     assert {h.unit for h in hits[:4]} == {"中国烟台SOS儿童村"}
+
+
+def test_search_unit_counts_only_when_it_completes_the_query() -> None:
+    """A unit's name counts in a hit's coverage when it holds every word of the query the text lacks (the
+    query names the unit); holding one of three (Hangzhou's 技校教育条件保障支撑, carried out by a 学校) made
+    a query with no answer in the corpus confident."""
+    sos = term_groups("SOS儿童村 困难儿童")
+    goal = "保障困难儿童基本生活，提高生活水平，保障生活质量。"  # Yantai p.42, 困难群众补助资金
+    assert coverage(sos, unit_text(sos, f"困难群众补助资金\n{goal}", "中国烟台SOS儿童村")) == 1.0
+    assert (
+        coverage(sos, unit_text(sos, "2026年彩票公益金\n支持福彩圆梦·孤儿助学工程", "中国烟台SOS儿童村"))
+        < 0.5
+    )
+    school = term_groups("义务教育学校校舍建设")
+    assert unit_text(school, "技校教育条件保障支撑", "杭州汽车高级技工学校") == "技校教育条件保障支撑"
