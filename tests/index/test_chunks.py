@@ -470,14 +470,14 @@ def test_record_points_a_form_of_another_unit_has_a_dense_unit_chunk() -> None:
     from budgetscope.pipeline.document import read_document
 
     excerpts = Path(__file__).resolve().parents[2] / "corpus" / "excerpts"
-    (record, *_) = read_document(excerpts / "yantai-civil-affairs-2026-p41-44.pdf").records
+    (record, *_) = read_document(excerpts / "search" / "yantai-civil-affairs-2026-p41-44.pdf").records
     points = record_points(record, "use")
     (unit,) = [c for c in points if c.payload["part"] == "unit"]
     assert unit.text == "困难群众资金\n中国烟台SOS儿童村" and not unit.lexical and not unit.piece
     assert unit.payload["text"] == points[0].payload["text"]  # the name chunk's: what a hit shows
     assert {c.payload["unit"] for c in points} == {"中国烟台SOS儿童村"}
     assert all(c.lexical for c in points if c is not unit)
-    (own, *_) = read_document(excerpts / "fuzhou-healthcare-security-2026-p29-33.pdf").records
+    (own, *_) = read_document(excerpts / "search" / "fuzhou-healthcare-security-2026-p29-33.pdf").records
     assert (
         own.name == "医保服务站工作经费" and own.form is not None and own.form.implementer == own.department
     )

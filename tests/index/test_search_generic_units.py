@@ -21,7 +21,7 @@ from budgetscope.models import SearchHit
 from budgetscope.store.sqlite import open_store
 from budgetscope.vector.sync import open_index, save_index_settings, sync_index
 
-EXCERPTS = Path(__file__).resolve().parents[2] / "corpus" / "excerpts"
+EXCERPTS = Path(__file__).resolve().parents[2] / "corpus" / "excerpts" / "search"
 FUZHOU = EXCERPTS / "fuzhou-healthcare-security-2026-p29-33.pdf"
 YANTAI = EXCERPTS / "yantai-civil-affairs-2026-p41-44.pdf"
 SOS_PROJECTS = {"困难群众资金", "困难群众补助资金", "2026年彩票公益金", "孩子生活补助及儿童村运转经费"}
