@@ -79,7 +79,7 @@ def prepare(folder: Path, n_queries: int) -> None:
     np.save(folder / "dense.npy", dense)
     np.save(folder / "queries.npy", qdense)
     with (folder / "chunks.pkl").open("wb") as f:
-        points = [(c.id, c.payload, NO_TERMS if c.piece else sparse_vector(c.text)) for c in chunks]
+        points = [(c.id, c.payload, sparse_vector(c.text) if c.lexical else NO_TERMS) for c in chunks]
         pickle.dump((points, queries), f)
 
 

@@ -25,8 +25,9 @@ sys.path.insert(0, str(HERE.parent))
 
 from eval_search13 import catalog, ndcg, project_of  # noqa: E402
 
-from budgetscope.index.ranking import coverage, mark_weak, project_partners, term_groups  # noqa: E402
+from budgetscope.index.ranking import mark_weak, project_partners  # noqa: E402
 from budgetscope.index.search import near_words, query_terms  # noqa: E402
+from budgetscope.index.terms import coverage, term_groups  # noqa: E402
 from budgetscope.index.translate import lexical_query  # noqa: E402
 from budgetscope.store.sqlite import open_store  # noqa: E402
 from budgetscope.vector.sync import open_index  # noqa: E402

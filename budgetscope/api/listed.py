@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from budgetscope.index.ranking import Term
+    from budgetscope.index.terms import Term
     from budgetscope.store.protocol import EntityStore
 
 KIND = "listed_project"
@@ -27,9 +27,9 @@ KIND = "listed_project"
 
 def listed_matches(query: str, subject: str, groups: Sequence[Sequence[Term]] | None = None) -> bool:
     """Whether a listed project's ``单位 / 项目`` name holds the query: the query whole (spaces aside), or
-    every distinctive word of it (``groups``, :func:`~budgetscope.index.ranking.term_groups`: an English
-    word by one of its translations) in the project's name (:func:`~budgetscope.index.ranking.held_groups`)."""
-    from budgetscope.index.ranking import held_groups, term_groups
+    every distinctive word of it (``groups``, :func:`~budgetscope.index.terms.term_groups`: an English
+    word by one of its translations) in the project's name (:func:`~budgetscope.index.terms.held_groups`)."""
+    from budgetscope.index.terms import held_groups, term_groups
 
     plain = re.sub(r"\s+", "", query)
     if plain and plain in re.sub(r"\s+", "", subject):
@@ -51,7 +51,7 @@ def listed_only(
 
     if filters.get("cites") or filters.get("section") or filters.get("kind"):
         return []
-    from budgetscope.index.ranking import term_groups
+    from budgetscope.index.terms import term_groups
 
     found = store.select("findings", {"status": "missing", "kind": KIND})  # the (status, kind) index
     groups = term_groups(query)  # once for every listed project

@@ -18,11 +18,11 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
-from budgetscope.models import FORM_TEXT_SECTIONS, Form, Record
+from budgetscope.models import FORM_TEXT_SECTIONS, Form, Record, form_unit
 
 
 def _exact_amount(value: Decimal | None) -> int | str | None:
@@ -57,6 +57,15 @@ class Chunk:
     """True for a clause piece (:func:`record_points`' ``piece_chars``): a point with the first encoder's
     dense vector only (its words are its chunk's, which the lexical side already counts; a second
     encoder of a pair, with its long window, has the chunk)."""
+    dense_only: bool = False
+    """True for a unit chunk (:func:`record_points`): the first encoder's dense vector only, as a piece. Its
+    words count in the coverage of every chunk of its project, not in BM25: there a unit named like a
+    query's topic (广州市政务服务中心 for "government service hotline") lifted every project it carries out."""
+
+    @property
+    def lexical(self) -> bool:
+        """Whether the point has a lexical (BM25) vector and the second encoder's: neither piece nor unit."""
+        return not (self.piece or self.dense_only)
 
 
 def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
@@ -207,8 +216,13 @@ def record_points(
     ``form.texts`` (section by :data:`FORM_TEXT_SECTIONS`) and the indicator rows
     (``level3：target`` lines, part ``indicators``, section ``goals``). A department-wide form has none
     (its goals and tasks among the projects lowered #13's nDCG@10). Their embedded text is
-    ``name + "\\n" + chunk``; the payload holds ``project_id doc page line year department name
-    title kind section part chunk start end cites budget_total_yuan encoder text``, where
+    ``name + "\\n" + chunk``. A form carried out by a unit other than its department (``unit``,
+    :func:`~budgetscope.models.form_unit`: 实施单位 中国烟台SOS儿童村 of 烟台市民政局) has a chunk of its
+    name and that unit (part ``unit``, its payload text the name chunk's; dense only, :attr:`Chunk.dense_only`),
+    so that the unit's name finds the project; a narrative's 实施主体 is a section, in its chunks already.
+    The payload holds
+    ``project_id doc page line year department name title kind section part chunk start end cites
+    budget_total_yuan unit encoder text``, where
     ``start``/``end`` are offsets in the part's text and ``text`` is the chunk without the name.
 
     >>> rec = Record(id="r1", kind="narrative", doc="a.txt", title="", name="科技社团党建项目",
@@ -219,6 +233,7 @@ def record_points(
     if record.kind == "department_form":  # the whole department's, not a project: search finds projects
         return []
     name = record.name or record.title or ""
+    unit = form_unit(record.form.implementer, record.department) if record.form else None
     base = {
         "project_id": record.id,
         "doc": record.doc,
@@ -231,13 +246,18 @@ def record_points(
         "kind": record.kind,
         "cites": _cited(record),
         "budget_total_yuan": _exact_amount(record.budget_total_yuan),
+        "unit": unit,
         "encoder": encoder_name,
     }
     parts = _parts(record)
+    lead_section, lead = next(((section, text) for _, section, text in parts if text), ("overview", ""))
     chunks = []
     if name:  # the name alone: the strongest cross-lingual signal (see benchmarks/bench_search.py)
-        lead_section, lead = next(((section, text) for _, section, text in parts if text), ("overview", ""))
         chunks.append(_chunk(base, "name", lead_section, 0, (0, 0, lead[:max_chars] or name), name))
+    if unit:  # the unit that carries the project out, as the hit shows it: its name finds the project
+        shown = (0, 0, lead[:max_chars] or name or unit)
+        unit_chunk = _chunk(base, "unit", lead_section, 0, shown, f"{name}\n{unit}" if name else unit)
+        chunks.append(replace(unit_chunk, dense_only=True))
     for part, section, text in parts:
         for index, span in enumerate(chunk_section(text, max_chars=max_chars)):
             embedded = f"{name}\n{span[2]}" if name and span[2] != name else span[2]

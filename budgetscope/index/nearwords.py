@@ -1,6 +1,6 @@
 """Near words: a query word the text does not hold still counts, in part, by the text's word nearest it.
 
-The coverage (:func:`~budgetscope.index.ranking.coverage`) asks whether a text holds each of the
+The coverage (:func:`~budgetscope.index.terms.coverage`) asks whether a text holds each of the
 query's distinctive words, or a synonym or official term of it. A paraphrase often meets the budget
 in a word no table lists: 供电 where the form says 配电, 淤泥 where it says 疏浚, 通航 for 航道,
 党支部 for 党建. :func:`near_coverage` gives such a word a part of a held word's credit from the
@@ -29,7 +29,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from budgetscope.index.encoders import Encoder
-from budgetscope.index.ranking import Term, held_groups
+from budgetscope.index.terms import Term, held_groups
 
 NEAR_FROM = 0.4
 """Below this cosine a text's nearest word gives a query word no credit (老人 and 家长 are 0.44,

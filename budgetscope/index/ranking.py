@@ -6,13 +6,13 @@ dense cosine and BM25 score):
 - :func:`fuse` ranks the candidate projects by weighted RRF of their best cosine and best BM25
   score (and, on an index of a pair of encoders such as ``use+e5``, their best cosine of the
   second encoder, weight :data:`SECOND_WEIGHT`), plus :data:`COVERAGE_WEIGHT` times the share of
-  the query's distinctive terms they hold (a near word counting in part, :mod:`.nearwords`);
+  the query's distinctive terms they hold (:mod:`.terms`; a near word counting in part, :mod:`.nearwords`);
 - :func:`name_bonus` adds to the fused score the share of the query's lexical terms that the
   project's name holds (the name is the project's title: a match there outweighs one in its prose);
 - :func:`merge_partners` makes a narrative and the form of the same project (the store's
   ``project_links``) one result, listing both under ``sources``;
 - :func:`relevance` gives each hit a calibrated probability of being relevant, from its cosine, its
-  :func:`coverage` of the query's distinctive terms, and how far both fall below the best candidate's
+  :func:`~.terms.coverage` of the query's distinctive terms, and how far both fall below the best candidate's
   (:data:`RELEVANCE_MODELS`, fitted on benchmarks/eval13's tuning half); :func:`mark_weak` marks the
   hits below :data:`RELEVANCE_CUTOFF` weak, in place in the ranking (the order stays the score's), and
   when every hit is weak ("no close match") keeps only the best :data:`WEAK_SHOWN`. (BM25 sums are no
@@ -31,7 +31,6 @@ Example:
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -49,10 +48,10 @@ FUSE_K = 5
 NAME_WEIGHT = 1.0
 """Weight of the name field, in units of one first-rank contribution (1 / (FUSE_K + 1))."""
 COVERAGE_WEIGHT = 2.0
+"""Weight of :func:`~.terms.coverage` (the share of the query's distinctive terms in the hit), in the same units."""
 TIE = 1e-6
 """Scores this close (relatively) are equal in :func:`fuse`: projects of the very same text score
 alike up to the engines' last float bits, and that noise must not order them."""
-"""Weight of :func:`coverage` (the share of the query's distinctive terms in the hit), in the same units."""
 RELEVANCE_MODELS: dict[str, tuple[float, float, float, float, float]] = {
     "use": (-2.738, 2.681, 3.376, -7.504, -1.649),
     "use-dense": (-3.982, 6.593, 0.0, 0.0, 0.0),
@@ -70,9 +69,6 @@ RELEVANCE_CUTOFF = 0.35
 against "judged relevant" on the tuning half (precision 0.72, recall 0.71 there, the first relevant hit
 confident in 0.95 of queries; 0.3 gave 0.66 and 0.75, 0.4 gave 0.77 and 0.67 but the first relevant hit
 confident in 0.89; the first cut-off, a cosine of 0.5 or a coverage of 0.4, gave 0.31 and 0.88)."""
-_GENERIC_TEXT = "项目 建设 工作 管理 服务 发展 经费 费用 资金 开展 提升 推进 加强 相关 活动 保障 工程 支持 平台 中心 上海 上海市"
-GENERIC_TERMS = frozenset(_GENERIC_TEXT.split())
-"""Words nearly every project holds: they count for no coverage."""
 WEAK_SHOWN = 3
 """How many hits are shown when every one is weak (no close match)."""
 SOURCE_FIELDS = ("doc", "line", "page", "id", "name", "kind")
@@ -198,91 +194,6 @@ def merge_partners(
         seen[str(h.get("id"))] = h
         out.append(h)
     return out
-
-
-Term = str | tuple[str, ...]
-"""One way a text holds a query's word: a string it contains, or pieces it contains all of."""
-
-
-def term_groups(query: str) -> list[list[Term]]:
-    """The query's distinctive words, each with its alternatives: an English word's translations, a
-    Chinese word's synonyms (:mod:`.synonyms`), and a word of four characters or more that is made of
-    shorter words (业务培训: 业务 + 培训) is also held by a text holding all of them apart ("业务的专题培训"),
-    a word of four characters by its 简称 (公务用车 by 公车), a cost word by what it pays for (培训费 by 培训:
-    :func:`_pieces`).
-
-    Words as a reader splits them (:func:`~budgetscope.vector.sparse.words`), not the shorter words
-    search mode finds inside them: 量子计算机 asks for 量子 and 计算机, and a text holding 计算 alone
-    holds neither.
-
-    >>> [g[0] for g in term_groups("量子计算机")], term_groups("科技馆大修项目")
-    (['量子', '计算机'], [['科技馆'], ['大修']])
-    >>> term_groups("老人洗澡")[1]
-    ['洗澡', '助浴', '沐浴', '冲凉', '擦澡', '淋洗', '洗浴']
-    """
-    from budgetscope.index.synonyms import synonyms
-    from budgetscope.index.translate import is_english, translate_groups
-    from budgetscope.vector.sparse import words
-
-    if is_english(query):
-        return [list(g) for g in translate_groups(query)]
-    return [
-        [t, *(s for s in synonyms(t) if s not in GENERIC_TERMS), *_pieces(t)]
-        for t in dict.fromkeys(words(query))
-        if len(t) >= 2 and t not in GENERIC_TERMS
-    ]
-
-
-def _pieces(word: str) -> list[Term]:
-    """Other ways a text writes a word: ``[(piece, …)]`` when a word of four characters or more is exactly
-    the shorter words jieba's search mode finds in it (业务培训 → 业务, 培训); for a word of four Chinese
-    characters its 简称, the first character with the third or the fourth (医疗保险 → 医保, 城市管理 → 城管,
-    公务用车 → 公车), the way Chinese shortens a name of two words; and for a cost word of three (会议费,
-    培训费, 会议类) the thing it pays for (会议, 培训): a budget writes 会议类项目 or 审计培训.
-
-    >>> _pieces("公务用车"), _pieces("信息化"), _pieces("培训费")
-    ([('公务', '用车'), '公用', '公车'], [], ['培训'])
-    """
-    from budgetscope.vector.sparse import tokenize
-
-    if len(word) == 3 and word[-1] in "费类" and _HAN.fullmatch(word):
-        return [word[:2]]
-    if len(word) < 4:
-        return []
-    parts = tuple(p for p in tokenize(word) if p != word and len(p) >= 2)
-    out: list[Term] = [parts] if parts and "".join(parts) == word else []
-    if len(word) == 4 and _HAN.fullmatch(word):
-        out += [word[0] + word[2], word[0] + word[3]]
-    return out
-
-
-_HAN = re.compile(r"[\u4e00-\u9fff]+")
-
-
-def coverage(groups: Sequence[Sequence[Term]], text: str) -> float:
-    """The share of term groups with a term in ``text`` (1.0 for a query with no distinctive term; search
-    records None then, see :func:`relevance`).
-
-    >>> coverage([["高速"], ["铁路"]], "科技馆建筑体大修"), coverage([["智库"]], "科技创新智库建设")
-    (0.0, 1.0)
-    """
-    if not groups:
-        return 1.0
-    return sum(held_groups(groups, text)) / len(groups)
-
-
-def held_groups(groups: Sequence[Sequence[Term]], text: str) -> list[bool]:
-    """For each term group, whether ``text`` holds one of its terms (a compound's pieces all, apart).
-
-    >>> held_groups([["业务培训", ("业务", "培训")], ["老人", "老年人"]], "业务的专题培训")
-    [True, False]
-    """
-    lowered = text.lower()
-
-    def held(t: Term) -> bool:
-        return all(p.lower() in lowered for p in t) if isinstance(t, tuple) else t.lower() in lowered
-
-    return [any(held(t) for t in g) for g in groups]
 
 
 def signals(hits: Sequence[Mapping[str, Any]]) -> list[list[float | None]]:

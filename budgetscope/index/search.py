@@ -41,7 +41,8 @@ many are asked for (the CLI's 10 are the web page's first 10 of 30). Twice the h
 narrative and its form merge into one hit: 30 asked are 30 given even when every project has both."""
 SNIPPET_CHARS = 120
 HIT_FIELDS = (
-    "project_id", "doc", "line", "page", "name", "kind", "year", "department", "section", "text", "budget_total_yuan"
+    "project_id", "doc", "line", "page", "name", "kind", "year", "department", "section", "text", "budget_total_yuan",
+    "unit",
 )  # fmt: skip
 """The payload fields a hit reads (:func:`hit_of`, coverage): only these are fetched for the winners."""
 
@@ -62,19 +63,15 @@ def search(
     An English query's lexical side also searches its Chinese translation (:mod:`.translate`); the dense
     side's query vector is blended with the query's budget wording (:func:`.translate.budget_wording`).
     Hybrid search ranks the candidate projects by their best cosine and best BM25 score (and their
-    best cosine of the second encoder on an index built with a pair, ``use+e5``) (:func:`.ranking.fuse`); a name holding the query's terms lifts a project (:func:`.ranking.name_bonus`). With a
+    best cosine of the second encoder on an index built with a pair, ``use+e5``) (:func:`.ranking.fuse`); a name holding the query's terms lifts a project (:func:`.ranking.name_bonus`). A
+    form's unit (its 实施单位, when not its department) is searched with it: a chunk of its name and unit
+    (:func:`~budgetscope.index.chunks.record_points`), and its words count in the coverage. With a
     ``store``, a narrative and the form of the same project are one hit listing both ``sources``.
     With ``cutoff``, hits below the calibrated relevance come last, marked ``weak``, at most
     :data:`.ranking.WEAK_SHOWN` of them (all weak: no close match).
     """
-    from budgetscope.index.ranking import (
-        coverage,
-        fuse,
-        mark_weak,
-        merge_partners,
-        name_bonus,
-        term_groups,
-    )
+    from budgetscope.index.ranking import fuse, mark_weak, merge_partners, name_bonus
+    from budgetscope.index.terms import coverage, term_groups, unit_text
     from budgetscope.index.translate import budget_wording, lexical_query
 
     f = filters.as_dict() if isinstance(filters, SearchFilters) else dict(filters or {})
@@ -102,7 +99,7 @@ def search(
         hit["lexical"] = None if bm25 is None else round(bm25, 6)
         if second is not None:
             hit["second"] = round(second, 6)
-        text = f"{hit['name']}\n{h.payload.get('text') or ''}"
+        text = unit_text(groups, f"{hit['name']}\n{h.payload.get('text') or ''}", hit["unit"])
         hit["coverage"] = round(coverage(groups, text), 3) if groups else None  # no distinctive word
         hits.append(hit)
         texts.append(text)
@@ -165,7 +162,8 @@ def hit_of(hit: Hit, query: str) -> dict[str, Any]:
     }
     budget = p.get("budget_total_yuan")  # the payload's exact amount: an int, or its decimal text
     out["budget_yuan"] = None if budget is None else Decimal(str(budget))
-    out["unit"], out["budget_flagged"] = None, False  # known with a store (:func:`search`)
+    out["unit"] = p.get("unit")  # a form's unit (its 实施单位, when not its department)
+    out["budget_flagged"] = False  # known with a store (:func:`search`)
     return out
 
 

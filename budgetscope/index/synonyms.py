@@ -13,7 +13,7 @@ A user asks for 给行动不便的老人洗澡 where the budget writes 老年人
 - :func:`synonyms`: those, then the word's synonyms from 哈工大《同义词词林（扩展版）》 (HIT Cilin
   extended)'s groups of true synonyms, each pair checked by the USE encoder
   (``budgetscope/data/synonyms_zh.tsv``, built by ``tools/build_synonyms.py``, which says how). They
-  count for the coverage only (:func:`~budgetscope.index.ranking.term_groups`): a project holding a
+  count for the coverage only (:func:`~budgetscope.index.terms.term_groups`): a project holding a
   synonym covers that word. Cilin's words are not added to the BM25 query: measured on
   benchmarks/eval13, that lowered the held-back half (the README's search section).
 

@@ -22,6 +22,8 @@ import unicodedata
 from functools import lru_cache
 from importlib import resources
 
+from budgetscope.index.generic import with_money
+
 MAX_PHRASE = 5
 """Longest glossary phrase, in words."""
 CEDICT_TERMS = 2
@@ -38,6 +40,13 @@ _STOP_TEXT = (
 _STOP = frozenset(_STOP_TEXT.split())
 """Words dropped before lookup: function words, words every project of a budget shares, and words
 that say which years or how many, not what (filters and the series say that)."""
+_GENERIC_WORDS_TEXT = (
+    "project projects programme programmes spending money budget budgets cost costs fund funds funding "
+    "expenditure expenditures expense expenses appropriation appropriations management platform platforms"
+)
+GENERIC_WORDS = frozenset(_GENERIC_WORDS_TEXT.split())
+"""English words that say a project's money or that it is one, not what it is for: a glossary phrase
+holding one ("medical insurance fund" → 医保基金) is also what the rest of it says (:func:`budget_groups`)."""
 
 
 def is_english(query: str) -> bool:
@@ -210,12 +219,12 @@ def _plurals(word: str) -> list[str]:
 
 
 def translate(query: str) -> list[str]:
-    """Chinese terms for the words of an English query, phrases first, no repeats.
+    """Chinese terms for the words of an English query (:func:`budget_groups`), phrases first, no repeats.
 
-    >>> translate("fire safety of the compound")
-    ['消防安全', '大院']
+    >>> translate("fire safety of the compound"), translate("medical insurance fund")
+    (['消防安全', '大院'], ['医保基金', '医保', '医疗保险'])
     """
-    return list(dict.fromkeys(t for group in translate_groups(query) for t in group))
+    return list(dict.fromkeys(t for group in budget_groups(query) for t in group))
 
 
 def translate_groups(query: str) -> list[list[str]]:
@@ -224,8 +233,37 @@ def translate_groups(query: str) -> list[list[str]]:
     >>> translate_groups("think tank research reports")[0]
     ['智库']
     """
+    return [found for _, found in _phrases(query)]
+
+
+def budget_groups(query: str) -> list[list[str]]:
+    """:func:`translate_groups`, where a phrase holding a word of :data:`GENERIC_WORDS` is also what the
+    rest of it says, when its translation is the rest's and a money word (医保基金: 医保, "medical insurance",
+    and 基金: :func:`~.generic.with_money`):
+    "medical insurance fund" asks for 医保基金 or 医保 or 医疗保险, as "medical insurance" asks for 医保 or
+    医疗保险. A phrase whose translation is not made that way keeps its own ("special funds": 专项资金,
+    not 特别; "housing fund": 住房公积金, not 住房).
+
+    >>> budget_groups("medical insurance fund"), budget_groups("housing fund")
+    ([['医保基金', '医保', '医疗保险']], [['住房公积金', '公积金']])
+    """
+    out: list[list[str]] = []
+    for phrase, found in _phrases(query):
+        parts = phrase.split()
+        rest = [w for w in parts if w not in GENERIC_WORDS and w not in _STOP]
+        if len(parts) > 1 and rest and any(w in GENERIC_WORDS for w in parts):
+            sub = translate_groups(" ".join(rest))
+            if any(with_money(whole, t) for group in sub for t in group for whole in found):
+                out.extend([*found, *(t for t in group if t not in found)] for group in sub)
+                continue
+        out.append(found)
+    return out
+
+
+def _phrases(query: str) -> list[tuple[str, list[str]]]:
+    """Each English word or phrase of a query that has a translation (longest phrase first), with it."""
     words = english_words(query)
-    groups: list[list[str]] = []
+    groups: list[tuple[str, list[str]]] = []
     i = 0
     while i < len(words):
         n, found = 1, []
@@ -236,7 +274,7 @@ def translate_groups(query: str) -> list[list[str]]:
             if found:
                 break
         if found:
-            groups.append(list(found))
+            groups.append((" ".join(words[i : i + n]), list(found)))
         i += max(n, 1)
     return groups
 

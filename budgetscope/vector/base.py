@@ -292,7 +292,9 @@ class VectorIndex(ABC):
             texts = [c.text for c in batch]
             dense = encoder.encode_documents(texts)
             seconds: list[list[float] | None] = [None] * len(batch)
-            whole = [n for n, c in enumerate(batch) if not c.piece]  # a clause piece: the first vector only
+            whole = [
+                n for n, c in enumerate(batch) if c.lexical
+            ]  # a clause piece, a unit: the first vector only
             if other is not None and whole:
                 for n, vector in zip(whole, other.encode_documents([texts[n] for n in whole]), strict=True):
                     seconds[n] = vector.tolist()
@@ -301,7 +303,7 @@ class VectorIndex(ABC):
                     Point(
                         c.id,
                         vector.tolist(),
-                        NO_TERMS if c.piece else sparse_vector(c.text),
+                        sparse_vector(c.text) if c.lexical else NO_TERMS,
                         c.payload,
                         extra,
                     )

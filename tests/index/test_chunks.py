@@ -207,6 +207,7 @@ def test_chunks_record_points_payload(party_record: Record) -> None:
         "kind": "narrative",
         "cites": ["pd-social-org-party"],
         "budget_total_yuan": 50000,
+        "unit": None,
         "encoder": "use",
         "section": "implementing_body",
         "part": "brief",
@@ -460,3 +461,24 @@ def test_record_points_leave_department_wide_forms_out_of_the_index() -> None:
     for record in records:
         points = record_points(record, "use")
         assert (points == []) == (record.kind == "department_form"), record.name
+
+
+def test_record_points_a_form_of_another_unit_has_a_dense_unit_chunk() -> None:
+    """Yantai p.41: 困难群众资金 of 烟台市民政局, 实施单位 中国烟台SOS儿童村. Its name and unit are one more
+    point, dense only (no BM25: a unit named like a topic would lift every project it carries out), and
+    every point carries the unit for the coverage; a form of the department itself has neither."""
+    from budgetscope.pipeline.document import read_document
+
+    excerpts = Path(__file__).resolve().parents[2] / "corpus" / "excerpts"
+    (record, *_) = read_document(excerpts / "search" / "yantai-civil-affairs-2026-p41-44.pdf").records
+    points = record_points(record, "use")
+    (unit,) = [c for c in points if c.payload["part"] == "unit"]
+    assert unit.text == "困难群众资金\n中国烟台SOS儿童村" and not unit.lexical and not unit.piece
+    assert unit.payload["text"] == points[0].payload["text"]  # the name chunk's: what a hit shows
+    assert {c.payload["unit"] for c in points} == {"中国烟台SOS儿童村"}
+    assert all(c.lexical for c in points if c is not unit)
+    (own, *_) = read_document(excerpts / "search" / "fuzhou-healthcare-security-2026-p29-33.pdf").records
+    assert (
+        own.name == "医保服务站工作经费" and own.form is not None and own.form.implementer == own.department
+    )
+    assert all(c.payload["unit"] is None and c.payload["part"] != "unit" for c in record_points(own, "use"))

@@ -7,7 +7,6 @@ from typing import Any
 from budgetscope.index.ranking import (
     RELEVANCE_CUTOFF,
     WEAK_SHOWN,
-    coverage,
     fuse,
     is_weak,
     mark_weak,
@@ -15,6 +14,7 @@ from budgetscope.index.ranking import (
     name_bonus,
     relevance,
 )
+from budgetscope.index.terms import coverage
 
 
 def hit(
@@ -114,7 +114,7 @@ def test_ranking_no_close_match_keeps_only_the_best_few_marked_weak() -> None:
 
 def test_ranking_coverage_counts_distinctive_terms_of_the_text(corpus) -> None:  # type: ignore[no-untyped-def]
     """An unrelated query shares only generic words (建设) with a narrative: no coverage, weak."""
-    from budgetscope.index.ranking import term_groups
+    from budgetscope.index.terms import term_groups
 
     text = (corpus / "stcsm-2025-department-budget.txt").read_text(encoding="utf-8")
     railway = term_groups("高速铁路建设")
@@ -125,7 +125,7 @@ def test_ranking_coverage_counts_distinctive_terms_of_the_text(corpus) -> None: 
 def test_ranking_coverage_counts_a_synonym_of_a_query_word(corpus) -> None:  # type: ignore[no-untyped-def]
     """sast-2023's 科协大院 upkeep writes 修缮 where a user asks for 整修, and sast-2026's 基层科普 writes
     老年人 where a user asks for 老人: the synonym covers the word (without it, half the query is missing)."""
-    from budgetscope.index.ranking import term_groups
+    from budgetscope.index.terms import term_groups
 
     text = (corpus / "sast-2023-department-budget.txt").read_text(encoding="utf-8")
     upkeep = text[text.index("2023年度科协大院日常运行与维护项目") :][:2000]
@@ -140,7 +140,7 @@ def test_ranking_coverage_counts_a_synonym_of_a_query_word(corpus) -> None:  # t
 def test_ranking_coverage_counts_a_compound_word_written_apart(corpus) -> None:  # type: ignore[no-untyped-def]
     """jieba keeps 业务培训 as one word; sast-2026's 科普及继续教育培训项目 writes 培训 and 业务 apart
     ("按预算编制培训项目内容进行业务活动"): it holds the query's word, where 3 characters of a word do not split."""
-    from budgetscope.index.ranking import term_groups
+    from budgetscope.index.terms import term_groups
 
     text = (corpus / "sast-2026-department-budget.txt").read_text(encoding="utf-8")
     line = next(x for x in text.splitlines() if "编制培训项目内容进行业务活动" in x)
@@ -152,7 +152,7 @@ def test_ranking_coverage_counts_a_four_character_words_short_form(corpus) -> No
     """Chinese shortens a two-word name to its first characters (科学技术 → 科技, 公务用车 → 公车):
     sast-2026's 全国科普月 line writes 科技 and 普及, never 科学技术; it holds the query 科学技术普及 whole.
     A cost word (培训费) is held by what it pays for (培训)."""
-    from budgetscope.index.ranking import term_groups
+    from budgetscope.index.terms import term_groups
 
     text = (corpus / "sast-2026-department-budget.txt").read_text(encoding="utf-8")
     line = next(x for x in text.splitlines() if "全国科普月" in x and "普及科学知识" in x)
@@ -181,7 +181,7 @@ def test_ranking_glossary_keys_are_words_and_its_terms_are_specific() -> None:
     two is never looked up), and none of its official terms is a word nearly every project holds."""
     from importlib import resources
 
-    from budgetscope.index.ranking import GENERIC_TERMS
+    from budgetscope.index.generic import GENERIC_TERMS
     from budgetscope.vector.sparse import words
 
     text = resources.files("budgetscope.data").joinpath("colloquial_zh.tsv").read_text(encoding="utf-8")
@@ -224,7 +224,7 @@ def test_ranking_near_word_counts_in_part_where_no_word_is_held(corpus) -> None:
     near words (USE's cosine between the query's word and the text's nearest) single out the right one."""
     from budgetscope.index.encoders import get_encoder
     from budgetscope.index.nearwords import NEAR_MAX, near_coverage
-    from budgetscope.index.ranking import term_groups
+    from budgetscope.index.terms import term_groups
 
     sections = _sast23_sections(corpus)
     texts = list(sections.values())
@@ -244,7 +244,7 @@ def test_ranking_held_word_outweighs_a_near_one(corpus) -> None:  # type: ignore
     """A word held counts 1, a near word at most NEAR_MAX: 党员 is in the 党建 project's text, so it
     covers 党员教育 whole, and a text holding every word needs no encoder."""
     from budgetscope.index.nearwords import NEAR_MAX, near_coverage
-    from budgetscope.index.ranking import term_groups
+    from budgetscope.index.terms import term_groups
 
     party = _sast23_sections(corpus)["科技社团党建工作项目"]
 

@@ -80,7 +80,7 @@ def _glossary_parts() -> tuple[Lines, Lines, Lines]:
 def test_translate_glossary_is_well_formed() -> None:
     """One line per English term, lower case, each with Chinese terms, none a word nearly every project
     holds (the ranking's generic terms: they would only add noise), none repeated on a line."""
-    from budgetscope.index.ranking import GENERIC_TERMS
+    from budgetscope.index.generic import GENERIC_TERMS
 
     lines = [line for part in _glossary_parts() for line in part]
     keys = [english for english, _ in lines]
