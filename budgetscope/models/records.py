@@ -115,7 +115,8 @@ class Section(_Record):
 
 class Amount(_Record):
     """A monetary amount, normalized to yuan, with its role in the narrative; ``approximate`` when the text
-    says it is not exact (约27万元, 50万元左右, 100余万元, either end of a range 100万元-120万元)."""
+    says it is not exact (约27万元, 50万元左右, 100余万元, either end of a range 100万元-120万元) or gives an
+    upper bound only (不超过300万元, 300万元以内)."""
 
     text: str
     yuan: Decimal

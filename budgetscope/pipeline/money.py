@@ -9,7 +9,8 @@ numbers under a header unit (``单位：万元``).
 Not money: percentages, counts (``25场``, ``10万人次``), areas (``2万平方米``), dates, 文号, article
 and phone numbers, foreign currencies (``4000亿欧元``) — none of them carries a yuan unit.
 
-A range (``10-15万元``) gives two amounts, both ``approximate``: the low end's text is its number
+An upper bound (``不超过300万元``, ``最高50万元``, ``300万元以内``) is ``approximate`` too: it is not the
+figure itself. A range (``10-15万元``) gives two amounts, both ``approximate``: the low end's text is its number
 alone (``10``), its value takes the shared unit (100000 yuan); the high end is ``15万元``.
 
 A minus sign right before the number (``-``, ``−``, ``－``) is part of the amount: ``预算数为-50万元`` is
@@ -74,6 +75,11 @@ _MONEY_WORDS = re.compile(
 _BARE_SCALE_FOLLOWERS = ("人民币", "整", "左右", "上下")
 _APPROX_BEFORE = ("约", "近", "逾")
 _APPROX_AFTER = ("左右", "上下")
+_BOUND_BEFORE = re.compile(
+    r"(?:不超过|不超出|不高于|不多于|不大于|最高|最多|上限(?:为|是)?|封顶|控制在)\s*[:]?\s*(?:人民币)?\s*$"
+)
+_BOUND_AFTER = re.compile(r"\s*(?:以内|之内|以下|为上限|封顶)")
+"""An upper bound (不超过300万元, 最高50万元, 300万元以内): the amount is at most this, not the figure."""
 
 
 def parse_money(text: str) -> Decimal | None:
@@ -247,7 +253,12 @@ def _amount(
     text: str, folded: str, start: int, end: int, yuan: Decimal, section: str, approx: bool = False
 ) -> Amount:
     before = folded[max(0, start - 2) : start].rstrip()
-    approximate = approx or before.endswith(_APPROX_BEFORE) or folded[end:].lstrip().startswith(_APPROX_AFTER)
+    approximate = (
+        approx
+        or before.endswith(_APPROX_BEFORE)
+        or folded[end:].lstrip().startswith(_APPROX_AFTER)
+        or bool(_BOUND_BEFORE.search(folded[max(0, start - 10) : start]) or _BOUND_AFTER.match(folded, end))
+    )
     return Amount(
         text=text[start:end], yuan=yuan, section=section, start=start, end=end, approximate=approximate
     )

@@ -27,6 +27,13 @@ _OTHER = re.compile(
 )
 """Timing splits (quarters, months, shares), last year's figures, changes, unit rates and other
 funding sources: amounts that are neither the total, its sources nor its parts."""
+_RATE = re.compile(r"\s*/\s*[^\d\s/]")
+"""A unit rate after an amount (1200元/人/月, 500元/天, 80元/次): a price, never the total or one of its parts."""
+_STATED_TOTAL = re.compile(
+    r"(?:(?<![\d本当今年])(?:全年|年度)(?:总)?预算|预算(?:总额|金额|资金|经费)?为)(?:资金|经费|金额)?(?:为|是)?[\s:]*$"
+)
+"""Words that name the year's budget itself (全年预算14.4万元, 年度预算为…, 项目预算为…): the total, when nothing
+else (其中, a numbered item) makes the amount a part."""
 _SELF_RAISED = re.compile(r"自筹|自有资金")
 _FISCAL = re.compile(
     r"(?<!非)财政性?(?=资金|拨款|经费|预算|补助|补贴|专项|投入|安排|支出|资助|保障|[\s:(]|$)|(?<!非财政)拨款"
@@ -65,9 +72,9 @@ def assign_roles(text: str, amounts: list[Amount], *, year: int | None = None) -
 
     In order of precedence, a negative amount is ``other`` (a change); then the words between the
     previous amount (or the clause start) and the amount decide: a quarter, month range or percentage
-    share -> ``other``; 自筹 -> ``self_raised``;
+    share, or a unit rate after it (1200元/人/月) -> ``other``; 自筹 -> ``self_raised``;
     财政/拨款 -> ``fiscal``; 总额/总经费/合计/共计 -> ``total``; 子项目/分项, a 其中 earlier in the
-    sentence, or a numbered list item -> ``component``. An amount with none of these is the
+    sentence, or a numbered list item -> ``component``; 全年预算/年度预算/预算为 -> ``total``. An amount with none of these is the
     ``total`` when it is the first such amount and the later ones break it down (their sum is no
     larger, or the top-level ones add up to it); otherwise it and every later one is a
     ``component``. A total said to span several years (总投资, 分三年, 共3年, 2025-2027年) gives way to
@@ -175,6 +182,8 @@ def _cue(folded: str, amount: Amount, previous_end: int) -> tuple[AmountRole | N
     )  # "…上年度预算执行情况，本项目2025年申请预算资金629万元": the later cue wins
     if others and not (annual and annual["words"].strip(" :") and annual.start() >= others[-1]):
         return "other", item
+    if _RATE.match(folded, amount.end):
+        return "other", item
     right = _RIGHT_SOURCE.match(folded[amount.end :])
     if _BROKEN_DOWN.match(folded[amount.end :]):
         return "total", item
@@ -186,6 +195,8 @@ def _cue(folded: str, amount: Amount, previous_end: int) -> tuple[AmountRole | N
         return "total", item
     if _COMPONENT.search(left) or "其中" in sentence:
         return "component", item
+    if item is None and _STATED_TOTAL.search(left):
+        return "total", item
     return None, item
 
 
