@@ -292,9 +292,7 @@ class VectorIndex(ABC):
             texts = [c.text for c in batch]
             dense = encoder.encode_documents(texts)
             seconds: list[list[float] | None] = [None] * len(batch)
-            whole = [
-                n for n, c in enumerate(batch) if c.lexical
-            ]  # a clause piece, a unit: the first vector only
+            whole = [n for n, c in enumerate(batch) if c.lexical]  # a clause piece, a unit: the first only
             if other is not None and whole:
                 for n, vector in zip(whole, other.encode_documents([texts[n] for n in whole]), strict=True):
                     seconds[n] = vector.tolist()
