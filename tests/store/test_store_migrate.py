@@ -16,29 +16,29 @@ from budgetscope.store.schema import SCHEMA_VERSION
 from budgetscope.store.sqlite import SQLiteStore, open_store
 
 
-def _as_version_5(path: Path) -> None:
-    """Turn a current store into what version 5 wrote: reviews without what they were made on."""
+def _downgrade(path: Path, version: int, *statements: str) -> None:
+    """Run ``statements`` on the store at ``path`` with its views dropped, and mark it as ``version`` (its
+    views to be made again on open)."""
     db = sqlite3.connect(path, isolation_level=None)
     for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type='view'").fetchall():
         db.execute(f'DROP VIEW "{name}"')
-    db.execute("ALTER TABLE reviews DROP COLUMN evidence")
-    db.execute("ALTER TABLE projects DROP COLUMN code")
-    db.execute("UPDATE meta SET value = '5' WHERE key = 'schema_version'")
+    for statement in statements:
+        db.execute(statement)
+    db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(version),))
     db.execute("DELETE FROM meta WHERE key = 'views'")
     db.close()
+
+
+def _as_version_5(path: Path) -> None:
+    """Turn a current store into what version 5 wrote: reviews without what they were made on."""
+    _downgrade(path, 5, "ALTER TABLE reviews DROP COLUMN evidence", "ALTER TABLE projects DROP COLUMN code")
 
 
 def _as_version_4(path: Path) -> None:
     """Turn a current store into what version 4 wrote: citations without their wording."""
     _as_version_5(path)
-    db = sqlite3.connect(path, isolation_level=None)
-    for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type='view'").fetchall():
-        db.execute(f'DROP VIEW "{name}"')
-    db.execute("ALTER TABLE citations DROP COLUMN wording")
-    db.execute("ALTER TABLE citations DROP COLUMN doc_number_inferred")
-    db.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
-    db.execute("DELETE FROM meta WHERE key = 'views'")
-    db.close()
+    _downgrade(path, 4, "ALTER TABLE citations DROP COLUMN wording",
+               "ALTER TABLE citations DROP COLUMN doc_number_inferred")  # fmt: skip
 
 
 def _as_version_2(path: Path, pending: dict[str, int]) -> None:
